@@ -1,0 +1,117 @@
+"""The relay-facing wire format: what a client signs to use a mailbox, and what the relay checks.
+
+This is the only part of crypto/ the relay imports. The relay learns nothing from it but a
+mailbox id and two public keys; it never sees an identity or an epoch secret.
+
+Every signed input starts with its own domain-separation label (see docs/protocol.md,
+"Label registry") so a signature made for one operation can never be used for another.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import struct
+from dataclasses import dataclass
+
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
+
+from crypto.errors import CryptoError
+
+MAILBOX_ID_LEN = 32
+NONCE_LEN = 16
+SIG_LEN = 64
+KEY_LEN = 32
+
+LABEL_CREATE = b"coterie/relay/v1/create\x00"
+LABEL_APPEND = b"coterie/relay/v1/append\x00"
+LABEL_READ = b"coterie/relay/v1/read\x00"
+LABEL_CLOSE = b"coterie/relay/v1/close\x00"
+
+KIND_GROUP = 0
+KIND_INVITE = 1
+
+
+class WireError(CryptoError):
+    """A relay request field is malformed or a capability signature does not verify."""
+
+
+def b64e(data: bytes) -> str:
+    """base64url without padding: the encoding of every binary field on the relay API."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64d(text: str, length: int | None = None) -> bytes:
+    """Decode base64url (padding optional); check the exact length when one is given."""
+    if not isinstance(text, str) or len(text) > 1_500_000:
+        raise WireError("expected a base64url string")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise WireError("not valid base64url") from exc
+    if b64e(data) != text.rstrip("="):
+        raise WireError("non-canonical base64url")
+    if length is not None and len(data) != length:
+        raise WireError(f"expected {length} bytes, got {len(data)}")
+    return data
+
+
+def body_hash(body: bytes) -> bytes:
+    """BLAKE2b-256 of an envelope: what an append signature covers (and the idempotency key)."""
+    return hashlib.blake2b(body, digest_size=32).digest()
+
+
+def create_message(mailbox: bytes, write_pk: bytes, read_pk: bytes, kind: int,
+                   expires_at: int) -> bytes:
+    return (LABEL_CREATE + mailbox + write_pk + read_pk + bytes([kind])
+            + struct.pack(">Q", expires_at))
+
+
+def append_message(mailbox: bytes, body: bytes) -> bytes:
+    return LABEL_APPEND + mailbox + body_hash(body)
+
+
+def read_message(mailbox: bytes, time_s: int, nonce: bytes) -> bytes:
+    return LABEL_READ + mailbox + struct.pack(">Q", time_s) + nonce
+
+
+def close_message(mailbox: bytes, time_s: int, nonce: bytes) -> bytes:
+    return LABEL_CLOSE + mailbox + struct.pack(">Q", time_s) + nonce
+
+
+def sign(signing_seed: bytes, message: bytes) -> bytes:
+    """Detached Ed25519 signature with the 32-byte seed of a mailbox write or read key."""
+    return SigningKey(signing_seed).sign(message).signature
+
+
+def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """True when `signature` by `public_key` over `message` is valid; never raises."""
+    if len(public_key) != KEY_LEN or len(signature) != SIG_LEN:
+        return False
+    try:
+        VerifyKey(public_key).verify(message, signature)
+    except (BadSignatureError, ValueError, TypeError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class MailboxCapability:
+    """Everything a client needs to use one mailbox: its id and the two signing seeds.
+
+    Whoever holds `write_seed` may append and close; whoever holds `read_seed` may read.
+    Never send the seeds anywhere; the relay gets only the public keys.
+    """
+
+    mailbox: bytes
+    write_seed: bytes
+    read_seed: bytes
+
+    @property
+    def write_pk(self) -> bytes:
+        return bytes(SigningKey(self.write_seed).verify_key)
+
+    @property
+    def read_pk(self) -> bytes:
+        return bytes(SigningKey(self.read_seed).verify_key)
