@@ -134,6 +134,8 @@ class PostView:
     mine: bool = False
     sending: bool = False        # still in the outbox, not yet acknowledged by the relay
     warnings: tuple[str, ...] = ()  # one sentence each, e.g. "2 posts from Ana are missing"
+    code: str = ""               # warning rows: gap, fork, replay, reorder, rejected,
+                                 # unsupported, removed, tail_drop, stale_epoch
 
 
 @dataclass(frozen=True)
