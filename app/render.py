@@ -1,0 +1,152 @@
+"""Store records → the view values of app/views.py (no I/O beyond the lookups handed in)."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+
+from app.store.records import (
+    GroupSummaryRow,
+    Invite,
+    JoinRequest,
+    Member,
+    MyJoin,
+    Post,
+    SearchResult,
+    StoredWarning,
+)
+from app.views import (
+    GroupSummary,
+    InviteView,
+    JoinRequestView,
+    JoinView,
+    PostView,
+    Quote,
+    SearchHit,
+)
+
+EXCERPT_CHARS = 120
+FORMER_MEMBER = "a former member"
+
+
+def hexid(raw: bytes) -> str:
+    return raw.hex()
+
+
+def first_line(text: str, limit: int = EXCERPT_CHARS) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def group_summary(row: GroupSummaryRow, status_left: bool = False) -> GroupSummary:
+    return GroupSummary(
+        id=hexid(row.id), name=row.name, relay=row.relay_url,
+        my_role="admin" if row.my_role == "admin" else "member",
+        member_count=row.member_count, unread=row.unread,
+        last_preview=first_line(row.last_text), last_sender=row.last_sender,
+        last_activity=row.last_activity, muted=row.muted,
+        status="left" if status_left else ("removed" if row.removed else "active"),
+        warnings=row.open_warnings)
+
+
+class PostRenderer:
+    """Turns a group's stored posts into PostViews, resolving names and quotes."""
+
+    def __init__(self, group_id: bytes, my_ik: bytes, members: Iterable[Member],
+                 fingerprint: Callable[[bytes], str],
+                 lookup: Callable[[list[bytes]], Mapping[bytes, Post]]) -> None:
+        self.group_id = group_id
+        self.my_ik = my_ik
+        self.names = {m.ik: m.display_name for m in members}
+        self.fingerprint = fingerprint
+        self.lookup = lookup
+
+    def name(self, ik: bytes | None, fallback: str = FORMER_MEMBER) -> str:
+        if ik is None:
+            return fallback
+        return self.names.get(ik, fallback)
+
+    def posts(self, posts: Iterable[Post]) -> list[PostView]:
+        posts = list(posts)
+        wanted = [p.reply_to for p in posts if p.reply_to is not None]
+        quoted = dict(self.lookup(wanted)) if wanted else {}
+        return [self.post(p, quoted) for p in posts]
+
+    def post(self, p: Post, quoted: Mapping[bytes, Post] | None = None) -> PostView:
+        quote = None
+        if p.reply_to is not None:
+            target = (quoted or {}).get(p.reply_to)
+            if target is None:
+                quote = Quote(post_id=hexid(p.reply_to), sender_name="", excerpt="",
+                              missing=True)
+            else:
+                quote = Quote(post_id=hexid(target.msg_id), sender_name=target.sender_name,
+                              excerpt="" if target.deleted else first_line(target.text),
+                              deleted=target.deleted)
+        reactions: dict[str, list[str]] = {}
+        mine: set[str] = set()
+        for r in sorted(p.reactions, key=lambda r: r.time):
+            reactions.setdefault(r.emoji, []).append(self.name(r.reactor_ik))
+            if r.reactor_ik == self.my_ik:
+                mine.add(r.emoji)
+        return PostView(
+            id=hexid(p.msg_id), group_id=hexid(p.group_id), sender_name=p.sender_name,
+            sender_fingerprint=self.fingerprint(p.sender_ik), sent_at=p.sent_time,
+            text=p.text, kind="unsupported" if p.kind == "unsupported" else "post",
+            reply_to=quote,
+            reactions=MappingProxyType({e: tuple(n) for e, n in reactions.items()}),
+            my_reactions=frozenset(mine), edited=p.edited, deleted=p.deleted,
+            deleted_by=self.name(p.deleted_by, "") if p.deleted else None,
+            mine=p.mine, sending=p.sending)
+
+    def warning(self, w: StoredWarning) -> PostView:
+        return PostView(
+            id=f"warning-{w.id}", group_id=hexid(w.group_id),
+            sender_name=self.name(w.sender_ik, "") if w.sender_ik else "",
+            sender_fingerprint=self.fingerprint(w.sender_ik) if w.sender_ik else "",
+            sent_at=w.time, text=w.text, kind="warning", code=w.kind)
+
+
+def merge_warnings(posts: list[PostView], warnings: list[PostView], *, first: bool,
+                   last: bool) -> list[PostView]:
+    """Interleave warning rows by time within the span the page covers.
+
+    A warning older than the page belongs to the page only when the page is the oldest one
+    (`first`); a newer one only when the page is the newest (`last`).
+    """
+    if not posts:
+        return sorted(warnings, key=lambda w: w.sent_at) if (first and last) else []
+    lo, hi = posts[0].sent_at, posts[-1].sent_at
+    chosen = [w for w in warnings
+              if (lo <= w.sent_at <= hi) or (first and w.sent_at < lo) or (last and w.sent_at > hi)]
+    merged = posts + chosen
+    merged.sort(key=lambda v: (v.sent_at, 1 if v.kind == "warning" else 0))
+    return merged
+
+
+def invite_view(i: Invite, now: int | None = None) -> InviteView:
+    now = int(time.time()) if now is None else now
+    status = ("revoked" if i.revoked else "used up" if i.uses_remaining <= 0
+              else "expired" if i.expires <= now else "active")
+    return InviteView(id=hexid(i.id), group_id=hexid(i.group_id), link=i.link,
+                      uses_left=i.uses_remaining, uses_total=i.uses_total, expires_at=i.expires,
+                      revoked=i.revoked, created_at=i.created, status=status)
+
+
+def request_view(r: JoinRequest) -> JoinRequestView:
+    return JoinRequestView(id=hexid(r.id), group_id=hexid(r.group_id), name=r.joiner_name,
+                           fingerprint=r.fingerprint, invite_id=hexid(r.invite_id),
+                           received_at=r.received, status=r.state)
+
+
+def join_view(j: MyJoin) -> JoinView:
+    status = j.state if j.state in ("waiting", "joined", "declined", "failed") else "waiting"
+    return JoinView(id=hexid(j.id), group_name=j.group_name, relay=j.relay_url,
+                    status=status, message=j.message,  # type: ignore[arg-type]
+                    group_id=hexid(j.group_id) if j.group_id else None)
+
+
+def search_hit(s: SearchResult) -> SearchHit:
+    return SearchHit(group_id=hexid(s.group_id), group_name=s.group_name,
+                     post_id=hexid(s.msg_id), snippet=s.snippet, sent_at=s.sent_time,
+                     sender_name=s.sender_name)
