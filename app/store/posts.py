@@ -1,0 +1,254 @@
+"""Posts: batched ingest (with FTS rows via triggers), edits, tombstones, reactions, paging.
+
+Paging is keyset on (group_id, sent_time, id), served by the posts_page index; no query
+here uses OFFSET. Edits and deletes whose target has not arrived yet are kept in
+pending_changes and applied when the post lands; reactions are keyed by the target's
+message id, so they may arrive first too.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from app.store.core import StoreCore, reads, writes
+from app.store.records import NewPost, PageKey, Post, PostPage, Reaction
+
+_POST_COLS = """p.id, p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time,
+    p.received_time, p.seq, p.kind, p.text, p.reply_to, p.edited, p.edited_text, p.edited_time,
+    p.deleted_by, p.deleted_time, p.raw, p.mine,
+    EXISTS (SELECT 1 FROM outbox o WHERE o.msg_id = p.msg_id) AS sending"""
+
+_INSERT = """INSERT INTO posts (group_id, msg_id, sender_ik, sender_name, sent_time,
+    received_time, seq, kind, text, reply_to, raw, mine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+# SQLite's limit on bound parameters is 32766; stay well below it per IN (...) list.
+_CHUNK = 500
+
+
+def _chunks(items: Sequence[bytes]) -> Iterable[Sequence[bytes]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+class PostsMixin(StoreCore):
+    @writes(durable=False)
+    def insert_posts(self, posts: Sequence[NewPost]) -> tuple[bytes, ...]:
+        """Store a batch in one transaction; returns the msg_ids that were new.
+
+        A (group, msg_id) already stored, or repeated within the batch, is skipped (a
+        replay changes nothing). Other members' posts count as unread. Inbound batches are
+        re-fetchable (NORMAL); wrap my own post with its outbox row in a durable
+        `transaction()`.
+        """
+        conn = self._db()
+        by_group: dict[bytes, list[NewPost]] = defaultdict(list)
+        for post in posts:
+            by_group[post.group_id].append(post)
+        fresh_all: list[bytes] = []
+        for group_id, batch in by_group.items():
+            ids = [p.msg_id for p in batch]
+            known: set[bytes] = set()
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                known.update(r[0] for r in conn.execute(
+                    f"SELECT msg_id FROM posts WHERE group_id = ? AND msg_id IN ({marks})",
+                    (group_id, *chunk)))
+            fresh: list[NewPost] = []
+            for post in batch:
+                if post.msg_id not in known:
+                    known.add(post.msg_id)
+                    fresh.append(post)
+            if not fresh:
+                continue
+            conn.executemany(_INSERT, [
+                (p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time, p.received_time,
+                 p.seq, p.kind, p.text if p.kind == "post" else None, p.reply_to, p.raw,
+                 int(p.mine)) for p in fresh])
+            unread = sum(1 for p in fresh if not p.mine and p.kind == "post")
+            newest = max(p.sent_time for p in fresh)
+            conn.execute(
+                "UPDATE groups SET unread = unread + ?, last_activity = max(last_activity, ?) "
+                "WHERE id = ?", (unread, newest, group_id))
+            fresh_ids = [p.msg_id for p in fresh]
+            self._apply_pending(group_id, fresh_ids)
+            fresh_all += fresh_ids
+        return tuple(fresh_all)
+
+    def _apply_pending(self, group_id: bytes, msg_ids: list[bytes]) -> None:
+        conn = self._db()
+        if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM pending_changes)").fetchone()[0]:
+            return
+        for chunk in _chunks(msg_ids):
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT id, target, kind, author, text, time FROM pending_changes "
+                f"WHERE group_id = ? AND target IN ({marks}) ORDER BY time, id",
+                (group_id, *chunk)).fetchall()
+            for row_id, target, kind, author, text, time in rows:
+                if kind == "edit":
+                    self._edit(group_id, target, text, time)
+                else:
+                    self._delete(group_id, target, author, time)
+                conn.execute("DELETE FROM pending_changes WHERE id = ?", (row_id,))
+
+    def _edit(self, group_id: bytes, target: bytes, text: str, time: int) -> bool:
+        cur = self._db().execute(
+            "UPDATE posts SET edited = 1, edited_text = ?, edited_time = ? "
+            "WHERE group_id = ? AND msg_id = ? AND kind = 'post' AND deleted_by IS NULL "
+            "AND (edited_time IS NULL OR edited_time <= ?)",
+            (text, time, group_id, target, time))
+        return cur.rowcount > 0
+
+    def _delete(self, group_id: bytes, target: bytes, deleted_by: bytes, time: int) -> bool:
+        conn = self._db()
+        cur = conn.execute(
+            "UPDATE posts SET deleted_by = ?, deleted_time = ?, text = NULL, edited_text = NULL, "
+            "raw = NULL WHERE group_id = ? AND msg_id = ? AND deleted_by IS NULL",
+            (deleted_by, time, group_id, target))
+        conn.execute("DELETE FROM reactions WHERE group_id = ? AND target = ?", (group_id, target))
+        return cur.rowcount > 0
+
+    def _exists(self, group_id: bytes, msg_id: bytes) -> bool:
+        return self._db().execute(
+            "SELECT 1 FROM posts WHERE group_id = ? AND msg_id = ?", (group_id, msg_id)
+        ).fetchone() is not None
+
+    def _keep_for_later(self, group_id: bytes, target: bytes, kind: str, author: bytes | None,
+                        text: str | None, time: int) -> None:
+        self._db().execute(
+            "INSERT INTO pending_changes (group_id, target, kind, author, text, time) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (group_id, target, kind, author, text, time))
+
+    @writes(durable=False)
+    def apply_edit(self, group_id: bytes, target: bytes, text: str, time: int) -> bool:
+        """Replace a post's text (the newest edit by time wins); False if not applied now.
+
+        The caller checks the editor is the post's sender before calling.
+        """
+        if self._edit(group_id, target, text, time):
+            return True
+        if not self._exists(group_id, target):
+            self._keep_for_later(group_id, target, "edit", None, text, time)
+        return False
+
+    @writes(durable=False)
+    def apply_delete(self, group_id: bytes, target: bytes, deleted_by: bytes, time: int) -> bool:
+        """Tombstone a post: its text leaves the row and the search index; reactions go."""
+        if self._delete(group_id, target, deleted_by, time):
+            return True
+        if not self._exists(group_id, target):
+            self._keep_for_later(group_id, target, "delete", deleted_by, None, time)
+        return False
+
+    @writes(durable=False)
+    def apply_reaction(self, group_id: bytes, target: bytes, reactor_ik: bytes, emoji: str,
+                       on: bool, time: int) -> None:
+        conn = self._db()
+        if not on:
+            conn.execute("DELETE FROM reactions WHERE group_id = ? AND target = ? "
+                         "AND reactor_ik = ? AND emoji = ?", (group_id, target, reactor_ik, emoji))
+            return
+        deleted = conn.execute("SELECT 1 FROM posts WHERE group_id = ? AND msg_id = ? "
+                               "AND deleted_by IS NOT NULL", (group_id, target)).fetchone()
+        if deleted is None:
+            conn.execute(
+                "INSERT INTO reactions (group_id, target, reactor_ik, emoji, time) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET time = excluded.time",
+                (group_id, target, reactor_ik, emoji, time))
+
+    # -- reading ------------------------------------------------------------------------------
+    def _posts(self, where: str, params: tuple, order: str, limit: int) -> list[Post]:
+        rows = self._db().execute(
+            f"SELECT {_POST_COLS} FROM posts p WHERE {where} ORDER BY {order} LIMIT ?",
+            (*params, limit)).fetchall()
+        return self._with_reactions(rows)
+
+    def _with_reactions(self, rows: list[tuple]) -> list[Post]:
+        if not rows:
+            return []
+        conn = self._db()
+        found: dict[tuple[bytes, bytes], list[Reaction]] = defaultdict(list)
+        by_group: dict[bytes, list[bytes]] = defaultdict(list)
+        for r in rows:
+            by_group[r[1]].append(r[2])
+        for group_id, ids in by_group.items():
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                for target, reactor, emoji, time in conn.execute(
+                        f"SELECT target, reactor_ik, emoji, time FROM reactions "
+                        f"WHERE group_id = ? AND target IN ({marks}) ORDER BY time, emoji",
+                        (group_id, *chunk)):
+                    found[(group_id, target)].append(Reaction(reactor, emoji, time))
+        return [_post(r, tuple(found.get((r[1], r[2]), ()))) for r in rows]
+
+    @reads
+    def get_post(self, group_id: bytes, msg_id: bytes) -> Post | None:
+        found = self._posts("p.group_id = ? AND p.msg_id = ?", (group_id, msg_id), "p.id", 1)
+        return found[0] if found else None
+
+    @reads
+    def get_posts(self, group_id: bytes, msg_ids: Sequence[bytes]) -> dict[bytes, Post]:
+        """The stored posts among msg_ids (e.g. the targets of replies on a page)."""
+        result: dict[bytes, Post] = {}
+        for chunk in _chunks(list(msg_ids)):
+            marks = ",".join("?" * len(chunk))
+            for post in self._posts(f"p.group_id = ? AND p.msg_id IN ({marks})",
+                                    (group_id, *chunk), "p.id", len(chunk)):
+                result[post.msg_id] = post
+        return result
+
+    @reads
+    def latest_posts(self, group_id: bytes, limit: int = 50) -> PostPage:
+        rows = self._posts("p.group_id = ?", (group_id,), "p.sent_time DESC, p.id DESC", limit + 1)
+        return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, False)
+
+    @reads
+    def posts_before(self, group_id: bytes, anchor: PageKey, limit: int = 50) -> PostPage:
+        """Up to `limit` posts strictly older than the anchor, oldest first."""
+        rows = self._older(group_id, anchor, limit + 1)
+        more_after = self._newer(group_id, PageKey(anchor.sent_time, anchor.id - 1), 1) != []
+        return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, more_after)
+
+    @reads
+    def posts_after(self, group_id: bytes, anchor: PageKey, limit: int = 50) -> PostPage:
+        """Up to `limit` posts strictly newer than the anchor, oldest first."""
+        rows = self._newer(group_id, anchor, limit + 1)
+        more_before = self._older(group_id, PageKey(anchor.sent_time, anchor.id + 1), 1) != []
+        return PostPage(tuple(rows[:limit]), more_before, len(rows) > limit)
+
+    @reads
+    def posts_around(self, group_id: bytes, msg_id: bytes, limit: int = 50) -> PostPage | None:
+        """About limit/2 posts each side of msg_id, the post itself included; None if absent."""
+        anchor = self._posts("p.group_id = ? AND p.msg_id = ?", (group_id, msg_id), "p.id", 1)
+        if not anchor:
+            return None
+        key = anchor[0].key
+        before_n = max(0, (limit - 1) // 2)
+        after_n = max(0, limit - 1 - before_n)
+        older = self._older(group_id, key, before_n + 1)
+        newer = self._newer(group_id, key, after_n + 1)
+        posts = (*reversed(older[:before_n]), anchor[0], *newer[:after_n])
+        return PostPage(posts, len(older) > before_n, len(newer) > after_n)
+
+    def _older(self, group_id: bytes, key: PageKey, limit: int) -> list[Post]:
+        return self._posts("p.group_id = ? AND (p.sent_time, p.id) < (?, ?)",
+                           (group_id, key.sent_time, key.id), "p.sent_time DESC, p.id DESC", limit)
+
+    def _newer(self, group_id: bytes, key: PageKey, limit: int) -> list[Post]:
+        return self._posts("p.group_id = ? AND (p.sent_time, p.id) > (?, ?)",
+                           (group_id, key.sent_time, key.id), "p.sent_time, p.id", limit)
+
+    @reads
+    def post_count(self, group_id: bytes) -> int:
+        return self._db().execute("SELECT count(*) FROM posts WHERE group_id = ?",
+                                  (group_id,)).fetchone()[0]
+
+
+def _post(r: tuple, reactions: tuple[Reaction, ...]) -> Post:
+    deleted = r[14] is not None
+    current = "" if deleted else (r[12] if r[12] is not None else (r[9] or ""))
+    return Post(id=r[0], group_id=r[1], msg_id=r[2], sender_ik=r[3], sender_name=r[4],
+                sent_time=r[5], received_time=r[6], seq=r[7], kind=r[8], text=current,
+                original_text=r[9], reply_to=r[10], edited=bool(r[11]), edited_time=r[13],
+                deleted=deleted, deleted_by=r[14], deleted_time=r[15], raw=r[16],
+                mine=bool(r[17]), sending=bool(r[18]), reactions=reactions)
