@@ -1,0 +1,105 @@
+"""Coterie's protocol core: identities, groups, envelopes and invites, as pure code.
+
+No I/O, no clock, no randomness of its own: every operation takes `now` (unix seconds)
+and `rng` (a function n -> n random bytes, e.g. os.urandom) from the caller, and returns
+what to send as plain values; the caller sends and stores. The public surface is what
+this module re-exports; docs/protocol.md specifies every byte.
+
+Typical use (app side):
+
+    ident = Identity.generate(now, os.urandom)
+    group = GroupSession.create(ident, "Book club", "https://relay.example", "Ana", now, rng)
+    info, bundle_out = group.create_invite(uses=1, expires_at=now + 72 * 3600, now=now, rng=rng)
+    sealed = group.seal(Post("hello"), now, rng)        # send sealed.outgoing
+    opened = group.open(mailbox_id, envelope, now)       # events + envelopes to send
+    blob = group.to_bytes()                              # persist once per batch
+"""
+from __future__ import annotations
+
+from crypto.errors import (
+                           AuthError,
+                           CryptoError,
+                           DecodeError,
+                           InviteError,
+                           NotAllowed,
+                           UnknownMailbox,
+                           VersionError,
+)
+from crypto.events import (
+                           ROLE_ADMIN,
+                           ROLE_MEMBER,
+                           WARNING_FORK,
+                           WARNING_GAP,
+                           WARNING_MISSING_KEY,
+                           WARNING_REPLAY,
+                           WARNING_STALE_EPOCH,
+                           WARNING_UNSUPPORTED,
+                           ContentReceived,
+                           EpochChanged,
+                           Event,
+                           IntegrityWarning,
+                           InviteBundle,
+                           InviteInfo,
+                           JoinRequest,
+                           JoinRequested,
+                           Mailbox,
+                           Member,
+                           MembershipChanged,
+                           Opened,
+                           Outgoing,
+                           OwnEcho,
+                           PrekeyChanged,
+                           RemovedFromGroup,
+                           Sealed,
+                           SenderKeyReceived,
+)
+from crypto.identity import Identity, fingerprint, join_sas, safety_number, safety_qr_payload
+from crypto.invite import InviteLink, Joined, PendingJoin, open_invite_bundle, parse_invite_link
+from crypto.params import (
+                           BUCKETS,
+                           GRACE_SECONDS,
+                           HEARTBEAT_SECONDS,
+                           MAX_MEMBERS,
+                           MAX_SKIP,
+                           OLD_EPOCH_KEEP_SECONDS,
+                           ROTATE_AFTER_MESSAGES,
+                           ROTATE_AFTER_SECONDS,
+)
+from crypto.payloads import (
+                           AdminRemove,
+                           Content,
+                           Delete,
+                           Edit,
+                           Post,
+                           Reaction,
+                           Unsupported,
+                           decode_content,
+                           encode_content,
+)
+from crypto.relay_wire import KIND_GROUP, KIND_INVITE, MailboxCapability, WireError
+from crypto.session import GroupSession
+
+__all__ = [
+    # errors
+    "CryptoError", "DecodeError", "VersionError", "AuthError", "InviteError", "NotAllowed",
+    "UnknownMailbox", "WireError",
+    # identity
+    "Identity", "fingerprint", "safety_number", "safety_qr_payload", "join_sas",
+    # group
+    "GroupSession", "Member", "ROLE_ADMIN", "ROLE_MEMBER", "Mailbox", "MailboxCapability",
+    "KIND_GROUP", "KIND_INVITE", "Outgoing", "Sealed", "Opened",
+    # events
+    "Event", "ContentReceived", "OwnEcho", "MembershipChanged", "EpochChanged",
+    "RemovedFromGroup", "SenderKeyReceived", "PrekeyChanged", "JoinRequested",
+    "IntegrityWarning", "WARNING_GAP", "WARNING_FORK", "WARNING_REPLAY",
+    "WARNING_STALE_EPOCH", "WARNING_UNSUPPORTED", "WARNING_MISSING_KEY",
+    # payloads
+    "Content", "Post", "Reaction", "Edit", "Delete", "AdminRemove", "Unsupported",
+    "encode_content", "decode_content",
+    # invites
+    "InviteLink", "parse_invite_link", "InviteBundle", "open_invite_bundle", "PendingJoin",
+    "Joined", "InviteInfo", "JoinRequest",
+    # parameters
+    "BUCKETS", "GRACE_SECONDS", "HEARTBEAT_SECONDS", "MAX_MEMBERS", "MAX_SKIP",
+    "OLD_EPOCH_KEEP_SECONDS", "ROTATE_AFTER_MESSAGES", "ROTATE_AFTER_SECONDS",
+]

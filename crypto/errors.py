@@ -1,6 +1,42 @@
-"""The one error root of crypto/: every rejection the protocol core makes is a CryptoError."""
+"""The one error root of crypto/: every rejection the protocol core makes is a CryptoError.
+
+    CryptoError
+    ├── WireError          a relay request field is malformed (crypto.relay_wire)
+    ├── DecodeError        bytes that are not a canonical encoding of what was expected
+    │   └── VersionError   an unknown or downgraded protocol version
+    ├── AuthError          a signature, AEAD tag, MAC or commitment does not check out
+    ├── InviteError        an invite link, bundle or join request that cannot be used
+    ├── NotAllowed         the operation is not allowed to this member in this state
+    └── UnknownMailbox     an envelope for a mailbox this session has no keys for
+
+Messages are one sentence and never contain key material or plaintext.
+"""
 from __future__ import annotations
 
 
 class CryptoError(Exception):
     """Root of every error crypto/ raises. Subclasses name the failure."""
+
+
+class DecodeError(CryptoError):
+    """Bytes that are not a canonical encoding: bad length, trailing bytes, bad field."""
+
+
+class VersionError(DecodeError):
+    """A protocol version this client does not speak (unknown or downgraded)."""
+
+
+class AuthError(CryptoError):
+    """A signature, AEAD tag, MAC or commitment failed: the bytes are not authentic."""
+
+
+class InviteError(CryptoError):
+    """An invite link, bundle or join request that cannot be used (bad, expired, used up, revoked)."""
+
+
+class NotAllowed(CryptoError):
+    """The operation is not allowed for this member in the session's current state."""
+
+
+class UnknownMailbox(CryptoError):
+    """An envelope for a mailbox this session holds no keys for (never had, or expired)."""

@@ -1,0 +1,113 @@
+"""The few primitives the protocol uses, as thin functions over PyNaCl and hashlib.
+
+KDF = BLAKE2b keyed with the secret, `person` = a 16-byte label; AEAD =
+XChaCha20-Poly1305-IETF with a random 24-byte nonce; signatures = Ed25519; pairwise
+encryption = crypto_box (X25519 + XSalsa20-Poly1305). Foreign errors are mapped to
+AuthError here so callers see only crypto.errors.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from nacl import bindings
+from nacl.exceptions import CryptoError as NaclError
+
+from crypto.errors import AuthError, DecodeError
+
+Rng = Callable[[int], bytes]
+
+KEY_LEN = 32
+AEAD_NONCE_LEN = 24
+AEAD_TAG_LEN = 16
+SIG_LEN = 64
+BOX_NONCE_LEN = 24
+BOX_TAG_LEN = 16
+
+_aead_enc = bindings.crypto_aead_xchacha20poly1305_ietf_encrypt
+_aead_dec = bindings.crypto_aead_xchacha20poly1305_ietf_decrypt
+_sign = bindings.crypto_sign
+_sign_open = bindings.crypto_sign_open
+_blake2b = hashlib.blake2b
+
+
+def random_bytes(rng: Rng, n: int) -> bytes:
+    """Call the injected rng and insist it honoured the length."""
+    out = rng(n)
+    if not isinstance(out, bytes) or len(out) != n:
+        raise DecodeError("the random source returned the wrong number of bytes")
+    return out
+
+
+def kdf(key: bytes, person: bytes, context: bytes = b"", size: int = 32) -> bytes:
+    """BLAKE2b(key=key, person=label, data=context): one output per (key, label, context)."""
+    return _blake2b(context, digest_size=size, key=key, person=person).digest()
+
+
+def h(person: bytes, data: bytes, size: int = 32) -> bytes:
+    """Unkeyed BLAKE2b with a label."""
+    return _blake2b(data, digest_size=size, person=person).digest()
+
+
+def aead_seal(key: bytes, nonce: bytes, plaintext: bytes, ad: bytes) -> bytes:
+    return _aead_enc(plaintext, ad, nonce, key)
+
+
+def aead_open(key: bytes, nonce: bytes, ciphertext: bytes, ad: bytes) -> bytes:
+    try:
+        return _aead_dec(ciphertext, ad, nonce, key)
+    except NaclError as exc:
+        raise AuthError("the ciphertext does not authenticate") from exc
+
+
+def sign_keypair(seed: bytes) -> tuple[bytes, bytes]:
+    """(public key, 64-byte libsodium secret key) for an Ed25519 seed."""
+    return bindings.crypto_sign_seed_keypair(seed)
+
+
+def sign(secret_key: bytes, message: bytes) -> bytes:
+    """Detached Ed25519 signature with a 64-byte libsodium secret key."""
+    return _sign(message, secret_key)[:SIG_LEN]
+
+
+def verify(public_key: bytes, message: bytes, signature: bytes) -> None:
+    """Raise AuthError unless `signature` by `public_key` over `message` is valid."""
+    if len(signature) != SIG_LEN or len(public_key) != KEY_LEN:
+        raise AuthError("the signature does not verify")
+    try:
+        _sign_open(signature + message, public_key)
+    except (NaclError, ValueError, TypeError) as exc:
+        raise AuthError("the signature does not verify") from exc
+
+
+def x25519_public(secret: bytes) -> bytes:
+    return bindings.crypto_scalarmult_base(secret)
+
+
+def box_seal(secret: bytes, public: bytes, nonce: bytes, plaintext: bytes) -> bytes:
+    try:
+        return bindings.crypto_box_easy(plaintext, nonce, public, secret)
+    except (NaclError, ValueError, TypeError) as exc:
+        raise AuthError("the recipient key is not usable") from exc
+
+
+def box_open(secret: bytes, public: bytes, nonce: bytes, ciphertext: bytes) -> bytes:
+    try:
+        return bindings.crypto_box_open_easy(ciphertext, nonce, public, secret)
+    except (NaclError, ValueError, TypeError) as exc:
+        raise AuthError("the pairwise box does not open") from exc
+
+
+def pad(data: bytes, size: int) -> bytes:
+    """ISO/IEC 7816-4 padding (as sodium_pad): data ‖ 0x80 ‖ zeros, to exactly `size`."""
+    if len(data) + 1 > size:
+        raise DecodeError("the message is too large for its size bucket")
+    return data + b"\x80" + bytes(size - len(data) - 1)
+
+
+def unpad(data: bytes) -> bytes:
+    """Undo `pad`; anything but zeros after the 0x80 marker is a DecodeError."""
+    stripped = data.rstrip(b"\x00")
+    if not stripped or stripped[-1] != 0x80:
+        raise DecodeError("bad padding")
+    return stripped[:-1]
