@@ -31,7 +31,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def fts_query(text: str) -> str | None:
     """The FTS5 MATCH expression for what the user typed, or None when nothing is searchable."""
     phrases = []
-    for token in text.split():
+    # NUL would end the FTS5 string early (an unterminated-string error); controls mean nothing
+    for token in _CONTROL.sub(" ", text).split():
         if not any(ch.isalnum() for ch in token):
             continue
         token = token[:MAX_TOKEN_CHARS].replace('"', '""')

@@ -1,0 +1,132 @@
+"""Full-text search: diacritics, prefixes, hostile query strings, ranking, snippets."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.store import HIGHLIGHT_END, HIGHLIGHT_START, GroupRecord, NewPost, Store, fts_query
+
+G1 = b"\x01" * 16
+G2 = b"\x02" * 16
+TEXTS = {
+    1: "Rendez-vous au café de la gare à midi",
+    2: "Crème brûlée recipe from grandma",
+    3: "the naïve approach: cache everything",
+    4: "Let's meet near the station, AND bring snacks",
+    5: 'She said "hello" to everyone (twice!)',
+    6: "Caching strategies: cache invalidation is hard; caches everywhere, cache cache",
+    7: "Zürich trip photos",
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    s = Store.open(tmp_path_factory.mktemp("search"), os.urandom(32))
+    s.add_group(GroupRecord(G1, "Family", "https://r", "admin", b"", 1, 1))
+    s.add_group(GroupRecord(G2, "Work", "https://r", "admin", b"", 1, 1))
+    s.insert_posts([NewPost(G1, bytes([n]), b"A" * 32, "Ana", 100 + n, 100 + n, n, text=t)
+                    for n, t in TEXTS.items()])
+    s.insert_posts([NewPost(G2, b"w1", b"B" * 32, "Bo", 500, 500, 1,
+                            text="cafe meeting at the office")])
+    yield s
+    s.close()
+
+
+def hits(store: Store, query: str, group: bytes | None = None) -> list[bytes]:
+    return [r.msg_id for r in store.search(query, group)]
+
+
+def test_diacritics_are_ignored_both_ways(store: Store) -> None:
+    assert set(hits(store, "cafe")) == {bytes([1]), b"w1"}
+    assert set(hits(store, "café")) == {bytes([1]), b"w1"}
+    assert hits(store, "creme brulee") == [bytes([2])]
+    assert hits(store, "zurich") == [bytes([7])]
+    assert hits(store, "NAIVE") == [bytes([3])]
+
+
+def test_prefixes_match(store: Store) -> None:
+    assert hits(store, "rend") == [bytes([1])]
+    assert hits(store, "gra") == [bytes([2])]
+    assert hits(store, "z") == [bytes([7])]
+
+
+def test_every_word_must_match(store: Store) -> None:
+    assert hits(store, "cafe gare") == [bytes([1])]
+    assert hits(store, "cafe office") == [b"w1"]
+    assert hits(store, "cafe nothingatall") == []
+
+
+@pytest.mark.parametrize("query", [
+    '"', '""', '"unbalanced', "quote\"inside", "*", "**", "cafe*", "NEAR", "NEAR(cafe gare)",
+    "AND", "OR", "NOT", "cafe AND", "AND cafe", "cafe OR gare", "-cafe", "^cafe", "body:cafe",
+    "(", ")", "{body}: x", "+", "'", "let's", "\\", "\x00", "0\x00", "a\x00\"b", "\u200b", "😀", ":", ";", "...",
+    "a" * 500, " ".join(["w"] * 200), "", "   ",
+])
+def test_no_query_string_raises(store: Store, query: str) -> None:
+    store.search(query)
+
+
+def test_operators_are_plain_words(store: Store) -> None:
+    assert hits(store, "near AND") == [bytes([4])]
+    # as an operator NEAR(cafe gare) would find post 1; as words it needs "near" next to "cafe"
+    assert hits(store, "NEAR(cafe gare)") == []
+    assert hits(store, "NEAR(the station,") == [bytes([4])]
+    assert hits(store, "cafe OR gare") == []  # OR is a word, and no post has it
+    assert hits(store, "\"hello\"") == [bytes([5])]
+    assert hits(store, "let's") == [bytes([4])]
+    assert hits(store, "(twice!)") == [bytes([5])]
+
+
+def test_punctuation_only_queries_find_nothing(store: Store) -> None:
+    assert fts_query('"" * - ( )') is None
+    assert store.search("!!! ???") == []
+
+
+def test_results_are_ranked_by_relevance(store: Store) -> None:
+    ranked = store.search("cache")
+    assert [r.msg_id for r in ranked][:2] == [bytes([6]), bytes([3])]
+    assert ranked[0].rank <= ranked[1].rank
+
+
+def test_group_filter(store: Store) -> None:
+    assert hits(store, "cafe", G2) == [b"w1"]
+    assert hits(store, "cafe", G1) == [bytes([1])]
+    [hit] = store.search("cafe", G2)
+    assert (hit.group_name, hit.sender_name, hit.sent_time) == ("Work", "Bo", 500)
+
+
+def test_snippets_mark_matches(store: Store) -> None:
+    [hit] = store.search("brul", G1)
+    assert f"{HIGHLIGHT_START}brûlée{HIGHLIGHT_END}" in hit.snippet
+
+
+def test_control_characters_in_posts_cannot_fake_highlights(tmp_path: Path) -> None:
+    with Store.open(tmp_path, os.urandom(32)) as s:
+        s.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
+        s.insert_posts([NewPost(G1, b"x", b"A", "Ana", 1, 1, 1,
+                                text="fake \x02bold\x03 claim\nnext line")])
+        [hit] = s.search("claim")
+        assert hit.snippet == f"fake bold {HIGHLIGHT_START}claim{HIGHLIGHT_END} next line"
+
+
+def test_edits_and_deletes_reach_the_index(tmp_path: Path) -> None:
+    with Store.open(tmp_path, os.urandom(32)) as s:
+        s.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
+        s.insert_posts([NewPost(G1, b"p", b"A", "Ana", 1, 1, 1, text="typo here")])
+        s.apply_edit(G1, b"p", "fixed here", 2)
+        assert [r.msg_id for r in s.search("typo")] == []
+        assert [r.msg_id for r in s.search("fixed")] == [b"p"]
+        s.apply_delete(G1, b"p", b"A", 3)
+        assert s.search("fixed") == [] and s.search("here") == []
+        assert s.check_integrity() == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_a_safe_query(store: Store, query: str) -> None:
+    store.search(query)
