@@ -1,0 +1,95 @@
+"""The one error root of sync/: everything the network path can fail with is a SyncError.
+
+    SyncError                   str(err) is one sentence
+    ├── RelayUnreachable        connect/read failure, timeout, broken stream, 5xx (retry later)
+    ├── RelayProtocolError      the relay answered outside the v1 API shape
+    └── RelayRejected           any 4xx; .status; str(err) is the relay's own error sentence
+        ├── Forbidden           403 bad signature or read proof (check the clock)
+        ├── UnknownMailbox      404 the relay does not know the mailbox
+        ├── MailboxConflict     409 the mailbox exists with other keys
+        ├── MailboxClosed       410 closed or expired
+        ├── TooLarge            413 envelope or batch over the relay's limit
+        └── RateLimited         429; .retry_after seconds (from Retry-After, else None)
+
+httpx errors are mapped to these in sync/transport.py and never escape it.
+"""
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    """Root of every error sync/ raises."""
+
+    retryable = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RelayUnreachable(SyncError):
+    """The relay could not be reached or did not answer properly; retrying later may work."""
+
+    retryable = True
+
+
+class RelayProtocolError(SyncError):
+    """The relay's answer does not follow the v1 API (treated as retryable: relays restart)."""
+
+    retryable = True
+
+
+class RelayRejected(SyncError):
+    """The relay refused the request with a 4xx answer; repeating it unchanged will not help."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Forbidden(RelayRejected):
+    pass
+
+
+class UnknownMailbox(RelayRejected):
+    pass
+
+
+class MailboxConflict(RelayRejected):
+    pass
+
+
+class MailboxClosed(RelayRejected):
+    pass
+
+
+class TooLarge(RelayRejected):
+    pass
+
+
+class RateLimited(RelayRejected):
+    """Too many requests; wait `retry_after` seconds (None when the relay did not say)."""
+
+    retryable = True
+
+    def __init__(self, message: str, status: int = 429, retry_after: float | None = None) -> None:
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+_BY_STATUS: dict[int, type[RelayRejected]] = {
+    403: Forbidden,
+    404: UnknownMailbox,
+    409: MailboxConflict,
+    410: MailboxClosed,
+    413: TooLarge,
+}
+
+
+def rejected_for(status: int, message: str, retry_after: float | None = None) -> RelayRejected:
+    """The RelayRejected subclass for a 4xx status, carrying the relay's sentence."""
+    if status == 429:
+        return RateLimited(message, status, retry_after)
+    return _BY_STATUS.get(status, RelayRejected)(message, status)

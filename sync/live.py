@@ -1,0 +1,124 @@
+"""The live side of one relay: a receiver (catch up, then one push stream) and a sender.
+
+Both run as tasks on the engine's loop. The receiver renews the push connection when the
+mailbox set changes (the relay API has no way to edit a subscription in place) and
+reconnects with jittered exponential backoff when it breaks; the sender sends outbox
+items as soon as they are queued and retries with its own backoff, or at once when the
+receiver has just reconnected.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING
+
+from sync.backoff import Backoff
+from sync.errors import RateLimited, SyncError
+from sync.flows import DeliveryFailed, Flows
+from sync.transport import RelayClient
+
+if TYPE_CHECKING:
+    from sync.engine import SyncEngine
+
+
+class RelayRunner:
+    """Keeps one relay in sync until closed. Create and use on the engine's loop."""
+
+    def __init__(self, engine: SyncEngine, relay: str, client: RelayClient) -> None:
+        self.engine = engine
+        self.relay = relay
+        self.client = client
+        self.flows = Flows(engine, relay, client)
+        self._changed = asyncio.Event()
+        self._outbox = asyncio.Event()
+        self._reconnected = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._outbox.set()
+        self._tasks = [asyncio.create_task(self._receive(), name="coterie-sync-receive"),
+                       asyncio.create_task(self._send(), name="coterie-sync-send")]
+
+    def poke(self, *, changed: bool = False, outbox: bool = False) -> None:
+        if changed:
+            self._changed.set()
+        if outbox:
+            self._outbox.set()
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.client.aclose()
+
+    async def _receive(self) -> None:
+        engine, relay = self.engine, self.relay
+        backoff = engine.backoff()
+        with engine.lock:
+            engine.core.refetch_all(relay)
+        while True:
+            self._changed.clear()
+            try:
+                engine.set_state(relay, "syncing")
+                with engine.lock:
+                    session = engine.core.session(relay)
+                    empty = not engine.core.subscriptions(relay)
+                await self.flows.catch_up(engine.page_limit)
+                if empty:
+                    self._went_online(backoff)
+                    await self._changed.wait()
+                    continue
+                await self._stream_until_changed(session, backoff)
+            except (SyncError, DeliveryFailed) as exc:
+                retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+                delay = backoff.next_delay(retry_after)
+                detail = (str(exc) if isinstance(exc, SyncError)
+                          else "Received messages could not be stored; retrying.")
+                engine.set_state(relay, "offline", detail, round(delay, 2))
+                with engine.lock:
+                    engine.core.refetch_all(relay)
+                await asyncio.sleep(delay)
+
+    async def _stream_until_changed(self, session: int, backoff: Backoff) -> None:
+        """Follow the push stream; return when the mailbox set changed (to resubscribe)."""
+        stream = asyncio.create_task(
+            self.flows.stream(session, lambda: self._went_online(backoff)))
+        changed = asyncio.create_task(self._changed.wait())
+        try:
+            await asyncio.wait({stream, changed}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (stream, changed):
+                if not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+        if stream.done() and not stream.cancelled():
+            exc = stream.exception()
+            if exc is not None:
+                raise exc
+
+    def _went_online(self, backoff: Backoff) -> None:
+        backoff.reset()
+        self.engine.set_state(self.relay, "online")
+        self._reconnected.set()
+
+    async def _send(self) -> None:
+        engine = self.engine
+        backoff = engine.backoff()
+        while True:
+            await self._outbox.wait()
+            self._outbox.clear()
+            try:
+                await self.flows.push()
+                backoff.reset()
+            except SyncError as exc:
+                retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+                delay = backoff.next_delay(retry_after)
+                self._reconnected.clear()
+                if retry_after is not None:
+                    await asyncio.sleep(delay)
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        # A fresh push connection means the relay is back: do not wait.
+                        await asyncio.wait_for(self._reconnected.wait(), delay)
+                self._outbox.set()
