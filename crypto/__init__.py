@@ -11,7 +11,7 @@ Typical use (app side):
     group = GroupSession.create(ident, "Book club", "https://relay.example", "Ana", now, rng)
     info, bundle_out = group.create_invite(uses=1, expires_at=now + 72 * 3600, now=now, rng=rng)
     sealed = group.seal(Post("hello"), now, rng)        # send sealed.outgoing
-    opened = group.open(mailbox_id, envelope, now)       # events + envelopes to send
+    opened = group.open(mailbox_id, envelope, now, rng)     # events + envelopes to send
     blob = group.to_bytes()                              # persist once per batch
 """
 from __future__ import annotations

@@ -99,9 +99,11 @@ class GroupSession:
         member was removed, or when AdminRemove is sealed by a non-admin."""
         raise NotImplementedError
 
-    def open(self, mailbox_id: bytes, envelope: bytes, now: int) -> Opened:
+    def open(self, mailbox_id: bytes, envelope: bytes, now: int, rng: Rng) -> Opened:
         """Process one envelope read from `mailbox_id`. Authentic input yields events
-        (warnings included); malformed or forged input raises a CryptoError subclass."""
+        (warnings included); malformed or forged input raises a CryptoError subclass.
+        `rng` is used only when the envelope makes us send something (our sender key for
+        a new epoch)."""
         raise NotImplementedError
 
     def heartbeat_due(self, now: int) -> bool:
