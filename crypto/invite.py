@@ -120,7 +120,7 @@ class PendingJoin:
         link.mailbox."""
         raise NotImplementedError("the invite flow lands with the session implementation")
 
-    def open(self, envelope: bytes, now: int) -> Joined | None:
+    def open(self, envelope: bytes, now: int, rng: Rng) -> Joined | None:
         """Feed every envelope read from the invite mailbox: returns Joined for our Welcome,
         None for anything else (the bundle, other joiners' traffic, our own request).
         A Welcome for us that does not verify raises AuthError."""
