@@ -1,0 +1,119 @@
+"""Schema versions: every earlier fixture migrates forward; newer stores are refused untouched."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.store import DB_NAME, Store, StoreError, StoreKeyError, StoreTooNew, latest_version
+from app.store import db as store_db
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_spec = importlib.util.spec_from_file_location("store_fixtures", FIXTURES / "store_fixtures.py")
+assert _spec is not None and _spec.loader is not None
+store_fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(store_fixtures)
+
+# A shipped migration is never edited (databases in the field already ran it): its hash is
+# pinned here when it is released.
+RELEASED = {
+    1: "2233c41c8f5c6475b47e98b63101f1ebed59cb34ecbae5b24741125bb49a2977",
+}
+
+
+def profile_from(version: int, tmp_path: Path) -> Path:
+    profile = tmp_path / f"v{version}"
+    profile.mkdir()
+    shutil.copy(store_fixtures.fixture_path(version), profile / DB_NAME)
+    return profile
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_there_is_a_fixture_for_every_schema_version() -> None:
+    assert latest_version() >= 1
+    for version in range(1, latest_version() + 1):
+        assert store_fixtures.fixture_path(version).exists(), f"store_v{version}.db missing"
+
+
+def test_released_migrations_are_never_edited() -> None:
+    for step in store_db.migrations():
+        assert step.version in RELEASED, f"pin the hash of {step.name} when it ships"
+        assert hashlib.sha256(step.sql.encode()).hexdigest() == RELEASED[step.version], step.name
+
+
+@pytest.mark.parametrize("version", range(1, latest_version() + 1))
+def test_every_fixture_opens_at_the_latest_schema_with_its_data(tmp_path: Path,
+                                                                version: int) -> None:
+    profile = profile_from(version, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        assert store.run(lambda s: s._db().execute("PRAGMA user_version").fetchone()[0]) \
+            == latest_version()
+        assert store.check_integrity() == []
+        group = store_fixtures.GROUP
+        assert store.get_identity().display_name == "Fixture Fay"  # type: ignore[union-attr]
+        [row] = store.list_groups()
+        assert (row.name, row.unread, row.last_text) == ("Fixture group", 2, "third post, now edited")
+        page = store.latest_posts(group, 10)
+        assert [p.seq for p in page.posts] == [1, 2, 3]
+        assert page.posts[0].reactions[0].emoji == "👍"
+        assert page.posts[1].reply_to == bytes([1]) * 4
+        assert page.posts[2].sending
+        assert [h.msg_id for h in store.search("premiere")] == [bytes([1]) * 4]
+        assert [i.envelope for i in store.pending_outbox()] == [b"\xe7"]
+        assert store.get_cursor(b"\xb0") == 17
+        assert store.get_invite(b"\x1a").uses_remaining == 2  # type: ignore[union-attr]
+        assert [r.joiner_name for r in store.list_join_requests(group)] == ["Gus"]
+        assert store.get_setting("theme") == "dark"
+        # and the migrated store takes new writes
+        store.set_cursor(b"\xb0", 18)
+
+
+def test_a_newer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    profile = profile_from(latest_version(), tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        store.run(lambda s: s._db().execute(f"PRAGMA user_version = {latest_version() + 1}"))
+    before = digest(profile / DB_NAME)
+    with pytest.raises(StoreTooNew) as err:
+        Store.open(profile, store_fixtures.FIXTURE_KEY)
+    assert "newer Coterie" in str(err.value) and "update Coterie" in str(err.value)
+    assert digest(profile / DB_NAME) == before
+    assert sorted(p.name for p in profile.iterdir()) == [DB_NAME]
+
+
+def test_a_failing_migration_rolls_back_completely(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = profile_from(latest_version(), tmp_path)
+    shipped = store_db.migrations()
+    broken = store_db.Migration(len(shipped) + 1, "9999_broken.sql",
+                                "CREATE TABLE half_done (x);\nTHIS IS NOT SQL;")
+    monkeypatch.setattr(store_db, "migrations", lambda: [*shipped, broken])
+    with pytest.raises(StoreError) as err:
+        Store.open(profile, store_fixtures.FIXTURE_KEY)
+    assert "left as it was" in str(err.value)
+    monkeypatch.undo()
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        tables = store.run(lambda s: [r[0] for r in s._db().execute(
+            "SELECT name FROM sqlite_master WHERE name = 'half_done'")])
+        assert tables == []
+        assert store.run(lambda s: s._db().execute("PRAGMA user_version").fetchone()[0]) \
+            == latest_version()
+
+
+def test_a_wrong_key_or_a_foreign_file_is_refused(tmp_path: Path) -> None:
+    profile = profile_from(1, tmp_path)
+    with pytest.raises(StoreKeyError):
+        Store.open(profile, os.urandom(32))
+    with pytest.raises(StoreKeyError):
+        Store.open(profile, b"short")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / DB_NAME).write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    with pytest.raises(StoreKeyError):
+        Store.open(other, os.urandom(32))
