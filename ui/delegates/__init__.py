@@ -1,0 +1,1 @@
+"""Delegates that paint the app's list rows by hand (with cached layouts)."""

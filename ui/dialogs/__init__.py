@@ -1,0 +1,1 @@
+"""Dialogs: first run, unlock, groups, invites, members, search, settings."""

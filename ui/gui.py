@@ -1,0 +1,156 @@
+"""Starting the desktop app: open the profile (first run or unlock), then the main window.
+
+`Startup` is the sequence as an object so tests can drive it with any Services; `run_gui`
+adds the QApplication, the real Services for a profile directory and the event loop.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.api import Services
+from app.errors import AppError
+from app.views import ProfileState, Settings, UnlockInfo
+from ui.context import AppContext
+from ui.dialogs.first_run import FirstRunDialog
+from ui.dialogs.unlock import UnlockDialog
+from ui.events import EventBridge
+from ui.main_window import MainWindow
+from ui.theme import ThemeController, app_icon
+from ui.worker import Worker
+
+log = logging.getLogger(__name__)
+
+
+class Startup(QObject):
+    """First run or unlock, then the main window. Emits `ready(MainWindow)` or `cancelled`."""
+
+    ready = Signal(object)
+    cancelled = Signal()
+    failed = Signal(str)
+
+    def __init__(self, services: Services, worker: Worker, theme: ThemeController,
+                 default_relay: str = "", join_link: str | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.worker = worker
+        self.theme = theme
+        self.default_relay = default_relay
+        self.join_link = join_link
+        self.dialog: QWidget | None = None
+        self.window: MainWindow | None = None
+
+    def begin(self) -> None:
+        svc = self.services
+        self.worker.run(lambda: (svc.profile_state(), svc.keyring_available()), self._state,
+                        self._fatal, slow=True)
+
+    def _fatal(self, exc: BaseException) -> None:
+        self.failed.emit(str(exc) if isinstance(exc, AppError) else
+                         "Coterie could not open its profile.")
+
+    def _state(self, answer: tuple[ProfileState, bool]) -> None:
+        state, keyring = answer
+        if state is ProfileState.NEW:
+            dialog = FirstRunDialog(self.services, self.worker, keyring)
+            self._show_dialog(dialog)
+        elif state is ProfileState.LOCKED:
+            svc = self.services
+            self.worker.run(svc.unlock_info, lambda info: self._locked(info, keyring),
+                            self._fatal, slow=True)
+        else:
+            self._unlocked()
+
+    def _locked(self, info: UnlockInfo, keyring: bool) -> None:
+        if info.keyring:
+            # The keyring opens silently; only when it fails does the user see a dialog.
+            svc = self.services
+            self.worker.run(lambda: svc.unlock(None), lambda _r: self._unlocked(),
+                            lambda exc: self._ask(info, keyring, str(exc)), slow=True)
+        else:
+            self._ask(info, keyring, "")
+
+    def _ask(self, info: UnlockInfo, keyring: bool, reason: str) -> None:
+        self._show_dialog(UnlockDialog(self.services, self.worker, info, keyring, reason))
+
+    def _show_dialog(self, dialog: QWidget) -> None:
+        self.dialog = dialog
+        dialog.setWindowIcon(app_icon())
+        dialog.finished.connect(self._dialog_finished)  # type: ignore[attr-defined]
+        dialog.show()
+
+    def _dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+        svc = self.services
+        self.worker.run(svc.profile_state,
+                        lambda s: self._unlocked() if s is ProfileState.UNLOCKED
+                        else self.cancelled.emit(), self._fatal, slow=True)
+
+    def _unlocked(self) -> None:
+        self.worker.run(self.services.settings, self._open_window, self._fatal)
+
+    def _open_window(self, settings: Settings) -> None:
+        self.theme.apply(settings.theme)
+        events = EventBridge(self.services, self)
+        ctx = AppContext(self.services, self.worker, events, self.theme,
+                         settings.default_relay or self.default_relay)
+        window = MainWindow(ctx)
+        self.window = window
+        window.show()
+        window.start()
+        self.worker.run(self.services.start, None, lambda e: window.show_error(str(e)),
+                        slow=True)
+        if self.join_link:
+            window.join_group(self.join_link)
+        self.ready.emit(window)
+
+
+def _default_profile() -> Path:
+    from app.profile import default_profile_dir
+
+    return Path(default_profile_dir())
+
+
+def run_gui(profile_dir: str | None = None, join_link: str | None = None,
+            default_relay: str | None = None,
+            make_services: Callable[[Path], Services] = Services) -> int:
+    """Run the desktop app until its window closes; returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Coterie")
+    app.setOrganizationName("Coterie")
+    app.setDesktopFileName("coterie")
+    app.setWindowIcon(app_icon())
+    path = Path(profile_dir) if profile_dir else _default_profile()
+    services = make_services(path)
+    worker = Worker()
+    theme = ThemeController(app)
+    startup = Startup(services, worker, theme, default_relay or "", join_link)
+    code = {"value": 0}
+
+    def fail(message: str) -> None:
+        sys.stderr.write(message + "\n")
+        code["value"] = 1
+        app.quit()
+
+    startup.cancelled.connect(app.quit)
+    startup.failed.connect(fail)
+    # Between the first-run dialog and the main window no window is open; quitting on the
+    # last closed window starts only once the main window is up.
+    app.setQuitOnLastWindowClosed(False)
+    startup.ready.connect(lambda _w: app.setQuitOnLastWindowClosed(True))
+    startup.begin()
+    try:
+        app.exec()
+    finally:
+        if startup.window is not None:
+            startup.window.close()
+        worker.run(services.close, None, lambda e: None, slow=True)
+        worker.shutdown()
+    return code["value"]

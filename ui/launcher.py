@@ -1,0 +1,54 @@
+"""The `coterie` entry point.
+
+With a subcommand it runs the headless CLI (app.cli) and never imports PySide6, so scripts
+and servers without a display work. With no arguments, or with a `coterie://join#...`
+link (how the desktop's URL-scheme handler calls us), it opens the desktop app.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from ui.display_check import check_display_libraries
+
+JOIN_PREFIX = "coterie://join"
+
+
+def _split_gui_args(argv: list[str]) -> tuple[bool, str | None, str | None]:
+    """(is_gui, profile_dir, join_link) for argv; is_gui is False when a subcommand is given."""
+    profile: str | None = None
+    link: str | None = None
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--profile" and rest:
+            profile = rest.pop(0)
+        elif arg.startswith("--profile="):
+            profile = arg.split("=", 1)[1]
+        elif arg.startswith(JOIN_PREFIX) and link is None:
+            link = arg
+        else:
+            return False, None, None
+    return True, profile, link
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `coterie`; returns the process exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    is_gui, profile, link = _split_gui_args(args)
+    if not is_gui:
+        from app.cli import main as cli_main
+
+        return int(cli_main(args) or 0)
+    advice = check_display_libraries()
+    if advice:
+        sys.stderr.write(advice)
+        return 2
+    from ui.gui import run_gui
+
+    return run_gui(profile_dir=profile, join_link=link,
+                   default_relay=os.environ.get("COTERIE_RELAY") or None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""The main window: sidebar with the groups, the open conversation, shortcuts, the tray."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.views import GroupSummary
+from ui.context import AppContext
+from ui.dialogs.create_group import CreateGroupDialog
+from ui.dialogs.invite import InviteDialog
+from ui.dialogs.join import JoinDialog
+from ui.dialogs.members import MembersDialog
+from ui.dialogs.requests import JoinRequestsDialog
+from ui.dialogs.search import SearchDialog
+from ui.dialogs.settings import SettingsDialog
+from ui.notifications import Notifier
+from ui.theme import app_icon
+from ui.widgets.conversation_pane import ConversationPane
+from ui.widgets.sidebar import Sidebar
+
+
+class EmptyState(QWidget):
+    """What a new member sees before any group exists: two clear ways in."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        title = QLabel("Welcome to Coterie")
+        title.setObjectName("conversationTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel("A private place for your group. Start a group and invite people, "
+                      "or paste an invite link someone sent you.")
+        text.setObjectName("emptyState")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setMaximumWidth(460)
+        self.create_button = QPushButton("Create a group")
+        self.create_button.setProperty("primary", True)
+        self.create_button.setAccessibleName("Create a group")
+        self.join_button = QPushButton("Join with an invite link")
+        self.join_button.setAccessibleName("Join with an invite link")
+        layout.addWidget(title)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(12)
+        for b in (self.create_button, self.join_button):
+            b.setMinimumWidth(240)
+            layout.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.setWindowTitle("Coterie")
+        self.setWindowIcon(app_icon())
+        self.resize(1100, 720)
+        self.groups: list[GroupSummary] = []
+        self._loaded_once = False
+        self._pending_select: str | None = None
+        self.sidebar = Sidebar(ctx)
+        self.pane = ConversationPane(ctx)
+        self.empty = EmptyState()
+        self.choose = QLabel("Choose a group on the left.")
+        self.choose.setObjectName("emptyState")
+        self.choose.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        for w in (self.choose, self.empty, self.pane):
+            self.stack.addWidget(w)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 800])
+        splitter.setChildrenCollapsible(False)
+        self.sidebar.setMinimumWidth(240)
+        self.setCentralWidget(splitter)
+        self.statusBar().setSizeGripEnabled(False)
+        # the status bar only takes room while it has something to say
+        self.statusBar().messageChanged.connect(lambda m: self.statusBar().setVisible(bool(m)))
+        self.statusBar().hide()
+        self.notifier = Notifier(ctx, self)
+        self._wire()
+        self._shortcuts()
+
+    def _wire(self) -> None:
+        ctx = self._ctx
+        sb = self.sidebar
+        sb.group_selected.connect(self.open_group)
+        sb.group_activated.connect(lambda _g: self.pane.composer.edit.setFocus())
+        sb.new_group_requested.connect(self.new_group)
+        sb.join_requested.connect(self.join_group)
+        sb.search_requested.connect(lambda: self.search(None))
+        sb.settings_requested.connect(self.open_settings)
+        self.empty.create_button.clicked.connect(self.new_group)
+        self.empty.join_button.clicked.connect(self.join_group)
+        self.pane.invite_requested.connect(lambda gid: self._group_dialog(InviteDialog, gid))
+        self.pane.requests_requested.connect(lambda gid: self._group_dialog(JoinRequestsDialog, gid))
+        self.pane.members_requested.connect(lambda gid: self._group_dialog(MembersDialog, gid))
+        self.pane.search_requested.connect(lambda gid: self.search(gid))
+        self.pane.leave_requested.connect(self.leave_group)
+        self.pane.error.connect(self.show_error)
+        ctx.worker.failed.connect(self.show_error)
+        ctx.events.groups.connect(self.refresh_groups)
+        ctx.events.members.connect(self._members_changed)
+        ctx.events.profile.connect(self.refresh_profile)
+        ctx.events.posts.connect(self._posts)
+
+    def _shortcuts(self) -> None:
+        pairs = [
+            ("Ctrl+K", lambda: self.search(None)),
+            ("Ctrl+F", lambda: self.search(self.pane.group.id if self.pane.group else None)),
+            ("Ctrl+N", self.new_group),
+            ("Ctrl+J", self.join_group),
+            ("Ctrl+,", self.open_settings),
+            ("Ctrl+L", lambda: self.pane.composer.edit.setFocus()),
+            ("Alt+Down", lambda: self._step_group(1)),
+            ("Alt+Up", lambda: self._step_group(-1)),
+            ("Ctrl+Q", self.close),
+        ]
+        self._shortcut_objects = []
+        for keys, fn in pairs:
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.activated.connect(fn)
+            self._shortcut_objects.append(sc)
+
+    # -- start -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load what the window shows; called once the profile is unlocked."""
+        self.refresh_profile()
+        self.refresh_groups()
+        self.sidebar.connection.refresh()
+
+    def refresh_profile(self) -> None:
+        self._ctx.worker.run(self._ctx.services.me, self._show_me, lambda e: None, owner=self)
+
+    def _show_me(self, me: object) -> None:
+        name = getattr(me, "name", "")
+        self.sidebar.me_label.setText(name or "Coterie")
+        self.sidebar.me_label.setToolTip(f"You: {name}\nFingerprint {getattr(me, 'fingerprint', '')}")
+
+    def refresh_groups(self) -> None:
+        self._ctx.worker.run(self._ctx.services.groups, self.show_groups, owner=self)
+
+    def show_groups(self, groups: list[GroupSummary]) -> None:
+        self.groups = list(groups)
+        self.sidebar.set_groups(self.groups)
+        self._loaded_once = True
+        current = self.pane.group
+        if self._pending_select and self.sidebar.select(self._pending_select):
+            self._pending_select = None
+        elif current is not None:
+            fresh = next((g for g in groups if g.id == current.id), None)
+            if fresh is None:
+                self.pane.group = None
+                self.pane.model.clear()
+            else:
+                self.pane.update_group(fresh)
+                self.sidebar.select(fresh.id)
+        if not groups:
+            self.stack.setCurrentWidget(self.empty)
+        elif self.pane.group is None:
+            if not self.sidebar.select(groups[0].id):
+                self.stack.setCurrentWidget(self.choose)
+
+    def open_group(self, group: GroupSummary, around_post: str | None = None) -> None:
+        self.stack.setCurrentWidget(self.pane)
+        self.pane.show_group(group, around_post)
+        self.setWindowTitle(f"{group.name} — Coterie")
+        if group.unread:
+            gid = group.id
+            self._ctx.worker.run(lambda: self._ctx.services.mark_read(gid), None,
+                                 lambda e: None, owner=self)
+
+    def _step_group(self, delta: int) -> None:
+        if not self.groups:
+            return
+        current = self.sidebar.list.currentIndex().row()
+        row = max(0, min(len(self.groups) - 1, current + delta))
+        self.sidebar.list.setCurrentIndex(self.sidebar.model.index(row, 0))
+
+    def select_group(self, group_id: str) -> None:
+        """Open a group as soon as it is in the list (it may arrive with the next refresh)."""
+        if not self.sidebar.select(group_id):
+            self._pending_select = group_id
+            self.refresh_groups()
+
+    def jump_to_post(self, group_id: str, post_id: str) -> None:
+        group = next((g for g in self.groups if g.id == group_id), None)
+        if group is None:
+            return
+        if self.pane.group is not None and self.pane.group.id == group_id \
+                and self.pane.model.row_of(post_id) >= 0:
+            self.pane.jump_to(post_id)
+        else:
+            self.sidebar.list.selectionModel().blockSignals(True)
+            self.sidebar.select(group_id)
+            self.sidebar.list.selectionModel().blockSignals(False)
+            self.open_group(group, around_post=post_id)
+        self.pane.view.setFocus()
+
+    # -- dialogs -----------------------------------------------------------------------------
+    def _group(self, group_id: str) -> GroupSummary | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def _group_dialog(self, cls: type, group_id: str) -> None:
+        group = self._group(group_id)
+        if group is not None:
+            cls(self._ctx, group, self).open()
+
+    def new_group(self) -> None:
+        dialog = CreateGroupDialog(self._ctx, self)
+        dialog.created.connect(lambda g: self.select_group(g.id))
+        dialog.open()
+
+    def join_group(self, link: str = "") -> None:
+        dialog = JoinDialog(self._ctx, link if isinstance(link, str) else "", self)
+        dialog.joined.connect(self.select_group)
+        dialog.open()
+
+    def search(self, group_id: str | None) -> None:
+        group = self._group(group_id) if group_id else None
+        dialog = SearchDialog(self._ctx, group, self)
+        dialog.jump.connect(self.jump_to_post)
+        dialog.open()
+
+    def open_settings(self) -> None:
+        SettingsDialog(self._ctx, self).open()
+
+    def leave_group(self, group_id: str) -> None:
+        group = self._group(group_id)
+        if group is None:
+            return
+        answer = QMessageBox.question(
+            self, "Leave group",
+            f"Leave “{group.name}”? Coterie stops syncing it and forgets its posts on this "
+            "computer. To come back you need a new invite.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        svc = self._ctx.services
+        self.pane.group = None
+        self.pane.model.clear()
+        self._ctx.worker.run(lambda: svc.leave_group(group_id), lambda _r: self.refresh_groups(),
+                             lambda e: self.show_error(str(e)), slow=True, owner=self)
+
+    # -- events ------------------------------------------------------------------------------
+    def _members_changed(self, _group_id: object) -> None:
+        self.refresh_groups()
+
+    def _posts(self, group_id: object, post_ids: tuple, incoming: bool) -> None:
+        if incoming and isinstance(group_id, str) and post_ids:
+            group = self._group(group_id)
+            focused = self.isActiveWindow() and self.pane.group is not None \
+                and self.pane.group.id == group_id
+            if group is not None and not group.muted and not focused:
+                self.notifier.notify_post(group, post_ids[-1])
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            group = self.pane.group
+            if group is not None and self.stack.currentWidget() is self.pane:
+                gid = group.id
+                QTimer.singleShot(0, lambda: self._ctx.worker.run(
+                    lambda: self._ctx.services.mark_read(gid), None, lambda e: None, owner=self))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.notifier.hide()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Qt item models over the app's view values, one model per module."""

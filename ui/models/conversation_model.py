@@ -1,0 +1,326 @@
+"""One group's timeline as a sliding window over the store.
+
+The model never holds the whole conversation: it starts with the latest page, grows a page
+at a time at either end as the view scrolls (`load_older` / `load_newer`), and trims the far
+end once it holds more than `window_limit` rows, remembering that there is more there.
+A new, edited or acknowledged post changes one row (insert or dataChanged), never the
+whole model. All store reads go through the worker; answers for a group that is no longer
+open are dropped (a generation counter).
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from app.api import Services
+from app.errors import NotFound
+from app.views import Page, PostView
+from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
+from ui.timefmt import full
+from ui.worker import Worker
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 50
+WINDOW_LIMIT = 400
+# Above this many changed posts in one event a fresh page is cheaper than one read per post.
+BULK_REFRESH = 40
+
+
+def order_key(post: PostView) -> tuple[int, str]:
+    """The store's timeline order: send time, then id."""
+    return (post.sent_at, post.id)
+
+
+class ConversationModel(QAbstractListModel):
+    opened = Signal(str, int)        # group id, row to show (-1: the newest row)
+    older_loaded = Signal(int)       # rows inserted at the top (the view keeps its place)
+    appended = Signal(int)           # rows added at the bottom by a live post
+    loading_changed = Signal(bool)
+
+    def __init__(self, services: Services, worker: Worker, page: int = PAGE,
+                 window_limit: int = WINDOW_LIMIT, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._worker = worker
+        self._page = page
+        self._limit = max(window_limit, 2 * page)
+        self._posts: list[PostView] = []
+        self._keys: list[tuple[int, str]] = []
+        self._rows: dict[str, int] | None = {}
+        self._group: str | None = None
+        self._gen = 0
+        self.more_before = False
+        self.more_after = False
+        self._loading_older = False
+        self._loading_newer = False
+
+    # -- Qt interface ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._posts)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._posts):
+            return None
+        post = self._posts[index.row()]
+        if role == ITEM_ROLE:
+            return post
+        if role == KEY_ROLE:
+            return post.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return post.text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return describe(post)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return full(post.sent_at)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.more_after and not self._loading_newer
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self.load_newer()
+
+    # -- access ------------------------------------------------------------------------------
+    @property
+    def group_id(self) -> str | None:
+        return self._group
+
+    def post_at(self, row: int) -> PostView | None:
+        return self._posts[row] if 0 <= row < len(self._posts) else None
+
+    def row_of(self, post_id: str) -> int:
+        if self._rows is None:
+            self._rows = {p.id: i for i, p in enumerate(self._posts)}
+        return self._rows.get(post_id, -1)
+
+    def last_own_post(self) -> PostView | None:
+        for post in reversed(self._posts):
+            if post.mine and post.kind == "post" and not post.deleted:
+                return post
+        return None
+
+    @property
+    def at_live_end(self) -> bool:
+        """True when the newest stored post is in the window (live posts are appended)."""
+        return not self.more_after
+
+    # -- loading -----------------------------------------------------------------------------
+    def open(self, group_id: str, around_post: str | None = None) -> None:
+        """Show `group_id` from its latest page, or the page around `around_post`."""
+        self._gen += 1
+        gen = self._gen
+        self._group = group_id
+        self._loading_older = self._loading_newer = False
+        self.loading_changed.emit(True)
+        svc = self._services
+        size = self._page
+
+        def fetch() -> Page:
+            if around_post is not None:
+                try:
+                    return svc.around(group_id, around_post, size)
+                except NotFound:
+                    pass  # deleted since the search: show the latest instead
+            return svc.latest(group_id, size)
+
+        self._worker.run(fetch, lambda page: self._opened(gen, page, around_post),
+                         lambda exc: self._failed(gen, exc), owner=self)
+
+    def clear(self) -> None:
+        self._gen += 1
+        self._group = None
+        self.beginResetModel()
+        self._set_posts([])
+        self.more_before = self.more_after = False
+        self.endResetModel()
+
+    def _opened(self, gen: int, page: Page, target: str | None) -> None:
+        if gen != self._gen:
+            return
+        self.beginResetModel()
+        self._set_posts(list(page.posts))
+        self.more_before, self.more_after = page.more_before, page.more_after
+        self.endResetModel()
+        self.loading_changed.emit(False)
+        row = self.row_of(target) if target else -1
+        self.opened.emit(self._group or "", row)
+
+    def _failed(self, gen: int, exc: BaseException) -> None:
+        if gen == self._gen:
+            self._loading_older = self._loading_newer = False
+            self.loading_changed.emit(False)
+            self._worker.failed.emit(str(exc) if str(exc) else "The posts could not be read.")
+
+    def load_older(self) -> None:
+        if not self._posts or not self.more_before or self._loading_older or not self._group:
+            return
+        self._loading_older = True
+        gen, group, first = self._gen, self._group, self._posts[0].id
+        size = self._page
+        self._worker.run(lambda: self._services.before(group, first, size),
+                         lambda page: self._older(gen, first, page),
+                         lambda exc: self._failed(gen, exc), owner=self)
+
+    def _older(self, gen: int, anchor: str, page: Page) -> None:
+        if gen != self._gen:
+            return
+        self._loading_older = False
+        if not self._posts or self._posts[0].id != anchor:
+            return  # the window moved meanwhile; the next scroll asks again
+        fresh = [p for p in page.posts if self.row_of(p.id) < 0]
+        self.more_before = page.more_before
+        if fresh:
+            self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+            self._set_posts(fresh + self._posts)
+            self.endInsertRows()
+        self._trim_bottom()
+        self.older_loaded.emit(len(fresh))
+
+    def load_newer(self) -> None:
+        if not self._posts or not self.more_after or self._loading_newer or not self._group:
+            return
+        self._loading_newer = True
+        gen, group, last = self._gen, self._group, self._posts[-1].id
+        size = self._page
+        self._worker.run(lambda: self._services.after(group, last, size),
+                         lambda page: self._newer(gen, last, page),
+                         lambda exc: self._failed(gen, exc), owner=self)
+
+    def _newer(self, gen: int, anchor: str, page: Page) -> None:
+        if gen != self._gen:
+            return
+        self._loading_newer = False
+        if not self._posts or self._posts[-1].id != anchor:
+            return
+        fresh = [p for p in page.posts if self.row_of(p.id) < 0]
+        self.more_after = page.more_after
+        if fresh:
+            start = len(self._posts)
+            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+            self._set_posts(self._posts + fresh)
+            self.endInsertRows()
+        self._trim_top()
+
+    def _trim_bottom(self) -> None:
+        extra = len(self._posts) - self._limit
+        if extra > 0:
+            n = len(self._posts)
+            self.beginRemoveRows(QModelIndex(), n - extra, n - 1)
+            self._set_posts(self._posts[: n - extra])
+            self.endRemoveRows()
+            self.more_after = True
+
+    def _trim_top(self) -> None:
+        extra = len(self._posts) - self._limit
+        if extra > 0:
+            self.beginRemoveRows(QModelIndex(), 0, extra - 1)
+            self._set_posts(self._posts[extra:])
+            self.endRemoveRows()
+            self.more_before = True
+
+    # -- live changes ------------------------------------------------------------------------
+    def posts_changed(self, group_id: str | None, post_ids: Sequence[str]) -> None:
+        """A POSTS event: re-read the named posts (or the latest page after a big batch)."""
+        if group_id is None or group_id != self._group:
+            return
+        if not post_ids or len(post_ids) > BULK_REFRESH:
+            if self.at_live_end:
+                self._refresh_latest()
+            return
+        gen, group, ids = self._gen, group_id, tuple(post_ids)
+
+        def fetch() -> list[PostView]:
+            found = []
+            for pid in ids:
+                try:
+                    found.append(self._services.get_post(group, pid))
+                except NotFound:
+                    continue  # forgotten meanwhile (left group): nothing to show
+            return found
+
+        self._worker.run(fetch, lambda posts: self.apply_posts(gen, posts),
+                         lambda exc: self._failed(gen, exc), owner=self)
+
+    def apply_posts(self, gen: int | None, posts: Sequence[PostView]) -> None:
+        """Put fresh copies of posts into the window: update in place or insert in order."""
+        if gen is not None and gen != self._gen:
+            return
+        appended = 0
+        for post in posts:
+            if post.group_id != self._group:
+                continue
+            row = self.row_of(post.id)
+            if row >= 0:
+                if self._posts[row] != post:
+                    self._posts[row] = post
+                    idx = self.index(row, 0)
+                    self.dataChanged.emit(idx, idx)
+                continue
+            key = order_key(post)
+            at = bisect.bisect_right(self._keys, key)
+            if at == 0 and self.more_before and self._posts:
+                continue  # older than the window: it will come with the next older page
+            if at == len(self._posts) and self.more_after:
+                continue  # beyond the window: the newer pages will bring it
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._posts.insert(at, post)
+            self._keys.insert(at, key)
+            if at == len(self._posts) - 1 and self._rows is not None:
+                self._rows[post.id] = at
+            else:
+                self._rows = None
+            self.endInsertRows()
+            if at == len(self._posts) - 1:
+                appended += 1
+        if appended:
+            self._trim_top()
+            self.appended.emit(appended)
+
+    def _refresh_latest(self) -> None:
+        gen, group = self._gen, self._group
+        if group is None:
+            return
+        size = self._page
+        self._worker.run(lambda: self._services.latest(group, size),
+                         lambda page: self.apply_posts(gen, page.posts),
+                         lambda exc: self._failed(gen, exc), owner=self)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _set_posts(self, posts: list[PostView]) -> None:
+        self._posts = posts
+        self._keys = [order_key(p) for p in posts]
+        self._rows = None
+
+
+def describe(post: PostView) -> str:
+    """What a screen reader says for one row."""
+    when = full(post.sent_at)
+    if post.kind == "warning":
+        return f"Warning: {post.text}"
+    if post.kind == "unsupported":
+        return f"{post.sender_name}, {when}: a post this version of Coterie cannot show"
+    if post.deleted:
+        who = f" by {post.deleted_by}" if post.deleted_by else ""
+        return f"{post.sender_name}, {when}: deleted{who}"
+    head = f"{post.sender_name}, {when}"
+    if post.reply_to is not None:
+        head += f", replying to {post.reply_to.sender_name}"
+    extras = []
+    if post.edited:
+        extras.append("edited")
+    if post.reactions:
+        extras.append("reactions " + ", ".join(f"{e} {len(n)}" for e, n in post.reactions.items()))
+    if post.sending:
+        extras.append("sending")
+    tail = f" ({'; '.join(extras)})" if extras else ""
+    return f"{head}: {post.text}{tail}"

@@ -1,0 +1,270 @@
+"""The right-hand side of the main window: a group's header, its timeline and the composer.
+
+Sending, replying, editing, deleting and reacting run on the worker; their results come
+back as change events that update single rows of the model.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.views import GroupSummary, PostView
+from ui.context import AppContext
+from ui.delegates.post_delegate import PostDelegate
+from ui.models.conversation_model import ConversationModel
+from ui.widgets.composer import Composer
+from ui.widgets.conversation_view import ConversationView
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+class ConversationPane(QWidget):
+    invite_requested = Signal(str)
+    requests_requested = Signal(str)
+    members_requested = Signal(str)
+    search_requested = Signal(str)
+    leave_requested = Signal(str)
+    error = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.group: GroupSummary | None = None
+        self.model = ConversationModel(ctx.services, ctx.worker, parent=self)
+        self.delegate = PostDelegate(ctx.theme.theme, self)
+        ctx.theme.changed.connect(self._theme_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._build_header())
+        self.banner = QLabel()
+        self.banner.setObjectName("warningBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        banner_box = QHBoxLayout()
+        banner_box.setContentsMargins(16, 8, 16, 0)
+        banner_box.addWidget(self.banner)
+        layout.addLayout(banner_box)
+        self.view = ConversationView(self.model, self.delegate)
+        layout.addWidget(self.view, 1)
+        self.composer = Composer()
+        layout.addWidget(self.composer)
+        self.composer.send.connect(self._send)
+        self.composer.edit_last_requested.connect(self._edit_last)
+        self.view.reply_requested.connect(self.composer.start_reply)
+        self.view.edit_requested.connect(self.composer.start_edit)
+        self.view.delete_requested.connect(self._delete)
+        self.view.react_requested.connect(self._react)
+        self.delegate.quote_clicked.connect(self.jump_to)
+        self.delegate.link_clicked.connect(self._open_link)
+        ctx.events.posts.connect(self._posts_event)
+        ctx.events.requests.connect(self._requests_event)
+        self.setTabOrder(self.view, self.composer.edit)
+
+    def _build_header(self) -> QFrame:
+        header = QFrame()
+        header.setObjectName("conversationHeader")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(16, 8, 10, 8)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        self.title = QLabel()
+        self.title.setObjectName("conversationTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("conversationSubtitle")
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        row.addLayout(titles, 1)
+        self.requests_button = QPushButton()
+        self.requests_button.setAccessibleName("Join requests")
+        self.requests_button.clicked.connect(lambda: self._emit_group(self.requests_requested))
+        self.requests_button.hide()
+        self.invite_button = QPushButton("Invite…")
+        self.invite_button.setAccessibleName("Invite people")
+        self.invite_button.setToolTip("Create an invite link or QR code")
+        self.invite_button.clicked.connect(lambda: self._emit_group(self.invite_requested))
+        self.members_button = QPushButton("Members")
+        self.members_button.setAccessibleName("Members and safety numbers")
+        self.members_button.clicked.connect(lambda: self._emit_group(self.members_requested))
+        self.mute_button = QPushButton("Mute")
+        self.mute_button.setCheckable(True)
+        self.mute_button.setAccessibleName("Mute notifications for this group")
+        self.mute_button.toggled.connect(self._mute_toggled)
+        self.more_button = QToolButton()
+        self.more_button.setText("⋯")
+        self.more_button.setAccessibleName("More group actions")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        more.addAction("Search in this group\tCtrl+F",
+                       lambda: self._emit_group(self.search_requested))
+        more.addAction("Compare safety numbers…",
+                       lambda: self._emit_group(self.members_requested))
+        more.addSeparator()
+        more.addAction("Leave group…", lambda: self._emit_group(self.leave_requested))
+        self.more_button.setMenu(more)
+        for w in (self.requests_button, self.invite_button, self.members_button,
+                  self.mute_button, self.more_button):
+            row.addWidget(w)
+        return header
+
+    def _emit_group(self, signal: Signal) -> None:
+        if self.group is not None:
+            signal.emit(self.group.id)
+
+    # -- showing a group ---------------------------------------------------------------------
+    def show_group(self, group: GroupSummary, around_post: str | None = None) -> None:
+        changed = self.group is None or self.group.id != group.id
+        self.update_group(group)
+        if changed or around_post:
+            self.composer.clear_mode()
+            self.model.open(group.id, around_post)
+            self._refresh_requests()
+
+    def update_group(self, group: GroupSummary) -> None:
+        self.group = group
+        self.title.setText(group.name)
+        people = "member" if group.member_count == 1 else "members"
+        role = " · you are an admin" if group.my_role == "admin" else ""
+        self.subtitle.setText(f"{group.member_count} {people}{role}")
+        admin = group.my_role == "admin" and group.status == "active"
+        self.invite_button.setVisible(admin)
+        if not admin:
+            self.requests_button.hide()
+        self.view.can_delete_any = admin
+        self.mute_button.blockSignals(True)
+        self.mute_button.setChecked(group.muted)
+        self.mute_button.setText("Muted" if group.muted else "Mute")
+        self.mute_button.blockSignals(False)
+        if group.status == "removed":
+            self.banner.setText("You were removed from this group. You can still read what was "
+                                "posted before, but you cannot post or see anything new.")
+            self.banner.show()
+            self.composer.set_read_only("You can no longer post in this group.")
+        else:
+            self.banner.hide()
+            self.composer.set_read_only(None)
+
+    def jump_to(self, post_id: str) -> None:
+        row = self.model.row_of(post_id)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index, self.view.ScrollHint.PositionAtCenter)
+        elif self.group is not None:
+            self.model.open(self.group.id, post_id)
+
+    # -- events ------------------------------------------------------------------------------
+    def _posts_event(self, group_id: str | None, post_ids: tuple, _incoming: bool) -> None:
+        self.model.posts_changed(group_id, post_ids)
+        if self.group is not None and group_id == self.group.id and self.isVisible() \
+                and self.window().isActiveWindow() and self.group.unread >= 0:
+            gid = self.group.id
+            self._ctx.worker.run(lambda: self._ctx.services.mark_read(gid), None,
+                                 lambda e: None, owner=self)
+
+    def _requests_event(self, group_id: str | None) -> None:
+        if self.group is not None and group_id == self.group.id:
+            self._refresh_requests()
+
+    def _refresh_requests(self) -> None:
+        g = self.group
+        if g is None or g.my_role != "admin" or g.status != "active":
+            self.requests_button.hide()
+            return
+        gid = g.id
+        self._ctx.worker.run(lambda: self._ctx.services.requests(gid),
+                             lambda reqs: self._show_request_count(gid, len(reqs)),
+                             lambda e: None, owner=self)
+
+    def _show_request_count(self, gid: str, count: int) -> None:
+        if self.group is None or self.group.id != gid:
+            return
+        self.requests_button.setText(f"Requests ({count})")
+        self.requests_button.setAccessibleName(f"{count} join requests waiting")
+        self.requests_button.setProperty("primary", True)
+        self.requests_button.style().unpolish(self.requests_button)
+        self.requests_button.style().polish(self.requests_button)
+        self.requests_button.setVisible(count > 0)
+
+    def _theme_changed(self, theme: object) -> None:
+        self.delegate.set_theme(theme)  # type: ignore[arg-type]
+        self.view.doItemsLayout()
+        self.view.viewport().update()
+
+    # -- actions -----------------------------------------------------------------------------
+    def _send(self, text: str, reply_to: str | None, edit_id: str | None) -> None:
+        if self.group is None:
+            return
+        gid, svc = self.group.id, self._ctx.services
+        if edit_id is not None:
+            work = lambda: svc.edit(gid, edit_id, text)  # noqa: E731
+        elif reply_to is not None:
+            work = lambda: svc.reply(gid, reply_to, text)  # noqa: E731
+        else:
+            work = lambda: svc.post(gid, text)  # noqa: E731
+        self.composer.sent()
+        self._ctx.worker.run(work, self._sent, lambda e: self._send_failed(e, text), owner=self)
+
+    def _sent(self, result: object) -> None:
+        if isinstance(result, PostView):
+            self.model.apply_posts(None, [result])
+            self.view.scrollToBottom()
+
+    def _send_failed(self, exc: BaseException, text: str) -> None:
+        if not self.composer.edit.toPlainText():
+            self.composer.edit.setPlainText(text)  # nothing typed is lost
+        self.error.emit(str(exc) or "The post could not be sent.")
+
+    def _edit_last(self) -> None:
+        post = self.model.last_own_post()
+        if post is not None:
+            self.composer.start_edit(post)
+
+    def _delete(self, post: PostView) -> None:
+        if self.group is None:
+            return
+        whose = "your post" if post.mine else f"this post by {post.sender_name}"
+        answer = QMessageBox.question(
+            self, "Delete post",
+            f"Delete {whose} for everyone in the group? A note that it was deleted stays "
+            "in its place.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        gid, svc = self.group.id, self._ctx.services
+        self._ctx.worker.run(lambda: svc.delete(gid, post.id), None,
+                             lambda e: self.error.emit(str(e)), owner=self)
+
+    def _react(self, post: PostView, emoji: str, on: bool) -> None:
+        if self.group is None:
+            return
+        gid, svc = self.group.id, self._ctx.services
+        self._ctx.worker.run(lambda: svc.react(gid, post.id, emoji, on), None,
+                             lambda e: self.error.emit(str(e)), owner=self)
+
+    def _mute_toggled(self, muted: bool) -> None:
+        if self.group is None:
+            return
+        gid, svc = self.group.id, self._ctx.services
+        self.mute_button.setText("Muted" if muted else "Mute")
+        self._ctx.worker.run(lambda: svc.set_muted(gid, muted), None,
+                             lambda e: self.error.emit(str(e)), owner=self)
+
+    def _open_link(self, url: str) -> None:
+        qurl = QUrl(url)
+        if qurl.scheme().lower() not in SAFE_SCHEMES:
+            self.error.emit("Only web and mail links open from posts.")
+            return
+        answer = QMessageBox.question(self, "Open link", f"Open this link in your browser?\n\n{url}")
+        if answer == QMessageBox.StandardButton.Yes:
+            QDesktopServices.openUrl(qurl)

@@ -1,0 +1,169 @@
+"""The timeline view: a QListView over the windowed ConversationModel.
+
+It asks the model for older posts when the top comes near, keeps the reader's place when
+they arrive, follows new posts only when the reader is already at the bottom, and offers
+the post actions by keyboard (R reply, E edit, Delete, + react) and by context menu.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+
+from app.views import PostView
+from ui.delegates.post_delegate import PostDelegate
+from ui.models.conversation_model import ConversationModel
+from ui.models.keyed_list import ITEM_ROLE
+
+QUICK_REACTIONS = ("👍", "❤️", "😂", "😮", "😢", "🎉")
+NEAR_EDGE_PX = 240
+
+
+class ConversationView(QListView):
+    reply_requested = Signal(object)          # PostView
+    edit_requested = Signal(object)
+    delete_requested = Signal(object)
+    react_requested = Signal(object, str, bool)
+
+    def __init__(self, model: ConversationModel, delegate: PostDelegate,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conversationView")
+        self.setAccessibleName("Posts")
+        self.setModel(model)
+        self.setItemDelegate(delegate)
+        self._model = model
+        self._delegate = delegate
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setMouseTracking(True)
+        self.setWordWrap(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.verticalScrollBar().setSingleStep(24)
+        self._stick = True
+        self._anchor: tuple[int, int] | None = None
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        model.opened.connect(self._on_opened)
+        model.modelAboutToBeReset.connect(lambda: setattr(self, "_stick", True))
+        model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.older_loaded.connect(self._after_older)
+        model.appended.connect(self._after_append)
+        model.dataChanged.connect(self._row_changed)
+        delegate.reaction_clicked.connect(self._chip_clicked)
+
+    # -- scrolling ---------------------------------------------------------------------------
+    def at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 4
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._stick = value >= bar.maximum() - 4
+        if value <= NEAR_EDGE_PX and self._model.more_before:
+            self._model.load_older()
+        if value >= bar.maximum() - NEAR_EDGE_PX and self._model.more_after:
+            self._model.load_newer()
+
+    def _on_opened(self, _group: str, row: int) -> None:
+        if row >= 0:
+            index = self._model.index(row, 0)
+            self.setCurrentIndex(index)
+            self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self._stick = False
+        else:
+            self.scrollToBottom()
+            self._stick = True
+        # a short window may not fill the view: ask for older posts right away
+        QTimer.singleShot(0, lambda: self._scrolled(self.verticalScrollBar().value()))
+
+    def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        if first == 0 and self._model.rowCount() > 0:
+            bar = self.verticalScrollBar()
+            self._anchor = (bar.value(), bar.maximum())
+
+    def _after_older(self, count: int) -> None:
+        if self._anchor is None or count == 0:
+            self._anchor = None
+            return
+        value, old_max = self._anchor
+        self._anchor = None
+        self.executeDelayedItemsLayout()
+        bar = self.verticalScrollBar()
+        bar.setValue(value + (bar.maximum() - old_max))
+
+    def _after_append(self, _count: int) -> None:
+        if self._stick:
+            self.scrollToBottom()
+
+    def _row_changed(self, top: QModelIndex, bottom: QModelIndex, _roles: object = None) -> None:
+        stick = self._stick
+        for row in range(top.row(), bottom.row() + 1):
+            self._delegate.sizeHintChanged.emit(self._model.index(row, 0))
+        if stick:
+            QTimer.singleShot(0, self.scrollToBottom)
+
+    # -- actions -----------------------------------------------------------------------------
+    def current_post(self) -> PostView | None:
+        index = self.currentIndex()
+        return index.data(ITEM_ROLE) if index.isValid() else None
+
+    def _chip_clicked(self, post_id: str, emoji: str, on: bool) -> None:
+        row = self._model.row_of(post_id)
+        post = self._model.post_at(row)
+        if post is not None:
+            self.react_requested.emit(post, emoji, on)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        post = self.current_post()
+        key = event.key()
+        if post is not None and post.kind == "post" and not post.deleted and \
+                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            if key == Qt.Key.Key_R:
+                self.reply_requested.emit(post)
+                return
+            if key == Qt.Key.Key_E and post.mine:
+                self.edit_requested.emit(post)
+                return
+            if key == Qt.Key.Key_Delete:
+                self.delete_requested.emit(post)
+                return
+            if key in (Qt.Key.Key_Plus, Qt.Key.Key_Menu):
+                self._context_menu(self.visualRect(self.currentIndex()).center())
+                return
+        super().keyPressEvent(event)
+
+    def build_menu(self, post: PostView, can_delete_any: bool) -> QMenu:
+        menu = QMenu(self)
+        menu.setAccessibleName("Post actions")
+        if post.kind == "post" and not post.deleted:
+            menu.addAction("Reply\tR", lambda: self.reply_requested.emit(post))
+            react = menu.addMenu("React")
+            for emoji in QUICK_REACTIONS:
+                on = emoji not in post.my_reactions
+                act = QAction(emoji if on else f"{emoji}  (remove)", react)
+                act.triggered.connect(lambda _=False, e=emoji, o=on:
+                                      self.react_requested.emit(post, e, o))
+                react.addAction(act)
+            if post.mine:
+                menu.addAction("Edit\tE", lambda: self.edit_requested.emit(post))
+            if post.mine or can_delete_any:
+                menu.addAction("Delete…\tDel", lambda: self.delete_requested.emit(post))
+            menu.addSeparator()
+            menu.addAction("Copy text",
+                           lambda: QGuiApplication.clipboard().setText(post.text))
+        return menu
+
+    can_delete_any = False  # set by the pane: admins may delete anyone's post
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return
+        self.setCurrentIndex(index)
+        post: PostView = index.data(ITEM_ROLE)
+        menu = self.build_menu(post, self.can_delete_any)
+        if not menu.isEmpty():
+            menu.popup(self.viewport().mapToGlobal(pos))

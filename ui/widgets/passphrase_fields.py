@@ -1,0 +1,59 @@
+"""A passphrase with its confirmation and a live strength hint."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
+
+from ui.passphrase_strength import strength
+
+
+class PassphraseFields(QWidget):
+    changed = Signal()
+
+    def __init__(self, first_label: str = "Passphrase", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.first = QLineEdit()
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.first.setAccessibleName(first_label)
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm.setAccessibleName("Repeat the passphrase")
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 4)
+        self.meter.setTextVisible(False)
+        self.meter.setMaximumHeight(6)
+        self.meter.setAccessibleName("Passphrase strength")
+        self.hint = QLabel(strength("").hint)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("Passphrase strength hint")
+        form.addRow(first_label, self.first)
+        form.addRow("Repeat", self.confirm)
+        form.addRow("", self.meter)
+        form.addRow("", self.hint)
+        self.first.textChanged.connect(self._update)
+        self.confirm.textChanged.connect(self._update)
+
+    def _update(self) -> None:
+        s = strength(self.first.text())
+        self.meter.setValue(s.score)
+        text = f"{s.label}: {s.hint}" if self.first.text() else s.hint
+        if self.confirm.text() and self.confirm.text() != self.first.text():
+            text += " The two entries differ."
+        self.hint.setText(text)
+        self.meter.setAccessibleDescription(s.label)
+        self.changed.emit()
+
+    def problem(self) -> str | None:
+        """None when the passphrase can be used, else one sentence saying why not."""
+        s = strength(self.first.text())
+        if not s.acceptable:
+            return s.hint
+        if self.confirm.text() != self.first.text():
+            return "The two passphrase entries differ."
+        return None
+
+    def value(self) -> str | None:
+        return None if self.problem() else self.first.text()

@@ -1,0 +1,121 @@
+"""The left column: who I am, search, the group list, the connection indicator."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.views import GroupSummary
+from ui.context import AppContext
+from ui.delegates.group_delegate import GroupDelegate
+from ui.models.group_list_model import GroupListModel
+from ui.models.keyed_list import ITEM_ROLE
+from ui.widgets.connection_indicator import ConnectionIndicator
+
+
+class GroupListView(QListView):
+    activated_group = Signal(object)  # GroupSummary
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            index = self.currentIndex()
+            if index.isValid():
+                self.activated_group.emit(index.data(ITEM_ROLE))
+                return
+        super().keyPressEvent(event)
+
+
+class Sidebar(QFrame):
+    group_selected = Signal(object)      # GroupSummary
+    group_activated = Signal(object)     # Enter on a group: focus its composer
+    new_group_requested = Signal()
+    join_requested = Signal()
+    search_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self._ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 10, 8, 8)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        self.me_label = QLabel("Coterie")
+        self.me_label.setObjectName("sidebarHeader")
+        self.me_label.setAccessibleName("Your profile")
+        top.addWidget(self.me_label, 1)
+        self.add_button = QToolButton()
+        self.add_button.setText("+")
+        self.add_button.setAccessibleName("New group or join a group")
+        self.add_button.setToolTip("New group (Ctrl+N) or join with a link (Ctrl+J)")
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_button)
+        menu.addAction("New group…\tCtrl+N", self.new_group_requested.emit)
+        menu.addAction("Join with an invite link…\tCtrl+J", self.join_requested.emit)
+        self.add_button.setMenu(menu)
+        top.addWidget(self.add_button)
+        layout.addLayout(top)
+        self.search_button = QPushButton("Search all groups    Ctrl+K")
+        self.search_button.setAccessibleName("Search all groups")
+        self.search_button.setStyleSheet("text-align: left;")
+        self.search_button.clicked.connect(self.search_requested.emit)
+        layout.addWidget(self.search_button)
+        self.model = GroupListModel(self)
+        self.delegate = GroupDelegate(ctx.theme.theme, self)
+        ctx.theme.changed.connect(self._theme_changed)
+        self.list = GroupListView()
+        self.list.setObjectName("groupList")
+        self.list.setAccessibleName("Groups")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setUniformItemSizes(True)
+        self.list.setMouseTracking(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.list.activated_group.connect(self.group_activated.emit)
+        layout.addWidget(self.list, 1)
+        bottom = QHBoxLayout()
+        self.connection = ConnectionIndicator(ctx)
+        bottom.addWidget(self.connection, 1)
+        self.settings_button = QToolButton()
+        self.settings_button.setText("Settings")
+        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.setToolTip("Settings (Ctrl+,)")
+        self.settings_button.clicked.connect(self.settings_requested.emit)
+        bottom.addWidget(self.settings_button)
+        layout.addLayout(bottom)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.group_selected.emit(current.data(ITEM_ROLE))
+
+    def _theme_changed(self, theme: object) -> None:
+        self.delegate.set_theme(theme)  # type: ignore[arg-type]
+        self.list.viewport().update()
+
+    def set_groups(self, groups: list[GroupSummary]) -> None:
+        self.model.set_items(groups)
+
+    def select(self, group_id: str) -> bool:
+        row = self.model.row_of(group_id)
+        if row < 0:
+            return False
+        self.list.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    def current_group(self) -> GroupSummary | None:
+        index = self.list.currentIndex()
+        return index.data(ITEM_ROLE) if index.isValid() else None
