@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.api import Services
 from ui.events import EventBridge
 from ui.theme import ThemeController
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from app.api import Services
 
 
 @dataclass

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -71,12 +72,16 @@ def ensure_local_relay(host: str = HOST, port: int = PORT,
     if found == "other":
         raise RelayStartError(f"Port {port} is taken by something that is not a Coterie relay; "
                               "free it or set COTERIE_RELAY to a relay address.")
+    # The relay logs to stderr for as long as it runs; a file, unlike a pipe nobody reads,
+    # can never fill up and stall it.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(relay_command(host, port), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = (proc.stderr.read() if proc.stderr else b"").decode("utf-8", "replace")
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
             last = err.strip().splitlines()[-1] if err.strip() else f"exit code {proc.returncode}"
             raise RelayStartError(f"The local relay stopped at once: {last}")
         if probe(url) == "relay":

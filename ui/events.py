@@ -6,11 +6,14 @@ emitting its signal from there is a queued connection: slots always run on the G
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.api import Services
 from app.views import ChangeEvent, ChangeKind
+
+if TYPE_CHECKING:
+    from app.api import Services
 
 
 class EventBridge(QObject):

@@ -9,11 +9,11 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.api import Services
 from app.errors import AppError
 from app.views import ProfileState, Settings, UnlockInfo
 from ui.context import AppContext
@@ -23,6 +23,9 @@ from ui.events import EventBridge
 from ui.main_window import MainWindow
 from ui.theme import ThemeController, app_icon
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from app.api import Services
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +114,12 @@ class Startup(QObject):
         self.ready.emit(window)
 
 
+def _real_services(profile_dir: Path) -> Services:
+    from app.api import Services
+
+    return Services(profile_dir)
+
+
 def _default_profile() -> Path:
     from app.profile import default_profile_dir
 
@@ -119,7 +128,7 @@ def _default_profile() -> Path:
 
 def run_gui(profile_dir: str | None = None, join_link: str | None = None,
             default_relay: str | None = None,
-            make_services: Callable[[Path], Services] = Services) -> int:
+            make_services: Callable[[Path], Services] = _real_services) -> int:
     """Run the desktop app until its window closes; returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -7,6 +7,8 @@ they saved it.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api import Services
 from ui.dialogs.base import ServiceDialog
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from app.api import Services
 
 
 def _title(text: str) -> QLabel:

@@ -3,6 +3,8 @@ passphrase, or puts the key back into the keyring). The keyring path needs no di
 launcher tries it silently first and opens this only when that fails."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -14,11 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api import Services
 from app.views import UnlockInfo
 from ui.dialogs.base import ServiceDialog
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from app.api import Services
 
 
 class UnlockDialog(ServiceDialog):

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from app.api import Services
 from app.errors import NotFound
 from app.views import Page, PostView
 from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
 from ui.timefmt import full
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from app.api import Services
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 50

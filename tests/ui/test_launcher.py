@@ -1,0 +1,155 @@
+"""`coterie` dispatch, the display / xcb library check, and `make run`'s local relay."""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from ui.dev_run import RelayStartError, ensure_local_relay, probe
+from ui.display_check import (
+    NO_DISPLAY,
+    XCB_LIBRARIES,
+    check_display_libraries,
+    has_no_display,
+    install_advice,
+    missing_libraries,
+    will_use_xcb,
+)
+from ui.launcher import _split_gui_args
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_arguments_that_start_the_gui() -> None:
+    assert _split_gui_args([]) == (True, None, None)
+    assert _split_gui_args(["--profile", "/p"]) == (True, "/p", None)
+    assert _split_gui_args(["coterie://join#1.a.b.c"]) == (True, None, "coterie://join#1.a.b.c")
+    assert _split_gui_args(["--profile=/p", "coterie://join#x"]) == (True, "/p", "coterie://join#x")
+    assert _split_gui_args(["group", "list"])[0] is False
+    assert _split_gui_args(["--profile", "/p", "sync"])[0] is False
+
+
+def test_xcb_is_expected_only_on_x11() -> None:
+    assert will_use_xcb({"DISPLAY": ":0"}, "linux")
+    assert not will_use_xcb({"DISPLAY": ":0"}, "darwin")
+    assert not will_use_xcb({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, "linux")
+    assert not will_use_xcb({"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland",
+                             "DISPLAY": ":0"}, "linux")
+    assert will_use_xcb({"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":1"}, "linux")
+
+
+def test_no_display_is_one_sentence() -> None:
+    assert has_no_display({}, "linux")
+    assert not has_no_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
+    assert not has_no_display({"DISPLAY": ":0"}, "linux")
+    assert check_display_libraries({}, lambda s: True, "linux") == NO_DISPLAY
+    assert NO_DISPLAY.count(".") == 1 and "QT_QPA_PLATFORM=offscreen" in NO_DISPLAY
+
+
+def test_missing_libraries_name_their_packages() -> None:
+    missing = missing_libraries(lambda soname: soname != "libxcb-cursor.so.0")
+    assert [lib.soname for lib in missing] == ["libxcb-cursor.so.0"]
+    advice = install_advice(missing)
+    assert "sudo apt install libxcb-cursor0" in advice
+    assert "sudo dnf install xcb-util-cursor" in advice
+    assert check_display_libraries({"DISPLAY": ":0"}, lambda s: True, "linux") is None
+
+
+def test_every_library_has_both_package_names() -> None:
+    for lib in XCB_LIBRARIES:
+        assert lib.soname.startswith("lib") and ".so." in lib.soname
+        assert lib.debian and lib.fedora
+
+
+def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, text=True,
+                          capture_output=True, timeout=60)
+
+
+def test_launcher_prints_packages_instead_of_qts_abort(tmp_path: Path) -> None:
+    really_missing = missing_libraries()
+    if not really_missing:
+        pytest.skip("this machine has every xcb library")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=":99", COTERIE_HOME=str(tmp_path))
+    out = _run("import sys; from ui.launcher import main; rc = main([]); "
+               "assert 'PySide6' not in sys.modules; sys.exit(rc)", env)
+    assert out.returncode == 2
+    assert "sudo apt install" in out.stderr and "sudo dnf install" in out.stderr
+    assert really_missing[0].debian in out.stderr
+
+
+def test_launcher_without_a_display_says_so(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "DISPLAY")}
+    env["COTERIE_HOME"] = str(tmp_path)
+    out = _run("import sys; from ui.dev_run import main; sys.exit(main([]))", env)
+    assert out.returncode == 2
+    assert out.stderr.strip() == NO_DISPLAY.strip()
+
+
+def test_a_subcommand_runs_the_cli_without_qt(tmp_path: Path) -> None:
+    env = dict(os.environ, COTERIE_HOME=str(tmp_path), COTERIE_PASSPHRASE="x" * 12)
+    out = _run("import sys; from ui.launcher import main; rc = main(['group', 'list']); "
+               "assert 'PySide6' not in sys.modules, 'Qt was imported'; print('rc', rc)", env)
+    assert "Qt was imported" not in out.stderr
+    assert out.stdout.strip().startswith("rc ")
+    assert "Traceback" not in out.stderr
+
+
+# -- make run's relay -------------------------------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_probe_finds_nothing_on_a_closed_port() -> None:
+    assert probe(f"http://127.0.0.1:{_free_port()}") == "none"
+
+
+def test_something_else_on_the_port_is_refused() -> None:
+    class NotARelay(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            body = json.dumps({"hello": "world"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), NotARelay)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        assert probe(f"http://127.0.0.1:{port}") == "other"
+        with pytest.raises(RelayStartError, match="not a Coterie relay"):
+            ensure_local_relay(port=port)
+    finally:
+        server.shutdown()
+
+
+def test_a_local_relay_is_started_reused_and_stopped(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the relay's default data dir lands here, not in the repo
+    port = _free_port()
+    relay = ensure_local_relay(port=port, timeout=30)
+    try:
+        assert relay.process is not None
+        assert probe(relay.url) == "relay"
+        again = ensure_local_relay(port=port)
+        assert again.process is None and again.url == relay.url
+    finally:
+        relay.stop()
+    assert relay.process.poll() is not None
+    assert probe(relay.url) == "none"

@@ -1,0 +1,221 @@
+"""Every Qt model passes Qt's model tester; list updates emit the smallest change."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+
+from app.views import InviteView, JoinRequestView, MemberView, SearchHit
+from tests.ui.conftest import settle
+from tests.ui.fakes import FakeServices, fingerprint_of
+from ui.models.conversation_model import ConversationModel
+from ui.models.group_list_model import GroupListModel
+from ui.models.invite_model import InviteListModel
+from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
+from ui.models.member_model import MemberListModel
+from ui.models.request_model import JoinRequestListModel
+from ui.models.search_model import SearchResultModel, plain_snippet
+
+
+def test_group_list_model_passes_the_model_tester(qtmodeltester, fake, demo) -> None:
+    model = GroupListModel()
+    model.set_items(fake.groups())
+    qtmodeltester.check(model)
+    assert model.rowCount() == 4
+    first = model.index(0, 0)
+    assert first.data(Qt.ItemDataRole.DisplayRole) == fake.groups()[0].name
+    assert "last post" in first.data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, fake, demo) -> None:
+    model = GroupListModel()
+    groups = fake.groups()
+    model.set_items(groups)
+    resets, moves, changes = [], [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsMoved.connect(lambda *a: moves.append(a))
+    model.dataChanged.connect(lambda *a: changes.append(a))
+    bumped = replace(groups[-1], unread=5, last_activity=groups[0].last_activity + 1)
+    model.set_items([bumped, *groups[:-1]])
+    assert not resets
+    assert len(moves) == 1
+    assert len(changes) == 1
+    assert model.index(0, 0).data(ITEM_ROLE) == bumped
+    assert model.index(0, 0).data(KEY_ROLE) == bumped.id
+
+
+def test_removing_and_inserting_keep_the_other_rows(qtbot, fake, demo) -> None:
+    model = GroupListModel()
+    groups = fake.groups()
+    model.set_items(groups)
+    removed, inserted = [], []
+    model.rowsRemoved.connect(lambda _p, a, b: removed.append((a, b)))
+    model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
+    extra = replace(groups[0], id="f" * 32, name="New")
+    model.set_items([groups[0], extra, *groups[2:]])
+    assert removed == [(1, 1)]
+    assert inserted == [(1, 1)]
+    assert [g.name for g in model.items()] == [groups[0].name, "New",
+                                               *[g.name for g in groups[2:]]]
+
+
+def test_member_model_lists_admins_first(qtmodeltester) -> None:
+    model = MemberListModel()
+    members = [MemberView(fingerprint_of(n), n, r, "1" * 60, "qr", n == "Ana")
+               for n, r in (("Zed", "member"), ("Ana", "member"), ("Bea", "admin"))]
+    model.set_members(members)
+    qtmodeltester.check(model)
+    assert [m.name for m in model.items()] == ["Bea", "Ana", "Zed"]
+    assert model.index(1, 0).data() == "Ana (you)"
+
+
+def test_invite_model_puts_active_invites_first(qtmodeltester) -> None:
+    model = InviteListModel()
+    old = InviteView("a", "g", "coterie://join#x", 0, 1, 10, False, 5, "used up")
+    new = InviteView("b", "g", "coterie://join#y", 2, 3, 2**40, False, 7, "active")
+    model.set_invites([old, new])
+    qtmodeltester.check(model)
+    assert [i.id for i in model.items()] == ["b", "a"]
+    assert "2 of 3 uses left" in model.index(0, 0).data()
+    assert model.index(1, 0).data().startswith("Used up")
+
+
+def test_request_model_shows_only_pending_requests(qtmodeltester) -> None:
+    model = JoinRequestListModel()
+    model.set_requests([
+        JoinRequestView("1", "g", "Eve", fingerprint_of("Eve"), "i", 20),
+        JoinRequestView("2", "g", "Mal", fingerprint_of("Mal"), "i", 10, "declined"),
+        JoinRequestView("3", "g", "Ida", fingerprint_of("Ida"), "i", 5),
+    ])
+    qtmodeltester.check(model)
+    assert [r.name for r in model.items()] == ["Ida", "Eve"]
+
+
+def test_search_model_strips_markers_for_display(qtmodeltester) -> None:
+    model = SearchResultModel()
+    hit = SearchHit("g", "Book club", "p", "the \x02tea\x03 party", 1, "Bea")
+    model.set_hits([hit, hit])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data() == "the tea party"
+    assert plain_snippet(hit.snippet) == "the tea party"
+
+
+# -- the windowed conversation model ---------------------------------------------------------
+
+def _group_with_posts(fake: FakeServices, n: int) -> str:
+    g = fake.add_group("Big").id
+    for i in range(n):
+        fake.add_post(g, "Bea" if i % 2 else "Chen", f"post {i}", sent_at=1_000_000 + i,
+                      emit=False)
+    return g
+
+
+def test_conversation_model_passes_the_model_tester(qtbot, qtmodeltester, fake, worker) -> None:
+    g = _group_with_posts(fake, 120)
+    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+    with qtbot.waitSignal(model.opened):
+        model.open(g)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 50
+    assert model.post_at(49).text == "post 119"
+    assert model.more_before and not model.more_after
+
+
+def test_older_pages_grow_the_window_at_the_top(qtbot, fake, worker) -> None:
+    g = _group_with_posts(fake, 120)
+    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+    with qtbot.waitSignal(model.opened):
+        model.open(g)
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    with qtbot.waitSignal(model.older_loaded) as got:
+        model.load_older()
+    assert got.args == [50]
+    assert model.rowCount() == 100
+    assert model.post_at(0).text == "post 20"
+    with qtbot.waitSignal(model.older_loaded):
+        model.load_older()
+    assert model.rowCount() == 120 and not model.more_before
+    assert not resets
+
+
+def test_the_window_is_trimmed_at_the_far_end(qtbot, fake, worker) -> None:
+    g = _group_with_posts(fake, 400)
+    model = ConversationModel(fake, worker, page=50, window_limit=100)  # type: ignore[arg-type]
+    with qtbot.waitSignal(model.opened):
+        model.open(g)
+    for _ in range(3):
+        with qtbot.waitSignal(model.older_loaded):
+            model.load_older()
+    assert model.rowCount() == 100
+    assert model.more_after  # the newest posts were dropped from the window ...
+    assert model.post_at(0).text == "post 200"
+    model.load_newer()       # ... and come back when scrolling down
+    qtbot.waitUntil(lambda: model.post_at(model.rowCount() - 1).text == "post 349")
+    assert model.post_at(0).text == "post 250"
+
+
+def test_one_live_post_inserts_one_row_and_never_resets(qtbot, fake, worker) -> None:
+    g = _group_with_posts(fake, 80)
+    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+    with qtbot.waitSignal(model.opened):
+        model.open(g)
+    resets, inserted = [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
+    post = fake.add_post(g, "Bea", "live!", sent_at=2_000_000, emit=False)
+    with qtbot.waitSignal(model.appended):
+        model.posts_changed(g, [post.id])
+    assert inserted == [(50, 50)]
+    assert not resets
+    assert model.post_at(50).text == "live!"
+
+
+def test_an_edit_changes_only_its_row(qtbot, fake, worker) -> None:
+    g = _group_with_posts(fake, 10)
+    model = ConversationModel(fake, worker)  # type: ignore[arg-type]
+    with qtbot.waitSignal(model.opened):
+        model.open(g)
+    target = model.post_at(3)
+    fake._update(g, target.id, text="changed", edited=True)
+    with qtbot.waitSignal(model.dataChanged) as got:
+        model.posts_changed(g, [target.id])
+    assert got.args[0].row() == 3 and got.args[1].row() == 3
+    assert model.post_at(3).edited and model.post_at(3).text == "changed"
+
+
+def test_a_late_answer_for_a_previous_group_is_dropped(qtbot, fake, worker) -> None:
+    a = _group_with_posts(fake, 5)
+    b = fake.add_group("Other").id
+    fake.add_post(b, "Eli", "only post", emit=False)
+    model = ConversationModel(fake, worker)  # type: ignore[arg-type]
+    model.open(a)
+    with qtbot.waitSignal(model.opened) as got:
+        model.open(b)
+    settle(qtbot, worker)
+    assert got.args[0] == b
+    assert model.rowCount() == 1 and model.post_at(0).text == "only post"
+
+
+def test_jumping_to_a_post_opens_the_window_around_it(qtbot, fake, worker) -> None:
+    g = _group_with_posts(fake, 300)
+    target = fake.posts[g][40]
+    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+    with qtbot.waitSignal(model.opened) as got:
+        model.open(g, around_post=target.id)
+    row = got.args[1]
+    assert model.post_at(row).id == target.id
+    assert model.more_before and model.more_after
+    assert model.canFetchMore()
+
+
+def test_posts_outside_the_window_wait_for_their_page(qtbot, fake, worker) -> None:
+    g = _group_with_posts(fake, 200)
+    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+    with qtbot.waitSignal(model.opened):
+        model.open(g, around_post=fake.posts[g][100].id)
+    rows = model.rowCount()
+    late = fake.add_post(g, "Bea", "newest", sent_at=3_000_000, emit=False)
+    model.apply_posts(None, [late])
+    assert model.rowCount() == rows  # beyond the window's newer end: not shown yet
