@@ -40,3 +40,7 @@ class NotAllowed(CryptoError):
 
 class UnknownMailbox(CryptoError):
     """An envelope for a mailbox this session holds no keys for (never had, or expired)."""
+
+
+class ChainError(CryptoError):
+    """An authentic message that cannot fit its sender's chain (it jumps too far ahead)."""

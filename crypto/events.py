@@ -210,6 +210,8 @@ class JoinRequest:
     received_at: int
     fingerprint: str
     sas: str
+    spk_created: int = 0
+    spk_sig: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -217,8 +219,8 @@ class InviteInfo:
     """An invite this admin made: its link (secret inside: never log it) and its state."""
 
     invite_id: bytes
-    link: str
-    mailbox: Mailbox
+    link: str = field(repr=False)
+    mailbox: Mailbox = field(repr=False)
     uses_total: int
     uses_left: int
     expires_at: int

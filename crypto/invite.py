@@ -7,14 +7,35 @@ the relay, and the MAC key that proves a join request knows the link.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import struct
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crypto import labels
-from crypto.errors import InviteError
-from crypto.events import InviteBundle, Mailbox, Outgoing
-from crypto.identity import Identity
-from crypto.primitives import KEY_LEN, Rng, kdf
+from crypto.control import ControlEntry, decode_entry
+from crypto.encoding import Reader, Writer
+from crypto.envelope import open_outer, seal_outer
+from crypto.errors import AuthError, DecodeError, InviteError, VersionError
+from crypto.events import (
+    ROLE_ADMIN,
+    ROLE_MEMBER,
+    Event,
+    InviteBundle,
+    JoinRequest,
+    Mailbox,
+    Member,
+    Outgoing,
+)
+from crypto.identity import Identity, fingerprint, join_sas, verify_prekey
+from crypto.pairwise import open_pairwise, seal_pairwise
+from crypto.params import MAX_NAME_BYTES, PROTOCOL_VERSION
+from crypto.primitives import KEY_LEN, SIG_LEN, Rng, h, kdf, random_bytes, verify
 from crypto.relay_wire import KIND_INVITE, MailboxCapability, WireError, b64d, b64e
+
+if TYPE_CHECKING:
+    from crypto.session import GroupSession
 
 LINK_PREFIX = "coterie://join#"
 LINK_VERSION = "1"
@@ -91,19 +112,187 @@ def parse_invite_link(link: str) -> InviteLink:
     return InviteLink(relay_url, secret, inviter_ik)
 
 
+
+# ---- invite mailbox traffic ----------------------------------------------------------------
+# inner = type u8 ‖ version u8 ‖ payload, sealed like any envelope with the invite key.
+TYPE_BUNDLE = 16
+TYPE_JOIN = 17
+TYPE_WELCOME = 18
+NONCE16 = 16
+
+
+def invite_key(secret: bytes) -> bytes:
+    return kdf(secret, labels.KDF_INV_KEY)
+
+
+def seal_invite(secret: bytes, typ: int, payload: bytes, rng: Rng) -> bytes:
+    inner = bytes((typ, PROTOCOL_VERSION)) + payload
+    return seal_outer(invite_key(secret), invite_mailbox(secret, 0).id, inner, rng)
+
+
+def open_invite(secret: bytes, envelope: bytes) -> tuple[int, bytes]:
+    """(type, payload) of an invite-mailbox envelope; CryptoError when it is not one."""
+    inner = open_outer(invite_key(secret), invite_mailbox(secret, 0).id, envelope)
+    if len(inner) < 2:
+        raise DecodeError("the invite message is too short")
+    if inner[1] != PROTOCOL_VERSION:
+        raise VersionError("unknown invite message version")
+    return inner[0], inner[2:]
+
+
+def _bundle_fields(invite_id: bytes, inviter_ik: bytes, spk: bytes, spk_created: int,
+                   spk_sig: bytes, expires_at: int, group_name: str, inviter_name: str) -> bytes:
+    w = Writer().fixed(invite_id, 16).fixed(inviter_ik, KEY_LEN).fixed(spk, KEY_LEN)
+    w.u64(spk_created).fixed(spk_sig, SIG_LEN).u64(expires_at)
+    w.text(group_name, MAX_NAME_BYTES).text(inviter_name, MAX_NAME_BYTES)
+    return w.bytes()
+
+
+def seal_bundle(identity: Identity, secret: bytes, group_name: str, inviter_name: str,
+                expires_at: int, rng: Rng) -> bytes:
+    """The inviting admin's signed offer: who invites, to what, with which prekey."""
+    fields = _bundle_fields(kdf(secret, labels.KDF_INV_ID, b"", 16), identity.ik, identity.spk,
+                            identity.spk_created_at, identity.spk_signature, expires_at,
+                            group_name, inviter_name)
+    sig = identity.sign(labels.SIG_BUNDLE + fields)
+    return seal_invite(secret, TYPE_BUNDLE, fields + sig, rng)
+
+
 def open_invite_bundle(link: InviteLink, envelope: bytes, now: int) -> InviteBundle:
     """Verify the inviter's bundle (the first message of the invite mailbox) against the
     IK in the link; raise InviteError if it is not theirs, not for this link, or expired."""
-    raise NotImplementedError("the invite flow lands with the session implementation")
+    typ, payload = open_invite(link.secret, envelope)
+    if typ != TYPE_BUNDLE:
+        raise InviteError("this message is not an invite bundle")
+    r = Reader(payload)
+    invite_id, ik, spk = r.fixed(16), r.fixed(KEY_LEN), r.fixed(KEY_LEN)
+    spk_created, spk_sig, expires_at = r.u64(), r.fixed(SIG_LEN), r.u64()
+    group_name, inviter_name = r.text(MAX_NAME_BYTES), r.text(MAX_NAME_BYTES)
+    sig = r.fixed(SIG_LEN)
+    r.done()
+    if ik != link.inviter_ik or invite_id != link.invite_id:
+        raise AuthError("the invite bundle is not signed by the admin named in the link")
+    fields = _bundle_fields(invite_id, ik, spk, spk_created, spk_sig, expires_at, group_name,
+                            inviter_name)
+    verify(link.inviter_ik, labels.SIG_BUNDLE + fields, sig)
+    verify_prekey(ik, spk, spk_created, spk_sig)
+    if now >= expires_at:
+        raise InviteError("this invite has expired")
+    return InviteBundle(invite_id, group_name, ik, spk, inviter_name, expires_at)
+
+
+def join_mac(secret: bytes, invite_id: bytes, joiner_ik: bytes, joiner_spk: bytes, sent_at: int,
+             nonce: bytes, name: str) -> bytes:
+    """Proof that the joiner knows the invite secret, bound to the joiner's identity."""
+    data = (labels.MAC_JOIN + invite_id + joiner_ik + joiner_spk + struct.pack(">Q", sent_at)
+            + nonce + name.encode("utf-8"))
+    return hashlib.blake2b(data, digest_size=32, key=kdf(secret, labels.KDF_INV_MAC)).digest()
+
+
+def request_id_of(invite_id: bytes, joiner_ik: bytes, nonce: bytes) -> bytes:
+    return h(labels.HASH_REQUEST_ID, invite_id + joiner_ik + nonce)
+
+
+def build_join_request(identity: Identity, link: InviteLink, bundle: InviteBundle,
+                       display_name: str, now: int, rng: Rng) -> tuple[bytes, bytes]:
+    """(request id, envelope): the request boxed to the inviter, signed by our IK inside the
+    box, with a MAC proving we hold the link."""
+    nonce = random_bytes(rng, NONCE16)
+    mac = join_mac(link.secret, link.invite_id, identity.ik, identity.spk, now, nonce,
+                   display_name)
+    payload = (Writer().fixed(link.invite_id, 16).fixed(identity.spk, KEY_LEN)
+               .u64(identity.spk_created_at).fixed(identity.spk_signature, SIG_LEN).u64(now)
+               .fixed(nonce, NONCE16).text(display_name, MAX_NAME_BYTES).fixed(mac, 32).bytes())
+    box = seal_pairwise(identity, bundle.inviter_ik, bundle.inviter_spk, labels.SIG_JOIN,
+                        payload, rng)
+    body = Writer().fixed(bundle.inviter_spk, KEY_LEN).raw(box).bytes()
+    return (request_id_of(link.invite_id, identity.ik, nonce),
+            seal_invite(link.secret, TYPE_JOIN, body, rng))
+
+
+def check_join_request(identity: Identity, secret: bytes, body: bytes, now: int) -> JoinRequest:
+    """Open and verify a join request addressed to us: box, joiner signature, prekey
+    signature and the MAC. Policy (expiry, uses, revocation) is the caller's."""
+    if len(body) < KEY_LEN:
+        raise DecodeError("the join request is too short")
+    joiner_ik, payload = open_pairwise(identity, body[:KEY_LEN], labels.SIG_JOIN, body[KEY_LEN:])
+    r = Reader(payload)
+    invite_id, spk, spk_created = r.fixed(16), r.fixed(KEY_LEN), r.u64()
+    spk_sig, sent_at, nonce = r.fixed(SIG_LEN), r.u64(), r.fixed(NONCE16)
+    name, mac = r.text(MAX_NAME_BYTES), r.fixed(32)
+    r.done()
+    if invite_id != kdf(secret, labels.KDF_INV_ID, b"", 16):
+        raise InviteError("the join request is for another invite")
+    expected = join_mac(secret, invite_id, joiner_ik, spk, sent_at, nonce, name)
+    if not hmac.compare_digest(expected, mac):
+        raise AuthError("the join request does not prove knowledge of the invite")
+    verify_prekey(joiner_ik, spk, spk_created, spk_sig)
+    if not name.strip():
+        raise InviteError("the join request carries no name")
+    return JoinRequest(request_id_of(invite_id, joiner_ik, nonce), invite_id, joiner_ik, spk,
+                       name, sent_at, now, fingerprint(joiner_ik),
+                       join_sas(invite_id, identity.ik, joiner_ik), spk_created, spk_sig)
+
+
+# ---- the Welcome -----------------------------------------------------------------------------
+# payload (boxed to the joiner, signed by the inviter): group_id[16] ‖ invite_id[16]
+#   ‖ name ‖ relay_url ‖ ES[32] ‖ add entry (var32) ‖ members: count u16 ‖
+#   (ik[32] ‖ spk[32] ‖ role u8 ‖ joined_seq u32 ‖ name)*
+
+
+def encode_welcome(group_id: bytes, invite_id: bytes, name: str, relay_url: str, es: bytes,
+                   entry: bytes, members: list[Member]) -> bytes:
+    w = Writer().fixed(group_id, 16).fixed(invite_id, 16).text(name, MAX_NAME_BYTES)
+    w.text(relay_url, MAX_RELAY_URL_BYTES).fixed(es, KEY_LEN).var32(entry).u16(len(members))
+    for m in members:
+        w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(1 if m.role == ROLE_ADMIN else 0)
+        w.u32(m.joined_seq).text(m.name, MAX_NAME_BYTES)
+    return w.bytes()
+
+
+def seal_welcome(identity: Identity, secret: bytes, joiner_ik: bytes, joiner_spk: bytes,
+                 payload: bytes, rng: Rng) -> bytes:
+    box = seal_pairwise(identity, joiner_ik, joiner_spk, labels.SIG_WELCOME, payload, rng)
+    body = Writer().fixed(joiner_ik, KEY_LEN).fixed(joiner_spk, KEY_LEN).raw(box).bytes()
+    return seal_invite(secret, TYPE_WELCOME, body, rng)
+
+
+@dataclass(frozen=True)
+class Welcome:
+    group_id: bytes
+    invite_id: bytes
+    name: str
+    relay_url: str
+    es: bytes
+    entry: ControlEntry
+    members: list[Member]
+
+
+def decode_welcome(payload: bytes) -> Welcome:
+    r = Reader(payload)
+    gid, invite_id = r.fixed(16), r.fixed(16)
+    name, relay_url = r.text(MAX_NAME_BYTES), r.text(MAX_RELAY_URL_BYTES)
+    es, entry = r.fixed(KEY_LEN), decode_entry(r.var32())
+    members = []
+    for _ in range(r.u16()):
+        ik, spk, role, joined_seq = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
+        if role > 1:
+            raise DecodeError("unknown member role")
+        members.append(Member(ik, spk, r.text(MAX_NAME_BYTES),
+                              ROLE_ADMIN if role else ROLE_MEMBER, joined_seq))
+    r.done()
+    if len({m.ik for m in members}) != len(members):
+        raise DecodeError("a member is listed twice")
+    return Welcome(gid, invite_id, name, relay_url, es, entry, members)
 
 
 @dataclass(frozen=True)
 class Joined:
     """A completed join: the new session, envelopes to send (our sender key), events."""
 
-    session: object
+    session: GroupSession
     outgoing: list[Outgoing]
-    events: list[object]
+    events: list[Event]
 
 
 class PendingJoin:
@@ -112,32 +301,76 @@ class PendingJoin:
     Serialise with to_bytes() (it holds the invite secret: store encrypted).
     """
 
+    _VERSION = 1
+
+    def __init__(self, identity: Identity, link: InviteLink, bundle: InviteBundle,
+                 display_name: str, request_id: bytes, sent_at: int) -> None:
+        self._ident = identity
+        self._link = link
+        self._bundle = bundle
+        self.display_name = display_name
+        self.request_id = request_id
+        self.sent_at = sent_at
+
     @classmethod
     def start(cls, identity: Identity, link: InviteLink, bundle: InviteBundle,
               display_name: str, now: int, rng: Rng) -> tuple[PendingJoin, Outgoing]:
         """Build the join request (boxed to the inviter, signed by our IK, MAC'd with the
         invite secret) and return the pending state plus the envelope to append to
         link.mailbox."""
-        raise NotImplementedError("the invite flow lands with the session implementation")
+        if not isinstance(display_name, str) or not display_name.strip() or len(
+                display_name.encode("utf-8")) > MAX_NAME_BYTES:
+            raise InviteError("a display name of 1 to 200 bytes is needed to join")
+        if bundle.inviter_ik != link.inviter_ik or bundle.invite_id != link.invite_id:
+            raise InviteError("the bundle does not belong to this invite link")
+        request_id, envelope = build_join_request(identity, link, bundle, display_name, now, rng)
+        pending = cls(identity, link, bundle, display_name, request_id, now)
+        return pending, Outgoing(link.mailbox, envelope)
+
+    @property
+    def link(self) -> InviteLink:
+        return self._link
+
+    @property
+    def bundle(self) -> InviteBundle:
+        """The verified bundle: group name and inviter, for the "waiting" view."""
+        return self._bundle
 
     def open(self, envelope: bytes, now: int, rng: Rng) -> Joined | None:
         """Feed every envelope read from the invite mailbox: returns Joined for our Welcome,
         None for anything else (the bundle, other joiners' traffic, our own request).
         A Welcome for us that does not verify raises AuthError."""
-        raise NotImplementedError("the invite flow lands with the session implementation")
-
-    @property
-    def link(self) -> InviteLink:
-        raise NotImplementedError("the invite flow lands with the session implementation")
-
-    @property
-    def bundle(self) -> InviteBundle:
-        """The verified bundle: group name and inviter, for the "waiting" view."""
-        raise NotImplementedError("the invite flow lands with the session implementation")
+        typ, body = open_invite(self._link.secret, envelope)
+        if typ != TYPE_WELCOME:
+            return None
+        if len(body) < 2 * KEY_LEN or body[:KEY_LEN] != self._ident.ik:
+            return None
+        spk = body[KEY_LEN:2 * KEY_LEN]
+        sender_ik, payload = open_pairwise(self._ident, spk, labels.SIG_WELCOME, body[2 * KEY_LEN:])
+        if sender_ik != self._link.inviter_ik:
+            raise AuthError("the Welcome is not signed by the admin named in the link")
+        from crypto.membership import join_from_welcome
+        return join_from_welcome(self._ident, self._link, decode_welcome(payload), now, rng)
 
     def to_bytes(self) -> bytes:
-        raise NotImplementedError("the invite flow lands with the session implementation")
+        b = self._bundle
+        w = Writer().u8(self._VERSION).text(str(self._link), MAX_LINK_CHARS)
+        w.fixed(b.invite_id, 16).text(b.group_name, MAX_NAME_BYTES).fixed(b.inviter_ik, KEY_LEN)
+        w.fixed(b.inviter_spk, KEY_LEN).text(b.inviter_name, MAX_NAME_BYTES).u64(b.expires_at)
+        w.text(self.display_name, MAX_NAME_BYTES).fixed(self.request_id, 32).u64(self.sent_at)
+        return w.bytes()
 
     @classmethod
     def from_bytes(cls, data: bytes, identity: Identity) -> PendingJoin:
-        raise NotImplementedError("the invite flow lands with the session implementation")
+        r = Reader(data)
+        if r.u8() != cls._VERSION:
+            raise VersionError("unknown pending-join version")
+        try:
+            link = parse_invite_link(r.text(MAX_LINK_CHARS))
+        except InviteError as exc:
+            raise DecodeError("the stored invite link is not valid") from exc
+        bundle = InviteBundle(r.fixed(16), r.text(MAX_NAME_BYTES), r.fixed(KEY_LEN),
+                              r.fixed(KEY_LEN), r.text(MAX_NAME_BYTES), r.u64())
+        name, request_id, sent_at = r.text(MAX_NAME_BYTES), r.fixed(32), r.u64()
+        r.done()
+        return cls(identity, link, bundle, name, request_id, sent_at)

@@ -4,7 +4,9 @@ from __future__ import annotations
 PROTOCOL_VERSION = 1
 # Every envelope the relay sees is exactly one of these lengths (largest fits the relay cap).
 BUCKETS = (1024, 4096, 16384, 65536)
-MAX_MEMBERS = 200
+# A sender-key or epoch-key message carries one ~322-byte box per member; 150 keeps it
+# inside the 64 KiB bucket with room to spare.
+MAX_MEMBERS = 150
 # Old-epoch messages from remaining members are accepted if sealed at most this long
 # after the control entry that ended the epoch.
 GRACE_SECONDS = 3600

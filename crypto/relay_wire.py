@@ -12,7 +12,7 @@ import base64
 import binascii
 import hashlib
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
@@ -105,8 +105,8 @@ class MailboxCapability:
     """
 
     mailbox: bytes
-    write_seed: bytes
-    read_seed: bytes
+    write_seed: bytes = field(repr=False)
+    read_seed: bytes = field(repr=False)
 
     @property
     def write_pk(self) -> bytes:

@@ -1,0 +1,137 @@
+"""The envelope: what the relay stores (outer) and what members sign (inner).
+
+Outer (relay-visible), exactly one of params.BUCKETS bytes long:
+    version u8 (=1) ‖ nonce[24] ‖ XChaCha20-Poly1305(key, nonce, pad(inner), ad=version ‖ mailbox)
+Inner (group messages):
+    header[134] = type u8 ‖ version u8 ‖ group_id[16] ‖ epoch u32 ‖ sender_ik[32] ‖ seq u32
+                  ‖ prev_id[32] ‖ control_seq u32 ‖ control_hash[32] ‖ sent_at u64
+    ‖ body_len u32 ‖ body ‖ pt_hash[32] ‖ sig[64]
+    sig = Ed25519(sender IK, SIG_ENVELOPE ‖ header ‖ H_body(body) ‖ pt_hash)
+    message id = H_msg-id(inner)
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from crypto import labels
+from crypto.errors import DecodeError, VersionError
+from crypto.params import BUCKETS, PROTOCOL_VERSION
+from crypto.primitives import (
+    AEAD_NONCE_LEN,
+    AEAD_TAG_LEN,
+    SIG_LEN,
+    Rng,
+    aead_open,
+    aead_seal,
+    h,
+    pad,
+    random_bytes,
+    unpad,
+    verify,
+)
+
+OUTER_OVERHEAD = 1 + AEAD_NONCE_LEN + AEAD_TAG_LEN
+_OUTER_VERSION = bytes((PROTOCOL_VERSION,))
+_BUCKET_SET = frozenset(BUCKETS)
+
+TYPE_CONTENT = 1
+TYPE_CONTROL = 2
+TYPE_SENDER_KEY = 3
+TYPE_HEARTBEAT = 4
+TYPE_PREKEY = 5
+
+HEADER = struct.Struct(">BB16sI32sI32sI32sQ")
+HEADER_LEN = HEADER.size  # 134
+_U32 = struct.Struct(">I")
+_MIN_INNER = HEADER_LEN + 4 + 32 + SIG_LEN
+
+
+def seal_outer(key: bytes, mailbox_id: bytes, inner: bytes, rng: Rng) -> bytes:
+    """Pad `inner` to the smallest bucket that holds it and encrypt it for `mailbox_id`."""
+    need = len(inner) + 1 + OUTER_OVERHEAD
+    for bucket in BUCKETS:
+        if need <= bucket:
+            break
+    else:
+        raise DecodeError("the message is too large for the largest size bucket")
+    nonce = random_bytes(rng, AEAD_NONCE_LEN)
+    padded = pad(inner, bucket - OUTER_OVERHEAD)
+    return _OUTER_VERSION + nonce + aead_seal(key, nonce, padded, _OUTER_VERSION + mailbox_id)
+
+
+def open_outer(key: bytes, mailbox_id: bytes, envelope: bytes) -> bytes:
+    """Check length and version, decrypt and unpad; the inner bytes or a CryptoError."""
+    if not isinstance(envelope, bytes) or len(envelope) not in _BUCKET_SET:
+        raise DecodeError("the envelope length is not a size bucket")
+    if envelope[0] != PROTOCOL_VERSION:
+        raise VersionError("unknown envelope version")
+    padded = aead_open(key, envelope[1:25], envelope[25:], _OUTER_VERSION + mailbox_id)
+    return unpad(padded)
+
+
+@dataclass(frozen=True)
+class Header:
+    type: int
+    version: int
+    group_id: bytes
+    epoch: int
+    sender_ik: bytes
+    seq: int
+    prev_id: bytes
+    control_seq: int
+    control_hash: bytes
+    sent_at: int
+
+    def pack(self) -> bytes:
+        return HEADER.pack(self.type, self.version, self.group_id, self.epoch, self.sender_ik,
+                           self.seq, self.prev_id, self.control_seq, self.control_hash,
+                           self.sent_at)
+
+
+@dataclass(frozen=True)
+class Inner:
+    """A parsed inner message (signature not yet checked: call verify_inner)."""
+
+    header: Header
+    header_bytes: bytes
+    body: bytes
+    pt_hash: bytes
+    sig: bytes
+    raw: bytes
+
+    @property
+    def message_id(self) -> bytes:
+        return h(labels.HASH_MESSAGE_ID, self.raw)
+
+
+def signed_input(header_bytes: bytes, body: bytes, pt_hash: bytes) -> bytes:
+    return labels.SIG_ENVELOPE + header_bytes + h(labels.HASH_BODY, body) + pt_hash
+
+
+def build_inner(header: Header, body: bytes, pt_hash: bytes, sign: object) -> bytes:
+    """Assemble and sign an inner message; `sign` is Identity.sign."""
+    hb = header.pack()
+    sig = sign(signed_input(hb, body, pt_hash))  # type: ignore[operator]
+    return hb + _U32.pack(len(body)) + body + pt_hash + sig
+
+
+def parse_inner(raw: bytes) -> Inner:
+    """Split an inner message; DecodeError on any length mismatch, VersionError on version."""
+    if len(raw) < _MIN_INNER:
+        raise DecodeError("the inner message is too short")
+    fields = HEADER.unpack_from(raw)
+    if fields[1] != PROTOCOL_VERSION:
+        raise VersionError("unknown message version")
+    (body_len,) = _U32.unpack_from(raw, HEADER_LEN)
+    end = HEADER_LEN + 4 + body_len
+    if end + 32 + SIG_LEN != len(raw):
+        raise DecodeError("the inner message length does not match its fields")
+    return Inner(Header(*fields), raw[:HEADER_LEN], raw[HEADER_LEN + 4:end],
+                 raw[end:end + 32], raw[end + 32:], raw)
+
+
+def verify_inner(inner: Inner) -> None:
+    """Raise AuthError unless the sender's IK signed this header, body and plaintext hash."""
+    verify(inner.header.sender_ik, signed_input(inner.header_bytes, inner.body, inner.pt_hash),
+           inner.sig)
