@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
 from app import cli_format as fmt
-from app.errors import AppError, InvalidInput, ProfileError
+from app.errors import AppError, InvalidInput, InviteError, ProfileError
 from app.profile import default_profile_dir, parse_duration
 
 ENV_PASSPHRASE = "COTERIE_PASSPHRASE"
@@ -208,6 +208,22 @@ def _recover(args: argparse.Namespace) -> None:
     _out(args, {"recovered": True}, "Profile unlocked; the new protection is in place.")
 
 
+# Commands that change something the group must hear about: the CLI sends it right away
+# (and takes in whatever is pending), so a script needs no separate `sync`.
+SENDING = {"group", "invite", "join", "post", "reply", "react", "edit", "delete", "remove",
+           "promote", "approve", "decline"}
+FLUSH_TIMEOUT = 20.0
+
+
+def _flush(args: argparse.Namespace, svc: Any) -> None:
+    if args.command not in SENDING or getattr(args, "action", None) == "list":
+        return
+    report = svc.sync_once(FLUSH_TIMEOUT)
+    if report.offline:
+        print(f"coterie: saved; {', '.join(report.offline)} could not be reached, so it will "
+              "be sent on the next sync.", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace, svc: Any) -> None:  # noqa: C901 - a flat dispatch table
     c = args.command
     if c == "group":
@@ -240,7 +256,12 @@ def _run(args: argparse.Namespace, svc: Any) -> None:  # noqa: C901 - a flat dis
             print("Invite revoked.")
     elif c == "join":
         j = svc.join(args.link)
+        _flush(args, svc)
+        j = next((x for x in svc.joins() if x.id == j.id), j)
+        if j.status == "failed":
+            raise InviteError(j.message)
         _out(args, fmt.join_json(j), j.message)
+        return
     elif c == "sync":
         r = svc.sync_once()
         text = f"Sent {r.sent}, received {r.received}, {r.new_posts} new posts."
@@ -330,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             svc = _open(args)
             _run(args, svc)
+            if args.command != "join":
+                _flush(args, svc)
         return 0
     except AppError as exc:
         print(f"coterie: {exc}", file=sys.stderr)

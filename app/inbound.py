@@ -1,0 +1,244 @@
+"""Turning envelopes read from a relay into stored posts, members, warnings and replies.
+
+One InboundBatch is processed under the runtime lock and committed in ONE transaction with
+the cursors it covers and every session blob it changed (sync_api.md): a crash leaves
+either all of it or none, and the engine re-reads what was not committed.
+
+What the relay can do wrong shows up here as warnings the member sees: envelopes that do
+not verify (injected or forged), gaps, forks, replays and stale epochs (from crypto), and
+the relay serving one message twice (from the sync engine's anomaly report).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import crypto
+from app.runtime import Pending, Runtime, members_of
+from app.store import GroupRecord, MyJoin, NewPost, Store
+from app.views import ChangeEvent, ChangeKind
+from sync.values import InboundBatch
+
+log = logging.getLogger(__name__)
+
+MSG_REJECTED = ("{n} message(s) that did not verify were dropped; the relay may have "
+                "altered or injected them.")
+MSG_WAITING = "Waiting for an admin to come online."
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str                 # "group" or "join"
+    key: bytes                # group id or join id
+    relay: str
+
+
+@dataclass
+class BatchOutcome:
+    new_posts: int = 0
+    joined: list[bytes] = field(default_factory=list)
+    admitted: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _GroupWork:
+    session: crypto.GroupSession
+    posts: list[NewPost] = field(default_factory=list)
+    changes: list[tuple[str, Any]] = field(default_factory=list)  # in arrival order
+    warnings: list[tuple[str, str, bytes | None]] = field(default_factory=list)
+    outgoing: list[crypto.Outgoing] = field(default_factory=list)
+    members_changed: bool = False
+    renamed: str | None = None
+    removed: bool = False
+    requests: bool = False
+    epoch_changed: bool = False
+    rejected: int = 0
+
+
+class Inbound:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.routes: dict[bytes, Route] = {}
+        self.joins: dict[bytes, crypto.PendingJoin] = {}
+        self.totals = BatchOutcome()
+
+    # -- the engine's deliver callback ------------------------------------------------------
+    def deliver(self, batch: InboundBatch) -> None:
+        rt = self.rt
+        touched: set[bytes] = set()
+        with rt.lock:
+            outcome = rt.commit(lambda store, pending: self._process(store, pending, batch, touched),
+                                durable=False, touched=touched)
+        self.totals.new_posts += outcome.new_posts
+        self.totals.joined += outcome.joined
+        self.totals.admitted += outcome.admitted
+        self.totals.warnings += outcome.warnings
+
+    def _process(self, store: Store, pending: Pending, batch: InboundBatch,
+                 touched: set[bytes]) -> BatchOutcome:
+        rt = self.rt
+        now = rt.now()
+        work: dict[bytes, _GroupWork] = {}
+        outcome = BatchOutcome()
+        for env in batch.envelopes:
+            route = self.routes.get(env.mailbox)
+            if route is None:
+                continue  # a mailbox we no longer read (left, removed, join finished)
+            if route.kind == "join":
+                self._join_envelope(store, pending, route, env.body, now, work, touched, outcome)
+                continue
+            gw = work.get(route.key)
+            if gw is None:
+                gw = work[route.key] = _GroupWork(rt.session(route.key))
+                touched.add(route.key)
+            self._group_envelope(gw, route.key, env.mailbox, env.body, now, outcome)
+        for gid, gw in work.items():
+            self._store_group(store, pending, gid, gw, now, outcome)
+        for mailbox, cursor in batch.cursors.items():
+            store.set_cursor(mailbox, cursor, now)
+        return outcome
+
+    # -- group mailboxes ----------------------------------------------------------------------
+    def _group_envelope(self, gw: _GroupWork, gid: bytes, mailbox: bytes, body: bytes,
+                        now: int, outcome: BatchOutcome) -> None:
+        try:
+            opened = gw.session.open(mailbox, body, now)
+        except crypto.CryptoError:
+            gw.rejected += 1
+            return
+        gw.outgoing += opened.outgoing
+        for event in opened.events:
+            self._event(gw, gid, event, now, outcome)
+
+    def _event(self, gw: _GroupWork, gid: bytes, ev: Any, now: int,
+               outcome: BatchOutcome) -> None:
+        rt = self.rt
+        if isinstance(ev, crypto.ContentReceived):
+            c = ev.content
+            name = rt.sender_name(gw.session, ev.sender_ik)
+            if isinstance(c, crypto.Post):
+                gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
+                                        ev.seq, "post", c.text, c.reply_to))
+            elif isinstance(c, crypto.Unsupported):
+                gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
+                                        ev.seq, "unsupported", None, None, c.raw))
+            else:
+                gw.changes.append((ev.sender_ik, ev))
+        elif isinstance(ev, crypto.MembershipChanged):
+            gw.members_changed = True
+            if ev.op == "rename" and ev.target_name:
+                gw.renamed = ev.target_name
+        elif isinstance(ev, crypto.EpochChanged):
+            gw.epoch_changed = True
+        elif isinstance(ev, crypto.RemovedFromGroup):
+            gw.removed = True
+            gw.members_changed = True
+        elif isinstance(ev, crypto.JoinRequested):
+            self._join_requested(gw, ev.request, now, outcome)
+        elif isinstance(ev, crypto.IntegrityWarning):
+            gw.warnings.append((ev.kind, ev.detail, ev.sender_ik))
+
+    def _join_requested(self, gw: _GroupWork, req: crypto.JoinRequest, now: int,
+                        outcome: BatchOutcome) -> None:
+        invite = next((i for i in gw.session.invites() if i.invite_id == req.invite_id), None)
+        if invite is not None and invite.uses_total == 1 and gw.session.is_admin:
+            try:
+                gw.outgoing += gw.session.admit(req.request_id, now, self.rt.rng)
+            except crypto.CryptoError as exc:
+                # Used up, expired or revoked: the joiner is refused; keep going.
+                gw.warnings.append(("other", f"A join request was refused: {exc}.", None))
+                return
+            gw.members_changed = gw.epoch_changed = True
+            outcome.admitted += 1
+        else:
+            gw.requests = True
+
+    def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: _GroupWork,
+                     now: int, outcome: BatchOutcome) -> None:
+        session = gw.session
+        fresh = store.insert_posts(gw.posts) if gw.posts else ()
+        outcome.new_posts += len(fresh)
+        for sender, ev in gw.changes:
+            self._apply_change(store, gid, sender, ev)
+        if gw.rejected:
+            gw.warnings.append(("rejected", MSG_REJECTED.format(n=gw.rejected), None))
+        for kind, detail, sender in gw.warnings:
+            store.add_warning(gid, kind, detail, now, sender)
+            outcome.warnings.append(detail)
+        store.save_group_state(gid, session.to_bytes())
+        changes: dict[str, Any] = {}
+        if gw.members_changed:
+            store.replace_members(gid, members_of(gid, session))
+            changes["my_role"] = "admin" if session.is_admin else "member"
+        if gw.renamed:
+            changes["name"] = gw.renamed
+        if gw.removed:
+            changes["removed"] = True
+        if changes:
+            store.update_group(gid, **changes)
+        self.rt.enqueue_in_txn(store, session.relay_url, gw.outgoing, gid, pending)
+        if gw.epoch_changed or gw.removed or gw.requests:
+            pending.relays.add(session.relay_url)
+        if fresh or gw.changes:
+            ids = tuple(i.hex() for i in fresh)
+            pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), ids, incoming=True))
+        if fresh or gw.changes or changes or gw.warnings:
+            pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
+        if gw.members_changed:
+            pending.events.append(ChangeEvent(ChangeKind.MEMBERS, gid.hex()))
+        if gw.requests:
+            pending.events.append(ChangeEvent(ChangeKind.REQUESTS, gid.hex()))
+        if gw.removed:
+            pending.events.append(ChangeEvent(ChangeKind.REMOVED, gid.hex()))
+
+    def _apply_change(self, store: Store, gid: bytes, sender: bytes, ev: Any) -> None:
+        c = ev.content
+        if isinstance(c, crypto.Reaction):
+            store.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)
+            return
+        target = store.get_post(gid, c.target)
+        if target is None:
+            return  # see requests.md: unattributed early edits are not kept
+        if isinstance(c, crypto.Edit) and target.sender_ik == sender:
+            store.apply_edit(gid, c.target, c.text, ev.sent_at)
+        elif isinstance(c, crypto.Delete) and target.sender_ik == sender:
+            store.apply_delete(gid, c.target, sender, ev.sent_at)
+        elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from an admin
+            store.apply_delete(gid, c.target, sender, ev.sent_at)
+
+    # -- my pending joins -------------------------------------------------------------------------
+    def _join_envelope(self, store: Store, pending: Pending, route: Route, body: bytes,
+                       now: int, work: dict[bytes, _GroupWork], touched: set[bytes],
+                       outcome: BatchOutcome) -> None:
+        pj = self.joins.get(route.key)
+        if pj is None:
+            return
+        try:
+            joined = pj.open(body, now)
+        except crypto.CryptoError:
+            return  # not a Welcome for us, or a forged one: keep waiting
+        if joined is None:
+            return
+        session: crypto.GroupSession = joined.session  # type: ignore[assignment]
+        gid = session.group_id
+        self.rt.adopt(gid, session)
+        touched.add(gid)
+        store.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
+                                    my_role="admin" if session.is_admin else "member",
+                                    state=session.to_bytes(), created=now, last_activity=now))
+        store.replace_members(gid, members_of(gid, session))
+        record = next(j for j in store.list_my_joins() if j.id == route.key)
+        store.save_my_join(MyJoin(record.id, record.relay_url, session.name, "joined",
+                                  f"You joined {session.name}.", gid, b"", record.created, now))
+        self.joins.pop(route.key, None)
+        gw = work[gid] = _GroupWork(session)
+        gw.outgoing += joined.outgoing
+        gw.members_changed = gw.epoch_changed = True
+        for ev in joined.events:
+            self._event(gw, gid, ev, now, outcome)
+        outcome.joined.append(gid)
+        pending.relays.add(route.relay)
+        pending.events.append(ChangeEvent(ChangeKind.JOINS, gid.hex()))
+        pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))

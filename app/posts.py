@@ -1,0 +1,211 @@
+"""Posting and reading: the post-related half of `app.api.Services`."""
+from __future__ import annotations
+
+from typing import Any
+
+import crypto
+from app.errors import InvalidInput, NotAllowed, NotFound
+from app.render import PostRenderer, merge_warnings, search_hit
+from app.runtime import Pending, Runtime
+from app.store import NewPost, Post, PostPage, Store
+from app.views import ChangeEvent, ChangeKind, Page, PostView, SearchHit
+
+MAX_TEXT_BYTES = 32_000
+MAX_PAGE = 500
+MSG_REMOVED = "You were removed from this group; it is read-only now."
+
+
+def _text(text: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput("A post needs some text.")
+    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise InvalidInput("That post is too long; the limit is 32,000 bytes.")
+    return text
+
+
+def _limit(limit: int) -> int:
+    if limit < 1:
+        raise InvalidInput("The page size must be at least 1.")
+    return min(limit, MAX_PAGE)
+
+
+class PostsMixin:
+    """Needs `_runtime() -> Runtime` from the class it is mixed into."""
+
+    def _runtime(self) -> Runtime:  # pragma: no cover - provided by Services
+        raise NotImplementedError
+
+    # -- resolving ---------------------------------------------------------------------------
+    def _msg_id(self, rt: Runtime, gid: bytes, ref: str) -> bytes:
+        text = (ref or "").strip().lower()
+        if len(text) == 64:
+            try:
+                return bytes.fromhex(text)
+            except ValueError:
+                pass
+        finder = getattr(rt.store, "find_msg_ids", None)
+        if finder is not None and 6 <= len(text) < 64 and all(c in "0123456789abcdef" for c in text):
+            found = finder(gid, text, 2)
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise InvalidInput(f"Several posts start with '{ref}'; give more of the id.")
+        raise NotFound(f"There is no post '{ref}' in this group.")
+
+    def _stored_post(self, rt: Runtime, gid: bytes, ref: str) -> Post:
+        post = rt.store.get_post(gid, self._msg_id(rt, gid, ref))
+        if post is None:
+            raise NotFound(f"There is no post '{ref}' in this group.")
+        return post
+
+    def _active(self, rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
+        record = rt.resolve_group(group)
+        if record.removed:
+            raise NotAllowed(MSG_REMOVED)
+        return record.id, rt.session(record.id)
+
+    # -- writing -----------------------------------------------------------------------------
+    def _seal(self, rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
+              local: Any = None) -> crypto.Sealed:
+        """Seal, then commit blob + outbox row (+ the local effect) in one transaction."""
+        with rt.lock:
+            try:
+                sealed = session.seal(content, rt.now(), rt.rng)
+            except crypto.NotAllowed as exc:
+                raise NotAllowed(MSG_REMOVED if session.status == "removed"
+                                 else f"{str(exc).capitalize().rstrip('.')}.") from exc
+
+            def work(store: Store, pending: Pending) -> None:
+                store.save_group_state(gid, session.to_bytes())
+                if local is not None:
+                    local(store, sealed)
+                rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
+                pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(),
+                                                  (sealed.message_id.hex(),)))
+                pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
+
+            rt.commit(work, touched=[gid])
+        return sealed
+
+    def _post(self, group: str, text: str, reply_to: str | None) -> PostView:
+        rt = self._runtime()
+        text = _text(text)
+        gid, session = self._active(rt, group)
+        target = self._stored_post(rt, gid, reply_to).msg_id if reply_to else None
+
+        name = rt.sender_name(session, rt.identity.ik)
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
+                                        sealed.sent_at, sealed.sent_at, sealed.seq, "post", text,
+                                        target, None, True)])
+
+        sealed = self._seal(rt, gid, session, crypto.Post(text, target), local)
+        return self.get_post(gid.hex(), sealed.message_id.hex())
+
+    def post(self, group: str, text: str) -> PostView:
+        return self._post(group, text, None)
+
+    def reply(self, group: str, post_id: str, text: str) -> PostView:
+        return self._post(group, text, post_id)
+
+    def react(self, group: str, post_id: str, emoji: str, on: bool = True) -> None:
+        rt = self._runtime()
+        gid, session = self._active(rt, group)
+        if not emoji or not emoji.strip() or len(emoji.encode("utf-8")) > 64:
+            raise InvalidInput("A reaction is one emoji.")
+        target = self._stored_post(rt, gid, post_id)
+        if target.deleted:
+            raise NotAllowed("That post was deleted.")
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.apply_reaction(gid, target.msg_id, rt.identity.ik, emoji, on, sealed.sent_at)
+
+        self._seal(rt, gid, session, crypto.Reaction(target.msg_id, emoji, on), local)
+
+    def edit(self, group: str, post_id: str, text: str) -> None:
+        rt = self._runtime()
+        text = _text(text)
+        gid, session = self._active(rt, group)
+        target = self._stored_post(rt, gid, post_id)
+        if target.sender_ik != rt.identity.ik:
+            raise NotAllowed("You can only edit your own posts.")
+        if target.deleted:
+            raise NotAllowed("That post was deleted.")
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.apply_edit(gid, target.msg_id, text, sealed.sent_at)
+
+        self._seal(rt, gid, session, crypto.Edit(target.msg_id, text), local)
+
+    def delete(self, group: str, post_id: str) -> None:
+        rt = self._runtime()
+        gid, session = self._active(rt, group)
+        target = self._stored_post(rt, gid, post_id)
+        if target.deleted:
+            return
+        if target.sender_ik == rt.identity.ik:
+            content: Any = crypto.Delete(target.msg_id)
+        elif session.is_admin:
+            content = crypto.AdminRemove(target.msg_id)
+        else:
+            raise NotAllowed("Only admins can delete other members' posts.")
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at)
+
+        self._seal(rt, gid, session, content, local)
+
+    # -- reading -----------------------------------------------------------------------------
+    def _page(self, rt: Runtime, gid: bytes, page: PostPage, *, first: bool | None = None,
+              last: bool | None = None) -> Page:
+        members = rt.store.list_members(gid)
+        renderer = PostRenderer(gid, rt.identity.ik, members, crypto.fingerprint,
+                                lambda ids: rt.store.get_posts(gid, ids))
+        views = renderer.posts(page.posts)
+        warnings = [renderer.warning(w) for w in rt.store.list_warnings(gid)]
+        merged = merge_warnings(views, warnings,
+                                first=not page.more_before if first is None else first,
+                                last=not page.more_after if last is None else last)
+        return Page(tuple(merged), page.more_before, page.more_after)
+
+    def latest(self, group: str, limit: int = 50) -> Page:
+        rt = self._runtime()
+        gid = rt.resolve_group(group).id
+        return self._page(rt, gid, rt.store.latest_posts(gid, _limit(limit)))
+
+    def before(self, group: str, post_id: str, limit: int = 50) -> Page:
+        rt = self._runtime()
+        gid = rt.resolve_group(group).id
+        anchor = self._stored_post(rt, gid, post_id)
+        return self._page(rt, gid, rt.store.posts_before(gid, anchor.key, _limit(limit)),
+                          last=False)
+
+    def after(self, group: str, post_id: str, limit: int = 50) -> Page:
+        rt = self._runtime()
+        gid = rt.resolve_group(group).id
+        anchor = self._stored_post(rt, gid, post_id)
+        return self._page(rt, gid, rt.store.posts_after(gid, anchor.key, _limit(limit)),
+                          first=False)
+
+    def around(self, group: str, post_id: str, limit: int = 50) -> Page:
+        rt = self._runtime()
+        gid = rt.resolve_group(group).id
+        msg_id = self._msg_id(rt, gid, post_id)
+        page = rt.store.posts_around(gid, msg_id, _limit(limit))
+        if page is None:
+            raise NotFound(f"There is no post '{post_id}' in this group.")
+        return self._page(rt, gid, page)
+
+    def get_post(self, group: str, post_id: str) -> PostView:
+        rt = self._runtime()
+        gid = rt.resolve_group(group).id
+        post = self._stored_post(rt, gid, post_id)
+        renderer = PostRenderer(gid, rt.identity.ik, rt.store.list_members(gid),
+                                crypto.fingerprint, lambda ids: rt.store.get_posts(gid, ids))
+        return renderer.posts([post])[0]
+
+    def search(self, query: str, group: str | None = None, limit: int = 20) -> list[SearchHit]:
+        rt = self._runtime()
+        gid = rt.resolve_group(group).id if group else None
+        return [search_hit(r) for r in rt.store.search(query or "", gid, _limit(limit))]

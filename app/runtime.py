@@ -1,0 +1,178 @@
+"""The unlocked state of one profile, shared by the services, the inbound path and sync.
+
+`Runtime` holds the open store, my identity, the loaded group sessions and one lock that
+serialises every change to protocol state: a GroupSession is not thread-safe, and the UI's
+worker thread and the sync thread both touch sessions.
+
+Outgoing envelopes follow one rule (crypto_api.md): the session blob and the outbox rows
+are committed in ONE durable transaction before anything is handed to the sync engine.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import crypto
+from app.errors import Ambiguous, NotFound
+from app.events import EventHub
+from app.store import GroupRecord, Member, NewOutbox, Store
+from crypto.relay_wire import MailboxCapability
+from sync.values import OutboxItem
+
+Rng = Callable[[int], bytes]
+FORMER_MEMBER = "a former member"
+
+
+def cap_to_bytes(cap: MailboxCapability) -> bytes:
+    return cap.mailbox + cap.write_seed + cap.read_seed
+
+
+def cap_from_bytes(raw: bytes) -> MailboxCapability:
+    return MailboxCapability(raw[:32], raw[32:64], raw[64:96])
+
+
+def outbox_item(row_id: int, relay: str, cap: MailboxCapability, body: bytes) -> OutboxItem:
+    return OutboxItem(local_id=str(row_id), relay=relay, capability=cap, body=body)
+
+
+def members_of(group_id: bytes, session: crypto.GroupSession) -> list[Member]:
+    return [Member(group_id, m.ik, crypto.fingerprint(m.ik), m.name, m.role)
+            for m in session.members()]
+
+
+@dataclass
+class Pending:
+    """Work a change produced that must run after its transaction committed."""
+
+    items: list[OutboxItem] = field(default_factory=list)
+    relays: set[str] = field(default_factory=set)       # subscription sets to refresh
+    events: list[Any] = field(default_factory=list)     # ChangeEvents to emit
+    # local_id -> (group id, message id, join id) of each outbox row, for acks/refusals
+    meta: dict[str, tuple[bytes | None, bytes | None, bytes | None]] = field(default_factory=dict)
+
+
+class Runtime:
+    def __init__(self, profile_dir: Path, store: Store, identity: crypto.Identity,
+                 display_name: str, hub: EventHub, clock: Callable[[], float] = time.time,
+                 rng: Rng = os.urandom) -> None:
+        self.profile_dir = profile_dir
+        self.store = store
+        self.identity = identity
+        self.display_name = display_name
+        self.hub = hub
+        self.clock = clock
+        self.rng = rng
+        self.lock = threading.RLock()
+        self._sessions: dict[bytes, crypto.GroupSession] = {}
+        # Set by app.syncer once the engine exists; called after each commit.
+        self.after_commit: Callable[[Pending], None] = lambda pending: None
+
+    def now(self) -> int:
+        return int(self.clock())
+
+    # -- sessions ----------------------------------------------------------------------------
+    def session(self, group_id: bytes) -> crypto.GroupSession:
+        with self.lock:
+            s = self._sessions.get(group_id)
+            if s is None:
+                record = self.store.get_group(group_id)
+                if record is None:
+                    raise NotFound("That group is not on this device.")
+                s = crypto.GroupSession.from_bytes(record.state, self.identity)
+                self._sessions[group_id] = s
+            return s
+
+    def adopt(self, group_id: bytes, session: crypto.GroupSession) -> None:
+        with self.lock:
+            self._sessions[group_id] = session
+
+    def forget(self, group_ids: Iterable[bytes]) -> None:
+        """Drop cached sessions so they reload from the last committed blob."""
+        with self.lock:
+            for gid in group_ids:
+                self._sessions.pop(gid, None)
+
+    # -- names -------------------------------------------------------------------------------
+    def resolve_group(self, ref: str) -> GroupRecord:
+        text = (ref or "").strip()
+        if len(text) == 32:
+            try:
+                record = self.store.get_group(bytes.fromhex(text))
+            except ValueError:
+                record = None
+            if record is not None:
+                return record
+        found = self.store.find_groups(text)
+        if not found:
+            raise NotFound(f"There is no group called '{text}' here.")
+        if len(found) > 1:
+            raise Ambiguous(f"Several groups are called '{text}'; use the group id instead.")
+        return found[0]
+
+    def resolve_member(self, group_id: bytes, ref: str) -> crypto.Member:
+        session = self.session(group_id)
+        members = session.members()
+        plain = (ref or "").replace(" ", "").lower()
+        by_fp = [m for m in members if plain and len(plain) >= 4 and
+                 crypto.fingerprint(m.ik).replace(" ", "").startswith(plain)]
+        by_name = [m for m in members if m.name == ref]
+        chosen = by_fp or by_name
+        if not chosen:
+            raise NotFound(f"No member of this group matches '{ref}'.")
+        if len(chosen) > 1:
+            raise Ambiguous(f"More than one member matches '{ref}'; use their fingerprint.")
+        return chosen[0]
+
+    def sender_name(self, session: crypto.GroupSession, ik: bytes) -> str:
+        member = session.member(ik)
+        return member.name if member is not None else FORMER_MEMBER
+
+    # -- committing outgoing envelopes ----------------------------------------------------------
+    def outbox_rows(self, relay: str, outgoing: Sequence[crypto.Outgoing],
+                    group_id: bytes | None) -> list[NewOutbox]:
+        now = self.now()
+        return [NewOutbox(relay_url=relay, mailbox=o.mailbox.id,
+                          capability=cap_to_bytes(o.mailbox.capability), envelope=o.body,
+                          created=now, group_id=group_id, msg_id=o.message_id)
+                for o in outgoing]
+
+    def enqueue_in_txn(self, store: Store, relay: str, outgoing: Sequence[crypto.Outgoing],
+                       group_id: bytes | None, pending: Pending,
+                       join_id: bytes | None = None) -> None:
+        """Inside a store transaction: add outbox rows; remember the engine items."""
+        if not outgoing:
+            return
+        rows = self.outbox_rows(relay, outgoing, group_id)
+        ids = store.enqueue(rows)
+        for row_id, o in zip(ids, outgoing, strict=True):
+            pending.items.append(outbox_item(row_id, relay, o.mailbox.capability, o.body))
+            pending.meta[str(row_id)] = (group_id, o.message_id, join_id)
+        pending.relays.add(relay)
+
+    def commit(self, work: Callable[[Store, Pending], Any], *, durable: bool = True,
+               touched: Iterable[bytes] = ()) -> Any:
+        """Run `work` in one store transaction, then hand what it queued to sync.
+
+        On failure the sessions in `touched` are reloaded from their committed blobs, so
+        memory never runs ahead of the store.
+        """
+        pending = Pending()
+
+        def txn(store: Store) -> Any:
+            with store.transaction(durable=durable):
+                return work(store, pending)
+
+        try:
+            result = self.store.run(txn)
+        except BaseException:
+            self.forget(touched)
+            raise
+        self.after_commit(pending)
+        for event in pending.events:
+            self.hub.emit(event)
+        return result

@@ -1,0 +1,287 @@
+"""The app's side of the sync engine: which mailboxes to read, the outbox, housekeeping.
+
+The engine (sync/) moves envelopes; this module tells it the full mailbox set per relay
+(every active group's current and grace-window epochs, admins' invite mailboxes, my
+pending joins), hands it the durable outbox, and reacts to acks, refusals and state.
+Housekeeping runs the protocol's clocks: heartbeats, scheduled rotation, key expiry,
+prekey rotation, and closing invite mailboxes that can no longer admit anyone.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import crypto
+from app.inbound import Inbound, Route
+from app.runtime import Pending, Runtime, cap_from_bytes, outbox_item
+from app.store import Store
+from app.views import ChangeEvent, ChangeKind, ConnectionState, ConnectionStatus, SyncReport
+from sync.engine import SyncEngine
+from sync.errors import SyncError
+from sync.values import Ack, MailboxSpec, Subscription
+from sync.values import ConnectionState as RelayState
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_SECONDS = 60.0
+CLOSED_KEY = "closed-invite:"
+MSG_INVITE_GONE = "This invite is no longer valid: it was revoked, used up or has expired."
+
+
+class Syncer:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.inbound = Inbound(rt)
+        self.engine = SyncEngine(self.inbound.deliver, self._acked, on_rejected=self._rejected,
+                                 on_gone=self._gone, on_state=self._state,
+                                 on_anomaly=self._anomaly, clock=rt.clock, rng=rt.rng)
+        self.states: dict[str, RelayState] = {}
+        self._sent: dict[str, tuple[bytes | None, bytes | None]] = {}  # local_id -> gid, msg
+        self._join_items: dict[str, bytes] = {}                        # local_id -> join id
+        self._relays: set[str] = set()
+        self._live = False
+        self._wake = threading.Event()
+        self._keeper: threading.Thread | None = None
+        rt.after_commit = self._after_commit
+        self.refresh()
+        self._enqueue_stored_outbox()
+
+    # -- mailbox sets -----------------------------------------------------------------------------
+    def refresh(self, relays: set[str] | None = None) -> None:
+        """Recompute every subscription and routing entry (cheap: a few groups)."""
+        rt = self.rt
+        now = rt.now()
+        subs: dict[str, list[Subscription]] = {}
+        routes: dict[bytes, Route] = {}
+        with rt.lock:
+            cursors = rt.store.cursors()
+            for record in rt.store.all_groups():
+                if record.removed:
+                    continue  # removed: the group stays readable but we stop asking
+                session = rt.session(record.id)
+                relay = session.relay_url
+                for mb in session.mailboxes(now):
+                    subs.setdefault(relay, []).append(Subscription(
+                        mb.capability, cursors.get(mb.id, 0), MailboxSpec(mb.kind, mb.expires_at)))
+                    routes[mb.id] = Route("group", record.id, relay)
+            for join in rt.store.list_my_joins():
+                if join.state != "waiting":
+                    continue
+                pj = self.inbound.joins.get(join.id)
+                if pj is None:
+                    pj = crypto.PendingJoin.from_bytes(join.blob, rt.identity)
+                    self.inbound.joins[join.id] = pj
+                mb = pj.link.mailbox
+                subs.setdefault(join.relay_url, []).append(
+                    Subscription(mb.capability, cursors.get(mb.id, 0), None))
+                routes[mb.id] = Route("join", join.id, join.relay_url)
+            self.inbound.routes = routes
+        for relay in (self._relays | set(subs)):
+            if relays is None or relay in relays or relay not in self._relays:
+                self.engine.set_mailboxes(relay, subs.get(relay, []))
+        self._relays = set(subs) | self._relays
+
+    def _after_commit(self, pending: Pending) -> None:
+        if pending.relays:
+            self.refresh(pending.relays)
+        if pending.items:
+            for local_id, (gid, mid, join_id) in pending.meta.items():
+                self._sent[local_id] = (gid, mid)
+                if join_id is not None:
+                    self._join_items[local_id] = join_id
+            self.engine.enqueue(pending.items)
+            self.rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
+
+    def _enqueue_stored_outbox(self) -> None:
+        rows = self.rt.store.pending_outbox(limit=1_000_000)
+        items = []
+        for row in rows:
+            items.append(outbox_item(row.id, row.relay_url, cap_from_bytes(row.capability),
+                                     row.envelope))
+            self._sent[str(row.id)] = (row.group_id, row.msg_id)
+        if items:
+            self.engine.enqueue(items)
+
+    # -- engine callbacks (engine threads) -----------------------------------------------------
+    def _acked(self, acks: list[Ack]) -> None:
+        ids = [int(a.local_id) for a in acks]
+        self.rt.store.ack(ids)
+        groups: dict[bytes, list[str]] = {}
+        for a in acks:
+            gid, mid = self._sent.pop(a.local_id, (None, None))
+            self._join_items.pop(a.local_id, None)
+            if gid is not None and mid is not None:
+                groups.setdefault(gid, []).append(mid.hex())
+        for gid, mids in groups.items():
+            self.rt.hub.emit(ChangeEvent(ChangeKind.POSTS, gid.hex(), tuple(mids)))
+        self.rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
+        if self._live:
+            self._wake.set()
+
+    def _rejected(self, local_id: str, error: SyncError) -> None:
+        rt = self.rt
+        rt.store.ack([int(local_id)])
+        gid, _mid = self._sent.pop(local_id, (None, None))
+        join_id = self._join_items.pop(local_id, None)
+        if join_id is not None:
+            self._fail_join(join_id, MSG_INVITE_GONE)
+        elif gid is not None:
+            record = rt.store.get_group(gid)
+            if record is not None and not record.removed:
+                rt.store.add_warning(gid, "undelivered",
+                                     f"A message could not be delivered: {error}", rt.now(), None)
+                rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
+        rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
+
+    def _gone(self, relay: str, mailbox: bytes, error: SyncError) -> None:
+        route = self.inbound.routes.get(mailbox)
+        if route is not None and route.kind == "join":
+            self._fail_join(route.key, MSG_INVITE_GONE)
+
+    def _fail_join(self, join_id: bytes, message: str) -> None:
+        from app.store import MyJoin
+        rt = self.rt
+        with rt.lock:
+            for j in rt.store.list_my_joins():
+                if j.id == join_id and j.state == "waiting":
+                    rt.store.save_my_join(MyJoin(j.id, j.relay_url, j.group_name, "failed",
+                                                 message, None, j.blob, j.created, rt.now()))
+            self.inbound.joins.pop(join_id, None)
+        rt.hub.emit(ChangeEvent(ChangeKind.JOINS))
+
+    def _state(self, state: RelayState) -> None:
+        self.states[state.relay] = state
+        self.rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
+
+    def _anomaly(self, relay: str, mailbox: bytes, message: str) -> None:
+        route = self.inbound.routes.get(mailbox)
+        if route is None or route.kind != "group":
+            return
+        rt = self.rt
+        rt.store.add_warning(route.key, "replay" if "twice" in message else "relay",
+                             f"The relay misbehaved: {message}", rt.now(), None)
+        self.inbound.totals.warnings.append(message)
+        rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, route.key.hex()))
+        rt.hub.emit(ChangeEvent(ChangeKind.POSTS, route.key.hex()))
+
+    # -- state -------------------------------------------------------------------------------------
+    def connection(self) -> ConnectionStatus:
+        waiting = self.rt.store.outbox_count()
+        states = [s for r, s in self.states.items() if r in self._relays]
+        offline = [s for s in states if s.state == "offline"]
+        if offline:
+            return ConnectionStatus(ConnectionState.OFFLINE, waiting,
+                                    "; ".join(f"{s.relay}: {s.detail or 'unreachable'}"
+                                              for s in offline))
+        if any(s.state == "syncing" for s in states) or (self._live and waiting):
+            return ConnectionStatus(ConnectionState.SYNCING, waiting)
+        return ConnectionStatus(ConnectionState.ONLINE, waiting)
+
+    # -- one-shot and live -------------------------------------------------------------------------
+    def sync_once(self, timeout: float) -> SyncReport:
+        self.inbound.totals = type(self.inbound.totals)()
+        self.housekeeping()
+        result = self.engine.sync_once(timeout)
+        self.close_dead_invites()
+        totals = self.inbound.totals
+        waiting = 0
+        for record in self.rt.store.all_groups():
+            if not record.removed and record.my_role == "admin":
+                waiting += len(self.rt.session(record.id).join_requests())
+        return SyncReport(sent=result.sent, received=result.received,
+                          new_posts=totals.new_posts,
+                          joined=tuple(g.hex() for g in totals.joined),
+                          admitted=totals.admitted, waiting_requests=waiting,
+                          warnings=tuple(totals.warnings), offline=result.unreachable)
+
+    def start(self) -> None:
+        if self._live:
+            return
+        self._live = True
+        self.engine.start()
+        self._keeper = threading.Thread(target=self._keep, name="coterie-housekeeping",
+                                        daemon=True)
+        self._keeper.start()
+
+    def stop(self) -> None:
+        if not self._live:
+            return
+        self._live = False
+        self._wake.set()
+        self.engine.stop()
+        if self._keeper is not None:
+            self._keeper.join(5)
+            self._keeper = None
+
+    def _keep(self) -> None:
+        while self._live:
+            self._wake.wait(HOUSEKEEPING_SECONDS)
+            self._wake.clear()
+            if not self._live:
+                return
+            try:
+                self.housekeeping()
+                self.close_dead_invites()
+            except Exception:  # keep the thread alive; the next round retries
+                log.exception("housekeeping failed")
+
+    # -- housekeeping --------------------------------------------------------------------------------
+    def housekeeping(self) -> None:
+        """Heartbeats, scheduled rotation, key expiry and prekey rotation, all committed."""
+        rt = self.rt
+        now = rt.now()
+        with rt.lock:
+            rotate_prekey = rt.identity.prekey_rotation_due(now)
+            if rotate_prekey:
+                rt.identity.rotate_prekey(now, rt.rng)
+            for record in rt.store.all_groups():
+                if record.removed:
+                    continue
+                session = rt.session(record.id)
+                outgoing: list[Any] = []
+                if session.rotation_due(now):
+                    outgoing += session.rotate(now, rt.rng)
+                if rotate_prekey:
+                    outgoing.append(session.announce_prekey(now, rt.rng))
+                if session.heartbeat_due(now):
+                    outgoing.append(session.heartbeat(now, rt.rng))
+                dropped = session.expire(now)
+                if outgoing or dropped:
+                    gid = record.id
+
+                    def work(store: Store, pending: Pending, gid: bytes = gid,
+                             session: crypto.GroupSession = session,
+                             outgoing: list[Any] = outgoing) -> None:
+                        store.save_group_state(gid, session.to_bytes())
+                        rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
+                        pending.relays.add(session.relay_url)
+
+                    rt.commit(work, touched=[gid])
+            if rotate_prekey:
+                rt.identity.expire_prekeys(now)
+                rt.store.save_identity(rt.identity.to_bytes(), rt.display_name, now)
+
+    def close_dead_invites(self) -> None:
+        """Close invite mailboxes that can no longer admit anyone, once nothing waits for them."""
+        rt = self.rt
+        now = rt.now()
+        with rt.lock:
+            todo = []
+            for record in rt.store.all_groups():
+                if record.removed or record.my_role != "admin":
+                    continue
+                for info in rt.session(record.id).invites():
+                    key = CLOSED_KEY + info.mailbox.id.hex()
+                    if info.status(now) == "active" or rt.store.get_setting(key):
+                        continue
+                    if rt.store.pending_outbox(limit=1, mailbox=info.mailbox.id):
+                        continue  # the Welcome has not reached the relay yet
+                    todo.append((record.relay_url, info.mailbox.capability, key))
+        for relay, cap, key in todo:
+            try:
+                self.engine.close_mailbox(relay, cap)
+            except SyncError as exc:
+                if getattr(exc, "status", None) not in (404, 410):
+                    continue  # unreachable: try again next time
+            rt.store.set_setting(key, "1")

@@ -1,0 +1,60 @@
+"""Fixtures for app/ tests: real stores in tmp_path, an in-memory keyring standing in for
+the OS one (so unlocking does not pay Argon2id on every test), a real relay on loopback."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+from app.api import Services
+from tests.e2e.harness import RelayProcess
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process: what an OS keyring does, minus the OS."""
+
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such entry")
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def make_profile(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator:
+    made: list[Services] = []
+
+    def make(name: str) -> Services:
+        svc = Services(tmp_path / name, keyring_backend=memory_keyring)
+        svc.init_profile(name)
+        made.append(svc)
+        return svc
+
+    yield make
+    for svc in made:
+        svc.close()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[RelayProcess]:
+    proc = RelayProcess(tmp_path / "relay-data", tmp_path / "relay.log").start()
+    yield proc
+    proc.stop()

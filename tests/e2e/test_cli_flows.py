@@ -1,0 +1,145 @@
+"""Three members, one relay, every command as a separate process with its own profile."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from crypto import relay_wire
+from tests.e2e.harness import Cli, RelayProcess, open_services
+
+pytestmark = pytest.mark.slow
+
+
+def _posts(doc: dict) -> dict[str, dict]:
+    return {p["id"]: p for p in doc["posts"]}
+
+
+def _found(cli: Cli, gid: str, text: str) -> bool:
+    return any(p["text"] == text for p in cli.json("read", gid)["posts"])
+
+
+def test_members_join_talk_and_a_removed_member_is_cut_off(
+        relay: RelayProcess, make_cli: Callable[..., Cli]) -> None:
+    ana, ben, cy = make_cli("Ana"), make_cli("Ben"), make_cli("Cy")
+
+    # The founder creates the group; a single-use invite is admitted automatically.
+    gid = ana.out("group", "create", "Book club", "--relay", relay.url)
+    assert len(gid) == 32
+    link = ana.out("invite", "create", "Book club")
+    assert link.startswith("coterie://join#")
+    waiting = ben.json("join", link)
+    assert waiting["status"] == "waiting"
+    assert waiting["message"] == "Waiting for an admin to come online."
+    assert ana.json("sync")["admitted"] == 1
+    assert ben.json("sync")["joined"] == [gid]
+
+    # A multi-use invite waits for approval, shown with the joiner's name and fingerprint.
+    multi = ana.json("invite", "create", gid, "--uses", "3", "--expires", "2h")
+    assert multi["uses_left"] == 3 and multi["status"] == "active"
+    cy.run("join", multi["link"])
+    ana.run("sync")
+    requests = ana.json("requests", gid)["requests"]
+    assert [(r["name"], r["fingerprint"]) for r in requests] == [("Cy", cy.fingerprint)]
+    ana.run("approve", gid, requests[0]["id"])
+    assert cy.json("sync")["joined"] == [gid]
+    assert ana.json("requests", gid)["requests"] == []
+
+    # Posts both ways, a reply, reactions, an edit, an own delete and an admin delete.
+    p1 = ana.out("post", gid, "Welcome to the club")
+    ben.run("sync")
+    p2 = ben.out("reply", gid, p1, "Glad to be here")
+    ben.run("react", gid, p1, "👍")
+    cy.run("sync")
+    cy.run("react", gid, p1, "🎉")
+    p3 = cy.out("post", "Book club", "Spoiler: the butler did it")
+    ana.run("sync")
+    ana.run("edit", gid, p1, "Welcome to the book club")
+    ana.run("delete", gid, p3)
+    ben.run("sync")
+    before_delete = _posts(ben.json("read", gid))
+    assert before_delete[p2]["reply_to"]["id"] == p1
+    ben.run("delete", gid, p2)
+    for member in (ana, cy, ben):
+        member.run("sync")
+    for member in (ana, ben, cy):
+        doc = member.json("read", gid)
+        posts = _posts(doc)
+        assert posts[p1]["text"] == "Welcome to the book club" and posts[p1]["edited"]
+        assert posts[p1]["reactions"] == {"👍": ["Ben"], "🎉": ["Cy"]}
+        assert posts[p2]["deleted"] and posts[p2]["deleted_by"] == "Ben" and posts[p2]["text"] == ""
+        assert posts[p3]["deleted"] and posts[p3]["deleted_by"] == "Ana" and posts[p3]["text"] == ""
+        assert doc["warnings"] == []
+    assert [h["post"] for h in ana.json("search", "book")["hits"]] == [p1]
+    assert ben.json("search", "butler")["hits"] == []  # deleted text leaves the index
+
+    # Members with roles and safety numbers that match from both sides.
+    ana_view = {m["name"]: m for m in ana.json("members", gid)["members"]}
+    cy_view = {m["name"]: m for m in cy.json("members", gid)["members"]}
+    assert ana_view["Ana"]["role"] == "admin" and ana_view["Cy"]["role"] == "member"
+    assert ana_view["Cy"]["safety_number"] == cy_view["Ana"]["safety_number"]
+    assert ana_view["Ana"]["is_me"] and not cy_view["Ana"]["is_me"]
+
+    # Removal: a new epoch Cy does not have; its app says so and stops.
+    cy_old = open_services(cy)
+    old_caps = [mb.capability for mb in cy_old.session(bytes.fromhex(gid)).mailboxes(int(time.time()))]
+    cy_old.close()
+    ana.run("remove", gid, "Cy")
+    secret = "after Cy left"
+    ana.out("post", gid, secret)
+    cy.run("sync")
+    cy_group = cy.json("group", "list")["groups"][0]
+    assert cy_group["status"] == "removed"
+    assert not _found(cy, gid, secret)
+    refused = cy.run("post", gid, "still here?", check=False)
+    assert refused.returncode != 0 and "removed" in refused.stderr and "Traceback" not in refused.stderr
+    ben.run("sync")
+    assert _found(ben, gid, secret)
+
+    # The relay refuses Cy's old write key on the new epoch's mailbox.
+    ana_rt = open_services(ana)
+    new_mailbox = next(mb for mb in ana_rt.session(bytes.fromhex(gid)).mailboxes(int(time.time()))
+                       if mb.current).id
+    ana_rt.close()
+    assert all(cap.mailbox != new_mailbox for cap in old_caps)
+    body = b"\x00" * 1024
+    for cap in old_caps:
+        sig = relay_wire.sign(cap.write_seed, relay_wire.append_message(new_mailbox, body))
+        answer = httpx.post(f"{relay.url}/v1/mailboxes/{relay_wire.b64e(new_mailbox)}/messages",
+                            json={"messages": [{"body": relay_wire.b64e(body),
+                                                "sig": relay_wire.b64e(sig)}]})
+        assert answer.status_code == 403
+
+
+def test_used_revoked_and_expired_invites_fail_with_one_sentence(
+        relay: RelayProcess, make_cli: Callable[..., Cli]) -> None:
+    ana, ben, dan = make_cli("Ana"), make_cli("Ben"), make_cli("Dan")
+    gid = ana.out("group", "create", "Band", "--relay", relay.url)
+    single = ana.out("invite", "create", gid)
+    ben.run("join", single)
+    ana.run("sync")                       # admits Ben and closes the used-up invite
+    revoked = ana.json("invite", "create", gid, "--uses", "5")
+    ana.run("invite", "revoke", gid, revoked["id"])
+    expiring = ana.out("invite", "create", gid, "--expires", "1s")
+    time.sleep(2.1)
+    statuses = {i["id"]: i["status"] for i in ana.json("invite", "list", gid)["invites"]}
+    assert statuses[revoked["id"]] == "revoked"
+    assert sorted(statuses.values()) == ["expired", "revoked", "used up"]
+    for link in (single, revoked["link"], expiring):
+        result = dan.run("join", link, check=False)
+        assert result.returncode != 0
+        message = result.stderr.strip()
+        assert message.count("\n") == 0 and "Traceback" not in message
+        assert "invite" in message and message.endswith(".")
+    assert dan.json("group", "list")["groups"] == []
+
+
+def test_errors_are_one_sentence_and_never_a_traceback(make_cli: Callable[..., Cli]) -> None:
+    ana = make_cli("Ana")
+    for args in (("read", "No such group"), ("post", "nowhere", "hi"), ("join", "https://x/#y"),
+                 ("invite", "create", "nowhere", "--expires", "soon"), ("frobnicate",)):
+        result = ana.run(*args, check=False)
+        assert result.returncode != 0, args
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
