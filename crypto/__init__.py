@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from crypto.errors import (
                            AuthError,
+                           ChainError,
                            CryptoError,
                            DecodeError,
                            InviteError,
@@ -81,7 +82,8 @@ from crypto.session import GroupSession
 
 __all__ = [
     # errors
-    "CryptoError", "DecodeError", "VersionError", "AuthError", "InviteError", "NotAllowed",
+    "CryptoError", "ChainError", "DecodeError", "VersionError", "AuthError", "InviteError",
+    "NotAllowed",
     "UnknownMailbox", "WireError",
     # identity
     "Identity", "fingerprint", "safety_number", "safety_qr_payload", "join_sas",
