@@ -55,6 +55,7 @@ class _GroupWork:
     requests: bool = False
     epoch_changed: bool = False
     rejected: int = 0
+    reordered: set[bytes] = field(default_factory=set)
 
 
 class Inbound:
@@ -63,6 +64,9 @@ class Inbound:
         self.routes: dict[bytes, Route] = {}
         self.joins: dict[bytes, crypto.PendingJoin] = {}
         self.totals = BatchOutcome()
+        # Highest sequence number seen per (group, sender, epoch) in this process: a sender's
+        # messages reach the relay in order, so a lower one arriving later was reordered.
+        self.max_seq: dict[tuple[bytes, bytes, int], int] = {}
 
     # -- the engine's deliver callback ------------------------------------------------------
     def deliver(self, batch: InboundBatch) -> None:
@@ -118,6 +122,7 @@ class Inbound:
         if isinstance(ev, crypto.ContentReceived):
             c = ev.content
             name = rt.sender_name(gw.session, ev.sender_ik)
+            self._check_order(gw, gid, ev, name)
             if isinstance(c, crypto.Post):
                 gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
                                         ev.seq, "post", c.text, c.reply_to))
@@ -139,6 +144,17 @@ class Inbound:
             self._join_requested(gw, ev.request, now, outcome)
         elif isinstance(ev, crypto.IntegrityWarning):
             gw.warnings.append((ev.kind, ev.detail, ev.sender_ik))
+
+    def _check_order(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived,
+                     name: str) -> None:
+        key = (gid, ev.sender_ik, ev.epoch)
+        highest = self.max_seq.get(key)
+        if highest is not None and ev.seq < highest and ev.sender_ik not in gw.reordered:
+            gw.reordered.add(ev.sender_ik)
+            gw.warnings.append(("reorder", f"Messages from {name} arrived out of order; they "
+                                "are shown in the order they were written.", ev.sender_ik))
+        if highest is None or ev.seq > highest:
+            self.max_seq[key] = ev.seq
 
     def _join_requested(self, gw: _GroupWork, req: crypto.JoinRequest, now: int,
                         outcome: BatchOutcome) -> None:

@@ -1,0 +1,161 @@
+"""Sync benchmarks: draining a backlog from a local relay, and live post latency.
+
+backlog_N: Ana queues N posts on a relay process on loopback; Ben, already a member, runs
+one `sync_once` (fetch, verify, decrypt, chain check, store with FTS). The figure is posts
+stored per second of that sync; the ceiling is raw PyNaCl Ed25519 verifications per second
+on one core measured in the same run (each post needs at least one), target ratio >= 0.6.
+
+e2e_latency_p99_ms: both members run the live engine (push); the time from Ana's
+`post()` returning to Ben's listener hearing the stored post, p99 of 100 posts after 5
+discarded; target <= 100 ms.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from keyring.backend import KeyringBackend
+from nacl.signing import SigningKey
+
+from app.api import Services
+from app.views import ChangeEvent, ChangeKind, ConnectionState
+from bench.common import Row, latency_row, percentile, rate_row
+from tests.e2e.harness import RelayProcess
+
+POST_TEXT = "A post of ordinary length for a small group, about one line of text. " * 3
+
+
+class _MemoryKeyring(KeyringBackend):
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def verify_rate(n: int = 4000) -> float:
+    """Raw Ed25519 verifications per second on one core (the ceiling)."""
+    key = SigningKey(os.urandom(32))
+    message = os.urandom(512)
+    signed = key.sign(message)
+    vk = key.verify_key
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(n):
+            vk.verify(signed)
+        best = max(best, n / (time.perf_counter() - start))
+    return best
+
+
+class _World:
+    def __init__(self, root: Path) -> None:
+        self.keyring = _MemoryKeyring()
+        self.relay = RelayProcess(root / "relay", root / "relay.log").start()
+        self.root = root
+
+    def pair(self, tag: str) -> tuple[Services, Services, str]:
+        ana = Services(self.root / f"ana-{tag}", keyring_backend=self.keyring)
+        ben = Services(self.root / f"ben-{tag}", keyring_backend=self.keyring)
+        ana.init_profile("Ana")
+        ben.init_profile("Ben")
+        gid = ana.create_group(f"Bench {tag}", self.relay.url).id
+        link = ana.create_invite(gid).link
+        ana.sync_once()
+        ben.join(link)
+        ben.sync_once()
+        ana.sync_once()
+        ben.sync_once()
+        ana.sync_once()
+        return ana, ben, gid
+
+    def close(self) -> None:
+        self.relay.stop()
+
+
+def backlog(world: _World, n: int, ceiling: float) -> Row:
+    ana, ben, gid = world.pair(f"backlog{n}")
+    try:
+        for i in range(n):
+            ana.post(gid, f"{i} {POST_TEXT}")
+        ana.sync_once(timeout=300)
+        start = time.perf_counter()
+        report = ben.sync_once(timeout=300)
+        elapsed = time.perf_counter() - start
+        if report.new_posts != n:
+            raise RuntimeError(f"backlog_{n}: stored {report.new_posts} of {n} posts")
+        return rate_row(f"backlog_{n}", n / elapsed, ceiling, "posts/s",
+                        f"one sync of {n} queued posts; ceiling = raw Ed25519 verify/s")
+    finally:
+        ana.close()
+        ben.close()
+
+
+def latency(world: _World, samples: int = 100, warmup: int = 5) -> Row:
+    ana, ben, gid = world.pair("latency")
+    arrived: dict[str, float] = {}
+    cond = threading.Condition()
+
+    def listener(event: ChangeEvent) -> None:
+        if event.kind is ChangeKind.POSTS and event.incoming:
+            t = time.perf_counter()
+            with cond:
+                for pid in event.post_ids:
+                    arrived.setdefault(pid, t)
+                cond.notify_all()
+
+    ben.add_listener(listener)
+    ben.start()
+    ana.start()
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and (
+                ben.connection().state is not ConnectionState.ONLINE
+                or ana.connection().state is not ConnectionState.ONLINE):
+            time.sleep(0.05)
+        times = []
+        for i in range(samples + warmup):
+            start = time.perf_counter()
+            pid = ana.post(gid, f"live {i}").id
+            with cond:
+                if not cond.wait_for(lambda pid=pid: pid in arrived, timeout=10):
+                    raise RuntimeError("a live post did not arrive within 10 s")
+            if i >= warmup:
+                times.append((arrived[pid] - start) * 1000)
+            time.sleep(0.01)
+        return latency_row("e2e_latency_p99_ms", percentile(times, 99), None, "ms",
+                           f"post -> stored at the peer via push, loopback; median "
+                           f"{percentile(times, 50):.1f} ms; target <= 100 ms")
+    finally:
+        ana.close()
+        ben.close()
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="coterie-bench-sync-") as tmp:
+        world = _World(Path(tmp))
+        try:
+            ceiling = verify_rate()
+            rows = [backlog(world, 1000, ceiling), backlog(world, 5000, ceiling)]
+            rows.append(latency(world))
+            return rows
+        finally:
+            world.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from bench.common import format_table
+
+    print(format_table(run()))
