@@ -59,8 +59,8 @@ def until(ts: int, now: float | None = None) -> str:
     left = ts - (time.time() if now is None else now)
     if left <= 0:
         return "expired"
-    if left >= 2 * 86400:
-        return f"in {int(left // 86400)} days"
-    if left >= 2 * 3600:
-        return f"in {int(left // 3600)} hours"
+    if left >= 2 * 86400 - 1800:
+        return f"in {round(left / 86400)} days"
+    if left >= 2 * 3600 - 300:
+        return f"in {round(left / 3600)} hours"
     return f"in {max(1, int(left // 60))} minutes"

@@ -268,6 +268,8 @@ class FakeServices:
     def join(self, link: str) -> JoinView:
         if not link.startswith("coterie://join#"):
             raise InviteError("That is not a Coterie invite link.")
+        if len(link.split("#", 1)[1].split(".")) < 4:
+            raise InviteError("That invite link is damaged; ask for a new one.")
         j = JoinView(self._id(), "Book club", "http://127.0.0.1:8765", "waiting",
                      "Waiting for an admin to come online.")
         self.my_joins.append(j)

@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.dialogs.base import ServiceDialog
+from ui.dialogs.base import PageStack, ServiceDialog
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
 
@@ -51,8 +50,8 @@ class FirstRunDialog(ServiceDialog):
         self._services = services
         self._keyring = keyring
         self.recovery_code = ""
-        self.setMinimumWidth(520)
-        self.pages = QStackedWidget()
+        self.setMinimumWidth(580)
+        self.pages = PageStack()
         self.pages.addWidget(self._name_page())
         self.pages.addWidget(self._protect_page())
         self.pages.addWidget(self._recovery_page())
@@ -99,7 +98,9 @@ class FirstRunDialog(ServiceDialog):
         v = QVBoxLayout(page)
         v.addWidget(_title("Protect your profile"))
         self.keyring_radio = QRadioButton("Keep the key in this computer's keyring "
-                                          "(recommended: opens without typing anything)")
+                                          "(recommended)")
+        self.keyring_radio.setToolTip("Coterie then opens without typing anything; the "
+                                      "keyring is unlocked when you log in.")
         self.keyring_radio.setAccessibleName("Use the system keyring")
         self.pass_radio = QRadioButton("Protect it with a passphrase I type each time")
         self.pass_radio.setAccessibleName("Use a passphrase")

@@ -81,7 +81,6 @@ class MembersDialog(ServiceDialog):
         self.list.setAccessibleName("Members")
         self.list.setMinimumWidth(230)
         self.list.selectionModel().currentChanged.connect(self._selected)
-        self.model.rowsInserted.connect(self._select_first)
         self.name_label = QLabel()
         self.name_label.setObjectName("conversationTitle")
         self.role_label = QLabel()
@@ -143,9 +142,10 @@ class MembersDialog(ServiceDialog):
 
     def _loaded(self, members: list[MemberView]) -> None:
         self.model.set_members(members)
+        self._select_first()
         self._show_member(self.current())
 
-    def _select_first(self, *_args: object) -> None:
+    def _select_first(self) -> None:
         if not self.list.currentIndex().isValid() and self.model.rowCount():
             first_other = next((r for r in range(self.model.rowCount())
                                 if not self.model.item_at(r).is_me), 0)  # type: ignore[union-attr]

@@ -11,13 +11,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.views import UnlockInfo
-from ui.dialogs.base import ServiceDialog
+from ui.dialogs.base import PageStack, ServiceDialog
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
 
@@ -33,7 +32,7 @@ class UnlockDialog(ServiceDialog):
         self._services = services
         self._info = info
         self.setMinimumWidth(460)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
         self.pages.addWidget(self._passphrase_page(reason))
         self.pages.addWidget(self._recovery_page(keyring_available))
         self.switch_button = QPushButton("Use my recovery code instead")

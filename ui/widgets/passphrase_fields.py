@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ui.passphrase_strength import strength
 
@@ -12,8 +12,9 @@ class PassphraseFields(QWidget):
 
     def __init__(self, first_label: str = "Passphrase", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
         self.first = QLineEdit()
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         self.first.setAccessibleName(first_label)
@@ -31,8 +32,9 @@ class PassphraseFields(QWidget):
         self.hint.setAccessibleName("Passphrase strength hint")
         form.addRow(first_label, self.first)
         form.addRow("Repeat", self.confirm)
-        form.addRow("", self.meter)
-        form.addRow("", self.hint)
+        outer.addLayout(form)
+        outer.addWidget(self.meter)
+        outer.addWidget(self.hint)
         self.first.textChanged.connect(self._update)
         self.confirm.textChanged.connect(self._update)
 
