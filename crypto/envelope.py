@@ -7,12 +7,12 @@ Inner (group messages):
                   ‖ prev_id[32] ‖ control_seq u32 ‖ control_hash[32] ‖ sent_at u64
     ‖ body_len u32 ‖ body ‖ pt_hash[32] ‖ sig[64]
     sig = Ed25519(sender IK, SIG_ENVELOPE ‖ header ‖ H_body(body) ‖ pt_hash)
-    message id = H_msg-id(inner)
+    message id = H_msg-id(header ‖ sig)
 """
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crypto import labels
 from crypto.errors import DecodeError, VersionError
@@ -70,8 +70,9 @@ def open_outer(key: bytes, mailbox_id: bytes, envelope: bytes) -> bytes:
     return unpad(padded)
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
+    """The fixed-size signed header of an inner message (a tuple: cheap to build)."""
+
     type: int
     version: int
     group_id: bytes
@@ -84,25 +85,32 @@ class Header:
     sent_at: int
 
     def pack(self) -> bytes:
-        return HEADER.pack(self.type, self.version, self.group_id, self.epoch, self.sender_ik,
-                           self.seq, self.prev_id, self.control_seq, self.control_hash,
-                           self.sent_at)
+        return HEADER.pack(*self)
 
 
-@dataclass(frozen=True)
 class Inner:
     """A parsed inner message (signature not yet checked: call verify_inner)."""
 
-    header: Header
-    header_bytes: bytes
-    body: bytes
-    pt_hash: bytes
-    sig: bytes
-    raw: bytes
+    __slots__ = ("header", "header_bytes", "body", "pt_hash", "sig", "raw")
+
+    def __init__(self, header: Header, header_bytes: bytes, body: bytes, pt_hash: bytes,
+                 sig: bytes, raw: bytes) -> None:
+        self.header = header
+        self.header_bytes = header_bytes
+        self.body = body
+        self.pt_hash = pt_hash
+        self.sig = sig
+        self.raw = raw
 
     @property
     def message_id(self) -> bytes:
-        return h(labels.HASH_MESSAGE_ID, self.raw)
+        return message_id(self.header_bytes, self.sig)
+
+
+def message_id(header_bytes: bytes, sig: bytes) -> bytes:
+    """H_msg-id(header ‖ sig): the signature already commits to the body and plaintext
+    hashes, so hashing it with the header names the message without rehashing the body."""
+    return h(labels.HASH_MESSAGE_ID, header_bytes + sig)
 
 
 def signed_input(header_bytes: bytes, body: bytes, pt_hash: bytes) -> bytes:

@@ -107,8 +107,30 @@ def encode_content(content: Content) -> bytes:
     return w.bytes()
 
 
+def _decode_post_fast(data: bytes) -> Post | None:
+    """The common case (a v1 post) without the general reader; None to fall back."""
+    if len(data) < 5 or data[0] != KIND_POST or data[1] != _V1:
+        return None
+    if data[2] == 0:
+        start, reply_to = 3, None
+    elif data[2] == 1 and len(data) >= 3 + MESSAGE_ID_LEN + 2:
+        start, reply_to = 3 + MESSAGE_ID_LEN, data[3:3 + MESSAGE_ID_LEN]
+    else:
+        return None
+    n = int.from_bytes(data[start:start + 2], "big")
+    if n > MAX_TEXT_BYTES or start + 2 + n != len(data):
+        return None
+    try:
+        return Post(data[start + 2:].decode("utf-8"), reply_to)
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_content(data: bytes) -> Content:
     """Parse a payload; unknown kinds/versions become Unsupported, bad known ones raise."""
+    fast = _decode_post_fast(data)
+    if fast is not None:
+        return fast
     r = Reader(data)
     kind = r.u8()
     version = r.u8()
