@@ -1,0 +1,320 @@
+"""The HTTP adapter: Starlette routes over the mailbox core (API v1, docs/relay.md).
+
+Handlers parse, ask the core, submit writes to the group committer and answer JSON. Every
+refusal is a RelayError turned into `{"error": "..."}` with its 4xx; logs and metrics carry
+route templates, never a path with a mailbox id and never a client address.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from crypto.relay_wire import b64e
+from relay import parse
+from relay.config import RelayConfig
+from relay.core import RelayCore
+from relay.errors import RelayError, TooLarge, TooMany
+from relay.metrics import Metrics
+from relay.openapi import openapi_document
+from relay.push import Hub
+from relay.ratelimit import ClientKeys, RateLimiter, retry_after
+from relay.sqlite_storage import SQLiteStorage
+from relay.storage import (
+    AppendResult,
+    CloseResult,
+    CreateResult,
+    PruneResult,
+    Storage,
+    WriteResult,
+)
+from relay.stream import EventStream
+from relay.writer import GroupCommitter
+
+log = logging.getLogger("relay")
+
+DB_NAME = "relay.db"
+THREAD_VERIFY_OVER = 32     # batches bigger than this are verified off the event loop
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _json(status: int, payload: object, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(payload, separators=(",", ":")).encode(), status,
+                    headers=headers, media_type="application/json")
+
+
+def error_response(err: RelayError) -> Response:
+    headers = None
+    retry = getattr(err, "retry_after", None)
+    if retry is not None:
+        headers = {"retry-after": str(retry)}
+    return _json(err.status, {"error": str(err)}, headers)
+
+
+class Relay:
+    """One running relay: core, storage, hub, limits and metrics; `app` is the ASGI app."""
+
+    def __init__(self, config: RelayConfig, *, storage: Storage | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        limits = config.limits
+        if storage is None:
+            if config.data_dir is None:
+                raise ValueError("RelayConfig.data_dir is needed when no storage is given")
+            Path(config.data_dir).mkdir(parents=True, exist_ok=True)
+            storage = SQLiteStorage(Path(config.data_dir) / DB_NAME)
+        self.storage = storage
+        self.core = RelayCore(storage, limits, clock)
+        self.hub = Hub()
+        self.metrics = Metrics()
+        self.keys = ClientKeys()
+        self.requests = RateLimiter(limits.rate_per_second, limits.rate_burst, time.monotonic)
+        self.creates = RateLimiter(limits.create_per_minute / 60.0, limits.create_burst,
+                                   time.monotonic)
+        self.streams: dict[bytes, int] = defaultdict(int)
+        self.committer: GroupCommitter | None = None
+        self._pruner: asyncio.Task[None] | None = None
+        self._closed = False
+        self.app = self._build_app()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def _start(self) -> GroupCommitter:
+        """Start the writer on the running loop (lifespan, or first request without one)."""
+        if self.committer is None:
+            loop = asyncio.get_running_loop()
+            self.committer = GroupCommitter(self.storage, loop, self._on_commit,
+                                            self.metrics.batch)
+            self._pruner = loop.create_task(self._prune_forever())
+        return self.committer
+
+    async def shutdown(self) -> None:
+        """End push streams, finish every submitted write, close the database."""
+        if self._closed:
+            return
+        self._closed = True
+        self.hub.stop_all()
+        if self._pruner is not None:
+            self._pruner.cancel()
+        if self.committer is not None:
+            await asyncio.to_thread(self.committer.stop)
+            await asyncio.sleep(0)   # let the last outcomes reach their futures
+        self.storage.close()
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self._start()
+        try:
+            yield
+        finally:
+            await self.shutdown()
+
+    async def _prune_forever(self) -> None:
+        interval = self.config.limits.prune_interval_seconds
+        while True:
+            await asyncio.sleep(interval)
+            await self.prune_once()
+
+    async def prune_once(self) -> None:
+        outcome = await self._start().submit(self.core.prepare_prune())
+        if isinstance(outcome, PruneResult) and (outcome.messages or outcome.mailboxes):
+            log.info("retention removed %d messages and %d mailboxes", outcome.messages,
+                     outcome.mailboxes)
+
+    def _on_commit(self, outcome: WriteResult | RelayError) -> None:
+        self.core.committed(outcome)
+        m = self.metrics
+        if isinstance(outcome, AppendResult):
+            m.appended_messages += len(outcome.new)
+            m.appended_bytes += sum(len(body) for _, body in outcome.new)
+            m.duplicate_appends += len(outcome.cursors) - len(outcome.new)
+            if outcome.new:
+                self.hub.publish(outcome.mailbox, outcome.new)
+        elif isinstance(outcome, CreateResult):
+            m.mailboxes_created += outcome.created
+        elif isinstance(outcome, CloseResult):
+            if outcome.closed_now:
+                m.mailboxes_closed += 1
+                self.hub.closed(outcome.mailbox)
+        elif isinstance(outcome, PruneResult):
+            m.pruned_messages += outcome.messages
+
+    async def _write(self, op: object) -> WriteResult:
+        outcome = await self._start().submit(op)  # type: ignore[arg-type]
+        if isinstance(outcome, RelayError):
+            raise outcome
+        return outcome
+
+    # -- request plumbing ----------------------------------------------------------------
+
+    def _client(self, request: Request) -> bytes:
+        host = request.client.host if request.client else "unknown"
+        return self.keys.key(host)
+
+    def _admit(self, client: bytes) -> None:
+        wait = self.requests.allow(client)
+        if wait:
+            self.metrics.rate_limited += 1
+            raise TooMany("Too many requests; slow down.", retry_after(wait))
+
+    async def _body(self, request: Request) -> bytes:
+        limit = self.config.limits.max_request_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise TooLarge(f"The request body is larger than {limit} bytes.")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(f"The request body is larger than {limit} bytes.")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _endpoint(self, route: str, handler: Handler, limited: bool = True) -> Handler:
+        metrics = self.metrics
+
+        async def endpoint(request: Request) -> Response:
+            start = time.perf_counter()
+            try:
+                if limited:
+                    self._admit(self._client(request))
+                response = await handler(request)
+            except RelayError as err:
+                response = error_response(err)
+            except Exception as exc:  # a bug, never client input: answer 500, log no data
+                log.error("unexpected %s while handling %s", type(exc).__name__, route)
+                response = _json(500, {"error": "The relay failed unexpectedly."})
+            if isinstance(response, Response):
+                metrics.request(route, response.status_code, time.perf_counter() - start)
+            else:
+                metrics.request(route, 200, time.perf_counter() - start)
+            return response
+
+        return endpoint
+
+    # -- handlers ------------------------------------------------------------------------
+
+    async def create_mailbox(self, request: Request) -> Response:
+        fields = parse.create_request(parse.json_object(await self._body(request)))
+        op = self.core.prepare_create(*fields)
+        if self.storage.get_mailbox(op.mailbox) is None:
+            wait = self.creates.allow(self._client(request))
+            if wait:
+                self.metrics.rate_limited += 1
+                raise TooMany("Too many new mailboxes; try again later.", retry_after(wait))
+        result = await self._write(op)
+        assert isinstance(result, CreateResult)
+        return _json(201 if result.created else 200, {"created": result.created})
+
+    async def append(self, request: Request) -> Response:
+        mailbox = parse.mailbox_path(request.path_params["mailbox"])
+        data = parse.json_object(await self._body(request))
+        bodies, sigs = parse.append_request(data, self.config.limits.max_batch_items)
+        if len(bodies) > THREAD_VERIFY_OVER:
+            op = await asyncio.to_thread(self.core.prepare_append, mailbox, bodies, sigs)
+        else:
+            op = self.core.prepare_append(mailbox, bodies, sigs)
+        result = await self._write(op)
+        assert isinstance(result, AppendResult)
+        return Response(b'{"cursors":[' + ",".join(map(str, result.cursors)).encode() + b"]}",
+                        media_type="application/json")
+
+    async def fetch(self, request: Request) -> Response:
+        mailbox = parse.mailbox_path(request.path_params["mailbox"])
+        proof = parse.proof_headers(request.headers)
+        params = request.query_params
+        after = parse.query_int(params, "after", 0)
+        limit = parse.query_int(params, "limit", self.config.limits.fetch_default_limit)
+        page = await asyncio.to_thread(self.core.fetch, mailbox, proof, after, limit)
+        return _json(200, {"messages": [{"cursor": c, "body": b64e(b)} for c, b in page.messages],
+                           "next": page.next, "more": page.more, "closed": page.closed})
+
+    async def close_mailbox(self, request: Request) -> Response:
+        mailbox = parse.mailbox_path(request.path_params["mailbox"])
+        op = self.core.prepare_close(mailbox, parse.proof_headers(request.headers))
+        result = await self._write(op)
+        assert isinstance(result, CloseResult)
+        return _json(200, {"closed": True})
+
+    async def subscribe(self, request: Request) -> Response:
+        client = self._client(request)
+        limits = self.config.limits
+        if self.streams[client] >= limits.max_streams_per_client:
+            raise TooMany("Too many open push connections from this client.", 5)
+        data = parse.json_object(await self._body(request))
+        entries = parse.subscribe_request(data, limits.max_subscribe_mailboxes)
+        if len(entries) > THREAD_VERIFY_OVER:
+            await asyncio.to_thread(self._check_reads, entries)
+        else:
+            self._check_reads(entries)
+        if self._closed:
+            raise TooMany("The relay is shutting down; reconnect shortly.", 2)
+        self.streams[client] += 1
+
+        def ended() -> None:
+            self.streams[client] -= 1
+            if self.streams[client] <= 0:
+                del self.streams[client]
+
+        return EventStream(self.core, self.hub, self.metrics,  # type: ignore[return-value]
+                           [(m, after) for m, after, _ in entries], ended)
+
+    def _check_reads(self, entries: list) -> None:
+        for mailbox, _, proof in entries:
+            self.core.check_read(mailbox, proof)
+
+    async def healthz(self, request: Request) -> Response:
+        return _json(200, {"status": "ok"})
+
+    async def metrics_page(self, request: Request) -> Response:
+        text = self.metrics.render(self.storage.totals)
+        return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    async def openapi(self, request: Request) -> Response:
+        return _json(200, openapi_document(self.config.limits))
+
+    # -- app -----------------------------------------------------------------------------
+
+    def _build_app(self) -> Starlette:
+        e = self._endpoint
+        routes = [
+            Route("/v1/mailboxes", e("create", self.create_mailbox), methods=["POST"]),
+            Route("/v1/mailboxes/{mailbox}/messages", e("append", self.append),
+                  methods=["POST"]),
+            Route("/v1/mailboxes/{mailbox}/messages", e("fetch", self.fetch), methods=["GET"]),
+            Route("/v1/mailboxes/{mailbox}", e("close", self.close_mailbox),
+                  methods=["DELETE"]),
+            Route("/v1/subscribe", e("subscribe", self.subscribe), methods=["POST"]),
+            Route("/healthz", e("healthz", self.healthz, False), methods=["GET"]),
+            Route("/metrics", e("metrics", self.metrics_page, False), methods=["GET"]),
+            Route("/openapi.json", e("openapi", self.openapi, False), methods=["GET"]),
+        ]
+        return Starlette(routes=routes, lifespan=self._lifespan,
+                         exception_handlers={HTTPException: _http_error})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {404: "No such route on this relay.",
+                405: "This method is not allowed on this route."}
+    return _json(exc.status_code, {"error": messages.get(exc.status_code,
+                                                         "The request was refused.")})
+
+
+def create_app(config: RelayConfig, *, storage: Storage | None = None,
+               clock: Callable[[], float] = time.time) -> Starlette:
+    """The relay's ASGI app; `app.state.relay` is the Relay behind it."""
+    relay = Relay(config, storage=storage, clock=clock)
+    relay.app.state.relay = relay
+    return relay.app

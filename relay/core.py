@@ -1,0 +1,264 @@
+"""The mailbox core: every rule of the relay, with no I/O of its own.
+
+It checks capability signatures and read proofs (crypto.relay_wire), enforces the limits,
+and turns each accepted request into a storage write operation. Storage sits behind the
+relay.storage.Storage interface and the clock is injected, so the whole core runs on an
+in-memory database under a fake clock in tests. The adapter (relay/app.py) submits the
+operations through the group committer (relay/writer.py); `create`, `append` and `close`
+here apply them directly, which is what tests and single-threaded callers want.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from crypto.relay_wire import (
+    append_message,
+    body_hash,
+    close_message,
+    create_message,
+    read_message,
+    verify,
+)
+from relay.config import Limits
+from relay.errors import BadRequest, Forbidden, Gone, NotFound, RelayError, TooLarge, TooMany
+from relay.storage import (
+    KIND_INVITE,
+    AppendOp,
+    AppendResult,
+    CloseOp,
+    CloseResult,
+    CreateOp,
+    CreateResult,
+    Mailbox,
+    PruneOp,
+    PruneResult,
+    Storage,
+    WriteOp,
+    WriteResult,
+)
+
+MAX_TIME = 1 << 62
+MAILBOX_CACHE_SIZE = 65_536
+MAX_REMEMBERED_NONCES = 2_000_000
+
+
+@dataclass(frozen=True)
+class ReadProof:
+    """A read (or close) proof as it arrived: unix seconds, 16-byte nonce, 64-byte signature."""
+
+    time: int
+    nonce: bytes
+    proof: bytes
+
+
+@dataclass(frozen=True)
+class Page:
+    messages: list[tuple[int, bytes]]
+    next: int
+    more: bool
+    closed: bool
+
+
+class NonceMemory:
+    """(mailbox, nonce) pairs seen within the proof window, so a proof is good only once.
+
+    Entries are dropped once their proof time can no longer pass the window check, which
+    bounds memory by the request rate times the window.
+    """
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self._seen: set[bytes] = set()
+        self._order: deque[tuple[float, bytes]] = deque()
+
+    def remember(self, key: bytes, proof_time: int, now: float) -> bool:
+        """Record `key`; False if it was already recorded (a replay)."""
+        self._forget_before(now - self.window)
+        if key in self._seen:
+            return False
+        if len(self._seen) >= MAX_REMEMBERED_NONCES:
+            raise TooMany("The relay is busy; try again shortly.", 5)
+        self._seen.add(key)
+        # Kept until the proof time leaves the window: after that the time check refuses it.
+        self._order.append((proof_time + self.window, key))
+        return True
+
+    def _forget_before(self, cutoff: float) -> None:
+        order, seen = self._order, self._seen
+        while order and order[0][0] < cutoff:
+            seen.discard(order.popleft()[1])
+        # Proof times are not monotonic; a far-future-but-accepted time stays a bit longer.
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+class RelayCore:
+    """Mailbox rules over a Storage; `clock()` returns unix seconds."""
+
+    def __init__(self, storage: Storage, limits: Limits, clock: Callable[[], float]) -> None:
+        self.storage = storage
+        self.limits = limits
+        self.clock = clock
+        self.nonces = NonceMemory(limits.proof_window_seconds)
+        self._boxes: dict[bytes, Mailbox] = {}
+
+    # -- preparing writes ----------------------------------------------------------------
+
+    def prepare_create(self, mailbox: bytes, write_pk: bytes, read_pk: bytes, kind: int,
+                       expires_at: int, sig: bytes) -> CreateOp:
+        now = int(self.clock())
+        if not 0 <= expires_at < MAX_TIME:
+            raise BadRequest("The field 'expires_at' is out of range.")
+        if not verify(write_pk, create_message(mailbox, write_pk, read_pk, kind, expires_at),
+                      sig):
+            raise Forbidden("The signature does not match the write key.")
+        if expires_at and expires_at <= now:
+            raise BadRequest("The field 'expires_at' is in the past.")
+        if kind == KIND_INVITE:
+            if not expires_at:
+                raise BadRequest("An invite mailbox needs an expiry time.")
+            expires_at = min(expires_at, now + self.limits.invite_max_lifetime)
+        return CreateOp(mailbox, write_pk, read_pk, kind, expires_at, now)
+
+    def prepare_append(self, mailbox: bytes, bodies: Sequence[bytes],
+                       sigs: Sequence[bytes]) -> AppendOp:
+        limits = self.limits
+        if not bodies:
+            raise BadRequest("The field 'messages' must hold at least one message.")
+        if len(bodies) > limits.max_batch_items:
+            raise TooLarge(f"At most {limits.max_batch_items} messages fit in one request.")
+        for body in bodies:
+            if len(body) > limits.max_envelope_bytes:
+                raise TooLarge(f"A message is larger than {limits.max_envelope_bytes} bytes.")
+            if not body:
+                raise BadRequest("A message body is empty.")
+        box = self._mailbox(mailbox)
+        now = int(self.clock())
+        if box.closed or box.expired(now):
+            raise Gone("This mailbox is closed." if box.closed else "This mailbox has expired.")
+        items = []
+        for body, sig in zip(bodies, sigs, strict=True):
+            digest = body_hash(body)
+            if not verify(box.write_pk, append_message(mailbox, body), sig):
+                raise Forbidden("A message signature does not match the write key.")
+            items.append((digest, body))
+        return AppendOp(mailbox, tuple(items), now, limits.mailbox_max_messages,
+                        limits.mailbox_max_bytes)
+
+    def prepare_close(self, mailbox: bytes, proof: ReadProof) -> CloseOp:
+        box = self._mailbox(mailbox)
+        now = self.clock()
+        self._check_time(proof.time, now)
+        if not verify(box.write_pk, close_message(mailbox, proof.time, proof.nonce),
+                      proof.proof):
+            raise Forbidden("The close proof does not match the write key.")
+        if not self.nonces.remember(b"c" + mailbox + proof.nonce, proof.time, now):
+            raise Forbidden("This proof was already used; sign a fresh nonce.")
+        return CloseOp(mailbox, int(now))
+
+    def prepare_prune(self) -> PruneOp:
+        return PruneOp(int(self.clock()), self.limits.retention_seconds)
+
+    def committed(self, result: WriteResult | RelayError) -> None:
+        """Keep the key cache true after a write is durable (closes and deletions)."""
+        if isinstance(result, CloseResult):
+            self._boxes.pop(result.mailbox, None)
+        elif isinstance(result, PruneResult) and result.mailboxes:
+            self._boxes.clear()
+
+    # -- applying directly (tests, single-threaded callers) ------------------------------
+
+    def apply(self, op: WriteOp) -> WriteResult:
+        result = self.storage.write_batch([op])[0]
+        self.committed(result)
+        if isinstance(result, RelayError):
+            raise result
+        return result
+
+    def create(self, mailbox: bytes, write_pk: bytes, read_pk: bytes, kind: int,
+               expires_at: int, sig: bytes) -> bool:
+        """Create a mailbox; True if new, False if it already existed with these keys."""
+        result = self.apply(self.prepare_create(mailbox, write_pk, read_pk, kind,
+                                                expires_at, sig))
+        assert isinstance(result, CreateResult)
+        return result.created
+
+    def append(self, mailbox: bytes, bodies: Sequence[bytes],
+               sigs: Sequence[bytes]) -> list[int]:
+        result = self.apply(self.prepare_append(mailbox, bodies, sigs))
+        assert isinstance(result, AppendResult)
+        return list(result.cursors)
+
+    def close(self, mailbox: bytes, proof: ReadProof) -> bool:
+        result = self.apply(self.prepare_close(mailbox, proof))
+        assert isinstance(result, CloseResult)
+        return result.closed_now
+
+    def prune(self) -> PruneResult:
+        result = self.apply(self.prepare_prune())
+        assert isinstance(result, PruneResult)
+        return result
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def check_read(self, mailbox: bytes, proof: ReadProof) -> Mailbox:
+        """The mailbox, if `proof` is a fresh, valid read proof for it."""
+        box = self._mailbox(mailbox)
+        now = self.clock()
+        self._check_time(proof.time, now)
+        if not verify(box.read_pk, read_message(mailbox, proof.time, proof.nonce),
+                      proof.proof):
+            raise Forbidden("The read proof does not match the read key.")
+        if not self.nonces.remember(b"r" + mailbox + proof.nonce, proof.time, now):
+            raise Forbidden("This proof was already used; sign a fresh nonce.")
+        return box
+
+    def fetch(self, mailbox: bytes, proof: ReadProof, after: int,
+              limit: int | None = None) -> Page:
+        limits = self.limits
+        limit = limits.fetch_default_limit if limit is None else limit
+        if not 1 <= limit <= limits.fetch_max_limit:
+            raise BadRequest(f"The limit must be between 1 and {limits.fetch_max_limit}.")
+        if after < 0:
+            raise BadRequest("The cursor 'after' must not be negative.")
+        self.check_read(mailbox, proof)
+        # One extra row tells whether more follow without a second query.
+        rows = self.storage.fetch(mailbox, after, limit + 1, limits.fetch_max_bytes)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if not more and rows:
+            more = rows[-1][0] < self.storage.last_cursor(mailbox)
+        fresh = self.storage.get_mailbox(mailbox)
+        closed = fresh is None or fresh.closed or fresh.expired(self.clock())
+        return Page(rows, rows[-1][0] if rows else after, more, closed)
+
+    def backlog(self, mailbox: bytes, after: int) -> list[tuple[int, bytes]]:
+        """One page of stored messages after `after` for a subscriber already authorised."""
+        limits = self.limits
+        return self.storage.fetch(mailbox, after, limits.fetch_max_limit,
+                                  limits.fetch_max_bytes)
+
+    def is_closed(self, mailbox: bytes) -> bool:
+        box = self.storage.get_mailbox(mailbox)
+        return box is None or box.closed or box.expired(self.clock())
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _mailbox(self, mailbox: bytes) -> Mailbox:
+        box = self._boxes.get(mailbox)
+        if box is None:
+            box = self.storage.get_mailbox(mailbox)
+            if box is None:
+                raise NotFound("No such mailbox on this relay.")
+            if len(self._boxes) >= MAILBOX_CACHE_SIZE:
+                self._boxes.clear()
+            self._boxes[mailbox] = box
+        return box
+
+    def _check_time(self, proof_time: int, now: float) -> None:
+        if abs(proof_time - now) > self.limits.proof_window_seconds:
+            raise Forbidden("The proof time is too far from the relay's clock; "
+                            "check the system clock.")

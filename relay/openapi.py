@@ -1,0 +1,170 @@
+"""The OpenAPI 3.1 description of the relay API v1, served at /openapi.json."""
+from __future__ import annotations
+
+from typing import Any
+
+from relay.config import Limits
+
+B64 = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$", "description": "base64url, no padding"}
+
+
+def _b64(n: int | None, what: str) -> dict[str, Any]:
+    size = f"{n} bytes" if n else "bytes"
+    return {**B64, "description": f"{what}: {size}, base64url without padding"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _proof_headers(signer: str) -> list[dict[str, Any]]:
+    return [
+        {"name": "X-Coterie-Time", "in": "header", "required": True,
+         "schema": {"type": "integer"},
+         "description": "Unix seconds; must be within the proof window of the relay clock."},
+        {"name": "X-Coterie-Nonce", "in": "header", "required": True, "schema": _b64(16, "nonce"),
+         "description": "16 random bytes, never reused for this mailbox."},
+        {"name": "X-Coterie-Proof", "in": "header", "required": True, "schema": _b64(64, "sig"),
+         "description": f"Ed25519 signature by the {signer} key (crypto.relay_wire)."},
+    ]
+
+
+MAILBOX_PARAM = {"name": "mailbox", "in": "path", "required": True,
+                 "schema": _b64(32, "mailbox id")}
+LIMITED = {"429": _error("Rate limit or quota reached; see Retry-After."),
+           "413": _error("Body too large.")}
+
+
+def openapi_document(limits: Limits) -> dict[str, Any]:
+    ref = "#/components/schemas/"
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Coterie relay", "version": "1",
+                 "description": "A blind mailbox relay: it stores and pushes ciphertext. "
+                                "All binary fields are base64url without padding."},
+        "paths": {
+            "/v1/mailboxes": {"post": {
+                "summary": "Create a mailbox (idempotent for the same keys)",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": ref + "CreateMailbox"}}}},
+                "responses": {
+                    "201": {"description": "Created.", "content": {"application/json": {
+                        "schema": {"$ref": ref + "Created"}}}},
+                    "200": {"description": "Already existed with the same keys.",
+                            "content": {"application/json": {
+                                "schema": {"$ref": ref + "Created"}}}},
+                    "400": _error("Malformed request."), "403": _error("Bad signature."),
+                    "409": _error("Exists with other keys."), **LIMITED}}},
+            "/v1/mailboxes/{mailbox}/messages": {
+                "parameters": [MAILBOX_PARAM],
+                "post": {
+                    "summary": "Append messages; durable before the answer; idempotent",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": ref + "Append"}}}},
+                    "responses": {
+                        "200": {"description": "Cursors in request order.",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": ref + "Cursors"}}}},
+                        "400": _error("Malformed request."), "403": _error("Bad signature."),
+                        "404": _error("Unknown mailbox."),
+                        "410": _error("Closed or expired mailbox."), **LIMITED}},
+                "get": {
+                    "summary": "Fetch messages after a cursor",
+                    "parameters": _proof_headers("read") + [
+                        {"name": "after", "in": "query", "schema": {"type": "integer",
+                                                                   "minimum": 0, "default": 0}},
+                        {"name": "limit", "in": "query", "schema": {
+                            "type": "integer", "minimum": 1, "maximum": limits.fetch_max_limit,
+                            "default": limits.fetch_default_limit}}],
+                    "responses": {
+                        "200": {"description": "One page.", "content": {"application/json": {
+                            "schema": {"$ref": ref + "Page"}}}},
+                        "400": _error("Malformed request."),
+                        "403": _error("Bad, stale or replayed read proof."),
+                        "404": _error("Unknown mailbox."), **LIMITED}}},
+            "/v1/mailboxes/{mailbox}": {
+                "parameters": [MAILBOX_PARAM],
+                "delete": {
+                    "summary": "Close a mailbox for good (write key proof)",
+                    "parameters": _proof_headers("write"),
+                    "responses": {
+                        "200": {"description": "Closed.", "content": {"application/json": {
+                            "schema": {"type": "object",
+                                       "properties": {"closed": {"type": "boolean"}}}}}},
+                        "400": _error("Malformed request."),
+                        "403": _error("Bad, stale or replayed proof."),
+                        "404": _error("Unknown mailbox."), **LIMITED}}},
+            "/v1/subscribe": {"post": {
+                "summary": "Push stream (server-sent events) for many mailboxes",
+                "description": "Events: `message` {mailbox, cursor, body}; `synced` {} once "
+                               "every backlog is sent; `closed` {mailbox}; `: ping` comments "
+                               f"every {limits.ping_seconds:g} s.",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": ref + "Subscribe"}}}},
+                "responses": {
+                    "200": {"description": "The event stream.",
+                            "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                    "400": _error("Malformed request."),
+                    "403": _error("A read proof is bad, stale or replayed."),
+                    "404": _error("A mailbox is unknown."), **LIMITED}}},
+            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {
+                "description": "Ready.", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"status": {"const": "ok"}}}}}}}}},
+            "/metrics": {"get": {"summary": "Prometheus aggregates", "responses": {"200": {
+                "description": "Prometheus text format.",
+                "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {
+                "description": "OpenAPI 3.1.", "content": {"application/json": {
+                    "schema": {"type": "object"}}}}}}},
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["error"],
+                      "properties": {"error": {"type": "string"}}},
+            "CreateMailbox": {"type": "object",
+                              "required": ["mailbox", "write_pk", "read_pk", "kind",
+                                           "expires_at", "sig"],
+                              "properties": {
+                                  "mailbox": _b64(32, "mailbox id"),
+                                  "write_pk": _b64(32, "Ed25519 write public key"),
+                                  "read_pk": _b64(32, "Ed25519 read public key"),
+                                  "kind": {"enum": ["group", "invite"]},
+                                  "expires_at": {"type": "integer", "minimum": 0,
+                                                 "description": "Unix seconds or 0; required "
+                                                                "for invites (capped)."},
+                                  "sig": _b64(64, "write-key signature over create_message")}},
+            "Created": {"type": "object", "properties": {"created": {"type": "boolean"}}},
+            "Append": {"type": "object", "required": ["messages"], "properties": {
+                "messages": {"type": "array", "minItems": 1,
+                             "maxItems": limits.max_batch_items,
+                             "items": {"type": "object", "required": ["body", "sig"],
+                                       "properties": {
+                                           "body": {**_b64(None, "envelope"),
+                                                    "description": "envelope of at most "
+                                                    f"{limits.max_envelope_bytes} bytes"},
+                                           "sig": _b64(64, "write-key signature over "
+                                                           "append_message")}}}}},
+            "Cursors": {"type": "object", "properties": {
+                "cursors": {"type": "array", "items": {"type": "integer", "minimum": 1}}}},
+            "Page": {"type": "object", "required": ["messages", "next", "more", "closed"],
+                     "properties": {
+                         "messages": {"type": "array", "items": {
+                             "type": "object", "properties": {
+                                 "cursor": {"type": "integer"},
+                                 "body": _b64(None, "envelope")}}},
+                         "next": {"type": "integer"}, "more": {"type": "boolean"},
+                         "closed": {"type": "boolean"}}},
+            "Subscribe": {"type": "object", "required": ["mailboxes"], "properties": {
+                "mailboxes": {"type": "array", "minItems": 1,
+                              "maxItems": limits.max_subscribe_mailboxes,
+                              "items": {"type": "object",
+                                        "required": ["mailbox", "after", "time", "nonce",
+                                                     "proof"],
+                                        "properties": {
+                                            "mailbox": _b64(32, "mailbox id"),
+                                            "after": {"type": "integer", "minimum": 0},
+                                            "time": {"type": "integer"},
+                                            "nonce": _b64(16, "nonce"),
+                                            "proof": _b64(64, "read-key signature")}}}}},
+        }},
+    }

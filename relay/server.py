@@ -1,0 +1,67 @@
+"""Serving the relay with uvicorn: the settings both the CLI and tests use.
+
+No access log: it would record client addresses and paths that carry mailbox ids.
+On SIGTERM (or `stop()`), push streams are ended first so uvicorn's graceful shutdown is not
+held up by long-lived connections; in-flight appends finish and are made durable before the
+database closes (the app's lifespan shutdown).
+"""
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable
+from types import FrameType
+
+import uvicorn
+
+from relay.app import Relay
+
+GRACEFUL_SECONDS = 10
+
+
+def uvicorn_config(relay: Relay, host: str, port: int, **extra: object) -> uvicorn.Config:
+    """uvicorn settings for the relay; `extra` passes TLS flags (ssl_certfile, ...) through."""
+    options: dict[str, object] = {
+        "host": host, "port": port, "access_log": False, "log_config": None,
+        "lifespan": "on", "server_header": False, "proxy_headers": True,
+        "timeout_graceful_shutdown": GRACEFUL_SECONDS, "timeout_keep_alive": 30,
+    }
+    options.update(extra)
+    return uvicorn.Config(relay.app, **options)  # type: ignore[arg-type]
+
+
+class RelayServer(uvicorn.Server):
+    """uvicorn.Server that ends push streams when asked to exit and reports its real port."""
+
+    def __init__(self, relay: Relay, config: uvicorn.Config,
+                 on_started: Callable[[RelayServer], None] | None = None) -> None:
+        super().__init__(config)
+        self.relay = relay
+        self.on_started = on_started
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful with port 0); valid once started."""
+        for server in getattr(self, "servers", []):
+            for sock in server.sockets:
+                if sock.family in (socket.AF_INET, socket.AF_INET6):
+                    return int(sock.getsockname()[1])
+        return int(self.config.port)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets)
+        if self.started and self.on_started is not None:
+            self.on_started(self)
+
+    def end_streams(self) -> None:
+        if self.loop is not None and not self.loop.is_closed():
+            try:
+                self.loop.call_soon_threadsafe(self.relay.hub.stop_all)
+            except RuntimeError:
+                pass    # the loop already stopped
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        self.end_streams()

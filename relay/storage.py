@@ -1,0 +1,125 @@
+"""The storage interface of the relay core, and the values that cross it.
+
+A backend keeps mailboxes and their messages. Every write goes through `write_batch`: the
+backend applies a list of operations in order inside ONE durable transaction and returns one
+result per operation (a value or the RelayError for that operation alone). Batching is what
+lets many concurrent appends share one fsync (group commit, relay/writer.py). Reads never
+wait for a write to become durable. SQLite (relay/sqlite_storage.py) is the default; a
+PostgreSQL backend only has to implement this Protocol.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from relay.errors import RelayError
+
+KIND_GROUP = 0
+KIND_INVITE = 1
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    mailbox: bytes
+    write_pk: bytes
+    read_pk: bytes
+    kind: int
+    expires_at: int          # unix seconds, 0 = never
+    closed: bool
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at != 0 and now >= self.expires_at
+
+
+@dataclass(frozen=True)
+class CreateOp:
+    mailbox: bytes
+    write_pk: bytes
+    read_pk: bytes
+    kind: int
+    expires_at: int
+    now: int
+
+
+@dataclass(frozen=True)
+class AppendOp:
+    mailbox: bytes
+    items: tuple[tuple[bytes, bytes], ...]   # (body_hash, body), in request order
+    now: int
+    max_messages: int                        # per-mailbox quota
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class CloseOp:
+    mailbox: bytes
+    now: int
+
+
+@dataclass(frozen=True)
+class PruneOp:
+    now: int
+    retention_seconds: int
+
+
+WriteOp = CreateOp | AppendOp | CloseOp | PruneOp
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    created: bool            # False: it already existed with the same keys
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    mailbox: bytes
+    cursors: tuple[int, ...]                  # one per item, duplicates get their first cursor
+    new: tuple[tuple[int, bytes], ...]        # (cursor, body) of the items stored just now
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    mailbox: bytes
+    closed_now: bool
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    messages: int
+    mailboxes: int
+
+
+WriteResult = CreateResult | AppendResult | CloseResult | PruneResult
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Aggregates for /metrics: counts and sizes only."""
+
+    mailboxes: int
+    messages: int
+    body_bytes: int
+
+
+class Storage(Protocol):
+    def write_batch(self, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
+        """Apply `ops` in order in one durable transaction; return each one's outcome.
+
+        Raises (instead of returning) only when the whole batch could not be made durable;
+        then none of it is stored.
+        """
+        ...
+
+    def get_mailbox(self, mailbox: bytes) -> Mailbox | None: ...
+
+    def fetch(self, mailbox: bytes, after: int, limit: int,
+              max_bytes: int) -> list[tuple[int, bytes]]:
+        """Up to `limit` (cursor, body) after `after` in cursor order; at least one message
+        when any exists, otherwise stopping before `max_bytes` of bodies."""
+        ...
+
+    def last_cursor(self, mailbox: bytes) -> int: ...
+
+    def totals(self) -> Totals: ...
+
+    def close(self) -> None: ...

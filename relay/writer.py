@@ -1,0 +1,103 @@
+"""Group commit: one thread owns every write and makes whole batches durable with one fsync.
+
+Requests submit write operations from the event loop and await a future. The writer thread
+takes everything queued since its last commit, applies it as one storage transaction, and
+hands all outcomes back to the loop with a single wake-up. Under load a batch grows while
+the previous fsync runs, so durability costs one fsync per batch, not per append.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from relay.errors import RelayError, Unavailable
+from relay.storage import Storage, WriteOp, WriteResult
+
+log = logging.getLogger("relay.writer")
+
+MAX_BATCH = 1024
+_STOP = object()
+
+Outcome = WriteResult | RelayError
+
+
+class GroupCommitter:
+    """Submit from the loop's thread; `on_commit(outcome)` runs on the loop for each
+    operation, in commit order, before its future resolves."""
+
+    def __init__(self, storage: Storage, loop: asyncio.AbstractEventLoop,
+                 on_commit: Callable[[Outcome], None],
+                 on_batch: Callable[[int, float], None] | None = None) -> None:
+        self._storage = storage
+        self._loop = loop
+        self._on_commit = on_commit
+        self._on_batch = on_batch
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="relay-writer", daemon=True)
+        self._accepting = True
+        self._thread.start()
+
+    def submit(self, op: WriteOp) -> asyncio.Future[Outcome]:
+        """The future of `op`'s outcome; it resolves once the outcome is durable."""
+        future: asyncio.Future[Outcome] = self._loop.create_future()
+        if not self._accepting:
+            future.set_exception(Unavailable("The relay is shutting down; try again shortly."))
+            return future
+        self._queue.put((op, future))
+        return future
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish every submitted operation, then end the thread (call from any thread)."""
+        self._accepting = False
+        self._queue.put(_STOP)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        import time
+
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is _STOP:
+                break
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stopping = True
+                    break
+                batch.append(item)
+            ops = [op for op, _ in batch]  # type: ignore[misc]
+            start = time.perf_counter()
+            try:
+                outcomes: list[Outcome] | BaseException = self._storage.write_batch(ops)
+            except Exception as exc:  # disk full, I/O error: nothing of the batch is stored
+                log.warning("a write batch failed and was rolled back: %s",
+                            type(exc).__name__)
+                outcomes = exc
+            elapsed = time.perf_counter() - start
+            try:
+                self._loop.call_soon_threadsafe(self._finish, batch, outcomes, elapsed)
+            except RuntimeError:  # the loop is gone (process exit): nobody is waiting
+                return
+
+    def _finish(self, batch: list, outcomes: list[Outcome] | BaseException,
+                elapsed: float) -> None:
+        if self._on_batch is not None:
+            self._on_batch(len(batch), elapsed)
+        if isinstance(outcomes, BaseException):
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(Unavailable("The relay could not store this; "
+                                                     "try again shortly."))
+            return
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            self._on_commit(outcome)
+            if not future.done():
+                future.set_result(outcome)
