@@ -234,8 +234,8 @@ class Relay:
         mailbox = parse.mailbox_path(request.path_params["mailbox"])
         proof = parse.proof_headers(request.headers)
         params = request.query_params
-        after = parse.query_int(params, "after", 0)
-        limit = parse.query_int(params, "limit", self.config.limits.fetch_default_limit)
+        after = parse.query_int(params, "after", 0) or 0
+        limit = parse.query_int(params, "limit", None)
         page = await asyncio.to_thread(self.core.fetch, mailbox, proof, after, limit)
         return _json(200, {"messages": [{"cursor": c, "body": b64e(b)} for c, b in page.messages],
                            "next": page.next, "more": page.more, "closed": page.closed})

@@ -46,6 +46,7 @@ class Limits:
     mailbox_max_messages: int = 100_000       # stored messages per mailbox (429)
     mailbox_max_bytes: int = 256 << 20        # stored body bytes per mailbox (429)
     retention_seconds: int = 30 * DAY         # messages older than this are pruned
+    idle_mailbox_seconds: int = 365 * DAY     # empty, unused mailboxes are removed after
     invite_max_lifetime: int = 30 * DAY       # invite mailboxes expire at most this late
     proof_window_seconds: int = 120           # read/close proofs: allowed clock skew
     ping_seconds: float = 15.0                # comment line on idle push connections

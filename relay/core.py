@@ -160,7 +160,8 @@ class RelayCore:
         return CloseOp(mailbox, int(now))
 
     def prepare_prune(self) -> PruneOp:
-        return PruneOp(int(self.clock()), self.limits.retention_seconds)
+        return PruneOp(int(self.clock()), self.limits.retention_seconds,
+                       self.limits.idle_mailbox_seconds)
 
     def committed(self, result: WriteResult | RelayError) -> None:
         """Keep the key cache true after a write is durable (closes and deletions)."""
@@ -219,7 +220,8 @@ class RelayCore:
     def fetch(self, mailbox: bytes, proof: ReadProof, after: int,
               limit: int | None = None) -> Page:
         limits = self.limits
-        limit = limits.fetch_default_limit if limit is None else limit
+        if limit is None:
+            limit = min(limits.fetch_default_limit, limits.fetch_max_limit)
         if not 1 <= limit <= limits.fetch_max_limit:
             raise BadRequest(f"The limit must be between 1 and {limits.fetch_max_limit}.")
         if after < 0:

@@ -112,7 +112,7 @@ def proof_headers(headers: Mapping[str, str]) -> ReadProof:
                          .replace("The field 'proof'", "The header X-Coterie-Proof")) from None
 
 
-def query_int(params: Mapping[str, str], name: str, default: int) -> int:
+def query_int(params: Mapping[str, str], name: str, default: int | None) -> int | None:
     text = params.get(name)
     if text is None or text == "":
         return default

@@ -233,7 +233,8 @@ def _close(conn: sqlite3.Connection, op: CloseOp) -> CloseResult:
 
 def _prune(conn: sqlite3.Connection, op: PruneOp) -> PruneResult:
     """Drop messages past retention, then mailboxes that are expired, closed past retention,
-    or empty and untouched past retention. Bounded work per call; the next call continues."""
+    or empty and unused for `idle_seconds` (long: a re-created mailbox restarts its cursors).
+    Bounded work per call; the next call continues."""
     cutoff = op.now - op.retention_seconds
     doomed = conn.execute("SELECT id, box, size FROM messages WHERE stored_at < ?"
                           " ORDER BY stored_at LIMIT ?", (cutoff, PRUNE_CHUNK)).fetchall()
@@ -250,7 +251,7 @@ def _prune(conn: sqlite3.Connection, op: PruneOp) -> PruneResult:
         "SELECT id FROM mailboxes WHERE (expires_at != 0 AND expires_at <= ?)"
         " OR (closed_at IS NOT NULL AND closed_at < ?)"
         " OR (msg_count = 0 AND touched_at < ?) LIMIT ?",
-        (op.now, cutoff, cutoff, PRUNE_CHUNK))]
+        (op.now, cutoff, op.now - op.idle_seconds, PRUNE_CHUNK))]
     removed = 0
     for box in boxes:
         removed += conn.execute("DELETE FROM messages WHERE box = ?", (box,)).rowcount

@@ -60,6 +60,7 @@ class CloseOp:
 class PruneOp:
     now: int
     retention_seconds: int
+    idle_seconds: int
 
 
 WriteOp = CreateOp | AppendOp | CloseOp | PruneOp
