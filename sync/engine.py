@@ -195,10 +195,11 @@ class SyncEngine:
             session = self._session(relay)
             try:
                 self._stats_sent += await flows.push()
+                await flows.catch_up(self.page_limit)
             except RateLimited as exc:
+                # Wait as told, within the overall timeout of sync_once.
                 await asyncio.sleep(min(exc.retry_after or 1.0, timeout))
                 continue
-            await flows.catch_up(self.page_limit)
             await self.drained(relay, session)
             with self.lock:
                 more = not self.core.outbox(relay).idle() or bool(self.core.to_fetch(relay))
@@ -220,11 +221,17 @@ class SyncEngine:
             asyncio.set_event_loop(loop)
             self._loop = loop
             self._progress = asyncio.Event()
-            with self.lock:
-                relays = self.core.relays()
-            for relay in relays:
-                self._runner(relay)
-            ready.set()
+
+            def boot() -> None:
+                try:
+                    with self.lock:
+                        relays = self.core.relays()
+                    for relay in relays:
+                        self._runner(relay)
+                finally:
+                    ready.set()
+
+            loop.call_soon(boot)
             try:
                 loop.run_forever()
             finally:
@@ -233,7 +240,8 @@ class SyncEngine:
 
         self._thread = threading.Thread(target=run_loop, name="coterie-sync", daemon=True)
         self._thread.start()
-        ready.wait()
+        if not ready.wait(10):
+            raise RuntimeError("the sync engine's loop did not start")
         self._delivery_thread = threading.Thread(
             target=self._delivery_loop, args=(lambda: self._stopping,),
             name="coterie-sync-deliver", daemon=True)
@@ -263,16 +271,17 @@ class SyncEngine:
         runners, self._runners = list(self._runners.values()), {}
         await asyncio.gather(*(r.close() for r in runners), return_exceptions=True)
 
-    def _runner(self, relay: str) -> RelayRunner:
+    def _runner(self, relay: str) -> RelayRunner | None:
         """The live runner of `relay`, started on first use (call on the loop thread)."""
         runner = self._runners.get(relay)
         if runner is None and not self._stopping:
             runner = self._runners[relay] = RelayRunner(self, relay,
                                                         self._client_factory(relay))
             runner.start()
-        return runner  # type: ignore[return-value]
+        return runner
 
-    def _poke(self, relay: str, *, changed: bool = False, outbox: bool = False) -> None:
+    def _poke(self, relay: str, *, changed: bool = False, outbox: bool = False,
+              failed: bool = False) -> None:
         loop = self._loop
         if loop is None or self._thread is None:
             return
@@ -280,7 +289,7 @@ class SyncEngine:
         def on_loop() -> None:
             runner = self._runner(relay)
             if runner is not None:
-                runner.poke(changed=changed, outbox=outbox)
+                runner.poke(changed=changed, outbox=outbox, failed=failed)
 
         try:
             loop.call_soon_threadsafe(on_loop)
@@ -314,7 +323,10 @@ class SyncEngine:
                 raise RuntimeError("request helpers block; do not call them from a callback")
 
             async def on_loop() -> T:
-                return await call(self._runner(relay).client)
+                runner = self._runner(relay)
+                if runner is None:
+                    raise SyncError("Sync is stopping.")
+                return await call(runner.client)
 
             return asyncio.run_coroutine_threadsafe(on_loop(), loop).result(timeout)
 
@@ -348,11 +360,12 @@ class SyncEngine:
                     if stop_on_error:
                         self._app_error = exc
                 log.warning("storing received envelopes failed (%s)", type(exc).__name__)
-                self._set_state(batch.relay, "offline",
-                                "Received messages could not be stored; retrying.")
+                self._notify_progress()
                 if stop_on_error:
-                    self._notify_progress()
                     return
+                # The live runner re-reads from the committed cursors after a backoff.
+                self._poke(batch.relay, failed=True)
+                continue
             else:
                 with self.cond:
                     self.core.committed(batch)
@@ -406,7 +419,8 @@ class SyncEngine:
 
     def report_rejected(self, items: list[OutboxItem], error: SyncError) -> None:
         for item in items:
-            self._rejected.append(item.local_id)
+            if self._thread is None:   # collected for sync_once's result only
+                self._rejected.append(item.local_id)
             if self._on_rejected is not None:
                 self._call(self._on_rejected, item.local_id, error)
 

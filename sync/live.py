@@ -32,6 +32,7 @@ class RelayRunner:
         self._changed = asyncio.Event()
         self._outbox = asyncio.Event()
         self._reconnected = asyncio.Event()
+        self._failed = False    # the app failed to store a batch: back off, then re-read
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -39,8 +40,10 @@ class RelayRunner:
         self._tasks = [asyncio.create_task(self._receive(), name="coterie-sync-receive"),
                        asyncio.create_task(self._send(), name="coterie-sync-send")]
 
-    def poke(self, *, changed: bool = False, outbox: bool = False) -> None:
-        if changed:
+    def poke(self, *, changed: bool = False, outbox: bool = False, failed: bool = False) -> None:
+        if failed:
+            self._failed = True
+        if changed or failed:
             self._changed.set()
         if outbox:
             self._outbox.set()
@@ -70,6 +73,7 @@ class RelayRunner:
                     continue
                 await self._stream_until_changed(session, backoff)
             except (SyncError, DeliveryFailed) as exc:
+                self._failed = False
                 retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
                 delay = backoff.next_delay(retry_after)
                 detail = (str(exc) if isinstance(exc, SyncError)
@@ -96,6 +100,9 @@ class RelayRunner:
             exc = stream.exception()
             if exc is not None:
                 raise exc
+        if self._failed:
+            self._failed = False
+            raise DeliveryFailed()
 
     def _went_online(self, backoff: Backoff) -> None:
         backoff.reset()
