@@ -1,0 +1,58 @@
+"""Fixtures: the real relay in-process (httpx.ASGITransport) and on a loopback port."""
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from relay.app import create_app
+from relay.config import Limits, RelayConfig
+from relay.testing import RelayThread
+from sync.transport import RelayClient
+
+# Pings every 0.5 s so a test can treat 3 s of silence as a dead connection.
+TEST_LIMITS = Limits(ping_seconds=0.5)
+
+
+@pytest.fixture
+async def relay_app(tmp_path: Path) -> AsyncIterator[Any]:
+    """The relay's ASGI app on a real SQLite file (bound to the test's event loop)."""
+    app = create_app(RelayConfig(data_dir=tmp_path, limits=TEST_LIMITS))
+    yield app
+    await app.state.relay.shutdown()
+
+
+@pytest.fixture
+def asgi_clients(relay_app: Any) -> Callable[..., RelayClient]:
+    """A client factory whose clients reach the in-process relay, no socket."""
+    def factory(url: str, clock: Callable[[], float] = time.time) -> RelayClient:
+        return RelayClient(url, clock=clock, rng=os.urandom,
+                           transport=httpx.ASGITransport(app=relay_app))
+    return factory
+
+
+def loopback_client(url: str) -> RelayClient:
+    """A client over real sockets; 3 s of silence on a push stream means it is dead."""
+    return RelayClient(url, clock=time.time, rng=os.urandom, timeout=3,
+                       stream_idle_timeout=3)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def loopback_relay(tmp_path: Path) -> Iterator[RelayThread]:
+    """The relay served by uvicorn on 127.0.0.1; stop() and start() keep port and data."""
+    relay = RelayThread(tmp_path / "relay", limits=TEST_LIMITS)
+    relay.start()
+    yield relay
+    relay.close()
