@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import lru_cache
 
 
 def _local(ts: int) -> dt.datetime:
@@ -18,6 +19,7 @@ def clock(ts: int) -> str:
     return _local(ts).strftime("%H:%M")
 
 
+@lru_cache(maxsize=4096)
 def day_key(ts: int) -> int:
     """A number that is equal for two times on the same local day."""
     return _local(ts).date().toordinal()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from app.views import PostView
 from ui.identicon import identicon, identicon_color
 from ui.markdown import SafeDocument, make_document, plain_excerpt
+from ui.models.conversation_model import ConversationModel
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
 from ui.timefmt import clock, day_key, day_label
@@ -83,39 +84,59 @@ class PostDelegate(QStyledItemDelegate):
     quote_clicked = Signal(str)                 # quoted post id
     link_clicked = Signal(str)                  # url the user clicked
 
-    def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None,
+                 model: ConversationModel | None = None) -> None:
         super().__init__(parent)
         self._theme = theme
+        # With the model at hand, rows are read from its list directly instead of through
+        # QModelIndex.data(): a relayout asks every row for its size, so this is the hot path.
+        self._model = model
         self._cache: OrderedDict[tuple, RowLayout] = OrderedDict()
+        # post id -> (the post object, its predecessor object, width, layout): a relayout
+        # that finds the same objects in place returns without building any key
+        self._fast: dict[str, tuple[PostView, PostView | None, int, RowLayout]] = {}
         self.layouts_built = 0  # for tests and benchmarks: how often a row was laid out
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
-        self._cache.clear()
+        self.clear_cache()
 
     def clear_cache(self) -> None:
+        """Forget every layout (theme or font changed, or a benchmark wants a cold start)."""
         self._cache.clear()
+        self._fast.clear()
 
     # -- geometry ----------------------------------------------------------------------------
-    def _prev(self, index: Index) -> PostView | None:
-        if index.row() == 0:
-            return None
-        return index.model().index(index.row() - 1, 0).data(ITEM_ROLE)
+    def _rows(self, index: Index) -> tuple[PostView | None, PostView | None]:
+        row = index.row()
+        if self._model is not None:
+            return self._model.post_at(row), self._model.post_at(row - 1)
+        post = index.data(ITEM_ROLE)
+        prev = index.model().index(row - 1, 0).data(ITEM_ROLE) if row > 0 else None
+        return post, prev
 
     def layout_for(self, option: QStyleOptionViewItem, index: Index) -> RowLayout | None:
-        post: PostView | None = index.data(ITEM_ROLE)
+        post, prev = self._rows(index)
         if post is None:
             return None
-        prev = self._prev(index)
+        width = max(200, option.rect.width())
+        fast = self._fast.get(post.id)
+        if fast is not None and fast[0] is post and fast[1] is prev and fast[2] == width:
+            return fast[3]
+        row = self._layout_slow(post, prev, width, option.font)
+        if len(self._fast) > 2 * CACHE_ROWS:
+            self._fast.clear()
+        self._fast[post.id] = (post, prev, width, row)
+        return row
+
+    def _layout_slow(self, post: PostView, prev: PostView | None, width: int,
+                     font: QFont) -> RowLayout:
         day = None if prev is not None and day_key(prev.sent_at) == day_key(post.sent_at) \
             else day_label(post.sent_at)
         header = show_header(post, prev)
-        width = max(200, option.rect.width())
-        font = option.font
         key = (post.id, post.text, post.kind, post.edited, post.deleted, post.deleted_by,
                post.sending, post.reply_to, tuple(sorted((e, len(n)) for e, n in post.reactions.items())),
-               post.my_reactions, post.warnings, width, header, day, self._theme.name,
-               font.key())
+               post.my_reactions, post.warnings, width, header, day, self._theme.name)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -203,7 +224,7 @@ class PostDelegate(QStyledItemDelegate):
     # -- painting ----------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         row = self.layout_for(option, index)
-        post: PostView | None = index.data(ITEM_ROLE)
+        post = self._rows(index)[0]
         if row is None or post is None:
             return
         t = self._theme
@@ -360,7 +381,7 @@ class PostDelegate(QStyledItemDelegate):
         if event.button() != Qt.MouseButton.LeftButton:
             return False
         row = self.layout_for(option, index)
-        post: PostView | None = index.data(ITEM_ROLE)
+        post = self._rows(index)[0]
         if row is None or post is None:
             return False
         pos = event.position().toPoint() - option.rect.topLeft()

@@ -31,9 +31,10 @@ WINDOW_LIMIT = 400
 BULK_REFRESH = 40
 
 
-def order_key(post: PostView) -> tuple[int, str]:
-    """The store's timeline order: send time, then id."""
-    return (post.sent_at, post.id)
+def order_key(post: PostView) -> int:
+    """The store orders by send time, then by arrival; a post new to the window goes after
+    every post sent in the same second."""
+    return post.sent_at
 
 
 class ConversationModel(QAbstractListModel):
@@ -50,7 +51,7 @@ class ConversationModel(QAbstractListModel):
         self._page = page
         self._limit = max(window_limit, 2 * page)
         self._posts: list[PostView] = []
-        self._keys: list[tuple[int, str]] = []
+        self._keys: list[int] = []
         self._rows: dict[str, int] | None = {}
         self._group: str | None = None
         self._gen = 0

@@ -42,7 +42,7 @@ class ConversationPane(QWidget):
         self._ctx = ctx
         self.group: GroupSummary | None = None
         self.model = ConversationModel(ctx.services, ctx.worker, parent=self)
-        self.delegate = PostDelegate(ctx.theme.theme, self)
+        self.delegate = PostDelegate(ctx.theme.theme, self, self.model)
         ctx.theme.changed.connect(self._theme_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
