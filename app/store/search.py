@@ -2,30 +2,40 @@
 
 The index uses `unicode61 remove_diacritics 2` (so "cafe" finds "café") and prefix indexes
 of 2 and 3 characters. Whatever the user types becomes a safe query: each whitespace-
-separated token is quoted as an FTS5 string (inner quotes doubled) with a `*` for prefix
-matching, and the tokens are ANDed; operators such as NEAR, AND, OR, NOT, ^ or column
-filters are therefore plain words and no input can raise a syntax error. Tokens with no
-letter or digit are dropped; a query left with none returns nothing.
+separated token is quoted as an FTS5 string (inner quotes doubled, control characters and
+NUL removed) with a `*` for prefix matching, and the tokens are ANDed; operators such as
+NEAR, AND, OR, NOT, ^ or column filters are therefore plain words and no input can raise a
+syntax error. Tokens with no letter or digit are dropped; a query left with none finds
+nothing.
 
-Snippets mark matches with "\\x02" … "\\x03". The markers SQLite inserts are random per
-query, and control characters from the post text are removed before the real markers are
-put in, so a post cannot fake a highlight.
+Ranking is bm25 over the most recently stored RANK_WINDOW matches: bm25 costs a lookup per
+matching row, so a word found in most posts would otherwise cost O(posts) per keystroke.
+Queries matching fewer posts than the window (the usual case) are ranked over all of them.
+
+Snippets are cut in Python from the 20 winning rows (asking FTS5 for a snippet row by row
+re-reads the whole doclist of a prefix each time). Matches are wrapped in "\\x02" … "\\x03";
+control characters in the post text are removed first, so a post cannot fake a highlight.
 """
 from __future__ import annotations
 
 import re
-import secrets
+import unicodedata
+from dataclasses import dataclass
 
 from app.store.core import StoreCore, reads
 from app.store.records import SearchResult
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
+ELLIPSIS = "…"
 MAX_TOKENS = 16
 MAX_TOKEN_CHARS = 64
 SNIPPET_TOKENS = 12
+RANK_WINDOW = 5000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# unicode61 token characters: letters, digits (and private-use); everything else separates
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fts_query(text: str) -> str | None:
@@ -42,9 +52,89 @@ def fts_query(text: str) -> str | None:
     return " ".join(phrases) if phrases else None
 
 
-def _clean_snippet(raw: str, start: str, end: str) -> str:
-    text = _CONTROL.sub("", raw.replace("\n", " ").replace("\t", " "))
-    return text.replace(start, HIGHLIGHT_START).replace(end, HIGHLIGHT_END)
+def fold(word: str) -> str:
+    """A word as the index sees it: case-folded, diacritics removed."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]   # folded; the last one matches as a prefix
+
+
+def _phrases(text: str) -> list[_Phrase]:
+    found = []
+    for token in _CONTROL.sub(" ", text).split()[:MAX_TOKENS * 4]:
+        words = tuple(fold(w) for w in _WORD.findall(token[:MAX_TOKEN_CHARS]))
+        if words:
+            found.append(_Phrase(words))
+    return found[:MAX_TOKENS]
+
+
+def snippet(body: str, phrases: list[_Phrase], size: int = SNIPPET_TOKENS) -> str:
+    """About `size` words of body around the best cluster of matches, matches marked."""
+    text = _CONTROL.sub(" ", body)
+    words = list(_WORD.finditer(text))
+    if not words:
+        return ""
+    folded = [fold(m.group()) for m in words]
+    spans: list[tuple[int, int]] = []  # (first word, last word) of each match
+    for phrase in phrases:
+        n = len(phrase.words)
+        for i in range(len(words) - n + 1):
+            if (folded[i:i + n - 1] == list(phrase.words[:-1])
+                    and folded[i + n - 1].startswith(phrase.words[-1])):
+                spans.append((i, i + n - 1))
+    spans.sort()
+    first = 0
+    if spans:
+        def covered(start: int) -> int:
+            return sum(1 for a, b in spans if a >= start and b < start + size)
+
+        best = max((a for a, _ in spans), key=lambda a: (covered(max(0, a - 2)), -a))
+        first = max(0, min(best - 2, len(words) - size))
+    last = min(len(words), first + size) - 1
+    start_char, end_char = words[first].start(), words[last].end()
+    out = []
+    pos = start_char
+    for a, b in _merge(spans):
+        if b < first or a > last:
+            continue
+        a, b = max(a, first), min(b, last)
+        out += [text[pos:words[a].start()], HIGHLIGHT_START, text[words[a].start():words[b].end()],
+                HIGHLIGHT_END]
+        pos = words[b].end()
+    out.append(text[pos:end_char])
+    body_part = " ".join("".join(out).split())
+    return ((ELLIPSIS if first > 0 else "") + body_part
+            + (ELLIPSIS if last < len(words) - 1 else ""))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+_WINDOW_ALL = ("SELECT rowid AS id, rank FROM posts_fts WHERE posts_fts MATCH :match "
+               "ORDER BY rowid DESC LIMIT :window")
+# CROSS JOIN keeps FTS5 as the outer loop, so matches are read newest first and checked
+# against the group one by one, instead of running the MATCH once per post of the group.
+_WINDOW_GROUP = ("SELECT f.rowid AS id, f.rank AS rank FROM posts_fts f CROSS JOIN posts p "
+                 "ON p.id = f.rowid WHERE posts_fts MATCH :match AND p.group_id = :group "
+                 "ORDER BY f.rowid DESC LIMIT :window")
+_RANKED = """
+SELECT p.id, p.group_id, g.name, p.msg_id, p.sender_name, p.sent_time, p.body, w.rank
+FROM (SELECT id, rank FROM ({window}) ORDER BY rank LIMIT :limit) w
+JOIN posts p ON p.id = w.id
+JOIN groups g ON g.id = p.group_id
+ORDER BY w.rank, p.sent_time DESC
+"""
 
 
 class SearchMixin(StoreCore):
@@ -55,24 +145,11 @@ class SearchMixin(StoreCore):
         match = fts_query(query)
         if match is None or limit <= 0:
             return []
-        nonce = secrets.token_hex(6)
-        start, end = f"\ue000{nonce}<", f">{nonce}\ue000"
-        where = "posts_fts MATCH ?"
-        params: list[object] = [start, end, match]
-        if group_id is not None:
-            where += " AND p.group_id = ?"
-            params.append(group_id)
-        params.append(limit)
+        window = _WINDOW_ALL if group_id is None else _WINDOW_GROUP
         rows = self._db().execute(
-            f"""
-            SELECT p.id, p.group_id, g.name, p.msg_id, p.sender_name, p.sent_time,
-                   snippet(posts_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}), posts_fts.rank
-            FROM posts_fts
-            JOIN posts p ON p.id = posts_fts.rowid
-            JOIN groups g ON g.id = p.group_id
-            WHERE {where}
-            ORDER BY posts_fts.rank, p.sent_time DESC
-            LIMIT ?
-            """, params).fetchall()
-        return [SearchResult(r[0], r[1], r[2], r[3], r[4], r[5],
-                             _clean_snippet(r[6] or "", start, end), r[7]) for r in rows]
+            _RANKED.format(window=window),
+            {"match": match, "group": group_id, "window": max(RANK_WINDOW, limit),
+             "limit": limit}).fetchall()
+        phrases = _phrases(query)
+        return [SearchResult(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", phrases),
+                             r[7]) for r in rows]
