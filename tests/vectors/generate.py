@@ -1,0 +1,149 @@
+"""Write tests/vectors/protocol_v1.json: `python -m tests.vectors.generate` (from the repo root).
+
+Provenance: produced by Coterie's own crypto/ (protocol version 1) running the fixed
+scenario in tests/vectors/scenario.py with seeded randomness and a fixed clock, on
+libsodium through PyNaCl. Known-answer vectors are that scenario's bytes; negative vectors
+are valid scenario messages altered in one named way, each with the error it must raise.
+tests/crypto/test_vectors.py regenerates everything and compares byte for byte, so a
+change to any byte the code writes fails until the spec and this file are updated.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import nacl.bindings
+
+from crypto import GroupSession, Post
+from crypto import invite as invite_module
+from crypto.control import OP_RENAME, ControlEntry, name_data, sign_entry
+from crypto.envelope import seal_outer
+from crypto.invite import build_join_request, open_invite_bundle, parse_invite_link
+from tests.crypto.conftest import DetRng
+from tests.crypto.forge import inner_of, rebuild
+from tests.vectors import scenario
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "protocol_v1.json"
+
+
+def _negatives(doc: dict[str, Any], peers: dict[str, Any]) -> list[dict[str, Any]]:
+    rng = DetRng("coterie-vector-negative")
+    ana, ben = peers["ana"], peers["ben"]
+    last = doc["envelopes"][-1]
+    assert last["step"] == "after rotation"
+    mailbox = bytes.fromhex(last["mailbox"])
+    envelope = bytes.fromhex(last["envelope"])
+    raw = inner_of(ben.session, mailbox, envelope)
+    header_key = ben.session._by_mailbox[mailbox].header_key
+    neg: list[dict[str, Any]] = []
+
+    def opened_by_ana(name: str, data: bytes, expect: str) -> None:
+        neg.append({"name": name, "check": "open", "receiver": "ana", "mailbox": mailbox.hex(),
+                    "input": data.hex(), "expect": expect})
+
+    opened_by_ana("envelope length is not a size bucket", envelope[:-1], "DecodeError")
+    opened_by_ana("unknown envelope version", b"\x02" + envelope[1:], "VersionError")
+    flipped = bytearray(envelope)
+    flipped[100] ^= 0x01
+    opened_by_ana("ciphertext altered", bytes(flipped), "AuthError")
+    opened_by_ana("trailing bytes after the inner message",
+                  seal_outer(header_key, mailbox, raw + b"\x00", rng), "DecodeError")
+    opened_by_ana("inner version 2, correctly signed",
+                  seal_outer(header_key, mailbox,
+                             rebuild(raw, ben.identity, lambda h: h._replace(version=2)), rng),
+                  "VersionError")
+    opened_by_ana("signed by another member than the header names",
+                  seal_outer(header_key, mailbox, rebuild(raw, ana.identity), rng), "AuthError")
+    fresh = GroupSession.from_bytes(ben.session.to_bytes(), ben.identity)
+    unseen = inner_of(fresh, mailbox, fresh.seal(Post("not what was signed"), scenario.T0,
+                                                 rng).outgoing.body)
+    opened_by_ana("plaintext hash does not match the body",
+                  seal_outer(header_key, mailbox,
+                             rebuild(unseen, ben.identity, pt_hash=bytes(32)), rng), "AuthError")
+    opened_by_ana("message type changed without re-signing",
+                  seal_outer(header_key, mailbox, rebuild(raw, None, lambda h: h._replace(type=2)),
+                             rng), "AuthError")
+    jumper = GroupSession.from_bytes(ben.session.to_bytes(), ben.identity)
+    ep = jumper._epochs[jumper.epoch]
+    for _ in range(300):
+        ep.next_own_key()
+    opened_by_ana("sequence number jumps beyond the skipped-key cap",
+                  jumper.seal(Post("far ahead"), scenario.T0, rng).outgoing.body, "ChainError")
+
+    for name, data in (("flag byte that is neither 0 nor 1", "010102"),
+                       ("text length runs past the end", "0101000005616263"),
+                       ("trailing byte after a delete", "0401" + "00" * 32 + "00"),
+                       ("reaction without an emoji", "0201" + "00" * 32 + "010000"),
+                       ("text that is not UTF-8", "0101000002c328")):
+        neg.append({"name": name, "check": "decode_content", "input": data,
+                    "expect": "DecodeError"})
+    entry = sign_entry(ControlEntry(bytes(16), 1, bytes(32), ana.identity.ik, scenario.T0,
+                                    OP_RENAME, 0, bytes(32), name_data("x")), ana.identity.sign)
+    neg.append({"name": "control entry with a trailing byte", "check": "decode_entry",
+                "input": (entry.encode() + b"\x00").hex(), "expect": "DecodeError"})
+    neg.append({"name": "control entry of an unknown version", "check": "decode_entry",
+                "input": ("02" + entry.encode()[1:].hex()), "expect": "VersionError"})
+    bad_sig = entry.encode()[:-1] + bytes([entry.encode()[-1] ^ 1])
+    neg.append({"name": "control entry whose signature fails", "check": "verify_entry",
+                "input": bad_sig.hex(), "expect": "AuthError"})
+    link = doc["link"]
+    prefix, rest = link.split("#", 1)
+    for name, text in (("secret in the query", prefix + "?" + rest),
+                       ("secret in the path", prefix + "/" + rest),
+                       ("secret one byte short", link.replace(rest.split(".")[2],
+                                                              rest.split(".")[2][:-2])),
+                       ("empty secret", link.replace(rest.split(".")[2], "")),
+                       ("unknown link version", link.replace("#1.", "#9.")),
+                       ("not a Coterie link", "https://relay.example/#" + rest)):
+        neg.append({"name": name, "check": "parse_invite_link", "input": text,
+                    "expect": "InviteError"})
+    ident = ana.identity.to_bytes()
+    neg.append({"name": "identity with a trailing byte", "check": "identity",
+                "input": (ident + b"\x00").hex(), "expect": "DecodeError"})
+    neg.append({"name": "identity of an unknown version", "check": "identity",
+                "input": ("09" + ident[1:].hex()), "expect": "VersionError"})
+    parsed = parse_invite_link(link)
+    joiner = scenario._peer("dan")
+    bundle = open_invite_bundle(parsed, bytes.fromhex(doc["envelopes"][0]["envelope"]),
+                                scenario.T0)
+    real_mac = invite_module.join_mac
+    invite_module.join_mac = lambda *args: bytes(32)
+    try:
+        _, forged = build_join_request(joiner.identity, parsed, bundle, "Dan", scenario.T0,
+                                       joiner.rng)
+    finally:
+        invite_module.join_mac = real_mac
+    neg.append({"name": "join request whose MAC does not prove the invite secret",
+                "check": "open", "receiver": "ana", "mailbox": parsed.mailbox.id.hex(),
+                "input": forged.hex(), "expect": "AuthError"})
+    return neg
+
+
+def build() -> dict[str, Any]:
+    doc, peers, _ = scenario.run()
+    doc["negative"] = _negatives(doc, peers)
+    return {
+        "provenance": {
+            "generator": "python -m tests.vectors.generate (tests/vectors/scenario.py)",
+            "implementation": "Coterie crypto/, protocol version 1",
+            "libsodium": nacl.bindings.sodium_version_string()
+            if hasattr(nacl.bindings, "sodium_version_string") else "via PyNaCl",
+            "randomness": "tests.crypto.conftest.DetRng seeded 'coterie-vector-<name>'",
+            "clock": scenario.T0,
+            "spec": "docs/protocol.md",
+        },
+        **doc,
+    }
+
+
+def main() -> int:
+    OUT.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
