@@ -7,7 +7,6 @@ into the core's pipeline, and the delivery thread hands them to the app.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -28,9 +27,8 @@ from sync.values import PushClosed, PushMessage, PushSynced
 if TYPE_CHECKING:
     from sync.engine import SyncEngine
 
-log = logging.getLogger("coterie.sync")
-
 FETCH_CONCURRENCY = 4
+MAX_SUBSCRIBE = 1000          # mailboxes per push connection (relay API v1)
 
 
 class DeliveryFailed(Exception):
@@ -209,9 +207,38 @@ class Flows:
         self.engine.report_gone(self.relay, mailbox, exc)
 
     async def stream(self, session: int, on_synced: Callable[[], None]) -> None:
-        """Follow the push connection until it breaks (raises) or the task is cancelled."""
+        """Follow the push connection until it breaks (raises) or the task is cancelled.
+
+        One connection carries up to MAX_SUBSCRIBE mailboxes (the relay's limit); a profile
+        with more gets one connection per chunk, and is online once every chunk synced.
+        """
         with self.engine.lock:
             subs = self.engine.core.subscriptions(self.relay)
+        chunks = [subs[i:i + MAX_SUBSCRIBE] for i in range(0, len(subs), MAX_SUBSCRIBE)]
+        if len(chunks) <= 1:
+            await self._follow(subs, session, on_synced)
+            return
+        waiting = set(range(len(chunks)))
+
+        def chunk_synced(index: int) -> None:
+            waiting.discard(index)
+            if not waiting:
+                on_synced()
+
+        tasks = [asyncio.create_task(self._follow(chunk, session,
+                                                  lambda i=index: chunk_synced(i)))
+                 for index, chunk in enumerate(chunks)]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _follow(self, subs: list[tuple[MailboxCapability, int]], session: int,
+                      on_synced: Callable[[], None]) -> None:
         async for event in self.client.subscribe(subs):
             if isinstance(event, PushMessage):
                 self.take(session, event.mailbox, [(event.cursor, event.body)])

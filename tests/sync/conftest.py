@@ -56,3 +56,17 @@ def loopback_relay(tmp_path: Path) -> Iterator[RelayThread]:
     relay.start()
     yield relay
     relay.close()
+
+
+def stop_relay(relay: RelayThread) -> None:
+    """Stop the relay so that clients reconnecting at once cannot slip in a new stream.
+
+    RelayThread.stop() ends streams before uvicorn stops listening; a client retrying within
+    that window gets a stream that lasts until uvicorn's 10 s graceful timeout. Asking
+    uvicorn to exit first closes the listener (its main loop polls every 0.1 s).
+    """
+    server = relay._server  # noqa: SLF001 — the ordering above needs the server itself
+    if server is not None:
+        server.should_exit = True
+        time.sleep(0.25)
+    relay.stop()

@@ -11,7 +11,7 @@ from sync.engine import SyncEngine
 from sync.values import MailboxSpec, Subscription
 from tests.sync.app_double import RecordingApp
 from tests.sync.caps import cap, item
-from tests.sync.conftest import loopback_client
+from tests.sync.conftest import loopback_client, stop_relay
 
 A, B = cap("a"), cap("b")
 
@@ -74,7 +74,9 @@ def test_relay_restart_reconnects_resumes_and_sends_what_waited(
         alice.post(alice_engine, item(f"before{n}", A, b"before %d" % n, url))
     bob.wait_for(lambda: len(bob.bodies()) == 5)
 
-    loopback_relay.stop()
+    bob.wait_for(lambda: online(bob))
+    outage_starts = len(bob.states)
+    stop_relay(loopback_relay)
     bob.wait_for(lambda: bob.states[-1].state == "offline")
     for n in range(5):
         alice.post(alice_engine, item(f"during{n}", A, b"during %d" % n, url))
@@ -90,8 +92,14 @@ def test_relay_restart_reconnects_resumes_and_sends_what_waited(
     assert cursors == list(range(1, 12))
     assert bob.bodies() == ([b"before %d" % n for n in range(5)]
                             + [b"during %d" % n for n in range(5)] + [b"after"])
-    offline = [s for s in bob.states if s.state == "offline"]
-    assert offline and all(s.retry_in is not None and s.retry_in <= 0.5 for s in offline)
+    # Jittered exponential backoff: within one outage the waits never shrink, never pass the cap.
+    outage = bob.states[outage_starts:]
+    assert any(s.state == "online" for s in outage), "\n".join(f"{s.state} {s.detail} {s.retry_in}" for s in bob.states)
+    outage = outage[:next(i for i, s in enumerate(outage) if s.state == "online")]
+    waits = [s.retry_in or 0.0 for s in outage if s.state == "offline"]
+    assert 0.05 <= waits[0] <= 0.1                     # first retry: base 0.1 s, half jitter
+    assert all(0.05 <= w <= 0.5 for w in waits)        # never beyond the cap
+    assert len(waits) < 3 or max(waits) >= 0.2         # and it grows while the relay is down
 
 
 def test_a_closed_mailbox_is_reported_and_dropped(loopback_relay: RelayThread,
@@ -118,3 +126,16 @@ def test_a_failed_store_is_retried_after_a_backoff_without_loss(
     alice.post(alice_engine, item("p2", A, b"second", loopback_relay.url))
     bob.wait_for(lambda: bob.bodies() == [b"first", b"second"])
     assert bob.cursors == {A.mailbox: 2}
+
+
+def test_more_mailboxes_than_one_connection_carries_are_split(
+        loopback_relay: RelayThread, engines: list[SyncEngine],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sync.flows.MAX_SUBSCRIBE", 1)
+    bob, _ = live_member(loopback_relay, engines, Subscription(A, create=MailboxSpec()),
+                         Subscription(B, create=MailboxSpec()))
+    bob.wait_for(lambda: online(bob))
+    alice, alice_engine = live_member(loopback_relay, engines)
+    alice.post(alice_engine, item("a", A, b"to a", loopback_relay.url))
+    alice.post(alice_engine, item("b", B, b"to b", loopback_relay.url))
+    bob.wait_for(lambda: sorted(bob.bodies()) == [b"to a", b"to b"])

@@ -4,14 +4,19 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+import httpx
 import pytest
 
 from crypto.relay_wire import MailboxCapability
+from relay.app import create_app
+from relay.config import Limits, RelayConfig
 from sync.errors import (
     Forbidden,
     MailboxClosed,
     MailboxConflict,
+    RateLimited,
     RelayUnreachable,
     TooLarge,
     UnknownMailbox,
@@ -112,3 +117,18 @@ async def test_nothing_listening_is_unreachable() -> None:
         await client.append(A, [b"x"])
     assert await client.healthy() is False
     await client.aclose()
+
+
+async def test_a_flood_is_429_with_the_relays_retry_after(tmp_path: Path) -> None:
+    app = create_app(RelayConfig(data_dir=tmp_path / "limited",
+                                 limits=Limits(rate_per_second=0.5, rate_burst=2)))
+    client = RelayClient(URL, clock=time.time, rng=os.urandom,
+                         transport=httpx.ASGITransport(app=app))
+    await client.create_mailbox(A, MailboxSpec())
+    await client.append(A, [b"x"])
+    with pytest.raises(RateLimited) as caught:
+        await client.append(A, [b"y"])
+    assert caught.value.status == 429 and caught.value.retryable
+    assert caught.value.retry_after is not None and 0 < caught.value.retry_after <= 3
+    await client.aclose()
+    await app.state.relay.shutdown()
