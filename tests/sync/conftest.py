@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -70,3 +73,34 @@ def stop_relay(relay: RelayThread) -> None:
         server.should_exit = True
         time.sleep(0.25)
     relay.stop()
+
+
+class RelayProcess:
+    """`coterie-relay` in its own process on a fixed loopback port, so it can be killed -9."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        code = "import sys; from relay.cli import main; sys.exit(main(sys.argv[1:]))"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", code, "--port", str(self.port), "--data",
+             str(self.data_dir), "--log-level", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("the relay process did not start")
+
+    def kill(self) -> None:
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGKILL)
+            self._proc.wait(10)
+            self._proc = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from sync.engine import SyncEngine
 from sync.values import MailboxSpec, Subscription
 from tests.sync.app_double import RecordingApp
 from tests.sync.caps import cap, item
-from tests.sync.conftest import loopback_client, stop_relay
+from tests.sync.conftest import RelayProcess, loopback_client, stop_relay
 
 A, B = cap("a"), cap("b")
 
@@ -24,7 +25,7 @@ def engines() -> Iterator[list[SyncEngine]]:
         engine.stop()
 
 
-def live_member(relay: RelayThread, engines: list[SyncEngine],
+def live_member(relay: RelayThread | RelayProcess, engines: list[SyncEngine],
                 *subs: Subscription) -> tuple[RecordingApp, SyncEngine]:
     app = RecordingApp()
     engine = app.engine(loopback_client, backoff_base=0.1, backoff_cap=0.5)
@@ -139,3 +140,24 @@ def test_more_mailboxes_than_one_connection_carries_are_split(
     alice.post(alice_engine, item("a", A, b"to a", loopback_relay.url))
     alice.post(alice_engine, item("b", B, b"to b", loopback_relay.url))
     bob.wait_for(lambda: sorted(bob.bodies()) == [b"to a", b"to b"])
+
+
+def test_relay_killed_mid_stream_loses_nothing_acknowledged(
+        tmp_path: Path, engines: list[SyncEngine]) -> None:
+    relay = RelayProcess(tmp_path / "killed")
+    relay.start()
+    try:
+        bob, _ = live_member(relay, engines)
+        alice, alice_engine = live_member(relay, engines)
+        for n in range(40):
+            alice.post(alice_engine, item(f"p{n}", A, b"post %02d" % n, relay.url))
+            if n == 20:
+                relay.kill()                      # SIGKILL: no graceful end of streams
+                relay.start()
+        alice.wait_for(lambda: alice.outbox == {}, timeout=20)
+        bob.wait_for(lambda: len(bob.bodies()) == 40, timeout=20)
+        assert sorted(bob.bodies()) == [b"post %02d" % n for n in range(40)]
+        assert [c for _m, c, _b in bob.stored] == list(range(1, 41))
+        assert sorted(a.cursor for a in alice.acks) == list(range(1, 41))
+    finally:
+        relay.kill()
