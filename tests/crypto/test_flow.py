@@ -180,3 +180,41 @@ def test_heartbeats_without_losses_raise_no_warnings(
         assert not peer.session.heartbeat_due(net.now + 10)
     net.pump(ana, ben, cai)
     assert not any(p.of(IntegrityWarning) for p in trio)
+
+
+def test_posts_that_arrive_before_their_sender_key_are_held_then_delivered(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    ana, ben, cai = trio
+    assert ana.session and ben.session and cai.session
+    outs = ana.session.rotate(net.now, ana.rng)
+    control, ana_key = outs[0], outs[1]
+    ben.session.open(control.mailbox.id, control.body, net.now, ben.rng)
+    posts = [ana.session.seal(Post(f"early {i}"), net.now, ana.rng).outgoing for i in range(3)]
+    new = ana_key.mailbox.id
+    held = [ben.session.open(new, p.body, net.now, ben.rng) for p in reversed(posts)]
+    assert all(not o.events for o in held)
+    blob = ben.session.to_bytes()  # held messages survive a save and load
+    ben.session = GroupSession.from_bytes(blob, ben.identity)
+    released = ben.session.open(new, ana_key.body, net.now, ben.rng).events
+    texts = [e.content.text for e in released if isinstance(e, ContentReceived)]
+    assert sorted(texts) == ["early 0", "early 1", "early 2"]
+
+
+def test_old_epochs_and_invites_expire_from_the_mailbox_list(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    ana, ben, cai = trio
+    assert ana.session is not None
+    info, _ = ana.session.create_invite(1, net.now + 3600, net.now, ana.rng)
+    listed = ana.session.mailboxes(net.now)
+    assert [mb.current for mb in listed if mb.epoch is not None].count(True) == 1
+    assert info.mailbox.id in {mb.id for mb in listed}
+    assert {mb.epoch for mb in listed if mb.epoch is not None} == {0, 1, 2}
+    week = 7 * 24 * 3600
+    dropped = ana.session.expire(net.now + week + 1)
+    assert {mb.epoch for mb in dropped} == {0, 1}
+    assert [mb.epoch for mb in ana.session.mailboxes(net.now + week + 1)] == [2]
+    assert info.mailbox.id not in {mb.id for mb in ana.session.mailboxes(net.now + 3601)}
+    mine = {i.invite_id: i for i in ana.session.invites()}[info.invite_id]
+    assert mine.status(net.now + 3601) == "expired" and mine.status(net.now) == "active"
+    gone = ana.session.expire(net.now + 3600 + 31 * 24 * 3600)
+    assert info.mailbox.id in {mb.id for mb in gone} and ana.session.invites() == []
