@@ -12,8 +12,9 @@ Positions per mailbox:
 An envelope is delivered once: cursors at or below `received` are never delivered again,
 and body hashes already stored (or sent by this profile) are dropped while the cursor still
 moves past them. Gaps and forks between members are the crypto layer's call (seq and
-previous-hash); the core reports only what it can see of the relay: a position repeated,
-possibly with a different body.
+previous-hash); the core reports only what it can see of the relay (anomalies): two bodies
+at one position, or one body served at two positions (a replay). A plain redelivery of the
+same body at the same position is silent.
 """
 from __future__ import annotations
 
@@ -78,6 +79,8 @@ class SyncCore:
         self._pending_hashes: dict[bytes, int] = {}
         # (mailbox, cursor) -> body hash, to tell a harmless resend from a relay equivocating.
         self._positions: BoundedMap[tuple[bytes, int], bytes] = BoundedMap(dedupe_capacity)
+        # body hash -> where the relay first served it, to spot a replay at a new position.
+        self._first_seen: BoundedMap[bytes, tuple[bytes, int]] = BoundedMap(dedupe_capacity)
         self.batch_items = batch_items
         self.batch_bytes = batch_bytes
         self._turn = 0
@@ -169,16 +172,23 @@ class SyncCore:
             return Verdict.UNKNOWN, None
         digest = body_hash(body)
         if cursor <= pos.received:
+            # The same message at the same position again (a reconnect overlap) is harmless.
             earlier = self._positions.get((mailbox, cursor))
             if earlier is not None and earlier != digest:
                 return Verdict.STALE, "The relay sent two different messages at one position."
-            return Verdict.STALE, "The relay resent a message it had already delivered."
+            return Verdict.STALE, None
         pos.received = cursor
         self._positions.put((mailbox, cursor), digest)
         duplicate = digest in self._stored or digest in self._pending_hashes
         item = Received(mailbox, cursor, body, digest)
         book.pending.append(_Pending(item, duplicate))
+        first = self._first_seen.get(digest)
+        if first is None:
+            self._first_seen.put(digest, (mailbox, cursor))
         if duplicate:
+            # Our own echo is served once; the same body at a second position is a replay.
+            if first is not None and first != (mailbox, cursor):
+                return Verdict.DUPLICATE, "The relay served the same message twice."
             return Verdict.DUPLICATE, None
         self._pending_hashes[digest] = self._pending_hashes.get(digest, 0) + 1
         book.pending_new += 1

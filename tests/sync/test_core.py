@@ -55,12 +55,11 @@ def test_only_one_batch_per_relay_is_in_flight() -> None:
     assert second is not None and [e.cursor for e in second.envelopes] == [2]
 
 
-def test_a_resent_position_is_never_delivered_twice() -> None:
+def test_a_resent_position_is_never_delivered_twice_and_stays_silent() -> None:
     core = core_with(Subscription(A))
     accept(core, A.mailbox, 1, b"x")
     verdict, anomaly = core.accept(R, core.session(R), A.mailbox, 1, b"x")
-    assert verdict is Verdict.STALE
-    assert anomaly == "The relay resent a message it had already delivered."
+    assert verdict is Verdict.STALE and anomaly is None
     batch = core.take_batch()
     assert batch is not None and len(batch.envelopes) == 1
 
@@ -73,16 +72,25 @@ def test_two_bodies_at_one_position_are_reported_as_an_anomaly() -> None:
     assert anomaly == "The relay sent two different messages at one position."
 
 
-def test_the_same_body_at_a_new_position_is_dropped_but_its_cursor_advances() -> None:
+def test_the_same_body_at_a_new_position_is_a_reported_replay_and_its_cursor_advances() -> None:
     core = core_with(Subscription(A), Subscription(B))
     accept(core, A.mailbox, 1, b"same")
-    assert accept(core, B.mailbox, 1, b"same") is Verdict.DUPLICATE
+    assert core.accept(R, core.session(R), B.mailbox, 1, b"same") == (
+        Verdict.DUPLICATE, "The relay served the same message twice.")
     batch = core.take_batch()
     assert batch is not None
     assert [e.mailbox for e in batch.envelopes] == [A.mailbox]
     assert batch.cursors == {A.mailbox: 1, B.mailbox: 1}
     core.committed(batch)
     assert accept(core, A.mailbox, 2, b"same") is Verdict.DUPLICATE
+
+
+def test_our_own_echo_is_dropped_silently_but_a_replay_of_it_is_reported() -> None:
+    core = core_with(Subscription(A))
+    core.enqueue([item("p1", A, b"mine")])
+    assert core.accept(R, core.session(R), A.mailbox, 1, b"mine") == (Verdict.DUPLICATE, None)
+    assert core.accept(R, core.session(R), A.mailbox, 2, b"mine")[1] == (
+        "The relay served the same message twice.")
 
 
 def test_a_batch_of_only_duplicates_still_moves_the_cursor() -> None:
