@@ -167,7 +167,7 @@ class SyncEngine:
             except DeliveryFailed:
                 pass
             except SyncError as exc:
-                self._set_state(relay, "offline", str(exc))
+                self.set_state(relay, "offline", str(exc))
                 unreachable.append(relay)
 
         try:
@@ -188,7 +188,7 @@ class SyncEngine:
 
     async def _once_relay(self, flows: Flows, timeout: float) -> None:
         relay = flows.relay
-        self._set_state(relay, "syncing")
+        self.set_state(relay, "syncing")
         with self.lock:
             self.core.refetch_all(relay)
         for _round in range(100):
@@ -205,7 +205,7 @@ class SyncEngine:
                 more = not self.core.outbox(relay).idle() or bool(self.core.to_fetch(relay))
             if not more:
                 break
-        self._set_state(relay, "online")
+        self.set_state(relay, "online")
 
     # -- live ----------------------------------------------------------------------------
 
@@ -432,7 +432,7 @@ class SyncEngine:
         if self._on_anomaly is not None:
             self._call(self._on_anomaly, relay, mailbox, message)
 
-    def _set_state(self, relay: str, state: str, detail: str = "",
+    def set_state(self, relay: str, state: str, detail: str = "",
                    retry_in: float | None = None) -> None:
         new = ConnectionState(relay, state, detail, retry_in)  # type: ignore[arg-type]
         with self.lock:
@@ -442,7 +442,6 @@ class SyncEngine:
         if self._on_state is not None:
             self._call(self._on_state, new)
 
-    set_state = _set_state
 
     def states(self) -> dict[str, ConnectionState]:
         """The last reported state of every relay."""

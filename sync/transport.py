@@ -2,11 +2,13 @@
 
 Every request is signed with crypto.relay_wire exactly as the relay contract says; every
 httpx failure and every non-2xx answer is mapped to sync.errors here, so nothing above
-this module sees an httpx type. Nothing here logs: URLs, bodies and keys stay out of logs.
+this module sees an httpx type. Nothing here logs, and httpx's own request logging is held
+at WARNING: URLs (mailbox ids), bodies and keys stay out of logs.
 """
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -30,6 +32,11 @@ from sync.sse import SSEEvent, SSEParser
 from sync.values import FetchPage, MailboxSpec, PushClosed, PushEvent, PushMessage, PushSynced
 
 MAX_ERROR_CHARS = 200
+
+# httpx logs every request line at INFO, and our paths carry mailbox ids; keep both
+# libraries quiet below WARNING so an app logging at INFO never records them.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class RelayClient:

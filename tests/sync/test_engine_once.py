@@ -1,11 +1,13 @@
 """One-shot sync (the CLI path) against the real relay through httpx.ASGITransport."""
 from __future__ import annotations
 
+import logging
 import os
 import time
 
 import pytest
 
+from crypto.relay_wire import b64e
 from relay.testing import RelayThread
 from sync.engine import SyncEngine
 from sync.errors import MailboxClosed, UnknownMailbox
@@ -151,3 +153,19 @@ def test_own_posts_are_not_delivered_back(loopback_relay: RelayThread) -> None:
     alice_engine.sync_once()
     alice_engine.sync_once()
     assert alice.stored == [] and alice.cursors == {GROUP.mailbox: 1}
+
+
+def test_logs_carry_no_mailbox_ids_bodies_or_addresses(loopback_relay: RelayThread,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    alice, alice_engine = member(loopback_relay)
+    alice.post(alice_engine, item("p", GROUP, b"secret words", loopback_relay.url))
+    alice_engine.sync_once()
+    bob, bob_engine = member(loopback_relay)
+    bob.fail_next = 1
+    with pytest.raises(OSError):
+        bob_engine.sync_once()
+    assert "storing received envelopes failed (OSError)" in caplog.text
+    for secret in (b64e(GROUP.mailbox), GROUP.mailbox.hex(), "secret words",
+                   str(loopback_relay.port), b64e(GROUP.read_seed)):
+        assert secret not in caplog.text
