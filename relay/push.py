@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 SYNCED_FRAME = b"event: synced\ndata: {}\n\n"
 PING_FRAME = b": ping\n\n"
@@ -32,15 +32,18 @@ def closed_frame(mailbox_b64: bytes) -> bytes:
 class Subscriber:
     """The pending frames of one push connection; filled by the hub, drained by its stream."""
 
-    __slots__ = ("mailboxes", "limit", "pending", "wake", "overflowed", "stopping")
+    __slots__ = ("mailboxes", "limit", "pending", "wake", "overflowed", "stopping",
+                 "on_overflow")
 
-    def __init__(self, mailboxes: Iterable[bytes], limit: int) -> None:
+    def __init__(self, mailboxes: Iterable[bytes], limit: int,
+                 on_overflow: Callable[[], None] | None = None) -> None:
         self.mailboxes = tuple(mailboxes)
         self.limit = limit
         self.pending: list[tuple[bytes, int, bytes]] = []   # (mailbox, cursor, frame)
         self.wake = asyncio.Event()
         self.overflowed = False
         self.stopping = False
+        self.on_overflow = on_overflow
 
     def push(self, mailbox: bytes, cursor: int, frame: bytes) -> None:
         if self.overflowed:
@@ -48,6 +51,8 @@ class Subscriber:
         if len(self.pending) >= self.limit:
             self.overflowed = True
             self.pending.clear()
+            if self.on_overflow is not None:
+                self.on_overflow()
         else:
             self.pending.append((mailbox, cursor, frame))
         self.wake.set()

@@ -8,6 +8,8 @@ database closes (the app's lifespan shutdown).
 from __future__ import annotations
 
 import asyncio
+import logging
+import signal
 import socket
 from collections.abc import Callable
 from types import FrameType
@@ -15,6 +17,7 @@ from types import FrameType
 import uvicorn
 
 from relay.app import Relay
+from relay.stream import DroppedStreamFilter
 
 GRACEFUL_SECONDS = 10
 
@@ -27,6 +30,9 @@ def uvicorn_config(relay: Relay, host: str, port: int, **extra: object) -> uvico
         "timeout_graceful_shutdown": GRACEFUL_SECONDS, "timeout_keep_alive": 30,
     }
     options.update(extra)
+    error_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, DroppedStreamFilter) for f in error_log.filters):
+        error_log.addFilter(DroppedStreamFilter())
     return uvicorn.Config(relay.app, **options)  # type: ignore[arg-type]
 
 
@@ -63,5 +69,10 @@ class RelayServer(uvicorn.Server):
                 pass    # the loop already stopped
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        super().handle_exit(sig, frame)
+        # Unlike uvicorn's own handler the signal is not re-raised after shutdown: a relay
+        # stopped by SIGTERM has shut down cleanly and exits with status 0.
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True
+        else:
+            self.should_exit = True
         self.end_streams()

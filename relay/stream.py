@@ -3,10 +3,15 @@
 The subscriber joins the hub BEFORE the backlog is read, so a message committed meanwhile
 arrives either in the backlog or from the hub, and the per-mailbox cursor drops the copy:
 no gap, no duplicate, cursor order within each mailbox.
+
+Backpressure: a reader whose queue overflows is dropped. If the stream is idle it ends
+cleanly; if it is stuck writing to a reader that stopped reading, the write is cancelled and
+the connection closed, so neither the queue nor the socket buffers grow.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +31,15 @@ from relay.push import (
 HEADERS = [(b"content-type", b"text/event-stream; charset=utf-8"),
            (b"cache-control", b"no-store"),
            (b"x-accel-buffering", b"no")]   # nginx: do not buffer the stream
+# uvicorn reports a stream we cut off on purpose (a stalled reader) with this line.
+DROPPED_MESSAGE = "ASGI callable returned without completing response."
+
+
+class DroppedStreamFilter(logging.Filter):
+    """Hide uvicorn's error line for streams the relay dropped on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != DROPPED_MESSAGE
 
 
 class EventStream:
@@ -38,8 +52,13 @@ class EventStream:
         self.metrics = metrics
         self.subs = subs
         self.on_end = on_end
-        self.sub = Subscriber((m for m, _ in subs), core.limits.subscriber_queue_frames)
+        self.sub = Subscriber((m for m, _ in subs), core.limits.subscriber_queue_frames,
+                              self._overflowed)
         self.disconnected = False
+        self._ping = False
+        self._sending = False
+        self._worker: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         sub, hub, metrics = self.sub, self.hub, self.metrics
@@ -48,15 +67,16 @@ class EventStream:
         loop = asyncio.get_running_loop()
         watcher = loop.create_task(self._watch(receive))
         ping = self.core.limits.ping_seconds
-        self._ping = False
         self._timer = loop.call_later(ping, self._ping_due, loop, ping)
+        self._worker = loop.create_task(self._stream(send))
+        cut_off = False
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-            last = await self._backlog(send)
-            if last is None:
-                return
-            await send({"type": "http.response.body", "body": SYNCED_FRAME, "more_body": True})
-            await self._live(send, last)
+            await asyncio.shield(self._worker)
+        except asyncio.CancelledError:
+            cut_off = self._worker.cancelled()
+            if not cut_off:    # the server cancelled us: stop the worker too
+                self._worker.cancel()
+                raise
         except OSError:
             pass    # the client went away mid-write
         finally:
@@ -64,12 +84,19 @@ class EventStream:
             watcher.cancel()
             hub.remove(sub)
             metrics.push_connections -= 1
+            if sub.overflowed:
+                metrics.push_dropped_slow += 1
             self.on_end()
-            if not self.disconnected:
-                try:
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
-                except Exception:  # noqa: BLE001 - the connection is already gone
-                    pass
+        if not self.disconnected and not cut_off:
+            try:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            except OSError:
+                pass
+
+    def _overflowed(self) -> None:
+        if self._sending and self._worker is not None:
+            self._worker.cancel()     # stuck writing to a reader that stopped reading
+        # otherwise the worker wakes, sees `overflowed` and ends the stream cleanly
 
     async def _watch(self, receive: Any) -> None:
         while True:
@@ -84,28 +111,42 @@ class EventStream:
         self.sub.wake.set()
         self._timer = loop.call_later(every, self._ping_due, loop, every)
 
+    async def _send(self, send: Any, body: bytes) -> None:
+        self._sending = True
+        try:
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+        finally:
+            self._sending = False
+
+    async def _stream(self, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+        last = await self._backlog(send)
+        if last is None:
+            return
+        await self._send(send, SYNCED_FRAME)
+        await self._live(send, last)
+
     async def _backlog(self, send: Any) -> dict[bytes, int] | None:
         """Send every stored message after each cursor; the last cursor sent per mailbox."""
         last: dict[bytes, int] = {}
-        core, metrics = self.core, self.metrics
+        core, metrics, sub = self.core, self.metrics, self.sub
         for mailbox, after in self.subs:
             mailbox_b64 = _b64(mailbox)
             while True:
-                if self.sub.stopping:
+                if sub.stopping or sub.overflowed:
                     return None
                 rows = await asyncio.to_thread(core.backlog, mailbox, after)
                 if not rows:
                     break
                 chunk = b"".join(message_frame(mailbox_b64, c, b) for c, b in rows)
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await self._send(send, chunk)
                 metrics.deliveries += len(rows)
                 metrics.delivered_bytes += len(chunk)
                 after = rows[-1][0]
             last[mailbox] = after
             if core.is_closed(mailbox):
                 last[mailbox] = 1 << 62   # nothing more will come
-                await send({"type": "http.response.body", "body": closed_frame(mailbox_b64),
-                            "more_body": True})
+                await self._send(send, closed_frame(mailbox_b64))
         return last
 
     async def _live(self, send: Any, last: dict[bytes, int]) -> None:
@@ -113,10 +154,7 @@ class EventStream:
         while True:
             await sub.wake.wait()
             sub.wake.clear()
-            if sub.stopping:
-                return
-            if sub.overflowed:
-                metrics.push_dropped_slow += 1
+            if sub.stopping or sub.overflowed:
                 return
             out = []
             delivered = 0
@@ -133,6 +171,6 @@ class EventStream:
                     out.append(PING_FRAME)
             if out:
                 body = b"".join(out) if len(out) > 1 else out[0]
-                await send({"type": "http.response.body", "body": body, "more_body": True})
+                await self._send(send, body)
                 metrics.deliveries += delivered
                 metrics.delivered_bytes += len(body)

@@ -1,0 +1,102 @@
+"""Group commit: concurrent appends share durable transactions; failures reach every caller."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from relay.errors import NotFound, Unavailable
+from relay.sqlite_storage import SQLiteStorage
+from relay.storage import AppendOp, AppendResult, CreateOp, WriteOp
+from relay.writer import GroupCommitter
+from tests.relay.wire import cap
+
+A = cap("writer")
+
+
+class CountingStorage(SQLiteStorage):
+    """The real SQLite storage, remembering how many operations each transaction held."""
+
+    def __init__(self, path: Path, fail_next: bool = False) -> None:
+        super().__init__(path)
+        self.batches: list[int] = []
+        self.fail_next = fail_next
+
+    def write_batch(self, ops: list[WriteOp]):  # type: ignore[no-untyped-def]
+        self.batches.append(len(ops))
+        if self.fail_next:
+            self.fail_next = False
+            raise sqlite3.OperationalError("disk I/O error")
+        return super().write_batch(ops)
+
+
+def append_op(body: bytes, box=A) -> AppendOp:
+    return AppendOp(box.mailbox, ((body[:32].ljust(32, b"."), body),), 1, 10**6, 10**9)
+
+
+def create_op() -> CreateOp:
+    return CreateOp(A.mailbox, A.write_pk, A.read_pk, 0, 0, 1)
+
+
+def test_the_database_is_wal_with_full_sync(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "r.db")
+    assert storage._writer.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert storage._writer.execute("PRAGMA synchronous").fetchone() == (2,)   # FULL
+    storage.close()
+
+
+async def test_concurrent_appends_share_commits_and_keep_order(tmp_path: Path) -> None:
+    storage = CountingStorage(tmp_path / "r.db")
+    committed: list[object] = []
+    committer = GroupCommitter(storage, asyncio.get_running_loop(), committed.append)
+    await committer.submit(create_op())
+    futures = [committer.submit(append_op(b"%04d" % i)) for i in range(300)]
+    results = await asyncio.gather(*futures)
+    assert [r.cursors for r in results] == [(i,) for i in range(1, 301)]  # type: ignore[union-attr]
+    assert sum(storage.batches) == 301 and len(storage.batches) < 301
+    assert [r for r in committed if isinstance(r, AppendResult)] == results
+    await asyncio.to_thread(committer.stop)
+    storage.close()
+
+
+async def test_an_operation_refused_in_a_batch_does_not_spoil_the_others(
+        tmp_path: Path) -> None:
+    storage = CountingStorage(tmp_path / "r.db")
+    committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
+    await committer.submit(create_op())
+    outcomes = await asyncio.gather(committer.submit(append_op(b"ok1")),
+                                    committer.submit(append_op(b"x", cap("unknown"))),
+                                    committer.submit(append_op(b"ok2")))
+    assert isinstance(outcomes[1], NotFound)
+    assert [o.cursors for o in (outcomes[0], outcomes[2])] == [(1,), (2,)]  # type: ignore[union-attr]
+    await asyncio.to_thread(committer.stop)
+    storage.close()
+
+
+async def test_a_failed_commit_fails_every_caller_and_stores_nothing(tmp_path: Path) -> None:
+    storage = CountingStorage(tmp_path / "r.db")
+    committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
+    await committer.submit(create_op())
+    storage.fail_next = True
+    with pytest.raises(Unavailable):
+        await committer.submit(append_op(b"lost"))
+    ok = await committer.submit(append_op(b"kept"))
+    assert ok.cursors == (1,)  # type: ignore[union-attr]
+    await asyncio.to_thread(committer.stop)
+    storage.close()
+
+
+async def test_stop_finishes_what_was_submitted_then_refuses(tmp_path: Path) -> None:
+    storage = CountingStorage(tmp_path / "r.db")
+    committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
+    first = committer.submit(create_op())
+    pending = [committer.submit(append_op(b"%d" % i)) for i in range(50)]
+    await asyncio.to_thread(committer.stop)
+    await asyncio.sleep(0.05)
+    assert (await first).created  # type: ignore[union-attr]
+    assert len({(await p).cursors for p in pending}) == 50  # type: ignore[union-attr]
+    with pytest.raises(Unavailable):
+        await committer.submit(append_op(b"late"))
+    storage.close()
