@@ -90,6 +90,7 @@ _NEXT = labels.KDF_CHAIN_NEXT
 _MIN_INNER = HEADER_LEN + 4 + 32 + SIG_LEN
 _SIG_ENV = labels.SIG_ENVELOPE
 INVITE_RECORD_KEEP_SECONDS = 30 * 24 * 3600
+MAX_HELD_UNKNOWN = 64
 
 
 @dataclass
@@ -459,8 +460,13 @@ class GroupSession:
             return
         member = self._members.get(sender)
         if member is None:
+            # A sender we do not know yet may be one whose add entry is still on its way
+            # (its control head is ahead of ours): hold a few of those, never many, since a
+            # removed member can claim any head.
             head_seq = self._control_base + len(self._control_hashes) - 1
-            if hd.control_seq > head_seq:
+            if hd.control_seq > head_seq and sum(
+                    1 for _, held in self._held
+                    if held[22:54] not in self._members) < MAX_HELD_UNKNOWN:
                 verify_inner(inner)
                 self._hold(ep, inner)
                 return

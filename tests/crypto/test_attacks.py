@@ -616,3 +616,31 @@ def test_attack_23_no_automatic_receipts_and_mailbox_ids_differ_across_epochs(
     changes = [e.mailbox.id for e in ben.of(EpochChanged)]
     assert len(changes) == len(set(changes))
     assert not any(isinstance(e, NotAllowed) for e in ben.events)
+
+
+def test_attack_14_removed_member_cannot_flood_the_held_queue(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    ana, ben, cai = trio
+    assert ana.session and cai.session
+    old = _current(cai)
+    net.send(ana.session.remove(cai.identity.ik, net.now, ana.rng))
+    net.pump(ana, cai)
+    assert cai.session.status == "removed"  # forge what a modified old client could send
+    ep = cai.session._by_mailbox[old]
+    from crypto.envelope import HEADER, seal_outer
+    held_before = len(ana.session._held)
+    rejected = 0
+    for seq in range(100, 300):
+        header = HEADER.pack(4, 1, ana.session.group_id, ep.epoch, cai.identity.ik, seq,
+                             bytes(32), 10_000, bytes(32), net.now)
+        body = b"\x00\x00"
+        pt_hash = h(labels.HASH_PLAINTEXT, body)
+        from crypto.envelope import signed_input
+        sig = cai.identity.sign(signed_input(header, body, pt_hash))
+        inner = header + len(body).to_bytes(4, "big") + body + pt_hash + sig
+        try:
+            ana.session.open(old, seal_outer(ep.header_key, old, inner, cai.rng), net.now,
+                             ana.rng)
+        except AuthError:
+            rejected += 1
+    assert len(ana.session._held) - held_before <= 64 and rejected >= 136
