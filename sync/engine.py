@@ -251,6 +251,8 @@ class SyncEngine:
         """Close every connection and stop both threads; undelivered input is re-read later."""
         if self._thread is None or self._loop is None:
             return
+        if threading.current_thread() in (self._thread, self._delivery_thread):
+            raise RuntimeError("stop() waits for the engine's threads; call it from another")
         loop = self._loop
         with self.cond:
             self._stopping = True

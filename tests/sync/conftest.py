@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -104,3 +105,16 @@ class RelayProcess:
             self._proc.send_signal(signal.SIGKILL)
             self._proc.wait(10)
             self._proc = None
+
+
+@pytest.fixture(autouse=True)
+def no_engine_threads_left() -> Iterator[None]:
+    """Every test stops what it starts: no sync thread outlives its test."""
+    yield
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        left = [t.name for t in threading.enumerate() if t.name.startswith("coterie-sync")]
+        if not left:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"sync threads left running: {left}")
