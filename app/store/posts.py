@@ -86,26 +86,31 @@ class PostsMixin(StoreCore):
                 (group_id, *chunk)).fetchall()
             for row_id, target, kind, author, text, time in rows:
                 if kind == "edit":
-                    self._edit(group_id, target, text, time)
+                    self._edit(group_id, target, text, time, author)
                 else:
-                    self._delete(group_id, target, author, time)
+                    self._delete(group_id, target, author, time, kind == "admin_delete")
                 conn.execute("DELETE FROM pending_changes WHERE id = ?", (row_id,))
 
-    def _edit(self, group_id: bytes, target: bytes, text: str, time: int) -> bool:
+    def _edit(self, group_id: bytes, target: bytes, text: str, time: int,
+              author: bytes | None) -> bool:
         cur = self._db().execute(
             "UPDATE posts SET edited = 1, edited_text = ?, edited_time = ? "
             "WHERE group_id = ? AND msg_id = ? AND kind = 'post' AND deleted_by IS NULL "
-            "AND (edited_time IS NULL OR edited_time <= ?)",
-            (text, time, group_id, target, time))
+            "AND (edited_time IS NULL OR edited_time <= ?) AND (?6 IS NULL OR sender_ik = ?6)",
+            (text, time, group_id, target, time, author))
         return cur.rowcount > 0
 
-    def _delete(self, group_id: bytes, target: bytes, deleted_by: bytes, time: int) -> bool:
+    def _delete(self, group_id: bytes, target: bytes, deleted_by: bytes, time: int,
+                admin: bool | None) -> bool:
         conn = self._db()
         cur = conn.execute(
             "UPDATE posts SET deleted_by = ?, deleted_time = ?, text = NULL, edited_text = NULL, "
-            "raw = NULL WHERE group_id = ? AND msg_id = ? AND deleted_by IS NULL",
-            (deleted_by, time, group_id, target))
-        conn.execute("DELETE FROM reactions WHERE group_id = ? AND target = ?", (group_id, target))
+            "raw = NULL WHERE group_id = ? AND msg_id = ? AND deleted_by IS NULL "
+            "AND (?5 OR sender_ik = ?1)",
+            (deleted_by, time, group_id, target, admin is not False))
+        if cur.rowcount:
+            conn.execute("DELETE FROM reactions WHERE group_id = ? AND target = ?",
+                         (group_id, target))
         return cur.rowcount > 0
 
     def _exists(self, group_id: bytes, msg_id: bytes) -> bool:
@@ -113,31 +118,42 @@ class PostsMixin(StoreCore):
             "SELECT 1 FROM posts WHERE group_id = ? AND msg_id = ?", (group_id, msg_id)
         ).fetchone() is not None
 
-    def _keep_for_later(self, group_id: bytes, target: bytes, kind: str, author: bytes | None,
+    def _keep_for_later(self, group_id: bytes, target: bytes, kind: str, author: bytes,
                         text: str | None, time: int) -> None:
         self._db().execute(
             "INSERT INTO pending_changes (group_id, target, kind, author, text, time) "
             "VALUES (?, ?, ?, ?, ?, ?)", (group_id, target, kind, author, text, time))
 
     @writes(durable=False)
-    def apply_edit(self, group_id: bytes, target: bytes, text: str, time: int) -> bool:
+    def apply_edit(self, group_id: bytes, target: bytes, text: str, time: int,
+                   author: bytes | None = None) -> bool:
         """Replace a post's text (the newest edit by time wins); False if not applied now.
 
-        The caller checks the editor is the post's sender before calling.
+        With `author`, the edit applies only to a post whose sender is `author`, and an
+        edit whose post is not stored yet is kept and applied (same check) when it lands.
+        Without it the caller has checked the sender, and an early edit is not kept.
         """
-        if self._edit(group_id, target, text, time):
+        if self._edit(group_id, target, text, time, author):
             return True
-        if not self._exists(group_id, target):
-            self._keep_for_later(group_id, target, "edit", None, text, time)
+        if author is not None and not self._exists(group_id, target):
+            self._keep_for_later(group_id, target, "edit", author, text, time)
         return False
 
     @writes(durable=False)
-    def apply_delete(self, group_id: bytes, target: bytes, deleted_by: bytes, time: int) -> bool:
-        """Tombstone a post: its text leaves the row and the search index; reactions go."""
-        if self._delete(group_id, target, deleted_by, time):
+    def apply_delete(self, group_id: bytes, target: bytes, deleted_by: bytes, time: int,
+                     admin: bool | None = None) -> bool:
+        """Tombstone a post: its text leaves the row and the search index; reactions go.
+
+        admin=False: only the post's own sender may delete it; admin=True: an admin's
+        removal (the caller checked the role). Either way a delete whose post is not stored
+        yet is kept and applied, with the same rule, when it lands. admin=None: the caller
+        has checked everything, and an early delete is not kept.
+        """
+        if self._delete(group_id, target, deleted_by, time, admin):
             return True
-        if not self._exists(group_id, target):
-            self._keep_for_later(group_id, target, "delete", deleted_by, None, time)
+        if admin is not None and not self._exists(group_id, target):
+            self._keep_for_later(group_id, target, "admin_delete" if admin else "delete",
+                                 deleted_by, None, time)
         return False
 
     @writes(durable=False)
@@ -155,6 +171,27 @@ class PostsMixin(StoreCore):
                 "INSERT INTO reactions (group_id, target, reactor_ik, emoji, time) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET time = excluded.time",
                 (group_id, target, reactor_ik, emoji, time))
+
+    @reads
+    def find_msg_ids(self, group_id: bytes, hex_prefix: str, limit: int = 2) -> list[bytes]:
+        """Message ids of the group whose lower-case hex starts with hex_prefix (short ids)."""
+        prefix = hex_prefix.strip().lower()
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return []
+        even = prefix + "0" * (len(prefix) % 2)
+        low = bytes.fromhex(even)
+        bump = int(prefix, 16) + 1
+        if bump >= 16 ** len(prefix):
+            rows = self._db().execute(
+                "SELECT msg_id FROM posts WHERE group_id = ? AND msg_id >= ? "
+                "ORDER BY msg_id LIMIT ?", (group_id, low, limit))
+        else:
+            high_hex = format(bump, f"0{len(prefix)}x")
+            high = bytes.fromhex(high_hex + "0" * (len(high_hex) % 2))
+            rows = self._db().execute(
+                "SELECT msg_id FROM posts WHERE group_id = ? AND msg_id >= ? AND msg_id < ? "
+                "ORDER BY msg_id LIMIT ?", (group_id, low, high, limit))
+        return [r[0] for r in rows]
 
     # -- reading ------------------------------------------------------------------------------
     def _posts(self, where: str, params: tuple, order: str, limit: int) -> list[Post]:

@@ -157,13 +157,47 @@ def test_reactions_toggle_and_may_arrive_before_the_post(store: Store) -> None:
 
 
 def test_edit_and_delete_before_their_post_apply_when_it_lands(store: Store) -> None:
-    assert not store.apply_edit(G1, mid(1), "edited early", 3000)
-    assert not store.apply_delete(G1, mid(2), ANA, 3000)
-    store.insert_posts([post(1, text="original"), post(2, text="doomed")])
-    posts = store.get_posts(G1, [mid(1), mid(2)])
+    assert not store.apply_edit(G1, mid(1), "edited early", 3000, author=ANA)
+    assert not store.apply_delete(G1, mid(2), ANA, 3000, admin=False)
+    assert not store.apply_delete(G1, mid(3), BO, 3000, admin=True)
+    store.insert_posts([post(1, text="original"), post(2, text="doomed"), post(3, text="removed")])
+    posts = store.get_posts(G1, [mid(1), mid(2), mid(3)])
     assert posts[mid(1)].text == "edited early"
     assert posts[mid(2)].deleted and posts[mid(2)].text == ""
+    assert posts[mid(3)].deleted and posts[mid(3)].deleted_by == BO
     assert store.check_integrity() == []
+
+
+def test_early_changes_from_someone_else_are_dropped_when_the_post_lands(store: Store) -> None:
+    assert not store.apply_edit(G1, mid(1), "forged edit", 3000, author=BO)
+    assert not store.apply_delete(G1, mid(2), BO, 3000, admin=False)
+    assert not store.apply_edit(G1, mid(3), "unattributed", 3000)  # not kept without author
+    store.insert_posts([post(1, text="mine"), post(2, text="also mine"), post(3, text="third")])
+    posts = store.get_posts(G1, [mid(1), mid(2), mid(3)])
+    assert [posts[mid(n)].text for n in (1, 2, 3)] == ["mine", "also mine", "third"]
+    assert store.run(lambda s: s._db().execute("SELECT count(*) FROM pending_changes")
+                     .fetchone()[0]) == 0
+
+
+def test_only_the_sender_edits_and_only_sender_or_admin_deletes(store: Store) -> None:
+    store.insert_posts([post(1, text="Ana's words")])
+    assert not store.apply_edit(G1, mid(1), "Bo rewrites it", 3000, author=BO)
+    assert not store.apply_delete(G1, mid(1), BO, 3001, admin=False)
+    assert store.get_post(G1, mid(1)).text == "Ana's words"  # type: ignore[union-attr]
+    assert store.apply_edit(G1, mid(1), "Ana fixes it", 3002, author=ANA)
+    assert store.apply_delete(G1, mid(1), BO, 3003, admin=True)
+    assert store.get_post(G1, mid(1)).deleted_by == BO  # type: ignore[union-attr]
+
+
+def test_short_ids_find_posts_by_hex_prefix(store: Store) -> None:
+    store.insert_posts([NewPost(G1, bytes.fromhex(h), ANA, "Ana", 1, 1, i, text="x")
+                        for i, h in enumerate(["ab12cd", "ab19ff", "ac0000", "ffff00"])])
+    assert store.find_msg_ids(G1, "ab1") == [bytes.fromhex("ab12cd"), bytes.fromhex("ab19ff")]
+    assert store.find_msg_ids(G1, "AB12") == [bytes.fromhex("ab12cd")]
+    assert store.find_msg_ids(G1, "ac", limit=5) == [bytes.fromhex("ac0000")]
+    assert store.find_msg_ids(G1, "fff") == [bytes.fromhex("ffff00")]
+    assert store.find_msg_ids(G1, "zz") == [] and store.find_msg_ids(G1, "") == []
+    assert store.find_msg_ids(G2, "ab") == []
 
 
 def test_unsupported_kind_keeps_the_raw_payload(store: Store) -> None:

@@ -8,8 +8,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
-from app.store import DB_NAME, Store, StoreError, StoreKeyError, StoreTooNew, latest_version
+from app.store import (
+    DB_NAME,
+    NewPost,
+    Store,
+    StoreError,
+    StoreKeyError,
+    StoreTooNew,
+    latest_version,
+)
 from app.store import db as store_db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -22,6 +31,7 @@ _spec.loader.exec_module(store_fixtures)
 # pinned here when it is released.
 RELEASED = {
     1: "2233c41c8f5c6475b47e98b63101f1ebed59cb34ecbae5b24741125bb49a2977",
+    2: "b25950d6394da495d76f79a46a85aab5c43257a2157dba20438166f56b5cd074",
 }
 
 
@@ -71,8 +81,34 @@ def test_every_fixture_opens_at_the_latest_schema_with_its_data(tmp_path: Path,
         assert store.get_invite(b"\x1a").uses_remaining == 2  # type: ignore[union-attr]
         assert [r.joiner_name for r in store.list_join_requests(group)] == ["Gus"]
         assert store.get_setting("theme") == "dark"
-        # and the migrated store takes new writes
+        # and the migrated store takes new writes, early edits included
         store.set_cursor(b"\xb0", 18)
+        assert not store.apply_edit(group, b"\x0a" * 4, "early", 400, author=b"F" * 32)
+        store.insert_posts([NewPost(group, b"\x0a" * 4, b"F" * 32, "Fixture Fay", 400, 400, 4,
+                                    text="late")])
+        assert store.get_post(group, b"\x0a" * 4).text == "early"  # type: ignore[union-attr]
+
+
+def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:
+    profile = profile_from(1, tmp_path)
+    conn = sqlcipher3.connect(str(profile / DB_NAME), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{store_fixtures.FIXTURE_KEY.hex()}'\"")
+    conn.execute("INSERT INTO pending_changes (group_id, target, kind, author, text, time) "
+                 "VALUES (?, x'aa', 'edit', NULL, 'unattributed', 1), "
+                 "(?, x'bb', 'delete', x'0f', NULL, 2)",
+                 (store_fixtures.GROUP, store_fixtures.GROUP))
+    conn.close()
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        kept = store.run(lambda s: s._db().execute(
+            "SELECT target, kind, author FROM pending_changes").fetchall())
+        assert kept == [(b"\xbb", "delete", b"\x0f")]
+    profile2 = profile_from(2, tmp_path)
+    with Store.open(profile2, store_fixtures.FIXTURE_KEY) as store:
+        group = store_fixtures.GROUP
+        store.insert_posts([NewPost(group, b"\x09" * 4, b"F" * 32, "Fixture Fay", 410, 410, 9,
+                                    text="arrived late")])
+        got = store.get_post(group, b"\x09" * 4)
+        assert got is not None and got.text == "edited before it arrived"
 
 
 def test_a_newer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
