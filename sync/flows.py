@@ -14,6 +14,7 @@ from crypto.relay_wire import MailboxCapability
 from sync.core import Verdict
 from sync.errors import (
     MailboxClosed,
+    MailboxConflict,
     RelayProtocolError,
     RelayRejected,
     SyncError,
@@ -79,13 +80,25 @@ class Flows:
         except UnknownMailbox as exc:
             with engine.lock:
                 spec = engine.core.create_spec(self.relay, batch.mailbox)
-            if spec is not None and batch.mailbox not in self._created:
+            if spec is None or batch.mailbox in self._created:
+                self._refuse_mailbox(batch, exc)
+                return 0
+            try:
                 await self.client.create_mailbox(batch.capability, spec)
-                self._created.add(batch.mailbox)
+            except RelayRejected as refused:
+                if refused.retryable:
+                    with engine.lock:
+                        outbox.retry_later(batch)
+                    raise
+                self._refuse_mailbox(batch, refused)   # e.g. 409: the id is taken
+                return 0
+            except SyncError:
                 with engine.lock:
                     outbox.retry_later(batch)
-                return 0
-            self._refuse_mailbox(batch, exc)
+                raise
+            self._created.add(batch.mailbox)
+            with engine.lock:
+                outbox.retry_later(batch)
             return 0
         except TooLarge as exc:
             with engine.lock:
@@ -98,7 +111,7 @@ class Flows:
                 with engine.lock:
                     outbox.retry_later(batch)
                 raise
-            if isinstance(exc, MailboxClosed) or exc.status in (403, 409):
+            if isinstance(exc, MailboxClosed) or exc.status == 403:
                 self._refuse_mailbox(batch, exc)
                 return 0
             # Another 4xx: the request was refused as a whole; narrow it down to the item.
@@ -107,7 +120,7 @@ class Flows:
                 refused = [] if smaller else outbox.drop_batch(batch)
             engine.report_rejected(refused, exc)
             return 0
-        except SyncError:
+        except BaseException:   # unreachable, protocol error, or cancelled by stop()
             with engine.lock:
                 outbox.retry_later(batch)
             raise
@@ -122,11 +135,12 @@ class Flows:
         with engine.lock:
             refused = engine.core.outbox(self.relay).drop_batch(batch)
             refused += engine.core.outbox(self.relay).drop_mailbox(batch.mailbox)
-            subscribed = engine.core.position(self.relay, batch.mailbox) is not None
-            if subscribed and isinstance(exc, (MailboxClosed, UnknownMailbox)):
+            lost = (engine.core.position(self.relay, batch.mailbox) is not None
+                    and isinstance(exc, (MailboxClosed, UnknownMailbox, MailboxConflict)))
+            if lost:
                 engine.core.gone(self.relay, batch.mailbox)
         engine.report_rejected(refused, exc)
-        if subscribed and isinstance(exc, (MailboxClosed, UnknownMailbox)):
+        if lost:
             engine.report_gone(self.relay, batch.mailbox, exc)
 
     # -- inbound -------------------------------------------------------------------------
@@ -164,7 +178,11 @@ class Flows:
                 if spec is None or mailbox in self._created:
                     self._lost(mailbox, exc)
                     return taken
-                await self.client.create_mailbox(cap, spec)
+                try:
+                    await self.client.create_mailbox(cap, spec)
+                except MailboxConflict as conflict:    # the id is taken with other keys
+                    self._lost(mailbox, conflict)
+                    return taken
                 self._created.add(mailbox)
                 continue
             except MailboxClosed as exc:
