@@ -14,7 +14,7 @@ ROLE_ADMIN = "admin"
 ROLE_MEMBER = "member"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mailbox:
     """A relay mailbox and how to use it.
 
@@ -35,7 +35,7 @@ class Mailbox:
         return self.capability.mailbox
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """One envelope to append to `mailbox` (create the mailbox first if needed).
 
@@ -48,7 +48,7 @@ class Outgoing:
     message_id: bytes | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """A member as the control log says: identity key, current prekey, name, role."""
 
@@ -63,7 +63,7 @@ class Member:
         return self.role == ROLE_ADMIN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sealed:
     """The result of sealing a payload: what to send and the new message's identity."""
 
@@ -76,7 +76,7 @@ class Sealed:
 
 # ---- events returned by GroupSession.open -------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentReceived:
     """An authentic payload from `sender_ik` (a Post, Reaction, Edit, Delete, AdminRemove
     or Unsupported). Order posts by (sent_at, sender_ik, seq); ids are stable."""
@@ -89,7 +89,7 @@ class ContentReceived:
     content: Content
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OwnEcho:
     """The relay delivered back an envelope this member sealed (already known)."""
 
@@ -98,7 +98,7 @@ class OwnEcho:
     seq: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MembershipChanged:
     """A control-log entry was applied. `op` is one of genesis, add, remove, promote,
     rename, rotate; `target_ik`/`target_name` name the member concerned (None for rotate
@@ -113,7 +113,7 @@ class MembershipChanged:
     epoch: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EpochChanged:
     """The group moved to a new epoch: subscribe to `mailbox` (create it if needed) and keep
     reading `previous` until it leaves GroupSession.mailboxes()."""
@@ -123,7 +123,7 @@ class EpochChanged:
     previous: Mailbox | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemovedFromGroup:
     """This member was removed by `by_ik`; the session is now read-only."""
 
@@ -131,7 +131,7 @@ class RemovedFromGroup:
     at: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SenderKeyReceived:
     """`sender_ik`'s chain for `epoch` arrived; held-back posts from them follow."""
 
@@ -139,14 +139,14 @@ class SenderKeyReceived:
     epoch: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrekeyChanged:
     """`member_ik` announced a new signed prekey."""
 
     member_ik: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JoinRequested:
     """A verified join request arrived in one of this admin's invite mailboxes."""
 
@@ -161,7 +161,7 @@ WARNING_UNSUPPORTED = "unsupported"
 WARNING_MISSING_KEY = "missing_key"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IntegrityWarning:
     """Something the relay (or a peer) did that the member should see.
 
@@ -184,7 +184,7 @@ Event = (ContentReceived | OwnEcho | MembershipChanged | EpochChanged | RemovedF
          | SenderKeyReceived | PrekeyChanged | JoinRequested | IntegrityWarning)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Opened:
     """What one envelope meant (`events`, in order) and what to send because of it."""
 
@@ -194,7 +194,7 @@ class Opened:
 
 # ---- invites -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JoinRequest:
     """A verified request to join, held by the session until admitted or declined.
 
@@ -214,7 +214,7 @@ class JoinRequest:
     spk_sig: bytes = b""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InviteInfo:
     """An invite this admin made: its link (secret inside: never log it) and its state."""
 
@@ -237,7 +237,7 @@ class InviteInfo:
         return "active"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InviteBundle:
     """The inviting admin's signed offer, verified against the IK in the link."""
 

@@ -23,7 +23,7 @@ KIND_ADMIN_REMOVE = 5
 _V1 = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Post:
     """A text post; `reply_to` is the message id of the post it answers, if any."""
 
@@ -31,7 +31,7 @@ class Post:
     reply_to: bytes | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reaction:
     """An emoji reaction on `target` (a message id); `on=False` takes it back."""
 
@@ -40,7 +40,7 @@ class Reaction:
     on: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """The sender's new text for their own post `target`."""
 
@@ -48,21 +48,21 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Delete:
     """The sender deletes their own post `target` (a tombstone; the text is dropped)."""
 
     target: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdminRemove:
     """An admin removes someone else's post `target` (only honoured from an admin)."""
 
     target: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unsupported:
     """A payload kind from a newer version: kept as bytes and shown as unsupported."""
 

@@ -51,7 +51,7 @@ def kdf(key: bytes, person: bytes, context: bytes = b"", size: int = 32) -> byte
     return _blake2b(context, digest_size=size, key=key, person=person).digest()
 
 
-def h(person: bytes, data: bytes, size: int = 32) -> bytes:
+def h(person: bytes, data: bytes | memoryview, size: int = 32) -> bytes:
     """Unkeyed BLAKE2b with a label."""
     return _blake2b(data, digest_size=size, person=person).digest()
 
@@ -129,7 +129,8 @@ def pad(data: bytes, size: int) -> bytes:
 
 def unpad(data: bytes) -> bytes:
     """Undo `pad`; anything but zeros after the 0x80 marker is a DecodeError."""
-    stripped = data.rstrip(b"\x00")
-    if not stripped or stripped[-1] != 0x80:
+    marker = data.rfind(b"\x80")
+    # the marker must be the last non-zero byte: everything after it is zeros
+    if marker < 0 or data.count(b"\x00", marker + 1) != len(data) - marker - 1:
         raise DecodeError("bad padding")
-    return stripped[:-1]
+    return data[:marker]

@@ -384,12 +384,14 @@ class GroupSession:
         if end + 32 + SIG_LEN != len(raw) or body_len < AEAD_NONCE_LEN + 16:
             return None
         header = raw[:HEADER_LEN]
-        body = raw[HEADER_LEN + 4:end]
         pt_hash = raw[end:end + 32]
         sig = raw[end + 32:]
-        verify(sender, _SIG_ENV + header + h(_H_BODY, body) + pt_hash, sig)
+        body_at = HEADER_LEN + 4
+        verify(sender, _SIG_ENV + header + h(_H_BODY, memoryview(raw)[body_at:end]) + pt_hash,
+               sig)
         ck = chain.ck
-        plaintext = aead_open(kdf(ck, _MSG), body[:AEAD_NONCE_LEN], body[AEAD_NONCE_LEN:], header)
+        plaintext = aead_open(kdf(ck, _MSG), raw[body_at:body_at + AEAD_NONCE_LEN],
+                              raw[body_at + AEAD_NONCE_LEN:end], header)
         if h(_H_PLAIN, plaintext) != pt_hash:
             raise AuthError("the plaintext does not match its signed hash")
         content = decode_content(plaintext)
