@@ -7,6 +7,7 @@ version is newer than the newest migration is refused before anything is written
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -49,7 +50,12 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
     if len(key) != KEY_BYTES:
         raise StoreKeyError("The store key must be 32 bytes.")
     existed = path.exists() and path.stat().st_size > 0
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
+    try:
+        _create_private(path)
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
+    except (OSError, sqlcipher3.Error):
+        raise StoreError(f"The store file {path} cannot be opened; check the profile "
+                         "folder exists and is writable.") from None
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         # SQLCipher parses the raw key from this string; it never reaches the disk.
@@ -78,9 +84,22 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
         for step in steps[version:]:
             _apply(conn, step)
         return conn
+    except sqlcipher3.Error:
+        conn.close()
+        raise StoreError("The store could not be opened; the file may be damaged.") from None
     except BaseException:
         conn.close()
         raise
+
+
+def _create_private(path: Path) -> None:
+    """Create the profile folder (0700) and an empty database file (0600) if missing.
+
+    SQLite gives the -wal and -shm files the database file's permissions.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _has_tables(conn: sqlcipher3.Connection) -> bool:

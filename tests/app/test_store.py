@@ -400,3 +400,42 @@ def test_a_closed_store_refuses_calls(tmp_path: Path) -> None:
     s.close()
     with pytest.raises(StoreClosed):
         s.get_identity()
+
+
+# -- durability and files --------------------------------------------------------------------
+def _synchronous(s: Store) -> int:
+    return s._db().execute("PRAGMA synchronous").fetchone()[0]
+
+
+def test_typed_data_commits_with_full_sync_and_inbound_with_normal(store: Store) -> None:
+    full, normal = 2, 1
+    store.enqueue([NewOutbox("https://r", b"m", b"c", b"e", 1)])
+    assert store.run(_synchronous) == full
+    store.insert_posts([post(1)])
+    assert store.run(_synchronous) == normal
+    store.set_setting("theme", "dark")
+    assert store.run(_synchronous) == full
+
+    def mine(s: Store) -> int:
+        with s.transaction(durable=True):
+            s.insert_posts([post(2, sender=ME, mine=True)])  # joins the durable transaction
+        return _synchronous(s)
+
+    assert store.run(mine) == full
+
+
+def test_the_store_files_are_private_and_the_folder_is_made(tmp_path: Path) -> None:
+    profile = tmp_path / "new" / "profile"
+    with Store.open(profile, os.urandom(32)) as s:
+        s.set_setting("x", "y")
+        for path in profile.iterdir():
+            assert path.stat().st_mode & 0o077 == 0, path.name
+    assert profile.stat().st_mode & 0o077 == 0
+
+
+def test_an_unopenable_location_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError) as err:
+        Store.open(blocker / "profile", os.urandom(32))
+    assert "cannot be opened" in str(err.value)

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.store import HIGHLIGHT_END, HIGHLIGHT_START, GroupRecord, NewPost, Store, fts_query
+from app.store import search as search_module
+from app.store.search import _phrases, snippet
 
 G1 = b"\x01" * 16
 G2 = b"\x02" * 16
@@ -130,3 +132,29 @@ def test_edits_and_deletes_reach_the_index(tmp_path: Path) -> None:
 @given(st.text(max_size=60))
 def test_any_text_is_a_safe_query(store: Store, query: str) -> None:
     store.search(query)
+
+
+def test_common_words_are_ranked_within_the_most_recent_matches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 30)
+    with Store.open(tmp_path, os.urandom(32)) as s:
+        s.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
+        s.insert_posts([NewPost(G1, n.to_bytes(2, "big"), b"A", "Ana", n, n, n,
+                                text="tea " * (5 if n == 1 else 1) + "and cake")
+                        for n in range(1, 101)])
+        found = s.search("tea")
+        assert len(found) == 20 and min(r.sent_time for r in found) >= 71
+        monkeypatch.setattr(search_module, "RANK_WINDOW", 1000)
+        assert s.search("tea")[0].msg_id == (1).to_bytes(2, "big")  # five teas rank first
+
+
+def test_long_posts_get_a_window_around_the_matches() -> None:
+    words = [f"w{i}" for i in range(40)]
+    words[25] = "Bücher"
+    text = " ".join(words)
+    cut = snippet(text, _phrases("bucher"))
+    assert cut.startswith("…") and cut.endswith("…")
+    assert f"{HIGHLIGHT_START}Bücher{HIGHLIGHT_END}" in cut
+    assert len(cut.split()) == 12
+    assert snippet("short text", _phrases("zzz")) == "short text"
+    assert snippet("", _phrases("x")) == ""
