@@ -5,6 +5,7 @@
   the same schema and pragmas (the ceiling). Target ratio >= 0.67.
 - search_p95_ms_100k: ranked top-20 `Store.search` on 100k posts (p95 over a fixed mix of
   common, rare and prefix queries); ceiling: the same FTS5 query on plain sqlite3.
+- store_unlock_passphrase_ms: Argon2id MODERATE unwrap + open (target <= 1 s).
 - page_latest50_ms_100k: `Store.latest_posts(group, 50)` in a group of 100k posts (p99 of
   100 runs, first 5 discarded); ceiling: a plain SELECT of those 50 rows in sqlite3.
 
@@ -25,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
+from keyring.backends import null
 
+from app.keys import KeyStore
 from app.store import GroupRecord, NewPost, Store, fts_query, search
 from app.store.db import migrations
-from bench.common import Row, best_rate, latency_row, percentile, rate_row
+from bench.common import Row, best_rate, latency_row, median, percentile, rate_row
 
 GROUP = b"\x10" * 16
 BATCH = 500
@@ -218,10 +221,26 @@ def corpus_rows(root: Path) -> list[Row]:
     ]
 
 
+def unlock_rows(root: Path) -> list[Row]:
+    """Passphrase unlock (Argon2id MODERATE) plus opening the store, as the app does it."""
+    profile = root / "unlock"
+    setup = KeyStore(profile, null.Keyring()).setup("bench passphrase")
+    Store.open(profile, setup.key).close()
+
+    def unlock() -> None:
+        key = KeyStore(profile, null.Keyring()).unlock("bench passphrase")
+        Store.open(profile, key).close()
+
+    samples = timed(unlock, 3, discard=0)
+    return [latency_row("store_unlock_passphrase_ms", median(samples), None, "ms",
+                        "Argon2id MODERATE unwrap + SQLCipher open (raw key), median of 3; "
+                        "target <= 1000")]
+
+
 def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="coterie-bench-store-") as tmp:
         root = Path(tmp)
-        return ingest_rows(root) + corpus_rows(root)
+        return ingest_rows(root) + corpus_rows(root) + unlock_rows(root)
 
 
 if __name__ == "__main__":
