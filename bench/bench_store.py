@@ -29,7 +29,7 @@ import sqlcipher3
 from keyring.backends import null
 
 from app.keys import KeyStore
-from app.store import GroupRecord, NewPost, Store, fts_query, search
+from app.store import GroupRecord, NewPost, Store, search
 from app.store.db import migrations
 from bench.common import Row, best_rate, latency_row, median, percentile, rate_row
 
@@ -99,11 +99,11 @@ class PlainStore:
 
     def search(self, query: str) -> list[str]:
         """The store's own search SQL and snippet code, minus the owner-thread hop."""
-        match = fts_query(query)
+        match = search.match_expression(query)
         if match is None:
             return []
         rows = self.conn.execute(
-            search._RANKED.format(window=search._WINDOW_ALL),
+            search._RANKED.format(window=search._WINDOW),
             {"match": match, "window": search.RANK_WINDOW, "limit": 20}).fetchall()
         phrases = search._phrases(query)
         return [search.snippet(r[6] or "", phrases) for r in rows]

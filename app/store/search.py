@@ -8,6 +8,9 @@ NEAR, AND, OR, NOT, ^ or column filters are therefore plain words and no input c
 syntax error. Tokens with no letter or digit are dropped; a query left with none finds
 nothing.
 
+A search inside one group adds `grp : "<group id hex>"` (the index's second, unranked
+column), so the group filter is a doclist intersection inside FTS5.
+
 Ranking is bm25 over the most recently stored RANK_WINDOW matches: bm25 costs a lookup per
 matching row, so a word found in most posts would otherwise cost O(posts) per keystroke.
 Queries matching fewer posts than the window (the usual case) are ranked over all of them.
@@ -50,6 +53,19 @@ def fts_query(text: str) -> str | None:
         if len(phrases) == MAX_TOKENS:
             break
     return " ".join(phrases) if phrases else None
+
+
+def match_expression(query: str, group_id: bytes | None = None) -> str | None:
+    """The whole MATCH: the user's words against the text, and the group when given.
+
+    The words are confined to the body column, so typing a group id in hex finds nothing.
+    """
+    words = fts_query(query)
+    if words is None:
+        return None
+    if group_id is None:
+        return f"body : ({words})"
+    return f'body : ({words}) AND grp : "{group_id.hex()}"'
 
 
 def fold(word: str) -> str:
@@ -121,13 +137,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-_WINDOW_ALL = ("SELECT rowid AS id, rank FROM posts_fts WHERE posts_fts MATCH :match "
-               "ORDER BY rowid DESC LIMIT :window")
-# CROSS JOIN keeps FTS5 as the outer loop, so matches are read newest first and checked
-# against the group one by one, instead of running the MATCH once per post of the group.
-_WINDOW_GROUP = ("SELECT f.rowid AS id, f.rank AS rank FROM posts_fts f CROSS JOIN posts p "
-                 "ON p.id = f.rowid WHERE posts_fts MATCH :match AND p.group_id = :group "
-                 "ORDER BY f.rowid DESC LIMIT :window")
+_WINDOW = ("SELECT rowid AS id, rank FROM posts_fts WHERE posts_fts MATCH :match "
+           "ORDER BY rowid DESC LIMIT :window")
 _RANKED = """
 SELECT p.id, p.group_id, g.name, p.msg_id, p.sender_name, p.sent_time, p.body, w.rank
 FROM (SELECT id, rank FROM ({window}) ORDER BY rank LIMIT :limit) w
@@ -142,14 +153,12 @@ class SearchMixin(StoreCore):
     def search(self, query: str, group_id: bytes | None = None, limit: int = 20
                ) -> list[SearchResult]:
         """Best `limit` posts matching every word of `query` (as prefixes), bm25 order."""
-        match = fts_query(query)
+        match = match_expression(query, group_id)
         if match is None or limit <= 0:
             return []
-        window = _WINDOW_ALL if group_id is None else _WINDOW_GROUP
         rows = self._db().execute(
-            _RANKED.format(window=window),
-            {"match": match, "group": group_id, "window": max(RANK_WINDOW, limit),
-             "limit": limit}).fetchall()
+            _RANKED.format(window=_WINDOW),
+            {"match": match, "window": max(RANK_WINDOW, limit), "limit": limit}).fetchall()
         phrases = _phrases(query)
         return [SearchResult(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", phrases),
                              r[7]) for r in rows]

@@ -32,6 +32,7 @@ _spec.loader.exec_module(store_fixtures)
 RELEASED = {
     1: "2233c41c8f5c6475b47e98b63101f1ebed59cb34ecbae5b24741125bb49a2977",
     2: "b25950d6394da495d76f79a46a85aab5c43257a2157dba20438166f56b5cd074",
+    3: "0f374e486e4b67867e4ef83d2de84f0db573e8bb1c7ae78c0de2cff9a72b52ea",
 }
 
 
@@ -76,6 +77,9 @@ def test_every_fixture_opens_at_the_latest_schema_with_its_data(tmp_path: Path,
         assert page.posts[1].reply_to == bytes([1]) * 4
         assert page.posts[2].sending
         assert [h.msg_id for h in store.search("premiere")] == [bytes([1]) * 4]
+        assert {h.msg_id for h in store.search("post", group)} == {bytes([2]) * 4,
+                                                                   bytes([3]) * 4}
+        assert store.search("post", b"\x99" * 16) == []
         assert [i.envelope for i in store.pending_outbox()] == [b"\xe7"]
         assert store.get_cursor(b"\xb0") == 17
         assert store.get_invite(b"\x1a").uses_remaining == 2  # type: ignore[union-attr]

@@ -158,3 +158,7 @@ def test_long_posts_get_a_window_around_the_matches() -> None:
     assert len(cut.split()) == 12
     assert snippet("short text", _phrases("zzz")) == "short text"
     assert snippet("", _phrases("x")) == ""
+
+
+def test_group_ids_are_not_searchable_text(store: Store) -> None:
+    assert store.search(G1.hex()) == [] and store.search(G1.hex()[:6]) == []
