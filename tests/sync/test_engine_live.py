@@ -1,15 +1,17 @@
 """The live engine against the relay on a loopback port: push, set changes, reconnects."""
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from relay.testing import RelayThread
 from sync.engine import SyncEngine
-from sync.values import MailboxSpec, Subscription
+from sync.values import InboundBatch, MailboxSpec, Subscription
 from tests.sync.app_double import RecordingApp
 from tests.sync.caps import cap, item
 from tests.sync.conftest import RelayProcess, loopback_client, stop_relay
@@ -161,3 +163,28 @@ def test_relay_killed_mid_stream_loses_nothing_acknowledged(
         assert sorted(a.cursor for a in alice.acks) == list(range(1, 41))
     finally:
         relay.kill()
+
+
+def test_deliver_may_hand_the_batch_to_a_store_thread_and_return_a_future(
+        loopback_relay: RelayThread, engines: list[SyncEngine]) -> None:
+    store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+    bob = RecordingApp()
+    names: set[str] = set()
+
+    def store(batch: InboundBatch) -> None:
+        names.add(threading.current_thread().name)
+        bob.deliver(batch)
+
+    engine = SyncEngine(lambda batch: store_thread.submit(store, batch), bob.on_acked,
+                        on_state=bob.on_state, client_factory=loopback_client)
+    engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec())])
+    engine.start()
+    engines.append(engine)
+    alice, alice_engine = live_member(loopback_relay, engines)
+    for n in range(20):
+        alice.post(alice_engine, item(f"p{n}", A, b"m%02d" % n, loopback_relay.url))
+    bob.wait_for(lambda: len(bob.bodies()) == 20)
+    assert bob.bodies() == [b"m%02d" % n for n in range(20)]
+    assert all(name.startswith("store") for name in names)
+    engine.stop()
+    store_thread.shutdown()
