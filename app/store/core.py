@@ -156,7 +156,12 @@ class StoreCore:
             conn.execute("ROLLBACK")
             raise
         self._depth = 0
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # e.g. busy: leave the connection usable, nothing half-done
+                conn.execute("ROLLBACK")
+            raise
 
     # -- helpers for the mixins --------------------------------------------------------------
     def _db(self) -> sqlcipher3.Connection:
