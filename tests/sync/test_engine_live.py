@@ -177,9 +177,10 @@ def test_deliver_may_hand_the_batch_to_a_store_thread_and_return_a_future(
 
     engine = SyncEngine(lambda batch: store_thread.submit(store, batch), bob.on_acked,
                         on_state=bob.on_state, client_factory=loopback_client)
-    engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec())])
-    engine.start()
+    engine.start()           # started before it knows any relay: the runner starts later
     engines.append(engine)
+    engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec())])
+    bob.wait_for(lambda: online(bob))
     alice, alice_engine = live_member(loopback_relay, engines)
     for n in range(20):
         alice.post(alice_engine, item(f"p{n}", A, b"m%02d" % n, loopback_relay.url))
