@@ -109,13 +109,23 @@ class Outbox:
         return list(batch.items)
 
     def drop_mailbox(self, mailbox: bytes) -> list[OutboxItem]:
-        """The mailbox is closed or unknown: every item queued for it is refused."""
-        queue = self._queues.pop(mailbox, deque())
-        self._sending.pop(mailbox, None)
-        self._limit.pop(mailbox, None)
-        for item in queue:
+        """The mailbox is closed or unknown: refuse every queued item not yet in flight.
+
+        Items of an append in flight stay until the relay answers it: an ack means they
+        were stored before the close (they must not be reported refused as well), and a
+        retry gets the relay's definitive 410/404.
+        """
+        queue = list(self._queues.get(mailbox, ()))
+        in_flight = self._sending.get(mailbox, 0)
+        kept, dropped = queue[:in_flight], queue[in_flight:]
+        if kept:
+            self._queues[mailbox] = deque(kept)
+        else:
+            self._queues.pop(mailbox, None)
+            self._limit.pop(mailbox, None)
+        for item in dropped:
             self._ids.discard(item.local_id)
-        return list(queue)
+        return dropped
 
     def _finish(self, batch: AppendBatch) -> None:
         queue = self._queues.get(batch.mailbox, deque())

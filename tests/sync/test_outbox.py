@@ -82,12 +82,24 @@ def test_the_relay_must_answer_one_cursor_per_item() -> None:
         box.sent(batch, [1, 2])
 
 
-def test_dropping_a_mailbox_while_an_append_is_in_flight_is_safe() -> None:
+def test_dropping_a_mailbox_leaves_the_append_in_flight_to_the_relays_answer() -> None:
     box = Outbox(R)
     box.add(item("1", A, b"x"))
     (batch,) = box.next_batches()
-    assert [i.local_id for i in box.drop_mailbox(A.mailbox)] == ["1"]
-    assert box.sent(batch, [1])[0].local_id == "1"
+    box.add(item("2", A, b"y"))
+    assert [i.local_id for i in box.drop_mailbox(A.mailbox)] == ["2"]
+    assert [a.local_id for a in box.sent(batch, [1])] == ["1"]
+    assert box.idle()
+
+
+def test_an_in_flight_item_of_a_dropped_mailbox_is_retried_for_a_final_answer() -> None:
+    box = Outbox(R)
+    box.add(item("1", A, b"x"))
+    (batch,) = box.next_batches()
+    assert box.drop_mailbox(A.mailbox) == []
+    box.retry_later(batch)
+    (again,) = box.next_batches()
+    assert [i.local_id for i in box.drop_batch(again)] == ["1"]
     assert box.idle()
 
 
