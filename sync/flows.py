@@ -7,8 +7,8 @@ into the core's pipeline, and the delivery thread hands them to the app.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crypto.relay_wire import MailboxCapability
 from sync.core import Verdict
@@ -28,8 +28,29 @@ from sync.values import PushClosed, PushMessage, PushSynced
 if TYPE_CHECKING:
     from sync.engine import SyncEngine
 
+T = TypeVar("T")
+
 FETCH_CONCURRENCY = 4
 MAX_SUBSCRIBE = 1000          # mailboxes per push connection (relay API v1)
+
+
+async def all_or_first_error(coros: list[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run concurrently; on the first failure cancel the rest and raise that failure.
+
+    (asyncio.gather leaves siblings running after a failure; a TaskGroup would wrap the
+    SyncError in an ExceptionGroup that callers would have to unwrap.)
+    """
+    tasks = [asyncio.create_task(coro) for coro in coros]
+    try:
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in tasks:
+            if task in done and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+        return [task.result() for task in tasks]
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class DeliveryFailed(Exception):
@@ -158,7 +179,7 @@ class Flows:
             async with gate:
                 return await self._fetch_mailbox(cap, session, page_limit)
 
-        counts = await asyncio.gather(*(one(cap) for cap, _after in todo))
+        counts = await all_or_first_error([one(cap) for cap, _after in todo])
         return sum(counts)
 
     async def _fetch_mailbox(self, cap: MailboxCapability, session: int,
@@ -243,17 +264,8 @@ class Flows:
             if not waiting:
                 on_synced()
 
-        tasks = [asyncio.create_task(self._follow(chunk, session,
-                                                  lambda i=index: chunk_synced(i)))
-                 for index, chunk in enumerate(chunks)]
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-            for task in done:
-                task.result()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await all_or_first_error([self._follow(chunk, session, lambda i=index: chunk_synced(i))
+                                  for index, chunk in enumerate(chunks)])
 
     async def _follow(self, subs: list[tuple[MailboxCapability, int]], session: int,
                       on_synced: Callable[[], None]) -> None:
