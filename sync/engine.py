@@ -110,6 +110,7 @@ class SyncEngine:
             self._poke(relay, outbox=True)
 
     def backoff(self) -> Backoff:
+        """A fresh retry policy with this engine's parameters (one per retrying loop)."""
         return Backoff(self._random01, self._backoff_base, self._backoff_cap)
 
     # -- one-shot ------------------------------------------------------------------------
