@@ -38,6 +38,7 @@ from sync.values import (
     InboundBatch,
     MailboxSpec,
     OutboxItem,
+    State,
     Subscription,
     SyncResult,
 )
@@ -435,9 +436,10 @@ class SyncEngine:
         if self._on_anomaly is not None:
             self._call(self._on_anomaly, relay, mailbox, message)
 
-    def set_state(self, relay: str, state: str, detail: str = "",
-                   retry_in: float | None = None) -> None:
-        new = ConnectionState(relay, state, detail, retry_in)  # type: ignore[arg-type]
+    def set_state(self, relay: str, state: State, detail: str = "",
+                  retry_in: float | None = None) -> None:
+        """Record the relay's state; tell the app only when it changed."""
+        new = ConnectionState(relay, state, detail, retry_in)
         with self.lock:
             if self._states.get(relay) == new:
                 return

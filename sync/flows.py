@@ -44,8 +44,10 @@ async def all_or_first_error(coros: list[Coroutine[Any, Any, T]]) -> list[T]:
     try:
         done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in tasks:
-            if task in done and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+            if task in done:
+                error = task.exception()
+                if error is not None:
+                    raise error
         return [task.result() for task in tasks]
     finally:
         for task in tasks:
