@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 
 import pytest
@@ -169,3 +170,18 @@ def test_logs_carry_no_mailbox_ids_bodies_or_addresses(loopback_relay: RelayThre
     for secret in (b64e(GROUP.mailbox), GROUP.mailbox.hex(), "secret words",
                    str(loopback_relay.port), b64e(GROUP.read_seed)):
         assert secret not in caplog.text
+
+
+def test_a_relay_that_never_answers_cannot_hold_sync_beyond_its_timeout() -> None:
+    with socket.socket() as silent:           # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        app = RecordingApp()
+        engine = app.engine(lambda u: RelayClient(u, clock=time.time, rng=os.urandom))
+        engine.set_mailboxes(url, [Subscription(GROUP, create=MailboxSpec())])
+        app.post(engine, item("p", GROUP, b"waiting", url))
+        started = time.monotonic()
+        result = engine.sync_once(timeout=1.0)
+        assert result.timed_out and result.sent == 0 and "p" in app.outbox
+        assert time.monotonic() - started < 5

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
 
 from crypto.relay_wire import MailboxCapability
 from relay.app import create_app
@@ -17,6 +21,7 @@ from sync.errors import (
     MailboxClosed,
     MailboxConflict,
     RateLimited,
+    RelayProtocolError,
     RelayUnreachable,
     TooLarge,
     UnknownMailbox,
@@ -132,3 +137,17 @@ async def test_a_flood_is_429_with_the_relays_retry_after(tmp_path: Path) -> Non
     assert caught.value.retry_after is not None and 0 < caught.value.retry_after <= 3
     await client.aclose()
     await app.state.relay.shutdown()
+
+
+async def test_a_server_that_is_not_a_relay_is_a_protocol_error() -> None:
+    async def page(request: Request) -> Response:
+        return HTMLResponse("<html>hello</html>")
+
+    site = Starlette(routes=[Route("/{path:path}", page, methods=["GET", "POST"])])
+    client = RelayClient(URL, clock=time.time, rng=os.urandom,
+                         transport=httpx.ASGITransport(app=site))
+    with pytest.raises(RelayProtocolError):
+        await client.append(A, [b"x"])
+    with pytest.raises(RelayProtocolError):
+        await client.fetch(A, 0)
+    await client.aclose()
