@@ -21,6 +21,8 @@ control characters in the post text are removed first, so a post cannot fake a h
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,6 +37,8 @@ MAX_TOKENS = 16
 MAX_TOKEN_CHARS = 64
 SNIPPET_TOKENS = 12
 RANK_WINDOW = 5000
+# words of a post looked at for its snippet (posts are chat-sized; this bounds the odd long one)
+SNIPPET_SCAN_WORDS = 2000
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # unicode61 token characters: letters, digits (and private-use); everything else separates
@@ -91,7 +95,7 @@ def _phrases(text: str) -> list[_Phrase]:
 def snippet(body: str, phrases: list[_Phrase], size: int = SNIPPET_TOKENS) -> str:
     """About `size` words of body around the best cluster of matches, matches marked."""
     text = _CONTROL.sub(" ", body)
-    words = list(_WORD.finditer(text))
+    words = list(itertools.islice(_WORD.finditer(text), SNIPPET_SCAN_WORDS))
     if not words:
         return ""
     folded = [fold(m.group()) for m in words]
@@ -105,10 +109,12 @@ def snippet(body: str, phrases: list[_Phrase], size: int = SNIPPET_TOKENS) -> st
     spans.sort()
     first = 0
     if spans:
-        def covered(start: int) -> int:
-            return sum(1 for a, b in spans if a >= start and b < start + size)
+        starts = [a for a, _ in spans]
 
-        best = max((a for a, _ in spans), key=lambda a: (covered(max(0, a - 2)), -a))
+        def covered(start: int) -> int:
+            return bisect.bisect_left(starts, start + size) - bisect.bisect_left(starts, start)
+
+        best = max(starts, key=lambda a: (covered(max(0, a - 2)), -a))
         first = max(0, min(best - 2, len(words) - size))
     last = min(len(words), first + size) - 1
     start_char, end_char = words[first].start(), words[last].end()

@@ -162,3 +162,10 @@ def test_long_posts_get_a_window_around_the_matches() -> None:
 
 def test_group_ids_are_not_searchable_text(store: Store) -> None:
     assert store.search(G1.hex()) == [] and store.search(G1.hex()[:6]) == []
+
+
+def test_a_very_long_post_gets_a_short_snippet() -> None:
+    text = " ".join(["tea cake biscuit"] * 3000)
+    cut = snippet(text, _phrases("tea bis"))
+    assert len(cut.split()) == 12 and cut.endswith("…")
+    assert cut.count(HIGHLIGHT_START) == 8
