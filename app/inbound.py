@@ -108,7 +108,7 @@ class Inbound:
     def _group_envelope(self, gw: _GroupWork, gid: bytes, mailbox: bytes, body: bytes,
                         now: int, outcome: BatchOutcome) -> None:
         try:
-            opened = gw.session.open(mailbox, body, now)
+            opened = gw.session.open(mailbox, body, now, self.rt.rng)
         except crypto.CryptoError:
             gw.rejected += 1
             return
@@ -210,19 +210,17 @@ class Inbound:
             pending.events.append(ChangeEvent(ChangeKind.REMOVED, gid.hex()))
 
     def _apply_change(self, store: Store, gid: bytes, sender: bytes, ev: Any) -> None:
+        """Reactions, edits and deletes; the store checks the sender against the post's
+        (and keeps early ones until their post lands, with the same check)."""
         c = ev.content
         if isinstance(c, crypto.Reaction):
             store.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)
-            return
-        target = store.get_post(gid, c.target)
-        if target is None:
-            return  # see requests.md: unattributed early edits are not kept
-        if isinstance(c, crypto.Edit) and target.sender_ik == sender:
-            store.apply_edit(gid, c.target, c.text, ev.sent_at)
-        elif isinstance(c, crypto.Delete) and target.sender_ik == sender:
-            store.apply_delete(gid, c.target, sender, ev.sent_at)
+        elif isinstance(c, crypto.Edit):
+            store.apply_edit(gid, c.target, c.text, ev.sent_at, author=sender)
+        elif isinstance(c, crypto.Delete):
+            store.apply_delete(gid, c.target, sender, ev.sent_at, admin=False)
         elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from an admin
-            store.apply_delete(gid, c.target, sender, ev.sent_at)
+            store.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
 
     # -- my pending joins -------------------------------------------------------------------------
     def _join_envelope(self, store: Store, pending: Pending, route: Route, body: bytes,
@@ -232,7 +230,7 @@ class Inbound:
         if pj is None:
             return
         try:
-            joined = pj.open(body, now)
+            joined = pj.open(body, now, self.rt.rng)
         except crypto.CryptoError:
             return  # not a Welcome for us, or a forged one: keep waiting
         if joined is None:

@@ -43,9 +43,8 @@ class PostsMixin:
                 return bytes.fromhex(text)
             except ValueError:
                 pass
-        finder = getattr(rt.store, "find_msg_ids", None)
-        if finder is not None and 6 <= len(text) < 64 and all(c in "0123456789abcdef" for c in text):
-            found = finder(gid, text, 2)
+        if 6 <= len(text) < 64 and all(c in "0123456789abcdef" for c in text):
+            found = rt.store.find_msg_ids(gid, text, 2)
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
@@ -134,7 +133,7 @@ class PostsMixin:
             raise NotAllowed("That post was deleted.")
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.apply_edit(gid, target.msg_id, text, sealed.sent_at)
+            store.apply_edit(gid, target.msg_id, text, sealed.sent_at, author=rt.identity.ik)
 
         self._seal(rt, gid, session, crypto.Edit(target.msg_id, text), local)
 
@@ -144,7 +143,8 @@ class PostsMixin:
         target = self._stored_post(rt, gid, post_id)
         if target.deleted:
             return
-        if target.sender_ik == rt.identity.ik:
+        admin = target.sender_ik != rt.identity.ik
+        if not admin:
             content: Any = crypto.Delete(target.msg_id)
         elif session.is_admin:
             content = crypto.AdminRemove(target.msg_id)
@@ -152,7 +152,7 @@ class PostsMixin:
             raise NotAllowed("Only admins can delete other members' posts.")
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at)
+            store.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at, admin=admin)
 
         self._seal(rt, gid, session, content, local)
 

@@ -69,6 +69,7 @@ class Runtime:
         self.rng = rng
         self.lock = threading.RLock()
         self._sessions: dict[bytes, crypto.GroupSession] = {}
+        self._cache_lock = threading.Lock()
         # Set by app.syncer once the engine exists; called after each commit.
         self.after_commit: Callable[[Pending], None] = lambda pending: None
 
@@ -77,24 +78,30 @@ class Runtime:
 
     # -- sessions ----------------------------------------------------------------------------
     def session(self, group_id: bytes) -> crypto.GroupSession:
-        with self.lock:
+        """The cached session of a group, loaded from its committed blob when needed.
+
+        Only the cache is locked (briefly): this runs on the store thread too, inside work
+        whose caller already holds `self.lock`, so taking that lock here would deadlock.
+        """
+        with self._cache_lock:
             s = self._sessions.get(group_id)
-            if s is None:
-                record = self.store.get_group(group_id)
-                if record is None:
-                    raise NotFound("That group is not on this device.")
-                s = crypto.GroupSession.from_bytes(record.state, self.identity)
-                self._sessions[group_id] = s
+        if s is not None:
             return s
+        record = self.store.get_group(group_id)
+        if record is None:
+            raise NotFound("That group is not on this device.")
+        loaded = crypto.GroupSession.from_bytes(record.state, self.identity)
+        with self._cache_lock:
+            return self._sessions.setdefault(group_id, loaded)
 
     def adopt(self, group_id: bytes, session: crypto.GroupSession) -> None:
-        with self.lock:
+        with self._cache_lock:
             self._sessions[group_id] = session
 
     def forget(self, group_ids: Iterable[bytes]) -> None:
         """Drop cached sessions so they reload from the last committed blob."""
-        with self.lock:
-            for gid in group_ids:
+        with self._cache_lock:
+            for gid in list(group_ids):
                 self._sessions.pop(gid, None)
 
     # -- names -------------------------------------------------------------------------------

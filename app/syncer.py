@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 import crypto
@@ -25,6 +26,7 @@ from sync.values import ConnectionState as RelayState
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 60.0
+SETTLE_SECONDS = 2.0
 CLOSED_KEY = "closed-invite:"
 MSG_INVITE_GONE = "This invite is no longer valid: it was revoked, used up or has expired."
 
@@ -35,10 +37,13 @@ class Syncer:
         self.inbound = Inbound(rt)
         self.engine = SyncEngine(self.inbound.deliver, self._acked, on_rejected=self._rejected,
                                  on_gone=self._gone, on_state=self._state,
-                                 on_anomaly=self._anomaly, clock=rt.clock, rng=rt.rng)
+                                 on_anomaly=self._anomaly, rng=rt.rng)
+        # The engine keeps wall-clock time: relays check read proofs against their clock,
+        # while the protocol's clock (rt.clock) is a seam tests move forward.
         self.states: dict[str, RelayState] = {}
         self._sent: dict[str, tuple[bytes | None, bytes | None]] = {}  # local_id -> gid, msg
         self._join_items: dict[str, bytes] = {}                        # local_id -> join id
+        self._gone_joins: set[bytes] = set()
         self._relays: set[str] = set()
         self._live = False
         self._wake = threading.Event()
@@ -137,7 +142,17 @@ class Syncer:
     def _gone(self, relay: str, mailbox: bytes, error: SyncError) -> None:
         route = self.inbound.routes.get(mailbox)
         if route is not None and route.kind == "join":
-            self._fail_join(route.key, MSG_INVITE_GONE)
+            # The Welcome may be in the last page read before the close was seen, and that
+            # page may still be on its way to `deliver`: decide once deliveries settled.
+            self._gone_joins.add(route.key)
+            if self._live:
+                self._wake.set()
+
+    def _settle_joins(self) -> None:
+        while self._gone_joins:
+            join_id = self._gone_joins.pop()
+            if join_id in self.inbound.joins:
+                self._fail_join(join_id, MSG_INVITE_GONE)
 
     def _fail_join(self, join_id: bytes, message: str) -> None:
         from app.store import MyJoin
@@ -183,6 +198,7 @@ class Syncer:
         self.inbound.totals = type(self.inbound.totals)()
         self.housekeeping()
         result = self.engine.sync_once(timeout)
+        self._settle_joins()
         self.close_dead_invites()
         totals = self.inbound.totals
         waiting = 0
@@ -220,6 +236,9 @@ class Syncer:
             self._wake.clear()
             if not self._live:
                 return
+            if self._gone_joins:
+                time.sleep(SETTLE_SECONDS)
+                self._settle_joins()
             try:
                 self.housekeeping()
                 self.close_dead_invites()
