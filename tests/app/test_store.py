@@ -439,3 +439,25 @@ def test_an_unopenable_location_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as err:
         Store.open(blocker / "profile", os.urandom(32))
     assert "cannot be opened" in str(err.value)
+
+
+def test_submit_never_waits_for_the_store_thread(store: Store) -> None:
+    release = threading.Event()
+    busy = store.submit(lambda s: release.wait(5))
+    queued = store.submit(Store.get_setting, "theme", "system")
+    assert not busy.done() and not queued.done()  # the caller got control back at once
+    release.set()
+    assert busy.result(timeout=5) is True and queued.result(timeout=5) == "system"
+
+
+def test_close_finishes_queued_work_then_refuses_more(tmp_path: Path) -> None:
+    key = os.urandom(32)
+    s = Store.open(tmp_path, key)
+    s.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
+    pending = [s.submit(Store.insert_posts, [post(n)]) for n in range(1, 30)]
+    s.close()
+    assert all(f.done() and f.exception() is None for f in pending)
+    with pytest.raises(StoreClosed):
+        s.submit(Store.post_count, G1)
+    with Store.open(tmp_path, key) as again:
+        assert again.post_count(G1) == 29
