@@ -27,9 +27,17 @@ from sync.dedupe import BoundedHashSet, BoundedMap
 from sync.outbox import AppendBatch, Outbox
 from sync.values import Ack, InboundBatch, MailboxSpec, OutboxItem, Received, Subscription
 
-DEFAULT_DEDUPE_CAPACITY = 65_536
+DEFAULT_DEDUPE_CAPACITY = 16_384    # ~10 MB at most (three maps of compact keys)
 DEFAULT_BATCH_ITEMS = 1000
 DEFAULT_BATCH_BYTES = 16 << 20
+
+
+HASH_KEY = 16
+
+
+def _position(mailbox: bytes, cursor: int) -> bytes:
+    """A compact key for one relay position (mailbox ids are random, 8 bytes tell them apart)."""
+    return mailbox[:8] + cursor.to_bytes(8, "big")
 
 
 class Verdict(Enum):
@@ -75,12 +83,14 @@ class SyncCore:
                  batch_items: int = DEFAULT_BATCH_ITEMS,
                  batch_bytes: int = DEFAULT_BATCH_BYTES) -> None:
         self._relays: dict[str, RelayBook] = {}
+        # Memory is bounded and compact: 16-byte prefixes of BLAKE2b-256 body hashes (a
+        # false match needs ~2^64 envelopes) and 16-byte position keys, not tuples.
         self._stored = BoundedHashSet(dedupe_capacity)
         self._pending_hashes: dict[bytes, int] = {}
-        # (mailbox, cursor) -> body hash, to tell a harmless resend from a relay equivocating.
-        self._positions: BoundedMap[tuple[bytes, int], bytes] = BoundedMap(dedupe_capacity)
+        # position -> body hash, to tell a harmless resend from a relay equivocating.
+        self._positions: BoundedMap[bytes, bytes] = BoundedMap(dedupe_capacity)
         # body hash -> where the relay first served it, to spot a replay at a new position.
-        self._first_seen: BoundedMap[bytes, tuple[bytes, int]] = BoundedMap(dedupe_capacity)
+        self._first_seen: BoundedMap[bytes, bytes] = BoundedMap(dedupe_capacity)
         self.batch_items = batch_items
         self.batch_bytes = batch_bytes
         self._turn = 0
@@ -173,24 +183,26 @@ class SyncCore:
         digest = body_hash(body)
         if cursor <= pos.received:
             # The same message at the same position again (a reconnect overlap) is harmless.
-            earlier = self._positions.get((mailbox, cursor))
-            if earlier is not None and earlier != digest:
+            earlier = self._positions.get(_position(mailbox, cursor))
+            if earlier is not None and earlier != digest[:HASH_KEY]:
                 return Verdict.STALE, "The relay sent two different messages at one position."
             return Verdict.STALE, None
         pos.received = cursor
-        self._positions.put((mailbox, cursor), digest)
-        duplicate = digest in self._stored or digest in self._pending_hashes
+        here = _position(mailbox, cursor)
+        self._positions.put(here, digest[:HASH_KEY])
+        key = digest[:HASH_KEY]
+        duplicate = key in self._stored or key in self._pending_hashes
         item = Received(mailbox, cursor, body, digest)
         book.pending.append(_Pending(item, duplicate))
-        first = self._first_seen.get(digest)
+        first = self._first_seen.get(key)
         if first is None:
-            self._first_seen.put(digest, (mailbox, cursor))
+            self._first_seen.put(key, here)
         if duplicate:
             # Our own echo is served once; the same body at a second position is a replay.
-            if first is not None and first != (mailbox, cursor):
+            if first is not None and first != here:
                 return Verdict.DUPLICATE, "The relay served the same message twice."
             return Verdict.DUPLICATE, None
-        self._pending_hashes[digest] = self._pending_hashes.get(digest, 0) + 1
+        self._pending_hashes[key] = self._pending_hashes.get(key, 0) + 1
         book.pending_new += 1
         return Verdict.NEW, None
 
@@ -241,7 +253,7 @@ class SyncCore:
                 pos.committed = cursor
         for item in batch.envelopes:
             self._release(item.body_hash)
-            self._stored.add(item.body_hash)
+            self._stored.add(item.body_hash[:HASH_KEY])
 
     def delivery_failed(self, relay: str) -> None:
         """The app could not store the batch in flight: forget everything not committed.
@@ -263,11 +275,12 @@ class SyncCore:
             pos.needs_fetch = True
 
     def _release(self, digest: bytes) -> None:
-        left = self._pending_hashes.get(digest, 0) - 1
+        key = digest[:HASH_KEY]
+        left = self._pending_hashes.get(key, 0) - 1
         if left > 0:
-            self._pending_hashes[digest] = left
+            self._pending_hashes[key] = left
         else:
-            self._pending_hashes.pop(digest, None)
+            self._pending_hashes.pop(key, None)
 
     # -- outbox --------------------------------------------------------------------------
 
@@ -279,7 +292,7 @@ class SyncCore:
         """
         touched = set()
         for item in items:
-            self._stored.add(body_hash(item.body))
+            self._stored.add(body_hash(item.body)[:HASH_KEY])
             if self.book(item.relay).outbox.add(item):
                 touched.add(item.relay)
         return touched
