@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from crypto.relay_wire import b64e
 from relay import parse
@@ -39,13 +40,13 @@ from relay.storage import (
     Storage,
     WriteResult,
 )
-from relay.stream import EventStream
+from relay.stream import RAW_SEND, EventStream
 from relay.writer import GroupCommitter
 
 log = logging.getLogger("relay")
 
 DB_NAME = "relay.db"
-THREAD_VERIFY_OVER = 32     # batches bigger than this are verified off the event loop
+THREAD_VERIFY_OVER = 32     # subscriptions bigger than this are verified off the event loop
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -95,7 +96,7 @@ class Relay:
         if self.committer is None:
             loop = asyncio.get_running_loop()
             self.committer = GroupCommitter(self.storage, loop, self._on_commit,
-                                            self.metrics.batch)
+                                            self.metrics.batch, self.core.check)
             self._pruner = loop.create_task(self._prune_forever())
         return self.committer
 
@@ -221,10 +222,7 @@ class Relay:
         mailbox = parse.mailbox_path(request.path_params["mailbox"])
         data = parse.json_object(await self._body(request))
         bodies, sigs = parse.append_request(data, self.config.limits.max_batch_items)
-        if len(bodies) > THREAD_VERIFY_OVER:
-            op = await asyncio.to_thread(self.core.prepare_append, mailbox, bodies, sigs)
-        else:
-            op = self.core.prepare_append(mailbox, bodies, sigs)
+        op = self.core.prepare_append(mailbox, bodies, sigs)   # signatures: in the writer
         result = await self._write(op)
         assert isinstance(result, AppendResult)
         return Response(b'{"cursors":[' + ",".join(map(str, result.cursors)).encode() + b"]}",
@@ -300,8 +298,20 @@ class Relay:
             Route("/metrics", e("metrics", self.metrics_page, False), methods=["GET"]),
             Route("/openapi.json", e("openapi", self.openapi, False), methods=["GET"]),
         ]
-        return Starlette(routes=routes, lifespan=self._lifespan,
-                         exception_handlers={HTTPException: _http_error})
+        return _RelayStarlette(routes=routes, lifespan=self._lifespan,
+                               exception_handlers={HTTPException: _http_error})
+
+
+class _RelayStarlette(Starlette):
+    """Starlette that leaves the server's own `send` in the scope for push streams.
+
+    Each pushed frame would otherwise pass through two of Starlette's error-handling send
+    wrappers; a stream handles its own errors, so it writes with the server's send directly.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[RAW_SEND] = send
+        await super().__call__(scope, receive, send)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -139,14 +139,21 @@ class RelayCore:
         now = int(self.clock())
         if box.closed or box.expired(now):
             raise Gone("This mailbox is closed." if box.closed else "This mailbox has expired.")
-        items = []
-        for body, sig in zip(bodies, sigs, strict=True):
-            digest = body_hash(body)
-            if not verify(box.write_pk, append_message(mailbox, body), sig):
-                raise Forbidden("A message signature does not match the write key.")
-            items.append((digest, body))
-        return AppendOp(mailbox, tuple(items), now, limits.mailbox_max_messages,
-                        limits.mailbox_max_bytes)
+        items = tuple((body_hash(body), body) for body in bodies)
+        return AppendOp(mailbox, items, now, limits.mailbox_max_messages,
+                        limits.mailbox_max_bytes, box.write_pk, tuple(sigs))
+
+    @staticmethod
+    def check(op: WriteOp) -> RelayError | None:
+        """The signature check of an append, kept apart so it can run off the event loop
+        (the group committer calls it in its thread; PyNaCl releases the GIL meanwhile)."""
+        if isinstance(op, AppendOp):
+            if len(op.sigs) != len(op.items):
+                return BadRequest("Each message needs one signature.")
+            for (_, body), sig in zip(op.items, op.sigs, strict=True):
+                if not verify(op.write_pk, append_message(op.mailbox, body), sig):
+                    return Forbidden("A message signature does not match the write key.")
+        return None
 
     def prepare_close(self, mailbox: bytes, proof: ReadProof) -> CloseOp:
         box = self._mailbox(mailbox)
@@ -173,6 +180,9 @@ class RelayCore:
     # -- applying directly (tests, single-threaded callers) ------------------------------
 
     def apply(self, op: WriteOp) -> WriteResult:
+        refused = self.check(op)
+        if refused is not None:
+            raise refused
         result = self.storage.write_batch([op])[0]
         self.committed(result)
         if isinstance(result, RelayError):

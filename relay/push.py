@@ -32,7 +32,7 @@ def closed_frame(mailbox_b64: bytes) -> bytes:
 class Subscriber:
     """The pending frames of one push connection; filled by the hub, drained by its stream."""
 
-    __slots__ = ("mailboxes", "limit", "pending", "wake", "overflowed", "stopping",
+    __slots__ = ("mailboxes", "limit", "pending", "waiter", "overflowed", "stopping",
                  "on_overflow")
 
     def __init__(self, mailboxes: Iterable[bytes], limit: int,
@@ -40,7 +40,7 @@ class Subscriber:
         self.mailboxes = tuple(mailboxes)
         self.limit = limit
         self.pending: list[tuple[bytes, int, bytes]] = []   # (mailbox, cursor, frame)
-        self.wake = asyncio.Event()
+        self.waiter: asyncio.Future[None] | None = None   # set while the stream waits
         self.overflowed = False
         self.stopping = False
         self.on_overflow = on_overflow
@@ -55,7 +55,23 @@ class Subscriber:
                 self.on_overflow()
         else:
             self.pending.append((mailbox, cursor, frame))
-        self.wake.set()
+        self.wake()
+
+    def wake(self) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self) -> None:
+        """Until something is pending, or the stream must stop (a bare future: this runs
+        once per delivery, and an asyncio.Event costs more)."""
+        if self.pending or self.stopping or self.overflowed:
+            return
+        self.waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self.waiter
+        finally:
+            self.waiter = None
 
     def take(self) -> list[tuple[bytes, int, bytes]]:
         items, self.pending = self.pending, []
@@ -63,7 +79,7 @@ class Subscriber:
 
     def stop(self) -> None:
         self.stopping = True
-        self.wake.set()
+        self.wake()
 
 
 class Hub:

@@ -22,14 +22,18 @@ from relay.stream import DroppedStreamFilter
 GRACEFUL_SECONDS = 10
 
 
+# proxy_headers: behind a reverse proxy on this machine (forwarded_allow_ips defaults to
+# 127.0.0.1) the rate limits see the real client, not the proxy.
+UVICORN_OPTIONS: dict[str, object] = {
+    "access_log": False, "log_config": None, "lifespan": "on", "server_header": False,
+    "proxy_headers": True, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+    "timeout_keep_alive": 30,
+}
+
+
 def uvicorn_config(relay: Relay, host: str, port: int, **extra: object) -> uvicorn.Config:
     """uvicorn settings for the relay; `extra` passes TLS flags (ssl_certfile, ...) through."""
-    options: dict[str, object] = {
-        "host": host, "port": port, "access_log": False, "log_config": None,
-        "lifespan": "on", "server_header": False, "proxy_headers": True,
-        "timeout_graceful_shutdown": GRACEFUL_SECONDS, "timeout_keep_alive": 30,
-    }
-    options.update(extra)
+    options: dict[str, object] = {**UVICORN_OPTIONS, "host": host, "port": port, **extra}
     error_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, DroppedStreamFilter) for f in error_log.filters):
         error_log.addFilter(DroppedStreamFilter())

@@ -48,6 +48,10 @@ class AppendOp:
     now: int
     max_messages: int                        # per-mailbox quota
     max_bytes: int
+    # The signatures are checked by RelayCore.check before the op reaches storage; the
+    # writer thread does it so verification runs beside the event loop, not on it.
+    write_pk: bytes = b""
+    sigs: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,11 @@ from relay.push import (
     message_frame,
 )
 
+log = logging.getLogger("relay.push")
 HEADERS = [(b"content-type", b"text/event-stream; charset=utf-8"),
            (b"cache-control", b"no-store"),
            (b"x-accel-buffering", b"no")]   # nginx: do not buffer the stream
+RAW_SEND = "coterie.raw_send"   # scope key: the server's send, without framework wrappers
 # uvicorn reports a stream we cut off on purpose (a stalled reader) with this line.
 DROPPED_MESSAGE = "ASGI callable returned without completing response."
 
@@ -61,6 +63,7 @@ class EventStream:
         self._timer: asyncio.TimerHandle | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        send = scope.get(RAW_SEND, send)
         sub, hub, metrics = self.sub, self.hub, self.metrics
         hub.add(sub)
         metrics.push_connections += 1
@@ -77,8 +80,8 @@ class EventStream:
             if not cut_off:    # the server cancelled us: stop the worker too
                 self._worker.cancel()
                 raise
-        except OSError:
-            pass    # the client went away mid-write
+        except Exception as exc:  # noqa: BLE001 - a broken connection ends only this stream
+            log.debug("a push stream ended with %s", type(exc).__name__)
         finally:
             self._timer.cancel()
             watcher.cancel()
@@ -90,7 +93,7 @@ class EventStream:
         if not self.disconnected and not cut_off:
             try:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
-            except OSError:
+            except Exception:  # noqa: BLE001 - the connection is already unusable
                 pass
 
     def _overflowed(self) -> None:
@@ -108,7 +111,7 @@ class EventStream:
 
     def _ping_due(self, loop: asyncio.AbstractEventLoop, every: float) -> None:
         self._ping = True
-        self.sub.wake.set()
+        self.sub.wake()
         self._timer = loop.call_later(every, self._ping_due, loop, every)
 
     async def _send(self, send: Any, body: bytes) -> None:
@@ -152,8 +155,8 @@ class EventStream:
     async def _live(self, send: Any, last: dict[bytes, int]) -> None:
         sub, metrics = self.sub, self.metrics
         while True:
-            await sub.wake.wait()
-            sub.wake.clear()
+            if not self._ping:
+                await sub.wait()
             if sub.stopping or sub.overflowed:
                 return
             out = []

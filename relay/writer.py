@@ -11,6 +11,7 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 from relay.errors import RelayError, Unavailable
@@ -30,8 +31,10 @@ class GroupCommitter:
 
     def __init__(self, storage: Storage, loop: asyncio.AbstractEventLoop,
                  on_commit: Callable[[Outcome], None],
-                 on_batch: Callable[[int, float], None] | None = None) -> None:
+                 on_batch: Callable[[int, float], None] | None = None,
+                 check: Callable[[WriteOp], RelayError | None] | None = None) -> None:
         self._storage = storage
+        self._check = check
         self._loop = loop
         self._on_commit = on_commit
         self._on_batch = on_batch
@@ -56,8 +59,6 @@ class GroupCommitter:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        import time
-
         stopping = False
         while not stopping:
             first = self._queue.get()
@@ -73,19 +74,27 @@ class GroupCommitter:
                     stopping = True
                     break
                 batch.append(item)
-            ops = [op for op, _ in batch]  # type: ignore[misc]
             start = time.perf_counter()
-            try:
-                outcomes: list[Outcome] | BaseException = self._storage.write_batch(ops)
-            except Exception as exc:  # disk full, I/O error: nothing of the batch is stored
-                log.warning("a write batch failed and was rolled back: %s",
-                            type(exc).__name__)
-                outcomes = exc
+            outcomes = self._commit([op for op, _ in batch])  # type: ignore[misc]
             elapsed = time.perf_counter() - start
             try:
                 self._loop.call_soon_threadsafe(self._finish, batch, outcomes, elapsed)
             except RuntimeError:  # the loop is gone (process exit): nobody is waiting
                 return
+
+    def _commit(self, ops: list[WriteOp]) -> list[Outcome] | BaseException:
+        """Check each op (signatures: the GIL is released meanwhile), then store the ones
+        that passed in one transaction; outcomes in submission order."""
+        refused: list[RelayError | None] = [None] * len(ops)
+        if self._check is not None:
+            refused = [self._check(op) for op in ops]
+        accepted = [op for op, err in zip(ops, refused, strict=True) if err is None]
+        try:
+            stored = iter(self._storage.write_batch(accepted) if accepted else [])
+        except Exception as exc:  # disk full, I/O error: nothing of the batch is stored
+            log.warning("a write batch failed and was rolled back: %s", type(exc).__name__)
+            return exc
+        return [err if err is not None else next(stored) for err in refused]
 
     def _finish(self, batch: list, outcomes: list[Outcome] | BaseException,
                 elapsed: float) -> None:

@@ -1,0 +1,280 @@
+"""Relay benchmarks: durable ingest against a bare endpoint, and push fan-out.
+
+Rows:
+- relay_ingest_vs_bare: signed 1 KiB appends per second, each durable (WAL, synchronous=FULL,
+  group commit) before its answer, beside a bare Starlette endpoint that answers 200 to the
+  same requests; both on the same uvicorn settings in a subprocess, same load, same run.
+- relay_fanout_us_per_delivery: relay process CPU (all threads, ingest included) divided by
+  deliveries, 100 subscribers of one mailbox at a steady offered rate.
+- relay_fanout_p99_ms_100: p99 from sending an append to each subscriber reading it.
+
+The servers run in child processes (`python -m bench.bench_relay serve relay|bare DIR`) so
+the load generator, a raw asyncio HTTP/1.1 client, does not share their interpreter.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Row, latency_row, percentile, rate_row
+from crypto.relay_wire import (
+    MailboxCapability,
+    append_message,
+    b64e,
+    create_message,
+    read_message,
+    sign,
+)
+
+BODY_BYTES = 1024          # the smallest envelope size bucket
+INGEST_REQUESTS = 4000
+INGEST_CONNECTIONS = 48
+INGEST_ROUNDS = 3
+SUBSCRIBERS = 100
+FANOUT_RATE = 50           # appends per second -> 5,000 deliveries per second
+FANOUT_SECONDS = 6.0
+NO_LIMITS = {"rate_per_second": 10**9, "rate_burst": 10**9, "create_burst": 10**9,
+             "create_per_minute": 10**9, "max_streams_per_client": 10**6,
+             "mailbox_max_messages": 10**9, "mailbox_max_bytes": 1 << 50}
+
+
+# -- servers (child processes) ------------------------------------------------------------
+
+def _serve(kind: str, data_dir: str) -> None:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from relay.app import Relay
+    from relay.config import Limits, RelayConfig
+    from relay.server import UVICORN_OPTIONS, RelayServer
+
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted sockets only when the
+    # listening socket says so, as the sockets uvicorn binds itself do.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)   # connections wait in the backlog until uvicorn serves
+    options = {**UVICORN_OPTIONS, "log_level": "warning"}
+    if kind == "relay":
+        relay = Relay(RelayConfig(data_dir=Path(data_dir), limits=Limits(**NO_LIMITS)))
+        server: uvicorn.Server = RelayServer(relay, uvicorn.Config(relay.app, **options))
+    else:
+        async def bare(request: object) -> Response:
+            return Response(b'{"cursors":[1]}', media_type="application/json")
+        app = Starlette(routes=[Route("/v1/mailboxes/{mailbox}/messages", bare,
+                                      methods=["POST"])])
+        server = uvicorn.Server(uvicorn.Config(app, **options))
+    print(sock.getsockname()[1], flush=True)
+    server.run(sockets=[sock])
+
+
+class Child:
+    """A server child process; `cpu()` is its user+system CPU seconds so far."""
+
+    def __init__(self, kind: str, data_dir: str) -> None:
+        root = Path(__file__).resolve().parent.parent
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.bench_relay", "serve", kind,
+                                      data_dir], cwd=root, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        self.port = int(self.proc.stdout.readline())
+
+    def cpu(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+# -- a raw HTTP/1.1 client ------------------------------------------------------------------
+
+def http_request(method: str, path: str, body: bytes = b"",
+                 headers: dict[str, str] | None = None) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "host: relay", f"content-length: {len(body)}"]
+    if body:
+        lines.append("content-type: application/json")
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    return status, await reader.readexactly(length)
+
+
+async def drive(port: int, requests: list[bytes], connections: int) -> tuple[float, list[int]]:
+    """Send every request over `connections` keep-alive connections; (seconds, statuses)."""
+    queue = iter(requests)
+    statuses: list[int] = []
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for request in queue:
+            writer.write(request)
+            status, _ = await _response(reader)
+            statuses.append(status)
+        writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(connections)))
+    return time.perf_counter() - start, statuses
+
+
+async def call(port: int, request: bytes) -> tuple[int, bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    answer = await _response(reader)
+    writer.close()
+    return answer
+
+
+# -- workloads -------------------------------------------------------------------------------
+
+def capability() -> MailboxCapability:
+    return MailboxCapability(os.urandom(32), os.urandom(32), os.urandom(32))
+
+
+def create_request(cap: MailboxCapability) -> bytes:
+    sig = sign(cap.write_seed, create_message(cap.mailbox, cap.write_pk, cap.read_pk, 0, 0))
+    return http_request("POST", "/v1/mailboxes", json.dumps({
+        "mailbox": b64e(cap.mailbox), "write_pk": b64e(cap.write_pk),
+        "read_pk": b64e(cap.read_pk), "kind": "group", "expires_at": 0,
+        "sig": b64e(sig)}).encode())
+
+
+def append_request(cap: MailboxCapability, body: bytes) -> bytes:
+    sig = sign(cap.write_seed, append_message(cap.mailbox, body))
+    payload = json.dumps({"messages": [{"body": b64e(body), "sig": b64e(sig)}]}).encode()
+    return http_request("POST", f"/v1/mailboxes/{b64e(cap.mailbox)}/messages", payload)
+
+
+def unique_bodies(n: int, tag: bytes) -> list[bytes]:
+    filler = os.urandom(BODY_BYTES)
+    return [tag + struct.pack(">Q", i) + filler[len(tag) + 8:] for i in range(n)]
+
+
+async def ingest_rates(tmp: str) -> tuple[float, float]:
+    """Best-of-rounds requests/s for (relay, bare) under the same load."""
+    caps = [capability() for _ in range(8)]   # a few mailboxes, as a busy relay has
+    relay_best = bare_best = 0.0
+    relay, bare = Child("relay", tmp), Child("bare", tmp)
+    try:
+        for cap in caps:
+            assert (await call(relay.port, create_request(cap)))[0] == 201
+        for round_ in range(INGEST_ROUNDS):
+            bodies = unique_bodies(INGEST_REQUESTS, b"r%d" % round_)
+            requests = [append_request(caps[i % len(caps)], b) for i, b in enumerate(bodies)]
+            seconds, statuses = await drive(bare.port, requests, INGEST_CONNECTIONS)
+            assert set(statuses) == {200}
+            bare_best = max(bare_best, len(requests) / seconds)
+            seconds, statuses = await drive(relay.port, requests, INGEST_CONNECTIONS)
+            assert set(statuses) == {200}, set(statuses)
+            relay_best = max(relay_best, len(requests) / seconds)
+    finally:
+        relay.stop()
+        bare.stop()
+    return relay_best, bare_best
+
+
+async def fanout(tmp: str) -> tuple[float, float, int]:
+    """(server CPU µs per delivery, p99 ms, deliveries) for SUBSCRIBERS readers of one mailbox."""
+    cap = capability()
+    relay = Child("relay", tmp)
+    latencies: list[float] = []
+    total = int(FANOUT_RATE * FANOUT_SECONDS)
+    try:
+        assert (await call(relay.port, create_request(cap)))[0] == 201
+        readers = [await _subscribe(relay.port, cap) for _ in range(SUBSCRIBERS)]
+        tasks = [asyncio.create_task(_read(r, total, latencies)) for r in readers]
+        bodies = unique_bodies(total, b"f")
+        reader, writer = await asyncio.open_connection("127.0.0.1", relay.port)
+        cpu0 = relay.cpu()
+        start = time.perf_counter()
+        for i, body in enumerate(bodies):
+            delay = start + i / FANOUT_RATE - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            stamped = struct.pack(">d", time.perf_counter()) + body[8:]
+            writer.write(append_request(cap, stamped))
+            status, _ = await _response(reader)
+            assert status == 200
+        await asyncio.wait_for(asyncio.gather(*tasks), 30)
+        cpu = relay.cpu() - cpu0
+        writer.close()
+    finally:
+        relay.stop()
+    deliveries = len(latencies)
+    return cpu / deliveries * 1e6, percentile(latencies, 99) * 1e3, deliveries
+
+
+async def _subscribe(port: int, cap: MailboxCapability) -> asyncio.StreamReader:
+    now, nonce = int(time.time()), os.urandom(16)
+    proof = sign(cap.read_seed, read_message(cap.mailbox, now, nonce))
+    body = json.dumps({"mailboxes": [{"mailbox": b64e(cap.mailbox), "after": 0, "time": now,
+                                      "nonce": b64e(nonce), "proof": b64e(proof)}]}).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(http_request("POST", "/v1/subscribe", body))
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    reader._coterie_writer = writer  # type: ignore[attr-defined]  # keep it open
+    return reader
+
+
+async def _read(reader: asyncio.StreamReader, total: int, latencies: list[float]) -> None:
+    """Read chunked SSE until `total` messages arrived; record each one's latency."""
+    from crypto.relay_wire import b64d
+
+    seen = 0
+    buffer = b""
+    while seen < total:
+        size_line = await reader.readuntil(b"\r\n")
+        chunk = await reader.readexactly(int(size_line, 16) + 2)
+        now = time.perf_counter()
+        buffer += chunk[:-2]
+        *frames, buffer = buffer.split(b"\n\n")
+        for frame in frames:
+            if frame.startswith(b"event: message"):
+                data = json.loads(frame.split(b"data: ", 1)[1])
+                sent = struct.unpack(">d", b64d(data["body"])[:8])[0]
+                latencies.append(now - sent)
+                seen += 1
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="bench-relay-") as tmp:
+        relay_rate, bare_rate = asyncio.run(ingest_rates(tmp))
+    rows = [rate_row("relay_ingest_vs_bare", relay_rate, bare_rate, "req/s",
+                     f"1 KiB signed appends, durable (WAL+FULL, group commit), "
+                     f"{INGEST_CONNECTIONS} connections; ceiling: bare Starlette 200")]
+    with tempfile.TemporaryDirectory(prefix="bench-relay-") as tmp:
+        us, p99, deliveries = asyncio.run(fanout(tmp))
+    rows.append(latency_row("relay_fanout_us_per_delivery", us, None, "µs",
+                            f"target <= 35; relay CPU incl. ingest / {deliveries} "
+                            f"deliveries to {SUBSCRIBERS} subscribers of one mailbox"))
+    rows.append(latency_row("relay_fanout_p99_ms_100", p99, None, "ms",
+                            f"target <= 50; {SUBSCRIBERS} subscribers, {FANOUT_RATE} appends/s "
+                            f"= {FANOUT_RATE * SUBSCRIBERS} deliveries/s, send to read"))
+    return rows
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["serve"]:
+        _serve(sys.argv[2], sys.argv[3])
+    else:
+        from bench.common import format_table
+        print(format_table(run()))
