@@ -104,6 +104,8 @@ class Startup(QObject):
         ctx = AppContext(self.services, self.worker, events, self.theme,
                          settings.default_relay or self.default_relay)
         window = MainWindow(ctx)
+        events.setParent(window)  # lives exactly as long as the window that shows events
+        window.destroyed.connect(events.detach)
         self.window = window
         window.show()
         window.start()
