@@ -11,7 +11,7 @@ from app.store import NewPost, Post, PostPage, Store
 from app.views import ChangeEvent, ChangeKind, Page, PostView, SearchHit
 
 MAX_TEXT_BYTES = 32_000
-MAX_PAGE = 500
+MAX_PAGE = 5000
 MSG_REMOVED = "You were removed from this group; it is read-only now."
 
 

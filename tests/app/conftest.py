@@ -6,31 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 from app.api import Services
-from tests.e2e.harness import RelayProcess
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process: what an OS keyring does, minus the OS."""
-
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
+from tests.e2e.harness import MemoryKeyring, RelayProcess
 
 
 @pytest.fixture

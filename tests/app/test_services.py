@@ -11,8 +11,7 @@ import pytest
 from app.api import Services
 from app.errors import InvalidInput, NotAllowed, NotFound, ProfileError
 from app.views import ChangeEvent, ChangeKind, ConnectionState, ProfileState
-from tests.app.conftest import MemoryKeyring
-from tests.e2e.harness import RelayProcess
+from tests.e2e.harness import MemoryKeyring, RelayProcess
 
 
 class Clock:

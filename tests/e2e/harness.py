@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -136,3 +138,35 @@ class OpenProfile:
 
 def open_services(cli: Cli) -> OpenProfile:
     return OpenProfile(cli)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process: what an OS keyring does, minus the OS."""
+
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such entry")
+
+
+def scan_for(root_paths: list[Path], needles: dict[str, bytes]) -> list[str]:
+    """Names of the needles found in any file under the given paths (bytes, recursively)."""
+    found = []
+    files = [p for root in root_paths for p in ([root] if root.is_file() else root.rglob("*"))
+             if p.is_file()]
+    blobs = [f.read_bytes() for f in files]
+    for name, needle in needles.items():
+        if any(needle in blob for blob in blobs):
+            found.append(name)
+    return found

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from crypto import relay_wire
-from tests.e2e.harness import Cli, RelayProcess, open_services
+from tests.e2e.harness import Cli, RelayProcess, open_services, scan_for
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,12 @@ def _found(cli: Cli, gid: str, text: str) -> bool:
 
 def test_members_join_talk_and_a_removed_member_is_cut_off(
         relay: RelayProcess, make_cli: Callable[..., Cli]) -> None:
-    ana, ben, cy = make_cli("Ana"), make_cli("Ben"), make_cli("Cy")
+    ana, ben, cy = make_cli("Anastasia"), make_cli("Benedikt"), make_cli("Cyrilla")
+    identity_keys = {}
+    for member in (ana, ben, cy):
+        opened = open_services(member)
+        identity_keys[member.profile.name] = opened.services._runtime().identity.ik
+        opened.close()
 
     # The founder creates the group; a single-use invite is admitted automatically.
     gid = ana.out("group", "create", "Book club", "--relay", relay.url)
@@ -42,7 +47,7 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     cy.run("join", multi["link"])
     ana.run("sync")
     requests = ana.json("requests", gid)["requests"]
-    assert [(r["name"], r["fingerprint"]) for r in requests] == [("Cy", cy.fingerprint)]
+    assert [(r["name"], r["fingerprint"]) for r in requests] == [("Cyrilla", cy.fingerprint)]
     ana.run("approve", gid, requests[0]["id"])
     assert cy.json("sync")["joined"] == [gid]
     assert ana.json("requests", gid)["requests"] == []
@@ -68,9 +73,9 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
         doc = member.json("read", gid)
         posts = _posts(doc)
         assert posts[p1]["text"] == "Welcome to the book club" and posts[p1]["edited"]
-        assert posts[p1]["reactions"] == {"👍": ["Ben"], "🎉": ["Cy"]}
-        assert posts[p2]["deleted"] and posts[p2]["deleted_by"] == "Ben" and posts[p2]["text"] == ""
-        assert posts[p3]["deleted"] and posts[p3]["deleted_by"] == "Ana" and posts[p3]["text"] == ""
+        assert posts[p1]["reactions"] == {"👍": ["Benedikt"], "🎉": ["Cyrilla"]}
+        assert posts[p2]["deleted"] and posts[p2]["deleted_by"] == "Benedikt" and posts[p2]["text"] == ""
+        assert posts[p3]["deleted"] and posts[p3]["deleted_by"] == "Anastasia" and posts[p3]["text"] == ""
         assert doc["warnings"] == []
     assert [h["post"] for h in ana.json("search", "book")["hits"]] == [p1]
     assert ben.json("search", "butler")["hits"] == []  # deleted text leaves the index
@@ -78,16 +83,16 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     # Members with roles and safety numbers that match from both sides.
     ana_view = {m["name"]: m for m in ana.json("members", gid)["members"]}
     cy_view = {m["name"]: m for m in cy.json("members", gid)["members"]}
-    assert ana_view["Ana"]["role"] == "admin" and ana_view["Cy"]["role"] == "member"
-    assert ana_view["Cy"]["safety_number"] == cy_view["Ana"]["safety_number"]
-    assert ana_view["Ana"]["is_me"] and not cy_view["Ana"]["is_me"]
+    assert ana_view["Anastasia"]["role"] == "admin" and ana_view["Cyrilla"]["role"] == "member"
+    assert ana_view["Cyrilla"]["safety_number"] == cy_view["Anastasia"]["safety_number"]
+    assert ana_view["Anastasia"]["is_me"] and not cy_view["Anastasia"]["is_me"]
 
     # Removal: a new epoch Cy does not have; its app says so and stops.
     cy_old = open_services(cy)
     old_caps = [mb.capability for mb in cy_old.session(bytes.fromhex(gid)).mailboxes(int(time.time()))]
     cy_old.close()
-    ana.run("remove", gid, "Cy")
-    secret = "after Cy left"
+    ana.run("remove", gid, "Cyrilla")
+    secret = "after Cyrilla left"
     ana.out("post", gid, secret)
     cy.run("sync")
     cy_group = cy.json("group", "list")["groups"][0]
@@ -111,6 +116,20 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
                             json={"messages": [{"body": relay_wire.b64e(body),
                                                 "sig": relay_wire.b64e(sig)}]})
         assert answer.status_code == 403
+
+    # After all of it, the relay's files and log hold no plaintext, names or identity keys.
+    needles = {text: text.encode() for text in (
+        "Welcome to the club", "Welcome to the book club", "Glad to be here",
+        "Spoiler: the butler did it", secret, "Book club", "Anastasia", "Benedikt", "Cyrilla")}
+    for name, ik in identity_keys.items():
+        needles[f"{name} key"] = ik
+        needles[f"{name} key hex"] = ik.hex().encode()
+        needles[f"{name} key b64"] = relay_wire.b64e(ik).encode()
+    for member in (ana, ben, cy):
+        needles[f"{member.profile.name} fingerprint"] = member.fingerprint.encode()
+    relay.stop()
+    assert relay.log_path.stat().st_size > 0
+    assert scan_for([relay.data_dir, relay.log_path], needles) == []
 
 
 def test_used_revoked_and_expired_invites_fail_with_one_sentence(
