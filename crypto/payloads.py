@@ -107,7 +107,7 @@ def encode_content(content: Content) -> bytes:
     return w.bytes()
 
 
-def _decode_post_fast(data: bytes) -> Post | None:
+def decode_post_fast(data: bytes) -> Post | None:
     """The common case (a v1 post) without the general reader; None to fall back."""
     if len(data) < 5 or data[0] != KIND_POST or data[1] != _V1:
         return None
@@ -128,7 +128,7 @@ def _decode_post_fast(data: bytes) -> Post | None:
 
 def decode_content(data: bytes) -> Content:
     """Parse a payload; unknown kinds/versions become Unsupported, bad known ones raise."""
-    fast = _decode_post_fast(data)
+    fast = decode_post_fast(data)
     if fast is not None:
         return fast
     r = Reader(data)
