@@ -92,10 +92,10 @@ class RelayRunner:
             await asyncio.wait({stream, changed}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in (stream, changed):
-                if not task.done():
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                task.cancel()
+            # gather, not `suppress(CancelledError)`: a stop() cancelling this very task
+            # while it waits here must not be swallowed.
+            await asyncio.gather(stream, changed, return_exceptions=True)
         if stream.done() and not stream.cancelled():
             exc = stream.exception()
             if exc is not None:

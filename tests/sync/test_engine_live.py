@@ -1,6 +1,7 @@
 """The live engine against the relay on a loopback port: push, set changes, reconnects."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -96,8 +97,8 @@ def test_relay_restart_reconnects_resumes_and_sends_what_waited(
     assert bob.bodies() == ([b"before %d" % n for n in range(5)]
                             + [b"during %d" % n for n in range(5)] + [b"after"])
     # Jittered exponential backoff: within one outage the waits never shrink, never pass the cap.
+    bob.wait_for(lambda: online(bob))
     outage = bob.states[outage_starts:]
-    assert any(s.state == "online" for s in outage), "\n".join(f"{s.state} {s.detail} {s.retry_in}" for s in bob.states)
     outage = outage[:next(i for i, s in enumerate(outage) if s.state == "online")]
     waits = [s.retry_in or 0.0 for s in outage if s.state == "offline"]
     assert 0.05 <= waits[0] <= 0.1                     # first retry: base 0.1 s, half jitter
@@ -189,3 +190,38 @@ def test_deliver_may_hand_the_batch_to_a_store_thread_and_return_a_future(
     assert all(name.startswith("store") for name in names)
     engine.stop()
     store_thread.shutdown()
+
+
+@pytest.mark.parametrize("relay_up", [True, False], ids=["streaming", "backing-off"])
+def test_stop_is_prompt(loopback_relay: RelayThread, caplog: pytest.LogCaptureFixture,
+                        relay_up: bool) -> None:
+    caplog.set_level(logging.WARNING, logger="coterie.sync")
+    app = RecordingApp()
+    engine = app.engine(loopback_client, backoff_base=0.2, backoff_cap=0.4)
+    engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec())])
+    engine.start()
+    app.wait_for(lambda: online(app))
+    if not relay_up:
+        stop_relay(loopback_relay)
+        app.wait_for(lambda: app.states[-1].state == "offline")
+    started = time.monotonic()
+    engine.stop()
+    assert time.monotonic() - started < 2
+    assert "did not stop cleanly" not in caplog.text
+
+
+def test_stop_right_after_a_set_change_is_prompt(loopback_relay: RelayThread,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    # stop() then lands while the receiver is unwinding the old push connection.
+    caplog.set_level(logging.WARNING, logger="coterie.sync")
+    for round_ in range(5):
+        app = RecordingApp()
+        engine = app.engine(loopback_client)
+        engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec())])
+        engine.start()
+        app.wait_for(lambda app=app: online(app))
+        engine.set_mailboxes(loopback_relay.url, [Subscription(A), Subscription(cap(f"n{round_}"))])
+        started = time.monotonic()
+        engine.stop()
+        assert time.monotonic() - started < 2
+    assert "did not stop cleanly" not in caplog.text
