@@ -218,3 +218,21 @@ def test_old_epochs_and_invites_expire_from_the_mailbox_list(
     assert mine.status(net.now + 3601) == "expired" and mine.status(net.now) == "active"
     gone = ana.session.expire(net.now + 3600 + 31 * 24 * 3600)
     assert info.mailbox.id in {mb.id for mb in gone} and ana.session.invites() == []
+
+
+def test_the_in_order_shortcut_gives_the_same_results_as_the_general_path(
+        trio: tuple[Peer, Peer, Peer], net: Net, monkeypatch: pytest.MonkeyPatch) -> None:
+    ana, ben, cai = trio
+    assert ana.session and ben.session
+    mailbox = ana.session.mailboxes(net.now)[0].id
+    bodies = [ana.session.seal(Post(f"n{i}", reply_to=None), net.now + i, ana.rng).outgoing.body
+              for i in range(5)]
+    bodies.append(ana.session.seal(AdminRemove(bytes(32)), net.now, ana.rng).outgoing.body)
+    blob = ben.session.to_bytes()
+    fast = GroupSession.from_bytes(blob, ben.identity)
+    fast_events = [fast.open(mailbox, b, net.now, ben.rng).events for b in bodies]
+    monkeypatch.setattr(GroupSession, "_open_next_post", lambda *args: None)
+    slow = GroupSession.from_bytes(blob, ben.identity)
+    slow_events = [slow.open(mailbox, b, net.now, ben.rng).events for b in bodies]
+    assert fast_events == slow_events and len(fast_events) == 6
+    assert fast.to_bytes() == slow.to_bytes()
