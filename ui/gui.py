@@ -6,12 +6,13 @@ adds the QApplication, the real Services for a profile directory and the event l
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import AppError
@@ -21,6 +22,7 @@ from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.unlock import UnlockDialog
 from ui.events import EventBridge
 from ui.main_window import MainWindow
+from ui.single_instance import SingleInstance
 from ui.theme import ThemeController, app_icon
 from ui.worker import Worker
 
@@ -53,6 +55,18 @@ class Startup(QObject):
         svc = self.services
         self.worker.run(lambda: (svc.profile_state(), svc.keyring_available()), self._state,
                         self._fatal, slow=True)
+
+    def hand_over(self, link: str) -> None:
+        """Another `coterie` start for this profile: show the window, join if it gave a link."""
+        if self.window is None:
+            if link:
+                self.join_link = link  # used once the profile is open
+            if self.dialog is not None:
+                _raise(self.dialog)
+            return
+        _raise(self.window)
+        if link:
+            self.window.join_group(link)
 
     def _fatal(self, exc: BaseException) -> None:
         self.failed.emit(str(exc) if isinstance(exc, AppError) else
@@ -116,6 +130,12 @@ class Startup(QObject):
         self.ready.emit(window)
 
 
+def _raise(window: QWidget) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
 def _real_services(profile_dir: Path) -> Services:
     from app.api import Services
 
@@ -139,6 +159,12 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
     app.setDesktopFileName("coterie")
     app.setWindowIcon(app_icon())
     path = Path(profile_dir) if profile_dir else _default_profile()
+    instance = SingleInstance(path)
+    if instance.hand_over(join_link):
+        sys.stderr.write("Coterie is already running for this profile; it shows the window"
+                         + (" and the join request.\n" if join_link else ".\n"))
+        return 0
+    instance.listen()
     services = make_services(path)
     worker = Worker()
     theme = ThemeController(app)
@@ -150,16 +176,25 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
         code["value"] = 1
         app.quit()
 
+    instance.message.connect(startup.hand_over)
     startup.cancelled.connect(app.quit)
     startup.failed.connect(fail)
     # Between the first-run dialog and the main window no window is open; quitting on the
     # last closed window starts only once the main window is up.
     app.setQuitOnLastWindowClosed(False)
     startup.ready.connect(lambda _w: app.setQuitOnLastWindowClosed(True))
+    # Ctrl-C or SIGTERM close the app the normal way (profile closed, relay stopped by
+    # dev_run); Python runs signal handlers only between bytecodes, hence the idle timer.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _s, _f: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     startup.begin()
     try:
         app.exec()
     finally:
+        instance.close()
         if startup.window is not None:
             startup.window.close()
         worker.run(services.close, None, lambda e: None, slow=True)

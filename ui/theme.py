@@ -126,6 +126,13 @@ class ThemeController(QObject):
         self._app = app
         self.choice = choice if choice in THEME_CHOICES else "system"
         self.theme = apply_theme(app, self.choice)
+        hints = QGuiApplication.styleHints()
+        if hints is not None:
+            hints.colorSchemeChanged.connect(self._system_changed)
+
+    def _system_changed(self, _scheme: object) -> None:
+        if self.choice == "system":
+            self.apply("system")
 
     def apply(self, choice: str) -> None:
         self.choice = choice if choice in THEME_CHOICES else "system"

@@ -153,3 +153,37 @@ def test_a_local_relay_is_started_reused_and_stopped(tmp_path: Path, monkeypatch
         relay.stop()
     assert relay.process.poll() is not None
     assert probe(relay.url) == "none"
+
+
+# -- one app per profile ----------------------------------------------------------------------
+
+def test_a_second_start_hands_its_link_to_the_running_app(qtbot, tmp_path: Path) -> None:
+    from ui.single_instance import SingleInstance, server_name
+
+    running = SingleInstance(tmp_path / "profile")
+    assert running.listen()
+    try:
+        second = SingleInstance(tmp_path / "profile")
+        with qtbot.waitSignal(running.message, timeout=5000) as got:
+            assert second.hand_over("coterie://join#1.r.s.f")
+        assert got.args == ["coterie://join#1.r.s.f"]
+        other_profile = SingleInstance(tmp_path / "other")
+        assert not other_profile.hand_over("coterie://join#x")
+        assert server_name(tmp_path / "profile") != server_name(tmp_path / "other")
+    finally:
+        running.close()
+
+
+def test_a_handed_over_link_opens_the_join_dialog(qtbot, qapp, ctx, demo, worker) -> None:
+    from ui.dialogs.join import JoinDialog
+    from ui.gui import Startup
+
+    startup = Startup(ctx.services, worker, ctx.theme)
+    with qtbot.waitSignal(startup.ready, timeout=5000) as got:
+        startup.begin()
+    window = got.args[0]
+    qtbot.addWidget(window)
+    startup.hand_over("coterie://join#1.relay.secret.founder")
+    dialogs = [d for d in window.findChildren(JoinDialog) if d.isVisible()]
+    assert dialogs and dialogs[0].link_edit.text() == "coterie://join#1.relay.secret.founder"
+    window.close()

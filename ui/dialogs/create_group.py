@@ -47,11 +47,11 @@ class CreateGroupDialog(ServiceDialog):
         self.name_edit.textChanged.connect(self.refresh_buttons)
         self.relay_edit.textChanged.connect(self.refresh_buttons)
         self.refresh_buttons()
-        if not ctx.default_relay:
-            ctx.worker.run(ctx.services.settings, self._settings, lambda e: None, owner=self)
+        ctx.worker.run(ctx.services.settings, self._settings, lambda e: None, owner=self)
 
     def _settings(self, settings: Settings) -> None:
-        if settings.default_relay and not self.relay_edit.text():
+        # the saved default wins over the one offered at start (a local relay by make run)
+        if settings.default_relay and not self.relay_edit.isModified():
             self.relay_edit.setText(settings.default_relay)
 
     def refresh_buttons(self) -> None:
