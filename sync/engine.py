@@ -110,15 +110,30 @@ class SyncEngine:
         for relay in relays:
             self._poke(relay, outbox=True)
 
+    def wait_sent(self, local_ids: list[str], timeout: float) -> bool:
+        """Block until these outbox items were acked or refused; False on timeout.
+
+        For the live engine (e.g. an invite bundle that must be on the relay before the
+        link is shown). Without a running engine nothing is sent, so it waits in vain.
+        """
+        wanted = set(local_ids)
+
+        def settled() -> bool:
+            return not any(self.core.outbox(r).holds(wanted) for r in self.core.relays())
+
+        with self.cond:
+            return self.cond.wait_for(settled, timeout)
+
     def backoff(self) -> Backoff:
         """A fresh retry policy with this engine's parameters (one per retrying loop)."""
         return Backoff(self._random01, self._backoff_base, self._backoff_cap)
 
     # -- one-shot ------------------------------------------------------------------------
 
-    def sync_once(self, timeout: float = 30.0) -> SyncResult:
+    def sync_once(self, timeout: float = 30.0, pull: bool = True) -> SyncResult:
         """Push the outbox, pull everything pending, deliver it on this thread, return.
 
+        `pull=False` only pushes (a CLI command that wants its envelope on the relay now).
         Re-raises what `deliver` raised (after stopping the network side); relay trouble is
         reported in the result instead (`unreachable`, `rejected`).
         """
@@ -132,7 +147,7 @@ class SyncEngine:
 
         def network() -> None:
             try:
-                outcome.update(asyncio.run(self._once_main(timeout)))
+                outcome.update(asyncio.run(self._once_main(timeout, pull)))
             except BaseException as exc:  # noqa: BLE001 — handed back to the caller below
                 outcome["error"] = exc
             finally:
@@ -154,7 +169,7 @@ class SyncEngine:
                           rejected=tuple(self._rejected),
                           timed_out=outcome.get("timed_out", False))
 
-    async def _once_main(self, timeout: float) -> dict[str, Any]:
+    async def _once_main(self, timeout: float, pull: bool) -> dict[str, Any]:
         self._loop = asyncio.get_running_loop()
         self._progress = asyncio.Event()
         unreachable: list[str] = []
@@ -165,7 +180,7 @@ class SyncEngine:
         async def one(relay: str) -> None:
             client = clients[relay] = self._client_factory(relay)
             try:
-                await self._once_relay(Flows(self, relay, client), timeout)
+                await self._once_relay(Flows(self, relay, client), timeout, pull)
             except DeliveryFailed:
                 pass
             except SyncError as exc:
@@ -188,7 +203,7 @@ class SyncEngine:
                 await client.aclose()
         return {"unreachable": unreachable, "timed_out": timed_out}
 
-    async def _once_relay(self, flows: Flows, timeout: float) -> None:
+    async def _once_relay(self, flows: Flows, timeout: float, pull: bool) -> None:
         relay = flows.relay
         self.set_state(relay, "syncing")
         with self.lock:
@@ -197,6 +212,8 @@ class SyncEngine:
             session = self._session(relay)
             try:
                 self._stats_sent += await flows.push()
+                if not pull:
+                    return
                 await flows.catch_up(self.page_limit)
             except RateLimited as exc:
                 # Wait as told, within the overall timeout of sync_once.
@@ -419,9 +436,14 @@ class SyncEngine:
 
     def report_acked(self, acks: list[Ack]) -> None:
         if acks:
+            with self.cond:
+                self.cond.notify_all()   # wake wait_sent()
             self._call(self._on_acked, acks)
 
     def report_rejected(self, items: list[OutboxItem], error: SyncError) -> None:
+        if items:
+            with self.cond:
+                self.cond.notify_all()   # wake wait_sent()
         for item in items:
             if self._thread is None:   # collected for sync_once's result only
                 self._rejected.append(item.local_id)

@@ -56,6 +56,10 @@ class Outbox:
         self._queues.setdefault(item.mailbox, deque()).append(item)
         return True
 
+    def holds(self, local_ids: set[str]) -> bool:
+        """True while any of these items is queued or in flight."""
+        return not self._ids.isdisjoint(local_ids)
+
     def idle(self) -> bool:
         """True when nothing is queued and nothing is in flight."""
         return not self._ids

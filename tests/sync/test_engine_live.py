@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from crypto.relay_wire import KIND_INVITE
 from relay.testing import RelayThread
 from sync.engine import SyncEngine
 from sync.values import InboundBatch, MailboxSpec, Subscription
@@ -225,3 +226,29 @@ def test_stop_right_after_a_set_change_is_prompt(loopback_relay: RelayThread,
         engine.stop()
         assert time.monotonic() - started < 2
     assert "did not stop cleanly" not in caplog.text
+
+
+def test_wait_sent_returns_once_the_item_is_on_the_relay(loopback_relay: RelayThread,
+                                                         engines: list[SyncEngine]) -> None:
+    invite = cap("invite")
+    admin, admin_engine = live_member(loopback_relay, engines)
+    admin.wait_for(lambda: online(admin))
+    spec = MailboxSpec(KIND_INVITE, int(time.time()) + 3600)
+    admin_engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec()),
+                                                    Subscription(invite, create=spec)])
+    admin.post(admin_engine, item("bundle", invite, b"invite bundle", loopback_relay.url))
+    assert admin_engine.wait_sent(["bundle"], timeout=5) is True
+    joiner = RecordingApp().engine(loopback_client)
+    page = joiner.fetch(loopback_relay.url, invite)      # no 404: it is there already
+    assert [body for _c, body in page.messages] == [b"invite bundle"]
+
+
+def test_wait_sent_times_out_while_the_relay_is_down(loopback_relay: RelayThread,
+                                                     engines: list[SyncEngine]) -> None:
+    admin, admin_engine = live_member(loopback_relay, engines)
+    admin.wait_for(lambda: online(admin))
+    stop_relay(loopback_relay)
+    admin.post(admin_engine, item("late", A, b"waits", loopback_relay.url))
+    assert admin_engine.wait_sent(["late"], timeout=0.5) is False
+    loopback_relay.start()
+    assert admin_engine.wait_sent(["late"], timeout=10) is True

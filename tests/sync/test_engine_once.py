@@ -185,3 +185,14 @@ def test_a_relay_that_never_answers_cannot_hold_sync_beyond_its_timeout() -> Non
         result = engine.sync_once(timeout=1.0)
         assert result.timed_out and result.sent == 0 and "p" in app.outbox
         assert time.monotonic() - started < 5
+
+
+def test_push_only_sends_without_reading(loopback_relay: RelayThread) -> None:
+    bob, bob_engine = member(loopback_relay)
+    bob.post(bob_engine, item("b", GROUP, b"from bob", loopback_relay.url))
+    bob_engine.sync_once()
+    alice, alice_engine = member(loopback_relay)
+    alice.post(alice_engine, item("a", GROUP, b"from alice", loopback_relay.url))
+    result = alice_engine.sync_once(pull=False)
+    assert result.sent == 1 and result.received == 0 and alice.stored == []
+    assert alice_engine.sync_once().received == 1
