@@ -103,6 +103,10 @@ def test_envelopes_of_bucket_size_raise_only_crypto_errors(bucket: int, prefix: 
     link = parse_invite_link(ana.session.invites()[0].link)
     _only_crypto_errors(open_invite_bundle, link, data, net.now)
     _only_crypto_errors(open_invite, link.secret, data)
+    bundle = open_invite_bundle(link, net.boxes[link.mailbox.id][0], net.now)
+    pending, _ = PendingJoin.start(ben.identity, link, bundle, "Ben", net.now, os.urandom)
+    _only_crypto_errors(pending.open, data, net.now, os.urandom)
+    _only_crypto_errors(pending.open, b"\x01" + data[1:], net.now, os.urandom)
 
 
 @FAST
