@@ -33,7 +33,7 @@ class Subscriber:
     """The pending frames of one push connection; filled by the hub, drained by its stream."""
 
     __slots__ = ("mailboxes", "limit", "pending", "waiter", "overflowed", "stopping",
-                 "on_overflow")
+                 "on_overflow", "direct")
 
     def __init__(self, mailboxes: Iterable[bytes], limit: int,
                  on_overflow: Callable[[], None] | None = None) -> None:
@@ -44,9 +44,15 @@ class Subscriber:
         self.overflowed = False
         self.stopping = False
         self.on_overflow = on_overflow
+        # Set by a live stream with nothing queued: writes the frame at once and returns
+        # True, or returns False when its connection is busy (then the frame is queued).
+        self.direct: Callable[[bytes, int, bytes], bool] | None = None
 
     def push(self, mailbox: bytes, cursor: int, frame: bytes) -> None:
         if self.overflowed:
+            return
+        direct = self.direct
+        if direct is not None and not self.pending and direct(mailbox, cursor, frame):
             return
         if len(self.pending) >= self.limit:
             self.overflowed = True

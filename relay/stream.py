@@ -32,6 +32,7 @@ log = logging.getLogger("relay.push")
 HEADERS = [(b"content-type", b"text/event-stream; charset=utf-8"),
            (b"cache-control", b"no-store"),
            (b"x-accel-buffering", b"no")]   # nginx: do not buffer the stream
+SLOW_POLL_SECONDS = 0.01       # how often a write blocked on a slow reader is retried
 RAW_SEND = "coterie.raw_send"   # scope key: the server's send, without framework wrappers
 # uvicorn reports a stream we cut off on purpose (a stalled reader) with this line.
 DROPPED_MESSAGE = "ASGI callable returned without completing response."
@@ -59,6 +60,9 @@ class EventStream:
         self.disconnected = False
         self._ping = False
         self._sending = False
+        self._send_fn: Any = None
+        self._last: dict[bytes, int] = {}
+        self._unfinished: tuple[Any, Any] | None = None   # a direct write waiting on the reader
         self._worker: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
 
@@ -127,7 +131,60 @@ class EventStream:
         if last is None:
             return
         await self._send(send, SYNCED_FRAME)
-        await self._live(send, last)
+        self._send_fn, self._last = send, last
+        try:
+            await self._live(send, last)
+        finally:
+            self.sub.direct = None
+            if self._unfinished is not None:
+                self._unfinished[0].close()
+                self._unfinished = None
+
+    def _direct(self, mailbox: bytes, cursor: int, frame: bytes) -> bool:
+        """Write one live frame now, from the hub's publish, without waking this stream's
+        task: with many subscribers this saves a task switch per delivery. A write that
+        has to wait for a slow reader is handed to the task to finish."""
+        if self._sending or self.sub.stopping:
+            return False
+        if cursor != CLOSED:
+            if cursor <= self._last[mailbox]:
+                return True                      # already sent from the backlog
+            self._last[mailbox] = cursor
+        write = self._send_fn({"type": "http.response.body", "body": frame, "more_body": True})
+        try:
+            blocked_on = write.send(None)
+        except StopIteration:
+            self.metrics.deliveries += cursor != CLOSED
+            self.metrics.delivered_bytes += len(frame)
+            return True
+        except Exception:  # noqa: BLE001 - the connection broke: end this stream
+            self.sub.stop()
+            return True
+        # The server is waiting for the reader to drain (flow control): finish in the task.
+        self._sending = True
+        self._unfinished = (write, blocked_on)
+        self.metrics.deliveries += cursor != CLOSED
+        self.metrics.delivered_bytes += len(frame)
+        self.sub.wake()
+        return True
+
+    async def _finish_write(self) -> None:
+        assert self._unfinished is not None
+        write, blocked_on = self._unfinished
+        try:
+            while True:
+                # Poll rather than await the future: it belongs to the server's coroutine,
+                # which resumes on it itself once it is done.
+                await asyncio.sleep(0)
+                while blocked_on is not None and not blocked_on.done():
+                    await asyncio.sleep(SLOW_POLL_SECONDS)
+                try:
+                    blocked_on = write.send(None)
+                except StopIteration:
+                    return
+        finally:
+            self._unfinished = None
+            self._sending = False
 
     async def _backlog(self, send: Any) -> dict[bytes, int] | None:
         """Send every stored message after each cursor; the last cursor sent per mailbox."""
@@ -155,8 +212,16 @@ class EventStream:
     async def _live(self, send: Any, last: dict[bytes, int]) -> None:
         sub, metrics = self.sub, self.metrics
         while True:
-            if not self._ping:
+            if self._unfinished is not None:
+                await self._finish_write()
+            if sub.stopping or sub.overflowed:
+                return
+            if not sub.pending and not self._ping:
+                sub.direct = self._direct        # idle: the hub may write directly
                 await sub.wait()
+                sub.direct = None
+                if self._unfinished is not None:
+                    continue
             if sub.stopping or sub.overflowed:
                 return
             out = []
