@@ -258,3 +258,22 @@ def test_invite_links_round_trip(host: str, secret: bytes, ik: bytes) -> None:
 @given(st.binary(max_size=200))
 def test_base64_round_trips(data: bytes) -> None:
     assert b64d(b64e(data)) == data
+
+
+@FAST
+@given(st.sampled_from([16, 17, 18, 19]), st.binary(max_size=1200))
+def test_invite_messages_behind_a_valid_envelope_raise_only_crypto_errors(
+        kind: int, payload: bytes) -> None:
+    """Anyone holding the link can write the invite mailbox: any inner bytes are safe."""
+    from crypto.envelope import seal_outer
+    from crypto.invite import invite_key
+    net, ana, ben, _, invite_mb = _world()
+    assert ana.session is not None
+    link = parse_invite_link(ana.session.invites()[0].link)
+    envelope = seal_outer(invite_key(link.secret), invite_mb, bytes((kind, 1)) + payload,
+                          os.urandom)
+    _only_crypto_errors(ana.session.open, invite_mb, envelope, net.now, os.urandom)
+    bundle = open_invite_bundle(link, net.boxes[link.mailbox.id][0], net.now)
+    pending, _ = PendingJoin.start(ben.identity, link, bundle, "Ben", net.now, os.urandom)
+    _only_crypto_errors(pending.open, envelope, net.now, os.urandom)
+    _only_crypto_errors(open_invite_bundle, link, envelope, net.now)
