@@ -174,6 +174,9 @@ class Inbound:
     def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: _GroupWork,
                      now: int, outcome: BatchOutcome) -> None:
         session = gw.session
+        # Rows are numbered in insertion order, which breaks ties between posts of the same
+        # second: insert in the order they were written, not the order the relay chose.
+        gw.posts.sort(key=lambda p: (p.sent_time, p.sender_ik, p.seq))
         fresh = store.insert_posts(gw.posts) if gw.posts else ()
         outcome.new_posts += len(fresh)
         for sender, ev in gw.changes:

@@ -37,6 +37,10 @@ class EvilRelay:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
         self.tamper: Tamper = honest
+        # How many bodies each mailbox held at the last honest read, and a snapshot of that
+        # taken by mark(): tamper functions aim at messages added after the mark.
+        self.lengths: dict[str, int] = {}
+        self.base: dict[str, int] = {}
         self.port = free_port()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -78,13 +82,19 @@ class EvilRelay:
             return Response(upstream.content, upstream.status_code,
                             media_type=upstream.headers.get("content-type"))
         doc = upstream.json()
-        bodies = self.tamper(mailbox, [m["body"] for m in doc["messages"]])
+        original = [m["body"] for m in doc["messages"]]
+        self.lengths[mailbox] = len(original)
+        bodies = self.tamper(mailbox, original)
         page = bodies[after:after + limit]
         messages = [{"cursor": after + i + 1, "body": b} for i, b in enumerate(page)]
         return JSONResponse({"messages": messages,
                              "next": messages[-1]["cursor"] if messages else after,
                              "more": after + len(page) < len(bodies),
                              "closed": doc.get("closed", False)})
+
+    def mark(self) -> None:
+        """Remember every mailbox's length: later tampering targets what comes after."""
+        self.base = dict(self.lengths)
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> EvilRelay:
