@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import AppError
 from app.views import ProfileState, Settings, UnlockInfo
@@ -173,6 +173,7 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
 
     def fail(message: str) -> None:
         sys.stderr.write(message + "\n")
+        QMessageBox.critical(None, "Coterie", message)
         code["value"] = 1
         app.quit()
 

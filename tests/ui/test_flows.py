@@ -568,3 +568,31 @@ def test_every_control_has_an_accessible_name(qtbot, window, worker, monkeypatch
     assert len(dialogs) == 7
     for d in dialogs:
         assert _unnamed(d) == [], type(d).__name__
+
+
+def test_the_hover_bar_replies_and_reacts(qtbot, window, fake, worker, demo) -> None:
+    from PySide6.QtWidgets import QMenu, QStyleOptionViewItem
+
+    from ui.delegates.post_delegate import action_rects
+
+    view, model, delegate = window.pane.view, window.pane.model, window.pane.delegate
+    row = next(r for r in range(model.rowCount()) if model.post_at(r).text.startswith("Shall"))
+    index = model.index(row, 0)
+    view.scrollTo(index)
+    qtbot.wait(20)
+    rect = view.visualRect(index)
+    option = QStyleOptionViewItem()
+    option.rect = rect
+    option.font = view.font()
+    buttons = {name: r for r, name, _g in action_rects(rect.width(), delegate.layout_for(option, index))}
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.topLeft() + buttons["reply"].center())
+    assert window.pane.composer.reply_to is not None
+    assert window.pane.composer.reply_to.id == model.post_at(row).id
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.topLeft() + buttons["react"].center())
+    menus = [m for m in view.findChildren(QMenu) if m.isVisible()]
+    assert menus and menus[-1].accessibleName() == "React"
+    menus[-1].actions()[0].trigger()  # 👍
+    settle(qtbot, worker)
+    assert "👍" in model.post_at(row).my_reactions

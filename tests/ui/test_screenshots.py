@@ -70,6 +70,10 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
     win.show()
     win.start()
     settle(qtbot, worker)
+    model, view = win.pane.model, win.pane.view
+    hover = next(r for r in range(model.rowCount()) if model.post_at(r).reply_to is not None)
+    qtbot.mouseMove(view.viewport(), view.visualRect(model.index(hover, 0)).center())
+    qtbot.wait(30)
     _check(win, "main_window", theme, out)
 
     def shot(make: Callable[[], QWidget], name: str,

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -69,6 +70,18 @@ class RowLayout:
     body_kind: str = "text"  # text | tombstone | unsupported | warning
 
 
+ACTIONS = (("reply", "↩", "Reply"), ("react", "☺", "React"), ("more", "⋯", "More"))
+ACTION_W, ACTION_H = 30, 26
+
+
+def action_rects(width: int, row: RowLayout) -> list[tuple[QRect, str, str]]:
+    """Where the hover bar's buttons sit in a row: top right, over the first line."""
+    top = (DAY_H if row.day else 0) + 2
+    x = min(width, CONTENT_X + MAX_TEXT + MARGIN_R) - MARGIN_R - ACTION_W * len(ACTIONS)
+    return [(QRect(x + i * ACTION_W, top, ACTION_W, ACTION_H), name, glyph)
+            for i, (name, glyph, _label) in enumerate(ACTIONS)]
+
+
 def show_header(post: PostView, prev: PostView | None) -> bool:
     if prev is None or post.kind == "warning" or prev.kind == "warning":
         return True
@@ -81,6 +94,7 @@ def show_header(post: PostView, prev: PostView | None) -> bool:
 
 class PostDelegate(QStyledItemDelegate):
     reaction_clicked = Signal(str, str, bool)   # post id, emoji, on
+    action_clicked = Signal(str, str, QPoint)   # post id, "reply"|"react"|"more", global pos
     quote_clicked = Signal(str)                 # quoted post id
     link_clicked = Signal(str)                  # url the user clicked
 
@@ -302,6 +316,8 @@ class PostDelegate(QStyledItemDelegate):
             painter.setPen(t.color("warning_text"))
             painter.drawText(rect.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter,
                              f"⚠ {sentence}")
+        if hovered and post.kind == "post" and not post.deleted:
+            self._paint_actions(painter, row, full_w)
         for rect, emoji, count, mine in row.chips:
             painter.setPen(t.color("accent") if mine else t.color("border"))
             painter.setBrush(t.color("reaction_mine_bg") if mine else t.color("reaction_bg"))
@@ -311,6 +327,17 @@ class PostDelegate(QStyledItemDelegate):
             painter.setPen(t.color("text"))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {count}")
         painter.restore()
+
+    def _paint_actions(self, painter: QPainter, row: RowLayout, width: int) -> None:
+        t = self._theme
+        rects = action_rects(width, row)
+        bar = rects[0][0].united(rects[-1][0]).adjusted(-2, -1, 2, 1)
+        painter.setPen(t.color("border"))
+        painter.setBrush(t.color("base"))
+        painter.drawRoundedRect(QRectF(bar), 6, 6)
+        painter.setPen(t.color("muted"))
+        for rect, _name, glyph in rects:
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, glyph)
 
     def _paint_day(self, painter: QPainter, label: str, width: int, font: QFont) -> None:
         t = self._theme
@@ -385,6 +412,14 @@ class PostDelegate(QStyledItemDelegate):
         if row is None or post is None:
             return False
         pos = event.position().toPoint() - option.rect.topLeft()
+        if post.kind == "post" and not post.deleted:
+            for rect, name, _glyph in action_rects(option.rect.width(), row):
+                if rect.contains(pos):
+                    widget = option.widget
+                    corner = rect.bottomLeft() + option.rect.topLeft()
+                    where = widget.mapToGlobal(corner) if widget is not None else corner
+                    self.action_clicked.emit(post.id, name, where)
+                    return True
         for rect, emoji, _count, mine in row.chips:
             if rect.contains(pos):
                 self.reaction_clicked.emit(post.id, emoji, not mine)

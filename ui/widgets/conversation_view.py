@@ -53,6 +53,7 @@ class ConversationView(QListView):
         model.appended.connect(self._after_append)
         model.dataChanged.connect(self._row_changed)
         delegate.reaction_clicked.connect(self._chip_clicked)
+        delegate.action_clicked.connect(self._action_clicked)
 
     # -- scrolling ---------------------------------------------------------------------------
     def at_bottom(self) -> bool:
@@ -116,6 +117,30 @@ class ConversationView(QListView):
         if post is not None:
             self.react_requested.emit(post, emoji, on)
 
+    def _action_clicked(self, post_id: str, action: str, where: QPoint) -> None:
+        row = self._model.row_of(post_id)
+        post = self._model.post_at(row)
+        if post is None:
+            return
+        self.setCurrentIndex(self._model.index(row, 0))
+        if action == "reply":
+            self.reply_requested.emit(post)
+        elif action == "react":
+            self.reaction_menu(post).popup(where)
+        else:
+            self.build_menu(post, self.can_delete_any).popup(where)
+
+    def reaction_menu(self, post: PostView) -> QMenu:
+        menu = QMenu(self)
+        menu.setAccessibleName("React")
+        for emoji in QUICK_REACTIONS:
+            on = emoji not in post.my_reactions
+            act = QAction(emoji if on else f"{emoji}  (remove)", menu)
+            act.triggered.connect(lambda _=False, e=emoji, o=on:
+                                  self.react_requested.emit(post, e, o))
+            menu.addAction(act)
+        return menu
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         post = self.current_post()
         key = event.key()
@@ -140,13 +165,9 @@ class ConversationView(QListView):
         menu.setAccessibleName("Post actions")
         if post.kind == "post" and not post.deleted:
             menu.addAction("Reply\tR", lambda: self.reply_requested.emit(post))
-            react = menu.addMenu("React")
-            for emoji in QUICK_REACTIONS:
-                on = emoji not in post.my_reactions
-                act = QAction(emoji if on else f"{emoji}  (remove)", react)
-                act.triggered.connect(lambda _=False, e=emoji, o=on:
-                                      self.react_requested.emit(post, e, o))
-                react.addAction(act)
+            react = self.reaction_menu(post)
+            react.setTitle("React")
+            menu.addMenu(react)
             if post.mine:
                 menu.addAction("Edit\tE", lambda: self.edit_requested.emit(post))
             if post.mine or can_delete_any:
