@@ -66,6 +66,8 @@ class Flows:
         self.engine = engine
         self.relay = relay
         self.client = client
+        # Mailboxes created since their last successful use: a second 404 right after our
+        # own create means the relay is not keeping them, so we stop instead of looping.
         self._created: set[bytes] = set()
 
     # -- outbox --------------------------------------------------------------------------
@@ -147,6 +149,7 @@ class Flows:
             with engine.lock:
                 outbox.retry_later(batch)
             raise
+        self._created.discard(batch.mailbox)   # it exists: a later 404 may create it again
         with engine.lock:
             acks = engine.core.sent(batch, cursors)
         engine.report_acked(acks)
@@ -211,6 +214,7 @@ class Flows:
             except MailboxClosed as exc:
                 self._lost(mailbox, exc)
                 return taken
+            self._created.discard(mailbox)
             if page.more and not page.messages:
                 raise RelayProtocolError("The relay said more messages follow but sent none.")
             taken += self.take(session, mailbox, page.messages)

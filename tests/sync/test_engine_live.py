@@ -252,3 +252,21 @@ def test_wait_sent_times_out_while_the_relay_is_down(loopback_relay: RelayThread
     assert admin_engine.wait_sent(["late"], timeout=0.5) is False
     loopback_relay.start()
     assert admin_engine.wait_sent(["late"], timeout=10) is True
+
+
+def test_a_relay_that_lost_its_data_gets_the_mailboxes_created_again(
+        tmp_path: Path, engines: list[SyncEngine]) -> None:
+    relay = RelayProcess(tmp_path / "first")
+    relay.start()
+    try:
+        alice, alice_engine = live_member(relay, engines)
+        alice.post(alice_engine, item("1", A, b"before the wipe", relay.url))
+        alice.wait_for(lambda: alice.outbox == {})
+        relay.kill()
+        relay.data_dir = tmp_path / "wiped"       # same address, empty database
+        relay.start()
+        alice.post(alice_engine, item("2", A, b"after the wipe", relay.url))
+        alice.wait_for(lambda: alice.outbox == {}, timeout=15)
+        assert alice.rejected == [] and alice.gone == []
+    finally:
+        relay.kill()
