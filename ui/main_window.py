@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.refresh_profile()
         self.refresh_groups()
         self.sidebar.connection.refresh()
+        self.sidebar.refresh_joins()
 
     def refresh_profile(self) -> None:
         self._ctx.worker.run(self._ctx.services.me, self._show_me, lambda e: None, owner=self)

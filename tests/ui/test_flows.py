@@ -462,6 +462,8 @@ def test_join_by_pasting_a_link_waits_for_an_admin(qtbot, window, fake, worker) 
     settle(qtbot, worker)
     assert "Waiting for an admin" in dialog.status_label.text()
     assert not dialog.join_button.isEnabled()
+    qtbot.waitUntil(lambda: window.sidebar.joins_label.isVisible())
+    assert "Joining “Book club”" in window.sidebar.joins_label.text()
     club = fake.create_group("Book club 2")
     from dataclasses import replace
 
@@ -470,6 +472,7 @@ def test_join_by_pasting_a_link_waits_for_an_admin(qtbot, window, fake, worker) 
     settle(qtbot, worker)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: window.pane.group is not None and window.pane.group.id == club.id)
+    qtbot.waitUntil(lambda: not window.sidebar.joins_label.isVisible())
 
 
 def test_a_bad_link_is_explained(qtbot, window, worker) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.views import GroupSummary
+from app.views import GroupSummary, JoinView
 from ui.context import AppContext
 from ui.delegates.group_delegate import GroupDelegate
 from ui.models.group_list_model import GroupListModel
@@ -72,6 +72,16 @@ class Sidebar(QFrame):
         self.search_button.setStyleSheet("text-align: left;")
         self.search_button.clicked.connect(self.search_requested.emit)
         layout.addWidget(self.search_button)
+        # joins I asked for that an admin has not admitted yet: otherwise they would vanish
+        # from view once the join dialog is closed
+        self.joins_label = QLabel()
+        self.joins_label.setObjectName("hint")
+        self.joins_label.setWordWrap(True)
+        self.joins_label.setAccessibleName("Pending joins")
+        self.joins_label.hide()
+        layout.addWidget(self.joins_label)
+        ctx.events.joins.connect(self.refresh_joins)
+        ctx.events.groups.connect(self.refresh_joins)
         self.model = GroupListModel(self)
         self.delegate = GroupDelegate(ctx.theme.theme, self)
         ctx.theme.changed.connect(self._theme_changed)
@@ -97,6 +107,21 @@ class Sidebar(QFrame):
         self.settings_button.clicked.connect(self.settings_requested.emit)
         bottom.addWidget(self.settings_button)
         layout.addLayout(bottom)
+
+    def refresh_joins(self) -> None:
+        self._ctx.worker.run(self._ctx.services.joins, self.show_joins, lambda e: None,
+                             owner=self)
+
+    def show_joins(self, joins: list[JoinView]) -> None:
+        lines = []
+        for j in joins:
+            name = f"“{j.group_name}”" if j.group_name else "a group"
+            if j.status == "waiting":
+                lines.append(f"Joining {name}: {j.message or 'waiting for an admin.'}")
+            elif j.status in ("declined", "failed"):
+                lines.append(f"Joining {name} did not work: {j.message}")
+        self.joins_label.setText("\n".join(lines))
+        self.joins_label.setVisible(bool(lines))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
