@@ -9,8 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from crypto.errors import CryptoError
-from crypto.relay_wire import KEY_LEN, MAILBOX_ID_LEN, NONCE_LEN, SIG_LEN, b64d
+from crypto.relay_wire import KEY_LEN, MAILBOX_ID_LEN, NONCE_LEN, SIG_LEN, WireError, b64d
 from relay.core import ReadProof
 from relay.errors import BadRequest, TooLarge
 from relay.storage import KIND_GROUP, KIND_INVITE
@@ -37,7 +36,7 @@ def b64_field(data: Mapping[str, Any], name: str, length: int | None = None) -> 
         raise BadRequest(f"The field '{name}' must be a base64url string.")
     try:
         return b64d(value, length)
-    except CryptoError:
+    except WireError:
         what = f"{length} bytes of base64url" if length else "base64url"
         raise BadRequest(f"The field '{name}' must be {what}.") from None
 
@@ -63,7 +62,7 @@ def kind_field(data: Mapping[str, Any]) -> int:
 def mailbox_path(text: str) -> bytes:
     try:
         return b64d(text, MAILBOX_ID_LEN)
-    except CryptoError:
+    except WireError:
         raise BadRequest("The mailbox id in the path must be 32 bytes of base64url.") from None
 
 

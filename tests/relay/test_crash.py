@@ -1,5 +1,6 @@
-"""kill -9 the relay while clients append; after a restart every acknowledged message is
-there exactly once, retries get their original cursors, and the database is intact."""
+"""kill -9 (or SIGTERM) the relay while clients append; after a restart every acknowledged
+message is there exactly once, retries get their original cursors, and the database is
+intact. SIGTERM must also end the process cleanly, with every append in flight finished."""
 from __future__ import annotations
 
 import asyncio
@@ -57,7 +58,10 @@ async def fetch_all(url: str) -> list[dict[int, bytes]]:
     return out
 
 
-async def test_acknowledged_appends_survive_kill_9(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGKILL, signal.SIGTERM],
+                         ids=["kill-9", "sigterm"])
+async def test_acknowledged_appends_survive_the_relay_stopping(tmp_path: Path,
+                                                                stop_signal: int) -> None:
     config = tmp_path / "relay.toml"     # no rate limit: as many appends in flight as possible
     config.write_text("[limits]\nrate_per_second = 1000000\nrate_burst = 1000000\n")
     proc, url, _ = start_relay(tmp_path, "--config", str(config))
@@ -70,8 +74,9 @@ async def test_acknowledged_appends_survive_kill_9(tmp_path: Path) -> None:
         task = asyncio.create_task(hammer(url, acked, stop))
         while len(acked) < 1000:
             await asyncio.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)      # mid-flight: appends are still arriving
-        proc.wait(10)
+        os.kill(proc.pid, stop_signal)      # mid-flight: appends are still arriving
+        code = proc.wait(20)
+        assert code == (0 if stop_signal == signal.SIGTERM else -signal.SIGKILL)
         stop.set()
         await task
     finally:
