@@ -99,7 +99,10 @@ def palette_for(theme: Theme) -> QPalette:
 
 
 def stylesheet_for(theme: Theme) -> str:
-    return (RESOURCES / f"{theme.name}.qss").read_text(encoding="utf-8")
+    """The theme's stylesheet; @RESOURCES@ becomes the absolute resources path (QSS
+    resolves relative image URLs against the working directory, not the file)."""
+    text = (RESOURCES / f"{theme.name}.qss").read_text(encoding="utf-8")
+    return text.replace("@RESOURCES@", RESOURCES.as_posix())
 
 
 def app_icon() -> QIcon:

@@ -36,6 +36,7 @@ from app.views import (
     Quote,
     SearchHit,
     Settings,
+    SyncReport,
     UnlockInfo,
 )
 
@@ -431,3 +432,6 @@ class FakeServices:
 
     def connection(self) -> ConnectionStatus:
         return self.connection_value
+
+    def sync_once(self, timeout: float = 30.0) -> SyncReport:
+        return SyncReport(0, 0, 0)

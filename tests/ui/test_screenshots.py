@@ -119,8 +119,8 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
     first.keyring_radio.setChecked(True)
     first._next()
     qtbot.waitUntil(lambda: first.pages.currentIndex() == 2)
-    _check(first, "first_run_recovery", theme, out)
     first.saved_box.setChecked(True)
+    _check(first, "first_run_recovery", theme, out)
     first.close()
     locked = FakeServices(state=ProfileState.LOCKED)
     shot(lambda: UnlockDialog(locked, worker, locked.unlock_info(), True), "unlock")  # type: ignore[arg-type]
