@@ -167,12 +167,14 @@ class SyncEngine:
         return SyncResult(sent=self._stats_sent, received=self._stats_received,
                           unreachable=tuple(outcome.get("unreachable", ())),
                           rejected=tuple(self._rejected),
-                          timed_out=outcome.get("timed_out", False))
+                          timed_out=outcome.get("timed_out", False),
+                          errors=tuple(outcome.get("errors", ())))
 
     async def _once_main(self, timeout: float, pull: bool) -> dict[str, Any]:
         self._loop = asyncio.get_running_loop()
         self._progress = asyncio.Event()
         unreachable: list[str] = []
+        errors: list[tuple[str, str]] = []
         done: set[str] = set()
         clients: dict[str, RelayClient] = {}
         timed_out = False
@@ -186,6 +188,7 @@ class SyncEngine:
             except SyncError as exc:
                 self.set_state(relay, "offline", str(exc))
                 unreachable.append(relay)
+                errors.append((relay, str(exc)))
 
         try:
             async with asyncio.timeout(timeout):
@@ -201,7 +204,7 @@ class SyncEngine:
         finally:
             for client in clients.values():
                 await client.aclose()
-        return {"unreachable": unreachable, "timed_out": timed_out}
+        return {"unreachable": unreachable, "errors": errors, "timed_out": timed_out}
 
     async def _once_relay(self, flows: Flows, timeout: float, pull: bool) -> None:
         relay = flows.relay

@@ -110,6 +110,7 @@ class SyncResult:
     unreachable: tuple[str, ...] = ()
     rejected: tuple[str, ...] = ()
     timed_out: bool = False
+    errors: tuple[tuple[str, str], ...] = ()   # (relay, one sentence) for each unreachable
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,7 @@ def test_an_unreachable_relay_keeps_the_outbox_and_says_so() -> None:
     app.post(engine, item("p", GROUP, b"waiting", url))
     result = engine.sync_once()
     assert result.unreachable == (url,) and result.sent == 0 and "p" in app.outbox
+    assert result.errors == ((url, "The relay could not be reached."),)
     assert app.states[-1].state == "offline"
 
 
