@@ -125,7 +125,10 @@ class Relay:
         interval = self.config.limits.prune_interval_seconds
         while True:
             await asyncio.sleep(interval)
-            await self.prune_once()
+            try:
+                await self.prune_once()
+            except RelayError:   # storage unavailable this time: try again next interval
+                log.warning("retention could not run; it will be retried")
 
     async def prune_once(self) -> None:
         outcome = await self._start().submit(self.core.prepare_prune())
