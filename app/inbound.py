@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 MSG_REJECTED = ("{n} message(s) that did not verify were dropped; the relay may have "
                 "altered or injected them.")
 MSG_WAITING = "Waiting for an admin to come online."
+MSG_REMOVED = ("You were removed from {group}; what you have stays readable here, but "
+               "nothing new will arrive.")
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class Inbound:
             self._apply_change(store, gid, sender, ev)
         if gw.rejected:
             gw.warnings.append(("rejected", MSG_REJECTED.format(n=gw.rejected), None))
+        if gw.removed:
+            gw.warnings.append(("removed", MSG_REMOVED.format(group=session.name), None))
         for kind, detail, sender in gw.warnings:
             store.add_warning(gid, kind, detail, now, sender)
             outcome.warnings.append(detail)
