@@ -73,7 +73,8 @@ class Relay:
         if storage is None:
             if config.data_dir is None:
                 raise ValueError("RelayConfig.data_dir is needed when no storage is given")
-            Path(config.data_dir).mkdir(parents=True, exist_ok=True)
+            # Only the relay's user needs to read its database.
+            Path(config.data_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
             storage = SQLiteStorage(Path(config.data_dir) / DB_NAME)
         self.storage = storage
         self.core = RelayCore(storage, limits, clock)

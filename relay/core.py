@@ -9,6 +9,7 @@ here apply them directly, which is what tests and single-threaded callers want.
 """
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -72,24 +73,27 @@ class NonceMemory:
         self.window = window
         self._seen: set[bytes] = set()
         self._order: deque[tuple[float, bytes]] = deque()
+        self._lock = threading.Lock()   # fetches check proofs on worker threads
 
     def remember(self, key: bytes, proof_time: int, now: float) -> bool:
         """Record `key`; False if it was already recorded (a replay)."""
-        self._forget_before(now - self.window)
-        if key in self._seen:
-            return False
-        if len(self._seen) >= MAX_REMEMBERED_NONCES:
-            raise TooMany("The relay is busy; try again shortly.", 5)
-        self._seen.add(key)
-        # Kept until the proof time leaves the window: after that the time check refuses it.
-        self._order.append((proof_time + self.window, key))
-        return True
+        with self._lock:
+            self._forget_before(now)
+            if key in self._seen:
+                return False
+            if len(self._seen) >= MAX_REMEMBERED_NONCES:
+                raise TooMany("The relay is busy; try again shortly.", 5)
+            self._seen.add(key)
+            # Kept until the proof time leaves the window: then the time check refuses it.
+            self._order.append((proof_time + self.window, key))
+            return True
 
-    def _forget_before(self, cutoff: float) -> None:
+    def _forget_before(self, now: float) -> None:
+        # Arrival order is not proof-time order: an entry behind a later-expiring one is
+        # dropped a little late, never early.
         order, seen = self._order, self._seen
-        while order and order[0][0] < cutoff:
+        while order and order[0][0] < now:
             seen.discard(order.popleft()[1])
-        # Proof times are not monotonic; a far-future-but-accepted time stays a bit longer.
 
     def __len__(self) -> int:
         return len(self._seen)

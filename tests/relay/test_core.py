@@ -155,9 +155,16 @@ def test_nonce_memory_forgets_after_the_window(core: RelayCore, clock: FakeClock
     for _ in range(5):
         core.fetch(A.mailbox, read_proof(A, int(clock())), 0)
     assert len(core.nonces) == 5
-    clock.advance(2 * 120 + 1)
+    old = read_proof(A, int(clock()))
+    core.fetch(A.mailbox, old, 0)
+    clock.advance(120)                       # still inside the window: still remembered
     core.fetch(A.mailbox, read_proof(A, int(clock())), 0)
-    assert len(core.nonces) == 1
+    assert len(core.nonces) == 7
+    with pytest.raises(Forbidden):
+        core.fetch(A.mailbox, old, 0)
+    clock.advance(1)                         # the old proofs can no longer pass the time check
+    core.fetch(A.mailbox, read_proof(A, int(clock())), 0)
+    assert len(core.nonces) == 2
 
 
 def test_fetch_pages_by_limit(core: RelayCore, clock: FakeClock) -> None:
