@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
             group = self.pane.group
             if group is not None and self.stack.currentWidget() is self.pane:
                 gid = group.id
-                QTimer.singleShot(0, lambda: self._ctx.worker.run(
+                QTimer.singleShot(0, self, lambda: self._ctx.worker.run(
                     lambda: self._ctx.services.mark_read(gid), None, lambda e: None, owner=self))
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.views import PostView
 from ui.identicon import identicon, identicon_color
-from ui.markdown import SafeDocument, make_document, plain_excerpt
+from ui.markdown import SafeDocument, make_document, needs_markdown, plain_excerpt
 from ui.models.conversation_model import ConversationModel
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
@@ -52,6 +52,7 @@ MAX_TEXT = 760
 DAY_H = 34
 GROUP_SECONDS = 300  # consecutive posts of one sender within 5 minutes share a header
 CACHE_ROWS = 800
+PLAIN_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
 
 
 @dataclass
@@ -67,7 +68,7 @@ class RowLayout:
     warn_rects: list[tuple[QRect, str]] = field(default_factory=list)
     chips: list[tuple[QRect, str, int, bool]] = field(default_factory=list)
     doc: SafeDocument | None = None
-    body_kind: str = "text"  # text | tombstone | unsupported | warning
+    body_kind: str = "text"  # text (Markdown) | plain | tombstone | unsupported | warning
 
 
 ACTIONS = (("reply", "↩", "Reply"), ("react", "☺", "React"), ("more", "⋯", "More"))
@@ -197,10 +198,16 @@ class PostDelegate(QStyledItemDelegate):
             row.body_rect = QRect(CONTENT_X, y, text_w, fm.height())
             y += fm.height()
         else:
-            doc = make_document(post.text, font, text_w,
-                                link_color=self._theme.color("accent"))
-            row.doc = doc
-            h = int(doc.size().height() + 0.5)
+            if needs_markdown(post.text):
+                doc = make_document(post.text, font, text_w,
+                                    link_color=self._theme.color("accent"))
+                row.doc = doc
+                h = int(doc.size().height() + 0.5)
+            else:
+                # Most posts are plain sentences: wrapping them with QFontMetrics costs a
+                # fraction of building a QTextDocument, and paint uses the same flags.
+                row.body_kind = "plain"
+                h = fm.boundingRect(QRect(0, 0, text_w, 1 << 20), PLAIN_FLAGS, post.text).height()
             row.body_rect = QRect(CONTENT_X, y, text_w, h)
             y += h
         meta = []
@@ -283,7 +290,11 @@ class PostDelegate(QStyledItemDelegate):
                              clock(post.sent_at))
         if not row.quote_rect.isNull() and post.reply_to is not None:
             self._paint_quote(painter, row.quote_rect, post, small)
-        if row.body_kind == "text" and row.doc is not None:
+        if row.body_kind == "plain":
+            painter.setFont(font)
+            painter.setPen(t.color("text"))
+            painter.drawText(row.body_rect, PLAIN_FLAGS, post.text)
+        elif row.body_kind == "text" and row.doc is not None:
             painter.save()
             painter.translate(row.body_rect.topLeft())
             ctx = QAbstractTextDocumentLayout.PaintContext()

@@ -78,7 +78,7 @@ class ConversationView(QListView):
             self.scrollToBottom()
             self._stick = True
         # a short window may not fill the view: ask for older posts right away
-        QTimer.singleShot(0, lambda: self._scrolled(self.verticalScrollBar().value()))
+        QTimer.singleShot(0, self, lambda: self._scrolled(self.verticalScrollBar().value()))
 
     def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
         if first == 0 and self._model.rowCount() > 0:
