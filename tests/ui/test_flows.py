@@ -599,3 +599,35 @@ def test_the_hover_bar_replies_and_reacts(qtbot, window, fake, worker, demo) -> 
     menus[-1].actions()[0].trigger()  # 👍
     settle(qtbot, worker)
     assert "👍" in model.post_at(row).my_reactions
+
+
+def test_drafts_stay_with_their_group(qtbot, window, worker, demo) -> None:
+    edit = window.pane.composer.edit
+    qtbot.keyClicks(edit, "half a thought")
+    _open_group(qtbot, window, worker, demo["Climbing Tuesdays"])
+    assert edit.toPlainText() == ""
+    _open_group(qtbot, window, worker, demo["Book club"])
+    assert edit.toPlainText() == "half a thought"
+
+
+def test_latest_button_returns_from_a_search_hit(qtbot, ctx, fake, worker) -> None:
+    g = fake.add_group("Long").id
+    for i in range(300):
+        fake.add_post(g, "Bea", f"message number {i}", sent_at=1_000_000 + i * 60, emit=False)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(900, 600)
+    win.show()
+    win.start()
+    settle(qtbot, worker)
+    view, model = win.pane.view, win.pane.model
+    assert not view.latest_button.isVisible()
+    win.jump_to_post(g, fake.posts[g][20].id)
+    settle(qtbot, worker)
+    assert model.more_after
+    qtbot.waitUntil(view.latest_button.isVisible)
+    qtbot.mouseClick(view.latest_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, worker)
+    assert not model.more_after
+    assert model.post_at(model.rowCount() - 1).text == "message number 299"
+    qtbot.waitUntil(lambda: not view.latest_button.isVisible())

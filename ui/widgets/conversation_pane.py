@@ -41,6 +41,7 @@ class ConversationPane(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self.group: GroupSummary | None = None
+        self._drafts: dict[str, str] = {}  # unsent text per group, kept while the app runs
         self.model = ConversationModel(ctx.services, ctx.worker, parent=self)
         self.delegate = PostDelegate(ctx.theme.theme, self, self.model)
         ctx.theme.changed.connect(self._theme_changed)
@@ -125,11 +126,24 @@ class ConversationPane(QWidget):
     # -- showing a group ---------------------------------------------------------------------
     def show_group(self, group: GroupSummary, around_post: str | None = None) -> None:
         changed = self.group is None or self.group.id != group.id
+        if changed:
+            self._keep_draft()
         self.update_group(group)
         if changed or around_post:
             self.composer.clear_mode()
+            if changed:
+                self.composer.edit.setPlainText(self._drafts.pop(group.id, ""))
             self.model.open(group.id, around_post)
             self._refresh_requests()
+
+    def _keep_draft(self) -> None:
+        if self.group is None:
+            return
+        text = "" if self.composer.editing is not None else self.composer.edit.toPlainText()
+        if text.strip():
+            self._drafts[self.group.id] = text
+        else:
+            self._drafts.pop(self.group.id, None)
 
     def update_group(self, group: GroupSummary) -> None:
         self.group = group

@@ -7,8 +7,8 @@ the post actions by keyboard (R reply, E edit, Delete, + react) and by context m
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QWidget
 
 from app.views import PostView
 from ui.delegates.post_delegate import PostDelegate
@@ -46,6 +46,16 @@ class ConversationView(QListView):
         self._stick = True
         self._anchor: tuple[int, int] | None = None
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        # Shown while the reader is away from the newest posts (scrolled up, or looking at
+        # a search hit whose window does not reach the end): one click back to the latest.
+        self.latest_button = QToolButton(self)
+        self.latest_button.setObjectName("latestButton")
+        self.latest_button.setText("↓ Latest")
+        self.latest_button.setAccessibleName("Jump to the latest posts")
+        self.latest_button.setToolTip("Jump to the latest posts (Ctrl+End)")
+        self.latest_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.latest_button.clicked.connect(self.jump_to_latest)
+        self.latest_button.hide()
         model.opened.connect(self._on_opened)
         model.modelAboutToBeReset.connect(lambda: setattr(self, "_stick", True))
         model.rowsAboutToBeInserted.connect(self._before_insert)
@@ -60,9 +70,30 @@ class ConversationView(QListView):
         bar = self.verticalScrollBar()
         return bar.value() >= bar.maximum() - 4
 
+    def jump_to_latest(self) -> None:
+        if self._model.more_after and self._model.group_id is not None:
+            self._model.open(self._model.group_id)  # the window is elsewhere: reload the end
+        else:
+            self.scrollToBottom()
+        self.latest_button.hide()
+
+    def _place_latest_button(self) -> None:
+        self.latest_button.adjustSize()
+        vp = self.viewport().geometry()
+        size = self.latest_button.size()
+        self.latest_button.move(vp.right() - size.width() - 16, vp.bottom() - size.height() - 12)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_latest_button()
+
     def _scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
         self._stick = value >= bar.maximum() - 4
+        away = self._model.more_after or value < bar.maximum() - 2 * NEAR_EDGE_PX
+        if away != self.latest_button.isVisible():
+            self._place_latest_button()
+            self.latest_button.setVisible(away)
         if value <= NEAR_EDGE_PX and self._model.more_before:
             self._model.load_older()
         if value >= bar.maximum() - NEAR_EDGE_PX and self._model.more_after:
@@ -142,6 +173,9 @@ class ConversationView(QListView):
         return menu
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_End and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.jump_to_latest()
+            return
         post = self.current_post()
         key = event.key()
         if post is not None and post.kind == "post" and not post.deleted and \
