@@ -11,6 +11,7 @@ the relay serving one message twice (from the sync engine's anomaly report).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MSG_REJECTED = ("{n} message(s) that did not verify were dropped; the relay may have "
                 "altered or injected them.")
+CHUNK = 256   # envelopes opened per store write while the previous write runs
 MSG_WAITING = "Waiting for an admin to come online."
 MSG_REMOVED = ("You were removed from {group}; what you have stays readable here, but "
                "nothing new will arrive.")
@@ -58,6 +60,8 @@ class _GroupWork:
     epoch_changed: bool = False
     rejected: int = 0
     reordered: set[bytes] = field(default_factory=set)
+    fresh: list[bytes] = field(default_factory=list)   # ids of posts stored for the first time
+    changed: bool = False                              # edits, deletes or reactions applied
 
 
 class Inbound:
@@ -72,39 +76,95 @@ class Inbound:
 
     # -- the engine's deliver callback ------------------------------------------------------
     def deliver(self, batch: InboundBatch) -> None:
+        """Open a batch here (crypto) while the store thread writes the previous chunk.
+
+        Posts, edits and reactions are written chunk by chunk (each insert is idempotent by
+        message id); the session blobs, warnings and cursors go in one last transaction,
+        so after a crash the batch is read again from the old cursors with the old blobs
+        and nothing is lost, doubled or wrongly reported as a replay.
+        """
         rt = self.rt
         touched: set[bytes] = set()
         with rt.lock:
-            outcome = rt.commit(lambda store, pending: self._process(store, pending, batch, touched),
-                                durable=False, touched=touched)
+            try:
+                outcome = self._deliver(batch, touched)
+            except BaseException:
+                rt.forget(touched)
+                raise
         self.totals.new_posts += outcome.new_posts
         self.totals.joined += outcome.joined
         self.totals.admitted += outcome.admitted
         self.totals.warnings += outcome.warnings
 
-    def _process(self, store: Store, pending: Pending, batch: InboundBatch,
-                 touched: set[bytes]) -> BatchOutcome:
+    def _deliver(self, batch: InboundBatch, touched: set[bytes]) -> BatchOutcome:
         rt = self.rt
         now = rt.now()
         work: dict[bytes, _GroupWork] = {}
+        joins: list[tuple[Route, crypto.GroupSession]] = []
         outcome = BatchOutcome()
-        for env in batch.envelopes:
+        chunks: list[Future[dict[bytes, tuple[bytes, ...]]]] = []
+        for n, env in enumerate(batch.envelopes, 1):
             route = self.routes.get(env.mailbox)
             if route is None:
                 continue  # a mailbox we no longer read (left, removed, join finished)
             if route.kind == "join":
-                self._join_envelope(store, pending, route, env.body, now, work, touched, outcome)
+                self._join_envelope(route, env.body, now, work, joins, touched, outcome)
                 continue
             gw = work.get(route.key)
             if gw is None:
                 gw = work[route.key] = _GroupWork(rt.session(route.key))
                 touched.add(route.key)
             self._group_envelope(gw, route.key, env.mailbox, env.body, now, outcome)
-        for gid, gw in work.items():
-            self._store_group(store, pending, gid, gw, now, outcome)
-        for mailbox, cursor in batch.cursors.items():
-            store.set_cursor(mailbox, cursor, now)
+            if n % CHUNK == 0:
+                chunks.append(self._flush_content(work, joins))
+        chunks.append(self._flush_content(work, joins))
+        fresh: dict[bytes, list[bytes]] = {}
+        for future in chunks:
+            for gid, ids in future.result().items():
+                fresh.setdefault(gid, []).extend(ids)
+        for gid, ids in fresh.items():
+            work[gid].fresh += ids
+            outcome.new_posts += len(ids)
+
+        def final(store: Store, pending: Pending) -> None:
+            for route, session in joins:
+                self._store_join(store, pending, route, session, now)
+            for gid, gw in work.items():
+                self._store_group(store, pending, gid, gw, now, outcome)
+            for mailbox, cursor in batch.cursors.items():
+                store.set_cursor(mailbox, cursor, now)
+
+        rt.commit(final, durable=False, touched=touched)
         return outcome
+
+    def _flush_content(self, work: dict[bytes, _GroupWork],
+                       joins: list[tuple[Route, crypto.GroupSession]],
+                       ) -> Future[dict[bytes, tuple[bytes, ...]]]:
+        """Queue the posts and changes opened so far to the store thread (not waited for).
+
+        Groups joined in this batch have no row yet: theirs wait for the final transaction.
+        """
+        new_groups = {session.group_id for _route, session in joins}
+        items = []
+        for gid, gw in work.items():
+            if (gw.posts or gw.changes) and gid not in new_groups:
+                # Rows are numbered in insertion order, which breaks ties between posts of
+                # one second: insert them in the order written, not the order the relay chose.
+                posts = sorted(gw.posts, key=lambda p: (p.sent_time, p.sender_ik, p.seq))
+                items.append((gid, posts, gw.changes))
+                gw.changed = gw.changed or bool(gw.changes)
+                gw.posts, gw.changes = [], []
+
+        def write(store: Store) -> dict[bytes, tuple[bytes, ...]]:
+            out = {}
+            with store.transaction(durable=False):
+                for gid, posts, changes in items:
+                    out[gid] = store.insert_posts(posts) if posts else ()
+                    for sender, ev in changes:
+                        self._apply_change(store, gid, sender, ev)
+            return out
+
+        return self.rt.store.submit(write)
 
     # -- group mailboxes ----------------------------------------------------------------------
     def _group_envelope(self, gw: _GroupWork, gid: bytes, mailbox: bytes, body: bytes,
@@ -176,13 +236,14 @@ class Inbound:
     def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: _GroupWork,
                      now: int, outcome: BatchOutcome) -> None:
         session = gw.session
-        # Rows are numbered in insertion order, which breaks ties between posts of the same
-        # second: insert in the order they were written, not the order the relay chose.
-        gw.posts.sort(key=lambda p: (p.sent_time, p.sender_ik, p.seq))
-        fresh = store.insert_posts(gw.posts) if gw.posts else ()
-        outcome.new_posts += len(fresh)
-        for sender, ev in gw.changes:
-            self._apply_change(store, gid, sender, ev)
+        if gw.posts or gw.changes:  # a group joined in this batch
+            gw.posts.sort(key=lambda p: (p.sent_time, p.sender_ik, p.seq))
+            gw.fresh += store.insert_posts(gw.posts) if gw.posts else ()
+            outcome.new_posts += len(gw.fresh)
+            for sender, ev in gw.changes:
+                self._apply_change(store, gid, sender, ev)
+            gw.changed = gw.changed or bool(gw.changes)
+        fresh = gw.fresh
         if gw.rejected:
             gw.warnings.append(("rejected", MSG_REJECTED.format(n=gw.rejected), None))
         if gw.removed:
@@ -204,10 +265,10 @@ class Inbound:
         self.rt.enqueue_in_txn(store, session.relay_url, gw.outgoing, gid, pending)
         if gw.epoch_changed or gw.removed or gw.requests:
             pending.relays.add(session.relay_url)
-        if fresh or gw.changes:
+        if fresh or gw.changed:
             ids = tuple(i.hex() for i in fresh)
             pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), ids, incoming=True))
-        if fresh or gw.changes or changes or gw.warnings:
+        if fresh or gw.changed or changes or gw.warnings:
             pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
         if gw.members_changed:
             pending.events.append(ChangeEvent(ChangeKind.MEMBERS, gid.hex()))
@@ -230,8 +291,9 @@ class Inbound:
             store.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
 
     # -- my pending joins -------------------------------------------------------------------------
-    def _join_envelope(self, store: Store, pending: Pending, route: Route, body: bytes,
-                       now: int, work: dict[bytes, _GroupWork], touched: set[bytes],
+    def _join_envelope(self, route: Route, body: bytes, now: int,
+                       work: dict[bytes, _GroupWork],
+                       joins: list[tuple[Route, crypto.GroupSession]], touched: set[bytes],
                        outcome: BatchOutcome) -> None:
         pj = self.joins.get(route.key)
         if pj is None:
@@ -242,17 +304,11 @@ class Inbound:
             return  # not a Welcome for us, or a forged one: keep waiting
         if joined is None:
             return
-        session: crypto.GroupSession = joined.session  # type: ignore[assignment]
+        session: crypto.GroupSession = joined.session
         gid = session.group_id
         self.rt.adopt(gid, session)
         touched.add(gid)
-        store.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
-                                    my_role="admin" if session.is_admin else "member",
-                                    state=session.to_bytes(), created=now, last_activity=now))
-        store.replace_members(gid, members_of(gid, session))
-        record = next(j for j in store.list_my_joins() if j.id == route.key)
-        store.save_my_join(MyJoin(record.id, record.relay_url, session.name, "joined",
-                                  f"You joined {session.name}.", gid, b"", record.created, now))
+        joins.append((route, session))
         self.joins.pop(route.key, None)
         gw = work[gid] = _GroupWork(session)
         gw.outgoing += joined.outgoing
@@ -260,6 +316,16 @@ class Inbound:
         for ev in joined.events:
             self._event(gw, gid, ev, now, outcome)
         outcome.joined.append(gid)
+
+    def _store_join(self, store: Store, pending: Pending, route: Route,
+                    session: crypto.GroupSession, now: int) -> None:
+        gid = session.group_id
+        store.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
+                                    my_role="admin" if session.is_admin else "member",
+                                    state=session.to_bytes(), created=now, last_activity=now))
+        record = next(j for j in store.list_my_joins() if j.id == route.key)
+        store.save_my_join(MyJoin(record.id, record.relay_url, session.name, "joined",
+                                  f"You joined {session.name}.", gid, b"", record.created, now))
         pending.relays.add(route.relay)
         pending.events.append(ChangeEvent(ChangeKind.JOINS, gid.hex()))
         pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
