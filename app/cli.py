@@ -169,6 +169,10 @@ def _open(args: argparse.Namespace) -> Any:
 
 # -- commands --------------------------------------------------------------------------------
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _out(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
     print(fmt.dumps(document) if getattr(args, "json", False) else text)
 
@@ -264,13 +268,14 @@ def _run(args: argparse.Namespace, svc: Any) -> None:  # noqa: C901 - a flat dis
         return
     elif c == "sync":
         r = svc.sync_once()
-        text = f"Sent {r.sent}, received {r.received}, {r.new_posts} new posts."
+        text = f"Sent {r.sent}, received {r.received}, {_n(r.new_posts, 'new post')}."
         if r.joined:
-            text += f" Joined {len(r.joined)} group(s)."
+            text += f" Joined {_n(len(r.joined), 'group')}."
         if r.admitted:
-            text += f" Admitted {r.admitted} member(s)."
+            text += f" Admitted {_n(r.admitted, 'member')}."
         if r.waiting_requests:
-            text += f" {r.waiting_requests} join request(s) wait for approval."
+            text += (f" {_n(r.waiting_requests, 'join request')} "
+                     f"{'waits' if r.waiting_requests == 1 else 'wait'} for approval.")
         for warning in r.warnings:
             text += f"\n! {warning}"
         if r.offline:

@@ -1,7 +1,9 @@
 """Groups, invites, joining, join requests and members: half of `app.api.Services`."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 import crypto
 from app.errors import InvalidInput, InviteError, NotAllowed, NotFound, RelayUnavailable
@@ -24,6 +26,8 @@ from sync.errors import MailboxClosed, RelayUnreachable, SyncError, UnknownMailb
 
 MAX_NAME = 100
 MAX_USES = 1000
+INVITE_SEND_WAIT = 5.0    # seconds create_invite waits for the bundle to reach the relay
+NEW_INVITE_GRACE = 3.0    # seconds join waits for an invite mailbox the relay does not know yet
 
 
 def _name(name: str, what: str) -> str:
@@ -162,13 +166,19 @@ class GroupsMixin:
         with rt.lock:
             info, bundle = session.create_invite(uses, now + expires_in, now, rt.rng)
 
-            def work(store: Store, pending: Pending) -> None:
+            def work(store: Store, pending: Pending) -> list[str]:
                 store.save_group_state(record.id, session.to_bytes())
                 rt.enqueue_in_txn(store, session.relay_url, [bundle], record.id, pending)
                 pending.relays.add(session.relay_url)
                 pending.events.append(ChangeEvent(ChangeKind.INVITES, record.id.hex()))
+                return [item.local_id for item in pending.items]
 
-            rt.commit(work, touched=[record.id])
+            local_ids = rt.commit(work, touched=[record.id])
+        syncer = self._syncer()
+        if syncer.live:
+            # The link is only useful once its bundle is on the relay; when offline the
+            # bundle goes out with the outbox and the link works from then on.
+            syncer.engine.wait_sent(local_ids, INVITE_SEND_WAIT)
         return self._invite_view(record.id, info, now)
 
     def _invite_view(self, gid: bytes, info: crypto.InviteInfo, now: int) -> InviteView:
@@ -215,7 +225,7 @@ class GroupsMixin:
         try:
             after, closed = 0, False
             while bundle is None:
-                page = engine.fetch(parsed.relay_url, parsed.mailbox.capability, after=after)
+                page = self._fetch_invite(engine, parsed, after)
                 closed = closed or page.closed
                 for _cursor, body in page.messages:
                     try:
@@ -253,6 +263,17 @@ class GroupsMixin:
             self._syncer().inbound.joins[join_id] = pj
             rt.commit(work)
         return join_view(record)
+
+    def _fetch_invite(self, engine: Any, parsed: crypto.InviteLink, after: int) -> Any:
+        """Read the invite mailbox; a brand-new invite may need a moment to reach the relay."""
+        deadline = time.monotonic() + NEW_INVITE_GRACE
+        while True:
+            try:
+                return engine.fetch(parsed.relay_url, parsed.mailbox.capability, after=after)
+            except UnknownMailbox:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.5)
 
     def joins(self) -> list[JoinView]:
         rt = self._runtime()

@@ -180,6 +180,10 @@ class Syncer:
         rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, route.key.hex()))
         rt.hub.emit(ChangeEvent(ChangeKind.POSTS, route.key.hex()))
 
+    @property
+    def live(self) -> bool:
+        return self._live
+
     # -- state -------------------------------------------------------------------------------------
     def connection(self) -> ConnectionStatus:
         waiting = self.rt.store.outbox_count()

@@ -13,6 +13,8 @@ from app.errors import InvalidInput, NotAllowed, NotFound, ProfileError
 from app.views import ChangeEvent, ChangeKind, ConnectionState, ProfileState
 from tests.e2e.harness import MemoryKeyring, RelayProcess
 
+pytestmark = pytest.mark.timeout(90)
+
 
 class Clock:
     def __init__(self) -> None:

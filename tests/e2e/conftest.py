@@ -25,7 +25,8 @@ def make_cli(tmp_path: Path) -> Callable[..., Cli]:
     def make(name: str, passphrase: str | None = None) -> Cli:
         env = cli_env(None if passphrase else keyring_file, passphrase)
         cli = Cli(tmp_path / "profiles" / name, env)
-        cli.fingerprint = cli.json("init", "--name", name)["fingerprint"]
+        created = cli.json("init", "--name", name)
+        cli.fingerprint, cli.recovery_code = created["fingerprint"], created["recovery_code"]
         return cli
 
     return make

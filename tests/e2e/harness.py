@@ -86,6 +86,7 @@ class Cli:
     profile: Path
     env: dict[str, str]
     fingerprint: str = ""
+    recovery_code: str = ""
 
     def run(self, *args: str, check: bool = True, timeout: float = 90.0) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run([PY, "-m", "app.cli", "--profile", str(self.profile), *args],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from crypto import relay_wire
 from tests.e2e.harness import Cli, RelayProcess, open_services, scan_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]
 
 
 def _posts(doc: dict) -> dict[str, dict]:
@@ -162,3 +163,26 @@ def test_errors_are_one_sentence_and_never_a_traceback(make_cli: Callable[..., C
         result = ana.run(*args, check=False)
         assert result.returncode != 0, args
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_passphrase_profile_opens_from_the_environment_only_with_the_right_one(
+        make_cli: Callable[..., Cli]) -> None:
+    pat = make_cli("Pat", passphrase="correct horse battery staple")
+    assert pat.json("group", "list")["groups"] == []
+    wrong = Cli(pat.profile, {**pat.env, "COTERIE_PASSPHRASE": "wrong horse"})
+    refused = wrong.run("group", "list", check=False)
+    assert refused.returncode == 3 and refused.stderr.count("\n") == 1
+    assert "passphrase" in refused.stderr and "Traceback" not in refused.stderr
+    missing = Cli(pat.profile, {k: v for k, v in pat.env.items() if k != "COTERIE_PASSPHRASE"})
+    refused = missing.run("group", "list", check=False)
+    assert refused.returncode == 3 and "COTERIE_PASSPHRASE" in refused.stderr
+
+
+def test_a_lost_keyring_entry_is_recovered_with_the_code(make_cli: Callable[..., Cli]) -> None:
+    ana = make_cli("Ana")
+    keyring_file = Path(ana.env["COTERIE_TEST_KEYRING_FILE"])
+    keyring_file.unlink()
+    lost = ana.run("group", "list", check=False)
+    assert lost.returncode == 3 and "recovery code" in lost.stderr
+    ana.run("recover", "--code", ana.recovery_code.lower().replace("-", " "))
+    assert ana.json("group", "list")["groups"] == []

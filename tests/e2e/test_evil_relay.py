@@ -20,7 +20,7 @@ from crypto.relay_wire import b64e
 from tests.e2e.evil_relay import EvilRelay
 from tests.e2e.harness import MemoryKeyring, RelayProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.harness import Cli, RelayProcess, open_services
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 
 def _group_of_two(relay: RelayProcess, make_cli: Callable[..., Cli]) -> tuple[Cli, Cli, str]:
