@@ -631,3 +631,64 @@ def test_latest_button_returns_from_a_search_hit(qtbot, ctx, fake, worker) -> No
     assert not model.more_after
     assert model.post_at(model.rowCount() - 1).text == "message number 299"
     qtbot.waitUntil(lambda: not view.latest_button.isVisible())
+
+
+def test_the_window_sliding_down_keeps_the_reader_in_place(qtbot, ctx, fake, worker) -> None:
+    from PySide6.QtCore import QPoint
+
+    g = fake.add_group("Long").id
+    for i in range(400):
+        fake.add_post(g, "Bea", f"message number {i}", sent_at=1_000_000 + i * 600, emit=False)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(900, 600)
+    win.show()
+    win.start()
+    settle(qtbot, worker)
+    view, model = win.pane.view, win.pane.model
+    model._limit = 100
+    win.jump_to_post(g, fake.posts[g][30].id)
+    settle(qtbot, worker)
+    first_at_start = model.post_at(0).id
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() - 300)
+    settle(qtbot, worker)
+    for _ in range(4):
+        bar.setValue(bar.maximum() - 300)  # reading near the end, where newer pages load
+        settle(qtbot, worker)
+        top = view.indexAt(QPoint(80, 5))
+        reading = model.post_at(top.row()).id
+        y = view.visualRect(top).top()
+        model.load_newer()
+        settle(qtbot, worker)
+        now = view.visualRect(model.index(model.row_of(reading), 0)).top()
+        assert abs(now - y) <= 1, f"the post being read moved from {y} to {now}"
+    assert model.post_at(0).id != first_at_start  # the window did slide
+    assert model.rowCount() <= 100 + 50
+
+
+def test_older_posts_arriving_above_keep_the_reader_in_place(qtbot, ctx, fake, worker) -> None:
+    from PySide6.QtCore import QPoint
+
+    g = fake.add_group("Long").id
+    for i in range(300):
+        fake.add_post(g, "Bea" if i % 3 else "Chen", f"message number {i}",
+                      sent_at=1_000_000 + i * 9000, emit=False)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(900, 600)
+    win.show()
+    win.start()
+    settle(qtbot, worker)
+    view, model = win.pane.view, win.pane.model
+    for _ in range(3):
+        view.verticalScrollBar().setValue(300)
+        settle(qtbot, worker)
+        top = view.indexAt(QPoint(80, 5))
+        reading, y = model.post_at(top.row()).id, view.visualRect(top).top()
+        rows = model.rowCount()
+        model.load_older()
+        settle(qtbot, worker)
+        assert model.rowCount() > rows
+        now = view.visualRect(model.index(model.row_of(reading), 0)).top()
+        assert abs(now - y) <= 1, f"the post being read moved from {y} to {now}"

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QWidget
 
 from app.views import PostView
-from ui.delegates.post_delegate import PostDelegate
+from ui.delegates.post_delegate import CONTENT_X, PostDelegate
 from ui.models.conversation_model import ConversationModel
 from ui.models.keyed_list import ITEM_ROLE
 
@@ -30,9 +30,15 @@ class ConversationView(QListView):
         super().__init__(parent)
         self.setObjectName("conversationView")
         self.setAccessibleName("Posts")
+        self._stick = True
+        self._anchor: tuple[str, int] | None = None
+        # Before setModel: these must run ahead of QListView's own handlers, which drop
+        # the current layout (needed to find the anchor) when rows are about to change.
+        model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.rowsAboutToBeRemoved.connect(self._before_remove)
+        self._model = model
         self.setModel(model)
         self.setItemDelegate(delegate)
-        self._model = model
         self._delegate = delegate
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -43,8 +49,7 @@ class ConversationView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.verticalScrollBar().setSingleStep(24)
-        self._stick = True
-        self._anchor: tuple[int, int] | None = None
+
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         # Shown while the reader is away from the newest posts (scrolled up, or looking at
         # a search hit whose window does not reach the end): one click back to the latest.
@@ -58,7 +63,7 @@ class ConversationView(QListView):
         self.latest_button.hide()
         model.opened.connect(self._on_opened)
         model.modelAboutToBeReset.connect(lambda: setattr(self, "_stick", True))
-        model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.rowsRemoved.connect(self._after_remove)
         model.older_loaded.connect(self._after_older)
         model.appended.connect(self._after_append)
         model.dataChanged.connect(self._row_changed)
@@ -111,20 +116,42 @@ class ConversationView(QListView):
         # a short window may not fill the view: ask for older posts right away
         QTimer.singleShot(0, self, lambda: self._scrolled(self.verticalScrollBar().value()))
 
-    def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
-        if first == 0 and self._model.rowCount() > 0:
-            bar = self.verticalScrollBar()
-            self._anchor = (bar.value(), bar.maximum())
+    # Rows inserted or removed above what the reader sees (older pages arriving, the window
+    # sliding down) would shift the view, and the row that becomes first changes height too
+    # (it gains a day separator). So the post at the top of the viewport is the anchor: after
+    # the change, scroll until it is exactly where it was.
+    def _remember_anchor(self) -> None:
+        self.executeDelayedItemsLayout()  # rows may have just been added: place them first
+        index = self.indexAt(self.viewport().rect().topLeft() + QPoint(CONTENT_X, 1))
+        post = self._model.post_at(index.row()) if index.isValid() else None
+        self._anchor = (post.id, self.visualRect(index).top()) if post is not None else None
 
-    def _after_older(self, count: int) -> None:
-        if self._anchor is None or count == 0:
-            self._anchor = None
+    def _restore_anchor(self) -> None:
+        if self._anchor is None:
             return
-        value, old_max = self._anchor
+        post_id, top = self._anchor
         self._anchor = None
+        row = self._model.row_of(post_id)
+        if row < 0:
+            return
         self.executeDelayedItemsLayout()
         bar = self.verticalScrollBar()
-        bar.setValue(value + (bar.maximum() - old_max))
+        bar.setValue(bar.value() + self.visualRect(self._model.index(row, 0)).top() - top)
+
+    def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        if first == 0 and self._model.rowCount() > 0:
+            self._remember_anchor()
+
+    def _before_remove(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        if first == 0 and not self._stick:
+            self._remember_anchor()
+
+    def _after_remove(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        if first == 0:
+            self._restore_anchor()
+
+    def _after_older(self, _count: int) -> None:
+        self._restore_anchor()
 
     def _after_append(self, _count: int) -> None:
         if self._stick:
