@@ -199,6 +199,12 @@ class Syncer:
 
     # -- one-shot and live -------------------------------------------------------------------------
     def sync_once(self, timeout: float) -> SyncReport:
+        if self._live:
+            # The live engine already sends and receives continuously; "sync now" only
+            # waits for what is queued to reach the relay.
+            ids = [str(row.id) for row in self.rt.store.pending_outbox(limit=10_000)]
+            self.engine.wait_sent(ids, timeout)
+            return SyncReport(sent=0, received=0, new_posts=0)
         self.inbound.totals = type(self.inbound.totals)()
         self.housekeeping()
         result = self.engine.sync_once(timeout)
