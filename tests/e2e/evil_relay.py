@@ -41,6 +41,8 @@ class EvilRelay:
         # taken by mark(): tamper functions aim at messages added after the mark.
         self.lengths: dict[str, int] = {}
         self.base: dict[str, int] = {}
+        # Appends to forward to the relay whose answer is then lost (the client sees a 503).
+        self.lose_acks = 0
         self.port = free_port()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -70,7 +72,11 @@ class EvilRelay:
 
     async def _messages(self, request: Request) -> Response:
         if request.method != "GET":
-            return await self._forward(request)
+            answer = await self._forward(request)
+            if self.lose_acks > 0 and answer.status_code == 200:
+                self.lose_acks -= 1
+                return JSONResponse({"error": "the answer was lost"}, status_code=503)
+            return answer
         mailbox = request.path_params["mailbox"]
         after = int(request.query_params.get("after", "0"))
         limit = int(request.query_params.get("limit", "500"))

@@ -179,3 +179,21 @@ def test_a_forked_member_list_is_reported(evil: EvilRelay, people: Callable[[str
     cy.sync_once()
     assert "fork" in [w["code"] for w in _warnings(cy, gid, capsys)]
     assert "fork" in [w["code"] for w in _warnings(ben, gid, capsys)]
+
+
+def test_a_post_whose_acknowledgement_was_lost_arrives_exactly_once(
+        evil: EvilRelay, people: Callable[[str], Services]) -> None:
+    ana, ben = people("Ana"), people("Ben")
+    gid = ana.create_group("Garden", evil.url).id
+    _admit(ana, ben, gid)
+    ben.sync_once()
+    evil.mark()
+    evil.lose_acks = 1
+    pid = ana.post(gid, "sent twice, stored once").id
+    for _ in range(3):
+        ana.sync_once(10)
+    assert evil.lose_acks == 0 and ana.connection().waiting == 0
+    ben.sync_once()
+    assert [p.id for p in ben.latest(gid).posts] == [pid]
+    grown = {mb: n - evil.base.get(mb, 0) for mb, n in evil.lengths.items()}
+    assert sorted(n for n in grown.values() if n) == [1]   # one body on the relay, not two
