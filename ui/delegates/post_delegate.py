@@ -111,6 +111,7 @@ class PostDelegate(QStyledItemDelegate):
         # that finds the same objects in place returns without building any key
         self._fast: dict[str, tuple[PostView, PostView | None, int, RowLayout]] = {}
         self.layouts_built = 0  # for tests and benchmarks: how often a row was laid out
+        self._fonts: dict[str, tuple[QFontMetrics, QFont, QFontMetrics]] = {}
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -165,9 +166,7 @@ class PostDelegate(QStyledItemDelegate):
 
     def _build(self, post: PostView, header: bool, day: str | None, width: int,
                font: QFont) -> RowLayout:
-        fm = QFontMetrics(font)
-        small = _small(font)
-        sfm = QFontMetrics(small)
+        fm, small, sfm = self._metrics(font)
         text_w = min(MAX_TEXT, width - CONTENT_X - MARGIN_R)
         row = RowLayout(0, day, header)
         y = 0
@@ -237,6 +236,15 @@ class PostDelegate(QStyledItemDelegate):
             y += ch
         row.height = y + 6
         return row
+
+    def _metrics(self, font: QFont) -> tuple[QFontMetrics, QFont, QFontMetrics]:
+        key = font.key()
+        found = self._fonts.get(key)
+        if found is None:
+            small = _small(font)
+            found = (QFontMetrics(font), small, QFontMetrics(small))
+            self._fonts[key] = found
+        return found
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         row = self.layout_for(option, index)

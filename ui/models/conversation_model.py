@@ -59,6 +59,10 @@ class ConversationModel(QAbstractListModel):
         self.more_after = False
         self._loading_older = False
         self._loading_newer = False
+        # Set by the view while the reader sits at the newest post: live posts then keep
+        # the window at one page, what opening the group shows (older rows come back when
+        # scrolling up), so each new post costs a relayout of fifty rows, not of the window.
+        self.follow_live = False
 
     # -- Qt interface ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
@@ -223,8 +227,8 @@ class ConversationModel(QAbstractListModel):
             self.endRemoveRows()
             self.more_after = True
 
-    def _trim_top(self) -> None:
-        extra = len(self._posts) - self._limit
+    def _trim_top(self, limit: int | None = None) -> None:
+        extra = len(self._posts) - (self._limit if limit is None else limit)
         if extra > 0:
             self.beginRemoveRows(QModelIndex(), 0, extra - 1)
             self._set_posts(self._posts[extra:])
@@ -286,7 +290,7 @@ class ConversationModel(QAbstractListModel):
             if at == len(self._posts) - 1:
                 appended += 1
         if appended:
-            self._trim_top()
+            self._trim_top(self._page if self.follow_live else None)
             self.appended.emit(appended)
 
     def _refresh_latest(self) -> None:

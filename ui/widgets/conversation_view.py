@@ -95,6 +95,7 @@ class ConversationView(QListView):
     def _scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
         self._stick = value >= bar.maximum() - 4
+        self._model.follow_live = self._stick and not self._model.more_after
         away = self._model.more_after or value < bar.maximum() - 2 * NEAR_EDGE_PX
         if away != self.latest_button.isVisible():
             self._place_latest_button()
@@ -113,6 +114,7 @@ class ConversationView(QListView):
         else:
             self.scrollToBottom()
             self._stick = True
+            self._model.follow_live = not self._model.more_after
         # a short window may not fill the view: ask for older posts right away
         QTimer.singleShot(0, self, lambda: self._scrolled(self.verticalScrollBar().value()))
 
