@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import AppError
@@ -41,8 +41,9 @@ class Startup(QObject):
 
     def __init__(self, services: Services, worker: Worker, theme: ThemeController,
                  default_relay: str = "", join_link: str | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, profile_dir: Path | None = None) -> None:
         super().__init__(parent)
+        self.profile_dir = profile_dir  # where the window remembers its size (None: nowhere)
         self.services = services
         self.worker = worker
         self.theme = theme
@@ -117,7 +118,10 @@ class Startup(QObject):
         events = EventBridge(self.services, self)
         ctx = AppContext(self.services, self.worker, events, self.theme,
                          settings.default_relay or self.default_relay)
-        window = MainWindow(ctx)
+        state = None
+        if self.profile_dir is not None:
+            state = QSettings(str(self.profile_dir / "window.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(ctx, window_state=state)
         events.setParent(window)  # lives exactly as long as the window that shows events
         window.destroyed.connect(events.detach)
         self.window = window
@@ -168,7 +172,8 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
     services = make_services(path)
     worker = Worker()
     theme = ThemeController(app)
-    startup = Startup(services, worker, theme, default_relay or "", join_link)
+    startup = Startup(services, worker, theme, default_relay or "", join_link,
+                      profile_dir=path)
     code = {"value": 0}
 
     def fail(message: str) -> None:

@@ -1,7 +1,7 @@
 """The main window: sidebar with the groups, the open conversation, shortcuts, the tray."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -60,9 +60,12 @@ class EmptyState(QWidget):
         layout.addStretch(3)
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
+                 window_state: QSettings | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        # Size, position and the sidebar width, remembered between runs (no content in it).
+        self._window_state = window_state
         self.setWindowTitle("Coterie")
         self.setWindowIcon(app_icon())
         self.resize(1100, 720)
@@ -78,7 +81,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for w in (self.choose, self.empty, self.pane):
             self.stack.addWidget(w)
-        splitter = QSplitter()
+        splitter = self.splitter = QSplitter()
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
@@ -91,6 +94,13 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(lambda m: self.statusBar().setVisible(bool(m)))
         self.statusBar().hide()
         self.notifier = Notifier(ctx, self)
+        if window_state is not None:
+            geometry = window_state.value("geometry")
+            if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+                self.restoreGeometry(geometry)
+            split = window_state.value("splitter")
+            if isinstance(split, QByteArray) and not split.isEmpty():
+                splitter.restoreState(split)
         self._wire()
         self._shortcuts()
 
@@ -280,5 +290,9 @@ class MainWindow(QMainWindow):
                     lambda: self._ctx.services.mark_read(gid), None, lambda e: None, owner=self))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._window_state is not None:
+            self._window_state.setValue("geometry", self.saveGeometry())
+            self._window_state.setValue("splitter", self.splitter.saveState())
+            self._window_state.sync()
         self.notifier.hide()
         super().closeEvent(event)

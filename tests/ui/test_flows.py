@@ -692,3 +692,22 @@ def test_older_posts_arriving_above_keep_the_reader_in_place(qtbot, ctx, fake, w
         assert model.rowCount() > rows
         now = view.visualRect(model.index(model.row_of(reading), 0)).top()
         assert abs(now - y) <= 1, f"the post being read moved from {y} to {now}"
+
+
+def test_the_window_remembers_its_size_and_sidebar(qtbot, ctx, demo, worker, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    state = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(ctx, window_state=state)
+    qtbot.addWidget(first)
+    first.resize(700, 500)
+    first.show()
+    first.splitter.setSizes([320, 380])
+    sizes = first.splitter.sizes()
+    first.close()
+    again = MainWindow(ctx, window_state=QSettings(str(tmp_path / "window.ini"),
+                                                   QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    assert abs(again.size().width() - 700) <= 4 and abs(again.size().height() - 500) <= 4
+    assert abs(again.splitter.sizes()[0] - sizes[0]) <= 4
