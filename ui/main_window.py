@@ -23,6 +23,7 @@ from ui.dialogs.members import MembersDialog
 from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.search import SearchDialog
 from ui.dialogs.settings import SettingsDialog
+from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.notifications import Notifier
 from ui.theme import app_icon
 from ui.widgets.conversation_pane import ConversationPane
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         sb.join_requested.connect(self.join_group)
         sb.search_requested.connect(lambda: self.search(None))
         sb.settings_requested.connect(self.open_settings)
+        sb.help_requested.connect(self.show_shortcuts)
         self.empty.create_button.clicked.connect(self.new_group)
         self.empty.join_button.clicked.connect(self.join_group)
         self.pane.invite_requested.connect(lambda gid: self._group_dialog(InviteDialog, gid))
@@ -138,6 +140,8 @@ class MainWindow(QMainWindow):
             ("Alt+Down", lambda: self._step_group(1)),
             ("Alt+Up", lambda: self._step_group(-1)),
             ("Ctrl+Q", self.close),
+            ("F1", self.show_shortcuts),
+            ("Ctrl+End", lambda: self.pane.view.jump_to_latest()),
         ]
         self._shortcut_objects = []
         for keys, fn in pairs:
@@ -245,6 +249,9 @@ class MainWindow(QMainWindow):
         dialog = SearchDialog(self._ctx, group, self)
         dialog.jump.connect(self.jump_to_post)
         dialog.open()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).open()
 
     def open_settings(self) -> None:
         SettingsDialog(self._ctx, self).open()

@@ -711,3 +711,13 @@ def test_the_window_remembers_its_size_and_sidebar(qtbot, ctx, demo, worker, tmp
     again.show()
     assert abs(again.size().width() - 700) <= 4 and abs(again.size().height() - 500) <= 4
     assert abs(again.splitter.sizes()[0] - sizes[0]) <= 4
+
+
+def test_f1_lists_the_shortcuts(qtbot, window) -> None:
+    from ui.dialogs.shortcuts import SHORTCUTS, ShortcutsDialog
+
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = _dialog(window, ShortcutsDialog)
+    texts = {label.text() for label in dialog.findChildren(QWidget) if hasattr(label, "text")}
+    assert all(keys in texts for keys, _what in SHORTCUTS)
+    assert _unnamed(dialog) == []

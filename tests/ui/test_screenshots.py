@@ -24,6 +24,7 @@ from ui.dialogs.members import MembersDialog, SafetyNumberDialog
 from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.search import SearchDialog
 from ui.dialogs.settings import SettingsDialog
+from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.dialogs.unlock import UnlockDialog
 from ui.main_window import MainWindow
 
@@ -106,6 +107,7 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
     shot(lambda: SafetyNumberDialog(fake.members(group.id)[1], win), "safety_number")
     shot(lambda: SearchDialog(ctx, None, win), "search", with_query)
     shot(lambda: SettingsDialog(ctx, win), "settings")
+    shot(lambda: ShortcutsDialog(win), "shortcuts")
     new = FakeServices(state=ProfileState.NEW, keyring=True)
     first = FirstRunDialog(new, worker, keyring=True)  # type: ignore[arg-type]
     qtbot.addWidget(first)

@@ -202,9 +202,6 @@ class ConversationView(QListView):
         return menu
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_End and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.jump_to_latest()
-            return
         post = self.current_post()
         key = event.key()
         if post is not None and post.kind == "post" and not post.deleted and \

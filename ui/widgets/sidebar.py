@@ -43,6 +43,7 @@ class Sidebar(QFrame):
     join_requested = Signal()
     search_requested = Signal()
     settings_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +107,12 @@ class Sidebar(QFrame):
         self.settings_button.setToolTip("Settings (Ctrl+,)")
         self.settings_button.clicked.connect(self.settings_requested.emit)
         bottom.addWidget(self.settings_button)
+        self.help_button = QToolButton()
+        self.help_button.setText("?")
+        self.help_button.setAccessibleName("Keyboard shortcuts")
+        self.help_button.setToolTip("Keyboard shortcuts (F1)")
+        self.help_button.clicked.connect(self.help_requested.emit)
+        bottom.addWidget(self.help_button)
         layout.addLayout(bottom)
 
     def refresh_joins(self) -> None:
