@@ -121,9 +121,23 @@ def test_invite_join_post_react_search_remove(qtbot, pair, monkeypatch) -> None:
                              f"{join.error_label.text()!r}") from exc
 
     # they exchange posts
+    ana.window.activateWindow()
+    qtbot.waitUntil(ana.window.isActiveWindow, timeout=WAIT)
     _send(qtbot, ana, "Welcome, Bea! First book: **Piranesi**.")
     qtbot.waitUntil(lambda: "Welcome, Bea! First book: **Piranesi**." in _texts(bea),
                     timeout=WAIT)
+
+    def acknowledged() -> bool:  # the relay's ack turns "sending…" off in Ana's view
+        m = ana.window.pane.model
+        return any(m.post_at(r).text.startswith("Welcome, Bea") and not m.post_at(r).sending
+                   for r in range(m.rowCount()))
+
+    qtbot.waitUntil(acknowledged, timeout=WAIT)
+    # Bea's window is not the active one (Ana's is): she gets a notification
+    assert not bea.window.isActiveWindow()
+    qtbot.waitUntil(lambda: any("Piranesi" in body for _t, body in bea.window.notifier.shown),
+                    timeout=WAIT)
+    assert bea.window.notifier.shown[-1][0] == "Book club"
     _send(qtbot, bea, "Thanks Ana, I have a copy already")
     qtbot.waitUntil(lambda: "Thanks Ana, I have a copy already" in _texts(ana), timeout=WAIT)
 
