@@ -187,3 +187,40 @@ def test_a_handed_over_link_opens_the_join_dialog(qtbot, qapp, ctx, demo, worker
     dialogs = [d for d in window.findChildren(JoinDialog) if d.isVisible()]
     assert dialogs and dialogs[0].link_edit.text() == "coterie://join#1.relay.secret.founder"
     window.close()
+
+
+def test_run_gui_opens_the_window_and_closes_the_profile_on_exit(qapp, tmp_path: Path) -> None:
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    from app.views import ProfileState
+    from tests.ui.demo import populate
+    from tests.ui.fakes import FakeServices
+    from ui.gui import run_gui
+    from ui.main_window import MainWindow
+
+    fake = FakeServices(state=ProfileState.UNLOCKED)
+    populate(fake)
+    seen: list[str] = []
+
+    def close_when_shown() -> None:
+        shown = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if shown and shown[0].sidebar.model.rowCount():
+            seen.append(shown[0].windowTitle())
+            shown[0].close()  # the last window: the app quits
+        else:
+            QTimer.singleShot(20, close_when_shown)
+
+    QTimer.singleShot(20, close_when_shown)
+    saved = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        code = run_gui(profile_dir=str(tmp_path / "profile"),
+                       make_services=lambda _path: fake)  # type: ignore[arg-type,return-value]
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
+    assert code == 0
+    assert seen and seen[0].endswith("— Coterie")
+    assert fake.started and "close" in fake.calls
+    assert (tmp_path / "profile" / "window.ini").exists()
