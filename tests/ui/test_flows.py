@@ -721,3 +721,15 @@ def test_f1_lists_the_shortcuts(qtbot, window) -> None:
     texts = {label.text() for label in dialog.findChildren(QWidget) if hasattr(label, "text")}
     assert all(keys in texts for keys, _what in SHORTCUTS)
     assert _unnamed(dialog) == []
+
+
+def test_admins_rename_the_group(qtbot, window, fake, worker, demo) -> None:
+    assert window.pane.rename_action.isVisible()
+    dialog = window.pane.rename_group()
+    dialog.setTextValue("Book club (2027)")
+    dialog.accept()
+    settle(qtbot, worker)
+    assert fake.group(demo["Book club"]).name == "Book club (2027)"
+    qtbot.waitUntil(lambda: window.pane.title.text() == "Book club (2027)")
+    _open_group(qtbot, window, worker, demo["Climbing Tuesdays"])
+    assert not window.pane.rename_action.isVisible()  # a member there, not an admin

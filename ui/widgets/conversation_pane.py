@@ -10,6 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -111,6 +112,7 @@ class ConversationPane(QWidget):
                        lambda: self._emit_group(self.search_requested))
         more.addAction("Compare safety numbers…",
                        lambda: self._emit_group(self.members_requested))
+        self.rename_action = more.addAction("Rename group…", self.rename_group)
         more.addSeparator()
         more.addAction("Leave group…", lambda: self._emit_group(self.leave_requested))
         self.more_button.setMenu(more)
@@ -153,6 +155,7 @@ class ConversationPane(QWidget):
         self.subtitle.setText(f"{group.member_count} {people}{role}")
         admin = group.my_role == "admin" and group.status == "active"
         self.invite_button.setVisible(admin)
+        self.rename_action.setVisible(admin)
         if not admin:
             self.requests_button.hide()
         self.view.can_delete_any = admin
@@ -168,6 +171,23 @@ class ConversationPane(QWidget):
         else:
             self.banner.hide()
             self.composer.set_read_only(None)
+
+    def rename_group(self) -> QInputDialog | None:
+        """Admins rename the group for everyone; returns the (non-blocking) dialog."""
+        if self.group is None or self.group.my_role != "admin":
+            return None
+        gid, svc = self.group.id, self._ctx.services
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Rename group")
+        dialog.setLabelText("New name (every member sees it):")
+        dialog.setTextValue(self.group.name)
+        dialog.setAccessibleName("Rename group")
+        dialog.textValueSelected.connect(
+            lambda name: name.strip() and self._ctx.worker.run(
+                lambda: svc.rename_group(gid, name.strip()), None,
+                lambda e: self.error.emit(str(e)), slow=True, owner=self))
+        dialog.open()
+        return dialog
 
     def jump_to(self, post_id: str) -> None:
         row = self.model.row_of(post_id)
