@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(lambda m: self.statusBar().setVisible(bool(m)))
         self.statusBar().hide()
         self.notifier = Notifier(ctx, self)
+        self.notifier.open_group.connect(self.select_group)
         if window_state is not None:
             geometry = window_state.value("geometry")
             if isinstance(geometry, QByteArray) and not geometry.isEmpty():

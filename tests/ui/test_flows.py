@@ -311,6 +311,9 @@ def test_new_posts_in_other_groups_notify_unless_muted(qtbot, window, fake, work
     settle(qtbot, worker)
     qtbot.waitUntil(lambda: len(window.notifier.shown) == 1)
     assert window.notifier.shown == [("Climbing Tuesdays", "Eli: Route setting tonight!")]
+    window.notifier.clicked()  # what clicking the tray message does
+    settle(qtbot, worker)
+    assert window.pane.group.id == demo["Climbing Tuesdays"]
 
 
 def test_the_mute_button_mutes_the_group(qtbot, window, fake, worker, demo) -> None:
