@@ -199,10 +199,11 @@ class ConversationPane(QWidget):
             self.model.open(self.group.id, post_id)
 
     # -- events ------------------------------------------------------------------------------
-    def _posts_event(self, group_id: str | None, post_ids: tuple, _incoming: bool) -> None:
+    def _posts_event(self, group_id: str | None, post_ids: tuple, incoming: bool) -> None:
         self.model.posts_changed(group_id, post_ids)
-        if self.group is not None and group_id == self.group.id and self.isVisible() \
-                and self.window().isActiveWindow() and self.group.unread >= 0:
+        # someone else's post in the group being read right now: it is read
+        if incoming and self.group is not None and group_id == self.group.id \
+                and self.isVisible() and self.window().isActiveWindow():
             gid = self.group.id
             self._ctx.worker.run(lambda: self._ctx.services.mark_read(gid), None,
                                  lambda e: None, owner=self)
