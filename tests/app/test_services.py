@@ -176,3 +176,22 @@ def test_scheduled_rotation_moves_the_group_to_a_new_mailbox(
     finally:
         for svc in made:
             svc.close()
+
+
+def test_a_live_join_completes_while_both_apps_run(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    ana, ben = make_profile("Ana"), make_profile("Ben")
+    joined = threading.Event()
+    ben.add_listener(lambda e: joined.set() if e.kind is ChangeKind.JOINS and e.group_id else None)
+    ana.start()
+    ben.start()
+    try:
+        gid = ana.create_group("Live club", relay.url).id
+        link = ana.create_invite(gid).link          # usable as soon as it returns
+        assert ben.join(link).message == "Waiting for an admin to come online."
+        assert joined.wait(15)
+        assert [j.status for j in ben.joins()] == ["joined"]
+        assert ben.group(gid).member_count == 2
+    finally:
+        ana.stop()
+        ben.stop()
