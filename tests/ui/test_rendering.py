@@ -126,3 +126,19 @@ def test_the_delegate_lays_out_each_row_once(qtbot, fake, worker) -> None:
     for row in range(30):
         delegate.sizeHint(option, model.index(row, 0))
     assert delegate.layouts_built == again
+
+
+def test_resources_are_complete(qapp) -> None:
+    from ui.theme import DARK, LIGHT, RESOURCES, app_icon, stylesheet_for
+
+    pixmap = app_icon().pixmap(64, 64)
+    assert not pixmap.isNull()
+    image = pixmap.toImage()
+    assert image.pixelColor(32, 10).alpha() == 255  # the drawn icon, not an empty pixmap
+    for theme in (LIGHT, DARK):
+        qss = stylesheet_for(theme)
+        assert "@RESOURCES@" not in qss and str(RESOURCES / "check.svg") in qss
+        assert theme.accent in qss
+    desktop = (RESOURCES / "coterie.desktop").read_text()
+    assert "MimeType=x-scheme-handler/coterie;" in desktop
+    assert "Exec=coterie %u" in desktop
