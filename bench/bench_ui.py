@@ -7,9 +7,9 @@
   to wait for at the least).
 - live_append_ms: one new post (already stored) into the open 100k-post view: the change
   event, the worker's read of that post, one inserted row, layout and paint (median of 30).
-- cold_start_s_100k: a fresh process: imports, QApplication, profile unlock, main window,
-  group list and the 100k group's latest posts painted; the Argon2id unlock is timed in the
-  child and subtracted (KDF excluded).
+- cold_start_s_100k: a fresh process, from its start (interpreter start-up read from /proc)
+  through imports, QApplication, profile unlock, main window and group list to the 100k
+  group's latest posts painted; the Argon2id unlock is timed in the child and subtracted.
 - rss_mb_100k: resident memory of that process with the 100k group open.
 
 The profile is built with the real services (passphrase protection, two groups created
@@ -56,9 +56,11 @@ def build_profile(profile: Path) -> dict[str, str]:
     senders = [(bytes([i + 1]) * 32, name) for i, name in enumerate(("Bea", "Chen", "Dara"))]
     now = int(time.time())
     try:
-        for name, count in (("Warm-up", 20), *SIZES.items()):
+        order = (("Warm-up", 20), *SIZES.items())
+        for position, (name, count) in enumerate(order):
             gid = bytes.fromhex(ids[name])
-            start = now - count * 30
+            # the last group (the largest) has the latest post, so it opens first at start
+            start = now - count * 30 - 100 * (len(order) - position)
             batch = []
             for i in range(count):
                 ik, who = senders[i % len(senders)]
@@ -72,6 +74,8 @@ def build_profile(profile: Path) -> dict[str, str]:
                     batch = []
             if batch:
                 store.insert_posts(batch)
+            # activity = the group's latest post (the groups were created a moment later)
+            store.update_group(gid, last_activity=start + (count - 1) * 30)
     finally:
         store.close()
     return ids
@@ -219,6 +223,12 @@ def measure_in_process(profile: Path, ids: dict[str, str]) -> list[Row]:
 COLD_CHILD = r"""
 import json, os, sys, time
 t_start = time.perf_counter()
+# how long the process has existed already (interpreter start-up), from /proc in clock ticks
+with open("/proc/self/stat") as fh:
+    started_ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+with open("/proc/uptime") as fh:
+    boot_age = float(fh.read().split()[0])
+pre_start = max(0.0, boot_age - started_ticks / os.sysconf("SC_CLK_TCK"))
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from app.api import Services
@@ -254,7 +264,7 @@ deadline = time.perf_counter() + 60
 while len(painted) < 2 and time.perf_counter() < deadline:
     app.processEvents()
     time.sleep(0.0005)
-interactive = painted[-1] - t_start if len(painted) == 2 else float("nan")
+interactive = painted[-1] - t_start + pre_start if len(painted) == 2 else float("nan")
 for _ in range(50):
     app.processEvents()
     time.sleep(0.002)
@@ -264,7 +274,7 @@ with open("/proc/self/status") as fh:
         if line.startswith("VmRSS:"):
             rss_kb = int(line.split()[1])
 print(json.dumps({"interactive": interactive, "kdf": kdf, "rss_mb": rss_kb / 1024,
-                  "rows": win.pane.model.rowCount()}))
+                  "rows": win.pane.model.rowCount(), "pre_start": pre_start}))
 worker.shutdown()
 os._exit(0)
 """
@@ -274,25 +284,24 @@ def measure_cold_start(profile: Path, ids: dict[str, str]) -> list[Row]:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     results = []
     for _ in range(3):
-        t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", COLD_CHILD, str(profile), PASSPHRASE,
                               ids["Bench 100k"]], cwd=ROOT, env=env, capture_output=True,
                              text=True, timeout=180)
-        spawn = time.perf_counter() - t0
         if out.returncode != 0:
             raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip()
                                else "the cold start child failed")
         child = json.loads(out.stdout.strip().splitlines()[-1])
-        # interpreter start-up happened before the child's clock started; add it back
-        startup_overhead = max(0.0, spawn - child["interactive"] - 0.05)
+        if child["interactive"] != child["interactive"]:  # NaN: never painted
+            raise RuntimeError("the 100k group was not painted within a minute of start")
         results.append((child["interactive"] - child["kdf"], child["rss_mb"], child["rows"],
-                        startup_overhead, child["kdf"]))
+                        child["pre_start"], child["kdf"]))
     best = min(results)
-    cold, rss, rows, _overhead, kdf = best
+    cold, rss, rows, pre_start, kdf = best
     return [
         latency_row("cold_start_s_100k", cold, None, "s",
-                    f"best of 3 fresh processes; target <= 1.5 s; Argon2id unlock {kdf:.2f} s "
-                    "excluded; interpreter start not included"),
+                    f"best of 3 fresh processes, from process start (interpreter {pre_start:.2f} s)"
+                    f" to the latest posts painted; Argon2id unlock {kdf:.2f} s excluded; "
+                    "target <= 1.5 s"),
         latency_row("rss_mb_100k", max(r[1] for r in results), None, "MB",
                     f"VmRSS with the 100k group open ({rows} rows in the window); "
                     "target <= 200 MB"),
