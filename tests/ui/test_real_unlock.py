@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 
 from app.api import Services
@@ -81,3 +82,55 @@ def test_the_recovery_code_opens_and_sets_a_new_passphrase(qtbot, qapp, locked_p
     again.unlock("a brand new passphrase here")
     assert again.me().name == "Ana"
     again.close()
+
+
+class MemoryKeyring(KeyringBackend):
+    """Stands in for the OS keyring (Secret Service, Keychain): the seam, not the app."""
+
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def test_with_a_keyring_the_first_run_offers_it_and_later_runs_open_silently(
+        qtbot, qapp, tmp_path: Path) -> None:  # noqa: ANN001
+    from ui.dialogs.first_run import FirstRunDialog
+
+    keyring = MemoryKeyring()
+    services = Services(tmp_path / "profile", keyring_backend=keyring)
+    worker = Worker()
+    startup = Startup(services, worker, ThemeController(qapp, "light"))
+    startup.begin()
+    qtbot.waitUntil(lambda: isinstance(startup.dialog, FirstRunDialog), timeout=WAIT)
+    dialog = startup.dialog
+    qtbot.keyClicks(dialog.name_edit, "Ana")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    assert dialog.keyring_radio.isVisible() and dialog.keyring_radio.isChecked()
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 2, timeout=WAIT)
+    dialog.saved_box.setChecked(True)
+    with qtbot.waitSignal(startup.ready, timeout=WAIT) as got:
+        qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.addWidget(got.args[0])
+    assert keyring.entries  # the store key went into the keyring
+    _finish(startup, services, worker)
+
+    later = Services(tmp_path / "profile", keyring_backend=keyring)
+    worker2 = Worker()
+    startup2 = Startup(later, worker2, ThemeController(qapp, "light"))
+    with qtbot.waitSignal(startup2.ready, timeout=WAIT) as got2:
+        startup2.begin()
+    qtbot.addWidget(got2.args[0])
+    assert startup2.dialog is None  # no passphrase, no dialog
+    _finish(startup2, later, worker2)
