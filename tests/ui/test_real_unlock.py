@@ -9,6 +9,7 @@ from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 
 from app.api import Services
+from app.errors import AppError
 from app.views import ProfileState
 from ui.dialogs.unlock import UnlockDialog
 from ui.gui import Startup
@@ -134,3 +135,37 @@ def test_with_a_keyring_the_first_run_offers_it_and_later_runs_open_silently(
     qtbot.addWidget(got2.args[0])
     assert startup2.dialog is None  # no passphrase, no dialog
     _finish(startup2, later, worker2)
+
+
+def test_settings_move_the_key_and_renew_the_recovery_code(qtbot, qapp, tmp_path: Path) -> None:
+    from ui.dialogs.settings import SettingsDialog
+
+    keyring = MemoryKeyring()
+    services = Services(tmp_path / "profile", keyring_backend=keyring)
+    old_code = services.init_profile("Ana", PASS)
+    worker = Worker()
+    startup = Startup(services, worker, ThemeController(qapp, "light"))
+    with qtbot.waitSignal(startup.ready, timeout=WAIT) as got:
+        startup.begin()
+    window = got.args[0]
+    qtbot.addWidget(window)
+    try:
+        window.open_settings()
+        dialog = next(d for d in window.findChildren(SettingsDialog) if d.isVisible())
+        qtbot.waitUntil(dialog.keyring_button.isVisible, timeout=WAIT)
+        qtbot.mouseClick(dialog.keyring_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Changed." in dialog.protection_label.text(), timeout=WAIT)
+        assert services.me().protection == "keyring" and keyring.entries
+        qtbot.mouseClick(dialog.recovery_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.code_label.text() != "", timeout=WAIT)
+        new_code = dialog.code_label.text()
+        assert new_code != old_code
+    finally:
+        _finish(startup, services, worker)
+    keyring.entries.clear()  # the keyring is lost: only the recovery code opens the profile
+    again = Services(tmp_path / "profile", keyring_backend=keyring)
+    with pytest.raises(AppError, match="recovery code"):
+        again.unlock_with_recovery(old_code, "another long passphrase")
+    again.unlock_with_recovery(new_code, "another long passphrase")
+    assert again.me().name == "Ana"
+    again.close()
