@@ -209,8 +209,7 @@ class FakeServices:
             raise InvalidInput("Please give the group a name.")
         g = self.add_group(name.strip(), members=())
         g = replace(g, last_activity=int(self._now()), relay=relay or g.relay)
-        if relay:
-            self.groups_by_id[g.id] = g
+        self.groups_by_id[g.id] = g
         self._emit(ChangeKind.GROUPS)
         return g
 

@@ -76,6 +76,17 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
     qtbot.mouseMove(view.viewport(), view.visualRect(model.index(hover, 0)).center())
     qtbot.wait(30)
     _check(win, "main_window", theme, out)
+    group = win.pane.group
+    assert group is not None
+    fresh = fake.create_group("Choir")
+    settle(qtbot, worker)
+    win.select_group(fresh.id)
+    settle(qtbot, worker)
+    assert win.pane.view.model().rowCount() == 0
+    _check(win, "main_window_new_group", theme, out)
+    assert win.sidebar.model.item_at(0).id == fresh.id  # the newest activity is on top
+    win.select_group(group.id)  # back to the group with posts for the dialogs
+    settle(qtbot, worker)
 
     def shot(make: Callable[[], QWidget], name: str,
              prepare: Callable[[QWidget], None] | None = None) -> None:
@@ -89,8 +100,6 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
         _check(dialog, name, theme, out)
         dialog.close()
 
-    group = win.pane.group
-    assert group is not None
 
     def with_invite(d: InviteDialog) -> None:
         d._create()

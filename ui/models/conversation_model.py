@@ -63,6 +63,7 @@ class ConversationModel(QAbstractListModel):
         # the window at one page, what opening the group shows (older rows come back when
         # scrolling up), so each new post costs a relayout of fifty rows, not of the window.
         self.follow_live = False
+        self.loading = False  # the first page of the open group has not arrived yet
 
     # -- Qt interface ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
@@ -128,6 +129,7 @@ class ConversationModel(QAbstractListModel):
         gen = self._gen
         self._group = group_id
         self._loading_older = self._loading_newer = False
+        self.loading = True
         self.loading_changed.emit(True)
         svc = self._services
         size = self._page
@@ -157,6 +159,7 @@ class ConversationModel(QAbstractListModel):
         self.beginResetModel()
         self._set_posts(list(page.posts))
         self.more_before, self.more_after = page.more_before, page.more_after
+        self.loading = False
         self.endResetModel()
         self.loading_changed.emit(False)
         row = self.row_of(target) if target else -1
@@ -164,7 +167,7 @@ class ConversationModel(QAbstractListModel):
 
     def _failed(self, gen: int, exc: BaseException) -> None:
         if gen == self._gen:
-            self._loading_older = self._loading_newer = False
+            self._loading_older = self._loading_newer = self.loading = False
             self.loading_changed.emit(False)
             self._worker.failed.emit(str(exc) if str(exc) else "The posts could not be read.")
 

@@ -7,7 +7,15 @@ the post actions by keyboard (R reply, E edit, Delete, + react) and by context m
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QWidget
 
 from app.views import PostView
@@ -69,6 +77,17 @@ class ConversationView(QListView):
         model.dataChanged.connect(self._row_changed)
         delegate.reaction_clicked.connect(self._chip_clicked)
         delegate.action_clicked.connect(self._action_clicked)
+
+    empty_text = "No posts yet. Say hello — everyone in the group will see it."
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._model.rowCount() == 0 and self._model.group_id is not None \
+                and not self._model.loading:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            painter.end()
 
     # -- scrolling ---------------------------------------------------------------------------
     def at_bottom(self) -> bool:
