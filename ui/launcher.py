@@ -14,7 +14,7 @@ from ui.display_check import check_display_libraries
 JOIN_PREFIX = "coterie://join"
 
 
-def _split_gui_args(argv: list[str]) -> tuple[bool, str | None, str | None]:
+def split_gui_args(argv: list[str]) -> tuple[bool, str | None, str | None]:
     """(is_gui, profile_dir, join_link) for argv; is_gui is False when a subcommand is given."""
     profile: str | None = None
     link: str | None = None
@@ -35,7 +35,7 @@ def _split_gui_args(argv: list[str]) -> tuple[bool, str | None, str | None]:
 def main(argv: list[str] | None = None) -> int:
     """Run `coterie`; returns the process exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
-    is_gui, profile, link = _split_gui_args(args)
+    is_gui, profile, link = split_gui_args(args)
     if not is_gui:
         from app.cli import main as cli_main
 

@@ -21,18 +21,18 @@ from ui.display_check import (
     missing_libraries,
     will_use_xcb,
 )
-from ui.launcher import _split_gui_args
+from ui.launcher import split_gui_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_arguments_that_start_the_gui() -> None:
-    assert _split_gui_args([]) == (True, None, None)
-    assert _split_gui_args(["--profile", "/p"]) == (True, "/p", None)
-    assert _split_gui_args(["coterie://join#1.a.b.c"]) == (True, None, "coterie://join#1.a.b.c")
-    assert _split_gui_args(["--profile=/p", "coterie://join#x"]) == (True, "/p", "coterie://join#x")
-    assert _split_gui_args(["group", "list"])[0] is False
-    assert _split_gui_args(["--profile", "/p", "sync"])[0] is False
+    assert split_gui_args([]) == (True, None, None)
+    assert split_gui_args(["--profile", "/p"]) == (True, "/p", None)
+    assert split_gui_args(["coterie://join#1.a.b.c"]) == (True, None, "coterie://join#1.a.b.c")
+    assert split_gui_args(["--profile=/p", "coterie://join#x"]) == (True, "/p", "coterie://join#x")
+    assert split_gui_args(["group", "list"])[0] is False
+    assert split_gui_args(["--profile", "/p", "sync"])[0] is False
 
 
 def test_xcb_is_expected_only_on_x11() -> None:
