@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
 from app.views import ProfileState
 from tests.ui.conftest import settle
@@ -58,6 +58,10 @@ def _check(widget: QWidget, name: str, theme: str, out: Path) -> Path:
     assert _colours(image) > 12, f"{name} looks empty"
     light = _brightness(image)
     assert (light > 150) if theme == "light" else (light < 110), f"{name}: brightness {light}"
+    for spin in widget.findChildren(QAbstractSpinBox):
+        # a styled spin box can squeeze its text field to a pixel and show nothing
+        if spin.isVisible():
+            assert spin.lineEdit().width() >= 20, f"{name}: {spin.accessibleName()} hides its value"
     return path
 
 

@@ -44,8 +44,6 @@ class InviteDialog(ServiceDialog):
         self.uses_spin.setRange(1, 100)
         self.uses_spin.setValue(1)
         self.uses_spin.setAccessibleName("How many people can use the link")
-        # the stylesheet's border hides Fusion's arrows; the keyboard and wheel still step
-        self.uses_spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.expiry_combo = QComboBox()
         for label, seconds in EXPIRY_CHOICES:
             self.expiry_combo.addItem(label, seconds)
