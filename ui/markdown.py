@@ -28,6 +28,19 @@ class SafeDocument(QTextDocument):
         return None
 
 
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|~~|`+)|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
+_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+)", re.MULTILINE)
+
+
+def markup_free(text: str) -> str:
+    """Markdown source read as plain words, for one-line excerpts (search hits): links keep
+    their label, emphasis, code ticks, headings, quotes and bullets lose their markers."""
+    text = _LINK.sub(r"\1", text)
+    text = _LINE_MARK.sub("", text)
+    return _EMPHASIS.sub("", text)
+
+
 def needs_markdown(text: str) -> bool:
     return bool(_MARKUP.search(text))
 

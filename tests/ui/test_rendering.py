@@ -142,3 +142,11 @@ def test_resources_are_complete(qapp) -> None:
     desktop = (RESOURCES / "coterie.desktop").read_text()
     assert "MimeType=x-scheme-handler/coterie;" in desktop
     assert "Exec=coterie %u" in desktop
+
+
+def test_snippets_show_words_not_markdown_markers() -> None:
+    spans = snippet_spans("See [\x02the\x03 map](https://example.org/map) and **bold** *it* `x`")
+    assert "".join(t for t, _ in spans) == "See the map and bold it x"
+    assert ("the", True) in spans
+    assert "".join(t for t, _ in snippet_spans("snake_case stays, 2 * 3 stays")) == \
+        "snake_case stays, 2 * 3 stays"

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.views import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
+from ui.markdown import markup_free
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
 from ui.timefmt import clock, day_label
@@ -17,7 +18,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def snippet_spans(snippet: str) -> list[tuple[str, bool]]:
-    """[(text, highlighted)] from a snippet with HIGHLIGHT_START/END markers."""
+    """[(text, highlighted)] from a snippet with HIGHLIGHT_START/END markers, shown as
+    plain words (the snippet is cut from Markdown source)."""
+    snippet = markup_free(snippet)
     spans: list[tuple[str, bool]] = []
     on = False
     buf = ""
