@@ -25,7 +25,11 @@ log = logging.getLogger(__name__)
 
 MSG_REJECTED = ("{n} message(s) that did not verify were dropped; the relay may have "
                 "altered or injected them.")
-CHUNK = 256   # envelopes opened per store write while the previous write runs
+# Opened posts go to the store thread whenever it is idle (at least MIN_CHUNK of them, at
+# most MAX_CHUNK per write), so it writes while crypto opens the next ones and the
+# batch ends with a short tail; the tail goes into the final transaction.
+MIN_CHUNK = 64
+MAX_CHUNK = 512
 MSG_WAITING = "Waiting for an admin to come online."
 MSG_REMOVED = ("You were removed from {group}; what you have stays readable here, but "
                "nothing new will arrive.")
@@ -103,7 +107,8 @@ class Inbound:
         joins: list[tuple[Route, crypto.GroupSession]] = []
         outcome = BatchOutcome()
         chunks: list[Future[dict[bytes, tuple[bytes, ...]]]] = []
-        for n, env in enumerate(batch.envelopes, 1):
+        opened = 0
+        for env in batch.envelopes:
             route = self.routes.get(env.mailbox)
             if route is None:
                 continue  # a mailbox we no longer read (left, removed, join finished)
@@ -115,9 +120,11 @@ class Inbound:
                 gw = work[route.key] = _GroupWork(rt.session(route.key))
                 touched.add(route.key)
             self._group_envelope(gw, route.key, env.mailbox, env.body, now, outcome)
-            if n % CHUNK == 0:
+            opened += 1
+            idle = not chunks or chunks[-1].done()
+            if opened >= MAX_CHUNK or (opened >= MIN_CHUNK and idle):
                 chunks.append(self._flush_content(work, joins))
-        chunks.append(self._flush_content(work, joins))
+                opened = 0
         fresh: dict[bytes, list[bytes]] = {}
         for future in chunks:
             for gid, ids in future.result().items():
@@ -236,10 +243,11 @@ class Inbound:
     def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: _GroupWork,
                      now: int, outcome: BatchOutcome) -> None:
         session = gw.session
-        if gw.posts or gw.changes:  # a group joined in this batch
+        if gw.posts or gw.changes:  # the batch's tail, or a group joined in this batch
             gw.posts.sort(key=lambda p: (p.sent_time, p.sender_ik, p.seq))
-            gw.fresh += store.insert_posts(gw.posts) if gw.posts else ()
-            outcome.new_posts += len(gw.fresh)
+            tail = store.insert_posts(gw.posts) if gw.posts else ()
+            gw.fresh += tail
+            outcome.new_posts += len(tail)
             for sender, ev in gw.changes:
                 self._apply_change(store, gid, sender, ev)
             gw.changed = gw.changed or bool(gw.changes)
