@@ -23,8 +23,8 @@ from sync.values import InboundBatch
 
 log = logging.getLogger(__name__)
 
-MSG_REJECTED = ("{n} message(s) that did not verify were dropped; the relay may have "
-                "altered or injected them.")
+MSG_REJECTED = ("{count} that did not verify {were} dropped; the relay may have altered or "
+                "injected {them}.")
 # Opened posts go to the store thread whenever it is idle (at least MIN_CHUNK of them, at
 # most MAX_CHUNK per write), so it writes while crypto opens the next ones and the
 # batch ends with a short tail; the tail goes into the final transaction.
@@ -33,6 +33,12 @@ MAX_CHUNK = 512
 MSG_WAITING = "Waiting for an admin to come online."
 MSG_REMOVED = ("You were removed from {group}; what you have stays readable here, but "
                "nothing new will arrive.")
+
+
+def _rejected(n: int) -> str:
+    if n == 1:
+        return MSG_REJECTED.format(count="1 message", were="was", them="it")
+    return MSG_REJECTED.format(count=f"{n} messages", were="were", them="them")
 
 
 @dataclass(frozen=True)
@@ -253,7 +259,7 @@ class Inbound:
             gw.changed = gw.changed or bool(gw.changes)
         fresh = gw.fresh
         if gw.rejected:
-            gw.warnings.append(("rejected", MSG_REJECTED.format(n=gw.rejected), None))
+            gw.warnings.append(("rejected", _rejected(gw.rejected), None))
         if gw.removed:
             gw.warnings.append(("removed", MSG_REMOVED.format(group=session.name), None))
         for kind, detail, sender in gw.warnings:

@@ -39,6 +39,8 @@ SNIPPET_TOKENS = 12
 RANK_WINDOW = 5000
 # words of a post looked at for its snippet (posts are chat-sized; this bounds the odd long one)
 SNIPPET_SCAN_WORDS = 2000
+# markup/punctuation characters kept next to a snippet's first and last word
+_EDGE_CHARS = 4
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # unicode61 token characters: letters, digits (and private-use); everything else separates
@@ -117,7 +119,10 @@ def snippet(body: str, phrases: list[_Phrase], size: int = SNIPPET_TOKENS) -> st
         best = max(starts, key=lambda a: (covered(max(0, a - 2)), -a))
         first = max(0, min(best - 2, len(words) - size))
     last = min(len(words), first + size) - 1
-    start_char, end_char = words[first].start(), words[last].end()
+    # Keep markup and punctuation touching the edge words ('**Ben**', '(see', 'it.'), so a
+    # snippet never ends inside an emphasis marker.
+    start_char = _edge_before(text, words[first].start())
+    end_char = _edge_after(text, words[last].end())
     out = []
     pos = start_char
     for a, b in _merge(spans):
@@ -131,6 +136,26 @@ def snippet(body: str, phrases: list[_Phrase], size: int = SNIPPET_TOKENS) -> st
     body_part = " ".join("".join(out).split())
     return ((ELLIPSIS if first > 0 else "") + body_part
             + (ELLIPSIS if last < len(words) - 1 else ""))
+
+
+def _edge_before(text: str, at: int) -> int:
+    start = at
+    while start > 0 and at - start < _EDGE_CHARS and _is_mark(text[start - 1]):
+        start -= 1
+    # a run inside a token ('snake_case', 'example.com') is not an edge: keep the cut there
+    return start if start == 0 or text[start - 1].isspace() else at
+
+
+def _edge_after(text: str, at: int) -> int:
+    end = at
+    while end < len(text) and end - at < _EDGE_CHARS and _is_mark(text[end]):
+        end += 1
+    return end if end == len(text) or text[end].isspace() else at
+
+
+def _is_mark(ch: str) -> bool:
+    """Neither a word character nor a separator: markup or punctuation."""
+    return not ch.isspace() and _WORD.match(ch) is None
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

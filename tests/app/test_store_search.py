@@ -169,3 +169,15 @@ def test_a_very_long_post_gets_a_short_snippet() -> None:
     cut = snippet(text, _phrases("tea bis"))
     assert len(cut.split()) == 12 and cut.endswith("…")
     assert cut.count(HIGHLIGHT_START) == 8
+
+
+def test_a_snippet_keeps_the_markup_around_its_edge_words() -> None:
+    text = "one two three four five six seven eight nine ten from **Ben**"
+    cut = snippet(text, _phrases("ben"), size=11)
+    assert cut.endswith(f"from **{HIGHLIGHT_START}Ben{HIGHLIGHT_END}**")
+    assert snippet("say **hi** to all of them", _phrases("zzz"), size=2) == "say **hi**…"
+    # punctuation inside a token is not an edge: the cut stays at the word
+    assert snippet("alpha snake_case tail", _phrases("alpha"), size=2).endswith("snake…")
+    assert snippet("alpha example.com tail", _phrases("alpha"), size=2).endswith("example…")
+    assert snippet("_start_ here and more", _phrases("start"), size=2).startswith(
+        f"_{HIGHLIGHT_START}start{HIGHLIGHT_END}_")
