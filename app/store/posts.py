@@ -1,6 +1,6 @@
 """Posts: batched ingest (with FTS rows via triggers), edits, tombstones, reactions, paging.
 
-Paging is keyset on (group_id, sent_time, id), served by the posts_page index; no query
+Paging is keyset on (group_id, sent_time, seq, id), served by the posts_page index; no query
 here uses OFFSET. Edits and deletes whose target has not arrived yet are kept in
 pending_changes and applied when the post lands; reactions are keyed by the target's
 message id, so they may arrive first too.
@@ -236,21 +236,22 @@ class PostsMixin(StoreCore):
 
     @reads
     def latest_posts(self, group_id: bytes, limit: int = 50) -> PostPage:
-        rows = self._posts("p.group_id = ?", (group_id,), "p.sent_time DESC, p.id DESC", limit + 1)
+        rows = self._posts("p.group_id = ?", (group_id,), "p.sent_time DESC, p.seq DESC, p.id DESC",
+                           limit + 1)
         return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, False)
 
     @reads
     def posts_before(self, group_id: bytes, anchor: PageKey, limit: int = 50) -> PostPage:
         """Up to `limit` posts strictly older than the anchor, oldest first."""
         rows = self._older(group_id, anchor, limit + 1)
-        more_after = self._newer(group_id, PageKey(anchor.sent_time, anchor.id - 1), 1) != []
+        more_after = self._newer(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id - 1), 1) != []
         return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, more_after)
 
     @reads
     def posts_after(self, group_id: bytes, anchor: PageKey, limit: int = 50) -> PostPage:
         """Up to `limit` posts strictly newer than the anchor, oldest first."""
         rows = self._newer(group_id, anchor, limit + 1)
-        more_before = self._older(group_id, PageKey(anchor.sent_time, anchor.id + 1), 1) != []
+        more_before = self._older(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id + 1), 1) != []
         return PostPage(tuple(rows[:limit]), more_before, len(rows) > limit)
 
     @reads
@@ -268,12 +269,14 @@ class PostsMixin(StoreCore):
         return PostPage(posts, len(older) > before_n, len(newer) > after_n)
 
     def _older(self, group_id: bytes, key: PageKey, limit: int) -> list[Post]:
-        return self._posts("p.group_id = ? AND (p.sent_time, p.id) < (?, ?)",
-                           (group_id, key.sent_time, key.id), "p.sent_time DESC, p.id DESC", limit)
+        return self._posts("p.group_id = ? AND (p.sent_time, p.seq, p.id) < (?, ?, ?)",
+                           (group_id, key.sent_time, key.seq, key.id),
+                           "p.sent_time DESC, p.seq DESC, p.id DESC", limit)
 
     def _newer(self, group_id: bytes, key: PageKey, limit: int) -> list[Post]:
-        return self._posts("p.group_id = ? AND (p.sent_time, p.id) > (?, ?)",
-                           (group_id, key.sent_time, key.id), "p.sent_time, p.id", limit)
+        return self._posts("p.group_id = ? AND (p.sent_time, p.seq, p.id) > (?, ?, ?)",
+                           (group_id, key.sent_time, key.seq, key.id),
+                           "p.sent_time, p.seq, p.id", limit)
 
     @reads
     def post_count(self, group_id: bytes) -> int:

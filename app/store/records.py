@@ -110,9 +110,11 @@ class Reaction:
 
 @dataclass(frozen=True, order=True)
 class PageKey:
-    """A keyset anchor: posts are ordered by (sent_time, id) within a group."""
+    """A keyset anchor: posts are ordered by (sent_time, seq, id) within a group, so one
+    sender's posts of the same second keep their written order."""
 
     sent_time: int
+    seq: int
     id: int
 
 
@@ -142,7 +144,7 @@ class Post:
 
     @property
     def key(self) -> PageKey:
-        return PageKey(self.sent_time, self.id)
+        return PageKey(self.sent_time, self.seq, self.id)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def test_keyset_paging_walks_the_whole_timeline_without_gaps(store: Store) -> No
         seen = [p.seq for p in page.posts] + seen
         assert page.more_after
     assert seen == list(range(1, 101))
-    forward = store.posts_after(G1, PageKey(0, 0), 40)
+    forward = store.posts_after(G1, PageKey(0, 0, 0), 40)
     assert [p.seq for p in forward.posts] == list(range(1, 41)) and forward.more_after
     assert not forward.more_before
 
@@ -116,8 +116,8 @@ def test_around_centres_on_the_post(store: Store) -> None:
 def test_paging_uses_the_index_not_a_scan(store: Store) -> None:
     plan = store.run(lambda s: s._db().execute(
         "EXPLAIN QUERY PLAN SELECT id FROM posts p WHERE p.group_id = ? AND "
-        "(p.sent_time, p.id) < (?, ?) ORDER BY p.sent_time DESC, p.id DESC LIMIT 51",
-        (G1, 5, 5)).fetchall())
+        "(p.sent_time, p.seq, p.id) < (?, ?, ?) ORDER BY p.sent_time DESC, p.seq DESC, p.id DESC "
+        "LIMIT 51", (G1, 5, 5, 5)).fetchall())
     text = " ".join(str(row[-1]) for row in plan)
     assert "posts_page" in text and "TEMP B-TREE" not in text
 
@@ -461,3 +461,17 @@ def test_close_finishes_queued_work_then_refuses_more(tmp_path: Path) -> None:
         s.submit(Store.post_count, G1)
     with Store.open(tmp_path, key) as again:
         assert again.post_count(G1) == 29
+
+
+def test_posts_of_one_second_keep_their_written_order_across_deliveries(store: Store) -> None:
+    # a relay that reorders across two fetches: seq 3 and 4 arrive before 1 and 2
+    late = [NewPost(G1, bytes([n]) * 8, ANA, "Ana", 50, 60, n, text=f"p{n}") for n in (3, 4)]
+    early = [NewPost(G1, bytes([n]) * 8, ANA, "Ana", 50, 61, n, text=f"p{n}") for n in (1, 2)]
+    store.insert_posts(late)
+    store.insert_posts(early)
+    assert [p.seq for p in store.latest_posts(G1, 10).posts] == [1, 2, 3, 4]
+    first, second = store.latest_posts(G1, 10).posts[:2]
+    assert [p.seq for p in store.posts_after(G1, second.key, 10).posts] == [3, 4]
+    page = store.posts_before(G1, store.get_post(G1, bytes([3]) * 8).key, 10)  # type: ignore[union-attr]
+    assert [p.seq for p in page.posts] == [1, 2] and page.more_after and not page.more_before
+    assert first.key < second.key
