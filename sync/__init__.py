@@ -13,6 +13,8 @@ from sync.errors import (
     MailboxClosed,
     MailboxConflict,
     RateLimited,
+    ReadCancelled,
+    RelayOverflow,
     RelayProtocolError,
     RelayRejected,
     RelayUnreachable,
@@ -35,7 +37,7 @@ from sync.values import (
 
 __all__ = [
     "Ack", "Backoff", "ConnectionState", "FetchPage", "Forbidden", "InboundBatch",
-    "MailboxClosed", "MailboxConflict", "MailboxSpec", "OutboxItem", "RateLimited", "Received",
-    "RelayClient", "RelayProtocolError", "RelayRejected", "RelayUnreachable", "Subscription",
+    "MailboxClosed", "MailboxConflict", "MailboxSpec", "OutboxItem", "RateLimited",
+    "ReadCancelled", "Received", "RelayClient", "RelayOverflow", "RelayProtocolError", "RelayRejected", "RelayUnreachable", "Subscription",
     "SyncCore", "SyncEngine", "SyncError", "SyncResult", "TooLarge", "UnknownMailbox",
 ]

@@ -21,15 +21,23 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 from crypto.relay_wire import MailboxCapability
 from sync.backoff import Backoff
 from sync.core import SyncCore
-from sync.errors import RateLimited, SyncError
-from sync.flows import DeliveryFailed, Flows
+from sync.errors import (
+    RateLimited,
+    ReadCancelled,
+    RelayOverflow,
+    RelayUnreachable,
+    SyncError,
+    UnknownMailbox,
+)
+from sync.flows import Flows
 from sync.live import RelayRunner
+from sync.pipeline import Callbacks, DeliveryFailed, Pipeline
 from sync.transport import RelayClient
 from sync.values import (
     Ack,
@@ -38,7 +46,6 @@ from sync.values import (
     InboundBatch,
     MailboxSpec,
     OutboxItem,
-    State,
     Subscription,
     SyncResult,
 )
@@ -46,12 +53,23 @@ from sync.values import (
 log = logging.getLogger("coterie.sync")
 T = TypeVar("T")
 
+REQUEST_TIMEOUT = 30.0     # seconds for one blocking request helper, all included
+READ_TIMEOUT = 60.0        # seconds for a whole read_pages
+READ_MAX_PAGES = 32        # an invite mailbox holds a bundle, requests and welcomes: a few pages
+UNKNOWN_RETRY = 0.5        # seconds between asking again for a mailbox not there yet
+CANCEL_POLL = 0.1          # seconds between looks at a cancel event during a request
+LOOP_MARGIN = 5.0
+
 Deliver = Callable[[InboundBatch], "concurrent.futures.Future[Any] | None"]
 ClientFactory = Callable[[str], RelayClient]
 
 
 class SyncEngine:
-    """Moves envelopes between the app's store and its relays. Thread-safe public methods."""
+    """Moves envelopes between the app's store and its relays. Thread-safe public methods.
+
+    The engine owns the threads (network loop, delivery) and the relay runners; the shared
+    state they work on (core, lock, progress, the app's callbacks) is its `Pipeline`.
+    """
 
     def __init__(self, deliver: Deliver, on_acked: Callable[[list[Ack]], None], *,
                  on_rejected: Callable[[str, SyncError], None] | None = None,
@@ -64,50 +82,36 @@ class SyncEngine:
                  backoff_base: float = 0.5, backoff_cap: float = 30.0,
                  page_limit: int = 1000, client_factory: ClientFactory | None = None,
                  core: SyncCore | None = None) -> None:
-        self.core = core or SyncCore()
-        self.lock = threading.RLock()
-        self.cond = threading.Condition(self.lock)
-        self.page_limit = page_limit
+        self._pipeline = Pipeline(core or SyncCore(), Callbacks(
+            on_acked, on_rejected, on_gone, on_state, on_anomaly))
+        self._page_limit = page_limit
         self._deliver = deliver
-        self._on_acked = on_acked
-        self._on_rejected = on_rejected
-        self._on_gone = on_gone
-        self._on_state = on_state
-        self._on_anomaly = on_anomaly
-        self.clock = clock
-        self.rng = rng
+        self._clock = clock
+        self._rng = rng
         self._random01 = random01 or random.SystemRandom().random
         self._backoff_base, self._backoff_cap = backoff_base, backoff_cap
         self._client_factory = client_factory or (
-            lambda url: RelayClient(url, clock=self.clock, rng=self.rng))
-        self._states: dict[str, ConnectionState] = {}
+            lambda url: RelayClient(url, clock=self._clock, rng=self._rng))
         # Set while a network loop runs (one-shot or live).
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._progress: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._delivery_thread: threading.Thread | None = None
         self._runners: dict[str, RelayRunner] = {}
         self._stopping = False
         self._stats_sent = 0
         self._stats_received = 0
-        self._rejected: list[str] = []
         self._app_error: BaseException | None = None
 
     # -- what the app tells the engine ---------------------------------------------------
 
     def set_mailboxes(self, relay: str, subs: list[Subscription]) -> None:
         """The full set of mailboxes to read on `relay` (current + grace epochs, invites)."""
-        with self.lock:
-            changed = self.core.set_mailboxes(relay, subs)
-            fresh = bool(self.core.to_fetch(relay))
-        if changed or fresh:
+        if self._pipeline.set_mailboxes(relay, subs):
             self._poke(relay, changed=True)
 
     def enqueue(self, items: list[OutboxItem]) -> None:
         """Queue envelopes whose outbox rows are already durable in the app's store."""
-        with self.lock:
-            relays = self.core.enqueue(items)
-        for relay in relays:
+        for relay in self._pipeline.enqueue(items):
             self._poke(relay, outbox=True)
 
     def wait_sent(self, local_ids: list[str], timeout: float) -> bool:
@@ -116,15 +120,13 @@ class SyncEngine:
         For the live engine (e.g. an invite bundle that must be on the relay before the
         link is shown). Without a running engine nothing is sent, so it waits in vain.
         """
-        wanted = set(local_ids)
+        return self._pipeline.wait_sent(local_ids, timeout)
 
-        def settled() -> bool:
-            return not any(self.core.outbox(r).holds(wanted) for r in self.core.relays())
+    def states(self) -> dict[str, ConnectionState]:
+        """The last reported state of every relay."""
+        return self._pipeline.states()
 
-        with self.cond:
-            return self.cond.wait_for(settled, timeout)
-
-    def backoff(self) -> Backoff:
+    def _backoff(self) -> Backoff:
         """A fresh retry policy with this engine's parameters (one per retrying loop)."""
         return Backoff(self._random01, self._backoff_base, self._backoff_cap)
 
@@ -140,7 +142,8 @@ class SyncEngine:
         if self._thread is not None:
             raise RuntimeError("sync_once cannot run while the live engine is started")
         self._stats_sent = self._stats_received = 0
-        self._rejected = []
+        rejected: list[str] = []
+        self._pipeline.rejected = rejected
         self._app_error = None
         outcome: dict[str, Any] = {}
         net_done = threading.Event()
@@ -151,13 +154,12 @@ class SyncEngine:
             except BaseException as exc:  # noqa: BLE001 — handed back to the caller below
                 outcome["error"] = exc
             finally:
-                with self.cond:
-                    net_done.set()
-                    self.cond.notify_all()
+                net_done.set()
+                self._pipeline.wake()
 
         thread = threading.Thread(target=network, name="coterie-sync-once", daemon=True)
         thread.start()
-        self._delivery_loop(lambda: net_done.is_set(), stop_on_error=True)
+        self._delivery_loop(net_done.is_set, stop_on_error=True)
         thread.join()
         self._loop = None
         if self._app_error is not None:
@@ -166,13 +168,13 @@ class SyncEngine:
             raise outcome["error"]
         return SyncResult(sent=self._stats_sent, received=self._stats_received,
                           unreachable=tuple(outcome.get("unreachable", ())),
-                          rejected=tuple(self._rejected),
+                          rejected=tuple(rejected),
                           timed_out=outcome.get("timed_out", False),
                           errors=tuple(outcome.get("errors", ())))
 
     async def _once_main(self, timeout: float, pull: bool) -> dict[str, Any]:
         self._loop = asyncio.get_running_loop()
-        self._progress = asyncio.Event()
+        self._pipeline.bind(self._loop)
         unreachable: list[str] = []
         errors: list[tuple[str, str]] = []
         done: set[str] = set()
@@ -182,19 +184,18 @@ class SyncEngine:
         async def one(relay: str) -> None:
             client = clients[relay] = self._client_factory(relay)
             try:
-                await self._once_relay(Flows(self, relay, client), timeout, pull)
+                await self._once_relay(Flows(self._pipeline, relay, client), timeout, pull)
             except DeliveryFailed:
                 pass
             except SyncError as exc:
-                self.set_state(relay, "offline", str(exc))
+                self._pipeline.set_state(relay, "offline", str(exc))
                 unreachable.append(relay)
                 errors.append((relay, str(exc)))
 
         try:
             async with asyncio.timeout(timeout):
                 while True:
-                    with self.lock:
-                        todo = [r for r in self.core.relays() if r not in done]
+                    todo = [r for r in self._pipeline.relays() if r not in done]
                     if not todo or self._app_error is not None:
                         break
                     done.update(todo)
@@ -202,32 +203,30 @@ class SyncEngine:
         except TimeoutError:
             timed_out = True
         finally:
+            self._pipeline.bind(None)
             for client in clients.values():
                 await client.aclose()
         return {"unreachable": unreachable, "errors": errors, "timed_out": timed_out}
 
     async def _once_relay(self, flows: Flows, timeout: float, pull: bool) -> None:
-        relay = flows.relay
-        self.set_state(relay, "syncing")
-        with self.lock:
-            self.core.refetch_all(relay)
+        pipeline, relay = self._pipeline, flows.relay
+        pipeline.set_state(relay, "syncing")
+        pipeline.refetch_all(relay)
         for _round in range(100):
-            session = self._session(relay)
+            session = pipeline.session(relay)
             try:
                 self._stats_sent += await flows.push()
                 if not pull:
                     return
-                await flows.catch_up(self.page_limit)
+                await flows.catch_up(self._page_limit)
             except RateLimited as exc:
                 # Wait as told, within the overall timeout of sync_once.
                 await asyncio.sleep(min(exc.retry_after or 1.0, timeout))
                 continue
-            await self.drained(relay, session)
-            with self.lock:
-                more = not self.core.outbox(relay).idle() or bool(self.core.to_fetch(relay))
-            if not more:
+            await pipeline.drained(relay, session)
+            if not pipeline.more_work(relay):
                 break
-        self.set_state(relay, "online")
+        pipeline.set_state(relay, "online")
 
     # -- live ----------------------------------------------------------------------------
 
@@ -236,19 +235,18 @@ class SyncEngine:
         if self._thread is not None:
             return
         self._stopping = False
+        self._pipeline.rejected = None     # live refusals go to on_rejected only
         ready = threading.Event()
 
         def run_loop() -> None:
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
             self._loop = loop
-            self._progress = asyncio.Event()
 
             def boot() -> None:
                 try:
-                    with self.lock:
-                        relays = self.core.relays()
-                    for relay in relays:
+                    self._pipeline.bind(loop)
+                    for relay in self._pipeline.relays():
                         self._runner(relay)
                 finally:
                     ready.set()
@@ -257,6 +255,7 @@ class SyncEngine:
             try:
                 loop.run_forever()
             finally:
+                self._pipeline.bind(None)
                 loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.close()
 
@@ -276,9 +275,8 @@ class SyncEngine:
         if threading.current_thread() in (self._thread, self._delivery_thread):
             raise RuntimeError("stop() waits for the engine's threads; call it from another")
         loop = self._loop
-        with self.cond:
-            self._stopping = True
-            self.cond.notify_all()
+        self._stopping = True
+        self._pipeline.wake()
         future = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
         try:
             future.result(timeout)
@@ -299,8 +297,9 @@ class SyncEngine:
         """The live runner of `relay`, started on first use (call on the loop thread)."""
         runner = self._runners.get(relay)
         if runner is None and not self._stopping:
-            runner = self._runners[relay] = RelayRunner(self, relay,
-                                                        self._client_factory(relay))
+            runner = self._runners[relay] = RelayRunner(
+                self._pipeline, relay, self._client_factory(relay),
+                backoff=self._backoff, page_limit=self._page_limit)
             runner.start()
         return runner
 
@@ -331,6 +330,46 @@ class SyncEngine:
         """Read one page directly (e.g. an invite bundle), outside the pipeline."""
         return self._request(relay, lambda c: c.fetch(cap, after, limit))
 
+    def read_pages(self, relay: str, cap: MailboxCapability, *, after: int = 0,
+                   limit: int = 500, max_pages: int = READ_MAX_PAGES,
+                   timeout: float = READ_TIMEOUT, cancel: threading.Event | None = None,
+                   unknown_grace: float = 0.0) -> Iterator[FetchPage]:
+        """Page through a mailbox outside the pipeline (an invite mailbox), bounded.
+
+        Yields pages until one says no more follow. A relay that keeps answering "more"
+        gets RelayOverflow after `max_pages` pages; RelayUnreachable once `timeout` seconds
+        passed in all; ReadCancelled soon after `cancel` is set, also in mid-request. A
+        mailbox the relay does not know yet is asked again for `unknown_grace` seconds
+        (a brand-new invite may still be on its way to the relay).
+        """
+        deadline = time.monotonic() + timeout
+        grace_until = time.monotonic() + unknown_grace
+        pages = 0
+        while True:
+            _check_cancel(cancel)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RelayUnreachable("The relay did not finish answering in time.")
+            if pages >= max_pages:
+                raise RelayOverflow("The relay kept sending pages beyond what this mailbox "
+                                    "can hold.")
+            try:
+                page = self._request(relay, lambda c, a=after: c.fetch(cap, a, limit),
+                                     left, cancel)
+            except UnknownMailbox:
+                if pages or time.monotonic() + UNKNOWN_RETRY > min(grace_until, deadline):
+                    raise
+                if cancel is not None and cancel.wait(UNKNOWN_RETRY):
+                    _check_cancel(cancel)
+                elif cancel is None:
+                    time.sleep(UNKNOWN_RETRY)
+                continue
+            pages += 1
+            yield page
+            if not page.more:
+                return
+            after = page.next
+
     def append(self, relay: str, cap: MailboxCapability, bodies: list[bytes]) -> list[int]:
         """Append directly, outside the outbox (only for envelopes that need no durability)."""
         return self._request(relay, lambda c: c.append(cap, bodies))
@@ -340,7 +379,7 @@ class SyncEngine:
         self._request(relay, lambda c: c.close_mailbox(cap))
 
     def _request(self, relay: str, call: Callable[[RelayClient], Coroutine[Any, Any, T]],
-                 timeout: float = 30.0) -> T:
+                 timeout: float = REQUEST_TIMEOUT, cancel: threading.Event | None = None) -> T:
         loop, thread = self._loop, self._thread
         if loop is not None and thread is not None and thread.is_alive():
             if threading.current_thread() is thread:
@@ -350,16 +389,20 @@ class SyncEngine:
                 runner = self._runner(relay)
                 if runner is None:
                     raise SyncError("Sync is stopping.")
-                return await call(runner.client)
+                return await _bounded(call(runner.client), timeout, cancel)
 
-            return asyncio.run_coroutine_threadsafe(on_loop(), loop).result(timeout)
+            future = asyncio.run_coroutine_threadsafe(on_loop(), loop)
+            try:
+                # _bounded ends the request in time; this margin only covers a stalled loop.
+                return future.result(timeout + LOOP_MARGIN)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                raise RelayUnreachable("The relay did not answer in time.") from None
 
         async def private() -> T:
             client = self._client_factory(relay)
             try:
-                return await asyncio.wait_for(call(client), timeout)
-            except TimeoutError:
-                raise SyncError("The relay did not answer in time.") from None
+                return await _bounded(call(client), timeout, cancel)
             finally:
                 await client.aclose()
 
@@ -368,119 +411,51 @@ class SyncEngine:
     # -- delivery (app side) -------------------------------------------------------------
 
     def _delivery_loop(self, stop: Callable[[], bool], stop_on_error: bool = False) -> None:
-        while True:
-            with self.cond:
-                while (batch := self.core.take_batch()) is None:
-                    if stop() or (stop_on_error and self._app_error is not None):
-                        return
-                    self.cond.wait(0.5)
+        pipeline = self._pipeline
+
+        def done() -> bool:
+            return stop() or (stop_on_error and self._app_error is not None)
+
+        while (batch := pipeline.next_batch(done)) is not None:
             try:
                 result = self._deliver(batch)
                 if isinstance(result, concurrent.futures.Future):
                     result.result()
             except Exception as exc:  # the app's own failure: re-read, never lose
-                with self.cond:
-                    self.core.delivery_failed(batch.relay)
-                    if stop_on_error:
-                        self._app_error = exc
+                if stop_on_error:
+                    self._app_error = exc
+                pipeline.delivery_failed(batch.relay)
                 log.warning("storing received envelopes failed (%s)", type(exc).__name__)
-                self._notify_progress()
                 if stop_on_error:
                     return
                 # The live runner re-reads from the committed cursors after a backoff.
                 self._poke(batch.relay, failed=True)
                 continue
-            else:
-                with self.cond:
-                    self.core.committed(batch)
-                    self._stats_received += len(batch.envelopes)
-            self._notify_progress()
-
-    def _notify_progress(self) -> None:
-        loop, progress = self._loop, self._progress
-        if loop is None or progress is None:
-            return
-        try:
-            loop.call_soon_threadsafe(progress.set)
-        except RuntimeError:
-            pass
-
-    # -- used by flows and runners (loop thread) -----------------------------------------
-
-    def _session(self, relay: str) -> int:
-        with self.lock:
-            return self.core.session(relay)
-
-    def check_delivery(self, relay: str, session: int) -> None:
-        """Raise DeliveryFailed when the app failed a batch since `session` began."""
-        if self._session(relay) != session:
-            raise DeliveryFailed()
-
-    async def room(self, relay: str, session: int) -> None:
-        """Wait while the relay's undelivered backlog is large (backpressure on reading)."""
-        limit = 2 * self.core.batch_items
-        await self._wait(lambda: self.core.pending_count(relay) < limit, relay, session)
-
-    async def drained(self, relay: str, session: int) -> None:
-        """Wait until everything read from the relay has been stored by the app."""
-        await self._wait(lambda: not self.core.busy(relay), relay, session)
-
-    async def _wait(self, ready: Callable[[], bool], relay: str, session: int) -> None:
-        progress = self._progress
-        assert progress is not None
-        while True:
-            with self.lock:
-                if self.core.session(relay) != session:
-                    raise DeliveryFailed()
-                if ready():
-                    return
-                progress.clear()
-            await progress.wait()
-
-    def report_acked(self, acks: list[Ack]) -> None:
-        if acks:
-            with self.cond:
-                self.cond.notify_all()   # wake wait_sent()
-            self._call(self._on_acked, acks)
-
-    def report_rejected(self, items: list[OutboxItem], error: SyncError) -> None:
-        if items:
-            with self.cond:
-                self.cond.notify_all()   # wake wait_sent()
-        for item in items:
-            if self._thread is None:   # collected for sync_once's result only
-                self._rejected.append(item.local_id)
-            if self._on_rejected is not None:
-                self._call(self._on_rejected, item.local_id, error)
-
-    def report_gone(self, relay: str, mailbox: bytes, error: SyncError) -> None:
-        if self._on_gone is not None:
-            self._call(self._on_gone, relay, mailbox, error)
-
-    def report_anomaly(self, relay: str, mailbox: bytes, message: str) -> None:
-        if self._on_anomaly is not None:
-            self._call(self._on_anomaly, relay, mailbox, message)
-
-    def set_state(self, relay: str, state: State, detail: str = "",
-                  retry_in: float | None = None) -> None:
-        """Record the relay's state; tell the app only when it changed."""
-        new = ConnectionState(relay, state, detail, retry_in)
-        with self.lock:
-            if self._states.get(relay) == new:
-                return
-            self._states[relay] = new
-        if self._on_state is not None:
-            self._call(self._on_state, new)
+            self._stats_received += len(batch.envelopes)
+            pipeline.committed(batch)
 
 
-    def states(self) -> dict[str, ConnectionState]:
-        """The last reported state of every relay."""
-        with self.lock:
-            return dict(self._states)
+async def _bounded(coro: Coroutine[Any, Any, T], timeout: float,
+                   cancel: threading.Event | None) -> T:
+    """Await `coro` for at most `timeout` seconds, ending it soon after `cancel` is set."""
+    task = asyncio.ensure_future(coro)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while not task.done():
+            _check_cancel(cancel)
+            left = deadline - loop.time()
+            if left <= 0:
+                raise RelayUnreachable("The relay did not answer in time.")
+            # A threading.Event cannot wake a coroutine: look at it a few times a second.
+            await asyncio.wait({task}, timeout=min(left, CANCEL_POLL) if cancel else left)
+        return task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
-    @staticmethod
-    def _call(callback: Callable[..., Any], *args: Any) -> None:
-        try:
-            callback(*args)
-        except Exception as exc:  # an app callback must not take the engine down
-            log.warning("sync callback failed (%s)", type(exc).__name__)
+
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ReadCancelled("The read was cancelled.")

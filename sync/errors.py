@@ -2,7 +2,9 @@
 
     SyncError                   str(err) is one sentence
     ├── RelayUnreachable        connect/read failure, timeout, broken stream, 5xx (retry later)
+    ├── ReadCancelled           the caller cancelled a bounded read
     ├── RelayProtocolError      the relay answered outside the v1 API shape
+    │   └── RelayOverflow       it sent more than a v1 answer may hold (bytes, items, pages)
     └── RelayRejected           any 4xx; .status; str(err) is the relay's own error sentence
         ├── Forbidden           403 bad signature or read proof (check the clock)
         ├── UnknownMailbox      404 the relay does not know the mailbox
@@ -39,6 +41,16 @@ class RelayProtocolError(SyncError):
     """The relay's answer does not follow the v1 API (treated as retryable: relays restart)."""
 
     retryable = True
+
+
+class RelayOverflow(RelayProtocolError):
+    """The relay sent more than a v1 answer may hold: an answer or stream line over its byte
+    cap, more messages than asked for, pages without end. The read is abandoned unfinished
+    (memory stays bounded) and the app is told the relay misbehaved."""
+
+
+class ReadCancelled(SyncError):
+    """The caller cancelled a bounded read (e.g. the member closed the join dialog)."""
 
 
 class RelayRejected(SyncError):

@@ -1,32 +1,29 @@
 """The network flows shared by one-shot and live sync: push the outbox, catch up, stream.
 
-These coroutines run on the engine's asyncio loop. They hold the engine's lock only for
-short, non-blocking core calls, and never call `deliver` themselves: received envelopes go
-into the core's pipeline, and the delivery thread hands them to the app.
+These coroutines run on the engine's asyncio loop. They reach the sync core only through the
+Pipeline (short, locked steps), and never call `deliver` themselves: received envelopes go
+into the pipeline, and the delivery thread hands them to the app.
 """
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from crypto.relay_wire import MailboxCapability
-from sync.core import Verdict
 from sync.errors import (
     MailboxClosed,
     MailboxConflict,
-    RelayProtocolError,
+    RelayOverflow,
     RelayRejected,
     SyncError,
     TooLarge,
     UnknownMailbox,
 )
 from sync.outbox import AppendBatch
+from sync.pipeline import Pipeline
 from sync.transport import RelayClient
 from sync.values import PushClosed, PushMessage, PushSynced
-
-if TYPE_CHECKING:
-    from sync.engine import SyncEngine
 
 T = TypeVar("T")
 
@@ -55,15 +52,11 @@ async def all_or_first_error(coros: list[Coroutine[Any, Any, T]]) -> list[T]:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-class DeliveryFailed(Exception):
-    """The app could not store a batch; reading restarts from the committed positions."""
-
-
 class Flows:
     """Network steps for one relay, bound to one client on one loop."""
 
-    def __init__(self, engine: SyncEngine, relay: str, client: RelayClient) -> None:
-        self.engine = engine
+    def __init__(self, pipeline: Pipeline, relay: str, client: RelayClient) -> None:
+        self.pipeline = pipeline
         self.relay = relay
         self.client = client
         # Mailboxes created since their last successful use: a second 404 right after our
@@ -80,8 +73,7 @@ class Flows:
         """
         sent = 0
         while True:
-            with self.engine.lock:
-                batches = self.engine.core.outbox(self.relay).next_batches()
+            batches = self.pipeline.next_batches(self.relay)
             if not batches:
                 return sent
             results = await asyncio.gather(*(self._append(b) for b in batches),
@@ -98,84 +90,57 @@ class Flows:
                 raise retry
 
     async def _append(self, batch: AppendBatch) -> int:
-        engine, outbox = self.engine, self.engine.core.outbox(self.relay)
+        pipeline = self.pipeline
         try:
             cursors = await self.client.append(batch.capability,
                                                [item.body for item in batch.items])
         except UnknownMailbox as exc:
-            with engine.lock:
-                spec = engine.core.create_spec(self.relay, batch.mailbox)
+            spec = pipeline.create_spec(self.relay, batch.mailbox)
             if spec is None or batch.mailbox in self._created:
-                self._refuse_mailbox(batch, exc)
+                pipeline.refuse_mailbox(batch, exc)
                 return 0
             try:
                 await self.client.create_mailbox(batch.capability, spec)
             except RelayRejected as refused:
                 if refused.retryable:
-                    with engine.lock:
-                        outbox.retry_later(batch)
+                    pipeline.retry_later(batch)
                     raise
-                self._refuse_mailbox(batch, refused)   # e.g. 409: the id is taken
+                pipeline.refuse_mailbox(batch, refused)   # e.g. 409: the id is taken
                 return 0
             except SyncError:
-                with engine.lock:
-                    outbox.retry_later(batch)
+                pipeline.retry_later(batch)
                 raise
             self._created.add(batch.mailbox)
-            with engine.lock:
-                outbox.retry_later(batch)
+            pipeline.retry_later(batch)
             return 0
         except TooLarge as exc:
-            with engine.lock:
-                smaller = outbox.shrink(batch)
-                refused = [] if smaller else outbox.drop_batch(batch)
-            engine.report_rejected(refused, exc)
+            pipeline.refuse_some(batch, exc)
             return 0
         except RelayRejected as exc:
             if exc.retryable:            # 429
-                with engine.lock:
-                    outbox.retry_later(batch)
+                pipeline.retry_later(batch)
                 raise
             if isinstance(exc, MailboxClosed) or exc.status == 403:
-                self._refuse_mailbox(batch, exc)
+                pipeline.refuse_mailbox(batch, exc)
                 return 0
             # Another 4xx: the request was refused as a whole; narrow it down to the item.
-            with engine.lock:
-                smaller = outbox.shrink(batch)
-                refused = [] if smaller else outbox.drop_batch(batch)
-            engine.report_rejected(refused, exc)
+            pipeline.refuse_some(batch, exc)
             return 0
+        except RelayOverflow as exc:
+            pipeline.report_misbehaviour(self.relay, [batch.mailbox], str(exc))
+            pipeline.retry_later(batch)
+            raise
         except BaseException:   # unreachable, protocol error, or cancelled by stop()
-            with engine.lock:
-                outbox.retry_later(batch)
+            pipeline.retry_later(batch)
             raise
         self._created.discard(batch.mailbox)   # it exists: a later 404 may create it again
-        with engine.lock:
-            acks = engine.core.sent(batch, cursors)
-        engine.report_acked(acks)
-        return len(acks)
-
-    def _refuse_mailbox(self, batch: AppendBatch, exc: SyncError) -> None:
-        """Every item for this mailbox would get the same answer: refuse them all now."""
-        engine = self.engine
-        with engine.lock:
-            refused = engine.core.outbox(self.relay).drop_batch(batch)
-            refused += engine.core.outbox(self.relay).drop_mailbox(batch.mailbox)
-            lost = (engine.core.position(self.relay, batch.mailbox) is not None
-                    and isinstance(exc, (MailboxClosed, UnknownMailbox, MailboxConflict)))
-            if lost:
-                engine.core.gone(self.relay, batch.mailbox)
-        engine.report_rejected(refused, exc)
-        if lost:
-            engine.report_gone(self.relay, batch.mailbox, exc)
+        return pipeline.sent(batch, cursors)
 
     # -- inbound -------------------------------------------------------------------------
 
     async def catch_up(self, page_limit: int) -> int:
         """Fetch every mailbox that needs it, page by page, into the delivery pipeline."""
-        with self.engine.lock:
-            todo = self.engine.core.to_fetch(self.relay)
-            session = self.engine.core.session(self.relay)
+        todo, session = self.pipeline.fetch_plan(self.relay)
         if not todo:
             return 0
         gate = asyncio.Semaphore(FETCH_CONCURRENCY)
@@ -189,67 +154,42 @@ class Flows:
 
     async def _fetch_mailbox(self, cap: MailboxCapability, session: int,
                              page_limit: int) -> int:
-        engine, core, mailbox = self.engine, self.engine.core, cap.mailbox
+        pipeline, relay, mailbox = self.pipeline, self.relay, cap.mailbox
         taken = 0
         while True:
-            with engine.lock:
-                position = core.position(self.relay, mailbox)
+            position = pipeline.position(relay, mailbox)
             if position is None:
                 return taken
             try:
                 page = await self.client.fetch(cap, position[0], page_limit)
             except UnknownMailbox as exc:
-                with engine.lock:
-                    spec = core.create_spec(self.relay, mailbox)
+                spec = pipeline.create_spec(relay, mailbox)
                 if spec is None or mailbox in self._created:
-                    self._lost(mailbox, exc)
+                    pipeline.lost(relay, mailbox, exc)
                     return taken
                 try:
                     await self.client.create_mailbox(cap, spec)
                 except MailboxConflict as conflict:    # the id is taken with other keys
-                    self._lost(mailbox, conflict)
+                    pipeline.lost(relay, mailbox, conflict)
                     return taken
                 self._created.add(mailbox)
                 continue
             except MailboxClosed as exc:
-                self._lost(mailbox, exc)
+                pipeline.lost(relay, mailbox, exc)
                 return taken
+            except RelayOverflow as exc:
+                pipeline.report_misbehaviour(relay, [mailbox], str(exc))
+                raise
             self._created.discard(mailbox)
-            if page.more and not page.messages:
-                raise RelayProtocolError("The relay said more messages follow but sent none.")
-            taken += self.take(session, mailbox, page.messages)
-            self.engine.check_delivery(self.relay, session)
+            taken += pipeline.accept(relay, session, mailbox, page.messages)
+            pipeline.check_delivery(relay, session)
             if page.closed and not page.more:
-                self._lost(mailbox, MailboxClosed("The mailbox was closed.", 410))
+                pipeline.lost(relay, mailbox, MailboxClosed("The mailbox was closed.", 410))
                 return taken
             if not page.more:
-                with engine.lock:
-                    core.fetched(self.relay, mailbox)
+                pipeline.fetched(relay, mailbox)
                 return taken
-            await self.engine.room(self.relay, session)
-
-    def take(self, session: int, mailbox: bytes,
-             messages: tuple[tuple[int, bytes], ...] | list[tuple[int, bytes]]) -> int:
-        """Put envelopes into the pipeline; returns how many were new."""
-        engine = self.engine
-        anomalies = []
-        new = 0
-        with engine.cond:
-            for cursor, body in messages:
-                verdict, anomaly = engine.core.accept(self.relay, session, mailbox, cursor, body)
-                new += verdict is Verdict.NEW
-                if anomaly is not None:
-                    anomalies.append(anomaly)
-            engine.cond.notify_all()
-        for anomaly in anomalies:
-            engine.report_anomaly(self.relay, mailbox, anomaly)
-        return new
-
-    def _lost(self, mailbox: bytes, exc: SyncError) -> None:
-        with self.engine.lock:
-            refused = self.engine.core.gone(self.relay, mailbox)
-        self.engine.report_rejected(refused, exc)
-        self.engine.report_gone(self.relay, mailbox, exc)
+            await pipeline.room(relay, session)
 
     async def stream(self, session: int, on_synced: Callable[[], None]) -> None:
         """Follow the push connection until it breaks (raises) or the task is cancelled.
@@ -257,8 +197,7 @@ class Flows:
         One connection carries up to MAX_SUBSCRIBE mailboxes (the relay's limit); a profile
         with more gets one connection per chunk, and is online once every chunk synced.
         """
-        with self.engine.lock:
-            subs = self.engine.core.subscriptions(self.relay)
+        subs = self.pipeline.subscriptions(self.relay)
         chunks = [subs[i:i + MAX_SUBSCRIBE] for i in range(0, len(subs), MAX_SUBSCRIBE)]
         if len(chunks) <= 1:
             await self._follow(subs, session, on_synced)
@@ -275,15 +214,20 @@ class Flows:
 
     async def _follow(self, subs: list[tuple[MailboxCapability, int]], session: int,
                       on_synced: Callable[[], None]) -> None:
-        async for event in self.client.subscribe(subs):
-            if isinstance(event, PushMessage):
-                self.take(session, event.mailbox, [(event.cursor, event.body)])
-                self.engine.check_delivery(self.relay, session)
-                await self.engine.room(self.relay, session)
-            elif isinstance(event, PushSynced):
-                on_synced()
-            elif isinstance(event, PushClosed):
-                with self.engine.lock:
-                    known = self.engine.core.position(self.relay, event.mailbox) is not None
-                if known:
-                    self._lost(event.mailbox, MailboxClosed("The mailbox was closed.", 410))
+        pipeline, relay = self.pipeline, self.relay
+        try:
+            async for event in self.client.subscribe(subs):
+                if isinstance(event, PushMessage):
+                    pipeline.accept(relay, session, event.mailbox, [(event.cursor, event.body)])
+                    pipeline.check_delivery(relay, session)
+                    await pipeline.room(relay, session)
+                elif isinstance(event, PushSynced):
+                    on_synced()
+                elif isinstance(event, PushClosed):
+                    if pipeline.position(relay, event.mailbox) is not None:
+                        pipeline.lost(relay, event.mailbox,
+                                      MailboxClosed("The mailbox was closed.", 410))
+        except RelayOverflow as exc:
+            # One connection carries every mailbox of the chunk: each group hears of it.
+            pipeline.report_misbehaviour(relay, [cap.mailbox for cap, _after in subs], str(exc))
+            raise

@@ -10,25 +10,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from sync.backoff import Backoff
 from sync.errors import RateLimited, SyncError
-from sync.flows import DeliveryFailed, Flows
+from sync.flows import Flows
+from sync.pipeline import DeliveryFailed, Pipeline
 from sync.transport import RelayClient
-
-if TYPE_CHECKING:
-    from sync.engine import SyncEngine
 
 
 class RelayRunner:
-    """Keeps one relay in sync until closed. Create and use on the engine's loop."""
+    """Keeps one relay in sync until closed. Create and use on the engine's loop.
 
-    def __init__(self, engine: SyncEngine, relay: str, client: RelayClient) -> None:
-        self.engine = engine
+    `backoff()` gives a fresh retry policy (one per retrying loop); `page_limit` is the
+    catch-up page size.
+    """
+
+    def __init__(self, pipeline: Pipeline, relay: str, client: RelayClient, *,
+                 backoff: Callable[[], Backoff], page_limit: int) -> None:
+        self.pipeline = pipeline
         self.relay = relay
         self.client = client
-        self.flows = Flows(engine, relay, client)
+        self.flows = Flows(pipeline, relay, client)
+        self._new_backoff = backoff
+        self._page_limit = page_limit
         self._changed = asyncio.Event()
         self._outbox = asyncio.Event()
         self._reconnected = asyncio.Event()
@@ -55,18 +60,16 @@ class RelayRunner:
         await self.client.aclose()
 
     async def _receive(self) -> None:
-        engine, relay = self.engine, self.relay
-        backoff = engine.backoff()
-        with engine.lock:
-            engine.core.refetch_all(relay)
+        pipeline, relay = self.pipeline, self.relay
+        backoff = self._new_backoff()
+        pipeline.refetch_all(relay)
         while True:
             self._changed.clear()
             try:
-                engine.set_state(relay, "syncing")
-                with engine.lock:
-                    session = engine.core.session(relay)
-                    empty = not engine.core.subscriptions(relay)
-                await self.flows.catch_up(engine.page_limit)
+                pipeline.set_state(relay, "syncing")
+                session = pipeline.session(relay)
+                empty = not pipeline.subscriptions(relay)
+                await self.flows.catch_up(self._page_limit)
                 if empty:
                     self._went_online(backoff)
                     await self._changed.wait()
@@ -78,9 +81,8 @@ class RelayRunner:
                 delay = backoff.next_delay(retry_after)
                 detail = (str(exc) if isinstance(exc, SyncError)
                           else "Received messages could not be stored; retrying.")
-                engine.set_state(relay, "offline", detail, round(delay, 2))
-                with engine.lock:
-                    engine.core.refetch_all(relay)
+                pipeline.set_state(relay, "offline", detail, round(delay, 2))
+                pipeline.refetch_all(relay)
                 await asyncio.sleep(delay)
 
     async def _stream_until_changed(self, session: int, backoff: Backoff) -> None:
@@ -106,12 +108,11 @@ class RelayRunner:
 
     def _went_online(self, backoff: Backoff) -> None:
         backoff.reset()
-        self.engine.set_state(self.relay, "online")
+        self.pipeline.set_state(self.relay, "online")
         self._reconnected.set()
 
     async def _send(self) -> None:
-        engine = self.engine
-        backoff = engine.backoff()
+        backoff = self._new_backoff()
         while True:
             await self._outbox.wait()
             self._outbox.clear()

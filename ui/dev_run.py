@@ -111,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
                          if local.process else f"Coterie: {how} at {relay_url}.\n")
     try:
         from ui.gui import run_gui
-        from ui.launcher import split_gui_args
+        from ui.launcher import quiet_network_logs, split_gui_args
 
+        quiet_network_logs()
         _is_gui, profile, link = split_gui_args(args)
         return run_gui(profile_dir=profile, join_link=link, default_relay=relay_url)
     finally:

@@ -6,6 +6,7 @@ link (how the desktop's URL-scheme handler calls us), it opens the desktop app.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -32,8 +33,17 @@ def split_gui_args(argv: list[str]) -> tuple[bool, str | None, str | None]:
     return True, profile, link
 
 
+def quiet_network_logs() -> None:
+    """Hold httpx and httpcore at WARNING: they log each request line at INFO, and the
+    relay paths in it carry mailbox ids. Set here, where the program starts, so the
+    libraries themselves leave the process's logging alone."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run `coterie`; returns the process exit code."""
+    quiet_network_logs()
     args = sys.argv[1:] if argv is None else list(argv)
     is_gui, profile, link = split_gui_args(args)
     if not is_gui:

@@ -4,7 +4,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,6 +20,7 @@ from sync.values import InboundBatch, MailboxSpec, Subscription
 from tests.sync.app_double import RecordingApp
 from tests.sync.caps import cap, item
 from tests.sync.conftest import free_port, loopback_client
+from ui.launcher import quiet_network_logs
 
 GROUP = cap("group")
 NEXT = cap("next-epoch")
@@ -157,6 +161,18 @@ def test_own_posts_are_not_delivered_back(loopback_relay: RelayThread) -> None:
     assert alice.stored == [] and alice.cursors == {GROUP.mailbox: 1}
 
 
+@pytest.fixture
+def program_logging() -> Iterator[None]:
+    """The logging policy `coterie` sets when it starts, undone afterwards."""
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
+    before = [logger.level for logger in loggers]
+    quiet_network_logs()
+    yield
+    for logger, level in zip(loggers, before, strict=True):
+        logger.setLevel(level)
+
+
+@pytest.mark.usefixtures("program_logging")
 def test_logs_carry_no_mailbox_ids_bodies_or_addresses(loopback_relay: RelayThread,
                                                        caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
@@ -171,6 +187,14 @@ def test_logs_carry_no_mailbox_ids_bodies_or_addresses(loopback_relay: RelayThre
     for secret in (b64e(GROUP.mailbox), GROUP.mailbox.hex(), "secret words",
                    str(loopback_relay.port), b64e(GROUP.read_seed)):
         assert secret not in caplog.text
+
+
+def test_importing_sync_leaves_the_process_logging_alone() -> None:
+    code = ("import logging, sync, sync.engine, sync.transport; "
+            "print([logging.getLogger(n).level for n in ('httpx', 'httpcore')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[0, 0]"      # NOTSET: the program decides, not a library
 
 
 def test_a_relay_that_never_answers_cannot_hold_sync_beyond_its_timeout() -> None:
