@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import logging
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,14 +27,16 @@ from starlette.types import Receive, Scope, Send
 from crypto.relay_wire import b64e
 from relay import parse
 from relay.config import RelayConfig
+from relay.connections import ConnectionGuard
 from relay.core import RelayCore
-from relay.errors import RelayError, TooLarge, TooMany
+from relay.errors import NotFound, RelayError, RequestTimeout, TooLarge, TooMany
 from relay.metrics import Metrics
 from relay.openapi import openapi_document
 from relay.push import Hub
 from relay.ratelimit import ClientKeys, RateLimiter, retry_after
 from relay.sqlite_storage import SQLiteStorage
 from relay.storage import (
+    AppendOp,
     AppendResult,
     CloseResult,
     CreateResult,
@@ -47,7 +51,11 @@ log = logging.getLogger("relay")
 
 DB_NAME = "relay.db"
 THREAD_VERIFY_OVER = 32     # subscriptions bigger than this are verified off the event loop
+# Bodies above this are parsed and decoded on a worker thread: parsing a large body on the
+# event loop would hold up every other client's request meanwhile.
+INLINE_PARSE_BYTES = 64 * 1024
 Handler = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 
 
 def _json(status: int, payload: object, headers: dict[str, str] | None = None) -> Response:
@@ -75,6 +83,7 @@ class Relay:
                 raise ValueError("RelayConfig.data_dir is needed when no storage is given")
             # Only the relay's user needs to read its database.
             Path(config.data_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
+            warn_if_open(Path(config.data_dir))
             storage = SQLiteStorage(Path(config.data_dir) / DB_NAME)
         self.storage = storage
         self.core = RelayCore(storage, limits, clock)
@@ -84,6 +93,11 @@ class Relay:
         self.requests = RateLimiter(limits.rate_per_second, limits.rate_burst, time.monotonic)
         self.creates = RateLimiter(limits.create_per_minute / 60.0, limits.create_burst,
                                    time.monotonic)
+        self.proofs = RateLimiter(limits.proof_rate_per_second, limits.proof_burst,
+                                  time.monotonic)
+        self.info = RateLimiter(limits.info_rate_per_second, limits.info_burst, time.monotonic)
+        self.connections: ConnectionGuard | None = None   # set when served by uvicorn
+        self._openapi: bytes | None = None
         self.streams: dict[bytes, int] = defaultdict(int)
         self.committer: GroupCommitter | None = None
         self._pruner: asyncio.Task[None] | None = None
@@ -167,33 +181,59 @@ class Relay:
         host = request.client.host if request.client else "unknown"
         return self.keys.key(host)
 
-    def _admit(self, client: bytes) -> None:
-        wait = self.requests.allow(client)
+    def _admit(self, client: bytes, limiter: RateLimiter | None = None,
+               cost: float = 1.0) -> None:
+        wait = (limiter or self.requests).allow(client, cost)
         if wait:
             self.metrics.rate_limited += 1
             raise TooMany("Too many requests; slow down.", retry_after(wait))
 
+    def _charge_proofs(self, client: bytes, count: int) -> None:
+        """Each read or close proof costs a signature check and a remembered nonce: spend
+        one proof token per proof, so a request's price follows its work."""
+        # A bucket never holds more than its burst: a larger request pays the whole burst.
+        wait = self.proofs.allow(client, min(count, self.config.limits.proof_burst))
+        if wait:
+            self.metrics.rate_limited += 1
+            raise TooMany("Too many read proofs; slow down.", retry_after(wait))
+
     async def _body(self, request: Request) -> bytes:
-        limit = self.config.limits.max_request_bytes
+        limits = self.config.limits
+        limit = limits.max_request_bytes
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and (len(declared) > 18
+                                                          or int(declared) > limit):
             raise TooLarge(f"The request body is larger than {limit} bytes.")
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise TooLarge(f"The request body is larger than {limit} bytes.")
-            chunks.append(chunk)
+        try:
+            async with asyncio.timeout(limits.body_timeout_seconds):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge(f"The request body is larger than {limit} bytes.")
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise RequestTimeout("The request body arrived too slowly.") from None
         return b"".join(chunks)
 
-    def _endpoint(self, route: str, handler: Handler, limited: bool = True) -> Handler:
+    async def _parsed(self, request: Request, client: bytes, parse_fn: Callable[[bytes], T]) -> T:
+        """Read the body and parse it with `parse_fn`; a large body costs more rate-limit
+        tokens and is parsed on a worker thread, so it cannot stall other clients."""
+        raw = await self._body(request)
+        extra = len(raw) // self.config.limits.body_bytes_per_token
+        if extra:
+            self._admit(client, cost=extra)
+        if len(raw) > INLINE_PARSE_BYTES:
+            return await asyncio.to_thread(parse_fn, raw)
+        return parse_fn(raw)
+
+    def _endpoint(self, route: str, handler: Handler, info: bool = False) -> Handler:
         metrics = self.metrics
 
         async def endpoint(request: Request) -> Response:
             start = time.perf_counter()
             try:
-                if limited:
-                    self._admit(self._client(request))
+                self._admit(self._client(request), self.info if info else self.requests)
                 response = await handler(request)
             except RelayError as err:
                 response = error_response(err)
@@ -211,10 +251,12 @@ class Relay:
     # -- handlers ------------------------------------------------------------------------
 
     async def create_mailbox(self, request: Request) -> Response:
-        fields = parse.create_request(parse.json_object(await self._body(request)))
+        client = self._client(request)
+        fields = await self._parsed(request, client,
+                                    lambda raw: parse.create_request(parse.json_object(raw)))
         op = self.core.prepare_create(*fields)
         if self.storage.get_mailbox(op.mailbox) is None:
-            wait = self.creates.allow(self._client(request))
+            wait = self.creates.allow(client)
             if wait:
                 self.metrics.rate_limited += 1
                 raise TooMany("Too many new mailboxes; try again later.", retry_after(wait))
@@ -224,9 +266,13 @@ class Relay:
 
     async def append(self, request: Request) -> Response:
         mailbox = parse.mailbox_path(request.path_params["mailbox"])
-        data = parse.json_object(await self._body(request))
-        bodies, sigs = parse.append_request(data, self.config.limits.max_batch_items)
-        op = self.core.prepare_append(mailbox, bodies, sigs)   # signatures: in the writer
+        max_items = self.config.limits.max_batch_items
+
+        def prepare(raw: bytes) -> AppendOp:   # signatures: checked in the writer
+            bodies, sigs = parse.append_request(parse.json_object(raw), max_items)
+            return self.core.prepare_append(mailbox, bodies, sigs)
+
+        op = await self._parsed(request, self._client(request), prepare)
         result = await self._write(op)
         assert isinstance(result, AppendResult)
         return Response(b'{"cursors":[' + ",".join(map(str, result.cursors)).encode() + b"]}",
@@ -238,13 +284,18 @@ class Relay:
         params = request.query_params
         after = parse.query_int(params, "after", 0) or 0
         limit = parse.query_int(params, "limit", None)
-        page = await asyncio.to_thread(self.core.fetch, mailbox, proof, after, limit)
+        client = self._client(request)
+        self._charge_proofs(client, 1)
+        page = await asyncio.to_thread(self.core.fetch, mailbox, proof, after, limit, client)
         return _json(200, {"messages": [{"cursor": c, "body": b64e(b)} for c, b in page.messages],
                            "next": page.next, "more": page.more, "closed": page.closed})
 
     async def close_mailbox(self, request: Request) -> Response:
         mailbox = parse.mailbox_path(request.path_params["mailbox"])
-        op = self.core.prepare_close(mailbox, parse.proof_headers(request.headers))
+        proof = parse.proof_headers(request.headers)
+        client = self._client(request)
+        self._charge_proofs(client, 1)
+        op = self.core.prepare_close(mailbox, proof, client)
         result = await self._write(op)
         assert isinstance(result, CloseResult)
         return _json(200, {"closed": True})
@@ -254,12 +305,14 @@ class Relay:
         limits = self.config.limits
         if self.streams[client] >= limits.max_streams_per_client:
             raise TooMany("Too many open push connections from this client.", 5)
-        data = parse.json_object(await self._body(request))
-        entries = parse.subscribe_request(data, limits.max_subscribe_mailboxes)
+        entries = await self._parsed(request, client, lambda raw: parse.subscribe_request(
+            parse.json_object(raw), limits.max_subscribe_mailboxes))
+        self._charge_proofs(client, len(entries))
+        reads = [(mailbox, proof) for mailbox, _, proof in entries]
         if len(entries) > THREAD_VERIFY_OVER:
-            await asyncio.to_thread(self._check_reads, entries)
+            await asyncio.to_thread(self.core.check_reads, reads, client)
         else:
-            self._check_reads(entries)
+            self.core.check_reads(reads, client)
         if self._closed:
             raise TooMany("The relay is shutting down; reconnect shortly.", 2)
         self.streams[client] += 1
@@ -272,19 +325,23 @@ class Relay:
         return EventStream(self.core, self.hub, self.metrics,  # type: ignore[return-value]
                            [(m, after) for m, after, _ in entries], ended)
 
-    def _check_reads(self, entries: list) -> None:
-        for mailbox, _, proof in entries:
-            self.core.check_read(mailbox, proof)
-
     async def healthz(self, request: Request) -> Response:
         return _json(200, {"status": "ok"})
 
     async def metrics_page(self, request: Request) -> Response:
-        text = self.metrics.render(self.storage.totals)
+        # Traffic volume is for the operator: only clients on this machine see it.
+        if not _is_loopback(request.client.host if request.client else ""):
+            raise NotFound("No such route on this relay.")
+        guard = self.connections
+        text = self.metrics.render(self.storage.totals,
+                                   None if guard is None else (guard.open, guard.refused))
         return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def openapi(self, request: Request) -> Response:
-        return _json(200, openapi_document(self.config.limits))
+        if self._openapi is None:
+            self._openapi = json.dumps(openapi_document(self.config.limits),
+                                       separators=(",", ":")).encode()
+        return Response(self._openapi, media_type="application/json")
 
     # -- app -----------------------------------------------------------------------------
 
@@ -298,9 +355,9 @@ class Relay:
             Route("/v1/mailboxes/{mailbox}", e("close", self.close_mailbox),
                   methods=["DELETE"]),
             Route("/v1/subscribe", e("subscribe", self.subscribe), methods=["POST"]),
-            Route("/healthz", e("healthz", self.healthz, False), methods=["GET"]),
-            Route("/metrics", e("metrics", self.metrics_page, False), methods=["GET"]),
-            Route("/openapi.json", e("openapi", self.openapi, False), methods=["GET"]),
+            Route("/healthz", e("healthz", self.healthz, True), methods=["GET"]),
+            Route("/metrics", e("metrics", self.metrics_page, True), methods=["GET"]),
+            Route("/openapi.json", e("openapi", self.openapi, True), methods=["GET"]),
         ]
         return _RelayStarlette(routes=routes, lifespan=self._lifespan,
                                exception_handlers={HTTPException: _http_error})
@@ -324,6 +381,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
                 405: "This method is not allowed on this route."}
     return _json(exc.status_code, {"error": messages.get(exc.status_code,
                                                          "The request was refused.")})
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def warn_if_open(data_dir: Path) -> None:
+    """Log one warning when others may enter the data directory (the files are 0600)."""
+    try:
+        mode = data_dir.stat().st_mode
+    except OSError:
+        return
+    if mode & 0o077:
+        log.warning("The data directory %s is open to other users (mode %o); make it 0700 "
+                    "so only the relay can reach its database.", data_dir, mode & 0o777)
 
 
 def create_app(config: RelayConfig, *, storage: Storage | None = None,

@@ -33,13 +33,19 @@ class Limits:
 
     max_envelope_bytes: int = 65_536          # one message body (413)
     max_batch_items: int = 256                # messages per append request (413)
-    max_request_bytes: int = 8 << 20          # any request body (413)
+    max_request_bytes: int = 2 << 20          # any request body (413)
     max_subscribe_mailboxes: int = 1000       # mailboxes per push connection (413)
     fetch_default_limit: int = 500
     fetch_max_limit: int = 1000
     fetch_max_bytes: int = 8 << 20            # bodies per fetch page (the rest: more=true)
     rate_per_second: float = 50.0             # requests per client, sustained (429)
     rate_burst: int = 200                     # requests per client, burst
+    body_bytes_per_token: int = 65_536        # a request body costs 1 more token per this (429)
+    proof_rate_per_second: float = 100.0      # read/close proofs checked per client (429)
+    proof_burst: int = 2000                   # ... burst; a subscription spends one per mailbox
+    max_nonces_per_client: int = 50_000       # remembered proof nonces per client (429)
+    info_rate_per_second: float = 5.0         # /healthz, /openapi.json, /metrics per client (429)
+    info_burst: int = 20
     create_per_minute: float = 20.0           # new mailboxes per client, sustained (429)
     create_burst: int = 40
     max_streams_per_client: int = 32          # open push connections per client (429)
@@ -52,6 +58,11 @@ class Limits:
     ping_seconds: float = 15.0                # comment line on idle push connections
     subscriber_queue_frames: int = 4096       # pending frames before a slow reader is dropped
     prune_interval_seconds: float = 300.0
+    header_timeout_seconds: float = 10.0      # request line and headers must arrive within
+    body_timeout_seconds: float = 60.0        # a request body must arrive within (408)
+    keep_alive_seconds: int = 30              # an idle keep-alive connection is closed after
+    max_connections_per_client: int = 64      # open connections per client address
+    max_connections: int = 4096               # open connections in all (and below the fd limit)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

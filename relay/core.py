@@ -66,34 +66,65 @@ class NonceMemory:
     """(mailbox, nonce) pairs seen within the proof window, so a proof is good only once.
 
     Entries are dropped once their proof time can no longer pass the window check, which
-    bounds memory by the request rate times the window.
+    bounds memory by the request rate times the window. The set is shared (a proof replayed
+    from another address is still a replay), but each client may hold at most
+    `per_client` live entries, so one client cannot fill the shared cap and lock every
+    other reader out.
     """
 
-    def __init__(self, window: int) -> None:
+    def __init__(self, window: int, per_client: int = MAX_REMEMBERED_NONCES) -> None:
         self.window = window
+        self.per_client = per_client
         self._seen: set[bytes] = set()
-        self._order: deque[tuple[float, bytes]] = deque()
+        self._order: deque[tuple[float, bytes, bytes]] = deque()
+        self._held: dict[bytes, int] = {}   # client -> live entries it added
         self._lock = threading.Lock()   # fetches check proofs on worker threads
 
-    def remember(self, key: bytes, proof_time: int, now: float) -> bool:
+    def remember(self, key: bytes, proof_time: int, now: float, client: bytes = b"") -> bool:
         """Record `key`; False if it was already recorded (a replay)."""
+        try:
+            self.remember_all([(key, proof_time)], now, client)
+        except Forbidden:
+            return False
+        return True
+
+    def remember_all(self, items: Sequence[tuple[bytes, int]], now: float,
+                     client: bytes = b"") -> None:
+        """Record every key of an accepted request, or none: Forbidden on a replay,
+        TooMany when the client's share (or the whole memory) is full."""
+        keys = [key for key, _ in items]
         with self._lock:
             self._forget_before(now)
-            if key in self._seen:
-                return False
-            if len(self._seen) >= MAX_REMEMBERED_NONCES:
+            if len(set(keys)) != len(keys) or any(key in self._seen for key in keys):
+                raise Forbidden("This proof was already used; sign a fresh nonce.")
+            held = self._held.get(client, 0)
+            if held + len(keys) > self.per_client:
+                raise TooMany("Too many read proofs from this client; try again later.",
+                              self.window)
+            if len(self._seen) + len(keys) > MAX_REMEMBERED_NONCES:
                 raise TooMany("The relay is busy; try again shortly.", 5)
-            self._seen.add(key)
-            # Kept until the proof time leaves the window: then the time check refuses it.
-            self._order.append((proof_time + self.window, key))
-            return True
+            self._held[client] = held + len(keys)
+            for key, proof_time in items:
+                self._seen.add(key)
+                # Kept until the proof time leaves the window: then the time check refuses it.
+                self._order.append((proof_time + self.window, key, client))
 
     def _forget_before(self, now: float) -> None:
         # Arrival order is not proof-time order: an entry behind a later-expiring one is
         # dropped a little late, never early.
-        order, seen = self._order, self._seen
+        order, seen, held = self._order, self._seen, self._held
         while order and order[0][0] < now:
-            seen.discard(order.popleft()[1])
+            _, key, client = order.popleft()
+            seen.discard(key)
+            left = held[client] - 1
+            if left:
+                held[client] = left
+            else:
+                del held[client]
+
+    def held_by(self, client: bytes) -> int:
+        with self._lock:
+            return self._held.get(client, 0)
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -106,7 +137,8 @@ class RelayCore:
         self.storage = storage
         self.limits = limits
         self.clock = clock
-        self.nonces = NonceMemory(limits.proof_window_seconds)
+        self.nonces = NonceMemory(limits.proof_window_seconds,
+                                  limits.max_nonces_per_client)
         self._boxes: dict[bytes, Mailbox] = {}
 
     # -- preparing writes ----------------------------------------------------------------
@@ -159,15 +191,14 @@ class RelayCore:
                     return Forbidden("A message signature does not match the write key.")
         return None
 
-    def prepare_close(self, mailbox: bytes, proof: ReadProof) -> CloseOp:
+    def prepare_close(self, mailbox: bytes, proof: ReadProof, client: bytes = b"") -> CloseOp:
         box = self._mailbox(mailbox)
         now = self.clock()
         self._check_time(proof.time, now)
         if not verify(box.write_pk, close_message(mailbox, proof.time, proof.nonce),
                       proof.proof):
             raise Forbidden("The close proof does not match the write key.")
-        if not self.nonces.remember(b"c" + mailbox + proof.nonce, proof.time, now):
-            raise Forbidden("This proof was already used; sign a fresh nonce.")
+        self.nonces.remember_all([(b"c" + mailbox + proof.nonce, proof.time)], now, client)
         return CloseOp(mailbox, int(now))
 
     def prepare_prune(self) -> PruneOp:
@@ -219,20 +250,29 @@ class RelayCore:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def check_read(self, mailbox: bytes, proof: ReadProof) -> Mailbox:
+    def check_read(self, mailbox: bytes, proof: ReadProof, client: bytes = b"") -> Mailbox:
         """The mailbox, if `proof` is a fresh, valid read proof for it."""
-        box = self._mailbox(mailbox)
+        return self.check_reads([(mailbox, proof)], client)[0]
+
+    def check_reads(self, entries: Sequence[tuple[bytes, ReadProof]],
+                    client: bytes = b"") -> list[Mailbox]:
+        """The mailboxes, if every proof is fresh and valid. Nonces are remembered only
+        when all of them pass: a refused request leaves nothing behind."""
         now = self.clock()
-        self._check_time(proof.time, now)
-        if not verify(box.read_pk, read_message(mailbox, proof.time, proof.nonce),
-                      proof.proof):
-            raise Forbidden("The read proof does not match the read key.")
-        if not self.nonces.remember(b"r" + mailbox + proof.nonce, proof.time, now):
-            raise Forbidden("This proof was already used; sign a fresh nonce.")
-        return box
+        boxes = []
+        for mailbox, proof in entries:
+            box = self._mailbox(mailbox)
+            self._check_time(proof.time, now)
+            if not verify(box.read_pk, read_message(mailbox, proof.time, proof.nonce),
+                          proof.proof):
+                raise Forbidden("The read proof does not match the read key.")
+            boxes.append(box)
+        self.nonces.remember_all([(b"r" + mailbox + proof.nonce, proof.time)
+                                  for mailbox, proof in entries], now, client)
+        return boxes
 
     def fetch(self, mailbox: bytes, proof: ReadProof, after: int,
-              limit: int | None = None) -> Page:
+              limit: int | None = None, client: bytes = b"") -> Page:
         limits = self.limits
         if limit is None:
             limit = min(limits.fetch_default_limit, limits.fetch_max_limit)
@@ -240,7 +280,7 @@ class RelayCore:
             raise BadRequest(f"The limit must be between 1 and {limits.fetch_max_limit}.")
         if after < 0:
             raise BadRequest("The cursor 'after' must not be negative.")
-        self.check_read(mailbox, proof)
+        self.check_read(mailbox, proof, client)
         # One extra row tells whether more follow without a second query.
         rows = self.storage.fetch(mailbox, after, limit + 1, limits.fetch_max_bytes)
         more = len(rows) > limit

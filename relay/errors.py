@@ -4,6 +4,7 @@
     ├── BadRequest        400 malformed body, wrong types, bad base64, bad field values
     ├── Forbidden         403 bad signature, bad or replayed read proof, clock out of window
     ├── NotFound          404 unknown mailbox (or route)
+    ├── RequestTimeout    408 the request body arrived too slowly
     ├── Conflict          409 the mailbox exists with other keys
     ├── Gone              410 the mailbox is closed or expired
     ├── TooLarge          413 body, envelope or batch over the configured limit
@@ -39,6 +40,10 @@ class Forbidden(RelayError):
 
 class NotFound(RelayError):
     status = 404
+
+
+class RequestTimeout(RelayError):
+    status = 408
 
 
 class Conflict(RelayError):

@@ -72,7 +72,9 @@ class Metrics:
         self.commit_batches.observe(size)
         self.commit_seconds.observe(seconds)
 
-    def render(self, totals: Callable[[], Totals]) -> str:
+    def render(self, totals: Callable[[], Totals],
+               connections: tuple[int, int] | None = None) -> str:
+        """The page; `connections` is (open, refused at accept) when served by uvicorn."""
         p = PREFIX
         lines: list[str] = []
 
@@ -106,6 +108,12 @@ class Metrics:
             metric(name, "counter", help_text, [f"{p}{name} {value}"])
         metric("push_connections", "gauge", "Open push connections.",
                [f"{p}push_connections {self.push_connections}"])
+        if connections is not None:
+            metric("connections", "gauge", "Open client connections.",
+                   [f"{p}connections {connections[0]}"])
+            metric("connections_refused_total", "counter",
+                   "Connections refused at accept (per-client or total cap).",
+                   [f"{p}connections_refused_total {connections[1]}"])
         metric("commit_batch_size", "histogram", "Write operations per durable commit.",
                self.commit_batches.lines(f"{p}commit_batch_size"))
         metric("commit_seconds", "histogram", "Time of one durable commit.",

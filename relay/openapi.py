@@ -33,7 +33,9 @@ def _proof_headers(signer: str) -> list[dict[str, Any]]:
 MAILBOX_PARAM = {"name": "mailbox", "in": "path", "required": True,
                  "schema": _b64(32, "mailbox id")}
 LIMITED = {"429": _error("Rate limit or quota reached; see Retry-After."),
-           "413": _error("Body too large.")}
+           "413": _error("Body too large."),
+           "408": _error("The body arrived too slowly.")}
+INFO_LIMITED = {"429": _error("Rate limit reached; see Retry-After.")}
 
 
 def openapi_document(limits: Limits) -> dict[str, Any]:
@@ -110,13 +112,16 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
                     "404": _error("A mailbox is unknown."), **LIMITED}}},
             "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {
                 "description": "Ready.", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"status": {"const": "ok"}}}}}}}}},
-            "/metrics": {"get": {"summary": "Prometheus aggregates", "responses": {"200": {
+                    "type": "object", "properties": {"status": {"const": "ok"}}}}}},
+                **INFO_LIMITED}}},
+            "/metrics": {"get": {"summary": "Prometheus aggregates (the relay's own machine "
+                                            "only)", "responses": {"200": {
                 "description": "Prometheus text format.",
-                "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+                "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "404": _error("Asked from another machine."), **INFO_LIMITED}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {
                 "description": "OpenAPI 3.1.", "content": {"application/json": {
-                    "schema": {"type": "object"}}}}}}},
+                    "schema": {"type": "object"}}}}, **INFO_LIMITED}}},
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["error"],

@@ -23,6 +23,10 @@ def json_object(raw: bytes) -> dict[str, Any]:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("The request body is not valid JSON.") from None
+    except RecursionError:
+        # The parser's nesting bound is the interpreter's recursion limit; no request of
+        # this API nests more than three levels.
+        raise BadRequest("The request body is nested too deeply.") from None
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
     return data
@@ -54,7 +58,7 @@ def int_field(data: Mapping[str, Any], name: str, minimum: int = 0) -> int:
 
 def kind_field(data: Mapping[str, Any]) -> int:
     value = data.get("kind")
-    if value not in KINDS:
+    if not isinstance(value, str) or value not in KINDS:
         raise BadRequest("The field 'kind' must be \"group\" or \"invite\".")
     return KINDS[value]
 

@@ -7,11 +7,27 @@ connected. Nothing here is ever written to disk or logs.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import os
 from collections.abc import Callable
 
 MAX_CLIENTS = 100_000
+IPV6_PREFIX = 64    # one IPv6 client usually owns a whole /64: count it as one
+
+
+def client_id(host: str) -> str:
+    """What limits count by: the address, or its /64 for IPv6 (a client that can pick any
+    address of its /64 would otherwise get a fresh budget per address)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, IPV6_PREFIX), strict=False))
+    return str(address)
 
 
 class RateLimiter:
@@ -56,7 +72,7 @@ class ClientKeys:
         self._secret = os.urandom(32)
 
     def key(self, address: str) -> bytes:
-        return hashlib.blake2b(address.encode("utf-8", "replace"), key=self._secret,
+        return hashlib.blake2b(client_id(address).encode("utf-8", "replace"), key=self._secret,
                                digest_size=16).digest()
 
 

@@ -8,6 +8,7 @@ database closes (the app's lifespan shutdown).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import socket
@@ -17,27 +18,46 @@ from types import FrameType
 import uvicorn
 
 from relay.app import Relay
+from relay.connections import ConnectionGuard, GuardedH11Protocol, TrustedProxies
 from relay.stream import DroppedStreamFilter
 
 GRACEFUL_SECONDS = 10
 
 
+HEADER_BYTES = 16 * 1024     # request line and headers (h11 answers 400 above this)
+# Connections waiting to be accepted; asyncio also accepts up to this many in one go, so it
+# bounds how far a burst can overshoot the connection caps before they refuse it.
+BACKLOG = 256
+
 # proxy_headers: behind a reverse proxy on this machine (forwarded_allow_ips defaults to
-# 127.0.0.1) the rate limits see the real client, not the proxy.
+# 127.0.0.1 and ::1) the rate limits see the real client, not the proxy.
+# No limit_concurrency: uvicorn would answer 503 to everyone once any one client held that
+# many connections; the connection guard refuses that client's extra sockets instead.
 UVICORN_OPTIONS: dict[str, object] = {
     "access_log": False, "log_config": None, "lifespan": "on", "server_header": False,
     "proxy_headers": True, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
-    "timeout_keep_alive": 30,
+    "h11_max_incomplete_event_size": HEADER_BYTES, "backlog": BACKLOG,
 }
 
 
 def uvicorn_config(relay: Relay, host: str, port: int, **extra: object) -> uvicorn.Config:
-    """uvicorn settings for the relay; `extra` passes TLS flags (ssl_certfile, ...) through."""
-    options: dict[str, object] = {**UVICORN_OPTIONS, "host": host, "port": port, **extra}
+    """uvicorn settings for the relay; `extra` passes TLS flags (ssl_certfile, ...) through.
+
+    The HTTP protocol is uvicorn's h11 one with the relay's connection limits
+    (relay/connections.py)."""
+    limits = relay.config.limits
+    options: dict[str, object] = {**UVICORN_OPTIONS, "host": host, "port": port,
+                                  "timeout_keep_alive": limits.keep_alive_seconds, **extra}
+    config = uvicorn.Config(relay.app, **options)  # type: ignore[arg-type]
+    guard = ConnectionGuard(limits.max_connections_per_client, limits.max_connections,
+                            TrustedProxies(config.forwarded_allow_ips), config.backlog)
+    relay.connections = guard
+    config.http = functools.partial(GuardedH11Protocol, guard=guard,
+                                    header_timeout=limits.header_timeout_seconds)
     error_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, DroppedStreamFilter) for f in error_log.filters):
         error_log.addFilter(DroppedStreamFilter())
-    return uvicorn.Config(relay.app, **options)  # type: ignore[arg-type]
+    return config
 
 
 class RelayServer(uvicorn.Server):

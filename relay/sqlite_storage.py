@@ -8,6 +8,7 @@ addresses, no identities.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -29,6 +30,8 @@ from relay.storage import (
 )
 
 SCHEMA_VERSION = 1
+FILE_MODE = 0o600
+SIDE_FILES = ("-wal", "-shm", "-journal")
 QUOTA_RETRY_AFTER = 3600
 PRUNE_CHUNK = 5000
 
@@ -61,12 +64,26 @@ CREATE INDEX IF NOT EXISTS messages_by_age ON messages(stored_at);
 """
 
 
+def _private_files(path: str) -> None:
+    """Create the database 0600 before SQLite opens it, and tighten files left by an older
+    relay. SQLite gives its -wal and -shm files the database file's mode, so they follow;
+    no umask change is needed (that would race with other threads)."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+    for name in ("", *SIDE_FILES):
+        try:
+            os.chmod(path + name, FILE_MODE)
+        except FileNotFoundError:
+            continue
+
+
 class SQLiteStorage:
     """Storage on SQLite; `path` is a file or ":memory:" (tests)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._memory = self.path == ":memory:"
+        if not self._memory:
+            _private_files(self.path)
         self._write_lock = threading.Lock()
         self._writer = self._connect()
         version = self._writer.execute("PRAGMA user_version").fetchone()[0]

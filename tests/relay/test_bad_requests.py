@@ -1,6 +1,7 @@
 """A table of bad requests: each gets the right 4xx and a short JSON error, never a 5xx."""
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -82,6 +83,18 @@ def forged_proof() -> dict[str, str]:
     return proof_headers(p)
 
 
+def nested(opener: bytes, depth: int) -> bytes:
+    """`depth` levels of `opener` ('[' or '{"a":') around a 1, closed again."""
+    closer = b"]" if opener == b"[" else b"}"
+    return opener * depth + b"1" + closer * depth
+
+
+def raw_create(expires_at: bytes) -> bytes:
+    """A create body with `expires_at` spliced in as raw JSON text."""
+    body = json.dumps(with_field(create_body(OTHER), expires_at=0)).encode()
+    return body.replace(b'"expires_at": 0', b'"expires_at": ' + expires_at)
+
+
 ROWS: dict[str, tuple[int, Row]] = {
     "body is not json": (400, post("/v1/mailboxes", content=b"{nope")),
     "body is not an object": (400, post("/v1/mailboxes", json=[1, 2])),
@@ -155,6 +168,22 @@ ROWS: dict[str, tuple[int, Row]] = {
                                                          "after": -1})),
     "close with the read key": (403, lambda c: c.delete(
         f"/v1/mailboxes/{b64e(A.mailbox)}", headers=proof_headers(read_proof(A, now())))),
+    "create body nested deeply": (400, post("/v1/mailboxes", content=nested(b"[", 5000))),
+    "append body nested deeply": (400, post(messages_path(A),
+                                            content=b'{"messages":' + nested(b"[", 5000) + b"}")),
+    "subscribe body nested deeply": (400, post("/v1/subscribe", content=b'{"mailboxes":['
+                                               + nested(b'{"a":', 3000) + b"]}")),
+    "kind is a list": (400, post("/v1/mailboxes", json=with_field(create_body(OTHER), kind=[]))),
+    "kind is an object": (400, post("/v1/mailboxes",
+                                    json=with_field(create_body(OTHER), kind={"a": 1}))),
+    "expires_at has 5000 digits": (400, post("/v1/mailboxes", content=raw_create(b"9" * 5000))),
+    "expires_at is NaN": (400, post("/v1/mailboxes", content=raw_create(b"NaN"))),
+    "expires_at is 1e999": (400, post("/v1/mailboxes", content=raw_create(b"1e999"))),
+    "mailbox is a lone surrogate": (400, post("/v1/mailboxes", content=json.dumps(with_field(
+        create_body(OTHER), mailbox="\ud800")).encode())),
+    "after is a float": (400, subscribe({**subscribe_entry(A, 0, now()), "after": 1.0})),
+    "subscribe entry nonce is a list": (400, subscribe({**subscribe_entry(A, 0, now()),
+                                                        "nonce": ["x"]})),
     "unknown route": (404, lambda c: c.get("/v2/everything")),
     "wrong method": (405, lambda c: c.put("/v1/subscribe")),
 }

@@ -1,0 +1,99 @@
+"""Connection-level abuse against a real relay process: half-open sockets, the fd limit."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from relay.connections import ConnectionGuard, TrustedProxies
+from relay.ratelimit import client_id
+from tests.relay.process import start_relay, stop_relay
+
+ATTACKER, OTHER = "127.0.0.3", "127.0.0.2"   # all of 127/8 reaches a relay on 127.0.0.1
+
+
+def connect(port: int, source: str, timeout: float) -> socket.socket:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def healthz(port: int, source: str) -> bytes:
+    with connect(port, source, 5.0) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nhost: relay\r\nconnection: close\r\n\r\n")
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    return answer
+
+
+def closed_by_peer(s: socket.socket) -> bool:
+    try:
+        return s.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+@pytest.mark.slow
+def test_half_open_connections_of_one_client_leave_the_relay_answering_others(
+        tmp_path: Path) -> None:
+    config = tmp_path / "relay.toml"
+    config.write_text("[limits]\nheader_timeout_seconds = 2\nmax_connections_per_client = 32\n")
+    # 1024 descriptors: without the caps, 1200 held sockets would exhaust them.
+    proc, url, _ = start_relay(tmp_path / "data", "--config", str(config), max_files=1024)
+    port = int(url.rsplit(":", 1)[1])
+    held: list[socket.socket] = []
+    try:
+        for _ in range(1200):
+            s = connect(port, ATTACKER, 10.0)
+            s.sendall(b"POST /v1/mailboxes HTTP/1.1\r\nhost: relay\r\n")   # never finished
+            held.append(s)
+        for _ in range(3):     # another client is answered while those are held
+            assert healthz(port, OTHER).startswith(b"HTTP/1.1 200 ")
+        # Every held socket is closed by the relay: those over the cap at once, the
+        # others when their headers are late.
+        assert all(closed_by_peer(s) for s in held)
+        assert healthz(port, ATTACKER).startswith(b"HTTP/1.1 200 ")   # and it may come back
+    finally:
+        for s in held:
+            s.close()
+        stop_relay(proc)
+
+
+def test_a_trickle_of_header_bytes_does_not_extend_the_deadline(tmp_path: Path) -> None:
+    config = tmp_path / "relay.toml"
+    config.write_text("[limits]\nheader_timeout_seconds = 1\n")
+    proc, url, _ = start_relay(tmp_path / "data", "--config", str(config))
+    port = int(url.rsplit(":", 1)[1])
+    try:
+        with connect(port, ATTACKER, 10.0) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\n")
+            for _ in range(40):             # a byte every 0.25 s, for up to 10 s
+                try:
+                    s.sendall(b"x")
+                    s.settimeout(0.25)
+                    if closed_by_peer(s):
+                        break
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+            else:
+                raise AssertionError("the relay kept a connection whose headers never ended")
+    finally:
+        stop_relay(proc)
+
+
+def test_the_guard_counts_ipv6_clients_by_their_64_and_exempts_the_proxy() -> None:
+    guard = ConnectionGuard(2, 100, TrustedProxies("127.0.0.1,::1"))
+    assert guard.admit("2001:db8:1:2::1") and guard.admit("2001:db8:1:2:ffff::9")
+    assert guard.admit("2001:db8:1:2::3") is None           # the same /64
+    assert guard.admit("2001:db8:1:3::1") is not None       # another /64
+    assert all(guard.admit("127.0.0.1") is not None for _ in range(10))   # the proxy
+    assert client_id("::ffff:10.0.0.1") == "10.0.0.1"
+    guard.release(client_id("2001:db8:1:2::1"))
+    assert guard.admit("2001:db8:1:2::3") is not None
+    assert guard.refused == 1
