@@ -156,14 +156,14 @@ def _open(args: argparse.Namespace) -> Any:
     from app.views import ProfileState
 
     svc = Services(default_profile_dir(args.profile))
-    state = svc.profile_state()
+    state = svc.profile.state()
     if state is ProfileState.NEW:
         raise ProfileError("There is no profile here yet; run `coterie init --name NAME` first.")
-    info = svc.unlock_info()
+    info = svc.profile.unlock_info()
     if info.keyring:
-        svc.unlock(None)
+        svc.profile.unlock(None)
     else:
-        svc.unlock(_passphrase("Passphrase: "))
+        svc.profile.unlock(_passphrase("Passphrase: "))
     return svc
 
 
@@ -182,11 +182,11 @@ def _init(args: argparse.Namespace) -> None:
 
     svc = Services(default_profile_dir(args.profile))
     passphrase = None
-    if args.no_keyring or not svc.keyring_available():
+    if args.no_keyring or not svc.profile.keyring_available():
         passphrase = _passphrase("Choose a passphrase: ", confirm=True)
     try:
-        code = svc.init_profile(args.name, passphrase)
-        me = svc.me()
+        code = svc.profile.create(args.name, passphrase)
+        me = svc.profile.me()
     finally:
         svc.close()
     _out(args, {"name": me.name, "fingerprint": me.fingerprint, "protection": me.protection,
@@ -204,9 +204,9 @@ def _recover(args: argparse.Namespace) -> None:
         if not _interactive(sys.stdin):
             raise InvalidInput("Give the recovery code with --code when not in a terminal.")
         code = getpass.getpass("Recovery code: ")
-    new = None if svc.keyring_available() else _passphrase("New passphrase: ", confirm=True)
+    new = None if svc.profile.keyring_available() else _passphrase("New passphrase: ", confirm=True)
     try:
-        svc.unlock_with_recovery(code, new)
+        svc.profile.unlock_with_recovery(code, new)
     finally:
         svc.close()
     _out(args, {"recovered": True}, "Profile unlocked; the new protection is in place.")
@@ -232,36 +232,36 @@ def _run(args: argparse.Namespace, svc: Any) -> None:  # noqa: C901 - a flat dis
     c = args.command
     if c == "group":
         if args.action == "create":
-            g = svc.create_group(args.name, args.relay)
+            g = svc.groups.create(args.name, args.relay)
             _out(args, fmt.group_json(g), g.id)
         elif args.action == "list":
-            gs = svc.groups()
+            gs = svc.groups.list()
             _out(args, {"groups": [fmt.group_json(g) for g in gs]},
                  fmt.table([(g.id, g.name, g.my_role, f"{g.member_count} members",
                              f"{g.unread} unread", "" if g.status == "active" else g.status)
                             for g in gs]) or "No groups yet.")
         else:
-            svc.rename_group(args.group, args.name)
+            svc.groups.rename(args.group, args.name)
             print("Renamed.")
     elif c == "invite":
         if args.action == "create":
             if args.uses < 1:
                 raise InvalidInput("An invite needs at least one use.")
-            inv = svc.create_invite(args.group, args.uses, parse_duration(args.expires))
+            inv = svc.invites.create(args.group, args.uses, parse_duration(args.expires))
             _out(args, fmt.invite_json(inv), inv.link)
         elif args.action == "list":
-            invs = svc.invites(args.group)
+            invs = svc.invites.list(args.group)
             _out(args, {"invites": [fmt.invite_json(i) for i in invs]},
                  fmt.table([(i.id, i.status, f"{i.uses_left}/{i.uses_total} uses left",
                              f"expires {fmt.when(i.expires_at)}") for i in invs])
                  or "No invites.")
         else:
-            svc.revoke_invite(args.group, args.invite)
+            svc.invites.revoke(args.group, args.invite)
             print("Invite revoked.")
     elif c == "join":
-        j = svc.join(args.link)
+        j = svc.invites.join(args.link)
         _flush(args, svc)
-        j = next((x for x in svc.joins() if x.id == j.id), j)
+        j = next((x for x in svc.invites.joins() if x.id == j.id), j)
         if j.status == "failed":
             raise InviteError(j.message)
         _out(args, fmt.join_json(j), j.message)
@@ -282,52 +282,52 @@ def _run(args: argparse.Namespace, svc: Any) -> None:  # noqa: C901 - a flat dis
             text += f"\nCould not reach {', '.join(r.offline)}; what waits will go out next time."
         _out(args, fmt.sync_json(r), text)
     elif c in ("post", "reply"):
-        p = (svc.post(args.group, args.text) if c == "post"
-             else svc.reply(args.group, args.post, args.text))
+        p = (svc.posts.post(args.group, args.text) if c == "post"
+             else svc.posts.reply(args.group, args.post, args.text))
         _out(args, fmt.post_json(p), p.id)
     elif c == "react":
-        svc.react(args.group, args.post, args.emoji, on=not args.off)
+        svc.posts.react(args.group, args.post, args.emoji, on=not args.off)
     elif c == "edit":
-        svc.edit(args.group, args.post, args.text)
+        svc.posts.edit(args.group, args.post, args.text)
     elif c == "delete":
-        svc.delete(args.group, args.post)
+        svc.posts.delete(args.group, args.post)
     elif c == "read":
         if args.limit < 1:
             raise InvalidInput("--limit must be at least 1.")
-        g = svc.group(args.group)
-        page = svc.latest(g.id, args.limit)
+        g = svc.groups.get(args.group)
+        page = svc.posts.latest(g.id, args.limit)
         posts = [p for p in page.posts if p.kind != "warning"]
         warnings = [p for p in page.posts if p.kind == "warning"]
         doc = {"group": fmt.group_json(g), "posts": [fmt.post_json(p) for p in posts],
                "warnings": [fmt.warning_json(w) for w in warnings],
                "more_before": page.more_before}
         _out(args, doc, "\n".join(fmt.post_text(p) for p in page.posts) or "No posts yet.")
-        svc.mark_read(g.id)
+        svc.groups.mark_read(g.id)
     elif c == "members":
-        ms = svc.members(args.group)
+        ms = svc.groups.members(args.group)
         _out(args, {"members": [fmt.member_json(m) for m in ms]},
              fmt.table([(m.name + (" (you)" if m.is_me else ""), m.role, m.fingerprint,
                          m.safety_number) for m in ms]))
     elif c == "remove":
-        svc.remove_member(args.group, args.member)
+        svc.groups.remove_member(args.group, args.member)
         print("Removed; the group moved to a new key the removed member does not have.")
     elif c == "promote":
-        svc.promote(args.group, args.member)
+        svc.groups.promote(args.group, args.member)
         print("Promoted to admin.")
     elif c == "search":
-        hits = svc.search(args.query, args.group, args.limit)
+        hits = svc.search.find(args.query, args.group, args.limit)
         _out(args, {"hits": [fmt.hit_json(h) for h in hits]},
              "\n".join(fmt.hit_text(h) for h in hits) or "Nothing found.")
     elif c == "requests":
-        rs = svc.requests(args.group)
+        rs = svc.invites.requests(args.group)
         _out(args, {"requests": [fmt.request_json(r) for r in rs]},
              fmt.table([(r.id, r.name, r.fingerprint, fmt.when(r.received_at)) for r in rs])
              or "No join requests wait.")
     elif c == "approve":
-        svc.approve_request(args.group, args.request)
+        svc.invites.approve(args.group, args.request)
         print("Admitted; they can read and post once their app syncs.")
     elif c == "decline":
-        svc.decline_request(args.group, args.request)
+        svc.invites.decline(args.group, args.request)
         print("Declined.")
     else:  # pragma: no cover - argparse only lets known commands through
         raise InvalidInput(f"Unknown command {c}.")

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import crypto
+from app import notes
 from app.runtime import Pending, Runtime, members_of
-from app.store import GroupRecord, MyJoin, NewPost, Store
+from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store
 from app.views import ChangeEvent, ChangeKind
 from sync.values import InboundBatch
 
@@ -72,6 +73,14 @@ class _GroupWork:
     reordered: set[bytes] = field(default_factory=set)
     fresh: list[bytes] = field(default_factory=list)   # ids of posts stored for the first time
     changed: bool = False                              # edits, deletes or reactions applied
+    targets: list[bytes] = field(default_factory=list)  # the posts those changes altered
+    notes: list[ControlEntry] = field(default_factory=list)  # membership changes to show
+
+    def note_changes(self) -> None:
+        """Remember which posts the queued changes alter: their rows are what changed."""
+        self.changed = self.changed or bool(self.changes)
+        self.targets += [ev.content.target for _sender, ev in self.changes
+                         if isinstance(getattr(ev.content, "target", None), bytes)]
 
 
 class Inbound:
@@ -145,7 +154,7 @@ class Inbound:
             for gid, gw in work.items():
                 self._store_group(store, pending, gid, gw, now, outcome)
             for mailbox, cursor in batch.cursors.items():
-                store.set_cursor(mailbox, cursor, now)
+                store.outbox.set_cursor(mailbox, cursor, now)
 
         rt.commit(final, durable=False, touched=touched)
         return outcome
@@ -165,14 +174,14 @@ class Inbound:
                 # one second: insert them in the order written, not the order the relay chose.
                 posts = sorted(gw.posts, key=lambda p: (p.sent_time, p.sender_ik, p.seq))
                 items.append((gid, posts, gw.changes))
-                gw.changed = gw.changed or bool(gw.changes)
+                gw.note_changes()
                 gw.posts, gw.changes = [], []
 
         def write(store: Store) -> dict[bytes, tuple[bytes, ...]]:
             out = {}
             with store.transaction(durable=False):
                 for gid, posts, changes in items:
-                    out[gid] = store.insert_posts(posts) if posts else ()
+                    out[gid] = store.posts.insert_posts(posts) if posts else ()
                     for sender, ev in changes:
                         self._apply_change(store, gid, sender, ev)
             return out
@@ -208,6 +217,9 @@ class Inbound:
                 gw.changes.append((ev.sender_ik, ev))
         elif isinstance(ev, crypto.MembershipChanged):
             gw.members_changed = True
+            note = notes.from_event(gid, ev)
+            if note is not None:
+                gw.notes.append(note)
             if ev.op == "rename" and ev.target_name:
                 gw.renamed = ev.target_name
         elif isinstance(ev, crypto.EpochChanged):
@@ -235,6 +247,7 @@ class Inbound:
                         outcome: BatchOutcome) -> None:
         invite = next((i for i in gw.session.invites() if i.invite_id == req.invite_id), None)
         if invite is not None and invite.uses_total == 1 and gw.session.is_admin:
+            before = notes.snapshot(gw.session)
             try:
                 gw.outgoing += gw.session.admit(req.request_id, now, self.rt.rng)
             except crypto.CryptoError as exc:
@@ -242,6 +255,10 @@ class Inbound:
                 gw.warnings.append(("other", f"A join request was refused: {exc}.", None))
                 return
             gw.members_changed = gw.epoch_changed = True
+            note = notes.from_change(gw.session.group_id, before, gw.session,
+                                     self.rt.identity.ik, now)
+            if note is not None:
+                gw.notes.append(note)
             outcome.admitted += 1
         else:
             gw.requests = True
@@ -251,36 +268,38 @@ class Inbound:
         session = gw.session
         if gw.posts or gw.changes:  # the batch's tail, or a group joined in this batch
             gw.posts.sort(key=lambda p: (p.sent_time, p.sender_ik, p.seq))
-            tail = store.insert_posts(gw.posts) if gw.posts else ()
+            tail = store.posts.insert_posts(gw.posts) if gw.posts else ()
             gw.fresh += tail
             outcome.new_posts += len(tail)
             for sender, ev in gw.changes:
                 self._apply_change(store, gid, sender, ev)
-            gw.changed = gw.changed or bool(gw.changes)
+            gw.note_changes()
         fresh = gw.fresh
         if gw.rejected:
             gw.warnings.append(("rejected", _rejected(gw.rejected), None))
         if gw.removed:
             gw.warnings.append(("removed", MSG_REMOVED.format(group=session.name), None))
         for kind, detail, sender in gw.warnings:
-            store.add_warning(gid, kind, detail, now, sender)
+            store.groups.add_warning(gid, kind, detail, now, sender)
             outcome.warnings.append(detail)
-        store.save_group_state(gid, session.to_bytes())
+        store.groups.save_group_state(gid, session.to_bytes())
         changes: dict[str, Any] = {}
         if gw.members_changed:
-            store.replace_members(gid, members_of(gid, session))
+            store.groups.replace_members(gid, members_of(gid, session))
             changes["my_role"] = "admin" if session.is_admin else "member"
         if gw.renamed:
             changes["name"] = gw.renamed
         if gw.removed:
             changes["removed"] = True
         if changes:
-            store.update_group(gid, **changes)
+            store.groups.update_group(gid, **changes)
         self.rt.enqueue_in_txn(store, session.relay_url, gw.outgoing, gid, pending)
         if gw.epoch_changed or gw.removed or gw.requests:
             pending.relays.add(session.relay_url)
-        if fresh or gw.changed:
-            ids = tuple(i.hex() for i in fresh)
+        if gw.notes:
+            store.groups.append_control(gw.notes)
+        if fresh or gw.changed or gw.notes:
+            ids = tuple(dict.fromkeys(i.hex() for i in [*fresh, *gw.targets]))
             pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), ids, incoming=True))
         if fresh or gw.changed or changes or gw.warnings:
             pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
@@ -296,13 +315,13 @@ class Inbound:
         (and keeps early ones until their post lands, with the same check)."""
         c = ev.content
         if isinstance(c, crypto.Reaction):
-            store.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)
+            store.posts.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)
         elif isinstance(c, crypto.Edit):
-            store.apply_edit(gid, c.target, c.text, ev.sent_at, author=sender)
+            store.posts.apply_edit(gid, c.target, c.text, ev.sent_at, author=sender)
         elif isinstance(c, crypto.Delete):
-            store.apply_delete(gid, c.target, sender, ev.sent_at, admin=False)
+            store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=False)
         elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from an admin
-            store.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
+            store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
 
     # -- my pending joins -------------------------------------------------------------------------
     def _join_envelope(self, route: Route, body: bytes, now: int,
@@ -334,11 +353,11 @@ class Inbound:
     def _store_join(self, store: Store, pending: Pending, route: Route,
                     session: crypto.GroupSession, now: int) -> None:
         gid = session.group_id
-        store.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
+        store.groups.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
                                     my_role="admin" if session.is_admin else "member",
                                     state=session.to_bytes(), created=now, last_activity=now))
-        record = next(j for j in store.list_my_joins() if j.id == route.key)
-        store.save_my_join(MyJoin(record.id, record.relay_url, session.name, "joined",
+        record = next(j for j in store.invites.list_my_joins() if j.id == route.key)
+        store.invites.save_my_join(MyJoin(record.id, record.relay_url, session.name, "joined",
                                   f"You joined {session.name}.", gid, b"", record.created, now))
         pending.relays.add(route.relay)
         pending.events.append(ChangeEvent(ChangeKind.JOINS, gid.hex()))

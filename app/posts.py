@@ -1,14 +1,16 @@
-"""Posting and reading: the post-related half of `app.api.Services`."""
+"""Posting and reading posts: `Services.posts`."""
 from __future__ import annotations
 
 from typing import Any
 
 import crypto
+from app import notes
+from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound
-from app.render import PostRenderer, merge_warnings, search_hit
+from app.render import PostRenderer, merge_warnings
 from app.runtime import Pending, Runtime
 from app.store import NewPost, Post, PostPage, Store
-from app.views import ChangeEvent, ChangeKind, Page, PostView, SearchHit
+from app.views import ChangeEvent, ChangeKind, Page, PostView
 
 MAX_TEXT_BYTES = 32_000
 MAX_PAGE = 5000
@@ -23,17 +25,18 @@ def _text(text: str) -> str:
     return text
 
 
-def _limit(limit: int) -> int:
+def page_limit(limit: int) -> int:
+    """A page size from a caller: at least 1, at most MAX_PAGE."""
     if limit < 1:
         raise InvalidInput("The page size must be at least 1.")
     return min(limit, MAX_PAGE)
 
 
-class PostsMixin:
-    """Needs `_runtime() -> Runtime` from the class it is mixed into."""
+class PostService:
+    """Write posts, replies, reactions, edits and deletes; read pages of a timeline."""
 
-    def _runtime(self) -> Runtime:  # pragma: no cover - provided by Services
-        raise NotImplementedError
+    def __init__(self, access: Access) -> None:
+        self._access = access
 
     # -- resolving ---------------------------------------------------------------------------
     def _msg_id(self, rt: Runtime, gid: bytes, ref: str) -> bytes:
@@ -44,7 +47,7 @@ class PostsMixin:
             except ValueError:
                 pass
         if 6 <= len(text) < 64 and all(c in "0123456789abcdef" for c in text):
-            found = rt.store.find_msg_ids(gid, text, 2)
+            found = rt.store.posts.find_msg_ids(gid, text, 2)
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
@@ -52,7 +55,7 @@ class PostsMixin:
         raise NotFound(f"There is no post '{ref}' in this group.")
 
     def _stored_post(self, rt: Runtime, gid: bytes, ref: str) -> Post:
-        post = rt.store.get_post(gid, self._msg_id(rt, gid, ref))
+        post = rt.store.posts.get_post(gid, self._msg_id(rt, gid, ref))
         if post is None:
             raise NotFound(f"There is no post '{ref}' in this group.")
         return post
@@ -65,8 +68,12 @@ class PostsMixin:
 
     # -- writing -----------------------------------------------------------------------------
     def _seal(self, rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
-              local: Any = None) -> crypto.Sealed:
-        """Seal, then commit blob + outbox row (+ the local effect) in one transaction."""
+              local: Any = None, changes: bytes | None = None) -> crypto.Sealed:
+        """Seal, then commit blob + outbox row (+ the local effect) in one transaction.
+
+        `changes` names the post whose row the message alters (an edit, reaction or delete);
+        the change event carries that id, since the message's own id is no row anyone shows.
+        """
         with rt.lock:
             try:
                 sealed = session.seal(content, rt.now(), rt.rng)
@@ -75,19 +82,19 @@ class PostsMixin:
                                  else f"{str(exc).capitalize().rstrip('.')}.") from exc
 
             def work(store: Store, pending: Pending) -> None:
-                store.save_group_state(gid, session.to_bytes())
+                store.groups.save_group_state(gid, session.to_bytes())
                 if local is not None:
                     local(store, sealed)
                 rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
-                pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(),
-                                                  (sealed.message_id.hex(),)))
+                shown = changes if changes is not None else sealed.message_id
+                pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), (shown.hex(),)))
                 pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
 
             rt.commit(work, touched=[gid])
         return sealed
 
     def _post(self, group: str, text: str, reply_to: str | None) -> PostView:
-        rt = self._runtime()
+        rt = self._access.runtime()
         text = _text(text)
         gid, session = self._active(rt, group)
         target = self._stored_post(rt, gid, reply_to).msg_id if reply_to else None
@@ -95,12 +102,12 @@ class PostsMixin:
         name = rt.sender_name(session, rt.identity.ik)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
+            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
                                         sealed.sent_at, sealed.sent_at, sealed.seq, "post", text,
                                         target, None, True)])
 
         sealed = self._seal(rt, gid, session, crypto.Post(text, target), local)
-        return self.get_post(gid.hex(), sealed.message_id.hex())
+        return self.get(gid.hex(), sealed.message_id.hex())
 
     def post(self, group: str, text: str) -> PostView:
         return self._post(group, text, None)
@@ -109,7 +116,7 @@ class PostsMixin:
         return self._post(group, text, post_id)
 
     def react(self, group: str, post_id: str, emoji: str, on: bool = True) -> None:
-        rt = self._runtime()
+        rt = self._access.runtime()
         gid, session = self._active(rt, group)
         if not emoji or not emoji.strip() or len(emoji.encode("utf-8")) > 64:
             raise InvalidInput("A reaction is one emoji.")
@@ -118,12 +125,13 @@ class PostsMixin:
             raise NotAllowed("That post was deleted.")
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.apply_reaction(gid, target.msg_id, rt.identity.ik, emoji, on, sealed.sent_at)
+            store.posts.apply_reaction(gid, target.msg_id, rt.identity.ik, emoji, on, sealed.sent_at)
 
-        self._seal(rt, gid, session, crypto.Reaction(target.msg_id, emoji, on), local)
+        self._seal(rt, gid, session, crypto.Reaction(target.msg_id, emoji, on), local,
+                   target.msg_id)
 
     def edit(self, group: str, post_id: str, text: str) -> None:
-        rt = self._runtime()
+        rt = self._access.runtime()
         text = _text(text)
         gid, session = self._active(rt, group)
         target = self._stored_post(rt, gid, post_id)
@@ -133,12 +141,12 @@ class PostsMixin:
             raise NotAllowed("That post was deleted.")
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.apply_edit(gid, target.msg_id, text, sealed.sent_at, author=rt.identity.ik)
+            store.posts.apply_edit(gid, target.msg_id, text, sealed.sent_at, author=rt.identity.ik)
 
-        self._seal(rt, gid, session, crypto.Edit(target.msg_id, text), local)
+        self._seal(rt, gid, session, crypto.Edit(target.msg_id, text), local, target.msg_id)
 
     def delete(self, group: str, post_id: str) -> None:
-        rt = self._runtime()
+        rt = self._access.runtime()
         gid, session = self._active(rt, group)
         target = self._stored_post(rt, gid, post_id)
         if target.deleted:
@@ -152,60 +160,57 @@ class PostsMixin:
             raise NotAllowed("Only admins can delete other members' posts.")
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at, admin=admin)
+            store.posts.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at, admin=admin)
 
-        self._seal(rt, gid, session, content, local)
+        self._seal(rt, gid, session, content, local, target.msg_id)
 
     # -- reading -----------------------------------------------------------------------------
     def _page(self, rt: Runtime, gid: bytes, page: PostPage, *, first: bool | None = None,
               last: bool | None = None) -> Page:
-        members = rt.store.list_members(gid)
+        members = rt.store.groups.list_members(gid)
         renderer = PostRenderer(gid, rt.identity.ik, members, crypto.fingerprint,
-                                lambda ids: rt.store.get_posts(gid, ids))
+                                lambda ids: rt.store.posts.get_posts(gid, ids))
         views = renderer.posts(page.posts)
-        warnings = [renderer.warning(w) for w in rt.store.list_warnings(gid)]
+        warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
+        warnings += notes.note_views(rt.store.groups.control_log(gid), renderer.names,
+                                     crypto.fingerprint, rt.identity.ik)
         merged = merge_warnings(views, warnings,
                                 first=not page.more_before if first is None else first,
                                 last=not page.more_after if last is None else last)
         return Page(tuple(merged), page.more_before, page.more_after)
 
     def latest(self, group: str, limit: int = 50) -> Page:
-        rt = self._runtime()
+        rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        return self._page(rt, gid, rt.store.latest_posts(gid, _limit(limit)))
+        return self._page(rt, gid, rt.store.posts.latest_posts(gid, page_limit(limit)))
 
     def before(self, group: str, post_id: str, limit: int = 50) -> Page:
-        rt = self._runtime()
+        rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         anchor = self._stored_post(rt, gid, post_id)
-        return self._page(rt, gid, rt.store.posts_before(gid, anchor.key, _limit(limit)),
+        return self._page(rt, gid, rt.store.posts.posts_before(gid, anchor.key, page_limit(limit)),
                           last=False)
 
     def after(self, group: str, post_id: str, limit: int = 50) -> Page:
-        rt = self._runtime()
+        rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         anchor = self._stored_post(rt, gid, post_id)
-        return self._page(rt, gid, rt.store.posts_after(gid, anchor.key, _limit(limit)),
+        return self._page(rt, gid, rt.store.posts.posts_after(gid, anchor.key, page_limit(limit)),
                           first=False)
 
     def around(self, group: str, post_id: str, limit: int = 50) -> Page:
-        rt = self._runtime()
+        rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         msg_id = self._msg_id(rt, gid, post_id)
-        page = rt.store.posts_around(gid, msg_id, _limit(limit))
+        page = rt.store.posts.posts_around(gid, msg_id, page_limit(limit))
         if page is None:
             raise NotFound(f"There is no post '{post_id}' in this group.")
         return self._page(rt, gid, page)
 
-    def get_post(self, group: str, post_id: str) -> PostView:
-        rt = self._runtime()
+    def get(self, group: str, post_id: str) -> PostView:
+        rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         post = self._stored_post(rt, gid, post_id)
-        renderer = PostRenderer(gid, rt.identity.ik, rt.store.list_members(gid),
-                                crypto.fingerprint, lambda ids: rt.store.get_posts(gid, ids))
+        renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
+                                crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids))
         return renderer.posts([post])[0]
-
-    def search(self, query: str, group: str | None = None, limit: int = 20) -> list[SearchHit]:
-        rt = self._runtime()
-        gid = rt.resolve_group(group).id if group else None
-        return [search_hit(r) for r in rt.store.search(query or "", gid, _limit(limit))]

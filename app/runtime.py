@@ -87,7 +87,7 @@ class Runtime:
             s = self._sessions.get(group_id)
         if s is not None:
             return s
-        record = self.store.get_group(group_id)
+        record = self.store.groups.get_group(group_id)
         if record is None:
             raise NotFound("That group is not on this device.")
         loaded = crypto.GroupSession.from_bytes(record.state, self.identity)
@@ -109,12 +109,12 @@ class Runtime:
         text = (ref or "").strip()
         if len(text) == 32:
             try:
-                record = self.store.get_group(bytes.fromhex(text))
+                record = self.store.groups.get_group(bytes.fromhex(text))
             except ValueError:
                 record = None
             if record is not None:
                 return record
-        found = self.store.find_groups(text)
+        found = self.store.groups.find_groups(text)
         if not found:
             raise NotFound(f"There is no group called '{text}' here.")
         if len(found) > 1:
@@ -155,7 +155,7 @@ class Runtime:
         if not outgoing:
             return
         rows = self.outbox_rows(relay, outgoing, group_id)
-        ids = store.enqueue(rows)
+        ids = store.outbox.enqueue(rows)
         for row_id, o in zip(ids, outgoing, strict=True):
             pending.items.append(outbox_item(row_id, relay, o.mailbox.capability, o.body))
             pending.meta[str(row_id)] = (group_id, o.message_id, join_id)

@@ -60,8 +60,8 @@ class Syncer:
         subs: dict[str, list[Subscription]] = {}
         routes: dict[bytes, Route] = {}
         with rt.lock:
-            cursors = rt.store.cursors()
-            for record in rt.store.all_groups():
+            cursors = rt.store.outbox.cursors()
+            for record in rt.store.groups.all_groups():
                 if record.removed:
                     continue  # removed: the group stays readable but we stop asking
                 session = rt.session(record.id)
@@ -70,7 +70,7 @@ class Syncer:
                     subs.setdefault(relay, []).append(Subscription(
                         mb.capability, cursors.get(mb.id, 0), MailboxSpec(mb.kind, mb.expires_at)))
                     routes[mb.id] = Route("group", record.id, relay)
-            for join in rt.store.list_my_joins():
+            for join in rt.store.invites.list_my_joins():
                 if join.state != "waiting":
                     continue
                 pj = self.inbound.joins.get(join.id)
@@ -99,7 +99,7 @@ class Syncer:
             self.rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
 
     def _enqueue_stored_outbox(self) -> None:
-        rows = self.rt.store.pending_outbox(limit=1_000_000)
+        rows = self.rt.store.outbox.pending_outbox(limit=1_000_000)
         items = []
         for row in rows:
             items.append(outbox_item(row.id, row.relay_url, cap_from_bytes(row.capability),
@@ -111,7 +111,7 @@ class Syncer:
     # -- engine callbacks (engine threads) -----------------------------------------------------
     def _acked(self, acks: list[Ack]) -> None:
         ids = [int(a.local_id) for a in acks]
-        self.rt.store.ack(ids)
+        self.rt.store.outbox.ack(ids)
         groups: dict[bytes, list[str]] = {}
         for a in acks:
             gid, mid = self._sent.pop(a.local_id, (None, None))
@@ -126,15 +126,15 @@ class Syncer:
 
     def _rejected(self, local_id: str, error: SyncError) -> None:
         rt = self.rt
-        rt.store.ack([int(local_id)])
+        rt.store.outbox.ack([int(local_id)])
         gid, _mid = self._sent.pop(local_id, (None, None))
         join_id = self._join_items.pop(local_id, None)
         if join_id is not None:
             self._fail_join(join_id, MSG_INVITE_GONE)
         elif gid is not None:
-            record = rt.store.get_group(gid)
+            record = rt.store.groups.get_group(gid)
             if record is not None and not record.removed:
-                rt.store.add_warning(gid, "undelivered",
+                rt.store.groups.add_warning(gid, "undelivered",
                                      f"A message could not be delivered: {error}", rt.now(), None)
                 rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
         rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
@@ -158,9 +158,9 @@ class Syncer:
         from app.store import MyJoin
         rt = self.rt
         with rt.lock:
-            for j in rt.store.list_my_joins():
+            for j in rt.store.invites.list_my_joins():
                 if j.id == join_id and j.state == "waiting":
-                    rt.store.save_my_join(MyJoin(j.id, j.relay_url, j.group_name, "failed",
+                    rt.store.invites.save_my_join(MyJoin(j.id, j.relay_url, j.group_name, "failed",
                                                  message, None, j.blob, j.created, rt.now()))
             self.inbound.joins.pop(join_id, None)
         rt.hub.emit(ChangeEvent(ChangeKind.JOINS))
@@ -174,7 +174,7 @@ class Syncer:
         if route is None or route.kind != "group":
             return
         rt = self.rt
-        rt.store.add_warning(route.key, "replay" if "twice" in message else "relay",
+        rt.store.groups.add_warning(route.key, "replay" if "twice" in message else "relay",
                              f"The relay misbehaved: {message}", rt.now(), None)
         self.inbound.totals.warnings.append(message)
         rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, route.key.hex()))
@@ -186,7 +186,7 @@ class Syncer:
 
     # -- state -------------------------------------------------------------------------------------
     def connection(self) -> ConnectionStatus:
-        waiting = self.rt.store.outbox_count()
+        waiting = self.rt.store.outbox.outbox_count()
         states = [s for r, s in self.states.items() if r in self._relays]
         offline = [s for s in states if s.state == "offline"]
         if offline:
@@ -202,7 +202,7 @@ class Syncer:
         if self._live:
             # The live engine already sends and receives continuously; "sync now" only
             # waits for what is queued to reach the relay.
-            ids = [str(row.id) for row in self.rt.store.pending_outbox(limit=10_000)]
+            ids = [str(row.id) for row in self.rt.store.outbox.pending_outbox(limit=10_000)]
             self.engine.wait_sent(ids, timeout)
             return SyncReport(sent=0, received=0, new_posts=0)
         self.inbound.totals = type(self.inbound.totals)()
@@ -212,7 +212,7 @@ class Syncer:
         self.close_dead_invites()
         totals = self.inbound.totals
         waiting = 0
-        for record in self.rt.store.all_groups():
+        for record in self.rt.store.groups.all_groups():
             if not record.removed and record.my_role == "admin":
                 waiting += len(self.rt.session(record.id).join_requests())
         return SyncReport(sent=result.sent, received=result.received,
@@ -264,7 +264,7 @@ class Syncer:
             rotate_prekey = rt.identity.prekey_rotation_due(now)
             if rotate_prekey:
                 rt.identity.rotate_prekey(now, rt.rng)
-            for record in rt.store.all_groups():
+            for record in rt.store.groups.all_groups():
                 if record.removed:
                     continue
                 session = rt.session(record.id)
@@ -282,14 +282,14 @@ class Syncer:
                     def work(store: Store, pending: Pending, gid: bytes = gid,
                              session: crypto.GroupSession = session,
                              outgoing: list[Any] = outgoing) -> None:
-                        store.save_group_state(gid, session.to_bytes())
+                        store.groups.save_group_state(gid, session.to_bytes())
                         rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
                         pending.relays.add(session.relay_url)
 
                     rt.commit(work, touched=[gid])
             if rotate_prekey:
                 rt.identity.expire_prekeys(now)
-                rt.store.save_identity(rt.identity.to_bytes(), rt.display_name, now)
+                rt.store.identity.save(rt.identity.to_bytes(), rt.display_name, now)
 
     def close_dead_invites(self) -> None:
         """Close invite mailboxes that can no longer admit anyone, once nothing waits for them."""
@@ -297,14 +297,14 @@ class Syncer:
         now = rt.now()
         with rt.lock:
             todo = []
-            for record in rt.store.all_groups():
+            for record in rt.store.groups.all_groups():
                 if record.removed or record.my_role != "admin":
                     continue
                 for info in rt.session(record.id).invites():
                     key = CLOSED_KEY + info.mailbox.id.hex()
-                    if info.status(now) == "active" or rt.store.get_setting(key):
+                    if info.status(now) == "active" or rt.store.settings.get(key):
                         continue
-                    if rt.store.pending_outbox(limit=1, mailbox=info.mailbox.id):
+                    if rt.store.outbox.pending_outbox(limit=1, mailbox=info.mailbox.id):
                         continue  # the Welcome has not reached the relay yet
                     todo.append((record.relay_url, info.mailbox.capability, key))
         for relay, cap, key in todo:
@@ -313,4 +313,4 @@ class Syncer:
             except SyncError as exc:
                 if getattr(exc, "status", None) not in (404, 410):
                     continue  # unreachable: try again next time
-            rt.store.set_setting(key, "1")
+            rt.store.settings.set(key, "1")

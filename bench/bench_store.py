@@ -1,12 +1,12 @@
 """The encrypted store against plain sqlite3 on the same workload, in the same run.
 
 - store_ingest_vs_sqlite: posts stored per second (batches of 500, FTS rows included) through
-  `Store.insert_posts` on SQLCipher, beside the same SQL statements on plain sqlite3 with
+  `store.posts.insert_posts` on SQLCipher, beside the same SQL statements on plain sqlite3 with
   the same schema and pragmas (the ceiling). Target ratio >= 0.67.
-- search_p95_ms_100k: ranked top-20 `Store.search` on 100k posts (p95 over a fixed mix of
+- search_p95_ms_100k: ranked top-20 `store.search.find` on 100k posts (p95 over a fixed mix of
   common, rare and prefix queries); ceiling: the same FTS5 query on plain sqlite3.
 - store_unlock_passphrase_ms: Argon2id MODERATE unwrap + open (target <= 1 s).
-- page_latest50_ms_100k: `Store.latest_posts(group, 50)` in a group of 100k posts (p99 of
+- page_latest50_ms_100k: `store.posts.latest_posts(group, 50)` in a group of 100k posts (p99 of
   100 runs, first 5 discarded); ceiling: a plain SELECT of those 50 rows in sqlite3.
 
 Every figure is measured on databases built in this run in a fresh temp directory (nothing
@@ -121,7 +121,7 @@ class PlainStore:
 def open_store(root: Path) -> Store:
     profile = Path(tempfile.mkdtemp(dir=root))
     store = Store.open(profile, os.urandom(32))
-    store.add_group(GroupRecord(GROUP, "bench", "https://r", "admin", b"", 0, 0))
+    store.groups.add_group(GroupRecord(GROUP, "bench", "https://r", "admin", b"", 0, 0))
     return store
 
 
@@ -141,7 +141,7 @@ def ingest_rows(root: Path) -> list[Row]:
     def ours() -> int:
         store = open_store(root)
         try:
-            fill(store.insert_posts, posts)
+            fill(store.posts.insert_posts, posts)
         finally:
             store.close()
         return len(posts)
@@ -207,11 +207,11 @@ def corpus_rows(root: Path) -> list[Row]:
     store = open_store(root)
     plain = open_plain(root)
     try:
-        fill(store.insert_posts, posts, CORPUS_BATCH)
+        fill(store.posts.insert_posts, posts, CORPUS_BATCH)
         fill(plain.insert_posts, posts, CORPUS_BATCH)
-        ours_search = [s for q in qs for s in timed(lambda q=q: store.search(q), 1, 0)]
+        ours_search = [s for q in qs for s in timed(lambda q=q: store.search.find(q), 1, 0)]
         plain_search = [s for q in qs for s in timed(lambda q=q: plain.search(q), 1, 0)]
-        ours_page = timed(lambda: store.latest_posts(GROUP, 50), 100)
+        ours_page = timed(lambda: store.posts.latest_posts(GROUP, 50), 100)
         plain_page = timed(plain.latest50, 100)
     finally:
         store.close()

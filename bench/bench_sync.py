@@ -102,12 +102,12 @@ class _World:
     def pair(self, tag: str) -> tuple[Services, Services, str]:
         ana = Services(self.root / f"ana-{tag}", keyring_backend=self.keyring)
         ben = Services(self.root / f"ben-{tag}", keyring_backend=self.keyring)
-        ana.init_profile("Ana")
-        ben.init_profile("Ben")
-        gid = ana.create_group(f"Bench {tag}", self.relay.url).id
-        link = ana.create_invite(gid).link
+        ana.profile.create("Ana")
+        ben.profile.create("Ben")
+        gid = ana.groups.create(f"Bench {tag}", self.relay.url).id
+        link = ana.invites.create(gid).link
         ana.sync_once()
-        ben.join(link)
+        ben.invites.join(link)
         ben.sync_once()
         ana.sync_once()
         ben.sync_once()
@@ -122,7 +122,7 @@ def backlog(world: _World, n: int, ceiling: float) -> Row:
     ana, ben, gid = world.pair(f"backlog{n}")
     try:
         for i in range(n):
-            ana.post(gid, f"{i} {POST_TEXT}")
+            ana.posts.post(gid, f"{i} {POST_TEXT}")
         ana.sync_once(timeout=300)
         start = time.perf_counter()
         report = ben.sync_once(timeout=300)
@@ -161,7 +161,7 @@ def latency(world: _World, samples: int = 100, warmup: int = 5) -> Row:
         times = []
         for i in range(samples + warmup):
             start = time.perf_counter()
-            pid = ana.post(gid, f"live {i}").id
+            pid = ana.posts.post(gid, f"live {i}").id
             with cond:
                 if not cond.wait_for(lambda pid=pid: pid in arrived, timeout=10):
                     raise RuntimeError("a live post did not arrive within 10 s")

@@ -43,10 +43,10 @@ def build_profile(profile: Path) -> dict[str, str]:
     from app.store import NewPost, Store
 
     svc = Services(profile)
-    svc.init_profile("Bench", PASSPHRASE)
+    svc.profile.create("Bench", PASSPHRASE)
     ids = {}
     for name in ("Warm-up", *SIZES):
-        ids[name] = svc.create_group(name, "http://127.0.0.1:9").id
+        ids[name] = svc.groups.create(name, "http://127.0.0.1:9").id
     svc.close()
     key = KeyStore(profile).unlock(PASSPHRASE)
     store = Store.open(profile, key)
@@ -70,12 +70,12 @@ def build_profile(profile: Path) -> dict[str, str]:
                 batch.append(NewPost(gid, gid + i.to_bytes(16, "big"), ik, who, start + i * 30,
                                      start + i * 30, i // 3, text=text))
                 if len(batch) == 5000:
-                    store.insert_posts(batch)
+                    store.posts.insert_posts(batch)
                     batch = []
             if batch:
-                store.insert_posts(batch)
+                store.posts.insert_posts(batch)
             # activity = the group's latest post (the groups were created a moment later)
-            store.update_group(gid, last_activity=start + (count - 1) * 30)
+            store.groups.update_group(gid, last_activity=start + (count - 1) * 30)
     finally:
         store.close()
     return ids
@@ -149,7 +149,7 @@ def measure_in_process(profile: Path, ids: dict[str, str]) -> list[Row]:
 
     app = QApplication.instance() or QApplication([])
     svc = Services(profile)
-    svc.unlock(PASSPHRASE)
+    svc.profile.unlock(PASSPHRASE)
     worker = Worker()
     ctx = AppContext(svc, worker, EventBridge(svc), ThemeController(app, "light"))
     win = MainWindow(ctx)
@@ -180,7 +180,7 @@ def measure_in_process(profile: Path, ids: dict[str, str]) -> list[Row]:
             ceiling_samples = []
             for _ in range(RUNS + DISCARD):
                 t0 = time.perf_counter()
-                svc.latest(gid, 50)
+                svc.posts.latest(gid, 50)
                 ceiling_samples.append((time.perf_counter() - t0) * 1000)
             ceiling = percentile(ceiling_samples[DISCARD:], 99)
             rows.append(latency_row(f"convo_open_p99_ms_{label}", ours, ceiling, "ms",
@@ -191,7 +191,7 @@ def measure_in_process(profile: Path, ids: dict[str, str]) -> list[Row]:
         open_once(big)
         end_to_end = []
         for i in range(30):
-            post = svc.post(big, f"live post {i}")
+            post = svc.posts.post(big, f"live post {i}")
             t0 = time.perf_counter()
             clock.arm(big, lambda p=post: pane.model.row_of(p.id) >= 0)
             _spin_until(app, lambda: clock.painted_at is not None)
@@ -200,7 +200,7 @@ def measure_in_process(profile: Path, ids: dict[str, str]) -> list[Row]:
         ctx.events.posts.disconnect(pane._posts_event)
         steps, paints = [], []
         for i in range(30):
-            post = svc.post(big, f"model step {i}")
+            post = svc.posts.post(big, f"model step {i}")
             t0 = time.perf_counter()
             pane.model.apply_posts(None, [post])
             pane.view.executeDelayedItemsLayout()
@@ -240,7 +240,7 @@ from ui.worker import Worker
 app = QApplication([])
 svc = Services(Path(sys.argv[1]))
 t_kdf = time.perf_counter()
-svc.unlock(sys.argv[2])
+svc.profile.unlock(sys.argv[2])
 kdf = time.perf_counter() - t_kdf
 worker = Worker()
 ctx = AppContext(svc, worker, EventBridge(svc), ThemeController(app, "system"))

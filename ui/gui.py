@@ -54,7 +54,7 @@ class Startup(QObject):
 
     def begin(self) -> None:
         svc = self.services
-        self.worker.run(lambda: (svc.profile_state(), svc.keyring_available()), self._state,
+        self.worker.run(lambda: (svc.profile.state(), svc.profile.keyring_available()), self._state,
                         self._fatal, slow=True)
 
     def hand_over(self, link: str) -> None:
@@ -80,7 +80,7 @@ class Startup(QObject):
             self._show_dialog(dialog)
         elif state is ProfileState.LOCKED:
             svc = self.services
-            self.worker.run(svc.unlock_info, lambda info: self._locked(info, keyring),
+            self.worker.run(svc.profile.unlock_info, lambda info: self._locked(info, keyring),
                             self._fatal, slow=True)
         else:
             self._unlocked()
@@ -89,7 +89,7 @@ class Startup(QObject):
         if info.keyring:
             # The keyring opens silently; only when it fails does the user see a dialog.
             svc = self.services
-            self.worker.run(lambda: svc.unlock(None), lambda _r: self._unlocked(),
+            self.worker.run(lambda: svc.profile.unlock(None), lambda _r: self._unlocked(),
                             lambda exc: self._ask(info, keyring, str(exc)), slow=True)
         else:
             self._ask(info, keyring, "")
@@ -106,12 +106,12 @@ class Startup(QObject):
     def _dialog_finished(self, _result: int) -> None:
         self.dialog = None
         svc = self.services
-        self.worker.run(svc.profile_state,
+        self.worker.run(svc.profile.state,
                         lambda s: self._unlocked() if s is ProfileState.UNLOCKED
                         else self.cancelled.emit(), self._fatal, slow=True)
 
     def _unlocked(self) -> None:
-        self.worker.run(self.services.settings, self._open_window, self._fatal)
+        self.worker.run(self.services.settings.get, self._open_window, self._fatal)
 
     def _open_window(self, settings: Settings) -> None:
         self.theme.apply(settings.theme)

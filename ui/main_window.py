@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self.sidebar.refresh_joins()
 
     def refresh_profile(self) -> None:
-        self._ctx.worker.run(self._ctx.services.me, self._show_me, lambda e: None, owner=self)
+        self._ctx.worker.run(self._ctx.services.profile.me, self._show_me, lambda e: None, owner=self)
 
     def _show_me(self, me: object) -> None:
         name = getattr(me, "name", "")
@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         self.sidebar.me_label.setToolTip(f"You: {name}\nFingerprint {getattr(me, 'fingerprint', '')}")
 
     def refresh_groups(self) -> None:
-        self._ctx.worker.run(self._ctx.services.groups, self.show_groups, owner=self)
+        self._ctx.worker.run(self._ctx.services.groups.list, self.show_groups, owner=self)
 
     def show_groups(self, groups: list[GroupSummary]) -> None:
         self.groups = list(groups)
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{group.name} — Coterie")
         if group.unread:
             gid = group.id
-            self._ctx.worker.run(lambda: self._ctx.services.mark_read(gid), None,
+            self._ctx.worker.run(lambda: self._ctx.services.groups.mark_read(gid), None,
                                  lambda e: None, owner=self)
 
     def _step_group(self, delta: int) -> None:
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
         svc = self._ctx.services
         self.pane.group = None
         self.pane.model.clear()
-        self._ctx.worker.run(lambda: svc.leave_group(group_id), lambda _r: self.refresh_groups(),
+        self._ctx.worker.run(lambda: svc.groups.leave(group_id), lambda _r: self.refresh_groups(),
                              lambda e: self.show_error(str(e)), slow=True, owner=self)
 
     # -- events ------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
             if group is not None and self.stack.currentWidget() is self.pane:
                 gid = group.id
                 QTimer.singleShot(0, self, lambda: self._ctx.worker.run(
-                    lambda: self._ctx.services.mark_read(gid), None, lambda e: None, owner=self))
+                    lambda: self._ctx.services.groups.mark_read(gid), None, lambda e: None, owner=self))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._window_state is not None:

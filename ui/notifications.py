@@ -36,7 +36,7 @@ class Notifier(QObject):
 
     def notify_post(self, group: GroupSummary, post_id: str) -> None:
         gid = group.id
-        self._ctx.worker.run(lambda: self._ctx.services.get_post(gid, post_id),
+        self._ctx.worker.run(lambda: self._ctx.services.posts.get(gid, post_id),
                              lambda post: self._show(group, post), lambda e: None, owner=self)
 
     def _show(self, group: GroupSummary, post: PostView) -> None:

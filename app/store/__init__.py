@@ -2,17 +2,29 @@
 
 `Store.open(profile_dir, key)` opens `<profile_dir>/store.db` with a raw 32-byte key (from
 app.keys) and migrates it forward. One thread owns the connection: call the methods
-directly to wait for them (CLI, worker threads), or `store.submit(Store.method, ...)` for a
-Future (UI). See /work/plan/store_api.md for the whole surface.
+directly to wait for them (CLI, worker threads), or `store.submit(fn, ...)` (fn receives the
+store) for a Future (UI).
+
+The tables are grouped by capability, each part its own module and attribute:
+`store.identity`, `store.groups` (with members, control log, epochs, warnings),
+`store.posts`, `store.search`, `store.invites` (with join requests and my joins),
+`store.settings` and `store.outbox` (with read cursors).
 """
 from __future__ import annotations
 
-from app.store.core import DB_NAME
+from pathlib import Path
+
+import sqlcipher3
+
+from app.store.core import DB_NAME, StoreCore
 from app.store.db import KEY_BYTES, latest_version
 from app.store.errors import NotStored, StoreClosed, StoreError, StoreKeyError, StoreTooNew
-from app.store.groups import GroupsMixin
-from app.store.outbox import OutboxMixin
-from app.store.posts import PostsMixin
+from app.store.groups import GroupTables
+from app.store.identity import IdentityTable
+from app.store.invites import InviteTables
+from app.store.outbox import Outbox
+from app.store.owner import OwnerThread
+from app.store.posts import PostTables
 from app.store.records import (
     ControlEntry,
     Epoch,
@@ -33,12 +45,24 @@ from app.store.records import (
     SearchResult,
     StoredWarning,
 )
-from app.store.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchMixin, fts_query
-from app.store.social import SocialMixin
+from app.store.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchIndex, fts_query
+from app.store.settings import SettingsTable
 
 
-class Store(GroupsMixin, PostsMixin, SearchMixin, OutboxMixin, SocialMixin):
+class Store(StoreCore):
     """One profile's encrypted database; see the module docstring for threading."""
+
+    def __init__(self, owner: OwnerThread, conn: sqlcipher3.Connection, path: Path) -> None:
+        super().__init__(owner, conn, path)
+        # One part per capability; a new capability (channels, files, ...) adds its
+        # module under app/store/ and one line here.
+        self.identity = IdentityTable(self)
+        self.groups = GroupTables(self)
+        self.posts = PostTables(self)
+        self.search = SearchIndex(self)
+        self.invites = InviteTables(self)
+        self.settings = SettingsTable(self)
+        self.outbox = Outbox(self)
 
 
 __all__ = [

@@ -32,7 +32,7 @@ DB_NAME = "store.db"
 
 log = logging.getLogger(__name__)
 
-S = TypeVar("S", bound="StoreCore")
+S = TypeVar("S", bound="StoreCore | StorePart")
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -163,7 +163,7 @@ class StoreCore:
                 conn.execute("ROLLBACK")
             raise
 
-    # -- helpers for the mixins --------------------------------------------------------------
+    # -- helpers for the parts ---------------------------------------------------------------
     def _db(self) -> sqlcipher3.Connection:
         if self._conn is None:
             raise StoreClosed("The store is closed.")
@@ -196,3 +196,23 @@ class StoreCore:
     def checkpoint(self) -> None:
         """Copy the WAL into the main file and truncate it."""
         self._owner.call(lambda: self._db().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+
+
+class StorePart:
+    """One capability's tables (groups, posts, ...): shares the core's thread and transactions.
+
+    Its public methods carry `reads`/`writes` like the core's, so each runs on the owner
+    thread and joins a transaction already open there.
+    """
+
+    def __init__(self, core: StoreCore) -> None:
+        self._core = core
+        self._owner = core._owner
+
+    def _db(self) -> sqlcipher3.Connection:
+        return self._core._db()
+
+    def transaction(self, durable: bool = True) -> contextlib.AbstractContextManager[None]:
+        return self._core.transaction(durable)
+
+    _guard = staticmethod(StoreCore._guard)

@@ -1,15 +1,14 @@
-"""Identity, groups, members, the control log, epochs and integrity warnings."""
+"""Groups, members, the control log, epochs and integrity warnings."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.store.core import StoreCore, reads, writes
+from app.store.core import StorePart, reads, writes
 from app.store.records import (
     ControlEntry,
     Epoch,
     GroupRecord,
     GroupSummaryRow,
-    Identity,
     Member,
     StoredWarning,
 )
@@ -24,21 +23,8 @@ def _group(row: tuple) -> GroupRecord:
                        row[8], bool(row[9]))
 
 
-class GroupsMixin(StoreCore):
-    # -- identity -----------------------------------------------------------------------------
-    @reads
-    def get_identity(self) -> Identity | None:
-        row = self._db().execute("SELECT blob, display_name, created FROM identity").fetchone()
-        return None if row is None else Identity(row[0], row[1], row[2])
-
-    @writes(durable=True)
-    def save_identity(self, blob: bytes, display_name: str, now: int) -> None:
-        """Create or replace my identity (created time is kept on replace)."""
-        self._db().execute(
-            "INSERT INTO identity (id, blob, display_name, created) VALUES (1, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET blob = excluded.blob, "
-            "display_name = excluded.display_name",
-            (blob, display_name, now))
+class GroupTables(StorePart):
+    """Each group I am in, its members and what the protocol keeps about it."""
 
     # -- groups -------------------------------------------------------------------------------
     @writes(durable=True)
@@ -73,7 +59,7 @@ class GroupsMixin(StoreCore):
                    g.unread, g.removed,
                    (SELECT count(*) FROM members m WHERE m.group_id = g.id),
                    (SELECT count(*) FROM warnings w WHERE w.group_id = g.id AND w.dismissed = 0),
-                   lp.body, lp.sender_name, lp.sent_time
+                   lp.body, lp.sender_name, lp.sent_time, lp.deleted_by IS NOT NULL
             FROM groups g
             LEFT JOIN posts lp ON lp.id = (
                 SELECT p.id FROM posts p WHERE p.group_id = g.id
@@ -82,7 +68,8 @@ class GroupsMixin(StoreCore):
             ORDER BY g.last_activity DESC, g.id
             """, (int(include_removed),))
         return [GroupSummaryRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7],
-                                bool(r[8]), r[9], r[10], r[11] or "", r[12] or "", r[13])
+                                bool(r[8]), r[9], r[10], r[11] or "", r[12] or "", r[13],
+                                bool(r[14]))
                 for r in rows]
 
     @writes(durable=True)
@@ -147,7 +134,8 @@ class GroupsMixin(StoreCore):
     @writes(durable=True)
     def append_control(self, entries: Iterable[ControlEntry]) -> None:
         self._db().executemany(
-            "INSERT INTO control_log (group_id, seq, entry_hash, kind, author_ik, blob, created) "
+            "INSERT OR IGNORE INTO control_log "
+            "(group_id, seq, entry_hash, kind, author_ik, blob, created) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(e.group_id, e.seq, e.entry_hash, e.kind, e.author_ik, e.blob, e.created)
              for e in entries])

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from app.store.core import StoreCore, reads, writes
+from app.store.core import StorePart, reads, writes
 from app.store.records import NewOutbox, OutboxItem
 
 _COLS = ("id, group_id, relay_url, mailbox, capability, envelope, msg_id, attempts, created, "
          "last_attempt")
 
 
-class OutboxMixin(StoreCore):
+class Outbox(StorePart):
+    """Envelopes waiting for the relay's ack, and how far each mailbox was read."""
+
     @writes(durable=True)
     def enqueue(self, items: Sequence[NewOutbox]) -> list[int]:
         """Add envelopes to send; durable (fsynced) before this returns. Returns row ids."""

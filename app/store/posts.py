@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from app.store.core import StoreCore, reads, writes
+from app.store.core import StorePart, reads, writes
 from app.store.records import NewPost, PageKey, Post, PostPage, Reaction
 
 _POST_COLS = """p.id, p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time,
@@ -30,7 +30,9 @@ def _chunks(items: Sequence[bytes]) -> Iterable[Sequence[bytes]]:
         yield items[start:start + _CHUNK]
 
 
-class PostsMixin(StoreCore):
+class PostTables(StorePart):
+    """Posts, their pending edits and deletes, and reactions."""
+
     @writes(durable=False)
     def insert_posts(self, posts: Sequence[NewPost]) -> tuple[bytes, ...]:
         """Store a batch in one transaction; returns the msg_ids that were new.

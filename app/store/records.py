@@ -51,6 +51,7 @@ class GroupSummaryRow:
     last_text: str          # current text of the latest post; "" when none or deleted
     last_sender: str        # "" when there is no post yet
     last_time: int | None
+    last_deleted: bool = False  # the latest post was deleted (its text is gone)
 
 
 @dataclass(frozen=True)

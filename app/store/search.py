@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from app.store.core import StoreCore, reads
+from app.store.core import StorePart, reads
 from app.store.records import SearchResult
 
 HIGHLIGHT_START = "\x02"
@@ -179,9 +179,11 @@ ORDER BY w.rank, p.sent_time DESC
 """
 
 
-class SearchMixin(StoreCore):
+class SearchIndex(StorePart):
+    """The full-text index over posts."""
+
     @reads
-    def search(self, query: str, group_id: bytes | None = None, limit: int = 20
+    def find(self, query: str, group_id: bytes | None = None, limit: int = 20
                ) -> list[SearchResult]:
         """Best `limit` posts matching every word of `query` (as prefixes), bm25 order."""
         match = match_expression(query, group_id)

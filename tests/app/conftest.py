@@ -22,7 +22,7 @@ def make_profile(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator:
 
     def make(name: str) -> Services:
         svc = Services(tmp_path / name, keyring_backend=memory_keyring)
-        svc.init_profile(name)
+        svc.profile.create(name)
         made.append(svc)
         return svc
 

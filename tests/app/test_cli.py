@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from app.api import Services
+from app.account import ProfileService
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -34,10 +34,10 @@ def test_a_missing_profile_says_what_to_do(tmp_path: Path,
 def test_an_unexpected_failure_is_one_sentence_not_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    def broken(self: Services) -> object:
+    def broken(self: ProfileService) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Services, "profile_state", broken)
+    monkeypatch.setattr(ProfileService, "state", broken)
     monkeypatch.delenv("COTERIE_DEBUG", raising=False)
     code, _out, err = _run(capsys, "--profile", str(tmp_path), "group", "list")
     assert code == 70 and "COTERIE_DEBUG" in err and "Traceback" not in err

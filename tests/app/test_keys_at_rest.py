@@ -63,18 +63,18 @@ def leaks(profile: Path, needles: list[bytes]) -> list[str]:
 
 def fill(store: Store) -> None:
     g = b"\x07" * 16
-    store.save_identity(b"identity-blob", SECRET_TEXTS[1], 1)
-    store.add_group(GroupRecord(g, SECRET_TEXTS[3], "https://relay.example", "admin", b"s", 1, 1))
-    store.upsert_member(Member(g, b"I" * 32, "fp", SECRET_TEXTS[1], "admin"))
-    store.insert_posts([NewPost(g, i.to_bytes(8, "big"), b"I" * 32, SECRET_TEXTS[1], i, i, i,
+    store.identity.save(b"identity-blob", SECRET_TEXTS[1], 1)
+    store.groups.add_group(GroupRecord(g, SECRET_TEXTS[3], "https://relay.example", "admin", b"s", 1, 1))
+    store.groups.upsert_member(Member(g, b"I" * 32, "fp", SECRET_TEXTS[1], "admin"))
+    store.posts.insert_posts([NewPost(g, i.to_bytes(8, "big"), b"I" * 32, SECRET_TEXTS[1], i, i, i,
                                 text=f"{SECRET_TEXTS[0]} {SECRET_TEXTS[4]} #{i}")
                         for i in range(300)])
-    store.add_invite(Invite(b"inv", g, SECRET_TEXTS[2], b"link-secret", 1, 1, 1, 99))
-    store.add_join_request(JoinRequest(b"req", g, b"inv", SECRET_TEXTS[1], "fp", b"J" * 32,
+    store.invites.add_invite(Invite(b"inv", g, SECRET_TEXTS[2], b"link-secret", 1, 1, 1, 99))
+    store.invites.add_join_request(JoinRequest(b"req", g, b"inv", SECRET_TEXTS[1], "fp", b"J" * 32,
                                        b"raw", "pending", 1))
-    store.enqueue([NewOutbox("https://relay.example", b"m" * 32, b"cap", b"envelope", 1, g)])
-    store.set_setting("display_name", SECRET_TEXTS[1])
-    store.apply_edit(g, (1).to_bytes(8, "big"), f"edited {SECRET_TEXTS[0]}", 5)
+    store.outbox.enqueue([NewOutbox("https://relay.example", b"m" * 32, b"cap", b"envelope", 1, g)])
+    store.settings.set("display_name", SECRET_TEXTS[1])
+    store.posts.apply_edit(g, (1).to_bytes(8, "big"), f"edited {SECRET_TEXTS[0]}", 5)
 
 
 @pytest.mark.parametrize("mode", ["passphrase", "keyring"])
@@ -95,7 +95,7 @@ def test_no_key_and_no_plaintext_anywhere_under_the_profile(tmp_path: Path, mode
     assert leaks(profile, needles) == []
     store.checkpoint()
     fill_more = NewPost(b"\x07" * 16, b"late", b"I" * 32, "x", 9, 9, 9, text=SECRET_TEXTS[0])
-    store.insert_posts([fill_more])
+    store.posts.insert_posts([fill_more])
     assert leaks(profile, needles) == []
     store.close()
     assert leaks(profile, needles) == []
@@ -103,8 +103,8 @@ def test_no_key_and_no_plaintext_anywhere_under_the_profile(tmp_path: Path, mode
 
     # the store really holds those texts: the scan above would have seen a plain database
     with Store.open(profile, setup.key) as reopened:
-        assert len(reopened.search("zanzibar lighthouse", limit=1000)) == 301
-        assert reopened.get_identity().display_name == SECRET_TEXTS[1]  # type: ignore[union-attr]
+        assert len(reopened.search.find("zanzibar lighthouse", limit=1000)) == 301
+        assert reopened.identity.get().display_name == SECRET_TEXTS[1]  # type: ignore[union-attr]
 
 
 def test_the_scan_finds_plaintext_when_it_is_there(tmp_path: Path) -> None:

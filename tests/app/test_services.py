@@ -26,10 +26,10 @@ class Clock:
 
 def _pair(make: Callable[[str], Services], relay: RelayProcess) -> tuple[Services, Services, str]:
     ana, ben = make("Ana"), make("Ben")
-    gid = ana.create_group("Book club", relay.url).id
-    link = ana.create_invite(gid).link
+    gid = ana.groups.create("Book club", relay.url).id
+    link = ana.invites.create(gid).link
     ana.sync_once()
-    assert ben.join(link).status == "waiting"
+    assert ben.invites.join(link).status == "waiting"
     ben.sync_once()
     assert ana.sync_once().admitted == 1
     assert ben.sync_once().joined == (gid,)
@@ -38,86 +38,86 @@ def _pair(make: Callable[[str], Services], relay: RelayProcess) -> tuple[Service
 
 def test_a_profile_is_created_locked_and_unlocked(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
     svc = Services(tmp_path / "p", keyring_backend=memory_keyring)
-    assert svc.profile_state() is ProfileState.NEW
+    assert svc.profile.state() is ProfileState.NEW
     with pytest.raises(ProfileError):
-        svc.groups()
-    code = svc.init_profile("  Ana  ")
-    me = svc.me()
+        svc.groups.list()
+    code = svc.profile.create("  Ana  ")
+    me = svc.profile.me()
     assert me.name == "Ana" and me.protection == "keyring" and len(code) > 20
     svc.close()
     again = Services(tmp_path / "p", keyring_backend=memory_keyring)
-    assert again.profile_state() is ProfileState.LOCKED and again.unlock_info().keyring
-    again.unlock()
-    assert again.me().fingerprint == me.fingerprint
+    assert again.profile.state() is ProfileState.LOCKED and again.profile.unlock_info().keyring
+    again.profile.unlock()
+    assert again.profile.me().fingerprint == me.fingerprint
     again.close()
 
 
 def test_a_lost_keyring_entry_is_recovered_with_the_code(tmp_path: Path,
                                                          memory_keyring: MemoryKeyring) -> None:
     svc = Services(tmp_path / "p", keyring_backend=memory_keyring)
-    code = svc.init_profile("Ana")
-    fingerprint = svc.me().fingerprint
+    code = svc.profile.create("Ana")
+    fingerprint = svc.profile.me().fingerprint
     svc.close()
     memory_keyring.entries.clear()
     again = Services(tmp_path / "p", keyring_backend=memory_keyring)
     with pytest.raises(ProfileError):
-        again.unlock()
-    again.unlock_with_recovery(code, None)
-    assert again.me().fingerprint == fingerprint
+        again.profile.unlock()
+    again.profile.unlock_with_recovery(code, None)
+    assert again.profile.me().fingerprint == fingerprint
     again.close()
 
 
 def test_settings_are_kept_and_checked(make_profile: Callable[[str], Services]) -> None:
     ana = make_profile("Ana")
-    ana.update_settings(default_relay="http://127.0.0.1:8765/", theme="dark")
-    assert ana.settings().default_relay == "http://127.0.0.1:8765"
-    assert ana.settings().theme == "dark"
+    ana.settings.update(default_relay="http://127.0.0.1:8765/", theme="dark")
+    assert ana.settings.get().default_relay == "http://127.0.0.1:8765"
+    assert ana.settings.get().theme == "dark"
     with pytest.raises(InvalidInput):
-        ana.update_settings(theme="purple")  # type: ignore[arg-type]
+        ana.settings.update(theme="purple")  # type: ignore[arg-type]
     with pytest.raises(InvalidInput):
-        ana.create_group("   ", "http://127.0.0.1:8765")
+        ana.groups.create("   ", "http://127.0.0.1:8765")
 
 
 def test_posts_flow_both_ways_with_paging_and_search(
         make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
     ana, ben, gid = _pair(make_profile, relay)
-    ids = [ana.post(gid, f"post number {i}").id for i in range(12)]
+    ids = [ana.posts.post(gid, f"post number {i}").id for i in range(12)]
     ana.sync_once()
     assert ben.sync_once().new_posts == 12
-    latest = ben.latest(gid, 5)
+    latest = ben.posts.latest(gid, 5)
     assert [p.id for p in latest.posts] == ids[-5:] and latest.more_before
-    older = ben.before(gid, ids[-5], 5)
+    older = ben.posts.before(gid, ids[-5], 5)
     assert [p.id for p in older.posts] == ids[2:7]
-    newer = ben.after(gid, ids[2], 3)
+    newer = ben.posts.after(gid, ids[2], 3)
     assert [p.id for p in newer.posts] == ids[3:6]
-    around = ben.around(gid, ids[6], 4)
+    around = ben.posts.around(gid, ids[6], 4)
     assert ids[6] in [p.id for p in around.posts]
-    hits = ben.search("number 7", gid)
+    hits = ben.search.find("number 7", gid)
     assert hits and hits[0].post_id == ids[7]
-    assert ben.group(gid).unread == 12
-    ben.mark_read(gid)
-    assert ben.group(gid).unread == 0
+    assert ben.groups.get(gid).unread == 12
+    ben.groups.mark_read(gid)
+    assert ben.groups.get(gid).unread == 0
     with pytest.raises(NotFound):
-        ben.get_post(gid, "00" * 32)
+        ben.posts.get(gid, "00" * 32)
 
 
 def test_only_the_author_edits_and_only_admins_delete_others(
         make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
     ana, ben, gid = _pair(make_profile, relay)
-    pid = ana.post(gid, "mine").id
+    pid = ana.posts.post(gid, "mine").id
     ana.sync_once()
     ben.sync_once()
     with pytest.raises(NotAllowed):
-        ben.edit(gid, pid, "not mine")
+        ben.posts.edit(gid, pid, "not mine")
     with pytest.raises(NotAllowed):
-        ben.delete(gid, pid)
-    mine = ben.post(gid, "ben's").id
+        ben.posts.delete(gid, pid)
+    mine = ben.posts.post(gid, "ben's").id
     ben.sync_once()
     ana.sync_once()
-    ana.delete(gid, mine)
+    ana.posts.delete(gid, mine)
     ana.sync_once()
     ben.sync_once()
-    assert ben.get_post(gid, mine).deleted_by == "Ana"
+    assert ben.posts.get(gid, mine).deleted_by == "Ana"
 
 
 def test_listeners_hear_live_posts_from_a_sync_thread(
@@ -138,9 +138,9 @@ def test_listeners_hear_live_posts_from_a_sync_thread(
         deadline = time.monotonic() + 10
         while ben.connection().state is not ConnectionState.ONLINE and time.monotonic() < deadline:
             time.sleep(0.05)
-        pid = ana.post(gid, "live hello").id
+        pid = ana.posts.post(gid, "live hello").id
         assert got.wait(10)
-        assert ben.get_post(gid, pid).text == "live hello"
+        assert ben.posts.get(gid, pid).text == "live hello"
         assert all(name != threading.main_thread().name for e, name in seen
                    if e.kind is ChangeKind.POSTS and e.incoming)
     finally:
@@ -155,24 +155,24 @@ def test_scheduled_rotation_moves_the_group_to_a_new_mailbox(
 
     def make(name: str) -> Services:
         svc = Services(tmp_path / name, keyring_backend=memory_keyring, clock=clock)
-        svc.init_profile(name)
+        svc.profile.create(name)
         made.append(svc)
         return svc
 
     try:
         ana, ben, gid = _pair(make, relay)
-        before = {mb.id for mb in ana._runtime().session(bytes.fromhex(gid)).mailboxes(int(clock.now))
+        before = {mb.id for mb in ana._access.runtime().session(bytes.fromhex(gid)).mailboxes(int(clock.now))
                   if mb.current}
         clock.now += 7 * 86400 + 60
         ana.sync_once()
-        after = {mb.id for mb in ana._runtime().session(bytes.fromhex(gid)).mailboxes(int(clock.now))
+        after = {mb.id for mb in ana._access.runtime().session(bytes.fromhex(gid)).mailboxes(int(clock.now))
                  if mb.current}
         assert before and after and before != after
         ben.sync_once()
-        pid = ana.post(gid, "after rotation").id
+        pid = ana.posts.post(gid, "after rotation").id
         ana.sync_once()
         ben.sync_once()
-        assert ben.get_post(gid, pid).text == "after rotation"
+        assert ben.posts.get(gid, pid).text == "after rotation"
     finally:
         for svc in made:
             svc.close()
@@ -186,12 +186,12 @@ def test_a_live_join_completes_while_both_apps_run(
     ana.start()
     ben.start()
     try:
-        gid = ana.create_group("Live club", relay.url).id
-        link = ana.create_invite(gid).link          # usable as soon as it returns
-        assert ben.join(link).message == "Waiting for an admin to come online."
+        gid = ana.groups.create("Live club", relay.url).id
+        link = ana.invites.create(gid).link          # usable as soon as it returns
+        assert ben.invites.join(link).message == "Waiting for an admin to come online."
         assert joined.wait(15)
-        assert [j.status for j in ben.joins()] == ["joined"]
-        assert ben.group(gid).member_count == 2
+        assert [j.status for j in ben.invites.joins()] == ["joined"]
+        assert ben.groups.get(gid).member_count == 2
     finally:
         ana.stop()
         ben.stop()

@@ -30,17 +30,17 @@ from app.store import GroupRecord, NewOutbox, NewPost, Store
 key = bytes.fromhex(sys.stdin.readline().strip())
 store = Store.open(Path(sys.argv[1]), key)
 group = b"\x42" * 16
-if store.get_group(group) is None:
-    store.add_group(GroupRecord(group, "crash", "https://r", "admin", b"s", 1, 1))
+if store.groups.get_group(group) is None:
+    store.groups.add_group(GroupRecord(group, "crash", "https://r", "admin", b"s", 1, 1))
 print("ready", flush=True)
 
 
 def send(s, n):
     # what posting does: my post and its outbox row in one durable transaction
     with s.transaction(durable=True):
-        s.insert_posts([NewPost(group, b"mine-%d" % n, b"M" * 32, "Me", n, n, n,
+        s.posts.insert_posts([NewPost(group, b"mine-%d" % n, b"M" * 32, "Me", n, n, n,
                                 text="my own words %d" % n, mine=True)])
-        return s.enqueue([NewOutbox("https://r", b"mb", b"cap", b"envelope %d" % n, n, group,
+        return s.outbox.enqueue([NewOutbox("https://r", b"mb", b"cap", b"envelope %d" % n, n, group,
                                     msg_id=b"mine-%d" % n)])[0]
 
 
@@ -48,7 +48,7 @@ n = int(sys.argv[2])  # each run numbers its posts apart from the runs before
 while True:
     n += 1
     print(store.run(send, n), flush=True)
-    store.insert_posts([NewPost(group, b"%d-%d" % (n, i), b"A" * 32, "Ana", n, n, i,
+    store.posts.insert_posts([NewPost(group, b"%d-%d" % (n, i), b"A" * 32, "Ana", n, n, i,
                                 text="words of post %d number %d with some more text" % (n, i))
                         for i in range(40)])
 """
@@ -82,14 +82,14 @@ def test_kill_minus_nine_mid_write_loses_nothing_committed(tmp_path: Path) -> No
 
         with Store.open(tmp_path, key) as store:
             assert store.check_integrity() == []
-            items = {item.id: item for item in store.pending_outbox(limit=1_000_000)}
+            items = {item.id: item for item in store.outbox.pending_outbox(limit=1_000_000)}
             missing = set(committed) - set(items)
             assert not missing, f"committed outbox rows lost: {sorted(missing)[:5]}"
             msg_ids = [items[i].msg_id for i in committed]
-            mine = store.get_posts(GROUP, [m for m in msg_ids if m is not None])
+            mine = store.posts.get_posts(GROUP, [m for m in msg_ids if m is not None])
             assert len(mine) == len(committed) and all(p.sending for p in mine.values())
             # inbound batches are atomic too: all 40 rows of a batch or none
-            inbound = store.post_count(GROUP) - len(items)
+            inbound = store.posts.post_count(GROUP) - len(items)
             assert inbound % 40 == 0 and inbound > 0
-            assert len(store.search("words post", GROUP, limit=5)) == 5
+            assert len(store.search.find("words post", GROUP, limit=5)) == 5
     assert len(committed) >= 40 + 65 + 90 and len(set(committed)) == len(committed)

@@ -69,29 +69,29 @@ def test_every_fixture_opens_at_the_latest_schema_with_its_data(tmp_path: Path,
             == latest_version()
         assert store.check_integrity() == []
         group = store_fixtures.GROUP
-        assert store.get_identity().display_name == "Fixture Fay"  # type: ignore[union-attr]
-        [row] = store.list_groups()
+        assert store.identity.get().display_name == "Fixture Fay"  # type: ignore[union-attr]
+        [row] = store.groups.list_groups()
         assert (row.name, row.unread, row.last_text) == ("Fixture group", 2, "third post, now edited")
-        page = store.latest_posts(group, 10)
+        page = store.posts.latest_posts(group, 10)
         assert [p.seq for p in page.posts] == [1, 2, 3]
         assert page.posts[0].reactions[0].emoji == "👍"
         assert page.posts[1].reply_to == bytes([1]) * 4
         assert page.posts[2].sending
-        assert [h.msg_id for h in store.search("premiere")] == [bytes([1]) * 4]
-        assert {h.msg_id for h in store.search("post", group)} == {bytes([2]) * 4,
+        assert [h.msg_id for h in store.search.find("premiere")] == [bytes([1]) * 4]
+        assert {h.msg_id for h in store.search.find("post", group)} == {bytes([2]) * 4,
                                                                    bytes([3]) * 4}
-        assert store.search("post", b"\x99" * 16) == []
-        assert [i.envelope for i in store.pending_outbox()] == [b"\xe7"]
-        assert store.get_cursor(b"\xb0") == 17
-        assert store.get_invite(b"\x1a").uses_remaining == 2  # type: ignore[union-attr]
-        assert [r.joiner_name for r in store.list_join_requests(group)] == ["Gus"]
-        assert store.get_setting("theme") == "dark"
+        assert store.search.find("post", b"\x99" * 16) == []
+        assert [i.envelope for i in store.outbox.pending_outbox()] == [b"\xe7"]
+        assert store.outbox.get_cursor(b"\xb0") == 17
+        assert store.invites.get_invite(b"\x1a").uses_remaining == 2  # type: ignore[union-attr]
+        assert [r.joiner_name for r in store.invites.list_join_requests(group)] == ["Gus"]
+        assert store.settings.get("theme") == "dark"
         # and the migrated store takes new writes, early edits included
-        store.set_cursor(b"\xb0", 18)
-        assert not store.apply_edit(group, b"\x0a" * 4, "early", 400, author=b"F" * 32)
-        store.insert_posts([NewPost(group, b"\x0a" * 4, b"F" * 32, "Fixture Fay", 400, 400, 4,
+        store.outbox.set_cursor(b"\xb0", 18)
+        assert not store.posts.apply_edit(group, b"\x0a" * 4, "early", 400, author=b"F" * 32)
+        store.posts.insert_posts([NewPost(group, b"\x0a" * 4, b"F" * 32, "Fixture Fay", 400, 400, 4,
                                     text="late")])
-        assert store.get_post(group, b"\x0a" * 4).text == "early"  # type: ignore[union-attr]
+        assert store.posts.get_post(group, b"\x0a" * 4).text == "early"  # type: ignore[union-attr]
 
 
 def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:
@@ -110,9 +110,9 @@ def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:
     profile2 = profile_from(2, tmp_path)
     with Store.open(profile2, store_fixtures.FIXTURE_KEY) as store:
         group = store_fixtures.GROUP
-        store.insert_posts([NewPost(group, b"\x09" * 4, b"F" * 32, "Fixture Fay", 410, 410, 9,
+        store.posts.insert_posts([NewPost(group, b"\x09" * 4, b"F" * 32, "Fixture Fay", 410, 410, 9,
                                     text="arrived late")])
-        got = store.get_post(group, b"\x09" * 4)
+        got = store.posts.get_post(group, b"\x09" * 4)
         assert got is not None and got.text == "edited before it arrived"
 
 

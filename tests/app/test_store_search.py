@@ -29,18 +29,18 @@ TEXTS = {
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     s = Store.open(tmp_path_factory.mktemp("search"), os.urandom(32))
-    s.add_group(GroupRecord(G1, "Family", "https://r", "admin", b"", 1, 1))
-    s.add_group(GroupRecord(G2, "Work", "https://r", "admin", b"", 1, 1))
-    s.insert_posts([NewPost(G1, bytes([n]), b"A" * 32, "Ana", 100 + n, 100 + n, n, text=t)
+    s.groups.add_group(GroupRecord(G1, "Family", "https://r", "admin", b"", 1, 1))
+    s.groups.add_group(GroupRecord(G2, "Work", "https://r", "admin", b"", 1, 1))
+    s.posts.insert_posts([NewPost(G1, bytes([n]), b"A" * 32, "Ana", 100 + n, 100 + n, n, text=t)
                     for n, t in TEXTS.items()])
-    s.insert_posts([NewPost(G2, b"w1", b"B" * 32, "Bo", 500, 500, 1,
+    s.posts.insert_posts([NewPost(G2, b"w1", b"B" * 32, "Bo", 500, 500, 1,
                             text="cafe meeting at the office")])
     yield s
     s.close()
 
 
 def hits(store: Store, query: str, group: bytes | None = None) -> list[bytes]:
-    return [r.msg_id for r in store.search(query, group)]
+    return [r.msg_id for r in store.search.find(query, group)]
 
 
 def test_diacritics_are_ignored_both_ways(store: Store) -> None:
@@ -70,7 +70,7 @@ def test_every_word_must_match(store: Store) -> None:
     "a" * 500, " ".join(["w"] * 200), "", "   ",
 ])
 def test_no_query_string_raises(store: Store, query: str) -> None:
-    store.search(query)
+    store.search.find(query)
 
 
 def test_operators_are_plain_words(store: Store) -> None:
@@ -86,11 +86,11 @@ def test_operators_are_plain_words(store: Store) -> None:
 
 def test_punctuation_only_queries_find_nothing(store: Store) -> None:
     assert fts_query('"" * - ( )') is None
-    assert store.search("!!! ???") == []
+    assert store.search.find("!!! ???") == []
 
 
 def test_results_are_ranked_by_relevance(store: Store) -> None:
-    ranked = store.search("cache")
+    ranked = store.search.find("cache")
     assert [r.msg_id for r in ranked][:2] == [bytes([6]), bytes([3])]
     assert ranked[0].rank <= ranked[1].rank
 
@@ -98,54 +98,54 @@ def test_results_are_ranked_by_relevance(store: Store) -> None:
 def test_group_filter(store: Store) -> None:
     assert hits(store, "cafe", G2) == [b"w1"]
     assert hits(store, "cafe", G1) == [bytes([1])]
-    [hit] = store.search("cafe", G2)
+    [hit] = store.search.find("cafe", G2)
     assert (hit.group_name, hit.sender_name, hit.sent_time) == ("Work", "Bo", 500)
 
 
 def test_snippets_mark_matches(store: Store) -> None:
-    [hit] = store.search("brul", G1)
+    [hit] = store.search.find("brul", G1)
     assert f"{HIGHLIGHT_START}brûlée{HIGHLIGHT_END}" in hit.snippet
 
 
 def test_control_characters_in_posts_cannot_fake_highlights(tmp_path: Path) -> None:
     with Store.open(tmp_path, os.urandom(32)) as s:
-        s.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
-        s.insert_posts([NewPost(G1, b"x", b"A", "Ana", 1, 1, 1,
+        s.groups.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
+        s.posts.insert_posts([NewPost(G1, b"x", b"A", "Ana", 1, 1, 1,
                                 text="fake \x02bold\x03 claim\nnext line")])
-        [hit] = s.search("claim")
+        [hit] = s.search.find("claim")
         assert hit.snippet == f"fake bold {HIGHLIGHT_START}claim{HIGHLIGHT_END} next line"
 
 
 def test_edits_and_deletes_reach_the_index(tmp_path: Path) -> None:
     with Store.open(tmp_path, os.urandom(32)) as s:
-        s.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
-        s.insert_posts([NewPost(G1, b"p", b"A", "Ana", 1, 1, 1, text="typo here")])
-        s.apply_edit(G1, b"p", "fixed here", 2)
-        assert [r.msg_id for r in s.search("typo")] == []
-        assert [r.msg_id for r in s.search("fixed")] == [b"p"]
-        s.apply_delete(G1, b"p", b"A", 3)
-        assert s.search("fixed") == [] and s.search("here") == []
+        s.groups.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
+        s.posts.insert_posts([NewPost(G1, b"p", b"A", "Ana", 1, 1, 1, text="typo here")])
+        s.posts.apply_edit(G1, b"p", "fixed here", 2)
+        assert [r.msg_id for r in s.search.find("typo")] == []
+        assert [r.msg_id for r in s.search.find("fixed")] == [b"p"]
+        s.posts.apply_delete(G1, b"p", b"A", 3)
+        assert s.search.find("fixed") == [] and s.search.find("here") == []
         assert s.check_integrity() == []
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=60))
 def test_any_text_is_a_safe_query(store: Store, query: str) -> None:
-    store.search(query)
+    store.search.find(query)
 
 
 def test_common_words_are_ranked_within_the_most_recent_matches(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_module, "RANK_WINDOW", 30)
     with Store.open(tmp_path, os.urandom(32)) as s:
-        s.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
-        s.insert_posts([NewPost(G1, n.to_bytes(2, "big"), b"A", "Ana", n, n, n,
+        s.groups.add_group(GroupRecord(G1, "g", "u", "admin", b"", 1, 1))
+        s.posts.insert_posts([NewPost(G1, n.to_bytes(2, "big"), b"A", "Ana", n, n, n,
                                 text="tea " * (5 if n == 1 else 1) + "and cake")
                         for n in range(1, 101)])
-        found = s.search("tea")
+        found = s.search.find("tea")
         assert len(found) == 20 and min(r.sent_time for r in found) >= 71
         monkeypatch.setattr(search_module, "RANK_WINDOW", 1000)
-        assert s.search("tea")[0].msg_id == (1).to_bytes(2, "big")  # five teas rank first
+        assert s.search.find("tea")[0].msg_id == (1).to_bytes(2, "big")  # five teas rank first
 
 
 def test_long_posts_get_a_window_around_the_matches() -> None:
@@ -161,7 +161,7 @@ def test_long_posts_get_a_window_around_the_matches() -> None:
 
 
 def test_group_ids_are_not_searchable_text(store: Store) -> None:
-    assert store.search(G1.hex()) == [] and store.search(G1.hex()[:6]) == []
+    assert store.search.find(G1.hex()) == [] and store.search.find(G1.hex()[:6]) == []
 
 
 def test_a_very_long_post_gets_a_short_snippet() -> None:

@@ -128,10 +128,10 @@ class OpenProfile:
 
         backend = FileKeyring(Path(cli.env[ENV_FILE])) if ENV_FILE in cli.env else None
         self.services = Services(cli.profile, keyring_backend=backend)
-        self.services.unlock(cli.env.get("COTERIE_PASSPHRASE"))
+        self.services.profile.unlock(cli.env.get("COTERIE_PASSPHRASE"))
 
     def session(self, group_id: bytes) -> Any:
-        return self.services._runtime().session(group_id)
+        return self.services._access.runtime().session(group_id)
 
     def close(self) -> None:
         self.services.close()

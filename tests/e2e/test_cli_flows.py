@@ -28,7 +28,7 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     identity_keys = {}
     for member in (ana, ben, cy):
         opened = open_services(member)
-        identity_keys[member.profile.name] = opened.services._runtime().identity.ik
+        identity_keys[member.profile.name] = opened.services._access.runtime().identity.ik
         opened.close()
 
     # The founder creates the group; a single-use invite is admitted automatically.

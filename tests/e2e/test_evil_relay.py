@@ -39,7 +39,7 @@ def people(tmp_path: Path) -> Iterator[Callable[[str], Services]]:
 
     def make(name: str) -> Services:
         svc = Services(tmp_path / name)
-        svc.init_profile(name)
+        svc.profile.create(name)
         made.append(svc)
         return svc
 
@@ -49,9 +49,9 @@ def people(tmp_path: Path) -> Iterator[Callable[[str], Services]]:
 
 
 def _admit(admin: Services, joiner: Services, gid: str) -> None:
-    link = admin.create_invite(gid).link
+    link = admin.invites.create(gid).link
     admin.sync_once()
-    joiner.join(link)
+    joiner.invites.join(link)
     joiner.sync_once()
     admin.sync_once()
     joiner.sync_once()
@@ -67,17 +67,17 @@ def _warnings(svc: Services, gid: str, capsys: pytest.CaptureFixture[str]) -> li
 
 
 def _posts(svc: Services, gid: str) -> list[str]:
-    return [p.text for p in svc.latest(gid, 100).posts if p.kind == "post"]
+    return [p.text for p in svc.posts.latest(gid, 100).posts if p.kind == "post"]
 
 
 def _two(evil: EvilRelay, people: Callable[[str], Services]) -> tuple[Services, Services, str]:
     ana, ben = people("Ana"), people("Ben")
-    gid = ana.create_group("Garden", evil.url).id
+    gid = ana.groups.create("Garden", evil.url).id
     _admit(ana, ben, gid)
     ben.sync_once()
     evil.mark()
     for i in range(5):
-        ana.post(gid, f"tulip {i}")
+        ana.posts.post(gid, f"tulip {i}")
     ana.sync_once()
     return ana, ben, gid
 
@@ -153,21 +153,21 @@ def test_an_injected_message_is_dropped_and_reported(
 def test_a_forked_member_list_is_reported(evil: EvilRelay, people: Callable[[str], Services],
                                           capsys: pytest.CaptureFixture[str]) -> None:
     ana, ben, cy = people("Ana"), people("Ben"), people("Cy")
-    gid = ana.create_group("Garden", evil.url).id
+    gid = ana.groups.create("Garden", evil.url).id
     _admit(ana, ben, gid)
     _admit(ana, cy, gid)
-    ana.promote(gid, "Ben")
+    ana.groups.promote(gid, "Ben")
     ana.sync_once()
     for member in (ben, cy, ben):
         member.sync_once()
-    assert ben.group(gid).my_role == "admin"
+    assert ben.groups.get(gid).my_role == "admin"
     evil.mark()
     # Two admins change the group at the same point of its history...
-    ana.rename_group(gid, "Roses")
+    ana.groups.rename(gid, "Roses")
     ana.sync_once()
-    ben.rename_group(gid, "Lilies")
+    ben.groups.rename(gid, "Lilies")
     ben.sync_once()
-    ben.post(gid, "which name?")
+    ben.posts.post(gid, "which name?")
     ben.sync_once()
 
     # ...and the relay hides Ben's change from Cy, showing Cy only Ana's history.
@@ -184,16 +184,16 @@ def test_a_forked_member_list_is_reported(evil: EvilRelay, people: Callable[[str
 def test_a_post_whose_acknowledgement_was_lost_arrives_exactly_once(
         evil: EvilRelay, people: Callable[[str], Services]) -> None:
     ana, ben = people("Ana"), people("Ben")
-    gid = ana.create_group("Garden", evil.url).id
+    gid = ana.groups.create("Garden", evil.url).id
     _admit(ana, ben, gid)
     ben.sync_once()
     evil.mark()
     evil.lose_acks = 1
-    pid = ana.post(gid, "sent twice, stored once").id
+    pid = ana.posts.post(gid, "sent twice, stored once").id
     for _ in range(3):
         ana.sync_once(10)
     assert evil.lose_acks == 0 and ana.connection().waiting == 0
     ben.sync_once()
-    assert [p.id for p in ben.latest(gid).posts] == [pid]
+    assert [p.id for p in ben.posts.latest(gid).posts] == [pid]
     grown = {mb: n - evil.base.get(mb, 0) for mb, n in evil.lengths.items()}
     assert sorted(n for n in grown.values() if n) == [1]   # one body on the relay, not two

@@ -26,7 +26,7 @@ def test_a_member_offline_for_500_posts_catches_up_once(
     opened = open_services(ana)
     texts = [f"rehearsal note {i}" for i in range(500)]
     for text in texts:
-        opened.services.post(gid, text)
+        opened.services.posts.post(gid, text)
     assert opened.services.sync_once(120).offline == ()
     assert opened.services.connection().waiting == 0
     opened.close()
@@ -61,7 +61,7 @@ def test_a_relay_killed_mid_stream_loses_nothing_acknowledged(
     try:
         sent = []
         for i in range(120):
-            sent.append(svc.post(gid, f"verse {i}").id)
+            sent.append(svc.posts.post(gid, f"verse {i}").id)
             if i == 60:
                 relay.kill9()
             if i == 80:

@@ -48,6 +48,37 @@ def fingerprint_of(name: str) -> str:
     return " ".join(h[i:i + 4] for i in range(0, 40, 4))
 
 
+# The shape of app.api.Services over the fake's flat methods: capability -> {name: method}.
+SHAPE: dict[str, dict[str, str]] = {
+    "profile": {"state": "profile_state", "unlock_info": "unlock_info",
+                "keyring_available": "keyring_available", "create": "init_profile",
+                "unlock": "unlock", "unlock_with_recovery": "unlock_with_recovery",
+                "change_passphrase": "change_passphrase",
+                "new_recovery_code": "new_recovery_code", "me": "me"},
+    "settings": {"get": "get_settings", "update": "update_settings",
+                 "default_relay": "default_relay"},
+    "groups": {"create": "create_group", "list": "list_groups", "get": "group",
+               "rename": "rename_group", "set_muted": "set_muted", "mark_read": "mark_read",
+               "leave": "leave_group", "members": "members", "promote": "promote",
+               "remove_member": "remove_member"},
+    "invites": {"create": "create_invite", "list": "list_invites", "revoke": "revoke_invite",
+                "join": "join", "joins": "joins", "requests": "requests",
+                "approve": "approve_request", "decline": "decline_request"},
+    "posts": {"post": "post", "reply": "reply", "react": "react", "edit": "edit",
+              "delete": "delete", "latest": "latest", "before": "before", "after": "after",
+              "around": "around", "get": "get_post"},
+    "search": {"find": "find"},
+}
+
+
+class _Capability:
+    """One capability of the facade, answered by the fake's own methods."""
+
+    def __init__(self, fake: object, methods: dict[str, str]) -> None:
+        for name, method in methods.items():
+            setattr(self, name, getattr(fake, method))
+
+
 class FakeServices:
     def __init__(self, profile_dir: Path | None = None, *, state: ProfileState = ProfileState.NEW,
                  passphrase: str | None = "correct horse", keyring: bool = False,
@@ -63,7 +94,7 @@ class FakeServices:
         self.name = "Ana"
         self.settings_value = Settings("Ana", "http://127.0.0.1:8765", "system")
         self.groups_by_id: dict[str, GroupSummary] = {}
-        self.posts: dict[str, list[PostView]] = {}
+        self.posts_by_group: dict[str, list[PostView]] = {}
         self.members_by_group: dict[str, list[MemberView]] = {}
         self.invites_by_group: dict[str, list[InviteView]] = {}
         self.requests_by_group: dict[str, list[JoinRequestView]] = {}
@@ -71,6 +102,8 @@ class FakeServices:
         self.connection_value = ConnectionStatus(ConnectionState.ONLINE, 0, "")
         self.calls: list[str] = []
         self.started = False
+        for capability, methods in SHAPE.items():
+            setattr(self, capability, _Capability(self, methods))
 
     # -- helpers for tests -------------------------------------------------------------------
     def _id(self) -> str:
@@ -96,7 +129,7 @@ class FakeServices:
         g = GroupSummary(gid, name, "http://127.0.0.1:8765", role, 1 + len(members), 0, "", "",
                          0, muted)
         self.groups_by_id[gid] = g
-        self.posts[gid] = []
+        self.posts_by_group[gid] = []
         me = MemberView(fingerprint_of(self.name), self.name, role, "", "", True)
         others = [MemberView(fingerprint_of(m), m, "member", "12345 67890 " * 5 + "00000",
                              f"coterie-safety:{m}", False) for m in members]
@@ -112,8 +145,8 @@ class FakeServices:
             at = int(self._now()) if sent_at is None else sent_at
             post = PostView(pid, gid, sender, fingerprint_of(sender), at, text,
                             mine=sender == self.name, **extra)  # type: ignore[arg-type]
-            self.posts[gid].append(post)
-            self.posts[gid].sort(key=lambda p: (p.sent_at, p.id))
+            self.posts_by_group[gid].append(post)
+            self.posts_by_group[gid].sort(key=lambda p: (p.sent_at, p.id))
             g = self.groups_by_id[gid]
             self.groups_by_id[gid] = replace(
                 g, unread=g.unread + (0 if post.mine else 1),
@@ -188,8 +221,11 @@ class FakeServices:
         self._state = ProfileState.LOCKED
 
     # -- settings ------------------------------------------------------------------------------
-    def settings(self) -> Settings:
+    def get_settings(self) -> Settings:
         return self.settings_value
+
+    def default_relay(self) -> str:
+        return self.settings_value.default_relay
 
     def update_settings(self, *, display_name: str | None = None,
                         default_relay: str | None = None, theme: str | None = None) -> Settings:
@@ -213,7 +249,7 @@ class FakeServices:
         self._emit(ChangeKind.GROUPS)
         return g
 
-    def groups(self) -> list[GroupSummary]:
+    def list_groups(self) -> list[GroupSummary]:
         with self._lock:
             return sorted(self.groups_by_id.values(), key=lambda g: -g.last_activity)
 
@@ -254,7 +290,7 @@ class FakeServices:
         self._emit(ChangeKind.INVITES, g.id)
         return inv
 
-    def invites(self, group: str) -> list[InviteView]:
+    def list_invites(self, group: str) -> list[InviteView]:
         return list(self.invites_by_group[self._g(group).id])
 
     def revoke_invite(self, group: str, invite_id: str) -> None:
@@ -307,7 +343,7 @@ class FakeServices:
         return Page(tuple(posts[lo:hi]), lo > 0, hi < len(posts))
 
     def _pos(self, gid: str, post_id: str) -> int:
-        for i, p in enumerate(self.posts[gid]):
+        for i, p in enumerate(self.posts_by_group[gid]):
             if p.id == post_id:
                 return i
         raise NotFound("That post is not stored here.")
@@ -322,19 +358,19 @@ class FakeServices:
 
     def reply(self, group: str, post_id: str, text: str) -> PostView:
         g = self._g(group)
-        target = self.posts[g.id][self._pos(g.id, post_id)]
+        target = self.posts_by_group[g.id][self._pos(g.id, post_id)]
         return self.add_post(g.id, self.name, text, incoming=False,
                              reply_to=Quote(post_id, target.sender_name, target.text[:80]))
 
     def _update(self, gid: str, post_id: str, **changes: object) -> None:
         with self._lock:
             i = self._pos(gid, post_id)
-            self.posts[gid][i] = replace(self.posts[gid][i], **changes)  # type: ignore[arg-type]
+            self.posts_by_group[gid][i] = replace(self.posts_by_group[gid][i], **changes)  # type: ignore[arg-type]
         self._emit(ChangeKind.POSTS, gid, (post_id,))
 
     def react(self, group: str, post_id: str, emoji: str, on: bool = True) -> None:
         g = self._g(group)
-        p = self.posts[g.id][self._pos(g.id, post_id)]
+        p = self.posts_by_group[g.id][self._pos(g.id, post_id)]
         reactions = {k: list(v) for k, v in p.reactions.items()}
         names = reactions.setdefault(emoji, [])
         if on and self.name not in names:
@@ -348,7 +384,7 @@ class FakeServices:
 
     def edit(self, group: str, post_id: str, text: str) -> None:
         g = self._g(group)
-        p = self.posts[g.id][self._pos(g.id, post_id)]
+        p = self.posts_by_group[g.id][self._pos(g.id, post_id)]
         if not p.mine:
             raise NotAllowed("You can only edit your own posts.")
         self._update(g.id, post_id, text=text, edited=True)
@@ -358,36 +394,36 @@ class FakeServices:
         self._update(g.id, post_id, text="", deleted=True, deleted_by=self.name)
 
     def latest(self, group: str, limit: int = 50) -> Page:
-        posts = self.posts[self._g(group).id]
+        posts = self.posts_by_group[self._g(group).id]
         return self._page(posts, len(posts) - limit, len(posts))
 
     def before(self, group: str, post_id: str, limit: int = 50) -> Page:
         gid = self._g(group).id
         i = self._pos(gid, post_id)
-        return self._page(self.posts[gid], i - limit, i)
+        return self._page(self.posts_by_group[gid], i - limit, i)
 
     def after(self, group: str, post_id: str, limit: int = 50) -> Page:
         gid = self._g(group).id
         i = self._pos(gid, post_id)
-        return self._page(self.posts[gid], i + 1, i + 1 + limit)
+        return self._page(self.posts_by_group[gid], i + 1, i + 1 + limit)
 
     def around(self, group: str, post_id: str, limit: int = 50) -> Page:
         gid = self._g(group).id
         i = self._pos(gid, post_id)
-        return self._page(self.posts[gid], i - limit // 2, i + limit // 2 + 1)
+        return self._page(self.posts_by_group[gid], i - limit // 2, i + limit // 2 + 1)
 
     def get_post(self, group: str, post_id: str) -> PostView:
         gid = self._g(group).id
-        return self.posts[gid][self._pos(gid, post_id)]
+        return self.posts_by_group[gid][self._pos(gid, post_id)]
 
-    def search(self, query: str, group: str | None = None, limit: int = 20) -> list[SearchHit]:
+    def find(self, query: str, group: str | None = None, limit: int = 20) -> list[SearchHit]:
         q = query.strip().casefold()
         if not q:
             return []
         gids = [self._g(group).id] if group else list(self.groups_by_id)
         hits = []
         for gid in gids:
-            for p in reversed(self.posts[gid]):
+            for p in reversed(self.posts_by_group[gid]):
                 at = p.text.casefold().find(q)
                 if at >= 0 and not p.deleted:
                     snippet = (p.text[:at] + HIGHLIGHT_START + p.text[at:at + len(q)]

@@ -2,23 +2,32 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 from app.api import Services
-from tests.ui.fakes import FakeServices
+from tests.ui.fakes import SHAPE, FakeServices
 
 
-def _public(cls: type) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(fn) for name, fn in inspect.getmembers(cls, inspect.isfunction)
+def _public(obj: object) -> dict[str, inspect.Signature]:
+    return {name: inspect.signature(fn) for name, fn in inspect.getmembers(obj, inspect.ismethod)
             if not name.startswith("_")}
 
 
-def test_the_fake_has_every_facade_method_with_the_same_parameters() -> None:
-    real = _public(Services)
-    fake = _public(FakeServices)
-    helpers = {"add_group", "add_post", "add_request", "set_connection"}
-    assert set(real) <= set(fake), sorted(set(real) - set(fake))
-    for name, signature in real.items():
-        ours = [p.name for p in fake[name].parameters.values()]
-        theirs = [p.name for p in signature.parameters.values()]
-        assert ours == theirs, f"{name}: fake {ours} != facade {theirs}"
-    assert set(fake) - set(real) <= helpers
+def _capabilities(services: object) -> dict[str, object]:
+    return {name: value for name, value in vars(services).items()
+            if not name.startswith("_") and type(value).__module__.startswith("app.")}
+
+
+def test_the_fake_has_every_facade_method_with_the_same_parameters(tmp_path: Path) -> None:
+    real, fake = Services(tmp_path), FakeServices()
+    real_caps = _capabilities(real)
+    assert set(real_caps) == set(SHAPE)
+    for cap, real_obj in real_caps.items():
+        ours, theirs = _public(getattr(fake, cap)), _public(real_obj)
+        assert set(ours) == set(theirs), (cap, sorted(set(ours) ^ set(theirs)))
+        for name, signature in theirs.items():
+            assert list(ours[name].parameters) == list(signature.parameters), f"{cap}.{name}"
+    lifecycle = _public(real)
+    fake_own = _public(fake)
+    for name, signature in lifecycle.items():
+        assert list(fake_own[name].parameters) == list(signature.parameters), name

@@ -181,9 +181,9 @@ def test_a_new_profile_starts_with_the_first_run_dialog(qtbot, qapp, worker) -> 
 
 def test_groups_are_listed_by_activity_and_the_first_opens(window, fake) -> None:
     names = [g.name for g in window.sidebar.model.items()]
-    assert names == [g.name for g in fake.groups()]
+    assert names == [g.name for g in fake.groups.list()]
     assert window.pane.group is not None and window.pane.group.name == names[0]
-    assert window.pane.model.rowCount() == len(fake.posts[window.pane.group.id])
+    assert window.pane.model.rowCount() == len(fake.posts_by_group[window.pane.group.id])
 
 
 def test_enter_sends_and_shift_enter_adds_a_line(qtbot, window, fake, worker, demo) -> None:
@@ -196,7 +196,7 @@ def test_enter_sends_and_shift_enter_adds_a_line(qtbot, window, fake, worker, de
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     settle(qtbot, worker)
     gid = demo["Book club"]
-    assert fake.posts[gid][-1].text == "first line\nsecond line"
+    assert fake.posts_by_group[gid][-1].text == "first line\nsecond line"
     assert edit.toPlainText() == ""
     model = window.pane.model
     assert model.post_at(model.rowCount() - 1).text == "first line\nsecond line"
@@ -212,12 +212,12 @@ def test_up_edits_my_last_post(qtbot, window, fake, worker, demo) -> None:
     edit.setPlainText("Count me in! Same café as before?")
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     settle(qtbot, worker)
-    post = next(p for p in fake.posts[demo["Book club"]] if p.id == composer_id(fake, demo))
+    post = next(p for p in fake.posts_by_group[demo["Book club"]] if p.id == composer_id(fake, demo))
     assert post.edited and post.text == "Count me in! Same café as before?"
 
 
 def composer_id(fake: FakeServices, demo: dict[str, str]) -> str:
-    return [p for p in fake.posts[demo["Book club"]] if p.mine][-1].id
+    return [p for p in fake.posts_by_group[demo["Book club"]] if p.mine][-1].id
 
 
 def test_escape_leaves_edit_mode(qtbot, window) -> None:
@@ -239,7 +239,7 @@ def test_r_replies_to_the_selected_post(qtbot, window, fake, worker, demo) -> No
     qtbot.keyClicks(window.pane.composer.edit, "Thursday is good")
     qtbot.keyClick(window.pane.composer.edit, Qt.Key.Key_Return)
     settle(qtbot, worker)
-    last = fake.posts[demo["Book club"]][-1]
+    last = fake.posts_by_group[demo["Book club"]][-1]
     assert last.reply_to is not None and last.reply_to.post_id == model.post_at(row).id
 
 
@@ -342,7 +342,7 @@ def test_a_removed_member_reads_but_cannot_post(qtbot, window, worker, demo) -> 
 
 
 def test_alt_arrows_move_between_groups(qtbot, window, worker, fake) -> None:
-    first, second = fake.groups()[:2]
+    first, second = fake.groups.list()[:2]
     qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     settle(qtbot, worker)
     assert window.pane.group.id == second.id
@@ -374,7 +374,7 @@ def test_invite_link_qr_and_revoke(qtbot, window, fake, worker, demo) -> None:
     dialog.expiry_combo.setCurrentIndex(0)
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     settle(qtbot, worker)
-    invite = fake.invites(demo["Book club"])[0]
+    invite = fake.invites.list(demo["Book club"])[0]
     assert invite.uses_total == 5 and invite.expires_at - invite.created_at == 3600
     assert dialog.link_edit.text() == invite.link
     assert dialog.qr_label.pixmap() is not None and not dialog.qr_label.pixmap().isNull()
@@ -386,7 +386,7 @@ def test_invite_link_qr_and_revoke(qtbot, window, fake, worker, demo) -> None:
     dialog.list.setCurrentIndex(dialog.model.index(0, 0))
     qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
     settle(qtbot, worker)
-    assert fake.invites(demo["Book club"])[0].status == "revoked"
+    assert fake.invites.list(demo["Book club"])[0].status == "revoked"
     assert dialog.link_edit.text() == ""
     assert dialog.model.item_at(0).status == "revoked"
 
@@ -511,8 +511,8 @@ def test_settings_change_name_relay_and_theme(qtbot, window, ctx, fake, worker) 
     assert ctx.theme.theme is DARK  # previewed at once
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle(qtbot, worker)
-    assert fake.settings() .theme == "dark"
-    assert fake.settings().default_relay == "https://relay.example.org"
+    assert fake.settings.get().theme == "dark"
+    assert fake.settings.get().default_relay == "https://relay.example.org"
     qtbot.waitUntil(lambda: window.sidebar.me_label.text() == "Ana B.")
 
 
@@ -625,7 +625,7 @@ def test_latest_button_returns_from_a_search_hit(qtbot, ctx, fake, worker) -> No
     settle(qtbot, worker)
     view, model = win.pane.view, win.pane.model
     assert not view.latest_button.isVisible()
-    win.jump_to_post(g, fake.posts[g][20].id)
+    win.jump_to_post(g, fake.posts_by_group[g][20].id)
     settle(qtbot, worker)
     assert model.more_after
     qtbot.waitUntil(view.latest_button.isVisible)
@@ -650,7 +650,7 @@ def test_the_window_sliding_down_keeps_the_reader_in_place(qtbot, ctx, fake, wor
     settle(qtbot, worker)
     view, model = win.pane.view, win.pane.model
     model._limit = 100
-    win.jump_to_post(g, fake.posts[g][30].id)
+    win.jump_to_post(g, fake.posts_by_group[g][30].id)
     settle(qtbot, worker)
     first_at_start = model.post_at(0).id
     bar = view.verticalScrollBar()

@@ -19,17 +19,17 @@ from ui.models.search_model import SearchResultModel, plain_snippet
 
 def test_group_list_model_passes_the_model_tester(qtmodeltester, fake, demo) -> None:
     model = GroupListModel()
-    model.set_items(fake.groups())
+    model.set_items(fake.groups.list())
     qtmodeltester.check(model)
     assert model.rowCount() == 4
     first = model.index(0, 0)
-    assert first.data(Qt.ItemDataRole.DisplayRole) == fake.groups()[0].name
+    assert first.data(Qt.ItemDataRole.DisplayRole) == fake.groups.list()[0].name
     assert "last post" in first.data(Qt.ItemDataRole.AccessibleTextRole)
 
 
 def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, fake, demo) -> None:
     model = GroupListModel()
-    groups = fake.groups()
+    groups = fake.groups.list()
     model.set_items(groups)
     resets, moves, changes = [], [], []
     model.modelReset.connect(lambda: resets.append(1))
@@ -46,7 +46,7 @@ def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, fake, demo) ->
 
 def test_removing_and_inserting_keep_the_other_rows(qtbot, fake, demo) -> None:
     model = GroupListModel()
-    groups = fake.groups()
+    groups = fake.groups.list()
     model.set_items(groups)
     removed, inserted = [], []
     model.rowsRemoved.connect(lambda _p, a, b: removed.append((a, b)))
@@ -200,7 +200,7 @@ def test_a_late_answer_for_a_previous_group_is_dropped(qtbot, fake, worker) -> N
 
 def test_jumping_to_a_post_opens_the_window_around_it(qtbot, fake, worker) -> None:
     g = _group_with_posts(fake, 300)
-    target = fake.posts[g][40]
+    target = fake.posts_by_group[g][40]
     model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
     with qtbot.waitSignal(model.opened) as got:
         model.open(g, around_post=target.id)
@@ -214,7 +214,7 @@ def test_posts_outside_the_window_wait_for_their_page(qtbot, fake, worker) -> No
     g = _group_with_posts(fake, 200)
     model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
     with qtbot.waitSignal(model.opened):
-        model.open(g, around_post=fake.posts[g][100].id)
+        model.open(g, around_post=fake.posts_by_group[g][100].id)
     rows = model.rowCount()
     late = fake.add_post(g, "Bea", "newest", sent_at=3_000_000, emit=False)
     model.apply_posts(None, [late])

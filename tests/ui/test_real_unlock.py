@@ -24,7 +24,7 @@ PASS = "saffron kettle under the stairs"
 @pytest.fixture
 def locked_profile(tmp_path: Path) -> tuple[Path, str]:
     svc = Services(tmp_path / "profile")
-    code = svc.init_profile("Ana", PASS)
+    code = svc.profile.create("Ana", PASS)
     svc.close()
     return tmp_path / "profile", code
 
@@ -55,7 +55,7 @@ def test_a_wrong_passphrase_is_explained_and_the_right_one_opens(qtbot, qapp,
         qtbot.waitUntil(lambda: dialog.error_label.objectName() == "errorLabel"
                         and dialog.error_label.text() != "", timeout=WAIT)
         assert "passphrase" in dialog.error_label.text().lower()
-        assert services.profile_state() is ProfileState.LOCKED
+        assert services.profile.state() is ProfileState.LOCKED
         dialog.passphrase_edit.setText(PASS)
         with qtbot.waitSignal(startup.ready, timeout=WAIT) as got:
             qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
@@ -80,8 +80,8 @@ def test_the_recovery_code_opens_and_sets_a_new_passphrase(qtbot, qapp, locked_p
     finally:
         _finish(startup, services, worker)
     again = Services(profile)
-    again.unlock("a brand new passphrase here")
-    assert again.me().name == "Ana"
+    again.profile.unlock("a brand new passphrase here")
+    assert again.profile.me().name == "Ana"
     again.close()
 
 
@@ -142,7 +142,7 @@ def test_settings_move_the_key_and_renew_the_recovery_code(qtbot, qapp, tmp_path
 
     keyring = MemoryKeyring()
     services = Services(tmp_path / "profile", keyring_backend=keyring)
-    old_code = services.init_profile("Ana", PASS)
+    old_code = services.profile.create("Ana", PASS)
     worker = Worker()
     startup = Startup(services, worker, ThemeController(qapp, "light"))
     with qtbot.waitSignal(startup.ready, timeout=WAIT) as got:
@@ -155,7 +155,7 @@ def test_settings_move_the_key_and_renew_the_recovery_code(qtbot, qapp, tmp_path
         qtbot.waitUntil(dialog.keyring_button.isVisible, timeout=WAIT)
         qtbot.mouseClick(dialog.keyring_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Changed." in dialog.protection_label.text(), timeout=WAIT)
-        assert services.me().protection == "keyring" and keyring.entries
+        assert services.profile.me().protection == "keyring" and keyring.entries
         qtbot.mouseClick(dialog.recovery_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.code_label.text() != "", timeout=WAIT)
         new_code = dialog.code_label.text()
@@ -165,7 +165,7 @@ def test_settings_move_the_key_and_renew_the_recovery_code(qtbot, qapp, tmp_path
     keyring.entries.clear()  # the keyring is lost: only the recovery code opens the profile
     again = Services(tmp_path / "profile", keyring_backend=keyring)
     with pytest.raises(AppError, match="recovery code"):
-        again.unlock_with_recovery(old_code, "another long passphrase")
-    again.unlock_with_recovery(new_code, "another long passphrase")
-    assert again.me().name == "Ana"
+        again.profile.unlock_with_recovery(old_code, "another long passphrase")
+    again.profile.unlock_with_recovery(new_code, "another long passphrase")
+    assert again.profile.me().name == "Ana"
     again.close()

@@ -138,7 +138,7 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
     _check(first, "first_run_recovery", theme, out)
     first.close()
     locked = FakeServices(state=ProfileState.LOCKED)
-    shot(lambda: UnlockDialog(locked, worker, locked.unlock_info(), True), "unlock")  # type: ignore[arg-type]
+    shot(lambda: UnlockDialog(locked, worker, locked.profile.unlock_info(), True), "unlock")  # type: ignore[arg-type]
     empty = FakeServices(state=ProfileState.UNLOCKED)
     ctx.services = empty  # type: ignore[assignment]
     win2 = MainWindow(ctx)

@@ -47,7 +47,7 @@ class CreateGroupDialog(ServiceDialog):
         self.name_edit.textChanged.connect(self.refresh_buttons)
         self.relay_edit.textChanged.connect(self.refresh_buttons)
         self.refresh_buttons()
-        ctx.worker.run(ctx.services.settings, self._settings, lambda e: None, owner=self)
+        ctx.worker.run(ctx.services.settings.get, self._settings, lambda e: None, owner=self)
 
     def _settings(self, settings: Settings) -> None:
         # the saved default wins over the one offered at start (a local relay by make run)
@@ -62,7 +62,7 @@ class CreateGroupDialog(ServiceDialog):
         name = self.name_edit.text().strip()
         relay = self.relay_edit.text().strip()
         svc = self._ctx.services
-        self.call(lambda: svc.create_group(name, relay), self._done, slow=True,
+        self.call(lambda: svc.groups.create(name, relay), self._done, slow=True,
                   busy_text="Creating the group on the relay…")
 
     def _done(self, group: GroupSummary) -> None:

@@ -187,7 +187,7 @@ class FirstRunDialog(ServiceDialog):
             name = self.name_edit.text().strip()
             secret = None if self.keyring_radio.isChecked() else self.passphrase.value()
             svc = self._services
-            self.call(lambda: svc.init_profile(name, secret), self._created, slow=True,
+            self.call(lambda: svc.profile.create(name, secret), self._created, slow=True,
                       busy_text="Creating your profile…")
         else:
             self.recovery_code = ""

@@ -112,7 +112,7 @@ class InviteDialog(ServiceDialog):
 
     def refresh(self) -> None:
         gid = self._group.id
-        self._ctx.worker.run(lambda: self._ctx.services.invites(gid), self.model.set_invites,
+        self._ctx.worker.run(lambda: self._ctx.services.invites.list(gid), self.model.set_invites,
                              lambda e: self.show_error(str(e)), owner=self)
 
     def _invites_event(self, group_id: object) -> None:
@@ -123,7 +123,7 @@ class InviteDialog(ServiceDialog):
         gid, svc = self._group.id, self._ctx.services
         uses = self.uses_spin.value()
         expires = int(self.expiry_combo.currentData())
-        self.call(lambda: svc.create_invite(gid, uses, expires), self._created, slow=True,
+        self.call(lambda: svc.invites.create(gid, uses, expires), self._created, slow=True,
                   busy_text="Creating the invite…")
 
     def _created(self, invite: InviteView) -> None:
@@ -156,7 +156,7 @@ class InviteDialog(ServiceDialog):
             return
         gid, svc = self._group.id, self._ctx.services
         self.revoke_button.setEnabled(False)
-        self.call(lambda: svc.revoke_invite(gid, invite.id), lambda _r: self._revoked(invite),
+        self.call(lambda: svc.invites.revoke(gid, invite.id), lambda _r: self._revoked(invite),
                   slow=True)
 
     def _revoked(self, invite: InviteView) -> None:

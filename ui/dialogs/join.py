@@ -64,7 +64,7 @@ class JoinDialog(ServiceDialog):
     def _join(self) -> None:
         link = self.link_edit.text().strip()
         svc = self._ctx.services
-        self.call(lambda: svc.join(link), self._sent, slow=True,
+        self.call(lambda: svc.invites.join(link), self._sent, slow=True,
                   busy_text="Reading the invite and sending your request…")
 
     def _sent(self, view: JoinView) -> None:
@@ -76,7 +76,7 @@ class JoinDialog(ServiceDialog):
     def _joins_changed(self) -> None:
         if self.join_id is None:
             return
-        self._ctx.worker.run(self._ctx.services.joins, self._update, lambda e: None, owner=self)
+        self._ctx.worker.run(self._ctx.services.invites.joins, self._update, lambda e: None, owner=self)
 
     def _update(self, joins: list[JoinView]) -> None:
         for view in joins:

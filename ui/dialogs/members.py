@@ -137,7 +137,7 @@ class MembersDialog(ServiceDialog):
 
     def refresh(self) -> None:
         gid = self._group.id
-        self._ctx.worker.run(lambda: self._ctx.services.members(gid), self._loaded,
+        self._ctx.worker.run(lambda: self._ctx.services.groups.members(gid), self._loaded,
                              lambda e: self.show_error(str(e)), owner=self)
 
     def _loaded(self, members: list[MemberView]) -> None:
@@ -193,7 +193,7 @@ class MembersDialog(ServiceDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
-        self.call(lambda: svc.promote(gid, fp), lambda _r: self.refresh(), slow=True,
+        self.call(lambda: svc.groups.promote(gid, fp), lambda _r: self.refresh(), slow=True,
                   busy_text=f"Making {m.name} an admin…")
 
     def confirm_removal(self, m: MemberView) -> bool:
@@ -212,5 +212,5 @@ class MembersDialog(ServiceDialog):
         if not self.confirm_removal(m):
             return
         gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
-        self.call(lambda: svc.remove_member(gid, fp), lambda _r: self.refresh(), slow=True,
+        self.call(lambda: svc.groups.remove_member(gid, fp), lambda _r: self.refresh(), slow=True,
                   busy_text=f"Removing {m.name} and switching to new keys…")

@@ -66,7 +66,7 @@ class JoinRequestsDialog(ServiceDialog):
 
     def refresh(self) -> None:
         gid = self._group.id
-        self._ctx.worker.run(lambda: self._ctx.services.requests(gid), self._show,
+        self._ctx.worker.run(lambda: self._ctx.services.invites.requests(gid), self._show,
                              lambda e: self.show_error(str(e)), owner=self)
 
     def _show(self, requests: list[JoinRequestView]) -> None:
@@ -93,7 +93,7 @@ class JoinRequestsDialog(ServiceDialog):
         if request is None:
             return
         gid, svc = self._group.id, self._ctx.services
-        work = (lambda: svc.approve_request(gid, request.id)) if approve else \
-            (lambda: svc.decline_request(gid, request.id))
+        work = (lambda: svc.invites.approve(gid, request.id)) if approve else \
+            (lambda: svc.invites.decline(gid, request.id))
         self.call(work, lambda _r: self.refresh(), slow=True,
                   busy_text="Admitting…" if approve else "Declining…")

@@ -88,7 +88,7 @@ class SearchDialog(ServiceDialog):
             return
         gid = self._group.id if self._group is not None and self.scope.isChecked() else None
         svc = self._ctx.services
-        self._ctx.worker.run(lambda: svc.search(query, gid, LIMIT),
+        self._ctx.worker.run(lambda: svc.search.find(query, gid, LIMIT),
                              lambda hits: self._show(seq, hits),
                              lambda e: self.show_error(str(e)), owner=self)
 

@@ -98,7 +98,7 @@ class SettingsDialog(ServiceDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         svc = ctx.services
-        ctx.worker.run(lambda: (svc.settings(), svc.me(), svc.keyring_available()),
+        ctx.worker.run(lambda: (svc.settings.get(), svc.profile.me(), svc.profile.keyring_available()),
                        self._loaded, lambda e: self.show_error(str(e)), owner=self)
 
     def _loaded(self, answer: tuple[Settings, ProfileView, bool]) -> None:
@@ -130,12 +130,12 @@ class SettingsDialog(ServiceDialog):
             self.show_error(self.passphrase.problem() or "")
             return
         svc = self._ctx.services
-        self.call(lambda: svc.change_passphrase(new), lambda _r: self._protected("passphrase"),
+        self.call(lambda: svc.profile.change_passphrase(new), lambda _r: self._protected("passphrase"),
                   slow=True, busy_text="Protecting your profile with the new passphrase…")
 
     def _to_keyring(self) -> None:
         svc = self._ctx.services
-        self.call(lambda: svc.change_passphrase(None), lambda _r: self._protected("keyring"),
+        self.call(lambda: svc.profile.change_passphrase(None), lambda _r: self._protected("keyring"),
                   slow=True, busy_text="Moving the key into the keyring…")
 
     def _protected(self, protection: str) -> None:
@@ -148,7 +148,7 @@ class SettingsDialog(ServiceDialog):
 
     def _new_recovery(self) -> None:
         svc = self._ctx.services
-        self.call(lambda: svc.new_recovery_code(), self._show_code, slow=True,  # type: ignore[attr-defined]
+        self.call(lambda: svc.profile.new_recovery_code(), self._show_code, slow=True,  # type: ignore[attr-defined]
                   busy_text="Making a new recovery code…")
 
     def _show_code(self, code: str) -> None:
@@ -162,7 +162,7 @@ class SettingsDialog(ServiceDialog):
         relay = self.relay_edit.text().strip()
         theme = self.theme_combo.currentData()
         svc = self._ctx.services
-        self.call(lambda: svc.update_settings(display_name=name or None, default_relay=relay,
+        self.call(lambda: svc.settings.update(display_name=name or None, default_relay=relay,
                                               theme=theme),
                   lambda _r: self.accept(), busy_text="Saving…")
 

@@ -127,13 +127,13 @@ class UnlockDialog(ServiceDialog):
         svc = self._services
         if self.pages.currentIndex() == 0:
             secret = self.passphrase_edit.text()
-            self.call(lambda: svc.unlock(secret), self._opened, slow=True,
+            self.call(lambda: svc.profile.unlock(secret), self._opened, slow=True,
                       busy_text="Unlocking…",
                       on_error=lambda _e: self.passphrase_edit.selectAll())
         else:
             code = self.code_edit.text().strip()
             new = None if self.use_keyring.isChecked() else self.new_pass.value()
-            self.call(lambda: svc.unlock_with_recovery(code, new), self._opened, slow=True,
+            self.call(lambda: svc.profile.unlock_with_recovery(code, new), self._opened, slow=True,
                       busy_text="Unlocking…")
 
     def _opened(self, _result: object) -> None:

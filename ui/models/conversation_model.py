@@ -137,10 +137,10 @@ class ConversationModel(QAbstractListModel):
         def fetch() -> Page:
             if around_post is not None:
                 try:
-                    return svc.around(group_id, around_post, size)
+                    return svc.posts.around(group_id, around_post, size)
                 except NotFound:
                     pass  # deleted since the search: show the latest instead
-            return svc.latest(group_id, size)
+            return svc.posts.latest(group_id, size)
 
         self._worker.run(fetch, lambda page: self._opened(gen, page, around_post),
                          lambda exc: self._failed(gen, exc), owner=self)
@@ -177,7 +177,7 @@ class ConversationModel(QAbstractListModel):
         self._loading_older = True
         gen, group, first = self._gen, self._group, self._posts[0].id
         size = self._page
-        self._worker.run(lambda: self._services.before(group, first, size),
+        self._worker.run(lambda: self._services.posts.before(group, first, size),
                          lambda page: self._older(gen, first, page),
                          lambda exc: self._failed(gen, exc), owner=self)
 
@@ -202,7 +202,7 @@ class ConversationModel(QAbstractListModel):
         self._loading_newer = True
         gen, group, last = self._gen, self._group, self._posts[-1].id
         size = self._page
-        self._worker.run(lambda: self._services.after(group, last, size),
+        self._worker.run(lambda: self._services.posts.after(group, last, size),
                          lambda page: self._newer(gen, last, page),
                          lambda exc: self._failed(gen, exc), owner=self)
 
@@ -253,7 +253,7 @@ class ConversationModel(QAbstractListModel):
             found = []
             for pid in ids:
                 try:
-                    found.append(self._services.get_post(group, pid))
+                    found.append(self._services.posts.get(group, pid))
                 except NotFound:
                     continue  # forgotten meanwhile (left group): nothing to show
             return found
@@ -301,7 +301,7 @@ class ConversationModel(QAbstractListModel):
         if group is None:
             return
         size = self._page
-        self._worker.run(lambda: self._services.latest(group, size),
+        self._worker.run(lambda: self._services.posts.latest(group, size),
                          lambda page: self.apply_posts(gen, page.posts),
                          lambda exc: self._failed(gen, exc), owner=self)
 

@@ -184,7 +184,7 @@ class ConversationPane(QWidget):
         dialog.setAccessibleName("Rename group")
         dialog.textValueSelected.connect(
             lambda name: name.strip() and self._ctx.worker.run(
-                lambda: svc.rename_group(gid, name.strip()), None,
+                lambda: svc.groups.rename(gid, name.strip()), None,
                 lambda e: self.error.emit(str(e)), slow=True, owner=self))
         dialog.open()
         return dialog
@@ -205,7 +205,7 @@ class ConversationPane(QWidget):
         if incoming and self.group is not None and group_id == self.group.id \
                 and self.isVisible() and self.window().isActiveWindow():
             gid = self.group.id
-            self._ctx.worker.run(lambda: self._ctx.services.mark_read(gid), None,
+            self._ctx.worker.run(lambda: self._ctx.services.groups.mark_read(gid), None,
                                  lambda e: None, owner=self)
 
     def _requests_event(self, group_id: str | None) -> None:
@@ -218,7 +218,7 @@ class ConversationPane(QWidget):
             self.requests_button.hide()
             return
         gid = g.id
-        self._ctx.worker.run(lambda: self._ctx.services.requests(gid),
+        self._ctx.worker.run(lambda: self._ctx.services.invites.requests(gid),
                              lambda reqs: self._show_request_count(gid, len(reqs)),
                              lambda e: None, owner=self)
 
@@ -243,11 +243,11 @@ class ConversationPane(QWidget):
             return
         gid, svc = self.group.id, self._ctx.services
         if edit_id is not None:
-            work = lambda: svc.edit(gid, edit_id, text)  # noqa: E731
+            work = lambda: svc.posts.edit(gid, edit_id, text)  # noqa: E731
         elif reply_to is not None:
-            work = lambda: svc.reply(gid, reply_to, text)  # noqa: E731
+            work = lambda: svc.posts.reply(gid, reply_to, text)  # noqa: E731
         else:
-            work = lambda: svc.post(gid, text)  # noqa: E731
+            work = lambda: svc.posts.post(gid, text)  # noqa: E731
         self.composer.sent()
         self._ctx.worker.run(work, self._sent, lambda e: self._send_failed(e, text), owner=self)
 
@@ -277,14 +277,14 @@ class ConversationPane(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         gid, svc = self.group.id, self._ctx.services
-        self._ctx.worker.run(lambda: svc.delete(gid, post.id), None,
+        self._ctx.worker.run(lambda: svc.posts.delete(gid, post.id), None,
                              lambda e: self.error.emit(str(e)), owner=self)
 
     def _react(self, post: PostView, emoji: str, on: bool) -> None:
         if self.group is None:
             return
         gid, svc = self.group.id, self._ctx.services
-        self._ctx.worker.run(lambda: svc.react(gid, post.id, emoji, on), None,
+        self._ctx.worker.run(lambda: svc.posts.react(gid, post.id, emoji, on), None,
                              lambda e: self.error.emit(str(e)), owner=self)
 
     def _mute_toggled(self, muted: bool) -> None:
@@ -292,7 +292,7 @@ class ConversationPane(QWidget):
             return
         gid, svc = self.group.id, self._ctx.services
         self.mute_button.setText("Muted" if muted else "Mute")
-        self._ctx.worker.run(lambda: svc.set_muted(gid, muted), None,
+        self._ctx.worker.run(lambda: svc.groups.set_muted(gid, muted), None,
                              lambda e: self.error.emit(str(e)), owner=self)
 
     def _open_link(self, url: str) -> None:

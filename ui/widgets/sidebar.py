@@ -116,7 +116,7 @@ class Sidebar(QFrame):
         layout.addLayout(bottom)
 
     def refresh_joins(self) -> None:
-        self._ctx.worker.run(self._ctx.services.joins, self.show_joins, lambda e: None,
+        self._ctx.worker.run(self._ctx.services.invites.joins, self.show_joins, lambda e: None,
                              owner=self)
 
     def show_joins(self, joins: list[JoinView]) -> None:

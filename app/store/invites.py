@@ -1,7 +1,7 @@
-"""Invites I issued, join requests waiting for an admin, my own joins, and settings."""
+"""Invites I issued, join requests waiting for an admin, and my own joins."""
 from __future__ import annotations
 
-from app.store.core import StoreCore, reads, writes
+from app.store.core import StorePart, reads, writes
 from app.store.errors import NotStored
 from app.store.records import Invite, JoinRequest, MyJoin, RequestState
 
@@ -15,7 +15,9 @@ def _invite(r: tuple) -> Invite:
     return Invite(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
 
 
-class SocialMixin(StoreCore):
+class InviteTables(StorePart):
+    """Both sides of joining: what I issued and decide on, and what I asked for."""
+
     # -- invites ------------------------------------------------------------------------------
     @writes(durable=True)
     def add_invite(self, invite: Invite) -> None:
@@ -107,19 +109,3 @@ class SocialMixin(StoreCore):
     @writes(durable=True)
     def delete_my_join(self, join_id: bytes) -> None:
         self._db().execute("DELETE FROM my_joins WHERE id = ?", (join_id,))
-
-    # -- settings -----------------------------------------------------------------------------
-    @reads
-    def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self._db().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else row[0]
-
-    @writes(durable=True)
-    def set_setting(self, key: str, value: str) -> None:
-        self._db().execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
-
-    @reads
-    def all_settings(self) -> dict[str, str]:
-        return dict(self._db().execute("SELECT key, value FROM settings").fetchall())

@@ -1,0 +1,60 @@
+"""What every admin operation shares: checking I am an admin, committing a membership change."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import crypto
+from app import notes
+from app.errors import NotAllowed
+from app.runtime import Pending, Runtime, members_of
+from app.store import GroupRecord, Store
+from app.views import ChangeEvent, ChangeKind
+
+
+def sentence(exc: Exception) -> str:
+    """An exception's text as one sentence for the user."""
+    text = str(exc).strip().rstrip(".")
+    return (text[:1].upper() + text[1:] + ".") if text else "That did not work."
+
+
+def admin_session(rt: Runtime, group: str) -> tuple[GroupRecord, crypto.GroupSession]:
+    """The group and its session when I am an admin of it; NotAllowed otherwise."""
+    record = rt.resolve_group(group)
+    if record.removed:
+        raise NotAllowed("You were removed from this group; it is read-only now.")
+    session = rt.session(record.id)
+    if not session.is_admin:
+        raise NotAllowed("Only an admin of this group can do that.")
+    return record, session
+
+def membership_op(rt: Runtime, group: str,
+                  op: Callable[[crypto.GroupSession], list[crypto.Outgoing]],
+                  extra: Callable[[Store, crypto.GroupSession], None] | None = None) -> None:
+    """Run an admin change on the session and commit state, members and envelopes at once."""
+    record, session = admin_session(rt, group)
+    gid = record.id
+    with rt.lock:
+        before = notes.snapshot(session)
+        try:
+            outgoing = op(session)
+        except crypto.CryptoError as exc:
+            rt.forget([gid])
+            raise NotAllowed(sentence(exc)) from exc
+
+        def work(store: Store, pending: Pending) -> None:
+            store.groups.save_group_state(gid, session.to_bytes())
+            store.groups.replace_members(gid, members_of(gid, session))
+            store.groups.update_group(gid, my_role="admin" if session.is_admin else "member",
+                               last_activity=rt.now())
+            if extra is not None:
+                extra(store, session)
+            note = notes.from_change(gid, before, session, rt.identity.ik, rt.now())
+            if note is not None:
+                store.groups.append_control([note])
+                pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex()))
+            rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
+            pending.relays.add(session.relay_url)
+            pending.events += [ChangeEvent(ChangeKind.MEMBERS, gid.hex()),
+                               ChangeEvent(ChangeKind.GROUPS, gid.hex())]
+
+        rt.commit(work, touched=[gid])

@@ -1,0 +1,206 @@
+"""Invites, joining with a link, and the join requests an admin decides on: `Services.invites`."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import crypto
+from app.access import Access
+from app.admin import admin_session, membership_op, sentence
+from app.errors import InvalidInput, InviteError, NotFound, RelayUnavailable
+from app.inbound import MSG_WAITING
+from app.names import label, lookalike_keys, shown_name
+from app.render import join_view
+from app.runtime import Pending, Runtime
+from app.store import MyJoin, Store
+from app.syncer import MSG_INVITE_GONE
+from app.views import (
+    ChangeEvent,
+    ChangeKind,
+    InviteView,
+    JoinRequestView,
+    JoinView,
+)
+from sync.errors import MailboxClosed, RelayUnreachable, SyncError, UnknownMailbox
+
+MAX_USES = 1000
+INVITE_SEND_WAIT = 5.0    # seconds create_invite waits for the bundle to reach the relay
+NEW_INVITE_GRACE = 3.0    # seconds join waits for an invite mailbox the relay does not know yet
+
+
+class InviteService:
+    """Both sides of joining: the admin's invites and requests, and my own joins."""
+
+    def __init__(self, access: Access) -> None:
+        self._access = access
+
+    # -- invites -----------------------------------------------------------------------------
+    def create(self, group: str, uses: int = 1, expires_in: int = 72 * 3600) -> InviteView:
+        rt = self._access.runtime()
+        if not 1 <= uses <= MAX_USES:
+            raise InvalidInput(f"An invite can have 1 to {MAX_USES} uses.")
+        if expires_in <= 0:
+            raise InvalidInput("The invite must last longer than zero seconds.")
+        record, session = admin_session(rt, group)
+        now = rt.now()
+        with rt.lock:
+            info, bundle = session.create_invite(uses, now + expires_in, now, rt.rng)
+
+            def work(store: Store, pending: Pending) -> list[str]:
+                store.groups.save_group_state(record.id, session.to_bytes())
+                rt.enqueue_in_txn(store, session.relay_url, [bundle], record.id, pending)
+                pending.relays.add(session.relay_url)
+                pending.events.append(ChangeEvent(ChangeKind.INVITES, record.id.hex()))
+                return [item.local_id for item in pending.items]
+
+            local_ids = rt.commit(work, touched=[record.id])
+        syncer = self._access.syncer()
+        if syncer.live:
+            # The link is only useful once its bundle is on the relay; when offline the
+            # bundle goes out with the outbox and the link works from then on.
+            syncer.engine.wait_sent(local_ids, INVITE_SEND_WAIT)
+        return self._invite_view(record.id, info, now)
+
+    def _invite_view(self, gid: bytes, info: crypto.InviteInfo, now: int) -> InviteView:
+        return InviteView(id=info.invite_id.hex(), group_id=gid.hex(), link=info.link,
+                          uses_left=info.uses_left, uses_total=info.uses_total,
+                          expires_at=info.expires_at, revoked=info.revoked,
+                          created_at=info.created_at, status=info.status(now))  # type: ignore[arg-type]
+
+    def list(self, group: str) -> list[InviteView]:
+        rt = self._access.runtime()
+        record, session = admin_session(rt, group)
+        now = rt.now()
+        return [self._invite_view(record.id, i, now) for i in session.invites()]
+
+    def revoke(self, group: str, invite_id: str) -> None:
+        rt = self._access.runtime()
+        record, session = admin_session(rt, group)
+        wanted = (invite_id or "").strip().lower()
+        match = [i for i in session.invites() if i.invite_id.hex().startswith(wanted) and wanted]
+        if len(match) != 1:
+            raise NotFound(f"There is no invite '{invite_id}' in this group.")
+        with rt.lock:
+            session.revoke_invite(match[0].invite_id)
+
+            def work(store: Store, pending: Pending) -> None:
+                store.groups.save_group_state(record.id, session.to_bytes())
+                pending.relays.add(session.relay_url)
+                pending.events.append(ChangeEvent(ChangeKind.INVITES, record.id.hex()))
+
+            rt.commit(work, touched=[record.id])
+        # Close it on the relay now if we can; housekeeping retries otherwise.
+        self._access.syncer().close_dead_invites()
+
+    # -- joining -----------------------------------------------------------------------------
+    def join(self, link: str) -> JoinView:
+        rt = self._access.runtime()
+        try:
+            parsed = crypto.parse_invite_link(link)
+        except crypto.CryptoError as exc:
+            raise InviteError(sentence(exc)) from exc
+        engine = self._access.syncer().engine
+        now = rt.now()
+        bundle = None
+        try:
+            after, closed = 0, False
+            while bundle is None:
+                page = self._fetch_invite(engine, parsed, after)
+                closed = closed or page.closed
+                for _cursor, body in page.messages:
+                    try:
+                        bundle = crypto.open_invite_bundle(parsed, body, now)
+                        break
+                    except crypto.InviteError as exc:
+                        if "expired" in str(exc):
+                            raise InviteError("This invite has expired; ask for a new one.") from exc
+                    except crypto.CryptoError:
+                        continue
+                if not page.more:
+                    break
+                after = page.next
+        except (UnknownMailbox, MailboxClosed) as exc:
+            raise InviteError(MSG_INVITE_GONE) from exc
+        except RelayUnreachable as exc:
+            raise RelayUnavailable("The relay in this invite cannot be reached; try again later.") from exc
+        except SyncError as exc:
+            raise InviteError(f"The relay refused this invite: {sentence(exc)}") from exc
+        if closed or bundle is None:
+            raise InviteError(MSG_INVITE_GONE)
+        join_id = parsed.invite_id
+        with rt.lock:
+            pj, request = crypto.PendingJoin.start(rt.identity, parsed, bundle, rt.display_name,
+                                                   now, rt.rng)
+            record = MyJoin(join_id, parsed.relay_url, bundle.group_name, "waiting", MSG_WAITING,
+                            None, pj.to_bytes(), now, now)
+
+            def work(store: Store, pending: Pending) -> None:
+                store.invites.save_my_join(record)
+                rt.enqueue_in_txn(store, parsed.relay_url, [request], None, pending, join_id)
+                pending.relays.add(parsed.relay_url)
+                pending.events.append(ChangeEvent(ChangeKind.JOINS))
+
+            self._access.syncer().inbound.joins[join_id] = pj
+            rt.commit(work)
+        return join_view(record)
+
+    def _fetch_invite(self, engine: Any, parsed: crypto.InviteLink, after: int) -> Any:
+        """Read the invite mailbox; a brand-new invite may need a moment to reach the relay."""
+        deadline = time.monotonic() + NEW_INVITE_GRACE
+        while True:
+            try:
+                return engine.fetch(parsed.relay_url, parsed.mailbox.capability, after=after)
+            except UnknownMailbox:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.5)
+
+    def joins(self) -> list[JoinView]:
+        rt = self._access.runtime()
+        return [join_view(j) for j in rt.store.invites.list_my_joins()]
+
+    # -- join requests -----------------------------------------------------------------------
+    def requests(self, group: str) -> list[JoinRequestView]:
+        rt = self._access.runtime()
+        record, session = admin_session(rt, group)
+        waiting = session.join_requests()
+        # a joiner whose name looks like a member's (or another joiner's) is tagged
+        alike = lookalike_keys([(m.fingerprint, shown_name(m.display_name))
+                                for m in rt.store.groups.list_members(record.id)]
+                               + [(r.fingerprint, shown_name(r.name)) for r in waiting])
+        return [JoinRequestView(id=r.request_id.hex(), group_id=record.id.hex(),
+                                name=label(shown_name(r.name), r.fingerprint,
+                                           r.fingerprint in alike),
+                                fingerprint=r.fingerprint, invite_id=r.invite_id.hex(),
+                                received_at=r.received_at) for r in waiting]
+
+    def _request(self, session: crypto.GroupSession, request_id: str) -> crypto.JoinRequest:
+        wanted = (request_id or "").strip().lower()
+        match = [r for r in session.join_requests()
+                 if wanted and r.request_id.hex().startswith(wanted)]
+        if len(match) != 1:
+            raise NotFound(f"There is no waiting join request '{request_id}'.")
+        return match[0]
+
+    def approve(self, group: str, request_id: str) -> None:
+        rt = self._access.runtime()
+        _record, session = admin_session(rt, group)
+        req = self._request(session, request_id)
+        membership_op(rt, group, lambda s: s.admit(req.request_id, rt.now(), rt.rng))
+        self._emit_requests(rt, session)
+
+    def decline(self, group: str, request_id: str) -> None:
+        rt = self._access.runtime()
+        _record, session = admin_session(rt, group)
+        req = self._request(session, request_id)
+
+        def decline(s: crypto.GroupSession) -> list[crypto.Outgoing]:
+            s.decline(req.request_id)
+            return []
+
+        membership_op(rt, group, decline)
+        self._emit_requests(rt, session)
+
+    def _emit_requests(self, rt: Runtime, session: crypto.GroupSession) -> None:
+        rt.hub.emit(ChangeEvent(ChangeKind.REQUESTS, session.group_id.hex()))
+
