@@ -8,14 +8,15 @@ import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from crypto.relay_wire import MailboxCapability, b64e
+from crypto.relay_wire import MailboxCapability, b64d, b64e
 from relay.config import Limits
 from relay.testing import RelayThread
-from tests.relay.sse import EventReader, StreamEnded
+from sync.sse import SSEParser
 from tests.relay.wire import (
     append_body,
     cap,
@@ -27,6 +28,50 @@ from tests.relay.wire import (
 )
 
 A, B = cap("loop-a"), cap("loop-b")
+
+
+class StreamEnded(Exception):
+    """The relay ended the event stream."""
+
+
+class EventReader:
+    """`(event, data)` pairs from a push response, parsed by the client's own SSE parser;
+    comment lines (which the parser skips) come as `(":", text)` so pings can be seen."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._lines = response.aiter_lines()
+        self._parser = SSEParser()
+
+    async def next(self, timeout: float = 5.0) -> tuple[str, Any]:
+        return await asyncio.wait_for(self._next(), timeout)
+
+    async def _next(self) -> tuple[str, Any]:
+        async for line in self._lines:
+            if line.startswith(":"):
+                return ":", line[1:].strip()
+            event = self._parser.feed(line)
+            if event is not None:
+                return event.event, json.loads(event.data)
+        raise StreamEnded()
+
+    async def until(self, event: str, timeout: float = 5.0) -> list[tuple[str, Any]]:
+        """Every event up to and including the first `event` (comments skipped)."""
+        seen = []
+        while True:
+            name, data = await self.next(timeout)
+            if name == ":":
+                continue
+            seen.append((name, data))
+            if name == event:
+                return seen
+
+    async def messages(self, n: int, timeout: float = 5.0) -> list[tuple[str, int, bytes]]:
+        out = []
+        while len(out) < n:
+            name, data = await self.next(timeout)
+            if name == "message":
+                out.append((data["mailbox"], data["cursor"], b64d(data["body"])))
+        return out
 
 
 @pytest.fixture

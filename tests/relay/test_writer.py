@@ -94,9 +94,10 @@ async def test_stop_finishes_what_was_submitted_then_refuses(tmp_path: Path) -> 
     first = committer.submit(create_op())
     pending = [committer.submit(append_op(b"%d" % i)) for i in range(50)]
     await asyncio.to_thread(committer.stop)
-    await asyncio.sleep(0.05)
-    assert (await first).created  # type: ignore[union-attr]
-    assert len({(await p).cursors for p in pending}) == 50  # type: ignore[union-attr]
+    # Every outcome reaches its future once the writer hands it back to the loop.
+    outcomes = await asyncio.wait_for(asyncio.gather(first, *pending), 10)
+    assert outcomes[0].created  # type: ignore[union-attr]
+    assert len({o.cursors for o in outcomes[1:]}) == 50  # type: ignore[union-attr]
     with pytest.raises(Unavailable):
         await committer.submit(append_op(b"late"))
     storage.close()
