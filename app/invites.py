@@ -10,6 +10,7 @@ from app.admin import admin_session, membership_op, sentence
 from app.errors import InvalidInput, InviteError, NotFound, RelayUnavailable
 from app.inbound import MSG_WAITING
 from app.names import label, lookalike_keys, shown_name
+from app.profile import normalise_relay_url, relay_address_kind, relay_host
 from app.render import join_view
 from app.runtime import Pending, Runtime
 from app.store import MyJoin, Store
@@ -17,6 +18,7 @@ from app.syncer import MSG_INVITE_GONE
 from app.views import (
     ChangeEvent,
     ChangeKind,
+    InviteRelay,
     InviteView,
     JoinRequestView,
     JoinView,
@@ -26,6 +28,28 @@ from sync.errors import MailboxClosed, RelayUnreachable, SyncError, UnknownMailb
 MAX_USES = 1000
 INVITE_SEND_WAIT = 5.0    # seconds create_invite waits for the bundle to reach the relay
 NEW_INVITE_GRACE = 3.0    # seconds join waits for an invite mailbox the relay does not know yet
+
+
+def _parse(link: str) -> crypto.InviteLink:
+    try:
+        return crypto.parse_invite_link(link)
+    except crypto.CryptoError as exc:
+        raise InviteError(sentence(exc)) from exc
+
+
+def _link_relay(parsed: crypto.InviteLink) -> str:
+    """The link's relay address when it follows the rules for relay addresses, as written.
+
+    A link is refused rather than rewritten: the relay address is part of what the inviter
+    gave, and a link not in the form Coterie writes was not made by a Coterie client.
+    """
+    try:
+        relay = normalise_relay_url(parsed.relay_url)
+    except InvalidInput as exc:
+        raise InviteError(f"This invite names a relay address Coterie does not use: {exc}") from exc
+    if relay != parsed.relay_url:
+        raise InviteError("This invite names its relay in an unusual form; ask for a new one.")
+    return relay
 
 
 class InviteService:
@@ -93,12 +117,24 @@ class InviteService:
         self._access.syncer().close_dead_invites()
 
     # -- joining -----------------------------------------------------------------------------
+    def check_link(self, link: str) -> InviteRelay:
+        """Which relay a link would make this client contact; InviteError for a bad link.
+
+        Nothing is contacted. `warn` is set when the relay is on this computer or a local
+        network and is not this profile's default relay: a stranger's link could point the
+        client at devices that are not on the internet.
+        """
+        rt = self._access.runtime()
+        relay = _link_relay(_parse(link))
+        configured = relay == (rt.store.settings.get("default_relay") or "")
+        local = relay_address_kind(relay)
+        return InviteRelay(relay, relay_host(relay), local, configured,
+                           local is not None and not configured)
+
     def join(self, link: str) -> JoinView:
         rt = self._access.runtime()
-        try:
-            parsed = crypto.parse_invite_link(link)
-        except crypto.CryptoError as exc:
-            raise InviteError(sentence(exc)) from exc
+        parsed = _parse(link)
+        _link_relay(parsed)
         engine = self._access.syncer().engine
         now = rt.now()
         bundle = None

@@ -1,8 +1,10 @@
 """Where a profile lives and how durations and relay URLs typed by a person are read."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,11 +43,85 @@ def parse_duration(text: str) -> int:
 
 
 def normalise_relay_url(url: str) -> str:
-    """An http(s) URL with a host, without a trailing slash; anything else is refused."""
+    """An http(s) URL with a host, without credentials, query or fragment, and with a plain
+    path (no empty, "." or ".." segments, no trailing slash); anything else is refused.
+
+    The same rules hold for an address typed in the settings and one read from an invite
+    link: a link must not make the client send credentials (as Basic auth), swallow the API
+    path into a query, or climb out of the relay's path.
+    """
     text = (url or "").strip()
-    parts = urlsplit(text)
+    refused = InvalidInput(f"'{url}' is not a relay address; use one like https://relay.example.org.")
+    if any(ord(c) < 33 or c in "\\%" for c in text):
+        raise refused
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
+    except ValueError:
+        raise refused from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(f"'{url}' is not a relay address; use one like https://relay.example.org.")
-    if parts.query or parts.fragment or parts.username or parts.password:
+        raise refused
+    if "?" in text or "#" in text or "@" in parts.netloc:
         raise InvalidInput("A relay address carries no query, fragment or password.")
-    return text.rstrip("/")
+    segments = [s for s in parts.path.split("/") if s]
+    if any(s in (".", "..") for s in segments) or "//" in parts.path:
+        raise InvalidInput("A relay address has a plain path, without '.', '..' or '//'.")
+    path = "".join("/" + s for s in segments)
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def relay_address_kind(url: str) -> str | None:
+    """What the relay's host is, when it is not a public internet address: "this computer",
+    "your local network" or "a link-local address"; None for anything else.
+
+    Only the address as written is judged (no name is looked up): IP literals in any form the
+    resolver would read (127.1, 2130706433, ::ffff:10.0.0.1), and the names localhost,
+    *.localhost and *.local.
+    """
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return "this computer"
+    if host.endswith(".local"):
+        return "your local network"
+    address = _ip(host)
+    if address is None:
+        return None
+    if address.is_loopback or address.is_unspecified:
+        return "this computer"
+    if address.is_link_local:
+        return "a link-local address"
+    if address.is_private or address.is_reserved or address.is_multicast or (
+            isinstance(address, ipaddress.IPv4Address) and address in _SHARED):
+        return "your local network"
+    return None
+
+
+def relay_host(url: str) -> str:
+    """The relay's host (and port when given) as a person should see it before contact."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return shown if port is None else f"{shown}:{port}"
+
+
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")  # carrier-grade NAT: not the internet
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        # The resolver also reads shorthand IPv4 such as 127.1, 0x7f.1 or 2130706433.
+        if not host or not all(c in "0123456789abcdefx." for c in host):
+            return None
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address

@@ -222,3 +222,14 @@ class SyncReport:
     waiting_requests: int = 0        # requests waiting for my approval
     warnings: tuple[str, ...] = ()
     offline: tuple[str, ...] = ()    # relays that could not be reached
+
+
+@dataclass(frozen=True)
+class InviteRelay:
+    """The relay an invite link names, judged before anything is contacted."""
+
+    relay_url: str
+    host: str                    # host and port to show the person
+    local: str | None            # "this computer", "your local network", ... or None
+    configured: bool             # it is this profile's default relay
+    warn: bool                   # local and not the configured relay: ask before contacting

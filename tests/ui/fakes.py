@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from app.errors import InvalidInput, InviteError, NotAllowed, NotFound, ProfileError
+from app.profile import relay_address_kind, relay_host
 from app.views import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -25,6 +26,7 @@ from app.views import (
     ConnectionState,
     ConnectionStatus,
     GroupSummary,
+    InviteRelay,
     InviteView,
     JoinRequestView,
     JoinView,
@@ -62,7 +64,8 @@ SHAPE: dict[str, dict[str, str]] = {
                "leave": "leave_group", "members": "members", "promote": "promote",
                "remove_member": "remove_member"},
     "invites": {"create": "create_invite", "list": "list_invites", "revoke": "revoke_invite",
-                "join": "join", "joins": "joins", "requests": "requests",
+                "check_link": "check_link", "join": "join", "joins": "joins",
+                "requests": "requests",
                 "approve": "approve_request", "decline": "decline_request"},
     "posts": {"post": "post", "reply": "reply", "react": "react", "edit": "edit",
               "delete": "delete", "latest": "latest", "before": "before", "after": "after",
@@ -301,6 +304,12 @@ class FakeServices:
         self._emit(ChangeKind.INVITES, g.id)
 
     # -- joining -------------------------------------------------------------------------------
+    def check_link(self, link: str) -> InviteRelay:
+        if not link.startswith("coterie://join#"):
+            raise InviteError("That is not an invite link.")
+        relay = self.settings_value.default_relay
+        return InviteRelay(relay, relay_host(relay), relay_address_kind(relay), True, False)
+
     def join(self, link: str) -> JoinView:
         if not link.startswith("coterie://join#"):
             raise InviteError("That is not a Coterie invite link.")
