@@ -216,16 +216,23 @@ class Relay:
             raise RequestTimeout("The request body arrived too slowly.") from None
         return b"".join(chunks)
 
-    async def _parsed(self, request: Request, client: bytes, parse_fn: Callable[[bytes], T]) -> T:
-        """Read the body and parse it with `parse_fn`; a large body costs more rate-limit
-        tokens and is parsed on a worker thread, so it cannot stall other clients."""
+    async def _parsed(self, request: Request, client: bytes,
+                      parse_fn: Callable[[dict], T]) -> T:
+        """Read the body as a JSON object and give it to `parse_fn`; a large body costs more
+        rate-limit tokens and is parsed on a worker thread, so it cannot stall others."""
         raw = await self._body(request)
-        extra = len(raw) // self.config.limits.body_bytes_per_token
+        limits = self.config.limits
+        extra = len(raw) // limits.body_bytes_per_token
         if extra:
             self._admit(client, cost=extra)
+        max_items = max(limits.max_batch_items, limits.max_subscribe_mailboxes)
+
+        def parse_body() -> T:
+            return parse_fn(parse.json_object(raw, max_items))
+
         if len(raw) > INLINE_PARSE_BYTES:
-            return await asyncio.to_thread(parse_fn, raw)
-        return parse_fn(raw)
+            return await asyncio.to_thread(parse_body)
+        return parse_body()
 
     def _endpoint(self, route: str, handler: Handler, info: bool = False) -> Handler:
         metrics = self.metrics
@@ -253,7 +260,7 @@ class Relay:
     async def create_mailbox(self, request: Request) -> Response:
         client = self._client(request)
         fields = await self._parsed(request, client,
-                                    lambda raw: parse.create_request(parse.json_object(raw)))
+                                    parse.create_request)
         op = self.core.prepare_create(*fields)
         if self.storage.get_mailbox(op.mailbox) is None:
             wait = self.creates.allow(client)
@@ -268,8 +275,8 @@ class Relay:
         mailbox = parse.mailbox_path(request.path_params["mailbox"])
         max_items = self.config.limits.max_batch_items
 
-        def prepare(raw: bytes) -> AppendOp:   # signatures: checked in the writer
-            bodies, sigs = parse.append_request(parse.json_object(raw), max_items)
+        def prepare(data: dict) -> AppendOp:   # signatures: checked in the writer
+            bodies, sigs = parse.append_request(data, max_items)
             return self.core.prepare_append(mailbox, bodies, sigs)
 
         op = await self._parsed(request, self._client(request), prepare)
@@ -305,8 +312,8 @@ class Relay:
         limits = self.config.limits
         if self.streams[client] >= limits.max_streams_per_client:
             raise TooMany("Too many open push connections from this client.", 5)
-        entries = await self._parsed(request, client, lambda raw: parse.subscribe_request(
-            parse.json_object(raw), limits.max_subscribe_mailboxes))
+        entries = await self._parsed(request, client, lambda data: parse.subscribe_request(
+            data, limits.max_subscribe_mailboxes))
         self._charge_proofs(client, len(entries))
         reads = [(mailbox, proof) for mailbox, _, proof in entries]
         if len(entries) > THREAD_VERIFY_OVER:

@@ -173,6 +173,8 @@ ROWS: dict[str, tuple[int, Row]] = {
                                             content=b'{"messages":' + nested(b"[", 5000) + b"}")),
     "subscribe body nested deeply": (400, post("/v1/subscribe", content=b'{"mailboxes":['
                                                + nested(b'{"a":', 3000) + b"]}")),
+    "body holds too many values": (413, post(messages_path(A), content=b'{"messages":['
+                                              + b",".join([b"1"] * 200) + b"]}")),
     "kind is a list": (400, post("/v1/mailboxes", json=with_field(create_body(OTHER), kind=[]))),
     "kind is an object": (400, post("/v1/mailboxes",
                                     json=with_field(create_body(OTHER), kind={"a": 1}))),

@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from crypto.relay_wire import b64e
 from relay import parse
 from relay.app import create_app
 from relay.config import Limits, RelayConfig
+from relay.errors import BadRequest
 from tests.relay.wire import (
     append_body,
     cap,
@@ -69,7 +71,23 @@ async def test_a_large_deeply_nested_body_is_400_on_every_post_route(
     body = prefix + b"[" * 100_000 + b"]" * 100_000 + suffix   # parsed on a worker thread
     r = await client.post(path, content=body)
     assert r.status_code == 400, r.text
-    assert r.json() == {"error": "The request body is nested too deeply."}
+    assert r.json() == {"error": "The request body holds too many lists or objects."}
+
+
+def test_nesting_past_the_parsers_bound_is_a_bad_request() -> None:
+    with pytest.raises(BadRequest, match="nested too deeply"):
+        parse.json_object(b"[" * 5000 + b"]" * 5000, max_items=10_000)
+
+
+async def test_a_body_of_many_tiny_values_is_refused_before_parsing(
+        client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    await create(client, A)
+    loads = []
+    monkeypatch.setattr(parse, "json", SimpleNamespace(loads=loads.append))
+    body = b'{"messages":[' + b",".join([b"1"] * 1_000_000) + b"]}"
+    r = await client.post(messages_path(A), content=body)
+    assert r.status_code == 413 and r.json() == {"error": "The request body holds too many values."}
+    assert loads == []
 
 
 async def test_a_large_body_costs_tokens_by_size(tmp_path: Path) -> None:
@@ -86,9 +104,9 @@ async def test_a_large_body_is_parsed_off_the_event_loop(
     threads = []
     original = parse.json_object
 
-    def spy(raw: bytes) -> dict:
+    def spy(raw: bytes, max_items: int) -> dict:
         threads.append(threading.get_ident())
-        return original(raw)
+        return original(raw, max_items)
 
     monkeypatch.setattr(parse, "json_object", spy)
     await create(client, A)
