@@ -2,5 +2,7 @@
 import sys
 
 from app.cli import main
+from app.hardening import no_core_dumps
 
+no_core_dumps()
 sys.exit(main())

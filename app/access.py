@@ -15,6 +15,7 @@ import crypto
 from app.errors import ProfileError
 from app.events import EventHub
 from app.keys import KeyStore
+from app.profile import private_dir
 from app.runtime import Rng, Runtime
 from app.store import Store
 from app.syncer import Syncer
@@ -66,6 +67,7 @@ class Access:
 
     def open(self, key: bytes, name: str | None = None) -> None:
         """Open the store with `key`; a new profile (name given) gets a fresh identity."""
+        private_dir(self.profile_dir)  # also tightens a folder made 0755 by older versions
         store = Store.open(self.profile_dir, key)
         try:
             now = int(self.clock())

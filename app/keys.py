@@ -49,6 +49,7 @@ from nacl.encoding import RawEncoder
 from nacl.hash import blake2b
 
 from app.errors import ProfileError
+from app.profile import private_dir
 
 KEY_FILE = "key.json"
 KEY_BYTES = 32
@@ -188,7 +189,7 @@ class KeyStore:
             assert backend is not None
             self._keyring_put(backend, key_id, key)
             mode = "keyring"
-        self._dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self._dir)
         self._save(_document(mode, key_id, key, wraps))
         return Setup(key=key, recovery_code=code, mode=mode)
 

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 
+from app.hardening import no_core_dumps
 from ui.display_check import check_display_libraries
 
 JOIN_PREFIX = "coterie://join"
@@ -43,6 +44,7 @@ def quiet_network_logs() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run `coterie`; returns the process exit code."""
+    no_core_dumps()  # before any key can be in memory (app/hardening.py says why)
     quiet_network_logs()
     args = sys.argv[1:] if argv is None else list(argv)
     is_gui, profile, link = split_gui_args(args)

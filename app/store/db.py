@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from app.profile import private_dir
 from app.store.errors import StoreError, StoreKeyError, StoreTooNew
 
 KEY_BYTES = 32
@@ -97,7 +98,7 @@ def _create_private(path: Path) -> None:
 
     SQLite gives the -wal and -shm files the database file's permissions.
     """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(path.parent)
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
