@@ -14,7 +14,8 @@ from app.errors import InvalidInput
 
 ENV_HOME = "COTERIE_HOME"
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
+# ASCII digits only: int() would also take full-width and other scripts' digits.
+_DURATION = re.compile(r"^\s*([0-9]+)\s*([smhdw]?)\s*$", re.IGNORECASE | re.ASCII)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "": 3600}
 MAX_INVITE_TTL = 30 * 86400
 
@@ -29,11 +30,23 @@ def default_profile_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir("coterie", appauthor=False))
 
 
+def private_dir(path: Path) -> Path:
+    """Create the profile folder 0700 (parents as the umask says), or tighten an existing
+    one to 0700: it holds the wrapped key and the store, and its file names and sizes are
+    nobody else's business."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
 def parse_duration(text: str) -> int:
     """Seconds in '90m', '72h', '3d', '1w' or a bare number of hours."""
     match = _DURATION.match(text or "")
     if not match:
         raise InvalidInput(f"'{text}' is not a duration; use a number with s, m, h, d or w, like 72h.")
+    if len(match.group(1).lstrip("0")) > 9:  # far beyond the cap; int() of thousands of digits fails
+        raise InvalidInput("Invites can last at most 30 days.")
     seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
     if seconds <= 0:
         raise InvalidInput("The duration must be longer than zero.")
