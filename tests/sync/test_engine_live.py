@@ -1,6 +1,7 @@
 """The live engine against the relay on a loopback port: push, set changes, reconnects."""
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -30,9 +31,9 @@ def engines() -> Iterator[list[SyncEngine]]:
 
 
 def live_member(relay: RelayThread | RelayProcess, engines: list[SyncEngine],
-                *subs: Subscription) -> tuple[RecordingApp, SyncEngine]:
+                *subs: Subscription, **kwargs: object) -> tuple[RecordingApp, SyncEngine]:
     app = RecordingApp()
-    engine = app.engine(loopback_client, backoff_base=0.1, backoff_cap=0.5)
+    engine = app.engine(loopback_client, **({"backoff_base": 0.1, "backoff_cap": 0.5} | kwargs))
     engine.set_mailboxes(relay.url, list(subs) or [Subscription(A, create=MailboxSpec())])
     engine.start()
     engines.append(engine)
@@ -73,7 +74,17 @@ def test_a_new_mailbox_in_the_set_is_subscribed(loopback_relay: RelayThread,
 def test_relay_restart_reconnects_resumes_and_sends_what_waited(
         loopback_relay: RelayThread, engines: list[SyncEngine]) -> None:
     url = loopback_relay.url
-    bob, _ = live_member(loopback_relay, engines)
+    # Bob's jitter alternates between the bottom and the middle of each interval, so every
+    # wait is known in advance and no two waits in a row are equal (each is reported).
+    draws = itertools.cycle([0.0, 0.5])
+    drawn: list[float] = []
+
+    def random01() -> float:
+        drawn.append(next(draws))
+        return drawn[-1]
+
+    bob, _ = live_member(loopback_relay, engines, backoff_base=0.1, backoff_cap=0.4,
+                         random01=random01)
     alice, alice_engine = live_member(loopback_relay, engines)
     for n in range(5):
         alice.post(alice_engine, item(f"before{n}", A, b"before %d" % n, url))
@@ -81,11 +92,16 @@ def test_relay_restart_reconnects_resumes_and_sends_what_waited(
 
     bob.wait_for(lambda: online(bob))
     outage_starts = len(bob.states)
+
+    def waits() -> list[float]:
+        return [s.retry_in for s in bob.states[outage_starts:]
+                if s.state == "offline" and s.retry_in is not None]
+
     stop_relay(loopback_relay)
     bob.wait_for(lambda: bob.states[-1].state == "offline")
     for n in range(5):
         alice.post(alice_engine, item(f"during{n}", A, b"during %d" % n, url))
-    time.sleep(0.5)
+    bob.wait_for(lambda: len(waits()) >= 6)         # past the cap: growth and cap both seen
     assert len(alice.outbox) == 5
     loopback_relay.start()
 
@@ -97,14 +113,14 @@ def test_relay_restart_reconnects_resumes_and_sends_what_waited(
     assert cursors == list(range(1, 12))
     assert bob.bodies() == ([b"before %d" % n for n in range(5)]
                             + [b"during %d" % n for n in range(5)] + [b"after"])
-    # Jittered exponential backoff: within one outage the waits never shrink, never pass the cap.
+    # Every wait of the outage, exactly: ceilings 0.1, 0.2, 0.4 (doubling), then the cap of
+    # 0.4 s; each wait is ceiling/2 + draw * ceiling/2 (half jitter).
     bob.wait_for(lambda: online(bob))
     outage = bob.states[outage_starts:]
     outage = outage[:next(i for i, s in enumerate(outage) if s.state == "online")]
-    waits = [s.retry_in or 0.0 for s in outage if s.state == "offline"]
-    assert 0.05 <= waits[0] <= 0.1                     # first retry: base 0.1 s, half jitter
-    assert all(0.05 <= w <= 0.5 for w in waits)        # never beyond the cap
-    assert len(waits) < 3 or max(waits) >= 0.2         # and it grows while the relay is down
+    seen = [s.retry_in for s in outage if s.state == "offline"]
+    expected = [0.05, 0.15, 0.2, 0.3] + [0.2, 0.3] * len(seen)
+    assert seen == expected[:len(seen)] and len(seen) == len(drawn) >= 6
 
 
 def test_a_closed_mailbox_is_reported_and_dropped(loopback_relay: RelayThread,

@@ -11,12 +11,14 @@ from sync.errors import (
     Forbidden,
     MailboxClosed,
     RateLimited,
+    RelayOverflow,
+    RelayProtocolError,
     RelayRejected,
     SyncError,
     UnknownMailbox,
     rejected_for,
 )
-from sync.sse import SSEEvent, SSEParser
+from sync.sse import LineSplitter, SSEEvent, SSEParser
 
 
 def test_backoff_grows_exponentially_within_half_jitter_and_caps() -> None:
@@ -48,6 +50,27 @@ def test_sse_parser_handles_events_comments_and_multiline_data() -> None:
     events = [e for e in map(parser.feed, lines) if e is not None]
     assert events == [SSEEvent("message", '{"a":\n1}'), SSEEvent("synced", "{}"),
                       SSEEvent("message", "plain")]
+
+
+def test_line_splitter_ends_lines_at_lf_crlf_and_cr_across_chunks() -> None:
+    lines = LineSplitter(max_line=16)
+    chunks = [b"event: a\r", b"\ndata: 1\n\r", b"\n", b"da", b"ta: 2\rdata: 3\r\n\n"]
+    got = [line for chunk in chunks for line in lines.feed(chunk)]
+    assert got == ["event: a", "data: 1", "", "data: 2", "data: 3", ""]
+
+
+def test_line_splitter_and_parser_refuse_what_exceeds_their_caps() -> None:
+    lines = LineSplitter(max_line=8)
+    assert lines.feed(b"12345678\n") == ["12345678"]
+    lines.feed(b"1234")
+    with pytest.raises(RelayOverflow):
+        lines.feed(b"56789")
+    with pytest.raises(RelayProtocolError):
+        LineSplitter(max_line=8).feed(b"\xff\n")
+    parser = SSEParser(max_event=10)
+    assert parser.feed("data: 1234") is None
+    with pytest.raises(RelayOverflow):
+        parser.feed("data: 56789")
 
 
 def test_bounded_map_evicts_the_oldest_entry() -> None:
