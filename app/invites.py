@@ -23,6 +23,7 @@ from app.views import (
     JoinRequestView,
     JoinView,
 )
+from crypto.errors import InviteExpired
 from sync.errors import MailboxClosed, RelayUnreachable, SyncError, UnknownMailbox
 
 MAX_USES = 1000
@@ -147,9 +148,8 @@ class InviteService:
                     try:
                         bundle = crypto.open_invite_bundle(parsed, body, now)
                         break
-                    except crypto.InviteError as exc:
-                        if "expired" in str(exc):
-                            raise InviteError("This invite has expired; ask for a new one.") from exc
+                    except InviteExpired as exc:
+                        raise InviteError("This invite has expired; ask for a new one.") from exc
                     except crypto.CryptoError:
                         continue
                 if not page.more:

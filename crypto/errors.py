@@ -34,6 +34,10 @@ class InviteError(CryptoError):
     """An invite link, bundle or join request that cannot be used (bad, expired, used up, revoked)."""
 
 
+class InviteExpired(InviteError):
+    """The invite's lifetime is over."""
+
+
 class NotAllowed(CryptoError):
     """The operation is not allowed for this member in the session's current state."""
 

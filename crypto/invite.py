@@ -17,7 +17,7 @@ from crypto import labels
 from crypto.control import ControlEntry, decode_entry
 from crypto.encoding import Reader, Writer
 from crypto.envelope import open_outer, seal_outer
-from crypto.errors import AuthError, DecodeError, InviteError, VersionError
+from crypto.errors import AuthError, DecodeError, InviteError, InviteExpired, VersionError
 from crypto.events import (
     ROLE_ADMIN,
     ROLE_MEMBER,
@@ -177,7 +177,7 @@ def open_invite_bundle(link: InviteLink, envelope: bytes, now: int) -> InviteBun
     verify(link.inviter_ik, labels.SIG_BUNDLE + fields, sig)
     verify_prekey(ik, spk, spk_created, spk_sig)
     if now >= expires_at:
-        raise InviteError("this invite has expired")
+        raise InviteExpired("this invite has expired")
     return InviteBundle(invite_id, group_name, ik, spk, inviter_name, expires_at)
 
 

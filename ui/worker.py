@@ -15,6 +15,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
+from app.errors import AppError
+
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
@@ -95,7 +97,7 @@ class Worker(QObject):
 def error_sentence(exc: BaseException) -> str:
     """What to tell the user about a failed call: the app's own sentence when it has one."""
     text = str(exc).strip()
-    if text and type(exc).__module__.startswith("app"):
+    if text and isinstance(exc, AppError):
         return text
     if isinstance(exc, OSError) and text:
         return f"The operation failed: {text}"
