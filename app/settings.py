@@ -28,6 +28,14 @@ class SettingsService:
         """The relay new groups use when none is given; "" when none is set."""
         return self._access.runtime().store.settings.get("default_relay") or ""
 
+    def adopt_default_relay(self, url: str) -> str:
+        """Make `url` the default relay when none is set (`make run` offers its local relay);
+        returns the default relay now in effect. A relay already chosen is kept."""
+        current = self.default_relay()
+        if current or not url.strip():
+            return current
+        return self.update(default_relay=url).default_relay
+
     def update(self, *, display_name: str | None = None, default_relay: str | None = None,
                theme: Theme | None = None) -> Settings:
         rt = self._access.runtime()

@@ -195,3 +195,14 @@ def test_a_live_join_completes_while_both_apps_run(
     finally:
         ana.stop()
         ben.stop()
+
+
+def test_the_default_relay_is_one_setting_that_new_groups_use(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    ana = make_profile("Ana")
+    with pytest.raises(InvalidInput):
+        ana.groups.create("Nowhere")
+    assert ana.settings.adopt_default_relay(relay.url) == relay.url
+    assert ana.settings.get().default_relay == relay.url == ana.settings.default_relay()
+    assert ana.settings.adopt_default_relay("https://other.example.org") == relay.url
+    assert ana.groups.create("Garden").relay == relay.url

@@ -58,7 +58,7 @@ SHAPE: dict[str, dict[str, str]] = {
                 "change_passphrase": "change_passphrase",
                 "new_recovery_code": "new_recovery_code", "me": "me"},
     "settings": {"get": "get_settings", "update": "update_settings",
-                 "default_relay": "default_relay"},
+                 "default_relay": "default_relay", "adopt_default_relay": "adopt_default_relay"},
     "groups": {"create": "create_group", "list": "list_groups", "get": "group",
                "rename": "rename_group", "set_muted": "set_muted", "mark_read": "mark_read",
                "leave": "leave_group", "members": "members", "promote": "promote",
@@ -228,6 +228,11 @@ class FakeServices:
         return self.settings_value
 
     def default_relay(self) -> str:
+        return self.settings_value.default_relay
+
+    def adopt_default_relay(self, url: str) -> str:
+        if not self.settings_value.default_relay and url.strip():
+            self.update_settings(default_relay=url)
         return self.settings_value.default_relay
 
     def update_settings(self, *, display_name: str | None = None,
