@@ -176,7 +176,7 @@ class InviteService:
                 pending.relays.add(parsed.relay_url)
                 pending.events.append(ChangeEvent(ChangeKind.JOINS))
 
-            self._access.syncer().inbound.joins[join_id] = pj
+            self._access.syncer().track_join(join_id, pj)
             rt.commit(work)
         return join_view(record)
 

@@ -16,7 +16,7 @@ from typing import Any
 import crypto
 from app.inbound import Inbound, Route
 from app.runtime import Pending, Runtime, cap_from_bytes, outbox_item
-from app.store import Store
+from app.store import MyJoin, Store
 from app.views import ChangeEvent, ChangeKind, ConnectionState, ConnectionStatus, SyncReport
 from sync.engine import SyncEngine
 from sync.errors import SyncError
@@ -87,6 +87,10 @@ class Syncer:
                 self.engine.set_mailboxes(relay, subs.get(relay, []))
         self._relays = set(subs) | self._relays
 
+    def track_join(self, join_id: bytes, pending_join: crypto.PendingJoin) -> None:
+        """Follow a join I just asked for: its Welcome is read from the invite mailbox."""
+        self.inbound.joins[join_id] = pending_join
+
     def _after_commit(self, pending: Pending) -> None:
         if pending.relays:
             self.refresh(pending.relays)
@@ -155,7 +159,6 @@ class Syncer:
                 self._fail_join(join_id, MSG_INVITE_GONE)
 
     def _fail_join(self, join_id: bytes, message: str) -> None:
-        from app.store import MyJoin
         rt = self.rt
         with rt.lock:
             for j in rt.store.invites.list_my_joins():
