@@ -1,8 +1,7 @@
 """Invites, joining with a link, and the join requests an admin decides on: `Services.invites`."""
 from __future__ import annotations
 
-import time
-from typing import Any
+import threading
 
 import crypto
 from app.access import Access
@@ -24,11 +23,19 @@ from app.views import (
     JoinView,
 )
 from crypto.errors import InviteExpired
-from sync.errors import MailboxClosed, RelayUnreachable, SyncError, UnknownMailbox
+from sync.errors import (
+    MailboxClosed,
+    ReadCancelled,
+    RelayOverflow,
+    RelayUnreachable,
+    SyncError,
+    UnknownMailbox,
+)
 
 MAX_USES = 1000
 INVITE_SEND_WAIT = 5.0    # seconds create_invite waits for the bundle to reach the relay
 NEW_INVITE_GRACE = 3.0    # seconds join waits for an invite mailbox the relay does not know yet
+MSG_JOIN_CANCELLED = "The join was cancelled."
 
 
 def _parse(link: str) -> crypto.InviteLink:
@@ -132,7 +139,10 @@ class InviteService:
         return InviteRelay(relay, relay_host(relay), local, configured,
                            local is not None and not configured)
 
-    def join(self, link: str) -> JoinView:
+    def join(self, link: str, cancel: threading.Event | None = None) -> JoinView:
+        """Ask to join with `link`. Reading the invite is bounded in pages and time;
+        setting `cancel` (from another thread, e.g. the dialog's Cancel) ends it early
+        with InviteError(MSG_JOIN_CANCELLED); nothing is stored then."""
         rt = self._access.runtime()
         parsed = _parse(link)
         _link_relay(parsed)
@@ -140,9 +150,9 @@ class InviteService:
         now = rt.now()
         bundle = None
         try:
-            after, closed = 0, False
-            while bundle is None:
-                page = self._fetch_invite(engine, parsed, after)
+            closed = False
+            for page in engine.read_pages(parsed.relay_url, parsed.mailbox.capability,
+                                          cancel=cancel, unknown_grace=NEW_INVITE_GRACE):
                 closed = closed or page.closed
                 for _cursor, body in page.messages:
                     try:
@@ -152,11 +162,14 @@ class InviteService:
                         raise InviteError("This invite has expired; ask for a new one.") from exc
                     except crypto.CryptoError:
                         continue
-                if not page.more:
+                if bundle is not None:
                     break
-                after = page.next
         except (UnknownMailbox, MailboxClosed) as exc:
             raise InviteError(MSG_INVITE_GONE) from exc
+        except ReadCancelled as exc:
+            raise InviteError(MSG_JOIN_CANCELLED) from exc
+        except RelayOverflow as exc:
+            raise InviteError(f"The relay in this invite misbehaved: {sentence(exc)}") from exc
         except RelayUnreachable as exc:
             raise RelayUnavailable("The relay in this invite cannot be reached; try again later.") from exc
         except SyncError as exc:
@@ -179,17 +192,6 @@ class InviteService:
             self._access.syncer().track_join(join_id, pj)
             rt.commit(work)
         return join_view(record)
-
-    def _fetch_invite(self, engine: Any, parsed: crypto.InviteLink, after: int) -> Any:
-        """Read the invite mailbox; a brand-new invite may need a moment to reach the relay."""
-        deadline = time.monotonic() + NEW_INVITE_GRACE
-        while True:
-            try:
-                return engine.fetch(parsed.relay_url, parsed.mailbox.capability, after=after)
-            except UnknownMailbox:
-                if time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.5)
 
     def joins(self) -> list[JoinView]:
         rt = self._access.runtime()
