@@ -1,7 +1,7 @@
 """Turning envelopes read from a relay into stored posts, members, warnings and replies.
 
 One InboundBatch is processed under the runtime lock and committed in ONE transaction with
-the cursors it covers and every session blob it changed (sync_api.md): a crash leaves
+the cursors it covers and every session blob it changed: a crash leaves
 either all of it or none, and the engine re-reads what was not committed.
 
 What the relay can do wrong shows up here as warnings the member sees: envelopes that do

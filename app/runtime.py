@@ -4,8 +4,9 @@
 serialises every change to protocol state: a GroupSession is not thread-safe, and the UI's
 worker thread and the sync thread both touch sessions.
 
-Outgoing envelopes follow one rule (crypto_api.md): the session blob and the outbox rows
-are committed in ONE durable transaction before anything is handed to the sync engine.
+Outgoing envelopes follow one rule: the session blob and the outbox rows are committed in
+ONE durable transaction before anything is handed to the sync engine, so a crash can never
+leave a sent message whose chain step the store forgot (the next one would reuse its key).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Store-key management: keyring choice, Argon2id wraps, recovery code (security.md attack 22).
+"""Store-key management: keyring choice, Argon2id wraps, recovery code (threat model P10).
 
 Argon2id at MODERATE takes about a second here, so each test does only the runs it needs.
 """

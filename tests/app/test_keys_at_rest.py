@@ -1,4 +1,4 @@
-"""security.md attack 22, at rest: nothing under the profile dir gives away the key or content.
+"""Threat model P10 (docs/threat-model.md), at rest: nothing under the profile dir gives away the key or content.
 
 A real profile (key wrap + SQLCipher store with WAL) is filled with recognisable text, then
 every file under the directory is searched byte for byte: while the store is open (the

@@ -1,4 +1,5 @@
-"""One test per attack in security.md's list (1-21 and 23; 22 belongs to the store).
+"""One test per attack on the protocol, numbered 1-21 and 23 (22, the key at rest, is in
+tests/app/); docs/threat-model.md names which promise each one keeps.
 
 Each test is named test_attack_NN_... and plays the attacker with real envelopes: the
 relay (no keys: it can drop, replay, reorder and inject bytes) or a malicious member (holds

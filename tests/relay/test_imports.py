@@ -1,4 +1,4 @@
-"""relay/ uses nothing of crypto/ but the relay wire format (CONTRACTS: layering)."""
+"""relay/ uses nothing of crypto/ but the relay wire format (the layering tests/test_layers.py checks)."""
 from __future__ import annotations
 
 import ast
