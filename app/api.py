@@ -8,6 +8,7 @@ Services is composed of one object per capability, each in its own module:
     services.invites    app/invites.py   invites, joining with a link, join requests
     services.posts      app/posts.py     writing and reading posts
     services.search     app/search.py    full-text search
+    services.verification app/verification.py  comparing safety numbers in person
 
 The facade itself keeps the lifecycle (listeners, live sync, close). The capabilities share
 one `app.access.Access`, the only owner of the unlocked state.
@@ -45,6 +46,7 @@ from app.keys import KeyStore
 from app.posts import PostService
 from app.search import SearchService
 from app.settings import SettingsService
+from app.verification import VerificationService
 from app.views import ChangeEvent, ConnectionStatus, SyncReport
 
 Listener = Callable[[ChangeEvent], None]
@@ -74,6 +76,7 @@ class Services:
         self.invites = InviteService(self._access)
         self.posts = PostService(self._access)
         self.search = SearchService(self._access)
+        self.verification = VerificationService(self._access)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:

@@ -12,6 +12,7 @@ from app.render import group_summary
 from app.runtime import Pending, members_of
 from app.settings import SettingsService
 from app.store import GroupRecord, Store
+from app.verification import is_verified
 from app.views import (
     ChangeEvent,
     ChangeKind,
@@ -116,7 +117,8 @@ class GroupService:
                 name=label(shown_name(m.display_name), m.fingerprint, m.fingerprint in alike),
                 role="admin" if m.role == "admin" else "member",
                 safety_number="" if mine else crypto.safety_number(me, m.ik),
-                safety_qr="" if mine else crypto.safety_qr_payload(me, m.ik), is_me=mine))
+                safety_qr="" if mine else crypto.safety_qr_payload(me, m.ik), is_me=mine,
+                verified=is_verified(rt, m.ik)))
         return out
 
     def promote(self, group: str, member: str) -> None:

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
+from app.names import clean_name, label, lookalike_keys, shown_name
 from app.store.records import (
     GroupSummaryRow,
     Invite,
@@ -27,6 +28,7 @@ from app.views import (
 
 EXCERPT_CHARS = 120
 FORMER_MEMBER = "a former member"
+DELETED_PREVIEW = "This post was deleted"
 
 
 def hexid(raw: bytes) -> str:
@@ -40,10 +42,11 @@ def first_line(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def group_summary(row: GroupSummaryRow, status_left: bool = False) -> GroupSummary:
     return GroupSummary(
-        id=hexid(row.id), name=row.name, relay=row.relay_url,
+        id=hexid(row.id), name=shown_name(row.name), relay=row.relay_url,
         my_role="admin" if row.my_role == "admin" else "member",
         member_count=row.member_count, unread=row.unread,
-        last_preview=first_line(row.last_text), last_sender=row.last_sender,
+        last_preview=DELETED_PREVIEW if row.last_deleted else first_line(row.last_text),
+        last_sender=shown_name(row.last_sender) if row.last_sender else "",
         last_activity=row.last_activity, muted=row.muted,
         status="left" if status_left else ("removed" if row.removed else "active"),
         warnings=row.open_warnings)
@@ -57,7 +60,11 @@ class PostRenderer:
                  lookup: Callable[[list[bytes]], Mapping[bytes, Post]]) -> None:
         self.group_id = group_id
         self.my_ik = my_ik
-        self.names = {m.ik: m.display_name for m in members}
+        shown = {m.ik: shown_name(m.display_name) for m in members}
+        # Members whose names look alike carry a short fingerprint tag wherever they show.
+        self.alike = {bytes.fromhex(k) for k in lookalike_keys((ik.hex(), n)
+                                                               for ik, n in shown.items())}
+        self.names = {ik: label(n, fingerprint(ik), ik in self.alike) for ik, n in shown.items()}
         self.fingerprint = fingerprint
         self.lookup = lookup
 
@@ -65,6 +72,10 @@ class PostRenderer:
         if ik is None:
             return fallback
         return self.names.get(ik, fallback)
+
+    def sender(self, ik: bytes, stored: str) -> str:
+        """The name a post was sent under, tagged when it looks like another member's."""
+        return label(shown_name(stored), self.fingerprint(ik), ik in self.alike)
 
     def posts(self, posts: Iterable[Post]) -> list[PostView]:
         posts = list(posts)
@@ -80,7 +91,8 @@ class PostRenderer:
                 quote = Quote(post_id=hexid(p.reply_to), sender_name="", excerpt="",
                               missing=True)
             else:
-                quote = Quote(post_id=hexid(target.msg_id), sender_name=target.sender_name,
+                quote = Quote(post_id=hexid(target.msg_id), sender_name=self.sender(target.sender_ik,
+                                                                     target.sender_name),
                               excerpt="" if target.deleted else first_line(target.text),
                               deleted=target.deleted)
         reactions: dict[str, list[str]] = {}
@@ -90,7 +102,8 @@ class PostRenderer:
             if r.reactor_ik == self.my_ik:
                 mine.add(r.emoji)
         return PostView(
-            id=hexid(p.msg_id), group_id=hexid(p.group_id), sender_name=p.sender_name,
+            id=hexid(p.msg_id), group_id=hexid(p.group_id),
+            sender_name=self.sender(p.sender_ik, p.sender_name),
             sender_fingerprint=self.fingerprint(p.sender_ik), sent_at=p.sent_time,
             text=p.text, kind="unsupported" if p.kind == "unsupported" else "post",
             reply_to=quote,
@@ -120,7 +133,7 @@ def merge_warnings(posts: list[PostView], warnings: list[PostView], *, first: bo
     chosen = [w for w in warnings
               if (lo <= w.sent_at <= hi) or (first and w.sent_at < lo) or (last and w.sent_at > hi)]
     merged = posts + chosen
-    merged.sort(key=lambda v: (v.sent_at, 1 if v.kind == "warning" else 0))
+    merged.sort(key=lambda v: (v.sent_at, 0 if v.kind == "post" else 1))
     return merged
 
 
@@ -134,19 +147,19 @@ def invite_view(i: Invite, now: int | None = None) -> InviteView:
 
 
 def request_view(r: JoinRequest) -> JoinRequestView:
-    return JoinRequestView(id=hexid(r.id), group_id=hexid(r.group_id), name=r.joiner_name,
+    return JoinRequestView(id=hexid(r.id), group_id=hexid(r.group_id), name=shown_name(r.joiner_name),
                            fingerprint=r.fingerprint, invite_id=hexid(r.invite_id),
                            received_at=r.received, status=r.state)
 
 
 def join_view(j: MyJoin) -> JoinView:
     status = j.state if j.state in ("waiting", "joined", "declined", "failed") else "waiting"
-    return JoinView(id=hexid(j.id), group_name=j.group_name, relay=j.relay_url,
+    return JoinView(id=hexid(j.id), group_name=clean_name(j.group_name), relay=j.relay_url,
                     status=status, message=j.message,  # type: ignore[arg-type]
                     group_id=hexid(j.group_id) if j.group_id else None)
 
 
 def search_hit(s: SearchResult) -> SearchHit:
-    return SearchHit(group_id=hexid(s.group_id), group_name=s.group_name,
+    return SearchHit(group_id=hexid(s.group_id), group_name=shown_name(s.group_name),
                      post_id=hexid(s.msg_id), snippet=s.snippet, sent_at=s.sent_time,
-                     sender_name=s.sender_name)
+                     sender_name=shown_name(s.sender_name))

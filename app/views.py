@@ -18,7 +18,7 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 
 Role = Literal["admin", "member"]
-PostKind = Literal["post", "unsupported", "warning"]
+PostKind = Literal["post", "unsupported", "warning", "event"]  # event: a membership note
 Theme = Literal["system", "light", "dark"]
 GroupStatus = Literal["active", "removed", "left"]
 JoinStatus = Literal["waiting", "joined", "declined", "failed"]
@@ -93,7 +93,8 @@ class GroupSummary:
     my_role: Role
     member_count: int
     unread: int
-    last_preview: str            # first line of the latest post, "" when none
+    last_preview: str            # first line of the latest post, "" when none;
+                                 # "This post was deleted" when it was
     last_sender: str             # display name of its sender, "" when none
     last_activity: int           # unix seconds of the latest post or membership change
     muted: bool
@@ -134,7 +135,8 @@ class PostView:
     mine: bool = False
     sending: bool = False        # still in the outbox, not yet acknowledged by the relay
     warnings: tuple[str, ...] = ()  # one sentence each, e.g. "2 posts from Ana are missing"
-    code: str = ""               # warning rows: gap, fork, replay, reorder, rejected,
+    code: str = ""               # event rows: genesis, add, remove, promote, rename;
+                                 # warning rows: gap, fork, replay, reorder, rejected,
                                  # unsupported, removed, tail_drop, stale_epoch
 
 
@@ -155,6 +157,7 @@ class MemberView:
     safety_number: str           # digits in groups of five, shared by me and this member
     safety_qr: str               # payload to render as a QR code for in-person comparison
     is_me: bool
+    verified: bool = False       # their safety code was compared and matched on this device
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,118 @@
+"""Membership changes as one-line notes in the timeline (who, what, when).
+
+In an encrypted group the members must see who can read what they write from now on, so
+every applied control entry that changes who is in the group, who is an admin or what the
+group is called is kept in the store's control log and shown between the posts:
+"Ana added Bea", "Ana removed Cleo", "Ana made Bea an admin", "Ana renamed the group to
+“Books”". Key rotations change nobody's access and are not shown.
+
+A control-log row keeps what the note needs, not the signed entry: `kind` is the op,
+`author_ik` who made the change, `blob` the member concerned (one length byte, the key,
+then the name as it was then, UTF-8; for a rename only the new group name).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import crypto
+from app.names import isolate, shown_name
+from app.store.records import ControlEntry
+from app.views import PostView
+
+SHOWN_OPS = ("genesis", "add", "remove", "promote", "rename")
+NOTE_PREFIX = "note-"
+
+
+def _blob(target_ik: bytes | None, name: str | None) -> bytes:
+    target = target_ik or b""
+    return bytes([len(target)]) + target + (name or "").encode("utf-8")
+
+
+def _unblob(blob: bytes) -> tuple[bytes | None, str]:
+    if not blob:
+        return None, ""
+    n = blob[0]
+    target = blob[1:1 + n] or None
+    return target, blob[1 + n:].decode("utf-8", "replace")
+
+
+def entry(group_id: bytes, seq: int, op: str, actor_ik: bytes, target_ik: bytes | None,
+          name: str | None, at: int, entry_hash: bytes = b"") -> ControlEntry | None:
+    """A control-log row for one change, or None for a change that is not shown."""
+    if op not in SHOWN_OPS:
+        return None
+    return ControlEntry(group_id, seq, entry_hash, op, actor_ik, _blob(target_ik, name), at)
+
+
+def from_event(group_id: bytes, ev: crypto.MembershipChanged) -> ControlEntry | None:
+    """The row for a change someone else made (as the session applied it)."""
+    return entry(group_id, ev.control_seq, ev.op, ev.actor_ik, ev.target_ik, ev.target_name,
+                 ev.at)
+
+
+Snapshot = tuple[str, dict[bytes, tuple[str, str]]]  # group name, ik -> (name, role)
+
+
+def snapshot(session: crypto.GroupSession) -> Snapshot:
+    """What a note compares: the group's name and its members with their roles."""
+    return session.name, {m.ik: (m.name, m.role) for m in session.members()}
+
+
+def from_change(group_id: bytes, before: Snapshot, session: crypto.GroupSession,
+                actor_ik: bytes, at: int) -> ControlEntry | None:
+    """The row for a change I just made: what differs between `before` and now."""
+    seq, entry_hash = session.control_head
+    name, members = before
+    after = snapshot(session)[1]
+    for ik, (who, _role) in after.items():
+        if ik not in members:
+            return entry(group_id, seq, "add", actor_ik, ik, who, at, entry_hash)
+    for ik, (who, _role) in members.items():
+        if ik not in after:
+            return entry(group_id, seq, "remove", actor_ik, ik, who, at, entry_hash)
+    for ik, (who, role) in after.items():
+        if role == "admin" and members[ik][1] != "admin":
+            return entry(group_id, seq, "promote", actor_ik, ik, who, at, entry_hash)
+    if session.name != name:
+        return entry(group_id, seq, "rename", actor_ik, None, session.name, at, entry_hash)
+    return None
+
+
+def note_text(row: ControlEntry, name_of: Callable[[bytes, str], str], me: bytes) -> str:
+    """One sentence; names isolated so a right-to-left name cannot reorder it."""
+    target, stored = _unblob(row.blob)
+
+    def who(ik: bytes | None, fallback: str) -> str:
+        if ik == me:
+            return "You"
+        return isolate(name_of(ik, fallback)) if ik is not None else isolate(fallback)
+
+    actor = who(row.author_ik, "someone")
+    subject = "you" if target == me else isolate(name_of(target, shown_name(stored))) \
+        if target is not None else ""
+    if row.kind == "genesis":
+        return f"{actor} created the group"
+    if row.kind == "add":
+        if target == row.author_ik:
+            return f"{actor} joined"
+        if target == me:
+            return f"{actor} added you"
+        return f"{actor} added {subject}"
+    if row.kind == "remove":
+        return f"{actor} removed {subject}"
+    if row.kind == "promote":
+        return f"{actor} made {subject} an admin"
+    return f"{actor} renamed the group to “{isolate(shown_name(stored))}”"
+
+
+def note_views(rows: list[ControlEntry], names: Mapping[bytes, str],
+               fingerprint: Callable[[bytes], str], me: bytes) -> list[PostView]:
+    """Timeline rows (kind "event") for the shown entries of one group's control log."""
+    def name_of(ik: bytes | None, fallback: str) -> str:
+        return names.get(ik, shown_name(fallback)) if ik is not None else shown_name(fallback)
+
+    return [PostView(id=f"{NOTE_PREFIX}{r.seq}", group_id=r.group_id.hex(),
+                     sender_name=name_of(r.author_ik, "someone"),
+                     sender_fingerprint=fingerprint(r.author_ik), sent_at=r.created,
+                     text=note_text(r, name_of, me), kind="event", code=r.kind)
+            for r in rows if r.kind in SHOWN_OPS]
