@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.names import isolate
 from app.views import GroupSummary
 from ui.context import AppContext
 from ui.dialogs.create_group import CreateGroupDialog
@@ -26,6 +27,7 @@ from ui.dialogs.settings import SettingsDialog
 from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.notifications import Notifier
 from ui.theme import app_icon
+from ui.widgets.confirm import confirm
 from ui.widgets.conversation_pane import ConversationPane
 from ui.widgets.sidebar import Sidebar
 
@@ -257,21 +259,25 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         SettingsDialog(self._ctx, self).open()
 
-    def leave_group(self, group_id: str) -> None:
+    def leave_group(self, group_id: str) -> QMessageBox | None:
+        """Ask (Cancel is the default), then leave; returns the question."""
         group = self._group(group_id)
         if group is None:
-            return
-        answer = QMessageBox.question(
-            self, "Leave group",
-            f"Leave “{group.name}”? Coterie stops syncing it and forgets its posts on this "
-            "computer. To come back you need a new invite.")
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+            return None
         svc = self._ctx.services
-        self.pane.group = None
-        self.pane.model.clear()
-        self._ctx.worker.run(lambda: svc.groups.leave(group_id), lambda _r: self.refresh_groups(),
-                             lambda e: self.show_error(str(e)), slow=True, owner=self)
+
+        def leave() -> None:
+            if self.pane.group is not None and self.pane.group.id == group_id:
+                self.pane.group = None
+                self.pane.model.clear()
+            self._ctx.worker.run(lambda: svc.groups.leave(group_id),
+                                 lambda _r: self.refresh_groups(),
+                                 lambda e: self.show_error(str(e)), slow=True, owner=self)
+
+        return confirm(self, "Leave group",
+                       f"Leave “{isolate(group.name)}”? Coterie stops syncing it and forgets its "
+                       "posts on this computer. To come back you need a new invite.",
+                       "Leave", leave)
 
     # -- events ------------------------------------------------------------------------------
     def _members_changed(self, _group_id: object) -> None:

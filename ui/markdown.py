@@ -7,6 +7,7 @@ local) is ever fetched, and images are replaced by a plain-text mention of their
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextDocument
@@ -28,26 +29,17 @@ class SafeDocument(QTextDocument):
         return None
 
 
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|~~|`+)|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
-_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+)", re.MULTILINE)
-
-
-def markup_free(text: str) -> str:
-    """Markdown source read as plain words, for one-line excerpts (search hits): links keep
-    their label, emphasis, code ticks, headings, quotes and bullets lose their markers."""
-    text = _LINK.sub(r"\1", text)
-    text = _LINE_MARK.sub("", text)
-    return _EMPHASIS.sub("", text)
-
-
 def needs_markdown(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
 
-def _fix_images_and_links(doc: QTextDocument, link_color: QColor | None) -> None:
+def _fix_formats(doc: QTextDocument, source: str, link_color: QColor | None) -> None:
+    """Images become a mention of their address, links take the theme's colour, and
+    underscore emphasis reads as in every other Markdown: Qt's parser underlines `_x_`
+    and `__x__`; they become italic and bold (the source tells which one was meant)."""
     found: list[tuple[int, int, str]] = []
     links: list[tuple[int, int]] = []
+    underlined: list[tuple[int, int, bool]] = []
     block = doc.begin()
     while block.isValid():
         it = block.begin()
@@ -59,6 +51,9 @@ def _fix_images_and_links(doc: QTextDocument, link_color: QColor | None) -> None
                     found.append((frag.position(), frag.length(), fmt.toImageFormat().name()))
                 elif fmt.isAnchor():
                     links.append((frag.position(), frag.length()))
+                elif fmt.fontUnderline():
+                    strong = f"__{frag.text()}__" in source
+                    underlined.append((frag.position(), frag.length(), strong))
             it += 1
         block = block.next()
     if link_color is not None:
@@ -69,6 +64,17 @@ def _fix_images_and_links(doc: QTextDocument, link_color: QColor | None) -> None
             cursor.setPosition(pos)
             cursor.setPosition(pos + length, QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(recolor)
+    for pos, length, strong in underlined:
+        emphasis = QTextCharFormat()
+        emphasis.setFontUnderline(False)
+        if strong:
+            emphasis.setFontWeight(QFont.Weight.Bold)
+        else:
+            emphasis.setFontItalic(True)
+        cursor = QTextCursor(doc)
+        cursor.setPosition(pos)
+        cursor.setPosition(pos + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(emphasis)
     for pos, length, name in reversed(found):
         cursor = QTextCursor(doc)
         cursor.setPosition(pos)
@@ -80,7 +86,7 @@ def render_into(doc: QTextDocument, text: str, link_color: QColor | None = None)
     """Fill `doc` with `text` as safe Markdown (plain text when there is no markup)."""
     if needs_markdown(text):
         doc.setMarkdown(text, _FEATURES)
-        _fix_images_and_links(doc, link_color)
+        _fix_formats(doc, text, link_color)
     else:
         doc.setPlainText(text)
 
@@ -98,14 +104,22 @@ def make_document(text: str, font: QFont | None = None, width: float = -1,
     return doc
 
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|~~|`+|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
-_LINE_MARK = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)", re.MULTILINE)
+def markup_free(text: str) -> str:
+    """Markdown source read as plain words (search hits, quotes, previews): Qt's own parser
+    reads it, so links keep their label and every marker it understands (emphasis, code,
+    headings, quotes, bullets, numbered lists) goes exactly as the timeline shows it."""
+    if not needs_markdown(text):
+        return text
+    return _plain(text)
+
+
+@lru_cache(maxsize=2048)
+def _plain(text: str) -> str:
+    doc = SafeDocument()
+    render_into(doc, text)
+    return doc.toPlainText()
 
 
 def plain_excerpt(text: str) -> str:
     """A one-line, markup-free excerpt of a Markdown post (for quotes and previews)."""
-    text = _LINK.sub(r"\1", text)
-    text = _LINE_MARK.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    return " ".join(text.split())
+    return " ".join(markup_free(text).split())

@@ -6,6 +6,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Q
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from app.names import isolate
 from app.views import GroupSummary
 from ui.identicon import identicon
 from ui.models.keyed_list import ITEM_ROLE
@@ -15,6 +16,23 @@ from ui.timefmt import list_time
 Index = QModelIndex | QPersistentModelIndex
 ROW_H = 62
 ICON = 38
+
+
+def preview_text(g: GroupSummary) -> str:
+    """The group's second line: the latest post with its sender (isolated), or its state."""
+    if g.status == "removed":
+        preview = "You were removed from this group"
+    elif g.status == "left":
+        preview = "You left this group"
+    elif g.last_preview:
+        preview = (f"{isolate(g.last_sender)}: " if g.last_sender else "") + g.last_preview
+    else:
+        preview = "No posts yet"
+    if g.muted:
+        preview = "Muted · " + preview
+    if g.warnings:
+        preview = "⚠ " + preview
+    return preview
 
 
 class GroupDelegate(QStyledItemDelegate):
@@ -82,18 +100,7 @@ class GroupDelegate(QStyledItemDelegate):
             painter.setFont(small)
             painter.setPen(t.color("accent_text"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
-        if g.status == "removed":
-            preview = "You were removed from this group"
-        elif g.status == "left":
-            preview = "You left this group"
-        elif g.last_preview:
-            preview = (f"{g.last_sender}: " if g.last_sender else "") + g.last_preview
-        else:
-            preview = "No posts yet"
-        if g.muted:
-            preview = "Muted · " + preview
-        if g.warnings:
-            preview = "⚠ " + preview
+        preview = preview_text(g)
         painter.setFont(small)
         painter.setPen(t.color("muted"))
         pw = right - x - (badge_w + 8 if badge_w else 0)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from app.names import isolate
 from app.views import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 from ui.markdown import markup_free
 from ui.models.keyed_list import ITEM_ROLE
@@ -37,10 +38,43 @@ def snippet_spans(snippet: str) -> list[tuple[str, bool]]:
     return [(re.sub(r"\s+", " ", t), h) for t, h in spans]
 
 
+def snippet_layout(snippet: str, font: QFont, x: int, y: int,
+                   width: int) -> list[tuple[QRect, str, bool, QFont]]:
+    """Where each span of a snippet is drawn: (rect, shown text, highlighted, font).
+
+    A match is drawn bold, so it is measured in bold: its highlight covers the whole word.
+    """
+    bold = QFont(font)
+    bold.setBold(True)
+    height = QFontMetrics(font).height()
+    out = []
+    cx = x
+    for text, lit in snippet_spans(snippet):
+        room = x + width - cx
+        if room <= 10:
+            break
+        span_font = bold if lit else font
+        fm = QFontMetrics(span_font)
+        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        tw = fm.horizontalAdvance(shown)
+        out.append((QRect(cx, y, tw, height), shown, lit, span_font))
+        cx += tw
+        if shown != text:
+            break
+    return out
+
+
 class SearchDelegate(QStyledItemDelegate):
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = theme
+
+    @staticmethod
+    def where(hit: SearchHit) -> str:
+        """The hit's first line: group and sender isolated, so a right-to-left name cannot
+        swap places with its neighbour."""
+        return (f"{isolate(hit.group_name)} · {isolate(hit.sender_name)} · "
+                f"{day_label(hit.sent_at)} {clock(hit.sent_at)}")
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         fm = QFontMetrics(option.font)
@@ -61,35 +95,20 @@ class SearchDelegate(QStyledItemDelegate):
         small = QFont(font)
         if font.pointSizeF() > 0:
             small.setPointSizeF(font.pointSizeF() * 0.88)
-        fm, sfm = QFontMetrics(font), QFontMetrics(small)
+        sfm = QFontMetrics(small)
         x, y, w = r.left() + 10, r.top() + 5, r.width() - 20
         painter.setFont(small)
         painter.setPen(t.color("muted"))
-        where = f"{hit.group_name} · {hit.sender_name} · {day_label(hit.sent_at)} {clock(hit.sent_at)}"
+        where = self.where(hit)
         painter.drawText(QRect(x, y, w, sfm.height()), Qt.AlignmentFlag.AlignLeft,
                          sfm.elidedText(where, Qt.TextElideMode.ElideRight, w))
         y += sfm.height() + 3
-        painter.setFont(font)
-        cx = x
-        for text, lit in snippet_spans(hit.snippet):
-            room = x + w - cx
-            if room <= 10:
-                break
-            shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, room)
-            tw = fm.horizontalAdvance(shown)
+        for rect, text, lit, span_font in snippet_layout(hit.snippet, font, x, y, w):
             if lit:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(t.color("highlight_bg"))
-                painter.drawRoundedRect(QRectF(cx - 1, y, tw + 2, fm.height()), 3, 3)
-                bold = QFont(font)
-                bold.setBold(True)
-                painter.setFont(bold)
-                shown = QFontMetrics(bold).elidedText(text, Qt.TextElideMode.ElideRight, room)
-                tw = QFontMetrics(bold).horizontalAdvance(shown)
+                painter.drawRoundedRect(QRectF(rect).adjusted(-2, 0, 2, 0), 3, 3)
+            painter.setFont(span_font)
             painter.setPen(t.color("text"))
-            painter.drawText(QRect(cx, y, tw + 1, fm.height()), Qt.AlignmentFlag.AlignLeft, shown)
-            painter.setFont(font)
-            cx += tw
-            if shown != text:
-                break
+            painter.drawText(rect.adjusted(0, 0, 1, 0), Qt.AlignmentFlag.AlignLeft, text)
         painter.restore()

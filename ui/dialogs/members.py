@@ -2,12 +2,15 @@
 admins, with a confirmation that says what removal does."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.names import isolate
 from app.views import GroupSummary, MemberView
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
@@ -24,21 +28,32 @@ from ui.qr import qr_pixmap
 
 
 def removal_warning(member: MemberView, group: GroupSummary) -> str:
-    return (f"Remove {member.name} from “{group.name}”?\n\n"
-            f"{member.name} will not be able to read anything posted from now on, and cannot "
+    who = isolate(member.name)
+    return (f"Remove {who} from “{isolate(group.name)}”?\n\n"
+            f"{who} will not be able to read anything posted from now on, and cannot "
             "post. Everyone's Coterie switches to new keys and a new mailbox on the relay. "
-            f"What {member.name} already received stays on their device. "
+            f"What {who} already received stays on their device. "
             "To come back they need a new invite.")
 
 
-class SafetyNumberDialog(QDialog):
-    """Compare in person: both of you should see the same digits and can scan the QR."""
+Checker = Callable[[str, Callable[[bool], None]], None]  # pasted text, answer callback
 
-    def __init__(self, member: MemberView, parent: QWidget | None = None) -> None:
+
+class SafetyNumberDialog(QDialog):
+    """Compare in person: both of you should see the same digits and can scan the QR.
+
+    With a `check`, the other person's code can be pasted here (the link their QR holds,
+    or their 60 digits) and the dialog says whether it matches; a match marks them
+    verified."""
+
+    def __init__(self, member: MemberView, parent: QWidget | None = None,
+                 check: Checker | None = None) -> None:
         super().__init__(parent)
+        self._check = check
         self.setWindowTitle(f"Safety number with {member.name}")
         self.setAccessibleName(self.windowTitle())
-        intro = QLabel(f"Compare these numbers with {member.name}, in person or on a call. "
+        who = isolate(member.name)
+        intro = QLabel(f"Compare these numbers with {who}, in person or on a call. "
                        "If they match on both devices, nobody is in the middle.")
         intro.setWordWrap(True)
         number = QLabel(format_safety_number(member.safety_number))
@@ -51,6 +66,23 @@ class SafetyNumberDialog(QDialog):
         qr.setAccessibleName("Safety number QR code")
         if member.safety_qr:
             qr.setPixmap(qr_pixmap(member.safety_qr, scale=5))
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("Paste their code: the coterie://verify link or 60 digits")
+        self.code_edit.setAccessibleName(f"Safety code from {member.name}")
+        self.check_button = QPushButton("Check")
+        self.check_button.setAccessibleName("Check the pasted safety code")
+        self.check_button.setEnabled(False)
+        self.code_edit.textChanged.connect(
+            lambda t: self.check_button.setEnabled(bool(t.strip()) and check is not None))
+        self.code_edit.returnPressed.connect(self._run_check)
+        self.check_button.clicked.connect(self._run_check)
+        self.result_label = QLabel("✓ Verified on this device" if member.verified else "")
+        self.result_label.setObjectName("verifiedLabel" if member.verified else "hint")
+        self.result_label.setWordWrap(True)
+        self.result_label.setAccessibleName("Comparison result")
+        paste = QHBoxLayout()
+        paste.addWidget(self.code_edit, 1)
+        paste.addWidget(self.check_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -58,7 +90,31 @@ class SafetyNumberDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(number)
         layout.addWidget(qr)
+        if check is not None:
+            layout.addLayout(paste)
+            layout.addWidget(self.result_label)
         layout.addWidget(buttons)
+        self._name = member.name
+
+    def _run_check(self) -> None:
+        text = self.code_edit.text().strip()
+        if not text or self._check is None:
+            return
+        self.check_button.setEnabled(False)
+        self._check(text, self._answer)
+
+    def _answer(self, ok: bool) -> None:
+        self.check_button.setEnabled(bool(self.code_edit.text().strip()))
+        if ok:
+            self.result_label.setText(f"✓ Matches. {isolate(self._name)} is marked verified "
+                                      "on this device.")
+            self.result_label.setObjectName("verifiedLabel")
+        else:
+            self.result_label.setText("✗ Does NOT match. Do not trust this member's key until "
+                                      "you find out why: ask them in person.")
+            self.result_label.setObjectName("errorLabel")
+        self.result_label.style().unpolish(self.result_label)
+        self.result_label.style().polish(self.result_label)
 
 
 def format_safety_number(digits: str) -> str:
@@ -164,8 +220,9 @@ class MembersDialog(ServiceDialog):
 
     def _show_member(self, m: MemberView | None) -> None:
         admin = self._group.my_role == "admin" and self._group.status == "active"
-        self.name_label.setText(m.name + (" (you)" if m.is_me else "") if m else "")
-        self.role_label.setText(("Admin" if m.role == "admin" else "Member") if m else "")
+        self.name_label.setText(isolate(m.name) + (" (you)" if m.is_me else "") if m else "")
+        role = ("Admin" if m.role == "admin" else "Member") if m else ""
+        self.role_label.setText(f"{role} · ✓ verified" if m and m.verified else role)
         self.fp_label.setText(m.fingerprint if m else "")
         other = m is not None and not m.is_me
         self.number_label.setText(format_safety_number(m.safety_number) if other and m else
@@ -181,20 +238,29 @@ class MembersDialog(ServiceDialog):
     def _compare(self) -> None:
         m = self.current()
         if m is not None:
-            SafetyNumberDialog(m, self).open()
+            SafetyNumberDialog(m, self, self._checker(m)).open()
+
+    def _checker(self, m: MemberView) -> Checker:
+        gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
+
+        def check(text: str, answer: Callable[[bool], None]) -> None:
+            self._ctx.worker.run(lambda: svc.verification.check(gid, fp, text), answer,
+                                 lambda e: self.show_error(str(e)), owner=self)
+
+        return check
 
     def _promote(self) -> None:
         m = self.current()
         if m is None:
             return
         answer = QMessageBox.question(self, "Make admin",
-                                      f"Make {m.name} an admin? Admins can invite, admit, "
+                                      f"Make {isolate(m.name)} an admin? Admins can invite, admit, "
                                       "remove and promote members.")
         if answer != QMessageBox.StandardButton.Yes:
             return
         gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
         self.call(lambda: svc.groups.promote(gid, fp), lambda _r: self.refresh(), slow=True,
-                  busy_text=f"Making {m.name} an admin…")
+                  busy_text=f"Making {isolate(m.name)} an admin…")
 
     def confirm_removal(self, m: MemberView) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Remove member",
@@ -213,4 +279,4 @@ class MembersDialog(ServiceDialog):
             return
         gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
         self.call(lambda: svc.groups.remove_member(gid, fp), lambda _r: self.refresh(), slow=True,
-                  busy_text=f"Removing {m.name} and switching to new keys…")
+                  busy_text=f"Removing {isolate(m.name)} and switching to new keys…")

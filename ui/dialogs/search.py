@@ -6,6 +6,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from app.names import isolate
 from app.views import GroupSummary, SearchHit
 from ui.context import AppContext
 from ui.delegates.search_delegate import SearchDelegate
@@ -46,7 +47,7 @@ class SearchDialog(ServiceDialog):
         self.field.setPlaceholderText("Search posts…")
         self.field.setAccessibleName("Search text")
         self.field.setClearButtonEnabled(True)
-        self.scope = QCheckBox(f"Only in “{group.name}”" if group else "")
+        self.scope = QCheckBox(f"Only in “{isolate(group.name)}”" if group else "")
         self.scope.setAccessibleName("Search only in this group")
         self.scope.setChecked(group is not None)
         self.scope.setVisible(group is not None)
@@ -56,6 +57,9 @@ class SearchDialog(ServiceDialog):
         self.list.setItemDelegate(SearchDelegate(ctx.theme.theme, self.list))
         self.list.setAccessibleName("Search results")
         self.list.setUniformItemSizes(True)
+        # rows are as wide as the list: a horizontal scrollbar would only ever scroll margin
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.activated.connect(self._open)
         self.status = QLabel("Type to search every group you are in." if group is None
                              else "Type to search.")
@@ -88,17 +92,24 @@ class SearchDialog(ServiceDialog):
             return
         gid = self._group.id if self._group is not None and self.scope.isChecked() else None
         svc = self._ctx.services
-        self._ctx.worker.run(lambda: svc.search.find(query, gid, LIMIT),
+        # one more than shown: tells whether there are more matches than the list holds
+        self._ctx.worker.run(lambda: svc.search.find(query, gid, LIMIT + 1),
                              lambda hits: self._show(seq, hits),
                              lambda e: self.show_error(str(e)), owner=self)
 
     def _show(self, seq: int, hits: list[SearchHit]) -> None:
         if seq != self._seq:
             return  # an older query answered late
-        self.model.set_hits(hits)
+        more = len(hits) > LIMIT
+        self.model.set_hits(hits[:LIMIT])
         n = self.model.rowCount()
-        self.status.setText("No posts match." if n == 0 else
-                            f"{n} result{'s' if n != 1 else ''} — Enter opens the selected one")
+        if n == 0:
+            self.status.setText("No posts match.")
+        elif more:
+            self.status.setText(f"The {n} best of more results — add words to narrow the "
+                                "search. Enter opens the selected one")
+        else:
+            self.status.setText(f"{n} result{'s' if n != 1 else ''} — Enter opens the selected one")
         if n and not self.list.currentIndex().isValid():
             self.list.setCurrentIndex(self.model.index(0, 0))
 

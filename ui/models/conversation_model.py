@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.errors import NotFound
+from app.names import isolate
 from app.views import Page, PostView
 from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
 from ui.timefmt import full
@@ -317,14 +318,16 @@ def describe(post: PostView) -> str:
     when = full(post.sent_at)
     if post.kind == "warning":
         return f"Warning: {post.text}"
+    if post.kind == "event":
+        return f"{post.text}, {when}"
     if post.kind == "unsupported":
-        return f"{post.sender_name}, {when}: a post this version of Coterie cannot show"
+        return f"{isolate(post.sender_name)}, {when}: a post this version of Coterie cannot show"
     if post.deleted:
-        who = f" by {post.deleted_by}" if post.deleted_by else ""
-        return f"{post.sender_name}, {when}: deleted{who}"
-    head = f"{post.sender_name}, {when}"
+        who = f" by {isolate(post.deleted_by)}" if post.deleted_by else ""
+        return f"{isolate(post.sender_name)}, {when}: deleted{who}"
+    head = f"{isolate(post.sender_name)}, {when}"
     if post.reply_to is not None:
-        head += f", replying to {post.reply_to.sender_name}"
+        head += f", replying to {isolate(post.reply_to.sender_name)}"
     extras = []
     if post.edited:
         extras.append("edited")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.names import isolate
 from app.views import MemberView
 from ui.models.keyed_list import KeyedListModel
 
@@ -19,7 +20,8 @@ class MemberListModel(KeyedListModel[MemberView]):
     def display(self, item: MemberView) -> str:
         suffix = " (you)" if item.is_me else ""
         role = " · admin" if item.role == "admin" else ""
-        return f"{item.name}{suffix}{role}"
+        verified = " · ✓ verified" if item.verified else ""
+        return f"{isolate(item.name)}{suffix}{role}{verified}"
 
     def accessible(self, item: MemberView) -> str:
         return f"{self.display(item)}, fingerprint {item.fingerprint}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.names import isolate
 from app.views import JoinRequestView
 from ui.models.keyed_list import KeyedListModel
 
@@ -17,7 +18,7 @@ class JoinRequestListModel(KeyedListModel[JoinRequestView]):
                               key=lambda r: (r.received_at, r.id)))
 
     def display(self, item: JoinRequestView) -> str:
-        return f"{item.name} · {item.fingerprint}"
+        return f"{isolate(item.name)} · {item.fingerprint}"
 
     def accessible(self, item: JoinRequestView) -> str:
-        return f"Join request from {item.name}, fingerprint {item.fingerprint}"
+        return f"Join request from {isolate(item.name)}, fingerprint {item.fingerprint}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.names import isolate
 from app.views import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 from ui.models.keyed_list import KeyedListModel
 
@@ -30,4 +31,5 @@ class SearchResultModel(KeyedListModel[SearchHit]):
         return plain_snippet(item.snippet)
 
     def accessible(self, item: SearchHit) -> str:
-        return f"{item.sender_name} in {item.group_name}: {plain_snippet(item.snippet)}"
+        return (f"{isolate(item.sender_name)} in {isolate(item.group_name)}: "
+                f"{plain_snippet(item.snippet)}")

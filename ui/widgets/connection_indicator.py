@@ -14,10 +14,12 @@ _WORDS = {
 
 
 def describe(status: ConnectionStatus) -> str:
+    """The state, and on a second line how many posts wait: the sidebar's corner is
+    narrow, and the count is the part that must not be cut off."""
     dot, word = _WORDS[status.state]
     if status.waiting:
         noun = "post" if status.waiting == 1 else "posts"
-        return f"{dot} {word} · {status.waiting} {noun} waiting"
+        return f"{dot} {word}\n{status.waiting} {noun} waiting"
     return f"{dot} {word}"
 
 
@@ -40,7 +42,8 @@ class ConnectionIndicator(QLabel):
         text = describe(status)
         self.setText(text)
         self.setProperty("state", status.state.value)
-        self.setToolTip(status.detail or text.lstrip("●◐○ "))
-        self.setAccessibleDescription(text.lstrip("●◐○ "))
+        plain = text.lstrip("●◐○ ").replace("\n", " · ")
+        self.setToolTip(status.detail or plain)
+        self.setAccessibleDescription(plain)
         self.style().unpolish(self)
         self.style().polish(self)

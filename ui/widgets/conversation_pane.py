@@ -20,12 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.names import isolate
 from app.views import GroupSummary, PostView
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
 from ui.models.conversation_model import ConversationModel
 from ui.widgets.composer import Composer
+from ui.widgets.confirm import confirm
 from ui.widgets.conversation_view import ConversationView
+from ui.widgets.elided_label import ElidedLabel
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -81,9 +84,10 @@ class ConversationPane(QWidget):
         row.setContentsMargins(16, 8, 10, 8)
         titles = QVBoxLayout()
         titles.setSpacing(0)
-        self.title = QLabel()
+        # elided, so a narrow window shows "Book cl…" rather than cutting the name off
+        self.title = ElidedLabel()
         self.title.setObjectName("conversationTitle")
-        self.subtitle = QLabel()
+        self.subtitle = ElidedLabel()
         self.subtitle.setObjectName("conversationSubtitle")
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
@@ -266,19 +270,18 @@ class ConversationPane(QWidget):
         if post is not None:
             self.composer.start_edit(post)
 
-    def _delete(self, post: PostView) -> None:
+    def _delete(self, post: PostView) -> QMessageBox | None:
+        """Ask (Cancel is the default), then delete for everyone; returns the question."""
         if self.group is None:
-            return
-        whose = "your post" if post.mine else f"this post by {post.sender_name}"
-        answer = QMessageBox.question(
-            self, "Delete post",
-            f"Delete {whose} for everyone in the group? A note that it was deleted stays "
-            "in its place.")
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+            return None
+        whose = "your post" if post.mine else f"this post by {isolate(post.sender_name)}"
         gid, svc = self.group.id, self._ctx.services
-        self._ctx.worker.run(lambda: svc.posts.delete(gid, post.id), None,
-                             lambda e: self.error.emit(str(e)), owner=self)
+        return confirm(self, "Delete post",
+                       f"Delete {whose} for everyone in the group? A note that it was "
+                       "deleted stays in its place.", "Delete",
+                       lambda: self._ctx.worker.run(lambda: svc.posts.delete(gid, post.id), None,
+                                                    lambda e: self.error.emit(str(e)),
+                                                    owner=self))
 
     def _react(self, post: PostView, emoji: str, on: bool) -> None:
         if self.group is None:

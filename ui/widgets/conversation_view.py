@@ -59,6 +59,10 @@ class ConversationView(QListView):
         self.verticalScrollBar().setSingleStep(24)
 
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        # Rows change height after the first layout (the window takes its remembered size,
+        # the scrollbar appears and text re-wraps, fonts settle): a reader at the bottom stays
+        # at the bottom instead of ending up a line or two short of it.
+        self.verticalScrollBar().rangeChanged.connect(self._range_changed)
         # Shown while the reader is away from the newest posts (scrolled up, or looking at
         # a search hit whose window does not reach the end): one click back to the latest.
         self.latest_button = QToolButton(self)
@@ -123,6 +127,10 @@ class ConversationView(QListView):
             self._model.load_older()
         if value >= bar.maximum() - NEAR_EDGE_PX and self._model.more_after:
             self._model.load_newer()
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._stick and self._model.at_live_end:
+            self.verticalScrollBar().setValue(high)
 
     def _on_opened(self, _group: str, row: int) -> None:
         if row >= 0:

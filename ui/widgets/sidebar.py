@@ -98,9 +98,12 @@ class Sidebar(QFrame):
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.activated_group.connect(self.group_activated.emit)
         layout.addWidget(self.list, 1)
-        bottom = QHBoxLayout()
+        # The indicator has a line of its own: "Offline" with a count of waiting posts must
+        # never be cut off by the buttons beside it in a narrow sidebar.
         self.connection = ConnectionIndicator(ctx)
-        bottom.addWidget(self.connection, 1)
+        layout.addWidget(self.connection)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
         self.settings_button = QToolButton()
         self.settings_button.setText("Settings")
         self.settings_button.setAccessibleName("Settings")

@@ -1,0 +1,252 @@
+"""Where each part of a timeline row sits: computed once per row and cached by the delegate.
+
+A row is built from parts, top to bottom: day separator, header (identicon, name, time),
+reply quote, body (plain text, Markdown, tombstone), the "edited · sending…" note (at the
+end of the body's last line when it fits there), inline warnings and reaction chips.
+Warning rows and membership notes are rows of their own kind. Each part has one function
+here and one painter in `ui.delegates.post_painters`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
+
+from app.views import PostView
+from ui.markdown import SafeDocument, make_document, needs_markdown
+from ui.timefmt import day_key
+
+MARGIN_L = 16
+AVATAR = 34
+GAP = 10
+CONTENT_X = MARGIN_L + AVATAR + GAP
+MARGIN_R = 24
+MAX_TEXT = 760
+DAY_H = 34
+GROUP_SECONDS = 300  # consecutive posts of one sender within 5 minutes share a header
+PLAIN_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
+META_GAP = 8         # between the end of the text and "edited" on the same line
+
+ACTIONS = (("reply", "↩", "Reply"), ("react", "☺", "React"), ("more", "⋯", "More"))
+ACTION_W, ACTION_H = 30, 26
+
+
+@dataclass
+class RowLayout:
+    height: int
+    day: str | None
+    header: bool
+    name_rect: QRect = field(default_factory=QRect)
+    time_rect: QRect = field(default_factory=QRect)
+    quote_rect: QRect = field(default_factory=QRect)
+    body_rect: QRect = field(default_factory=QRect)
+    meta_rect: QRect = field(default_factory=QRect)
+    meta: str = ""
+    warn_rects: list[tuple[QRect, str]] = field(default_factory=list)
+    chips: list[tuple[QRect, str, int, bool]] = field(default_factory=list)
+    doc: SafeDocument | None = None
+    # text (Markdown) | plain | tombstone | unsupported | warning | event
+    body_kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Fonts:
+    font: QFont
+    fm: QFontMetrics
+    small: QFont
+    sfm: QFontMetrics
+
+
+def small_font(font: QFont) -> QFont:
+    small = QFont(font)
+    size = font.pointSizeF()
+    if size > 0:
+        small.setPointSizeF(size * 0.86)
+    else:
+        small.setPixelSize(max(8, int(font.pixelSize() * 0.86)))
+    return small
+
+
+def fonts_for(font: QFont) -> Fonts:
+    own = QFont(font)  # the caller's font may belong to a style option that goes away
+    small = small_font(own)
+    return Fonts(own, QFontMetrics(own), small, QFontMetrics(small))
+
+
+def action_rects(width: int, row: RowLayout) -> list[tuple[QRect, str, str]]:
+    """Where the hover bar's buttons sit in a row: top right, over the first line."""
+    top = (DAY_H if row.day else 0) + 2
+    x = min(width, CONTENT_X + MAX_TEXT + MARGIN_R) - MARGIN_R - ACTION_W * len(ACTIONS)
+    return [(QRect(x + i * ACTION_W, top, ACTION_W, ACTION_H), name, glyph)
+            for i, (name, glyph, _label) in enumerate(ACTIONS)]
+
+
+def show_header(post: PostView, prev: PostView | None) -> bool:
+    if prev is None or post.kind in ("warning", "event") or prev.kind in ("warning", "event"):
+        return True
+    if prev.sender_fingerprint != post.sender_fingerprint:
+        return True
+    if post.reply_to is not None:
+        return True
+    return post.sent_at - prev.sent_at > GROUP_SECONDS or day_key(post.sent_at) != day_key(prev.sent_at)
+
+
+def meta_text(post: PostView) -> str:
+    return " · ".join(x for x in ("edited" if post.edited and not post.deleted else "",
+                                  "sending…" if post.sending else "") if x)
+
+
+def build(post: PostView, header: bool, day: str | None, width: int, fonts: Fonts,
+          link_color: object = None) -> RowLayout:
+    """The geometry of one row (content coordinates: x from the row's left, y from its top)."""
+    text_w = min(MAX_TEXT, width - CONTENT_X - MARGIN_R)
+    row = RowLayout(0, day, header)
+    y = DAY_H if day else 0
+    if post.kind == "event":
+        return _event(row, y, width, fonts)
+    y += 8 if header else 2
+    if post.kind == "warning":
+        return _warning(row, post, y, text_w, fonts)
+    if header:
+        y = _header(row, post, y, text_w, fonts)
+    if post.reply_to is not None and not post.deleted:
+        y = _quote(row, y, text_w, fonts)
+    y = _body(row, post, y, text_w, fonts, link_color)
+    y = _meta(row, post, y, text_w, fonts)
+    y = _warnings(row, post, y, text_w, fonts)
+    y = _chips(row, post, y, text_w, fonts)
+    row.height = y + 6
+    return row
+
+
+def _event(row: RowLayout, y: int, width: int, fonts: Fonts) -> RowLayout:
+    row.body_kind = "event"
+    h = fonts.sfm.height() + 10
+    row.body_rect = QRect(MARGIN_L, y + 4, max(0, width - MARGIN_L - MARGIN_R), h)
+    row.height = y + h + 8
+    return row
+
+
+def _warning(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> RowLayout:
+    row.body_kind = "warning"
+    doc = make_document(post.text, fonts.font, text_w - 28)
+    h = int(doc.size().height()) + 12
+    row.body_rect = QRect(CONTENT_X, y, text_w, h)
+    row.doc = doc
+    row.height = y + h + 6
+    return row
+
+
+def _header(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
+    fm, sfm = fonts.fm, fonts.sfm
+    bold = QFont(fonts.font)
+    bold.setBold(True)
+    name_w = min(QFontMetrics(bold).horizontalAdvance(post.sender_name) + 2, text_w - 80)
+    row.name_rect = QRect(CONTENT_X, y, name_w, fm.height())
+    tw = sfm.horizontalAdvance("00:00 ") + 4
+    row.time_rect = QRect(CONTENT_X + name_w + 8, y + fm.ascent() - sfm.ascent(), tw,
+                          sfm.height())
+    return y + fm.height() + 2
+
+
+def _quote(row: RowLayout, y: int, text_w: int, fonts: Fonts) -> int:
+    qh = fonts.sfm.height() * 2 + 10
+    row.quote_rect = QRect(CONTENT_X, y + 2, min(text_w, 520), qh)
+    return y + qh + 6
+
+
+def _body(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts,
+          link_color: object) -> int:
+    fm = fonts.fm
+    if post.deleted or post.kind == "unsupported":
+        row.body_kind = "tombstone" if post.deleted else "unsupported"
+        row.body_rect = QRect(CONTENT_X, y, text_w, fm.height())
+        return y + fm.height()
+    if needs_markdown(post.text):
+        doc = make_document(post.text, fonts.font, text_w, link_color=link_color)  # type: ignore[arg-type]
+        row.doc = doc
+        h = int(doc.size().height() + 0.5)
+    else:
+        # Most posts are plain sentences: wrapping them with QFontMetrics costs a
+        # fraction of building a QTextDocument, and paint uses the same flags.
+        row.body_kind = "plain"
+        h = fm.boundingRect(QRect(0, 0, text_w, 1 << 20), PLAIN_FLAGS, post.text).height()
+    row.body_rect = QRect(CONTENT_X, y, text_w, h)
+    return y + h
+
+
+def _last_line(row: RowLayout, post: PostView, text_w: int, fonts: Fonts) -> tuple[float, float, float]:
+    """(x where the body's last line ends, its top, its height), body coordinates."""
+    if row.doc is not None:
+        block = row.doc.lastBlock()
+        layout = block.layout()
+        if layout is None or layout.lineCount() == 0:
+            return float(text_w), 0.0, 0.0
+        line = layout.lineAt(layout.lineCount() - 1)
+        pos = layout.position()
+        return (pos.x() + line.x() + line.naturalTextWidth(), pos.y() + line.y(),
+                line.height())
+    layout = QTextLayout(post.text.replace("\n", "\u2028"), fonts.font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    top, last = 0.0, None
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(text_w)
+        line.setPosition(QPointF(0, top))
+        top += line.height()
+        last = line
+    layout.endLayout()
+    if last is None:
+        return 0.0, 0.0, 0.0
+    return last.naturalTextWidth(), last.y(), last.height()
+
+
+def _meta(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
+    """"edited" / "sending…" after the text, on its last line when there is room."""
+    meta = meta_text(post)
+    if not meta:
+        return y
+    sfm = fonts.sfm
+    mw = sfm.horizontalAdvance(meta) + 2
+    row.meta = meta
+    if row.body_kind in ("plain", "text"):
+        end_x, line_top, line_h = _last_line(row, post, text_w, fonts)
+        if line_h and end_x + META_GAP + mw <= text_w:
+            body = row.body_rect
+            # baselines aligned: the small text sits on the last line's baseline
+            top = body.top() + int(line_top + line_h - fonts.fm.descent() - sfm.ascent())
+            row.meta_rect = QRect(body.left() + int(end_x) + META_GAP, top, mw, sfm.height())
+            return y
+    row.meta_rect = QRect(CONTENT_X, y + 1, mw, sfm.height())
+    return y + sfm.height() + 1
+
+
+def _warnings(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
+    for sentence in post.warnings:
+        r = QRect(CONTENT_X, y + 3, text_w, fonts.sfm.height() + 6)
+        row.warn_rects.append((r, sentence))
+        y += r.height() + 3
+    return y
+
+
+def _chips(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
+    if not post.reactions or post.deleted:
+        return y
+    x = CONTENT_X
+    y += 4
+    ch = fonts.sfm.height() + 8
+    for emoji, names in sorted(post.reactions.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        label = f"{emoji} {len(names)}"
+        w = fonts.sfm.horizontalAdvance(label) + 18
+        if x + w > CONTENT_X + text_w and x > CONTENT_X:
+            x = CONTENT_X
+            y += ch + 4
+        row.chips.append((QRect(x, y, w, ch), emoji, len(names), emoji in post.my_reactions))
+        x += w + 6
+    return y + ch

@@ -1,0 +1,245 @@
+"""One painter per part of a timeline row; `PARTS` lists them in painting order.
+
+Each painter gets the same `Paint` (painter already translated to the row's top-left,
+the row's layout, the post, the theme and fonts) and draws its part only when the row
+has one. Names are drawn on their own (never concatenated with other text) or isolated.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette
+
+from app.names import isolate
+from app.views import PostView
+from ui.delegates.post_layout import (
+    AVATAR,
+    CONTENT_X,
+    DAY_H,
+    MARGIN_L,
+    MARGIN_R,
+    PLAIN_FLAGS,
+    Fonts,
+    RowLayout,
+    action_rects,
+)
+from ui.identicon import identicon, identicon_color
+from ui.markdown import SafeDocument, plain_excerpt
+from ui.theme import Theme
+from ui.timefmt import clock
+
+LEFT_TOP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+
+
+@dataclass
+class Paint:
+    painter: QPainter
+    row: RowLayout
+    post: PostView
+    theme: Theme
+    fonts: Fonts
+    width: int
+    hovered: bool
+    selected: bool
+
+
+def background(p: Paint) -> None:
+    if p.row.body_kind == "event":
+        return
+    if p.selected or p.hovered:
+        top = DAY_H if p.row.day else 0
+        p.painter.fillRect(QRect(0, top, p.width, p.row.height - top),
+                           p.theme.color("selection") if p.selected
+                           else p.theme.color("other_bubble"))
+
+
+def day(p: Paint) -> None:
+    label = p.row.day
+    if not label:
+        return
+    t, painter = p.theme, p.painter
+    small = QFont(p.fonts.small)
+    small.setBold(True)
+    painter.setFont(small)
+    tw = QFontMetrics(small).horizontalAdvance(label) + 24
+    mid = DAY_H // 2
+    painter.setPen(t.color("border"))
+    painter.drawLine(MARGIN_L, mid, (p.width - tw) // 2, mid)
+    painter.drawLine((p.width + tw) // 2, mid, p.width - MARGIN_R, mid)
+    painter.setPen(t.color("muted"))
+    painter.drawText(QRect((p.width - tw) // 2, 0, tw, DAY_H), Qt.AlignmentFlag.AlignCenter, label)
+
+
+def event(p: Paint) -> None:
+    """A membership note: one centred, muted line with its time."""
+    if p.row.body_kind != "event":
+        return
+    t, painter, rect = p.theme, p.painter, p.row.body_rect
+    painter.setFont(p.fonts.small)
+    text = f"{p.post.text}  ·  {clock(p.post.sent_at)}"
+    shown = p.fonts.sfm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 24)
+    tw = p.fonts.sfm.horizontalAdvance(shown) + 24
+    pill = QRectF((p.width - tw) / 2, rect.top(), tw, rect.height())
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(t.color("quote_bg"))
+    painter.drawRoundedRect(pill, rect.height() / 2, rect.height() / 2)
+    painter.setPen(t.color("muted"))
+    painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown)
+
+
+def warning_box(p: Paint) -> None:
+    if p.row.body_kind != "warning":
+        return
+    t, painter, rect = p.theme, p.painter, p.row.body_rect
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(t.color("warning_bg"))
+    painter.drawRoundedRect(QRectF(rect), 6, 6)
+    painter.setPen(t.color("warning_text"))
+    painter.setFont(p.fonts.font)
+    painter.drawText(QRect(rect.left() + 8, rect.top() + 6, 18, 20), Qt.AlignmentFlag.AlignLeft, "⚠")
+    if p.row.doc is not None:
+        _draw_doc(painter, p.row.doc, QPointF(rect.left() + 28, rect.top() + 6),
+                  t.color("warning_text"))
+
+
+def header(p: Paint) -> None:
+    row, post, t, painter = p.row, p.post, p.theme, p.painter
+    if row.body_kind in ("warning", "event"):
+        return
+    if row.header:
+        painter.drawImage(QPointF(MARGIN_L, row.name_rect.top() + 1),
+                          identicon(post.sender_fingerprint, AVATAR,
+                                    painter.device().devicePixelRatioF()))
+        bold = QFont(p.fonts.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(identicon_color(post.sender_fingerprint, t.name == "dark"))
+        painter.drawText(row.name_rect, LEFT_TOP,
+                         QFontMetrics(bold).elidedText(post.sender_name, Qt.TextElideMode.ElideRight,
+                                                       row.name_rect.width()))
+        painter.setFont(p.fonts.small)
+        painter.setPen(t.color("muted"))
+        painter.drawText(row.time_rect, Qt.AlignmentFlag.AlignLeft, clock(post.sent_at))
+    elif p.hovered or p.selected:
+        painter.setFont(p.fonts.small)
+        painter.setPen(t.color("muted"))
+        painter.drawText(QRect(4, row.body_rect.top(), CONTENT_X - 10, row.body_rect.height()),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, clock(post.sent_at))
+
+
+def quote(p: Paint) -> None:
+    q, rect = p.post.reply_to, p.row.quote_rect
+    if q is None or rect.isNull():
+        return
+    t, painter, sfm = p.theme, p.painter, p.fonts.sfm
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(t.color("quote_bg"))
+    painter.drawRoundedRect(QRectF(rect), 6, 6)
+    painter.setBrush(t.color("quote_bar"))
+    painter.drawRoundedRect(QRectF(rect.left(), rect.top(), 3, rect.height()), 1.5, 1.5)
+    inner = rect.adjusted(10, 4, -8, -4)
+    bold = QFont(p.fonts.small)
+    bold.setBold(True)
+    painter.setFont(bold)
+    painter.setPen(t.color("text"))
+    painter.drawText(QRect(inner.left(), inner.top(), inner.width(), sfm.height()),
+                     Qt.AlignmentFlag.AlignLeft,
+                     QFontMetrics(bold).elidedText(q.sender_name or "Someone",
+                                                   Qt.TextElideMode.ElideRight, inner.width()))
+    painter.setFont(p.fonts.small)
+    painter.setPen(t.color("muted"))
+    if q.deleted:
+        excerpt = "The original post was deleted"
+    elif q.missing:
+        excerpt = "The original post is not available on this device"
+    else:
+        excerpt = plain_excerpt(q.excerpt)
+    painter.drawText(QRect(inner.left(), inner.top() + sfm.height(), inner.width(), sfm.height()),
+                     Qt.AlignmentFlag.AlignLeft,
+                     sfm.elidedText(excerpt, Qt.TextElideMode.ElideRight, inner.width()))
+
+
+def body(p: Paint) -> None:
+    row, post, t, painter = p.row, p.post, p.theme, p.painter
+    if row.body_kind == "plain":
+        painter.setFont(p.fonts.font)
+        painter.setPen(t.color("text"))
+        painter.drawText(row.body_rect, PLAIN_FLAGS, post.text)
+    elif row.body_kind == "text" and row.doc is not None:
+        _draw_doc(painter, row.doc, QPointF(row.body_rect.topLeft()), t.color("text"))
+    elif row.body_kind in ("tombstone", "unsupported"):
+        italic = QFont(p.fonts.font)
+        italic.setItalic(True)
+        painter.setFont(italic)
+        painter.setPen(t.color("tombstone"))
+        painter.drawText(row.body_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         tombstone_text(post) if row.body_kind == "tombstone"
+                         else "A newer version of Coterie is needed to show this post.")
+
+
+def tombstone_text(post: PostView) -> str:
+    by = post.deleted_by
+    if not by or by == post.sender_name:
+        return "This post was deleted"
+    return f"This post was deleted by {isolate(by)}"
+
+
+def meta(p: Paint) -> None:
+    if p.row.meta_rect.isNull():
+        return
+    p.painter.setFont(p.fonts.small)
+    p.painter.setPen(p.theme.color("muted"))
+    p.painter.drawText(p.row.meta_rect, Qt.AlignmentFlag.AlignLeft, p.row.meta)
+
+
+def warnings(p: Paint) -> None:
+    t, painter = p.theme, p.painter
+    for rect, sentence in p.row.warn_rects:
+        painter.setFont(p.fonts.small)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(t.color("warning_bg"))
+        painter.drawRoundedRect(QRectF(rect), 4, 4)
+        painter.setPen(t.color("warning_text"))
+        painter.drawText(rect.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, f"⚠ {sentence}")
+
+
+def actions(p: Paint) -> None:
+    if not p.hovered or p.post.kind != "post" or p.post.deleted:
+        return
+    t, painter = p.theme, p.painter
+    rects = action_rects(p.width, p.row)
+    bar = rects[0][0].united(rects[-1][0]).adjusted(-2, -1, 2, 1)
+    painter.setPen(t.color("border"))
+    painter.setBrush(t.color("base"))
+    painter.drawRoundedRect(QRectF(bar), 6, 6)
+    painter.setPen(t.color("muted"))
+    painter.setFont(p.fonts.font)
+    for rect, _name, glyph in rects:
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, glyph)
+
+
+def chips(p: Paint) -> None:
+    t, painter = p.theme, p.painter
+    for rect, emoji, count, mine in p.row.chips:
+        painter.setPen(t.color("accent") if mine else t.color("border"))
+        painter.setBrush(t.color("reaction_mine_bg") if mine else t.color("reaction_bg"))
+        painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5),
+                                rect.height() / 2, rect.height() / 2)
+        painter.setFont(p.fonts.small)
+        painter.setPen(t.color("text"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {count}")
+
+
+def _draw_doc(painter: QPainter, doc: SafeDocument, at: QPointF, color: object) -> None:
+    painter.save()
+    painter.translate(at)
+    ctx = QAbstractTextDocumentLayout.PaintContext()
+    ctx.palette.setColor(QPalette.ColorRole.Text, color)  # type: ignore[arg-type]
+    doc.documentLayout().draw(painter, ctx)
+    painter.restore()
+
+
+PARTS: tuple[Callable[[Paint], None], ...] = (
+    background, day, event, warning_box, header, quote, body, meta, warnings, actions, chips)
