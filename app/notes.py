@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import crypto
-from app.names import isolate, shown_name
+from app.names import isolate, label, lookalike_keys, shown_name
 from app.store.records import ControlEntry
 from app.views import PostView
 
@@ -105,11 +105,24 @@ def note_text(row: ControlEntry, name_of: Callable[[bytes, str], str], me: bytes
     return f"{actor} renamed the group to “{isolate(shown_name(stored))}”"
 
 
-def note_views(rows: list[ControlEntry], names: Mapping[bytes, str],
+def note_views(rows: list[ControlEntry], members: Mapping[bytes, str],
                fingerprint: Callable[[bytes], str], me: bytes) -> list[PostView]:
-    """Timeline rows (kind "event") for the shown entries of one group's control log."""
+    """Timeline rows (kind "event") for the shown entries of one group's control log.
+
+    `members` maps identity keys to current members' (cleaned) names. People named in the
+    notes who are no longer members keep the name they had; any name that looks like
+    another one, member or not, carries its fingerprint tag."""
+    known = dict(members)
+    for r in rows:
+        target, stored = _unblob(r.blob)
+        if target is not None and r.kind != "rename":
+            known.setdefault(target, shown_name(stored))
+    alike = {bytes.fromhex(k) for k in lookalike_keys((ik.hex(), n) for ik, n in known.items())}
+
     def name_of(ik: bytes | None, fallback: str) -> str:
-        return names.get(ik, shown_name(fallback)) if ik is not None else shown_name(fallback)
+        if ik is None:
+            return shown_name(fallback)
+        return label(known.get(ik, shown_name(fallback)), fingerprint(ik), ik in alike)
 
     return [PostView(id=f"{NOTE_PREFIX}{r.seq}", group_id=r.group_id.hex(),
                      sender_name=name_of(r.author_ik, "someone"),

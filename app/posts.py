@@ -172,7 +172,7 @@ class PostService:
                                 lambda ids: rt.store.posts.get_posts(gid, ids))
         views = renderer.posts(page.posts)
         warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
-        warnings += notes.note_views(rt.store.groups.control_log(gid), renderer.names,
+        warnings += notes.note_views(rt.store.groups.control_log(gid), renderer.shown,
                                      crypto.fingerprint, rt.identity.ik)
         merged = merge_warnings(views, warnings,
                                 first=not page.more_before if first is None else first,

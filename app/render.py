@@ -60,7 +60,7 @@ class PostRenderer:
                  lookup: Callable[[list[bytes]], Mapping[bytes, Post]]) -> None:
         self.group_id = group_id
         self.my_ik = my_ik
-        shown = {m.ik: shown_name(m.display_name) for m in members}
+        shown = self.shown = {m.ik: shown_name(m.display_name) for m in members}
         # Members whose names look alike carry a short fingerprint tag wherever they show.
         self.alike = {bytes.fromhex(k) for k in lookalike_keys((ik.hex(), n)
                                                                for ik, n in shown.items())}
@@ -79,6 +79,14 @@ class PostRenderer:
 
     def posts(self, posts: Iterable[Post]) -> list[PostView]:
         posts = list(posts)
+        former = {p.sender_ik: shown_name(p.sender_name) for p in posts
+                  if p.sender_ik not in self.shown}
+        if former:  # a removed member's posts are compared with the members' names too
+            known = {**former, **self.shown}
+            self.alike = {bytes.fromhex(k) for k in lookalike_keys((ik.hex(), n)
+                                                                   for ik, n in known.items())}
+            self.names = {ik: label(n, self.fingerprint(ik), ik in self.alike)
+                          for ik, n in self.shown.items()}
         wanted = [p.reply_to for p in posts if p.reply_to is not None]
         quoted = dict(self.lookup(wanted)) if wanted else {}
         return [self.post(p, quoted) for p in posts]

@@ -148,3 +148,14 @@ def test_members_whose_names_look_alike_are_tagged(qtbot, qapp, world: World) ->
     post = next(p for p in rows(ana) if p.kind == "post")
     assert post.sender_name == f"Bеa ({short_tag(fake.fingerprint)})"
     assert len(tags) == 2
+    # once removed, the look-alike keeps her tag in the timeline's notes
+    ana.services.groups.remove_member(gid, fake.fingerprint)
+    fake_tag = f"Bеa ({short_tag(fake.fingerprint)})"
+    qtbot.waitUntil(lambda: any("removed" in p.text for p in rows(ana) if p.kind == "event"),
+                    timeout=WAIT)
+    notes = [p.text.replace(FSI, "").replace(PDI, "") for p in rows(ana) if p.kind == "event"]
+    assert f"You added {fake_tag}" in notes and f"You removed {fake_tag}" in notes
+    assert f"You added Bea ({short_tag(bea.fingerprint)})" in notes
+    # and so do her posts, compared with the members' names
+    page = ana.services.posts.latest(gid)
+    assert [p.sender_name for p in page.posts if p.kind == "post"] == [fake_tag]

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from tests.ui.timeline_world import WAIT, World, open_group, rows, settle, world  # noqa: F401
-from ui.dialogs.members import MembersDialog
+from ui.dialogs.members import MembersDialog, SafetyNumberDialog
 from ui.dialogs.search import SearchDialog
 
 pytestmark = pytest.mark.slow
@@ -55,6 +55,7 @@ def test_timeline_views_render(qtbot, qapp, world: World, theme: str) -> None:
     world.admit(ana, gid, cleo)
     fake.services.posts.post(gid, "It is me, Bea, on a new phone")
     fake.services.sync_once()
+    ana.services.sync_once()
     ana.services.groups.promote(gid, bea.fingerprint)
     ana.services.groups.remove_member(gid, fake.fingerprint)
     ana.services.groups.create("نادي الكتاب", world.relay_url)
@@ -68,6 +69,7 @@ def test_timeline_views_render(qtbot, qapp, world: World, theme: str) -> None:
     qtbot.wait(50)
     _shot(window, "main", theme)
 
+    ana.services.groups.rename(gid, "Book club of the long winter evenings on the hill")
     window.resize(640, 600)
     qtbot.wait(50)
     _shot(window, "main_640", theme)
@@ -78,6 +80,13 @@ def test_timeline_views_render(qtbot, qapp, world: World, theme: str) -> None:
     qtbot.waitUntil(lambda: members.model.rowCount() == 3, timeout=WAIT)
     settle(qtbot, ana)
     _shot(members, "members", theme)
+    members._compare()
+    safety = next(d for d in members.findChildren(SafetyNumberDialog) if d.isVisible())
+    safety.code_edit.setText(members.current().safety_qr)
+    safety.check_button.click()
+    qtbot.waitUntil(lambda: safety.result_label.text().startswith("✓"), timeout=WAIT)
+    _shot(safety, "safety_checked", theme)
+    safety.close()
     members.close()
 
     search = SearchDialog(window._ctx, None, window)

@@ -82,9 +82,7 @@ def event(p: Paint) -> None:
     shown = p.fonts.sfm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 24)
     tw = p.fonts.sfm.horizontalAdvance(shown) + 24
     pill = QRectF((p.width - tw) / 2, rect.top(), tw, rect.height())
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(t.color("quote_bg"))
-    painter.drawRoundedRect(pill, rect.height() / 2, rect.height() / 2)
+    _fill(painter, pill, t.color("quote_bg"), rect.height() / 2)
     painter.setPen(t.color("muted"))
     painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown)
 
@@ -93,9 +91,7 @@ def warning_box(p: Paint) -> None:
     if p.row.body_kind != "warning":
         return
     t, painter, rect = p.theme, p.painter, p.row.body_rect
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(t.color("warning_bg"))
-    painter.drawRoundedRect(QRectF(rect), 6, 6)
+    _fill(painter, QRectF(rect), t.color("warning_bg"), 6)
     painter.setPen(t.color("warning_text"))
     painter.setFont(p.fonts.font)
     painter.drawText(QRect(rect.left() + 8, rect.top() + 6, 18, 20), Qt.AlignmentFlag.AlignLeft, "⚠")
@@ -134,11 +130,8 @@ def quote(p: Paint) -> None:
     if q is None or rect.isNull():
         return
     t, painter, sfm = p.theme, p.painter, p.fonts.sfm
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(t.color("quote_bg"))
-    painter.drawRoundedRect(QRectF(rect), 6, 6)
-    painter.setBrush(t.color("quote_bar"))
-    painter.drawRoundedRect(QRectF(rect.left(), rect.top(), 3, rect.height()), 1.5, 1.5)
+    _fill(painter, QRectF(rect), t.color("quote_bg"), 6)
+    _fill(painter, QRectF(rect.left(), rect.top(), 3, rect.height()), t.color("quote_bar"), 1.5)
     inner = rect.adjusted(10, 4, -8, -4)
     bold = QFont(p.fonts.small)
     bold.setBold(True)
@@ -198,9 +191,7 @@ def warnings(p: Paint) -> None:
     t, painter = p.theme, p.painter
     for rect, sentence in p.row.warn_rects:
         painter.setFont(p.fonts.small)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(t.color("warning_bg"))
-        painter.drawRoundedRect(QRectF(rect), 4, 4)
+        _fill(painter, QRectF(rect), t.color("warning_bg"), 4)
         painter.setPen(t.color("warning_text"))
         painter.drawText(rect.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, f"⚠ {sentence}")
 
@@ -230,6 +221,12 @@ def chips(p: Paint) -> None:
         painter.setFont(p.fonts.small)
         painter.setPen(t.color("text"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {count}")
+
+
+def _fill(painter: QPainter, rect: QRectF, color: object, radius: float) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)  # type: ignore[arg-type]
+    painter.drawRoundedRect(rect, radius, radius)
 
 
 def _draw_doc(painter: QPainter, doc: SafeDocument, at: QPointF, color: object) -> None:

@@ -115,6 +115,7 @@ class SafetyNumberDialog(QDialog):
             self.result_label.setObjectName("errorLabel")
         self.result_label.style().unpolish(self.result_label)
         self.result_label.style().polish(self.result_label)
+        self.adjustSize()  # the answer may take more lines than the empty label did
 
 
 def format_safety_number(digits: str) -> str:
