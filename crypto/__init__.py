@@ -16,69 +16,60 @@ Typical use (app side):
 """
 from __future__ import annotations
 
-from crypto.errors import (
-                           AuthError,
-                           ChainError,
-                           CryptoError,
-                           DecodeError,
-                           InviteError,
-                           NotAllowed,
-                           UnknownMailbox,
-                           VersionError,
-)
-from crypto.events import (
-                           ROLE_ADMIN,
-                           ROLE_MEMBER,
-                           WARNING_FORK,
-                           WARNING_GAP,
-                           WARNING_MISSING_KEY,
-                           WARNING_REPLAY,
-                           WARNING_STALE_EPOCH,
-                           WARNING_UNSUPPORTED,
-                           ContentReceived,
-                           EpochChanged,
-                           Event,
-                           IntegrityWarning,
-                           InviteBundle,
-                           InviteInfo,
-                           JoinRequest,
-                           JoinRequested,
-                           Mailbox,
-                           Member,
-                           MembershipChanged,
-                           Opened,
-                           Outgoing,
-                           OwnEcho,
-                           PrekeyChanged,
-                           RemovedFromGroup,
-                           Sealed,
-                           SenderKeyReceived,
-)
-from crypto.identity import Identity, fingerprint, join_sas, safety_number, safety_qr_payload
-from crypto.invite import InviteLink, Joined, PendingJoin, open_invite_bundle, parse_invite_link
-from crypto.params import (
-                           BUCKETS,
-                           GRACE_SECONDS,
-                           HEARTBEAT_SECONDS,
-                           MAX_MEMBERS,
-                           MAX_SKIP,
-                           OLD_EPOCH_KEEP_SECONDS,
-                           ROTATE_AFTER_MESSAGES,
-                           ROTATE_AFTER_SECONDS,
-)
-from crypto.payloads import (
-                           AdminRemove,
-                           Content,
-                           Delete,
-                           Edit,
-                           Post,
-                           Reaction,
-                           Unsupported,
-                           decode_content,
-                           encode_content,
-)
-from crypto.relay_wire import KIND_GROUP, KIND_INVITE, MailboxCapability, WireError
-from crypto.session import GroupSession
+import importlib
+from typing import Any
+
+# public name -> the module that defines it
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "crypto.errors": (
+        "AuthError", "ChainError", "CryptoError", "DecodeError", "InviteError", "NotAllowed",
+        "UnknownMailbox", "VersionError",
+    ),
+    "crypto.events": (
+        "ROLE_ADMIN", "ROLE_MEMBER", "WARNING_FORK", "WARNING_GAP", "WARNING_MISSING_KEY",
+        "WARNING_REPLAY", "WARNING_STALE_EPOCH", "WARNING_UNSUPPORTED", "ContentReceived",
+        "EpochChanged", "Event", "IntegrityWarning", "InviteBundle", "InviteInfo", "JoinRequest",
+        "JoinRequested", "Mailbox", "Member", "MembershipChanged", "Opened", "Outgoing",
+        "OwnEcho", "PrekeyChanged", "RemovedFromGroup", "Sealed", "SenderKeyReceived",
+    ),
+    "crypto.identity": (
+        "Identity", "fingerprint", "join_sas", "safety_number", "safety_qr_payload",
+    ),
+    "crypto.invite": ("InviteLink", "open_invite_bundle", "parse_invite_link"),
+    "crypto.pending": ("Joined", "PendingJoin"),
+    "crypto.params": (
+        "BUCKETS", "GRACE_SECONDS", "HEARTBEAT_SECONDS", "MAX_MEMBERS", "MAX_SKIP",
+        "OLD_EPOCH_KEEP_SECONDS", "ROTATE_AFTER_MESSAGES", "ROTATE_AFTER_SECONDS",
+    ),
+    "crypto.payloads": (
+        "AdminRemove", "Content", "Delete", "Edit", "Post", "Reaction", "Unsupported",
+        "decode_content", "encode_content",
+    ),
+    "crypto.relay_wire": ("KIND_GROUP", "KIND_INVITE", "MailboxCapability", "WireError"),
+    "crypto.session": ("GroupSession",),
+}
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        # `import crypto` then `crypto.errors`: load the submodule the way an eager
+        # package would have
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'crypto' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))
+
 
 __all__ = [
     # errors

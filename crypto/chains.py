@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 from crypto import labels
 from crypto.errors import ChainError
-from crypto.params import MAX_SKIP, SKIPPED_KEY_SECONDS
+from crypto.params import MAX_MISSING, MAX_SKIP, RECENT_IDS, SKIPPED_KEY_SECONDS
 from crypto.primitives import kdf
 
-RECENT = 32
-MAX_MISSING = 4 * MAX_SKIP
+RECENT = RECENT_IDS
 _MSG = labels.KDF_CHAIN_MSG
 _NEXT = labels.KDF_CHAIN_NEXT
 

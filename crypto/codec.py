@@ -1,28 +1,23 @@
-"""The GroupSession blob: every field of the state in one strict, versioned encoding.
+"""The GroupState blob: every field of the state in one strict, versioned encoding.
 
 Decoding checks everything the encoder guarantees (sorted unique keys, known enums,
 lengths, no trailing bytes), so a damaged blob is a DecodeError, never a half-loaded
-session. The blob holds secrets: the store keeps it encrypted.
+state; docs/protocol.md §13 gives the layout. The blob holds secrets: the store keeps it
+encrypted.
 """
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from crypto.chains import EpochState, PeerChain
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError, VersionError
 from crypto.events import ROLE_ADMIN, ROLE_MEMBER, JoinRequest, Member
 from crypto.identity import Identity, fingerprint, join_sas
-from crypto.invite import invite_mailbox
-from crypto.params import MAX_MEMBERS, MAX_NAME_BYTES, MAX_PENDING
+from crypto.params import MAX_MEMBERS, MAX_NAME_BYTES, MAX_PENDING, MAX_RELAY_URL_BYTES
 from crypto.primitives import KEY_LEN, SIG_LEN
-
-if TYPE_CHECKING:
-    from crypto.session import GroupSession
+from crypto.state import STATUS_ACTIVE, STATUS_REMOVED, GroupState, InviteRecord
 
 BLOB_VERSION = 1
-MAX_URL = 512
-_STATUS = {"active": 0, "removed": 1}
+_STATUS = {STATUS_ACTIVE: 0, STATUS_REMOVED: 1}
 _STATUS_NAMES = {v: k for k, v in _STATUS.items()}
 
 
@@ -85,94 +80,113 @@ def _dec_epoch(r: Reader) -> EpochState:
     return ep
 
 
-def encode_session(s: GroupSession) -> bytes:
+def encode_state(s: GroupState) -> bytes:
     w = Writer().u8(BLOB_VERSION).fixed(s.my_ik, KEY_LEN).fixed(s.group_id, 16)
-    w.text(s.name, MAX_NAME_BYTES).text(s.relay_url, MAX_URL).u8(_STATUS[s.status])
-    w.u8(1 if s._fork else 0).u64(s._last_heartbeat)
-    w.u16(len(s._members))
-    for m in s._members.values():
+    w.text(s.name, MAX_NAME_BYTES).text(s.relay_url, MAX_RELAY_URL_BYTES).u8(_STATUS[s.status])
+    w.u8(1 if s.fork else 0).u64(s.last_heartbeat)
+    w.u16(len(s.members))
+    for m in s.members.values():
         w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(1 if m.role == ROLE_ADMIN else 0)
         w.u32(m.joined_seq).text(m.name, MAX_NAME_BYTES)
-    w.u32(s._control_base).u32(len(s._control_hashes))
-    for digest in s._control_hashes:
+    w.u32(s.control_base).u32(len(s.control_hashes))
+    for digest in s.control_hashes:
         w.fixed(digest, 32)
-    w.u32(s._current).u16(len(s._epochs))
-    for epoch in sorted(s._epochs):
-        _enc_epoch(w, s._epochs[epoch])
-    w.u16(len(s._invites))
-    for invite_id in sorted(s._invites):
-        rec = s._invites[invite_id]
+    w.u32(s.current).u16(len(s.epochs))
+    for epoch in sorted(s.epochs):
+        _enc_epoch(w, s.epochs[epoch])
+    w.u16(len(s.invites))
+    for invite_id in sorted(s.invites):
+        rec = s.invites[invite_id]
         w.fixed(rec.secret, KEY_LEN).u16(rec.uses_total).u16(rec.uses_left)
         w.u64(rec.expires_at).u64(rec.created_at).u8(1 if rec.revoked else 0)
         w.u16(len(rec.consumed))
         for rid in rec.consumed:
             w.fixed(rid, 32)
-    w.u16(len(s._requests))
-    for rid in sorted(s._requests):
-        q = s._requests[rid]
+    w.u16(len(s.requests))
+    for rid in sorted(s.requests):
+        q = s.requests[rid]
         w.fixed(q.request_id, 32).fixed(q.invite_id, 16).fixed(q.joiner_ik, KEY_LEN)
         w.fixed(q.joiner_spk, KEY_LEN).u64(q.spk_created).fixed(q.spk_sig, SIG_LEN)
         w.text(q.name, MAX_NAME_BYTES).u64(q.sent_at).u64(q.received_at)
-    w.u32(len(s._held))
-    for epoch, raw in s._held:
+    w.u32(len(s.held))
+    for epoch, raw in s.held:
         w.u32(epoch).var32(raw)
     return w.bytes()
 
 
-def decode_session(cls: type[GroupSession], data: bytes, identity: Identity) -> GroupSession:
-    from crypto.session import InviteRecord
+def decode_state(data: bytes, identity: Identity) -> GroupState:
+    """Load a blob made by encode_state; `identity` must be the member it belongs to."""
     r = Reader(data)
     if r.u8() != BLOB_VERSION:
         raise VersionError("unknown group state version")
     if r.fixed(KEY_LEN) != identity.ik:
         raise DecodeError("this group state belongs to another identity")
-    s = cls(identity, r.fixed(16), r.text(MAX_NAME_BYTES), r.text(MAX_URL))
+    s = GroupState(identity, r.fixed(16), r.text(MAX_NAME_BYTES), r.text(MAX_RELAY_URL_BYTES))
     status = _STATUS_NAMES.get(r.u8())
     if status is None:
         raise DecodeError("unknown group status")
-    s._status = status
-    s._fork = r.flag()
-    s._last_heartbeat = r.u64()
+    s.status = status
+    s.fork = r.flag()
+    s.last_heartbeat = r.u64()
+    _dec_members(r, s)
+    s.control_base = r.u32()
+    n_hashes = r.u32()
+    if not 1 <= n_hashes <= r.remaining() // 32:
+        raise DecodeError("the control log in the group state is not valid")
+    s.control_hashes = [r.fixed(32) for _ in range(n_hashes)]
+    s.current = r.u32()
+    epochs = [_dec_epoch(r) for _ in range(r.u16())]
+    _sorted_keys([ep.epoch for ep in epochs])
+    for ep in epochs:
+        s.register_epoch(ep)
+    if s.current not in s.epochs:
+        raise DecodeError("the group state has no keys for its current epoch")
+    _dec_invites(r, s)
+    _dec_requests(r, s, identity)
+    n_held = r.u32()
+    if n_held > MAX_PENDING:
+        raise DecodeError("too many held messages in the group state")
+    s.held = [(r.u32(), r.var32()) for _ in range(n_held)]
+    r.done()
+    return s
+
+
+def _dec_members(r: Reader, s: GroupState) -> None:
     count = r.u16()
     if count > MAX_MEMBERS:
         raise DecodeError("too many members in the group state")
     for _ in range(count):
         ik, spk, role, joined = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
-        if role > 1 or ik in s._members:
+        if role > 1 or ik in s.members:
             raise DecodeError("a member record in the group state is not valid")
-        s._members[ik] = Member(ik, spk, r.text(MAX_NAME_BYTES),
-                                ROLE_ADMIN if role else ROLE_MEMBER, joined)
-    s._control_base = r.u32()
-    n_hashes = r.u32()
-    if not 1 <= n_hashes <= r.remaining() // 32:
-        raise DecodeError("the control log in the group state is not valid")
-    s._control_hashes = [r.fixed(32) for _ in range(n_hashes)]
-    s._current = r.u32()
-    epochs = [_dec_epoch(r) for _ in range(r.u16())]
-    _sorted_keys([ep.epoch for ep in epochs])
-    for ep in epochs:
-        s._register_epoch(ep)
-    if s._current not in s._epochs:
-        raise DecodeError("the group state has no keys for its current epoch")
+        s.members[ik] = Member(ik, spk, r.text(MAX_NAME_BYTES),
+                               ROLE_ADMIN if role else ROLE_MEMBER, joined)
+
+
+def _dec_invites(r: Reader, s: GroupState) -> None:
+    """Invites in ascending invite id, each once (the encoder's order, spec §4)."""
+    last: bytes | None = None
     for _ in range(r.u16()):
         rec = InviteRecord(r.fixed(KEY_LEN), r.u16(), r.u16(), r.u64(), r.u64(), r.flag())
         rec.consumed = [r.fixed(32) for _ in range(r.u16())]
-        mb = invite_mailbox(rec.secret, rec.expires_at)
-        assert mb.invite_id is not None
-        if mb.invite_id in s._invites:
-            raise DecodeError("an invite is listed twice in the group state")
-        s._invites[mb.invite_id] = rec
-        s._invite_by_mailbox[mb.id] = mb.invite_id
+        invite_id = rec.mailbox().invite_id
+        assert invite_id is not None
+        if last is not None and invite_id <= last:
+            raise DecodeError("the invites in the group state are not sorted and unique")
+        last = invite_id
+        s.register_invite(invite_id, rec)
+
+
+def _dec_requests(r: Reader, s: GroupState, identity: Identity) -> None:
+    """Join requests in ascending request id, each once (the encoder's order, spec §4)."""
+    last: bytes | None = None
     for _ in range(r.u16()):
         rid, invite_id, ik, spk = r.fixed(32), r.fixed(16), r.fixed(KEY_LEN), r.fixed(KEY_LEN)
         created, sig, name = r.u64(), r.fixed(SIG_LEN), r.text(MAX_NAME_BYTES)
         sent_at, received_at = r.u64(), r.u64()
-        s._requests[rid] = JoinRequest(rid, invite_id, ik, spk, name, sent_at, received_at,
-                                       fingerprint(ik), join_sas(invite_id, identity.ik, ik),
-                                       created, sig)
-    n_held = r.u32()
-    if n_held > MAX_PENDING:
-        raise DecodeError("too many held messages in the group state")
-    s._held = [(r.u32(), r.var32()) for _ in range(n_held)]
-    r.done()
-    return s
+        if last is not None and rid <= last:
+            raise DecodeError("the join requests in the group state are not sorted and unique")
+        last = rid
+        s.requests[rid] = JoinRequest(rid, invite_id, ik, spk, name, sent_at, received_at,
+                                      fingerprint(ik), join_sas(invite_id, identity.ik, ik),
+                                      created, sig)

@@ -7,6 +7,7 @@ Entries form a hash chain; two valid entries at one seq are a fork.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crypto import labels
@@ -117,8 +118,9 @@ class ControlEntry:
         return ik
 
 
-def sign_entry(entry: ControlEntry, sign: object) -> ControlEntry:
-    sig = sign(labels.SIG_CONTROL + entry.unsigned())  # type: ignore[operator]
+def sign_entry(entry: ControlEntry, sign: Callable[[bytes], bytes]) -> ControlEntry:
+    """The entry signed with `sign` (the author's Identity.sign)."""
+    sig = sign(labels.SIG_CONTROL + entry.unsigned())
     return ControlEntry(entry.group_id, entry.seq, entry.prev_hash, entry.author_ik, entry.time,
                         entry.op, entry.epoch, entry.commitment, entry.data, sig)
 

@@ -12,6 +12,7 @@ Inner (group messages):
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import NamedTuple
 
 from crypto import labels
@@ -43,8 +44,18 @@ TYPE_PREKEY = 5
 
 HEADER = struct.Struct(">BB16sI32sI32sI32sQ")
 HEADER_LEN = HEADER.size  # 134
+# Byte offsets of the header fields a receiver reads before parsing the whole message.
+TYPE_AT = 0
+SENDER_AT = 1 + 1 + 16 + 4          # after type, version, group_id, epoch
+SENDER_END = SENDER_AT + 32
+SEQ_AT = SENDER_END
+# inner = header ‖ body_len u32 ‖ body ‖ pt_hash[32] ‖ sig[64]
+BODY_LEN_AT = HEADER_LEN
+BODY_AT = HEADER_LEN + 4
+PT_HASH_LEN = 32
+TRAILER_LEN = PT_HASH_LEN + SIG_LEN
 _U32 = struct.Struct(">I")
-_MIN_INNER = HEADER_LEN + 4 + 32 + SIG_LEN
+MIN_INNER = BODY_AT + TRAILER_LEN
 
 
 def seal_outer(key: bytes, mailbox_id: bytes, inner: bytes, rng: Rng) -> bytes:
@@ -113,30 +124,55 @@ def message_id(header_bytes: bytes, sig: bytes) -> bytes:
     return h(labels.HASH_MESSAGE_ID, header_bytes + sig)
 
 
-def signed_input(header_bytes: bytes, body: bytes, pt_hash: bytes) -> bytes:
-    return labels.SIG_ENVELOPE + header_bytes + h(labels.HASH_BODY, body) + pt_hash
+def signed_input_of(header_bytes: bytes, body_hash: bytes, pt_hash: bytes) -> bytes:
+    """What the sender's IK signs, given H(cot/body, body)."""
+    return labels.SIG_ENVELOPE + header_bytes + body_hash + pt_hash
 
 
-def build_inner(header: Header, body: bytes, pt_hash: bytes, sign: object) -> bytes:
-    """Assemble and sign an inner message; `sign` is Identity.sign."""
-    hb = header.pack()
-    sig = sign(signed_input(hb, body, pt_hash))  # type: ignore[operator]
-    return hb + _U32.pack(len(body)) + body + pt_hash + sig
+def signed_input(header_bytes: bytes, body: bytes | memoryview, pt_hash: bytes) -> bytes:
+    return signed_input_of(header_bytes, h(labels.HASH_BODY, body), pt_hash)
+
+
+def build_inner(header_bytes: bytes, body: bytes, pt_hash: bytes,
+                sign: Callable[[bytes], bytes]) -> tuple[bytes, bytes]:
+    """Sign and assemble an inner message: (inner bytes, its message id).
+    `sign` is Identity.sign."""
+    sig = sign(signed_input(header_bytes, body, pt_hash))
+    return (header_bytes + _U32.pack(len(body)) + body + pt_hash + sig,
+            message_id(header_bytes, sig))
+
+
+def body_end(raw: bytes) -> int | None:
+    """Where the body of an inner message ends, or None when the lengths do not add up
+    (too short, or body_len disagrees with the message length)."""
+    if len(raw) < MIN_INNER:
+        return None
+    end = BODY_AT + _U32.unpack_from(raw, BODY_LEN_AT)[0]
+    return end if end + TRAILER_LEN == len(raw) else None
+
+
+def sender_of(raw: bytes) -> bytes:
+    """The sender IK named by a (checked) inner message's header."""
+    return raw[SENDER_AT:SENDER_END]
+
+
+def seq_of(raw: bytes) -> int:
+    """The sequence number named by a (checked) inner message's header."""
+    return int(_U32.unpack_from(raw, SEQ_AT)[0])
 
 
 def parse_inner(raw: bytes) -> Inner:
     """Split an inner message; DecodeError on any length mismatch, VersionError on version."""
-    if len(raw) < _MIN_INNER:
+    if len(raw) < MIN_INNER:
         raise DecodeError("the inner message is too short")
     fields = HEADER.unpack_from(raw)
     if fields[1] != PROTOCOL_VERSION:
         raise VersionError("unknown message version")
-    (body_len,) = _U32.unpack_from(raw, HEADER_LEN)
-    end = HEADER_LEN + 4 + body_len
-    if end + 32 + SIG_LEN != len(raw):
+    end = body_end(raw)
+    if end is None:
         raise DecodeError("the inner message length does not match its fields")
-    return Inner(Header(*fields), raw[:HEADER_LEN], raw[HEADER_LEN + 4:end],
-                 raw[end:end + 32], raw[end + 32:], raw)
+    return Inner(Header(*fields), raw[:HEADER_LEN], raw[BODY_AT:end],
+                 raw[end:end + PT_HASH_LEN], raw[end + PT_HASH_LEN:], raw)
 
 
 def verify_inner(inner: Inner) -> None:

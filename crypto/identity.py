@@ -12,6 +12,7 @@ import struct
 from crypto import labels
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError, VersionError
+from crypto.params import MAX_PREKEYS, PREKEY_KEEP_SECONDS, PREKEY_ROTATE_SECONDS
 from crypto.primitives import (
     KEY_LEN,
     Rng,
@@ -25,9 +26,6 @@ from crypto.primitives import (
 from crypto.relay_wire import b64e
 
 IDENTITY_VERSION = 1
-PREKEY_ROTATE_SECONDS = 7 * 24 * 3600
-PREKEY_KEEP_SECONDS = 28 * 24 * 3600
-MAX_PREKEYS = 16
 
 
 def prekey_signed_input(ik: bytes, spk: bytes, created_at: int) -> bytes:

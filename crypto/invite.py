@@ -1,4 +1,4 @@
-"""Invite links, the joiner's side of joining, and the invite mailbox keys.
+"""Invite links, invite-mailbox messages (bundle, join request, Welcome) and their keys.
 
 Link: `coterie://join#1.<relay>.<secret>.<inviter IK>` (each part base64url, no padding).
 The secret is only ever in the fragment and never leaves the client: from it both sides
@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import struct
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from crypto import labels
 from crypto.control import ControlEntry, decode_entry
@@ -21,26 +20,19 @@ from crypto.errors import AuthError, DecodeError, InviteError, InviteExpired, Ve
 from crypto.events import (
     ROLE_ADMIN,
     ROLE_MEMBER,
-    Event,
     InviteBundle,
     JoinRequest,
     Mailbox,
     Member,
-    Outgoing,
 )
 from crypto.identity import Identity, fingerprint, join_sas, verify_prekey
 from crypto.pairwise import open_pairwise, seal_pairwise
-from crypto.params import MAX_NAME_BYTES, PROTOCOL_VERSION
+from crypto.params import MAX_LINK_CHARS, MAX_NAME_BYTES, MAX_RELAY_URL_BYTES, PROTOCOL_VERSION
 from crypto.primitives import KEY_LEN, SIG_LEN, Rng, h, kdf, random_bytes, verify
 from crypto.relay_wire import KIND_INVITE, MailboxCapability, WireError, b64d, b64e
 
-if TYPE_CHECKING:
-    from crypto.session import GroupSession
-
 LINK_PREFIX = "coterie://join#"
 LINK_VERSION = "1"
-MAX_LINK_CHARS = 2048
-MAX_RELAY_URL_BYTES = 512
 
 
 @dataclass(frozen=True)
@@ -110,7 +102,6 @@ def parse_invite_link(link: str) -> InviteLink:
             ("http://", "https://")) or any(ord(c) < 33 for c in relay_url):
         raise InviteError("the invite link names no usable relay")
     return InviteLink(relay_url, secret, inviter_ik)
-
 
 
 # ---- invite mailbox traffic ----------------------------------------------------------------
@@ -284,93 +275,3 @@ def decode_welcome(payload: bytes) -> Welcome:
     if len({m.ik for m in members}) != len(members):
         raise DecodeError("a member is listed twice")
     return Welcome(gid, invite_id, name, relay_url, es, entry, members)
-
-
-@dataclass(frozen=True)
-class Joined:
-    """A completed join: the new session, envelopes to send (our sender key), events."""
-
-    session: GroupSession
-    outgoing: list[Outgoing]
-    events: list[Event]
-
-
-class PendingJoin:
-    """The joiner's side between sending a join request and receiving the Welcome.
-
-    Serialise with to_bytes() (it holds the invite secret: store encrypted).
-    """
-
-    _VERSION = 1
-
-    def __init__(self, identity: Identity, link: InviteLink, bundle: InviteBundle,
-                 display_name: str, request_id: bytes, sent_at: int) -> None:
-        self._ident = identity
-        self._link = link
-        self._bundle = bundle
-        self.display_name = display_name
-        self.request_id = request_id
-        self.sent_at = sent_at
-
-    @classmethod
-    def start(cls, identity: Identity, link: InviteLink, bundle: InviteBundle,
-              display_name: str, now: int, rng: Rng) -> tuple[PendingJoin, Outgoing]:
-        """Build the join request (boxed to the inviter, signed by our IK, MAC'd with the
-        invite secret) and return the pending state plus the envelope to append to
-        link.mailbox."""
-        if not isinstance(display_name, str) or not display_name.strip() or len(
-                display_name.encode("utf-8")) > MAX_NAME_BYTES:
-            raise InviteError("a display name of 1 to 200 bytes is needed to join")
-        if bundle.inviter_ik != link.inviter_ik or bundle.invite_id != link.invite_id:
-            raise InviteError("the bundle does not belong to this invite link")
-        request_id, envelope = build_join_request(identity, link, bundle, display_name, now, rng)
-        pending = cls(identity, link, bundle, display_name, request_id, now)
-        return pending, Outgoing(link.mailbox, envelope)
-
-    @property
-    def link(self) -> InviteLink:
-        return self._link
-
-    @property
-    def bundle(self) -> InviteBundle:
-        """The verified bundle: group name and inviter, for the "waiting" view."""
-        return self._bundle
-
-    def open(self, envelope: bytes, now: int, rng: Rng) -> Joined | None:
-        """Feed every envelope read from the invite mailbox: returns Joined for our Welcome,
-        None for anything else (the bundle, other joiners' traffic, our own request).
-        A Welcome for us that does not verify raises AuthError."""
-        typ, body = open_invite(self._link.secret, envelope)
-        if typ != TYPE_WELCOME:
-            return None
-        if len(body) < 2 * KEY_LEN or body[:KEY_LEN] != self._ident.ik:
-            return None
-        spk = body[KEY_LEN:2 * KEY_LEN]
-        sender_ik, payload = open_pairwise(self._ident, spk, labels.SIG_WELCOME, body[2 * KEY_LEN:])
-        if sender_ik != self._link.inviter_ik:
-            raise AuthError("the Welcome is not signed by the admin named in the link")
-        from crypto.membership import join_from_welcome
-        return join_from_welcome(self._ident, self._link, decode_welcome(payload), now, rng)
-
-    def to_bytes(self) -> bytes:
-        b = self._bundle
-        w = Writer().u8(self._VERSION).text(str(self._link), MAX_LINK_CHARS)
-        w.fixed(b.invite_id, 16).text(b.group_name, MAX_NAME_BYTES).fixed(b.inviter_ik, KEY_LEN)
-        w.fixed(b.inviter_spk, KEY_LEN).text(b.inviter_name, MAX_NAME_BYTES).u64(b.expires_at)
-        w.text(self.display_name, MAX_NAME_BYTES).fixed(self.request_id, 32).u64(self.sent_at)
-        return w.bytes()
-
-    @classmethod
-    def from_bytes(cls, data: bytes, identity: Identity) -> PendingJoin:
-        r = Reader(data)
-        if r.u8() != cls._VERSION:
-            raise VersionError("unknown pending-join version")
-        try:
-            link = parse_invite_link(r.text(MAX_LINK_CHARS))
-        except InviteError as exc:
-            raise DecodeError("the stored invite link is not valid") from exc
-        bundle = InviteBundle(r.fixed(16), r.text(MAX_NAME_BYTES), r.fixed(KEY_LEN),
-                              r.fixed(KEY_LEN), r.text(MAX_NAME_BYTES), r.u64())
-        name, request_id, sent_at = r.text(MAX_NAME_BYTES), r.fixed(32), r.u64()
-        r.done()
-        return cls(identity, link, bundle, name, request_id, sent_at)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from crypto.encoding import Reader, Writer
 from crypto.errors import AuthError, DecodeError
 from crypto.identity import Identity
+from crypto.params import MAX_PAIRWISE_PAYLOAD
 from crypto.primitives import (
     BOX_NONCE_LEN,
     KEY_LEN,
@@ -25,7 +26,7 @@ from crypto.primitives import (
     x25519_public,
 )
 
-MAX_PAYLOAD = 60_000
+MAX_PAYLOAD = MAX_PAIRWISE_PAYLOAD
 
 
 def _signed(label: bytes, sender_ik: bytes, recipient_ik: bytes, recipient_spk: bytes,
@@ -86,3 +87,23 @@ def find_box(entries: list[tuple[bytes, bytes, bytes]], ik: bytes) -> tuple[byte
         if rik == ik:
             return spk, box
     return None
+
+
+def group_key_payload(group_id: bytes, epoch: int, key: bytes) -> bytes:
+    """What an epoch-key or sender-key box carries: group_id[16] ‖ epoch u32 ‖ key[32]."""
+    return Writer().fixed(group_id, 16).u32(epoch).fixed(key, KEY_LEN).bytes()
+
+
+def open_group_key(recipient: Identity, box: tuple[bytes, bytes], label: bytes, sender_ik: bytes,
+                   group_id: bytes, epoch: int, what: str) -> bytes:
+    """The key in a box from `sender_ik` for `group_id` at `epoch` (`box` = (our prekey,
+    box) as find_box returns it); AuthError when any of the three does not match."""
+    boxed_by, payload = open_pairwise(recipient, box[0], label, box[1])
+    if boxed_by != sender_ik:
+        raise AuthError(f"the {what} did not come from its owner")
+    r = Reader(payload)
+    gid, got_epoch, key = r.fixed(16), r.u32(), r.fixed(KEY_LEN)
+    r.done()
+    if gid != group_id or got_epoch != epoch:
+        raise AuthError(f"the {what} is for another group or epoch")
+    return key

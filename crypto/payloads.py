@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError
+from crypto.params import MAX_EMOJI_BYTES, MAX_TEXT_BYTES
 
 MESSAGE_ID_LEN = 32
-MAX_TEXT_BYTES = 32_000   # a post must fit the 64 KiB bucket with its header
-MAX_EMOJI_BYTES = 64
 
 KIND_POST = 1
 KIND_REACTION = 2

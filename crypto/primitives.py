@@ -1,4 +1,4 @@
-"""The few primitives the protocol uses, as thin functions over PyNaCl and hashlib.
+"""The few primitives the protocol uses, as thin functions over crypto.sodium and hashlib.
 
 KDF = BLAKE2b keyed with the secret, `person` = a 16-byte label; AEAD =
 XChaCha20-Poly1305-IETF with a random 24-byte nonce; signatures = Ed25519; pairwise
@@ -10,31 +10,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from nacl import bindings
-from nacl._sodium import ffi, lib
-from nacl.exceptions import CryptoError as NaclError
-
+from crypto import sodium
 from crypto.errors import AuthError, DecodeError
 
 Rng = Callable[[int], bytes]
 
 KEY_LEN = 32
 AEAD_NONCE_LEN = 24
-AEAD_TAG_LEN = 16
-SIG_LEN = 64
+AEAD_TAG_LEN = sodium.AEAD_TAG_LEN
+SIG_LEN = sodium.SIG_LEN
 BOX_NONCE_LEN = 24
 BOX_TAG_LEN = 16
 
-# The hot paths (one verify and two AEAD opens per message) call libsodium through
-# PyNaCl's own cffi handle: the same C functions as nacl.bindings, without the per-call
-# argument formatting that costs as much as the cipher itself at post sizes.
-_aead_enc_c = lib.crypto_aead_xchacha20poly1305_ietf_encrypt
-_aead_dec_c = lib.crypto_aead_xchacha20poly1305_ietf_decrypt
-_sign_c = lib.crypto_sign
-_sign_open_c = lib.crypto_sign_open
-_new = ffi.new
-_buffer = ffi.buffer
-_NULL = ffi.NULL
 _blake2b = hashlib.blake2b
 
 
@@ -59,65 +46,53 @@ def h(person: bytes, data: bytes | memoryview, size: int = 32) -> bytes:
 def aead_seal(key: bytes, nonce: bytes, plaintext: bytes, ad: bytes) -> bytes:
     if len(key) != KEY_LEN or len(nonce) != AEAD_NONCE_LEN:
         raise DecodeError("bad AEAD key or nonce length")
-    out = _new("unsigned char[]", len(plaintext) + AEAD_TAG_LEN)
-    out_len = _new("unsigned long long *")
-    _aead_enc_c(out, out_len, plaintext, len(plaintext), ad, len(ad), _NULL, nonce, key)
-    return _buffer(out, out_len[0])[:]
+    return sodium.aead_encrypt(key, nonce, plaintext, ad)
 
 
 def aead_open(key: bytes, nonce: bytes, ciphertext: bytes, ad: bytes) -> bytes:
-    n = len(ciphertext)
-    if len(key) != KEY_LEN or len(nonce) != AEAD_NONCE_LEN or n < AEAD_TAG_LEN:
+    if len(key) != KEY_LEN or len(nonce) != AEAD_NONCE_LEN:
         raise AuthError("the ciphertext does not authenticate")
-    out = _new("unsigned char[]", n - AEAD_TAG_LEN + 1)
-    out_len = _new("unsigned long long *")
-    if _aead_dec_c(out, out_len, _NULL, ciphertext, n, ad, len(ad), nonce, key) != 0:
+    plaintext = sodium.aead_decrypt(key, nonce, ciphertext, ad)
+    if plaintext is None:
         raise AuthError("the ciphertext does not authenticate")
-    return _buffer(out, out_len[0])[:]
+    return plaintext
 
 
 def sign_keypair(seed: bytes) -> tuple[bytes, bytes]:
     """(public key, 64-byte libsodium secret key) for an Ed25519 seed."""
-    return bindings.crypto_sign_seed_keypair(seed)
+    return sodium.sign_seed_keypair(seed)
 
 
 def sign(secret_key: bytes, message: bytes) -> bytes:
     """Detached Ed25519 signature with a 64-byte libsodium secret key."""
     if len(secret_key) != 64:
         raise DecodeError("bad signing key length")
-    out = _new("unsigned char[]", len(message) + SIG_LEN)
-    out_len = _new("unsigned long long *")
-    _sign_c(out, out_len, message, len(message), secret_key)
-    return _buffer(out, SIG_LEN)[:]
+    return sodium.sign_detached(secret_key, message)
 
 
 def verify(public_key: bytes, message: bytes, signature: bytes) -> None:
     """Raise AuthError unless `signature` by `public_key` over `message` is valid."""
-    if len(signature) != SIG_LEN or len(public_key) != KEY_LEN:
-        raise AuthError("the signature does not verify")
-    signed = signature + message
-    out = _new("unsigned char[]", len(signed))
-    out_len = _new("unsigned long long *")
-    if _sign_open_c(out, out_len, signed, len(signed), public_key) != 0:
+    if (len(signature) != SIG_LEN or len(public_key) != KEY_LEN
+            or not sodium.verify_detached(public_key, message, signature)):
         raise AuthError("the signature does not verify")
 
 
 def x25519_public(secret: bytes) -> bytes:
-    return bindings.crypto_scalarmult_base(secret)
+    return sodium.x25519_base(secret)
 
 
 def box_seal(secret: bytes, public: bytes, nonce: bytes, plaintext: bytes) -> bytes:
-    try:
-        return bindings.crypto_box_easy(plaintext, nonce, public, secret)
-    except (NaclError, ValueError, TypeError) as exc:
-        raise AuthError("the recipient key is not usable") from exc
+    sealed = sodium.box_easy(secret, public, nonce, plaintext)
+    if sealed is None:
+        raise AuthError("the recipient key is not usable")
+    return sealed
 
 
 def box_open(secret: bytes, public: bytes, nonce: bytes, ciphertext: bytes) -> bytes:
-    try:
-        return bindings.crypto_box_open_easy(ciphertext, nonce, public, secret)
-    except (NaclError, ValueError, TypeError) as exc:
-        raise AuthError("the pairwise box does not open") from exc
+    plaintext = sodium.box_open_easy(secret, public, nonce, ciphertext)
+    if plaintext is None:
+        raise AuthError("the pairwise box does not open")
+    return plaintext
 
 
 def pad(data: bytes, size: int) -> bytes:

@@ -52,6 +52,7 @@ from crypto.invite import (
 )
 from crypto.pairwise import decode_box_list, encode_box_list, open_pairwise, seal_pairwise
 from crypto.primitives import box_open, box_seal, h, x25519_public
+from crypto.send import seal_plain
 from tests.crypto.conftest import DetRng, Net, Peer, found, join, make_peer
 from tests.crypto.forge import inner_of, rebuild, reseal
 
@@ -68,9 +69,9 @@ def _current(peer: Peer) -> bytes:
 def _control_envelope(peer: Peer, entry: ControlEntry, net: Net) -> bytes:
     """A control message sealed by `peer` (a member) carrying any entry it likes."""
     assert peer.session is not None
-    ep = peer.session._epochs[peer.session.epoch]
+    ep = peer.session.state.epochs[peer.session.epoch]
     body = Writer().var32(entry.encode()).raw(encode_box_list([])).bytes()
-    return peer.session._seal_plain(ep, TYPE_CONTROL, body, net.now, peer.rng).body
+    return seal_plain(peer.session.state, ep, TYPE_CONTROL, body, net.now, peer.rng).body
 
 
 # 1 -----------------------------------------------------------------------------------------
@@ -329,8 +330,8 @@ def test_attack_10_sender_key_from_anyone_but_its_owner_is_refused(
     with pytest.raises(AuthError, match="from its owner"):
         cai.session.open(new_mailbox, reseal(cai.session, new_mailbox, stolen, cai.rng),
                          net.now, cai.rng)
-    assert cai.session._epochs[cai.session.epoch].peers.get(ben.identity.ik) is None or \
-        cai.session._epochs[cai.session.epoch].peers[ben.identity.ik].ck is None
+    assert cai.session.state.epochs[cai.session.epoch].peers.get(ben.identity.ik) is None or \
+        cai.session.state.epochs[cai.session.epoch].peers[ben.identity.ik].ck is None
     from crypto.encoding import Reader
     boxes = decode_box_list(Reader(parse_inner(raw).body))
     assert {b[0] for b in boxes} == {ben.identity.ik, cai.identity.ik}
@@ -433,7 +434,7 @@ def test_attack_14_removed_member_cannot_read_or_write_the_new_epoch(
     post = net.boxes[new.mailbox][-1]
     with pytest.raises(UnknownMailbox):
         cai.session.open(new.mailbox, post, net.now, cai.rng)
-    old_ep = cai.session._by_mailbox[old]  # every key Cai still holds fails on it
+    old_ep = cai.session.state.by_mailbox[old]  # every key Cai still holds fails on it
     from crypto.envelope import open_outer
     with pytest.raises(AuthError):
         open_outer(old_ep.header_key, new.mailbox, post)
@@ -504,9 +505,9 @@ def test_attack_18_seq_jump_beyond_the_cap_is_rejected_before_deriving_keys(
     mailbox = _current(ben)
     net.send(ana.session.seal(Post("before"), net.now, ana.rng).outgoing)
     net.pump(ben)
-    chain = ben.session._epochs[ben.session.epoch].peers[ana.identity.ik]
+    chain = ben.session.state.epochs[ben.session.epoch].peers[ana.identity.ik]
     before = (chain.max_seq, chain.ck_index, chain.ck, dict(chain.skipped))
-    ep = ana.session._epochs[ana.session.epoch]
+    ep = ana.session.state.epochs[ana.session.epoch]
     for _ in range(MAX_SKIP + 1):
         ep.next_own_key()  # Ana's chain runs far ahead without sending
     jumped = ana.session.seal(Post("far ahead"), net.now, ana.rng).outgoing.body
@@ -554,7 +555,7 @@ def test_attack_20_non_canonical_encoding_or_trailing_bytes_is_rejected(
     with pytest.raises(DecodeError):
         cai.session.open(mailbox, reseal(cai.session, mailbox, raw + b"\x00\x01", cai.rng),
                          net.now, cai.rng)
-    ep = cai.session._by_mailbox[mailbox]
+    ep = cai.session.state.by_mailbox[mailbox]
     from crypto.envelope import OUTER_OVERHEAD
     from crypto.primitives import aead_seal
     bad_pad = raw + b"\x80\x01" + bytes(BUCKETS[0] - OUTER_OVERHEAD - len(raw) - 2)
@@ -613,7 +614,7 @@ def test_attack_23_no_automatic_receipts_and_mailbox_ids_differ_across_epochs(
         net.send(ana.session.rotate(net.now, ana.rng))
         net.pump(ana, ben, cai)
         ids |= {mb.id for mb in ana.session.mailboxes(net.now)}
-    assert len(ids) == len({ep for ep in ana.session._epochs}) >= 4
+    assert len(ids) == len({ep for ep in ana.session.state.epochs}) >= 4
     changes = [e.mailbox.id for e in ben.of(EpochChanged)]
     assert len(changes) == len(set(changes))
     assert not any(isinstance(e, NotAllowed) for e in ben.events)
@@ -627,9 +628,9 @@ def test_attack_14_removed_member_cannot_flood_the_held_queue(
     net.send(ana.session.remove(cai.identity.ik, net.now, ana.rng))
     net.pump(ana, cai)
     assert cai.session.status == "removed"  # forge what a modified old client could send
-    ep = cai.session._by_mailbox[old]
+    ep = cai.session.state.by_mailbox[old]
     from crypto.envelope import HEADER, seal_outer
-    held_before = len(ana.session._held)
+    held_before = len(ana.session.state.held)
     rejected = 0
     for seq in range(100, 300):
         header = HEADER.pack(4, 1, ana.session.group_id, ep.epoch, cai.identity.ik, seq,
@@ -644,4 +645,4 @@ def test_attack_14_removed_member_cannot_flood_the_held_queue(
                              ana.rng)
         except AuthError:
             rejected += 1
-    assert len(ana.session._held) - held_before <= 64 and rejected >= 136
+    assert len(ana.session.state.held) - held_before <= 64 and rejected >= 136

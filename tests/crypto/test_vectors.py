@@ -1,5 +1,6 @@
-"""The committed vectors (tests/vectors/protocol_v1.json): known answers, negative vectors
-that must raise the error they name, and re-encoding that reproduces every byte."""
+"""The committed vectors (tests/vectors/protocol_v1.json and state_v1.json): known answers,
+negative vectors that must raise the error they name, and re-encoding that reproduces
+every byte."""
 from __future__ import annotations
 
 import hashlib
@@ -18,13 +19,20 @@ from crypto.control import decode_entry
 from crypto.encoding import Reader
 from crypto.envelope import HEADER, parse_inner
 from crypto.pairwise import open_pairwise
+from tests.vectors.generate import build_all
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors" / "protocol_v1.json"
+STATE_VECTORS = VECTORS.with_name("state_v1.json")
 
 
 @cache
 def _doc() -> dict[str, Any]:
     return json.loads(VECTORS.read_text(encoding="utf-8"))
+
+
+@cache
+def _state_doc() -> dict[str, Any]:
+    return json.loads(STATE_VECTORS.read_text(encoding="utf-8"))
 
 
 def _person(text: str) -> bytes:
@@ -38,12 +46,20 @@ def test_the_vectors_say_where_they_come_from() -> None:
 
 
 def test_known_answers_are_reproduced_byte_for_byte() -> None:
-    from tests.vectors.generate import build
-    fresh = build()
-    committed = _doc()
-    for key in committed:
-        if key != "provenance":
-            assert fresh[key] == committed[key], f"vectors differ in {key}"
+    fresh_protocol, fresh_state = build_all()
+    for fresh, committed in ((fresh_protocol, _doc()), (fresh_state, _state_doc())):
+        assert fresh.keys() == committed.keys()
+        for key in committed:
+            if key != "provenance":
+                assert fresh[key] == committed[key], f"vectors differ in {key}"
+
+
+def test_the_state_vector_decodes_and_re_encodes() -> None:
+    doc = _state_doc()
+    ident = Identity.from_bytes(bytes.fromhex(doc["identity"]))
+    session = GroupSession.from_bytes(bytes.fromhex(doc["state"]), ident)
+    assert len(session.invites()) == 2 and len(session.join_requests()) == 2
+    assert session.to_bytes().hex() == doc["state"]
 
 
 def test_every_message_type_has_a_vector() -> None:
@@ -93,7 +109,7 @@ def test_group_envelopes_decrypt_with_the_recorded_session_keys() -> None:
     opened = 0
     for row in doc["envelopes"]:
         mailbox = bytes.fromhex(row["mailbox"])
-        ep = session._by_mailbox.get(mailbox)
+        ep = session.state.by_mailbox.get(mailbox)
         if ep is None:
             continue
         env = bytes.fromhex(row["envelope"])
@@ -110,7 +126,8 @@ def _open_as(doc: dict[str, Any], name: str, mailbox: bytes, data: bytes) -> Non
     session.open(mailbox, data, 1_750_000_000, lambda n: bytes(n))
 
 
-@pytest.mark.parametrize("vector", _doc()["negative"], ids=lambda v: v["name"])
+@pytest.mark.parametrize("vector", _doc()["negative"] + _state_doc()["negative"],
+                         ids=lambda v: v["name"])
 def test_negative_vectors_raise_the_error_they_name(vector: dict[str, Any]) -> None:
     doc = _doc()
     expected = getattr(crypto.errors, vector["expect"])
@@ -129,6 +146,9 @@ def test_negative_vectors_raise_the_error_they_name(vector: dict[str, Any]) -> N
             parse_invite_link(vector["input"])
         elif check == "identity":
             Identity.from_bytes(bytes.fromhex(vector["input"]))
+        elif check == "group_state":
+            owner = Identity.from_bytes(bytes.fromhex(_state_doc()["identity"]))
+            GroupSession.from_bytes(bytes.fromhex(vector["input"]), owner)
         else:
             raise AssertionError(f"unknown check {check}")
     assert type(caught.value) is expected

@@ -1,4 +1,8 @@
-"""Write tests/vectors/protocol_v1.json: `python -m tests.vectors.generate` (from the repo root).
+"""Write the committed vectors: `python -m tests.vectors.generate` (from the repo root).
+
+protocol_v1.json   the scenario's messages, key schedule, blobs and negative vectors
+state_v1.json      a group-state blob with invites and join requests, and blobs that
+                   break its canonical order (unsorted or duplicate keys, spec §4)
 
 Provenance: produced by Coterie's own crypto/ (protocol version 1) running the fixed
 scenario in tests/vectors/scenario.py with seeded randomness and a fixed clock, on
@@ -27,6 +31,7 @@ from tests.vectors import scenario
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "protocol_v1.json"
+STATE_OUT = HERE / "state_v1.json"
 
 
 def _negatives(doc: dict[str, Any], peers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -37,7 +42,7 @@ def _negatives(doc: dict[str, Any], peers: dict[str, Any]) -> list[dict[str, Any
     mailbox = bytes.fromhex(last["mailbox"])
     envelope = bytes.fromhex(last["envelope"])
     raw = inner_of(ben.session, mailbox, envelope)
-    header_key = ben.session._by_mailbox[mailbox].header_key
+    header_key = ben.session.state.by_mailbox[mailbox].header_key
     neg: list[dict[str, Any]] = []
 
     def opened_by_ana(name: str, data: bytes, expect: str) -> None:
@@ -67,7 +72,7 @@ def _negatives(doc: dict[str, Any], peers: dict[str, Any]) -> list[dict[str, Any
                   seal_outer(header_key, mailbox, rebuild(raw, None, lambda h: h._replace(type=2)),
                              rng), "AuthError")
     jumper = GroupSession.from_bytes(ben.session.to_bytes(), ben.identity)
-    ep = jumper._epochs[jumper.epoch]
+    ep = jumper.state.epochs[jumper.epoch]
     for _ in range(300):
         ep.next_own_key()
     opened_by_ana("sequence number jumps beyond the skipped-key cap",
@@ -122,9 +127,69 @@ def _negatives(doc: dict[str, Any], peers: dict[str, Any]) -> list[dict[str, Any
     return neg
 
 
+def _swap(blob: bytes, a: bytes, b: bytes, size: int) -> bytes:
+    """`blob` with the `size`-byte records starting with `a` and `b` exchanged."""
+    i, j = sorted((blob.index(a), blob.index(b)))
+    assert j - i >= size
+    return blob[:i] + blob[j:j + size] + blob[i + size:j] + blob[i:i + size] + blob[j + size:]
+
+
+def _repeat(blob: bytes, a: bytes, b: bytes, size: int) -> bytes:
+    """`blob` with the record starting with `b` replaced by a copy of the one at `a`."""
+    i, j = blob.index(a), blob.index(b)
+    return blob[:j] + blob[i:i + size] + blob[j + size:]
+
+
+def build_state() -> dict[str, Any]:
+    """A founder's state with two invites and two waiting join requests, and that blob
+    broken in the ways a decoder must refuse (spec §4: sorted, unique keys)."""
+    fay = scenario._peer("fay")
+    rng = fay.rng
+    session = GroupSession.create(fay.identity, "State club", scenario.RELAY, "Fay",
+                                  scenario.T0, rng)
+    links = []
+    for _ in range(2):
+        info, bundle_out = session.create_invite(3, scenario.T0 + 86_400, scenario.T0, rng)
+        link = parse_invite_link(info.link)
+        links.append((link, open_invite_bundle(link, bundle_out.body, scenario.T0)))
+    link, bundle = links[0]
+    for name in ("dan", "eve"):
+        joiner = scenario._peer(name)
+        _, request = build_join_request(joiner.identity, link, bundle, name.capitalize(),
+                                        scenario.T0, joiner.rng)
+        session.open(link.mailbox.id, request, scenario.T0, rng)
+    blob = session.to_bytes()
+    secrets = [link.secret for link, _ in sorted(links, key=lambda lb: lb[0].invite_id)]
+    invite_size = 32 + 2 + 2 + 8 + 8 + 1 + 2       # no consumed request ids yet
+    ids = sorted(q.request_id for q in session.join_requests())
+    request_size = 32 + 16 + 32 + 32 + 8 + 64 + (2 + 3) + 8 + 8   # names "Dan", "Eve"
+    assert len(ids) == 2
+    negative = [
+        ("invites out of order", _swap(blob, secrets[0], secrets[1], invite_size)),
+        ("an invite listed twice", _repeat(blob, secrets[0], secrets[1], invite_size)),
+        ("join requests out of order", _swap(blob, ids[0], ids[1], request_size)),
+        ("a join request listed twice", _repeat(blob, ids[0], ids[1], request_size)),
+    ]
+    return {
+        "identity": fay.identity.to_bytes().hex(),
+        "state": blob.hex(),
+        "negative": [{"name": name, "check": "group_state", "input": data.hex(),
+                      "expect": "DecodeError"} for name, data in negative],
+    }
+
+
 def build() -> dict[str, Any]:
+    return build_all()[0]
+
+
+def build_all() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(protocol_v1.json, state_v1.json) contents."""
     doc, peers, _ = scenario.run()
     doc["negative"] = _negatives(doc, peers)
+    return _with_provenance(doc), _with_provenance(build_state())
+
+
+def _with_provenance(doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "provenance": {
             "generator": "python -m tests.vectors.generate (tests/vectors/scenario.py)",
@@ -140,8 +205,9 @@ def build() -> dict[str, Any]:
 
 
 def main() -> int:
-    OUT.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}", file=sys.stderr)
+    for path, doc in zip((OUT, STATE_OUT), build_all(), strict=True):
+        path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

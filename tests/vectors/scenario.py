@@ -65,7 +65,7 @@ class Recorder:
                 inner = bytes((typ, 1)) + payload
             else:
                 assert sender.session is not None
-                ep = sender.session._by_mailbox[mb]
+                ep = sender.session.state.by_mailbox[mb]
                 inner = open_outer(ep.header_key, mb, item.body)
             self.rows.append({
                 "step": step, "sender": sender.name, "type": TYPE_NAMES.get(inner[0], "?"),

@@ -1,0 +1,95 @@
+"""The one place crypto/ calls libsodium directly, through PyNaCl's own cffi handle.
+
+Why: a post is opened with one Ed25519 verify and two XChaCha20-Poly1305 opens. Through
+PyNaCl's public wrappers (nacl.bindings) each call first re-validates and re-formats its
+arguments in Python, which at post sizes costs about as much as the cipher itself; the
+open path is the hot loop of a backlog catch-up. Calling the same C functions through
+`nacl._sodium` (PyNaCl's private cffi module) skips that layer. Key and nonce lengths are
+checked by the callers in crypto.primitives instead.
+
+Checked against PyNaCl 1.6.2 (its bundled libsodium): `nacl._sodium` exposes `ffi`
+and `lib` with the libsodium signatures used below. PyNaCl is pinned `>=1.5`; if a later
+release moves or renames its private module, this file is the only one to change (the
+cold paths already go through nacl.bindings).
+
+Every function returns bytes, or a bool / None for "did not verify / authenticate";
+mapping failures to crypto.errors is the caller's job (crypto.primitives, crypto.receive).
+"""
+from __future__ import annotations
+
+from nacl import bindings
+from nacl._sodium import ffi, lib
+from nacl.exceptions import CryptoError as NaclError
+
+SIG_LEN = 64
+AEAD_TAG_LEN = 16
+
+_aead_enc = lib.crypto_aead_xchacha20poly1305_ietf_encrypt
+_aead_dec = lib.crypto_aead_xchacha20poly1305_ietf_decrypt
+_sign = lib.crypto_sign
+_sign_open = lib.crypto_sign_open
+_new = ffi.new
+_buffer = ffi.buffer
+_NULL = ffi.NULL
+
+
+def aead_encrypt(key: bytes, nonce: bytes, plaintext: bytes, ad: bytes) -> bytes:
+    """XChaCha20-Poly1305-IETF; the caller has checked the key and nonce lengths."""
+    out = _new("unsigned char[]", len(plaintext) + AEAD_TAG_LEN)
+    out_len = _new("unsigned long long *")
+    _aead_enc(out, out_len, plaintext, len(plaintext), ad, len(ad), _NULL, nonce, key)
+    return _buffer(out, out_len[0])[:]
+
+
+def aead_decrypt(key: bytes, nonce: bytes, ciphertext: bytes | memoryview,
+                 ad: bytes) -> bytes | None:
+    """The plaintext, or None when the tag does not authenticate (or the input is short)."""
+    n = len(ciphertext)
+    if n < AEAD_TAG_LEN:
+        return None
+    out = _new("unsigned char[]", n - AEAD_TAG_LEN + 1)
+    out_len = _new("unsigned long long *")
+    if _aead_dec(out, out_len, _NULL, ciphertext, n, ad, len(ad), nonce, key) != 0:
+        return None
+    return _buffer(out, out_len[0])[:]
+
+
+def sign_detached(secret_key: bytes, message: bytes) -> bytes:
+    """Ed25519 over `message` with a 64-byte libsodium secret key (checked by the caller)."""
+    out = _new("unsigned char[]", len(message) + SIG_LEN)
+    out_len = _new("unsigned long long *")
+    _sign(out, out_len, message, len(message), secret_key)
+    return _buffer(out, SIG_LEN)[:]
+
+
+def verify_detached(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """True when `signature` (64 bytes, checked by the caller) over `message` is valid."""
+    signed = signature + message
+    out = _new("unsigned char[]", len(signed))
+    out_len = _new("unsigned long long *")
+    return _sign_open(out, out_len, signed, len(signed), public_key) == 0
+
+
+def sign_seed_keypair(seed: bytes) -> tuple[bytes, bytes]:
+    """(Ed25519 public key, 64-byte secret key) for a 32-byte seed."""
+    return bindings.crypto_sign_seed_keypair(seed)
+
+
+def x25519_base(secret: bytes) -> bytes:
+    return bindings.crypto_scalarmult_base(secret)
+
+
+def box_easy(secret: bytes, public: bytes, nonce: bytes, plaintext: bytes) -> bytes | None:
+    """crypto_box; None when the recipient key is not usable."""
+    try:
+        return bindings.crypto_box_easy(plaintext, nonce, public, secret)
+    except (NaclError, ValueError, TypeError):
+        return None
+
+
+def box_open_easy(secret: bytes, public: bytes, nonce: bytes, ciphertext: bytes) -> bytes | None:
+    """crypto_box_open; None when the box does not open."""
+    try:
+        return bindings.crypto_box_open_easy(ciphertext, nonce, public, secret)
+    except (NaclError, ValueError, TypeError):
+        return None

@@ -1,0 +1,145 @@
+"""GroupState: one member's whole state for one group, as a plain value.
+
+Members, roles, epochs and their chains, invites, join requests, held messages and the
+control-log head. The operations are functions over it in their own modules (send,
+receive, membership, admission, codec); crypto.session.GroupSession is the facade the
+app holds. The helpers here only read the state or make the few changes every
+operation shares (registering an epoch, holding a message, the mailbox list).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crypto.chains import EpochState
+from crypto.errors import NotAllowed
+from crypto.events import ROLE_ADMIN, JoinRequest, Mailbox, Member
+from crypto.identity import Identity, fingerprint
+from crypto.invite import invite_mailbox
+from crypto.params import INVITE_RECORD_KEEP_SECONDS, MAX_PENDING, OLD_EPOCH_KEEP_SECONDS
+from crypto.relay_wire import MailboxCapability
+
+STATUS_ACTIVE = "active"
+STATUS_REMOVED = "removed"
+
+
+@dataclass
+class InviteRecord:
+    """An invite this admin made. The secret is the invite: it stays in the blob only."""
+
+    secret: bytes = field(repr=False)
+    uses_total: int
+    uses_left: int
+    expires_at: int
+    created_at: int
+    revoked: bool = False
+    consumed: list[bytes] = field(default_factory=list)
+
+    def active(self, now: int) -> bool:
+        return not self.revoked and self.uses_left > 0 and now < self.expires_at
+
+    def mailbox(self) -> Mailbox:
+        return invite_mailbox(self.secret, self.expires_at)
+
+
+@dataclass
+class GroupState:
+    """Everything one member knows about one group (secret: serialise with crypto.codec)."""
+
+    identity: Identity = field(repr=False)
+    group_id: bytes
+    name: str
+    relay_url: str
+    status: str = STATUS_ACTIVE
+    fork: bool = False
+    last_heartbeat: int = 0
+    members: dict[bytes, Member] = field(default_factory=dict)   # in join order
+    control_base: int = 0
+    control_hashes: list[bytes] = field(default_factory=list)    # log from control_base
+    current: int = 0
+    epochs: dict[int, EpochState] = field(default_factory=dict, repr=False)
+    by_mailbox: dict[bytes, EpochState] = field(default_factory=dict, repr=False)
+    invites: dict[bytes, InviteRecord] = field(default_factory=dict, repr=False)
+    invite_by_mailbox: dict[bytes, bytes] = field(default_factory=dict, repr=False)
+    requests: dict[bytes, JoinRequest] = field(default_factory=dict, repr=False)
+    held: list[tuple[int, bytes]] = field(default_factory=list, repr=False)
+
+    @property
+    def my_ik(self) -> bytes:
+        return self.identity.ik
+
+    @property
+    def control_head(self) -> tuple[int, bytes]:
+        """(sequence number, hash) of the last applied control-log entry."""
+        return self.control_base + len(self.control_hashes) - 1, self.control_hashes[-1]
+
+    @property
+    def is_admin(self) -> bool:
+        me = self.members.get(self.identity.ik)
+        return me is not None and me.role == ROLE_ADMIN and self.status == STATUS_ACTIVE
+
+    def display(self, ik: bytes) -> str:
+        """A member's name for a warning, or the start of their fingerprint."""
+        m = self.members.get(ik)
+        return m.name if m is not None and m.name else fingerprint(ik)[:9]
+
+    def require_active(self) -> EpochState:
+        """The current epoch; NotAllowed once this member was removed."""
+        if self.status != STATUS_ACTIVE:
+            raise NotAllowed("you are no longer a member of this group")
+        return self.epochs[self.current]
+
+    def epoch_mailbox(self, ep: EpochState) -> Mailbox:
+        cap = MailboxCapability(ep.mailbox, ep.write_seed, ep.read_seed)
+        return Mailbox(cap, epoch=ep.epoch, current=ep.epoch == self.current
+                       and self.status == STATUS_ACTIVE)
+
+    def register_epoch(self, ep: EpochState) -> None:
+        self.epochs[ep.epoch] = ep
+        self.by_mailbox[ep.mailbox] = ep
+
+    def register_invite(self, invite_id: bytes, rec: InviteRecord) -> Mailbox:
+        mb = rec.mailbox()
+        self.invites[invite_id] = rec
+        self.invite_by_mailbox[mb.id] = invite_id
+        return mb
+
+    def hold(self, epoch: int, raw: bytes) -> None:
+        """Keep an inner message to retry once its sender key or control entry arrives."""
+        self.held.append((epoch, raw))
+        if len(self.held) > MAX_PENDING:
+            del self.held[0]
+
+
+def mailboxes(state: GroupState, now: int) -> list[Mailbox]:
+    """Every mailbox to subscribe to: the current epoch's, superseded epochs still kept,
+    and (admins) the invite mailboxes of active invites."""
+    out = [state.epoch_mailbox(ep) for ep in sorted(state.epochs.values(),
+                                                    key=lambda e: -e.epoch)
+           if ep.superseded_at == 0 or now - ep.superseded_at < OLD_EPOCH_KEEP_SECONDS]
+    if state.is_admin:
+        out += [rec.mailbox() for rec in state.invites.values() if rec.active(now)]
+    return out
+
+
+def expire(state: GroupState, now: int) -> list[Mailbox]:
+    """Delete keys past their keep time (old epochs, skipped keys, dead invites, prekey
+    secrets). Returns the mailboxes to unsubscribe from."""
+    dropped: list[Mailbox] = []
+    for ep in list(state.epochs.values()):
+        if ep.superseded_at and now - ep.superseded_at >= OLD_EPOCH_KEEP_SECONDS:
+            dropped.append(state.epoch_mailbox(ep))
+            del state.epochs[ep.epoch]
+            del state.by_mailbox[ep.mailbox]
+        else:
+            for chain in ep.peers.values():
+                chain.expire(now)
+    for invite_id, rec in list(state.invites.items()):
+        if not rec.active(now) and now - rec.expires_at >= INVITE_RECORD_KEEP_SECONDS:
+            mb = rec.mailbox()
+            dropped.append(mb)
+            del state.invites[invite_id]
+            state.invite_by_mailbox.pop(mb.id, None)
+    kept = set(state.epochs)
+    state.held = [(e, raw) for e, raw in state.held if e in kept]
+    state.identity.expire_prekeys(now)
+    return dropped
