@@ -18,13 +18,13 @@ from crypto.primitives import Rng
 
 
 def inner_of(session: GroupSession, mailbox_id: bytes, envelope: bytes) -> bytes:
-    ep = session._by_mailbox[mailbox_id]
+    ep = session.state.by_mailbox[mailbox_id]
     return open_outer(ep.header_key, mailbox_id, envelope)
 
 
 def reseal(session: GroupSession, mailbox_id: bytes, inner: bytes, rng: Rng) -> bytes:
     """Wrap `inner` as any member of the epoch could."""
-    ep = session._by_mailbox[mailbox_id]
+    ep = session.state.by_mailbox[mailbox_id]
     return seal_outer(ep.header_key, mailbox_id, inner, rng)
 
 
