@@ -31,6 +31,10 @@ MSG_REJECTED = ("{count} that did not verify {were} dropped; the relay may have 
 # batch ends with a short tail; the tail goes into the final transaction.
 MIN_CHUNK = 64
 MAX_CHUNK = 512
+# A gap warning is withdrawn when its messages arrive late; bigger gaps (the relay withheld
+# a lot, or the sender's numbering jumped) and older ones are not followed.
+MAX_GAP_TRACKED = 1024
+MAX_GAPS_PER_SENDER = 64
 MSG_WAITING = "Waiting for an admin to come online."
 MSG_REMOVED = ("You were removed from {group}; what you have stays readable here, but "
                "nothing new will arrive.")
@@ -58,6 +62,15 @@ class BatchOutcome:
 
 
 @dataclass
+class _Gap:
+    """Messages a gap warning said were missing, and that warning (queued, then stored)."""
+
+    seqs: set[int]
+    entry: tuple[str, str, bytes | None]
+    warning_id: int | None = None
+
+
+@dataclass
 class _GroupWork:
     session: crypto.GroupSession
     posts: list[NewPost] = field(default_factory=list)
@@ -75,6 +88,9 @@ class _GroupWork:
     changed: bool = False                              # edits, deletes or reactions applied
     targets: list[bytes] = field(default_factory=list)  # the posts those changes altered
     notes: list[ControlEntry] = field(default_factory=list)  # membership changes to show
+    gap: Any = None      # (warning, entry): a gap seen in the envelope being opened
+    announced: list[_Gap] = field(default_factory=list)  # gaps first warned of in this batch
+    filled: list[_Gap] = field(default_factory=list)     # gaps whose last message arrived
 
     def note_changes(self) -> None:
         """Remember which posts the queued changes alter: their rows are what changed."""
@@ -92,6 +108,8 @@ class Inbound:
         # Highest sequence number seen per (group, sender, epoch) in this process: a sender's
         # messages reach the relay in order, so a lower one arriving later was reordered.
         self.max_seq: dict[tuple[bytes, bytes, int], int] = {}
+        # Gaps warned of in this process per (group, sender, epoch), until they fill.
+        self.gaps: dict[tuple[bytes, bytes, int], list[_Gap]] = {}
 
     # -- the engine's deliver callback ------------------------------------------------------
     def deliver(self, batch: InboundBatch) -> None:
@@ -197,6 +215,7 @@ class Inbound:
             gw.rejected += 1
             return
         gw.outgoing += opened.outgoing
+        gw.gap = None
         for event in opened.events:
             self._event(gw, gid, event, now, outcome)
 
@@ -207,6 +226,7 @@ class Inbound:
             c = ev.content
             name = rt.sender_name(gw.session, ev.sender_ik)
             self._check_order(gw, gid, ev, name)
+            self._check_gaps(gw, gid, ev)
             if isinstance(c, crypto.Post):
                 gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
                                         ev.seq, "post", c.text, c.reply_to))
@@ -230,7 +250,39 @@ class Inbound:
         elif isinstance(ev, crypto.JoinRequested):
             self._join_requested(gw, ev.request, now, outcome)
         elif isinstance(ev, crypto.IntegrityWarning):
-            gw.warnings.append((ev.kind, ev.detail, ev.sender_ik))
+            entry = (ev.kind, ev.detail, ev.sender_ik)
+            gw.warnings.append(entry)
+            if ev.kind == crypto.WARNING_GAP and not ev.tail and 0 < ev.count <= MAX_GAP_TRACKED:
+                gw.gap = (ev, entry)
+
+    def _check_gaps(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived) -> None:
+        """Withdraw a gap warning once every message it called missing has arrived.
+
+        A gap is reported just before the content that revealed it, so the missing messages
+        are the `count` sequence numbers before that content's. A relay that only reordered
+        delivers them later; the warning then goes (the reorder warning stays).
+        """
+        key = (gid, ev.sender_ik, ev.epoch)
+        gaps = self.gaps.setdefault(key, [])
+        seen, gw.gap = gw.gap, None
+        if seen is not None and seen[0].sender_ik == ev.sender_ik and seen[0].epoch == ev.epoch:
+            gap = _Gap(set(range(ev.seq - seen[0].count, ev.seq)), seen[1])
+            gaps.append(gap)
+            gw.announced.append(gap)
+            del gaps[:-MAX_GAPS_PER_SENDER]
+        for gap in [g for g in gaps if ev.seq in g.seqs]:
+            gap.seqs.discard(ev.seq)
+            if gap.seqs:
+                continue
+            gaps.remove(gap)
+            queued = [i for i, entry in enumerate(gw.warnings) if entry is gap.entry]
+            if queued:
+                del gw.warnings[queued[0]]       # never stored
+            else:
+                gw.filled.append(gap)            # stored with an earlier batch
+        if not gaps:
+            del self.gaps[key]
+
 
     def _check_order(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived,
                      name: str) -> None:
@@ -279,9 +331,16 @@ class Inbound:
             gw.warnings.append(("rejected", _rejected(gw.rejected), None))
         if gw.removed:
             gw.warnings.append(("removed", MSG_REMOVED.format(group=session.name), None))
-        for kind, detail, sender in gw.warnings:
-            store.groups.add_warning(gid, kind, detail, now, sender)
+        for entry in gw.warnings:
+            kind, detail, sender = entry
+            warning_id = store.groups.add_warning(gid, kind, detail, now, sender)
+            for gap in gw.announced:
+                if gap.entry is entry:
+                    gap.warning_id = warning_id
             outcome.warnings.append(detail)
+        for gap in gw.filled:   # earlier batches are stored first: their ids are known
+            if gap.warning_id is not None:
+                store.groups.dismiss_warning(gap.warning_id)
         store.groups.save_group_state(gid, session.to_bytes())
         changes: dict[str, Any] = {}
         if gw.members_changed:
