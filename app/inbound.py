@@ -317,20 +317,35 @@ class Inbound:
 
     def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: _GroupWork,
                      now: int, outcome: BatchOutcome) -> None:
-        session = gw.session
-        if gw.posts or gw.changes:  # the batch's tail, or a group joined in this batch
-            gw.posts.sort(key=lambda p: (p.sent_time, p.sender_ik, p.seq))
-            tail = store.posts.insert_posts(gw.posts) if gw.posts else ()
-            gw.fresh += tail
-            outcome.new_posts += len(tail)
-            for sender, ev in gw.changes:
-                self._apply_change(store, gid, sender, ev)
-            gw.note_changes()
-        fresh = gw.fresh
+        """Commit what one batch changed in one group, one kind of change per step."""
+        self._store_posts(store, gid, gw, outcome)
+        self._store_warnings(store, gid, gw, now, outcome)
+        self._store_group_row(store, gid, gw)
+        self._store_outgoing(store, pending, gid, gw)
+        if gw.notes:
+            store.groups.append_control(gw.notes)
+        self._announce(pending, gid, gw)
+
+    def _store_posts(self, store: Store, gid: bytes, gw: _GroupWork,
+                     outcome: BatchOutcome) -> None:
+        """The batch's tail of posts (or a joined group's first ones) and their changes."""
+        if not (gw.posts or gw.changes):
+            return
+        gw.posts.sort(key=lambda p: (p.sent_time, p.sender_ik, p.seq))
+        tail = store.posts.insert_posts(gw.posts) if gw.posts else ()
+        gw.fresh += tail
+        outcome.new_posts += len(tail)
+        for sender, ev in gw.changes:
+            self._apply_change(store, gid, sender, ev)
+        gw.note_changes()
+
+    def _store_warnings(self, store: Store, gid: bytes, gw: _GroupWork, now: int,
+                        outcome: BatchOutcome) -> None:
+        """New warnings (a gap keeps its row id, to withdraw it when the gap fills)."""
         if gw.rejected:
             gw.warnings.append(("rejected", _rejected(gw.rejected), None))
         if gw.removed:
-            gw.warnings.append(("removed", MSG_REMOVED.format(group=session.name), None))
+            gw.warnings.append(("removed", MSG_REMOVED.format(group=gw.session.name), None))
         for entry in gw.warnings:
             kind, detail, sender = entry
             warning_id = store.groups.add_warning(gid, kind, detail, now, sender)
@@ -341,6 +356,10 @@ class Inbound:
         for gap in gw.filled:   # earlier batches are stored first: their ids are known
             if gap.warning_id is not None:
                 store.groups.dismiss_warning(gap.warning_id)
+
+    def _store_group_row(self, store: Store, gid: bytes, gw: _GroupWork) -> None:
+        """The session blob, and the members, my role, name and removal it implies."""
+        session = gw.session
         store.groups.save_group_state(gid, session.to_bytes())
         changes: dict[str, Any] = {}
         if gw.members_changed:
@@ -352,15 +371,24 @@ class Inbound:
             changes["removed"] = True
         if changes:
             store.groups.update_group(gid, **changes)
-        self.rt.enqueue_in_txn(store, session.relay_url, gw.outgoing, gid, pending)
+
+    def _store_outgoing(self, store: Store, pending: Pending, gid: bytes,
+                        gw: _GroupWork) -> None:
+        """Replies the batch produced (Welcomes, keys, heartbeats), and which mailbox sets
+        must be recomputed."""
+        relay = gw.session.relay_url
+        self.rt.enqueue_in_txn(store, relay, gw.outgoing, gid, pending)
         if gw.epoch_changed or gw.removed or gw.requests:
-            pending.relays.add(session.relay_url)
-        if gw.notes:
-            store.groups.append_control(gw.notes)
-        if fresh or gw.changed or gw.notes:
-            ids = tuple(dict.fromkeys(i.hex() for i in [*fresh, *gw.targets]))
+            pending.relays.add(relay)
+
+    @staticmethod
+    def _announce(pending: Pending, gid: bytes, gw: _GroupWork) -> None:
+        """The change events the UI hears once the transaction committed."""
+        row_changed = gw.members_changed or bool(gw.renamed) or gw.removed
+        if gw.fresh or gw.changed or gw.notes:
+            ids = tuple(dict.fromkeys(i.hex() for i in [*gw.fresh, *gw.targets]))
             pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), ids, incoming=True))
-        if fresh or gw.changed or changes or gw.warnings:
+        if gw.fresh or gw.changed or row_changed or gw.warnings:
             pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
         if gw.members_changed:
             pending.events.append(ChangeEvent(ChangeKind.MEMBERS, gid.hex()))
