@@ -21,31 +21,16 @@ import time
 from pathlib import Path
 
 import httpx
-from keyring.backend import KeyringBackend
 from nacl.signing import SigningKey
 
 from app.api import Services
 from app.views import ChangeEvent, ChangeKind, ConnectionState
 from bench.common import Row, latency_row, percentile, rate_row
+from tests.keyring_double import MemoryKeyring as _MemoryKeyring
 
 POST_TEXT = "A post of ordinary length for a small group, about one line of text. " * 3
 
 
-class _MemoryKeyring(KeyringBackend):
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 def verify_rate(n: int = 4000) -> float:

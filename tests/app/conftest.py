@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.api import Services
-from tests.e2e.harness import MemoryKeyring, RelayProcess
+from tests.e2e.harness import RelayProcess
+from tests.keyring_double import MemoryKeyring
 
 
 @pytest.fixture

@@ -26,25 +26,7 @@ from app.keys import (
     WrongSecret,
     real_backend,
 )
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring kept in memory: the test seam standing in for an OS keyring."""
-
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
+from tests.keyring_double import MemoryKeyring
 
 
 class PlaintextKeyring(MemoryKeyring):

@@ -10,11 +10,11 @@ import base64
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import null
 
 from app.keys import KeyStore
 from app.store import GroupRecord, Invite, JoinRequest, Member, NewOutbox, NewPost, Store
+from tests.keyring_double import MemoryKeyring
 
 SECRET_TEXTS = [
     "Zanzibar-meeting-at-the-lighthouse",
@@ -25,21 +25,6 @@ SECRET_TEXTS = [
 ]
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 def forms_of_key(key: bytes) -> list[bytes]:

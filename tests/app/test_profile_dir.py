@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.api import Services
-from tests.e2e.harness import MemoryKeyring
+from tests.keyring_double import MemoryKeyring
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 

@@ -11,7 +11,8 @@ import pytest
 from app.api import Services
 from app.errors import InvalidInput, NotAllowed, NotFound, ProfileError
 from app.views import ChangeEvent, ChangeKind, ConnectionState, ProfileState
-from tests.e2e.harness import MemoryKeyring, RelayProcess
+from tests.e2e.harness import RelayProcess
+from tests.keyring_double import MemoryKeyring
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -141,24 +139,6 @@ def open_services(cli: Cli) -> OpenProfile:
     return OpenProfile(cli)
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process: what an OS keyring does, minus the OS."""
-
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
 
 
 def scan_for(root_paths: list[Path], needles: dict[str, bytes]) -> list[str]:

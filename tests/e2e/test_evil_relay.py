@@ -18,7 +18,8 @@ from app import cli
 from app.api import Services
 from crypto.relay_wire import b64e
 from tests.e2e.evil_relay import EvilRelay
-from tests.e2e.harness import MemoryKeyring, RelayProcess
+from tests.e2e.harness import RelayProcess
+from tests.keyring_double import MemoryKeyring
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 
 from app.api import Services
 from app.errors import AppError
 from app.views import ProfileState
+from tests.keyring_double import MemoryKeyring
 from ui.dialogs.unlock import UnlockDialog
 from ui.gui import Startup
 from ui.theme import ThemeController
@@ -85,23 +85,6 @@ def test_the_recovery_code_opens_and_sets_a_new_passphrase(qtbot, qapp, locked_p
     again.close()
 
 
-class MemoryKeyring(KeyringBackend):
-    """Stands in for the OS keyring (Secret Service, Keychain): the seam, not the app."""
-
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 def test_with_a_keyring_the_first_run_offers_it_and_later_runs_open_silently(
