@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from app.store.core import StorePart, reads, writes
 from app.store.records import NewPost, PageKey, Post, PostPage, Reaction
 
-_POST_COLS = """p.id, p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time,
+POST_COLS = """p.id, p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time,
     p.received_time, p.seq, p.kind, p.text, p.reply_to, p.edited, p.edited_text, p.edited_time,
     p.deleted_by, p.deleted_time, p.raw, p.mine,
     EXISTS (SELECT 1 FROM outbox o WHERE o.msg_id = p.msg_id) AS sending"""
@@ -198,7 +198,7 @@ class PostTables(StorePart):
     # -- reading ------------------------------------------------------------------------------
     def _posts(self, where: str, params: tuple, order: str, limit: int) -> list[Post]:
         rows = self._db().execute(
-            f"SELECT {_POST_COLS} FROM posts p WHERE {where} ORDER BY {order} LIMIT ?",
+            f"SELECT {POST_COLS} FROM posts p WHERE {where} ORDER BY {order} LIMIT ?",
             (*params, limit)).fetchall()
         return self._with_reactions(rows)
 
