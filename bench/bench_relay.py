@@ -7,6 +7,10 @@ Rows:
 - relay_fanout_us_per_delivery: relay process CPU (all threads, ingest included) divided by
   deliveries, 100 subscribers of one mailbox at a steady offered rate.
 - relay_fanout_p99_ms_100: p99 from sending an append to each subscriber reading it.
+- relay_latency_under_abuse_p99_ms: one client's fetch latency (p99) while another client,
+  from another address, sends the costliest bodies the relay reads (2 MiB appends of 256
+  messages, a million tiny values) as fast as its rate limit lets it; relay on its default
+  limits. Ceiling: the same client's p99 with nobody abusing, same run.
 
 The servers run in child processes (`python -m bench.bench_relay serve relay|bare DIR`) so
 the load generator, a raw asyncio HTTP/1.1 client, does not share their interpreter.
@@ -28,11 +32,13 @@ from bench.common import Row, latency_row, percentile, rate_row
 from crypto.relay_wire import (
     MailboxCapability,
     append_message,
+    b64d,
     b64e,
     create_message,
     read_message,
     sign,
 )
+from sync.sse import SSEParser
 
 BODY_BYTES = 1024          # the smallest envelope size bucket
 INGEST_REQUESTS = 4000
@@ -41,6 +47,12 @@ INGEST_ROUNDS = 3
 SUBSCRIBERS = 100
 FANOUT_RATE = 50           # appends per second -> 5,000 deliveries per second
 FANOUT_SECONDS = 6.0
+VICTIM, ABUSER = "127.0.0.2", "127.0.0.3"   # two clients: all of 127/8 is loopback
+VICTIM_RATE = 40           # fetches per second by the measured client
+BASELINE_SECONDS = 5.0
+ABUSE_SECONDS = 10.0
+ABUSE_CONNECTIONS = 4
+ABUSE_ROUNDS = 2
 NO_LIMITS = {"rate_per_second": 10**9, "rate_burst": 10**9, "create_burst": 10**9,
              "create_per_minute": 10**9, "max_streams_per_client": 10**6,
              "mailbox_max_messages": 10**9, "mailbox_max_bytes": 1 << 50}
@@ -56,7 +68,7 @@ def _serve(kind: str, data_dir: str) -> None:
 
     from relay.app import Relay
     from relay.config import Limits, RelayConfig
-    from relay.server import UVICORN_OPTIONS, RelayServer
+    from relay.server import UVICORN_OPTIONS, RelayServer, uvicorn_config
 
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted sockets only when the
     # listening socket says so, as the sockets uvicorn binds itself do.
@@ -64,9 +76,11 @@ def _serve(kind: str, data_dir: str) -> None:
     sock.bind(("127.0.0.1", 0))
     sock.listen(2048)   # connections wait in the backlog until uvicorn serves
     options = {**UVICORN_OPTIONS, "log_level": "warning"}
-    if kind == "relay":
-        relay = Relay(RelayConfig(data_dir=Path(data_dir), limits=Limits(**NO_LIMITS)))
-        server: uvicorn.Server = RelayServer(relay, uvicorn.Config(relay.app, **options))
+    if kind in ("relay", "relay-default"):
+        limits = Limits(**NO_LIMITS) if kind == "relay" else Limits()
+        relay = Relay(RelayConfig(data_dir=Path(data_dir), limits=limits))
+        server: uvicorn.Server = RelayServer(relay, uvicorn_config(relay, "127.0.0.1", 0,
+                                                                   log_level="warning"))
     else:
         async def bare(request: object) -> Response:
             return Response(b'{"cursors":[1]}', media_type="application/json")
@@ -237,8 +251,7 @@ async def _subscribe(port: int, cap: MailboxCapability) -> asyncio.StreamReader:
 
 async def _read(reader: asyncio.StreamReader, total: int, latencies: list[float]) -> None:
     """Read chunked SSE until `total` messages arrived; record each one's latency."""
-    from crypto.relay_wire import b64d
-
+    parser = SSEParser()
     seen = 0
     buffer = b""
     while seen < total:
@@ -246,13 +259,135 @@ async def _read(reader: asyncio.StreamReader, total: int, latencies: list[float]
         chunk = await reader.readexactly(int(size_line, 16) + 2)
         now = time.perf_counter()
         buffer += chunk[:-2]
-        *frames, buffer = buffer.split(b"\n\n")
-        for frame in frames:
-            if frame.startswith(b"event: message"):
-                data = json.loads(frame.split(b"data: ", 1)[1])
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            event = parser.feed(line.decode())
+            if event is not None and event.event == "message":
+                data = json.loads(event.data)
                 sent = struct.unpack(">d", b64d(data["body"])[:8])[0]
                 latencies.append(now - sent)
                 seen += 1
+
+
+# -- latency under abuse ---------------------------------------------------------------------
+
+def fetch_request(cap: MailboxCapability) -> bytes:
+    now, nonce = int(time.time()), os.urandom(16)
+    proof = sign(cap.read_seed, read_message(cap.mailbox, now, nonce))
+    return http_request("GET", f"/v1/mailboxes/{b64e(cap.mailbox)}/messages?limit=10",
+                        headers={"x-coterie-time": str(now), "x-coterie-nonce": b64e(nonce),
+                                 "x-coterie-proof": b64e(proof)})
+
+
+def abuse_requests(mailbox: bytes) -> list[bytes]:
+    """The costliest bodies under 2 MiB: 256 messages of 5.5 KiB (parsed, decoded and
+    hashed, then refused for their signatures), and a million tiny values."""
+    bad_sig = b64e(bytes(64))
+    messages = [{"body": b64e(os.urandom(5632)), "sig": bad_sig} for _ in range(256)]
+    path = f"/v1/mailboxes/{b64e(mailbox)}/messages"
+    tiny = b'{"messages":[' + b",".join([b"1"] * 1_000_000) + b"]}"
+    return [http_request("POST", path, json.dumps({"messages": messages}).encode()),
+            http_request("POST", path, tiny)]
+
+
+async def victim_latencies(port: int, cap: MailboxCapability, seconds: float) -> list[float]:
+    """Fetch at VICTIM_RATE over one keep-alive connection; each request's latency."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(VICTIM, 0))
+    latencies: list[float] = []
+    start = time.perf_counter()
+    i = 0
+    while time.perf_counter() - start < seconds:
+        delay = start + i / VICTIM_RATE - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        request = fetch_request(cap)
+        sent = time.perf_counter()
+        writer.write(request)
+        status, _ = await _response(reader)
+        latencies.append(time.perf_counter() - sent)
+        assert status == 200, status
+        i += 1
+    writer.close()
+    return latencies
+
+
+def abuse(port: int, mailbox: str, seconds: float) -> None:
+    """The abusing client, in its own process (it shares no interpreter with the measured
+    one): for `seconds`, send the abuse requests round-robin on ABUSE_CONNECTIONS
+    connections, each when the relay's default token bucket has room for it (one token
+    per request and one per `body_bytes_per_token` of body): within its rate limit.
+    Prints its counts as JSON."""
+    from relay.config import Limits
+
+    limits = Limits()
+    requests = abuse_requests(b64d(mailbox))
+    stats = {"bodies": 0, "bytes": 0, "limited": 0}
+    bucket = [float(limits.rate_burst), time.monotonic()]
+    print(flush=True)     # ready
+    end = time.monotonic() + seconds
+
+    async def spend(cost: float) -> None:
+        while True:
+            now = time.monotonic()
+            tokens = min(limits.rate_burst, bucket[0] + (now - bucket[1]) * limits.rate_per_second)
+            bucket[:] = [tokens, now]
+            if tokens >= cost:
+                bucket[0] -= cost
+                return
+            await asyncio.sleep((cost - tokens) / limits.rate_per_second)
+
+    async def one_connection(k: int) -> None:
+        i = k
+        while time.monotonic() < end:
+            request = requests[i % len(requests)]
+            i += 1
+            await spend(1 + len(request) // limits.body_bytes_per_token)
+            reader, writer = await asyncio.open_connection("127.0.0.1", port,
+                                                           local_addr=(ABUSER, 0))
+            writer.write(request)
+            status, _ = await _response(reader)
+            writer.close()
+            stats["limited" if status == 429 else "bodies"] += 1
+            stats["bytes"] += len(request) if status != 429 else 0
+
+    async def run_all() -> None:
+        await asyncio.gather(*(one_connection(k) for k in range(ABUSE_CONNECTIONS)))
+
+    asyncio.run(run_all())
+    print(json.dumps(stats), flush=True)
+
+
+async def latency_under_abuse(tmp: str) -> tuple[float, float, dict[str, int]]:
+    """(p99 ms under abuse, p99 ms without, abuser stats) against a default-limits relay;
+    the least disturbed of ABUSE_ROUNDS rounds of each."""
+    calm, abused, stats = [], [], {}
+    for _ in range(ABUSE_ROUNDS):
+        one_calm, one_abused, stats = await _abuse_round(tmp)
+        calm.append(one_calm)
+        abused.append(one_abused)
+    return min(abused), min(calm), stats
+
+
+async def _abuse_round(tmp: str) -> tuple[float, float, dict[str, int]]:
+    cap = capability()
+    relay = Child("relay-default", tmp)
+    try:
+        assert (await call(relay.port, create_request(cap)))[0] == 201
+        baseline = await victim_latencies(relay.port, cap, BASELINE_SECONDS)
+        root = Path(__file__).resolve().parent.parent
+        abuser = subprocess.Popen([sys.executable, "-m", "bench.bench_relay", "abuse",
+                                   str(relay.port), b64e(cap.mailbox),
+                                   str(ABUSE_SECONDS + 1.0)],
+                                  cwd=root, stdout=subprocess.PIPE, text=True)
+        assert abuser.stdout is not None
+        await asyncio.to_thread(abuser.stdout.readline)   # its requests are built
+        await asyncio.sleep(0.5)                          # its first bodies are on their way
+        abused = await victim_latencies(relay.port, cap, ABUSE_SECONDS)
+        out, _ = await asyncio.to_thread(abuser.communicate, timeout=60)
+        stats = json.loads(out)
+    finally:
+        relay.stop()
+    return percentile(baseline, 99) * 1e3, percentile(abused, 99) * 1e3, stats
 
 
 def run() -> list[Row]:
@@ -269,12 +404,22 @@ def run() -> list[Row]:
     rows.append(latency_row("relay_fanout_p99_ms_100", p99, None, "ms",
                             f"target <= 50; {SUBSCRIBERS} subscribers, {FANOUT_RATE} appends/s "
                             f"= {FANOUT_RATE * SUBSCRIBERS} deliveries/s, send to read"))
+    with tempfile.TemporaryDirectory(prefix="bench-relay-") as tmp:
+        abused, calm, stats = asyncio.run(latency_under_abuse(tmp))
+    rows.append(latency_row(
+        "relay_latency_under_abuse_p99_ms", abused, calm, "ms",
+        f"target <= 50; fetches at {VICTIM_RATE}/s while another client sent "
+        f"{stats['bodies']} bodies ({stats['bytes'] / 2**20:.0f} MiB, {stats['limited']} "
+        f"refused 429) in {ABUSE_SECONDS:g} s within its rate limit; ceiling: the same "
+        f"fetches, no abuser; best of {ABUSE_ROUNDS} rounds"))
     return rows
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
         _serve(sys.argv[2], sys.argv[3])
+    elif sys.argv[1:2] == ["abuse"]:
+        abuse(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))
     else:
         from bench.common import format_table
         print(format_table(run()))

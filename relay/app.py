@@ -97,6 +97,7 @@ class Relay:
                                   time.monotonic)
         self.info = RateLimiter(limits.info_rate_per_second, limits.info_burst, time.monotonic)
         self.connections: ConnectionGuard | None = None   # set when served by uvicorn
+        self._parsing: dict[bytes, list] = {}   # client -> [lock, users]: one large parse
         self._openapi: bytes | None = None
         self.streams: dict[bytes, int] = defaultdict(int)
         self.committer: GroupCommitter | None = None
@@ -230,9 +231,19 @@ class Relay:
         def parse_body() -> T:
             return parse_fn(parse.json_object(raw, max_items))
 
-        if len(raw) > INLINE_PARSE_BYTES:
-            return await asyncio.to_thread(parse_body)
-        return parse_body()
+        if len(raw) <= INLINE_PARSE_BYTES:
+            return parse_body()
+        # One large body per client at a time: parallel parses would each hold the GIL in
+        # turn and fill the worker threads that other clients' fetches also need.
+        entry = self._parsing.setdefault(client, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                return await asyncio.to_thread(parse_body)
+        finally:
+            entry[1] -= 1
+            if not entry[1]:       # the last one out removes it: no state per idle client
+                del self._parsing[client]
 
     def _endpoint(self, route: str, handler: Handler, info: bool = False) -> Handler:
         metrics = self.metrics

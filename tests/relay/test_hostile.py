@@ -116,6 +116,33 @@ async def test_a_large_body_is_parsed_off_the_event_loop(
     assert threads[1] != threading.get_ident()      # the large append: a worker thread
 
 
+async def test_one_client_parses_one_large_body_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    active, peak = [0], [0]
+    lock = threading.Lock()
+    original = parse.json_object
+
+    def slow(raw: bytes, max_items: int) -> dict:   # holds its worker thread a while
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.2)
+        with lock:
+            active[0] -= 1
+        return original(raw, max_items)
+
+    monkeypatch.setattr(parse, "json_object", slow)
+    body = b" " * 100_000 + b"{}"
+    async with relay_app(tmp_path, Limits()) as app, client_from(app, "10.0.0.1") as one, \
+            client_from(app, "10.0.0.2") as two:
+        await asyncio.gather(*(one.post("/v1/mailboxes", content=body) for _ in range(3)))
+        assert peak[0] == 1
+        assert app.state.relay._parsing == {}      # nothing kept per idle client
+        await asyncio.gather(one.post("/v1/mailboxes", content=body),
+                             two.post("/v1/mailboxes", content=body))
+        assert peak[0] == 2
+
+
 async def test_a_body_that_trickles_in_gets_408(tmp_path: Path) -> None:
     async with relay_app(tmp_path, Limits(body_timeout_seconds=0.3)) as app, \
             client_from(app, "10.0.0.1") as c:
