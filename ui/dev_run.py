@@ -2,12 +2,17 @@
 
 When COTERIE_RELAY is unset, a `coterie-relay` on 127.0.0.1:8765 (with its own SQLite
 default data directory) is reused if one already answers there, or started and stopped
-again when the app exits. Its address is offered as the default relay for new groups.
+again when the app exits. Its address becomes the profile's default relay when none is set.
+
+The relay runs in its own session, so Ctrl-C or Ctrl-Z in the terminal reach the app, not
+the relay. A relay an earlier `make run` started that still holds the port without
+answering (stopped, hung) is ended and replaced by a fresh one.
 """
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -15,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 from ui.display_check import check_display_libraries
 
@@ -31,6 +37,7 @@ class LocalRelay:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
+        _pidfile(self.url.rsplit(":", 1)[1]).unlink(missing_ok=True)
         self.process.terminate()
         try:
             self.process.wait(timeout=5)
@@ -56,6 +63,44 @@ def probe(url: str, timeout: float = 0.5) -> str:
         return "none"
 
 
+def _pidfile(port: int | str) -> Path:
+    return Path(tempfile.gettempdir()) / f"coterie-dev-relay-{port}.pid"
+
+
+def end_stale_relay(port: int, timeout: float = 5.0) -> bool:
+    """End the relay an earlier run started on `port` if it is still there; True if it was.
+
+    Only a process whose command line is this module's relay command is touched (Linux
+    /proc), so a recycled pid never kills something else.
+    """
+    path = _pidfile(port)
+    try:
+        pid = int(path.read_text().strip())
+    except (OSError, ValueError):
+        return False
+    path.unlink(missing_ok=True)
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    if b"from relay.cli import main" not in b" ".join(cmdline) or str(port).encode() not in cmdline:
+        return False
+    os.kill(pid, signal.SIGKILL)  # a stopped process would not act on SIGTERM
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # reap it when it is our own child
+        except ChildProcessError:
+            pass
+        try:
+            if not Path(f"/proc/{pid}/cmdline").read_bytes():
+                break  # a zombie: it no longer holds the port
+        except OSError:
+            break
+        time.sleep(0.05)
+    return True
+
+
 def relay_command(host: str, port: int) -> list[str]:
     # The interpreter of this environment runs the relay's entry point, so it works whether
     # or not the venv's bin directory is on PATH.
@@ -74,9 +119,11 @@ def ensure_local_relay(host: str = HOST, port: int = PORT,
                               "free it or set COTERIE_RELAY to a relay address.")
     # The relay logs to stderr for as long as it runs; a file, unlike a pipe nobody reads,
     # can never fill up and stall it.
+    end_stale_relay(port)
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(relay_command(host, port), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=log)
+                            stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    _pidfile(port).write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

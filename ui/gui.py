@@ -111,7 +111,15 @@ class Startup(QObject):
                         else self.cancelled.emit(), self._fatal, slow=True)
 
     def _unlocked(self) -> None:
-        self.worker.run(self.services.settings.get, self._open_window, self._fatal)
+        svc, offered = self.services, self.default_relay
+
+        def settings() -> Settings:
+            # A relay offered at start (make run) becomes the profile's one default relay
+            # when none is chosen: Settings, New group and the CLI then agree.
+            svc.settings.adopt_default_relay(offered)
+            return svc.settings.get()
+
+        self.worker.run(settings, self._open_window, self._fatal)
 
     def _open_window(self, settings: Settings) -> None:
         self.theme.apply(settings.theme)

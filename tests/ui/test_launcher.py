@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -224,3 +225,49 @@ def test_run_gui_opens_the_window_and_closes_the_profile_on_exit(qapp, tmp_path:
     assert seen and seen[0].endswith("— Coterie")
     assert fake.started and "close" in fake.calls
     assert (tmp_path / "profile" / "window.ini").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses SIGSTOP and /proc")
+def test_a_stopped_dev_relay_is_replaced_by_the_next_run(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    port = _free_port()
+    first = ensure_local_relay(port=port, timeout=30)
+    assert first.process is not None
+    os.kill(first.process.pid, signal.SIGSTOP)  # Ctrl-Z, or a hung relay: the port stays taken
+    try:
+        assert probe(first.url) == "none"
+        second = ensure_local_relay(port=port, timeout=30)
+        try:
+            assert second.process is not None and second.process.pid != first.process.pid
+            assert probe(second.url) == "relay"
+            assert first.process.poll() is not None
+        finally:
+            second.stop()
+    finally:
+        if first.process.poll() is None:
+            os.kill(first.process.pid, signal.SIGKILL)
+            first.process.wait(5)
+
+
+def test_the_relay_offered_at_start_becomes_the_profiles_default_relay(
+        qtbot, qapp, tmp_path: Path) -> None:  # noqa: ANN001
+    """`make run` offers its local relay: Settings, New group and the CLI then all use it."""
+    from app.api import Services
+    from tests.keyring_double import MemoryKeyring
+    from ui.gui import Startup
+    from ui.theme import ThemeController
+    from ui.worker import Worker
+
+    keyring = MemoryKeyring()
+    services = Services(tmp_path / "profile", keyring_backend=keyring)
+    services.profile.create("Ana")
+    worker = Worker()
+    startup = Startup(services, worker, ThemeController(qapp, "light"), "http://127.0.0.1:8765")
+    try:
+        with qtbot.waitSignal(startup.ready, timeout=15000) as got:
+            startup.begin()
+        got.args[0].close()
+        assert services.settings.get().default_relay == "http://127.0.0.1:8765"
+    finally:
+        worker.shutdown()
+        services.close()
