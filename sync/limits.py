@@ -10,6 +10,7 @@ from __future__ import annotations
 
 MAX_ENVELOPE = 65_536                  # the largest padding bucket
 MAX_PAGE_ITEMS = 1000                  # the most messages one fetch may ask for
+MAX_CURSOR = (1 << 63) - 1             # a relay position (a signed 64-bit counter)
 # One fetch answer: 8 MiB of bodies is ~10.7 MiB as base64 JSON; room for a relay whose
 # operator raised the page size, but no more.
 MAX_PAGE_BYTES = 24 << 20

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 
 from sync.backoff import Backoff
@@ -17,6 +18,8 @@ from sync.errors import RateLimited, SyncError
 from sync.flows import Flows
 from sync.pipeline import DeliveryFailed, Pipeline
 from sync.transport import RelayClient
+
+log = logging.getLogger("coterie.sync")
 
 
 class RelayRunner:
@@ -75,12 +78,17 @@ class RelayRunner:
                     await self._changed.wait()
                     continue
                 await self._stream_until_changed(session, backoff)
-            except (SyncError, DeliveryFailed) as exc:
+            except Exception as exc:  # noqa: BLE001 — whatever it was, retry, never stall
                 self._failed = False
                 retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
                 delay = backoff.next_delay(retry_after)
-                detail = (str(exc) if isinstance(exc, SyncError)
-                          else "Received messages could not be stored; retrying.")
+                if isinstance(exc, SyncError):
+                    detail = str(exc)
+                elif isinstance(exc, DeliveryFailed):
+                    detail = "Received messages could not be stored; retrying."
+                else:   # a fault of ours: a dead task would leave this relay stuck "syncing"
+                    log.warning("sync receive failed (%s)", type(exc).__name__)
+                    detail = "Sync failed unexpectedly; retrying."
                 pipeline.set_state(relay, "offline", detail, round(delay, 2))
                 pipeline.refetch_all(relay)
                 await asyncio.sleep(delay)

@@ -31,7 +31,7 @@ from crypto.relay_wire import (
     sign,
 )
 from sync.errors import RelayOverflow, RelayProtocolError, RelayUnreachable, rejected_for
-from sync.limits import MAX_ANSWER_BYTES, MAX_PAGE_BYTES, MAX_PAGE_ITEMS
+from sync.limits import MAX_ANSWER_BYTES, MAX_CURSOR, MAX_PAGE_BYTES, MAX_PAGE_ITEMS
 from sync.sse import LineSplitter, SSEEvent, SSEParser
 from sync.values import FetchPage, MailboxSpec, PushClosed, PushEvent, PushMessage, PushSynced
 
@@ -133,7 +133,7 @@ class RelayClient:
             raise RelayProtocolError("The relay returned a malformed message list.") from None
         more, closed, nxt = (_field(data, "more", bool), _field(data, "closed", bool),
                              _field(data, "next", int))
-        if nxt < last:
+        if nxt < last or nxt > MAX_CURSOR:
             raise RelayProtocolError("The relay's next position lies behind what it sent.")
         if more and not messages:
             # Without progress, "more" would have the reader ask for the same page forever.
@@ -294,7 +294,8 @@ def _field(data: dict[str, Any], name: str, kind: type) -> Any:
 
 
 def _is_cursor(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    # Bounded: positions are kept as 8-byte keys, and a relay counts in signed 64 bits.
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_CURSOR
 
 
 def _push_event(event: SSEEvent) -> PushEvent | None:

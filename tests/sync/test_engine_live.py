@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ import pytest
 from crypto.relay_wire import KIND_INVITE
 from relay.testing import RelayThread
 from sync.engine import SyncEngine
-from sync.values import InboundBatch, MailboxSpec, Subscription
+from sync.transport import RelayClient
+from sync.values import FetchPage, InboundBatch, MailboxSpec, Subscription
 from tests.sync.app_double import RecordingApp
 from tests.sync.caps import cap, item
 from tests.sync.conftest import RelayProcess, loopback_client, stop_relay
@@ -286,3 +288,29 @@ def test_a_relay_that_lost_its_data_gets_the_mailboxes_created_again(
         assert alice.rejected == [] and alice.gone == []
     finally:
         relay.kill()
+
+
+def test_an_unexpected_fault_in_the_receiver_is_retried_not_fatal(
+        loopback_relay: RelayThread, engines: list[SyncEngine],
+        caplog: pytest.LogCaptureFixture) -> None:
+    faults = [ValueError("a bug")]
+
+    class Faulty(RelayClient):
+        async def fetch(self, *args: object, **kwargs: object) -> FetchPage:
+            if faults:
+                raise faults.pop()
+            return await super().fetch(*args, **kwargs)  # type: ignore[arg-type]
+
+    app = RecordingApp()
+    engine = app.engine(lambda url: Faulty(url, clock=time.time, rng=os.urandom),
+                        backoff_base=0.05, backoff_cap=0.1)
+    engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec())])
+    engine.start()
+    engines.append(engine)
+    app.wait_for(lambda: online(app))
+    assert [s.detail for s in app.states if s.state == "offline"] == [
+        "Sync failed unexpectedly; retrying."]
+    assert "sync receive failed (ValueError)" in caplog.text
+    alice, alice_engine = live_member(loopback_relay, engines)
+    alice.post(alice_engine, item("p", A, b"after the fault", loopback_relay.url))
+    app.wait_for(lambda: app.bodies() == [b"after the fault"])

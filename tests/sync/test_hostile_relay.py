@@ -96,6 +96,14 @@ async def test_a_page_with_more_messages_than_asked_for_is_refused() -> None:
             await fetch(relay, limit=10)
 
 
+@pytest.mark.parametrize("cursor", [0, 1 << 63, 1 << 70, -5], ids=str)
+async def test_a_position_outside_the_relay_counter_is_a_protocol_error(cursor: int) -> None:
+    listed = [{"cursor": cursor, "body": "AAAA"}]
+    with HostileRelay({MESSAGES: page(lambda after, limit: listed)}) as relay:
+        with pytest.raises(RelayProtocolError, match="out of order"):
+            await fetch(relay)
+
+
 async def test_a_push_line_that_never_ends_is_refused() -> None:
     lines = itertools.chain([b"data: "], itertools.repeat(b"A" * 65536))
     with HostileRelay({"/v1/subscribe": lines_forever(lines)}) as relay:
