@@ -93,7 +93,7 @@ class Relay:
         self.requests = RateLimiter(limits.rate_per_second, limits.rate_burst, time.monotonic)
         self.creates = RateLimiter(limits.create_per_minute / 60.0, limits.create_burst,
                                    time.monotonic)
-        self.proofs = RateLimiter(limits.proof_rate_per_second, limits.proof_burst,
+        self.verifies = RateLimiter(limits.verify_rate_per_second, limits.verify_burst,
                                   time.monotonic)
         self.info = RateLimiter(limits.info_rate_per_second, limits.info_burst, time.monotonic)
         self.connections: ConnectionGuard | None = None   # set when served by uvicorn
@@ -189,14 +189,14 @@ class Relay:
             self.metrics.rate_limited += 1
             raise TooMany("Too many requests; slow down.", retry_after(wait))
 
-    def _charge_proofs(self, client: bytes, count: int) -> None:
-        """Each read or close proof costs a signature check and a remembered nonce: spend
-        one proof token per proof, so a request's price follows its work."""
+    def _charge_signatures(self, client: bytes, count: int) -> None:
+        """Spend one token per signature a request makes the relay check (and per nonce a
+        proof leaves behind), so a request's price follows its work."""
         # A bucket never holds more than its burst: a larger request pays the whole burst.
-        wait = self.proofs.allow(client, min(count, self.config.limits.proof_burst))
+        wait = self.verifies.allow(client, min(count, self.config.limits.verify_burst))
         if wait:
             self.metrics.rate_limited += 1
-            raise TooMany("Too many read proofs; slow down.", retry_after(wait))
+            raise TooMany("Too many signatures to check; slow down.", retry_after(wait))
 
     async def _body(self, request: Request) -> bytes:
         limits = self.config.limits
@@ -270,8 +270,8 @@ class Relay:
 
     async def create_mailbox(self, request: Request) -> Response:
         client = self._client(request)
-        fields = await self._parsed(request, client,
-                                    parse.create_request)
+        fields = await self._parsed(request, client, parse.create_request)
+        self._charge_signatures(client, 1)
         op = self.core.prepare_create(*fields)
         if self.storage.get_mailbox(op.mailbox) is None:
             wait = self.creates.allow(client)
@@ -290,7 +290,9 @@ class Relay:
             bodies, sigs = parse.append_request(data, max_items)
             return self.core.prepare_append(mailbox, bodies, sigs)
 
-        op = await self._parsed(request, self._client(request), prepare)
+        client = self._client(request)
+        op = await self._parsed(request, client, prepare)
+        self._charge_signatures(client, len(op.items))
         result = await self._write(op)
         assert isinstance(result, AppendResult)
         return Response(b'{"cursors":[' + ",".join(map(str, result.cursors)).encode() + b"]}",
@@ -303,16 +305,21 @@ class Relay:
         after = parse.query_int(params, "after", 0) or 0
         limit = parse.query_int(params, "limit", None)
         client = self._client(request)
-        self._charge_proofs(client, 1)
-        page = await asyncio.to_thread(self.core.fetch, mailbox, proof, after, limit, client)
-        return _json(200, {"messages": [{"cursor": c, "body": b64e(b)} for c, b in page.messages],
-                           "next": page.next, "more": page.more, "closed": page.closed})
+        self._charge_signatures(client, 1)
+        def page_json() -> bytes:   # a page is up to fetch_max_bytes: encode it off the loop
+            page = self.core.fetch(mailbox, proof, after, limit, client)
+            return json.dumps({"messages": [{"cursor": c, "body": b64e(b)}
+                                            for c, b in page.messages],
+                               "next": page.next, "more": page.more, "closed": page.closed},
+                              separators=(",", ":")).encode()
+
+        return Response(await asyncio.to_thread(page_json), media_type="application/json")
 
     async def close_mailbox(self, request: Request) -> Response:
         mailbox = parse.mailbox_path(request.path_params["mailbox"])
         proof = parse.proof_headers(request.headers)
         client = self._client(request)
-        self._charge_proofs(client, 1)
+        self._charge_signatures(client, 1)
         op = self.core.prepare_close(mailbox, proof, client)
         result = await self._write(op)
         assert isinstance(result, CloseResult)
@@ -325,7 +332,7 @@ class Relay:
             raise TooMany("Too many open push connections from this client.", 5)
         entries = await self._parsed(request, client, lambda data: parse.subscribe_request(
             data, limits.max_subscribe_mailboxes))
-        self._charge_proofs(client, len(entries))
+        self._charge_signatures(client, len(entries))
         reads = [(mailbox, proof) for mailbox, _, proof in entries]
         if len(entries) > THREAD_VERIFY_OVER:
             await asyncio.to_thread(self.core.check_reads, reads, client)

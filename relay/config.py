@@ -41,8 +41,8 @@ class Limits:
     rate_per_second: float = 50.0             # requests per client, sustained (429)
     rate_burst: int = 200                     # requests per client, burst
     body_bytes_per_token: int = 16_384        # a request body costs 1 more token per this (429)
-    proof_rate_per_second: float = 100.0      # read/close proofs checked per client (429)
-    proof_burst: int = 2000                   # ... burst; a subscription spends one per mailbox
+    verify_rate_per_second: float = 100.0     # signatures checked per client (429)
+    verify_burst: int = 2000                  # ... burst; a request spends one per signature
     max_nonces_per_client: int = 50_000       # remembered proof nonces per client (429)
     info_rate_per_second: float = 5.0         # /healthz, /openapi.json, /metrics per client (429)
     info_burst: int = 20

@@ -195,19 +195,28 @@ class EventStream:
             while True:
                 if sub.stopping or sub.overflowed:
                     return None
-                rows = await asyncio.to_thread(core.backlog, mailbox, after)
-                if not rows:
+                # A page is up to fetch_max_bytes: read and encode it off the event loop.
+                chunk, count, after = await asyncio.to_thread(self._backlog_page, mailbox,
+                                                              mailbox_b64, after)
+                if not count:
                     break
-                chunk = b"".join(message_frame(mailbox_b64, c, b) for c, b in rows)
                 await self._send(send, chunk)
-                metrics.deliveries += len(rows)
+                metrics.deliveries += count
                 metrics.delivered_bytes += len(chunk)
-                after = rows[-1][0]
             last[mailbox] = after
-            if core.is_closed(mailbox):
+            if await asyncio.to_thread(core.is_closed, mailbox):
                 last[mailbox] = 1 << 62   # nothing more will come
                 await self._send(send, closed_frame(mailbox_b64))
         return last
+
+    def _backlog_page(self, mailbox: bytes, mailbox_b64: bytes,
+                      after: int) -> tuple[bytes, int, int]:
+        """(frames, how many, last cursor) of the next stored page after `after`."""
+        rows = self.core.backlog(mailbox, after)
+        if not rows:
+            return b"", 0, after
+        return (b"".join(message_frame(mailbox_b64, c, b) for c, b in rows), len(rows),
+                rows[-1][0])
 
     async def _live(self, send: Any, last: dict[bytes, int]) -> None:
         sub, metrics = self.sub, self.metrics

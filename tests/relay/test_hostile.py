@@ -173,8 +173,8 @@ async def test_a_refused_subscription_remembers_no_nonce(client: httpx.AsyncClie
     assert core.check_read(A.mailbox, parse.proof_fields(good)).mailbox == A.mailbox
 
 
-async def test_a_subscription_costs_one_proof_token_per_mailbox(tmp_path: Path) -> None:
-    limits = Limits(proof_rate_per_second=0.001, proof_burst=6)
+async def test_a_subscription_costs_one_signature_token_per_mailbox(tmp_path: Path) -> None:
+    limits = Limits(verify_rate_per_second=0.001, verify_burst=6)
     async with relay_app(tmp_path, limits) as app, client_from(app, "10.0.0.1") as c:
         await create(c, A, B, C)
         entries = [subscribe_entry(A, 0, now()), subscribe_entry(B, 0, now()), forged_entry(C)]
@@ -183,11 +183,54 @@ async def test_a_subscription_costs_one_proof_token_per_mailbox(tmp_path: Path) 
                    subscribe_entry(D, 0, now())]
         r = await c.post("/v1/subscribe", json={"mailboxes": entries})
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
-        assert r.json() == {"error": "Too many read proofs; slow down."}
+        assert r.json() == {"error": "Too many signatures to check; slow down."}
         # Another client's budget is its own.
         async with client_from(app, "10.0.0.2") as other:
             r = await other.get(messages_path(A), headers=proof_headers(read_proof(A, now())))
             assert r.status_code == 200
+
+
+async def test_an_append_costs_one_signature_token_per_message(tmp_path: Path) -> None:
+    limits = Limits(verify_rate_per_second=0.001, verify_burst=6)
+    async with relay_app(tmp_path, limits) as app, client_from(app, "10.0.0.1") as c:
+        await create(c, A)                                   # 1 signature
+        ok = await c.post(messages_path(A), json=append_body(A, [b"1", b"2", b"3", b"4"]))
+        assert ok.status_code == 200
+        r = await c.post(messages_path(A), json=append_body(A, [b"5", b"6"]))
+        assert r.status_code == 429
+        assert r.json() == {"error": "Too many signatures to check; slow down."}
+
+
+async def test_pages_are_encoded_off_the_event_loop(
+        client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import relay.app
+    import relay.stream
+
+    threads: list[int] = []
+
+    def spy(encode):   # noqa: ANN001, ANN202 - wraps an encoder, records its thread
+        def wrapped(*args):   # noqa: ANN002, ANN202
+            threads.append(threading.get_ident())
+            return encode(*args)
+        return wrapped
+
+    monkeypatch.setattr(relay.app, "b64e", spy(relay.app.b64e))
+    monkeypatch.setattr(relay.stream, "message_frame", spy(relay.stream.message_frame))
+    await create(client, A)
+    assert (await client.post(messages_path(A), json=append_body(A, [b"x"]))).status_code == 200
+    r = await client.get(messages_path(A), headers=proof_headers(read_proof(A, now())))
+    assert r.status_code == 200 and len(r.json()["messages"]) == 1
+    core, hub = client.relay.core, client.relay.hub   # type: ignore[attr-defined]
+    stream = relay.stream.EventStream(core, hub, client.relay.metrics,  # type: ignore[attr-defined]
+                                      [(A.mailbox, 0)], lambda: None)
+    sent: list[bytes] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message.get("body", b""))
+
+    assert await stream._backlog(send) == {A.mailbox: 1}
+    assert b"event: message" in b"".join(sent)
+    assert len(threads) == 2 and threading.get_ident() not in threads
 
 
 async def test_one_client_cannot_fill_the_shared_nonce_memory(
