@@ -41,6 +41,7 @@ TYPE_CONTROL = 2
 TYPE_SENDER_KEY = 3
 TYPE_HEARTBEAT = 4
 TYPE_PREKEY = 5
+TYPE_COVER = 6      # cover traffic at an epoch start: signed, carries nothing (spec §5.7)
 
 HEADER = struct.Struct(">BB16sI32sI32sI32sQ")
 HEADER_LEN = HEADER.size  # 134

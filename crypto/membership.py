@@ -54,6 +54,7 @@ from crypto.pairwise import (
     find_box,
     group_key_payload,
     open_group_key,
+    padded_key_list,
     seal_pairwise,
 )
 from crypto.params import (
@@ -64,7 +65,7 @@ from crypto.params import (
     ROTATE_AFTER_SECONDS,
 )
 from crypto.primitives import KEY_LEN, Rng, random_bytes
-from crypto.send import seal_plain, sender_key_message
+from crypto.send import epoch_cover, seal_plain, sender_key_message
 from crypto.state import STATUS_REMOVED, GroupState
 
 
@@ -120,13 +121,16 @@ def issue(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
     entry = sign_entry(ControlEntry(
         state.group_id, head_seq + 1, head_hash, ident.ik, now, op, epoch,
         commitment(es, state.group_id, epoch) if es is not None else ZERO32, data), ident.sign)
-    boxes = []
+    body = Writer().var32(entry.encode())
     if es is not None:
         payload = group_key_payload(state.group_id, epoch, es)
         boxes = [(m.ik, m.spk, seal_pairwise(ident, m.ik, m.spk, labels.SIG_EPOCH_KEY, payload,
                                              rng)) for m in recipients]
-    body = Writer().var32(entry.encode()).raw(encode_box_list(boxes)).bytes()
-    return entry, es, seal_plain(state, ep, TYPE_CONTROL, body, now, rng)
+        after = len(state.members) + (1 if op == OP_ADD else -1 if op == OP_REMOVE else 0)
+        body.raw(padded_key_list(boxes, after, rng))
+    else:
+        body.raw(encode_box_list([]))
+    return entry, es, seal_plain(state, ep, TYPE_CONTROL, body.bytes(), now, rng)
 
 
 def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: int,
@@ -159,11 +163,14 @@ def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: i
         result.events.append(RemovedFromGroup(entry.author_ik, entry.time))
         return
     if es is not None:
-        enter_epoch(state, es, entry.epoch, entry.time, now, rng, result)
+        enter_epoch(state, es, entry.epoch, entry.time, now, rng, result,
+                    started_by_me=entry.author_ik == me)
 
 
 def enter_epoch(state: GroupState, es: bytes, epoch: int, at: int, now: int, rng: Rng,
-                result: Opened) -> None:
+                result: Opened, started_by_me: bool) -> None:
+    """Move to the new epoch and send our sender key there; the member who started it
+    also sends the epoch's cover messages."""
     old = state.epochs[state.current]
     old.superseded_at = at
     ep = EpochState.derive(es, state.group_id, epoch, at, random_bytes(rng, KEY_LEN))
@@ -174,6 +181,8 @@ def enter_epoch(state: GroupState, es: bytes, epoch: int, at: int, now: int, rng
     out = sender_key_message(state, ep, now, rng)
     if out is not None:
         result.outgoing.append(out)
+    if started_by_me:
+        result.outgoing.extend(epoch_cover(state, ep, now, rng))
 
 
 def _validate(state: GroupState, entry: ControlEntry) -> None:

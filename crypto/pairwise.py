@@ -13,9 +13,10 @@ from __future__ import annotations
 from crypto.encoding import Reader, Writer
 from crypto.errors import AuthError, DecodeError
 from crypto.identity import Identity
-from crypto.params import MAX_PAIRWISE_PAYLOAD
+from crypto.params import MAX_PAIRWISE_PAYLOAD, MEMBER_BUCKETS
 from crypto.primitives import (
     BOX_NONCE_LEN,
+    BOX_TAG_LEN,
     KEY_LEN,
     SIG_LEN,
     Rng,
@@ -27,6 +28,16 @@ from crypto.primitives import (
 )
 
 MAX_PAYLOAD = MAX_PAIRWISE_PAYLOAD
+GROUP_KEY_PAYLOAD_LEN = 16 + 4 + KEY_LEN
+
+
+def box_len(payload_len: int) -> int:
+    """The length of a pairwise box carrying `payload_len` bytes."""
+    return KEY_LEN + BOX_NONCE_LEN + BOX_TAG_LEN + KEY_LEN + 4 + payload_len + SIG_LEN
+
+
+# one entry of an epoch-key or sender-key box list: ik ‖ spk ‖ var16(box)
+GROUP_KEY_ENTRY_LEN = KEY_LEN + KEY_LEN + 2 + box_len(GROUP_KEY_PAYLOAD_LEN)
 
 
 def _signed(label: bytes, sender_ik: bytes, recipient_ik: bytes, recipient_spk: bytes,
@@ -71,6 +82,26 @@ def encode_box_list(entries: list[tuple[bytes, bytes, bytes]]) -> bytes:
     for ik, spk, box in sorted(entries):
         w.fixed(ik, KEY_LEN).fixed(spk, KEY_LEN).var16(box)
     return w.bytes()
+
+
+def member_bucket(members: int) -> int:
+    """The member count the relay is shown for a group of `members`."""
+    return next(b for b in MEMBER_BUCKETS if members <= b)
+
+
+def padded_key_list_len(members: int) -> int:
+    """Length of a padded epoch-key or sender-key box list for a group of `members`."""
+    return 2 + (member_bucket(members) - 1) * GROUP_KEY_ENTRY_LEN
+
+
+def padded_key_list(entries: list[tuple[bytes, bytes, bytes]], members: int, rng: Rng) -> bytes:
+    """encode_box_list of `entries` (boxes of group-key payloads) plus dummy entries of
+    random bytes, up to one per member of the bucket but the sender: the list is as long
+    for any group size in the bucket. No one's IK matches a dummy, so no one opens one."""
+    dummies = [(random_bytes(rng, KEY_LEN), random_bytes(rng, KEY_LEN),
+                random_bytes(rng, box_len(GROUP_KEY_PAYLOAD_LEN)))
+               for _ in range(member_bucket(members) - 1 - len(entries))]
+    return encode_box_list(entries + dummies)
 
 
 def decode_box_list(r: Reader) -> list[tuple[bytes, bytes, bytes]]:

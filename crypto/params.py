@@ -7,6 +7,9 @@ BUCKETS = (1024, 4096, 16384, 65536)
 # A sender-key or epoch-key message carries one ~290-byte entry per member; 150 keeps it
 # inside the 64 KiB bucket with room to spare.
 MAX_MEMBERS = 150
+# At an epoch start the relay sees as many envelopes, and key messages as long, as for
+# the next of these member counts, whatever the group's size below it (spec §5.7).
+MEMBER_BUCKETS = (8, 16, 32, 64, MAX_MEMBERS)
 # Old-epoch messages from remaining members are accepted if sealed at most this long
 # after the control entry that ended the epoch.
 GRACE_SECONDS = 3600

@@ -20,6 +20,7 @@ from crypto.envelope import (
     TYPE_AT,
     TYPE_CONTENT,
     TYPE_CONTROL,
+    TYPE_COVER,
     TYPE_HEARTBEAT,
     TYPE_PREKEY,
     TYPE_SENDER_KEY,
@@ -225,6 +226,8 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
         _receive_heartbeat(state, ep, inner, events)
     elif hd.type == TYPE_PREKEY:
         _receive_prekey(state, inner, member, events)
+    elif hd.type == TYPE_COVER:
+        pass  # cover traffic (spec §5.7): signed and counted in the chain, carries nothing
     else:
         events.append(IntegrityWarning(
             WARNING_UNSUPPORTED, "A message of a newer kind arrived; update Coterie to see it.",

@@ -11,6 +11,7 @@ from crypto.encoding import Writer
 from crypto.envelope import (
     HEADER,
     TYPE_CONTENT,
+    TYPE_COVER,
     TYPE_HEARTBEAT,
     TYPE_PREKEY,
     TYPE_SENDER_KEY,
@@ -19,7 +20,13 @@ from crypto.envelope import (
 )
 from crypto.errors import NotAllowed
 from crypto.events import Member, Outgoing, Sealed
-from crypto.pairwise import encode_box_list, group_key_payload, seal_pairwise
+from crypto.pairwise import (
+    group_key_payload,
+    member_bucket,
+    padded_key_list,
+    padded_key_list_len,
+    seal_pairwise,
+)
 from crypto.params import HEARTBEAT_SECONDS, PROTOCOL_VERSION
 from crypto.payloads import AdminRemove, Content, encode_content
 from crypto.primitives import AEAD_NONCE_LEN, KEY_LEN, SIG_LEN, Rng, aead_seal, h, random_bytes
@@ -69,16 +76,28 @@ def seal(state: GroupState, content: Content, now: int, rng: Rng) -> Sealed:
 
 
 def sender_key_message(state: GroupState, ep: EpochState, now: int, rng: Rng) -> Outgoing | None:
-    """Our chain key for `ep`, boxed to every other member (sequence number 0)."""
+    """Our chain key for `ep`, boxed to every other member (sequence number 0), the list
+    padded to the group's member bucket."""
     payload = group_key_payload(state.group_id, ep.epoch, ep.my_ck)
     entries = [(m.ik, m.spk, seal_pairwise(state.identity, m.ik, m.spk, labels.SIG_SENDER_KEY,
                                            payload, rng))
                for m in state.members.values() if m.ik != state.my_ik]
     if not entries:
         return None
-    body = encode_box_list(entries)
+    body = padded_key_list(entries, len(state.members), rng)
     hb = header(state, ep, TYPE_SENDER_KEY, 0, _ZERO32, now)
     return finish(state, ep, hb, body, h(labels.HASH_PLAINTEXT, body), rng)
+
+
+def epoch_cover(state: GroupState, ep: EpochState, now: int, rng: Rng) -> list[Outgoing]:
+    """Cover messages from the member who started `ep`: with every member's sender key
+    they make the bucket's count of envelopes, each as long as a sender-key message, so
+    the relay cannot count the members at the start of the new mailbox."""
+    members = len(state.members)
+    real = members if members > 1 else 0   # alone, no one sends a sender key
+    size = padded_key_list_len(members)
+    return [seal_plain(state, ep, TYPE_COVER, random_bytes(rng, size), now, rng)
+            for _ in range(member_bucket(members) - real)]
 
 
 def heartbeat(state: GroupState, now: int, rng: Rng) -> Outgoing:

@@ -1,15 +1,19 @@
 """Write the committed vectors: `python -m tests.vectors.generate` (from the repo root).
 
-protocol_v1.json   the scenario's messages, key schedule, blobs and negative vectors
-state_v1.json      a group-state blob with invites and join requests, and blobs that
-                   break its canonical order (unsorted or duplicate keys, spec §4)
+protocol_v1_padded.json  the scenario's messages, key schedule, blobs and negative vectors,
+                         as this code writes them (epoch starts padded, spec §5.7)
+state_v1.json            a group-state blob with invites and join requests, and blobs that
+                         break its canonical order (unsorted or duplicate keys, spec §4)
+protocol_v1.json         not written any more: the same scenario recorded before epoch
+                         starts were padded. Receivers must still accept every message in
+                         it, and tests/crypto/test_vectors.py checks that they do.
 
 Provenance: produced by Coterie's own crypto/ (protocol version 1) running the fixed
 scenario in tests/vectors/scenario.py with seeded randomness and a fixed clock, on
 libsodium through PyNaCl. Known-answer vectors are that scenario's bytes; negative vectors
 are valid scenario messages altered in one named way, each with the error it must raise.
 tests/crypto/test_vectors.py regenerates everything and compares byte for byte, so a
-change to any byte the code writes fails until the spec and this file are updated.
+change to any byte the code writes fails until the spec and these files are updated.
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ from tests.crypto.forge import inner_of, rebuild
 from tests.vectors import scenario
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "protocol_v1.json"
+OUT = HERE / "protocol_v1_padded.json"
 STATE_OUT = HERE / "state_v1.json"
 
 
@@ -183,7 +187,7 @@ def build() -> dict[str, Any]:
 
 
 def build_all() -> tuple[dict[str, Any], dict[str, Any]]:
-    """(protocol_v1.json, state_v1.json) contents."""
+    """(protocol_v1_padded.json, state_v1.json) contents."""
     doc, peers, _ = scenario.run()
     doc["negative"] = _negatives(doc, peers)
     return _with_provenance(doc), _with_provenance(build_state())

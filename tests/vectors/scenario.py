@@ -37,7 +37,7 @@ from crypto.primitives import kdf, pad
 from tests.crypto.conftest import DetRng, Net, Peer
 
 T0 = 1_750_000_000
-TYPE_NAMES = {1: "content", 2: "control", 3: "sender_key", 4: "heartbeat", 5: "prekey",
+TYPE_NAMES = {1: "content", 2: "control", 3: "sender_key", 4: "heartbeat", 5: "prekey", 6: "cover",
               16: "invite_bundle", 17: "join_request", 18: "welcome"}
 RELAY = "https://relay.example"
 
