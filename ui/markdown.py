@@ -7,10 +7,18 @@ local) is ever fetched, and images are replaced by a plain-text mention of their
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFragment,
+)
 
 _FEATURES = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value
@@ -33,53 +41,58 @@ def needs_markdown(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
 
-def _fix_formats(doc: QTextDocument, source: str, link_color: QColor | None) -> None:
-    """Images become a mention of their address, links take the theme's colour, and
-    underscore emphasis reads as in every other Markdown: Qt's parser underlines `_x_`
-    and `__x__`; they become italic and bold (the source tells which one was meant)."""
-    found: list[tuple[int, int, str]] = []
-    links: list[tuple[int, int]] = []
-    underlined: list[tuple[int, int, bool]] = []
+def _fragments(doc: QTextDocument) -> Iterator[QTextFragment]:
     block = doc.begin()
     while block.isValid():
         it = block.begin()
         while not it.atEnd():
-            frag = it.fragment()
-            if frag.isValid():
-                fmt = frag.charFormat()
-                if fmt.isImageFormat():
-                    found.append((frag.position(), frag.length(), fmt.toImageFormat().name()))
-                elif fmt.isAnchor():
-                    links.append((frag.position(), frag.length()))
-                elif fmt.fontUnderline():
-                    strong = f"__{frag.text()}__" in source
-                    underlined.append((frag.position(), frag.length(), strong))
+            if it.fragment().isValid():
+                yield it.fragment()
             it += 1
         block = block.next()
+
+
+def _select(doc: QTextDocument, pos: int, length: int) -> QTextCursor:
+    cursor = QTextCursor(doc)
+    cursor.setPosition(pos)
+    cursor.setPosition(pos + length, QTextCursor.MoveMode.KeepAnchor)
+    return cursor
+
+
+def _emphasis(strong: bool) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setFontUnderline(False)
+    if strong:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    else:
+        fmt.setFontItalic(True)
+    return fmt
+
+
+def _fix_formats(doc: QTextDocument, source: str, link_color: QColor | None) -> None:
+    """Images become a mention of their address, links take the theme's colour, and
+    underscore emphasis reads as in every other Markdown: Qt's parser underlines `_x_`
+    and `__x__`; they become italic and bold (the source tells which one was meant)."""
+    changes: list[tuple[int, int, QTextCharFormat]] = []
+    images: list[tuple[int, int, str]] = []
+    recolor = QTextCharFormat()
     if link_color is not None:
-        recolor = QTextCharFormat()
         recolor.setForeground(link_color)
-        for pos, length in links:
-            cursor = QTextCursor(doc)
-            cursor.setPosition(pos)
-            cursor.setPosition(pos + length, QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(recolor)
-    for pos, length, strong in underlined:
-        emphasis = QTextCharFormat()
-        emphasis.setFontUnderline(False)
-        if strong:
-            emphasis.setFontWeight(QFont.Weight.Bold)
-        else:
-            emphasis.setFontItalic(True)
-        cursor = QTextCursor(doc)
-        cursor.setPosition(pos)
-        cursor.setPosition(pos + length, QTextCursor.MoveMode.KeepAnchor)
-        cursor.mergeCharFormat(emphasis)
-    for pos, length, name in reversed(found):
-        cursor = QTextCursor(doc)
-        cursor.setPosition(pos)
-        cursor.setPosition(pos + length, QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(f"[image not loaded: {name}]" if name else "[image not loaded]")
+    for frag in _fragments(doc):
+        fmt = frag.charFormat()
+        where = (frag.position(), frag.length())
+        if fmt.isImageFormat():
+            images.append((*where, fmt.toImageFormat().name()))
+        elif fmt.isAnchor():
+            if link_color is not None:
+                changes.append((*where, recolor))
+        elif fmt.fontUnderline():
+            changes.append((*where, _emphasis(f"__{frag.text()}__" in source)))
+    for pos, length, change in changes:
+        _select(doc, pos, length).mergeCharFormat(change)
+    for pos, length, name in reversed(images):  # from the end: positions stay valid
+        _select(doc, pos, length).insertText(
+            f"[image not loaded: {name}]" if name else "[image not loaded]")
 
 
 def render_into(doc: QTextDocument, text: str, link_color: QColor | None = None) -> None:

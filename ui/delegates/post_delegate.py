@@ -161,26 +161,40 @@ class PostDelegate(QStyledItemDelegate):
         if row is None or post is None:
             return False
         pos = event.position().toPoint() - option.rect.topLeft()
-        if post.kind == "post" and not post.deleted:
-            for rect, name, _glyph in action_rects(option.rect.width(), row):
-                if rect.contains(pos):
-                    widget = option.widget
-                    corner = rect.bottomLeft() + option.rect.topLeft()
-                    where = widget.mapToGlobal(corner) if widget is not None else corner
-                    self.action_clicked.emit(post.id, name, where)
-                    return True
+        return (self._click_action(post, row, pos, option) or self._click_chip(post, row, pos)
+                or self._click_quote(post, row, pos) or self._click_link(row, pos))
+
+    def _click_action(self, post: PostView, row: RowLayout, pos: QPoint,
+                      option: QStyleOptionViewItem) -> bool:
+        if post.kind != "post" or post.deleted:
+            return False
+        for rect, name, _glyph in action_rects(option.rect.width(), row):
+            if rect.contains(pos):
+                widget = option.widget
+                corner = rect.bottomLeft() + option.rect.topLeft()
+                where = widget.mapToGlobal(corner) if widget is not None else corner
+                self.action_clicked.emit(post.id, name, where)
+                return True
+        return False
+
+    def _click_chip(self, post: PostView, row: RowLayout, pos: QPoint) -> bool:
         for rect, emoji, _count, mine in row.chips:
             if rect.contains(pos):
                 self.reaction_clicked.emit(post.id, emoji, not mine)
                 return True
+        return False
+
+    def _click_quote(self, post: PostView, row: RowLayout, pos: QPoint) -> bool:
         if post.reply_to is not None and row.quote_rect.contains(pos):
             self.quote_clicked.emit(post.reply_to.post_id)
             return True
-        if row.doc is not None and row.body_kind == "text" and row.body_rect.contains(pos):
-            local = QPointF(pos - row.body_rect.topLeft())
-            anchor = row.doc.documentLayout().anchorAt(local)
-            if anchor:
-                self.link_clicked.emit(anchor)
-                return True
         return False
 
+    def _click_link(self, row: RowLayout, pos: QPoint) -> bool:
+        if row.doc is None or row.body_kind != "text" or not row.body_rect.contains(pos):
+            return False
+        anchor = row.doc.documentLayout().anchorAt(QPointF(pos - row.body_rect.topLeft()))
+        if anchor:
+            self.link_clicked.emit(anchor)
+            return True
+        return False
