@@ -107,6 +107,29 @@ class RelayProcess:
             self._proc = None
 
 
+@pytest.fixture
+def people(tmp_path: Path) -> Iterator[Callable[[str], Any]]:
+    """Real profiles (real SQLCipher stores in tmp_path), one in-memory keyring.
+
+    app/ is imported here, not at the top, so the tests of sync/ alone never load it.
+    """
+    from app.api import Services
+    from tests.keyring_double import MemoryKeyring
+
+    keyring = MemoryKeyring()
+    made: list[Services] = []
+
+    def make(name: str) -> Services:
+        svc = Services(tmp_path / name, keyring_backend=keyring)
+        svc.profile.create(name)
+        made.append(svc)
+        return svc
+
+    yield make
+    for svc in made:
+        svc.close()
+
+
 @pytest.fixture(autouse=True)
 def no_engine_threads_left() -> Iterator[None]:
     """Every test stops what it starts: no sync thread outlives its test."""

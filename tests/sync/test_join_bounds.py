@@ -7,8 +7,7 @@ import base64
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from starlette.requests import Request
@@ -17,27 +16,10 @@ from starlette.responses import Response
 from app.api import Services
 from app.errors import InviteError
 from app.invites import MSG_JOIN_CANCELLED
-from tests.keyring_double import MemoryKeyring
 from tests.sync.hostile import MESSAGES, HostileRelay, numbered, page
 
 pytestmark = pytest.mark.timeout(120)
 JUNK = base64.urlsafe_b64encode(os.urandom(1024)).rstrip(b"=").decode()
-
-
-@pytest.fixture
-def people(tmp_path: Path) -> Iterator[Callable[[str], Services]]:
-    keyring = MemoryKeyring()
-    made: list[Services] = []
-
-    def make(name: str) -> Services:
-        svc = Services(tmp_path / name, keyring_backend=keyring)
-        svc.profile.create(name)
-        made.append(svc)
-        return svc
-
-    yield make
-    for svc in made:
-        svc.close()
 
 
 def link_on(relay: HostileRelay, people: Callable[[str], Services]) -> str:

@@ -10,7 +10,6 @@ import pytest
 from app.api import Services
 from tests.e2e.evil_relay import EvilRelay
 from tests.e2e.harness import RelayProcess
-from tests.keyring_double import MemoryKeyring
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -22,22 +21,6 @@ def evil(tmp_path: Path) -> Iterator[EvilRelay]:
     yield proxy
     proxy.stop()
     relay.stop()
-
-
-@pytest.fixture
-def people(tmp_path: Path) -> Iterator[Callable[[str], Services]]:
-    keyring = MemoryKeyring()
-    made: list[Services] = []
-
-    def make(name: str) -> Services:
-        svc = Services(tmp_path / name, keyring_backend=keyring)
-        svc.profile.create(name)
-        made.append(svc)
-        return svc
-
-    yield make
-    for svc in made:
-        svc.close()
 
 
 def two_members(evil: EvilRelay, people: Callable[[str], Services]
