@@ -305,7 +305,11 @@ class Syncer:
                     continue
                 for info in rt.session(record.id).invites():
                     key = CLOSED_KEY + info.mailbox.id.hex()
-                    if info.status(now) == "active" or rt.store.settings.get(key):
+                    # An expired invite is left to the relay's lifetime cap (every invite
+                    # mailbox gets the same one): closing it now would tell the relay when
+                    # it expired. Used-up and revoked invites are closed.
+                    if (info.status(now) in ("active", "expired")
+                            or rt.store.settings.get(key)):
                         continue
                     if rt.store.outbox.pending_outbox(limit=1, mailbox=info.mailbox.id):
                         continue  # the Welcome has not reached the relay yet

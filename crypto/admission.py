@@ -19,7 +19,7 @@ from crypto.invite import (
     seal_welcome,
 )
 from crypto.membership import add
-from crypto.params import MAX_INVITE_USES, MAX_JOIN_REQUESTS
+from crypto.params import INVITE_MAILBOX_SECONDS, MAX_INVITE_USES, MAX_JOIN_REQUESTS
 from crypto.primitives import KEY_LEN, Rng, random_bytes
 from crypto.state import GroupState, InviteRecord
 
@@ -42,6 +42,8 @@ def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
         raise NotAllowed(f"an invite allows 1 to {MAX_INVITE_USES} uses")
     if expires_at <= now:
         raise NotAllowed("an invite must expire in the future")
+    if expires_at > now + INVITE_MAILBOX_SECONDS:
+        raise NotAllowed(f"an invite lasts at most {INVITE_MAILBOX_SECONDS // 86400} days")
     secret = random_bytes(rng, KEY_LEN)
     rec = InviteRecord(secret, uses, uses, expires_at, now)
     invite_mb = rec.mailbox()

@@ -38,6 +38,10 @@ MAX_LINK_CHARS = 2048
 # An admin keeps the record of a dead invite this long after it expired (late requests
 # are then refused as expired rather than unknown).
 INVITE_RECORD_KEEP_SECONDS = 30 * 24 * 3600
+# Every invite mailbox is created to expire this long after the invite was made, whatever
+# the invite's own expiry (which the admin's client enforces), so the relay does not learn
+# it; it is also the longest an invite may last. Equal to the relay's default cap.
+INVITE_MAILBOX_SECONDS = 30 * 24 * 3600
 # Content payload limits (a post must fit the 64 KiB bucket with its header).
 MAX_TEXT_BYTES = 32_000
 MAX_EMOJI_BYTES = 64

@@ -152,8 +152,9 @@ class GroupSession:
     # ---- invites and joining (admins) -----------------------------------------------------
     def create_invite(self, uses: int, expires_at: int, now: int,
                       rng: Rng) -> tuple[InviteInfo, Outgoing]:
-        """A new invite (1..1000 uses). Create info.mailbox on the relay (kind invite,
-        info.mailbox.expires_at), then send the returned bundle envelope to it."""
+        """A new invite (1..1000 uses, expiring within INVITE_MAILBOX_SECONDS). Create
+        info.mailbox on the relay (kind invite, info.mailbox.expires_at: the same lifetime
+        for every invite), then send the returned bundle envelope to it."""
         return admission.create_invite(self._state, uses, expires_at, now, rng)
 
     def invites(self) -> list[InviteInfo]:

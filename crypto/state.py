@@ -15,7 +15,12 @@ from crypto.errors import NotAllowed
 from crypto.events import ROLE_ADMIN, JoinRequest, Mailbox, Member
 from crypto.identity import Identity, fingerprint
 from crypto.invite import invite_mailbox
-from crypto.params import INVITE_RECORD_KEEP_SECONDS, MAX_PENDING, OLD_EPOCH_KEEP_SECONDS
+from crypto.params import (
+    INVITE_MAILBOX_SECONDS,
+    INVITE_RECORD_KEEP_SECONDS,
+    MAX_PENDING,
+    OLD_EPOCH_KEEP_SECONDS,
+)
 from crypto.relay_wire import MailboxCapability
 
 STATUS_ACTIVE = "active"
@@ -38,7 +43,8 @@ class InviteRecord:
         return not self.revoked and self.uses_left > 0 and now < self.expires_at
 
     def mailbox(self) -> Mailbox:
-        return invite_mailbox(self.secret, self.expires_at)
+        """The invite mailbox, with the relay-visible expiry every invite gets."""
+        return invite_mailbox(self.secret, self.created_at + INVITE_MAILBOX_SECONDS)
 
 
 @dataclass
