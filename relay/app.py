@@ -358,8 +358,9 @@ class Relay:
         if not _is_loopback(request.client.host if request.client else ""):
             raise NotFound("No such route on this relay.")
         guard = self.connections
-        text = self.metrics.render(self.storage.totals,
-                                   None if guard is None else (guard.open, guard.refused))
+        # The stored totals sum over every mailbox: not on the event loop.
+        text = await asyncio.to_thread(self.metrics.render, self.storage.totals,
+                                       None if guard is None else (guard.open, guard.refused))
         return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def openapi(self, request: Request) -> Response:

@@ -96,8 +96,12 @@ class SQLiteStorage:
             self._writer.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         if self._memory:
             self._reader, self._read_lock = self._writer, self._write_lock
+            self._lookup, self._lookup_lock = self._writer, self._write_lock
         else:
             self._reader, self._read_lock = self._connect(), threading.Lock()
+            # Single-row lookups get a connection of their own: the event loop makes them,
+            # and must not wait behind a worker thread reading a page of megabytes.
+            self._lookup, self._lookup_lock = self._connect(), threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -138,8 +142,8 @@ class SQLiteStorage:
     # -- reads ---------------------------------------------------------------------------
 
     def get_mailbox(self, mailbox: bytes) -> Mailbox | None:
-        with self._read_lock:
-            row = self._reader.execute(
+        with self._lookup_lock:
+            row = self._lookup.execute(
                 "SELECT write_pk, read_pk, kind, expires_at, closed_at FROM mailboxes"
                 " WHERE mailbox = ?", (mailbox,)).fetchone()
         if row is None:
@@ -163,8 +167,8 @@ class SQLiteStorage:
         return out
 
     def last_cursor(self, mailbox: bytes) -> int:
-        with self._read_lock:
-            row = self._reader.execute("SELECT last_cursor FROM mailboxes WHERE mailbox = ?",
+        with self._lookup_lock:
+            row = self._lookup.execute("SELECT last_cursor FROM mailboxes WHERE mailbox = ?",
                                        (mailbox,)).fetchone()
         return 0 if row is None else row[0]
 
@@ -180,6 +184,8 @@ class SQLiteStorage:
             if not self._memory:
                 with self._read_lock:
                     self._reader.close()
+                with self._lookup_lock:
+                    self._lookup.close()
             self._writer.close()
 
 

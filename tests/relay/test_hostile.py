@@ -233,6 +233,30 @@ async def test_pages_are_encoded_off_the_event_loop(
     assert len(threads) == 2 and threading.get_ident() not in threads
 
 
+async def test_lookups_do_not_wait_behind_a_long_page_read(client: httpx.AsyncClient) -> None:
+    storage = client.relay.storage   # type: ignore[attr-defined]
+    held, release, released = threading.Event(), threading.Event(), threading.Event()
+
+    def long_page_read() -> None:    # a worker thread in the middle of a large fetch
+        with storage._read_lock:
+            held.set()
+            release.wait(5)
+        released.set()
+
+    reader = threading.Thread(target=long_page_read)
+    reader.start()
+    try:
+        assert held.wait(5)
+        await create(client, A)                    # looks A up before creating it
+        client.relay.core._boxes.clear()           # type: ignore[attr-defined]
+        r = await client.post(messages_path(A), json=append_body(A, [b"x"]))
+        assert r.status_code == 200
+        assert not released.is_set()               # answered while the read went on
+    finally:
+        release.set()
+        reader.join()
+
+
 async def test_one_client_cannot_fill_the_shared_nonce_memory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(relay.core, "MAX_REMEMBERED_NONCES", 8)

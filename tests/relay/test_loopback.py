@@ -76,8 +76,9 @@ class EventReader:
 
 @pytest.fixture
 def relay(tmp_path: Path) -> Iterator[RelayThread]:
-    with RelayThread(tmp_path, limits=Limits(ping_seconds=0.3,
-                                             subscriber_queue_frames=8)) as r:
+    # A generous rate limit: these tests push megabytes quickly to test delivery.
+    with RelayThread(tmp_path, limits=Limits(ping_seconds=0.3, subscriber_queue_frames=8,
+                                             rate_burst=100_000)) as r:
         yield r
 
 
