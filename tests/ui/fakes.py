@@ -71,6 +71,7 @@ SHAPE: dict[str, dict[str, str]] = {
               "delete": "delete", "latest": "latest", "before": "before", "after": "after",
               "around": "around", "get": "get_post"},
     "search": {"find": "find"},
+    "verification": {"check": "check_safety"},
 }
 
 
@@ -449,6 +450,12 @@ class FakeServices:
     # -- members -------------------------------------------------------------------------------
     def members(self, group: str) -> list[MemberView]:
         return list(self.members_by_group[self._g(group).id])
+
+    def check_safety(self, group: str, member: str, text: str) -> bool:
+        gid = self._g(group).id
+        target = self.members_by_group[gid][self._member(gid, member)]
+        return "".join(c for c in text if c.isdigit()) == \
+            "".join(c for c in target.safety_number if c.isdigit())
 
     def _member(self, gid: str, member: str) -> int:
         for i, m in enumerate(self.members_by_group[gid]):
