@@ -45,3 +45,8 @@ def settle(qtbot, worker: Worker, timeout: int = 5000) -> None:  # noqa: ANN001
     """Wait until every queued service call has answered and its signals were handled."""
     qtbot.waitUntil(lambda: worker.pending == 0, timeout=timeout)
     qtbot.wait(10)
+
+
+# Real worlds for window tests (real services, relay and stores; tests/ui/real_services.py),
+# registered here so every module shares the one built per session.
+from tests.ui.real_services import ana, built_world, world  # noqa: E402, F401, I001

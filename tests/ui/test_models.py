@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from app.views import InviteView, JoinRequestView, MemberView, SearchHit
 from tests.ui.conftest import settle
-from tests.ui.fakes import FakeServices, fingerprint_of
+from tests.ui.real_services import LiveWorld
 from ui.models.conversation_model import ConversationModel
 from ui.models.group_list_model import GroupListModel
 from ui.models.invite_model import InviteListModel
@@ -17,19 +17,24 @@ from ui.models.request_model import JoinRequestListModel
 from ui.models.search_model import SearchResultModel, plain_snippet
 
 
-def test_group_list_model_passes_the_model_tester(qtmodeltester, fake, demo) -> None:
+def fingerprint_of(name: str) -> str:
+    return " ".join(f"{ord(c):04x}" for c in (name * 10)[:10])
+
+
+def test_group_list_model_passes_the_model_tester(qtmodeltester, world: LiveWorld) -> None:
+    groups = world.services("Ana").groups.list()
     model = GroupListModel()
-    model.set_items(fake.groups.list())
+    model.set_items(groups)
     qtmodeltester.check(model)
-    assert model.rowCount() == 4
+    assert model.rowCount() == len(world.groups) == 5
     first = model.index(0, 0)
-    assert first.data(Qt.ItemDataRole.DisplayRole) == fake.groups.list()[0].name
+    assert first.data(Qt.ItemDataRole.DisplayRole) == groups[0].name
     assert "last post" in first.data(Qt.ItemDataRole.AccessibleTextRole)
 
 
-def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, fake, demo) -> None:
+def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, world: LiveWorld) -> None:
     model = GroupListModel()
-    groups = fake.groups.list()
+    groups = world.services("Ana").groups.list()
     model.set_items(groups)
     resets, moves, changes = [], [], []
     model.modelReset.connect(lambda: resets.append(1))
@@ -44,9 +49,9 @@ def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, fake, demo) ->
     assert model.index(0, 0).data(KEY_ROLE) == bumped.id
 
 
-def test_removing_and_inserting_keep_the_other_rows(qtbot, fake, demo) -> None:
+def test_removing_and_inserting_keep_the_other_rows(qtbot, world: LiveWorld) -> None:
     model = GroupListModel()
-    groups = fake.groups.list()
+    groups = world.services("Ana").groups.list()
     model.set_items(groups)
     removed, inserted = [], []
     model.rowsRemoved.connect(lambda _p, a, b: removed.append((a, b)))
@@ -102,29 +107,34 @@ def test_search_model_strips_markers_for_display(qtmodeltester) -> None:
 
 
 # -- the windowed conversation model ---------------------------------------------------------
+# Over Ana's real store: "Long" holds 300 posts from Bea (tests/ui/real_services.py).
 
-def _group_with_posts(fake: FakeServices, n: int) -> str:
-    g = fake.add_group("Big").id
-    for i in range(n):
-        fake.add_post(g, "Bea" if i % 2 else "Chen", f"post {i}", sent_at=1_000_000 + i,
-                      emit=False)
-    return g
+def _long(world: LiveWorld, worker, **kwargs: int) -> tuple[ConversationModel, str, list[str]]:  # noqa: ANN001
+    return (ConversationModel(world.services("Ana"), worker, **kwargs), world.groups["Long"],
+            world.long_ids)
 
 
-def test_conversation_model_passes_the_model_tester(qtbot, qtmodeltester, fake, worker) -> None:
-    g = _group_with_posts(fake, 120)
-    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+def _from_bea(world: LiveWorld, change) -> str:  # noqa: ANN001
+    """Bea does `change` in "Long"; Ana's store takes it in; returns what change returned."""
+    bea = world.services("Bea")
+    result = change(bea)
+    bea.sync_once()
+    world.services("Ana").sync_once()
+    return result
+
+
+def test_conversation_model_passes_the_model_tester(qtbot, qtmodeltester, world, worker) -> None:
+    model, g, ids = _long(world, worker, page=50)
     with qtbot.waitSignal(model.opened):
         model.open(g)
     qtmodeltester.check(model)
     assert model.rowCount() == 50
-    assert model.post_at(49).text == "post 119"
+    assert model.post_at(49).id == ids[-1]
     assert model.more_before and not model.more_after
 
 
-def test_older_pages_grow_the_window_at_the_top(qtbot, fake, worker) -> None:
-    g = _group_with_posts(fake, 120)
-    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+def test_older_pages_grow_the_window_at_the_top(qtbot, world, worker) -> None:
+    model, g, ids = _long(world, worker, page=50)
     with qtbot.waitSignal(model.opened):
         model.open(g)
     resets = []
@@ -133,16 +143,15 @@ def test_older_pages_grow_the_window_at_the_top(qtbot, fake, worker) -> None:
         model.load_older()
     assert got.args == [50]
     assert model.rowCount() == 100
-    assert model.post_at(0).text == "post 20"
+    assert model.post_at(0).id == ids[-100]
     with qtbot.waitSignal(model.older_loaded):
         model.load_older()
-    assert model.rowCount() == 120 and not model.more_before
+    assert model.rowCount() == 150 and model.post_at(0).id == ids[-150]
     assert not resets
 
 
-def test_the_window_is_trimmed_at_the_far_end(qtbot, fake, worker) -> None:
-    g = _group_with_posts(fake, 400)
-    model = ConversationModel(fake, worker, page=50, window_limit=100)  # type: ignore[arg-type]
+def test_the_window_is_trimmed_at_the_far_end(qtbot, world, worker) -> None:
+    model, g, ids = _long(world, worker, page=50, window_limit=100)
     with qtbot.waitSignal(model.opened):
         model.open(g)
     for _ in range(3):
@@ -150,72 +159,68 @@ def test_the_window_is_trimmed_at_the_far_end(qtbot, fake, worker) -> None:
             model.load_older()
     assert model.rowCount() == 100
     assert model.more_after  # the newest posts were dropped from the window ...
-    assert model.post_at(0).text == "post 200"
+    assert model.post_at(0).id == ids[-200]
     model.load_newer()       # ... and come back when scrolling down
-    qtbot.waitUntil(lambda: model.post_at(model.rowCount() - 1).text == "post 349")
-    assert model.post_at(0).text == "post 250"
+    qtbot.waitUntil(lambda: model.post_at(model.rowCount() - 1).id == ids[-51])
+    assert model.post_at(0).id == ids[-150]
 
 
-def test_one_live_post_inserts_one_row_and_never_resets(qtbot, fake, worker) -> None:
-    g = _group_with_posts(fake, 80)
-    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+def test_one_live_post_inserts_one_row_and_never_resets(qtbot, world, worker) -> None:
+    model, g, _ids = _long(world, worker, page=50)
     with qtbot.waitSignal(model.opened):
         model.open(g)
     resets, inserted = [], []
     model.modelReset.connect(lambda: resets.append(1))
     model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
-    post = fake.add_post(g, "Bea", "live!", sent_at=2_000_000, emit=False)
+    post_id = _from_bea(world, lambda bea: bea.posts.post(g, "live!").id)
     with qtbot.waitSignal(model.appended):
-        model.posts_changed(g, [post.id])
+        model.posts_changed(g, [post_id])
     assert inserted == [(50, 50)]
     assert not resets
     assert model.post_at(50).text == "live!"
 
 
-def test_an_edit_changes_only_its_row(qtbot, fake, worker) -> None:
-    g = _group_with_posts(fake, 10)
-    model = ConversationModel(fake, worker)  # type: ignore[arg-type]
+def test_an_edit_changes_only_its_row(qtbot, world, worker) -> None:
+    model, g, _ids = _long(world, worker)
     with qtbot.waitSignal(model.opened):
         model.open(g)
     target = model.post_at(3)
-    fake._update(g, target.id, text="changed", edited=True)
+    _from_bea(world, lambda bea: bea.posts.edit(g, target.id, "changed"))
     with qtbot.waitSignal(model.dataChanged) as got:
         model.posts_changed(g, [target.id])
     assert got.args[0].row() == 3 and got.args[1].row() == 3
     assert model.post_at(3).edited and model.post_at(3).text == "changed"
 
 
-def test_a_late_answer_for_a_previous_group_is_dropped(qtbot, fake, worker) -> None:
-    a = _group_with_posts(fake, 5)
-    b = fake.add_group("Other").id
-    fake.add_post(b, "Eli", "only post", emit=False)
-    model = ConversationModel(fake, worker)  # type: ignore[arg-type]
-    model.open(a)
+def test_a_late_answer_for_a_previous_group_is_dropped(qtbot, world, worker) -> None:
+    model, g, _ids = _long(world, worker)
+    climbing = world.groups["Climbing Tuesdays"]
+    model.open(g)
     with qtbot.waitSignal(model.opened) as got:
-        model.open(b)
+        model.open(climbing)
     settle(qtbot, worker)
-    assert got.args[0] == b
-    assert model.rowCount() == 1 and model.post_at(0).text == "only post"
+    assert got.args[0] == climbing
+    stored = world.services("Ana").posts.latest(climbing).posts
+    assert [model.post_at(r).id for r in range(model.rowCount())] == [p.id for p in stored]
+    assert model.post_at(model.rowCount() - 1).text == "Gym at 7? Bring chalk."
 
 
-def test_jumping_to_a_post_opens_the_window_around_it(qtbot, fake, worker) -> None:
-    g = _group_with_posts(fake, 300)
-    target = fake.posts_by_group[g][40]
-    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+def test_jumping_to_a_post_opens_the_window_around_it(qtbot, world, worker) -> None:
+    model, g, ids = _long(world, worker, page=50)
     with qtbot.waitSignal(model.opened) as got:
-        model.open(g, around_post=target.id)
+        model.open(g, around_post=ids[40])
     row = got.args[1]
-    assert model.post_at(row).id == target.id
+    assert model.post_at(row).id == ids[40]
     assert model.more_before and model.more_after
     assert model.canFetchMore()
 
 
-def test_posts_outside_the_window_wait_for_their_page(qtbot, fake, worker) -> None:
-    g = _group_with_posts(fake, 200)
-    model = ConversationModel(fake, worker, page=50)  # type: ignore[arg-type]
+def test_posts_outside_the_window_wait_for_their_page(qtbot, world, worker) -> None:
+    model, g, ids = _long(world, worker, page=50)
     with qtbot.waitSignal(model.opened):
-        model.open(g, around_post=fake.posts_by_group[g][100].id)
+        model.open(g, around_post=ids[100])
     rows = model.rowCount()
-    late = fake.add_post(g, "Bea", "newest", sent_at=3_000_000, emit=False)
+    late_id = _from_bea(world, lambda bea: bea.posts.post(g, "newest").id)
+    late = world.services("Ana").posts.get(g, late_id)
     model.apply_posts(None, [late])
     assert model.rowCount() == rows  # beyond the window's newer end: not shown yet

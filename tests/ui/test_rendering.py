@@ -5,7 +5,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
-from tests.ui.fakes import FakeServices
+from app.views import PostView
+from tests.ui.real_services import LiveWorld
 from ui.delegates.post_delegate import PostDelegate, show_header
 from ui.delegates.search_delegate import snippet_spans
 from ui.identicon import identicon, identicon_color
@@ -87,31 +88,29 @@ def test_snippet_spans_mark_the_matches() -> None:
                                                           (" party now", False)]
 
 
-def test_consecutive_posts_share_a_header(fake: FakeServices) -> None:
-    g = fake.add_group("G").id
-    p1 = fake.add_post(g, "Bea", "one", sent_at=1000, emit=False)
-    p2 = fake.add_post(g, "Bea", "two", sent_at=1060, emit=False)
-    p3 = fake.add_post(g, "Bea", "three", sent_at=1060 + 3600, emit=False)
-    p4 = fake.add_post(g, "Chen", "four", sent_at=1060 + 3660, emit=False)
+def test_consecutive_posts_share_a_header() -> None:
+    def post(sender: str, at: int) -> PostView:
+        return PostView(f"{sender}{at}", "g", sender, f"fp-{sender}", at, "text")
+
+    p1, p2 = post("Bea", 1000), post("Bea", 1060)
+    p3, p4 = post("Bea", 1060 + 3600), post("Chen", 1060 + 3660)
     assert show_header(p1, None)
     assert not show_header(p2, p1)
     assert show_header(p3, p2)
     assert show_header(p4, p3)
 
 
-def test_the_delegate_lays_out_each_row_once(qtbot, fake, worker) -> None:
-    g = fake.add_group("G").id
-    for i in range(30):
-        fake.add_post(g, "Bea", f"post **{i}** with some text", sent_at=1000 + i, emit=False)
-    model = ConversationModel(fake, worker)  # type: ignore[arg-type]
+def test_the_delegate_lays_out_each_row_once(qtbot, world: LiveWorld, worker) -> None:
+    services = world.services("Ana")  # "Long": 300 posts in a real store
+    model = ConversationModel(services, worker)
     view = QListView()
     delegate = PostDelegate()
     view.setModel(model)
     view.setItemDelegate(delegate)
     view.resize(600, 400)
     view.show()
-    with qtbot.waitSignal(model.opened):
-        model.open(g)
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        model.open(world.groups["Long"])
     qtbot.wait(50)
     built = delegate.layouts_built
     assert built >= 30
