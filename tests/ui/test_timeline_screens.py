@@ -87,6 +87,9 @@ def test_timeline_views_render(qtbot, qapp, world: World, theme: str) -> None:
     qtbot.waitUntil(lambda: safety.result_label.text().startswith("✓"), timeout=WAIT)
     _shot(safety, "safety_checked", theme)
     safety.close()
+    qtbot.waitUntil(lambda: members.current() is not None and members.current().verified,
+                    timeout=WAIT)
+    _shot(members, "members_verified", theme)
     members.close()
 
     search = SearchDialog(window._ctx, None, window)
