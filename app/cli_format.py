@@ -1,14 +1,22 @@
 """How the headless CLI prints views: stable JSON documents and short human text.
 
 The JSON shapes here are a contract (docs/cli.md); add keys, never rename or remove them.
+
+Plain text carries names, posts and group names other people chose, so none of it reaches
+the terminal raw: control characters (C0, DEL, C1, hence every escape sequence), bidi
+controls and line/paragraph separators become U+FFFD, names are cleaned (app.names) and
+isolated in FSI…PDI (look-alike names arrive from the services with their fingerprint tag).
 """
 from __future__ import annotations
 
 import json
+import re
 import time
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from app.names import isolate, shown_name
 from app.views import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -23,15 +31,73 @@ from app.views import (
 )
 
 SHORT_ID = 12
+REPLACEMENT = "\ufffd"
+# What can steer a terminal or reorder what a reader sees: C0 controls, DEL, C1 controls
+# (U+009B is a one-character CSI), bidi embeddings/overrides/isolates/marks, and the line
+# and paragraph separators some terminals treat as line breaks. Newline is kept only by
+# `terminal`, which sees our own layout; fields never keep one.
+_UNSAFE_FIELD = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                           "\u2066-\u2069\u2028\u2029]")
+_UNSAFE_LAYOUT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                            "\u2028\u2029]")
+# In JSON text, the same characters as \u escapes: the document is unchanged for a parser,
+# and a person who prints it to a terminal is not steered by it either.
+_JSON_ESCAPE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                          "\u2028\u2029]")
 
 
-def dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False)
+def dumps(document: dict[str, Any], ascii_only: bool = False) -> str:
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=2, sort_keys=False)
+    return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def when(ts: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "-"
 
+
+# -- text safety -------------------------------------------------------------------------
+
+def safe(text: str) -> str:
+    """One line of someone else's text, with nothing that can steer the terminal."""
+    return _UNSAFE_FIELD.sub(REPLACEMENT, text)
+
+
+def safe_lines(text: str) -> list[str]:
+    """Someone else's multi-line text as safe lines (tabs become spaces)."""
+    return [safe(line.expandtabs(4)) for line in text.replace("\r\n", "\n").split("\n")]
+
+
+def terminal(text: str) -> str:
+    """The last pass before printing: only our own newlines and FSI…PDI isolates stay."""
+    return _UNSAFE_LAYOUT.sub(REPLACEMENT, text)
+
+
+def person(name: str) -> str:
+    """A name someone chose (a member's, a group's), cleaned and isolated so it cannot
+    reorder the text beside it. The services already tag look-alike names."""
+    return isolate(shown_name(name))
+
+
+def width(text: str) -> int:
+    """Terminal columns: wide East Asian characters take two, marks and isolates none."""
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def table(rows: Iterable[tuple[str, ...]]) -> str:
+    rows = list(rows)
+    if not rows:
+        return ""
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c + " " * (widths[i] - width(c)) for i, c in enumerate(r)).rstrip()
+                     for r in rows)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# -- JSON documents ------------------------------------------------------------------------
 
 def group_json(g: GroupSummary) -> dict[str, Any]:
     return {"id": g.id, "name": g.name, "relay": g.relay, "role": g.my_role,
@@ -60,6 +126,11 @@ def warning_json(p: PostView) -> dict[str, Any]:
             "sender": p.sender_name or None, "fingerprint": p.sender_fingerprint or None}
 
 
+def event_json(p: PostView) -> dict[str, Any]:
+    return {"id": p.id, "code": p.code, "text": p.text, "time": p.sent_at,
+            "actor": p.sender_name, "fingerprint": p.sender_fingerprint}
+
+
 def member_json(m: MemberView) -> dict[str, Any]:
     return {"name": m.name, "fingerprint": m.fingerprint, "role": m.role,
             "safety_number": m.safety_number, "is_me": m.is_me}
@@ -81,10 +152,13 @@ def join_json(j: JoinView) -> dict[str, Any]:
             "message": j.message, "group": j.group_id}
 
 
+def snippet(h: SearchHit) -> str:
+    return h.snippet.replace(HIGHLIGHT_START, "[").replace(HIGHLIGHT_END, "]")
+
+
 def hit_json(h: SearchHit) -> dict[str, Any]:
     return {"group": h.group_id, "group_name": h.group_name, "post": h.post_id,
-            "snippet": h.snippet.replace(HIGHLIGHT_START, "[").replace(HIGHLIGHT_END, "]"),
-            "time": h.sent_at, "sender": h.sender_name}
+            "snippet": snippet(h), "time": h.sent_at, "sender": h.sender_name}
 
 
 def sync_json(r: SyncReport) -> dict[str, Any]:
@@ -92,49 +166,3 @@ def sync_json(r: SyncReport) -> dict[str, Any]:
             "joined": list(r.joined), "admitted": r.admitted,
             "waiting_requests": r.waiting_requests, "warnings": list(r.warnings),
             "offline": list(r.offline)}
-
-
-# -- text ------------------------------------------------------------------------------
-
-def table(rows: Iterable[tuple[str, ...]]) -> str:
-    rows = list(rows)
-    if not rows:
-        return ""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip()
-                     for r in rows)
-
-
-def post_text(p: PostView) -> str:
-    if p.kind == "warning":
-        return f"  ! {p.text}"
-    head = f"{p.id[:SHORT_ID]}  {when(p.sent_at)}  {p.sender_name}"
-    lines = []
-    if p.reply_to is not None:
-        excerpt = ("(deleted)" if p.reply_to.deleted else
-                   "(not here)" if p.reply_to.missing else p.reply_to.excerpt)
-        lines.append(f"    > {p.reply_to.sender_name}: {excerpt}")
-    if p.deleted:
-        body = f"(deleted by {p.deleted_by})" if p.deleted_by else "(deleted)"
-    elif p.kind == "unsupported":
-        body = "(a newer version of Coterie is needed to show this post)"
-    else:
-        body = p.text
-    for line in body.splitlines() or [""]:
-        lines.append(f"    {line}")
-    extras = []
-    if p.edited and not p.deleted:
-        extras.append("edited")
-    if p.sending:
-        extras.append("sending")
-    if p.reactions:
-        extras.append(" ".join(f"{e} {len(n)}" for e, n in p.reactions.items()))
-    if extras:
-        lines.append("    [" + "; ".join(extras) + "]")
-    lines.extend(f"    ! {w}" for w in p.warnings)
-    return head + "\n" + "\n".join(lines)
-
-
-def hit_text(h: SearchHit) -> str:
-    snippet = h.snippet.replace(HIGHLIGHT_START, "[").replace(HIGHLIGHT_END, "]")
-    return f"{h.group_name}  {h.post_id[:SHORT_ID]}  {when(h.sent_at)}  {h.sender_name}: {snippet}"

@@ -1,0 +1,120 @@
+"""CLI commands for groups, invites, joining and sync."""
+from __future__ import annotations
+
+from app import cli_format as fmt
+from app.cli_args import count, duration
+from app.cli_base import Command, Parser, SubParsers, command
+from app.errors import InvalidInput, InviteError
+from app.views import GroupSummary, InviteView, SyncReport
+
+MSG_NO_RELAY = ("No default relay is set; give one with --relay URL, or set it once with "
+                "`coterie settings --default-relay URL`.")
+
+
+# -- group -------------------------------------------------------------------------------------
+
+def group_create(c: Command) -> None:
+    svc = c.open()
+    relay = c.args.relay
+    if relay is None and not svc.settings.get().default_relay:
+        raise InvalidInput(MSG_NO_RELAY)
+    g = svc.groups.create(c.args.name, relay)
+    c.out(fmt.group_json(g), g.id)
+
+
+def _group_row(g: GroupSummary) -> tuple[str, ...]:
+    return (g.id, fmt.person(g.name), g.my_role, fmt.plural(g.member_count, "member"),
+            f"{g.unread} unread", "" if g.status == "active" else g.status)
+
+
+def group_list(c: Command) -> None:
+    gs = c.open().groups.list()
+    c.out({"groups": [fmt.group_json(g) for g in gs]},
+          fmt.table(_group_row(g) for g in gs) or "No groups yet.")
+
+
+def group_rename(c: Command) -> None:
+    c.open().groups.rename(c.args.group, c.args.name)
+    c.say("Renamed.")
+
+
+# -- invite ------------------------------------------------------------------------------------
+
+def invite_create(c: Command) -> None:
+    inv = c.open().invites.create(c.args.group, c.args.uses, c.args.expires)
+    c.out(fmt.invite_json(inv), inv.link)
+
+
+def _invite_row(i: InviteView) -> tuple[str, ...]:
+    return (i.id, i.status, f"{i.uses_left}/{i.uses_total} uses left",
+            f"expires {fmt.when(i.expires_at)}")
+
+
+def invite_list(c: Command) -> None:
+    invs = c.open().invites.list(c.args.group)
+    c.out({"invites": [fmt.invite_json(i) for i in invs]},
+          fmt.table(_invite_row(i) for i in invs) or "No invites.")
+
+
+def invite_revoke(c: Command) -> None:
+    c.open().invites.revoke(c.args.group, c.args.invite)
+    c.say("Invite revoked.")
+
+
+# -- join and sync -----------------------------------------------------------------------------
+
+def join(c: Command) -> None:
+    svc = c.open()
+    j = svc.invites.join(c.args.link)
+    c.flush()  # the request goes out now; a single-use invite may be admitted at once
+    j = next((x for x in svc.invites.joins() if x.id == j.id), j)
+    if j.status == "failed":
+        raise InviteError(j.message)
+    c.out(fmt.join_json(j), fmt.safe(j.message))
+
+
+def sync_text(r: SyncReport) -> str:
+    text = f"Sent {r.sent}, received {r.received}, {fmt.plural(r.new_posts, 'new post')}."
+    if r.joined:
+        text += f" Joined {fmt.plural(len(r.joined), 'group')}."
+    if r.admitted:
+        text += f" Admitted {fmt.plural(r.admitted, 'member')}."
+    if r.waiting_requests:
+        text += (f" {fmt.plural(r.waiting_requests, 'join request')} "
+                 f"{'waits' if r.waiting_requests == 1 else 'wait'} for approval.")
+    for warning in r.warnings:
+        text += f"\n! {fmt.safe(warning)}"
+    if r.offline:
+        text += (f"\nCould not reach {fmt.safe(', '.join(r.offline))}; what waits will go out "
+                 "next time.")
+    return text
+
+
+def sync(c: Command) -> None:
+    r = c.open().sync_once()
+    c.out(fmt.sync_json(r), sync_text(r))
+
+
+def register(sub: SubParsers) -> None:
+    group = sub.add_parser("group", help="create, list or rename groups")
+    gsub = group.add_subparsers(dest="action", required=True, parser_class=Parser)
+    p = command(gsub, "create", "create a group; prints its id", group_create, "name", sends=True)
+    p.add_argument("--relay", help="relay URL (default: the profile's default relay, see "
+                   "`coterie settings`)")
+    command(gsub, "list", "list groups", group_list)
+    command(gsub, "rename", "rename a group (admins)", group_rename, "group", "name",
+            json_flag=False, sends=True)
+
+    invite = sub.add_parser("invite", help="create, list or revoke invites (admins)")
+    isub = invite.add_subparsers(dest="action", required=True, parser_class=Parser)
+    p = command(isub, "create", "create an invite; prints the link", invite_create, "group",
+                sends=True)
+    p.add_argument("--uses", type=count("the number of uses"), default=1)
+    p.add_argument("--expires", type=duration, default="72h",
+                   help="lifetime such as 90m, 72h, 3d (default 72h)")
+    command(isub, "list", "list a group's invites", invite_list, "group")
+    command(isub, "revoke", "revoke an invite", invite_revoke, "group", "invite",
+            json_flag=False, sends=True)
+
+    command(sub, "join", "ask to join a group with an invite link", join, "link")
+    command(sub, "sync", "send what waits, fetch and process everything pending, then exit", sync)
