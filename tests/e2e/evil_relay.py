@@ -13,7 +13,6 @@ The push stream is refused (503), so clients fall back to the reads the proxy co
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import httpx
@@ -109,9 +108,6 @@ class EvilRelay:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
         wait_healthy(self.url)
         return self
 

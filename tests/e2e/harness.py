@@ -7,12 +7,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from app.views import ChangeKind
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -85,9 +89,16 @@ class Cli:
     env: dict[str, str]
     fingerprint: str = ""
     recovery_code: str = ""
+    clock_offset: float = 0.0
+
+    def later(self, seconds: float) -> Cli:
+        """The same profile run with its protocol clock `seconds` ahead (tests/e2e/clocked_cli.py)."""
+        return replace(self, env={**self.env, "COTERIE_TEST_CLOCK_OFFSET": str(seconds)},
+                       clock_offset=seconds)
 
     def run(self, *args: str, check: bool = True, timeout: float = 90.0) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run([PY, "-m", "app.cli", "--profile", str(self.profile), *args],
+        entry = "tests.e2e.clocked_cli" if self.clock_offset else "app.cli"
+        proc = subprocess.run([PY, "-m", entry, "--profile", str(self.profile), *args],
                               cwd=ROOT, env=self.env, capture_output=True, text=True,
                               timeout=timeout)
         if check and proc.returncode != 0:
@@ -139,6 +150,25 @@ def open_services(cli: Cli) -> OpenProfile:
     return OpenProfile(cli)
 
 
+
+
+def wait_until(services: Any, ready: Callable[[], bool], timeout: float) -> bool:
+    """Wait until `ready()` holds, re-checking on each connection change the services report
+    (acks, relay state, outbox count); False when `timeout` seconds pass first."""
+    changed = threading.Event()
+    remove = services.add_listener(
+        lambda event: changed.set() if event.kind is ChangeKind.CONNECTION else None)
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            changed.wait(left)
+            changed.clear()
+        return True
+    finally:
+        remove()
 
 
 def scan_for(root_paths: list[Path], needles: dict[str, bytes]) -> list[str]:

@@ -1,12 +1,11 @@
 """Nothing is lost: a long absence, a relay that is down, a relay killed mid-stream."""
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.harness import Cli, RelayProcess, open_services
+from tests.e2e.harness import Cli, RelayProcess, open_services, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -59,18 +58,14 @@ def test_a_relay_killed_mid_stream_loses_nothing_acknowledged(
     svc = opened.services
     svc.start()
     try:
-        sent = []
-        for i in range(120):
-            sent.append(svc.posts.post(gid, f"verse {i}").id)
-            if i == 60:
-                relay.kill9()
-            if i == 80:
-                relay.start()
-            time.sleep(0.005)
-        deadline = time.monotonic() + 60
-        while svc.connection().waiting and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert svc.connection().waiting == 0
+        sent = [svc.posts.post(gid, f"verse {i}").id for i in range(60)]
+        # Kill the relay as soon as the first acknowledgement shows the stream is flowing.
+        assert wait_until(svc, lambda: svc.connection().waiting < 60, 30)
+        relay.kill9()
+        sent += [svc.posts.post(gid, f"verse {i}").id for i in range(60, 80)]
+        relay.start()
+        sent += [svc.posts.post(gid, f"verse {i}").id for i in range(80, 120)]
+        assert wait_until(svc, lambda: svc.connection().waiting == 0, 60)
     finally:
         opened.close()
     ben.run("sync")
