@@ -306,6 +306,7 @@ class Relay:
         limit = parse.query_int(params, "limit", None)
         client = self._client(request)
         self._charge_signatures(client, 1)
+
         def page_json() -> bytes:   # a page is up to fetch_max_bytes: encode it off the loop
             page = self.core.fetch(mailbox, proof, after, limit, client)
             return json.dumps({"messages": [{"cursor": c, "body": b64e(b)}
@@ -381,9 +382,9 @@ class Relay:
             Route("/v1/mailboxes/{mailbox}", e("close", self.close_mailbox),
                   methods=["DELETE"]),
             Route("/v1/subscribe", e("subscribe", self.subscribe), methods=["POST"]),
-            Route("/healthz", e("healthz", self.healthz, True), methods=["GET"]),
-            Route("/metrics", e("metrics", self.metrics_page, True), methods=["GET"]),
-            Route("/openapi.json", e("openapi", self.openapi, True), methods=["GET"]),
+            Route("/healthz", e("healthz", self.healthz, info=True), methods=["GET"]),
+            Route("/metrics", e("metrics", self.metrics_page, info=True), methods=["GET"]),
+            Route("/openapi.json", e("openapi", self.openapi, info=True), methods=["GET"]),
         ]
         return _RelayStarlette(routes=routes, lifespan=self._lifespan,
                                exception_handlers={HTTPException: _http_error})

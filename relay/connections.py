@@ -31,6 +31,7 @@ from relay.ratelimit import client_id
 
 log = logging.getLogger("relay")
 FD_RESERVE = 64     # descriptors kept free for the database, threads and listening sockets
+BAD_HTTP = b'{"error":"The request is not valid HTTP/1.1."}'
 
 
 def fd_ceiling(wanted: int, backlog: int) -> int:
@@ -137,6 +138,14 @@ class GuardedH11Protocol(H11Protocol):
                                                           self._headers_late)
         else:
             self._stop_header_timer()
+
+    def send_400_response(self, msg: str) -> None:
+        """Malformed HTTP gets the relay's JSON error, like every other refusal."""
+        event = h11.Response(status_code=400, reason=b"Bad Request", headers=[
+            (b"content-type", b"application/json"), (b"connection", b"close")])
+        for part in (event, h11.Data(data=BAD_HTTP), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(part) or b"")
+        self.transport.close()
 
     def _stop_header_timer(self) -> None:
         if self._header_timer is not None:
