@@ -141,6 +141,23 @@ def test_no_import_cycle_inside_a_package(package: str) -> None:
     assert import_cycles(package) == []
 
 
+def hidden_imports(package: str, root: Path = ROOT) -> list[str]:
+    """Imports written anywhere but a module's top level (inside a function or class, or
+    under `if TYPE_CHECKING:`): in crypto/ every dependency is stated at the top."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        top = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top:
+                found.append(f"{path.relative_to(root).as_posix()}:{node.lineno}")
+    return found
+
+
+def test_crypto_states_every_import_at_the_top_of_its_module() -> None:
+    assert hidden_imports("crypto") == []
+
+
 def _tree(root: Path, files: dict[str, str]) -> Path:
     for package in FORBIDDEN:
         (root / package).mkdir()
@@ -162,6 +179,7 @@ def test_the_checker_catches_ui_importing_crypto(tmp_path: Path) -> None:
     found = wrong_way_imports(_tree(tmp_path, {
         "ui/peek.py": "def f():\n    from crypto import Identity\n"}))
     assert found == ["ui/peek.py:2: ui/ imports crypto"]
+    assert hidden_imports("ui", tmp_path) == ["ui/peek.py:2"]
 
 
 def test_the_checker_catches_a_cycle_hidden_in_a_function_or_type_checking(
