@@ -1,9 +1,10 @@
 """The composer: Enter sends, Shift+Enter starts a new line, Up on an empty composer edits
-my last post, Escape leaves reply or edit mode."""
+my last post, Escape leaves reply or edit mode. Near the length limit a counter says how
+many characters are left; a post over the limit is not sent and stays in the box."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,9 +16,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.posts import MAX_TEXT_BYTES
 from app.views import PostView
+from ui.markdown import plain_excerpt
 
 MAX_LINES = 8
+COUNTER_FROM = 0.9  # share of the limit from which the counter shows
+PLACEHOLDER = "Write a post — Enter sends, Shift+Enter for a new line"
+
+
+def characters_left(text: str, limit: int = MAX_TEXT_BYTES) -> int:
+    """Characters that still fit (negative: how many to remove from the end to fit).
+
+    The limit is in UTF-8 bytes; people count characters, so the bytes left are read at
+    the text's own bytes per character (exact for plain Latin text, close for the rest)."""
+    size = len(text.encode("utf-8"))
+    if size <= limit:
+        per_char = size / len(text) if text else 1.0
+        return int((limit - size) / max(1.0, per_char))
+    over, cut = size - limit, 0
+    for char in reversed(text):
+        if over <= 0:
+            break
+        over -= len(char.encode("utf-8"))
+        cut += 1
+    return -cut
 
 
 class ComposerEdit(QPlainTextEdit):
@@ -53,6 +76,8 @@ class Composer(QFrame):
         self.setObjectName("composerFrame")
         self.reply_to: PostView | None = None
         self.editing: PostView | None = None
+        # the mode of the latest submission, put back if sending it fails
+        self._submitted: tuple[PostView | None, PostView | None] = (None, None)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 8, 16, 12)
         outer.setSpacing(6)
@@ -75,7 +100,7 @@ class Composer(QFrame):
         row.setSpacing(8)
         self.edit = ComposerEdit()
         self.edit.setObjectName("composer")
-        self.edit.setPlaceholderText("Write a post — Enter sends, Shift+Enter for a new line")
+        self.edit.setPlaceholderText(PLACEHOLDER)
         self.edit.setAccessibleName("Message")
         self.edit.setAccessibleDescription("Enter sends, Shift+Enter adds a line, "
                                            "Up edits your last post, Escape cancels")
@@ -89,8 +114,17 @@ class Composer(QFrame):
         self.send_button.setProperty("primary", True)
         self.send_button.setAccessibleName("Send post")
         self.send_button.clicked.connect(self._submit)
+        self.counter = QLabel()
+        self.counter.setObjectName("composerCounter")
+        self.counter.setAccessibleName("Characters left")
+        self.counter.hide()
+        side = QVBoxLayout()
+        side.setSpacing(2)
+        side.addStretch(1)
+        side.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
+        side.addWidget(self.send_button)
         row.addWidget(self.edit, 1)
-        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addLayout(side)
         outer.addLayout(row)
         self._fit()
 
@@ -98,14 +132,43 @@ class Composer(QFrame):
         lines = max(1, min(MAX_LINES, self.edit.document().lineCount()))
         fm = self.edit.fontMetrics()
         self.edit.setFixedHeight(lines * fm.lineSpacing() + 22)
-        self.send_button.setEnabled(bool(self.edit.toPlainText().strip()))
+        text = self.edit.toPlainText().strip()
+        left = characters_left(text)
+        near = len(text.encode("utf-8")) >= COUNTER_FROM * MAX_TEXT_BYTES
+        if left < 0:
+            self.counter.setText(f"{-left:,} too many")
+            self.counter.setToolTip(f"Remove {-left:,} characters to send this post.")
+        else:
+            self.counter.setText(f"{left:,} left")
+            self.counter.setToolTip(f"{left:,} more characters fit in this post.")
+        self.counter.setAccessibleDescription(self.counter.toolTip())
+        if self.counter.property("over") != (left < 0):
+            self.counter.setProperty("over", left < 0)
+            self.counter.style().unpolish(self.counter)
+            self.counter.style().polish(self.counter)
+        self.counter.setVisible(near)
+        self.send_button.setEnabled(bool(text) and left >= 0 and not self.edit.isReadOnly())
 
     def _submit(self) -> None:
         text = self.edit.toPlainText().strip()
-        if not text:
-            return
+        if not text or characters_left(text) < 0:
+            return  # the counter already says how much is too much; the text stays
+        self._submitted = (self.reply_to, self.editing)
         self.send.emit(text, self.reply_to.id if self.reply_to else None,
                        self.editing.id if self.editing else None)
+
+    def restore(self, text: str) -> None:
+        """Sending `text` failed: put it back with its reply or edit mode, caret at the end,
+        unless something new was typed meanwhile (nothing typed is ever lost)."""
+        if self.edit.toPlainText():
+            return
+        reply_to, editing = self._submitted
+        if editing is not None:
+            self.start_edit(editing)
+        elif reply_to is not None:
+            self.start_reply(reply_to)
+        self.edit.setPlainText(text)
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
 
     def sent(self) -> None:
         """The pane calls this once the post is queued: empty the box, leave any mode."""
@@ -115,7 +178,9 @@ class Composer(QFrame):
     def start_reply(self, post: PostView) -> None:
         self.editing = None
         self.reply_to = post
-        excerpt = " ".join(post.text.split())[:80]
+        excerpt = plain_excerpt(post.text)
+        if len(excerpt) > 80:
+            excerpt = excerpt[:79] + "…"
         self.mode_label.setText(f"Replying to {post.sender_name}: {excerpt}")
         self.mode_bar.setAccessibleName(self.mode_label.text())
         self.mode_bar.show()
@@ -127,8 +192,10 @@ class Composer(QFrame):
         self.mode_label.setText("Editing your post — Enter saves, Escape cancels")
         self.mode_bar.setAccessibleName(self.mode_label.text())
         self.mode_bar.show()
+        self.send_button.setText("Save")
+        self.send_button.setAccessibleName("Save the edited post")
         self.edit.setPlainText(post.text)
-        self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
         self.edit.setFocus()
 
     def clear_mode(self) -> None:
@@ -136,11 +203,13 @@ class Composer(QFrame):
         self.reply_to = None
         self.editing = None
         self.mode_bar.hide()
+        self.send_button.setText("Send")
+        self.send_button.setAccessibleName("Send post")
         if was_editing:
             self.edit.clear()
 
     def set_read_only(self, reason: str | None) -> None:
         """Removed from a group: the composer says why and takes no input."""
         self.edit.setReadOnly(reason is not None)
-        self.edit.setPlaceholderText(reason or "Write a post — Enter sends, Shift+Enter for a new line")
-        self.send_button.setEnabled(reason is None and bool(self.edit.toPlainText().strip()))
+        self.edit.setPlaceholderText(reason or PLACEHOLDER)
+        self._fit()
