@@ -10,7 +10,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -24,6 +23,7 @@ from app.names import isolate
 from app.views import GroupSummary, PostView
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
+from ui.dialogs.rename import RenameGroupDialog
 from ui.models.conversation_model import ConversationModel
 from ui.widgets.composer import Composer
 from ui.widgets.confirm import confirm
@@ -176,20 +176,11 @@ class ConversationPane(QWidget):
             self.banner.hide()
             self.composer.set_read_only(None)
 
-    def rename_group(self) -> QInputDialog | None:
+    def rename_group(self) -> RenameGroupDialog | None:
         """Admins rename the group for everyone; returns the (non-blocking) dialog."""
         if self.group is None or self.group.my_role != "admin":
             return None
-        gid, svc = self.group.id, self._ctx.services
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Rename group")
-        dialog.setLabelText("New name (every member sees it):")
-        dialog.setTextValue(self.group.name)
-        dialog.setAccessibleName("Rename group")
-        dialog.textValueSelected.connect(
-            lambda name: name.strip() and self._ctx.worker.run(
-                lambda: svc.groups.rename(gid, name.strip()), None,
-                lambda e: self.error.emit(str(e)), slow=True, owner=self))
+        dialog = RenameGroupDialog(self._ctx, self.group, self)
         dialog.open()
         return dialog
 
@@ -261,8 +252,7 @@ class ConversationPane(QWidget):
             self.view.scrollToBottom()
 
     def _send_failed(self, exc: BaseException, text: str) -> None:
-        if not self.composer.edit.toPlainText():
-            self.composer.edit.setPlainText(text)  # nothing typed is lost
+        self.composer.restore(text)  # nothing typed is lost
         self.error.emit(str(exc) or "The post could not be sent.")
 
     def _edit_last(self) -> None:
