@@ -1,19 +1,43 @@
 """Join a group with an invite link (pasted, or handed over by the coterie:// URL handler).
 
-A join completes only when an admin's client is online to admit it, so the dialog shows the
-request's progress and closes itself when the group arrives.
+Before anything is contacted the dialog shows which relay the link names, and asks for a
+second confirmation when that address is this computer or a local network (unless it is the
+relay this profile is set up with). A join completes only when an admin's client is online
+to admit it, so the dialog shows the request's progress and closes itself when the group
+arrives.
 """
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.views import JoinView
+from app.views import InviteRelay, JoinView
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
+from ui.worker import error_sentence
 
 LINK_PREFIX = "coterie://join#"
+
+
+def known_relays_and_own_links(services: Any) -> tuple[set[str], set[str]]:
+    """The relays this profile's groups live on, and the invite links it created (an
+    admin's own link is no link to join by)."""
+    groups = services.groups.list()
+    own = {invite.link for group in groups if group.my_role == "admin"
+           for invite in services.invites.list(group.id)}
+    return {group.relay for group in groups}, own
 
 
 class JoinDialog(ServiceDialog):
@@ -23,6 +47,8 @@ class JoinDialog(ServiceDialog):
         super().__init__(ctx.worker, "Join a group", parent)
         self._ctx = ctx
         self.join_id: str | None = None
+        self.preview: InviteRelay | None = None
+        self._cancel: threading.Event | None = None  # set to stop a join in progress
         self.setMinimumWidth(500)
         intro = QLabel("Paste the invite link someone sent you. The link stays on this "
                        "computer; only a request to join is sent.")
@@ -30,6 +56,22 @@ class JoinDialog(ServiceDialog):
         self.link_edit = QLineEdit(link)
         self.link_edit.setPlaceholderText("coterie://join#…")
         self.link_edit.setAccessibleName("Invite link")
+        self.relay_label = QLabel()
+        self.relay_label.setObjectName("hint")
+        self.relay_label.setWordWrap(True)
+        self.relay_label.setAccessibleName("Relay of this invite")
+        self.local_frame = QFrame()
+        self.local_frame.setObjectName("warningBanner")
+        local = QVBoxLayout(self.local_frame)
+        local.setContentsMargins(8, 6, 8, 6)
+        self.local_label = QLabel()
+        self.local_label.setWordWrap(True)
+        self.local_label.setAccessibleName("Warning about the relay address")
+        self.local_box = QCheckBox()
+        self.local_box.setAccessibleName("Contact this address anyway")
+        local.addWidget(self.local_label)
+        local.addWidget(self.local_box)
+        self.local_frame.hide()
         self.status_label = QLabel()
         self.status_label.setObjectName("hint")
         self.status_label.setWordWrap(True)
@@ -40,36 +82,133 @@ class JoinDialog(ServiceDialog):
         self.join_button.setDefault(True)
         self.join_button.setAccessibleName("Send the join request")
         self.join_button.clicked.connect(self._join)
+        self.stop_button = self.buttons.addButton("Cancel join",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.stop_button.setAccessibleName("Stop contacting the relay")
+        self.stop_button.clicked.connect(self._stop)
+        self.stop_button.hide()
         self.buttons.rejected.connect(self.reject)
         self._busy_buttons = [self.join_button]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.addWidget(intro)
         layout.addWidget(self.link_edit)
+        layout.addWidget(self.relay_label)
+        layout.addWidget(self.local_frame)
         layout.addWidget(self.status_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.link_edit.textChanged.connect(self.refresh_buttons)
+        self.link_edit.textChanged.connect(self._link_changed)
+        self.local_box.toggled.connect(self.refresh_buttons)
         ctx.events.joins.connect(self._joins_changed)
-        if not link:
-            clip = QGuiApplication.clipboard().text().strip()
-            if clip.startswith(LINK_PREFIX):
-                self.link_edit.setText(clip)
+        self._known_relays: set[str] = set()  # relays of my groups: no warning for them
+        self._judged = ""  # the link the warning was last shown for
+        self._link_changed()
+        clip = "" if link else QGuiApplication.clipboard().text().strip()
+        svc = ctx.services
+        ctx.worker.run(lambda: known_relays_and_own_links(svc),
+                       lambda known: self._known(known, clip), lambda e: None, owner=self)
+
+    # -- the link ------------------------------------------------------------------------------
+    def _known(self, known: tuple[set[str], set[str]], clip: str) -> None:
+        """A valid invite link in the clipboard is offered selected (typing replaces it),
+        unless it is one of my own invites."""
+        relays, own = known
+        self._known_relays = relays
+        if not clip.startswith(LINK_PREFIX) or clip in own or self.link_edit.text() \
+                or self.join_id is not None:
+            self._link_changed()
+            return
+        svc = self._ctx.services
+        self._ctx.worker.run(lambda: svc.invites.check_link(clip),
+                             lambda _relay: self._offer(clip), lambda e: None, owner=self)
+
+    def _offer(self, clip: str) -> None:
+        if self.link_edit.text() or self.join_id is not None:
+            return
+        self.link_edit.setText(clip)
+        self.link_edit.selectAll()
+        self.link_edit.setFocus()
+
+    def _link_changed(self) -> None:
+        """Judge the link (nothing is contacted for that): show its relay and whether its
+        address needs a second yes."""
+        text = self.link_edit.text().strip()
+        self.preview = None
+        if text != self._judged:
+            self.local_box.setChecked(False)  # another link: ask again
+            self._judged = text
+        self.relay_label.setVisible(bool(text))
+        self.relay_label.setText("")
+        self.local_frame.hide()
         self.refresh_buttons()
+        if not text:
+            return
+        svc = self._ctx.services
+        self._ctx.worker.run(lambda: svc.invites.check_link(text),
+                             lambda relay: self._judge(text, relay),
+                             lambda exc: self._not_a_link(text, exc), owner=self)
+
+    def _judge(self, text: str, relay: InviteRelay) -> None:
+        if text != self.link_edit.text().strip():
+            return  # an older answer; the link changed meanwhile
+        self.preview = relay
+        self.relay_label.setText(f"Relay: {relay.host} — contacted only when you press Join.")
+        warn = relay.warn and relay.relay_url not in self._known_relays
+        if warn:
+            self.local_label.setText(
+                f"This link points to {relay.host}, an address on {relay.local}, not on the "
+                "internet. A link from someone you do not know could use it to reach "
+                "devices here. Continue only if you expected a relay there.")
+            self.local_box.setText(f"Contact {relay.host} anyway")
+        self.local_frame.setVisible(warn)
+        self.refresh_buttons()
+        self._fit()
+
+    def _not_a_link(self, text: str, exc: BaseException) -> None:
+        if text == self.link_edit.text().strip():
+            self.relay_label.setText(error_sentence(exc))
+            self._fit()
 
     def refresh_buttons(self) -> None:
-        self.join_button.setEnabled(self.link_edit.text().strip().startswith(LINK_PREFIX)
-                                    and not self.busy and self.join_id is None)
+        ready = self.preview is not None and self._cancel is None and (
+            not self.local_frame.isVisibleTo(self) or self.local_box.isChecked())
+        self.join_button.setEnabled(ready and not self.busy and self.join_id is None)
 
+    # -- joining -------------------------------------------------------------------------------
     def _join(self) -> None:
         link = self.link_edit.text().strip()
         svc = self._ctx.services
-        self.call(lambda: svc.invites.join(link), self._sent, slow=True,
-                  busy_text="Reading the invite and sending your request…")
+        cancel = self._cancel = threading.Event()
+        self.stop_button.show()
+        self.stop_button.setEnabled(True)
+        self.call(lambda: svc.invites.join(link, cancel), self._sent, slow=True,
+                  busy_text=f"Contacting {self.preview.host if self.preview else 'the relay'}"
+                            " to read the invite and send your request…",
+                  on_error=lambda _e: self._stopped())
+        self._fit()
+
+    def _stop(self) -> None:
+        """Cancel join: the relay read ends soon, even in the middle of a request."""
+        if self._cancel is not None:
+            self._cancel.set()
+            self.stop_button.setEnabled(False)
+
+    def _stopped(self) -> None:
+        self._cancel = None
+        self.stop_button.hide()
+        self.refresh_buttons()
+        self._fit()
+
+    def reject(self) -> None:
+        self._stop()  # a closed dialog must not leave a join holding the slow lane
+        super().reject()
 
     def _sent(self, view: JoinView) -> None:
+        self._stopped()
         self.join_id = view.id
         self.link_edit.setReadOnly(True)
+        self.local_frame.hide()
         self._show(view)
         self.refresh_buttons()
 
@@ -89,9 +228,26 @@ class JoinDialog(ServiceDialog):
             self.status_label.setText(f"You joined {name}.")
             self.joined.emit(view.group_id)
             self.accept()
-        elif view.status == "waiting":
+            return
+        if view.status == "waiting":
             self.status_label.setText(f"Request to join {name} sent. {view.message} "
                                       "You can close this window; the group appears when "
                                       "you are admitted.")
         else:
             self.status_label.setText(view.message or f"Joining {name} did not work.")
+        self._fit()
+
+    def show_error(self, message: str) -> None:
+        super().show_error(message)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every line: a wrapped label's height depends on the width, which a
+        dialog's layout does not enforce by itself."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
