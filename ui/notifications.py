@@ -1,29 +1,53 @@
-"""New-post notifications through the system tray while the window is not focused."""
+"""New-post notifications while the window is not focused.
+
+Where there is a system tray the tray shows the message; elsewhere (GNOME has no tray) the
+desktop's notification service does, over the session bus. Either way the window title
+names the groups with news and the window asks for attention; focusing the window puts the
+title back.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
+from app.names import isolate
 from app.views import GroupSummary, PostView
 from ui.context import AppContext
+from ui.desktop_notify import DesktopNotifications
 from ui.theme import app_icon
 
 PREVIEW_CHARS = 120
+TITLE_NAMES = 2  # groups named in the window title; more are counted
+
+
+def news_title(groups: list[str]) -> str:
+    """The window title while `groups` (newest last) have news nobody has seen."""
+    names = list(dict.fromkeys(reversed(groups)))  # newest first, each once
+    shown = ", ".join(isolate(n) for n in names[:TITLE_NAMES])
+    more = len(names) - TITLE_NAMES
+    return f"• {shown}{f' +{more}' if more > 0 else ''} — Coterie"
 
 
 class Notifier(QObject):
-    """Shows one tray message per new incoming post; clicking it opens that group."""
+    """Shows one notification per new incoming post; clicking it opens that group."""
 
     open_group = Signal(str)
 
-    def __init__(self, ctx: AppContext, window: QWidget) -> None:
+    def __init__(self, ctx: AppContext, window: QWidget,
+                 desktop: DesktopNotifications | None = None) -> None:
         super().__init__(window)
         self._ctx = ctx
         self._window = window
         self.shown: list[tuple[str, str]] = []  # (title, text) of each notification, newest last
         self._last_group: str | None = None
+        self._news: list[str] = []  # names of the groups with news, newest last
+        self._plain_title: str | None = None  # the title before news marked it
+        self._marked_title: str | None = None
         self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        self.desktop: DesktopNotifications | None = None
+        if desktop is not None:
+            self.desktop = desktop
+        elif QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(app_icon(), self)
             self.tray.setToolTip("Coterie")
             menu = QMenu(window)
@@ -33,6 +57,12 @@ class Notifier(QObject):
             self.tray.activated.connect(lambda _reason: self._raise())
             self.tray.messageClicked.connect(self.clicked)
             self.tray.show()
+        else:
+            self.desktop = DesktopNotifications.on_session_bus(self)
+        if self.desktop is not None:
+            self.desktop.setParent(self)
+            self.desktop.clicked.connect(self._desktop_clicked)
+        window.installEventFilter(self)
 
     def notify_post(self, group: GroupSummary, post_id: str) -> None:
         gid = group.id
@@ -51,15 +81,43 @@ class Notifier(QObject):
         self._last_group = group.id
         if self.tray is not None:
             self.tray.showMessage(title, body, app_icon(), 6000)
-        else:
-            self._window.setWindowTitle(f"• {group.name} — Coterie")
-            QApplication.alert(self._window, 0)
+        elif self.desktop is not None:
+            self.desktop.notify(group.id, title, body)
+        if not self._window.isActiveWindow():
+            self._mark(group.name)
+
+    def _mark(self, group_name: str) -> None:
+        current = self._window.windowTitle()
+        if current != self._marked_title:
+            self._plain_title = current  # the window changed its title since the last mark
+        self._news.append(group_name)
+        self._marked_title = news_title(self._news)
+        self._window.setWindowTitle(self._marked_title)
+        QApplication.alert(self._window, 0)  # until the window is active again
+
+    def _seen(self) -> None:
+        """The window is focused: the news were seen; the title says what is open again."""
+        self._news.clear()
+        if self._marked_title is not None and self._window.windowTitle() == self._marked_title \
+                and self._plain_title is not None:
+            self._window.setWindowTitle(self._plain_title)
+        self._marked_title = self._plain_title = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._window and event.type() == QEvent.Type.ActivationChange \
+                and self._window.isActiveWindow():
+            self._seen()
+        return False
 
     def clicked(self) -> None:
         """The latest notification was clicked: show its group."""
         self._raise()
         if self._last_group is not None:
             self.open_group.emit(self._last_group)
+
+    def _desktop_clicked(self, group_id: str) -> None:
+        self._raise()
+        self.open_group.emit(group_id)
 
     def _raise(self) -> None:
         self._window.showNormal()
@@ -69,3 +127,5 @@ class Notifier(QObject):
     def hide(self) -> None:
         if self.tray is not None:
             self.tray.hide()
+        if self.desktop is not None:
+            self.desktop.close()

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.api import Services
 from relay.testing import RelayThread
+from tests.ui.conftest import settle
+from ui.desktop_notify import DesktopNotifications
 from ui.dialogs.create_group import CreateGroupDialog
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.invite import InviteDialog
@@ -34,10 +36,12 @@ class Instance:
     window: MainWindow
 
 
-def _first_run(qtbot, qapp: QApplication, profile: Path, name: str) -> Instance:  # noqa: ANN001
+def _first_run(qtbot, qapp: QApplication, profile: Path, name: str,  # noqa: ANN001
+               relay_url: str) -> Instance:
     services = Services(profile)
     worker = Worker()
-    startup = Startup(services, worker, ThemeController(qapp, "light"))
+    # the relay on loopback is this setup's own relay (as `make run` announces one)
+    startup = Startup(services, worker, ThemeController(qapp, "light"), default_relay=relay_url)
     startup.begin()
     qtbot.waitUntil(lambda: isinstance(startup.dialog, FirstRunDialog), timeout=WAIT)
     dialog = startup.dialog
@@ -61,8 +65,8 @@ def _first_run(qtbot, qapp: QApplication, profile: Path, name: str) -> Instance:
 @pytest.fixture
 def pair(qtbot, qapp, tmp_path) -> Iterator[tuple[Instance, Instance, str]]:  # noqa: ANN001
     with RelayThread(tmp_path / "relay") as relay:
-        ana = _first_run(qtbot, qapp, tmp_path / "ana", "Ana")
-        bea = _first_run(qtbot, qapp, tmp_path / "bea", "Bea")
+        ana = _first_run(qtbot, qapp, tmp_path / "ana", "Ana", relay.url)
+        bea = _first_run(qtbot, qapp, tmp_path / "bea", "Bea", relay.url)
         try:
             yield ana, bea, relay.url
         finally:
@@ -105,9 +109,22 @@ def test_invite_join_post_react_search_remove(qtbot, pair, monkeypatch) -> None:
     assert not invite.qr_label.pixmap().isNull()
     invite.close()
 
+    # Bea's desktop has no tray: notifications go to its notification service (the
+    # sender is the seam; tests/ui/test_dialogs_notifications.py covers the bus itself)
+    popups: list[tuple[str, str, int]] = []
+
+    def show_popup(title: str, body: str, replaces: int) -> int:
+        popups.append((title, body, replaces))
+        return len(popups)
+
+    bea.window.notifier.desktop = DesktopNotifications(show_popup, parent=bea.window.notifier)
     # Bea joins by pasting the link; Ana's running app admits her
     bea.window.join_group(link)
     join = next(d for d in bea.window.findChildren(JoinDialog) if d.isVisible())
+    # the dialog names the relay before contacting it; the test relay is Bea's own
+    qtbot.waitUntil(join.join_button.isEnabled, timeout=WAIT)
+    assert relay_url.removeprefix("http://") in join.relay_label.text()
+    assert not join.local_frame.isVisibleTo(join)
     qtbot.mouseClick(join.join_button, Qt.MouseButton.LeftButton)
     try:
         qtbot.waitUntil(lambda: bea.window.pane.group is not None
@@ -129,11 +146,19 @@ def test_invite_join_post_react_search_remove(qtbot, pair, monkeypatch) -> None:
                    for r in range(m.rowCount()))
 
     qtbot.waitUntil(acknowledged, timeout=WAIT)
-    # Bea's window is not the active one (Ana's is): she gets a notification
+    # Bea's window is not the active one (Ana's is): she gets a notification from the
+    # desktop's notification service, and her window's title names the group with news
     assert not bea.window.isActiveWindow()
     qtbot.waitUntil(lambda: any("Piranesi" in body for _t, body in bea.window.notifier.shown),
                     timeout=WAIT)
     assert bea.window.notifier.shown[-1][0] == "Book club"
+    qtbot.waitUntil(lambda: any(t == "Book club" and "Piranesi" in b for t, b, _r in popups),
+                    timeout=WAIT)
+    assert "Book club" in bea.window.windowTitle() and bea.window.windowTitle().startswith("•")
+    # focusing her window puts the title back
+    bea.window.activateWindow()
+    qtbot.waitUntil(bea.window.isActiveWindow, timeout=WAIT)
+    assert bea.window.windowTitle() == "Book club — Coterie"
     _send(qtbot, bea, "Thanks Ana, I have a copy already")
     qtbot.waitUntil(lambda: "Thanks Ana, I have a copy already" in _texts(ana), timeout=WAIT)
 
@@ -173,6 +198,25 @@ def test_invite_join_post_react_search_remove(qtbot, pair, monkeypatch) -> None:
     assert bea.window.pane.banner.isVisible()
     assert bea.window.pane.composer.edit.isReadOnly()
     _send(qtbot, ana, "This one is after the removal")
-    qtbot.waitUntil(lambda: "This one is after the removal" in _texts(ana), timeout=WAIT)
-    qtbot.wait(1500)
+
+    def on_relay() -> bool:  # the relay acknowledged it: anyone allowed could fetch it now
+        m = ana.window.pane.model
+        return any(m.post_at(r).text == "This one is after the removal"
+                   and not m.post_at(r).sending for r in range(m.rowCount()))
+
+    qtbot.waitUntil(on_relay, timeout=WAIT)
+    # Bea fetches everything the relay holds for her, once and to the end: then it is
+    # certain the post did not reach her (no fixed wait that might be too short)
+    fetched: list[object] = []
+
+    def fetch_all() -> object:
+        bea.services.stop()
+        return bea.services.sync_once(timeout=20.0)
+
+    bea.worker.run(fetch_all, fetched.append, fetched.append, slow=True)
+    qtbot.waitUntil(lambda: bool(fetched), timeout=WAIT)
+    assert not isinstance(fetched[0], BaseException), fetched[0]
+    settle(qtbot, bea.worker)
     assert "This one is after the removal" not in _texts(bea)
+    page = bea.services.posts.latest(group_id, 50)
+    assert all(p.text != "This one is after the removal" for p in page.posts)
