@@ -5,10 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.worker import Worker, error_sentence
+
+COPIED_MS = 2500  # how long a copy button says it copied
+
+
+def copy_to_clipboard(button: QPushButton, text: str) -> None:
+    """Copy `text` and let the button say so for a moment, then read as before."""
+    QGuiApplication.clipboard().setText(text)
+    label = button.property("copyLabel") or button.text()
+    button.setProperty("copyLabel", label)
+    button.setText("Copied ✓")
+    button.setAccessibleDescription("Copied to the clipboard")
+    QTimer.singleShot(COPIED_MS, button, lambda: (button.setText(label),
+                                                 button.setAccessibleDescription("")))
 
 
 class PageStack(QWidget):

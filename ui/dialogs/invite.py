@@ -2,8 +2,7 @@
 and the list of this group's invites with revoke."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.views import GroupSummary, InviteView
 from ui.context import AppContext
-from ui.dialogs.base import ServiceDialog
+from ui.dialogs.base import ServiceDialog, copy_to_clipboard
 from ui.models.invite_model import InviteListModel
 from ui.models.keyed_list import ITEM_ROLE
 from ui.qr import qr_pixmap
@@ -93,7 +92,11 @@ class InviteDialog(ServiceDialog):
         self.revoke_button.setAccessibleName("Revoke the selected invite")
         self.revoke_button.setEnabled(False)
         self.revoke_button.clicked.connect(self._revoke)
-        self.list.selectionModel().currentChanged.connect(self._selected)
+        # Revoke acts on the selected invite only: a current row without a selection
+        # (the list takes focus) or a list refreshed under it leaves nothing to revoke.
+        self.list.selectionModel().selectionChanged.connect(lambda _s, _d: self._selected())
+        self.model.modelReset.connect(self._selected)
+        self.model.rowsRemoved.connect(self._selected)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -140,18 +143,25 @@ class InviteDialog(ServiceDialog):
                                               Qt.TransformationMode.FastTransformation))
 
     def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.link_edit.text())
-        self.copy_button.setText("Copied")
+        copy_to_clipboard(self.copy_button, self.link_edit.text())
 
-    def _selected(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        invite: InviteView | None = current.data(ITEM_ROLE) if current.isValid() else None
-        self.revoke_button.setEnabled(invite is not None and invite.status == "active")
-        if invite is not None and invite.status == "active":
+    def selected_invite(self) -> InviteView | None:
+        rows = self.list.selectionModel().selectedIndexes()
+        return rows[0].data(ITEM_ROLE) if rows else None
+
+    def _selected(self) -> None:
+        invite = self.selected_invite()
+        active = invite is not None and invite.status == "active"
+        self.revoke_button.setEnabled(active and not self.busy)
+        if active and invite is not None and self.link_edit.text() != invite.link:
             self.show_invite(invite)
 
+    def refresh_buttons(self) -> None:
+        if hasattr(self, "revoke_button"):
+            self._selected()
+
     def _revoke(self) -> None:
-        index = self.list.currentIndex()
-        invite: InviteView | None = index.data(ITEM_ROLE) if index.isValid() else None
+        invite = self.selected_invite()
         if invite is None:
             return
         gid, svc = self._group.id, self._ctx.services
