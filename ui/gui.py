@@ -23,13 +23,14 @@ from ui.dialogs.unlock import UnlockDialog
 from ui.events import EventBridge
 from ui.main_window import MainWindow
 from ui.single_instance import SingleInstance
-from ui.theme import ThemeController, app_icon
+from ui.theme import THEME_CHOICES, ThemeController, app_icon
 from ui.worker import Worker
 
 if TYPE_CHECKING:
     from app.api import Services
 
 log = logging.getLogger(__name__)
+THEME_KEY = "theme"  # in window.ini: the theme the unlock dialog uses
 
 
 class Startup(QObject):
@@ -44,6 +45,12 @@ class Startup(QObject):
                  parent: QObject | None = None, profile_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.profile_dir = profile_dir  # where the window remembers its size (None: nowhere)
+        # Size, sidebar width and the theme, outside the encrypted store: the unlock dialog
+        # shows before the store (and its settings) can be read, in the theme last used.
+        self.window_state: QSettings | None = None
+        if profile_dir is not None:
+            self.window_state = QSettings(str(profile_dir / "window.ini"),
+                                          QSettings.Format.IniFormat)
         self.services = services
         self.worker = worker
         self.theme = theme
@@ -53,6 +60,10 @@ class Startup(QObject):
         self.window: MainWindow | None = None
 
     def begin(self) -> None:
+        if self.window_state is not None:
+            last = self.window_state.value(THEME_KEY)
+            if isinstance(last, str) and last in THEME_CHOICES:
+                self.theme.apply(last)
         svc = self.services
         self.worker.run(lambda: (svc.profile.state(), svc.profile.keyring_available()), self._state,
                         self._fatal, slow=True)
@@ -126,10 +137,9 @@ class Startup(QObject):
         events = EventBridge(self.services, self)
         ctx = AppContext(self.services, self.worker, events, self.theme,
                          settings.default_relay or self.default_relay)
-        state = None
-        if self.profile_dir is not None:
-            state = QSettings(str(self.profile_dir / "window.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(ctx, window_state=state)
+        self._remember_theme()
+        self.theme.changed.connect(lambda _t: self._remember_theme())
+        window = MainWindow(ctx, window_state=self.window_state)
         events.setParent(window)  # lives exactly as long as the window that shows events
         window.destroyed.connect(events.detach)
         self.window = window
@@ -140,6 +150,12 @@ class Startup(QObject):
         if self.join_link:
             window.join_group(self.join_link)
         self.ready.emit(window)
+
+
+    def _remember_theme(self) -> None:
+        if self.window_state is not None:
+            self.window_state.setValue(THEME_KEY, self.theme.choice)
+            self.window_state.sync()
 
 
 def _raise(window: QWidget) -> None:

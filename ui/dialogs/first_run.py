@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.base import PageStack, ServiceDialog
+from ui.dialogs.base import PageStack, ServiceDialog, copy_to_clipboard
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
 
@@ -143,7 +142,7 @@ class FirstRunDialog(ServiceDialog):
         self.copy_button = QPushButton("Copy code")
         self.copy_button.setAccessibleName("Copy the recovery code")
         self.copy_button.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.recovery_code))
+            lambda: copy_to_clipboard(self.copy_button, self.recovery_code))
         v.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.saved_box = QCheckBox("I have saved my recovery code somewhere safe")
         self.saved_box.setAccessibleName("I have saved my recovery code")

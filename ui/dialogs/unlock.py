@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.views import UnlockInfo
 from ui.dialogs.base import PageStack, ServiceDialog
+from ui.dialogs.reveal import add_reveal_toggle
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
 
@@ -75,6 +76,7 @@ class UnlockDialog(ServiceDialog):
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase_edit.setPlaceholderText("Passphrase")
         self.passphrase_edit.setAccessibleName("Passphrase")
+        self.reveal = add_reveal_toggle(self.passphrase_edit)
         v.addWidget(self.passphrase_edit)
         v.addStretch(1)
         return page

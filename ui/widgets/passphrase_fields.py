@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
+from ui.dialogs.reveal import add_reveal_toggle
 from ui.passphrase_strength import strength
 
 
@@ -30,21 +31,35 @@ class PassphraseFields(QWidget):
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         self.hint.setAccessibleName("Passphrase strength hint")
+        self.mismatch = QLabel("The two passphrases differ.")
+        self.mismatch.setObjectName("errorLabel")
+        self.mismatch.setAccessibleName("Error")
+        self.mismatch.hide()
+        self.reveal = add_reveal_toggle(self.first, self.confirm)
         form.addRow(first_label, self.first)
         form.addRow("Repeat", self.confirm)
         outer.addLayout(form)
+        outer.addWidget(self.mismatch)
         outer.addWidget(self.meter)
         outer.addWidget(self.hint)
         self.first.textChanged.connect(self._update)
         self.confirm.textChanged.connect(self._update)
+        self.confirm.editingFinished.connect(self._update)
 
     def _update(self) -> None:
         s = strength(self.first.text())
         self.meter.setValue(s.score)
-        text = f"{s.label}: {s.hint}" if self.first.text() else s.hint
-        if self.confirm.text() and self.confirm.text() != self.first.text():
-            text += " The two entries differ."
-        self.hint.setText(text)
+        self.hint.setText(f"{s.label}: {s.hint}" if self.first.text() else s.hint)
+        # An error once the repeat cannot match any more, or once its field is left;
+        # not while it is still being typed towards a match.
+        first, again = self.first.text(), self.confirm.text()
+        differ = bool(again) and again != first and (
+            not first.startswith(again) or not self.confirm.hasFocus())
+        self.mismatch.setVisible(differ)
+        if self.confirm.property("invalid") != differ:
+            self.confirm.setProperty("invalid", differ)
+            self.confirm.style().unpolish(self.confirm)
+            self.confirm.style().polish(self.confirm)
         self.meter.setAccessibleDescription(s.label)
         self.changed.emit()
 
