@@ -148,3 +148,81 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
     win2.start()
     settle(qtbot, worker)
     _check(win2, "main_window_empty", theme, out)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_dialogs_over_real_services_render(qtbot, real_app, theme, tmp_path) -> None:  # noqa: ANN001
+    """The composer near its limit and replying, the join dialog warning about a local
+    address, the invite dialog with its arrows, renaming with a blank name, the reaction
+    picker and the passphrase fields that differ, over the real services."""
+    import base64
+
+    from PySide6.QtCore import QPoint
+
+    from tests.ui.conftest import settle as wait_settled
+    from ui.dialogs.rename import RenameGroupDialog
+    from ui.widgets.passphrase_fields import PassphraseFields
+
+    app, out = real_app, _out_dir(tmp_path)
+    app.window._ctx.theme.apply(theme)
+    gid = app.services.groups.create("Book club", app.relay_url).id
+    app.services.posts.post(gid, "First book: **Piranesi** by _Susanna Clarke_")
+    win = app.window
+    win.resize(1100, 720)
+    win.select_group(gid)
+    qtbot.waitUntil(lambda: win.pane.model.rowCount() >= 2, timeout=30_000)
+    wait_settled(qtbot, app.worker)
+    model = win.pane.model
+    post = next(p for p in (model.post_at(r) for r in range(model.rowCount()))
+                if p.kind == "post")
+    win.pane.composer.start_reply(post)
+    win.pane.composer.edit.setPlainText("x" * 31_990)
+    _check(win, "composer_reply_counter", theme, out)
+    win.pane.composer.clear_mode()
+    win.pane.composer.edit.clear()
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    join = JoinDialog(win._ctx, "", win)
+    qtbot.addWidget(join)
+    join.show()
+    join.link_edit.setText(f"coterie://join#1.{b64(b'http://192.168.1.20:8765')}."
+                           f"{b64(bytes(range(32)))}.{b64(bytes(32))}")
+    wait_settled(qtbot, app.worker)
+    _check(join, "join_local_warning", theme, out)
+    join.close()
+
+    invite = InviteDialog(win._ctx, win.pane.group, win)
+    qtbot.addWidget(invite)
+    invite.show()
+    invite._create()
+    qtbot.waitUntil(lambda: invite.model.rowCount() == 1, timeout=30_000)
+    wait_settled(qtbot, app.worker)
+    _check(invite, "invite_arrows", theme, out)
+    invite.close()
+
+    rename = RenameGroupDialog(win._ctx, win.pane.group, win)
+    qtbot.addWidget(rename)
+    rename.show()
+    rename.name_edit.clear()
+    rename.accept()
+    _check(rename, "rename_blank", theme, out)
+    rename.close()
+
+    menu = win.pane.view.reaction_menu(post)
+    menu.popup(win.mapToGlobal(QPoint(400, 300)))
+    qtbot.waitUntil(menu.isVisible, timeout=30_000)
+    image = menu.grab().toImage()
+    assert image.save(str(out / f"reaction_picker_{theme}.png"))
+    assert image.width() > 6 * 28 and image.height() < 80  # one row, not a column
+    menu.close()
+
+    fields = PassphraseFields()
+    qtbot.addWidget(fields)
+    fields.resize(460, 160)
+    fields.show()
+    fields.first.setText("saffron kettle under the stairs")
+    fields.confirm.setText("saffron cattle")
+    _check(fields, "passphrase_mismatch", theme, out)
