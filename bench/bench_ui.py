@@ -5,8 +5,9 @@
   layout cache emptied before each run so every open lays its rows out afresh. Ceiling:
   the facade's `latest(group, 50)` on the same store, called directly (what the click has
   to wait for at the least).
-- live_append_ms: one new post (already stored) into the open 100k-post view: the change
-  event, the worker's read of that post, one inserted row, layout and paint (median of 30).
+- live_append_ms: one new post into the open 100k-post view, from the change event (when
+  the services emit it) to the end of the viewport paint that shows its row: the queued
+  signal, the worker's read of that post, one inserted row, layout and paint (median of 30).
 - cold_start_s_100k: a fresh process, from its start (interpreter start-up read from /proc)
   through imports, QApplication, profile unlock, main window and group list to the 100k
   group's latest posts painted; the Argon2id unlock is timed in the child and subtracted.
@@ -189,35 +190,62 @@ def measure_in_process(profile: Path, ids: dict[str, str]) -> list[Row]:
         big = ids["Bench 100k"]
         open_once(ids["Warm-up"])
         open_once(big)
-        end_to_end = []
-        for i in range(30):
-            post = svc.posts.post(big, f"live post {i}")
-            t0 = time.perf_counter()
-            clock.arm(big, lambda p=post: pane.model.row_of(p.id) >= 0)
-            _spin_until(app, lambda: clock.painted_at is not None)
-            end_to_end.append((clock.painted_at - t0) * 1000)  # type: ignore[operator]
-        # The model step alone: the view gets a PostView and inserts, lays out, paints.
-        ctx.events.posts.disconnect(pane._posts_event)
-        steps, paints = [], []
-        for i in range(30):
-            post = svc.posts.post(big, f"model step {i}")
-            t0 = time.perf_counter()
-            pane.model.apply_posts(None, [post])
-            pane.view.executeDelayedItemsLayout()
-            t1 = time.perf_counter()
-            pane.view.viewport().repaint()
-            paints.append((time.perf_counter() - t1) * 1000)
-            steps.append((t1 - t0) * 1000)
-        rows.append(latency_row("live_append_ms", median(steps), None, "ms",
-                                f"insert + layout, median of 30 (p99 {percentile(steps, 99):.2f});"
-                                f" repaint {median(paints):.1f} ms; event->paint end to end "
-                                f"{median(end_to_end):.1f} ms; target <= 1 ms"))
+        rows.append(measure_live_append(app, svc, pane, clock, big))
     finally:
         win.close()
         ctx.events.detach()
         worker.shutdown()
         svc.close()
     return rows
+
+
+LIVE_RUNS = 30
+
+
+def measure_live_append(app, svc, pane, clock: PaintClock, group_id: str) -> Row:  # noqa: ANN001
+    """live_append_ms: from the moment the services emit a stored post's change event (a
+    listener notes the time in the emitting thread) to the end of the first viewport paint
+    that shows the post's row: the queued signal, the worker's read of the post, the
+    inserted row, its layout and the paint. Median of LIVE_RUNS.
+
+    For comparison the note gives the model step alone (apply_posts + layout, the event
+    handler disconnected) and the repaint after it."""
+    from app.views import ChangeKind
+
+    emitted: dict[str, float] = {}
+
+    def listen(event) -> None:  # noqa: ANN001
+        if event.kind is ChangeKind.POSTS:
+            now = time.perf_counter()
+            for post_id in event.post_ids:
+                emitted.setdefault(post_id, now)
+
+    remove = svc.add_listener(listen)
+    samples = []
+    try:
+        for i in range(LIVE_RUNS):
+            post = svc.posts.post(group_id, f"live post {i}")
+            clock.arm(group_id, lambda p=post: pane.model.row_of(p.id) >= 0)
+            _spin_until(app, lambda: clock.painted_at is not None)
+            samples.append((clock.painted_at - emitted[post.id]) * 1000)  # type: ignore[operator]
+    finally:
+        remove()
+    pane._ctx.events.posts.disconnect(pane._posts_event)
+    steps, paints = [], []
+    for i in range(LIVE_RUNS):
+        post = svc.posts.post(group_id, f"model step {i}")
+        t0 = time.perf_counter()
+        pane.model.apply_posts(None, [post])
+        pane.view.executeDelayedItemsLayout()
+        t1 = time.perf_counter()
+        pane.view.viewport().repaint()
+        paints.append((time.perf_counter() - t1) * 1000)
+        steps.append((t1 - t0) * 1000)
+    return latency_row("live_append_ms", median(samples), None, "ms",
+                       f"change event -> row painted, median of {LIVE_RUNS} (p99 "
+                       f"{percentile(samples, 99):.1f}); of which model insert + layout "
+                       f"{median(steps):.2f} ms and repaint {median(paints):.1f} ms when timed "
+                       "alone (design target <= 1 ms for that step)")
 
 
 COLD_CHILD = r"""
