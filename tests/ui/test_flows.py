@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QStyleOptionViewItem,
+    QToolButton,
     QWidget,
 )
 
@@ -675,7 +676,7 @@ def test_the_hover_bar_replies_and_reacts(qtbot, ana: App) -> None:
                      pos=rect.topLeft() + buttons["react"].center())
     menus = [m for m in view.findChildren(QMenu) if m.isVisible()]
     assert menus and menus[-1].accessibleName() == "React"
-    menus[-1].actions()[0].trigger()  # 👍
+    menus[-1].findChildren(QToolButton)[0].click()  # 👍, the first of the picker's row
     qtbot.waitUntil(lambda: "👍" in _shown(ana, river).my_reactions, timeout=WAIT)
     assert "👍" in _stored(ana, ana.world.groups["Book club"], river).my_reactions
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QGuiApplication,
     QKeyEvent,
     QPainter,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, 
 
 from app.views import PostView
 from ui.delegates.post_delegate import CONTENT_X, PostDelegate
+from ui.dialogs.reaction_picker import reaction_menu
 from ui.models.conversation_model import ConversationModel
 from ui.models.keyed_list import ITEM_ROLE
 
@@ -218,15 +218,8 @@ class ConversationView(QListView):
             self.build_menu(post, self.can_delete_any).popup(where)
 
     def reaction_menu(self, post: PostView) -> QMenu:
-        menu = QMenu(self)
-        menu.setAccessibleName("React")
-        for emoji in QUICK_REACTIONS:
-            on = emoji not in post.my_reactions
-            act = QAction(emoji if on else f"{emoji}  (remove)", menu)
-            act.triggered.connect(lambda _=False, e=emoji, o=on:
-                                  self.react_requested.emit(post, e, o))
-            menu.addAction(act)
-        return menu
+        return reaction_menu(self, QUICK_REACTIONS, post.my_reactions,
+                             lambda emoji, on: self.react_requested.emit(post, emoji, on))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         post = self.current_post()
