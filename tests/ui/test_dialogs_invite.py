@@ -25,6 +25,12 @@ def _open(qtbot, app: RealApp, theme: str = "light") -> InviteDialog:  # noqa: A
     return dialog
 
 
+def _red_pixels(button) -> int:  # noqa: ANN001
+    image = button.grab().toImage()
+    return sum(1 for y in range(image.height()) for x in range(image.width())
+               if (c := image.pixelColor(x, y)).red() > c.green() + 60)
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_uses_field_has_arrows_that_step(qtbot, real_app: RealApp, theme: str) -> None:  # noqa: ANN001
     dialog = _open(qtbot, real_app, theme)
@@ -59,9 +65,11 @@ def test_revoke_needs_a_selected_active_invite(qtbot, real_app: RealApp) -> None
     assert dialog.list.currentIndex().isValid() or dialog.model.rowCount() == 2
     assert not dialog.list.selectionModel().hasSelection()
     assert not dialog.revoke_button.isEnabled()
+    assert _red_pixels(dialog.revoke_button) == 0  # it also looks disabled, not red
     rect = dialog.list.visualRect(dialog.model.index(1, 0))
     qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert dialog.revoke_button.isEnabled()
+    assert _red_pixels(dialog.revoke_button) > 0
     chosen = dialog.selected_invite()
     assert chosen is not None and dialog.link_edit.text() == chosen.link
     qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
