@@ -40,7 +40,7 @@ class Limits:
     fetch_max_bytes: int = 8 << 20            # bodies per fetch page (the rest: more=true)
     rate_per_second: float = 50.0             # requests per client, sustained (429)
     rate_burst: int = 200                     # requests per client, burst
-    body_bytes_per_token: int = 65_536        # a request body costs 1 more token per this (429)
+    body_bytes_per_token: int = 32_768        # a request body costs 1 more token per this (429)
     verify_rate_per_second: float = 500.0     # signatures checked per client (429)
     verify_burst: int = 10_000                # ... burst; a request spends one per signature
     max_nonces_per_client: int = 50_000       # remembered proof nonces per client (429)
