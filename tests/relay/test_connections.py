@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from relay.connections import ConnectionGuard, TrustedProxies
-from relay.ratelimit import client_id
+from relay.ratelimit import ClientKeys, client_id
 from relay.testing import RelayThread
 from tests.relay.process import start_relay, stop_relay
 
@@ -105,6 +105,13 @@ def test_the_guard_counts_ipv6_clients_by_their_64_and_exempts_the_proxy() -> No
     guard.release(client_id("2001:db8:1:2::1"))
     assert guard.admit("2001:db8:1:2::3") is not None
     assert guard.refused == 1
+
+
+def test_rate_limits_count_an_ipv6_client_by_its_64() -> None:
+    keys = ClientKeys()
+    assert keys.key("2001:db8:1:2::1") == keys.key("2001:db8:1:2:aaaa:bbbb:cccc:dddd")
+    assert keys.key("2001:db8:1:2::1") != keys.key("2001:db8:1:3::1")
+    assert keys.key("10.0.0.1") != keys.key("10.0.0.2")
 
 
 @pytest.mark.parametrize("request_bytes", [
