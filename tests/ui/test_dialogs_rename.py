@@ -26,6 +26,8 @@ def test_rename_offers_the_name_refuses_a_blank_and_renames(qtbot, real_app: Rea
     assert dialog.isVisible()  # refused, not silently ignored
     assert dialog.error_label.isVisibleTo(dialog) and "needs a name" in dialog.error_label.text()
     assert edit.property("invalid") is True
+    label = dialog.error_label  # every line of the sentence shows: the dialog grew for it
+    assert label.height() >= label.heightForWidth(label.width())
     settle(qtbot, real_app.worker)
     assert real_app.services.groups.get(gid).name == "Book club"
     edit.selectAll()

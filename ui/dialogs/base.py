@@ -85,6 +85,18 @@ class ServiceDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to show every line: a wrapped label's height depends on the width, which
+        a dialog's layout does not enforce by itself (text added later is cut off)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def call(self, fn: Callable[[], Any], on_done: Callable[[Any], None], *,
              slow: bool = False, busy_text: str = "",

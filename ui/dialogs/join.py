@@ -163,12 +163,12 @@ class JoinDialog(ServiceDialog):
             self.local_box.setText(f"Contact {relay.host} anyway")
         self.local_frame.setVisible(warn)
         self.refresh_buttons()
-        self._fit()
+        self.fit_height()
 
     def _not_a_link(self, text: str, exc: BaseException) -> None:
         if text == self.link_edit.text().strip():
             self.relay_label.setText(error_sentence(exc))
-            self._fit()
+            self.fit_height()
 
     def refresh_buttons(self) -> None:
         ready = self.preview is not None and self._cancel is None and (
@@ -186,7 +186,7 @@ class JoinDialog(ServiceDialog):
                   busy_text=f"Contacting {self.preview.host if self.preview else 'the relay'}"
                             " to read the invite and send your request…",
                   on_error=lambda _e: self._stopped())
-        self._fit()
+        self.fit_height()
 
     def _stop(self) -> None:
         """Cancel join: the relay read ends soon, even in the middle of a request."""
@@ -198,7 +198,7 @@ class JoinDialog(ServiceDialog):
         self._cancel = None
         self.stop_button.hide()
         self.refresh_buttons()
-        self._fit()
+        self.fit_height()
 
     def reject(self) -> None:
         self._stop()  # a closed dialog must not leave a join holding the slow lane
@@ -235,19 +235,4 @@ class JoinDialog(ServiceDialog):
                                       "you are admitted.")
         else:
             self.status_label.setText(view.message or f"Joining {name} did not work.")
-        self._fit()
-
-    def show_error(self, message: str) -> None:
-        super().show_error(message)
-        self._fit()
-
-    def _fit(self) -> None:
-        """Grow to show every line: a wrapped label's height depends on the width, which a
-        dialog's layout does not enforce by itself."""
-        layout = self.layout()
-        if layout is None:
-            return
-        layout.activate()
-        needed = layout.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        self.fit_height()
