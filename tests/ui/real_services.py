@@ -21,11 +21,13 @@ an OS keyring does), so opening a copy needs no Argon2id.
 """
 from __future__ import annotations
 
+import inspect
 import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -260,3 +262,35 @@ def ana(qtbot, qapp: QApplication, world: LiveWorld) -> Iterator[App]:  # noqa: 
         yield app
     finally:
         close_app(app)
+
+
+class FailingCall:
+    """One capability of the real services (`services.posts`, ...) with one call made to
+    fail, as it fails for real (a full disk, a relay that refuses). Every other call goes to
+    the real capability, and the failing call still checks its arguments against the real
+    one's signature, so a window that calls it wrongly fails as it would for real."""
+
+    def __init__(self, real: object, name: str, error: Exception) -> None:
+        self.real = real
+        self.name = name
+        self.error = error
+        self.calls = 0
+        self._signature = inspect.signature(getattr(real, name))
+
+    def __getattr__(self, attr: str) -> object:
+        if attr == self.name:
+            return self._fail
+        return getattr(self.real, attr)
+
+    def _fail(self, *args: object, **kwargs: object) -> NoReturn:
+        self._signature.bind(*args, **kwargs)  # TypeError, as the real call would raise
+        self.calls += 1
+        raise self.error
+
+
+def inject_fault(services: Services, capability: str, call: str,
+                 error: Exception) -> FailingCall:
+    """Make `services.<capability>.<call>` raise `error`; returns the wrapper."""
+    wrapper = FailingCall(getattr(services, capability), call, error)
+    setattr(services, capability, wrapper)
+    return wrapper

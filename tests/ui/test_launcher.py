@@ -8,10 +8,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from app.api import Services
+from tests.ui.real_services import LiveWorld
 from ui.dev_run import RelayStartError, ensure_local_relay, probe
 from ui.display_check import (
     NO_DISPLAY,
@@ -175,56 +178,80 @@ def test_a_second_start_hands_its_link_to_the_running_app(qtbot, tmp_path: Path)
         running.close()
 
 
-def test_a_handed_over_link_opens_the_join_dialog(qtbot, qapp, ctx, demo, worker) -> None:
+def _locked_ana(world: LiveWorld) -> Services:
+    """Ana's profile as the app finds it at start: locked, its key in the keyring."""
+    return Services(world.profile_dir("Ana"), keyring_backend=world.keyring)
+
+
+def test_a_handed_over_link_opens_the_join_dialog(qtbot, qapp, world: LiveWorld) -> None:
     from ui.dialogs.join import JoinDialog
     from ui.gui import Startup
+    from ui.theme import ThemeController
+    from ui.worker import Worker
 
-    startup = Startup(ctx.services, worker, ctx.theme)
-    with qtbot.waitSignal(startup.ready, timeout=5000) as got:
-        startup.begin()
-    window = got.args[0]
-    qtbot.addWidget(window)
-    startup.hand_over("coterie://join#1.relay.secret.founder")
-    dialogs = [d for d in window.findChildren(JoinDialog) if d.isVisible()]
-    assert dialogs and dialogs[0].link_edit.text() == "coterie://join#1.relay.secret.founder"
-    window.close()
+    services, worker = _locked_ana(world), Worker()
+    startup = Startup(services, worker, ThemeController(qapp, "light"))
+    try:
+        with qtbot.waitSignal(startup.ready, timeout=20_000) as got:
+            startup.begin()
+        window = got.args[0]
+        qtbot.addWidget(window)
+        startup.hand_over("coterie://join#1.relay.secret.founder")
+        dialogs = [d for d in window.findChildren(JoinDialog) if d.isVisible()]
+        assert dialogs and dialogs[0].link_edit.text() == "coterie://join#1.relay.secret.founder"
+        window.close()
+    finally:
+        worker.shutdown()
+        services.close()
 
 
-def test_run_gui_opens_the_window_and_closes_the_profile_on_exit(qapp, tmp_path: Path) -> None:
-    import signal
-
+def test_run_gui_opens_the_window_and_closes_the_profile_on_exit(qapp, world: LiveWorld) -> None:
     from PySide6.QtCore import QTimer
 
-    from app.views import ProfileState
-    from tests.ui.demo import populate
-    from tests.ui.fakes import FakeServices
+    from app.errors import AppError
+    from app.views import ConnectionState, ProfileState
     from ui.gui import run_gui
     from ui.main_window import MainWindow
 
-    fake = FakeServices(state=ProfileState.UNLOCKED)
-    populate(fake)
+    made: list[Services] = []
     seen: list[str] = []
+
+    def make(path: Path) -> Services:
+        assert path == world.profile_dir("Ana")
+        made.append(_locked_ana(world))
+        return made[-1]
+
+    deadline = time.monotonic() + 20
+
+    def live() -> bool:
+        try:
+            return made[0].connection().state is ConnectionState.ONLINE
+        except AppError:  # not unlocked yet
+            return False
 
     def close_when_shown() -> None:
         shown = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if shown and shown[0].sidebar.model.rowCount():
-            seen.append(shown[0].windowTitle())
-            shown[0].close()  # the last window: the app quits
+        ready = bool(shown) and shown[0].sidebar.model.rowCount() > 0 and live()
+        if ready or time.monotonic() > deadline:
+            seen.append(shown[0].windowTitle() if ready else "")
+            for w in shown:
+                w.close()  # the last window: the app quits
+            if not shown:
+                qapp.quit()
         else:
             QTimer.singleShot(20, close_when_shown)
 
     QTimer.singleShot(20, close_when_shown)
     saved = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
-        code = run_gui(profile_dir=str(tmp_path / "profile"),
-                       make_services=lambda _path: fake)  # type: ignore[arg-type,return-value]
+        code = run_gui(profile_dir=str(world.profile_dir("Ana")), make_services=make)
     finally:
         signal.signal(signal.SIGINT, saved[0])
         signal.signal(signal.SIGTERM, saved[1])
     assert code == 0
-    assert seen and seen[0].endswith("— Coterie")
-    assert fake.started and "close" in fake.calls
-    assert (tmp_path / "profile" / "window.ini").exists()
+    assert seen[0].endswith("— Coterie"), seen  # opened, synced live with the relay ...
+    assert made[0].profile.state() is ProfileState.LOCKED  # ... and closed the profile
+    assert (world.profile_dir("Ana") / "window.ini").exists()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses SIGSTOP and /proc")
