@@ -27,6 +27,7 @@ ENV_DEBUG = "COTERIE_DEBUG"
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_UNEXPECTED = 70
+EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +56,15 @@ def _refused_text(argv: list[str]) -> str | None:
     return None
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real stream (tests capture it)
+        pass
+
+
 def _os_error(exc: OSError, args: argparse.Namespace) -> int:
     """A file the command needed could not be used: name it, never a traceback."""
     reason = exc.strerror or type(exc).__name__
@@ -74,6 +84,16 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = time.time) -> int:
 
     `clock` is the protocol's clock (invite expiry, post times); tests move it forward.
     """
+    try:
+        code = _main(argv, clock)
+        sys.stdout.flush()  # a pipe that closed shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:  # whoever read stdout has gone (`| head`): nothing left to say
+        _silence_stdout()
+        return EXIT_PIPE
+
+
+def _main(argv: Sequence[str] | None, clock: Clock) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     refused = _refused_text(args_list)
     if refused is not None:
@@ -93,6 +113,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = time.time) -> int:
     except AppError as exc:
         cmd.warn(str(exc))
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         return _os_error(exc, args)
     except KeyboardInterrupt:

@@ -107,6 +107,10 @@ def test_create_a_group_with_the_default_relay(relay: RelayProcess,
     gid = ana.out("group", "create", "Choir")
     assert [g["relay"] for g in ana.json("group", "list")["groups"]] == [relay.url]
     assert ana.json("invite", "create", gid)["link"].startswith("coterie://join#")
+    # The group's creation is a membership note: under "events", never among the posts.
+    doc = ana.json("read", gid)
+    assert doc["posts"] == [] and [e["code"] for e in doc["events"]] == ["genesis"]
+    assert "You created the group" in _inert(ana.out("read", gid))
 
 
 def _raw(cli: Cli, *args: bytes, env: dict | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -139,3 +143,13 @@ def test_a_terminal_that_cannot_show_a_name_gets_question_marks_not_a_crash(
     shown = ascii_only.run("settings")
     assert shown.returncode == 0 and "Zo? ??" in shown.stdout
     assert "Zoë 山田" == ascii_only.json("settings")["name"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(make_cli: Callable[..., Cli]) -> None:
+    ana = make_cli("Ana")
+    proc = subprocess.Popen([PY, "-m", "app.cli", "--profile", str(ana.profile), "group", "list"],
+                            cwd=ROOT, env=ana.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()            # like `coterie ... | head -0`: nobody reads
+    err = proc.stderr.read()
+    assert proc.wait(60) == 141 and err == b"", err
