@@ -145,6 +145,10 @@ def test_used_revoked_and_expired_invites_fail_with_one_sentence(
     expiring = ana.json("invite", "create", gid, "--expires", "1h")
     now = {i["id"]: i["status"] for i in ana.json("invite", "list", gid)["invites"]}
     assert now[expiring["id"]] == "active"
+    # `coterie` itself reads no clock variable; only the test entry point moves the clock.
+    unmoved = Cli(ana.profile, {**ana.env, "COTERIE_TEST_CLOCK_OFFSET": str(2 * 3600)})
+    listed = unmoved.json("invite", "list", gid)["invites"]
+    assert {i["id"]: i["status"] for i in listed}[expiring["id"]] == "active"
     # Two hours on (the protocol clock only; the relay and its read proofs keep real time).
     ana, dan = ana.later(2 * 3600), dan.later(2 * 3600)
     statuses = {i["id"]: i["status"] for i in ana.json("invite", "list", gid)["invites"]}
