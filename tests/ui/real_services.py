@@ -16,8 +16,12 @@ The world, as Ana sees it:
 - "Research team": Bea's group; Bea removed Ana, who can still read it.
 - "Long": Bea's group of `LONG_POSTS` posts, for paging and scrolling.
 
-Everyone's store key sits in one in-memory keyring (`MemoryKeyring`, which behaves as
-an OS keyring does), so opening a copy needs no Argon2id.
+Everyone's store key sits in an in-memory keyring (`MemoryKeyring`, which behaves as
+an OS keyring does; each test gets its own copy), so opening a copy needs no Argon2id.
+
+Where a test needs a fault (a full disk, a refused call), `inject_fault` makes one call of
+one capability fail; everything else stays real. A relay that is down is the real one
+stopped (`world.relay.stop()`); a keyring that fails is the double with `locked = True`.
 """
 from __future__ import annotations
 
