@@ -18,7 +18,8 @@ from crypto.encoding import Reader
 from crypto.envelope import TYPE_COVER, TYPE_SENDER_KEY, parse_inner
 from crypto.pairwise import decode_box_list, encode_box_list, group_key_payload, seal_pairwise
 from crypto.params import MEMBER_BUCKETS
-from crypto.send import seal_plain
+from crypto.primitives import h
+from crypto.send import finish, header, seal_plain
 from tests.crypto.conftest import Net, Peer, found, join, make_peer
 from tests.crypto.forge import inner_of, rebuild, reseal
 
@@ -132,3 +133,26 @@ def test_a_cover_cannot_be_turned_into_a_sender_key() -> None:
     net.pump(ben)
     assert [e.content for e in ben.events if isinstance(e, ContentReceived)][-1] == Post(
         "Cai's real chain")
+
+
+def test_an_unpadded_sender_key_from_an_older_client_is_still_taken() -> None:
+    """protocol_v1.json's senders did not pad: their key lists must still be accepted."""
+    net = Net()
+    ana, ben, cai = _group(net, 3)
+    assert ana.session and ben.session and cai.session
+    old = ana.session.mailboxes(net.now)[0].id
+    net.send(ana.session.rotate(net.now, ana.rng))
+    net.pump(ana, ben)
+    cai.cursors[old] = len(net.boxes[old])
+    cai.session.open(old, net.boxes[old][-1], net.now, cai.rng)   # its padded key: not sent
+    state = cai.session.state
+    ep = state.epochs[state.current]
+    payload = group_key_payload(state.group_id, ep.epoch, ep.my_ck)
+    body = encode_box_list([(m.ik, m.spk, seal_pairwise(cai.identity, m.ik, m.spk,
+                                                        labels.SIG_SENDER_KEY, payload, cai.rng))
+                            for m in state.members.values() if m.ik != cai.identity.ik])
+    hb = header(state, ep, TYPE_SENDER_KEY, 0, bytes(32), net.now)
+    net.send(finish(state, ep, hb, body, h(labels.HASH_PLAINTEXT, body), cai.rng))
+    net.send(cai.session.seal(Post("from an older client"), net.now, cai.rng).outgoing)
+    net.pump(ben)
+    assert ben.posts()[-1] == "from an older client"
