@@ -73,6 +73,9 @@ class InviteService:
             raise InvalidInput(f"An invite can have 1 to {MAX_USES} uses.")
         if expires_in <= 0:
             raise InvalidInput("The invite must last longer than zero seconds.")
+        if expires_in > crypto.INVITE_MAILBOX_SECONDS:
+            raise InvalidInput(f"An invite can last at most "
+                               f"{crypto.INVITE_MAILBOX_SECONDS // 86400} days.")
         record, session = admin_session(rt, group)
         now = rt.now()
         with rt.lock:

@@ -38,8 +38,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "crypto.invite": ("InviteLink", "open_invite_bundle", "parse_invite_link"),
     "crypto.pending": ("Joined", "PendingJoin"),
     "crypto.params": (
-        "BUCKETS", "GRACE_SECONDS", "HEARTBEAT_SECONDS", "MAX_MEMBERS", "MAX_SKIP",
-        "OLD_EPOCH_KEEP_SECONDS", "ROTATE_AFTER_MESSAGES", "ROTATE_AFTER_SECONDS",
+        "BUCKETS", "GRACE_SECONDS", "HEARTBEAT_SECONDS", "INVITE_MAILBOX_SECONDS",
+        "MAX_MEMBERS", "MAX_SKIP", "OLD_EPOCH_KEEP_SECONDS", "ROTATE_AFTER_MESSAGES",
+        "ROTATE_AFTER_SECONDS",
     ),
     "crypto.payloads": (
         "AdminRemove", "Content", "Delete", "Edit", "Post", "Reaction", "Unsupported",
@@ -93,6 +94,7 @@ __all__ = [
     "InviteLink", "parse_invite_link", "InviteBundle", "open_invite_bundle", "PendingJoin",
     "Joined", "InviteInfo", "JoinRequest",
     # parameters
-    "BUCKETS", "GRACE_SECONDS", "HEARTBEAT_SECONDS", "MAX_MEMBERS", "MAX_SKIP",
+    "BUCKETS", "GRACE_SECONDS", "HEARTBEAT_SECONDS", "INVITE_MAILBOX_SECONDS", "MAX_MEMBERS",
+    "MAX_SKIP",
     "OLD_EPOCH_KEEP_SECONDS", "ROTATE_AFTER_MESSAGES", "ROTATE_AFTER_SECONDS",
 ]

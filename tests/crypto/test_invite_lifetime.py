@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.api import Services
+from app.errors import InvalidInput
 from crypto import GroupSession, Identity, InviteError, NotAllowed, parse_invite_link
 from crypto.params import INVITE_MAILBOX_SECONDS
 from relay.app import DB_NAME
@@ -71,6 +72,8 @@ def test_through_a_real_relay_invites_of_any_lifetime_look_alike_and_expiry_is_n
     try:
         ana.profile.create("Ana")
         gid = ana.groups.create("Club", relay.url).id
+        with pytest.raises(InvalidInput, match="at most 30 days"):
+            ana.invites.create(gid, uses=1, expires_in=INVITE_MAILBOX_SECONDS + 1)
         short = ana.invites.create(gid, uses=1, expires_in=60)
         long = ana.invites.create(gid, uses=3, expires_in=20 * 86_400)
         ana.sync_once()
