@@ -42,6 +42,14 @@ def duration(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from exc
 
 
+def reference(text: str) -> str:
+    """A GROUP, POST, MEMBER, INVITE, REQUEST or LINK: an empty one would match anything
+    by prefix, or (for a reply's POST) silently mean none."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("cannot be empty")
+    return text
+
+
 def profile_path(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("the profile directory cannot be empty")

@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from app import cli_format as fmt
 from app.api import Services
+from app.cli_args import reference
 from app.errors import InvalidInput, ProfileError
 from app.profile import default_profile_dir
 from app.views import ProfileState
@@ -137,6 +138,9 @@ class Command:
 
 
 Handler = Callable[[Command], None]
+# Positionals the services judge themselves (empty text, empty names have their own sentence);
+# every other positional refers to something and may not be blank.
+FREE_TEXT = frozenset({"text", "name", "query", "emoji"})
 SubParsers = Any  # argparse's _SubParsersAction is private
 
 
@@ -147,7 +151,10 @@ def command(sub: SubParsers, name: str, help_text: str, handler: Handler, *posit
     c = sub.add_parser(name, help=help_text)
     c.set_defaults(handler=handler, sends=sends)
     for positional in positionals:
-        c.add_argument(positional)
+        if positional in FREE_TEXT:
+            c.add_argument(positional)
+        else:
+            c.add_argument(positional, type=reference)
     if json_flag:
         c.add_argument("--json", action="store_true", help="print one JSON document")
     return c

@@ -65,6 +65,10 @@ def test_bad_input_is_refused_before_anything_opens(tmp_path: Path,
     ("read", "g", "--limit", "５"),
     ("read", "g", "--limit", "0"),
     ("search", "word", "--limit", "-3"),
+    ("reply", "g", "", "text"),                              # was a plain post, silently
+    ("invite", "revoke", "g", " "),
+    ("approve", "g", ""),
+    ("join", ""),
     ("--profile", "", "group", "list"),
     ("--profile", "   ", "group", "list"),
 ])
