@@ -105,9 +105,6 @@ def test_a_new_profile_starts_with_the_first_run_dialog(qtbot, qapp, tmp_path: P
         services.close()
 
 
-@pytest.mark.xfail(strict=True, reason="a keyring-only profile's unlock dialog opens on the "
-                   "recovery page and the reason (the keyring could not be read) sits on the "
-                   "hidden passphrase page (ui/dialogs/unlock.py)")
 def test_a_locked_keyring_is_explained_instead_of_opening(qtbot, qapp, world: LiveWorld) -> None:
     from ui.dialogs.unlock import UnlockDialog
 

@@ -35,7 +35,7 @@ class UnlockDialog(ServiceDialog):
         self.setMinimumWidth(460)
         self.pages = PageStack()
         self.pages.addWidget(self._passphrase_page(reason))
-        self.pages.addWidget(self._recovery_page(keyring_available))
+        self.pages.addWidget(self._recovery_page(keyring_available, reason))
         self.switch_button = QPushButton("Use my recovery code instead")
         self.switch_button.setFlat(True)
         self.switch_button.setAccessibleName("Switch between passphrase and recovery code")
@@ -81,12 +81,18 @@ class UnlockDialog(ServiceDialog):
         v.addStretch(1)
         return page
 
-    def _recovery_page(self, keyring_available: bool) -> QWidget:
+    def _recovery_page(self, keyring_available: bool, reason: str) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
         title = QLabel("Open with your recovery code")
         title.setObjectName("conversationTitle")
         v.addWidget(title)
+        if reason:
+            # A keyring-only profile opens on this page: say first why the keyring did not
+            # open it, since unlocking the keyring and starting again keeps its protection.
+            why = QLabel(reason)
+            why.setWordWrap(True)
+            v.addWidget(why)
         text = QLabel("Type the recovery code you saved when you created this profile, then "
                       "choose a new passphrase.")
         text.setWordWrap(True)
