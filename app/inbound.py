@@ -283,7 +283,6 @@ class Inbound:
         if not gaps:
             del self.gaps[key]
 
-
     def _check_order(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived,
                      name: str) -> None:
         key = (gid, ev.sender_ik, ev.epoch)
