@@ -316,7 +316,7 @@ class FakeServices:
         relay = self.settings_value.default_relay
         return InviteRelay(relay, relay_host(relay), relay_address_kind(relay), True, False)
 
-    def join(self, link: str) -> JoinView:
+    def join(self, link: str, cancel: threading.Event | None = None) -> JoinView:
         if not link.startswith("coterie://join#"):
             raise InviteError("That is not a Coterie invite link.")
         if len(link.split("#", 1)[1].split(".")) < 4:
