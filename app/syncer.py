@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Any
 
 import crypto
@@ -26,7 +25,9 @@ from sync.values import ConnectionState as RelayState
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 60.0
-SETTLE_SECONDS = 2.0
+# How long a closed invite mailbox's join waits for pages already read to be stored before
+# it is failed; they are normally stored within milliseconds.
+SETTLE_SECONDS = 10.0
 CLOSED_KEY = "closed-invite:"
 MSG_INVITE_GONE = "This invite is no longer valid: it was revoked, used up or has expired."
 
@@ -43,7 +44,7 @@ class Syncer:
         self.states: dict[str, RelayState] = {}
         self._sent: dict[str, tuple[bytes | None, bytes | None]] = {}  # local_id -> gid, msg
         self._join_items: dict[str, bytes] = {}                        # local_id -> join id
-        self._gone_joins: set[bytes] = set()
+        self._gone_joins: dict[bytes, str] = {}   # join id -> relay whose mailbox closed
         self._relays: set[str] = set()
         self._live = False
         self._wake = threading.Event()
@@ -148,13 +149,13 @@ class Syncer:
         if route is not None and route.kind == "join":
             # The Welcome may be in the last page read before the close was seen, and that
             # page may still be on its way to `deliver`: decide once deliveries settled.
-            self._gone_joins.add(route.key)
+            self._gone_joins[route.key] = relay
             if self._live:
                 self._wake.set()
 
     def _settle_joins(self) -> None:
         while self._gone_joins:
-            join_id = self._gone_joins.pop()
+            join_id, _relay = self._gone_joins.popitem()
             if join_id in self.inbound.joins:
                 self._fail_join(join_id, MSG_INVITE_GONE)
 
@@ -250,7 +251,8 @@ class Syncer:
             if not self._live:
                 return
             if self._gone_joins:
-                time.sleep(SETTLE_SECONDS)
+                for relay in set(self._gone_joins.copy().values()):
+                    self.engine.wait_delivered(relay, SETTLE_SECONDS)
                 self._settle_joins()
             try:
                 self.housekeeping()

@@ -122,6 +122,11 @@ class SyncEngine:
         """
         return self._pipeline.wait_sent(local_ids, timeout)
 
+    def wait_delivered(self, relay: str, timeout: float) -> bool:
+        """Block until everything read from `relay` so far was stored by the app (or its
+        delivery failed); False on timeout."""
+        return self._pipeline.wait_delivered(relay, timeout)
+
     def states(self) -> dict[str, ConnectionState]:
         """The last reported state of every relay."""
         return self._pipeline.states()

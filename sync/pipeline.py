@@ -88,6 +88,12 @@ class Pipeline:
         with self._cond:
             return self._cond.wait_for(settled, timeout)
 
+    def wait_delivered(self, relay: str, timeout: float) -> bool:
+        """Block until everything read from `relay` has been handed to the app and stored
+        (or failed); False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._core.busy(relay), timeout)
+
     def wake(self) -> None:
         """Wake every thread waiting on the condition (to re-check a stop flag)."""
         with self._cond:
@@ -234,11 +240,13 @@ class Pipeline:
     def committed(self, batch: InboundBatch) -> None:
         with self._cond:
             self._core.committed(batch)
+            self._cond.notify_all()
         self._notify_progress()
 
     def delivery_failed(self, relay: str) -> None:
         with self._cond:
             self._core.delivery_failed(relay)
+            self._cond.notify_all()
         self._notify_progress()
 
     def _notify_progress(self) -> None:

@@ -314,3 +314,19 @@ def test_an_unexpected_fault_in_the_receiver_is_retried_not_fatal(
     alice, alice_engine = live_member(loopback_relay, engines)
     alice.post(alice_engine, item("p", A, b"after the fault", loopback_relay.url))
     app.wait_for(lambda: app.bodies() == [b"after the fault"])
+
+
+def test_wait_delivered_returns_once_what_was_read_is_stored(loopback_relay: RelayThread,
+                                                             engines: list[SyncEngine]) -> None:
+    # A closed invite mailbox's join is decided only after the pages read before the close
+    # were stored: the wait ends on the store's commit, not after a fixed pause.
+    gate = threading.Event()
+    bob, bob_engine = live_member(loopback_relay, engines)
+    bob.wait_for(lambda: online(bob))
+    bob.on_batch = lambda _batch: gate.wait(10)   # the app is slow to store this batch
+    alice, alice_engine = live_member(loopback_relay, engines)
+    alice.post(alice_engine, item("p1", A, b"held in delivery", loopback_relay.url))
+    bob.wait_for(lambda: bob.batches == 1)
+    assert bob_engine.wait_delivered(loopback_relay.url, timeout=0.3) is False
+    gate.set()
+    assert bob_engine.wait_delivered(loopback_relay.url, timeout=5) is True
