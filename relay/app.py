@@ -32,6 +32,7 @@ from relay.core import RelayCore
 from relay.errors import NotFound, RelayError, RequestTimeout, TooLarge, TooMany
 from relay.metrics import Metrics
 from relay.openapi import openapi_document
+from relay.pg_storage import PostgresStorage
 from relay.push import Hub
 from relay.ratelimit import ClientKeys, RateLimiter, retry_after
 from relay.sqlite_storage import SQLiteStorage
@@ -78,6 +79,8 @@ class Relay:
                  clock: Callable[[], float] = time.time) -> None:
         self.config = config
         limits = config.limits
+        if storage is None and config.database:
+            storage = PostgresStorage(config.database)
         if storage is None:
             if config.data_dir is None:
                 raise ValueError("RelayConfig.data_dir is needed when no storage is given")
@@ -352,6 +355,9 @@ class Relay:
                            [(m, after) for m, after, _ in entries], ended)
 
     async def healthz(self, request: Request) -> Response:
+        ping = getattr(self.storage, "ping", None)
+        if ping is not None:   # a shared database: unreachable means unhealthy (503)
+            await asyncio.to_thread(ping)
         return _json(200, {"status": "ok"})
 
     async def metrics_page(self, request: Request) -> Response:

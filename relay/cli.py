@@ -1,10 +1,11 @@
 """`coterie-relay`: run the relay.
 
     coterie-relay [--host 127.0.0.1] [--port 8765] [--data DIR] [--config FILE]
+                  [--database postgresql://USER@HOST/DB]
                   [--ssl-certfile PEM --ssl-keyfile PEM] [--log-level info]
 
 Each flag may also come from the environment (COTERIE_RELAY_HOST, COTERIE_RELAY_PORT,
-COTERIE_RELAY_DATA, COTERIE_RELAY_CONFIG, COTERIE_RELAY_SSL_CERTFILE,
+COTERIE_RELAY_DATA, COTERIE_RELAY_DATABASE, COTERIE_RELAY_CONFIG, COTERIE_RELAY_SSL_CERTFILE,
 COTERIE_RELAY_SSL_KEYFILE, COTERIE_RELAY_LOG_LEVEL); a flag beats the environment, which
 beats the config file, which beats the default. One line on stdout says where the relay
 listens and stores (with the real port when --port 0). SIGTERM or Ctrl-C shut it down
@@ -23,6 +24,7 @@ from platformdirs import user_data_dir
 from relay.app import DB_NAME, Relay
 from relay.config import RelayConfig, load_config_file, make_limits
 from relay.errors import ConfigError
+from relay.pg_storage import describe, is_postgres_url
 from relay.server import RelayServer, uvicorn_config
 
 ENV = "COTERIE_RELAY_"
@@ -35,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", help="port to listen on, 0 for any free one (default 8765)")
     p.add_argument("--data", help="data directory (default: the user data dir)")
+    p.add_argument("--database", help="a postgresql:// URL to store in PostgreSQL instead of "
+                   "the SQLite file in the data directory (several instances may share it)")
     p.add_argument("--config", help="TOML file with [relay] and [limits] settings")
     p.add_argument("--ssl-certfile", help="serve HTTPS with this certificate chain (PEM)")
     p.add_argument("--ssl-keyfile", help="private key for --ssl-certfile (PEM)")
@@ -68,6 +72,9 @@ def build_config(argv: list[str] | None = None) -> tuple[RelayConfig, dict[str, 
         raise ConfigError("The port must be a number between 0 and 65535.")
     data = _pick(args.data, "DATA", file.get("data"))
     data_dir = Path(str(data)).expanduser() if data else Path(user_data_dir("coterie-relay"))
+    database = _pick(args.database, "DATABASE", file.get("database"))
+    if database is not None and not is_postgres_url(str(database)):
+        raise ConfigError("The database must be a postgresql:// URL.")
     level = str(_pick(args.log_level, "LOG_LEVEL", file.get("log_level")) or "info").lower()
     if level not in LEVELS:
         raise ConfigError(f"The log level must be one of {', '.join(LEVELS)}.")
@@ -79,7 +86,8 @@ def build_config(argv: list[str] | None = None) -> tuple[RelayConfig, dict[str, 
             tls[name] = str(value)
     if bool(tls.get("ssl_certfile")) != bool(tls.get("ssl_keyfile")):
         raise ConfigError("--ssl-certfile and --ssl-keyfile must be given together.")
-    return RelayConfig(host=host, port=port, data_dir=data_dir, limits=limits,
+    return RelayConfig(host=host, port=port, data_dir=data_dir,
+                       database=None if database is None else str(database), limits=limits,
                        log_level=level), tls
 
 
@@ -99,15 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         relay = Relay(config)
     except (OSError, RuntimeError) as err:
-        print(f"coterie-relay: cannot open the data directory {config.data_dir}: {err}",
-              file=sys.stderr)
+        where = ("the database" if config.database
+                 else f"the data directory {config.data_dir}")
+        print(f"coterie-relay: cannot open {where}: {err}", file=sys.stderr)
         return 1
+    store = (describe(config.database) if config.database
+             else Path(config.data_dir or '') / DB_NAME)
     scheme = "https" if tls else "http"
 
     def started(server: RelayServer) -> None:
         host = f"[{config.host}]" if ":" in config.host else config.host
         print(f"coterie-relay listening on {scheme}://{host}:{server.port}, "
-              f"storing in {Path(config.data_dir or '') / DB_NAME}", flush=True)
+              f"storing in {store}", flush=True)
 
     server = RelayServer(relay, uvicorn_config(relay, config.host, config.port,
                                                log_level=_uvicorn_level(config.log_level),

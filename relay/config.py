@@ -6,6 +6,7 @@ A TOML file (`--config FILE`) may set any of them:
     host = "127.0.0.1"
     port = 8765
     data = "/var/lib/coterie-relay"
+    database = "postgresql://relay@db.example/relay"   # optional; default: SQLite in data
 
     [limits]
     max_envelope_bytes = 65536
@@ -76,15 +77,17 @@ class RelayConfig:
     host: str = "127.0.0.1"
     port: int = 8765
     data_dir: Path | None = None              # None: platformdirs user_data_dir('coterie-relay')
+    database: str | None = None               # postgresql://...; None: SQLite in data_dir
     limits: Limits = field(default_factory=Limits)
     log_level: str = "info"
 
 
-_TOP_KEYS = {"host": str, "port": int, "data": str, "log_level": str}
+_TOP_KEYS = {"host": str, "port": int, "data": str, "database": str, "log_level": str}
 
 
 def load_config_file(path: Path) -> dict[str, Any]:
-    """Read a TOML config into {"host", "port", "data", "log_level", "limits": {...}}."""
+    """Read a TOML config into {"host", "port", "data", "database", "log_level",
+    "limits": {...}}."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

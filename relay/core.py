@@ -137,8 +137,10 @@ class RelayCore:
         self.storage = storage
         self.limits = limits
         self.clock = clock
-        self.nonces = NonceMemory(limits.proof_window_seconds,
-                                  limits.max_nonces_per_client)
+        # A storage shared by several relay instances keeps used nonces itself.
+        shared = getattr(storage, "nonce_memory", None)
+        self.nonces: NonceMemory = (NonceMemory if shared is None else shared)(
+            limits.proof_window_seconds, limits.max_nonces_per_client)
         self._boxes: dict[bytes, Mailbox] = {}
 
     # -- preparing writes ----------------------------------------------------------------

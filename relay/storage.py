@@ -5,7 +5,8 @@ backend applies a list of operations in order inside ONE durable transaction and
 result per operation (a value or the RelayError for that operation alone). Batching is what
 lets many concurrent appends share one fsync (group commit, relay/writer.py). Reads never
 wait for a write to become durable. SQLite (relay/sqlite_storage.py) is the default; a
-PostgreSQL backend only has to implement this Protocol.
+PostgreSQL backend (relay/pg_storage.py) implements it too, and may offer
+`nonce_memory(window, per_client)` so used read-proof nonces are shared by every instance.
 """
 from __future__ import annotations
 

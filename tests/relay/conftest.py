@@ -1,7 +1,9 @@
-"""Fixtures: the core on an in-memory database under a fake clock, and the ASGI app."""
+"""Fixtures: the core under a fake clock on each storage backend (an in-memory SQLite
+database, and a private schema on the test PostgreSQL server), and the ASGI app."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -11,6 +13,8 @@ from relay.app import create_app
 from relay.config import Limits, RelayConfig
 from relay.core import RelayCore
 from relay.sqlite_storage import SQLiteStorage
+from relay.storage import Storage
+from tests.relay import pg
 
 START = 1_800_000_000
 
@@ -31,12 +35,35 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def _sqlite() -> Storage:
+    return SQLiteStorage(":memory:")
+
+
+_make_storage: Callable[[], Storage] = _sqlite
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a test once per storage backend: `make_core` then builds on that backend."""
+    global _make_storage
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    with ExitStack() as stack:
+        pg.require()
+        _make_storage = lambda: stack.enter_context(pg.storage())  # noqa: E731
+        try:
+            yield "postgres"
+        finally:
+            _make_storage = _sqlite
+
+
 def make_core(clock: FakeClock, **limits: object) -> RelayCore:
-    return RelayCore(SQLiteStorage(":memory:"), Limits(**limits), clock)  # type: ignore[arg-type]
+    return RelayCore(_make_storage(), Limits(**limits), clock)  # type: ignore[arg-type]
 
 
 @pytest.fixture
-def core(clock: FakeClock) -> Iterator[RelayCore]:
+def core(backend: str, clock: FakeClock) -> Iterator[RelayCore]:
     c = make_core(clock)
     yield c
     c.storage.close()
@@ -51,3 +78,10 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         c.relay = app.state.relay  # type: ignore[attr-defined]
         yield c
     await app.state.relay.shutdown()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if pg.SKIPPED:
+        terminalreporter.write_line(
+            f"POSTGRESQL TESTS SKIPPED ({len(pg.SKIPPED)}): no server at {pg.url()} "
+            f"({pg.SKIPPED[0]}); set COTERIE_TEST_DATABASE", red=True, bold=True)

@@ -19,7 +19,8 @@ from tests.relay.wire import append_body, cap, create_body, messages_path, proof
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HOST", "PORT", "DATA", "CONFIG", "SSL_CERTFILE", "SSL_KEYFILE", "LOG_LEVEL"):
+    for name in ("HOST", "PORT", "DATA", "DATABASE", "CONFIG", "SSL_CERTFILE", "SSL_KEYFILE",
+                 "LOG_LEVEL"):
         monkeypatch.delenv(f"COTERIE_RELAY_{name}", raising=False)
 
 

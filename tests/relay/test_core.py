@@ -10,6 +10,7 @@ from tests.relay.conftest import FakeClock, make_core
 from tests.relay.wire import append_sig, cap, close_proof, create_sig, read_proof
 
 A = cap("a")
+pytestmark = pytest.mark.usefixtures("backend")   # every test on SQLite and on PostgreSQL
 
 
 def create(core: RelayCore, c=A, kind: int = KIND_GROUP, expires_at: int = 0) -> bool:

@@ -1,0 +1,371 @@
+"""Storage on PostgreSQL, for relays that outgrow one process: many instances, one database.
+
+Driver: psycopg 3 (synchronous) with psycopg_pool. The Storage interface is synchronous and
+is called from threads (the group committer's writer thread, fetches on worker threads,
+single-row lookups on the event loop), which is exactly what a thread-safe connection pool
+serves; asyncpg would need every call on the event loop instead.
+
+Writes: the group committer's batch is one transaction on the writer's own connection; the
+append is acknowledged only after COMMIT returns (synchronous_commit as the server says).
+
+Cursors: each mailbox row holds `last_cursor`. An append locks that row (SELECT ... FOR
+UPDATE) inside the appending transaction and takes its cursors from it, so a second
+instance appending to the same mailbox waits until the first one COMMITS and then continues
+from its cursors. Cursors of a mailbox are therefore assigned in commit order: a reader
+that sees cursor n sees every cursor below n, and never skips one that commits later (the
+hazard of a shared sequence). Rows of one batch are locked in mailbox order, so two
+instances cannot deadlock on each other; a batch that still meets a deadlock or a
+serialization failure is retried whole.
+
+The database holds what the SQLite file holds (mailbox ids, public keys, ciphertext bodies,
+coarse times) plus used read-proof nonces until their proof time leaves the window.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg_pool import ConnectionPool
+
+from relay.core import NonceMemory
+from relay.errors import Conflict, Forbidden, Gone, NotFound, RelayError, TooMany, Unavailable
+from relay.pg_schema import migrate
+from relay.storage import (
+    AppendOp,
+    AppendResult,
+    CloseOp,
+    CloseResult,
+    CreateOp,
+    CreateResult,
+    Mailbox,
+    PruneOp,
+    PruneResult,
+    Totals,
+    WriteOp,
+    WriteResult,
+)
+
+log = logging.getLogger("relay.pg")
+
+QUOTA_RETRY_AFTER = 3600
+PRUNE_CHUNK = 5000
+CONNECT_TIMEOUT = 3          # seconds; a down database is reported, not waited for
+POOL_SIZE = 8
+BATCH_ATTEMPTS = 3           # deadlock / serialization failure: the whole batch again
+UNREACHABLE = "The relay's database is unreachable; try again shortly."
+T = TypeVar("T")
+
+
+def is_postgres_url(value: str) -> bool:
+    return value.startswith(("postgresql://", "postgres://"))
+
+
+def describe(url: str) -> str:
+    """host/dbname of a connection string, for the start line (never the password)."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql"
+    return f"postgresql://{parts.get('host', 'localhost')}/{parts.get('dbname', '')}"
+
+
+def conninfo(url: str, schema: str | None = None) -> str:
+    """`url` with a connect timeout (and a search_path when `schema` is given: tests)."""
+    extra: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT,
+                                "application_name": "coterie-relay"}
+    if schema is not None:
+        extra["options"] = f"-c search_path={schema}"
+    return make_conninfo(url, **extra)
+
+
+class PostgresStorage:
+    """Storage on PostgreSQL; `url` is a postgresql:// connection string."""
+
+    def __init__(self, url: str, *, schema: str | None = None,
+                 pool_size: int = POOL_SIZE) -> None:
+        self.conninfo = conninfo(url, schema)
+        try:
+            with psycopg.connect(self.conninfo) as conn:
+                migrate(conn)
+                self.channel = "coterie_relay_" + conn.execute(
+                    "SELECT current_schema()").fetchone()[0]
+        except psycopg.OperationalError as exc:
+            raise RuntimeError(f"cannot reach the database {describe(url)}: "
+                               f"{_first_line(exc)}") from None
+        self._writer: psycopg.Connection | None = None
+        self._write_lock = threading.Lock()   # one transaction at a time on the writer
+        self.pool = ConnectionPool(self.conninfo, min_size=1, max_size=pool_size,
+                                   kwargs={"autocommit": True}, timeout=CONNECT_TIMEOUT,
+                                   check=ConnectionPool.check_connection,
+                                   name="coterie-relay", open=True)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection]:
+        """A pooled autocommit connection; database failures become 503s."""
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except psycopg.Error as exc:   # down, restarting, pool exhausted: never a 500
+            log.warning("a database read failed: %s", type(exc).__name__)
+            raise Unavailable(UNREACHABLE) from None
+
+    def _read(self, fn: Callable[[psycopg.Connection], T]) -> T:
+        with self._conn() as conn:
+            return fn(conn)
+
+    def ping(self) -> None:
+        """Raise Unavailable when the database does not answer (for /healthz)."""
+        self._read(lambda conn: conn.execute("SELECT 1").fetchone())
+
+    def pool_stats(self) -> dict[str, int]:
+        return dict(self.pool.get_stats())
+
+    # -- writes --------------------------------------------------------------------------
+
+    def _writer_conn(self) -> psycopg.Connection:
+        conn = self._writer
+        if conn is None or conn.closed or conn.broken:
+            if conn is not None:
+                conn.close()
+            self._writer = conn = psycopg.connect(self.conninfo)
+        return conn
+
+    def write_batch(self, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
+        with self._write_lock:
+            return self._write_batch(ops)
+
+    def _write_batch(self, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
+        for attempt in range(BATCH_ATTEMPTS):
+            conn = self._writer_conn()
+            try:
+                with conn.transaction():
+                    _lock_mailboxes(conn, ops)
+                    return [_apply(conn, op) for op in ops]
+            except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
+                if attempt + 1 == BATCH_ATTEMPTS:
+                    raise
+                time.sleep(0.005 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def nonce_memory(self, window: int, per_client: int) -> NonceMemory:
+        return SharedNonces(self, window, per_client)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get_mailbox(self, mailbox: bytes) -> Mailbox | None:
+        row = self._read(lambda conn: conn.execute(
+            "SELECT write_pk, read_pk, kind, expires_at, closed_at FROM mailboxes"
+            " WHERE mailbox = %s", (mailbox,)).fetchone())
+        if row is None:
+            return None
+        return Mailbox(mailbox, bytes(row[0]), bytes(row[1]), row[2], row[3],
+                       row[4] is not None)
+
+    def fetch(self, mailbox: bytes, after: int, limit: int,
+              max_bytes: int) -> list[tuple[int, bytes]]:
+        def page(conn: psycopg.Connection) -> list[tuple[int, bytes]]:
+            out: list[tuple[int, bytes]] = []
+            total = 0
+            cur = conn.execute(
+                "SELECT m.cursor, m.body FROM messages m JOIN mailboxes b ON m.box = b.id"
+                " WHERE b.mailbox = %s AND m.cursor > %s ORDER BY m.cursor LIMIT %s",
+                (mailbox, after, limit))
+            for cursor, body in cur:
+                total += len(body)
+                if out and total > max_bytes:
+                    break
+                out.append((cursor, bytes(body)))
+            return out
+        return self._read(page)
+
+    def last_cursor(self, mailbox: bytes) -> int:
+        row = self._read(lambda conn: conn.execute(
+            "SELECT last_cursor FROM mailboxes WHERE mailbox = %s", (mailbox,)).fetchone())
+        return 0 if row is None else row[0]
+
+    def last_cursors(self, mailboxes: Sequence[bytes]) -> dict[bytes, int]:
+        rows = self._read(lambda conn: conn.execute(
+            "SELECT mailbox, last_cursor FROM mailboxes WHERE mailbox = ANY(%s)",
+            (list(mailboxes),)).fetchall())
+        return {bytes(m): c for m, c in rows}
+
+    def totals(self) -> Totals:
+        row = self._read(lambda conn: conn.execute(
+            "SELECT count(*), coalesce(sum(msg_count), 0), coalesce(sum(byte_count), 0)"
+            " FROM mailboxes").fetchone())
+        return Totals(row[0], int(row[1]), int(row[2]))
+
+    def close(self) -> None:
+        self.pool.close()
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+
+
+class SharedNonces(NonceMemory):
+    """Used read-proof nonces in the database, so a proof spent on one instance cannot be
+    replayed on another, nor after a restart. The per-client share stays per instance (a
+    client's address is only meaningful to the instance it reached)."""
+
+    def __init__(self, storage: PostgresStorage, window: int, per_client: int) -> None:
+        super().__init__(window, per_client)
+        self._storage = storage
+
+    def remember_all(self, items: Sequence[tuple[bytes, int]], now: float,
+                     client: bytes = b"") -> None:
+        super().remember_all(items, now, client)
+        keys = [key for key, _ in items]
+        expires = [proof_time + self.window for _, proof_time in items]
+
+        def insert(conn: psycopg.Connection) -> int:
+            with conn.transaction():
+                cur = conn.execute(
+                    "INSERT INTO used_nonces (key, expires_at)"
+                    " SELECT * FROM unnest(%s::bytea[], %s::bigint[])"
+                    " ON CONFLICT DO NOTHING", (keys, expires))
+                if cur.rowcount != len(keys):
+                    raise _Replay()
+                return cur.rowcount
+
+        try:
+            self._storage._read(insert)
+        except _Replay:
+            raise Forbidden("This proof was already used; sign a fresh nonce.") from None
+
+
+class _Replay(Exception):
+    """Rolls the nonce transaction back."""
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _lock_mailboxes(conn: psycopg.Connection, ops: list[WriteOp]) -> None:
+    """Lock the rows of every mailbox the batch appends to or closes, in one fixed order,
+    so concurrent batches of several instances wait for each other instead of deadlocking."""
+    boxes = sorted({op.mailbox for op in ops if isinstance(op, AppendOp | CloseOp)})
+    if boxes:
+        conn.execute("SELECT 1 FROM mailboxes WHERE mailbox = ANY(%s) ORDER BY mailbox"
+                     " FOR UPDATE", (boxes,)).fetchall()
+
+
+def _apply(conn: psycopg.Connection, op: WriteOp) -> WriteResult | RelayError:
+    try:
+        # A refused operation must not undo the others of its batch.
+        with conn.transaction():
+            if isinstance(op, AppendOp):
+                return _append(conn, op)
+            if isinstance(op, CreateOp):
+                return _create(conn, op)
+            if isinstance(op, CloseOp):
+                return _close(conn, op)
+            return _prune(conn, op)
+    except RelayError as err:
+        return err
+
+
+def _create(conn: psycopg.Connection, op: CreateOp) -> CreateResult:
+    row = conn.execute(
+        "INSERT INTO mailboxes (mailbox, write_pk, read_pk, kind, expires_at, touched_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (mailbox) DO NOTHING RETURNING id",
+        (op.mailbox, op.write_pk, op.read_pk, op.kind, op.expires_at, op.now)).fetchone()
+    if row is not None:
+        return CreateResult(created=True)
+    old = conn.execute("SELECT write_pk, read_pk, kind FROM mailboxes WHERE mailbox = %s",
+                       (op.mailbox,)).fetchone()
+    if (bytes(old[0]), bytes(old[1]), old[2]) != (op.write_pk, op.read_pk, op.kind):
+        raise Conflict("A mailbox with this id already exists with other keys.")
+    return CreateResult(created=False)
+
+
+def _append(conn: psycopg.Connection, op: AppendOp) -> AppendResult:
+    # FOR UPDATE: the row is already locked by _lock_mailboxes; this re-reads it as of now.
+    row = conn.execute("SELECT id, closed_at, expires_at, last_cursor, msg_count, byte_count"
+                       " FROM mailboxes WHERE mailbox = %s FOR UPDATE",
+                       (op.mailbox,)).fetchone()
+    if row is None:
+        raise NotFound("No such mailbox on this relay.")
+    box, closed_at, expires_at, last, count, size = row
+    if closed_at is not None:
+        raise Gone("This mailbox is closed.")
+    if expires_at and op.now >= expires_at:
+        raise Gone("This mailbox has expired.")
+    digests = list({digest for digest, _ in op.items})
+    known = {bytes(h): c for h, c in conn.execute(
+        "SELECT hash, cursor FROM messages WHERE box = %s AND hash = ANY(%s)",
+        (box, digests))}
+    cursors: list[int] = []
+    fresh: list[tuple[int, bytes, bytes]] = []
+    for digest, body in op.items:
+        cursor = known.get(digest)
+        if cursor is None:
+            last += 1
+            cursor = known[digest] = last
+            fresh.append((cursor, digest, body))
+        cursors.append(cursor)
+    if fresh:
+        added = sum(len(body) for _, _, body in fresh)
+        if count + len(fresh) > op.max_messages or size + added > op.max_bytes:
+            raise TooMany("This mailbox is full; older messages expire over time.",
+                          QUOTA_RETRY_AFTER)
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
+                            " VALUES (%s, %s, %s, %s, %s, %s)",
+                            [(box, c, d, op.now, len(b), b) for c, d, b in fresh])
+        conn.execute("UPDATE mailboxes SET last_cursor = %s, msg_count = %s,"
+                     " byte_count = %s, touched_at = %s WHERE id = %s",
+                     (last, count + len(fresh), size + added, op.now, box))
+    return AppendResult(op.mailbox, tuple(cursors), tuple((c, b) for c, _, b in fresh))
+
+
+def _close(conn: psycopg.Connection, op: CloseOp) -> CloseResult:
+    row = conn.execute("SELECT closed_at FROM mailboxes WHERE mailbox = %s",
+                       (op.mailbox,)).fetchone()
+    if row is None:
+        raise NotFound("No such mailbox on this relay.")
+    if row[0] is not None:
+        return CloseResult(op.mailbox, closed_now=False)
+    conn.execute("UPDATE mailboxes SET closed_at = %s, touched_at = %s WHERE mailbox = %s",
+                 (op.now, op.now, op.mailbox))
+    return CloseResult(op.mailbox, closed_now=True)
+
+
+def _prune(conn: psycopg.Connection, op: PruneOp) -> PruneResult:
+    """As relay/sqlite_storage.py: messages past retention, then dead mailboxes, in bounded
+    chunks; also the used nonces whose proofs can no longer pass the time check."""
+    cutoff = op.now - op.retention_seconds
+    doomed = conn.execute(
+        "DELETE FROM messages WHERE (box, cursor) IN (SELECT box, cursor FROM messages"
+        " WHERE stored_at < %s ORDER BY stored_at LIMIT %s) RETURNING box, size",
+        (cutoff, PRUNE_CHUNK)).fetchall()
+    per_box: dict[int, list[int]] = {}
+    for box, size in doomed:
+        entry = per_box.setdefault(box, [0, 0])
+        entry[0] += 1
+        entry[1] += size
+    with conn.cursor() as cur:
+        cur.executemany("UPDATE mailboxes SET msg_count = msg_count - %s,"
+                        " byte_count = byte_count - %s WHERE id = %s",
+                        [(n, b, box) for box, (n, b) in sorted(per_box.items())])
+    boxes = [row[0] for row in conn.execute(
+        "SELECT id FROM mailboxes WHERE (expires_at != 0 AND expires_at <= %s)"
+        " OR (closed_at IS NOT NULL AND closed_at < %s)"
+        " OR (msg_count = 0 AND touched_at < %s) ORDER BY id LIMIT %s",
+        (op.now, cutoff, op.now - op.idle_seconds, PRUNE_CHUNK))]
+    removed = 0
+    if boxes:
+        removed = conn.execute("DELETE FROM messages WHERE box = ANY(%s)", (boxes,)).rowcount
+        conn.execute("DELETE FROM mailboxes WHERE id = ANY(%s)", (boxes,))
+    conn.execute("DELETE FROM used_nonces WHERE expires_at < %s", (op.now,))
+    return PruneResult(messages=len(doomed) + removed, mailboxes=len(boxes))

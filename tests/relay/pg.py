@@ -1,0 +1,80 @@
+"""A private schema on the test PostgreSQL server for each test that stores there.
+
+The server is COTERIE_TEST_DATABASE when set, else the development and CI server
+(postgresql://postgres@127.0.0.1:5432/test). Where none answers, the PostgreSQL tests are
+skipped and the run's summary says so in one line.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from relay.pg_storage import PostgresStorage
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+SKIPPED: list[str] = []
+
+
+def url() -> str:
+    return os.environ.get("COTERIE_TEST_DATABASE") or DEFAULT_URL
+
+
+@cache
+def unreachable() -> str | None:
+    """Why the test server cannot be used, or None when it can."""
+    try:
+        with psycopg.connect(url(), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return None
+
+
+def require() -> None:
+    reason = unreachable()
+    if reason is not None:
+        SKIPPED.append(reason)
+        pytest.skip(f"no PostgreSQL at {url()} ({reason})")
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(url(), autocommit=True, connect_timeout=3) as conn:
+        conn.execute(sql)
+
+
+@contextmanager
+def schema() -> Iterator[str]:
+    """A fresh empty schema, dropped with everything in it afterwards."""
+    require()
+    name = "t_" + uuid.uuid4().hex[:16]
+    _admin(f"CREATE SCHEMA {name}")
+    try:
+        yield name
+    finally:
+        _admin(f"DROP SCHEMA {name} CASCADE")
+
+
+@contextmanager
+def storage() -> Iterator[PostgresStorage]:
+    with schema() as name:
+        store = PostgresStorage(url(), schema=name, pool_size=4)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def conninfo_on_dead_port() -> str:
+    """The test server's connection string with a port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return make_conninfo(url(), host="127.0.0.1", port=port, connect_timeout=1)
