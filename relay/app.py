@@ -33,6 +33,7 @@ from relay.errors import NotFound, RelayError, RequestTimeout, TooLarge, TooMany
 from relay.metrics import Metrics
 from relay.openapi import openapi_document
 from relay.pg_storage import PostgresStorage
+from relay.pg_wakeups import Wakeups
 from relay.push import Hub
 from relay.ratelimit import ClientKeys, RateLimiter, retry_after
 from relay.sqlite_storage import SQLiteStorage
@@ -92,6 +93,8 @@ class Relay:
         self.core = RelayCore(storage, limits, clock)
         self.hub = Hub()
         self.metrics = Metrics()
+        if isinstance(storage, PostgresStorage):
+            self.metrics.database_pool = storage.pool_stats
         self.keys = ClientKeys()
         self.requests = RateLimiter(limits.rate_per_second, limits.rate_burst, time.monotonic)
         self.creates = RateLimiter(limits.create_per_minute / 60.0, limits.create_burst,
@@ -104,6 +107,7 @@ class Relay:
         self._openapi: bytes | None = None
         self.streams: dict[bytes, int] = defaultdict(int)
         self.committer: GroupCommitter | None = None
+        self.wakeups: Wakeups | None = None   # push across instances sharing PostgreSQL
         self._pruner: asyncio.Task[None] | None = None
         self._closed = False
         self.app = self._build_app()
@@ -117,6 +121,10 @@ class Relay:
             self.committer = GroupCommitter(self.storage, loop, self._on_commit,
                                             self.metrics.batch, self.core.check)
             self._pruner = loop.create_task(self._prune_forever())
+            if isinstance(self.storage, PostgresStorage):
+                limits = self.config.limits
+                self.wakeups = Wakeups(self.storage, self.hub, loop, limits.fetch_max_limit,
+                                       limits.fetch_max_bytes, self.metrics.wakeup)
         return self.committer
 
     async def shutdown(self) -> None:
@@ -127,6 +135,8 @@ class Relay:
         self.hub.stop_all()
         if self._pruner is not None:
             self._pruner.cancel()
+        if self.wakeups is not None:
+            await asyncio.to_thread(self.wakeups.stop)
         if self.committer is not None:
             await asyncio.to_thread(self.committer.stop)
             await asyncio.sleep(0)   # let the last outcomes reach their futures
@@ -162,7 +172,9 @@ class Relay:
             m.appended_messages += len(outcome.new)
             m.appended_bytes += sum(len(body) for _, body in outcome.new)
             m.duplicate_appends += len(outcome.cursors) - len(outcome.new)
-            if outcome.new:
+            if self.wakeups is not None:
+                self.wakeups.appended(outcome.mailbox, outcome.new)
+            elif outcome.new:
                 self.hub.publish(outcome.mailbox, outcome.new)
         elif isinstance(outcome, CreateResult):
             m.mailboxes_created += outcome.created
@@ -170,6 +182,8 @@ class Relay:
             if outcome.closed_now:
                 m.mailboxes_closed += 1
                 self.hub.closed(outcome.mailbox)
+                if self.wakeups is not None:
+                    self.wakeups.closed(outcome.mailbox)
         elif isinstance(outcome, PruneResult):
             m.pruned_messages += outcome.messages
 
@@ -344,9 +358,16 @@ class Relay:
             self.core.check_reads(reads, client)
         if self._closed:
             raise TooMany("The relay is shutting down; reconnect shortly.", 2)
+        self._start()
+        wakeups = self.wakeups
+        mailboxes = [mailbox for mailbox, _, _ in entries]
+        if wakeups is not None:    # before the stream reads its backlog
+            await wakeups.follow(mailboxes)
         self.streams[client] += 1
 
         def ended() -> None:
+            if wakeups is not None:
+                wakeups.unfollow(mailboxes)
             self.streams[client] -= 1
             if self.streams[client] <= 0:
                 del self.streams[client]

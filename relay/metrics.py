@@ -60,6 +60,9 @@ class Metrics:
         self.pruned_messages = 0
         self.commit_batches = Histogram(BATCH_BUCKETS)
         self.commit_seconds = Histogram(LATENCY_BUCKETS)
+        # several instances on PostgreSQL: another instance's commit -> its wake-up here
+        self.wakeup_lag = Histogram(LATENCY_BUCKETS)
+        self.database_pool: Callable[[], dict[str, int]] | None = None
 
     def request(self, route: str, status: int, seconds: float) -> None:
         self.requests[(route, status)] += 1
@@ -67,6 +70,9 @@ class Metrics:
         if hist is None:
             hist = self.latency[route] = Histogram(LATENCY_BUCKETS)
         hist.observe(seconds)
+
+    def wakeup(self, seconds: float) -> None:
+        self.wakeup_lag.observe(seconds)
 
     def batch(self, size: int, seconds: float) -> None:
         self.commit_batches.observe(size)
@@ -118,6 +124,17 @@ class Metrics:
                self.commit_batches.lines(f"{p}commit_batch_size"))
         metric("commit_seconds", "histogram", "Time of one durable commit.",
                self.commit_seconds.lines(f"{p}commit_seconds"))
+        if self.database_pool is not None:
+            stats = self.database_pool()
+            metric("db_pool_connections", "gauge", "Database connections in the pool.",
+                   [f"{p}db_pool_connections {stats.get('pool_size', 0)}"])
+            metric("db_pool_available", "gauge", "Idle database connections in the pool.",
+                   [f"{p}db_pool_available {stats.get('pool_available', 0)}"])
+            metric("db_pool_waiting", "gauge", "Requests waiting for a database connection.",
+                   [f"{p}db_pool_waiting {stats.get('requests_waiting', 0)}"])
+            metric("wakeup_lag_seconds", "histogram",
+                   "From another instance's notification to its arrival here.",
+                   self.wakeup_lag.lines(f"{p}wakeup_lag_seconds"))
         t = totals()
         metric("stored_mailboxes", "gauge", "Mailboxes stored.",
                [f"{p}stored_mailboxes {t.mailboxes}"])

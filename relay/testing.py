@@ -8,7 +8,8 @@
         relay.stop(); relay.start()       # restart on the same port with the same data
 
 `data_dir` defaults to a private temporary directory removed by `close()` (or on leaving
-the `with` block); pass a directory to keep the database.
+the `with` block); pass a directory to keep the database. `database="postgresql://…"`
+stores in PostgreSQL instead; several RelayThreads may share one.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ class RelayThread:
     """Start/stop a relay served by uvicorn on 127.0.0.1 from a daemon thread."""
 
     def __init__(self, data_dir: Path | str | None = None, *, port: int = 0,
-                 limits: Limits | None = None, host: str = "127.0.0.1") -> None:
+                 limits: Limits | None = None, host: str = "127.0.0.1",
+                 database: str | None = None) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="coterie-relay-")
@@ -38,6 +40,7 @@ class RelayThread:
         self.host = host
         self.port = port
         self.limits = limits or Limits()
+        self.database = database      # a postgresql:// URL, or None for SQLite in data_dir
         self.relay: Relay | None = None
         self._server: RelayServer | None = None
         self._thread: threading.Thread | None = None
@@ -51,7 +54,7 @@ class RelayThread:
         if self._server is not None:
             raise RuntimeError("the relay is already running")
         config = RelayConfig(host=self.host, port=self.port, data_dir=self.data_dir,
-                             limits=self.limits)
+                             database=self.database, limits=self.limits)
         self.relay = Relay(config)
         server = RelayServer(self.relay, uvicorn_config(self.relay, self.host, self.port,
                                                         log_level="warning"))

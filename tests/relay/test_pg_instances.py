@@ -1,0 +1,79 @@
+"""Two relay instances on one PostgreSQL database: push streams on one instance receive
+what is appended on the other, in cursor order, without gaps or duplicates."""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from relay.config import Limits
+from relay.testing import RelayThread
+from tests.relay import pg
+from tests.relay.test_loopback import append, subscribe
+from tests.relay.test_pg_cli import _url_in
+from tests.relay.wire import cap, close_proof, create_body, messages_path, proof_headers
+
+A = cap("pg-multi")
+
+
+@pytest.fixture
+def relays(tmp_path: Path) -> Iterator[tuple[RelayThread, RelayThread]]:
+    # no pings: a missing message must time the reader out, not be hidden behind pings
+    limits = Limits(ping_seconds=300, rate_burst=100_000)
+    with pg.schema() as schema:
+        url = _url_in(schema)
+        with RelayThread(tmp_path / "a", limits=limits, database=url) as one, \
+                RelayThread(tmp_path / "b", limits=limits, database=url) as two:
+            yield one, two
+
+
+@pytest.fixture
+async def clients(relays: tuple[RelayThread, RelayThread]
+                  ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    async with httpx.AsyncClient(base_url=relays[0].url, timeout=10) as one, \
+            httpx.AsyncClient(base_url=relays[1].url, timeout=10) as two:
+        assert (await one.post("/v1/mailboxes", json=create_body(A))).status_code == 201
+        yield one, two
+
+
+async def test_a_stream_on_one_instance_gets_what_the_other_stores(clients) -> None:
+    one, two = clients
+    await append(one, A, b"before")
+    async with subscribe(two, (A, 0)) as events:
+        assert [e for e, _ in await events.until("synced")] == ["message", "synced"]
+        await append(one, A, b"from-one")
+        got = await events.messages(1)
+        assert got[0][1:] == (2, b"from-one")
+    page = (await two.get("/metrics")).text
+    assert "wakeup_lag_seconds_count 0" not in page and "wakeup_lag_seconds_count" in page
+    assert "db_pool_connections" in page
+
+
+async def test_interleaved_appends_on_both_instances_arrive_once_in_order(clients) -> None:
+    one, two = clients
+    async with subscribe(two, (A, 0)) as on_two, subscribe(one, (A, 0)) as on_one:
+        await on_two.until("synced")
+        await on_one.until("synced")
+
+        async def writer(http: httpx.AsyncClient, tag: str) -> None:
+            for n in range(20):
+                await append(http, A, f"{tag}{n}a".encode(), f"{tag}{n}b".encode())
+
+        await asyncio.gather(writer(one, "x"), writer(two, "y"))
+        for events in (on_two, on_one):
+            got = await events.messages(80, timeout=10)
+            assert [c for _, c, _ in got] == list(range(1, 81))
+
+
+async def test_closing_on_one_instance_is_pushed_by_the_other(clients) -> None:
+    one, two = clients
+    async with subscribe(two, (A, 0)) as events:
+        await events.until("synced")
+        proof = close_proof(A, int(time.time()))
+        r = await one.delete(messages_path(A).rsplit("/", 1)[0], headers=proof_headers(proof))
+        assert r.status_code == 200
+        assert (await events.until("closed"))[-1][0] == "closed"
