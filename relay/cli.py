@@ -10,6 +10,10 @@ COTERIE_RELAY_SSL_KEYFILE, COTERIE_RELAY_LOG_LEVEL); a flag beats the environmen
 beats the config file, which beats the default. One line on stdout says where the relay
 listens and stores (with the real port when --port 0). SIGTERM or Ctrl-C shut it down
 gracefully.
+
+    coterie-relay migrate --from sqlite:PATH --to postgresql://… [--replace]
+
+copies a SQLite relay database into PostgreSQL (relay/migrate.py).
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from relay import migrate
 from relay.app import DB_NAME, Relay
 from relay.config import RelayConfig, load_config_file, make_limits
 from relay.errors import ConfigError
@@ -97,6 +102,9 @@ def _uvicorn_level(level: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["migrate"]:
+        return migrate.main(args[1:])
     try:
         config, tls = build_config(argv)
     except ConfigError as err:
