@@ -78,8 +78,9 @@ def describe(url: str) -> str:
 
 def conninfo(url: str, schema: str | None = None) -> str:
     """`url` with a connect timeout (and a search_path when `schema` is given: tests)."""
-    extra: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT,
-                                "application_name": "coterie-relay"}
+    extra: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT}
+    if "application_name" not in conninfo_to_dict(url):
+        extra["application_name"] = "coterie-relay"
     if schema is not None:
         extra["options"] = f"-c search_path={schema}"
     return make_conninfo(url, **extra)

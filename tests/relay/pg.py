@@ -15,7 +15,7 @@ from functools import cache
 
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from relay.pg_storage import PostgresStorage
 
@@ -78,3 +78,11 @@ def conninfo_on_dead_port() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return make_conninfo(url(), host="127.0.0.1", port=port, connect_timeout=1)
+
+
+def terminate_relay_connections(relay_url: str) -> int:
+    """End every server connection of the relays using `relay_url` (as a restart would)."""
+    name = conninfo_to_dict(relay_url)["application_name"]
+    with psycopg.connect(url(), autocommit=True) as conn:
+        return conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            " WHERE application_name = %s", (name,)).fetchone()[0]

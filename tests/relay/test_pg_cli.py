@@ -37,8 +37,11 @@ def test_database_from_flag_environment_or_file(tmp_path: Path,
 
 
 def _url_in(schema: str) -> str:
+    """The test server's URL for a relay storing in `schema` (its connections are named
+    after the schema, so a test can find them)."""
     sep = "&" if "?" in pg.url() else "?"
-    return pg.url() + sep + "options=" + quote(f"-c search_path={schema}")
+    return (pg.url() + sep + "options=" + quote(f"-c search_path={schema}")
+            + f"&application_name=coterie-relay-{schema}")
 
 
 @pytest.mark.slow

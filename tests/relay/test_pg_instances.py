@@ -15,7 +15,14 @@ from relay.testing import RelayThread
 from tests.relay import pg
 from tests.relay.test_loopback import append, subscribe
 from tests.relay.test_pg_cli import _url_in
-from tests.relay.wire import cap, close_proof, create_body, messages_path, proof_headers
+from tests.relay.wire import (
+    append_body,
+    cap,
+    close_proof,
+    create_body,
+    messages_path,
+    proof_headers,
+)
 
 A = cap("pg-multi")
 
@@ -77,3 +84,27 @@ async def test_closing_on_one_instance_is_pushed_by_the_other(clients) -> None:
         r = await one.delete(messages_path(A).rsplit("/", 1)[0], headers=proof_headers(proof))
         assert r.status_code == 200
         assert (await events.until("closed"))[-1][0] == "closed"
+
+
+async def test_lost_database_connections_answer_503_then_recover_by_themselves(
+        relays: tuple[RelayThread, RelayThread], clients) -> None:
+    """Every connection of both instances is cut (as a PostgreSQL restart does): requests
+    answer 503 with Retry-After or succeed, never 500, and both instances recover, push
+    included, without being restarted."""
+    one, two = clients
+    async with subscribe(two, (A, 0)) as events:
+        await events.until("synced")
+        assert pg.terminate_relay_connections(relays[0].database) >= 4
+        statuses = set()
+        for n in range(20):
+            r = await one.post(messages_path(A), json=append_body(A, [f"m{n}".encode()]))
+            statuses.add(r.status_code)
+            if r.status_code == 503:
+                assert int(r.headers["retry-after"]) >= 1
+            elif r.status_code == 200:
+                break
+            await asyncio.sleep(0.1)
+        assert statuses <= {200, 503} and 200 in statuses
+        assert (await two.get("/healthz")).status_code == 200
+        got = await events.messages(1, timeout=10)
+        assert got[0][1] == 1
