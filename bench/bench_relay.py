@@ -12,6 +12,15 @@ Rows:
   messages, a million tiny values) as fast as its rate limit lets it; relay on its default
   limits. Ceiling: the same client's p99 with nobody abusing, same run.
 
+On PostgreSQL (COTERIE_BENCH_DATABASE, else postgresql://postgres@127.0.0.1/test, in a
+schema of its own that is dropped afterwards; skipped with one line when unreachable):
+- relay_pg_ingest_vs_insert: durable 1 KiB appends/s through one relay on PostgreSQL, beside
+  the same rows inserted and committed one by one through psycopg by as many threads as
+  the load has connections.
+- relay_pg_fanout_p99_ms_2x: two instances, subscribers split between them, appends sent
+  to the first; p99 from sending to reading, on the second instance's subscribers.
+- relay_pg_scale_2x: appends/s with two instances (connections split) over one instance.
+
 The servers run in child processes (`python -m bench.bench_relay serve relay|bare DIR`) so
 the load generator, a raw asyncio HTTP/1.1 client, does not share their interpreter.
 """
@@ -76,7 +85,13 @@ def _serve(kind: str, data_dir: str) -> None:
     sock.bind(("127.0.0.1", 0))
     sock.listen(2048)   # connections wait in the backlog until uvicorn serves
     options = {**UVICORN_OPTIONS, "log_level": "warning"}
-    if kind in ("relay", "relay-default"):
+    if kind == "relay-pg":   # data_dir is "URL SCHEMA"
+        from relay.pg_storage import PostgresStorage
+        url, schema = data_dir.split(" ")
+        relay = Relay(RelayConfig(data_dir=None, limits=Limits(**NO_LIMITS)),
+                      storage=PostgresStorage(url, schema=schema))
+        server = RelayServer(relay, uvicorn_config(relay, "127.0.0.1", 0, log_level="warning"))
+    elif kind in ("relay", "relay-default"):
         limits = Limits(**NO_LIMITS) if kind == "relay" else Limits()
         relay = Relay(RelayConfig(data_dir=Path(data_dir), limits=limits))
         server: uvicorn.Server = RelayServer(relay, uvicorn_config(relay, "127.0.0.1", 0,
@@ -390,6 +405,130 @@ async def _abuse_round(tmp: str) -> tuple[float, float, dict[str, int]]:
     return percentile(baseline, 99) * 1e3, percentile(abused, 99) * 1e3, stats
 
 
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+PG_INSERT_SQL = ("INSERT INTO bench_rows (box, cursor, hash, stored_at, size, body)"
+                 " VALUES (%s, %s, %s, %s, %s, %s)")
+
+
+def direct_insert_rate(url: str, schema: str, rows: int, connections: int) -> float:
+    """1 KiB rows/s inserted and committed one at a time through psycopg by `connections`
+    threads, each on its own connection: what the database does without the relay."""
+    import threading
+
+    import psycopg
+    with psycopg.connect(url, autocommit=True, options=f"-c search_path={schema}") as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_rows (box BIGINT, cursor BIGINT,"
+                     " hash BYTEA, stored_at BIGINT, size INT, body BYTEA,"
+                     " PRIMARY KEY (box, cursor))")
+        conn.execute("TRUNCATE bench_rows")
+    bodies = unique_bodies(rows, b"d")
+    share = rows // connections
+    ready = threading.Barrier(connections + 1)
+
+    def work(k: int) -> None:
+        with psycopg.connect(url, autocommit=True,
+                             options=f"-c search_path={schema}") as conn:
+            ready.wait()
+            for i in range(k * share, (k + 1) * share):
+                conn.execute(PG_INSERT_SQL, (k, i, bodies[i][:32], 0, BODY_BYTES, bodies[i]))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(connections)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    return share * connections / (time.perf_counter() - start)
+
+
+async def pg_ingest(children: list[Child], rounds: int = INGEST_ROUNDS) -> float:
+    """Best-of-rounds appends/s, connections split evenly over `children`."""
+    caps = [capability() for _ in range(8)]
+    for cap in caps:
+        assert (await call(children[0].port, create_request(cap)))[0] in (200, 201)
+    best = 0.0
+    for round_ in range(rounds):
+        bodies = unique_bodies(INGEST_REQUESTS, b"p%d-%d" % (len(children), round_))
+        requests = [append_request(caps[i % len(caps)], b) for i, b in enumerate(bodies)]
+        per = len(requests) // len(children)
+        results = await asyncio.gather(*(
+            drive(child.port, requests[k * per:(k + 1) * per],
+                  INGEST_CONNECTIONS // len(children)) for k, child in enumerate(children)))
+        for _, statuses in results:
+            assert set(statuses) == {200}, set(statuses)
+        best = max(best, per * len(children) / max(sec for sec, _ in results))
+    return best
+
+
+async def pg_fanout_2x(one: Child, two: Child) -> tuple[float, int]:
+    """(p99 ms, deliveries) on the second instance's half of SUBSCRIBERS."""
+    cap = capability()
+    latencies: list[float] = []
+    ignored: list[float] = []
+    total = int(FANOUT_RATE * FANOUT_SECONDS)
+    assert (await call(one.port, create_request(cap)))[0] == 201
+    readers = [await _subscribe((one, two)[i % 2].port, cap) for i in range(SUBSCRIBERS)]
+    tasks = [asyncio.create_task(_read(r, total, latencies if i % 2 else ignored))
+             for i, r in enumerate(readers)]
+    reader, writer = await asyncio.open_connection("127.0.0.1", one.port)
+    start = time.perf_counter()
+    for i, body in enumerate(unique_bodies(total, b"g")):
+        delay = start + i / FANOUT_RATE - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        writer.write(append_request(cap, struct.pack(">d", time.perf_counter()) + body[8:]))
+        status, _ = await _response(reader)
+        assert status == 200
+    await asyncio.wait_for(asyncio.gather(*tasks), 30)
+    writer.close()
+    return percentile(latencies, 99) * 1e3, len(latencies)
+
+
+def run_pg() -> list[Row]:
+    import uuid
+
+    import psycopg
+    url = os.environ.get("COTERIE_BENCH_DATABASE") or PG_DEFAULT
+    schema = "bench_" + uuid.uuid4().hex[:12]
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.Error as exc:
+        print(f"PostgreSQL rows skipped: no database at {url} ({type(exc).__name__})",
+              file=sys.stderr)
+        return []
+    children: list[Child] = []
+    try:
+        children.append(Child("relay-pg", f"{url} {schema}"))
+        single = asyncio.run(pg_ingest(children[:1]))
+        direct = direct_insert_rate(url, schema, INGEST_REQUESTS, INGEST_CONNECTIONS)
+        children.append(Child("relay-pg", f"{url} {schema}"))
+        double = asyncio.run(pg_ingest(children))
+        p99, deliveries = asyncio.run(pg_fanout_2x(children[0], children[1]))
+    finally:
+        for child in children:
+            child.stop()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    return [
+        rate_row("relay_pg_ingest_vs_insert", single, direct, "req/s",
+                 f"target >= 0.5; 1 KiB signed appends through one relay on PostgreSQL "
+                 f"(group commit), {INGEST_CONNECTIONS} connections; ceiling: the same rows "
+                 f"inserted and committed one by one through psycopg by "
+                 f"{INGEST_CONNECTIONS} threads"),
+        latency_row("relay_pg_fanout_p99_ms_2x", p99, None, "ms",
+                    f"target <= 100; {SUBSCRIBERS} subscribers split over two instances, "
+                    f"{FANOUT_RATE} appends/s to the first = {FANOUT_RATE * SUBSCRIBERS} "
+                    f"deliveries/s; p99 of the {deliveries} deliveries on the second"),
+        rate_row("relay_pg_scale_2x", double, single, "req/s",
+                 "appends/s with two instances (connections split) over one instance; "
+                 "PostgreSQL, both relays and the load share this machine's cores"),
+    ]
+
+
 def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-relay-") as tmp:
         relay_rate, bare_rate = asyncio.run(ingest_rates(tmp))
@@ -412,7 +551,7 @@ def run() -> list[Row]:
         f"{stats['bodies']} bodies ({stats['bytes'] / 2**20:.0f} MiB, {stats['limited']} "
         f"refused 429) in {ABUSE_SECONDS:g} s within its rate limit; ceiling: the same "
         f"fetches, no abuser; best of {ABUSE_ROUNDS} rounds"))
-    return rows
+    return rows + run_pg()
 
 
 if __name__ == "__main__":

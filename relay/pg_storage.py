@@ -35,18 +35,11 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool
 
 from relay.core import NonceMemory
-from relay.errors import Conflict, Forbidden, Gone, NotFound, RelayError, TooMany, Unavailable
+from relay.errors import Forbidden, RelayError, Unavailable
+from relay.pg_batch import apply_batch
 from relay.pg_schema import migrate
 from relay.storage import (
-    AppendOp,
-    AppendResult,
-    CloseOp,
-    CloseResult,
-    CreateOp,
-    CreateResult,
     Mailbox,
-    PruneOp,
-    PruneResult,
     Totals,
     WriteOp,
     WriteResult,
@@ -54,8 +47,6 @@ from relay.storage import (
 
 log = logging.getLogger("relay.pg")
 
-QUOTA_RETRY_AFTER = 3600
-PRUNE_CHUNK = 5000
 CONNECT_TIMEOUT = 3          # seconds; a down database is reported, not waited for
 POOL_SIZE = 8
 BATCH_ATTEMPTS = 3           # deadlock / serialization failure: the whole batch again
@@ -149,8 +140,7 @@ class PostgresStorage:
             conn = self._writer_conn()
             try:
                 with conn.transaction():
-                    _lock_mailboxes(conn, ops)
-                    return [_apply(conn, op) for op in ops]
+                    return apply_batch(conn, ops)
             except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
                 if attempt + 1 == BATCH_ATTEMPTS:
                     raise
@@ -250,123 +240,3 @@ class _Replay(Exception):
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def _lock_mailboxes(conn: psycopg.Connection, ops: list[WriteOp]) -> None:
-    """Lock the rows of every mailbox the batch appends to or closes, in one fixed order,
-    so concurrent batches of several instances wait for each other instead of deadlocking."""
-    boxes = sorted({op.mailbox for op in ops if isinstance(op, AppendOp | CloseOp)})
-    if boxes:
-        conn.execute("SELECT 1 FROM mailboxes WHERE mailbox = ANY(%s) ORDER BY mailbox"
-                     " FOR UPDATE", (boxes,)).fetchall()
-
-
-def _apply(conn: psycopg.Connection, op: WriteOp) -> WriteResult | RelayError:
-    try:
-        # A refused operation must not undo the others of its batch.
-        with conn.transaction():
-            if isinstance(op, AppendOp):
-                return _append(conn, op)
-            if isinstance(op, CreateOp):
-                return _create(conn, op)
-            if isinstance(op, CloseOp):
-                return _close(conn, op)
-            return _prune(conn, op)
-    except RelayError as err:
-        return err
-
-
-def _create(conn: psycopg.Connection, op: CreateOp) -> CreateResult:
-    row = conn.execute(
-        "INSERT INTO mailboxes (mailbox, write_pk, read_pk, kind, expires_at, touched_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (mailbox) DO NOTHING RETURNING id",
-        (op.mailbox, op.write_pk, op.read_pk, op.kind, op.expires_at, op.now)).fetchone()
-    if row is not None:
-        return CreateResult(created=True)
-    old = conn.execute("SELECT write_pk, read_pk, kind FROM mailboxes WHERE mailbox = %s",
-                       (op.mailbox,)).fetchone()
-    if (bytes(old[0]), bytes(old[1]), old[2]) != (op.write_pk, op.read_pk, op.kind):
-        raise Conflict("A mailbox with this id already exists with other keys.")
-    return CreateResult(created=False)
-
-
-def _append(conn: psycopg.Connection, op: AppendOp) -> AppendResult:
-    # FOR UPDATE: the row is already locked by _lock_mailboxes; this re-reads it as of now.
-    row = conn.execute("SELECT id, closed_at, expires_at, last_cursor, msg_count, byte_count"
-                       " FROM mailboxes WHERE mailbox = %s FOR UPDATE",
-                       (op.mailbox,)).fetchone()
-    if row is None:
-        raise NotFound("No such mailbox on this relay.")
-    box, closed_at, expires_at, last, count, size = row
-    if closed_at is not None:
-        raise Gone("This mailbox is closed.")
-    if expires_at and op.now >= expires_at:
-        raise Gone("This mailbox has expired.")
-    digests = list({digest for digest, _ in op.items})
-    known = {bytes(h): c for h, c in conn.execute(
-        "SELECT hash, cursor FROM messages WHERE box = %s AND hash = ANY(%s)",
-        (box, digests))}
-    cursors: list[int] = []
-    fresh: list[tuple[int, bytes, bytes]] = []
-    for digest, body in op.items:
-        cursor = known.get(digest)
-        if cursor is None:
-            last += 1
-            cursor = known[digest] = last
-            fresh.append((cursor, digest, body))
-        cursors.append(cursor)
-    if fresh:
-        added = sum(len(body) for _, _, body in fresh)
-        if count + len(fresh) > op.max_messages or size + added > op.max_bytes:
-            raise TooMany("This mailbox is full; older messages expire over time.",
-                          QUOTA_RETRY_AFTER)
-        with conn.cursor() as cur:
-            cur.executemany("INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
-                            " VALUES (%s, %s, %s, %s, %s, %s)",
-                            [(box, c, d, op.now, len(b), b) for c, d, b in fresh])
-        conn.execute("UPDATE mailboxes SET last_cursor = %s, msg_count = %s,"
-                     " byte_count = %s, touched_at = %s WHERE id = %s",
-                     (last, count + len(fresh), size + added, op.now, box))
-    return AppendResult(op.mailbox, tuple(cursors), tuple((c, b) for c, _, b in fresh))
-
-
-def _close(conn: psycopg.Connection, op: CloseOp) -> CloseResult:
-    row = conn.execute("SELECT closed_at FROM mailboxes WHERE mailbox = %s",
-                       (op.mailbox,)).fetchone()
-    if row is None:
-        raise NotFound("No such mailbox on this relay.")
-    if row[0] is not None:
-        return CloseResult(op.mailbox, closed_now=False)
-    conn.execute("UPDATE mailboxes SET closed_at = %s, touched_at = %s WHERE mailbox = %s",
-                 (op.now, op.now, op.mailbox))
-    return CloseResult(op.mailbox, closed_now=True)
-
-
-def _prune(conn: psycopg.Connection, op: PruneOp) -> PruneResult:
-    """As relay/sqlite_storage.py: messages past retention, then dead mailboxes, in bounded
-    chunks; also the used nonces whose proofs can no longer pass the time check."""
-    cutoff = op.now - op.retention_seconds
-    doomed = conn.execute(
-        "DELETE FROM messages WHERE (box, cursor) IN (SELECT box, cursor FROM messages"
-        " WHERE stored_at < %s ORDER BY stored_at LIMIT %s) RETURNING box, size",
-        (cutoff, PRUNE_CHUNK)).fetchall()
-    per_box: dict[int, list[int]] = {}
-    for box, size in doomed:
-        entry = per_box.setdefault(box, [0, 0])
-        entry[0] += 1
-        entry[1] += size
-    with conn.cursor() as cur:
-        cur.executemany("UPDATE mailboxes SET msg_count = msg_count - %s,"
-                        " byte_count = byte_count - %s WHERE id = %s",
-                        [(n, b, box) for box, (n, b) in sorted(per_box.items())])
-    boxes = [row[0] for row in conn.execute(
-        "SELECT id FROM mailboxes WHERE (expires_at != 0 AND expires_at <= %s)"
-        " OR (closed_at IS NOT NULL AND closed_at < %s)"
-        " OR (msg_count = 0 AND touched_at < %s) ORDER BY id LIMIT %s",
-        (op.now, cutoff, op.now - op.idle_seconds, PRUNE_CHUNK))]
-    removed = 0
-    if boxes:
-        removed = conn.execute("DELETE FROM messages WHERE box = ANY(%s)", (boxes,)).rowcount
-        conn.execute("DELETE FROM mailboxes WHERE id = ANY(%s)", (boxes,))
-    conn.execute("DELETE FROM used_nonces WHERE expires_at < %s", (op.now,))
-    return PruneResult(messages=len(doomed) + removed, mailboxes=len(boxes))
