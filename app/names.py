@@ -12,8 +12,9 @@ search row, a notification). Three rules keep it from lying:
   characters, where emoji sequences and Indic conjuncts need it; ZWNJ (U+200C) stays
   between two letters, where Persian and Indic spelling needs it. Anywhere else both go.
 - `isolate` wraps a name in FSI…PDI, so a right-to-left name (or one ending in digits or
-  punctuation) cannot swap places with the text beside it. Plain terminal output, where
-  isolates do nothing useful, uses the cleaned name as is.
+  punctuation) cannot swap places with the text beside it. The CLI's plain output isolates
+  names too: a terminal that lays out bidi text needs the isolates, one that does not
+  shows them as nothing.
 - `skeleton` folds a name to what it looks like (NFKC, case-folded, marks dropped,
   common Cyrillic/Greek/digit look-alikes mapped to Latin, spaces and punctuation gone);
   `lookalike_keys` finds members whose skeletons collide so each gets `short_tag` of its
