@@ -1,5 +1,6 @@
-"""Fixtures for UI tests: one QApplication (pytest-qt), the facade fake, a context, and a
-real window over real services, a real relay on loopback and a real store in tmp_path."""
+"""Fixtures for UI tests: one QApplication (pytest-qt), a worker, and Ana's real window over
+the real services of the session's world (tests/ui/real_services.py): real stores in
+tmp_path and a real relay on loopback."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -10,9 +11,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.views import ProfileState
-from tests.ui.demo import populate
-from tests.ui.fakes import FakeServices
+from tests.ui import real_services
+from tests.ui.real_services import LiveWorld
 from ui.context import AppContext
 from ui.events import EventBridge
 from ui.theme import ThemeController
@@ -20,29 +20,10 @@ from ui.worker import Worker
 
 
 @pytest.fixture
-def fake() -> FakeServices:
-    return FakeServices(state=ProfileState.UNLOCKED)
-
-
-@pytest.fixture
-def demo(fake: FakeServices) -> dict[str, str]:
-    return populate(fake)
-
-
-@pytest.fixture
 def worker(qapp: QApplication) -> Iterator[Worker]:
     w = Worker()
     yield w
     w.shutdown()
-
-
-@pytest.fixture
-def ctx(qapp: QApplication, fake: FakeServices, worker: Worker) -> Iterator[AppContext]:
-    theme = ThemeController(qapp, "light")
-    events = EventBridge(fake)  # type: ignore[arg-type]
-    context = AppContext(fake, worker, events, theme, "http://127.0.0.1:8765")  # type: ignore[arg-type]
-    yield context
-    events.detach()
 
 
 def settle(qtbot, worker: Worker, timeout: int = 5000) -> None:  # noqa: ANN001
@@ -63,6 +44,15 @@ def _marker_handled(qtbot, timeout: int) -> bool:  # noqa: ANN001
     return True
 
 
+def show_group(qtbot, window, gid: str, timeout: int = 30_000) -> None:  # noqa: ANN001
+    """Select `gid` in `window` and wait until its timeline is loaded (the window opens on
+    another group of the world, so waiting for any group would not be enough)."""
+    qtbot.waitUntil(lambda: any(g.id == gid for g in window.groups), timeout=timeout)
+    window.select_group(gid)
+    qtbot.waitUntil(lambda: window.pane.group is not None and window.pane.group.id == gid
+                    and not window.pane.model.loading, timeout=timeout)
+
+
 @dataclass
 class RealApp:
     """One profile's real services and main window, connected to `relay_url`."""
@@ -72,20 +62,21 @@ class RealApp:
     window: object  # ui.main_window.MainWindow
     relay_url: str
     profile: Path
+    world: LiveWorld
 
 
-def open_real_app(qtbot, qapp: QApplication, profile: Path, name: str,  # noqa: ANN001
-                  relay_url: str, theme: str = "light") -> RealApp:
-    """A profile created with the real services and its main window, started."""
-    from app.api import Services
+@pytest.fixture
+def real_app(qtbot, qapp: QApplication, world: LiveWorld) -> Iterator[RealApp]:  # noqa: ANN001
+    """Ana's window over her real services in this test's copy of the world, live on its
+    relay (her profile unlocks from the keyring: no Argon2id per test)."""
     from ui.main_window import MainWindow
 
-    services = Services(profile)
-    services.profile.create(name, f"{name} keeps a long enough passphrase")
-    services.settings.update(default_relay=relay_url)
+    services = world.services("Ana")
+    services.settings.update(default_relay=world.relay_url)
     worker = Worker()
     events = EventBridge(services)
-    context = AppContext(services, worker, events, ThemeController(qapp, theme), relay_url)
+    context = AppContext(services, worker, events, ThemeController(qapp, "light"),
+                         world.relay_url)
     window = MainWindow(context)
     events.setParent(window)  # lives as long as the window, as in ui.gui
     window.destroyed.connect(events.detach)
@@ -93,28 +84,17 @@ def open_real_app(qtbot, qapp: QApplication, profile: Path, name: str,  # noqa: 
     window.show()
     window.start()
     worker.run(services.start, None, lambda e: None, slow=True)
-    return RealApp(services, worker, window, relay_url, profile)
-
-
-def close_real_app(app: RealApp) -> None:
-    app.window.close()  # type: ignore[attr-defined]
-    app.worker.run(app.services.close, None, lambda e: None, slow=True)  # type: ignore[attr-defined]
-    app.worker.shutdown()
-
-
-@pytest.fixture
-def real_app(qtbot, qapp, tmp_path) -> Iterator[RealApp]:  # noqa: ANN001
-    """Ana's window over the real services, with a real relay on loopback."""
-    from relay.testing import RelayThread
-
-    with RelayThread(tmp_path / "relay") as relay:
-        app = open_real_app(qtbot, qapp, tmp_path / "ana", "Ana", relay.url)
-        try:
-            yield app
-        finally:
-            close_real_app(app)
+    try:
+        yield RealApp(services, worker, window, world.relay_url, world.profile_dir("Ana"), world)
+    finally:
+        window.close()
+        worker.shutdown()
+        events.detach()  # the world closes the services
 
 
 # Real worlds for window tests (real services, relay and stores; tests/ui/real_services.py),
-# registered here so every module shares the one built per session.
-from tests.ui.real_services import ana, built_world, world  # noqa: E402, F401, I001
+# registered here so every module shares the one built per session. (Assigned rather than
+# imported: fixtures taking `world` as a parameter would otherwise shadow an import.)
+built_world = real_services.built_world
+world = real_services.world
+ana = real_services.ana

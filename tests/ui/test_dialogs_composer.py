@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from app.errors import AppError
 from app.posts import MAX_TEXT_BYTES
-from tests.ui.conftest import RealApp, settle
+from tests.ui.conftest import RealApp, settle, show_group
 
 pytestmark = pytest.mark.slow
 WAIT = 30_000
@@ -15,9 +15,7 @@ WAIT = 30_000
 
 def _open_group(qtbot, app: RealApp, name: str = "Book club") -> str:  # noqa: ANN001
     gid = app.services.groups.create(name, app.relay_url).id
-    app.window.select_group(gid)
-    qtbot.waitUntil(lambda: app.window.pane.group is not None
-                    and app.window.pane.group.id == gid, timeout=WAIT)
+    show_group(qtbot, app.window, gid, WAIT)
     return gid
 
 

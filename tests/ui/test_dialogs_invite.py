@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
 
-from tests.ui.conftest import RealApp, settle
+from tests.ui.conftest import RealApp, settle, show_group
 from ui.dialogs.invite import InviteDialog
 
 pytestmark = pytest.mark.slow
@@ -17,8 +17,7 @@ WAIT = 30_000
 def _open(qtbot, app: RealApp, theme: str = "light") -> InviteDialog:  # noqa: ANN001
     app.window._ctx.theme.apply(theme)
     gid = app.services.groups.create("Book club", app.relay_url).id
-    app.window.select_group(gid)
-    qtbot.waitUntil(lambda: app.window.pane.group is not None, timeout=WAIT)
+    show_group(qtbot, app.window, gid, WAIT)
     qtbot.mouseClick(app.window.pane.invite_button, Qt.MouseButton.LeftButton)
     dialog = next(d for d in app.window.findChildren(InviteDialog) if d.isVisible())
     settle(qtbot, app.worker)

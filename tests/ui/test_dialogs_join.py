@@ -8,13 +8,11 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
-from app.api import Services
 from tests.ui.conftest import RealApp, settle
 from ui.dialogs.join import JoinDialog
 
@@ -39,14 +37,13 @@ def _dialog(qtbot, app: RealApp) -> JoinDialog:  # noqa: ANN001
 
 
 @pytest.fixture
-def bea_invite(real_app: RealApp, tmp_path: Path) -> str:
-    """A single-use invite to Bea's group on the same relay; Bea's app is not running."""
-    bea = Services(tmp_path / "bea")
-    bea.profile.create("Bea", "Bea keeps a long enough passphrase")
+def bea_invite(real_app: RealApp) -> str:
+    """A single-use invite to a new group of Bea's on the same relay; Bea's app is not
+    running."""
+    bea = real_app.world.services("Bea")
     gid = bea.groups.create("Climbing", real_app.relay_url).id
     link = bea.invites.create(gid, 1).link
     bea.sync_once()  # the invite's bundle is on the relay
-    bea.close()
     return link
 
 

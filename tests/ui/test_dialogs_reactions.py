@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
-from tests.ui.conftest import RealApp
+from tests.ui.conftest import RealApp, show_group
 from ui.dialogs.reaction_picker import ReactionRow
 
 pytestmark = pytest.mark.slow
@@ -17,7 +17,7 @@ WAIT = 30_000
 def _post(qtbot, app: RealApp):  # noqa: ANN001, ANN202
     gid = app.services.groups.create("Book club", app.relay_url).id
     app.services.posts.post(gid, "Piranesi or Jonathan Strange?")
-    app.window.select_group(gid)
+    show_group(qtbot, app.window, gid, WAIT)
     model = app.window.pane.model
 
     def found():  # noqa: ANN202

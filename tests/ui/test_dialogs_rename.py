@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import RealApp, settle
+from tests.ui.conftest import RealApp, settle, show_group
 from ui.dialogs.rename import RenameGroupDialog
 
 pytestmark = pytest.mark.slow
@@ -15,8 +15,7 @@ WAIT = 30_000
 def test_rename_offers_the_name_refuses_a_blank_and_renames(qtbot, real_app: RealApp) -> None:  # noqa: ANN001
     gid = real_app.services.groups.create("Book club", real_app.relay_url).id
     window = real_app.window
-    window.select_group(gid)
-    qtbot.waitUntil(lambda: window.pane.group is not None, timeout=WAIT)
+    show_group(qtbot, window, gid, WAIT)
     dialog = window.pane.rename_group()
     assert isinstance(dialog, RenameGroupDialog)
     edit = dialog.name_edit

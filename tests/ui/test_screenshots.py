@@ -5,7 +5,9 @@ written to COTERIE_SCREENSHOTS (default: the test's tmp dir) so a person can loo
 """
 from __future__ import annotations
 
+import base64
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,9 +15,11 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
+from app.api import Services
 from app.views import ProfileState
-from tests.ui.conftest import settle
-from tests.ui.fakes import FakeServices
+from tests.keyring_double import MemoryKeyring
+from tests.ui.conftest import settle, show_group
+from tests.ui.real_services import WAIT, App
 from ui.dialogs.create_group import CreateGroupDialog
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.invite import InviteDialog
@@ -33,6 +37,20 @@ def _out_dir(tmp_path: Path) -> Path:
     out = Path(os.environ.get("COTERIE_SCREENSHOTS", str(tmp_path)))
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def _rows(window: MainWindow) -> list:
+    model = window.pane.model
+    return [model.post_at(r) for r in range(model.rowCount())]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _link_to(relay: str) -> str:
+    """A well-formed invite link naming `relay` (its keys lead nowhere)."""
+    return f"coterie://join#1.{_b64(relay.encode())}.{_b64(bytes(range(32)))}.{_b64(bytes(32))}"
 
 
 def _brightness(image: QImage) -> float:
@@ -65,45 +83,76 @@ def _check(widget: QWidget, name: str, theme: str, out: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def locked_profile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, MemoryKeyring]:
+    """A profile protected by a passphrase, made once (two Argon2id runs) and only read."""
+    keyring = MemoryKeyring()
+    profile = tmp_path_factory.mktemp("locked") / "profile"
+    made = Services(profile, keyring_backend=keyring)
+    made.profile.create("Ana", "saffron kettle under the stairs")
+    made.close()
+    return profile, keyring
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_path) -> None:
+def test_windows_and_dialogs_render(qtbot, ana: App, worker, theme, tmp_path,  # noqa: ANN001
+                                    locked_profile: tuple[Path, MemoryKeyring]) -> None:
+    """Ana's window over her real services in the session's world (Book club with replies,
+    a reaction, an edit, a request to join), every dialog, the first run, the unlock
+    dialog and the window of a profile without groups."""
+    services, ctx, win, world = ana.services, ana.ctx, ana.window, ana.world
+    club = world.groups["Book club"]
+    # Bea adds a post with markup and one she deletes, dated a minute back so a group
+    # made later in this test is the newest activity
+    bea = Services(world.profile_dir("Bea"), keyring_backend=world.keyring,
+                   clock=lambda: time.time() - 60)
+    try:
+        bea.profile.unlock()
+        bea.posts.post(club, "Halfway through. The **Shifgrethor** chapters are wonderful.")
+        gone = bea.posts.post(club, "Wrong group, sorry")
+        bea.posts.delete(club, gone.id)
+        bea.sync_once()
+    finally:
+        bea.close()
+    services.sync_once()
     ctx.theme.apply(theme)
     out = _out_dir(tmp_path)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
     win.resize(1100, 720)
-    win.show()
-    win.start()
-    settle(qtbot, worker)
+    qtbot.waitUntil(lambda: any(p.deleted for p in _rows(win)), timeout=WAIT)
+    settle(qtbot, ana.worker)
     model, view = win.pane.model, win.pane.view
+    kinds = {p.kind for p in _rows(win)}
+    assert {"post"} <= kinds and any(p.reply_to for p in _rows(win))
+    assert any(p.reactions for p in _rows(win)) and any(p.edited for p in _rows(win))
     hover = next(r for r in range(model.rowCount()) if model.post_at(r).reply_to is not None)
     qtbot.mouseMove(view.viewport(), view.visualRect(model.index(hover, 0)).center())
     qtbot.wait(30)
     _check(win, "main_window", theme, out)
     group = win.pane.group
     assert group is not None
-    fresh = fake.create_group("Choir")
-    settle(qtbot, worker)
+    fresh = services.groups.create("Choir", world.relay_url)
+    qtbot.waitUntil(lambda: any(g.id == fresh.id for g in win.groups), timeout=WAIT)
     win.select_group(fresh.id)
-    settle(qtbot, worker)
-    assert win.pane.view.model().rowCount() == 0
+    qtbot.waitUntil(lambda: win.pane.group is not None and win.pane.group.id == fresh.id
+                    and not win.pane.model.loading, timeout=WAIT)
+    settle(qtbot, ana.worker)
+    assert not [p for p in _rows(win) if p.kind == "post"]
     _check(win, "main_window_new_group", theme, out)
     assert win.sidebar.model.item_at(0).id == fresh.id  # the newest activity is on top
     win.select_group(group.id)  # back to the group with posts for the dialogs
-    settle(qtbot, worker)
+    settle(qtbot, ana.worker)
 
     def shot(make: Callable[[], QWidget], name: str,
              prepare: Callable[[QWidget], None] | None = None) -> None:
         dialog = make()
         qtbot.addWidget(dialog)
         dialog.show()
-        settle(qtbot, worker)
+        settle(qtbot, ana.worker)
         if prepare is not None:
             prepare(dialog)
-            settle(qtbot, worker)
+            settle(qtbot, ana.worker)
         _check(dialog, name, theme, out)
         dialog.close()
-
 
     def with_invite(d: InviteDialog) -> None:
         d._create()
@@ -112,17 +161,20 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
         d.field.setText("the")
         d.run_search()
 
+    other = next(m for m in services.groups.members(club) if not m.is_me)
     shot(lambda: CreateGroupDialog(ctx, win), "create_group")
     shot(lambda: InviteDialog(ctx, group, win), "invite", with_invite)
-    shot(lambda: JoinDialog(ctx, "coterie://join#1.relay.secret.founder", win), "join")
+    shot(lambda: JoinDialog(ctx, _link_to("https://relay.example.org"), win), "join")
     shot(lambda: JoinRequestsDialog(ctx, group, win), "join_requests")
     shot(lambda: MembersDialog(ctx, group, win), "members")
-    shot(lambda: SafetyNumberDialog(fake.members(group.id)[1], win), "safety_number")
+    shot(lambda: SafetyNumberDialog(other, win), "safety_number")
     shot(lambda: SearchDialog(ctx, None, win), "search", with_query)
     shot(lambda: SettingsDialog(ctx, win), "settings")
     shot(lambda: ShortcutsDialog(win), "shortcuts")
-    new = FakeServices(state=ProfileState.NEW, keyring=True)
-    first = FirstRunDialog(new, worker, keyring=True)  # type: ignore[arg-type]
+
+    new = Services(tmp_path / "new", keyring_backend=MemoryKeyring())
+    assert new.profile.state() is ProfileState.NEW
+    first = FirstRunDialog(new, worker, keyring=True)
     qtbot.addWidget(first)
     first.show()
     _check(first, "first_run_name", theme, out)
@@ -133,21 +185,33 @@ def test_windows_and_dialogs_render(qtbot, ctx, fake, demo, worker, theme, tmp_p
     _check(first, "first_run_protect", theme, out)
     first.keyring_radio.setChecked(True)
     first._next()
-    qtbot.waitUntil(lambda: first.pages.currentIndex() == 2)
+    qtbot.waitUntil(lambda: first.pages.currentIndex() == 2, timeout=WAIT)
     first.saved_box.setChecked(True)
     _check(first, "first_run_recovery", theme, out)
     first.close()
-    locked = FakeServices(state=ProfileState.LOCKED)
-    shot(lambda: UnlockDialog(locked, worker, locked.profile.unlock_info(), True), "unlock")  # type: ignore[arg-type]
-    empty = FakeServices(state=ProfileState.UNLOCKED)
-    ctx.services = empty  # type: ignore[assignment]
+
+    profile, keyring = locked_profile
+    locked = Services(profile, keyring_backend=keyring)
+    try:
+        assert locked.profile.state() is ProfileState.LOCKED
+        shot(lambda: UnlockDialog(locked, worker, locked.profile.unlock_info(), True), "unlock")
+    finally:
+        locked.close()
+
+    # the profile the first run made: unlocked, in no group yet
+    assert new.profile.state() is ProfileState.UNLOCKED and not new.groups.list()
+    ctx.services = new
     win2 = MainWindow(ctx)
     qtbot.addWidget(win2)
     win2.resize(1100, 720)
     win2.show()
     win2.start()
     settle(qtbot, worker)
+    settle(qtbot, ana.worker)
     _check(win2, "main_window_empty", theme, out)
+    win2.close()
+    ctx.services = services
+    new.close()
 
 
 @pytest.mark.slow
@@ -170,7 +234,7 @@ def test_dialogs_over_real_services_render(qtbot, real_app, theme, tmp_path) -> 
     app.services.posts.post(gid, "First book: **Piranesi** by _Susanna Clarke_")
     win = app.window
     win.resize(1100, 720)
-    win.select_group(gid)
+    show_group(qtbot, win, gid)
     qtbot.waitUntil(lambda: win.pane.model.rowCount() >= 2, timeout=30_000)
     wait_settled(qtbot, app.worker)
     model = win.pane.model
