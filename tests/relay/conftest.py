@@ -70,9 +70,15 @@ def core(backend: str, clock: FakeClock) -> Iterator[RelayCore]:
 
 
 @pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The adapter in-process over httpx.ASGITransport, on a real SQLite file."""
-    app = create_app(RelayConfig(data_dir=tmp_path, limits=Limits(ping_seconds=0.5)))
+async def client(request: pytest.FixtureRequest,
+                 tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The adapter in-process over httpx.ASGITransport, on a real SQLite file (or, in a
+    module that uses the `backend` fixture, on each backend in turn)."""
+    storage = None
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") != "sqlite":
+        storage = _make_storage()
+    app = create_app(RelayConfig(data_dir=tmp_path, limits=Limits(ping_seconds=0.5)),
+                     storage=storage)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://relay.test") as c:
         c.relay = app.state.relay  # type: ignore[attr-defined]

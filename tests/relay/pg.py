@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -80,9 +81,17 @@ def conninfo_on_dead_port() -> str:
     return make_conninfo(url(), host="127.0.0.1", port=port, connect_timeout=1)
 
 
-def terminate_relay_connections(relay_url: str) -> int:
-    """End every server connection of the relays using `relay_url` (as a restart would)."""
-    name = conninfo_to_dict(relay_url)["application_name"]
+def relay_url(schema: str) -> str:
+    """The test server's URL for a relay storing in `schema` (its connections are named
+    after the schema, so a test can find them)."""
+    sep = "&" if "?" in url() else "?"
+    return (url() + sep + "options=" + quote(f"-c search_path={schema}")
+            + f"&application_name=coterie-relay-{schema}")
+
+
+def terminate_relay_connections(database: str) -> int:
+    """End every server connection of the relays using `database` (as a restart would)."""
+    name = conninfo_to_dict(database)["application_name"]
     with psycopg.connect(url(), autocommit=True) as conn:
         return conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                             " WHERE application_name = %s", (name,)).fetchone()[0]

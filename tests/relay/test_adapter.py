@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
 from crypto.relay_wire import b64d, b64e
 from tests.relay.wire import (
@@ -17,6 +18,7 @@ from tests.relay.wire import (
 )
 
 A = cap("adapter-a")
+pytestmark = pytest.mark.usefixtures("backend")   # every test on SQLite and on PostgreSQL
 
 
 async def make(client: httpx.AsyncClient, c=A) -> None:

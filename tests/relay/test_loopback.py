@@ -17,6 +17,7 @@ from crypto.relay_wire import MailboxCapability, b64d, b64e
 from relay.config import Limits
 from relay.testing import RelayThread
 from sync.sse import SSEParser
+from tests.relay import pg
 from tests.relay.wire import (
     append_body,
     cap,
@@ -74,12 +75,16 @@ class EventReader:
         return out
 
 
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayThread]:
+@pytest.fixture(params=["sqlite", "postgres"])
+def relay(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RelayThread]:
     # A generous rate limit: these tests push megabytes quickly to test delivery.
-    with RelayThread(tmp_path, limits=Limits(ping_seconds=0.3, subscriber_queue_frames=8,
-                                             rate_burst=100_000)) as r:
-        yield r
+    limits = Limits(ping_seconds=0.3, subscriber_queue_frames=8, rate_burst=100_000)
+    with contextlib.ExitStack() as stack:
+        database = None
+        if request.param == "postgres":   # the same tests on a PostgreSQL relay
+            database = pg.relay_url(stack.enter_context(pg.schema()))
+        with RelayThread(tmp_path, limits=limits, database=database) as r:
+            yield r
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -36,18 +35,10 @@ def test_database_from_flag_environment_or_file(tmp_path: Path,
         build_config(["--database", "mysql://db/relay"])
 
 
-def _url_in(schema: str) -> str:
-    """The test server's URL for a relay storing in `schema` (its connections are named
-    after the schema, so a test can find them)."""
-    sep = "&" if "?" in pg.url() else "?"
-    return (pg.url() + sep + "options=" + quote(f"-c search_path={schema}")
-            + f"&application_name=coterie-relay-{schema}")
-
-
 @pytest.mark.slow
 def test_a_relay_process_serves_from_postgresql(tmp_path: Path) -> None:
     with pg.schema() as schema:
-        proc, url, line = start_relay(tmp_path, "--database", _url_in(schema))
+        proc, url, line = start_relay(tmp_path, "--database", pg.relay_url(schema))
         try:
             assert "storing in postgresql://" in line and "search_path" not in line
             box = cap("pg-cli")

@@ -14,7 +14,6 @@ from relay.config import Limits
 from relay.testing import RelayThread
 from tests.relay import pg
 from tests.relay.test_loopback import append, subscribe
-from tests.relay.test_pg_cli import _url_in
 from tests.relay.wire import (
     append_body,
     cap,
@@ -32,7 +31,7 @@ def relays(tmp_path: Path) -> Iterator[tuple[RelayThread, RelayThread]]:
     # no pings: a missing message must time the reader out, not be hidden behind pings
     limits = Limits(ping_seconds=300, rate_burst=100_000)
     with pg.schema() as schema:
-        url = _url_in(schema)
+        url = pg.relay_url(schema)
         with RelayThread(tmp_path / "a", limits=limits, database=url) as one, \
                 RelayThread(tmp_path / "b", limits=limits, database=url) as two:
             yield one, two

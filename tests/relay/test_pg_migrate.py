@@ -15,7 +15,6 @@ from relay.pg_storage import PostgresStorage
 from relay.sqlite_storage import SQLiteStorage
 from tests.relay import pg
 from tests.relay.conftest import FakeClock
-from tests.relay.test_pg_cli import _url_in
 from tests.relay.wire import append_sig, cap, close_proof, create_sig, read_proof
 
 A, B = cap("mig-a"), cap("mig-b")
@@ -60,7 +59,7 @@ def test_migrate_keeps_every_cursor_and_the_conversation_goes_on(tmp_path: Path)
 def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _sqlite_relay(tmp_path / "relay.db", FakeClock())
     with pg.schema() as schema:
-        target = _url_in(schema)
+        target = pg.relay_url(schema)
         assert main(["migrate", "--from", f"sqlite:{tmp_path / 'relay.db'}",
                      "--to", target]) == 0
         assert "2 mailboxes and 4 messages" in capsys.readouterr().out
