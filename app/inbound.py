@@ -224,7 +224,7 @@ class Inbound:
         rt = self.rt
         if isinstance(ev, crypto.ContentReceived):
             c = ev.content
-            name = rt.sender_name(gw.session, ev.sender_ik)
+            name = rt.sender_name(gw.session, ev.sender_ik, ev.epoch)
             self._check_order(gw, gid, ev, name)
             self._check_gaps(gw, gid, ev)
             if isinstance(c, crypto.Post):

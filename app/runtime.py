@@ -37,8 +37,9 @@ def cap_from_bytes(raw: bytes) -> MailboxCapability:
     return MailboxCapability(raw[:32], raw[32:64], raw[64:96])
 
 
-def outbox_item(row_id: int, relay: str, cap: MailboxCapability, body: bytes) -> OutboxItem:
-    return OutboxItem(local_id=str(row_id), relay=relay, capability=cap, body=body)
+def outbox_item(row_id: int, relay: str, cap: MailboxCapability, body: bytes,
+                echo: bool = False) -> OutboxItem:
+    return OutboxItem(local_id=str(row_id), relay=relay, capability=cap, body=body, echo=echo)
 
 
 def members_of(group_id: bytes, session: crypto.GroupSession) -> list[Member]:
@@ -136,8 +137,11 @@ class Runtime:
             raise Ambiguous(f"More than one member matches '{ref}'; use their fingerprint.")
         return chosen[0]
 
-    def sender_name(self, session: crypto.GroupSession, ik: bytes) -> str:
-        member = session.member(ik)
+    def sender_name(self, session: crypto.GroupSession, ik: bytes,
+                    epoch: int | None = None) -> str:
+        """The sender's name; with `epoch`, also of a member removed while their messages
+        of that epoch are still being read."""
+        member = session.member(ik) if epoch is None else session.sender(ik, epoch)
         return member.name if member is not None else FORMER_MEMBER
 
     # -- committing outgoing envelopes ----------------------------------------------------------
@@ -158,7 +162,8 @@ class Runtime:
         rows = self.outbox_rows(relay, outgoing, group_id)
         ids = store.outbox.enqueue(rows)
         for row_id, o in zip(ids, outgoing, strict=True):
-            pending.items.append(outbox_item(row_id, relay, o.mailbox.capability, o.body))
+            pending.items.append(outbox_item(row_id, relay, o.mailbox.capability, o.body,
+                                             o.echo))
             pending.meta[str(row_id)] = (group_id, o.message_id, join_id)
         pending.relays.add(relay)
 

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 import crypto
+from app.errors import NotFound
 from app.inbound import Inbound, Route
 from app.runtime import Pending, Runtime, cap_from_bytes, outbox_item
 from app.store import MyJoin, Store
@@ -103,12 +104,21 @@ class Syncer:
             self.engine.enqueue(pending.items)
             self.rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
 
+    def _wants_echo(self, group_id: bytes | None, msg_id: bytes | None) -> bool:
+        """A queued remove entry not yet read back (Outgoing.echo, which rows do not keep)."""
+        if group_id is None or msg_id is None:
+            return False
+        try:
+            return self.rt.session(group_id).awaits_echo(msg_id)
+        except NotFound:
+            return False
+
     def _enqueue_stored_outbox(self) -> None:
         rows = self.rt.store.outbox.pending_outbox(limit=1_000_000)
         items = []
         for row in rows:
             items.append(outbox_item(row.id, row.relay_url, cap_from_bytes(row.capability),
-                                     row.envelope))
+                                     row.envelope, self._wants_echo(row.group_id, row.msg_id)))
             self._sent[str(row.id)] = (row.group_id, row.msg_id)
         if items:
             self.engine.enqueue(items)

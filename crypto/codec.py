@@ -14,9 +14,12 @@ from crypto.events import ROLE_ADMIN, ROLE_MEMBER, JoinRequest, Member
 from crypto.identity import Identity, fingerprint, join_sas
 from crypto.params import MAX_MEMBERS, MAX_NAME_BYTES, MAX_PENDING, MAX_RELAY_URL_BYTES
 from crypto.primitives import KEY_LEN, SIG_LEN
-from crypto.state import STATUS_ACTIVE, STATUS_REMOVED, GroupState, InviteRecord
+from crypto.state import STATUS_ACTIVE, STATUS_REMOVED, GroupState, InviteRecord, Leaving
 
 BLOB_VERSION = 1
+# Version 2 is version 1 followed by the leaving members (GroupState.leaving); it is
+# written only while there is one, so every other blob stays version 1.
+BLOB_VERSION_LEAVING = 2
 _STATUS = {STATUS_ACTIVE: 0, STATUS_REMOVED: 1}
 _STATUS_NAMES = {v: k for k, v in _STATUS.items()}
 
@@ -80,14 +83,26 @@ def _dec_epoch(r: Reader) -> EpochState:
     return ep
 
 
+def _enc_member(w: Writer, m: Member) -> None:
+    w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(1 if m.role == ROLE_ADMIN else 0)
+    w.u32(m.joined_seq).text(m.name, MAX_NAME_BYTES)
+
+
+def _dec_member(r: Reader) -> Member:
+    ik, spk, role, joined = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
+    if role > 1:
+        raise DecodeError("a member record in the group state is not valid")
+    return Member(ik, spk, r.text(MAX_NAME_BYTES), ROLE_ADMIN if role else ROLE_MEMBER, joined)
+
+
 def encode_state(s: GroupState) -> bytes:
-    w = Writer().u8(BLOB_VERSION).fixed(s.my_ik, KEY_LEN).fixed(s.group_id, 16)
+    version = BLOB_VERSION_LEAVING if s.leaving else BLOB_VERSION
+    w = Writer().u8(version).fixed(s.my_ik, KEY_LEN).fixed(s.group_id, 16)
     w.text(s.name, MAX_NAME_BYTES).text(s.relay_url, MAX_RELAY_URL_BYTES).u8(_STATUS[s.status])
     w.u8(1 if s.fork else 0).u64(s.last_heartbeat)
     w.u16(len(s.members))
     for m in s.members.values():
-        w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(1 if m.role == ROLE_ADMIN else 0)
-        w.u32(m.joined_seq).text(m.name, MAX_NAME_BYTES)
+        _enc_member(w, m)
     w.u32(s.control_base).u32(len(s.control_hashes))
     for digest in s.control_hashes:
         w.fixed(digest, 32)
@@ -111,13 +126,19 @@ def encode_state(s: GroupState) -> bytes:
     w.u32(len(s.held))
     for epoch, raw in s.held:
         w.u32(epoch).var32(raw)
+    if s.leaving:
+        w.u16(len(s.leaving))
+        for epoch in sorted(s.leaving):
+            _enc_member(w.u32(epoch), s.leaving[epoch].member)
+            w.fixed(s.leaving[epoch].message_id, 32)
     return w.bytes()
 
 
 def decode_state(data: bytes, identity: Identity) -> GroupState:
     """Load a blob made by encode_state; `identity` must be the member it belongs to."""
     r = Reader(data)
-    if r.u8() != BLOB_VERSION:
+    version = r.u8()
+    if version not in (BLOB_VERSION, BLOB_VERSION_LEAVING):
         raise VersionError("unknown group state version")
     if r.fixed(KEY_LEN) != identity.ik:
         raise DecodeError("this group state belongs to another identity")
@@ -147,8 +168,20 @@ def decode_state(data: bytes, identity: Identity) -> GroupState:
     if n_held > MAX_PENDING:
         raise DecodeError("too many held messages in the group state")
     s.held = [(r.u32(), r.var32()) for _ in range(n_held)]
+    if version == BLOB_VERSION_LEAVING:
+        _dec_leaving(r, s)
     r.done()
     return s
+
+
+def _dec_leaving(r: Reader, s: GroupState) -> None:
+    """Leaving members by epoch, at least one (else the blob is version 1), each of a kept
+    epoch and no longer a member."""
+    rows = [(r.u32(), Leaving(_dec_member(r), r.fixed(32))) for _ in range(r.u16())]
+    _sorted_keys([epoch for epoch, _m in rows])
+    if not rows or any(e not in s.epochs or g.member.ik in s.members for e, g in rows):
+        raise DecodeError("the leaving members in the group state are not valid")
+    s.leaving = dict(rows)
 
 
 def _dec_members(r: Reader, s: GroupState) -> None:
@@ -156,11 +189,10 @@ def _dec_members(r: Reader, s: GroupState) -> None:
     if count > MAX_MEMBERS:
         raise DecodeError("too many members in the group state")
     for _ in range(count):
-        ik, spk, role, joined = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
-        if role > 1 or ik in s.members:
+        m = _dec_member(r)
+        if m.ik in s.members:
             raise DecodeError("a member record in the group state is not valid")
-        s.members[ik] = Member(ik, spk, r.text(MAX_NAME_BYTES),
-                               ROLE_ADMIN if role else ROLE_MEMBER, joined)
+        s.members[m.ik] = m
 
 
 def _dec_invites(r: Reader, s: GroupState) -> None:

@@ -40,12 +40,14 @@ class Outgoing:
     """One envelope to append to `mailbox` (create the mailbox first if needed).
 
     `message_id` is the stable id of the envelope's inner message (None for invite
-    traffic, which has no per-sender chain).
+    traffic, which has no per-sender chain). `echo`: the relay's copy must come back to
+    GroupSession.open (not be dropped as our own): where it lands orders what others sent.
     """
 
     mailbox: Mailbox
     body: bytes
     message_id: bytes | None = None
+    echo: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ author is an admin, the hash chain links, and that its ES opens to the commitmen
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 
 from crypto import labels
@@ -66,7 +67,7 @@ from crypto.params import (
 )
 from crypto.primitives import KEY_LEN, Rng, random_bytes
 from crypto.send import epoch_cover, seal_plain, sender_key_message
-from crypto.state import STATUS_REMOVED, GroupState
+from crypto.state import STATUS_REMOVED, GroupState, Leaving
 
 
 class ControlOutcome(Enum):
@@ -287,9 +288,17 @@ def _run(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
 def remove(state: GroupState, member_ik: bytes, now: int, rng: Rng) -> list[Outgoing]:
     if member_ik == state.my_ik:
         raise NotAllowed("you cannot remove yourself; leave the group instead")
-    if member_ik not in state.members:
+    leaving = state.members.get(member_ik)
+    if leaving is None:
         raise NotAllowed("that person is not a member of this group")
-    return _run(state, OP_REMOVE, member_ik, now, rng, _others(state, member_ik))
+    ended = state.current
+    out = _run(state, OP_REMOVE, member_ik, now, rng, _others(state, member_ik))
+    # The relay may already hold posts they sent before this entry, which the others read
+    # ahead of it: keep accepting those until the entry comes back (receive._process).
+    entry = replace(out[0], echo=True)
+    assert entry.message_id is not None
+    state.leaving[ended] = Leaving(leaving, entry.message_id)
+    return [entry] + out[1:]
 
 
 def promote(state: GroupState, member_ik: bytes, now: int, rng: Rng) -> list[Outgoing]:

@@ -186,8 +186,13 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
     sender = hd.sender_ik
     if sender == state.my_ik:
         _own_echo(ep, inner, events)
+        gone = state.leaving.get(ep.epoch)
+        if gone is not None and gone.message_id == inner.message_id:
+            # our remove entry is back (signature checked): its target's later messages
+            # here were sent after the removal
+            del state.leaving[ep.epoch]
         return False
-    member = state.members.get(sender)
+    member = state.sender(sender, ep.epoch)
     if member is None:
         if _hold_unknown_sender(state, ep, inner):
             return False
@@ -344,6 +349,8 @@ def _receive_prekey(state: GroupState, inner: Inner, member: Member,
     spk, created, sig = r.fixed(KEY_LEN), r.u64(), r.fixed(SIG_LEN)
     r.done()
     verify_prekey(member.ik, spk, created, sig)
+    if member.ik not in state.members:
+        return  # the leaving member of an old epoch: never a member again by a prekey
     state.members[member.ik] = Member(member.ik, spk, member.name, member.role,
                                       member.joined_seq)
     events.append(PrekeyChanged(member.ik))

@@ -104,6 +104,16 @@ class GroupSession:
     def member(self, ik: bytes) -> Member | None:
         return self._state.members.get(ik)
 
+    def sender(self, ik: bytes, epoch: int) -> Member | None:
+        """Who sent a message of `epoch`: a current member, or the member whose removal
+        ended that epoch while their last messages there are still being read."""
+        return self._state.sender(ik, epoch)
+
+    def awaits_echo(self, message_id: bytes) -> bool:
+        """True for a remove entry this member issued that has not been read back yet: the
+        relay's copy must reach `open` (Outgoing.echo)."""
+        return any(g.message_id == message_id for g in self._state.leaving.values())
+
     # ---- relay mailboxes ------------------------------------------------------------------
     def mailboxes(self, now: int) -> list[Mailbox]:
         """Every mailbox to subscribe to: the current epoch's, superseded epochs still kept,

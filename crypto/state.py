@@ -47,6 +47,16 @@ class InviteRecord:
         return invite_mailbox(self.secret, self.created_at + INVITE_MAILBOX_SECONDS)
 
 
+@dataclass(frozen=True)
+class Leaving:
+    """The member whose removal this member issued to end an epoch, until the remove entry
+    (`message_id`) is read back from that epoch's mailbox: what they sent there before it
+    was sent while they were a member (docs/protocol.md §11, Remove)."""
+
+    member: Member
+    message_id: bytes
+
+
 @dataclass
 class GroupState:
     """Everything one member knows about one group (secret: serialise with crypto.codec)."""
@@ -68,6 +78,7 @@ class GroupState:
     invite_by_mailbox: dict[bytes, bytes] = field(default_factory=dict, repr=False)
     requests: dict[bytes, JoinRequest] = field(default_factory=dict, repr=False)
     held: list[tuple[int, bytes]] = field(default_factory=list, repr=False)
+    leaving: dict[int, Leaving] = field(default_factory=dict, repr=False)  # by ended epoch
 
     @property
     def my_ik(self) -> bytes:
@@ -87,6 +98,16 @@ class GroupState:
         """A member's name for a warning, or the start of their fingerprint."""
         m = self.members.get(ik)
         return m.name if m is not None and m.name else fingerprint(ik)[:9]
+
+    def sender(self, ik: bytes, epoch: int) -> Member | None:
+        """Who may send in `epoch`: a current member, or the member whose removal ended
+        it while the remove entry is not yet read back (see `leaving`)."""
+        m = self.members.get(ik)
+        if m is None:
+            gone = self.leaving.get(epoch)
+            if gone is not None and gone.member.ik == ik:
+                m = gone.member
+        return m
 
     def require_active(self) -> EpochState:
         """The current epoch; NotAllowed once this member was removed."""
@@ -147,5 +168,6 @@ def expire(state: GroupState, now: int) -> list[Mailbox]:
             state.invite_by_mailbox.pop(mb.id, None)
     kept = set(state.epochs)
     state.held = [(e, raw) for e, raw in state.held if e in kept]
+    state.leaving = {e: m for e, m in state.leaving.items() if e in kept}
     state.identity.expire_prekeys(now)
     return dropped

@@ -288,11 +288,13 @@ class SyncCore:
         """Queue items (duplicates by local_id ignored); returns the relays touched.
 
         The app already holds what it enqueues, so the relay's echo of these bodies (pushed
-        to us too, often before the append's answer) is dropped as a duplicate.
+        to us too, often before the append's answer) is dropped as a duplicate, unless the
+        item asks for it (`echo`: its place in the mailbox matters to the app).
         """
         touched = set()
         for item in items:
-            self._stored.add(body_hash(item.body)[:HASH_KEY])
+            if not item.echo:
+                self._stored.add(body_hash(item.body)[:HASH_KEY])
             if self.book(item.relay).outbox.add(item):
                 touched.add(item.relay)
         return touched

@@ -36,12 +36,14 @@ class Subscription:
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One envelope to append: `local_id` names the app's durable outbox row."""
+    """One envelope to append: `local_id` names the app's durable outbox row. With `echo`
+    the relay's copy is delivered back like anyone's (where it lands orders the others)."""
 
     local_id: str
     relay: str
     capability: MailboxCapability
     body: bytes
+    echo: bool = False
 
     @property
     def mailbox(self) -> bytes:
