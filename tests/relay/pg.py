@@ -2,7 +2,7 @@
 
 The server is COTERIE_TEST_DATABASE when set, else the development and CI server
 (postgresql://postgres@127.0.0.1:5432/test). Where none answers, the PostgreSQL tests are
-skipped and the run's summary says so in one line.
+skipped and the run's summary says so in one line (in CI they fail instead).
 """
 from __future__ import annotations
 
@@ -40,8 +40,12 @@ def unreachable() -> str | None:
 
 
 def require() -> None:
+    """Skip without a server; in CI (CI or COTERIE_REQUIRE_POSTGRES set) fail instead, so
+    the PostgreSQL tests cannot silently stop running there."""
     reason = unreachable()
     if reason is not None:
+        if os.environ.get("CI") or os.environ.get("COTERIE_REQUIRE_POSTGRES"):
+            pytest.fail(f"no PostgreSQL at {url()} ({reason}); CI must run these tests")
         SKIPPED.append(reason)
         pytest.skip(f"no PostgreSQL at {url()} ({reason})")
 
