@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from tests.ui import real_services
+from tests.ui import real_services, timeline_world
 from tests.ui.real_services import LiveWorld
 from ui.context import AppContext
 from ui.events import EventBridge
@@ -98,3 +98,6 @@ def real_app(qtbot, qapp: QApplication, world: LiveWorld) -> Iterator[RealApp]: 
 built_world = real_services.built_world
 world = real_services.world
 ana = real_services.ana
+# People made once per session for the timeline tests (tests/ui/timeline_world.py).
+made_profiles = timeline_world.made_profiles
+people = timeline_world.people

@@ -17,7 +17,7 @@ from app.names import (
     short_tag,
     skeleton,
 )
-from tests.ui.timeline_world import WAIT, World, open_group, rows, settle, world  # noqa: F401
+from tests.ui.timeline_world import WAIT, People, open_group, rows, settle
 from ui.delegates.search_delegate import SearchDelegate
 from ui.dialogs.members import MembersDialog
 from ui.models.request_model import JoinRequestListModel
@@ -62,35 +62,35 @@ def test_lookalikes_share_a_skeleton_and_get_tags() -> None:
     assert isolate("x") == f"{FSI}x{PDI}"
 
 
-def test_empty_names_are_refused_where_names_are_set(world: World) -> None:
-    ana = world.person("Ana")
+def test_empty_names_are_refused_where_names_are_set(people: People) -> None:
+    ana = people.person("Ana")
     svc = ana.services
     with pytest.raises(InvalidInput):
         svc.settings.update(display_name="\u200b\u200b")
     with pytest.raises(InvalidInput):
-        svc.groups.create("\u2066\u2069\u200d", world.relay_url)
-    gid = svc.groups.create("Club", world.relay_url).id
+        svc.groups.create("\u2066\u2069\u200d", people.relay_url)
+    gid = svc.groups.create("Club", people.relay_url).id
     with pytest.raises(InvalidInput):
         svc.groups.rename(gid, "\u202e")
     assert svc.settings.update(display_name="Ana \u202eB").display_name == "Ana B"
     from app.api import Services
-    fresh = Services(world.tmp / "blank", keyring_backend=world.keyring)
+    fresh = Services(people.tmp / "blank", keyring_backend=people.keyring)
     with pytest.raises(InvalidInput):
         fresh.profile.create("\u200b")
 
 
 @pytest.mark.slow
 def test_a_spoofing_name_from_another_member_is_cleaned_and_isolated(qtbot, qapp,
-                                                                     world: World) -> None:
-    ana, cleo = world.person("Ana"), world.person("Cleo")
-    gid = world.group(ana, "Club")
+                                                                     people: People) -> None:
+    ana, cleo = people.person("Ana"), people.person("Cleo")
+    gid = people.group(ana, "Club")
     # Cleo's client is hostile: it sends a name with a right-to-left override
     cleo.services._access.runtime().display_name = SPOOF
     link = ana.services.invites.create(gid, uses=5).link
     ana.services.sync_once()
     cleo.services.invites.join(link)
     cleo.services.sync_once()
-    window = world.open_window(qtbot, qapp, ana)
+    window = people.open_window(qtbot, qapp, ana)
     ana.services.sync_once()
     open_group(qtbot, ana, gid)
 
@@ -132,12 +132,12 @@ def test_a_spoofing_name_from_another_member_is_cleaned_and_isolated(qtbot, qapp
 
 
 @pytest.mark.slow
-def test_members_whose_names_look_alike_are_tagged(qtbot, qapp, world: World) -> None:
-    ana, bea, fake = world.person("Ana"), world.person("Bea"), world.person("Bеa", "bea2")
-    gid = world.group(ana, "Club", bea, fake)
+def test_members_whose_names_look_alike_are_tagged(qtbot, qapp, people: People) -> None:
+    ana, bea, fake = people.person("Ana"), people.person("Bea"), people.person("Bеa", "bea2")
+    gid = people.group(ana, "Club", bea, fake)
     fake.services.posts.post(gid, "it is me, Bea")
     fake.services.sync_once()
-    world.open_window(qtbot, qapp, ana)
+    people.open_window(qtbot, qapp, ana)
     ana.services.sync_once()
     open_group(qtbot, ana, gid)
     tags = {short_tag(bea.fingerprint), short_tag(fake.fingerprint)}

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 
 from app.names import FSI, PDI
-from tests.ui.timeline_world import WAIT, World, open_group, rows, settle, world  # noqa: F401
+from tests.ui.timeline_world import WAIT, People, open_group, rows, settle
 from ui.models.keyed_list import ITEM_ROLE
 
 pytestmark = pytest.mark.slow
@@ -17,11 +17,11 @@ def _notes(who) -> list[str]:  # noqa: ANN001
     return [p.text.replace(FSI, "").replace(PDI, "") for p in rows(who) if p.kind == "event"]
 
 
-def test_membership_changes_show_in_both_timelines(qtbot, qapp, world: World) -> None:
-    ana, bea, cleo = world.person("Ana"), world.person("Bea"), world.person("Cleo")
-    gid = world.group(ana, "Book club", bea)
-    world.open_window(qtbot, qapp, ana)
-    world.open_window(qtbot, qapp, bea)
+def test_membership_changes_show_in_both_timelines(qtbot, qapp, people: People) -> None:
+    ana, bea, cleo = people.person("Ana"), people.person("Bea"), people.person("Cleo")
+    gid = people.group(ana, "Book club", bea)
+    people.open_window(qtbot, qapp, ana)
+    people.open_window(qtbot, qapp, bea)
     open_group(qtbot, ana, gid)
     open_group(qtbot, bea, gid)
     assert _notes(ana) == ["You created the group", "You added Bea"]
@@ -31,7 +31,7 @@ def test_membership_changes_show_in_both_timelines(qtbot, qapp, world: World) ->
     bea.services.sync_once()
     ana.services.groups.promote(gid, bea.fingerprint)
     ana.services.groups.rename(gid, "Books & tea")
-    world.admit(ana, gid, cleo)
+    people.admit(ana, gid, cleo)
     ana.services.groups.remove_member(gid, cleo.fingerprint)
     ana.services.sync_once()
     bea.services.sync_once()

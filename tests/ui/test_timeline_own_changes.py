@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QToolButton
 
-from tests.ui.timeline_world import WAIT, World, open_group, posts, settle, world  # noqa: F401
+from tests.ui.timeline_world import WAIT, People, open_group, posts, settle
 
 pytestmark = pytest.mark.slow
 
@@ -22,10 +22,10 @@ def _confirm_box(window) -> QMessageBox:  # noqa: ANN001
     return next(b for b in window.findChildren(QMessageBox) if b.isVisible())
 
 
-def test_my_edit_reaction_and_delete_update_the_open_timeline(qtbot, qapp, world: World) -> None:
-    ana = world.person("Ana")
-    gid = world.group(ana, "Book club")
-    window = world.open_window(qtbot, qapp, ana)
+def test_my_edit_reaction_and_delete_update_the_open_timeline(qtbot, qapp, people: People) -> None:
+    ana = people.person("Ana")
+    gid = people.group(ana, "Book club")
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     pane = window.pane
 
@@ -63,14 +63,14 @@ def test_my_edit_reaction_and_delete_update_the_open_timeline(qtbot, qapp, world
 
 
 def test_an_edit_by_someone_else_updates_a_row_outside_the_latest_page(qtbot, qapp,
-                                                                       world: World) -> None:
-    ana, bea = world.person("Ana"), world.person("Bea")
-    gid = world.group(ana, "Book club", bea)
+                                                                       people: People) -> None:
+    ana, bea = people.person("Ana"), people.person("Bea")
+    gid = people.group(ana, "Book club", bea)
     old = bea.services.posts.post(gid, "an old thought")
     for i in range(60):
         bea.services.posts.post(gid, f"filler {i}")
     bea.services.sync_once()
-    window = world.open_window(qtbot, qapp, ana)
+    window = people.open_window(qtbot, qapp, ana)
     ana.services.sync_once()
     open_group(qtbot, ana, gid)
     # Ana reads around the old post (as a search hit opens it): not the latest page

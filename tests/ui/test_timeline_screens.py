@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from tests.ui.timeline_world import WAIT, World, open_group, rows, settle, world  # noqa: F401
+from tests.ui.timeline_world import WAIT, People, open_group, rows, settle
 from ui.dialogs.members import MembersDialog, SafetyNumberDialog
 from ui.dialogs.search import SearchDialog
 
@@ -38,10 +38,10 @@ def _shot(widget: QWidget, name: str, theme: str) -> QImage:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_timeline_views_render(qtbot, qapp, world: World, theme: str) -> None:
-    ana, bea, fake = world.person("Ana"), world.person("Bea"), world.person("Bеa", "bea2")
-    cleo = world.person("Cleo")
-    gid = world.group(ana, "Book club", bea)
+def test_timeline_views_render(qtbot, qapp, people: People, theme: str) -> None:
+    ana, bea, fake = people.person("Ana"), people.person("Bea"), people.person("Bеa", "bea2")
+    cleo = people.person("Cleo")
+    gid = people.group(ana, "Book club", bea)
     first = bea.services.posts.post(gid, "Shall we read *Middlemarch* next? It is long but _worth_ it.")
     bea.services.sync_once()
     ana.services.sync_once()
@@ -51,17 +51,17 @@ def test_timeline_views_render(qtbot, qapp, world: World, theme: str) -> None:
     ana.services.posts.react(gid, first.id, "👍")
     gone = ana.services.posts.post(gid, "wrong group, sorry")
     ana.services.posts.delete(gid, gone.id)
-    world.admit(ana, gid, fake)
-    world.admit(ana, gid, cleo)
+    people.admit(ana, gid, fake)
+    people.admit(ana, gid, cleo)
     fake.services.posts.post(gid, "It is me, Bea, on a new phone")
     fake.services.sync_once()
     ana.services.sync_once()
     ana.services.groups.promote(gid, bea.fingerprint)
     ana.services.groups.remove_member(gid, fake.fingerprint)
-    ana.services.groups.create("نادي الكتاب", world.relay_url)
+    ana.services.groups.create("نادي الكتاب", people.relay_url)
     ana.services.sync_once()
 
-    window = world.open_window(qtbot, qapp, ana, theme)
+    window = people.open_window(qtbot, qapp, ana, theme)
     window._ctx.theme.apply(theme)
     open_group(qtbot, ana, gid)
     qtbot.waitUntil(lambda: len(rows(ana)) > 8, timeout=WAIT)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QStyleOptionViewItem
 
 from app.views import ConnectionState, ConnectionStatus
-from tests.ui.timeline_world import WAIT, World, open_group, posts, settle, world  # noqa: F401
+from tests.ui.timeline_world import WAIT, People, open_group, posts, settle
 from ui.context import AppContext
 from ui.delegates.group_delegate import preview_text
 from ui.delegates.search_delegate import snippet_layout
@@ -30,12 +30,12 @@ def _visible_box(window) -> QMessageBox:  # noqa: ANN001
     return next(b for b in window.findChildren(QMessageBox) if b.isVisible())
 
 
-def test_deleting_the_latest_post_leaves_a_true_preview(qtbot, qapp, world: World) -> None:
-    ana = world.person("Ana")
-    gid = world.group(ana, "Club")
+def test_deleting_the_latest_post_leaves_a_true_preview(qtbot, qapp, people: People) -> None:
+    ana = people.person("Ana")
+    gid = people.group(ana, "Club")
     ana.services.posts.post(gid, "first")
     last = ana.services.posts.post(gid, "second")
-    window = world.open_window(qtbot, qapp, ana)
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     ana.services.posts.delete(gid, last.id)
     qtbot.waitUntil(lambda: window.groups and window.groups[0].last_preview != "second",
@@ -45,10 +45,10 @@ def test_deleting_the_latest_post_leaves_a_true_preview(qtbot, qapp, world: Worl
     assert text.endswith("This post was deleted")
 
 
-def test_leave_names_its_action_and_defaults_to_cancel(qtbot, qapp, world: World) -> None:
-    ana = world.person("Ana")
-    gid = world.group(ana, "Club")
-    window = world.open_window(qtbot, qapp, ana)
+def test_leave_names_its_action_and_defaults_to_cancel(qtbot, qapp, people: People) -> None:
+    ana = people.person("Ana")
+    gid = people.group(ana, "Club")
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     box = window.leave_group(gid)
     assert box is _visible_box(window)
@@ -65,12 +65,12 @@ def test_leave_names_its_action_and_defaults_to_cancel(qtbot, qapp, world: World
 
 
 def test_search_says_when_there_are_more_and_highlights_whole_words(qtbot, qapp,
-                                                                    world: World) -> None:
-    ana = world.person("Ana")
-    gid = world.group(ana, "Club")
+                                                                    people: People) -> None:
+    ana = people.person("Ana")
+    gid = people.group(ana, "Club")
     for i in range(LIMIT + 10):
         ana.services.posts.post(gid, f"tea number {i}")
-    window = world.open_window(qtbot, qapp, ana)
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     dialog = SearchDialog(window._ctx, None, window)
     dialog.open()
@@ -93,9 +93,9 @@ def test_search_says_when_there_are_more_and_highlights_whole_words(qtbot, qapp,
     dialog.close()
 
 
-def test_the_offline_indicator_is_never_cut_off(qtbot, qapp, world: World) -> None:
-    ana = world.person("Ana")
-    window = world.open_window(qtbot, qapp, ana)
+def test_the_offline_indicator_is_never_cut_off(qtbot, qapp, people: People) -> None:
+    ana = people.person("Ana")
+    window = people.open_window(qtbot, qapp, ana)
     settle(qtbot, ana)
     window.splitter.setSizes([window.sidebar.minimumWidth(), 2000])
     indicator = window.sidebar.connection
@@ -106,10 +106,10 @@ def test_the_offline_indicator_is_never_cut_off(qtbot, qapp, world: World) -> No
     assert indicator.height() >= indicator.sizeHint().height()
 
 
-def test_the_header_elides_a_long_name_in_a_narrow_window(qtbot, qapp, world: World) -> None:
-    ana = world.person("Ana")
-    gid = world.group(ana, "The extremely long name of our neighbourhood reading circle")
-    window = world.open_window(qtbot, qapp, ana)
+def test_the_header_elides_a_long_name_in_a_narrow_window(qtbot, qapp, people: People) -> None:
+    ana = people.person("Ana")
+    gid = people.group(ana, "The extremely long name of our neighbourhood reading circle")
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     window.resize(640, 500)
     qtbot.waitUntil(lambda: window.width() <= 800, timeout=WAIT)
@@ -123,14 +123,14 @@ def test_the_header_elides_a_long_name_in_a_narrow_window(qtbot, qapp, world: Wo
     assert buttons.geometry().right() <= window.pane.width()
 
 
-def test_edited_sits_at_the_end_of_the_text(qtbot, qapp, world: World) -> None:
-    ana = world.person("Ana")
-    gid = world.group(ana, "Club")
+def test_edited_sits_at_the_end_of_the_text(qtbot, qapp, people: People) -> None:
+    ana = people.person("Ana")
+    gid = people.group(ana, "Club")
     mine = ana.services.posts.post(gid, "Thursday at 7 works")
     ana.services.posts.edit(gid, mine.id, "Thursday at 7:30 works")
     long = ana.services.posts.post(gid, "word " * 120)
     ana.services.posts.edit(gid, long.id, "word " * 121)
-    window = world.open_window(qtbot, qapp, ana)
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     view, model, delegate = window.pane.view, window.pane.model, window.pane.delegate
     option = QStyleOptionViewItem()
@@ -146,17 +146,17 @@ def test_edited_sits_at_the_end_of_the_text(qtbot, qapp, world: World) -> None:
         assert layout.meta_rect.left() > body.left()
 
 
-def test_the_timeline_opens_at_the_bottom_after_a_restart(qtbot, qapp, world: World,
+def test_the_timeline_opens_at_the_bottom_after_a_restart(qtbot, qapp, people: People,
                                                           tmp_path) -> None:  # noqa: ANN001
-    ana = world.person("Ana")
-    gid = world.group(ana, "Club")
+    ana = people.person("Ana")
+    gid = people.group(ana, "Club")
     for i in range(40):
         ana.services.posts.post(gid, f"post {i}: " + "a few words that wrap " * (i % 5 + 1))
     state = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     # the first run leaves a narrow window behind; the next run restores it
     worker = Worker()
     ctx = AppContext(ana.services, worker, EventBridge(ana.services),
-                     ThemeController(qapp, "light"), world.relay_url)
+                     ThemeController(qapp, "light"), people.relay_url)
     first = MainWindow(ctx, window_state=state)
     qtbot.addWidget(first)
     first.resize(820, 560)
@@ -166,7 +166,7 @@ def test_the_timeline_opens_at_the_bottom_after_a_restart(qtbot, qapp, world: Wo
     worker.shutdown()
 
     window = MainWindow(AppContext(ana.services, Worker(), EventBridge(ana.services),
-                                   ThemeController(qapp, "light"), world.relay_url),
+                                   ThemeController(qapp, "light"), people.relay_url),
                         window_state=state)
     qtbot.addWidget(window)
     ana.worker, ana.window = window._ctx.worker, window
@@ -186,10 +186,10 @@ def test_the_timeline_opens_at_the_bottom_after_a_restart(qtbot, qapp, world: Wo
         .bottom() <= view.viewport().height()
 
 
-def test_approve_and_decline_are_off_without_requests(qtbot, qapp, world: World) -> None:
-    ana, bea = world.person("Ana"), world.person("Bea")
-    gid = world.group(ana, "Club")
-    window = world.open_window(qtbot, qapp, ana)
+def test_approve_and_decline_are_off_without_requests(qtbot, qapp, people: People) -> None:
+    ana, bea = people.person("Ana"), people.person("Bea")
+    gid = people.group(ana, "Club")
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     dialog = JoinRequestsDialog(window._ctx, window.pane.group, window)
     dialog.open()
@@ -212,10 +212,10 @@ def test_approve_and_decline_are_off_without_requests(qtbot, qapp, world: World)
 
 
 def test_a_pasted_safety_code_is_checked_and_marks_the_member(qtbot, qapp,
-                                                              world: World) -> None:
-    ana, bea, mallory = world.person("Ana"), world.person("Bea"), world.person("Bea", "mal")
-    gid = world.group(ana, "Club", bea)
-    window = world.open_window(qtbot, qapp, ana)
+                                                              people: People) -> None:
+    ana, bea, mallory = people.person("Ana"), people.person("Bea"), people.person("Bea", "mal")
+    gid = people.group(ana, "Club", bea)
+    window = people.open_window(qtbot, qapp, ana)
     open_group(qtbot, ana, gid)
     members = MembersDialog(window._ctx, window.pane.group, window)
     members.open()
@@ -251,7 +251,7 @@ def test_a_pasted_safety_code_is_checked_and_marks_the_member(qtbot, qapp,
     dialog.close()
 
     # someone else named Bea, with another key, joins: she is not verified
-    world.admit(ana, gid, mallory)
+    people.admit(ana, gid, mallory)
     members.refresh()
     settle(qtbot, ana)
     marks = {m.fingerprint: m.verified for m in ana.services.groups.members(gid)}

@@ -1,12 +1,16 @@
 """Real people for the timeline tests: profiles with real services and SQLCipher stores in
 tmp_path, a real relay on loopback, and the real main window over those services.
 
-Profiles keep their store key in an in-process keyring, so no test pays Argon2id; the
-rest (crypto, store, sync, relay) is what the app runs. Other people act through their
-services (`sync_once`), the person under test through the window.
+Each person (a name in a profile folder) is created once per session, which costs one
+Argon2id run (the recovery wrap); every test that asks for them gets its own copy of that
+profile, which unlocks from an in-process keyring without Argon2id. Two folders are two
+people, even under one name. The rest (crypto, store, sync, relay) is what the app runs,
+with a relay of the test's own. Other people act through their services (`sync_once`),
+the person under test through the window.
 """
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,18 +42,51 @@ class Person:
         return self.services.profile.me().fingerprint
 
 
+class Profiles:
+    """The session's made profiles, one per (name, folder), each made on first use."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.keyring = MemoryKeyring()
+        self.made: dict[tuple[str, str], Path] = {}
+
+    def copy(self, name: str, folder: str, dest: Path, keyring: MemoryKeyring) -> None:
+        """Copy `name`'s profile from `folder` to `dest`, its key into `keyring`."""
+        source = self.made.get((name, folder))
+        if source is None:
+            source = self.root / str(len(self.made))
+            made = Services(source, keyring_backend=self.keyring)
+            try:
+                made.profile.create(name)
+            finally:
+                made.close()
+            self.made[(name, folder)] = source
+        shutil.copytree(source, dest)
+        keyring.entries.update(self.keyring.entries)
+
+
+@pytest.fixture(scope="session")
+def made_profiles(tmp_path_factory: pytest.TempPathFactory) -> Profiles:
+    return Profiles(tmp_path_factory.mktemp("timeline-profiles"))
+
+
 @dataclass
-class World:
+class People:
     tmp: Path
     relay_url: str
+    profiles: Profiles
     keyring: MemoryKeyring = field(default_factory=MemoryKeyring)
-    people: list[Person] = field(default_factory=list)
+    everyone: list[Person] = field(default_factory=list)
 
     def person(self, name: str, folder: str | None = None) -> Person:
-        services = Services(self.tmp / (folder or name), keyring_backend=self.keyring)
-        services.profile.create(name)
+        """`name`, unlocked, in a profile of this test's own (`folder` names another
+        person of the same name)."""
+        where = self.tmp / (folder or name)
+        self.profiles.copy(name, folder or name, where, self.keyring)
+        services = Services(where, keyring_backend=self.keyring)
+        services.profile.unlock()
         who = Person(name, services)
-        self.people.append(who)
+        self.everyone.append(who)
         return who
 
     def group(self, admin: Person, name: str, *members: Person) -> str:
@@ -86,7 +123,7 @@ class World:
         return window
 
     def close(self) -> None:
-        for who in self.people:
+        for who in self.everyone:
             if who.window is not None:
                 who.window.close()
             if who.worker is not None:
@@ -95,9 +132,9 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+def people(tmp_path: Path, made_profiles: Profiles) -> Iterator[People]:
     with RelayThread(tmp_path / "relay") as relay:
-        w = World(tmp_path, relay.url)
+        w = People(tmp_path, relay.url, made_profiles)
         try:
             yield w
         finally:
