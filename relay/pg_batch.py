@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from relay.errors import Conflict, Gone, NotFound, RelayError, TooMany
+from relay.errors import Conflict, Gone, NotFound, RelayError
 from relay.storage import (
     AppendOp,
     AppendResult,
@@ -29,9 +29,9 @@ from relay.storage import (
     PruneResult,
     WriteOp,
     WriteResult,
+    plan_append,
 )
 
-QUOTA_RETRY_AFTER = 3600
 PRUNE_CHUNK = 5000
 
 
@@ -106,24 +106,10 @@ class _Segment:
             raise Gone("This mailbox is closed.")
         if box.expires_at and op.now >= box.expires_at:
             raise Gone("This mailbox has expired.")
-        last = box.last
-        cursors: list[int] = []
-        fresh: list[tuple[int, bytes, bytes]] = []
-        seen: dict[bytes, int] = {}
-        for digest, body in op.items:
-            cursor = seen.get(digest) or self.known.get((box.id, digest))
-            if cursor is None:
-                last += 1
-                cursor = last
-                fresh.append((cursor, digest, body))
-            seen[digest] = cursor
-            cursors.append(cursor)
+        cursors, fresh, added = plan_append(op, box.last, box.count, box.size,
+                                            lambda digest: self.known.get((box.id, digest)))
         if fresh:
-            added = sum(len(body) for _, _, body in fresh)
-            if box.count + len(fresh) > op.max_messages or box.size + added > op.max_bytes:
-                raise TooMany("This mailbox is full; older messages expire over time.",
-                              QUOTA_RETRY_AFTER)
-            box.last, box.count, box.size, box.touched = (last, box.count + len(fresh),
+            box.last, box.count, box.size, box.touched = (fresh[-1][0], box.count + len(fresh),
                                                           box.size + added, op.now)
             for cursor, digest, body in fresh:
                 self.known[(box.id, digest)] = cursor

@@ -38,12 +38,7 @@ from relay.core import NonceMemory
 from relay.errors import Forbidden, RelayError, Unavailable
 from relay.pg_batch import apply_batch
 from relay.pg_schema import migrate
-from relay.storage import (
-    Mailbox,
-    Totals,
-    WriteOp,
-    WriteResult,
-)
+from relay.storage import Mailbox, Totals, WriteOp, WriteResult, take_page
 
 log = logging.getLogger("relay.pg")
 
@@ -163,20 +158,10 @@ class PostgresStorage:
 
     def fetch(self, mailbox: bytes, after: int, limit: int,
               max_bytes: int) -> list[tuple[int, bytes]]:
-        def page(conn: psycopg.Connection) -> list[tuple[int, bytes]]:
-            out: list[tuple[int, bytes]] = []
-            total = 0
-            cur = conn.execute(
-                "SELECT m.cursor, m.body FROM messages m JOIN mailboxes b ON m.box = b.id"
-                " WHERE b.mailbox = %s AND m.cursor > %s ORDER BY m.cursor LIMIT %s",
-                (mailbox, after, limit))
-            for cursor, body in cur:
-                total += len(body)
-                if out and total > max_bytes:
-                    break
-                out.append((cursor, bytes(body)))
-            return out
-        return self._read(page)
+        return self._read(lambda conn: take_page(conn.execute(
+            "SELECT m.cursor, m.body FROM messages m JOIN mailboxes b ON m.box = b.id"
+            " WHERE b.mailbox = %s AND m.cursor > %s ORDER BY m.cursor LIMIT %s",
+            (mailbox, after, limit)), max_bytes))
 
     def last_cursor(self, mailbox: bytes) -> int:
         row = self._read(lambda conn: conn.execute(

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from relay.errors import Conflict, Gone, NotFound, RelayError, TooMany
+from relay.errors import Conflict, Gone, NotFound, RelayError
 from relay.storage import (
     AppendOp,
     AppendResult,
@@ -27,12 +27,13 @@ from relay.storage import (
     Totals,
     WriteOp,
     WriteResult,
+    plan_append,
+    take_page,
 )
 
 SCHEMA_VERSION = 1
 FILE_MODE = 0o600
 SIDE_FILES = ("-wal", "-shm", "-journal")
-QUOTA_RETRY_AFTER = 3600
 PRUNE_CHUNK = 5000
 
 SCHEMA = """
@@ -152,19 +153,11 @@ class SQLiteStorage:
 
     def fetch(self, mailbox: bytes, after: int, limit: int,
               max_bytes: int) -> list[tuple[int, bytes]]:
-        out: list[tuple[int, bytes]] = []
-        total = 0
         with self._read_lock:
-            rows = self._reader.execute(
+            return take_page(self._reader.execute(
                 "SELECT m.cursor, m.body FROM messages m JOIN mailboxes b ON m.box = b.id"
                 " WHERE b.mailbox = ? AND m.cursor > ? ORDER BY m.cursor LIMIT ?",
-                (mailbox, after, limit))
-            for cursor, body in rows:
-                total += len(body)
-                if out and total > max_bytes:
-                    break
-                out.append((cursor, body))
-        return out
+                (mailbox, after, limit)), max_bytes)
 
     def last_cursor(self, mailbox: bytes) -> int:
         with self._lookup_lock:
@@ -212,27 +205,14 @@ def _append(conn: sqlite3.Connection, op: AppendOp) -> AppendResult:
         raise Gone("This mailbox is closed.")
     if expires_at and op.now >= expires_at:
         raise Gone("This mailbox has expired.")
-    cursors: list[int] = []
-    fresh: list[tuple[int, bytes, bytes]] = []
-    seen: dict[bytes, int] = {}
-    for digest, body in op.items:
-        cursor = seen.get(digest)
-        if cursor is None:
-            found = conn.execute("SELECT cursor FROM messages WHERE box = ? AND hash = ?",
-                                 (box, digest)).fetchone()
-            if found is not None:
-                cursor = found[0]
-            else:
-                last += 1
-                cursor = last
-                fresh.append((cursor, digest, body))
-            seen[digest] = cursor
-        cursors.append(cursor)
+    def stored(digest: bytes) -> int | None:
+        found = conn.execute("SELECT cursor FROM messages WHERE box = ? AND hash = ?",
+                             (box, digest)).fetchone()
+        return None if found is None else found[0]
+
+    cursors, fresh, added = plan_append(op, last, count, size, stored)
     if fresh:
-        added = sum(len(body) for _, _, body in fresh)
-        if count + len(fresh) > op.max_messages or size + added > op.max_bytes:
-            raise TooMany("This mailbox is full; older messages expire over time.",
-                          QUOTA_RETRY_AFTER)
+        last = fresh[-1][0]
         conn.executemany("INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
                          " VALUES (?, ?, ?, ?, ?, ?)",
                          [(box, c, d, op.now, len(b), b) for c, d, b in fresh])

@@ -10,13 +10,15 @@ PostgreSQL backend (relay/pg_storage.py) implements it too, and may offer
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from relay.errors import RelayError
+from relay.errors import RelayError, TooMany
 
 KIND_GROUP = 0
 KIND_INVITE = 1
+QUOTA_RETRY_AFTER = 3600
 
 
 @dataclass(frozen=True)
@@ -129,3 +131,43 @@ class Storage(Protocol):
     def totals(self) -> Totals: ...
 
     def close(self) -> None: ...
+
+
+# -- shared by the backends ----------------------------------------------------------------
+
+def plan_append(op: AppendOp, last: int, count: int, size: int,
+                stored: Callable[[bytes], int | None]
+                ) -> tuple[list[int], list[tuple[int, bytes, bytes]], int]:
+    """(cursor per item, new (cursor, hash, body) rows, bytes added) for `op` on a mailbox
+    whose last cursor, message count and byte count are given; `stored(hash)` is the cursor
+    of a body already in the mailbox. TooMany when the new rows would pass a quota."""
+    cursors: list[int] = []
+    fresh: list[tuple[int, bytes, bytes]] = []
+    seen: dict[bytes, int] = {}
+    for digest, body in op.items:
+        cursor = seen.get(digest)
+        if cursor is None:
+            cursor = stored(digest)
+        if cursor is None:
+            last += 1
+            cursor = last
+            fresh.append((cursor, digest, body))
+        seen[digest] = cursor
+        cursors.append(cursor)
+    added = sum(len(body) for _, _, body in fresh)
+    if fresh and (count + len(fresh) > op.max_messages or size + added > op.max_bytes):
+        raise TooMany("This mailbox is full; older messages expire over time.",
+                      QUOTA_RETRY_AFTER)
+    return cursors, fresh, added
+
+
+def take_page(rows: Iterable[tuple[int, bytes]], max_bytes: int) -> list[tuple[int, bytes]]:
+    """`rows` in order, stopping before `max_bytes` of bodies (but at least one row)."""
+    out: list[tuple[int, bytes]] = []
+    total = 0
+    for cursor, body in rows:
+        total += len(body)
+        if out and total > max_bytes:
+            break
+        out.append((cursor, bytes(body)))
+    return out
