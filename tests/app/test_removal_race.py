@@ -6,11 +6,13 @@ already on the relay but not yet read by Ana."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from app.api import Services
 from tests.e2e.harness import RelayProcess
+from tests.keyring_double import MemoryKeyring
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -69,3 +71,25 @@ def test_the_removed_member_cannot_post_after_the_remove_entry(
         svc.sync_once()
         assert "after removal" not in _texts(svc, gid)
     assert fay.groups.get(gid).status == "removed"
+
+
+def test_a_remove_entry_queued_before_a_restart_still_finds_its_place(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path,
+        memory_keyring: MemoryKeyring) -> None:
+    ana, bea, fay, gid = _club(make_profile, relay)
+    fay.posts.post(gid, "before removal")
+    fay.sync_once()
+    ana.groups.remove_member(gid, fay.profile.me().fingerprint)
+    ana.close()  # the entry waits in the outbox; the app starts again before sending it
+    ana = Services(tmp_path / "Ana", keyring_backend=memory_keyring)
+    ana.profile.unlock()
+    try:
+        ana.sync_once()
+        fay.posts.post(gid, "after removal")  # lands behind the entry
+        fay.sync_once()
+        assert ana.sync_once().warnings != ()
+        assert _texts(ana, gid) == ["before removal"]
+        bea.sync_once()
+        assert _texts(bea, gid) == ["before removal"]
+    finally:
+        ana.close()
