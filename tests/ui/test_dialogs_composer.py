@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from app.errors import AppError
 from app.posts import MAX_TEXT_BYTES
 from tests.ui.conftest import RealApp, settle, show_group
+from tests.ui.real_services import inject_fault
 
 pytestmark = pytest.mark.slow
 WAIT = 30_000
@@ -83,8 +84,7 @@ def test_edit_mode_says_save_and_the_reply_banner_shows_plain_words(
     assert composer.editing is None and composer.send_button.text() == "Send"
 
 
-def test_a_failed_send_keeps_text_mode_and_caret(qtbot, real_app: RealApp,
-                                                 monkeypatch) -> None:  # noqa: ANN001
+def test_a_failed_send_keeps_text_mode_and_caret(qtbot, real_app: RealApp) -> None:  # noqa: ANN001
     gid = _open_group(qtbot, real_app)
     pane = real_app.window.pane
     composer = pane.composer
@@ -92,10 +92,9 @@ def test_a_failed_send_keeps_text_mode_and_caret(qtbot, real_app: RealApp,
     qtbot.waitUntil(lambda: len(_posts(real_app)) == 1, timeout=WAIT)
     target = _posts(real_app)[0]
 
-    def refuse(*_args: object) -> None:  # the fault: the store or relay refuses
-        raise AppError("The post could not be stored.")
-
-    monkeypatch.setattr(real_app.services.posts, "reply", refuse)
+    # the fault: the store refuses this one reply
+    fault = inject_fault(real_app.services, "posts", "reply",
+                         AppError("The post could not be stored."))
     composer.start_reply(target)
     qtbot.keyClicks(composer.edit, "Chapter two")
     qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
@@ -104,7 +103,8 @@ def test_a_failed_send_keeps_text_mode_and_caret(qtbot, real_app: RealApp,
     assert composer.edit.textCursor().position() == len("Chapter two")
     assert composer.reply_to is not None and composer.reply_to.id == target.id
     assert composer.mode_bar.isVisibleTo(composer)
-    monkeypatch.undo()
+    assert fault.calls == 1
+    real_app.services.posts = fault.real
     qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Chapter two" in _texts(real_app), timeout=WAIT)
     assert composer.edit.toPlainText() == "" and composer.reply_to is None
