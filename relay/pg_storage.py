@@ -43,6 +43,8 @@ from relay.storage import Mailbox, Totals, WriteOp, WriteResult, take_page
 log = logging.getLogger("relay.pg")
 
 CONNECT_TIMEOUT = 3          # seconds; a down database is reported, not waited for
+POOL_WAIT = 1.0              # seconds a request may wait for a pooled connection
+AWAY_SECONDS = 0.5           # after a connection failure, answer 503 at once for this long
 POOL_SIZE = 8
 BATCH_ATTEMPTS = 3           # deadlock / serialization failure: the whole batch again
 UNREACHABLE = "The relay's database is unreachable; try again shortly."
@@ -88,8 +90,9 @@ class PostgresStorage:
                                f"{_first_line(exc)}") from None
         self._writer: psycopg.Connection | None = None
         self._write_lock = threading.Lock()   # one transaction at a time on the writer
+        self._away_until = 0.0
         self.pool = ConnectionPool(self.conninfo, min_size=1, max_size=pool_size,
-                                   kwargs={"autocommit": True}, timeout=CONNECT_TIMEOUT,
+                                   kwargs={"autocommit": True}, timeout=POOL_WAIT,
                                    check=ConnectionPool.check_connection,
                                    name="coterie-relay", open=True)
 
@@ -98,10 +101,16 @@ class PostgresStorage:
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection]:
         """A pooled autocommit connection; database failures become 503s."""
+        # Lookups run on the event loop: while the database is known to be away, answer
+        # 503 at once instead of making every request wait for a connection that fails.
+        if time.monotonic() < self._away_until:
+            raise Unavailable(UNREACHABLE)
         try:
             with self.pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:   # down, restarting, pool exhausted: never a 500
+            if isinstance(exc, psycopg.OperationalError):
+                self._away_until = time.monotonic() + AWAY_SECONDS
             log.warning("a database read failed: %s", type(exc).__name__)
             raise Unavailable(UNREACHABLE) from None
 

@@ -13,10 +13,11 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from crypto.relay_wire import KIND_GROUP
+from relay import pg_storage
 from relay.app import create_app
 from relay.config import Limits, RelayConfig
 from relay.core import RelayCore
-from relay.errors import Forbidden
+from relay.errors import Forbidden, Unavailable
 from relay.pg_schema import SCHEMA_VERSION
 from relay.pg_storage import PostgresStorage
 from relay.storage import AppendOp, AppendResult, CreateOp
@@ -178,3 +179,23 @@ async def test_an_unreachable_database_is_503_with_retry_after_never_500(
             assert int(r.headers["retry-after"]) >= 1
             assert "database" in r.json()["error"] or "try again" in r.json()["error"]
     await app.state.relay.shutdown()
+
+
+def test_while_the_database_is_away_lookups_fail_at_once_then_recover(
+        schema: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lookups run on the event loop: after a failed connection they answer 503 without
+    waiting on the pool again until the away time has passed, then work again."""
+    monkeypatch.setattr(pg_storage, "AWAY_SECONDS", 3600.0)
+    store = instance(schema)
+    working = store.pool
+    store.pool = ConnectionPool(pg.conninfo_on_dead_port(), min_size=0, max_size=1,
+                                timeout=0.5, open=True)
+    with pytest.raises(Unavailable):
+        store.get_mailbox(A.mailbox)
+    dead, store.pool = store.pool, working       # the database is back ...
+    with pytest.raises(Unavailable):             # ... but is not asked during the away time
+        store.get_mailbox(A.mailbox)
+    store._away_until = 0.0                      # the away time has passed
+    assert store.get_mailbox(A.mailbox) is None
+    dead.close()
+    store.close()
