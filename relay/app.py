@@ -136,7 +136,8 @@ class Relay:
         if self._pruner is not None:
             self._pruner.cancel()
         if self.wakeups is not None:
-            await asyncio.to_thread(self.wakeups.stop)
+            self.wakeups.stop()
+            await asyncio.to_thread(self.wakeups.join)
         if self.committer is not None:
             await asyncio.to_thread(self.committer.stop)
             await asyncio.sleep(0)   # let the last outcomes reach their futures

@@ -260,8 +260,11 @@ class Wakeups:
             self.hub.closed(mailbox)
 
     def stop(self) -> None:
+        """On the loop: stop pumping and notifying; `join()` then waits for the listener."""
         self._stopping.set()
         self._pump.cancel()
         if self._flush is not None:
             self._flush.cancel()
+
+    def join(self) -> None:
         self._listener.join(5)
