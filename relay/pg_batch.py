@@ -3,7 +3,7 @@
 Per batch (not per append): one query locks and reads every mailbox row the batch appends
 to or closes (SELECT … FOR UPDATE, in mailbox order, so instances cannot deadlock), one
 query finds which bodies are already stored, then all new messages go in with one
-pipelined executemany and the mailbox rows are written back with another. The cursors come
+statement over arrays and the mailbox rows are written back with another. The cursors come
 from the locked rows, so a mailbox's cursors are assigned in commit order (docs/relay.md).
 
 Every refusal (unknown, closed or full mailbox, other keys) is decided before its
@@ -126,16 +126,26 @@ class _Segment:
         return CloseResult(op.mailbox, closed_now=True)
 
     def flush(self) -> None:
-        with self.conn.cursor() as cur:
-            if self.rows:
-                cur.executemany("INSERT INTO messages (box, cursor, hash, stored_at, size,"
-                                " body) VALUES (%s, %s, %s, %s, %s, %s)", self.rows)
-            changed = [(b.last, b.count, b.size, b.closed_at, b.touched, b.id)
-                       for b in self.boxes.values() if b.touched is not None]
-            if changed:
-                cur.executemany("UPDATE mailboxes SET last_cursor = %s, msg_count = %s,"
-                                " byte_count = %s, closed_at = %s, touched_at = %s"
-                                " WHERE id = %s", changed)
+        # One statement each, whatever the number of rows: arrays, not a statement per row.
+        if self.rows:
+            self.conn.execute(
+                "INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
+                " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[], %s::bigint[],"
+                " %s::integer[], %s::bytea[])", _columns(self.rows))
+        changed = [(b.id, b.last, b.count, b.size, b.closed_at, b.touched)
+                   for b in self.boxes.values() if b.touched is not None]
+        if changed:
+            self.conn.execute(
+                "UPDATE mailboxes SET last_cursor = c.last, msg_count = c.count,"
+                " byte_count = c.size, closed_at = c.closed, touched_at = c.touched"
+                " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[],"
+                " %s::bigint[], %s::bigint[]) AS c(id, last, count, size, closed, touched)"
+                " WHERE mailboxes.id = c.id", _columns(changed))
+
+
+def _columns(rows: list[tuple]) -> list[list]:
+    """Rows as one list per column (the arrays of an unnest)."""
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def apply_batch(conn: psycopg.Connection, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
