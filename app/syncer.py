@@ -207,6 +207,10 @@ class Syncer:
             return ConnectionStatus(ConnectionState.OFFLINE, waiting,
                                     "; ".join(f"{s.relay}: {s.detail or 'unreachable'}"
                                               for s in offline))
+        if not self._live or len(states) < len(self._relays):
+            # Live sync has not started, or a relay in use has not reported yet: connecting
+            # is not being online.
+            return ConnectionStatus(ConnectionState.SYNCING, waiting, "Connecting…")
         if any(s.state == "syncing" for s in states) or (self._live and waiting):
             return ConnectionStatus(ConnectionState.SYNCING, waiting)
         return ConnectionStatus(ConnectionState.ONLINE, waiting)

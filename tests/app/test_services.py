@@ -1,6 +1,7 @@
 """The services facade in-process: real stores, real crypto, a real relay on loopback."""
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -151,6 +152,27 @@ def test_listeners_hear_live_posts_from_a_sync_thread(
                    if e.kind is ChangeKind.POSTS and e.incoming)
     finally:
         ana.stop()
+        ben.stop()
+
+
+def test_a_relay_that_has_not_answered_yet_is_not_shown_online(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    ana, ben, _gid = _pair(make_profile, relay)
+    assert relay.proc is not None
+    assert ben.connection().detail == "Connecting…"   # before live sync starts
+    relay.proc.send_signal(signal.SIGSTOP)   # connections are accepted, nothing answers
+    try:
+        ben.start()
+        status = ben.connection()
+        assert status.state is ConnectionState.SYNCING
+    finally:
+        relay.proc.send_signal(signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while ben.connection().state is not ConnectionState.ONLINE and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert ben.connection().state is ConnectionState.ONLINE
+    finally:
         ben.stop()
 
 
