@@ -243,6 +243,9 @@ class Syncer:
         if self._live:
             return
         self._live = True
+        # States from one-shot syncs describe connections that are closed: the live
+        # engine reports its own, and until it does the relay reads as connecting.
+        self.states.clear()
         self.engine.start()
         self._keeper = threading.Thread(target=self._keep, name="coterie-housekeeping",
                                         daemon=True)
