@@ -34,7 +34,8 @@ MAILBOX_PARAM = {"name": "mailbox", "in": "path", "required": True,
                  "schema": _b64(32, "mailbox id")}
 LIMITED = {"429": _error("Rate limit or quota reached; see Retry-After."),
            "413": _error("Body too large."),
-           "408": _error("The body arrived too slowly.")}
+           "408": _error("The body arrived too slowly."),
+           "503": _error("The shared database is unreachable; retry after Retry-After.")}
 INFO_LIMITED = {"429": _error("Rate limit reached; see Retry-After.")}
 
 
@@ -113,7 +114,7 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
             "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {
                 "description": "Ready.", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"status": {"const": "ok"}}}}}},
-                **INFO_LIMITED}}},
+                "503": _error("The shared database is unreachable."), **INFO_LIMITED}}},
             "/metrics": {"get": {"summary": "Prometheus aggregates (the relay's own machine "
                                             "only)", "responses": {"200": {
                 "description": "Prometheus text format.",
