@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.api import Services
 from tests.e2e.harness import RelayProcess
 from tests.keyring_double import MemoryKeyring
+from tests.profiles import profiles
 
 
 @pytest.fixture
@@ -19,17 +19,8 @@ def memory_keyring() -> MemoryKeyring:
 
 @pytest.fixture
 def make_profile(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator:
-    made: list[Services] = []
-
-    def make(name: str) -> Services:
-        svc = Services(tmp_path / name, keyring_backend=memory_keyring)
-        svc.profile.create(name)
-        made.append(svc)
-        return svc
-
-    yield make
-    for svc in made:
-        svc.close()
+    with profiles(tmp_path, memory_keyring) as make:
+        yield make
 
 
 @pytest.fixture

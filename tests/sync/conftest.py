@@ -113,21 +113,11 @@ def people(tmp_path: Path) -> Iterator[Callable[[str], Any]]:
 
     app/ is imported here, not at the top, so the tests of sync/ alone never load it.
     """
-    from app.api import Services
     from tests.keyring_double import MemoryKeyring
+    from tests.profiles import profiles
 
-    keyring = MemoryKeyring()
-    made: list[Services] = []
-
-    def make(name: str) -> Services:
-        svc = Services(tmp_path / name, keyring_backend=keyring)
-        svc.profile.create(name)
-        made.append(svc)
-        return svc
-
-    yield make
-    for svc in made:
-        svc.close()
+    with profiles(tmp_path, MemoryKeyring()) as make:
+        yield make
 
 
 @pytest.fixture(autouse=True)
