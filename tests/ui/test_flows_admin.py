@@ -112,13 +112,10 @@ def test_members_promote_and_remove_with_an_explanation(qtbot, ana: App, monkeyp
     assert dialog.promote_button.isVisible() and dialog.remove_button.isVisible()
     asked: list[str] = []
 
-    def answer(_parent, _title, text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        asked.append(plain(text))
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
     qtbot.mouseClick(dialog.promote_button, Qt.MouseButton.LeftButton)
-    assert asked and asked[0].startswith("Make Bea an admin?")
+    qtbot.waitUntil(lambda: bool(open_boxes()), timeout=WAIT)
+    answer_open_question(qtbot, asked, "Make admin")
+    assert asked and plain(asked[0]).startswith("Make Bea an admin?")
     qtbot.waitUntil(lambda: dialog.current() is not None and dialog.current().role == "admin"
                     and dialog.remove_button.isEnabled(), timeout=WAIT)
     assert any(m.name == "Bea" and m.role == "admin" for m in ana.services.groups.members(club))
@@ -343,3 +340,23 @@ def test_admins_rename_the_group(qtbot, ana: App) -> None:
     assert bea.groups.get(club).name == "Book club (2027)"  # the rename reached the group
     open_group(qtbot, ana, ana.world.groups["Climbing Tuesdays"])
     assert not ana.window.pane.rename_action.isVisible()  # a member there, not an admin
+
+
+def test_a_link_in_a_post_opens_only_after_a_named_confirmation(qtbot, ana: App,
+                                                               monkeypatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    errors: list[str] = []
+    ana.window.pane.error.connect(errors.append)
+    ana.window.pane.delegate.link_clicked.emit("javascript:alert(1)")
+    assert errors == ["Only web and mail links open from posts."] and not open_boxes()
+    asked: list[str] = []
+    ana.window.pane.delegate.link_clicked.emit("https://example.org/cafe")
+    qtbot.waitUntil(lambda: bool(open_boxes()), timeout=WAIT)
+    answer_open_question(qtbot, asked, "Cancel")
+    assert "https://example.org/cafe" in asked[0] and opened == []
+    ana.window.pane.delegate.link_clicked.emit("https://example.org/cafe")
+    qtbot.waitUntil(lambda: bool(open_boxes()), timeout=WAIT)
+    answer_open_question(qtbot, asked, "Open link")
+    assert opened == ["https://example.org/cafe"]

@@ -25,6 +25,7 @@ from ui.dialogs.base import ServiceDialog
 from ui.models.keyed_list import ITEM_ROLE
 from ui.models.member_model import MemberListModel
 from ui.qr import qr_pixmap
+from ui.widgets.confirm import confirm
 
 
 def removal_warning(member: MemberView, group: GroupSummary) -> str:
@@ -254,14 +255,14 @@ class MembersDialog(ServiceDialog):
         m = self.current()
         if m is None:
             return
-        answer = QMessageBox.question(self, "Make admin",
-                                      f"Make {isolate(m.name)} an admin? Admins can invite, admit, "
-                                      "remove and promote members.")
-        if answer != QMessageBox.StandardButton.Yes:
-            return
         gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
-        self.call(lambda: svc.groups.promote(gid, fp), lambda _r: self.refresh(), slow=True,
-                  busy_text=f"Making {isolate(m.name)} an admin…")
+
+        def promote() -> None:
+            self.call(lambda: svc.groups.promote(gid, fp), lambda _r: self.refresh(), slow=True,
+                      busy_text=f"Making {isolate(m.name)} an admin…")
+
+        confirm(self, "Make admin", f"Make {isolate(m.name)} an admin? Admins can invite, admit, "
+                "remove and promote members.", "Make admin", promote)
 
     def confirm_removal(self, m: MemberView) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Remove member",

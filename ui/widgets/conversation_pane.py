@@ -293,6 +293,5 @@ class ConversationPane(QWidget):
         if qurl.scheme().lower() not in SAFE_SCHEMES:
             self.error.emit("Only web and mail links open from posts.")
             return
-        answer = QMessageBox.question(self, "Open link", f"Open this link in your browser?\n\n{url}")
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(qurl)
+        confirm(self, "Open link", f"Open this link in your browser?\n\n{url}", "Open link",
+                lambda: QDesktopServices.openUrl(qurl))
