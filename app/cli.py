@@ -31,7 +31,11 @@ EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="coterie", description="Private, invite-only groups (headless commands).")
+    p = Parser(prog="coterie", description="Private, invite-only groups (headless commands).",
+               epilog="Without a command, or with a coterie:// invite link, `coterie` opens the "
+                      "desktop app. `coterie --install-desktop-entry` adds it to the desktop's "
+                      "applications menu and makes it open invite links; "
+                      "`--uninstall-desktop-entry` removes that again.")
     p.add_argument("--profile", metavar="DIR", type=profile_path,
                    help="profile directory (default: COTERIE_HOME or the platform's user data dir)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)

@@ -28,7 +28,7 @@ PATH = "/org/freedesktop/Notifications"
 INTERFACE = "org.freedesktop.Notifications"
 NOTIFY_SIGNATURE = "susssasa{sv}i"
 APP_NAME = "Coterie"
-DESKTOP_ENTRY = "coterie"  # resources/coterie.desktop: the desktop shows our name and icon
+DESKTOP_ENTRY = "coterie"  # ui/resources/coterie.desktop: the desktop shows our name and icon
 EXPIRE_DEFAULT = -1  # the notification service decides how long it stays
 URGENCY_NORMAL = 1
 

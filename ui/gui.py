@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.errors import AppError
 from app.views import ProfileState, Settings, UnlockInfo
 from ui.context import AppContext
+from ui.desktop_offer import offer_desktop_entry
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.unlock import UnlockDialog
 from ui.events import EventBridge
@@ -213,6 +214,7 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
     # last closed window starts only once the main window is up.
     app.setQuitOnLastWindowClosed(False)
     startup.ready.connect(lambda _w: app.setQuitOnLastWindowClosed(True))
+    startup.ready.connect(lambda w: offer_desktop_entry(w, startup.window_state, worker))
     # Ctrl-C or SIGTERM close the app the normal way (profile closed, relay stopped by
     # dev_run); Python runs signal handlers only between bytecodes, hence the idle timer.
     for sig in (signal.SIGINT, signal.SIGTERM):

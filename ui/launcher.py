@@ -14,6 +14,8 @@ from app.hardening import no_core_dumps
 from ui.display_check import check_display_libraries
 
 JOIN_PREFIX = "coterie://join"
+INSTALL_ENTRY = "--install-desktop-entry"
+UNINSTALL_ENTRY = "--uninstall-desktop-entry"
 
 
 def split_gui_args(argv: list[str]) -> tuple[bool, str | None, str | None]:
@@ -47,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     no_core_dumps()  # before any key can be in memory (app/hardening.py says why)
     quiet_network_logs()
     args = sys.argv[1:] if argv is None else list(argv)
+    if args in ([INSTALL_ENTRY], [UNINSTALL_ENTRY]):
+        return desktop_entry(install=args[0] == INSTALL_ENTRY)
     is_gui, profile, link = split_gui_args(args)
     if not is_gui:
         from app.cli import main as cli_main
@@ -60,6 +64,26 @@ def main(argv: list[str] | None = None) -> int:
 
     return run_gui(profile_dir=profile, join_link=link,
                    default_relay=os.environ.get("COTERIE_RELAY") or None)
+
+
+def desktop_entry(install: bool) -> int:
+    """`coterie --install-desktop-entry` / `--uninstall-desktop-entry`."""
+    from ui import desktop_entry as entry
+
+    try:
+        if install:
+            paths = entry.install()
+            print(f"Coterie is in your applications menu ({paths.desktop}) and opens "
+                  "coterie:// invite links.")
+        else:
+            removed = entry.uninstall()
+            print("Removed " + ", ".join(str(p) for p in removed) + "." if removed
+                  else "Coterie was not in your applications menu.")
+    except OSError as exc:
+        sys.stderr.write(f"coterie: the desktop entry could not be written "
+                         f"({exc.strerror or type(exc).__name__}: {exc.filename}).\n")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,15 +1,27 @@
-"""Light and dark themes: a QPalette, the matching stylesheet from resources/, and the
+"""Light and dark themes: a QPalette, the matching stylesheet from ui/resources/, and the
 colours the delegates paint with (they draw by hand, so they cannot use the stylesheet)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+def _resources_dir() -> Path:
+    """ui/resources as a directory on disk, wherever the package is installed (a wheel, pipx,
+    or the source tree): Qt and QSS `url()` need real file paths. Packages installed from a
+    wheel are plain directories, so `files()` already is one; a zipped install is refused."""
+    found = resources.files("ui").joinpath("resources")
+    if not isinstance(found, Path):
+        raise RuntimeError("Coterie must be installed unzipped: ui/resources is not on disk")
+    return found
+
+
+RESOURCES = _resources_dir()
 THEME_CHOICES = ("system", "light", "dark")
 
 
