@@ -1,17 +1,24 @@
-"""A passphrase strength hint: a rough guess-count estimate, honest about what it means.
+"""A passphrase strength hint from zxcvbn (Dropbox's estimator, Python port), honest about
+what it means.
 
 The passphrase wraps the store key with Argon2id (slow to guess), but a short or common
 one still falls to a dictionary attack on a stolen laptop, so the hint pushes for length.
+zxcvbn knows leaked-password lists, common words and names, keyboard walks, dates,
+repeats and l33t substitutions, and it scores several unrelated words as strong (so
+"correct horse battery staple" is fine and "P@ssw0rd2024" is not). A passphrase of the
+most-guessed kind (zxcvbn's score 0) is refused outright; anything else may be used.
 """
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
+from zxcvbn import zxcvbn
+
 MIN_LENGTH = 8
-_COMMON = {"password", "passwort", "123456", "qwerty", "letmein", "welcome", "iloveyou",
-           "admin", "monkey", "dragon", "coterie", "secret", "abc123", "111111", "sunshine"}
+MAX_CHECKED = 72  # zxcvbn's own limit; a longer passphrase is judged by its first 72 characters
+# Words an attacker who knows the target would try first.
+CONTEXT_WORDS = ("coterie", "Coterie")
 
 
 @dataclass(frozen=True)
@@ -22,40 +29,26 @@ class Strength:
     acceptable: bool  # may be used at all
 
 
-def estimate_bits(text: str) -> float:
-    if not text:
-        return 0.0
-    pool = 0
-    if re.search(r"[a-z]", text):
-        pool += 26
-    if re.search(r"[A-Z]", text):
-        pool += 26
-    if re.search(r"\d", text):
-        pool += 10
-    if re.search(r"[^A-Za-z0-9]", text):
-        pool += 33
-    # repeated characters and runs add little
-    distinct_ratio = len(set(text)) / len(text)
-    effective = len(text) * (0.5 + 0.5 * distinct_ratio)
-    bits = effective * math.log2(max(pool, 2))
-    lowered = text.lower()
-    if any(word in lowered for word in _COMMON):
-        bits *= 0.4
-    if re.fullmatch(r"(.)\1*", text) or re.fullmatch(r"\d+", text):
-        bits *= 0.3
-    return bits
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PassphraseStrength", text)
 
 
 def strength(text: str) -> Strength:
     if len(text) < MIN_LENGTH:
-        return Strength(0, "Too short", f"Use at least {MIN_LENGTH} characters; "
-                        "a few unrelated words work best.", False)
-    bits = estimate_bits(text)
-    if bits < 40:
-        return Strength(1, "Weak", "Add another word or two to make it much harder to guess.",
-                        True)
-    if bits < 60:
-        return Strength(2, "Fair", "Good start; one more unrelated word makes it strong.", True)
-    if bits < 80:
-        return Strength(3, "Good", "Hard to guess. Keep it somewhere safe.", True)
-    return Strength(4, "Strong", "Very hard to guess. Keep it somewhere safe.", True)
+        return Strength(0, _tr("Too short"), _tr("Use at least 8 characters; "
+                                                 "a few unrelated words work best."), False)
+    score = int(zxcvbn(text[:MAX_CHECKED], user_inputs=list(CONTEXT_WORDS))["score"])
+    if score == 0:
+        return Strength(0, _tr("Too easy to guess"), _tr(
+            "This is a common password or pattern that is guessed first; "
+            "use a few unrelated words instead."), False)
+    if score == 1:
+        return Strength(1, _tr("Weak"), _tr(
+            "Common words, names, dates and keyboard patterns are guessed early; "
+            "add another unrelated word or two."), True)
+    if score == 2:
+        return Strength(2, _tr("Fair"), _tr("Good start; one more unrelated word makes it "
+                                            "strong."), True)
+    if score == 3:
+        return Strength(3, _tr("Good"), _tr("Hard to guess. Keep it somewhere safe."), True)
+    return Strength(4, _tr("Strong"), _tr("Very hard to guess. Keep it somewhere safe."), True)
