@@ -28,6 +28,8 @@ KDF_INV_READ = _person("cot/inv/read")
 KDF_INV_KEY = _person("cot/inv/key")
 KDF_INV_MAC = _person("cot/inv/mac")
 KDF_INV_ID = _person("cot/inv/id")
+KDF_FILE_STREAM = _person("cot/file/stream")
+KDF_FILE_READ = _person("cot/file/read")
 
 # plain hashes: BLAKE2b(person=label, data=input)
 HASH_MESSAGE_ID = _person("cot/msg-id")
@@ -38,6 +40,7 @@ HASH_FINGERPRINT = _person("cot/fingerprint")
 HASH_SAFETY = _person("cot/safety")
 HASH_SAS = _person("cot/join-sas")
 HASH_REQUEST_ID = _person("cot/request-id")
+HASH_FILE_BLOB = _person("cot/file/blob")
 
 # signed inputs: label ‖ fields
 SIG_ENVELOPE = b"coterie/v1/envelope\x00"

@@ -10,6 +10,16 @@ from dataclasses import dataclass
 
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError
+from crypto.file_payloads import (
+    FILE_KINDS,
+    Attachment,
+    FileDelete,
+    LibraryAdd,
+    LibraryPin,
+    LibraryRemove,
+    decode_file_content,
+    encode_file_content,
+)
 from crypto.params import MAX_EMOJI_BYTES, MAX_TEXT_BYTES
 
 MESSAGE_ID_LEN = 32
@@ -70,7 +80,8 @@ class Unsupported:
     raw: bytes
 
 
-Content = Post | Reaction | Edit | Delete | AdminRemove | Unsupported
+Content = (Post | Reaction | Edit | Delete | AdminRemove | Unsupported
+           | Attachment | FileDelete | LibraryAdd | LibraryRemove | LibraryPin)
 
 
 def _text(value: str) -> None:
@@ -99,6 +110,8 @@ def encode_content(content: Content) -> bytes:
         w.u8(KIND_DELETE).u8(_V1).fixed(content.target, MESSAGE_ID_LEN)
     elif isinstance(content, AdminRemove):
         w.u8(KIND_ADMIN_REMOVE).u8(_V1).fixed(content.target, MESSAGE_ID_LEN)
+    elif isinstance(content, Attachment | FileDelete | LibraryAdd | LibraryRemove | LibraryPin):
+        return encode_file_content(content)
     elif isinstance(content, Unsupported):
         w.u8(content.kind).u8(content.version).raw(content.raw)
     else:
@@ -133,6 +146,8 @@ def decode_content(data: bytes) -> Content:
     r = Reader(data)
     kind = r.u8()
     version = r.u8()
+    if kind in FILE_KINDS and version == _V1:
+        return decode_file_content(kind, r)
     known = {KIND_POST, KIND_REACTION, KIND_EDIT, KIND_DELETE, KIND_ADMIN_REMOVE}
     if kind not in known or version != _V1:
         return Unsupported(kind, version, r.rest())

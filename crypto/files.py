@@ -1,0 +1,264 @@
+"""Encrypted files (attachments): per-file keys, padded blob sizes, chunked streaming AEAD.
+
+A file is encrypted with its own random 32-byte key K into one *blob* that the relay
+stores. The blob is a libsodium secretstream (XChaCha20-Poly1305):
+
+    blob = header (24 bytes) ‖ segment_0 ‖ … ‖ segment_{n-1}
+
+Every segment is exactly SEGMENT ciphertext bytes (SEGMENT_PT plaintext + 17) except the
+last, which carries TAG_FINAL. The stream key is KDF(K, "cot/file/stream"); every segment's
+additional data is the 32-byte blob id, so a segment from another blob, a reordered,
+replayed or dropped segment, or a stream cut short fails to open (secretstream numbers its
+messages and only the last may carry TAG_FINAL).
+
+The plaintext is the file followed by zero bytes up to the blob's capacity, so the blob's
+length is one of BUCKETS (docs/protocol.md §15, "Files"): the relay learns a size bucket,
+never the size. The true size, the key and the hash of the whole blob travel inside the
+signed, encrypted post (crypto.file_payloads.FileRef). Opening checks the padding is zero
+and that exactly `blob_size` bytes arrived.
+
+Nothing here holds a whole file: `seal_stream` yields pieces as it reads, `BlobOpener`
+takes pieces and returns plaintext as it authenticates it. Randomness is handed in (`rng`)
+so vectors are reproducible: the stream header comes from it too.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+
+from nacl import bindings as b
+from nacl.exceptions import CryptoError as NaclError
+from nacl.signing import SigningKey
+
+from crypto import labels
+from crypto.errors import AuthError, DecodeError
+from crypto.primitives import Rng, kdf, random_bytes
+
+KEY_LEN = 32
+BLOB_ID_LEN = 32
+HASH_LEN = 32
+HEADER = b.crypto_secretstream_xchacha20poly1305_HEADERBYTES       # 24
+ABYTES = b.crypto_secretstream_xchacha20poly1305_ABYTES            # 17
+SEGMENT = 65536                 # ciphertext bytes per stream message (the last may be shorter)
+SEGMENT_PT = SEGMENT - ABYTES   # plaintext bytes per full segment
+# The relay stores and serves a blob in chunks of this many bytes (the last may be shorter).
+RELAY_CHUNK = 1 << 20
+# Padded blob sizes: from BUCKET_FLOOR up, each the previous + 1/20 rounded up to
+# BUCKET_ALIGN (about 5 % steps, 4 KiB steps below 80 KiB).
+BUCKET_FLOOR = 16384
+BUCKET_ALIGN = 4096
+MAX_FILE_BYTES = 100 << 20       # largest plaintext the protocol admits
+_TAG_MESSAGE = b.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+_TAG_FINAL = b.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+
+
+def _segments(blob_size: int) -> int:
+    return -(-(blob_size - HEADER) // SEGMENT)
+
+
+def capacity(blob_size: int) -> int:
+    """Plaintext bytes a blob of `blob_size` bytes carries (file plus zero padding)."""
+    return blob_size - HEADER - ABYTES * _segments(blob_size)
+
+
+def _next_bucket(size: int) -> int:
+    grown = size + size // 20
+    return -(-grown // BUCKET_ALIGN) * BUCKET_ALIGN
+
+
+def buckets(up_to: int = MAX_FILE_BYTES) -> Iterator[int]:
+    """Every blob size in the bucket set, ascending, until one carries `up_to` bytes."""
+    size = BUCKET_FLOOR
+    while True:
+        yield size
+        if capacity(size) >= up_to:
+            return
+        size = _next_bucket(size)
+
+
+def blob_size_for(size: int) -> int:
+    """The padded blob length of a file of `size` bytes: the smallest bucket that fits it."""
+    if not 0 <= size <= MAX_FILE_BYTES:
+        raise DecodeError(f"a file must be at most {MAX_FILE_BYTES} bytes")
+    for bucket in buckets(size):
+        if capacity(bucket) >= size:
+            return bucket
+    raise AssertionError("unreachable: buckets() ends with one that fits")
+
+
+_BUCKET_SET = frozenset(buckets())
+
+
+def is_bucket(blob_size: int) -> bool:
+    """True when `blob_size` is a padded size a well-behaved client produces."""
+    return blob_size in _BUCKET_SET
+
+
+def chunk_count(blob_size: int) -> int:
+    """Relay chunks in a blob of `blob_size` bytes."""
+    return -(-blob_size // RELAY_CHUNK)
+
+
+def chunk_span(blob_size: int, index: int) -> tuple[int, int]:
+    """(offset, length) of relay chunk `index` in a blob of `blob_size` bytes."""
+    start = index * RELAY_CHUNK
+    if not 0 <= start < blob_size:
+        raise DecodeError("chunk index out of range")
+    return start, min(RELAY_CHUNK, blob_size - start)
+
+
+def stream_key(file_key: bytes) -> bytes:
+    return kdf(file_key, labels.KDF_FILE_STREAM)
+
+
+def read_seed(file_key: bytes) -> bytes:
+    """Seed of the blob's Ed25519 read key: whoever holds the file key may download."""
+    return kdf(file_key, labels.KDF_FILE_READ)
+
+
+def read_public(file_key: bytes) -> bytes:
+    return bytes(SigningKey(read_seed(file_key)).verify_key)
+
+
+def blob_hasher() -> hashlib.blake2b:
+    """The hash of a whole blob, fed piece by piece (what a FileRef's `blob_hash` is)."""
+    return hashlib.blake2b(digest_size=HASH_LEN, person=labels.HASH_FILE_BLOB)
+
+
+def _state_for(key: bytes, header: bytes) -> object:
+    # init_pull derives exactly the state init_push would for this header; using it for
+    # pushing lets the header come from the injected rng instead of libsodium's own.
+    state = b.crypto_secretstream_xchacha20poly1305_state()
+    b.crypto_secretstream_xchacha20poly1305_init_pull(state, header, key)
+    return state
+
+
+def seal_stream(file_key: bytes, blob_id: bytes, size: int,
+                read: Callable[[int], bytes], rng: Rng) -> Iterator[bytes]:
+    """Encrypt `size` bytes taken from `read(n)` into a padded blob, piece by piece.
+
+    Yields the header, then one segment at a time; together exactly `blob_size_for(size)`
+    bytes. DecodeError if `read` returns fewer or more bytes than `size` in all (the file
+    changed while it was being read).
+    """
+    if len(file_key) != KEY_LEN or len(blob_id) != BLOB_ID_LEN:
+        raise DecodeError("bad file key or blob id length")
+    blob_size = blob_size_for(size)
+    header = random_bytes(rng, HEADER)
+    state = _state_for(stream_key(file_key), header)
+    yield header
+    left = size
+    pad_left = capacity(blob_size) - size
+    segments = _segments(blob_size)
+    for index in range(segments):
+        want = SEGMENT_PT if index < segments - 1 else capacity(blob_size) - SEGMENT_PT * index
+        take = min(want, left)
+        data = read(take) if take else b""
+        if len(data) != take:
+            raise DecodeError("the file changed while it was being encrypted")
+        left -= take
+        pad = want - take
+        pad_left -= pad
+        if pad:
+            data += bytes(pad)
+        tag = _TAG_FINAL if index == segments - 1 else _TAG_MESSAGE
+        yield b.crypto_secretstream_xchacha20poly1305_push(state, data, blob_id, tag)
+    if read(1):
+        raise DecodeError("the file changed while it was being encrypted")
+    assert pad_left == 0 and left == 0
+
+
+class BlobOpener:
+    """Authenticate and decrypt a blob fed in pieces of any size.
+
+    `feed(piece)` returns the plaintext it could authenticate so far (never padding);
+    `finish()` raises AuthError unless the whole blob arrived, ended with TAG_FINAL and
+    matched `blob_hash`. Any failure is AuthError("this file was altered"); the caller must
+    discard everything `feed` returned for this blob when it sees one.
+    """
+
+    def __init__(self, file_key: bytes, blob_id: bytes, size: int, blob_size: int,
+                 blob_hash: bytes) -> None:
+        if (len(file_key) != KEY_LEN or len(blob_id) != BLOB_ID_LEN
+                or not 0 <= size <= MAX_FILE_BYTES or blob_size != blob_size_for(size)):
+            raise AuthError("this file was altered")
+        self._key = stream_key(file_key)
+        self._blob_id = blob_id
+        self._size = size
+        self._blob_size = blob_size
+        self._expect_hash = blob_hash
+        self._hash = blob_hasher()
+        self._segments = _segments(blob_size)
+        self._state: object | None = None
+        self._buf = bytearray()
+        self._seen = 0           # blob bytes fed
+        self._segment = 0        # segments opened
+        self._out = 0            # plaintext bytes returned
+        self._final = False
+
+    def _fail(self) -> AuthError:
+        self._final = True
+        self._segment = self._segments + 1
+        return AuthError("this file was altered")
+
+    def feed(self, piece: bytes | memoryview) -> bytes:
+        self._seen += len(piece)
+        if self._seen > self._blob_size or self._segment > self._segments:
+            raise self._fail()
+        self._hash.update(piece)
+        self._buf += piece
+        out = bytearray()
+        if self._state is None:
+            if len(self._buf) < HEADER:
+                return b""
+            self._state = _state_for(self._key, bytes(self._buf[:HEADER]))
+            del self._buf[:HEADER]
+        while self._segment < self._segments:
+            last = self._segment == self._segments - 1
+            need = (self._blob_size - HEADER - SEGMENT * self._segment) if last else SEGMENT
+            if len(self._buf) < need:
+                break
+            data = bytes(self._buf[:need])
+            del self._buf[:need]
+            try:
+                plain, tag = b.crypto_secretstream_xchacha20poly1305_pull(
+                    self._state, data, self._blob_id)
+            except (NaclError, ValueError, TypeError):
+                raise self._fail() from None
+            if (tag == _TAG_FINAL) != last:
+                raise self._fail()
+            self._segment += 1
+            keep = min(len(plain), self._size - self._out)
+            if any(plain[keep:]):
+                raise self._fail()
+            self._out += keep
+            out += plain[:keep]
+        return bytes(out)
+
+    def finish(self) -> None:
+        if (self._seen != self._blob_size or self._segment != self._segments or self._buf
+                or self._out != self._size
+                or self._hash.digest() != self._expect_hash):
+            raise self._fail()
+
+
+def open_blob(file_key: bytes, blob_id: bytes, size: int, blob: bytes,
+              blob_hash: bytes) -> bytes:
+    """The plaintext of a whole blob held in memory (tests, vectors, small files)."""
+    opener = BlobOpener(file_key, blob_id, size, len(blob), blob_hash)
+    out = opener.feed(blob)
+    opener.finish()
+    return out
+
+
+def seal_bytes(file_key: bytes, blob_id: bytes, data: bytes, rng: Rng) -> bytes:
+    """The whole blob of `data` held in memory (tests, vectors, small files)."""
+    pos = 0
+
+    def read(n: int) -> bytes:
+        nonlocal pos
+        piece = data[pos:pos + n]
+        pos += len(piece)
+        return piece
+
+    return b"".join(seal_stream(file_key, blob_id, len(data), read, rng))
