@@ -58,6 +58,20 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
             _make_storage = _sqlite
 
 
+def new_storage() -> Storage:
+    """A fresh storage on the backend the running test is on (see `backend`)."""
+    return _make_storage()
+
+
+@pytest.fixture
+def relay_storage(backend: str) -> Callable[[], Storage | None]:
+    """For `create_app(config, storage=relay_storage())`, once per backend: None on SQLite
+    (the relay opens its own file in the data dir), a fresh private schema on PostgreSQL."""
+    if backend == "sqlite":
+        return lambda: None
+    return new_storage
+
+
 def make_core(clock: FakeClock, **limits: object) -> RelayCore:
     return RelayCore(_make_storage(), Limits(**limits), clock)  # type: ignore[arg-type]
 
@@ -90,4 +104,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if pg.SKIPPED:
         terminalreporter.write_line(
             f"POSTGRESQL TESTS SKIPPED ({len(pg.SKIPPED)}): no server at {pg.url()} "
-            f"({pg.SKIPPED[0]}); set COTERIE_TEST_DATABASE", red=True, bold=True)
+            f"({pg.SKIPPED[0]}); set COTERIE_TEST_DATABASE or install PostgreSQL",
+            red=True, bold=True)
+    for line in pg.STARTED:
+        terminalreporter.write_line(line, yellow=True)
