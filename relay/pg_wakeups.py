@@ -35,6 +35,7 @@ log = logging.getLogger("relay.pg")
 COALESCE_SECONDS = 0.005
 MAX_PAYLOAD = 7000            # PostgreSQL's limit is 8000 bytes per notification
 RECONNECT_SECONDS = 1.0
+LISTEN_POLL_SECONDS = 0.1     # how soon the listener thread notices the relay stopping
 CLOSED_MARK = "!"
 
 
@@ -185,7 +186,7 @@ class Wakeups:
                         self.loop.call_soon_threadsafe(self._mark_all)
                     first = False
                     while not self._stopping.is_set():
-                        for note in conn.notifies(timeout=0.5):
+                        for note in conn.notifies(timeout=LISTEN_POLL_SECONDS):
                             self._received(note.payload)
             except psycopg.Error:
                 log.warning("the wake-up connection to the database was lost; reconnecting")
@@ -253,8 +254,8 @@ class Wakeups:
         if fresh:
             self.hub.publish(mailbox, fresh)
             self.pushed[mailbox] = fresh[-1][0]
-        if len(rows) >= self.page_limit:
-            self._mark(mailbox)      # more to read
+        if len(rows) >= self.page_limit or sum(len(b) for _, b in rows) * 2 > self.page_bytes:
+            self._mark(mailbox)      # the page may have been cut by count or bytes: read on
         elif mailbox in self._closed_remote:
             self._closed_remote.discard(mailbox)
             self.hub.closed(mailbox)

@@ -1,4 +1,5 @@
-"""A table of bad requests: each gets the right 4xx and a short JSON error, never a 5xx."""
+"""A table of bad requests: each gets the right 4xx and a short JSON error, never a 5xx; on
+SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ import pytest
 from crypto.relay_wire import b64e
 from relay.app import create_app
 from relay.config import Limits, RelayConfig
+from relay.storage import Storage
 from tests.relay.wire import (
     append_body,
     cap,
@@ -27,14 +29,16 @@ A, CLOSED, UNKNOWN, OTHER = cap("bad-a"), cap("bad-closed"), cap("bad-unknown"),
 LIMITS = Limits(max_envelope_bytes=1000, max_batch_items=4, max_request_bytes=20_000,
                 max_subscribe_mailboxes=3, fetch_max_limit=100)
 
+StorageFactory = Callable[[], Storage | None]
+
 
 def now() -> int:
     return int(time.time())
 
 
 @pytest.fixture
-async def c(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(RelayConfig(data_dir=tmp_path, limits=LIMITS))
+async def c(tmp_path: Path, relay_storage: StorageFactory) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(RelayConfig(data_dir=tmp_path, limits=LIMITS), storage=relay_storage())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://relay.test") as client:
         for box in (A, CLOSED):
@@ -202,9 +206,11 @@ async def test_bad_request(c: httpx.AsyncClient, name: str) -> None:
         assert b64e(box.mailbox) not in error
 
 
-async def test_too_fast_gets_429_with_retry_after(tmp_path: Path) -> None:
+async def test_too_fast_gets_429_with_retry_after(tmp_path: Path,
+                                                  relay_storage: StorageFactory) -> None:
     app = create_app(RelayConfig(data_dir=tmp_path,
-                                 limits=Limits(rate_per_second=1, rate_burst=3)))
+                                 limits=Limits(rate_per_second=1, rate_burst=3)),
+                     storage=relay_storage())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://relay.test") as client:
         statuses = [(await client.get(messages_path(A))).status_code for _ in range(4)]
@@ -216,9 +222,11 @@ async def test_too_fast_gets_429_with_retry_after(tmp_path: Path) -> None:
     await app.state.relay.shutdown()
 
 
-async def test_creation_rate_is_limited_but_idempotent_retries_are_free(tmp_path: Path) -> None:
+async def test_creation_rate_is_limited_but_idempotent_retries_are_free(tmp_path: Path,
+                                                                        relay_storage: StorageFactory) -> None:
     app = create_app(RelayConfig(data_dir=tmp_path,
-                                 limits=Limits(create_per_minute=1, create_burst=2)))
+                                 limits=Limits(create_per_minute=1, create_burst=2)),
+                     storage=relay_storage())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://relay.test") as client:
         codes = [(await client.post("/v1/mailboxes", json=create_body(cap(f"n{i}")))).status_code
@@ -229,8 +237,10 @@ async def test_creation_rate_is_limited_but_idempotent_retries_are_free(tmp_path
     await app.state.relay.shutdown()
 
 
-async def test_mailbox_quota_gets_429(tmp_path: Path) -> None:
-    app = create_app(RelayConfig(data_dir=tmp_path, limits=Limits(mailbox_max_messages=2)))
+async def test_mailbox_quota_gets_429(tmp_path: Path,
+                                      relay_storage: StorageFactory) -> None:
+    app = create_app(RelayConfig(data_dir=tmp_path, limits=Limits(mailbox_max_messages=2)),
+                     storage=relay_storage())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://relay.test") as client:
         await client.post("/v1/mailboxes", json=create_body(A))

@@ -7,7 +7,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +21,7 @@ from relay import parse
 from relay.app import create_app
 from relay.config import Limits, RelayConfig
 from relay.errors import BadRequest
+from relay.storage import Storage
 from tests.relay.wire import (
     append_body,
     cap,
@@ -38,9 +39,16 @@ def now() -> int:
     return int(time.time())
 
 
+# Every test that builds a relay runs on SQLite and on PostgreSQL, but those about SQLite's
+# own files and its read lock.
+both = pytest.mark.usefixtures("backend")
+StorageFactory = Callable[[], Storage | None]
+
+
 @asynccontextmanager
-async def relay_app(tmp_path: Path, limits: Limits) -> AsyncIterator[object]:
-    app = create_app(RelayConfig(data_dir=tmp_path, limits=limits))
+async def relay_app(tmp_path: Path, limits: Limits,
+                    storage: Storage | None = None) -> AsyncIterator[object]:
+    app = create_app(RelayConfig(data_dir=tmp_path, limits=limits), storage=storage)
     try:
         yield app
     finally:
@@ -65,6 +73,7 @@ async def create(c: httpx.AsyncClient, *boxes: object) -> None:
     (messages_path(A), b'{"messages":', b"}"),
     ("/v1/subscribe", b'{"mailboxes":', b"}"),
 ], ids=["create", "append", "subscribe"])
+@both
 async def test_a_large_deeply_nested_body_is_400_on_every_post_route(
         client: httpx.AsyncClient, path: str, prefix: bytes, suffix: bytes) -> None:
     await create(client, A)
@@ -79,6 +88,7 @@ def test_nesting_past_the_parsers_bound_is_a_bad_request() -> None:
         parse.json_object(b"[" * 5000 + b"]" * 5000, max_items=10_000)
 
 
+@both
 async def test_a_body_of_many_tiny_values_is_refused_before_parsing(
         client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
     await create(client, A)
@@ -90,15 +100,18 @@ async def test_a_body_of_many_tiny_values_is_refused_before_parsing(
     assert loads == []
 
 
-async def test_a_large_body_costs_tokens_by_size(tmp_path: Path) -> None:
+async def test_a_large_body_costs_tokens_by_size(
+        tmp_path: Path, relay_storage: StorageFactory) -> None:
     limits = Limits(rate_per_second=0.001, rate_burst=10, body_bytes_per_token=1000)
-    async with relay_app(tmp_path, limits) as app, client_from(app, "10.0.0.1") as c:
+    async with relay_app(tmp_path, limits, relay_storage()) as app, \
+            client_from(app, "10.0.0.1") as c:
         r = await c.post("/v1/mailboxes", content=b" " * 8_500 + b"{}")   # 1 + 8 tokens
         assert r.status_code == 400
         assert (await c.get("/v1/mailboxes/x/messages")).status_code == 400     # the 10th
         assert (await c.get("/v1/mailboxes/x/messages")).status_code == 429
 
 
+@both
 async def test_a_large_body_is_parsed_off_the_event_loop(
         client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
     threads = []
@@ -117,7 +130,7 @@ async def test_a_large_body_is_parsed_off_the_event_loop(
 
 
 async def test_one_client_parses_one_large_body_at_a_time(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, relay_storage: StorageFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     active, peak = [0], [0]
     lock = threading.Lock()
     original = parse.json_object
@@ -133,7 +146,8 @@ async def test_one_client_parses_one_large_body_at_a_time(
 
     monkeypatch.setattr(parse, "json_object", slow)
     body = b" " * 100_000 + b"{}"
-    async with relay_app(tmp_path, Limits()) as app, client_from(app, "10.0.0.1") as one, \
+    async with relay_app(tmp_path, Limits(), relay_storage()) as app, \
+            client_from(app, "10.0.0.1") as one, \
             client_from(app, "10.0.0.2") as two:
         await asyncio.gather(*(one.post("/v1/mailboxes", content=body) for _ in range(3)))
         assert peak[0] == 1
@@ -143,8 +157,9 @@ async def test_one_client_parses_one_large_body_at_a_time(
         assert peak[0] == 2
 
 
-async def test_a_body_that_trickles_in_gets_408(tmp_path: Path) -> None:
-    async with relay_app(tmp_path, Limits(body_timeout_seconds=0.3)) as app, \
+async def test_a_body_that_trickles_in_gets_408(
+        tmp_path: Path, relay_storage: StorageFactory) -> None:
+    async with relay_app(tmp_path, Limits(body_timeout_seconds=0.3), relay_storage()) as app, \
             client_from(app, "10.0.0.1") as c:
         async def trickle() -> AsyncIterator[bytes]:
             yield b'{"mailbox":'
@@ -162,20 +177,27 @@ def forged_entry(box: object) -> dict:
     return {**subscribe_entry(box, 0, now()), "proof": subscribe_entry(D, 0, now())["proof"]}
 
 
+@both
 async def test_a_refused_subscription_remembers_no_nonce(client: httpx.AsyncClient) -> None:
     await create(client, A, B)
     good = subscribe_entry(A, 0, now())
     r = await client.post("/v1/subscribe", json={"mailboxes": [good, forged_entry(B)]})
     assert r.status_code == 403
     assert len(client.relay.core.nonces) == 0   # type: ignore[attr-defined]
+    storage = client.relay.storage   # type: ignore[attr-defined]
+    if hasattr(storage, "pool"):     # PostgreSQL: none in the shared table either
+        with storage.pool.connection() as conn:
+            assert conn.execute("SELECT count(*) FROM used_nonces").fetchone() == (0,)
     # The good proof of the refused request is still good on its own.
     core = client.relay.core   # type: ignore[attr-defined]
     assert core.check_read(A.mailbox, parse.proof_fields(good)).mailbox == A.mailbox
 
 
-async def test_a_subscription_costs_one_signature_token_per_mailbox(tmp_path: Path) -> None:
+async def test_a_subscription_costs_one_signature_token_per_mailbox(
+        tmp_path: Path, relay_storage: StorageFactory) -> None:
     limits = Limits(verify_rate_per_second=0.001, verify_burst=6)
-    async with relay_app(tmp_path, limits) as app, client_from(app, "10.0.0.1") as c:
+    async with relay_app(tmp_path, limits, relay_storage()) as app, \
+            client_from(app, "10.0.0.1") as c:
         await create(c, A, B, C)
         entries = [subscribe_entry(A, 0, now()), subscribe_entry(B, 0, now()), forged_entry(C)]
         assert (await c.post("/v1/subscribe", json={"mailboxes": entries})).status_code == 403
@@ -190,9 +212,11 @@ async def test_a_subscription_costs_one_signature_token_per_mailbox(tmp_path: Pa
             assert r.status_code == 200
 
 
-async def test_an_append_costs_one_signature_token_per_message(tmp_path: Path) -> None:
+async def test_an_append_costs_one_signature_token_per_message(
+        tmp_path: Path, relay_storage: StorageFactory) -> None:
     limits = Limits(verify_rate_per_second=0.001, verify_burst=6)
-    async with relay_app(tmp_path, limits) as app, client_from(app, "10.0.0.1") as c:
+    async with relay_app(tmp_path, limits, relay_storage()) as app, \
+            client_from(app, "10.0.0.1") as c:
         await create(c, A)                                   # 1 signature
         ok = await c.post(messages_path(A), json=append_body(A, [b"1", b"2", b"3", b"4"]))
         assert ok.status_code == 200
@@ -201,6 +225,7 @@ async def test_an_append_costs_one_signature_token_per_message(tmp_path: Path) -
         assert r.json() == {"error": "Too many signatures to check; slow down."}
 
 
+@both
 async def test_pages_are_encoded_off_the_event_loop(
         client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
     import relay.app
@@ -258,9 +283,9 @@ async def test_lookups_do_not_wait_behind_a_long_page_read(client: httpx.AsyncCl
 
 
 async def test_one_client_cannot_fill_the_shared_nonce_memory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, relay_storage: StorageFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(relay.core, "MAX_REMEMBERED_NONCES", 8)
-    async with relay_app(tmp_path, Limits(max_nonces_per_client=5)) as app, \
+    async with relay_app(tmp_path, Limits(max_nonces_per_client=5), relay_storage()) as app, \
             client_from(app, "10.0.0.1") as attacker, client_from(app, "10.0.0.2") as reader:
         await create(attacker, A)
 
@@ -274,9 +299,11 @@ async def test_one_client_cannot_fill_the_shared_nonce_memory(
 
 # -- the info routes -----------------------------------------------------------------------
 
-async def test_info_routes_have_their_own_rate_limit(tmp_path: Path) -> None:
+async def test_info_routes_have_their_own_rate_limit(
+        tmp_path: Path, relay_storage: StorageFactory) -> None:
     limits = Limits(info_rate_per_second=0.001, info_burst=3)
-    async with relay_app(tmp_path, limits) as app, client_from(app, "127.0.0.1") as c:
+    async with relay_app(tmp_path, limits, relay_storage()) as app, \
+            client_from(app, "127.0.0.1") as c:
         codes = [(await c.get(path)).status_code
                  for path in ("/healthz", "/openapi.json", "/metrics", "/healthz")]
         assert codes == [200, 200, 200, 429]
@@ -285,8 +312,9 @@ async def test_info_routes_have_their_own_rate_limit(tmp_path: Path) -> None:
             assert (await other.get("/healthz")).status_code == 200
 
 
-async def test_metrics_answer_only_this_machine(tmp_path: Path) -> None:
-    async with relay_app(tmp_path, Limits()) as app:
+async def test_metrics_answer_only_this_machine(
+        tmp_path: Path, relay_storage: StorageFactory) -> None:
+    async with relay_app(tmp_path, Limits(), relay_storage()) as app:
         for address, status in (("127.0.0.1", 200), ("::1", 200), ("10.0.0.9", 404),
                                 ("2001:db8::1", 404)):
             async with client_from(app, address) as c:

@@ -1,35 +1,59 @@
-"""Group commit: concurrent appends share durable transactions; failures reach every caller."""
+"""Group commit: concurrent appends share durable transactions; failures reach every caller.
+On SQLite and on PostgreSQL (where the failed commit is a real one: the writer's server
+connection is terminated under it)."""
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from relay.errors import NotFound, Unavailable
+from relay.pg_storage import PostgresStorage
 from relay.sqlite_storage import SQLiteStorage
-from relay.storage import AppendOp, AppendResult, CreateOp, WriteOp
+from relay.storage import AppendOp, AppendResult, CreateOp, Storage, WriteOp
 from relay.writer import GroupCommitter
+from tests.relay import pg
+from tests.relay.conftest import new_storage
 from tests.relay.wire import cap
 
 A = cap("writer")
 
 
-class CountingStorage(SQLiteStorage):
-    """The real SQLite storage, remembering how many operations each transaction held."""
+class CountingStorage:
+    """A real storage, remembering how many operations each transaction held; with
+    `fail_next` its next transaction fails for real."""
 
-    def __init__(self, path: Path, fail_next: bool = False) -> None:
-        super().__init__(path)
+    def __init__(self, inner: Storage) -> None:
+        self.inner = inner
         self.batches: list[int] = []
-        self.fail_next = fail_next
+        self.fail_next = False
 
     def write_batch(self, ops: list[WriteOp]):  # type: ignore[no-untyped-def]
         self.batches.append(len(ops))
         if self.fail_next:
             self.fail_next = False
-            raise sqlite3.OperationalError("disk I/O error")
-        return super().write_batch(ops)
+            if not isinstance(self.inner, PostgresStorage):
+                raise sqlite3.OperationalError("disk I/O error")
+            # The server ends the writer's connection, as a restart or a crash would.
+            pid = self.inner._writer_conn().info.backend_pid
+            with psycopg.connect(pg.url(), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        return self.inner.write_batch(ops)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.fixture
+def storage(backend: str, tmp_path: Path) -> Iterator[CountingStorage]:
+    store = CountingStorage(SQLiteStorage(tmp_path / "r.db") if backend == "sqlite"
+                            else new_storage())
+    yield store
+    store.close()
 
 
 def append_op(body: bytes, box=A) -> AppendOp:
@@ -47,8 +71,7 @@ def test_the_database_is_wal_with_full_sync(tmp_path: Path) -> None:
     storage.close()
 
 
-async def test_concurrent_appends_share_commits_and_keep_order(tmp_path: Path) -> None:
-    storage = CountingStorage(tmp_path / "r.db")
+async def test_concurrent_appends_share_commits_and_keep_order(storage: CountingStorage) -> None:
     committed: list[object] = []
     committer = GroupCommitter(storage, asyncio.get_running_loop(), committed.append)
     await committer.submit(create_op())
@@ -58,12 +81,10 @@ async def test_concurrent_appends_share_commits_and_keep_order(tmp_path: Path) -
     assert sum(storage.batches) == 301 and len(storage.batches) < 301
     assert [r for r in committed if isinstance(r, AppendResult)] == results
     await asyncio.to_thread(committer.stop)
-    storage.close()
 
 
 async def test_an_operation_refused_in_a_batch_does_not_spoil_the_others(
-        tmp_path: Path) -> None:
-    storage = CountingStorage(tmp_path / "r.db")
+        storage: CountingStorage) -> None:
     committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
     await committer.submit(create_op())
     outcomes = await asyncio.gather(committer.submit(append_op(b"ok1")),
@@ -72,24 +93,22 @@ async def test_an_operation_refused_in_a_batch_does_not_spoil_the_others(
     assert isinstance(outcomes[1], NotFound)
     assert [o.cursors for o in (outcomes[0], outcomes[2])] == [(1,), (2,)]  # type: ignore[union-attr]
     await asyncio.to_thread(committer.stop)
-    storage.close()
 
 
-async def test_a_failed_commit_fails_every_caller_and_stores_nothing(tmp_path: Path) -> None:
-    storage = CountingStorage(tmp_path / "r.db")
+async def test_a_failed_commit_fails_every_caller_and_stores_nothing(
+        storage: CountingStorage) -> None:
     committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
     await committer.submit(create_op())
     storage.fail_next = True
     with pytest.raises(Unavailable):
         await committer.submit(append_op(b"lost"))
-    ok = await committer.submit(append_op(b"kept"))
+    ok = await committer.submit(append_op(b"kept"))   # the writer recovers by itself
     assert ok.cursors == (1,)  # type: ignore[union-attr]
+    assert storage.inner.fetch(A.mailbox, 0, 10, 10**6) == [(1, b"kept")]
     await asyncio.to_thread(committer.stop)
-    storage.close()
 
 
-async def test_stop_finishes_what_was_submitted_then_refuses(tmp_path: Path) -> None:
-    storage = CountingStorage(tmp_path / "r.db")
+async def test_stop_finishes_what_was_submitted_then_refuses(storage: CountingStorage) -> None:
     committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
     first = committer.submit(create_op())
     pending = [committer.submit(append_op(b"%d" % i)) for i in range(50)]
@@ -100,4 +119,3 @@ async def test_stop_finishes_what_was_submitted_then_refuses(tmp_path: Path) -> 
     assert len({o.cursors for o in outcomes[1:]}) == 50  # type: ignore[union-attr]
     with pytest.raises(Unavailable):
         await committer.submit(append_op(b"late"))
-    storage.close()
