@@ -107,3 +107,22 @@ async def test_lost_database_connections_answer_503_then_recover_by_themselves(
         assert (await two.get("/healthz")).status_code == 200
         got = await events.messages(1, timeout=10)
         assert got[0][1] == 1
+
+
+async def test_a_burst_larger_than_a_page_reaches_the_other_instance(tmp_path: Path) -> None:
+    """The other instance reads a notified mailbox page by page: a page cut by its byte
+    limit is followed by the next one, without waiting for another notification."""
+    limits = Limits(ping_seconds=300, rate_burst=100_000, fetch_max_bytes=4096)
+    bodies = [bytes([n]) * 1500 for n in range(6)]        # 9 KB: three pages of two
+    with pg.schema() as schema:
+        url = pg.relay_url(schema)
+        with RelayThread(tmp_path / "a", limits=limits, database=url) as a, \
+                RelayThread(tmp_path / "b", limits=limits, database=url) as b:
+            async with httpx.AsyncClient(base_url=a.url, timeout=10) as one, \
+                    httpx.AsyncClient(base_url=b.url, timeout=10) as two:
+                assert (await one.post("/v1/mailboxes", json=create_body(A))).status_code == 201
+                async with subscribe(two, (A, 0)) as events:
+                    await events.until("synced")
+                    await append(one, A, *bodies)
+                    got = await events.messages(6, timeout=10)
+                    assert [(c, body) for _, c, body in got] == list(enumerate(bodies, 1))
