@@ -11,7 +11,7 @@ from app.views import GroupSummary
 from ui.identicon import identicon
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
-from ui.timefmt import list_time
+from ui.timefmt import list_time, number
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_H = 62
@@ -91,7 +91,7 @@ class GroupDelegate(QStyledItemDelegate):
         line2 = line1 + bfm.height() + 3
         badge_w = 0
         if g.unread:
-            label = str(g.unread) if g.unread < 1000 else "999+"
+            label = number(g.unread) if g.unread < 1000 else number(999) + "+"
             badge_w = max(sfm.height() + 4, sfm.horizontalAdvance(label) + 12)
             badge = QRectF(right - badge_w, line2, badge_w, sfm.height() + 4)
             painter.setPen(Qt.PenStyle.NoPen)

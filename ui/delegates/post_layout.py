@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
 
 from app.views import PostView
 from ui.markdown import SafeDocument, make_document, needs_markdown
-from ui.timefmt import day_key
+from ui.timefmt import day_key, number
 
 MARGIN_L = 16
 AVATAR = 34
@@ -242,7 +242,7 @@ def _chips(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) ->
     y += 4
     ch = fonts.sfm.height() + 8
     for emoji, names in sorted(post.reactions.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        label = f"{emoji} {len(names)}"
+        label = f"{emoji} {number(len(names))}"
         w = fonts.sfm.horizontalAdvance(label) + 18
         if x + w > CONTENT_X + text_w and x > CONTENT_X:
             x = CONTENT_X

@@ -28,7 +28,7 @@ from ui.delegates.post_layout import (
 from ui.identicon import identicon, identicon_color
 from ui.markdown import SafeDocument, plain_excerpt
 from ui.theme import Theme
-from ui.timefmt import clock
+from ui.timefmt import clock, number
 
 LEFT_TOP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
@@ -220,7 +220,7 @@ def chips(p: Paint) -> None:
                                 rect.height() / 2, rect.height() / 2)
         painter.setFont(p.fonts.small)
         painter.setPen(t.color("text"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {count}")
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {number(count)}")
 
 
 def _fill(painter: QPainter, rect: QRectF, color: object, radius: float) -> None:
