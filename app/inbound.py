@@ -17,6 +17,7 @@ from typing import Any
 
 import crypto
 from app import notes
+from crypto import spaces
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store
 from app.views import ChangeEvent, ChangeKind
@@ -88,6 +89,9 @@ class _GroupWork:
     changed: bool = False                              # edits, deletes or reactions applied
     targets: list[bytes] = field(default_factory=list)  # the posts those changes altered
     notes: list[ControlEntry] = field(default_factory=list)  # membership changes to show
+    # posts to check against the channel rules once stored: (msg id, post, sender name)
+    checks: list[tuple[bytes, crypto.Post, str, bool]] = field(default_factory=list)
+    channels_changed: bool = False
     gap: Any = None      # (warning, entry): a gap seen in the envelope being opened
     announced: list[_Gap] = field(default_factory=list)  # gaps first warned of in this batch
     filled: list[_Gap] = field(default_factory=list)     # gaps whose last message arrived
@@ -228,8 +232,24 @@ class Inbound:
             self._check_order(gw, gid, ev, name)
             self._check_gaps(gw, gid, ev)
             if isinstance(c, crypto.Post):
+                sender = gw.session.member(ev.sender_ik)
+                by_admin = sender is not None and sender.role == crypto.ROLE_ADMIN
                 gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
-                                        ev.seq, "post", c.text, c.reply_to))
+                                        ev.seq, "post", c.text, c.reply_to, None, False,
+                                        c.channel, c.thread, c.title or None, c.tags, by_admin))
+                if not c.plain:
+                    gw.checks.append((ev.message_id, c, name, by_admin))
+            elif isinstance(c, (crypto.ChannelDef, crypto.Pin)):
+                sender = gw.session.member(ev.sender_ik)
+                rule = spaces.check(c, sender is not None and sender.role == crypto.ROLE_ADMIN,
+                                    None)
+                if rule is not None:
+                    what = "channel change" if isinstance(c, crypto.ChannelDef) else "pin"
+                    gw.warnings.append(("not_allowed", f"A {what} from {name} was ignored: "
+                                        f"{rule}.", ev.sender_ik))
+                else:
+                    gw.changes.append((ev.sender_ik, ev))
+                    gw.channels_changed = True
             elif isinstance(c, crypto.Unsupported):
                 gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
                                         ev.seq, "unsupported", None, None, c.raw))
@@ -318,6 +338,7 @@ class Inbound:
                      now: int, outcome: BatchOutcome) -> None:
         """Commit what one batch changed in one group, one kind of change per step."""
         self._store_posts(store, gid, gw, outcome)
+        self._check_rules(store, gid, gw)
         self._store_warnings(store, gid, gw, now, outcome)
         self._store_group_row(store, gid, gw)
         self._store_outgoing(store, pending, gid, gw)
@@ -337,6 +358,28 @@ class Inbound:
         for sender, ev in gw.changes:
             self._apply_change(store, gid, sender, ev)
         gw.note_changes()
+
+    @staticmethod
+    def _check_rules(store: Store, gid: bytes, gw: _GroupWork) -> None:
+        """Warn of new posts that break a channel rule: a member's top-level post in an
+        announcements channel (kept, shown as rejected), a thread reply whose root is a post
+        of another group (never shown in either)."""
+        fresh = set(gw.fresh)
+        kinds: dict[bytes, str | None] = {}
+        for msg_id, post, name, by_admin in gw.checks:
+            if msg_id not in fresh:
+                continue
+            if post.thread is None:
+                if post.channel not in kinds:
+                    found = store.channels.get_channel(gid, post.channel)
+                    kinds[post.channel] = found.kind if found else None
+                if kinds[post.channel] == "announcements" and not by_admin:
+                    gw.warnings.append(("not_allowed", f"A post from {name} was rejected: "
+                                        f"{spaces.RULE_ANNOUNCE}.", None))
+            elif store.posts.stored_elsewhere(gid, post.thread):
+                gw.warnings.append(("not_allowed", f"A thread reply from {name} was ignored: its "
+                                    "thread starts in another group.", None))
+        gw.checks = []
 
     def _store_warnings(self, store: Store, gid: bytes, gw: _GroupWork, now: int,
                         outcome: BatchOutcome) -> None:
@@ -391,6 +434,8 @@ class Inbound:
             pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
         if gw.members_changed:
             pending.events.append(ChangeEvent(ChangeKind.MEMBERS, gid.hex()))
+        if gw.channels_changed or gw.fresh:
+            pending.events.append(ChangeEvent(ChangeKind.CHANNELS, gid.hex()))
         if gw.requests:
             pending.events.append(ChangeEvent(ChangeKind.REQUESTS, gid.hex()))
         if gw.removed:
@@ -408,6 +453,13 @@ class Inbound:
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=False)
         elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from an admin
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
+        elif isinstance(c, crypto.ChannelDef):   # _event passed only an admin's
+            store.channels.apply_definition(gid, c.channel, c.kind_name, c.name, c.topic,
+                                            c.position, c.archived, c.tags, ev.sent_at,
+                                            ev.message_id, sender)
+        elif isinstance(c, crypto.Pin):          # _event passed only an admin's
+            store.channels.apply_pin(gid, c.channel, c.target, c.on, sender, ev.sent_at,
+                                     ev.message_id, spaces.MAX_PINS)
 
     # -- my pending joins -------------------------------------------------------------------------
     def _join_envelope(self, route: Route, body: bytes, now: int,

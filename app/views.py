@@ -52,6 +52,7 @@ class ChangeKind(enum.Enum):
     REMOVED = "removed"          # I was removed from group_id; it stays readable, read-only
     CONNECTION = "connection"    # connection state or waiting count changed
     PROFILE = "profile"          # settings or my own name changed
+    CHANNELS = "channels"        # channels of group_id defined, renamed, archived, muted, read
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ROTATE_AFTER_SECONDS",
     ),
     "crypto.payloads": (
-        "AdminRemove", "Content", "Delete", "Edit", "Post", "Reaction", "Unsupported",
-        "decode_content", "encode_content",
+        "AdminRemove", "Content", "Delete", "Edit", "GENERAL", "Post", "Reaction",
+        "Unsupported", "register_kind",
     ),
+    "crypto.kinds": ("admin_only", "decode_content", "encode_content"),
+    "crypto.spaces": ("ChannelDef", "Pin"),
     "crypto.relay_wire": ("KIND_GROUP", "KIND_INVITE", "MailboxCapability", "WireError"),
     "crypto.session": ("GroupSession",),
 }
@@ -89,7 +91,8 @@ __all__ = [
     "WARNING_STALE_EPOCH", "WARNING_UNSUPPORTED", "WARNING_MISSING_KEY",
     # payloads
     "Content", "Post", "Reaction", "Edit", "Delete", "AdminRemove", "Unsupported",
-    "encode_content", "decode_content",
+    "encode_content", "decode_content", "register_kind", "admin_only", "GENERAL",
+    "ChannelDef", "Pin",
     # invites
     "InviteLink", "parse_invite_link", "InviteBundle", "open_invite_bundle", "PendingJoin",
     "Joined", "InviteInfo", "JoinRequest",

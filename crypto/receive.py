@@ -55,7 +55,8 @@ from crypto.identity import verify_prekey
 from crypto.membership import ControlOutcome, apply_control
 from crypto.pairwise import decode_box_list, find_box, open_group_key
 from crypto.params import GRACE_SECONDS, MAX_HELD_UNKNOWN, PROTOCOL_VERSION
-from crypto.payloads import AdminRemove, decode_content, decode_post_fast
+from crypto.kinds import decode_content, decode_post_fast
+from crypto.payloads import AdminRemove
 from crypto.primitives import AEAD_NONCE_LEN, AEAD_TAG_LEN, KEY_LEN, SIG_LEN, Rng, aead_open, h
 from crypto.state import GroupState
 

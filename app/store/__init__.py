@@ -8,7 +8,8 @@ store) for a Future (UI).
 The tables are grouped by capability, each part its own module and attribute:
 `store.identity`, `store.groups` (with members, control log, epochs, warnings),
 `store.posts`, `store.search`, `store.invites` (with join requests and my joins),
-`store.settings` and `store.outbox` (with read cursors).
+`store.settings`, `store.outbox` (with read cursors) and `store.channels` (channels,
+threads and pins).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 import sqlcipher3
 
 from app.store.core import DB_NAME, StoreCore
+from app.store.channels import ChannelTables
 from app.store.db import KEY_BYTES, latest_version
 from app.store.errors import NotStored, StoreClosed, StoreError, StoreKeyError, StoreTooNew
 from app.store.groups import GroupTables
@@ -26,6 +28,8 @@ from app.store.outbox import Outbox
 from app.store.owner import OwnerThread
 from app.store.posts import PostTables
 from app.store.records import (
+    GENERAL,
+    Channel,
     ControlEntry,
     Epoch,
     GroupRecord,
@@ -39,11 +43,13 @@ from app.store.records import (
     NewPost,
     OutboxItem,
     PageKey,
+    PinRecord,
     Post,
     PostPage,
     Reaction,
     SearchResult,
     StoredWarning,
+    ThreadSummary,
 )
 from app.store.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchIndex, fts_query
 from app.store.settings import SettingsTable
@@ -63,9 +69,11 @@ class Store(StoreCore):
         self.invites = InviteTables(self)
         self.settings = SettingsTable(self)
         self.outbox = Outbox(self)
+        self.channels = ChannelTables(self)
 
 
 __all__ = [
+    "GENERAL", "Channel", "PinRecord", "ThreadSummary",
     "DB_NAME", "HIGHLIGHT_END", "HIGHLIGHT_START", "KEY_BYTES", "ControlEntry", "Epoch",
     "GroupRecord", "GroupSummaryRow", "Identity", "Invite", "JoinRequest", "Member", "MyJoin",
     "NewOutbox", "NewPost", "NotStored", "OutboxItem", "PageKey", "Post", "PostPage",

@@ -33,6 +33,7 @@ class GroupTables(StorePart):
             f"INSERT INTO groups ({_GROUP_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (group.id, group.name, group.relay_url, group.my_role, group.state, group.created,
              group.last_activity, int(group.muted), group.unread, int(group.removed)))
+        self._core.channels.add_general(group.id)  # type: ignore[attr-defined]
 
     @reads
     def get_group(self, group_id: bytes) -> GroupRecord | None:
@@ -91,7 +92,8 @@ class GroupTables(StorePart):
 
     @writes(durable=False)
     def mark_read(self, group_id: bytes) -> None:
-        self._db().execute("UPDATE groups SET unread = 0 WHERE id = ?", (group_id,))
+        """Every channel of the group read."""
+        self._core.channels.mark_group_read(group_id)  # type: ignore[attr-defined]
 
     @writes(durable=True)
     def delete_group(self, group_id: bytes) -> None:

@@ -11,18 +11,28 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from app.store.core import StorePart, reads, writes
-from app.store.records import NewPost, PageKey, Post, PostPage, Reaction
+from app.store.records import GENERAL, NewPost, PageKey, Post, PostPage, Reaction
 
 POST_COLS = """p.id, p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time,
     p.received_time, p.seq, p.kind, p.text, p.reply_to, p.edited, p.edited_text, p.edited_time,
     p.deleted_by, p.deleted_time, p.raw, p.mine,
-    EXISTS (SELECT 1 FROM outbox o WHERE o.msg_id = p.msg_id) AS sending"""
+    EXISTS (SELECT 1 FROM outbox o WHERE o.msg_id = p.msg_id) AS sending,
+    p.channel_id, p.thread_root, p.title, p.tags, p.by_admin"""
 
 _INSERT = """INSERT INTO posts (group_id, msg_id, sender_ik, sender_name, sent_time,
-    received_time, seq, kind, text, reply_to, raw, mine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    received_time, seq, kind, text, reply_to, raw, mine, channel_id, thread_root, title, tags,
+    by_admin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 # SQLite's limit on bound parameters is 32766; stay well below it per IN (...) list.
 _CHUNK = 500
+
+
+def _scope(channel: bytes, thread: bytes | None) -> tuple[str, tuple]:
+    """The WHERE of one timeline: a channel's top-level posts, or one thread's replies
+    (served by posts_channel_page / posts_thread_page)."""
+    if thread is not None:
+        return "p.group_id = ? AND p.thread_root = ?", (thread,)
+    return "p.group_id = ? AND p.channel_id = ? AND p.thread_root IS NULL", (channel,)
 
 
 def _chunks(items: Sequence[bytes]) -> Iterable[Sequence[bytes]]:
@@ -65,12 +75,12 @@ class PostTables(StorePart):
             conn.executemany(_INSERT, [
                 (p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time, p.received_time,
                  p.seq, p.kind, p.text if p.kind == "post" else None, p.reply_to, p.raw,
-                 int(p.mine)) for p in fresh])
-            unread = sum(1 for p in fresh if not p.mine and p.kind == "post")
+                 int(p.mine), p.channel_id, p.thread_root, p.title, "\n".join(p.tags),
+                 int(p.by_admin)) for p in fresh])
             newest = max(p.sent_time for p in fresh)
-            conn.execute(
-                "UPDATE groups SET unread = unread + ?, last_activity = max(last_activity, ?) "
-                "WHERE id = ?", (unread, newest, group_id))
+            conn.execute("UPDATE groups SET last_activity = max(last_activity, ?) WHERE id = ?",
+                         (newest, group_id))
+            self._core.channels.count_new(group_id, fresh)  # type: ignore[attr-defined]
             fresh_ids = [p.msg_id for p in fresh]
             self._apply_pending(group_id, fresh_ids)
             fresh_all += fresh_ids
@@ -237,48 +247,71 @@ class PostTables(StorePart):
         return result
 
     @reads
-    def latest_posts(self, group_id: bytes, limit: int = 50) -> PostPage:
-        rows = self._posts("p.group_id = ?", (group_id,), "p.sent_time DESC, p.seq DESC, p.id DESC",
-                           limit + 1)
+    def latest_posts(self, group_id: bytes, limit: int = 50, channel: bytes = GENERAL,
+                     thread: bytes | None = None) -> PostPage:
+        """The newest posts of one timeline: a channel's top-level posts (General by
+        default), or with `thread` that thread's replies."""
+        where, params = _scope(channel, thread)
+        rows = self._posts(where, (group_id, *params),
+                           "p.sent_time DESC, p.seq DESC, p.id DESC", limit + 1)
         return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, False)
 
     @reads
-    def posts_before(self, group_id: bytes, anchor: PageKey, limit: int = 50) -> PostPage:
+    def posts_before(self, group_id: bytes, anchor: PageKey, limit: int = 50,
+                     channel: bytes = GENERAL, thread: bytes | None = None) -> PostPage:
         """Up to `limit` posts strictly older than the anchor, oldest first."""
-        rows = self._older(group_id, anchor, limit + 1)
-        more_after = self._newer(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id - 1), 1) != []
+        scope = _scope(channel, thread)
+        rows = self._older(group_id, anchor, limit + 1, scope)
+        more_after = self._newer(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id - 1),
+                                 1, scope) != []
         return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, more_after)
 
     @reads
-    def posts_after(self, group_id: bytes, anchor: PageKey, limit: int = 50) -> PostPage:
+    def posts_after(self, group_id: bytes, anchor: PageKey, limit: int = 50,
+                    channel: bytes = GENERAL, thread: bytes | None = None) -> PostPage:
         """Up to `limit` posts strictly newer than the anchor, oldest first."""
-        rows = self._newer(group_id, anchor, limit + 1)
-        more_before = self._older(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id + 1), 1) != []
+        scope = _scope(channel, thread)
+        rows = self._newer(group_id, anchor, limit + 1, scope)
+        more_before = self._older(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id + 1),
+                                  1, scope) != []
         return PostPage(tuple(rows[:limit]), more_before, len(rows) > limit)
 
     @reads
     def posts_around(self, group_id: bytes, msg_id: bytes, limit: int = 50) -> PostPage | None:
-        """About limit/2 posts each side of msg_id, the post itself included; None if absent."""
+        """About limit/2 posts each side of msg_id in its own timeline (its channel, or its
+        thread), the post itself included; None if absent."""
         anchor = self._posts("p.group_id = ? AND p.msg_id = ?", (group_id, msg_id), "p.id", 1)
         if not anchor:
             return None
+        scope = _scope(anchor[0].channel_id, anchor[0].thread_root)
         key = anchor[0].key
         before_n = max(0, (limit - 1) // 2)
         after_n = max(0, limit - 1 - before_n)
-        older = self._older(group_id, key, before_n + 1)
-        newer = self._newer(group_id, key, after_n + 1)
+        older = self._older(group_id, key, before_n + 1, scope)
+        newer = self._newer(group_id, key, after_n + 1, scope)
         posts = (*reversed(older[:before_n]), anchor[0], *newer[:after_n])
         return PostPage(posts, len(older) > before_n, len(newer) > after_n)
 
-    def _older(self, group_id: bytes, key: PageKey, limit: int) -> list[Post]:
-        return self._posts("p.group_id = ? AND (p.sent_time, p.seq, p.id) < (?, ?, ?)",
-                           (group_id, key.sent_time, key.seq, key.id),
+    def _older(self, group_id: bytes, key: PageKey, limit: int,
+               scope: tuple[str, tuple]) -> list[Post]:
+        where, params = scope
+        return self._posts(f"{where} AND (p.sent_time, p.seq, p.id) < (?, ?, ?)",
+                           (group_id, *params, key.sent_time, key.seq, key.id),
                            "p.sent_time DESC, p.seq DESC, p.id DESC", limit)
 
-    def _newer(self, group_id: bytes, key: PageKey, limit: int) -> list[Post]:
-        return self._posts("p.group_id = ? AND (p.sent_time, p.seq, p.id) > (?, ?, ?)",
-                           (group_id, key.sent_time, key.seq, key.id),
+    def _newer(self, group_id: bytes, key: PageKey, limit: int,
+               scope: tuple[str, tuple]) -> list[Post]:
+        where, params = scope
+        return self._posts(f"{where} AND (p.sent_time, p.seq, p.id) > (?, ?, ?)",
+                           (group_id, *params, key.sent_time, key.seq, key.id),
                            "p.sent_time, p.seq, p.id", limit)
+
+    @reads
+    def stored_elsewhere(self, group_id: bytes, msg_id: bytes) -> bool:
+        """Whether msg_id is a post of another group (a cross-group thread reply)."""
+        return self._db().execute(
+            "SELECT 1 FROM groups g WHERE g.id != ? AND EXISTS (SELECT 1 FROM posts p "
+            "WHERE p.group_id = g.id AND p.msg_id = ?)", (group_id, msg_id)).fetchone() is not None
 
     @reads
     def post_count(self, group_id: bytes) -> int:
@@ -293,4 +326,6 @@ def _post(r: tuple, reactions: tuple[Reaction, ...]) -> Post:
                 sent_time=r[5], received_time=r[6], seq=r[7], kind=r[8], text=current,
                 original_text=r[9], reply_to=r[10], edited=bool(r[11]), edited_time=r[13],
                 deleted=deleted, deleted_by=r[14], deleted_time=r[15], raw=r[16],
-                mine=bool(r[17]), sending=bool(r[18]), reactions=reactions)
+                mine=bool(r[17]), sending=bool(r[18]), reactions=reactions, channel_id=r[19],
+                thread_root=r[20], title=r[21], tags=tuple(t for t in r[22].split("\n") if t),
+                by_admin=bool(r[23]))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 PostKind = Literal["post", "unsupported"]
+GENERAL = bytes(16)    # the General channel's id (crypto.GENERAL; the store imports no crypto)
 RequestState = Literal["pending", "approved", "declined"]
 
 
@@ -100,6 +101,11 @@ class NewPost:
     reply_to: bytes | None = None
     raw: bytes | None = None
     mine: bool = False
+    channel_id: bytes = GENERAL
+    thread_root: bytes | None = None   # the root's message id when this is a thread reply
+    title: str | None = None           # a forum topic's title
+    tags: tuple[str, ...] = ()
+    by_admin: bool = False             # the sender was an admin when it was received
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,11 @@ class Post:
     mine: bool
     sending: bool              # an outbox row for this message still waits for the relay
     reactions: tuple[Reaction, ...] = ()
+    channel_id: bytes = GENERAL
+    thread_root: bytes | None = None
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    by_admin: bool = False
 
     @property
     def key(self) -> PageKey:
@@ -245,3 +256,45 @@ class MyJoin:
     blob: bytes
     created: int
     updated: int
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel of a group: its admin-signed definition and this member's state of it."""
+
+    group_id: bytes
+    id: bytes
+    kind: str                  # chat | forum | announcements
+    name: str
+    topic: str
+    position: int
+    archived: bool
+    tags: tuple[str, ...]
+    def_time: int
+    def_msg: bytes
+    muted: bool
+    last_read: int             # posts.id of the newest post read
+    unread: int
+    mentions: int
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    """What a thread's root shows: replies, the last replier and when, my state of it."""
+
+    root: bytes
+    replies: int
+    last_sender_ik: bytes | None
+    last_sender_name: str
+    last_time: int | None
+    unread: int
+    following: bool
+
+
+@dataclass(frozen=True)
+class PinRecord:
+    group_id: bytes
+    channel_id: bytes
+    target: bytes
+    by_ik: bytes
+    time: int

@@ -11,6 +11,7 @@ import pytest
 import sqlcipher3
 
 from app.store import (
+    GENERAL,
     DB_NAME,
     NewPost,
     Store,
@@ -34,6 +35,7 @@ RELEASED = {
     2: "b25950d6394da495d76f79a46a85aab5c43257a2157dba20438166f56b5cd074",
     3: "0f374e486e4b67867e4ef83d2de84f0db573e8bb1c7ae78c0de2cff9a72b52ea",
     4: "0c1fa31b2eae442788eaa4d508d2337b8272622c71f861a9511ea8fceb1aa07f",
+    5: "70098a924c3e603989a1f014c6ed29847e063b957a29e229be633adf0b6f5035",
 }
 
 
@@ -92,6 +94,37 @@ def test_every_fixture_opens_at_the_latest_schema_with_its_data(tmp_path: Path,
         store.posts.insert_posts([NewPost(group, b"\x0a" * 4, b"F" * 32, "Fixture Fay", 400, 400, 4,
                                     text="late")])
         assert store.posts.get_post(group, b"\x0a" * 4).text == "early"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("version", range(1, 5))
+def test_posts_from_before_channels_are_in_general(tmp_path: Path, version: int) -> None:
+    profile = profile_from(version, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group = store_fixtures.GROUP
+        [general] = store.channels.list_channels(group)
+        assert (general.id, general.name, general.kind, general.unread) == (GENERAL, "General",
+                                                                           "chat", 2)
+        assert all(p.channel_id == GENERAL and p.thread_root is None
+                   for p in store.posts.latest_posts(group, 10).posts)
+        store.groups.mark_read(group)
+        assert store.groups.list_groups()[0].unread == 0
+        assert store.channels.list_channels(group)[0].last_read == max(
+            p.id for p in store.posts.latest_posts(group, 10).posts)
+
+
+def test_version_5_keeps_channels_threads_and_pins(tmp_path: Path) -> None:
+    profile = profile_from(5, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group, channel = store_fixtures.GROUP, store_fixtures.CHANNEL
+        forum = store.channels.get_channel(group, channel)
+        assert forum is not None and (forum.kind, forum.tags) == ("forum", ("fiction", "poetry"))
+        [topic] = store.posts.latest_posts(group, 10, channel=channel).posts
+        assert (topic.title, topic.tags) == ("Dune?", ("fiction",))
+        [reply] = store.posts.latest_posts(group, 10, thread=topic.msg_id).posts
+        assert reply.text == "yes please"
+        summary = store.channels.thread_summaries(group, [topic.msg_id])[topic.msg_id]
+        assert (summary.replies, summary.last_sender_name, summary.following) == (1, "Gus", True)
+        assert [p.target for p in store.channels.list_pins(group, channel)] == [topic.msg_id]
 
 
 def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:
