@@ -18,6 +18,9 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
 from crypto.errors import CryptoError
+from crypto.files import RELAY_CHUNK, chunk_count, chunk_span, is_bucket
+
+__all__ = ["chunk_count", "chunk_span", "is_bucket"]   # the blob sizes the relay accepts
 
 MAILBOX_ID_LEN = 32
 NONCE_LEN = 16
@@ -28,6 +31,13 @@ LABEL_CREATE = b"coterie/relay/v1/create\x00"
 LABEL_APPEND = b"coterie/relay/v1/append\x00"
 LABEL_READ = b"coterie/relay/v1/read\x00"
 LABEL_CLOSE = b"coterie/relay/v1/close\x00"
+LABEL_BLOB_CREATE = b"coterie/relay/v1/blob-create\x00"
+LABEL_BLOB_PUT = b"coterie/relay/v1/blob-put\x00"
+LABEL_BLOB_READ = b"coterie/relay/v1/blob-read\x00"
+LABEL_BLOB_DELETE = b"coterie/relay/v1/blob-delete\x00"
+BLOB_ID_LEN = 32
+# The relay stores blobs in chunks of this many bytes (crypto/files.py, spec §15).
+BLOB_CHUNK = RELAY_CHUNK
 
 KIND_GROUP = 0
 KIND_INVITE = 1
@@ -78,6 +88,28 @@ def read_message(mailbox: bytes, time_s: int, nonce: bytes) -> bytes:
 
 def close_message(mailbox: bytes, time_s: int, nonce: bytes) -> bytes:
     return LABEL_CLOSE + mailbox + struct.pack(">Q", time_s) + nonce
+
+
+def blob_create_message(mailbox: bytes, blob: bytes, size: int, read_pk: bytes,
+                        delete_pk: bytes) -> bytes:
+    """Signed by the mailbox's write key: only members of the epoch can store blobs."""
+    return (LABEL_BLOB_CREATE + mailbox + blob + struct.pack(">Q", size) + read_pk
+            + delete_pk)
+
+
+def blob_put_message(blob: bytes, index: int, chunk: bytes | memoryview) -> bytes:
+    """Signed by the write key of the blob's mailbox, one per chunk."""
+    return LABEL_BLOB_PUT + blob + struct.pack(">I", index) + body_hash(bytes(chunk))
+
+
+def blob_read_message(blob: bytes, time_s: int, nonce: bytes) -> bytes:
+    """Signed by the blob's read key (derived from the file key in the post)."""
+    return LABEL_BLOB_READ + blob + struct.pack(">Q", time_s) + nonce
+
+
+def blob_delete_message(blob: bytes, time_s: int, nonce: bytes) -> bytes:
+    """Signed by the blob's delete key, which only its uploader holds."""
+    return LABEL_BLOB_DELETE + blob + struct.pack(">Q", time_s) + nonce
 
 
 def sign(signing_seed: bytes, message: bytes) -> bytes:

@@ -26,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 
 from crypto.relay_wire import b64e
 from relay import parse
+from relay.blobs import Blobs
 from relay.config import RelayConfig
 from relay.connections import ConnectionGuard
 from relay.core import RelayCore
@@ -110,6 +111,7 @@ class Relay:
         self.wakeups: Wakeups | None = None   # push across instances sharing PostgreSQL
         self._pruner: asyncio.Task[None] | None = None
         self._closed = False
+        self.blobs = Blobs(self)
         self.app = self._build_app()
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -133,6 +135,7 @@ class Relay:
             return
         self._closed = True
         self.hub.stop_all()
+        self.blobs.stop()
         if self._pruner is not None:
             self._pruner.cancel()
         if self.wakeups is not None:
@@ -390,6 +393,7 @@ class Relay:
         # The stored totals sum over every mailbox: not on the event loop.
         text = await asyncio.to_thread(self.metrics.render, self.storage.totals,
                                        None if guard is None else (guard.open, guard.refused))
+        text += await asyncio.to_thread(self.blobs.metrics_text)
         return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def openapi(self, request: Request) -> Response:
@@ -410,6 +414,7 @@ class Relay:
             Route("/v1/mailboxes/{mailbox}", e("close", self.close_mailbox),
                   methods=["DELETE"]),
             Route("/v1/subscribe", e("subscribe", self.subscribe), methods=["POST"]),
+            *self.blobs.routes(),
             Route("/healthz", e("healthz", self.healthz, info=True), methods=["GET"]),
             Route("/metrics", e("metrics", self.metrics_page, info=True), methods=["GET"]),
             Route("/openapi.json", e("openapi", self.openapi, info=True), methods=["GET"]),

@@ -64,6 +64,10 @@ class Limits:
     keep_alive_seconds: int = 30              # an idle keep-alive connection is closed after
     max_connections_per_client: int = 64      # open connections per client address
     max_connections: int = 4096               # open connections in all (and below the fd limit)
+    max_blob_bytes: int = 107_970_560         # one padded blob: the bucket of a 100 MiB file (413)
+    mailbox_max_blob_bytes: int = 1 << 30     # blob bytes per epoch mailbox (429)
+    blob_retention_seconds: int = 30 * DAY    # blobs older than this are removed
+    blob_stall_seconds: int = 6 * 3600        # an upload with no chunk for this long is removed
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

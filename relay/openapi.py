@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from relay.blob_openapi import blob_paths
 from relay.config import Limits
 
 B64 = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$", "description": "base64url, no padding"}
@@ -41,7 +42,7 @@ INFO_LIMITED = {"429": _error("Rate limit reached; see Retry-After.")}
 
 def openapi_document(limits: Limits) -> dict[str, Any]:
     ref = "#/components/schemas/"
-    return {
+    doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "Coterie relay", "version": "1",
                  "description": "A blind mailbox relay: it stores and pushes ciphertext. "
@@ -174,3 +175,5 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
                                             "proof": _b64(64, "read-key signature")}}}}},
         }},
     }
+    doc["paths"].update(blob_paths(limits))
+    return doc

@@ -171,3 +171,64 @@ def take_page(rows: Iterable[tuple[int, bytes]], max_bytes: int) -> list[tuple[i
             break
         out.append((cursor, bytes(body)))
     return out
+
+
+# -- blobs (relay/blobs.py) ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BlobRecord:
+    """A blob's metadata; its bytes are files under the data directory (relay/blob_files.py).
+
+    `mailbox` is the epoch mailbox whose write key created it: it decides who may upload,
+    and a closed or expired mailbox closes its blobs to downloads too.
+    """
+
+    blob: bytes
+    mailbox: bytes
+    size: int                 # padded size, one of the bucket sizes
+    read_pk: bytes
+    delete_pk: bytes
+    created_at: int
+    touched_at: int
+    complete: bool
+
+
+@dataclass(frozen=True)
+class BlobTotals:
+    blobs: int
+    blob_bytes: int
+    uploading: int
+
+
+class BlobIndex(Protocol):
+    """Blob metadata in the relay's database (SQLite: relay/sqlite_blobs.py, PostgreSQL:
+    relay/pg_blobs.py). Every method is durable when it returns; all are called from worker
+    threads. Errors are RelayErrors."""
+
+    def create(self, record: BlobRecord, quota_bytes: int) -> bool:
+        """True when new, False when it exists with the same fields; Conflict when it
+        exists with others; TooMany when the mailbox's blobs would pass `quota_bytes`."""
+        ...
+
+    def get(self, blob: bytes) -> BlobRecord | None: ...
+
+    def add_chunk(self, blob: bytes, index: int, digest: bytes, chunks: int,
+                  now: int) -> bool:
+        """Record chunk `index` (idempotent for the same digest, Conflict for another);
+        True when the blob is complete (all `chunks` stored)."""
+        ...
+
+    def stored(self, blob: bytes) -> list[int]:
+        """Indexes of the chunks stored, ascending."""
+        ...
+
+    def delete(self, blob: bytes) -> bool: ...
+
+    def expired(self, stalled_before: int, created_before: int, limit: int) -> list[bytes]:
+        """Blobs whose upload stalled (incomplete, untouched since `stalled_before`) or that
+        passed retention (created before `created_before`)."""
+        ...
+
+    def totals(self) -> BlobTotals: ...
+
+    def close(self) -> None: ...

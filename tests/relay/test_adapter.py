@@ -98,7 +98,10 @@ async def test_openapi_describes_every_route(client: httpx.AsyncClient) -> None:
     assert ops == {("/v1/mailboxes", "post"), ("/v1/mailboxes/{mailbox}/messages", "post"),
                    ("/v1/mailboxes/{mailbox}/messages", "get"),
                    ("/v1/mailboxes/{mailbox}", "delete"), ("/v1/subscribe", "post"),
-                   ("/healthz", "get"), ("/metrics", "get"), ("/openapi.json", "get")}
+                   ("/healthz", "get"), ("/metrics", "get"), ("/openapi.json", "get"),
+                   ("/v1/blobs", "post"), ("/v1/blobs/{blob}/chunks/{index}", "put"),
+                   ("/v1/blobs/{blob}/chunks", "get"), ("/v1/blobs/{blob}", "get"),
+                   ("/v1/blobs/{blob}", "delete")}
     # A relay on a shared database answers 503 with Retry-After while it is unreachable.
     assert all("503" in doc["paths"][path][method]["responses"] for path, method in ops
                if path.startswith("/v1/") or path == "/healthz")
