@@ -52,10 +52,10 @@ from crypto.events import (
     SenderKeyReceived,
 )
 from crypto.identity import verify_prekey
+from crypto.kinds import decode_content, decode_post_fast
 from crypto.membership import ControlOutcome, apply_control
 from crypto.pairwise import decode_box_list, find_box, open_group_key
-from crypto.params import GRACE_SECONDS, MAX_HELD_UNKNOWN, PROTOCOL_VERSION
-from crypto.kinds import decode_content, decode_post_fast
+from crypto.params import GRACE_SECONDS, MAX_HELD_UNKNOWN, MAX_SKIP, PROTOCOL_VERSION
 from crypto.payloads import AdminRemove
 from crypto.primitives import AEAD_NONCE_LEN, AEAD_TAG_LEN, KEY_LEN, SIG_LEN, Rng, aead_open, h
 from crypto.state import GroupState
@@ -186,7 +186,7 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
         raise AuthError("the message belongs to another group or epoch")
     sender = hd.sender_ik
     if sender == state.my_ik:
-        _own_echo(ep, inner, events)
+        _own_echo(state, ep, inner, events)
         gone = state.leaving.get(ep.epoch)
         if gone is not None and gone.message_id == inner.message_id:
             # our remove entry is back (signature checked): its target's later messages
@@ -243,15 +243,44 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
     return applied
 
 
-def _own_echo(ep: EpochState, inner: Inner, events: list[Event]) -> None:
+def _own_echo(state: GroupState, ep: EpochState, inner: Inner, events: list[Event]) -> None:
+    """A message in my name read back from the relay.
+
+    Behind my chain it is an echo of what this device sent. At or beyond it, another copy
+    of this profile sent it (a profile restored from a backup while the old machine kept
+    running, or a copied profile): warn, and step my own chain past it so this device never
+    seals a second message at a place already used in my name. A post there is read like
+    any other (it is mine: my chain key opens it), so a restored profile catches up on what
+    the old machine posted after the backup. A jump beyond MAX_SKIP is not followed: other
+    members refuse it too.
+    """
     hd = inner.header
     verify_inner(inner)
-    if hd.seq >= ep.my_seq and hd.seq != 0:
-        events.append(IntegrityWarning(
-            WARNING_FORK, "A message in your name that this device did not send arrived.",
-            hd.sender_ik, 0, ep.epoch))
-    else:
+    if hd.seq < ep.my_seq or hd.seq == 0:
         events.append(OwnEcho(inner.message_id, ep.epoch, hd.seq))
+        return
+    events.append(IntegrityWarning(
+        WARNING_FORK, "A message in your name that this device did not send arrived.",
+        hd.sender_ik, 0, ep.epoch))
+    if hd.seq - ep.my_seq >= MAX_SKIP:
+        return
+    mk = b""
+    while ep.my_seq <= hd.seq:
+        _, mk = ep.next_own_key()
+    ep.my_last_id = inner.message_id
+    ep.message_count += 1
+    if hd.type != TYPE_CONTENT or len(inner.body) < AEAD_NONCE_LEN + AEAD_TAG_LEN:
+        return
+    try:
+        plaintext = aead_open(mk, inner.body[:AEAD_NONCE_LEN], inner.body[AEAD_NONCE_LEN:],
+                              inner.header_bytes)
+        if h(_H_PLAIN, plaintext) != inner.pt_hash:
+            return
+        content = decode_content(plaintext)
+    except CryptoError:
+        return  # sealed under another chain (that copy entered a key period first)
+    events.append(ContentReceived(inner.message_id, hd.sender_ik, ep.epoch, hd.seq,
+                                  hd.sent_at, content))
 
 
 def _receive_content(state: GroupState, ep: EpochState, chain: PeerChain, inner: Inner,
