@@ -4,6 +4,7 @@ from __future__ import annotations
 from keyring.backend import KeyringBackend
 
 from app.access import Access
+from app.backup import KEY_SETTING as BACKUP_KEY_SETTING
 from app.errors import InvalidInput, ProfileError
 from app.keys import KeyStore
 from app.names import check_name
@@ -79,7 +80,10 @@ class ProfileService:
     def new_recovery_code(self) -> str:
         """Replace the recovery code; returns the new one (show it once)."""
         with self._access.guard:
-            return self._keys.new_recovery_code(self._access.key())
+            code = self._keys.new_recovery_code(self._access.key())
+            # Backups are made under the old code's key until the new one is entered.
+            self._access.runtime().store.settings.set(BACKUP_KEY_SETTING, "")
+            return code
 
     def me(self) -> ProfileView:
         rt = self._access.runtime()

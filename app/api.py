@@ -9,6 +9,8 @@ Services is composed of one object per capability, each in its own module:
     services.posts      app/posts.py     writing and reading posts
     services.search     app/search.py    full-text search
     services.verification app/verification.py  comparing safety numbers in person
+    services.backup     app/backup.py    encrypted backups, restore, automatic backups
+    services.export     app/export.py    a group as readable HTML and JSON
 
 The facade itself keeps the lifecycle (listeners, live sync, close). The capabilities share
 one `app.access.Access`, the only owner of the unlocked state.
@@ -38,8 +40,10 @@ from keyring.backend import KeyringBackend
 import crypto
 from app.access import Access
 from app.account import ProfileService
+from app.backup import BackupService
 from app.errors import AppError
 from app.events import EventHub
+from app.export import ExportService
 from app.groups import GroupService
 from app.invites import InviteService
 from app.keys import KeyStore
@@ -77,6 +81,8 @@ class Services:
         self.posts = PostService(self._access)
         self.search = SearchService(self._access)
         self.verification = VerificationService(self._access)
+        self.backup = BackupService(self._access, keyring_backend)
+        self.export = ExportService(self._access)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:
@@ -86,8 +92,10 @@ class Services:
     def start(self) -> None:
         """Start the live sync engine (push connection per relay) in its own thread."""
         self._access.syncer().start()
+        self.backup.start_schedule()
 
     def stop(self) -> None:
+        self.backup.stop_schedule()
         sync = self._access.syncer_if_open()
         if sync is not None:
             sync.stop()
@@ -106,4 +114,5 @@ class Services:
 
     def close(self) -> None:
         """Stop sync, close the store; the object is locked afterwards."""
+        self.backup.stop_schedule()
         self._access.close()

@@ -17,7 +17,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from app import cli_groups, cli_members, cli_posts, cli_profile
+from app import cli_backup, cli_groups, cli_members, cli_posts, cli_profile
+from app.backup import ENV_RECOVERY
 from app.cli_args import not_utf8, profile_path
 from app.cli_base import ENV_PASSPHRASE, Clock, Command, Parser, UsageError, warn
 from app.errors import AppError, ProfileError
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="DIR", type=profile_path,
                    help="profile directory (default: COTERIE_HOME or the platform's user data dir)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for capability in (cli_profile, cli_groups, cli_posts, cli_members):
+    for capability in (cli_profile, cli_groups, cli_posts, cli_members, cli_backup):
         capability.register(sub)
     return p
 
@@ -54,7 +55,7 @@ def _refused_text(argv: list[str]) -> str | None:
     position = not_utf8(argv)
     if position is not None:
         return f"argument {position} is not valid UTF-8 text"
-    for name in (ENV_HOME, ENV_PASSPHRASE):
+    for name in (ENV_HOME, ENV_PASSPHRASE, ENV_RECOVERY):
         if not_utf8([os.environ.get(name, "")]) is not None:
             return f"{name} is not valid UTF-8 text"
     return None

@@ -224,6 +224,10 @@ class KeyStore:
         self.change_passphrase(key, new_passphrase)
         return key
 
+    def check_recovery(self, code: str) -> bytes:
+        """The key from the recovery code, changing nothing (WrongSecret when it is not it)."""
+        return self._unwrap(self._load(), "recovery", _recovery_secret(code))
+
     # -- changing protection ------------------------------------------------------------------
     def change_passphrase(self, key: bytes, new_passphrase: str | None) -> None:
         """Protect the (unlocked) key with a new passphrase, or with the keyring when None.
@@ -411,6 +415,11 @@ def _new_recovery_code() -> str:
     value = int.from_bytes(secrets.token_bytes(_RECOVERY_BYTES), "big")
     chars = "".join(_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(_RECOVERY_CHARS)))
     return "-".join(chars[i:i + 4] for i in range(0, _RECOVERY_CHARS, 4))
+
+
+def recovery_secret(code: str) -> bytes:
+    """The canonical bytes of a typed recovery code (WrongSecret when it cannot be one)."""
+    return _recovery_secret(code)
 
 
 def _recovery_secret(code: str) -> bytes:

@@ -239,6 +239,12 @@ class Syncer:
                           admitted=totals.admitted, waiting_requests=waiting,
                           warnings=tuple(totals.warnings), offline=result.unreachable)
 
+    def catch_up(self, timeout: float) -> tuple[str, ...]:
+        """Push the outbox and read everything pending, sealing nothing new first (no
+        housekeeping): a restored profile runs this before it can send (app/backup.py).
+        Returns the relays that could not be reached."""
+        return self.engine.sync_once(timeout).unreachable
+
     def start(self) -> None:
         if self._live:
             return

@@ -53,6 +53,7 @@ from app.store.records import (
 )
 from app.store.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchIndex, fts_query
 from app.store.settings import SettingsTable
+from app.store.snapshot import Snapshots
 
 
 class Store(StoreCore):
@@ -70,6 +71,7 @@ class Store(StoreCore):
         self.settings = SettingsTable(self)
         self.outbox = Outbox(self)
         self.channels = ChannelTables(self)
+        self.snapshot = Snapshots(self)
 
 
 __all__ = [
