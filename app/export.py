@@ -45,6 +45,7 @@ EXCERPT = 120
 _UNSAFE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
                      "\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SLUG = re.compile(r"[^A-Za-z0-9_-]+")
+_GENERAL = bytes(16).hex()   # the General channel (docs/protocol.md, channels)
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
@@ -141,6 +142,9 @@ class ExportService:
             "format": FORMAT, "version": VERSION, "exported_at": now,
             "exported_by": people.person(rt.identity.ik, rt.display_name),
             "group": {"id": gid.hex(), "name": record.name, "created": record.created},
+            "channels": [{"id": c.id.hex(), "name": c.name, "kind": c.kind, "topic": c.topic,
+                          "archived": c.archived}
+                         for c in rt.store.channels.list_channels(gid)],
             "members": [{"name": m.display_name, "fingerprint": m.fingerprint,
                          "role": "admin" if m.role == "admin" else "member",
                          "is_me": m.ik == rt.identity.ik} for m in people.members],
@@ -184,12 +188,12 @@ class ExportService:
 def _posts(rt: Runtime, gid: bytes, people: _People) -> Iterator[tuple[dict[str, Any], Post]]:
     key = PageKey(-1, -1, -1)
     while True:
-        page = rt.store.posts.posts_after(gid, key, PAGE)
-        for p in page.posts:
+        page = rt.store.posts.group_posts_after(gid, key, PAGE)
+        for p in page:
             yield _post_doc(p, people), p
-        if not page.more_after or not page.posts:
+        if len(page) < PAGE:
             return
-        key = page.posts[-1].key
+        key = page[-1].key
 
 
 def _post_doc(p: Post, people: _People) -> dict[str, Any]:
@@ -200,6 +204,9 @@ def _post_doc(p: Post, people: _People) -> dict[str, Any]:
         "sent_at": p.sent_time,
         "received_at": p.received_time,
         "kind": p.kind,
+        "channel": p.channel_id.hex(),
+        "thread": p.thread_root.hex() if p.thread_root else None,
+        "title": p.title,
         "text": None if p.deleted or p.kind != "post" else p.text,
         "reply_to": p.reply_to.hex() if p.reply_to else None,
         "edited": {"at": p.edited_time} if p.edited else None,
@@ -233,6 +240,7 @@ class _HtmlWriter:
         self._out = out
         self._people = people
         self._texts: dict[str, str] = {}   # msg id -> (shown) first line, for reply quotes
+        self._channels = {c["id"]: shown_name(c["name"], "channel") for c in head["channels"]}
         group = head["group"]
         me = people.shown(head["exported_by"])
         rows = "".join(
@@ -263,6 +271,12 @@ class _HtmlWriter:
                  f"<span class=\"fp\">{_esc(doc['sender']['fingerprint'][:9])}</span> "
                  f"<time datetime=\"{_iso(doc['sent_at'])}\">"
                  f"{_esc(_shown_time(doc['sent_at']))}</time></div>\n"]
+        if doc["channel"] != _GENERAL or doc["thread"] or doc["title"]:
+            where = self._channels.get(doc["channel"], "a channel")
+            label = f"in #{where}" + (" (thread reply)" if doc["thread"] else "")
+            if doc["title"]:
+                label += f": {clean_text(doc['title'])}"
+            parts.append(f"<p class=\"note\"><bdi>{_esc(label)}</bdi></p>\n")
         if doc["reply_to"]:
             quoted = self._texts.get(doc["reply_to"])
             inner = (f"<a href=\"#p-{doc['reply_to']}\">{_esc(quoted)}</a>" if quoted is not None

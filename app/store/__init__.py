@@ -17,8 +17,8 @@ from pathlib import Path
 
 import sqlcipher3
 
-from app.store.core import DB_NAME, StoreCore
 from app.store.channels import ChannelTables
+from app.store.core import DB_NAME, StoreCore
 from app.store.db import KEY_BYTES, latest_version
 from app.store.errors import NotStored, StoreClosed, StoreError, StoreKeyError, StoreTooNew
 from app.store.groups import GroupTables

@@ -314,6 +314,14 @@ class PostTables(StorePart):
             "WHERE p.group_id = g.id AND p.msg_id = ?)", (group_id, msg_id)).fetchone() is not None
 
     @reads
+    def group_posts_after(self, group_id: bytes, anchor: PageKey, limit: int = 1000) -> list[Post]:
+        """Every post of the group after the anchor, all channels and threads together, in
+        timeline order (exports read a whole group this way, a page at a time)."""
+        return self._posts("p.group_id = ? AND (p.sent_time, p.seq, p.id) > (?, ?, ?)",
+                           (group_id, anchor.sent_time, anchor.seq, anchor.id),
+                           "p.sent_time, p.seq, p.id", limit)
+
+    @reads
     def post_count(self, group_id: bytes) -> int:
         return self._db().execute("SELECT count(*) FROM posts WHERE group_id = ?",
                                   (group_id,)).fetchone()[0]
