@@ -30,6 +30,7 @@ from relay.blobs import Blobs
 from relay.config import RelayConfig
 from relay.connections import ConnectionGuard
 from relay.core import RelayCore
+from relay.deadlines import BodyDeadlines, BodyTimeout
 from relay.errors import NotFound, RelayError, RequestTimeout, TooLarge, TooMany
 from relay.metrics import Metrics
 from relay.openapi import openapi_document
@@ -57,6 +58,7 @@ THREAD_VERIFY_OVER = 32     # subscriptions bigger than this are verified off th
 # Bodies above this are parsed and decoded on a worker thread: parsing a large body on the
 # event loop would hold up every other client's request meanwhile.
 INLINE_PARSE_BYTES = 64 * 1024
+CLIENT_KEY = "coterie.client_key"   # the request scope's cached client key
 Handler = Callable[[Request], Awaitable[Response]]
 T = TypeVar("T")
 
@@ -104,6 +106,7 @@ class Relay:
                                   time.monotonic)
         self.info = RateLimiter(limits.info_rate_per_second, limits.info_burst, time.monotonic)
         self.connections: ConnectionGuard | None = None   # set when served by uvicorn
+        self._deadlines = BodyDeadlines(limits.body_timeout_seconds)
         self._parsing: dict[bytes, list] = {}   # client -> [lock, users]: one large parse
         self._openapi: bytes | None = None
         self.streams: dict[bytes, int] = defaultdict(int)
@@ -134,6 +137,7 @@ class Relay:
         if self._closed:
             return
         self._closed = True
+        self._deadlines.close()
         self.hub.stop_all()
         self.blobs.stop()
         if self._pruner is not None:
@@ -200,8 +204,13 @@ class Relay:
     # -- request plumbing ----------------------------------------------------------------
 
     def _client(self, request: Request) -> bytes:
-        host = request.client.host if request.client else "unknown"
-        return self.keys.key(host)
+        """The request's client key (a keyed hash of its address), made once per request."""
+        scope = request.scope
+        key = scope.get(CLIENT_KEY)
+        if key is None:
+            client = scope.get("client")
+            key = scope[CLIENT_KEY] = self.keys.key(client[0] if client else "unknown")
+        return key
 
     def _admit(self, client: bytes, limiter: RateLimiter | None = None,
                cost: float = 1.0) -> None:
@@ -228,15 +237,15 @@ class Relay:
             raise TooLarge(f"The request body is larger than {limit} bytes.")
         chunks, size = [], 0
         try:
-            async with asyncio.timeout(limits.body_timeout_seconds):
+            with self._deadlines.watch():
                 async for chunk in request.stream():
                     size += len(chunk)
                     if size > limit:
                         raise TooLarge(f"The request body is larger than {limit} bytes.")
                     chunks.append(chunk)
-        except TimeoutError:
+        except BodyTimeout:
             raise RequestTimeout("The request body arrived too slowly.") from None
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def _parsed(self, request: Request, client: bytes,
                       parse_fn: Callable[[dict], T]) -> T:

@@ -19,6 +19,10 @@ IPV6_PREFIX = 64    # one IPv6 client usually owns a whole /64: count it as one
 def client_id(host: str) -> str:
     """What limits count by: the address, or its /64 for IPv6 (a client that can pick any
     address of its /64 would otherwise get a fresh budget per address)."""
+    if ":" not in host:
+        # IPv4 (the server gives the canonical dotted quad, which is what parsing it would
+        # give back) or not an address at all: as it is, without the cost of parsing.
+        return host
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
