@@ -314,10 +314,10 @@ class Relay:
 
     async def append(self, request: Request) -> Response:
         mailbox = parse.mailbox_path(request.path_params["mailbox"])
-        max_items = self.config.limits.max_batch_items
+        limits = self.config.limits
 
         def prepare(data: dict) -> AppendOp:   # signatures: checked in the writer
-            bodies, sigs = parse.append_request(data, max_items)
+            bodies, sigs = parse.append_request(data, limits)
             return self.core.prepare_append(mailbox, bodies, sigs)
 
         client = self._client(request)
@@ -333,7 +333,7 @@ class Relay:
         proof = parse.proof_headers(request.headers)
         params = request.query_params
         after = parse.query_int(params, "after", 0) or 0
-        limit = parse.query_int(params, "limit", None)
+        limit = parse.query_int(params, "limit", None, parse.query_limit(self.config.limits))
         client = self._client(request)
         self._charge_signatures(client, 1)
 
@@ -369,6 +369,7 @@ class Relay:
             await asyncio.to_thread(self.core.check_reads, reads, client)
         else:
             self.core.check_reads(reads, client)
+        parse.unique_mailboxes(entries)
         if self._closed:
             raise TooMany("The relay is shutting down; reconnect shortly.", 2)
         self._start()
@@ -448,8 +449,19 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "No such route on this relay.",
                 405: "This method is not allowed on this route."}
+    headers = None
+    if exc.status_code == 405:   # every method of every route on this path (RFC 9110)
+        headers = {"allow": ", ".join(_allowed_methods(request))}
     return _json(exc.status_code, {"error": messages.get(exc.status_code,
-                                                         "The request was refused.")})
+                                                         "The request was refused.")}, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    path = request.url.path
+    methods = {method for route in request.app.router.routes
+               if isinstance(route, Route) and route.methods and route.path_regex.match(path)
+               for method in route.methods}
+    return sorted(methods)
 
 
 def _is_loopback(host: str) -> bool:

@@ -1,17 +1,17 @@
-"""The OpenAPI 3.1 description of the relay API v1, served at /openapi.json."""
+"""The OpenAPI 3.1 description of the relay API v1, served at /openapi.json.
+
+Every request field, path and query parameter and proof header is generated from the
+declarations relay/parse.py checks requests with (`parse.CREATE_FIELDS`, ...), with this
+relay's limits: what the document admits is what the relay accepts. The schemathesis run
+in tests/relay/test_schema_conformance.py holds the two to that.
+"""
 from __future__ import annotations
 
 from typing import Any
 
+from relay import parse
 from relay.blob_openapi import blob_paths
 from relay.config import Limits
-
-B64 = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$", "description": "base64url, no padding"}
-
-
-def _b64(n: int | None, what: str) -> dict[str, Any]:
-    size = f"{n} bytes" if n else "bytes"
-    return {**B64, "description": f"{what}: {size}, base64url without padding"}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -22,17 +22,19 @@ def _error(description: str) -> dict[str, Any]:
 def _proof_headers(signer: str) -> list[dict[str, Any]]:
     return [
         {"name": "X-Coterie-Time", "in": "header", "required": True,
-         "schema": {"type": "integer"},
+         "schema": parse.TIME_HEADER.schema(),
          "description": "Unix seconds; must be within the proof window of the relay clock."},
-        {"name": "X-Coterie-Nonce", "in": "header", "required": True, "schema": _b64(16, "nonce"),
+        {"name": "X-Coterie-Nonce", "in": "header", "required": True,
+         "schema": parse.NONCE.schema(),
          "description": "16 random bytes, never reused for this mailbox."},
-        {"name": "X-Coterie-Proof", "in": "header", "required": True, "schema": _b64(64, "sig"),
+        {"name": "X-Coterie-Proof", "in": "header", "required": True,
+         "schema": parse.PROOF_FIELDS["proof"].schema(),
          "description": f"Ed25519 signature by the {signer} key (crypto.relay_wire)."},
     ]
 
 
 MAILBOX_PARAM = {"name": "mailbox", "in": "path", "required": True,
-                 "schema": _b64(32, "mailbox id")}
+                 "schema": parse.MAILBOX.schema()}
 LIMITED = {"429": _error("Rate limit or quota reached; see Retry-After."),
            "413": _error("Body too large."),
            "408": _error("The body arrived too slowly."),
@@ -76,11 +78,12 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
                 "get": {
                     "summary": "Fetch messages after a cursor",
                     "parameters": _proof_headers("read") + [
-                        {"name": "after", "in": "query", "schema": {"type": "integer",
-                                                                   "minimum": 0, "default": 0}},
+                        {"name": "after", "in": "query", "schema": {
+                            **parse.QUERY_AFTER.schema(), "default": 0}},
                         {"name": "limit", "in": "query", "schema": {
-                            "type": "integer", "minimum": 1, "maximum": limits.fetch_max_limit,
-                            "default": limits.fetch_default_limit}}],
+                            **parse.query_limit(limits).schema(),
+                            "default": min(limits.fetch_default_limit,
+                                           limits.fetch_max_limit)}}],
                     "responses": {
                         "200": {"description": "One page.", "content": {"application/json": {
                             "schema": {"$ref": ref + "Page"}}}},
@@ -128,29 +131,12 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["error"],
                       "properties": {"error": {"type": "string"}}},
-            "CreateMailbox": {"type": "object",
-                              "required": ["mailbox", "write_pk", "read_pk", "kind",
-                                           "expires_at", "sig"],
-                              "properties": {
-                                  "mailbox": _b64(32, "mailbox id"),
-                                  "write_pk": _b64(32, "Ed25519 write public key"),
-                                  "read_pk": _b64(32, "Ed25519 read public key"),
-                                  "kind": {"enum": ["group", "invite"]},
-                                  "expires_at": {"type": "integer", "minimum": 0,
-                                                 "description": "Unix seconds or 0; required "
-                                                                "for invites (capped)."},
-                                  "sig": _b64(64, "write-key signature over create_message")}},
+            "CreateMailbox": parse.object_schema(parse.CREATE_FIELDS),
             "Created": {"type": "object", "properties": {"created": {"type": "boolean"}}},
-            "Append": {"type": "object", "required": ["messages"], "properties": {
-                "messages": {"type": "array", "minItems": 1,
-                             "maxItems": limits.max_batch_items,
-                             "items": {"type": "object", "required": ["body", "sig"],
-                                       "properties": {
-                                           "body": {**_b64(None, "envelope"),
-                                                    "description": "envelope of at most "
-                                                    f"{limits.max_envelope_bytes} bytes"},
-                                           "sig": _b64(64, "write-key signature over "
-                                                           "append_message")}}}}},
+            "Append": {"type": "object", "required": ["messages"],
+                       "additionalProperties": False, "properties": {
+                "messages": parse.array_schema(parse.object_schema(parse.message_fields(limits)),
+                                               limits.max_batch_items)}},
             "Cursors": {"type": "object", "properties": {
                 "cursors": {"type": "array", "items": {"type": "integer", "minimum": 1}}}},
             "Page": {"type": "object", "required": ["messages", "next", "more", "closed"],
@@ -158,21 +144,16 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
                          "messages": {"type": "array", "items": {
                              "type": "object", "properties": {
                                  "cursor": {"type": "integer"},
-                                 "body": _b64(None, "envelope")}}},
+                                 "body": parse.Base64("envelope").schema()}}},
                          "next": {"type": "integer"}, "more": {"type": "boolean"},
                          "closed": {"type": "boolean"}}},
-            "Subscribe": {"type": "object", "required": ["mailboxes"], "properties": {
-                "mailboxes": {"type": "array", "minItems": 1,
-                              "maxItems": limits.max_subscribe_mailboxes,
-                              "items": {"type": "object",
-                                        "required": ["mailbox", "after", "time", "nonce",
-                                                     "proof"],
-                                        "properties": {
-                                            "mailbox": _b64(32, "mailbox id"),
-                                            "after": {"type": "integer", "minimum": 0},
-                                            "time": {"type": "integer"},
-                                            "nonce": _b64(16, "nonce"),
-                                            "proof": _b64(64, "read-key signature")}}}}},
+            "Subscribe": {"type": "object", "required": ["mailboxes"],
+                          "additionalProperties": False, "properties": {
+                "mailboxes": {**parse.array_schema(parse.object_schema(parse.SUBSCRIBE_ENTRY),
+                                                   limits.max_subscribe_mailboxes),
+                              "description": f"1 to {limits.max_subscribe_mailboxes} entries "
+                                             "(more answers 413), each mailbox at most once "
+                                             "(checked after the read proofs: 400)"}}},
         }},
     }
     doc["paths"].update(blob_paths(limits))

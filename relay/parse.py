@@ -1,21 +1,185 @@
-"""Turning untrusted JSON, paths, query strings and headers into typed values.
+"""Turning untrusted JSON, paths, query strings and headers into typed values, and the
+declarations /openapi.json is generated from (relay/openapi.py), so the document and the
+checks cannot drift apart.
 
-Every function raises BadRequest with one short sentence naming the field; nothing here
-echoes the bad value back.
+Each field is declared once (`Base64`, `Integer`, `Choice`, `Digits`) with the bounds the
+parser enforces; `schema()` turns a declaration into its JSON Schema. A value the schema
+admits is accepted by the parser and a value it refuses is refused (400, or 413 for a
+list or body over a documented limit). Every function raises BadRequest with one short
+sentence naming the field; nothing here echoes the bad value back.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from crypto.relay_wire import KEY_LEN, MAILBOX_ID_LEN, NONCE_LEN, SIG_LEN, WireError, b64d
-from relay.core import ReadProof
+from relay.config import Limits
+from relay.core import MAX_TIME, ReadProof
 from relay.errors import BadRequest, TooLarge
 from relay.storage import KIND_GROUP, KIND_INVITE
 
 KINDS = {"group": KIND_GROUP, "invite": KIND_INVITE}
 MAX_INT = (1 << 63) - 1
+MAX_DIGITS = 18  # query parameters and the X-Coterie-Time header: at most this many digits
+
+_B64 = "[A-Za-z0-9_-]"
+# The last character of canonical unpadded base64url when the byte count leaves 1 or 2
+# bytes over: its unused low bits are zero (crypto.relay_wire.b64d refuses anything else).
+_TAIL_1 = _B64 + "[AQgw]"
+_TAIL_2 = _B64 + "{2}[AEIMQUYcgkosw048]"
+
+
+def b64_length(size: int) -> int:
+    """Characters of unpadded base64url for `size` bytes."""
+    return (size * 4 + 2) // 3
+
+
+@dataclass(frozen=True)
+class Base64:
+    """Canonical base64url without padding: exactly `size` bytes, or 1..`max_size` bytes."""
+
+    what: str
+    size: int | None = None
+    max_size: int | None = None
+
+    def schema(self) -> dict[str, Any]:
+        if self.size is not None:
+            full, rest = divmod(self.size, 3)
+            tail = {0: "", 1: _TAIL_1, 2: _TAIL_2}[rest]
+            n = b64_length(self.size)
+            return {"type": "string", "pattern": f"^{_B64}{{{4 * full}}}{tail}$",
+                    "minLength": n, "maxLength": n,
+                    "description": f"{self.what}: {self.size} bytes, base64url without padding"}
+        out: dict[str, Any] = {"type": "string",
+                               "pattern": f"^(?:{_B64}{{4}})*(?:{_TAIL_2}|{_TAIL_1})?$",
+                               "minLength": 2,
+                               "description": f"{self.what}: base64url without padding"}
+        if self.max_size is not None:
+            out["maxLength"] = b64_length(self.max_size)
+            out["description"] += (f", 1 to {self.max_size} bytes (more answers 413)")
+        return out
+
+    def parse(self, value: Any, name: str) -> bytes:
+        if not isinstance(value, str):
+            raise BadRequest(f"The field '{name}' must be a base64url string.")
+        try:
+            if "=" in value:
+                raise WireError("padding")
+            data = b64d(value, self.size)
+        except WireError:
+            what = f"{self.size} bytes of base64url" if self.size else "base64url"
+            raise BadRequest(f"The field '{name}' must be {what} without padding.") from None
+        if not data:
+            raise BadRequest(f"The field '{name}' is empty.")
+        if self.max_size is not None and len(data) > self.max_size:
+            raise TooLarge(f"A message is larger than {self.max_size} bytes.")
+        return data
+
+
+@dataclass(frozen=True)
+class Integer:
+    """A JSON integer (not a boolean, not 1.0) within [minimum, maximum]."""
+
+    minimum: int = 0
+    maximum: int = MAX_INT
+    description: str = ""
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "integer", "minimum": self.minimum,
+                               "maximum": self.maximum}
+        return {**out, "description": self.description} if self.description else out
+
+    def parse(self, value: Any, name: str) -> int:
+        # JSON Schema's integer is a number without a fraction, so 5.0 is one too.
+        if isinstance(value, float) and value.is_integer() and abs(value) <= MAX_INT:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadRequest(f"The field '{name}' must be an integer.")
+        if not self.minimum <= value <= self.maximum:
+            raise BadRequest(f"The field '{name}' is out of range.")
+        return value
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a few strings, each standing for a number."""
+
+    values: tuple[tuple[str, int], ...]
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": [name for name, _ in self.values]}
+
+    def parse(self, value: Any, name: str) -> int:
+        for text, number in self.values:
+            if value == text and isinstance(value, str):
+                return number
+        quoted = " or ".join(f'"{text}"' for text, _ in self.values)
+        raise BadRequest(f"The field '{name}' must be {quoted}.")
+
+
+@dataclass(frozen=True)
+class Digits:
+    """A non-negative integer written in ASCII digits (query strings and headers)."""
+
+    minimum: int = 0
+    maximum: int = 10 ** MAX_DIGITS - 1
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
+    def parse(self, text: str, what: str) -> int:
+        text = text.strip()
+        if not text.isascii() or not text.isdigit() or len(text) > MAX_DIGITS:
+            raise BadRequest(f"{what} must be a non-negative integer.")
+        value = int(text)
+        if not self.minimum <= value <= self.maximum:
+            raise BadRequest(f"{what} must be between {self.minimum} and {self.maximum}.")
+        return value
+
+
+Field = Base64 | Integer | Choice
+MAILBOX = Base64("mailbox id", MAILBOX_ID_LEN)
+NONCE = Base64("nonce", NONCE_LEN)
+CREATE_FIELDS: dict[str, Field] = {
+    "mailbox": MAILBOX,
+    "write_pk": Base64("Ed25519 write public key", KEY_LEN),
+    "read_pk": Base64("Ed25519 read public key", KEY_LEN),
+    "kind": Choice(tuple(KINDS.items())),
+    "expires_at": Integer(0, MAX_TIME - 1, "Unix seconds or 0; required for invites "
+                          "(capped)."),
+    "sig": Base64("write-key signature over create_message", SIG_LEN),
+}
+PROOF_FIELDS: dict[str, Field] = {
+    "time": Integer(0, MAX_INT, "Unix seconds of the proof."),
+    "nonce": NONCE,
+    "proof": Base64("read-key signature", SIG_LEN),
+}
+SUBSCRIBE_ENTRY: dict[str, Field] = {"mailbox": MAILBOX, "after": Integer(0, MAX_INT),
+                                     **PROOF_FIELDS}
+QUERY_AFTER = Digits(0)
+TIME_HEADER = Digits(0)
+
+
+def message_fields(limits: Limits) -> dict[str, Field]:
+    return {"body": Base64("envelope", max_size=limits.max_envelope_bytes),
+            "sig": Base64("write-key signature over append_message", SIG_LEN)}
+
+
+def query_limit(limits: Limits) -> Digits:
+    return Digits(1, limits.fetch_max_limit)
+
+
+def object_schema(fields: Mapping[str, Field]) -> dict[str, Any]:
+    return {"type": "object", "required": list(fields), "additionalProperties": False,
+            "properties": {name: spec.schema() for name, spec in fields.items()}}
+
+
+def array_schema(item: dict[str, Any], max_items: int) -> dict[str, Any]:
+    return {"type": "array", "minItems": 1, "maxItems": max_items, "items": item,
+            "description": f"1 to {max_items} entries (more answers 413)"}
 
 
 VALUES_PER_ITEM = 16     # separators per list entry, generously: a subscribe entry has 9
@@ -46,68 +210,62 @@ def json_object(raw: bytes, max_items: int = 1000) -> dict[str, Any]:
     return data
 
 
-def b64_field(data: Mapping[str, Any], name: str, length: int | None = None) -> bytes:
+def field(data: Mapping[str, Any], name: str, spec: Field) -> Any:
     value = data.get(name)
     if value is None:
         raise BadRequest(f"The field '{name}' is missing.")
-    if not isinstance(value, str):
-        raise BadRequest(f"The field '{name}' must be a base64url string.")
-    try:
-        return b64d(value, length)
-    except WireError:
-        what = f"{length} bytes of base64url" if length else "base64url"
-        raise BadRequest(f"The field '{name}' must be {what}.") from None
+    return spec.parse(value, name)
 
 
-def int_field(data: Mapping[str, Any], name: str, minimum: int = 0) -> int:
-    value = data.get(name)
-    if value is None:
-        raise BadRequest(f"The field '{name}' is missing.")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest(f"The field '{name}' must be an integer.")
-    if not minimum <= value <= MAX_INT:
-        raise BadRequest(f"The field '{name}' is out of range.")
-    return value
+def fields(data: Mapping[str, Any], specs: Mapping[str, Field]) -> list[Any]:
+    only(data, specs)
+    return [field(data, name, spec) for name, spec in specs.items()]
 
 
-def kind_field(data: Mapping[str, Any]) -> int:
-    value = data.get("kind")
-    if not isinstance(value, str) or value not in KINDS:
-        raise BadRequest("The field 'kind' must be \"group\" or \"invite\".")
-    return KINDS[value]
+def only(data: Mapping[str, Any], names: Mapping[str, Any] | tuple[str, ...]) -> None:
+    """Refuse fields the request does not take (the schema says additionalProperties:
+    false), without naming them: a key is client text too."""
+    if any(key not in names for key in data):
+        raise BadRequest("The request has a field this route does not take.")
 
 
 def mailbox_path(text: str) -> bytes:
     try:
-        return b64d(text, MAILBOX_ID_LEN)
-    except WireError:
+        return MAILBOX.parse(text, "mailbox")
+    except BadRequest:
         raise BadRequest("The mailbox id in the path must be 32 bytes of base64url.") from None
 
 
 def create_request(data: Mapping[str, Any]) -> tuple[bytes, bytes, bytes, int, int, bytes]:
-    return (b64_field(data, "mailbox", MAILBOX_ID_LEN), b64_field(data, "write_pk", KEY_LEN),
-            b64_field(data, "read_pk", KEY_LEN), kind_field(data),
-            int_field(data, "expires_at"), b64_field(data, "sig", SIG_LEN))
+    mailbox, write_pk, read_pk, kind, expires_at, sig = fields(data, CREATE_FIELDS)
+    return mailbox, write_pk, read_pk, kind, expires_at, sig
 
 
-def append_request(data: Mapping[str, Any], max_items: int) -> tuple[list[bytes], list[bytes]]:
-    items = data.get("messages")
-    if not isinstance(items, list):
-        raise BadRequest("The field 'messages' must be a list.")
+def _list(data: Mapping[str, Any], name: str, max_items: int, what: str) -> list[Any]:
+    only(data, (name,))
+    items = data.get(name)
+    if not isinstance(items, list) or not items:
+        raise BadRequest(f"The field '{name}' must be a non-empty list.")
     if len(items) > max_items:
-        raise TooLarge(f"At most {max_items} messages fit in one request.")
+        raise TooLarge(f"At most {max_items} {what} fit in one request.")
+    return items
+
+
+def append_request(data: Mapping[str, Any], limits: Limits) -> tuple[list[bytes], list[bytes]]:
+    specs = message_fields(limits)
     bodies, sigs = [], []
-    for item in items:
+    for item in _list(data, "messages", limits.max_batch_items, "messages"):
         if not isinstance(item, dict):
             raise BadRequest("Each message must be an object with 'body' and 'sig'.")
-        bodies.append(b64_field(item, "body"))
-        sigs.append(b64_field(item, "sig", SIG_LEN))
+        body, sig = fields(item, specs)
+        bodies.append(body)
+        sigs.append(sig)
     return bodies, sigs
 
 
 def proof_fields(data: Mapping[str, Any]) -> ReadProof:
-    return ReadProof(int_field(data, "time"), b64_field(data, "nonce", NONCE_LEN),
-                     b64_field(data, "proof", SIG_LEN))
+    """The proof's three fields of `data` (which may hold others: a subscribe entry)."""
+    return ReadProof(*(field(data, name, spec) for name, spec in PROOF_FIELDS.items()))
 
 
 def proof_headers(headers: Mapping[str, str]) -> ReadProof:
@@ -118,10 +276,10 @@ def proof_headers(headers: Mapping[str, str]) -> ReadProof:
         if value is None:
             raise BadRequest(f"The header {name.title()} is missing.")
         values[key] = value
-    text = values["time"].strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise BadRequest("The header X-Coterie-Time must be unix seconds.")
-    values["time"] = int(text)
+    try:
+        values["time"] = TIME_HEADER.parse(values["time"], "The header X-Coterie-Time")
+    except BadRequest:
+        raise BadRequest("The header X-Coterie-Time must be unix seconds.") from None
     try:
         return proof_fields(values)
     except BadRequest as err:
@@ -129,30 +287,28 @@ def proof_headers(headers: Mapping[str, str]) -> ReadProof:
                          .replace("The field 'proof'", "The header X-Coterie-Proof")) from None
 
 
-def query_int(params: Mapping[str, str], name: str, default: int | None) -> int | None:
+def query_int(params: Mapping[str, str], name: str, default: int | None,
+              spec: Digits = QUERY_AFTER) -> int | None:
     text = params.get(name)
     if text is None or text == "":
         return default
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise BadRequest(f"The query parameter '{name}' must be a non-negative integer.")
-    return int(text)
+    return spec.parse(text, f"The query parameter '{name}'")
 
 
 def subscribe_request(data: Mapping[str, Any],
                       max_mailboxes: int) -> list[tuple[bytes, int, ReadProof]]:
-    entries = data.get("mailboxes")
-    if not isinstance(entries, list) or not entries:
-        raise BadRequest("The field 'mailboxes' must be a non-empty list.")
-    if len(entries) > max_mailboxes:
-        raise TooLarge(f"At most {max_mailboxes} mailboxes fit in one subscription.")
     out = []
-    seen = set()
-    for entry in entries:
+    for entry in _list(data, "mailboxes", max_mailboxes, "mailboxes"):
         if not isinstance(entry, dict):
             raise BadRequest("Each subscription entry must be an object.")
-        mailbox = b64_field(entry, "mailbox", MAILBOX_ID_LEN)
-        if mailbox in seen:
-            raise BadRequest("A mailbox appears twice in the subscription.")
-        seen.add(mailbox)
-        out.append((mailbox, int_field(entry, "after"), proof_fields(entry)))
+        mailbox, after, time, nonce, proof = fields(entry, SUBSCRIBE_ENTRY)
+        out.append((mailbox, after, ReadProof(time, nonce, proof)))
     return out
+
+
+def unique_mailboxes(entries: list[tuple[bytes, int, ReadProof]]) -> None:
+    """A mailbox named twice in one subscription is refused (400). Checked after the read
+    proofs: uniqueness across list entries is a rule JSON Schema cannot state, so a request
+    the schema admits is first refused for what it can say (a bad proof: 403)."""
+    if len({mailbox for mailbox, _, _ in entries}) != len(entries):
+        raise BadRequest("A mailbox appears twice in the subscription.")

@@ -120,3 +120,28 @@ def _refs(node: object) -> list[str]:
     if isinstance(node, list):
         return [r for v in node for r in _refs(v)]
     return []
+
+
+async def test_a_wrong_method_answers_405_naming_every_method_of_the_path(
+        client: httpx.AsyncClient) -> None:
+    r = await client.put(f"/v1/mailboxes/{b64e(A.mailbox)}/messages")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, HEAD, POST"
+    assert (await client.patch("/v1/subscribe")).headers["allow"] == "POST"
+
+
+async def test_the_documents_base64_bounds_are_the_parsers(client: httpx.AsyncClient) -> None:
+    import re
+
+    doc = (await client.get("/openapi.json")).json()
+    mailbox = doc["components"]["schemas"]["CreateMailbox"]["properties"]["mailbox"]
+    assert mailbox["minLength"] == mailbox["maxLength"] == 43
+    pattern = re.compile(mailbox["pattern"])
+    assert pattern.fullmatch(b64e(A.mailbox))
+    assert not pattern.fullmatch(b64e(A.mailbox)[:-1] + "B")  # non-canonical last character
+    body = doc["components"]["schemas"]["Append"]["properties"]["messages"]["items"]
+    assert body["additionalProperties"] is False
+    envelope = body["properties"]["body"]
+    limits = client.relay.config.limits  # type: ignore[attr-defined]
+    assert envelope["maxLength"] == len(b64e(b"x" * limits.max_envelope_bytes))
+    assert re.fullmatch(envelope["pattern"], b64e(b"xy")) and envelope["minLength"] == 2

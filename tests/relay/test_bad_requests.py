@@ -187,7 +187,13 @@ ROWS: dict[str, tuple[int, Row]] = {
     "expires_at is 1e999": (400, post("/v1/mailboxes", content=raw_create(b"1e999"))),
     "mailbox is a lone surrogate": (400, post("/v1/mailboxes", content=json.dumps(with_field(
         create_body(OTHER), mailbox="\ud800")).encode())),
-    "after is a float": (400, subscribe({**subscribe_entry(A, 0, now()), "after": 1.0})),
+    "after is a fraction": (400, subscribe({**subscribe_entry(A, 0, now()), "after": 1.5})),
+    "create with a field it does not take": (400, post("/v1/mailboxes", json=with_field(
+        create_body(OTHER), extra=1))),
+    "subscribe entry with a field it does not take": (400, subscribe(
+        {**subscribe_entry(A, 0, now()), "extra": []})),
+    "base64 with padding": (400, post("/v1/mailboxes", json=with_field(
+        create_body(OTHER), mailbox=b64e(OTHER.mailbox) + "="))),
     "subscribe entry nonce is a list": (400, subscribe({**subscribe_entry(A, 0, now()),
                                                         "nonce": ["x"]})),
     "unknown route": (404, lambda c: c.get("/v2/everything")),
