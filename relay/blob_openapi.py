@@ -1,15 +1,14 @@
-"""The blob routes' part of /openapi.json (relay/blobs.py, docs/protocol.md §15.3)."""
+"""The blob routes' part of /openapi.json (relay/blobs.py, docs/protocol.md §15.3).
+
+Fields, path parameters and headers come from relay/parse.py's declarations, which the
+handlers check requests with, so the document stays exact (relay/openapi.py).
+"""
 from __future__ import annotations
 
 from typing import Any
 
+from relay import parse
 from relay.config import Limits
-
-
-def _b64(n: int | None, what: str) -> dict[str, Any]:
-    size = f"{n} bytes" if n else "bytes"
-    return {"type": "string", "pattern": "^[A-Za-z0-9_-]*$",
-            "description": f"{what}: {size}, base64url without padding"}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -24,18 +23,19 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _proof(signer: str) -> list[dict[str, Any]]:
     return [
         {"name": "X-Coterie-Time", "in": "header", "required": True,
-         "schema": {"type": "integer"}, "description": "Unix seconds, within the proof window."},
+         "schema": parse.TIME_HEADER.schema(),
+         "description": "Unix seconds, within the proof window."},
         {"name": "X-Coterie-Nonce", "in": "header", "required": True,
-         "schema": _b64(16, "nonce"), "description": "16 random bytes, used once."},
+         "schema": parse.NONCE.schema(), "description": "16 random bytes, used once."},
         {"name": "X-Coterie-Proof", "in": "header", "required": True,
-         "schema": _b64(64, "signature"),
+         "schema": parse.PROOF_FIELDS["proof"].schema(),
          "description": f"Ed25519 signature by the blob's {signer} key over "
                         f"\"coterie/relay/v1/blob-{'read' if signer == 'read' else 'delete'}"
                         "\\0\" ‖ blob ‖ time u64 ‖ nonce."},
     ]
 
 
-BLOB = {"name": "blob", "in": "path", "required": True, "schema": _b64(32, "blob id")}
+BLOB = {"name": "blob", "in": "path", "required": True, "schema": parse.BLOB.schema()}
 COMMON = {"400": _error("Malformed request."), "404": _error("No such blob."),
           "429": _error("Rate limit reached; see Retry-After."),
           "503": _error("The shared database is unreachable.")}
@@ -48,17 +48,8 @@ def blob_paths(limits: Limits) -> dict[str, Any]:
     return {
         "/v1/blobs": {"post": {
             "summary": "Declare a blob of a padded size (idempotent for the same fields)",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object",
-                "required": ["mailbox", "blob", "size", "read_pk", "delete_pk", "sig"],
-                "properties": {
-                    "mailbox": _b64(32, "epoch mailbox id"), "blob": _b64(32, "blob id"),
-                    "size": {"type": "integer", "minimum": 16384,
-                             "maximum": limits.max_blob_bytes,
-                             "description": "padded size; one of the bucket sizes (§15.1)"},
-                    "read_pk": _b64(32, "blob read key"),
-                    "delete_pk": _b64(32, "blob delete key"),
-                    "sig": _b64(64, "mailbox write-key signature over blob-create")}}}}},
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": parse.object_schema(parse.blob_create_fields(limits))}}},
             "responses": {"201": _json(created, "Created."),
                           "200": _json(created, "Existed with the same fields."),
                           **COMMON, "403": _error("Bad signature."),
@@ -70,10 +61,9 @@ def blob_paths(limits: Limits) -> dict[str, Any]:
         "/v1/blobs/{blob}/chunks/{index}": {"put": {
             "summary": "Store one chunk (1 MiB; the last may be shorter); idempotent",
             "parameters": [BLOB, {"name": "index", "in": "path", "required": True,
-                                  "schema": {"type": "integer", "minimum": 0}},
+                                  "schema": parse.CHUNK_INDEX.schema()},
                            {"name": "X-Coterie-Sig", "in": "header", "required": True,
-                            "schema": _b64(64, "mailbox write-key signature over "
-                                               "blob-put ‖ blob ‖ index u32 ‖ BLAKE2b-256(chunk)")}],
+                            "schema": parse.CHUNK_SIG.schema()}],
             "requestBody": {"required": True, "content": {
                 "application/octet-stream": {"schema": {"type": "string",
                                                         "format": "binary"}}}},

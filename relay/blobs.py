@@ -30,11 +30,6 @@ from starlette.routing import Route
 from crypto.relay_wire import (
     BLOB_CHUNK,
     BLOB_ID_LEN,
-    KEY_LEN,
-    MAILBOX_ID_LEN,
-    SIG_LEN,
-    WireError,
-    b64d,
     blob_create_message,
     blob_delete_message,
     blob_put_message,
@@ -108,10 +103,8 @@ class Blobs:
     # -- checks --------------------------------------------------------------------------
 
     def _blob_path(self, request: Request) -> bytes:
-        try:
-            return b64d(request.path_params["blob"], BLOB_ID_LEN)
-        except WireError:
-            raise BadRequest(f"The blob id must be {BLOB_ID_LEN} bytes of base64url.") from None
+        return parse.path_value(request.path_params["blob"], parse.BLOB,
+                                f"The blob id must be {BLOB_ID_LEN} bytes of base64url.")
 
     async def _record(self, blob: bytes) -> BlobRecord:
         record = await asyncio.to_thread(self.index.get, blob)
@@ -144,12 +137,11 @@ class Blobs:
         relay = self.relay
         client = relay._client(request)
 
+        specs = parse.blob_create_fields(self.limits)   # also /openapi.json's schema
+
         def fields(data: dict) -> tuple[bytes, bytes, int, bytes, bytes, bytes]:
-            return (parse.b64_field(data, "mailbox", MAILBOX_ID_LEN),
-                    parse.b64_field(data, "blob", BLOB_ID_LEN), parse.int_field(data, "size", 1),
-                    parse.b64_field(data, "read_pk", KEY_LEN),
-                    parse.b64_field(data, "delete_pk", KEY_LEN),
-                    parse.b64_field(data, "sig", SIG_LEN))
+            mailbox, blob, size, read_pk, delete_pk, sig = parse.fields(data, specs)
+            return mailbox, blob, size, read_pk, delete_pk, sig
 
         mailbox, blob, size, read_pk, delete_pk, sig = await relay._parsed(request, client,
                                                                            fields)
@@ -178,16 +170,15 @@ class Blobs:
     async def put_chunk(self, request: Request) -> Response:
         relay = self.relay
         blob = self._blob_path(request)
-        index = parse.query_int(request.path_params, "index", None)
+        index = parse.path_value(request.path_params["index"], parse.CHUNK_INDEX,
+                                 "The chunk index is out of range.")
         client = relay._client(request)
         record = await self._record(blob)
         if index is None or index >= chunk_count(record.size):
             raise BadRequest("The chunk index is out of range.")
         _, length = chunk_span(record.size, index)
-        try:
-            sig = b64d(request.headers.get("x-coterie-sig", ""), SIG_LEN)
-        except WireError:
-            raise BadRequest("The header X-Coterie-Sig must be 64 bytes of base64url.") from None
+        sig = parse.path_value(request.headers.get("x-coterie-sig", ""), parse.CHUNK_SIG,
+                               "The header X-Coterie-Sig must be 64 bytes of base64url.")
         body = await self._read_body(request, length)
         if len(body) != length:
             raise BadRequest(f"Chunk {index} of this blob must be {length} bytes.")

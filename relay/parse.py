@@ -15,7 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crypto.relay_wire import KEY_LEN, MAILBOX_ID_LEN, NONCE_LEN, SIG_LEN, WireError, b64d
+from crypto.files import buckets
+from crypto.relay_wire import (
+    BLOB_ID_LEN,
+    KEY_LEN,
+    MAILBOX_ID_LEN,
+    NONCE_LEN,
+    SIG_LEN,
+    WireError,
+    b64d,
+)
 from relay.config import Limits
 from relay.core import MAX_TIME, ReadProof
 from relay.errors import BadRequest, TooLarge
@@ -140,7 +149,29 @@ class Digits:
         return value
 
 
-Field = Base64 | Integer | Choice
+@dataclass(frozen=True)
+class Sizes:
+    """An integer from a fixed set (the padded blob sizes); above `maximum` answers 413."""
+
+    values: tuple[int, ...]
+    maximum: int
+    description: str = ""
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "integer", "enum": [v for v in self.values if v <= self.maximum],
+                "description": self.description}
+
+    def parse(self, value: Any, name: str) -> int:
+        number = Integer(1, MAX_INT).parse(value, name)
+        if number > self.maximum:
+            raise TooLarge(f"A file may be at most {self.maximum} bytes once padded on "
+                           "this relay.")
+        if number not in self.values:
+            raise BadRequest("The blob size is not one of the padded sizes.")
+        return number
+
+
+Field = Base64 | Integer | Choice | Sizes
 MAILBOX = Base64("mailbox id", MAILBOX_ID_LEN)
 NONCE = Base64("nonce", NONCE_LEN)
 CREATE_FIELDS: dict[str, Field] = {
@@ -161,6 +192,20 @@ SUBSCRIBE_ENTRY: dict[str, Field] = {"mailbox": MAILBOX, "after": Integer(0, MAX
                                      **PROOF_FIELDS}
 QUERY_AFTER = Digits(0)
 TIME_HEADER = Digits(0)
+BLOB = Base64("blob id", BLOB_ID_LEN)
+CHUNK_INDEX = Digits(0, (1 << 32) - 1)   # a u32 in the chunk signature
+CHUNK_SIG = Base64("mailbox write-key signature over blob-put ‖ blob ‖ index u32 ‖ "
+                   "BLAKE2b-256(chunk)", SIG_LEN)
+BLOB_SIZES = tuple(buckets())
+
+
+def blob_create_fields(limits: Limits) -> dict[str, Field]:
+    return {"mailbox": Base64("epoch mailbox id", MAILBOX_ID_LEN), "blob": BLOB,
+            "size": Sizes(BLOB_SIZES, limits.max_blob_bytes,
+                          "the padded size: one of the bucket sizes (docs/protocol.md §15.1)"),
+            "read_pk": Base64("blob read key", KEY_LEN),
+            "delete_pk": Base64("blob delete key", KEY_LEN),
+            "sig": Base64("mailbox write-key signature over blob-create", SIG_LEN)}
 
 
 def message_fields(limits: Limits) -> dict[str, Field]:
@@ -234,6 +279,14 @@ def mailbox_path(text: str) -> bytes:
         return MAILBOX.parse(text, "mailbox")
     except BadRequest:
         raise BadRequest("The mailbox id in the path must be 32 bytes of base64url.") from None
+
+
+def path_value(text: str, spec: Base64 | Digits, message: str) -> Any:
+    """A path parameter; `message` is the whole refusal (the path is never echoed)."""
+    try:
+        return spec.parse(text, "path")
+    except BadRequest:
+        raise BadRequest(message) from None
 
 
 def create_request(data: Mapping[str, Any]) -> tuple[bytes, bytes, bytes, int, int, bytes]:
