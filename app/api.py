@@ -7,6 +7,8 @@ Services is composed of one object per capability, each in its own module:
     services.groups     app/groups.py    groups and their members
     services.invites    app/invites.py   invites, joining with a link, join requests
     services.posts      app/posts.py     writing and reading posts
+    services.files      app/files.py     attachments: upload, download, save, delete
+    services.library    app/library.py   the group's resource library
     services.search     app/search.py    full-text search
     services.verification app/verification.py  comparing safety numbers in person
     services.backup     app/backup.py    encrypted backups, restore, automatic backups
@@ -44,9 +46,11 @@ from app.backup import BackupService
 from app.errors import AppError
 from app.events import EventHub
 from app.export import ExportService
+from app.files import FileService
 from app.groups import GroupService
 from app.invites import InviteService
 from app.keys import KeyStore
+from app.library import LibraryService
 from app.posts import PostService
 from app.search import SearchService
 from app.settings import SettingsService
@@ -79,6 +83,8 @@ class Services:
         self.groups = GroupService(self._access, self.settings)
         self.invites = InviteService(self._access)
         self.posts = PostService(self._access)
+        self.files = FileService(self._access, self.posts)
+        self.library = LibraryService(self._access, self.posts)
         self.search = SearchService(self._access)
         self.verification = VerificationService(self._access)
         self.backup = BackupService(self._access, keyring_backend)

@@ -91,6 +91,7 @@ def sync_text(r: SyncReport) -> str:
 
 
 def sync(c: Command) -> None:
+    c.open().files.resume_uploads()   # attachments waiting in the outbox go first
     r = c.open().sync_once()
     c.out(fmt.sync_json(r), sync_text(r))
 

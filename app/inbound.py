@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import crypto
-from app import notes
-from crypto import spaces
+from app import files_inbound, notes
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store
 from app.views import ChangeEvent, ChangeKind
+from crypto import spaces
+from crypto.file_payloads import Attachment
 from sync.values import InboundBatch
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,18 @@ class _GroupWork:
         self.changed = self.changed or bool(self.changes)
         self.targets += [ev.content.target for _sender, ev in self.changes
                          if isinstance(getattr(ev.content, "target", None), bytes)]
+
+
+@dataclass(frozen=True)
+class _FileChange:
+    """A file or library payload queued for the store, with the sender's role on arrival."""
+
+    event: Any
+    admin: bool
+
+    @property
+    def content(self) -> Any:
+        return self.event.content
 
 
 class Inbound:
@@ -250,6 +263,12 @@ class Inbound:
                 else:
                     gw.changes.append((ev.sender_ik, ev))
                     gw.channels_changed = True
+            elif isinstance(c, files_inbound.FILE_CONTENT):
+                admin = files_inbound.is_admin(gw.session, ev.sender_ik)
+                if isinstance(c, Attachment):
+                    gw.posts.append(files_inbound.attachment_post(gid, ev, name, now, admin))
+                if files_inbound.allowed(c, admin):
+                    gw.changes.append((ev.sender_ik, _FileChange(ev, admin)))
             elif isinstance(c, crypto.Unsupported):
                 gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
                                         ev.seq, "unsupported", None, None, c.raw))
@@ -444,6 +463,9 @@ class Inbound:
     def _apply_change(self, store: Store, gid: bytes, sender: bytes, ev: Any) -> None:
         """Reactions, edits and deletes; the store checks the sender against the post's
         (and keeps early ones until their post lands, with the same check)."""
+        if isinstance(ev, _FileChange):
+            files_inbound.apply(store, self.rt.profile_dir, gid, sender, ev.event, ev.admin)
+            return
         c = ev.content
         if isinstance(c, crypto.Reaction):
             store.posts.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)

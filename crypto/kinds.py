@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from crypto import file_payloads
-from crypto import spaces  # noqa: F401  (registers kinds 6-7)
+from crypto import (
+    file_payloads,
+    spaces,  # noqa: F401  (registers kinds 6-7)
+)
 from crypto.payloads import (
     admin_only,
     decode_content,
@@ -27,7 +29,8 @@ for _kind in sorted(file_payloads.FILE_KINDS):
     register_kind(_kind, 1, partial(file_payloads.decode_file_content, _kind))
 for _cls in (file_payloads.Attachment, file_payloads.FileDelete, file_payloads.LibraryAdd,
              file_payloads.LibraryRemove, file_payloads.LibraryPin):
-    register_encoder(_cls, lambda c, w: w.raw(file_payloads.encode_file_content(c)))
+    register_encoder(_cls, lambda c, w: w.raw(file_payloads.encode_file_content(c)),
+                     admin_only=_cls is file_payloads.LibraryPin)
 
 __all__ = ["admin_only", "decode_content", "decode_post_fast", "encode_content",
            "registered_kinds"]

@@ -8,8 +8,8 @@ store) for a Future (UI).
 The tables are grouped by capability, each part its own module and attribute:
 `store.identity`, `store.groups` (with members, control log, epochs, warnings),
 `store.posts`, `store.search`, `store.invites` (with join requests and my joins),
-`store.settings`, `store.outbox` (with read cursors) and `store.channels` (channels,
-threads and pins).
+`store.settings`, `store.outbox` (with read cursors), `store.channels` (channels,
+threads and pins) and `store.files` (files, uploads, blob cache, library).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from app.store.channels import ChannelTables
 from app.store.core import DB_NAME, StoreCore
 from app.store.db import KEY_BYTES, latest_version
 from app.store.errors import NotStored, StoreClosed, StoreError, StoreKeyError, StoreTooNew
+from app.store.files import FileTables
 from app.store.groups import GroupTables
 from app.store.identity import IdentityTable
 from app.store.invites import InviteTables
@@ -72,6 +73,7 @@ class Store(StoreCore):
         self.outbox = Outbox(self)
         self.channels = ChannelTables(self)
         self.snapshot = Snapshots(self)
+        self.files = FileTables(self)
 
 
 __all__ = [

@@ -1,0 +1,104 @@
+"""CLI commands for files and the library: attach, download, files, library add|remove."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import cli_format as fmt
+from app.cli_base import Command, Parser, SubParsers, command
+from app.files import FileView, LinkView, describe
+
+
+def attach(c: Command) -> None:
+    svc = c.open()
+    channel = svc.files.channel_id(c.args.group, c.args.channel)
+    result = svc.files.attach(c.args.group, c.args.paths, c.args.text or "", channel)
+    if result.post_id is None:
+        c.warn(f"the files are saved in the outbox but not sent yet ({result.waiting.rstrip('.')}"
+               "); the next `coterie sync` finishes the upload and sends the post."
+               if result.waiting else "the upload waits in the outbox.")
+        if c.json:
+            c.out({"post": None, "upload": result.upload_id, "waiting": True}, "")
+        return
+    c.out({"post": result.post_id, "upload": result.upload_id, "waiting": False},
+          result.post_id)
+
+
+def download(c: Command) -> None:
+    out = Path(c.args.out) if c.args.out else Path.cwd()
+    paths = c.open().files.download(c.args.group, c.args.post, out)
+    c.out({"saved": [str(p) for p in paths]}, "\n".join(str(p) for p in paths))
+
+
+def _line(v: FileView | LinkView) -> str:
+    when = fmt.when(v.sent_at)
+    if isinstance(v, LinkView):
+        return f"{v.post_id[:12]}  link      {v.url}  ({when})"
+    return (f"{v.post_id[:12]}  {v.kind:<9} {v.name}  {fmt_size(v.size)}  {v.media_type}"
+            f"  ({when})")
+
+
+def fmt_size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return f"{n}"
+
+
+def files(c: Command) -> None:
+    svc = c.open()
+    views = svc.files.list(c.args.group, c.args.kind)
+    items = svc.library.items(c.args.group) if c.args.kind is None else []
+    doc = {"files": [describe(v) for v in views],
+           "library": [{"id": i.id, "post": i.post_id, "title": i.title,
+                        "description": i.description, "tags": list(i.tags), "link": i.link,
+                        "author": i.author, "added_at": i.added_at, "pinned": i.pinned}
+                       for i in items]}
+    lines = [_line(v) for v in views]
+    if items:
+        lines.append("Library:")
+        lines += [f"{i.id[:12]}  {'📌 ' if i.pinned else ''}{i.title or '(untitled)'}"
+                  f"{'  #' + ' #'.join(i.tags) if i.tags else ''}  → {i.post_id[:12]}"
+                  for i in items]
+    c.out(doc, "\n".join(lines) or "No files yet.")
+
+
+def library_add(c: Command) -> None:
+    tags = [t for t in (c.args.tags or "").split(",") if t.strip()]
+    item = c.open().library.add(c.args.group, c.args.post, c.args.title or "", tags,
+                                c.args.description or "")
+    c.out({"item": item}, item)
+
+
+def library_remove(c: Command) -> None:
+    c.open().library.remove(c.args.group, c.args.item)
+
+
+def library_pin(c: Command) -> None:
+    c.open().library.pin(c.args.group, c.args.item, not c.args.off)
+
+
+def register(sub: SubParsers) -> None:
+    p = command(sub, "attach", "attach files to a post; prints the post id once every file "
+                "is stored", attach, "group", sends=True)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--text", help="a caption")
+    p.add_argument("--channel", help="channel name or id (default: General)")
+    p = command(sub, "download", "save every file of a post; prints the saved paths",
+                download, "group", "post")
+    p.add_argument("--out", metavar="DIR", help="folder to save into (default: here)")
+    p = command(sub, "files", "the group's files, links and library", files, "group")
+    p.add_argument("--kind", choices=("images", "documents", "media", "links"))
+
+    library = sub.add_parser("library", help="save posts to the group's library, or remove")
+    lsub = library.add_subparsers(dest="action", required=True, parser_class=Parser)
+    p = command(lsub, "add", "save a post to the library; prints the item id", library_add,
+                "group", "post", sends=True)
+    p.add_argument("--title")
+    p.add_argument("--tags", help="comma-separated")
+    p.add_argument("--description")
+    command(lsub, "remove", "take an item out of the library (its author or an admin)",
+            library_remove, "group", "item", json_flag=False, sends=True)
+    p = command(lsub, "pin", "pin (or with --off unpin) a library item (admins)", library_pin,
+                "group", "item", json_flag=False, sends=True)
+    p.add_argument("--off", action="store_true")

@@ -1,0 +1,672 @@
+"""Files: attaching, uploading, downloading, saving and deleting — `Services.files`.
+
+Sending (docs/protocol.md §15): each file is encrypted with its own key, a chunk at a time,
+into the profile's blob cache (`<profile>/blobs/<id>.blob`, still encrypted; keys only in
+SQLCipher). Then an upload row is committed durably (the attachment outbox) and the blobs
+go to the relay chunk by chunk; the relay's resume list says what is already there, so a
+quit, crash or offline spell resumes where it stopped (`resume_uploads`, which `sync`
+calls). Only when the relay holds every file is the post sealed, in the transaction that
+marks the upload sent, so it is sent exactly once. The original file may be moved or
+deleted after `attach` returns: the encrypted copy is what is uploaded.
+
+Receiving: `download` streams the blob from the relay into the cache, authenticating and
+decrypting as it goes, and writes the plaintext to a temporary file in the chosen folder
+that is renamed into place only when everything checked out ("this file was altered"
+otherwise, and nothing is saved). Names come from app.file_names, never from the post
+as a path. A 100 MiB file is never held in memory: every step works a chunk at a time.
+
+The cache keeps at most `files.cache_limit_mb` (a setting) of blobs, evicting the least
+recently used (never one an upload still needs); an evicted blob is downloaded again while
+the relay keeps it.
+"""
+from __future__ import annotations
+
+import atexit
+import mimetypes
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import crypto
+from app.access import Access
+from app.errors import AppError, InvalidInput, NotAllowed, NotFound, RelayUnavailable
+from app.file_names import (
+    CACHE_DIR,
+    attachment_text,
+    looks_executable,
+    safe_name,
+    unique_path,
+)
+from app.posts import PostService
+from app.runtime import Runtime
+from app.store import NewPost, Store
+from app.store.files import FileRow, Upload, UploadFile
+from crypto.file_payloads import (
+    GENERAL_CHANNEL,
+    MAX_CAPTION_BYTES,
+    MAX_FILES,
+    Attachment,
+    FileDelete,
+    FileRef,
+)
+from crypto.files import (
+    MAX_FILE_BYTES,
+    BlobOpener,
+    blob_hasher,
+    blob_size_for,
+    chunk_count,
+    chunk_span,
+    read_public,
+    read_seed,
+    seal_stream,
+)
+from crypto.relay_wire import KIND_GROUP, MailboxCapability
+from sync.blob_transport import BlobClient
+from sync.errors import RelayRejected, SyncError
+
+CACHE_LIMIT_KEY = "files.cache_limit_mb"
+CACHE_LIMIT_DEFAULT_MB = 1024
+AUTO_DOWNLOAD_KEY = "files.auto_download_mb"
+AUTO_DOWNLOAD_DEFAULT_MB = 10
+READ_PIECE = 1 << 20
+KINDS = ("images", "documents", "media", "links")
+MSG_ALTERED = "This file was altered on the way; nothing was saved."
+_LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+
+Progress = Callable[[int, int], None]            # (bytes done, bytes in all)
+
+
+class Cancelled(AppError):
+    """The member cancelled a transfer."""
+
+
+@dataclass(frozen=True)
+class AttachResult:
+    upload_id: int
+    post_id: str | None          # set once every file is stored and the post is sealed
+    waiting: str | None          # why it waits (relay unreachable), when it does
+
+
+@dataclass(frozen=True)
+class FileView:
+    group_id: str
+    post_id: str
+    index: int
+    name: str                    # safe to show and to save under
+    size: int
+    media_type: str
+    kind: str                    # images | documents | media
+    width: int
+    height: int
+    has_preview: bool
+    sender: str                  # fingerprint of the sender
+    sent_at: int
+    channel_id: str
+    caption: str
+    cached: bool
+    executable: bool
+
+
+@dataclass(frozen=True)
+class LinkView:
+    group_id: str
+    post_id: str
+    url: str
+    sender: str
+    sent_at: int
+    channel_id: str
+
+
+def media_kind(media_type: str) -> str:
+    if media_type.startswith("image/"):
+        return "images"
+    if media_type.startswith(("audio/", "video/")):
+        return "media"
+    return "documents"
+
+
+def guess_media_type(name: str) -> str:
+    guessed, _ = mimetypes.guess_type(name, strict=False)
+    return guessed if guessed and guessed.isascii() and len(guessed) <= 127 else (
+        "application/octet-stream")
+
+
+Previewer = Callable[[Path], tuple[int, int, bytes]]     # (width, height, thumbnail)
+
+
+class FileService:
+    """Attach, upload, download, save, open and delete files of posts."""
+
+    def __init__(self, access: Access, posts: PostService) -> None:
+        self._access = access
+        self._posts = posts
+        self._busy: dict[int, threading.Lock] = {}
+        self._busy_lock = threading.Lock()
+        self._open_dir: Path | None = None
+        # The window sets this (Qt reads images); headless attaches carry no preview.
+        self.previewer: Previewer | None = None
+
+    # -- places ----------------------------------------------------------------------------
+    def _cache_dir(self, rt: Runtime) -> Path:
+        folder = Path(rt.profile_dir) / CACHE_DIR
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
+
+    def _blob_path(self, rt: Runtime, blob_id: bytes) -> Path:
+        return self._cache_dir(rt) / f"{blob_id.hex()}.blob"
+
+    # -- attaching -------------------------------------------------------------------------
+    def channel_id(self, group: str, channel: str | None) -> bytes:
+        """A channel named by its name or 32-hex id ("General" or None: General)."""
+        if channel is None or channel.strip().lower() in ("", "general"):
+            return GENERAL_CHANNEL
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        text = channel.strip()
+        found = [c for c in rt.store.channels.list_channels(gid)
+                 if c.id.hex() == text.lower() or c.name.lower() == text.lower()]
+        if len(found) != 1:
+            raise NotFound(f"There is no channel '{channel}' in this group.")
+        return found[0].id
+
+    def attach(self, group: str, paths: list[str | Path], caption: str = "",
+               channel: bytes | None = None, reply_to: str | None = None,
+               progress: Progress | None = None,
+               cancel: threading.Event | None = None) -> AttachResult:
+        """Encrypt `paths` into the outbox and upload them; the post goes once all are stored.
+
+        InvalidInput for a missing, unreadable or too large file; the relay being down is
+        not an error: the result says the upload waits (`resume_uploads` continues it).
+        """
+        rt = self._access.runtime()
+        gid, _session = self._posts._active(rt, group)
+        if not paths:
+            raise InvalidInput("Name at least one file to attach.")
+        if len(paths) > MAX_FILES:
+            raise InvalidInput(f"A post carries at most {MAX_FILES} files.")
+        if len(caption.encode("utf-8")) > MAX_CAPTION_BYTES:
+            raise InvalidInput(f"The caption is too long; the limit is {MAX_CAPTION_BYTES} bytes.")
+        target = self._posts._stored_post(rt, gid, reply_to).msg_id if reply_to else None
+        files = [self._checked(Path(p)) for p in paths]
+        sealed: list[UploadFile] = []
+        try:
+            for idx, (path, size) in enumerate(files):
+                sealed.append(self._encrypt(rt, idx, path, size, cancel))
+        except BaseException:
+            for f in sealed:
+                self._blob_path(rt, f.blob_id).unlink(missing_ok=True)
+            raise
+        upload_id = rt.store.files.add_upload(gid, rt.now(), caption, channel or GENERAL_CHANNEL,
+                                              target, sealed)
+        for f in sealed:
+            rt.store.files.cache_put(f.blob_id, blob_size_for(f.size), rt.now())
+        try:
+            post_id = self._push(rt, upload_id, progress, cancel)
+        except Cancelled:   # stopped, not abandoned: `cancel(upload_id)` abandons it
+            return AttachResult(upload_id, None, "The upload was paused.")
+        except SyncError as exc:
+            if isinstance(exc, RelayRejected) and not exc.retryable:
+                raise RelayUnavailable(f"The relay refused the file: {exc}") from None
+            return AttachResult(upload_id, None, str(exc))
+        return AttachResult(upload_id, post_id, None)
+
+    @staticmethod
+    def _checked(path: Path) -> tuple[Path, int]:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise InvalidInput(f"The file {path} does not exist.") from None
+        except OSError as exc:
+            raise InvalidInput(f"The file {path} cannot be read ({exc.strerror}).") from None
+        if not path.is_file():
+            raise InvalidInput(f"{path} is not a file.")
+        if st.st_size > MAX_FILE_BYTES:
+            raise InvalidInput(f"The file {path.name} is larger than "
+                               f"{MAX_FILE_BYTES >> 20} MiB, the limit.")
+        if not os.access(path, os.R_OK):
+            raise InvalidInput(f"The file {path} cannot be read (permission denied).")
+        return path, st.st_size
+
+    def _encrypt(self, rt: Runtime, idx: int, path: Path, size: int,
+                 cancel: threading.Event | None) -> UploadFile:
+        key, blob_id, delete_seed = rt.rng(32), rt.rng(32), rt.rng(32)
+        name = path.name
+        media_type = guess_media_type(name)
+        width = height = 0
+        thumb = b""
+        if self.previewer is not None and media_type.startswith("image/"):
+            try:
+                width, height, thumb = self.previewer(path)
+            except (OSError, ValueError):
+                width = height = 0
+                thumb = b""
+        final = self._blob_path(rt, blob_id)
+        tmp = final.with_suffix(".tmp")
+        hasher = blob_hasher()
+        try:
+            with open(path, "rb") as src, open(tmp, "wb") as out:
+                def read(n: int) -> bytes:
+                    if cancel is not None and cancel.is_set():
+                        raise Cancelled("The upload was cancelled.")
+                    return src.read(n)
+                for piece in seal_stream(key, blob_id, size, read, rt.rng):
+                    hasher.update(piece)
+                    out.write(piece)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, final)
+        except crypto.DecodeError:
+            tmp.unlink(missing_ok=True)
+            raise InvalidInput(f"The file {name} changed while it was being read; "
+                               "attach it again.") from None
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InvalidInput(f"The file {path} cannot be read ({exc.strerror}).") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return UploadFile(idx, blob_id, key, hasher.digest(), delete_seed, size, media_type,
+                          name, width, height, thumb)
+
+    # -- uploading -------------------------------------------------------------------------
+    def resume_uploads(self, progress: Callable[[int, int, int], None] | None = None
+                       ) -> list[str]:
+        """Continue every upload in the outbox; the post ids sent now. Unreachable relays
+        are left for next time."""
+        rt = self._access.runtime()
+        sent = []
+        for upload in rt.store.files.pending_uploads():
+            def each(done: int, total: int, uid: int = upload.id) -> None:
+                if progress is not None:
+                    progress(uid, done, total)
+            try:
+                post_id = self._push(rt, upload.id, each, None)
+            except (SyncError, Cancelled):
+                continue
+            except NotAllowed:   # removed from the group meanwhile: it can never go
+                rt.store.files.cancel_upload(upload.id)
+                continue
+            if post_id:
+                sent.append(post_id)
+        return sent
+
+    def pending(self) -> list[Upload]:
+        return self._access.runtime().store.files.pending_uploads()
+
+    def cancel(self, upload_id: int) -> None:
+        """Stop an upload for good; what reached the relay is deleted there when it can be."""
+        rt = self._access.runtime()
+        upload = rt.store.files.get_upload(upload_id)
+        if upload is None or not rt.store.files.cancel_upload(upload_id):
+            return
+        relay = rt.session(upload.group_id).relay_url
+        try:
+            with BlobClient(relay, clock=rt.clock) as client:
+                for f in upload.files:
+                    try:
+                        client.delete(f.blob_id, f.delete_seed)
+                    except SyncError:
+                        pass
+        finally:
+            for f in upload.files:
+                self._blob_path(rt, f.blob_id).unlink(missing_ok=True)
+            rt.store.files.cache_forget([f.blob_id for f in upload.files])
+
+    def _lock_for(self, upload_id: int) -> threading.Lock:
+        with self._busy_lock:
+            return self._busy.setdefault(upload_id, threading.Lock())
+
+    @staticmethod
+    def _current_cap(session: crypto.GroupSession, now: int) -> MailboxCapability:
+        for box in session.mailboxes(now):
+            if box.kind == KIND_GROUP and box.current:
+                return box.capability
+        raise NotAllowed("You were removed from this group; it is read-only now.")
+
+    def _push(self, rt: Runtime, upload_id: int, progress: Progress | None,
+              cancel: threading.Event | None) -> str | None:
+        with self._lock_for(upload_id):
+            upload = rt.store.files.get_upload(upload_id)
+            if upload is None or upload.state == "cancelled":
+                return None
+            if upload.state == "sent":
+                return upload.msg_id.hex() if upload.msg_id else None
+            session = rt.session(upload.group_id)
+            cap = self._current_cap(session, rt.now())
+            total = sum(blob_size_for(f.size) for f in upload.files)
+            done = sum(blob_size_for(f.size) for f in upload.files if f.stored)
+            with BlobClient(session.relay_url, clock=rt.clock) as client:
+                for f in upload.files:
+                    if f.stored:
+                        continue
+                    done = self._push_file(rt, client, cap, f, done, total, progress, cancel)
+                    rt.store.files.mark_stored(upload_id, f.idx)
+            return self._send_post(rt, upload)
+
+    def _push_file(self, rt: Runtime, client: BlobClient, cap: MailboxCapability,
+                   f: UploadFile, done: int, total: int, progress: Progress | None,
+                   cancel: threading.Event | None) -> int:
+        blob_size = blob_size_for(f.size)
+        path = self._blob_path(rt, f.blob_id)
+        client.create(cap, f.blob_id, blob_size, read_public(f.file_key), f.delete_seed)
+        have = client.stored(f.blob_id, read_seed(f.file_key))
+        done += sum(chunk_span(blob_size, i)[1] for i in have if i < chunk_count(blob_size))
+        if progress is not None:
+            progress(done, total)
+        try:
+            src = open(path, "rb")
+        except FileNotFoundError:
+            raise NotFound("The encrypted copy of a file waiting to be sent is gone; "
+                           "attach it again.") from None
+        with src:
+            for index in range(chunk_count(blob_size)):
+                if index in have:
+                    continue
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("The upload was cancelled.")
+                start, length = chunk_span(blob_size, index)
+                src.seek(start)
+                chunk = src.read(length)
+                client.put(cap, f.blob_id, index, chunk)
+                done += length
+                if progress is not None:
+                    progress(done, total)
+        return done
+
+    def _send_post(self, rt: Runtime, upload: Upload) -> str | None:
+        gid = upload.group_id
+        session = rt.session(gid)
+        refs = tuple(FileRef(f.blob_id, f.file_key, f.blob_hash, f.size, f.media_type, f.name,
+                             f.width, f.height, f.thumbnail) for f in upload.files)
+        content = Attachment(refs, upload.caption, upload.channel_id, upload.reply_to)
+        name = rt.sender_name(session, rt.identity.ik)
+        text = attachment_text(content)
+
+        class AlreadySent(Exception):
+            pass
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            if not store.files.finish_upload(upload.id, sealed.message_id):
+                raise AlreadySent
+            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
+                                              sealed.sent_at, sealed.sent_at, sealed.seq,
+                                              "post", text, upload.reply_to, None, True,
+                                              upload.channel_id)])
+            store.files.insert_files([
+                FileRow(gid, sealed.message_id, f.idx, f.blob_id, f.file_key, f.blob_hash,
+                        f.size, f.media_type, f.name, f.width, f.height, f.thumbnail,
+                        rt.identity.ik, sealed.sent_at, upload.channel_id, upload.caption,
+                        f.delete_seed) for f in upload.files])
+
+        try:
+            sealed = self._posts._seal(rt, gid, session, content, local)
+        except AlreadySent:
+            again = rt.store.files.get_upload(upload.id)
+            return again.msg_id.hex() if again and again.msg_id else None
+        self.evict()
+        return sealed.message_id.hex()
+
+    # -- reading ---------------------------------------------------------------------------
+    def _view(self, rt: Runtime, row: FileRow) -> FileView:
+        return FileView(row.group_id.hex(), row.msg_id.hex(), row.idx, safe_name(row.name),
+                        row.size, row.media_type, media_kind(row.media_type), row.width,
+                        row.height, bool(row.thumbnail), crypto.fingerprint(row.sender_ik),
+                        row.sent_time, row.channel_id.hex(), row.caption,
+                        self._blob_path(rt, row.blob_id).exists(), looks_executable(row.name))
+
+    def post_files(self, group: str, post_id: str) -> list[FileView]:
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        post = self._posts._stored_post(rt, gid, post_id)
+        return [self._view(rt, r) for r in rt.store.files.post_files(gid, post.msg_id)
+                if not r.deleted]
+
+    def thumbnail(self, group: str, post_id: str, index: int) -> bytes:
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        post = self._posts._stored_post(rt, gid, post_id)
+        for r in rt.store.files.post_files(gid, post.msg_id):
+            if r.idx == index and not r.deleted:
+                return r.thumbnail
+        raise NotFound("That post has no such file.")
+
+    def list(self, group: str, kind: str | None = None, limit: int = 1000
+             ) -> list[FileView | LinkView]:
+        """The group's files (and links found in posts), newest first; `kind` filters."""
+        if kind is not None and kind not in KINDS:
+            raise InvalidInput(f"The kind must be one of {', '.join(KINDS)}.")
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        out: list[FileView | LinkView] = []
+        if kind != "links":
+            out += [v for v in (self._view(rt, r) for r in rt.store.files.group_files(gid, limit))
+                    if kind is None or v.kind == kind]
+        if kind in (None, "links"):
+            page = rt.store.posts.latest_posts(gid, min(limit, 5000))
+            for post in reversed(page.posts):
+                if post.deleted or post.kind != "post":
+                    continue
+                for url in dict.fromkeys(_LINK.findall(post.text or "")):
+                    out.append(LinkView(gid.hex(), post.msg_id.hex(), url.rstrip(".,;:!?"),
+                                        crypto.fingerprint(post.sender_ik), post.sent_time,
+                                        post.channel_id.hex()))
+        out.sort(key=lambda v: -v.sent_at)
+        return out[:limit]
+
+    # -- downloading -----------------------------------------------------------------------
+    def _row(self, rt: Runtime, group: str, post_id: str, index: int) -> FileRow:
+        gid = rt.resolve_group(group).id
+        post = self._posts._stored_post(rt, gid, post_id)
+        for r in rt.store.files.post_files(gid, post.msg_id):
+            if r.idx == index:
+                if r.deleted:
+                    raise NotFound("That file was deleted by its sender.")
+                return r
+        raise NotFound("That post has no such file.")
+
+    def download(self, group: str, post_id: str, out_dir: str | Path,
+                 progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> list[Path]:
+        """Save every file of the post into `out_dir` (safe, new names); the paths."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        post = self._posts._stored_post(rt, gid, post_id)
+        rows = [r for r in rt.store.files.post_files(gid, post.msg_id) if not r.deleted]
+        if not rows:
+            raise NotFound("That post has no files.")
+        folder = Path(out_dir)
+        if not folder.is_dir():
+            raise InvalidInput(f"The folder {folder} does not exist.")
+        return [self._save(rt, r, folder, progress, cancel) for r in rows]
+
+    def save(self, group: str, post_id: str, index: int, out_dir: str | Path,
+             progress: Progress | None = None,
+             cancel: threading.Event | None = None) -> Path:
+        rt = self._access.runtime()
+        folder = Path(out_dir)
+        if not folder.is_dir():
+            raise InvalidInput(f"The folder {folder} does not exist.")
+        return self._save(rt, self._row(rt, group, post_id, index), folder, progress, cancel)
+
+    def fetch(self, group: str, post_id: str, index: int,
+              progress: Progress | None = None, cancel: threading.Event | None = None) -> None:
+        """Make sure the file's blob is in the cache (verified), without saving it."""
+        rt = self._access.runtime()
+        self._ensure_cached(rt, self._row(rt, group, post_id, index), progress, cancel)
+
+    def open_copy(self, group: str, post_id: str, index: int) -> Path:
+        """A plaintext copy in a private temporary folder removed when the app exits (for
+        opening with another app). The caller must never open an executable automatically."""
+        rt = self._access.runtime()
+        row = self._row(rt, group, post_id, index)
+        if self._open_dir is None:
+            self._open_dir = Path(tempfile.mkdtemp(prefix="coterie-open-"))
+            atexit.register(shutil.rmtree, self._open_dir, True)
+        return self._save(rt, row, self._open_dir, None, None)
+
+    def _ensure_cached(self, rt: Runtime, row: FileRow, progress: Progress | None,
+                       cancel: threading.Event | None) -> Path:
+        path = self._blob_path(rt, row.blob_id)
+        if path.exists():
+            rt.store.files.cache_touch(row.blob_id, rt.now())
+            return path
+        blob_size = blob_size_for(row.size)
+        part = path.with_suffix(".part")
+        opener = BlobOpener(row.file_key, row.blob_id, row.size, blob_size, row.blob_hash)
+        have = 0
+        try:
+            if part.exists():   # a download that stopped: check what we have, fetch the rest
+                with open(part, "rb") as f:
+                    while piece := f.read(READ_PIECE):
+                        opener.feed(piece)
+                        have += len(piece)
+            relay = rt.session(row.group_id).relay_url
+            with BlobClient(relay, clock=rt.clock) as client, open(part, "ab") as out:
+                for piece in client.download(row.blob_id, read_seed(row.file_key), have,
+                                             blob_size):
+                    if cancel is not None and cancel.is_set():
+                        raise Cancelled("The download was cancelled.")
+                    opener.feed(piece)
+                    out.write(piece)
+                    have += len(piece)
+                    if progress is not None:
+                        progress(have, blob_size)
+                out.flush()
+                os.fsync(out.fileno())
+            opener.finish()
+        except crypto.AuthError:
+            part.unlink(missing_ok=True)
+            raise FileAltered(MSG_ALTERED) from None
+        except RelayRejected as exc:
+            if exc.status in (404, 410):
+                raise NotFound("The relay no longer has this file.") from None
+            raise RelayUnavailable(f"The relay refused the download: {exc}") from None
+        except SyncError as exc:
+            raise RelayUnavailable(f"{exc} The download can be resumed later.") from None
+        os.replace(part, path)
+        rt.store.files.cache_put(row.blob_id, blob_size, rt.now())
+        self.evict()
+        return path
+
+    def _save(self, rt: Runtime, row: FileRow, folder: Path, progress: Progress | None,
+              cancel: threading.Event | None) -> Path:
+        blob = self._ensure_cached(rt, row, progress, cancel)
+        target = unique_path(folder, row.name)
+        tmp = folder / f".{target.name}.{os.urandom(4).hex()}.part"
+        opener = BlobOpener(row.file_key, row.blob_id, row.size, blob_size_for(row.size),
+                            row.blob_hash)
+        try:
+            with open(blob, "rb") as src, open(tmp, "xb") as out:
+                while piece := src.read(READ_PIECE):
+                    out.write(opener.feed(piece))
+                opener.finish()
+                out.flush()
+                os.fsync(out.fileno())
+        except crypto.AuthError:
+            tmp.unlink(missing_ok=True)
+            blob.unlink(missing_ok=True)          # a cached copy that fails is dropped
+            rt.store.files.cache_forget([row.blob_id])
+            raise FileAltered(MSG_ALTERED) from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        target = unique_path(folder, row.name)   # again: something may have appeared
+        os.replace(tmp, target)
+        return target
+
+    # -- deleting --------------------------------------------------------------------------
+    def delete(self, group: str, post_id: str) -> None:
+        """Withdraw the files of my own attachment post (and the post); the relay deletes
+        the blobs and everyone's clients drop their copies."""
+        rt = self._access.runtime()
+        gid, session = self._posts._active(rt, group)
+        post = self._posts._stored_post(rt, gid, post_id)
+        rows = rt.store.files.post_files(gid, post.msg_id)
+        if not rows:
+            raise NotFound("That post has no files.")
+        if post.sender_ik != rt.identity.ik:
+            raise NotAllowed("Only the sender can delete a post's files.")
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.files.delete_files(gid, post.msg_id, rt.identity.ik)
+            store.posts.apply_delete(gid, post.msg_id, rt.identity.ik, sealed.sent_at,
+                                     admin=False)
+
+        self._posts._seal(rt, gid, session, FileDelete(post.msg_id), local, post.msg_id)
+        self.drop_cached(rt, [r.blob_id for r in rows])
+        try:
+            with BlobClient(session.relay_url, clock=rt.clock) as client:
+                for r in rows:
+                    if r.delete_seed:
+                        client.delete(r.blob_id, r.delete_seed)
+        except SyncError:
+            pass   # the relay's retention removes them in the end
+
+    def drop_cached(self, rt: Runtime, blob_ids: list[bytes]) -> None:
+        for blob_id in blob_ids:
+            self._blob_path(rt, blob_id).unlink(missing_ok=True)
+            self._blob_path(rt, blob_id).with_suffix(".part").unlink(missing_ok=True)
+        rt.store.files.cache_forget(blob_ids)
+
+    # -- the cache -------------------------------------------------------------------------
+    def cache_limit_mb(self) -> int:
+        rt = self._access.runtime()
+        value = rt.store.settings.get(CACHE_LIMIT_KEY)
+        return int(value) if value and value.isdigit() else CACHE_LIMIT_DEFAULT_MB
+
+    def set_cache_limit_mb(self, mb: int) -> None:
+        if not isinstance(mb, int) or mb < 1:
+            raise InvalidInput("The file cache limit must be at least 1 MB.")
+        self._access.runtime().store.settings.set(CACHE_LIMIT_KEY, str(mb))
+        self.evict()
+
+    def auto_download_mb(self) -> int:
+        value = self._access.runtime().store.settings.get(AUTO_DOWNLOAD_KEY)
+        return int(value) if value and value.isdigit() else AUTO_DOWNLOAD_DEFAULT_MB
+
+    def evict(self) -> int:
+        """Remove least recently used blobs until the cache fits its limit; how many went."""
+        rt = self._access.runtime()
+        limit = self.cache_limit_mb() << 20
+        entries = rt.store.files.cache_lru()
+        used = sum(size for _, size in entries)
+        pinned = rt.store.files.pinned_blobs()
+        gone = []
+        for blob_id, size in entries:
+            if used <= limit:
+                break
+            if blob_id in pinned:
+                continue
+            self._blob_path(rt, blob_id).unlink(missing_ok=True)
+            gone.append(blob_id)
+            used -= size
+        if gone:
+            rt.store.files.cache_forget(gone)
+        return len(gone)
+
+    def cache_bytes(self) -> int:
+        return sum(size for _, size in self._access.runtime().store.files.cache_lru())
+
+
+class FileAltered(AppError):
+    """A downloaded file did not authenticate: the relay (or someone) altered it."""
+
+    exit_code = 9
+
+
+def describe(view: FileView | LinkView) -> dict[str, Any]:
+    """The JSON document of a file or link (docs/cli.md)."""
+    if isinstance(view, LinkView):
+        return {"kind": "links", "group": view.group_id, "post": view.post_id, "url": view.url,
+                "sender": view.sender, "sent_at": view.sent_at, "channel": view.channel_id}
+    return {"kind": view.kind, "group": view.group_id, "post": view.post_id,
+            "index": view.index, "name": view.name, "size": view.size,
+            "media_type": view.media_type, "width": view.width, "height": view.height,
+            "sender": view.sender, "sent_at": view.sent_at, "channel": view.channel_id,
+            "caption": view.caption, "cached": view.cached, "executable": view.executable}

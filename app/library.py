@@ -1,0 +1,119 @@
+"""The resource library of a group — `Services.library`.
+
+Members save posts (or one link of a post) with a title, description and tags; entries are
+signed payloads (kinds 26-28) every client checks: anyone removes their own entries, admins
+remove anyone's and pin. Removing an entry takes it out of the library, never the post out
+of the conversation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import crypto
+from app.access import Access
+from app.errors import InvalidInput, NotAllowed, NotFound
+from app.posts import PostService
+from app.store import Store
+from app.store.files import LibraryRow
+from crypto.file_payloads import (
+    MAX_DESCRIPTION_BYTES,
+    MAX_TAG_BYTES,
+    MAX_TAGS,
+    MAX_TITLE_BYTES,
+    LibraryAdd,
+    LibraryPin,
+    LibraryRemove,
+)
+
+
+@dataclass(frozen=True)
+class LibraryItem:
+    id: str
+    post_id: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    link: str
+    author: str          # fingerprint
+    added_at: int
+    pinned: bool
+
+
+def _tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    clean = tuple(dict.fromkeys(t.strip() for t in tags if t.strip()))
+    if len(clean) > MAX_TAGS or any(len(t.encode()) > MAX_TAG_BYTES for t in clean):
+        raise InvalidInput(f"At most {MAX_TAGS} tags of up to {MAX_TAG_BYTES} bytes each.")
+    return clean
+
+
+class LibraryService:
+    def __init__(self, access: Access, posts: PostService) -> None:
+        self._access = access
+        self._posts = posts
+
+    def add(self, group: str, post_id: str, title: str = "", tags: list[str] | None = None,
+            description: str = "", link: str = "") -> str:
+        """Save a post to the library; the new item's id."""
+        rt = self._access.runtime()
+        gid, session = self._posts._active(rt, group)
+        post = self._posts._stored_post(rt, gid, post_id)
+        if post.deleted:
+            raise NotAllowed("That post was deleted.")
+        if len(title.encode()) > MAX_TITLE_BYTES:
+            raise InvalidInput(f"The title is too long; the limit is {MAX_TITLE_BYTES} bytes.")
+        if len(description.encode()) > MAX_DESCRIPTION_BYTES:
+            raise InvalidInput("The description is too long; the limit is "
+                               f"{MAX_DESCRIPTION_BYTES} bytes.")
+        content = LibraryAdd(post.msg_id, title, description, _tags(tags or []), link)
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.files.library_add(LibraryRow(gid, sealed.message_id, post.msg_id,
+                                               rt.identity.ik, sealed.sent_at, title,
+                                               description, content.tags, link, False))
+
+        sealed = self._posts._seal(rt, gid, session, content, local, post.msg_id)
+        return sealed.message_id.hex()
+
+    def _item(self, group: str, item_id: str) -> tuple[bytes, LibraryRow]:
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        text = (item_id or "").strip().lower()
+        found = [r for r in rt.store.files.library(gid) if r.item_id.hex().startswith(text)]
+        if not text or not found:
+            raise NotFound(f"There is no library item '{item_id}' in this group.")
+        if len(found) > 1:
+            raise InvalidInput(f"Several library items start with '{item_id}'; give more of it.")
+        return gid, found[0]
+
+    def remove(self, group: str, item_id: str) -> None:
+        rt = self._access.runtime()
+        gid, row = self._item(group, item_id)
+        _, session = self._posts._active(rt, group)
+        mine = row.author_ik == rt.identity.ik
+        if not mine and not session.is_admin:
+            raise NotAllowed("Only its author or an admin can remove a library item.")
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.files.library_remove(gid, row.item_id, rt.identity.ik, session.is_admin)
+
+        self._posts._seal(rt, gid, session, LibraryRemove(row.item_id), local, row.target)
+
+    def pin(self, group: str, item_id: str, pinned: bool = True) -> None:
+        rt = self._access.runtime()
+        gid, row = self._item(group, item_id)
+        _, session = self._posts._active(rt, group)
+        if not session.is_admin:
+            raise NotAllowed("Only admins can pin library items.")
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.files.library_pin(gid, row.item_id, pinned)
+
+        self._posts._seal(rt, gid, session, LibraryPin(row.item_id, pinned), local, row.target)
+
+    def items(self, group: str) -> list[LibraryItem]:
+        """Pinned first, then newest first."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        return [LibraryItem(r.item_id.hex(), r.target.hex(), r.title, r.description, r.tags,
+                            r.link, crypto.fingerprint(r.author_ik), r.added_time, r.pinned)
+                for r in rt.store.files.library(gid)]

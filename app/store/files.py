@@ -1,0 +1,252 @@
+"""Files, uploads, the blob cache index and the library (schema 6): `store.files`.
+
+Keys of files live only here (and inside signed posts); blob bytes live encrypted under the
+profile's blobs/ folder (app/files.py), indexed by `blob_cache` for LRU eviction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.store.core import StorePart, reads, writes
+
+_FILE_COLUMNS = ("group_id, msg_id, idx, blob_id, file_key, blob_hash, size, media_type, name,"
+                 " width, height, thumbnail, sender_ik, sent_time, channel_id, caption,"
+                 " delete_seed, deleted")
+_UPLOAD_FILE_COLUMNS = ("idx, blob_id, file_key, blob_hash, delete_seed, size, media_type,"
+                        " name, width, height, thumbnail, stored")
+
+
+@dataclass(frozen=True)
+class FileRow:
+    group_id: bytes
+    msg_id: bytes
+    idx: int
+    blob_id: bytes
+    file_key: bytes
+    blob_hash: bytes
+    size: int
+    media_type: str
+    name: str
+    width: int
+    height: int
+    thumbnail: bytes
+    sender_ik: bytes
+    sent_time: int
+    channel_id: bytes
+    caption: str
+    delete_seed: bytes | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    idx: int
+    blob_id: bytes
+    file_key: bytes
+    blob_hash: bytes
+    delete_seed: bytes
+    size: int
+    media_type: str
+    name: str
+    width: int = 0
+    height: int = 0
+    thumbnail: bytes = b""
+    stored: bool = False
+
+
+@dataclass(frozen=True)
+class Upload:
+    id: int
+    group_id: bytes
+    created_at: int
+    caption: str
+    channel_id: bytes
+    reply_to: bytes | None
+    state: str
+    msg_id: bytes | None
+    files: tuple[UploadFile, ...]
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    group_id: bytes
+    item_id: bytes
+    target: bytes
+    author_ik: bytes
+    added_time: int
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    link: str
+    pinned: bool
+
+
+def _file(row: tuple) -> FileRow:
+    return FileRow(*(bytes(v) if isinstance(v, memoryview) else v for v in row[:17]),
+                   bool(row[17]))
+
+
+class FileTables(StorePart):
+    # -- uploads (the attachment outbox) ---------------------------------------------------
+    @writes(durable=True)
+    def add_upload(self, group_id: bytes, now: int, caption: str, channel_id: bytes,
+                   reply_to: bytes | None, files: list[UploadFile]) -> int:
+        conn = self._db()
+        cur = conn.execute("INSERT INTO uploads (group_id, created_at, caption, channel_id,"
+                           " reply_to) VALUES (?, ?, ?, ?, ?)",
+                           (group_id, now, caption, channel_id, reply_to))
+        upload_id = int(cur.lastrowid or 0)
+        conn.executemany(
+            f"INSERT INTO upload_files (upload_id, {_UPLOAD_FILE_COLUMNS}) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(upload_id, f.idx, f.blob_id, f.file_key, f.blob_hash, f.delete_seed, f.size,
+              f.media_type, f.name, f.width, f.height, f.thumbnail, int(f.stored))
+             for f in files])
+        return upload_id
+
+    def _upload(self, row: tuple) -> Upload:
+        files = tuple(UploadFile(*r[:11], bool(r[11])) for r in self._db().execute(
+            f"SELECT {_UPLOAD_FILE_COLUMNS} FROM upload_files WHERE upload_id = ?"
+            " ORDER BY idx", (row[0],)))
+        return Upload(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], files)
+
+    @reads
+    def get_upload(self, upload_id: int) -> Upload | None:
+        row = self._db().execute("SELECT id, group_id, created_at, caption, channel_id, reply_to,"
+                                 " state, msg_id FROM uploads WHERE id = ?",
+                                 (upload_id,)).fetchone()
+        return None if row is None else self._upload(row)
+
+    @reads
+    def pending_uploads(self) -> list[Upload]:
+        rows = self._db().execute("SELECT id, group_id, created_at, caption, channel_id,"
+                                  " reply_to, state, msg_id FROM uploads"
+                                  " WHERE state = 'uploading' ORDER BY id").fetchall()
+        return [self._upload(r) for r in rows]
+
+    @writes(durable=True)
+    def mark_stored(self, upload_id: int, idx: int) -> None:
+        self._db().execute("UPDATE upload_files SET stored = 1 WHERE upload_id = ? AND idx = ?",
+                           (upload_id, idx))
+
+    def finish_upload(self, upload_id: int, msg_id: bytes) -> bool:
+        """Inside the caller's transaction: mark sent; False if it was not still uploading
+        (so the post is never sealed twice)."""
+        cur = self._db().execute("UPDATE uploads SET state = 'sent', msg_id = ? WHERE id = ?"
+                                 " AND state = 'uploading'", (msg_id, upload_id))
+        return cur.rowcount == 1
+
+    @writes(durable=True)
+    def cancel_upload(self, upload_id: int) -> bool:
+        cur = self._db().execute("UPDATE uploads SET state = 'cancelled' WHERE id = ?"
+                                 " AND state = 'uploading'", (upload_id,))
+        return cur.rowcount == 1
+
+    # -- files of posts --------------------------------------------------------------------
+    def insert_files(self, rows: list[FileRow]) -> None:
+        """Inside the caller's transaction (with the post row)."""
+        self._db().executemany(
+            f"INSERT OR IGNORE INTO files ({_FILE_COLUMNS}) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.group_id, r.msg_id, r.idx, r.blob_id, r.file_key, r.blob_hash, r.size,
+              r.media_type, r.name, r.width, r.height, r.thumbnail, r.sender_ik, r.sent_time,
+              r.channel_id, r.caption, r.delete_seed, int(r.deleted)) for r in rows])
+
+    @writes(durable=False)
+    def add_files(self, rows: list[FileRow]) -> None:
+        self.insert_files(rows)
+
+    @reads
+    def post_files(self, group_id: bytes, msg_id: bytes) -> list[FileRow]:
+        return [_file(r) for r in self._db().execute(
+            f"SELECT {_FILE_COLUMNS} FROM files WHERE group_id = ? AND msg_id = ? ORDER BY idx",
+            (group_id, msg_id))]
+
+    @reads
+    def group_files(self, group_id: bytes, limit: int = 1000) -> list[FileRow]:
+        return [_file(r) for r in self._db().execute(
+            f"SELECT {_FILE_COLUMNS} FROM files WHERE group_id = ? AND deleted = 0"
+            " AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.group_id = files.group_id"
+            " AND p.msg_id = files.msg_id AND p.deleted_by IS NOT NULL)"
+            " ORDER BY sent_time DESC, msg_id, idx LIMIT ?", (group_id, limit))]
+
+    @reads
+    def files_of_blob(self, blob_id: bytes) -> list[FileRow]:
+        return [_file(r) for r in self._db().execute(
+            f"SELECT {_FILE_COLUMNS} FROM files WHERE blob_id = ?", (blob_id,))]
+
+    def delete_files(self, group_id: bytes, msg_id: bytes, sender_ik: bytes) -> list[bytes]:
+        """Inside the caller's transaction: the sender's files of `msg_id` are deleted; the
+        blob ids that went (none when `sender_ik` did not send that post)."""
+        conn = self._db()
+        rows = conn.execute("SELECT blob_id FROM files WHERE group_id = ? AND msg_id = ?"
+                            " AND sender_ik = ? AND deleted = 0",
+                            (group_id, msg_id, sender_ik)).fetchall()
+        conn.execute("UPDATE files SET deleted = 1, file_key = zeroblob(32) WHERE group_id = ?"
+                     " AND msg_id = ? AND sender_ik = ?", (group_id, msg_id, sender_ik))
+        return [bytes(r[0]) for r in rows]
+
+    # -- the blob cache index --------------------------------------------------------------
+    # `used_at` is a use counter (the next use gets max + 1), so order is exact even
+    # within one second; `now` is accepted for callers that think in time.
+    @writes(durable=False)
+    def cache_put(self, blob_id: bytes, size: int, now: int) -> None:
+        self._db().execute("INSERT INTO blob_cache (blob_id, size, used_at) VALUES (?, ?,"
+                           " (SELECT coalesce(max(used_at), 0) + 1 FROM blob_cache))"
+                           " ON CONFLICT (blob_id) DO UPDATE SET size = excluded.size,"
+                           " used_at = excluded.used_at", (blob_id, size))
+
+    @writes(durable=False)
+    def cache_touch(self, blob_id: bytes, now: int) -> None:
+        self._db().execute("UPDATE blob_cache SET used_at = (SELECT coalesce(max(used_at), 0)"
+                           " + 1 FROM blob_cache) WHERE blob_id = ?", (blob_id,))
+
+    @writes(durable=False)
+    def cache_forget(self, blob_ids: list[bytes]) -> None:
+        self._db().executemany("DELETE FROM blob_cache WHERE blob_id = ?",
+                               [(b,) for b in blob_ids])
+
+    @reads
+    def cache_has(self, blob_id: bytes) -> bool:
+        return self._db().execute("SELECT 1 FROM blob_cache WHERE blob_id = ?",
+                                  (blob_id,)).fetchone() is not None
+
+    @reads
+    def cache_lru(self) -> list[tuple[bytes, int]]:
+        """(blob id, size) of every cached blob, least recently used first."""
+        return [(bytes(r[0]), r[1]) for r in self._db().execute(
+            "SELECT blob_id, size FROM blob_cache ORDER BY used_at, blob_id")]
+
+    @reads
+    def pinned_blobs(self) -> set[bytes]:
+        """Blobs an upload still needs (never evicted)."""
+        return {bytes(r[0]) for r in self._db().execute(
+            "SELECT f.blob_id FROM upload_files f JOIN uploads u ON u.id = f.upload_id"
+            " WHERE u.state = 'uploading'")}
+
+    # -- library ---------------------------------------------------------------------------
+    def library_add(self, row: LibraryRow) -> None:
+        self._db().execute(
+            "INSERT OR IGNORE INTO library (group_id, item_id, target, author_ik, added_time,"
+            " title, description, tags, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.group_id, row.item_id, row.target, row.author_ik, row.added_time, row.title,
+             row.description, "\n".join(row.tags), row.link))
+
+    def library_remove(self, group_id: bytes, item_id: bytes, by: bytes, admin: bool) -> bool:
+        cur = self._db().execute(
+            "UPDATE library SET removed = 1 WHERE group_id = ? AND item_id = ?"
+            " AND (author_ik = ? OR ?)", (group_id, item_id, by, int(admin)))
+        return cur.rowcount == 1
+
+    def library_pin(self, group_id: bytes, item_id: bytes, pinned: bool) -> None:
+        self._db().execute("UPDATE library SET pinned = ? WHERE group_id = ? AND item_id = ?",
+                           (int(pinned), group_id, item_id))
+
+    @reads
+    def library(self, group_id: bytes) -> list[LibraryRow]:
+        return [LibraryRow(bytes(r[0]), bytes(r[1]), bytes(r[2]), bytes(r[3]), r[4], r[5], r[6],
+                           tuple(t for t in r[7].split("\n") if t), r[8], bool(r[9]))
+                for r in self._db().execute(
+                    "SELECT group_id, item_id, target, author_ik, added_time, title,"
+                    " description, tags, link, pinned FROM library WHERE group_id = ?"
+                    " AND removed = 0 ORDER BY pinned DESC, added_time DESC", (group_id,))]

@@ -1,0 +1,134 @@
+"""Files end to end: two CLI profiles (separate processes) and a real relay process.
+
+Files of 0 B, 1 B and 5 MiB go up and come back with the same SHA-256; the relay's data
+directory holds none of their bytes or names and only bucket-sized blobs; an upload made
+while the relay is down waits in the outbox and goes once, with its post, at the next sync;
+a hostile name lands safely inside the chosen folder; the sender deletes; the library."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from crypto.files import is_bucket
+from tests.e2e.harness import Cli, RelayProcess, scan_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pair(relay: RelayProcess, make_cli: Callable[..., Cli]) -> tuple[Cli, Cli, str]:
+    ana, ben = make_cli("Ana"), make_cli("Ben")
+    gid = ana.out("group", "create", "Book club", "--relay", relay.url)
+    ben.run("join", ana.out("invite", "create", gid))
+    ana.run("sync")
+    ben.run("sync")
+    return ana, ben, gid
+
+
+def _stored_blob_sizes(data: Path) -> list[int]:
+    with sqlite3.connect(data / "relay.db") as db:
+        return [r[0] for r in db.execute("SELECT size FROM blobs")]
+
+
+def test_files_of_every_size_arrive_intact_and_the_relay_learns_only_buckets(
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    ana, ben, gid = _pair(relay, make_cli)
+    src = tmp_path / "src"
+    src.mkdir()
+    marker = os.urandom(64)
+    files = {"empty-secret-name.txt": b"", "one-byte-secret.bin": b"x",
+             "holiday-secret-photos.jpg": marker + os.urandom(5 << 20) + marker}
+    for name, data in files.items():
+        (src / name).write_bytes(data)
+    post = ana.out("attach", gid, *(str(src / n) for n in files), "--text", "Pictures!")
+    assert len(post) == 64
+
+    ben.run("sync")
+    listed = ben.json("files", gid)["files"]
+    assert sorted(f["name"] for f in listed) == sorted(files)
+    out = tmp_path / "ben-downloads"
+    out.mkdir()
+    saved = [Path(p) for p in ben.json("download", gid, post, "--out", str(out))["saved"]]
+    assert sorted(p.name for p in saved) == sorted(files)
+    for p in saved:
+        assert p.parent == out
+        assert _sha(p) == hashlib.sha256(files[p.name]).hexdigest()
+    read = ben.json("read", gid)["posts"]
+    assert any("Pictures!" in p["text"] for p in read)
+
+    # what the relay holds: bucket sizes only, none of the bytes or the names
+    data_dir = relay.data_dir
+    sizes = _stored_blob_sizes(data_dir)
+    assert len(sizes) == 3 and all(is_bucket(s) for s in sizes)
+    needles = {"marker": marker, "photo bytes": files["holiday-secret-photos.jpg"][64:1064]}
+    needles.update({f"name {n}": n.encode() for n in files})
+    needles["caption"] = b"Pictures!"
+    assert scan_for([data_dir], needles) == []
+
+
+def test_an_upload_while_the_relay_is_down_waits_and_goes_once(
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    ana, ben, gid = _pair(relay, make_cli)
+    doc = tmp_path / "minutes.pdf"
+    doc.write_bytes(os.urandom(300_000))
+    relay.stop()
+    run = ana.run("attach", gid, str(doc), "--text", "Minutes")
+    assert run.returncode == 0 and run.stdout.strip() == ""
+    assert "outbox" in run.stderr and "sync" in run.stderr
+    doc.unlink()                    # the outbox holds its own encrypted copy
+    relay.start()
+    ana.run("sync")
+    ana.run("sync")                 # a second sync sends nothing twice
+    ben.run("sync")
+    posts = [p for p in ben.json("read", gid)["posts"] if "Minutes" in p["text"]]
+    assert len(posts) == 1
+    out = tmp_path / "out"
+    out.mkdir()
+    [saved] = ben.json("download", gid, posts[0]["id"], "--out", str(out))["saved"]
+    assert Path(saved).stat().st_size == 300_000
+
+
+def test_hostile_names_land_inside_the_folder_and_the_sender_can_delete(
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    ana, ben, gid = _pair(relay, make_cli)
+    src = tmp_path / "src"
+    src.mkdir()
+    bad = src / "CON.txt"          # a reserved Windows device name
+    bad.write_bytes(b"hello")
+    post = ana.out("attach", gid, str(bad))
+    ben.run("sync")
+    out = tmp_path / "out"
+    out.mkdir()
+    [saved] = ben.json("download", gid, post, "--out", str(out))["saved"]
+    assert Path(saved).parent == out and Path(saved).name == "_CON.txt"
+
+    item = ben.out("library", "add", gid, post, "--title", "Greeting", "--tags", "a,b")
+    ana.run("sync")
+    lib = ana.json("files", gid)["library"]
+    assert [(i["title"], i["tags"]) for i in lib] == [("Greeting", ["a", "b"])]
+    refused = ana.run("library", "remove", gid, item, check=False)
+    assert refused.returncode == 0       # the founder is an admin: curating is allowed
+    ben.run("sync")
+    assert ben.json("files", gid)["library"] == []
+
+    ana.run("delete", gid, post)  # the post's own delete also withdraws its files
+    ana.run("sync")
+    ben.run("sync")
+    assert ben.json("files", gid)["files"] == [] or all(
+        f["post"] != post for f in ben.json("files", gid)["files"])
+
+
+def test_a_missing_file_is_one_sentence(relay: RelayProcess,
+                                        make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    ana = make_cli("Ana")
+    gid = ana.out("group", "create", "Solo", "--relay", relay.url)
+    run = ana.run("attach", gid, str(tmp_path / "nope.txt"), check=False)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "does not exist" in run.stderr
