@@ -3,7 +3,7 @@
 
 What a backup holds. Every regular file under the profile folder (the wrapped key file, any
 cache or blob folder a capability keeps there), with the SQLCipher store replaced by a
-consistent snapshot taken through SQLite's backup API while the app keeps running. Nothing
+consistent snapshot of its encrypted pages (app/store/snapshot.py) taken while the app runs. Nothing
 is listed by hand: a capability that adds tables or files is backed up without a change here.
 
 The key. Argon2id of the recovery code. The code is shown only once, so the first backup asks
