@@ -18,6 +18,7 @@ from app.backup import SUFFIX, prune
 from app.backup_format import DamagedBackup, WeakBackupParameters, WrongCode
 from app.errors import ProfileError
 from app.keys import recovery_secret
+from app.store import Store
 from tests.keyring_double import MemoryKeyring
 
 
@@ -180,12 +181,27 @@ def test_the_store_snapshot_is_consistent_while_writes_go_on(made: Made, tmp_pat
 
     thread = threading.Thread(target=writer)
     thread.start()
+    store = made.svc._access.runtime().store
+    key = made.svc._access.key()
     try:
         info = made.svc.backup.create(tmp_path / f"busy{SUFFIX}")
+        copies = []
+        for n in range(3):
+            (tmp_path / f"copy{n}").mkdir()
+            store.snapshot.copy_to(tmp_path / f"copy{n}" / "store.db", key)
+            copies.append(tmp_path / f"copy{n}")
     finally:
         stop.set()
         thread.join()
     assert info.files >= 3
+    for folder in copies:
+        assert sorted(p.name for p in folder.iterdir()) == ["store.db"]   # log folded in
+        copy = Store.open(folder, key)
+        try:
+            assert copy.check_integrity() == []
+            assert copy.settings.get("test.busy.0") == "x" * 500
+        finally:
+            copy.close()
 
 
 def test_automatic_backups_are_off_by_default_then_keep_the_newest(made: Made,
