@@ -5,8 +5,11 @@ is called from threads (the group committer's writer thread, fetches on worker t
 single-row lookups on the event loop), which is exactly what a thread-safe connection pool
 serves; asyncpg would need every call on the event loop instead.
 
-Writes: the group committer's batch is one transaction on the writer's own connection; the
-append is acknowledged only after COMMIT returns (synchronous_commit as the server says).
+Writes: each group-commit batch is one transaction on its writer thread's own connection;
+an append is acknowledged only after COMMIT returns (synchronous_commit as the server
+says). WRITERS threads commit at once, each owning the mailboxes whose id ends in its
+share of byte values, so PostgreSQL flushes their commits together while one mailbox's
+appends stay in order; one serial writer left the relay waiting on one commit at a time.
 
 Cursors: each mailbox row holds `last_cursor`. An append locks that row (SELECT ... FOR
 UPDATE) inside the appending transaction and takes its cursors from it, so a second
@@ -46,6 +49,7 @@ CONNECT_TIMEOUT = 3          # seconds; a down database is reported, not waited 
 POOL_WAIT = 1.0              # seconds a request may wait for a pooled connection
 AWAY_SECONDS = 0.5           # after a connection failure, answer 503 at once for this long
 POOL_SIZE = 8
+WRITERS = 4                  # write transactions at once (each on its own connection)
 BATCH_ATTEMPTS = 3           # deadlock / serialization failure: the whole batch again
 UNREACHABLE = "The relay's database is unreachable; try again shortly."
 T = TypeVar("T")
@@ -88,8 +92,11 @@ class PostgresStorage:
         except psycopg.OperationalError as exc:
             raise RuntimeError(f"cannot reach the database {describe(url)}: "
                                f"{_first_line(exc)}") from None
-        self._writer: psycopg.Connection | None = None
-        self._write_lock = threading.Lock()   # one transaction at a time on the writer
+        # Each writer thread of the group committer has a connection of its own.
+        self.writers = WRITERS
+        self._local = threading.local()
+        self._writer_lock = threading.Lock()
+        self._writer_conns: list[psycopg.Connection] = []
         self._away_until = 0.0
         self.pool = ConnectionPool(self.conninfo, min_size=1, max_size=pool_size,
                                    kwargs={"autocommit": True}, timeout=POOL_WAIT,
@@ -128,18 +135,29 @@ class PostgresStorage:
     # -- writes --------------------------------------------------------------------------
 
     def _writer_conn(self) -> psycopg.Connection:
-        conn = self._writer
+        """The calling writer thread's connection, (re)connected when needed."""
+        conn: psycopg.Connection | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed or conn.broken:
             if conn is not None:
                 conn.close()
-            self._writer = conn = psycopg.connect(self.conninfo)
+                with self._writer_lock:
+                    if conn in self._writer_conns:
+                        self._writer_conns.remove(conn)
+            conn = self._local.conn = psycopg.connect(self.conninfo)
+            with self._writer_lock:
+                self._writer_conns.append(conn)
         return conn
 
-    def write_batch(self, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
-        with self._write_lock:
-            return self._write_batch(ops)
+    def close_writers(self) -> None:
+        """Close every writer connection (their threads reconnect at their next batch)."""
+        with self._writer_lock:
+            for conn in self._writer_conns:
+                conn.close()
 
-    def _write_batch(self, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
+    def write_batch(self, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
+        """One transaction on the calling thread's connection. Several writer threads may
+        call this at once: the mailbox rows each batch locks keep cursors in commit order
+        (as between instances)."""
         for attempt in range(BATCH_ATTEMPTS):
             conn = self._writer_conn()
             try:
@@ -191,10 +209,10 @@ class PostgresStorage:
 
     def close(self) -> None:
         self.pool.close()
-        with self._write_lock:
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
+        with self._writer_lock:
+            for conn in self._writer_conns:
+                conn.close()
+            self._writer_conns.clear()
 
 
 class SharedNonces(NonceMemory):

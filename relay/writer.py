@@ -4,6 +4,11 @@ Requests submit write operations from the event loop and await a future. The wri
 takes everything queued since its last commit, applies it as one storage transaction, and
 hands all outcomes back to the loop with a single wake-up. Under load a batch grows while
 the previous fsync runs, so durability costs one fsync per batch, not per append.
+
+A storage that takes several transactions at once (PostgreSQL: `writers` > 1) gets that
+many writer threads, each with its own queue; an operation goes to the writer its mailbox
+belongs to, so a mailbox's writes stay in submission order and writers never wait on each
+other's mailbox rows, while the database flushes their commits together.
 """
 from __future__ import annotations
 
@@ -38,10 +43,15 @@ class GroupCommitter:
         self._loop = loop
         self._on_commit = on_commit
         self._on_batch = on_batch
-        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="relay-writer", daemon=True)
+        writers = max(1, getattr(storage, "writers", 1))
+        self._queues: list[queue.SimpleQueue[object]] = [queue.SimpleQueue()
+                                                         for _ in range(writers)]
+        self._threads = [threading.Thread(target=self._run, args=(q,), daemon=True,
+                                          name="relay-writer" + (f"-{n}" if n else ""))
+                         for n, q in enumerate(self._queues)]
         self._accepting = True
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def submit(self, op: WriteOp) -> asyncio.Future[Outcome]:
         """The future of `op`'s outcome; it resolves once the outcome is durable."""
@@ -49,25 +59,29 @@ class GroupCommitter:
         if not self._accepting:
             future.set_exception(Unavailable("The relay is shutting down; try again shortly."))
             return future
-        self._queue.put((op, future))
+        queues = self._queues
+        mailbox = getattr(op, "mailbox", None)    # a prune has none: the first writer
+        queues[mailbox[-1] % len(queues) if mailbox else 0].put((op, future))
         return future
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Finish every submitted operation, then end the thread (call from any thread)."""
+        """Finish every submitted operation, then end the threads (call from any thread)."""
         self._accepting = False
-        self._queue.put(_STOP)
-        self._thread.join(timeout)
+        for q in self._queues:
+            q.put(_STOP)
+        for thread in self._threads:
+            thread.join(timeout)
 
-    def _run(self) -> None:
+    def _run(self, source: queue.SimpleQueue[object]) -> None:
         stopping = False
         while not stopping:
-            first = self._queue.get()
+            first = source.get()
             if first is _STOP:
                 break
             batch = [first]
             while len(batch) < MAX_BATCH:
                 try:
-                    item = self._queue.get_nowait()
+                    item = source.get_nowait()
                 except queue.Empty:
                     break
                 if item is _STOP:

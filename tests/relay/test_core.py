@@ -126,7 +126,8 @@ def test_invite_mailboxes_must_expire_and_are_capped(clock: FakeClock) -> None:
     clock.advance(1001)
     with pytest.raises(Gone):
         append(core, [b"late"])
-    assert core.prune().mailboxes == 1
+    pruned = core.prune()
+    assert (pruned.mailboxes, pruned.messages) == (1, 1)    # its message went with it
     assert core.storage.get_mailbox(A.mailbox) is None
 
 

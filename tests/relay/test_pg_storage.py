@@ -156,8 +156,7 @@ def _cut_off(store: PostgresStorage) -> None:
     store.pool.close()
     store.pool = ConnectionPool(dead, min_size=0, max_size=1, timeout=0.5, open=True)
     store.conninfo = dead
-    if store._writer is not None:
-        store._writer.close()
+    store.close_writers()
 
 
 async def test_an_unreachable_database_is_503_with_retry_after_never_500(

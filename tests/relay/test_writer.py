@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,11 +30,14 @@ class CountingStorage:
 
     def __init__(self, inner: Storage) -> None:
         self.inner = inner
+        self.writers = getattr(inner, "writers", 1)    # PostgreSQL: several writer threads
         self.batches: list[int] = []
+        self.threads: set[str] = set()
         self.fail_next = False
 
     def write_batch(self, ops: list[WriteOp]):  # type: ignore[no-untyped-def]
-        self.batches.append(len(ops))
+        self.batches.append(len(ops))    # (list.append is atomic: writers may run at once)
+        self.threads.add(threading.current_thread().name)
         if self.fail_next:
             self.fail_next = False
             if not isinstance(self.inner, PostgresStorage):
@@ -119,3 +123,21 @@ async def test_stop_finishes_what_was_submitted_then_refuses(storage: CountingSt
     assert len({o.cursors for o in outcomes[1:]}) == 50  # type: ignore[union-attr]
     with pytest.raises(Unavailable):
         await committer.submit(append_op(b"late"))
+
+
+async def test_writes_to_many_mailboxes_keep_each_mailboxs_order(
+        storage: CountingStorage) -> None:
+    """On PostgreSQL several writer threads commit at once, each owning some mailboxes;
+    every mailbox still gets its cursors in submission order."""
+    boxes = [cap(f"many-{n}") for n in range(16)]
+    committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
+    await asyncio.gather(*(committer.submit(CreateOp(b.mailbox, b.write_pk, b.read_pk, 0, 0, 1))
+                           for b in boxes))
+    futures = [[committer.submit(append_op(b"%s-%03d" % (b.mailbox[:4], i), b))
+                for i in range(40)] for b in boxes]
+    for pending in futures:
+        results = await asyncio.gather(*pending)
+        assert [r.cursors for r in results] == [(i,) for i in range(1, 41)]  # type: ignore[union-attr]
+    # every writer that owns one of these mailboxes committed some
+    assert len(storage.threads) == len({b.mailbox[-1] % storage.writers for b in boxes})
+    await asyncio.to_thread(committer.stop)
