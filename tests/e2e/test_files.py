@@ -132,3 +132,63 @@ def test_a_missing_file_is_one_sentence(relay: RelayProcess,
     gid = ana.out("group", "create", "Solo", "--relay", relay.url)
     run = ana.run("attach", gid, str(tmp_path / "nope.txt"), check=False)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "does not exist" in run.stderr
+
+
+def test_a_client_killed_half_way_through_an_upload_finishes_after_restart(
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.e2e.harness import PY, ROOT
+
+    ana, ben, gid = _pair(relay, make_cli)
+    data = os.urandom(24 << 20)
+    big = tmp_path / "recording.wav"
+    big.write_bytes(data)
+    proc = subprocess.Popen([PY, "-m", "app.cli", "--profile", str(ana.profile), "attach", gid,
+                             str(big), "--text", "Rehearsal"], cwd=ROOT, env=ana.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    db = relay.data_dir / "relay.db"
+    deadline = time.monotonic() + 120
+    chunks = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(db) as conn:
+                chunks = conn.execute("SELECT count(*) FROM blob_chunks").fetchone()[0]
+        except sqlite3.OperationalError:
+            chunks = 0
+        if chunks >= 12:             # about half of the 25 chunks
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the upload finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert 12 <= chunks < 25
+    ana.run("sync")
+    ana.run("sync")
+    ben.run("sync")
+    posts = [p for p in ben.json("read", gid)["posts"] if "Rehearsal" in p["text"]]
+    assert len(posts) == 1
+    out = tmp_path / "out"
+    out.mkdir()
+    [saved] = ben.json("download", gid, posts[0]["id"], "--out", str(out))["saved"]
+    assert _sha(Path(saved)) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.skipif(not os.environ.get("COTERIE_BIG_FILES"),
+                    reason="the 100 MiB round trip runs with COTERIE_BIG_FILES=1")
+def test_a_100_mib_file_round_trips(relay: RelayProcess, make_cli: Callable[..., Cli],
+                                    tmp_path: Path) -> None:
+    ana, ben, gid = _pair(relay, make_cli)
+    big = tmp_path / "disk.img"
+    with open(big, "wb") as f:
+        for _ in range(100):
+            f.write(os.urandom(1 << 20))
+    post = ana.out("attach", gid, str(big))
+    ben.run("sync")
+    out = tmp_path / "out"
+    out.mkdir()
+    [saved] = ben.json("download", gid, post, "--out", str(out))["saved"]
+    assert _sha(Path(saved)) == _sha(big)
+    assert all(is_bucket(s) for s in _stored_blob_sizes(relay.data_dir))
