@@ -148,6 +148,8 @@ class Startup(QObject):
         window.start()
         self.worker.run(self.services.start, None, lambda e: window.show_error(str(e)),
                         slow=True)
+        # attachments left in the outbox by a quit, crash or outage go now
+        self.worker.run(self.services.files.resume_uploads, None, lambda e: None, slow=True)
         if self.join_link:
             window.join_group(self.join_link)
         self.ready.emit(window)

@@ -20,6 +20,7 @@ from ui.context import AppContext
 from ui.dialogs.create_group import CreateGroupDialog
 from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
+from ui.dialogs.library import LibraryDialog
 from ui.dialogs.members import MembersDialog
 from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.search import SearchDialog
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.pane.requests_requested.connect(lambda gid: self._group_dialog(JoinRequestsDialog, gid))
         self.pane.members_requested.connect(lambda gid: self._group_dialog(MembersDialog, gid))
         self.pane.search_requested.connect(lambda gid: self.search(gid))
+        self.pane.files_requested.connect(lambda gid: self._group_dialog(LibraryDialog, gid))
         self.pane.leave_requested.connect(self.leave_group)
         self.pane.error.connect(self.show_error)
         ctx.worker.failed.connect(self.show_error)

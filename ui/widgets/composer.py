@@ -3,9 +3,12 @@ my last post, Escape leaves reply or edit mode. Near the length limit a counter 
 many characters are left; a post over the limit is not sent and stays in the box."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.posts import MAX_TEXT_BYTES
 from app.views import PostView
 from ui.markdown import plain_excerpt
+from ui.widgets.attachment_tray import AttachmentTray
 
 MAX_LINES = 8
 COUNTER_FROM = 0.9  # share of the limit from which the counter shows
@@ -43,10 +47,31 @@ def characters_left(text: str, limit: int = MAX_TEXT_BYTES) -> int:
     return -cut
 
 
+def dropped_files(mime: QMimeData) -> list[Path]:
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+
 class ComposerEdit(QPlainTextEdit):
     submit = Signal()
     edit_last = Signal()
     cancel = Signal()
+    files_pasted = Signal(list)
+    image_pasted = Signal(QImage)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802
+        return source.hasImage() or bool(dropped_files(source)) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802
+        """Files and images pasted or dropped become attachments, never text."""
+        files = dropped_files(source)
+        if files:
+            self.files_pasted.emit(files)
+        elif source.hasImage():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.image_pasted.emit(image)
+        else:
+            super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
@@ -69,11 +94,14 @@ class Composer(QFrame):
     """Emits `send(text, reply_to_id | None, edit_id | None)`; the pane does the work."""
 
     send = Signal(str, object, object)
+    send_files = Signal(str, list)     # caption, paths: the pane attaches them
     edit_last_requested = Signal()
+    refused = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, worker: object | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composerFrame")
+        self.setAcceptDrops(True)
         self.reply_to: PostView | None = None
         self.editing: PostView | None = None
         # the mode of the latest submission, put back if sending it fails
@@ -96,6 +124,10 @@ class Composer(QFrame):
         bar.addWidget(self.mode_cancel)
         self.mode_bar.hide()
         outer.addWidget(self.mode_bar)
+        self.tray = AttachmentTray(worker)
+        self.tray.changed.connect(self._fit)
+        self.tray.refused.connect(self.refused)
+        outer.addWidget(self.tray)
         row = QHBoxLayout()
         row.setSpacing(8)
         self.edit = ComposerEdit()
@@ -110,6 +142,13 @@ class Composer(QFrame):
         self.edit.submit.connect(self._submit)
         self.edit.edit_last.connect(self.edit_last_requested)
         self.edit.cancel.connect(self.clear_mode)
+        self.edit.files_pasted.connect(self.add_files)
+        self.edit.image_pasted.connect(self.tray.add_image)
+        self.attach_button = QToolButton()
+        self.attach_button.setText("Attach…")
+        self.attach_button.setAccessibleName("Attach files")
+        self.attach_button.setToolTip("Attach files (or drop them here, or paste an image)")
+        self.attach_button.clicked.connect(self.pick_files)
         self.send_button = QPushButton("Send")
         self.send_button.setProperty("primary", True)
         self.send_button.setAccessibleName("Send post")
@@ -123,6 +162,7 @@ class Composer(QFrame):
         side.addStretch(1)
         side.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
         side.addWidget(self.send_button)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.edit, 1)
         row.addLayout(side)
         outer.addLayout(row)
@@ -147,10 +187,42 @@ class Composer(QFrame):
             self.counter.style().unpolish(self.counter)
             self.counter.style().polish(self.counter)
         self.counter.setVisible(near)
-        self.send_button.setEnabled(bool(text) and left >= 0 and not self.edit.isReadOnly())
+        files = bool(self.tray.paths) and self.editing is None
+        self.send_button.setEnabled((bool(text) or files) and left >= 0
+                                    and not self.edit.isReadOnly())
+        self.attach_button.setEnabled(not self.edit.isReadOnly() and self.editing is None)
+
+    # -- attachments -----------------------------------------------------------------------
+    def pick_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Attach files")
+        self.add_files([Path(n) for n in names])
+
+    def add_files(self, paths: list[Path]) -> None:
+        if self.edit.isReadOnly() or self.editing is not None:
+            return
+        self.tray.add_paths(list(paths))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if dropped_files(event.mimeData()) or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        files = dropped_files(event.mimeData())
+        if files:
+            self.add_files(files)
+        elif event.mimeData().hasImage():
+            self.tray.add_image(event.mimeData().imageData())
+        event.acceptProposedAction()
 
     def _submit(self) -> None:
         text = self.edit.toPlainText().strip()
+        if self.tray.paths and self.editing is None:
+            if len(text.encode("utf-8")) > 8000:
+                self.refused.emit("A caption is at most 8,000 bytes.")
+                return
+            self._submitted = (self.reply_to, None)
+            self.send_files.emit(text, self.tray.paths)
+            return
         if not text or characters_left(text) < 0:
             return  # the counter already says how much is too much; the text stays
         self._submitted = (self.reply_to, self.editing)

@@ -5,7 +5,10 @@ back as change events that update single rows of the model.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,6 +27,7 @@ from app.views import GroupSummary, PostView
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
 from ui.dialogs.rename import RenameGroupDialog
+from ui.image_preview import thumbnail
 from ui.models.conversation_model import ConversationModel
 from ui.widgets.composer import Composer
 from ui.widgets.confirm import confirm
@@ -38,6 +42,7 @@ class ConversationPane(QWidget):
     requests_requested = Signal(str)
     members_requested = Signal(str)
     search_requested = Signal(str)
+    files_requested = Signal(str)
     leave_requested = Signal(str)
     error = Signal(str)
 
@@ -63,9 +68,16 @@ class ConversationPane(QWidget):
         layout.addLayout(banner_box)
         self.view = ConversationView(self.model, self.delegate)
         layout.addWidget(self.view, 1)
-        self.composer = Composer()
+        self.composer = Composer(worker=ctx.worker)
         layout.addWidget(self.composer)
         self.composer.send.connect(self._send)
+        self.composer.send_files.connect(self._send_files)
+        self.composer.refused.connect(self.error)
+        self.composer.tray.cancel_requested.connect(self._cancel_upload)
+        ctx.services.files.previewer = thumbnail   # previews travel in attachment posts
+        self._upload = _UploadProgress(self)
+        self._upload.moved.connect(self.composer.tray.set_progress)
+        self.setAcceptDrops(True)
         self.composer.edit_last_requested.connect(self._edit_last)
         self.view.reply_requested.connect(self.composer.start_reply)
         self.view.edit_requested.connect(self.composer.start_edit)
@@ -103,6 +115,10 @@ class ConversationPane(QWidget):
         self.members_button = QPushButton("Members")
         self.members_button.setAccessibleName("Members and safety numbers")
         self.members_button.clicked.connect(lambda: self._emit_group(self.members_requested))
+        self.files_button = QPushButton("Files")
+        self.files_button.setAccessibleName("Files, links and the library")
+        self.files_button.setToolTip("Everything shared in this group")
+        self.files_button.clicked.connect(lambda: self._emit_group(self.files_requested))
         self.mute_button = QPushButton("Mute")
         self.mute_button.setCheckable(True)
         self.mute_button.setAccessibleName("Mute notifications for this group")
@@ -121,7 +137,7 @@ class ConversationPane(QWidget):
         more.addAction("Leave group…", lambda: self._emit_group(self.leave_requested))
         self.more_button.setMenu(more)
         for w in (self.requests_button, self.invite_button, self.members_button,
-                  self.mute_button, self.more_button):
+                  self.files_button, self.mute_button, self.more_button):
             row.addWidget(w)
         return header
 
@@ -246,6 +262,53 @@ class ConversationPane(QWidget):
         self.composer.sent()
         self._ctx.worker.run(work, self._sent, lambda e: self._send_failed(e, text), owner=self)
 
+    def _send_files(self, caption: str, paths: list[Path]) -> None:
+        """Attach on the slow lane: encrypt, upload with progress, then the post goes."""
+        if self.group is None or self._upload.busy:
+            return
+        gid, svc = self.group.id, self._ctx.services
+        reply_to = self.composer.reply_to.id if self.composer.reply_to else None
+        up = self._upload
+        up.start()
+        self.composer.tray.sending(True)
+
+        def work() -> object:
+            return svc.files.attach(gid, paths, caption, reply_to=reply_to,
+                                    progress=up.report, cancel=up.cancel)
+
+        def done(result: object) -> None:
+            up.busy = False
+            upload_id = getattr(result, "upload_id", None)
+            if up.cancel.is_set() and getattr(result, "post_id", None) is None:
+                # Cancel abandons the upload; the files stay in the composer to try again.
+                self.composer.tray.sending(False)
+                if upload_id is not None:
+                    self._ctx.worker.run(lambda: svc.files.cancel(upload_id), None,
+                                         lambda e: None, slow=True)
+                return
+            self.composer.tray.clear()
+            self.composer.sent()
+            waiting = getattr(result, "waiting", None)
+            if waiting:
+                self.error.emit(f"{waiting.rstrip('.')}: the files wait in the outbox and go "
+                                "when the relay can be reached.")
+
+        def failed(exc: BaseException) -> None:
+            up.busy = False
+            self.composer.tray.sending(False)   # the files stay in the composer
+            self.error.emit(str(exc) or "The files could not be attached.")
+
+        self._ctx.worker.run(work, done, failed, slow=True, owner=self)
+
+    def _cancel_upload(self) -> None:
+        self._upload.cancel.set()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.composer.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.composer.dropEvent(event)
+
     def _sent(self, result: object) -> None:
         if isinstance(result, PostView):
             self.model.apply_posts(None, [result])
@@ -295,3 +358,21 @@ class ConversationPane(QWidget):
             return
         confirm(self, "Open link", f"Open this link in your browser?\n\n{url}", "Open link",
                 lambda: QDesktopServices.openUrl(qurl))
+
+
+class _UploadProgress(QObject):
+    """Carries upload progress from the worker thread to the GUI thread (queued signal)."""
+
+    moved = Signal(int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cancel = threading.Event()
+        self.busy = False
+
+    def start(self) -> None:
+        self.cancel = threading.Event()
+        self.busy = True
+
+    def report(self, done: int, total: int) -> None:
+        self.moved.emit(done, total)

@@ -1,0 +1,243 @@
+"""The group's resource library: files (previews from the embedded thumbnails), links and
+saved items, newest first, filtered by kind; each file a card with Download, Open and
+Save as…; an image opens in a viewer. Everything reaches the services on the worker.
+
+Open decrypts into a private temporary folder removed when the app exits (the dialog says
+so) and never opens an executable: those can only be saved.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.files import FileView, LinkView
+from app.library import LibraryItem
+from app.views import GroupSummary
+from ui.context import AppContext
+from ui.dialogs.base import ServiceDialog
+from ui.image_preview import PREVIEW_SIDE, ImageRefused, scaled_image
+from ui.widgets.attachment_tray import human_size, type_label
+
+KIND_LABELS = (("All", None), ("Images", "images"), ("Documents", "documents"),
+               ("Audio and video", "media"), ("Links", "links"))
+CARD_PREVIEW = 64
+OPEN_NOTE = ("Open puts a decrypted copy in a private temporary folder that is removed when "
+             "Coterie closes; files stay encrypted everywhere else until you save them.")
+
+
+class FileCard(QFrame):
+    """One file: preview or icon, name, size and type, and what can be done with it."""
+
+    def __init__(self, dialog: LibraryDialog, view: FileView, thumb: bytes) -> None:
+        super().__init__()
+        self.setObjectName("fileCard")
+        self.view = view
+        self._dialog = dialog
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 6, 8, 6)
+        self.preview = QLabel(type_label(view.name))
+        self.preview.setObjectName("fileTypeIcon")
+        self.preview.setFixedSize(CARD_PREVIEW, CARD_PREVIEW)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if thumb:
+            image = QImage.fromData(thumb)
+            if not image.isNull():
+                self.preview.setPixmap(QPixmap.fromImage(image).scaled(
+                    CARD_PREVIEW, CARD_PREVIEW, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation))
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
+        name = QLabel(view.name)
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        name.setObjectName("fileName")
+        dims = f" · {view.width}×{view.height}" if view.width and view.height else ""
+        detail = QLabel(f"{human_size(view.size)} · {view.media_type}{dims}")
+        detail.setTextFormat(Qt.TextFormat.PlainText)
+        detail.setObjectName("fileDetail")
+        texts.addWidget(name)
+        texts.addWidget(detail)
+        if view.caption:
+            caption = QLabel(view.caption[:120])
+            caption.setTextFormat(Qt.TextFormat.PlainText)
+            caption.setObjectName("fileDetail")
+            texts.addWidget(caption)
+        row.addWidget(self.preview)
+        row.addLayout(texts, 1)
+        self.download_button = QPushButton("Downloaded" if view.cached else "Download")
+        self.download_button.setEnabled(not view.cached)
+        self.download_button.setAccessibleName(f"Download {view.name}")
+        self.download_button.clicked.connect(lambda: dialog.download(self))
+        self.open_button = QPushButton("Open")
+        self.open_button.setAccessibleName(f"Open {view.name}")
+        self.open_button.setEnabled(not view.executable)
+        if view.executable:
+            self.open_button.setToolTip("Programs are never opened from Coterie; save it "
+                                        "and check it first.")
+        self.open_button.clicked.connect(lambda: dialog.open_file(self))
+        self.save_button = QPushButton("Save as…")
+        self.save_button.setAccessibleName(f"Save {view.name}")
+        self.save_button.clicked.connect(lambda: dialog.save_file(self))
+        for b in (self.download_button, self.open_button, self.save_button):
+            row.addWidget(b)
+
+    def mouseDoubleClickEvent(self, event: object) -> None:  # noqa: N802
+        if self.view.kind == "images":
+            self._dialog.view_image(self)
+
+
+class ImageViewer(QDialog):
+    """The full image, decoded scaled to the screen on the worker (bomb-safe)."""
+
+    def __init__(self, name: str, image: QImage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(name)
+        layout = QVBoxLayout(self)
+        label = QLabel()
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setPixmap(QPixmap.fromImage(image))
+        label.setAccessibleName(name)
+        layout.addWidget(label)
+
+
+class LibraryDialog(ServiceDialog):
+    def __init__(self, ctx: AppContext, group: GroupSummary,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx.worker, f"Files and library — {group.name}", parent)
+        self._ctx = ctx
+        self._group = group
+        self.setMinimumSize(640, 520)
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Show")
+        for label, _kind in KIND_LABELS:
+            self.kind.addItem(label)
+        self.kind.currentIndexChanged.connect(self.reload)
+        note = QLabel(OPEN_NOTE)
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        self.list_box = QVBoxLayout()
+        self.list_box.setSpacing(6)
+        inner = QWidget()
+        inner.setLayout(self.list_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self.kind)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(note)
+        layout.addWidget(self.error_label)
+        self.cards: list[FileCard] = []
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        kind = KIND_LABELS[max(0, self.kind.currentIndex())][1]
+        svc, gid = self._ctx.services, self._group.id
+
+        def load() -> tuple[list, list[LibraryItem], dict]:
+            views = svc.files.list(gid, kind)
+            items = svc.library.items(gid) if kind is None else []
+            thumbs = {(v.post_id, v.index): svc.files.thumbnail(gid, v.post_id, v.index)
+                      for v in views if isinstance(v, FileView) and v.has_preview}
+            return views, items, thumbs
+
+        self.call(load, self._show)
+
+    def _show(self, loaded: tuple[list, list[LibraryItem], dict]) -> None:
+        views, items, thumbs = loaded
+        while self.list_box.count():
+            w = self.list_box.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.cards = []
+        for item in items:
+            tags = "  ".join(f"#{t}" for t in item.tags)
+            label = QLabel(f"{'Pinned: ' if item.pinned else ''}{item.title or '(untitled)'}"
+                           f"{'  ' + tags if tags else ''}")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setObjectName("libraryItem")
+            self.list_box.addWidget(label)
+        for v in views:
+            if isinstance(v, LinkView):
+                link = QLabel(f"Link: {v.url}")
+                link.setTextFormat(Qt.TextFormat.PlainText)
+                link.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.list_box.addWidget(link)
+            else:
+                card = FileCard(self, v, thumbs.get((v.post_id, v.index), b""))
+                self.cards.append(card)
+                self.list_box.addWidget(card)
+        if not views and not items:
+            empty = QLabel("Nothing shared here yet. Drop files on the conversation to share.")
+            empty.setObjectName("hint")
+            self.list_box.addWidget(empty)
+        self.list_box.addStretch(1)
+
+    # -- actions ---------------------------------------------------------------------------
+    def download(self, card: FileCard) -> None:
+        svc, v = self._ctx.services, card.view
+        card.download_button.setEnabled(False)
+        card.download_button.setText("Downloading…")
+
+        def done(_r: object) -> None:
+            card.download_button.setText("Downloaded")
+
+        def failed(_e: BaseException) -> None:
+            card.download_button.setText("Download")
+            card.download_button.setEnabled(True)
+
+        self.call(lambda: svc.files.fetch(v.group_id, v.post_id, v.index), done, slow=True,
+                  on_error=failed)
+
+    def open_file(self, card: FileCard) -> None:
+        svc, v = self._ctx.services, card.view
+        if v.executable:
+            return
+        self.call(lambda: svc.files.open_copy(v.group_id, v.post_id, v.index),
+                  lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                  slow=True)
+
+    def save_file(self, card: FileCard) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save into folder")
+        if not folder:
+            return
+        svc, v = self._ctx.services, card.view
+        self.call(lambda: svc.files.save(v.group_id, v.post_id, v.index, Path(folder)),
+                  lambda path: self.show_error(f"Saved as {path}."), slow=True)
+
+    def view_image(self, card: FileCard) -> None:
+        svc, v = self._ctx.services, card.view
+
+        def load() -> QImage:
+            path = svc.files.open_copy(v.group_id, v.post_id, v.index)
+            try:
+                return scaled_image(path, PREVIEW_SIDE * 2)
+            finally:
+                path.unlink(missing_ok=True)
+
+        def show(image: QImage) -> None:
+            ImageViewer(v.name, image, self).open()
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ImageRefused):
+                self.show_error(str(exc))
+
+        self.call(load, show, slow=True, on_error=refused)
