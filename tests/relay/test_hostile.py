@@ -344,7 +344,8 @@ async def test_database_files_are_private(tmp_path: Path, umask_022: None) -> No
         await create(c, A)
         assert (await c.post(messages_path(A), json=append_body(A, [b"x"]))).status_code == 200
         names = {p.name: mode(p) for p in tmp_path.iterdir()}
-        assert names == {"relay.db": 0o600, "relay.db-wal": 0o600, "relay.db-shm": 0o600}
+        assert names == {"relay.db": 0o600, "relay.db-wal": 0o600, "relay.db-shm": 0o600,
+                         "blobs": 0o700}
 
 
 async def test_files_of_an_older_relay_are_tightened(tmp_path: Path, umask_022: None) -> None:
