@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.names import isolate
 from app.views import GroupSummary
 from ui.context import AppContext
+from ui.dialogs.backup import BackupDialog, ExportDialog
 from ui.dialogs.create_group import CreateGroupDialog
 from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         sb.join_requested.connect(self.join_group)
         sb.search_requested.connect(lambda: self.search(None))
         sb.settings_requested.connect(self.open_settings)
+        sb.backup_requested.connect(self.open_backup)
         sb.help_requested.connect(self.show_shortcuts)
         self.empty.create_button.clicked.connect(self.new_group)
         self.empty.join_button.clicked.connect(self.join_group)
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         self.pane.search_requested.connect(lambda gid: self.search(gid))
         self.pane.files_requested.connect(lambda gid: self._group_dialog(LibraryDialog, gid))
         self.pane.leave_requested.connect(self.leave_group)
+        self.pane.export_requested.connect(lambda gid: self._group_dialog(ExportDialog, gid))
         self.pane.error.connect(self.show_error)
         ctx.worker.failed.connect(self.show_error)
         ctx.events.groups.connect(self.refresh_groups)
@@ -260,6 +263,11 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         SettingsDialog(self._ctx, self).open()
+
+    def open_backup(self) -> BackupDialog:
+        dialog = BackupDialog(self._ctx, self)
+        dialog.open()
+        return dialog
 
     def leave_group(self, group_id: str) -> QMessageBox | None:
         """Ask (Cancel is the default), then leave; returns the question."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.backup import RestoreDialog
 from ui.dialogs.base import PageStack, ServiceDialog, copy_to_clipboard
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
@@ -90,7 +91,21 @@ class FirstRunDialog(ServiceDialog):
         self.name_edit.setMaxLength(64)
         v.addWidget(self.name_edit)
         v.addStretch(1)
+        restore = QHBoxLayout()
+        restore.addWidget(_para("Moving from another computer, or starting over after a "
+                                "lost one?"))
+        self.restore_button = QPushButton("Restore from a backup…")
+        self.restore_button.setAccessibleName("Restore from a backup")
+        self.restore_button.clicked.connect(self._restore)
+        restore.addWidget(self.restore_button)
+        v.addLayout(restore)
         return page
+
+    def _restore(self) -> None:
+        """The profile comes from a backup file instead: done once that dialog succeeds."""
+        dialog = RestoreDialog(self._services, self._worker, self._keyring, self)
+        dialog.accepted.connect(self.accept)
+        dialog.open()
 
     def _protect_page(self) -> QWidget:
         page = QWidget()

@@ -44,6 +44,7 @@ class ConversationPane(QWidget):
     search_requested = Signal(str)
     files_requested = Signal(str)
     leave_requested = Signal(str)
+    export_requested = Signal(str)
     error = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -133,6 +134,7 @@ class ConversationPane(QWidget):
         more.addAction("Compare safety numbers…",
                        lambda: self._emit_group(self.members_requested))
         self.rename_action = more.addAction("Rename group…", self.rename_group)
+        more.addAction("Export…", lambda: self._emit_group(self.export_requested))
         more.addSeparator()
         more.addAction("Leave group…", lambda: self._emit_group(self.leave_requested))
         self.more_button.setMenu(more)

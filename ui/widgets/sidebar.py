@@ -43,6 +43,7 @@ class Sidebar(QFrame):
     join_requested = Signal()
     search_requested = Signal()
     settings_requested = Signal()
+    backup_requested = Signal()
     help_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -104,6 +105,13 @@ class Sidebar(QFrame):
         layout.addWidget(self.connection)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
+        self.backup_button = QToolButton()
+        self.backup_button.setText("Back up")
+        self.backup_button.setAccessibleName("Back up")
+        self.backup_button.setToolTip("Back up all your groups into one encrypted file, "
+                                      "now or automatically")
+        self.backup_button.clicked.connect(self.backup_requested.emit)
+        bottom.addWidget(self.backup_button)
         self.settings_button = QToolButton()
         self.settings_button.setText("Settings")
         self.settings_button.setAccessibleName("Settings")
