@@ -9,6 +9,8 @@ Services is composed of one object per capability, each in its own module:
     services.posts      app/posts.py     writing and reading posts
     services.files      app/files.py     attachments: upload, download, save, delete
     services.library    app/library.py   the group's resource library
+    services.channels   app/channels.py  channels (define, mute, read state) and pins
+    services.threads    app/threads.py   following threads, their read state
     services.search     app/search.py    full-text search
     services.verification app/verification.py  comparing safety numbers in person
     services.backup     app/backup.py    encrypted backups, restore, automatic backups
@@ -48,12 +50,14 @@ from app.events import EventHub
 from app.export import ExportService
 from app.files import FileService
 from app.groups import GroupService
+from app.channels import ChannelService
 from app.invites import InviteService
 from app.keys import KeyStore
 from app.library import LibraryService
 from app.posts import PostService
 from app.search import SearchService
 from app.settings import SettingsService
+from app.threads import ThreadService
 from app.verification import VerificationService
 from app.views import ChangeEvent, ConnectionStatus, SyncReport
 
@@ -85,6 +89,8 @@ class Services:
         self.posts = PostService(self._access)
         self.files = FileService(self._access, self.posts)
         self.library = LibraryService(self._access, self.posts)
+        self.channels = ChannelService(self._access)
+        self.threads = ThreadService(self._access)
         self.search = SearchService(self._access)
         self.verification = VerificationService(self._access)
         self.backup = BackupService(self._access, keyring_backend)

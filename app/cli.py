@@ -17,7 +17,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from app import cli_backup, cli_files, cli_groups, cli_members, cli_posts, cli_profile
+from app import (
+    cli_backup,
+    cli_channels,
+    cli_files,
+    cli_groups,
+    cli_members,
+    cli_posts,
+    cli_profile,
+)
 from app.backup import ENV_RECOVERY
 from app.cli_args import not_utf8, profile_path
 from app.cli_base import ENV_PASSPHRASE, Clock, Command, Parser, UsageError, warn
@@ -41,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="profile directory (default: COTERIE_HOME or the platform's user data dir)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     for capability in (cli_profile, cli_groups, cli_posts, cli_members, cli_backup,
-                       cli_files):
+                       cli_files, cli_channels):
         capability.register(sub)
     return p
 

@@ -118,7 +118,13 @@ def post_json(p: PostView) -> dict[str, Any]:
             "reactions": {emoji: list(names) for emoji, names in p.reactions.items()},
             "my_reactions": sorted(p.my_reactions), "edited": p.edited, "deleted": p.deleted,
             "deleted_by": p.deleted_by, "mine": p.mine, "sending": p.sending,
-            "warnings": list(p.warnings), "code": p.code}
+            "warnings": list(p.warnings), "code": p.code,
+            "channel": p.channel_id, "thread_root": p.thread_root, "title": p.title,
+            "tags": list(p.tags), "rejected": p.rejected or None, "pinned": p.pinned,
+            "thread": None if p.thread is None else {
+                "replies": p.thread.replies, "last_replier": p.thread.last_replier or None,
+                "last_time": p.thread.last_at, "unread": p.thread.unread,
+                "following": p.thread.following}}
 
 
 def warning_json(p: PostView) -> dict[str, Any]:
@@ -157,8 +163,9 @@ def snippet(h: SearchHit) -> str:
 
 
 def hit_json(h: SearchHit) -> dict[str, Any]:
-    return {"group": h.group_id, "group_name": h.group_name, "post": h.post_id,
-            "snippet": snippet(h), "time": h.sent_at, "sender": h.sender_name}
+    return {"group": h.group_id, "group_name": h.group_name, "post": h.post_id or None,
+            "snippet": snippet(h), "time": h.sent_at, "sender": h.sender_name, "kind": h.kind,
+            "channel": h.channel_id, "thread_root": h.thread_root}
 
 
 def sync_json(r: SyncReport) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 import crypto
 from app import files_inbound, notes
 from app.runtime import Pending, Runtime, members_of
-from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store
+from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
 from crypto import spaces
 from crypto.file_payloads import Attachment
@@ -478,10 +478,10 @@ class Inbound:
         elif isinstance(c, crypto.ChannelDef):   # _event passed only an admin's
             store.channels.apply_definition(gid, c.channel, c.kind_name, c.name, c.topic,
                                             c.position, c.archived, c.tags, ev.sent_at,
-                                            ev.message_id, sender)
+                                            order_key(ev.epoch, ev.seq, ev.message_id), sender)
         elif isinstance(c, crypto.Pin):          # _event passed only an admin's
             store.channels.apply_pin(gid, c.channel, c.target, c.on, sender, ev.sent_at,
-                                     ev.message_id, spaces.MAX_PINS)
+                                     order_key(ev.epoch, ev.seq, ev.message_id), spaces.MAX_PINS)
 
     # -- my pending joins -------------------------------------------------------------------------
     def _join_envelope(self, route: Route, body: bytes, now: int,

@@ -1,19 +1,24 @@
 """Posting and reading posts: `Services.posts`."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import crypto
+import crypto.spaces
 from app import notes
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.render import PostRenderer, merge_warnings
 from app.runtime import Pending, Runtime
-from app.store import NewPost, Post, PostPage, Store
-from app.views import ChangeEvent, ChangeKind, Page, PostView
+from app.channel_refs import resolve_channel
+from app.store import GENERAL, Channel, NewPost, Post, PostPage, Store
+from app.views import ChangeEvent, ChangeKind, Page, PostView, ThreadInfo
 
 MAX_TEXT_BYTES = 32_000
 MAX_PAGE = 5000
+MAX_TITLE_BYTES = 200
 MSG_REMOVED = "You were removed from this group; it is read-only now."
 
 
@@ -69,51 +74,62 @@ class PostService:
     # -- writing -----------------------------------------------------------------------------
     def _seal(self, rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
               local: Any = None, changes: bytes | None = None) -> crypto.Sealed:
-        """Seal, then commit blob + outbox row (+ the local effect) in one transaction.
+        return seal_and_store(rt, gid, session, content, local, changes)
 
-        `changes` names the post whose row the message alters (an edit, reaction or delete);
-        the change event carries that id, since the message's own id is no row anyone shows.
-        """
-        with rt.lock:
-            try:
-                sealed = session.seal(content, rt.now(), rt.rng)
-            except crypto.NotAllowed as exc:
-                raise NotAllowed(MSG_REMOVED if session.status == "removed"
-                                 else f"{str(exc).capitalize().rstrip('.')}.") from exc
-
-            def work(store: Store, pending: Pending) -> None:
-                store.groups.save_group_state(gid, session.to_bytes())
-                if local is not None:
-                    local(store, sealed)
-                rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
-                shown = changes if changes is not None else sealed.message_id
-                pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), (shown.hex(),)))
-                pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
-
-            rt.commit(work, touched=[gid])
-        return sealed
-
-    def _post(self, group: str, text: str, reply_to: str | None) -> PostView:
+    def _post(self, group: str, text: str, reply_to: str | None, channel: str | None = None,
+              thread: str | None = None, title: str | None = None,
+              tags: Sequence[str] = ()) -> PostView:
         rt = self._access.runtime()
         text = _text(text)
         gid, session = self._active(rt, group)
         target = self._stored_post(rt, gid, reply_to).msg_id if reply_to else None
-
+        root: Post | None = None
+        if thread is not None:
+            root = self._stored_post(rt, gid, thread)
+            if root.thread_root is not None:   # a reply to a reply stays in the root's thread
+                root = self._stored_post(rt, gid, root.thread_root.hex())
+            if root.kind != "post" or root.deleted:
+                raise NotAllowed("That post cannot take replies.")
+        chan = resolve_channel(rt.store, gid, channel) if root is None else None
+        if root is not None and channel is not None and \
+                resolve_channel(rt.store, gid, channel).id != root.channel_id:
+            raise InvalidInput("That thread is in another channel.")
+        title = (title or "").strip()
+        tag_list = tuple(sorted(set(t.strip() for t in tags if t.strip())))
+        if root is not None and (title or tag_list):
+            raise InvalidInput("A reply in a thread has no title or tags.")
+        if chan is not None:
+            _check_top_level(chan, session.is_admin, title, tag_list)
+        channel_id = root.channel_id if root is not None else chan.id  # type: ignore[union-attr]
+        content = crypto.Post(text, target, channel_id, root.msg_id if root else None, title,
+                              tag_list)
         name = rt.sender_name(session, rt.identity.ik)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
                                         sealed.sent_at, sealed.sent_at, sealed.seq, "post", text,
-                                        target, None, True)])
+                                        target, None, True, channel_id,
+                                        root.msg_id if root else None, title or None, tag_list,
+                                        session.is_admin)])
 
-        sealed = self._seal(rt, gid, session, crypto.Post(text, target), local)
+        sealed = self._seal(rt, gid, session, content, local)
         return self.get(gid.hex(), sealed.message_id.hex())
 
-    def post(self, group: str, text: str) -> PostView:
-        return self._post(group, text, None)
+    def post(self, group: str, text: str, *, channel: str | None = None,
+             thread: str | None = None, title: str | None = None,
+             tags: Sequence[str] = ()) -> PostView:
+        """Post to a channel (General by default), as a reply in `thread` (any post of the
+        thread), or as a forum topic with a title and tags."""
+        return self._post(group, text, None, channel, thread, title, tags)
 
     def reply(self, group: str, post_id: str, text: str) -> PostView:
-        return self._post(group, text, post_id)
+        """An inline reply quoting `post_id`, in the same channel and thread."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        quoted = self._stored_post(rt, gid, post_id)
+        if quoted.thread_root is not None:
+            return self._post(group, text, post_id, None, quoted.thread_root.hex())
+        return self._post(group, text, post_id, quoted.channel_id.hex())
 
     def react(self, group: str, post_id: str, emoji: str, on: bool = True) -> None:
         rt = self._access.runtime()
@@ -166,37 +182,56 @@ class PostService:
 
     # -- reading -----------------------------------------------------------------------------
     def _page(self, rt: Runtime, gid: bytes, page: PostPage, *, first: bool | None = None,
-              last: bool | None = None) -> Page:
+              last: bool | None = None, channel: bytes = GENERAL,
+              thread: bytes | None = None) -> Page:
         members = rt.store.groups.list_members(gid)
         renderer = PostRenderer(gid, rt.identity.ik, members, crypto.fingerprint,
                                 lambda ids: rt.store.posts.get_posts(gid, ids))
-        views = renderer.posts(page.posts)
-        warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
-        warnings += notes.note_views(rt.store.groups.control_log(gid), renderer.shown,
-                                     crypto.fingerprint, rt.identity.ik)
+        views = decorate(rt.store, gid, page.posts, renderer.posts(page.posts))
+        warnings: list[PostView] = []
+        if channel == GENERAL and thread is None:   # group-wide warnings and notes
+            warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
+            warnings += notes.note_views(rt.store.groups.control_log(gid), renderer.shown,
+                                         crypto.fingerprint, rt.identity.ik)
         merged = merge_warnings(views, warnings,
                                 first=not page.more_before if first is None else first,
                                 last=not page.more_after if last is None else last)
         return Page(tuple(merged), page.more_before, page.more_after)
 
-    def latest(self, group: str, limit: int = 50) -> Page:
+    def _scope(self, rt: Runtime, gid: bytes, channel: str | None,
+               thread: str | None) -> tuple[bytes, bytes | None]:
+        if thread is not None:
+            root = self._stored_post(rt, gid, thread)
+            return root.channel_id, root.thread_root or root.msg_id
+        return resolve_channel(rt.store, gid, channel).id, None
+
+    def latest(self, group: str, limit: int = 50, *, channel: str | None = None,
+               thread: str | None = None) -> Page:
+        """The newest posts of a channel (General by default), or of a thread's replies."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        return self._page(rt, gid, rt.store.posts.latest_posts(gid, page_limit(limit)))
+        cid, root = self._scope(rt, gid, channel, thread)
+        page = rt.store.posts.latest_posts(gid, page_limit(limit), cid, root)
+        return self._page(rt, gid, page, channel=cid, thread=root)
 
     def before(self, group: str, post_id: str, limit: int = 50) -> Page:
+        """Older posts of the timeline `post_id` is in (its channel or its thread)."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         anchor = self._stored_post(rt, gid, post_id)
-        return self._page(rt, gid, rt.store.posts.posts_before(gid, anchor.key, page_limit(limit)),
-                          last=False)
+        page = rt.store.posts.posts_before(gid, anchor.key, page_limit(limit), anchor.channel_id,
+                                           anchor.thread_root)
+        return self._page(rt, gid, page, last=False, channel=anchor.channel_id,
+                          thread=anchor.thread_root)
 
     def after(self, group: str, post_id: str, limit: int = 50) -> Page:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         anchor = self._stored_post(rt, gid, post_id)
-        return self._page(rt, gid, rt.store.posts.posts_after(gid, anchor.key, page_limit(limit)),
-                          first=False)
+        page = rt.store.posts.posts_after(gid, anchor.key, page_limit(limit), anchor.channel_id,
+                                          anchor.thread_root)
+        return self._page(rt, gid, page, first=False, channel=anchor.channel_id,
+                          thread=anchor.thread_root)
 
     def around(self, group: str, post_id: str, limit: int = 50) -> Page:
         rt = self._access.runtime()
@@ -205,7 +240,8 @@ class PostService:
         page = rt.store.posts.posts_around(gid, msg_id, page_limit(limit))
         if page is None:
             raise NotFound(f"There is no post '{post_id}' in this group.")
-        return self._page(rt, gid, page)
+        anchor = next(p for p in page.posts if p.msg_id == msg_id)
+        return self._page(rt, gid, page, channel=anchor.channel_id, thread=anchor.thread_root)
 
     def get(self, group: str, post_id: str) -> PostView:
         rt = self._access.runtime()
@@ -213,4 +249,79 @@ class PostService:
         post = self._stored_post(rt, gid, post_id)
         renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
                                 crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids))
-        return renderer.posts([post])[0]
+        return decorate(rt.store, gid, [post], renderer.posts([post]))[0]
+
+
+def _check_top_level(chan: Channel, admin: bool, title: str, tags: tuple[str, ...]) -> None:
+    """A new top-level post in `chan`: the channel's rules, one sentence each."""
+    if chan.archived:
+        raise NotAllowed(f"The channel '{chan.name}' is archived; it takes no new posts.")
+    if chan.kind == "announcements" and not admin:
+        raise NotAllowed(f"Only admins post in '{chan.name}'; reply in a thread instead.")
+    if chan.kind == "forum" and not title:
+        raise InvalidInput("A post in a forum starts a topic; give it a title.")
+    if chan.kind != "forum" and (title or tags):
+        raise InvalidInput("Only topics in a forum channel have a title and tags.")
+    if len(title.encode("utf-8")) > MAX_TITLE_BYTES:
+        raise InvalidInput("That title is too long; the limit is 200 bytes.")
+    unknown = [t for t in tags if t not in chan.tags]
+    if unknown:
+        raise InvalidInput(f"'{unknown[0]}' is not one of this forum's tags.")
+
+
+def decorate(store: Store, gid: bytes, posts: Sequence[Post],
+             views: list[PostView]) -> list[PostView]:
+    """Add what channels, threads and pins say about each post: its thread, whether a
+    channel rule rejects it, whether it is pinned."""
+    roots = [p.msg_id for p in posts if p.thread_root is None and p.kind == "post"]
+    threads = store.channels.thread_summaries(gid, roots) if roots else {}
+    kinds = {c.id: c for c in store.channels.list_channels(gid)}
+    pinned = {(pin.channel_id, pin.target) for pin in store.channels.list_pins(gid)}
+    out = []
+    for p, v in zip(posts, views, strict=True):
+        changes: dict[str, Any] = {}
+        t = threads.get(p.msg_id)
+        if t is not None:
+            changes["thread"] = ThreadInfo(t.replies, t.last_sender_name, t.last_time, t.unread,
+                                           t.following)
+        chan = kinds.get(p.channel_id)
+        if p.thread_root is None and not crypto.spaces.top_level_allowed(
+                _KIND_CODES.get(chan.kind) if chan else None, p.by_admin):
+            changes["rejected"] = crypto.spaces.RULE_ANNOUNCE
+        if (p.channel_id, p.msg_id) in pinned:
+            changes["pinned"] = True
+        if chan is not None and p.tags:
+            changes["tags"] = tuple(t for t in p.tags if t in chan.tags)
+        out.append(replace(v, **changes) if changes else v)
+    return out
+
+
+_KIND_CODES = {"chat": 0, "forum": 1, "announcements": 2}
+
+
+def seal_and_store(rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
+                   local: Any = None, changes: bytes | None = None) -> crypto.Sealed:
+    """Seal, then commit blob + outbox row (+ the local effect) in one transaction.
+
+    `changes` names the post whose row the message alters (an edit, reaction or delete);
+    the change event carries that id, since the message's own id is no row anyone shows.
+    """
+    with rt.lock:
+        try:
+            sealed = session.seal(content, rt.now(), rt.rng)
+        except crypto.NotAllowed as exc:
+            raise NotAllowed(MSG_REMOVED if session.status == "removed"
+                             else f"{str(exc).capitalize().rstrip('.')}.") from exc
+
+        def work(store: Store, pending: Pending) -> None:
+            store.groups.save_group_state(gid, session.to_bytes())
+            if local is not None:
+                local(store, sealed)
+            rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
+            shown = changes if changes is not None else sealed.message_id
+            pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), (shown.hex(),)))
+            pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
+            pending.events.append(ChangeEvent(ChangeKind.CHANNELS, gid.hex()))
+
+        rt.commit(work, touched=[gid])
+    return sealed

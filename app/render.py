@@ -118,7 +118,9 @@ class PostRenderer:
             reactions=MappingProxyType({e: tuple(n) for e, n in reactions.items()}),
             my_reactions=frozenset(mine), edited=p.edited, deleted=p.deleted,
             deleted_by=self.name(p.deleted_by, "") if p.deleted else None,
-            mine=p.mine, sending=p.sending)
+            mine=p.mine, sending=p.sending, channel_id=hexid(p.channel_id),
+            thread_root=hexid(p.thread_root) if p.thread_root is not None else None,
+            title="" if p.deleted else (p.title or ""), tags=p.tags)
 
     def warning(self, w: StoredWarning) -> PostView:
         return PostView(
@@ -170,4 +172,5 @@ def join_view(j: MyJoin) -> JoinView:
 def search_hit(s: SearchResult) -> SearchHit:
     return SearchHit(group_id=hexid(s.group_id), group_name=shown_name(s.group_name),
                      post_id=hexid(s.msg_id), snippet=s.snippet, sent_at=s.sent_time,
-                     sender_name=shown_name(s.sender_name))
+                     sender_name=shown_name(s.sender_name), channel_id=hexid(s.channel_id),
+                     thread_root=hexid(s.thread_root) if s.thread_root is not None else None)

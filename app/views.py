@@ -118,6 +118,21 @@ def _empty_reactions() -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({})
 
 
+GENERAL_ID = "0" * 32   # the General channel's id in hex (16 zero bytes)
+ChannelKind = Literal["chat", "forum", "announcements"]
+
+
+@dataclass(frozen=True)
+class ThreadInfo:
+    """What a thread's root shows of its thread."""
+
+    replies: int
+    last_replier: str            # display name, "" when there is no reply yet
+    last_at: int | None
+    unread: int                  # replies from others I have not read
+    following: bool              # replies notify me
+
+
 @dataclass(frozen=True)
 class PostView:
     id: str
@@ -138,7 +153,15 @@ class PostView:
     warnings: tuple[str, ...] = ()  # one sentence each, e.g. "2 posts from Ana are missing"
     code: str = ""               # event rows: genesis, add, remove, promote, rename;
                                  # warning rows: gap, fork, replay, reorder, rejected,
-                                 # unsupported, removed, tail_drop, stale_epoch
+                                 # unsupported, removed, tail_drop, stale_epoch, not_allowed
+    channel_id: str = GENERAL_ID
+    thread_root: str | None = None   # a reply in a thread: jump into that thread
+    thread_root: str | None = None   # the thread's root when this is a reply in a thread
+    title: str = ""              # a forum topic's title
+    tags: tuple[str, ...] = ()
+    thread: ThreadInfo | None = None  # on a root: its thread, when it has replies or is followed
+    rejected: str = ""           # the rule it breaks (shown instead of the text), "" if none
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +171,22 @@ class Page:
     posts: tuple[PostView, ...]
     more_before: bool
     more_after: bool
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    id: str                      # 32 hex digits; General is GENERAL_ID
+    group_id: str
+    name: str
+    kind: ChannelKind
+    topic: str
+    position: int
+    archived: bool
+    tags: tuple[str, ...]        # the labels forum topics may carry
+    unread: int
+    mentions: int                # unread posts that mention me (@my name)
+    muted: bool
+    last_read: int               # position of the newest post read (a store row number)
 
 
 @dataclass(frozen=True)
@@ -205,6 +244,9 @@ class SearchHit:
     snippet: str                 # matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END
     sent_at: int
     sender_name: str
+    kind: str = "post"           # post | channel (post_id "", channel_id set) | topic (a title)
+    channel_id: str = GENERAL_ID
+    thread_root: str | None = None   # a reply in a thread: jump into that thread
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from app.store.channels import ChannelTables
+from app.store.channels import ChannelTables, order_key
 from app.store.core import DB_NAME, StoreCore
 from app.store.db import KEY_BYTES, latest_version
 from app.store.errors import NotStored, StoreClosed, StoreError, StoreKeyError, StoreTooNew
@@ -77,7 +77,7 @@ class Store(StoreCore):
 
 
 __all__ = [
-    "GENERAL", "Channel", "PinRecord", "ThreadSummary",
+    "GENERAL", "Channel", "PinRecord", "ThreadSummary", "order_key",
     "DB_NAME", "HIGHLIGHT_END", "HIGHLIGHT_START", "KEY_BYTES", "ControlEntry", "Epoch",
     "GroupRecord", "GroupSummaryRow", "Identity", "Invite", "JoinRequest", "Member", "MyJoin",
     "NewOutbox", "NewPost", "NotStored", "OutboxItem", "PageKey", "Post", "PostPage",

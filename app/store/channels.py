@@ -26,6 +26,13 @@ def _channel(r: tuple) -> Channel:
                    r[12], r[13])
 
 
+def order_key(epoch: int, seq: int, msg_id: bytes) -> bytes:
+    """What orders two definitions (or pins) sent in the same second: epoch and sequence
+    number (one sender's later message always sorts later), then the message id. Every
+    member sees the same values, so every member picks the same newest one."""
+    return epoch.to_bytes(4, "big") + seq.to_bytes(4, "big") + msg_id
+
+
 def mentions(text: str | None, my_name: str) -> bool:
     """Whether a post's text mentions me (@ and my display name, any case)."""
     return bool(text) and bool(my_name) and f"@{my_name}".casefold() in text.casefold()  # type: ignore[union-attr]
@@ -45,8 +52,8 @@ class ChannelTables(StorePart):
     def apply_definition(self, group_id: bytes, channel_id: bytes, kind: str, name: str,
                          topic: str, position: int, archived: bool, tags: Sequence[str],
                          time: int, msg_id: bytes, by_ik: bytes) -> bool:
-        """Store an admin's channel definition if it is newer (sent time, then message id)
-        than the one stored; False when an older or equal one was kept."""
+        """Store an admin's channel definition if it is newer (sent time, then `msg_id`, an
+        order_key) than the one stored; False when an older or equal one was kept."""
         conn = self._db()
         row = conn.execute("SELECT defined, def_time, def_msg FROM channels "
                            "WHERE group_id = ? AND id = ?", (group_id, channel_id)).fetchone()

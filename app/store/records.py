@@ -178,6 +178,8 @@ class SearchResult:
     sent_time: int
     snippet: str               # matches between "\x02" and "\x03"; no other control chars
     rank: float                # bm25: lower is better
+    channel_id: bytes = GENERAL
+    thread_root: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _WINDOW = ("SELECT rowid AS id, rank FROM posts_fts WHERE posts_fts MATCH :match "
            "ORDER BY rowid DESC LIMIT :window")
 _RANKED = """
-SELECT p.id, p.group_id, g.name, p.msg_id, p.sender_name, p.sent_time, p.body, w.rank
+SELECT p.id, p.group_id, g.name, p.msg_id, p.sender_name, p.sent_time, p.body, w.rank,
+    p.channel_id, p.thread_root
 FROM (SELECT id, rank FROM ({window}) ORDER BY rank LIMIT :limit) w
 JOIN posts p ON p.id = w.id
 JOIN groups g ON g.id = p.group_id
@@ -194,4 +195,4 @@ class SearchIndex(StorePart):
             {"match": match, "window": max(RANK_WINDOW, limit), "limit": limit}).fetchall()
         phrases = _phrases(query)
         return [SearchResult(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", phrases),
-                             r[7]) for r in rows]
+                             r[7], r[8], r[9]) for r in rows]

@@ -373,6 +373,54 @@ def _reading(name: str = DOCS[0]) -> Reading:
     return reading
 
 
+# ---- §5.3.1 channels, threads and pins -------------------------------------------------------
+SPACE_KINDS = {(1, 2), (6, 1), (7, 1)}
+
+
+def _tags(f: Fields, limit: int) -> list[str]:
+    n = f.u8()
+    if n > limit:
+        raise Malformed("too many tags")
+    tags = [f.text(32) for _ in range(n)]
+    if any(not t for t in tags) or tags != sorted(set(tags), key=lambda t: t.encode()):
+        raise Malformed("tags not 1..32 bytes, sorted and unique")
+    return tags
+
+
+def spec_space_payload(payload: bytes) -> dict[str, Any]:
+    """A kind 1 v2, 6 or 7 payload read field by field from §5.3 and §5.3.1."""
+    f = Fields(payload)
+    kind, version = f.u8(), f.u8()
+    if (kind, version) == (1, 2):
+        reply_to, channel, thread = f.opt32(), f.take(16), f.opt32()
+        title, tags, text = f.text(200), _tags(f, 8), f.text(32_000)
+        f.done()
+        if thread is not None and (title or tags):
+            raise Malformed("a thread reply has no title or tags")
+        if channel == bytes(16) and thread is None and not title and not tags:
+            raise Malformed("that post is version 1")
+        return {"type": "post", "text": text, "reply_to": reply_to.hex() if reply_to else None,
+                "channel": channel.hex(), "thread": thread.hex() if thread else None,
+                "title": title, "tags": tags}
+    if (kind, version) == (6, 1):
+        channel, channel_kind = f.take(16), f.u8()
+        name, topic, position = f.text(64), f.text(512), f.u16()
+        archived, tags = f.flag(), _tags(f, 20)
+        f.done()
+        if channel_kind not in (0, 1, 2) or not name.strip():
+            raise Malformed("unknown channel kind or no name")
+        if channel == bytes(16) and (channel_kind != 0 or archived):
+            raise Malformed("General is chat and never archived")
+        return {"type": "channel", "channel": channel.hex(), "channel_kind": channel_kind,
+                "name": name, "topic": topic, "position": position, "archived": archived,
+                "tags": tags}
+    if (kind, version) == (7, 1):
+        channel, target, on = f.take(16), f.take(32), f.flag()
+        f.done()
+        return {"type": "pin", "channel": channel.hex(), "target": target.hex(), "on": on}
+    raise Malformed("not a channel, thread or pin payload")
+
+
 def _content(reading: Reading, inner: Inner, row: dict[str, Any]) -> None:
     """§5.3 and §6.1: MK_seq from the sender's CK_1, then the payload."""
     ck = reading.chains[(inner.sender, inner.epoch)]
@@ -383,6 +431,9 @@ def _content(reading: Reading, inner: Inner, row: dict[str, Any]) -> None:
                                                          inner.body[:24], mk)
     assert hsh("cot/plaintext", payload) == inner.pt_hash
     assert payload.hex() == row["plaintext"]
+    if (payload[0], payload[1]) in SPACE_KINDS:
+        spec_space_payload(payload)
+        return
     f = Fields(payload)
     kind, kind_version = f.u8(), f.u8()
     assert kind_version == 1
@@ -584,3 +635,19 @@ def test_the_decoder_refuses_the_structural_negative_vectors(name: str) -> None:
     with pytest.raises(Malformed):
         parse_inner(open_outer(reading.header_keys[mailbox], mailbox,
                                bytes.fromhex(vector["input"])))
+
+
+def test_channel_thread_and_pin_payloads_decode_from_the_spec() -> None:
+    doc = json.loads((HERE / "spaces_v1.json").read_text(encoding="utf-8"))
+    for vector in doc["known"]:
+        raw = bytes.fromhex(vector["payload"])
+        if raw[:2] == b"\x01\x01":   # a General post stays version 1 (§5.3.1)
+            f = Fields(raw[2:])
+            reply_to, text = f.opt32(), f.text(32_000)
+            f.done()
+            assert vector["fields"]["text"] == text and reply_to is None
+            continue
+        assert spec_space_payload(raw) == vector["fields"], vector["name"]
+    for vector in doc["negative"]:
+        with pytest.raises((Malformed, UnicodeDecodeError)):
+            spec_space_payload(bytes.fromhex(vector["input"]))
