@@ -45,12 +45,12 @@ import crypto
 from app.access import Access
 from app.account import ProfileService
 from app.backup import BackupService
+from app.channels import ChannelService
 from app.errors import AppError
 from app.events import EventHub
 from app.export import ExportService
 from app.files import FileService
 from app.groups import GroupService
-from app.channels import ChannelService
 from app.invites import InviteService
 from app.keys import KeyStore
 from app.library import LibraryService

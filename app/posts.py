@@ -9,10 +9,10 @@ import crypto
 import crypto.spaces
 from app import notes
 from app.access import Access
+from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.render import PostRenderer, merge_warnings
 from app.runtime import Pending, Runtime
-from app.channel_refs import resolve_channel
 from app.store import GENERAL, Channel, NewPost, Post, PostPage, Store
 from app.views import ChangeEvent, ChangeKind, Page, PostView, ThreadInfo
 

@@ -20,6 +20,7 @@ from crypto.envelope import (
 )
 from crypto.errors import NotAllowed
 from crypto.events import Member, Outgoing, Sealed
+from crypto.kinds import admin_only, encode_content
 from crypto.pairwise import (
     group_key_payload,
     member_bucket,
@@ -28,7 +29,6 @@ from crypto.pairwise import (
     seal_pairwise,
 )
 from crypto.params import HEARTBEAT_SECONDS, PROTOCOL_VERSION
-from crypto.kinds import admin_only, encode_content
 from crypto.payloads import Content
 from crypto.primitives import AEAD_NONCE_LEN, KEY_LEN, SIG_LEN, Rng, aead_seal, h, random_bytes
 from crypto.state import STATUS_ACTIVE, GroupState

@@ -73,7 +73,7 @@ def test_channels_of_every_kind_threads_and_pins_reach_every_member(
     chat = ana.channels.create(gid, "Chatter", "chat", topic="small talk")
     forum = ana.channels.create(gid, "Reading list", "forum", topic="what next",
                                 tags=["fiction", "poetry"])
-    news = ana.channels.create(gid, "News", "announcements")
+    ana.channels.create(gid, "News", "announcements")
     _sync([ana, ben, cy])
     for svc in (ana, ben, cy):
         listed = [(c.name, c.kind, c.topic) for c in svc.channels.list(gid)]

@@ -11,8 +11,8 @@ import pytest
 import sqlcipher3
 
 from app.store import (
-    GENERAL,
     DB_NAME,
+    GENERAL,
     NewPost,
     Store,
     StoreError,

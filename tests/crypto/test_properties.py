@@ -28,15 +28,15 @@ from crypto import (
     parse_invite_link,
     safety_number,
 )
-from crypto.kinds import registered_kinds
-from crypto.spaces import ChannelDef, Pin
 from crypto.control import decode_entry
 from crypto.encoding import Reader
 from crypto.envelope import parse_inner
 from crypto.invite import check_join_request, decode_welcome, format_invite_link, open_invite
+from crypto.kinds import registered_kinds
 from crypto.pairwise import decode_box_list, open_pairwise
 from crypto.primitives import pad, unpad
 from crypto.relay_wire import b64d, b64e
+from crypto.spaces import ChannelDef, Pin
 from tests.crypto.conftest import Net, Peer, found, join, make_peer
 from tests.crypto.forge import reseal
 

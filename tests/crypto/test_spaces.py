@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 import crypto.errors
-from crypto import ROLE_ADMIN, ChannelDef, ContentReceived, Pin, Post, decode_content, encode_content
+from crypto import (
+    ROLE_ADMIN,
+    ChannelDef,
+    ContentReceived,
+    Pin,
+    Post,
+    decode_content,
+    encode_content,
+)
 from crypto.errors import NotAllowed
 from crypto.spaces import RULE_ANNOUNCE, RULE_CHANNEL, RULE_PIN, check
 from tests.crypto.conftest import Net, Peer
