@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint relay clean
+.PHONY: run test bench lint relay clean translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check app crypto sync ui relay tests bench
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/test_layers.py
+
+# ui/ strings -> ui/translations/*.ts (for translators), then the compiled .qm files shipped
+translations: $(STAMP)
+	$(BIN)/python -m ui.i18n_build
 
 relay: $(STAMP)
 	$(BIN)/coterie-relay

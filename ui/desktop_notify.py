@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import SLOT, QObject, Signal, Slot
+from PySide6.QtCore import SLOT, QCoreApplication, QObject, Signal, Slot
 from PySide6.QtDBus import QDBusConnection
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def notify_arguments(title: str, body: str, replaces_id: int = 0) -> tuple:
     """The arguments of org.freedesktop.Notifications.Notify (signature NOTIFY_SIGNATURE)."""
     hints = {"desktop-entry": ("s", DESKTOP_ENTRY), "urgency": ("y", URGENCY_NORMAL),
              "category": ("s", "im.received")}
-    return (APP_NAME, replaces_id, DESKTOP_ENTRY, title, body, ["default", "Open"], hints,
+    return (APP_NAME, replaces_id, DESKTOP_ENTRY, title, body, ["default", QCoreApplication.translate("Notifications", "Open")], hints,
             EXPIRE_DEFAULT)
 
 

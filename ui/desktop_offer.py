@@ -32,13 +32,10 @@ def offer_desktop_entry(window: QWidget, state: QSettings | None,
                lambda _exc: None, owner=window)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DesktopOffer", text)
-
 
 def _ask(window: QWidget, state: QSettings, worker: Worker) -> QMessageBox:
     box = QMessageBox(
-        QMessageBox.Icon.Question, _tr("Add Coterie to your applications?"),
+        QMessageBox.Icon.Question, QCoreApplication.translate("DesktopOffer", "Add Coterie to your applications?"),
         QCoreApplication.translate(
             "DesktopOffer", "Add Coterie to your desktop's applications menu? Invite links "
             "(coterie://…) will then open in Coterie."),
@@ -53,7 +50,7 @@ def _ask(window: QWidget, state: QSettings, worker: Worker) -> QMessageBox:
         "--uninstall-desktop-entry."))
 
     def failed(exc: BaseException) -> None:
-        QMessageBox.warning(window, "Coterie", QCoreApplication.translate(
+        QMessageBox.warning(window, QCoreApplication.translate("DesktopOffer", "Coterie"), QCoreApplication.translate(
             "DesktopOffer", "Coterie could not add itself to the applications menu "
             "({0}).").format(type(exc).__name__))
 

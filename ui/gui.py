@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import AppError
@@ -22,6 +22,7 @@ from ui.desktop_offer import offer_desktop_entry
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.unlock import UnlockDialog
 from ui.events import EventBridge
+from ui.i18n import install as install_translations
 from ui.main_window import MainWindow
 from ui.single_instance import SingleInstance
 from ui.theme import THEME_CHOICES, ThemeController, app_icon
@@ -188,6 +189,7 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
     app.setApplicationName("Coterie")
     app.setOrganizationName("Coterie")
     app.setDesktopFileName("coterie")
+    install_translations(app)  # before any window: every string is translated when made
     app.setWindowIcon(app_icon())
     path = Path(profile_dir) if profile_dir else _default_profile()
     instance = SingleInstance(path)
@@ -205,7 +207,7 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
 
     def fail(message: str) -> None:
         sys.stderr.write(message + "\n")
-        QMessageBox.critical(None, "Coterie", message)
+        QMessageBox.critical(None, QCoreApplication.translate("Gui", "Coterie"), message)
         code["value"] = 1
         app.quit()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
 ALLOCATION_LIMIT_MB = 256
@@ -47,14 +47,14 @@ def scaled_image(source: Path | bytes, side: int) -> QImage:
     reader.setAutoTransform(True)
     size = reader.size()
     if not size.isValid() or size.width() <= 0 or size.height() <= 0:
-        raise ImageRefused("This is not an image Coterie can show.")
+        raise ImageRefused(QCoreApplication.translate("ImagePreview", "This is not an image Coterie can show."))
     if size.width() * size.height() > MAX_PIXELS:
-        raise ImageRefused("This image is too large to show.")
+        raise ImageRefused(QCoreApplication.translate("ImagePreview", "This image is too large to show."))
     if max(size.width(), size.height()) > side:
         reader.setScaledSize(size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
     if image.isNull():
-        raise ImageRefused("This is not an image Coterie can show.")
+        raise ImageRefused(QCoreApplication.translate("ImagePreview", "This is not an image Coterie can show."))
     return image
 
 

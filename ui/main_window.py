@@ -1,7 +1,7 @@
 """The main window: sidebar with the groups, the open conversation, shortcuts, the tray."""
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -41,21 +41,21 @@ class EmptyState(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        title = QLabel("Welcome to Coterie")
+        title = QLabel(QCoreApplication.translate("EmptyState", "Welcome to Coterie"))
         title.setObjectName("conversationTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel("A private place for your group. Start a group and invite people, "
-                      "or paste an invite link someone sent you.")
+        text = QLabel(QCoreApplication.translate("EmptyState", "A private place for your group. Start a group and invite people, "
+                      "or paste an invite link someone sent you."))
         text.setObjectName("emptyState")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setFixedWidth(440)
         text.setMinimumHeight(text.heightForWidth(440))
-        self.create_button = QPushButton("Create a group")
+        self.create_button = QPushButton(QCoreApplication.translate("EmptyState", "Create a group"))
         self.create_button.setProperty("primary", True)
-        self.create_button.setAccessibleName("Create a group")
-        self.join_button = QPushButton("Join with an invite link")
-        self.join_button.setAccessibleName("Join with an invite link")
+        self.create_button.setAccessibleName(QCoreApplication.translate("EmptyState", "Create a group"))
+        self.join_button = QPushButton(QCoreApplication.translate("EmptyState", "Join with an invite link"))
+        self.join_button.setAccessibleName(QCoreApplication.translate("EmptyState", "Join with an invite link"))
         layout.addWidget(title)
         layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(12)
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self._ctx = ctx
         # Size, position and the sidebar width, remembered between runs (no content in it).
         self._window_state = window_state
-        self.setWindowTitle("Coterie")
+        self.setWindowTitle(QCoreApplication.translate("MainWindow", "Coterie"))
         self.setWindowIcon(app_icon())
         self.resize(1100, 720)
         self.groups: list[GroupSummary] = []
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(ctx)
         self.pane = ConversationPane(ctx)
         self.empty = EmptyState()
-        self.choose = QLabel("Choose a group on the left.")
+        self.choose = QLabel(QCoreApplication.translate("MainWindow", "Choose a group on the left."))
         self.choose.setObjectName("emptyState")
         self.choose.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
     def _show_me(self, me: object) -> None:
         name = getattr(me, "name", "")
         self.sidebar.me_label.setText(name or "Coterie")
-        self.sidebar.me_label.setToolTip(f"You: {name}\nFingerprint {getattr(me, 'fingerprint', '')}")
+        self.sidebar.me_label.setToolTip(QCoreApplication.translate("MainWindow", 'You: {name}\nFingerprint {fingerprint}').format(name=name, fingerprint=getattr(me, 'fingerprint', '')))
 
     def refresh_groups(self) -> None:
         self._ctx.worker.run(self._ctx.services.groups.list, self.show_groups, owner=self)
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
     def open_group(self, group: GroupSummary, around_post: str | None = None) -> None:
         self.stack.setCurrentWidget(self.pane)
         self.pane.show_group(group, around_post)
-        self.setWindowTitle(f"{group.name} — Coterie")
+        self.setWindowTitle(QCoreApplication.translate("MainWindow", '{name} — Coterie').format(name=group.name))
         if group.unread:
             gid = group.id
             self._ctx.worker.run(lambda: self._ctx.services.groups.mark_read(gid), None,
@@ -284,10 +284,9 @@ class MainWindow(QMainWindow):
                                  lambda _r: self.refresh_groups(),
                                  lambda e: self.show_error(str(e)), slow=True, owner=self)
 
-        return confirm(self, "Leave group",
-                       f"Leave “{isolate(group.name)}”? Coterie stops syncing it and forgets its "
-                       "posts on this computer. To come back you need a new invite.",
-                       "Leave", leave)
+        return confirm(self, QCoreApplication.translate("MainWindow", "Leave group"),
+                       QCoreApplication.translate("MainWindow", 'Leave “{isolate}”? Coterie stops syncing it and forgets its posts on this computer. To come back you need a new invite.').format(isolate=isolate(group.name)),
+                       QCoreApplication.translate("MainWindow", "Leave"), leave)
 
     # -- events ------------------------------------------------------------------------------
     def _members_changed(self, _group_id: object) -> None:

@@ -7,7 +7,7 @@ title back.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from app.names import isolate
@@ -49,10 +49,10 @@ class Notifier(QObject):
             self.desktop = desktop
         elif QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(app_icon(), self)
-            self.tray.setToolTip("Coterie")
+            self.tray.setToolTip(QCoreApplication.translate("Notifier", "Coterie"))
             menu = QMenu(window)
-            menu.addAction("Show Coterie", self._raise)
-            menu.addAction("Quit", window.close)
+            menu.addAction(QCoreApplication.translate("Notifier", "Show Coterie"), self._raise)
+            menu.addAction(QCoreApplication.translate("Notifier", "Quit"), window.close)
             self.tray.setContextMenu(menu)
             self.tray.activated.connect(lambda _reason: self._raise())
             self.tray.messageClicked.connect(self.clicked)

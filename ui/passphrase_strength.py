@@ -29,26 +29,23 @@ class Strength:
     acceptable: bool  # may be used at all
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PassphraseStrength", text)
-
 
 def strength(text: str) -> Strength:
     if len(text) < MIN_LENGTH:
-        return Strength(0, _tr("Too short"), _tr("Use at least 8 characters; "
+        return Strength(0, QCoreApplication.translate("PassphraseStrength", "Too short"), QCoreApplication.translate("PassphraseStrength", "Use at least 8 characters; "
                                                  "a few unrelated words work best."), False)
     score = int(zxcvbn(text[:MAX_CHECKED], user_inputs=list(CONTEXT_WORDS))["score"])
     if score == 0:
-        return Strength(0, _tr("Too easy to guess"), _tr(
+        return Strength(0, QCoreApplication.translate("PassphraseStrength", "Too easy to guess"), QCoreApplication.translate("PassphraseStrength",
             "This is a common password or pattern that is guessed first; "
             "use a few unrelated words instead."), False)
     if score == 1:
-        return Strength(1, _tr("Weak"), _tr(
+        return Strength(1, QCoreApplication.translate("PassphraseStrength", "Weak"), QCoreApplication.translate("PassphraseStrength",
             "Common words, names, dates and keyboard patterns are guessed early; "
             "add another unrelated word or two."), True)
     if score == 2:
-        return Strength(2, _tr("Fair"), _tr("Good start; one more unrelated word makes it "
+        return Strength(2, QCoreApplication.translate("PassphraseStrength", "Fair"), QCoreApplication.translate("PassphraseStrength", "Good start; one more unrelated word makes it "
                                             "strong."), True)
     if score == 3:
-        return Strength(3, _tr("Good"), _tr("Hard to guess. Keep it somewhere safe."), True)
-    return Strength(4, _tr("Strong"), _tr("Very hard to guess. Keep it somewhere safe."), True)
+        return Strength(3, QCoreApplication.translate("PassphraseStrength", "Good"), QCoreApplication.translate("PassphraseStrength", "Hard to guess. Keep it somewhere safe."), True)
+    return Strength(4, QCoreApplication.translate("PassphraseStrength", "Strong"), QCoreApplication.translate("PassphraseStrength", "Very hard to guess. Keep it somewhere safe."), True)

@@ -11,15 +11,29 @@ import re
 import time
 from functools import lru_cache
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QObject
 
 _YEAR = re.compile(r"y+")
 _LEADING = re.compile(r"^[^A-Za-z']+")
 _TRAILING = re.compile(r"(\s*'[^']*'\s*|[\s,/\-]+)+$")
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("TimeFormat", text, None, n)
+
+class TimeWords(QObject):
+    """The plural phrases (lupdate finds numerus forms only in QObject.tr calls, and takes
+    their context from the class they are written in)."""
+
+    def days(self, n: int) -> str:
+        return self.tr("in %Ln days", "", n)
+
+    def hours(self, n: int) -> str:
+        return self.tr("in %Ln hours", "", n)
+
+    def minutes(self, n: int) -> str:
+        return self.tr("in %Ln minutes", "", n)
+
+
+_PLURALS = TimeWords()
 
 
 def _when(ts: int) -> QDateTime:
@@ -47,9 +61,9 @@ def day_label(ts: int, now: float | None = None) -> str:
     day = _when(ts).date()
     delta = day.daysTo(_today(now))
     if delta == 0:
-        return _tr("Today")
+        return QCoreApplication.translate("TimeFormat", "Today")
     if delta == 1:
-        return _tr("Yesterday")
+        return QCoreApplication.translate("TimeFormat", "Yesterday")
     locale = QLocale()
     if 1 < delta < 7:
         return locale.dayName(day.dayOfWeek(), QLocale.FormatType.LongFormat)
@@ -91,7 +105,7 @@ def list_time(ts: int, now: float | None = None) -> str:
 def full(ts: int) -> str:
     """For tooltips and screen readers: "Saturday, 21 November 2026, 14:05"."""
     locale, when = QLocale(), _when(ts)
-    return _tr("{date}, {time}").format(
+    return QCoreApplication.translate("TimeFormat", "{date}, {time}").format(
         date=locale.toString(when.date(), QLocale.FormatType.LongFormat),
         time=locale.toString(when.time(), QLocale.FormatType.ShortFormat))
 
@@ -100,13 +114,17 @@ def until(ts: int, now: float | None = None) -> str:
     """"in 3 days", "in 5 hours", "expired"."""
     left = ts - (time.time() if now is None else now)
     if left <= 0:
-        return _tr("expired")
+        return QCoreApplication.translate("TimeFormat", "expired")
     if left >= 2 * 86400 - 1800:
-        return _tr("in %Ln days", round(left / 86400))
+        days = round(left / 86400)
+        return _PLURALS.days(days)
     if left >= 2 * 3600 - 300:
-        return _tr("in %Ln hours", round(left / 3600))
+        hours = round(left / 3600)
+        return _PLURALS.hours(hours)
     minutes = max(1, int(left // 60))
-    return _tr("in 1 minute") if minutes == 1 else _tr("in %Ln minutes", minutes)
+    if minutes == 1:
+        return QCoreApplication.translate("TimeFormat", "in 1 minute")
+    return _PLURALS.minutes(minutes)
 
 
 def number(n: int) -> str:

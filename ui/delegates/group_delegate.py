@@ -2,7 +2,16 @@
 preview of the latest post and the unread badge (grey when the group is muted)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -21,15 +30,15 @@ ICON = 38
 def preview_text(g: GroupSummary) -> str:
     """The group's second line: the latest post with its sender (isolated), or its state."""
     if g.status == "removed":
-        preview = "You were removed from this group"
+        preview = QCoreApplication.translate("GroupList", "You were removed from this group")
     elif g.status == "left":
-        preview = "You left this group"
+        preview = QCoreApplication.translate("GroupList", "You left this group")
     elif g.last_preview:
         preview = (f"{isolate(g.last_sender)}: " if g.last_sender else "") + g.last_preview
     else:
-        preview = "No posts yet"
+        preview = QCoreApplication.translate("GroupList", "No posts yet")
     if g.muted:
-        preview = "Muted · " + preview
+        preview = QCoreApplication.translate("GroupList", "Muted · {preview}").format(preview=preview)
     if g.warnings:
         preview = "⚠ " + preview
     return preview

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
 
 from app.views import PostView
@@ -28,7 +28,9 @@ GROUP_SECONDS = 300  # consecutive posts of one sender within 5 minutes share a 
 PLAIN_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
 META_GAP = 8         # between the end of the text and "edited" on the same line
 
-ACTIONS = (("reply", "↩", "Reply"), ("react", "☺", "React"), ("more", "⋯", "More"))
+ACTIONS = (("reply", "↩", QT_TRANSLATE_NOOP("PostActions", "Reply")),
+           ("react", "☺", QT_TRANSLATE_NOOP("PostActions", "React")),
+           ("more", "⋯", QT_TRANSLATE_NOOP("PostActions", "More")))  # translated where shown
 ACTION_W, ACTION_H = 30, 26
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette
 
 from app.names import isolate
@@ -139,14 +139,14 @@ def quote(p: Paint) -> None:
     painter.setPen(t.color("text"))
     painter.drawText(QRect(inner.left(), inner.top(), inner.width(), sfm.height()),
                      Qt.AlignmentFlag.AlignLeft,
-                     QFontMetrics(bold).elidedText(q.sender_name or "Someone",
+                     QFontMetrics(bold).elidedText(q.sender_name or QCoreApplication.translate("Post", "Someone"),
                                                    Qt.TextElideMode.ElideRight, inner.width()))
     painter.setFont(p.fonts.small)
     painter.setPen(t.color("muted"))
     if q.deleted:
-        excerpt = "The original post was deleted"
+        excerpt = QCoreApplication.translate("Post", "The original post was deleted")
     elif q.missing:
-        excerpt = "The original post is not available on this device"
+        excerpt = QCoreApplication.translate("Post", "The original post is not available on this device")
     else:
         excerpt = plain_excerpt(q.excerpt)
     painter.drawText(QRect(inner.left(), inner.top() + sfm.height(), inner.width(), sfm.height()),
@@ -169,14 +169,14 @@ def body(p: Paint) -> None:
         painter.setPen(t.color("tombstone"))
         painter.drawText(row.body_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          tombstone_text(post) if row.body_kind == "tombstone"
-                         else "A newer version of Coterie is needed to show this post.")
+                         else QCoreApplication.translate("Post", "A newer version of Coterie is needed to show this post."))
 
 
 def tombstone_text(post: PostView) -> str:
     by = post.deleted_by
     if not by or by == post.sender_name:
-        return "This post was deleted"
-    return f"This post was deleted by {isolate(by)}"
+        return QCoreApplication.translate("Post", "This post was deleted")
+    return QCoreApplication.translate("Post", "This post was deleted by {name}").format(name=isolate(by))
 
 
 def meta(p: Paint) -> None:

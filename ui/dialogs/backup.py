@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,6 +33,7 @@ from app.backup import SUFFIX, AutoBackup, BackupInfo, RestoreInfo
 from app.export import ExportInfo
 from app.views import GroupSummary
 from ui.dialogs.base import ServiceDialog
+from ui.timefmt import full, number
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
 
@@ -40,9 +41,10 @@ if TYPE_CHECKING:
     from app.api import Services
     from ui.context import AppContext
 
-RESTORED_NOTE = ("Do not keep using Coterie with this profile on the old computer: until "
-                 "linked devices exist, two computers posting as you make the others' apps "
-                 "report a forked history and drop posts.")
+RESTORED_NOTE = QT_TRANSLATE_NOOP("RestoreDialog", "Do not keep using Coterie with this profile on the old "
+                                  "computer: until linked devices exist, two computers posting "
+                                  "as you make the others' apps report a forked history and "
+                                  "drop posts.")
 
 
 def _para(text: str, name: str = "") -> QLabel:
@@ -55,14 +57,14 @@ def _para(text: str, name: str = "") -> QLabel:
 
 def _code_field() -> QLineEdit:
     field = QLineEdit()
-    field.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-    field.setAccessibleName("Recovery code")
+    field.setPlaceholderText(QCoreApplication.translate("Backup", "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"))
+    field.setAccessibleName(QCoreApplication.translate("Backup", "Recovery code"))
     field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
 
 
 def _when(ts: int | None) -> str:
-    return "never" if ts is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
+    return QCoreApplication.translate("BackupDialog", "never") if ts is None else full(ts)
 
 
 class _PathRow(QWidget):
@@ -78,8 +80,8 @@ class _PathRow(QWidget):
         self.edit = QLineEdit()
         self.edit.setAccessibleName(name)
         self.edit.textChanged.connect(lambda _text: self.changed.emit())
-        self.button = QPushButton("Choose…")
-        self.button.setAccessibleName(f"Choose the {name.lower()}")
+        self.button = QPushButton(QCoreApplication.translate("_PathRow", "Choose…"))
+        self.button.setAccessibleName(QCoreApplication.translate("_PathRow", 'Choose the {what}').format(what=name.lower()))
         self.button.clicked.connect(self._choose)
         h.addWidget(self.edit, 1)
         h.addWidget(self.button)
@@ -90,15 +92,18 @@ class _PathRow(QWidget):
     def _choose(self) -> None:
         start = self.text() or str(Path.home())
         if self._mode == "folder":
-            path = QFileDialog.getExistingDirectory(self, "Choose a folder", start)
+            path = QFileDialog.getExistingDirectory(self, QCoreApplication.translate("BackupDialog", "Choose a folder"), start)
         elif self._mode == "save":
-            path, _ = QFileDialog.getSaveFileName(self, "Save the backup as", start,
-                                                  f"Coterie backups (*{SUFFIX})")
+            path, _ = QFileDialog.getSaveFileName(
+                self, QCoreApplication.translate("BackupDialog", "Save the backup as"), start,
+                QCoreApplication.translate("BackupDialog", "Coterie backups ({pattern})").format(pattern="*" + SUFFIX))
             if path and not path.endswith(SUFFIX):
                 path += SUFFIX
         else:
-            path, _ = QFileDialog.getOpenFileName(self, "Choose a backup", start,
-                                                  f"Coterie backups (*{SUFFIX});;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, QCoreApplication.translate("BackupDialog", "Choose a backup"), start,
+                QCoreApplication.translate("BackupDialog", "Coterie backups ({pattern})").format(pattern="*" + SUFFIX)
+                + ";;" + QCoreApplication.translate("BackupDialog", "All files (*)"))
         if path:
             self.edit.setText(path)
 
@@ -119,7 +124,7 @@ class BackupDialog(ServiceDialog):
     progress = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, "Back up", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("BackupDialog", "Back up"), parent)
         self._svc = ctx.services
         self._has_code = False
         self._ready = False       # what the profile has is known (loaded off the GUI thread)
@@ -127,23 +132,23 @@ class BackupDialog(ServiceDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(_para(
-            "A backup is one file with all your groups, their history, files and settings. "
-            "It opens only with your recovery code, on any computer."))
+            QCoreApplication.translate("BackupDialog", "A backup is one file with all your groups, their history, files and settings. "
+            "It opens only with your recovery code, on any computer.")))
         form = QFormLayout()
-        self.file_row = _PathRow("Backup file", "save")
+        self.file_row = _PathRow(QCoreApplication.translate("BackupDialog", "Backup file"), "save")
         stamp = time.strftime("%Y-%m-%d")
         self.file_row.edit.setText(str(Path.home() / f"coterie-{stamp}{SUFFIX}"))
-        form.addRow("Save as", self.file_row)
+        form.addRow(QCoreApplication.translate("BackupDialog", "Save as"), self.file_row)
         self.code_edit = _code_field()
-        self.code_label = QLabel("Recovery code")
+        self.code_label = QLabel(QCoreApplication.translate("BackupDialog", "Recovery code"))
         form.addRow(self.code_label, self.code_edit)
         layout.addLayout(form)
-        self.code_hint = _para("Coterie asks for the recovery code once; after that it makes "
-                               "backups, automatic ones too, without it.", "hint")
+        self.code_hint = _para(QCoreApplication.translate("BackupDialog", "Coterie asks for the recovery code once; after that it makes "
+                               "backups, automatic ones too, without it."), "hint")
         layout.addWidget(self.code_hint)
         for w in (self.code_edit, self.code_label, self.code_hint):
             w.hide()
-        self.bar = _Progress("Backup progress")
+        self.bar = _Progress(QCoreApplication.translate("BackupDialog", "Backup progress"))
         layout.addWidget(self.bar)
         self.result_label = _para("", "hint")
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -151,45 +156,45 @@ class BackupDialog(ServiceDialog):
         layout.addWidget(self.result_label)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.backup_button = QPushButton("Back up now")
+        self.backup_button = QPushButton(QCoreApplication.translate("BackupDialog", "Back up now"))
         self.backup_button.setProperty("primary", True)
-        self.backup_button.setAccessibleName("Back up now")
+        self.backup_button.setAccessibleName(QCoreApplication.translate("BackupDialog", "Back up now"))
         self.backup_button.clicked.connect(self._backup)
         row.addWidget(self.backup_button)
         layout.addLayout(row)
 
-        self.auto_box = QGroupBox("Automatic backups")
+        self.auto_box = QGroupBox(QCoreApplication.translate("BackupDialog", "Automatic backups"))
         av = QVBoxLayout(self.auto_box)
-        self.auto_check = QCheckBox("Back up automatically while Coterie runs")
-        self.auto_check.setAccessibleName("Back up automatically")
+        self.auto_check = QCheckBox(QCoreApplication.translate("BackupDialog", "Back up automatically while Coterie runs"))
+        self.auto_check.setAccessibleName(QCoreApplication.translate("BackupDialog", "Back up automatically"))
         av.addWidget(self.auto_check)
         aform = QFormLayout()
-        self.folder_row = _PathRow("Backup folder", "folder")
-        aform.addRow("Into the folder", self.folder_row)
+        self.folder_row = _PathRow(QCoreApplication.translate("BackupDialog", "Backup folder"), "folder")
+        aform.addRow(QCoreApplication.translate("BackupDialog", "Into the folder"), self.folder_row)
         self.every_spin = QSpinBox()
         self.every_spin.setRange(1, 24 * 365)
         self.every_spin.setValue(24)
-        self.every_spin.setSuffix(" hours")
-        self.every_spin.setAccessibleName("Hours between backups")
-        aform.addRow("Every", self.every_spin)
+        self.every_spin.setSuffix(QCoreApplication.translate("BackupDialog", " hours"))
+        self.every_spin.setAccessibleName(QCoreApplication.translate("BackupDialog", "Hours between backups"))
+        aform.addRow(QCoreApplication.translate("BackupDialog", "Every"), self.every_spin)
         self.keep_spin = QSpinBox()
         self.keep_spin.setRange(1, 1000)
         self.keep_spin.setValue(7)
-        self.keep_spin.setAccessibleName("Backups to keep")
-        aform.addRow("Keep the newest", self.keep_spin)
+        self.keep_spin.setAccessibleName(QCoreApplication.translate("BackupDialog", "Backups to keep"))
+        aform.addRow(QCoreApplication.translate("BackupDialog", "Keep the newest"), self.keep_spin)
         av.addLayout(aform)
         self.auto_status = _para("", "hint")
         av.addWidget(self.auto_status)
         arow = QHBoxLayout()
         arow.addStretch(1)
-        self.save_button = QPushButton("Save schedule")
-        self.save_button.setAccessibleName("Save the automatic backup schedule")
+        self.save_button = QPushButton(QCoreApplication.translate("BackupDialog", "Save schedule"))
+        self.save_button.setAccessibleName(QCoreApplication.translate("BackupDialog", "Save the automatic backup schedule"))
         self.save_button.clicked.connect(self._save_schedule)
         arow.addWidget(self.save_button)
         av.addLayout(arow)
         layout.addWidget(self.auto_box)
         layout.addWidget(self.error_label)
-        close = QPushButton("Close")
+        close = QPushButton(QCoreApplication.translate("BackupDialog", "Close"))
         close.clicked.connect(self.reject)
         crow = QHBoxLayout()
         crow.addStretch(1)
@@ -223,10 +228,12 @@ class BackupDialog(ServiceDialog):
         self.fit_height()
 
     def _show_auto(self, auto: AutoBackup) -> None:
-        text = (f"On: every {auto.every_hours} h into {auto.folder}, keeping {auto.keep}. "
-                if auto.enabled else "Off. ") + f"Last automatic backup: {_when(auto.last)}."
+        text = (QCoreApplication.translate("BackupDialog", "On: every {hours} h into {folder}, keeping {keep}.").format(
+            hours=number(auto.every_hours), folder=auto.folder, keep=number(auto.keep))
+            if auto.enabled else QCoreApplication.translate("BackupDialog", "Off."))
+        text += " " + QCoreApplication.translate("BackupDialog", "Last automatic backup: {when}.").format(when=_when(auto.last))
         if auto.error:
-            text += f" The last attempt failed: {auto.error}"
+            text += " " + QCoreApplication.translate("BackupDialog", "The last attempt failed: {error}").format(error=auto.error)
         self.auto_status.setText(text)
 
     def refresh_buttons(self) -> None:
@@ -254,20 +261,22 @@ class BackupDialog(ServiceDialog):
             self._remember()
             return svc.backup.create(dest, self.progress.emit)
 
-        self.call(work, self._done, slow=True, busy_text="Backing up…",
+        self.call(work, self._done, slow=True, busy_text=QCoreApplication.translate("BackupDialog", "Backing up…"),
                   on_error=lambda _e: self.bar.hide())
 
     def _progress(self, done: int) -> None:
         self.bar.setRange(0, 0)
-        self.bar.setAccessibleDescription(f"{done // 1_000_000} MB written")
+        self.bar.setAccessibleDescription(QCoreApplication.translate("BackupDialog", '{value} MB written').format(value=number(done // 1_000_000)))
 
     def _done(self, info: BackupInfo) -> None:
         self._has_code = True
         self.code_edit.clear()
         self._loaded_code_hidden()
         self.bar.hide()
-        self.result_label.setText(f"Backup saved: {info.path} ({info.size / 1e6:.1f} MB). "
-                                  "Keep it apart from your recovery code.")
+        self.result_label.setText(QCoreApplication.translate(
+            "BackupDialog", "Backup saved: {path} ({size}). Keep it apart from your recovery "
+            "code.").format(path=info.path, size=QLocale().formattedDataSize(
+                info.size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)))
         self.result_label.show()
         self.fit_height()
 
@@ -294,7 +303,7 @@ class BackupDialog(ServiceDialog):
                 self._loaded_code_hidden()
             self._show_auto(auto)
 
-        self.call(work, saved, slow=True, busy_text="Saving…")
+        self.call(work, saved, slow=True, busy_text=QCoreApplication.translate("BackupDialog", "Saving…"))
 
 
 class ExportDialog(ServiceDialog):
@@ -303,7 +312,7 @@ class ExportDialog(ServiceDialog):
     progress = Signal(int)
 
     def __init__(self, ctx: AppContext, group: GroupSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, "Export", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("ExportDialog", "Export"), parent)
         self._svc = ctx.services
         self._group = group
         self.setMinimumWidth(540)
@@ -311,25 +320,26 @@ class ExportDialog(ServiceDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         title = QLabel()
         title.setObjectName("conversationTitle")
-        title.setText(f"Export “{group.name}”")
+        title.setText(QCoreApplication.translate("ExportDialog", 'Export “{name}”').format(name=group.name))
         title.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(title)
         layout.addWidget(_para(
-            "Writes every post, reply, reaction, edit and deletion of this group, with the "
+            QCoreApplication.translate("ExportDialog", "Writes every post, reply, reaction, edit and deletion of this group, with the "
             "member list and fingerprints, as a page any browser opens offline and as JSON "
-            "data. The files hold no keys, but anyone who gets them can read them."))
+            "data. The files hold no keys, but anyone who gets them can read them.")))
         form = QFormLayout()
-        self.folder_row = _PathRow("Export folder", "folder")
+        self.folder_row = _PathRow(QCoreApplication.translate("ExportDialog", "Export folder"), "folder")
         self.folder_row.edit.setText(str(Path.home()))
-        form.addRow("Into the folder", self.folder_row)
+        form.addRow(QCoreApplication.translate("ExportDialog", "Into the folder"), self.folder_row)
         self.format_combo = QComboBox()
-        self.format_combo.setAccessibleName("Format")
-        for label, value in (("Web page and JSON", ("html", "json")), ("Web page (HTML)", ("html",)),
+        self.format_combo.setAccessibleName(QCoreApplication.translate("ExportDialog", "Format"))
+        for label, value in ((QCoreApplication.translate("ExportDialog", "Web page and JSON"), ("html", "json")),
+                             (QCoreApplication.translate("ExportDialog", "Web page (HTML)"), ("html",)),
                              ("JSON", ("json",))):
             self.format_combo.addItem(label, value)
-        form.addRow("Format", self.format_combo)
+        form.addRow(QCoreApplication.translate("ExportDialog", "Format"), self.format_combo)
         layout.addLayout(form)
-        self.bar = _Progress("Export progress")
+        self.bar = _Progress(QCoreApplication.translate("ExportDialog", "Export progress"))
         layout.addWidget(self.bar)
         self.result_label = _para("", "hint")
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -338,18 +348,18 @@ class ExportDialog(ServiceDialog):
         layout.addWidget(self.error_label)
         row = QHBoxLayout()
         row.addStretch(1)
-        close = QPushButton("Close")
+        close = QPushButton(QCoreApplication.translate("ExportDialog", "Close"))
         close.clicked.connect(self.reject)
-        self.export_button = QPushButton("Export")
+        self.export_button = QPushButton(QCoreApplication.translate("ExportDialog", "Export"))
         self.export_button.setProperty("primary", True)
-        self.export_button.setAccessibleName("Export the group")
+        self.export_button.setAccessibleName(QCoreApplication.translate("ExportDialog", "Export the group"))
         self.export_button.clicked.connect(self._export)
         row.addWidget(close)
         row.addWidget(self.export_button)
         layout.addLayout(row)
         self._busy_buttons = [self.export_button]
         self.folder_row.changed.connect(self.refresh_buttons)
-        self.progress.connect(lambda n: self.bar.setAccessibleDescription(f"{n} posts written"))
+        self.progress.connect(lambda n: self.bar.setAccessibleDescription(QCoreApplication.translate("ExportDialog", '{n} posts written').format(n=number(n))))
 
     def refresh_buttons(self) -> None:
         if hasattr(self, "export_button"):
@@ -362,13 +372,13 @@ class ExportDialog(ServiceDialog):
         self.bar.show()
         self.result_label.hide()
         self.call(lambda: svc.export.write(gid, folder, tuple(formats), self.progress.emit),
-                  self._done, slow=True, busy_text="Exporting…",
+                  self._done, slow=True, busy_text=QCoreApplication.translate("ExportDialog", "Exporting…"),
                   on_error=lambda _e: self.bar.hide())
 
     def _done(self, info: ExportInfo) -> None:
         self.bar.hide()
         written = " and ".join(p for p in (info.html, info.json) if p)
-        self.result_label.setText(f"Exported {info.posts} posts to {written}.")
+        self.result_label.setText(QCoreApplication.translate("ExportDialog", 'Exported {posts} posts to {written}.').format(posts=number(info.posts), written=written))
         self.result_label.show()
         self.fit_height()
 
@@ -380,55 +390,55 @@ class RestoreDialog(ServiceDialog):
 
     def __init__(self, services: Services, worker: Worker, keyring: bool,
                  parent: QWidget | None = None) -> None:
-        super().__init__(worker, "Restore from a backup", parent)
+        super().__init__(worker, QCoreApplication.translate("RestoreDialog", "Restore from a backup"), parent)
         self._services = services
         self._keyring = keyring
         self.restored: RestoreInfo | None = None
         self.setMinimumWidth(580)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
-        title = QLabel("Restore from a backup")
+        title = QLabel(QCoreApplication.translate("RestoreDialog", "Restore from a backup"))
         title.setObjectName("conversationTitle")
         layout.addWidget(title)
         layout.addWidget(_para(
-            "Brings back your groups, their history, files and settings from a backup file. "
-            "Coterie then reads everything posted since the backup before you can post."))
+            QCoreApplication.translate("RestoreDialog", "Brings back your groups, their history, files and settings from a backup file. "
+            "Coterie then reads everything posted since the backup before you can post.")))
         form = QFormLayout()
-        self.file_row = _PathRow("Backup file", "open")
-        form.addRow("Backup file", self.file_row)
+        self.file_row = _PathRow(QCoreApplication.translate("RestoreDialog", "Backup file"), "open")
+        form.addRow(QCoreApplication.translate("RestoreDialog", "Backup file"), self.file_row)
         self.code_edit = _code_field()
-        form.addRow("Recovery code", self.code_edit)
+        form.addRow(QCoreApplication.translate("RestoreDialog", "Recovery code"), self.code_edit)
         layout.addLayout(form)
-        self.keyring_radio = QRadioButton("Keep the key in this computer's keyring (recommended)")
-        self.keyring_radio.setAccessibleName("Use the system keyring")
-        self.pass_radio = QRadioButton("Protect it with a passphrase I type each time")
-        self.pass_radio.setAccessibleName("Use a passphrase")
+        self.keyring_radio = QRadioButton(QCoreApplication.translate("RestoreDialog", "Keep the key in this computer's keyring (recommended)"))
+        self.keyring_radio.setAccessibleName(QCoreApplication.translate("RestoreDialog", "Use the system keyring"))
+        self.pass_radio = QRadioButton(QCoreApplication.translate("RestoreDialog", "Protect it with a passphrase I type each time"))
+        self.pass_radio.setAccessibleName(QCoreApplication.translate("RestoreDialog", "Use a passphrase"))
         group = QButtonGroup(self)
         group.addButton(self.keyring_radio)
         group.addButton(self.pass_radio)
-        self.passphrase = PassphraseFields("New passphrase")
+        self.passphrase = PassphraseFields(QCoreApplication.translate("RestoreDialog", "New passphrase"))
         if keyring:
             layout.addWidget(self.keyring_radio)
             layout.addWidget(self.pass_radio)
             self.keyring_radio.setChecked(True)
         else:
-            layout.addWidget(_para("This computer has no secure keyring: choose a passphrase "
-                                   "for the restored profile.", "hint"))
+            layout.addWidget(_para(QCoreApplication.translate("RestoreDialog", "This computer has no secure keyring: choose a passphrase "
+                                   "for the restored profile."), "hint"))
             self.pass_radio.setChecked(True)
             self.keyring_radio.hide()
             self.pass_radio.hide()
         layout.addWidget(self.passphrase)
-        layout.addWidget(_para(RESTORED_NOTE, "hint"))
-        self.bar = _Progress("Restore progress")
+        layout.addWidget(_para(QCoreApplication.translate("RestoreDialog", RESTORED_NOTE), "hint"))
+        self.bar = _Progress(QCoreApplication.translate("RestoreDialog", "Restore progress"))
         layout.addWidget(self.bar)
         layout.addWidget(self.error_label)
         row = QHBoxLayout()
-        cancel = QPushButton("Cancel")
+        cancel = QPushButton(QCoreApplication.translate("RestoreDialog", "Cancel"))
         cancel.clicked.connect(self.reject)
-        self.restore_button = QPushButton("Restore")
+        self.restore_button = QPushButton(QCoreApplication.translate("RestoreDialog", "Restore"))
         self.restore_button.setProperty("primary", True)
         self.restore_button.setDefault(True)
-        self.restore_button.setAccessibleName("Restore the backup")
+        self.restore_button.setAccessibleName(QCoreApplication.translate("RestoreDialog", "Restore the backup"))
         self.restore_button.clicked.connect(self._restore)
         row.addStretch(1)
         row.addWidget(cancel)
@@ -439,7 +449,7 @@ class RestoreDialog(ServiceDialog):
         self.code_edit.textChanged.connect(self.refresh_buttons)
         self.passphrase.changed.connect(self.refresh_buttons)
         self.keyring_radio.toggled.connect(self._protection_changed)
-        self.progress.connect(lambda n: self.bar.setAccessibleDescription(f"{n // 1_000_000} MB read"))
+        self.progress.connect(lambda n: self.bar.setAccessibleDescription(QCoreApplication.translate("RestoreDialog", '{value} MB read').format(value=number(n // 1_000_000))))
         self._protection_changed()
 
     def _protection_changed(self) -> None:
@@ -461,7 +471,7 @@ class RestoreDialog(ServiceDialog):
         self.bar.show()
         self.call(lambda: svc.backup.restore(source, code, secret, self.progress.emit),
                   self._done, slow=True,
-                  busy_text="Restoring and reading what was posted since the backup…",
+                  busy_text=QCoreApplication.translate("RestoreDialog", "Restoring and reading what was posted since the backup…"),
                   on_error=lambda _e: self.bar.hide())
 
     def _done(self, info: RestoreInfo) -> None:

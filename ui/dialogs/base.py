@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -19,8 +19,8 @@ def copy_to_clipboard(button: QPushButton, text: str) -> None:
     QGuiApplication.clipboard().setText(text)
     label = button.property("copyLabel") or button.text()
     button.setProperty("copyLabel", label)
-    button.setText("Copied ✓")
-    button.setAccessibleDescription("Copied to the clipboard")
+    button.setText(QCoreApplication.translate("Base", "Copied ✓"))
+    button.setAccessibleDescription(QCoreApplication.translate("Base", "Copied to the clipboard"))
     QTimer.singleShot(COPIED_MS, button, lambda: (button.setText(label),
                                                  button.setAccessibleDescription("")))
 
@@ -77,7 +77,7 @@ class ServiceDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Error")
+        self.error_label.setAccessibleName(QCoreApplication.translate("ServiceDialog", "Error"))
         self.error_label.hide()
         self._busy_buttons: list[QPushButton] = []
         self.busy = False

@@ -1,7 +1,7 @@
 """Create a group: its name and the relay it lives on (the default relay is offered)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.views import GroupSummary, Settings
@@ -13,28 +13,28 @@ class CreateGroupDialog(ServiceDialog):
     created = Signal(object)  # GroupSummary
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, "New group", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("CreateGroupDialog", "New group"), parent)
         self._ctx = ctx
         self.setMinimumWidth(440)
-        intro = QLabel("Only people you invite can read a group. You become its first admin.")
+        intro = QLabel(QCoreApplication.translate("CreateGroupDialog", "Only people you invite can read a group. You become its first admin."))
         intro.setWordWrap(True)
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Book club")
-        self.name_edit.setAccessibleName("Group name")
+        self.name_edit.setPlaceholderText(QCoreApplication.translate("CreateGroupDialog", "e.g. Book club"))
+        self.name_edit.setAccessibleName(QCoreApplication.translate("CreateGroupDialog", "Group name"))
         self.name_edit.setMaxLength(80)
         self.relay_edit = QLineEdit(ctx.default_relay)
-        self.relay_edit.setPlaceholderText("https://relay.example.org")
-        self.relay_edit.setAccessibleName("Relay address")
-        self.relay_edit.setToolTip("The relay only ever stores encrypted posts; anyone can run one.")
+        self.relay_edit.setPlaceholderText(QCoreApplication.translate("CreateGroupDialog", "https://relay.example.org"))
+        self.relay_edit.setAccessibleName(QCoreApplication.translate("CreateGroupDialog", "Relay address"))
+        self.relay_edit.setToolTip(QCoreApplication.translate("CreateGroupDialog", "The relay only ever stores encrypted posts; anyone can run one."))
         form = QFormLayout()
-        form.addRow("Name", self.name_edit)
-        form.addRow("Relay", self.relay_edit)
+        form.addRow(QCoreApplication.translate("CreateGroupDialog", "Name"), self.name_edit)
+        form.addRow(QCoreApplication.translate("CreateGroupDialog", "Relay"), self.relay_edit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = self.buttons.addButton("Create group",
+        self.create_button = self.buttons.addButton(QCoreApplication.translate("CreateGroupDialog", "Create group"),
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setProperty("primary", True)
         self.create_button.setDefault(True)
-        self.create_button.setAccessibleName("Create group")
+        self.create_button.setAccessibleName(QCoreApplication.translate("CreateGroupDialog", "Create group"))
         self.buttons.accepted.connect(self._create)
         self.buttons.rejected.connect(self.reject)
         self._busy_buttons = [self.create_button]
@@ -63,7 +63,7 @@ class CreateGroupDialog(ServiceDialog):
         relay = self.relay_edit.text().strip()
         svc = self._ctx.services
         self.call(lambda: svc.groups.create(name, relay), self._done, slow=True,
-                  busy_text="Creating the group on the relay…")
+                  busy_text=QCoreApplication.translate("CreateGroupDialog", "Creating the group on the relay…"))
 
     def _done(self, group: GroupSummary) -> None:
         self.created.emit(group)

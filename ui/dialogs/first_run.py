@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -46,7 +46,7 @@ def _para(text: str) -> QLabel:
 class FirstRunDialog(ServiceDialog):
     def __init__(self, services: Services, worker: Worker, keyring: bool,
                  parent: QWidget | None = None) -> None:
-        super().__init__(worker, "Welcome to Coterie", parent)
+        super().__init__(worker, QCoreApplication.translate("FirstRunDialog", "Welcome to Coterie"), parent)
         self._services = services
         self._keyring = keyring
         self.recovery_code = ""
@@ -55,12 +55,12 @@ class FirstRunDialog(ServiceDialog):
         self.pages.addWidget(self._name_page())
         self.pages.addWidget(self._protect_page())
         self.pages.addWidget(self._recovery_page())
-        self.back_button = QPushButton("Back")
-        self.back_button.setAccessibleName("Back")
-        self.next_button = QPushButton("Next")
+        self.back_button = QPushButton(QCoreApplication.translate("FirstRunDialog", "Back"))
+        self.back_button.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Back"))
+        self.next_button = QPushButton(QCoreApplication.translate("FirstRunDialog", "Next"))
         self.next_button.setProperty("primary", True)
         self.next_button.setDefault(True)
-        self.next_button.setAccessibleName("Next")
+        self.next_button.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Next"))
         self.back_button.clicked.connect(self._back)
         self.next_button.clicked.connect(self._next)
         self._busy_buttons = [self.back_button, self.next_button]
@@ -82,20 +82,20 @@ class FirstRunDialog(ServiceDialog):
     def _name_page(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        v.addWidget(_title("Welcome to Coterie"))
-        v.addWidget(_para("Coterie keeps your groups private: everything is encrypted on this "
-                          "computer before it leaves. First, what should your groups call you?"))
+        v.addWidget(_title(QCoreApplication.translate("FirstRunDialog", "Welcome to Coterie")))
+        v.addWidget(_para(QCoreApplication.translate("FirstRunDialog", "Coterie keeps your groups private: everything is encrypted on this "
+                          "computer before it leaves. First, what should your groups call you?")))
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Your name")
-        self.name_edit.setAccessibleName("Your name")
+        self.name_edit.setPlaceholderText(QCoreApplication.translate("FirstRunDialog", "Your name"))
+        self.name_edit.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Your name"))
         self.name_edit.setMaxLength(64)
         v.addWidget(self.name_edit)
         v.addStretch(1)
         restore = QHBoxLayout()
-        restore.addWidget(_para("Moving from another computer, or starting over after a "
-                                "lost one?"))
-        self.restore_button = QPushButton("Restore from a backup…")
-        self.restore_button.setAccessibleName("Restore from a backup")
+        restore.addWidget(_para(QCoreApplication.translate("FirstRunDialog", "Moving from another computer, or starting over after a "
+                                "lost one?")))
+        self.restore_button = QPushButton(QCoreApplication.translate("FirstRunDialog", "Restore from a backup…"))
+        self.restore_button.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Restore from a backup"))
         self.restore_button.clicked.connect(self._restore)
         restore.addWidget(self.restore_button)
         v.addLayout(restore)
@@ -110,25 +110,25 @@ class FirstRunDialog(ServiceDialog):
     def _protect_page(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        v.addWidget(_title("Protect your profile"))
-        self.keyring_radio = QRadioButton("Keep the key in this computer's keyring "
-                                          "(recommended)")
-        self.keyring_radio.setToolTip("Coterie then opens without typing anything; the "
-                                      "keyring is unlocked when you log in.")
-        self.keyring_radio.setAccessibleName("Use the system keyring")
-        self.pass_radio = QRadioButton("Protect it with a passphrase I type each time")
-        self.pass_radio.setAccessibleName("Use a passphrase")
+        v.addWidget(_title(QCoreApplication.translate("FirstRunDialog", "Protect your profile")))
+        self.keyring_radio = QRadioButton(QCoreApplication.translate("FirstRunDialog", "Keep the key in this computer's keyring "
+                                          "(recommended)"))
+        self.keyring_radio.setToolTip(QCoreApplication.translate("FirstRunDialog", "Coterie then opens without typing anything; the "
+                                      "keyring is unlocked when you log in."))
+        self.keyring_radio.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Use the system keyring"))
+        self.pass_radio = QRadioButton(QCoreApplication.translate("FirstRunDialog", "Protect it with a passphrase I type each time"))
+        self.pass_radio.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Use a passphrase"))
         group = QButtonGroup(page)
         group.addButton(self.keyring_radio)
         group.addButton(self.pass_radio)
         if self._keyring:
-            v.addWidget(_para("Your posts are stored encrypted. Choose where the key lives."))
+            v.addWidget(_para(QCoreApplication.translate("FirstRunDialog", "Your posts are stored encrypted. Choose where the key lives.")))
             v.addWidget(self.keyring_radio)
             v.addWidget(self.pass_radio)
             self.keyring_radio.setChecked(True)
         else:
-            v.addWidget(_para("Your posts are stored encrypted. This computer has no secure "
-                              "keyring, so choose a passphrase to protect the key."))
+            v.addWidget(_para(QCoreApplication.translate("FirstRunDialog", "Your posts are stored encrypted. This computer has no secure "
+                              "keyring, so choose a passphrase to protect the key.")))
             self.pass_radio.setChecked(True)
             self.keyring_radio.hide()
             self.pass_radio.hide()
@@ -142,25 +142,25 @@ class FirstRunDialog(ServiceDialog):
     def _recovery_page(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        v.addWidget(_title("Save your recovery code"))
-        v.addWidget(_para("If you forget your passphrase or the keyring is lost, this code is "
+        v.addWidget(_title(QCoreApplication.translate("FirstRunDialog", "Save your recovery code")))
+        v.addWidget(_para(QCoreApplication.translate("FirstRunDialog", "If you forget your passphrase or the keyring is lost, this code is "
                           "the only way to open your profile. Write it down or keep it in a "
-                          "password manager. Coterie shows it only this once."))
+                          "password manager. Coterie shows it only this once.")))
         self.code_label = QLabel()
         self.code_label.setObjectName("recoveryCode")
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                                 | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.code_label.setAccessibleName("Recovery code")
+        self.code_label.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Recovery code"))
         self.code_label.setWordWrap(True)
         v.addWidget(self.code_label)
-        self.copy_button = QPushButton("Copy code")
-        self.copy_button.setAccessibleName("Copy the recovery code")
+        self.copy_button = QPushButton(QCoreApplication.translate("FirstRunDialog", "Copy code"))
+        self.copy_button.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "Copy the recovery code"))
         self.copy_button.clicked.connect(
             lambda: copy_to_clipboard(self.copy_button, self.recovery_code))
         v.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.saved_box = QCheckBox("I have saved my recovery code somewhere safe")
-        self.saved_box.setAccessibleName("I have saved my recovery code")
+        self.saved_box = QCheckBox(QCoreApplication.translate("FirstRunDialog", "I have saved my recovery code somewhere safe"))
+        self.saved_box.setAccessibleName(QCoreApplication.translate("FirstRunDialog", "I have saved my recovery code"))
         v.addWidget(self.saved_box)
         v.addStretch(1)
         return page
@@ -176,13 +176,13 @@ class FirstRunDialog(ServiceDialog):
             return
         self.back_button.setVisible(page == 1)
         if page == 0:
-            self.next_button.setText("Next")
+            self.next_button.setText(QCoreApplication.translate("FirstRunDialog", "Next"))
             ok = bool(self.name_edit.text().strip())
         elif page == 1:
-            self.next_button.setText("Create profile")
+            self.next_button.setText(QCoreApplication.translate("FirstRunDialog", "Create profile"))
             ok = self.keyring_radio.isChecked() or self.passphrase.value() is not None
         else:
-            self.next_button.setText("Start using Coterie")
+            self.next_button.setText(QCoreApplication.translate("FirstRunDialog", "Start using Coterie"))
             ok = self.saved_box.isChecked()
         self.next_button.setEnabled(ok and not self.busy)
 
@@ -202,7 +202,7 @@ class FirstRunDialog(ServiceDialog):
             secret = None if self.keyring_radio.isChecked() else self.passphrase.value()
             svc = self._services
             self.call(lambda: svc.profile.create(name, secret), self._created, slow=True,
-                      busy_text="Creating your profile…")
+                      busy_text=QCoreApplication.translate("FirstRunDialog", "Creating your profile…"))
         else:
             self.recovery_code = ""
             self.code_label.clear()
@@ -222,6 +222,6 @@ class FirstRunDialog(ServiceDialog):
         # Closing on the recovery page would lose the only copy of the code; the profile
         # exists already, so only a confirmed save may end the dialog there.
         if self.pages.currentIndex() == 2 and not self.saved_box.isChecked():
-            self.show_error("Please save the recovery code and tick the box first.")
+            self.show_error(QCoreApplication.translate("FirstRunDialog", "Please save the recovery code and tick the box first."))
             return
         super().reject()

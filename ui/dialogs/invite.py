@@ -2,7 +2,7 @@
 and the list of this group's invites with revoke."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -24,45 +24,47 @@ from ui.models.invite_model import InviteListModel
 from ui.models.keyed_list import ITEM_ROLE
 from ui.qr import qr_pixmap
 
-EXPIRY_CHOICES = (("1 hour", 3600), ("1 day", 86400), ("3 days", 3 * 86400),
-                  ("7 days", 7 * 86400), ("30 days", 30 * 86400))
+EXPIRY_CHOICES = ((QT_TRANSLATE_NOOP("InviteDialog", "1 hour"), 3600), (QT_TRANSLATE_NOOP("InviteDialog", "1 day"), 86400),
+                  (QT_TRANSLATE_NOOP("InviteDialog", "3 days"), 3 * 86400),
+                  (QT_TRANSLATE_NOOP("InviteDialog", "7 days"), 7 * 86400),
+                  (QT_TRANSLATE_NOOP("InviteDialog", "30 days"), 30 * 86400))
 
 
 class InviteDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, group: GroupSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, f"Invite people to {group.name}", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("InviteDialog", 'Invite people to {name}').format(name=group.name), parent)
         self._ctx = ctx
         self._group = group
         self.invite: InviteView | None = None
         self.setMinimumWidth(620)
-        intro = QLabel("Anyone with the link can ask to join. Single-use links are admitted "
+        intro = QLabel(QCoreApplication.translate("InviteDialog", "Anyone with the link can ask to join. Single-use links are admitted "
                        "as soon as an admin's Coterie is online; multi-use links wait for "
-                       "your approval.")
+                       "your approval."))
         intro.setWordWrap(True)
         self.uses_spin = QSpinBox()
         self.uses_spin.setRange(1, 100)
         self.uses_spin.setValue(1)
-        self.uses_spin.setAccessibleName("How many people can use the link")
+        self.uses_spin.setAccessibleName(QCoreApplication.translate("InviteDialog", "How many people can use the link"))
         self.expiry_combo = QComboBox()
         for label, seconds in EXPIRY_CHOICES:
-            self.expiry_combo.addItem(label, seconds)
+            self.expiry_combo.addItem(QCoreApplication.translate("InviteDialog", label), seconds)
         self.expiry_combo.setCurrentIndex(2)
-        self.expiry_combo.setAccessibleName("Link expires after")
-        self.create_button = QPushButton("Create link")
+        self.expiry_combo.setAccessibleName(QCoreApplication.translate("InviteDialog", "Link expires after"))
+        self.create_button = QPushButton(QCoreApplication.translate("InviteDialog", "Create link"))
         self.create_button.setProperty("primary", True)
-        self.create_button.setAccessibleName("Create invite link")
+        self.create_button.setAccessibleName(QCoreApplication.translate("InviteDialog", "Create invite link"))
         self.create_button.clicked.connect(self._create)
         self._busy_buttons = [self.create_button]
         form = QFormLayout()
-        form.addRow("Uses", self.uses_spin)
-        form.addRow("Expires after", self.expiry_combo)
+        form.addRow(QCoreApplication.translate("InviteDialog", "Uses"), self.uses_spin)
+        form.addRow(QCoreApplication.translate("InviteDialog", "Expires after"), self.expiry_combo)
         form.addRow("", self.create_button)
         self.link_edit = QLineEdit()
         self.link_edit.setReadOnly(True)
-        self.link_edit.setPlaceholderText("The new link appears here")
-        self.link_edit.setAccessibleName("Invite link")
-        self.copy_button = QPushButton("Copy link")
-        self.copy_button.setAccessibleName("Copy invite link")
+        self.link_edit.setPlaceholderText(QCoreApplication.translate("InviteDialog", "The new link appears here"))
+        self.link_edit.setAccessibleName(QCoreApplication.translate("InviteDialog", "Invite link"))
+        self.copy_button = QPushButton(QCoreApplication.translate("InviteDialog", "Copy link"))
+        self.copy_button.setAccessibleName(QCoreApplication.translate("InviteDialog", "Copy invite link"))
         self.copy_button.setEnabled(False)
         self.copy_button.clicked.connect(self._copy)
         link_row = QHBoxLayout()
@@ -71,8 +73,8 @@ class InviteDialog(ServiceDialog):
         self.qr_label = QLabel()
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_label.setMinimumSize(200, 200)
-        self.qr_label.setAccessibleName("Invite QR code")
-        self.qr_label.setText("QR code of the link")
+        self.qr_label.setAccessibleName(QCoreApplication.translate("InviteDialog", "Invite QR code"))
+        self.qr_label.setText(QCoreApplication.translate("InviteDialog", "QR code of the link"))
         self.qr_label.setObjectName("hint")
         top = QHBoxLayout()
         left = QVBoxLayout()
@@ -85,11 +87,11 @@ class InviteDialog(ServiceDialog):
         self.model = InviteListModel(self)
         self.list = QListView()
         self.list.setModel(self.model)
-        self.list.setAccessibleName("Invites of this group")
+        self.list.setAccessibleName(QCoreApplication.translate("InviteDialog", "Invites of this group"))
         self.list.setMaximumHeight(150)
-        self.revoke_button = QPushButton("Revoke")
+        self.revoke_button = QPushButton(QCoreApplication.translate("InviteDialog", "Revoke"))
         self.revoke_button.setProperty("danger", True)
-        self.revoke_button.setAccessibleName("Revoke the selected invite")
+        self.revoke_button.setAccessibleName(QCoreApplication.translate("InviteDialog", "Revoke the selected invite"))
         self.revoke_button.setEnabled(False)
         self.revoke_button.clicked.connect(self._revoke)
         # Revoke acts on the selected invite only: a current row without a selection
@@ -103,7 +105,7 @@ class InviteDialog(ServiceDialog):
         layout.setContentsMargins(20, 18, 20, 16)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
-        layout.addWidget(QLabel("Invites"))
+        layout.addWidget(QLabel(QCoreApplication.translate("InviteDialog", "Invites")))
         layout.addWidget(self.list)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -127,7 +129,7 @@ class InviteDialog(ServiceDialog):
         uses = self.uses_spin.value()
         expires = int(self.expiry_combo.currentData())
         self.call(lambda: svc.invites.create(gid, uses, expires), self._created, slow=True,
-                  busy_text="Creating the invite…")
+                  busy_text=QCoreApplication.translate("InviteDialog", "Creating the invite…"))
 
     def _created(self, invite: InviteView) -> None:
         self.invite = invite
@@ -174,5 +176,5 @@ class InviteDialog(ServiceDialog):
             self.link_edit.clear()
             self.copy_button.setEnabled(False)
             self.qr_label.clear()
-            self.qr_label.setText("QR code of the link")
+            self.qr_label.setText(QCoreApplication.translate("InviteDialog", "QR code of the link"))
         self.refresh()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,47 +44,47 @@ class JoinDialog(ServiceDialog):
     joined = Signal(str)  # group id
 
     def __init__(self, ctx: AppContext, link: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, "Join a group", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("JoinDialog", "Join a group"), parent)
         self._ctx = ctx
         self.join_id: str | None = None
         self.preview: InviteRelay | None = None
         self._cancel: threading.Event | None = None  # set to stop a join in progress
         self.setMinimumWidth(500)
-        intro = QLabel("Paste the invite link someone sent you. The link stays on this "
-                       "computer; only a request to join is sent.")
+        intro = QLabel(QCoreApplication.translate("JoinDialog", "Paste the invite link someone sent you. The link stays on this "
+                       "computer; only a request to join is sent."))
         intro.setWordWrap(True)
         self.link_edit = QLineEdit(link)
-        self.link_edit.setPlaceholderText("coterie://join#…")
-        self.link_edit.setAccessibleName("Invite link")
+        self.link_edit.setPlaceholderText(QCoreApplication.translate("JoinDialog", "coterie://join#…"))
+        self.link_edit.setAccessibleName(QCoreApplication.translate("JoinDialog", "Invite link"))
         self.relay_label = QLabel()
         self.relay_label.setObjectName("hint")
         self.relay_label.setWordWrap(True)
-        self.relay_label.setAccessibleName("Relay of this invite")
+        self.relay_label.setAccessibleName(QCoreApplication.translate("JoinDialog", "Relay of this invite"))
         self.local_frame = QFrame()
         self.local_frame.setObjectName("warningBanner")
         local = QVBoxLayout(self.local_frame)
         local.setContentsMargins(8, 6, 8, 6)
         self.local_label = QLabel()
         self.local_label.setWordWrap(True)
-        self.local_label.setAccessibleName("Warning about the relay address")
+        self.local_label.setAccessibleName(QCoreApplication.translate("JoinDialog", "Warning about the relay address"))
         self.local_box = QCheckBox()
-        self.local_box.setAccessibleName("Contact this address anyway")
+        self.local_box.setAccessibleName(QCoreApplication.translate("JoinDialog", "Contact this address anyway"))
         local.addWidget(self.local_label)
         local.addWidget(self.local_box)
         self.local_frame.hide()
         self.status_label = QLabel()
         self.status_label.setObjectName("hint")
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Join status")
+        self.status_label.setAccessibleName(QCoreApplication.translate("JoinDialog", "Join status"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.join_button = self.buttons.addButton("Join", QDialogButtonBox.ButtonRole.ActionRole)
+        self.join_button = self.buttons.addButton(QCoreApplication.translate("JoinDialog", "Join"), QDialogButtonBox.ButtonRole.ActionRole)
         self.join_button.setProperty("primary", True)
         self.join_button.setDefault(True)
-        self.join_button.setAccessibleName("Send the join request")
+        self.join_button.setAccessibleName(QCoreApplication.translate("JoinDialog", "Send the join request"))
         self.join_button.clicked.connect(self._join)
-        self.stop_button = self.buttons.addButton("Cancel join",
+        self.stop_button = self.buttons.addButton(QCoreApplication.translate("JoinDialog", "Cancel join"),
                                                   QDialogButtonBox.ButtonRole.ActionRole)
-        self.stop_button.setAccessibleName("Stop contacting the relay")
+        self.stop_button.setAccessibleName(QCoreApplication.translate("JoinDialog", "Stop contacting the relay"))
         self.stop_button.clicked.connect(self._stop)
         self.stop_button.hide()
         self.buttons.rejected.connect(self.reject)
@@ -153,14 +153,12 @@ class JoinDialog(ServiceDialog):
         if text != self.link_edit.text().strip():
             return  # an older answer; the link changed meanwhile
         self.preview = relay
-        self.relay_label.setText(f"Relay: {relay.host} — contacted only when you press Join.")
+        self.relay_label.setText(QCoreApplication.translate("JoinDialog", 'Relay: {host} — contacted only when you press Join.').format(host=relay.host))
         warn = relay.warn and relay.relay_url not in self._known_relays
         if warn:
             self.local_label.setText(
-                f"This link points to {relay.host}, an address on {relay.local}, not on the "
-                "internet. A link from someone you do not know could use it to reach "
-                "devices here. Continue only if you expected a relay there.")
-            self.local_box.setText(f"Contact {relay.host} anyway")
+                QCoreApplication.translate("JoinDialog", 'This link points to {host}, an address on {local}, not on the internet. A link from someone you do not know could use it to reach devices here. Continue only if you expected a relay there.').format(host=relay.host, local=relay.local))
+            self.local_box.setText(QCoreApplication.translate("JoinDialog", 'Contact {host} anyway').format(host=relay.host))
         self.local_frame.setVisible(warn)
         self.refresh_buttons()
         self.fit_height()
@@ -183,8 +181,7 @@ class JoinDialog(ServiceDialog):
         self.stop_button.show()
         self.stop_button.setEnabled(True)
         self.call(lambda: svc.invites.join(link, cancel), self._sent, slow=True,
-                  busy_text=f"Contacting {self.preview.host if self.preview else 'the relay'}"
-                            " to read the invite and send your request…",
+                  busy_text=QCoreApplication.translate("JoinDialog", 'Contacting {value} to read the invite and send your request…').format(value=self.preview.host if self.preview else QCoreApplication.translate("JoinDialog", "the relay")),
                   on_error=lambda _e: self._stopped())
         self.fit_height()
 
@@ -223,16 +220,15 @@ class JoinDialog(ServiceDialog):
                 self._show(view)
 
     def _show(self, view: JoinView) -> None:
-        name = f"“{view.group_name}”" if view.group_name else "the group"
+        name = (QCoreApplication.translate("JoinDialog", "“{name}”").format(name=view.group_name) if view.group_name
+                else QCoreApplication.translate("JoinDialog", "the group"))
         if view.status == "joined" and view.group_id:
-            self.status_label.setText(f"You joined {name}.")
+            self.status_label.setText(QCoreApplication.translate("JoinDialog", 'You joined {name}.').format(name=name))
             self.joined.emit(view.group_id)
             self.accept()
             return
         if view.status == "waiting":
-            self.status_label.setText(f"Request to join {name} sent. {view.message} "
-                                      "You can close this window; the group appears when "
-                                      "you are admitted.")
+            self.status_label.setText(QCoreApplication.translate("JoinDialog", 'Request to join {name} sent. {message} You can close this window; the group appears when you are admitted.').format(name=name, message=view.message))
         else:
-            self.status_label.setText(view.message or f"Joining {name} did not work.")
+            self.status_label.setText(view.message or QCoreApplication.translate("JoinDialog", "Joining {name} did not work.").format(name=name))
         self.fit_height()

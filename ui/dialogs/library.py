@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,11 +32,14 @@ from ui.dialogs.base import ServiceDialog
 from ui.image_preview import PREVIEW_SIDE, ImageRefused, scaled_image
 from ui.widgets.attachment_tray import human_size, type_label
 
-KIND_LABELS = (("All", None), ("Images", "images"), ("Documents", "documents"),
-               ("Audio and video", "media"), ("Links", "links"))
+KIND_LABELS = ((QT_TRANSLATE_NOOP("LibraryDialog", "All"), None), (QT_TRANSLATE_NOOP("LibraryDialog", "Images"), "images"),
+               (QT_TRANSLATE_NOOP("LibraryDialog", "Documents"), "documents"),
+               (QT_TRANSLATE_NOOP("LibraryDialog", "Audio and video"), "media"),
+               (QT_TRANSLATE_NOOP("LibraryDialog", "Links"), "links"))
 CARD_PREVIEW = 64
-OPEN_NOTE = ("Open puts a decrypted copy in a private temporary folder that is removed when "
-             "Coterie closes; files stay encrypted everywhere else until you save them.")
+OPEN_NOTE = QT_TRANSLATE_NOOP("LibraryDialog", "Open puts a decrypted copy in a private temporary folder "
+                              "that is removed when Coterie closes; files stay encrypted "
+                              "everywhere else until you save them.")
 
 
 class FileCard(QFrame):
@@ -65,7 +68,8 @@ class FileCard(QFrame):
         name.setTextFormat(Qt.TextFormat.PlainText)
         name.setObjectName("fileName")
         dims = f" · {view.width}×{view.height}" if view.width and view.height else ""
-        detail = QLabel(f"{human_size(view.size)} · {view.media_type}{dims}")
+        detail = QLabel(QCoreApplication.translate("FileCard", "{size} · {type}{dims}").format(
+            size=human_size(view.size), type=view.media_type, dims=dims))
         detail.setTextFormat(Qt.TextFormat.PlainText)
         detail.setObjectName("fileDetail")
         texts.addWidget(name)
@@ -77,19 +81,19 @@ class FileCard(QFrame):
             texts.addWidget(caption)
         row.addWidget(self.preview)
         row.addLayout(texts, 1)
-        self.download_button = QPushButton("Downloaded" if view.cached else "Download")
+        self.download_button = QPushButton(QCoreApplication.translate("FileCard", "Downloaded") if view.cached else QCoreApplication.translate("FileCard", "Download"))
         self.download_button.setEnabled(not view.cached)
-        self.download_button.setAccessibleName(f"Download {view.name}")
+        self.download_button.setAccessibleName(QCoreApplication.translate("FileCard", 'Download {name}').format(name=view.name))
         self.download_button.clicked.connect(lambda: dialog.download(self))
-        self.open_button = QPushButton("Open")
-        self.open_button.setAccessibleName(f"Open {view.name}")
+        self.open_button = QPushButton(QCoreApplication.translate("FileCard", "Open"))
+        self.open_button.setAccessibleName(QCoreApplication.translate("FileCard", 'Open {name}').format(name=view.name))
         self.open_button.setEnabled(not view.executable)
         if view.executable:
-            self.open_button.setToolTip("Programs are never opened from Coterie; save it "
-                                        "and check it first.")
+            self.open_button.setToolTip(QCoreApplication.translate("FileCard", "Programs are never opened from Coterie; save it "
+                                        "and check it first."))
         self.open_button.clicked.connect(lambda: dialog.open_file(self))
-        self.save_button = QPushButton("Save as…")
-        self.save_button.setAccessibleName(f"Save {view.name}")
+        self.save_button = QPushButton(QCoreApplication.translate("FileCard", "Save as…"))
+        self.save_button.setAccessibleName(QCoreApplication.translate("FileCard", 'Save {name}').format(name=view.name))
         self.save_button.clicked.connect(lambda: dialog.save_file(self))
         for b in (self.download_button, self.open_button, self.save_button):
             row.addWidget(b)
@@ -116,16 +120,16 @@ class ImageViewer(QDialog):
 class LibraryDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, group: GroupSummary,
                  parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, f"Files and library — {group.name}", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("LibraryDialog", 'Files and library — {name}').format(name=group.name), parent)
         self._ctx = ctx
         self._group = group
         self.setMinimumSize(640, 520)
         self.kind = QComboBox()
-        self.kind.setAccessibleName("Show")
+        self.kind.setAccessibleName(QCoreApplication.translate("LibraryDialog", "Show"))
         for label, _kind in KIND_LABELS:
-            self.kind.addItem(label)
+            self.kind.addItem(QCoreApplication.translate("LibraryDialog", label))
         self.kind.currentIndexChanged.connect(self.reload)
-        note = QLabel(OPEN_NOTE)
+        note = QLabel(QCoreApplication.translate("LibraryDialog", OPEN_NOTE))
         note.setObjectName("hint")
         note.setWordWrap(True)
         self.list_box = QVBoxLayout()
@@ -136,7 +140,7 @@ class LibraryDialog(ServiceDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Show:"))
+        top.addWidget(QLabel(QCoreApplication.translate("LibraryDialog", "Show:")))
         top.addWidget(self.kind)
         top.addStretch(1)
         layout = QVBoxLayout(self)
@@ -170,14 +174,16 @@ class LibraryDialog(ServiceDialog):
         self.cards = []
         for item in items:
             tags = "  ".join(f"#{t}" for t in item.tags)
-            label = QLabel(f"{'Pinned: ' if item.pinned else ''}{item.title or '(untitled)'}"
-                           f"{'  ' + tags if tags else ''}")
+            title = item.title or QCoreApplication.translate("LibraryDialog", "(untitled)")
+            if item.pinned:
+                title = QCoreApplication.translate("LibraryDialog", "Pinned: {title}").format(title=title)
+            label = QLabel(title + ("  " + tags if tags else ""))
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setObjectName("libraryItem")
             self.list_box.addWidget(label)
         for v in views:
             if isinstance(v, LinkView):
-                link = QLabel(f"Link: {v.url}")
+                link = QLabel(QCoreApplication.translate("LibraryDialog", 'Link: {url}').format(url=v.url))
                 link.setTextFormat(Qt.TextFormat.PlainText)
                 link.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.list_box.addWidget(link)
@@ -186,7 +192,7 @@ class LibraryDialog(ServiceDialog):
                 self.cards.append(card)
                 self.list_box.addWidget(card)
         if not views and not items:
-            empty = QLabel("Nothing shared here yet. Drop files on the conversation to share.")
+            empty = QLabel(QCoreApplication.translate("LibraryDialog", "Nothing shared here yet. Drop files on the conversation to share."))
             empty.setObjectName("hint")
             self.list_box.addWidget(empty)
         self.list_box.addStretch(1)
@@ -195,13 +201,13 @@ class LibraryDialog(ServiceDialog):
     def download(self, card: FileCard) -> None:
         svc, v = self._ctx.services, card.view
         card.download_button.setEnabled(False)
-        card.download_button.setText("Downloading…")
+        card.download_button.setText(QCoreApplication.translate("LibraryDialog", "Downloading…"))
 
         def done(_r: object) -> None:
-            card.download_button.setText("Downloaded")
+            card.download_button.setText(QCoreApplication.translate("LibraryDialog", "Downloaded"))
 
         def failed(_e: BaseException) -> None:
-            card.download_button.setText("Download")
+            card.download_button.setText(QCoreApplication.translate("LibraryDialog", "Download"))
             card.download_button.setEnabled(True)
 
         self.call(lambda: svc.files.fetch(v.group_id, v.post_id, v.index), done, slow=True,
@@ -216,12 +222,12 @@ class LibraryDialog(ServiceDialog):
                   slow=True)
 
     def save_file(self, card: FileCard) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save into folder")
+        folder = QFileDialog.getExistingDirectory(self, QCoreApplication.translate("LibraryDialog", "Save into folder"))
         if not folder:
             return
         svc, v = self._ctx.services, card.view
         self.call(lambda: svc.files.save(v.group_id, v.post_id, v.index, Path(folder)),
-                  lambda path: self.show_error(f"Saved as {path}."), slow=True)
+                  lambda path: self.show_error(QCoreApplication.translate("LibraryDialog", 'Saved as {path}.').format(path=path)), slow=True)
 
     def view_image(self, card: FileCard) -> None:
         svc, v = self._ctx.services, card.view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,11 +30,11 @@ from ui.widgets.confirm import confirm
 
 def removal_warning(member: MemberView, group: GroupSummary) -> str:
     who = isolate(member.name)
-    return (f"Remove {who} from “{isolate(group.name)}”?\n\n"
-            f"{who} will not be able to read anything posted from now on, and cannot "
-            "post. Everyone's Coterie switches to new keys and a new mailbox on the relay. "
-            f"What {who} already received stays on their device. "
-            "To come back they need a new invite.")
+    return QCoreApplication.translate(
+        "MembersDialog", "Remove {who} from “{group}”?\n\n{who} will not be able to read "
+        "anything posted from now on, and cannot post. Everyone's Coterie switches to new keys "
+        "and a new mailbox on the relay. What {who} already received stays on their device. "
+        "To come back they need a new invite.").format(who=who, group=isolate(group.name))
 
 
 Checker = Callable[[str, Callable[[bool], None]], None]  # pasted text, answer callback
@@ -51,36 +51,35 @@ class SafetyNumberDialog(QDialog):
                  check: Checker | None = None) -> None:
         super().__init__(parent)
         self._check = check
-        self.setWindowTitle(f"Safety number with {member.name}")
+        self.setWindowTitle(QCoreApplication.translate("SafetyNumberDialog", 'Safety number with {name}').format(name=member.name))
         self.setAccessibleName(self.windowTitle())
         who = isolate(member.name)
-        intro = QLabel(f"Compare these numbers with {who}, in person or on a call. "
-                       "If they match on both devices, nobody is in the middle.")
+        intro = QLabel(QCoreApplication.translate("SafetyNumberDialog", 'Compare these numbers with {who}, in person or on a call. If they match on both devices, nobody is in the middle.').format(who=who))
         intro.setWordWrap(True)
         number = QLabel(format_safety_number(member.safety_number))
         number.setObjectName("safetyNumber")
         number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        number.setAccessibleName("Safety number")
+        number.setAccessibleName(QCoreApplication.translate("SafetyNumberDialog", "Safety number"))
         qr = QLabel()
         qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        qr.setAccessibleName("Safety number QR code")
+        qr.setAccessibleName(QCoreApplication.translate("SafetyNumberDialog", "Safety number QR code"))
         if member.safety_qr:
             qr.setPixmap(qr_pixmap(member.safety_qr, scale=5))
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("Paste their code: the coterie://verify link or 60 digits")
-        self.code_edit.setAccessibleName(f"Safety code from {member.name}")
-        self.check_button = QPushButton("Check")
-        self.check_button.setAccessibleName("Check the pasted safety code")
+        self.code_edit.setPlaceholderText(QCoreApplication.translate("SafetyNumberDialog", "Paste their code: the coterie://verify link or 60 digits"))
+        self.code_edit.setAccessibleName(QCoreApplication.translate("SafetyNumberDialog", 'Safety code from {name}').format(name=member.name))
+        self.check_button = QPushButton(QCoreApplication.translate("SafetyNumberDialog", "Check"))
+        self.check_button.setAccessibleName(QCoreApplication.translate("SafetyNumberDialog", "Check the pasted safety code"))
         self.check_button.setEnabled(False)
         self.code_edit.textChanged.connect(
             lambda t: self.check_button.setEnabled(bool(t.strip()) and check is not None))
         self.code_edit.returnPressed.connect(self._run_check)
         self.check_button.clicked.connect(self._run_check)
-        self.result_label = QLabel("✓ Verified on this device" if member.verified else "")
+        self.result_label = QLabel(QCoreApplication.translate("SafetyNumberDialog", "✓ Verified on this device") if member.verified else "")
         self.result_label.setObjectName("verifiedLabel" if member.verified else "hint")
         self.result_label.setWordWrap(True)
-        self.result_label.setAccessibleName("Comparison result")
+        self.result_label.setAccessibleName(QCoreApplication.translate("SafetyNumberDialog", "Comparison result"))
         paste = QHBoxLayout()
         paste.addWidget(self.code_edit, 1)
         paste.addWidget(self.check_button)
@@ -107,12 +106,11 @@ class SafetyNumberDialog(QDialog):
     def _answer(self, ok: bool) -> None:
         self.check_button.setEnabled(bool(self.code_edit.text().strip()))
         if ok:
-            self.result_label.setText(f"✓ Matches. {isolate(self._name)} is marked verified "
-                                      "on this device.")
+            self.result_label.setText(QCoreApplication.translate("SafetyNumberDialog", '✓ Matches. {isolate} is marked verified on this device.').format(isolate=isolate(self._name)))
             self.result_label.setObjectName("verifiedLabel")
         else:
-            self.result_label.setText("✗ Does NOT match. Do not trust this member's key until "
-                                      "you find out why: ask them in person.")
+            self.result_label.setText(QCoreApplication.translate("SafetyNumberDialog", "✗ Does NOT match. Do not trust this member's key until "
+                                      "you find out why: ask them in person."))
             self.result_label.setObjectName("errorLabel")
         self.result_label.style().unpolish(self.result_label)
         self.result_label.style().polish(self.result_label)
@@ -129,14 +127,14 @@ def format_safety_number(digits: str) -> str:
 
 class MembersDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, group: GroupSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, f"Members of {group.name}", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("MembersDialog", 'Members of {name}').format(name=group.name), parent)
         self._ctx = ctx
         self._group = group
         self.setMinimumSize(640, 420)
         self.model = MemberListModel(self)
         self.list = QListView()
         self.list.setModel(self.model)
-        self.list.setAccessibleName("Members")
+        self.list.setAccessibleName(QCoreApplication.translate("MembersDialog", "Members"))
         self.list.setMinimumWidth(230)
         self.list.selectionModel().currentChanged.connect(self._selected)
         self.name_label = QLabel()
@@ -146,30 +144,30 @@ class MembersDialog(ServiceDialog):
         self.fp_label = QLabel()
         self.fp_label.setWordWrap(True)
         self.fp_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fp_label.setAccessibleName("Fingerprint")
+        self.fp_label.setAccessibleName(QCoreApplication.translate("MembersDialog", "Fingerprint"))
         self.number_label = QLabel()
         self.number_label.setObjectName("safetyNumber")
-        self.number_label.setAccessibleName("Safety number")
+        self.number_label.setAccessibleName(QCoreApplication.translate("MembersDialog", "Safety number"))
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.compare_button = QPushButton("Compare in person (QR)…")
-        self.compare_button.setAccessibleName("Show the safety number and its QR code")
+        self.compare_button = QPushButton(QCoreApplication.translate("MembersDialog", "Compare in person (QR)…"))
+        self.compare_button.setAccessibleName(QCoreApplication.translate("MembersDialog", "Show the safety number and its QR code"))
         self.compare_button.clicked.connect(self._compare)
-        self.promote_button = QPushButton("Make admin")
-        self.promote_button.setAccessibleName("Make the selected member an admin")
+        self.promote_button = QPushButton(QCoreApplication.translate("MembersDialog", "Make admin"))
+        self.promote_button.setAccessibleName(QCoreApplication.translate("MembersDialog", "Make the selected member an admin"))
         self.promote_button.clicked.connect(self._promote)
-        self.remove_button = QPushButton("Remove from group…")
+        self.remove_button = QPushButton(QCoreApplication.translate("MembersDialog", "Remove from group…"))
         self.remove_button.setProperty("danger", True)
-        self.remove_button.setAccessibleName("Remove the selected member")
+        self.remove_button.setAccessibleName(QCoreApplication.translate("MembersDialog", "Remove the selected member"))
         self.remove_button.clicked.connect(self._remove)
         self._busy_buttons = [self.promote_button, self.remove_button]
         detail = QVBoxLayout()
         detail.addWidget(self.name_label)
         detail.addWidget(self.role_label)
         detail.addSpacing(8)
-        detail.addWidget(QLabel("Fingerprint"))
+        detail.addWidget(QLabel(QCoreApplication.translate("MembersDialog", "Fingerprint")))
         detail.addWidget(self.fp_label)
         detail.addSpacing(8)
-        self.number_caption = QLabel("Safety number")
+        self.number_caption = QLabel(QCoreApplication.translate("MembersDialog", "Safety number"))
         detail.addWidget(self.number_caption)
         detail.addWidget(self.number_label)
         detail.addWidget(self.compare_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -222,13 +220,15 @@ class MembersDialog(ServiceDialog):
 
     def _show_member(self, m: MemberView | None) -> None:
         admin = self._group.my_role == "admin" and self._group.status == "active"
-        self.name_label.setText(isolate(m.name) + (" (you)" if m.is_me else "") if m else "")
-        role = ("Admin" if m.role == "admin" else "Member") if m else ""
-        self.role_label.setText(f"{role} · ✓ verified" if m and m.verified else role)
+        self.name_label.setText((QCoreApplication.translate("MembersDialog", "{name} (you)") if m.is_me else "{name}")
+                                .format(name=isolate(m.name)) if m else "")
+        role = (QCoreApplication.translate("MembersDialog", "Admin") if m.role == "admin"
+                else QCoreApplication.translate("MembersDialog", "Member")) if m else ""
+        self.role_label.setText(QCoreApplication.translate("MembersDialog", '{role} · ✓ verified').format(role=role) if m and m.verified else role)
         self.fp_label.setText(m.fingerprint if m else "")
         other = m is not None and not m.is_me
         self.number_label.setText(format_safety_number(m.safety_number) if other and m else
-                                  "This is you." if m else "")
+                                  QCoreApplication.translate("MembersDialog", "This is you.") if m else "")
         self.number_caption.setVisible(other)
         self.compare_button.setVisible(other and bool(m and m.safety_number))
         self.promote_button.setVisible(admin and other and m is not None and m.role != "admin")
@@ -259,15 +259,14 @@ class MembersDialog(ServiceDialog):
 
         def promote() -> None:
             self.call(lambda: svc.groups.promote(gid, fp), lambda _r: self.refresh(), slow=True,
-                      busy_text=f"Making {isolate(m.name)} an admin…")
+                      busy_text=QCoreApplication.translate("MembersDialog", 'Making {isolate} an admin…').format(isolate=isolate(m.name)))
 
-        confirm(self, "Make admin", f"Make {isolate(m.name)} an admin? Admins can invite, admit, "
-                "remove and promote members.", "Make admin", promote)
+        confirm(self, QCoreApplication.translate("MembersDialog", "Make admin"), QCoreApplication.translate("MembersDialog", 'Make {isolate} an admin? Admins can invite, admit, remove and promote members.').format(isolate=isolate(m.name)), QCoreApplication.translate("MembersDialog", "Make admin"), promote)
 
     def confirm_removal(self, m: MemberView) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove member",
+        box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("MembersDialog", "Remove member"),
                           removal_warning(m, self._group), parent=self)
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        remove = box.addButton(QCoreApplication.translate("MembersDialog", "Remove"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
@@ -281,4 +280,4 @@ class MembersDialog(ServiceDialog):
             return
         gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
         self.call(lambda: svc.groups.remove_member(gid, fp), lambda _r: self.refresh(), slow=True,
-                  busy_text=f"Removing {isolate(m.name)} and switching to new keys…")
+                  busy_text=QCoreApplication.translate("MembersDialog", 'Removing {isolate} and switching to new keys…').format(isolate=isolate(m.name)))

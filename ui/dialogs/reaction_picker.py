@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget, QWidgetAction
 
@@ -19,7 +19,7 @@ class ReactionRow(QWidget):
                  pick: Callable[[str, bool], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reactionPicker")
-        self.setAccessibleName("React")
+        self.setAccessibleName(QCoreApplication.translate("ReactionRow", "React"))
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)
         row.setSpacing(2)
@@ -35,7 +35,8 @@ class ReactionRow(QWidget):
             button.setCheckable(True)
             button.setChecked(emoji in chosen)
             on = emoji not in chosen
-            what = f"React with {emoji}" if on else f"Take back {emoji}"
+            what = (QCoreApplication.translate("ReactionPicker", "React with {emoji}") if on
+                    else QCoreApplication.translate("ReactionPicker", "Take back {emoji}")).format(emoji=emoji)
             button.setToolTip(what)
             button.setAccessibleName(what)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -63,7 +64,7 @@ def reaction_menu(parent: QWidget, emojis: Sequence[str], mine: Iterable[str],
                   react: Callable[[str, bool], None]) -> QMenu:
     """A menu holding the picker row; choosing closes it and calls `react(emoji, on)`."""
     menu = QMenu(parent)
-    menu.setAccessibleName("React")
+    menu.setAccessibleName(QCoreApplication.translate("ReactionPicker", "React"))
 
     def pick(emoji: str, on: bool) -> None:
         menu.close()

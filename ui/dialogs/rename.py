@@ -2,6 +2,7 @@
 with a sentence, and the relay's or the store's refusal is shown in the dialog."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.views import GroupSummary
@@ -9,29 +10,30 @@ from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
 
 MAX_GROUP_NAME = 80  # as in the new-group dialog
-MSG_BLANK = "A group needs a name; type one, or press Cancel to keep the old one."
+MSG_BLANK = QT_TRANSLATE_NOOP("RenameGroupDialog",
+                              "A group needs a name; type one, or press Cancel to keep the old one.")
 
 
 class RenameGroupDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, group: GroupSummary,
                  parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, "Rename group", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("RenameGroupDialog", "Rename group"), parent)
         self._ctx = ctx
         self._group = group
         self.setMinimumWidth(420)
-        intro = QLabel("The new name is shown to every member of the group.")
+        intro = QLabel(QCoreApplication.translate("RenameGroupDialog", "The new name is shown to every member of the group."))
         intro.setWordWrap(True)
         self.name_edit = QLineEdit(group.name)
-        self.name_edit.setAccessibleName("Group name")
+        self.name_edit.setAccessibleName(QCoreApplication.translate("RenameGroupDialog", "Group name"))
         self.name_edit.setMaxLength(MAX_GROUP_NAME)
         self.name_edit.selectAll()
         self.name_edit.textEdited.connect(lambda _t: self._mark_blank(False))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.rename_button = self.buttons.addButton("Rename",
+        self.rename_button = self.buttons.addButton(QCoreApplication.translate("RenameGroupDialog", "Rename"),
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.rename_button.setProperty("primary", True)
         self.rename_button.setDefault(True)
-        self.rename_button.setAccessibleName("Rename the group")
+        self.rename_button.setAccessibleName(QCoreApplication.translate("RenameGroupDialog", "Rename the group"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._busy_buttons = [self.rename_button]
@@ -56,7 +58,7 @@ class RenameGroupDialog(ServiceDialog):
         name = self.name_edit.text().strip()
         if not name:
             self._mark_blank(True)
-            self.show_error(MSG_BLANK)
+            self.show_error(QCoreApplication.translate("RenameGroupDialog", MSG_BLANK))
             self.name_edit.setFocus()
             return
         if name == self._group.name:
@@ -64,11 +66,11 @@ class RenameGroupDialog(ServiceDialog):
             return
         gid, svc = self._group.id, self._ctx.services
         self.call(lambda: svc.groups.rename(gid, name), lambda _r: QDialog.accept(self),
-                  slow=True, busy_text="Renaming…")
+                  slow=True, busy_text=QCoreApplication.translate("RenameGroupDialog", "Renaming…"))
 
     def _mark_blank(self, blank: bool) -> None:
         if self.name_edit.property("invalid") != blank:
             self.name_edit.setProperty("invalid", blank)
             self._repolish(self.name_edit)
-        if not blank and self.error_label.text() == MSG_BLANK:
+        if not blank and self.error_label.text() == QCoreApplication.translate("RenameGroupDialog", MSG_BLANK):
             self.show_error("")

@@ -1,7 +1,7 @@
 """Join requests waiting for an admin: who asks (name and fingerprint), approve or decline."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QCoreApplication, QModelIndex
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
@@ -21,25 +21,25 @@ from ui.models.request_model import JoinRequestListModel
 
 class JoinRequestsDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, group: GroupSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, f"Join requests for {group.name}", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("JoinRequestsDialog", 'Join requests for {name}').format(name=group.name), parent)
         self._ctx = ctx
         self._group = group
         self.setMinimumWidth(520)
-        intro = QLabel("Before approving, check the fingerprint with the person through a "
-                       "channel you trust (in person or a call).")
+        intro = QLabel(QCoreApplication.translate("JoinRequestsDialog", "Before approving, check the fingerprint with the person through a "
+                       "channel you trust (in person or a call)."))
         intro.setWordWrap(True)
         self.model = JoinRequestListModel(self)
         self.list = QListView()
         self.list.setModel(self.model)
-        self.list.setAccessibleName("Waiting join requests")
-        self.empty_label = QLabel("No one is waiting to join.")
+        self.list.setAccessibleName(QCoreApplication.translate("JoinRequestsDialog", "Waiting join requests"))
+        self.empty_label = QLabel(QCoreApplication.translate("JoinRequestsDialog", "No one is waiting to join."))
         self.empty_label.setObjectName("hint")
-        self.approve_button = QPushButton("Approve")
+        self.approve_button = QPushButton(QCoreApplication.translate("JoinRequestsDialog", "Approve"))
         self.approve_button.setProperty("primary", True)
-        self.approve_button.setAccessibleName("Approve the selected request")
-        self.decline_button = QPushButton("Decline")
+        self.approve_button.setAccessibleName(QCoreApplication.translate("JoinRequestsDialog", "Approve the selected request"))
+        self.decline_button = QPushButton(QCoreApplication.translate("JoinRequestsDialog", "Decline"))
         self.decline_button.setProperty("danger", True)
-        self.decline_button.setAccessibleName("Decline the selected request")
+        self.decline_button.setAccessibleName(QCoreApplication.translate("JoinRequestsDialog", "Decline the selected request"))
         self.approve_button.clicked.connect(lambda: self._settle(True))
         self.decline_button.clicked.connect(lambda: self._settle(False))
         self._busy_buttons = [self.approve_button, self.decline_button]
@@ -96,4 +96,4 @@ class JoinRequestsDialog(ServiceDialog):
         work = (lambda: svc.invites.approve(gid, request.id)) if approve else \
             (lambda: svc.invites.decline(gid, request.id))
         self.call(work, lambda _r: self.refresh(), slow=True,
-                  busy_text="Admitting…" if approve else "Declining…")
+                  busy_text=QCoreApplication.translate("JoinRequestsDialog", "Admitting…") if approve else QCoreApplication.translate("JoinRequestsDialog", "Declining…"))

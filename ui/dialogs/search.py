@@ -2,7 +2,7 @@
 words highlighted; Enter opens the selected result in its conversation."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
@@ -38,33 +38,33 @@ class SearchDialog(ServiceDialog):
 
     def __init__(self, ctx: AppContext, group: GroupSummary | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, "Search", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("SearchDialog", "Search"), parent)
         self._ctx = ctx
         self._group = group
         self._seq = 0
         self.setMinimumSize(560, 460)
         self.field = SearchField()
-        self.field.setPlaceholderText("Search posts…")
-        self.field.setAccessibleName("Search text")
+        self.field.setPlaceholderText(QCoreApplication.translate("SearchDialog", "Search posts…"))
+        self.field.setAccessibleName(QCoreApplication.translate("SearchDialog", "Search text"))
         self.field.setClearButtonEnabled(True)
-        self.scope = QCheckBox(f"Only in “{isolate(group.name)}”" if group else "")
-        self.scope.setAccessibleName("Search only in this group")
+        self.scope = QCheckBox(QCoreApplication.translate("SearchDialog", 'Only in “{isolate}”').format(isolate=isolate(group.name)) if group else "")
+        self.scope.setAccessibleName(QCoreApplication.translate("SearchDialog", "Search only in this group"))
         self.scope.setChecked(group is not None)
         self.scope.setVisible(group is not None)
         self.model = SearchResultModel(self)
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setItemDelegate(SearchDelegate(ctx.theme.theme, self.list))
-        self.list.setAccessibleName("Search results")
+        self.list.setAccessibleName(QCoreApplication.translate("SearchDialog", "Search results"))
         self.list.setUniformItemSizes(True)
         # rows are as wide as the list: a horizontal scrollbar would only ever scroll margin
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.activated.connect(self._open)
-        self.status = QLabel("Type to search every group you are in." if group is None
-                             else "Type to search.")
+        self.status = QLabel(QCoreApplication.translate("SearchDialog", "Type to search every group you are in.") if group is None
+                             else QCoreApplication.translate("SearchDialog", "Type to search."))
         self.status.setObjectName("hint")
-        self.status.setAccessibleName("Search status")
+        self.status.setAccessibleName(QCoreApplication.translate("SearchDialog", "Search status"))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -88,7 +88,7 @@ class SearchDialog(ServiceDialog):
         seq = self._seq
         if not query:
             self.model.set_hits([])
-            self.status.setText("Type to search.")
+            self.status.setText(QCoreApplication.translate("SearchDialog", "Type to search."))
             return
         gid = self._group.id if self._group is not None and self.scope.isChecked() else None
         svc = self._ctx.services
@@ -104,12 +104,14 @@ class SearchDialog(ServiceDialog):
         self.model.set_hits(hits[:LIMIT])
         n = self.model.rowCount()
         if n == 0:
-            self.status.setText("No posts match.")
+            self.status.setText(QCoreApplication.translate("SearchDialog", "No posts match."))
         elif more:
-            self.status.setText(f"The {n} best of more results — add words to narrow the "
-                                "search. Enter opens the selected one")
+            self.status.setText(self.tr("The %Ln best of more results — add words to narrow the "
+                                        "search. Enter opens the selected one", "", n))
         else:
-            self.status.setText(f"{n} result{'s' if n != 1 else ''} — Enter opens the selected one")
+            self.status.setText(QCoreApplication.translate(
+                "SearchDialog", "1 result — Enter opens the selected one") if n == 1 else
+                self.tr("%Ln results — Enter opens the selected one", "", n))
         if n and not self.list.currentIndex().isValid():
             self.list.setCurrentIndex(self.model.index(0, 0))
 

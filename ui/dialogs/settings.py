@@ -2,7 +2,7 @@
 (change the passphrase, move the key to or from the keyring, new recovery code)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -21,24 +21,25 @@ from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
 from ui.widgets.passphrase_fields import PassphraseFields
 
-THEMES = (("Same as the system", "system"), ("Light", "light"), ("Dark", "dark"))
+THEMES = ((QT_TRANSLATE_NOOP("SettingsDialog", "Same as the system"), "system"),
+          (QT_TRANSLATE_NOOP("SettingsDialog", "Light"), "light"), (QT_TRANSLATE_NOOP("SettingsDialog", "Dark"), "dark"))
 
 
 class SettingsDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx.worker, "Settings", parent)
+        super().__init__(ctx.worker, QCoreApplication.translate("SettingsDialog", "Settings"), parent)
         self._ctx = ctx
         self._keyring = False
         self.profile: ProfileView | None = None
         self.setMinimumWidth(520)
         self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Display name")
+        self.name_edit.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Display name"))
         self.name_edit.setMaxLength(64)
         self.relay_edit = QLineEdit()
-        self.relay_edit.setAccessibleName("Default relay for new groups")
-        self.relay_edit.setPlaceholderText("https://relay.example.org")
+        self.relay_edit.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Default relay for new groups"))
+        self.relay_edit.setPlaceholderText(QCoreApplication.translate("SettingsDialog", "https://relay.example.org"))
         self.theme_combo = QComboBox()
-        self.theme_combo.setAccessibleName("Theme")
+        self.theme_combo.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Theme"))
         for label, value in THEMES:
             self.theme_combo.addItem(label, value)
         self.theme_combo.setCurrentIndex(
@@ -46,27 +47,27 @@ class SettingsDialog(ServiceDialog):
         self.theme_combo.currentIndexChanged.connect(
             lambda _i: ctx.theme.apply(self.theme_combo.currentData()))
         general = QFormLayout()
-        general.addRow("Your name", self.name_edit)
-        general.addRow("Default relay", self.relay_edit)
-        general.addRow("Theme", self.theme_combo)
-        self.protection_box = QGroupBox("Protection")
+        general.addRow(QCoreApplication.translate("SettingsDialog", "Your name"), self.name_edit)
+        general.addRow(QCoreApplication.translate("SettingsDialog", "Default relay"), self.relay_edit)
+        general.addRow(QCoreApplication.translate("SettingsDialog", "Theme"), self.theme_combo)
+        self.protection_box = QGroupBox(QCoreApplication.translate("SettingsDialog", "Protection"))
         pv = QVBoxLayout(self.protection_box)
         self.protection_label = QLabel()
         self.protection_label.setWordWrap(True)
         pv.addWidget(self.protection_label)
-        self.passphrase = PassphraseFields("New passphrase")
+        self.passphrase = PassphraseFields(QCoreApplication.translate("SettingsDialog", "New passphrase"))
         self.passphrase.hide()
         pv.addWidget(self.passphrase)
         row = QHBoxLayout()
-        self.change_button = QPushButton("Change passphrase…")
-        self.change_button.setAccessibleName("Set a new passphrase")
+        self.change_button = QPushButton(QCoreApplication.translate("SettingsDialog", "Change passphrase…"))
+        self.change_button.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Set a new passphrase"))
         self.change_button.clicked.connect(self._change_passphrase)
-        self.keyring_button = QPushButton("Use the keyring instead")
-        self.keyring_button.setAccessibleName("Move the key into the system keyring")
+        self.keyring_button = QPushButton(QCoreApplication.translate("SettingsDialog", "Use the keyring instead"))
+        self.keyring_button.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Move the key into the system keyring"))
         self.keyring_button.clicked.connect(self._to_keyring)
         self.keyring_button.hide()
-        self.recovery_button = QPushButton("New recovery code…")
-        self.recovery_button.setAccessibleName("Make a new recovery code")
+        self.recovery_button = QPushButton(QCoreApplication.translate("SettingsDialog", "New recovery code…"))
+        self.recovery_button.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Make a new recovery code"))
         self.recovery_button.clicked.connect(self._new_recovery)
         self.recovery_button.setVisible(hasattr(ctx.services, "new_recovery_code"))
         row.addWidget(self.change_button)
@@ -78,13 +79,13 @@ class SettingsDialog(ServiceDialog):
         self.code_label.setObjectName("recoveryCode")
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code_label.setAccessibleName("New recovery code")
+        self.code_label.setAccessibleName(QCoreApplication.translate("SettingsDialog", "New recovery code"))
         self.code_label.hide()
         pv.addWidget(self.code_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(QCoreApplication.translate("SettingsDialog", "Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setProperty("primary", True)
-        self.save_button.setAccessibleName("Save settings")
+        self.save_button.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Save settings"))
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
@@ -111,19 +112,19 @@ class SettingsDialog(ServiceDialog):
 
     def _show_protection(self, protection: str) -> None:
         if protection == "keyring":
-            self.protection_label.setText("Your profile's key is kept in this computer's "
-                                          "keyring; Coterie opens without a passphrase.")
-            self.change_button.setText("Use a passphrase instead…")
+            self.protection_label.setText(QCoreApplication.translate("SettingsDialog", "Your profile's key is kept in this computer's "
+                                          "keyring; Coterie opens without a passphrase."))
+            self.change_button.setText(QCoreApplication.translate("SettingsDialog", "Use a passphrase instead…"))
         else:
-            self.protection_label.setText("Your profile is protected by a passphrase.")
-            self.change_button.setText("Change passphrase…")
+            self.protection_label.setText(QCoreApplication.translate("SettingsDialog", "Your profile is protected by a passphrase."))
+            self.change_button.setText(QCoreApplication.translate("SettingsDialog", "Change passphrase…"))
         self.keyring_button.setVisible(self._keyring and protection != "keyring")
 
     def _change_passphrase(self) -> None:
         if not self.passphrase.isVisible():
             self.passphrase.show()
             self.passphrase.first.setFocus()
-            self.change_button.setText("Set this passphrase")
+            self.change_button.setText(QCoreApplication.translate("SettingsDialog", "Set this passphrase"))
             return
         new = self.passphrase.value()
         if new is None:
@@ -131,12 +132,12 @@ class SettingsDialog(ServiceDialog):
             return
         svc = self._ctx.services
         self.call(lambda: svc.profile.change_passphrase(new), lambda _r: self._protected("passphrase"),
-                  slow=True, busy_text="Protecting your profile with the new passphrase…")
+                  slow=True, busy_text=QCoreApplication.translate("SettingsDialog", "Protecting your profile with the new passphrase…"))
 
     def _to_keyring(self) -> None:
         svc = self._ctx.services
         self.call(lambda: svc.profile.change_passphrase(None), lambda _r: self._protected("keyring"),
-                  slow=True, busy_text="Moving the key into the keyring…")
+                  slow=True, busy_text=QCoreApplication.translate("SettingsDialog", "Moving the key into the keyring…"))
 
     def _protected(self, protection: str) -> None:
         self.passphrase.first.clear()
@@ -149,13 +150,13 @@ class SettingsDialog(ServiceDialog):
     def _new_recovery(self) -> None:
         svc = self._ctx.services
         self.call(lambda: svc.profile.new_recovery_code(), self._show_code, slow=True,  # type: ignore[attr-defined]
-                  busy_text="Making a new recovery code…")
+                  busy_text=QCoreApplication.translate("SettingsDialog", "Making a new recovery code…"))
 
     def _show_code(self, code: str) -> None:
         self.code_label.setText(code)
         self.code_label.show()
-        self.protection_label.setText("Your old recovery code no longer works. Save this new "
-                                      "one now; it is shown only once.")
+        self.protection_label.setText(QCoreApplication.translate("SettingsDialog", "Your old recovery code no longer works. Save this new "
+                                      "one now; it is shown only once."))
 
     def _save(self) -> None:
         name = self.name_edit.text().strip()
@@ -164,7 +165,7 @@ class SettingsDialog(ServiceDialog):
         svc = self._ctx.services
         self.call(lambda: svc.settings.update(display_name=name or None, default_relay=relay,
                                               theme=theme),
-                  lambda _r: self.accept(), busy_text="Saving…")
+                  lambda _r: self.accept(), busy_text=QCoreApplication.translate("SettingsDialog", "Saving…"))
 
     def reject(self) -> None:
         if self._ctx.theme.choice != self._theme_at_open:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -29,21 +30,21 @@ class UnlockDialog(ServiceDialog):
     def __init__(self, services: Services, worker: Worker, info: UnlockInfo,
                  keyring_available: bool, reason: str = "",
                  parent: QWidget | None = None) -> None:
-        super().__init__(worker, "Unlock Coterie", parent)
+        super().__init__(worker, QCoreApplication.translate("UnlockDialog", "Unlock Coterie"), parent)
         self._services = services
         self._info = info
         self.setMinimumWidth(460)
         self.pages = PageStack()
         self.pages.addWidget(self._passphrase_page(reason))
         self.pages.addWidget(self._recovery_page(keyring_available, reason))
-        self.switch_button = QPushButton("Use my recovery code instead")
+        self.switch_button = QPushButton(QCoreApplication.translate("UnlockDialog", "Use my recovery code instead"))
         self.switch_button.setFlat(True)
-        self.switch_button.setAccessibleName("Switch between passphrase and recovery code")
+        self.switch_button.setAccessibleName(QCoreApplication.translate("UnlockDialog", "Switch between passphrase and recovery code"))
         self.switch_button.clicked.connect(self._switch)
-        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button = QPushButton(QCoreApplication.translate("UnlockDialog", "Unlock"))
         self.unlock_button.setProperty("primary", True)
         self.unlock_button.setDefault(True)
-        self.unlock_button.setAccessibleName("Unlock")
+        self.unlock_button.setAccessibleName(QCoreApplication.translate("UnlockDialog", "Unlock"))
         self.unlock_button.clicked.connect(self._unlock)
         self._busy_buttons = [self.unlock_button, self.switch_button]
         row = QHBoxLayout()
@@ -66,16 +67,16 @@ class UnlockDialog(ServiceDialog):
     def _passphrase_page(self, reason: str) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        title = QLabel("Welcome back")
+        title = QLabel(QCoreApplication.translate("UnlockDialog", "Welcome back"))
         title.setObjectName("conversationTitle")
         v.addWidget(title)
-        text = QLabel(reason or "Type your passphrase to open your groups.")
+        text = QLabel(reason or QCoreApplication.translate("UnlockDialog", "Type your passphrase to open your groups."))
         text.setWordWrap(True)
         v.addWidget(text)
         self.passphrase_edit = QLineEdit()
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase_edit.setPlaceholderText("Passphrase")
-        self.passphrase_edit.setAccessibleName("Passphrase")
+        self.passphrase_edit.setPlaceholderText(QCoreApplication.translate("UnlockDialog", "Passphrase"))
+        self.passphrase_edit.setAccessibleName(QCoreApplication.translate("UnlockDialog", "Passphrase"))
         self.reveal = add_reveal_toggle(self.passphrase_edit)
         v.addWidget(self.passphrase_edit)
         v.addStretch(1)
@@ -84,7 +85,7 @@ class UnlockDialog(ServiceDialog):
     def _recovery_page(self, keyring_available: bool, reason: str) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        title = QLabel("Open with your recovery code")
+        title = QLabel(QCoreApplication.translate("UnlockDialog", "Open with your recovery code"))
         title.setObjectName("conversationTitle")
         v.addWidget(title)
         if reason:
@@ -93,21 +94,21 @@ class UnlockDialog(ServiceDialog):
             why = QLabel(reason)
             why.setWordWrap(True)
             v.addWidget(why)
-        text = QLabel("Type the recovery code you saved when you created this profile, then "
-                      "choose a new passphrase.")
+        text = QLabel(QCoreApplication.translate("UnlockDialog", "Type the recovery code you saved when you created this profile, then "
+                      "choose a new passphrase."))
         text.setWordWrap(True)
         v.addWidget(text)
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-        self.code_edit.setAccessibleName("Recovery code")
+        self.code_edit.setPlaceholderText(QCoreApplication.translate("UnlockDialog", "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"))
+        self.code_edit.setAccessibleName(QCoreApplication.translate("UnlockDialog", "Recovery code"))
         v.addWidget(self.code_edit)
-        self.use_keyring = QCheckBox("Keep the key in this computer's keyring instead")
-        self.use_keyring.setAccessibleName("Use the system keyring instead of a passphrase")
+        self.use_keyring = QCheckBox(QCoreApplication.translate("UnlockDialog", "Keep the key in this computer's keyring instead"))
+        self.use_keyring.setAccessibleName(QCoreApplication.translate("UnlockDialog", "Use the system keyring instead of a passphrase"))
         self.use_keyring.setVisible(keyring_available)
         self.use_keyring.toggled.connect(lambda on: (self.new_pass.setVisible(not on),
                                                      self.refresh_buttons()))
         v.addWidget(self.use_keyring)
-        self.new_pass = PassphraseFields("New passphrase")
+        self.new_pass = PassphraseFields(QCoreApplication.translate("UnlockDialog", "New passphrase"))
         v.addWidget(self.new_pass)
         v.addStretch(1)
         return page
@@ -115,8 +116,8 @@ class UnlockDialog(ServiceDialog):
     def _switch(self) -> None:
         to_recovery = self.pages.currentIndex() == 0
         self.pages.setCurrentIndex(1 if to_recovery else 0)
-        self.switch_button.setText("Use my passphrase instead" if to_recovery
-                                   else "Use my recovery code instead")
+        self.switch_button.setText(QCoreApplication.translate("UnlockDialog", "Use my passphrase instead") if to_recovery
+                                   else QCoreApplication.translate("UnlockDialog", "Use my recovery code instead"))
         (self.code_edit if to_recovery else self.passphrase_edit).setFocus()
         self.show_error("")
         self.refresh_buttons()
@@ -136,13 +137,13 @@ class UnlockDialog(ServiceDialog):
         if self.pages.currentIndex() == 0:
             secret = self.passphrase_edit.text()
             self.call(lambda: svc.profile.unlock(secret), self._opened, slow=True,
-                      busy_text="Unlocking…",
+                      busy_text=QCoreApplication.translate("UnlockDialog", "Unlocking…"),
                       on_error=lambda _e: self.passphrase_edit.selectAll())
         else:
             code = self.code_edit.text().strip()
             new = None if self.use_keyring.isChecked() else self.new_pass.value()
             self.call(lambda: svc.profile.unlock_with_recovery(code, new), self._opened, slow=True,
-                      busy_text="Unlocking…")
+                      busy_text=QCoreApplication.translate("UnlockDialog", "Unlocking…"))
 
     def _opened(self, _result: object) -> None:
         self.passphrase_edit.clear()

@@ -13,13 +13,20 @@ import bisect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from app.errors import NotFound
 from app.names import isolate
 from app.views import Page, PostView
 from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
-from ui.timefmt import full
+from ui.timefmt import full, number
 from ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -317,23 +324,29 @@ def describe(post: PostView) -> str:
     """What a screen reader says for one row."""
     when = full(post.sent_at)
     if post.kind == "warning":
-        return f"Warning: {post.text}"
+        return QCoreApplication.translate("Post", "Warning: {text}").format(text=post.text)
     if post.kind == "event":
         return f"{post.text}, {when}"
     if post.kind == "unsupported":
-        return f"{isolate(post.sender_name)}, {when}: a post this version of Coterie cannot show"
+        return QCoreApplication.translate("Post", "{name}, {when}: a post this version of Coterie cannot show").format(
+            name=isolate(post.sender_name), when=when)
     if post.deleted:
-        who = f" by {isolate(post.deleted_by)}" if post.deleted_by else ""
-        return f"{isolate(post.sender_name)}, {when}: deleted{who}"
+        if post.deleted_by:
+            return QCoreApplication.translate("Post", "{name}, {when}: deleted by {by}").format(
+                name=isolate(post.sender_name), when=when, by=isolate(post.deleted_by))
+        return QCoreApplication.translate("Post", "{name}, {when}: deleted").format(
+            name=isolate(post.sender_name), when=when)
     head = f"{isolate(post.sender_name)}, {when}"
     if post.reply_to is not None:
-        head += f", replying to {isolate(post.reply_to.sender_name)}"
+        head = QCoreApplication.translate("Post", "{head}, replying to {name}").format(
+            head=head, name=isolate(post.reply_to.sender_name))
     extras = []
     if post.edited:
-        extras.append("edited")
+        extras.append(QCoreApplication.translate("Post", "edited"))
     if post.reactions:
-        extras.append("reactions " + ", ".join(f"{e} {len(n)}" for e, n in post.reactions.items()))
+        extras.append(QCoreApplication.translate("Post", "reactions {list}").format(
+            list=", ".join(f"{e} {number(len(n))}" for e, n in post.reactions.items())))
     if post.sending:
-        extras.append("sending")
+        extras.append(QCoreApplication.translate("Post", "sending"))
     tail = f" ({'; '.join(extras)})" if extras else ""
     return f"{head}: {post.text}{tail}"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.views import GroupSummary
 from ui.models.keyed_list import KeyedListModel
 
@@ -17,12 +19,14 @@ class GroupListModel(KeyedListModel[GroupSummary]):
     def accessible(self, item: GroupSummary) -> str:
         parts = [item.name]
         if item.unread:
-            parts.append(f"{item.unread} unread")
+            unread = item.unread
+            parts.append(self.tr("%Ln unread", "", unread))
         if item.muted:
-            parts.append("muted")
+            parts.append(QCoreApplication.translate("GroupList", "muted"))
         if item.status == "removed":
-            parts.append("you were removed")
+            parts.append(QCoreApplication.translate("GroupList", "you were removed"))
         if item.last_preview:
-            who = f"{item.last_sender}: " if item.last_sender else ""
-            parts.append(f"last post {who}{item.last_preview}")
+            parts.append(QCoreApplication.translate("GroupList", "last post {name}: {text}").format(
+                name=item.last_sender, text=item.last_preview) if item.last_sender else
+                QCoreApplication.translate("GroupList", "last post {text}").format(text=item.last_preview))
         return ", ".join(parts)

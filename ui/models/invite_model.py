@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.views import InviteView
 from ui.models.keyed_list import KeyedListModel
-from ui.timefmt import full, until
+from ui.timefmt import full, number, until
 
 
 class InviteListModel(KeyedListModel[InviteView]):
@@ -17,10 +19,16 @@ class InviteListModel(KeyedListModel[InviteView]):
         self.set_items(sorted(invites, key=lambda i: (i.status != "active", -i.created_at, i.id)))
 
     def display(self, item: InviteView) -> str:
-        uses = f"{item.uses_left} of {item.uses_total} uses left"
+        total = item.uses_total
+        uses = self.tr("{left} of %Ln uses left", "", total).format(
+            left=number(item.uses_left))
         if item.status == "active":
-            return f"{uses} · expires {until(item.expires_at)}"
-        return f"{item.status.capitalize()} · {uses}"
+            return QCoreApplication.translate("InviteList", "{uses} · expires {when}").format(
+                uses=uses, when=until(item.expires_at))
+        status = {"revoked": QCoreApplication.translate("InviteList", "Revoked"), "used up": QCoreApplication.translate("InviteList", "Used up"),
+                  "expired": QCoreApplication.translate("InviteList", "Expired")}.get(item.status, item.status.capitalize())
+        return f"{status} · {uses}"
 
     def accessible(self, item: InviteView) -> str:
-        return f"Invite created {full(item.created_at)}: {self.display(item)}"
+        return QCoreApplication.translate("InviteList", "Invite created {when}: {what}").format(
+            when=full(item.created_at), what=self.display(item))

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.names import isolate
 from app.views import MemberView
 from ui.models.keyed_list import KeyedListModel
@@ -18,10 +20,14 @@ class MemberListModel(KeyedListModel[MemberView]):
                                                       m.fingerprint)))
 
     def display(self, item: MemberView) -> str:
-        suffix = " (you)" if item.is_me else ""
-        role = " · admin" if item.role == "admin" else ""
-        verified = " · ✓ verified" if item.verified else ""
-        return f"{isolate(item.name)}{suffix}{role}{verified}"
+        text = (QCoreApplication.translate("MemberList", "{name} (you)") if item.is_me else "{name}").format(
+            name=isolate(item.name))
+        if item.role == "admin":
+            text = QCoreApplication.translate("MemberList", "{member} · admin").format(member=text)
+        if item.verified:
+            text = QCoreApplication.translate("MemberList", "{member} · ✓ verified").format(member=text)
+        return text
 
     def accessible(self, item: MemberView) -> str:
-        return f"{self.display(item)}, fingerprint {item.fingerprint}"
+        return QCoreApplication.translate("MemberList", "{member}, fingerprint {fingerprint}").format(
+            member=self.display(item), fingerprint=item.fingerprint)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.names import isolate
 from app.views import JoinRequestView
 from ui.models.keyed_list import KeyedListModel
@@ -21,4 +23,5 @@ class JoinRequestListModel(KeyedListModel[JoinRequestView]):
         return f"{isolate(item.name)} · {item.fingerprint}"
 
     def accessible(self, item: JoinRequestView) -> str:
-        return f"Join request from {isolate(item.name)}, fingerprint {item.fingerprint}"
+        return QCoreApplication.translate("RequestList", "Join request from {name}, fingerprint {fingerprint}").format(
+            name=isolate(item.name), fingerprint=item.fingerprint)

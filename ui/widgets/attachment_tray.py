@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,12 +30,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
 
 
 def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{n} B"
+    """"1.5 MB", "1,5 MB": the locale's digits and decimal sign (QLocale)."""
+    return QLocale().formattedDataSize(n, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
 
 
 def type_label(name: str) -> str:
@@ -79,8 +75,8 @@ class AttachmentChip(QFrame):
         texts.addWidget(detail)
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
-        self.remove_button.setAccessibleName(f"Remove {safe_name(path.name)}")
-        self.remove_button.setToolTip("Remove this file")
+        self.remove_button.setAccessibleName(QCoreApplication.translate("AttachmentChip", 'Remove {safe_name}').format(safe_name=safe_name(path.name)))
+        self.remove_button.setToolTip(QCoreApplication.translate("AttachmentChip", "Remove this file"))
         self.remove_button.clicked.connect(lambda: self.removed.emit(self))
         row.addWidget(self.icon)
         row.addLayout(texts)
@@ -122,10 +118,10 @@ class AttachmentTray(QFrame):
         outer.addWidget(self._scroll)
         progress_row = QHBoxLayout()
         self.progress = QProgressBar()
-        self.progress.setAccessibleName("Upload progress")
+        self.progress.setAccessibleName(QCoreApplication.translate("AttachmentTray", "Upload progress"))
         self.progress.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the upload")
+        self.cancel_button = QPushButton(QCoreApplication.translate("AttachmentTray", "Cancel"))
+        self.cancel_button.setAccessibleName(QCoreApplication.translate("AttachmentTray", "Cancel the upload"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.cancel_button)

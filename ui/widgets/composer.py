@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,7 +26,7 @@ from ui.widgets.attachment_tray import AttachmentTray
 
 MAX_LINES = 8
 COUNTER_FROM = 0.9  # share of the limit from which the counter shows
-PLACEHOLDER = "Write a post — Enter sends, Shift+Enter for a new line"
+PLACEHOLDER = QT_TRANSLATE_NOOP("Composer", "Write a post — Enter sends, Shift+Enter for a new line")
 
 
 def characters_left(text: str, limit: int = MAX_TEXT_BYTES) -> int:
@@ -117,8 +117,8 @@ class Composer(QFrame):
         self.mode_label.setTextFormat(Qt.TextFormat.PlainText)
         self.mode_cancel = QToolButton()
         self.mode_cancel.setText("✕")
-        self.mode_cancel.setAccessibleName("Cancel reply or edit")
-        self.mode_cancel.setToolTip("Cancel (Esc)")
+        self.mode_cancel.setAccessibleName(QCoreApplication.translate("Composer", "Cancel reply or edit"))
+        self.mode_cancel.setToolTip(QCoreApplication.translate("Composer", "Cancel (Esc)"))
         self.mode_cancel.clicked.connect(self.clear_mode)
         bar.addWidget(self.mode_label, 1)
         bar.addWidget(self.mode_cancel)
@@ -132,10 +132,10 @@ class Composer(QFrame):
         row.setSpacing(8)
         self.edit = ComposerEdit()
         self.edit.setObjectName("composer")
-        self.edit.setPlaceholderText(PLACEHOLDER)
-        self.edit.setAccessibleName("Message")
-        self.edit.setAccessibleDescription("Enter sends, Shift+Enter adds a line, "
-                                           "Up edits your last post, Escape cancels")
+        self.edit.setPlaceholderText(QCoreApplication.translate("Composer", PLACEHOLDER))
+        self.edit.setAccessibleName(QCoreApplication.translate("Composer", "Message"))
+        self.edit.setAccessibleDescription(QCoreApplication.translate("Composer", "Enter sends, Shift+Enter adds a line, "
+                                           "Up edits your last post, Escape cancels"))
         self.edit.setTabChangesFocus(True)
         self.edit.document().setDocumentMargin(2)
         self.edit.textChanged.connect(self._fit)
@@ -145,17 +145,17 @@ class Composer(QFrame):
         self.edit.files_pasted.connect(self.add_files)
         self.edit.image_pasted.connect(self.tray.add_image)
         self.attach_button = QToolButton()
-        self.attach_button.setText("Attach…")
-        self.attach_button.setAccessibleName("Attach files")
-        self.attach_button.setToolTip("Attach files (or drop them here, or paste an image)")
+        self.attach_button.setText(QCoreApplication.translate("Composer", "Attach…"))
+        self.attach_button.setAccessibleName(QCoreApplication.translate("Composer", "Attach files"))
+        self.attach_button.setToolTip(QCoreApplication.translate("Composer", "Attach files (or drop them here, or paste an image)"))
         self.attach_button.clicked.connect(self.pick_files)
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(QCoreApplication.translate("Composer", "Send"))
         self.send_button.setProperty("primary", True)
-        self.send_button.setAccessibleName("Send post")
+        self.send_button.setAccessibleName(QCoreApplication.translate("Composer", "Send post"))
         self.send_button.clicked.connect(self._submit)
         self.counter = QLabel()
         self.counter.setObjectName("composerCounter")
-        self.counter.setAccessibleName("Characters left")
+        self.counter.setAccessibleName(QCoreApplication.translate("Composer", "Characters left"))
         self.counter.hide()
         side = QVBoxLayout()
         side.setSpacing(2)
@@ -176,11 +176,12 @@ class Composer(QFrame):
         left = characters_left(text)
         near = len(text.encode("utf-8")) >= COUNTER_FROM * MAX_TEXT_BYTES
         if left < 0:
-            self.counter.setText(f"{-left:,} too many")
-            self.counter.setToolTip(f"Remove {-left:,} characters to send this post.")
+            over = -left
+            self.counter.setText(self.tr("%Ln too many", "", over))
+            self.counter.setToolTip(self.tr("Remove %Ln characters to send this post.", "", over))
         else:
-            self.counter.setText(f"{left:,} left")
-            self.counter.setToolTip(f"{left:,} more characters fit in this post.")
+            self.counter.setText(self.tr("%Ln left", "", left))
+            self.counter.setToolTip(self.tr("%Ln more characters fit in this post.", "", left))
         self.counter.setAccessibleDescription(self.counter.toolTip())
         if self.counter.property("over") != (left < 0):
             self.counter.setProperty("over", left < 0)
@@ -194,7 +195,7 @@ class Composer(QFrame):
 
     # -- attachments -----------------------------------------------------------------------
     def pick_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Attach files")
+        names, _ = QFileDialog.getOpenFileNames(self, QCoreApplication.translate("Composer", "Attach files"))
         self.add_files([Path(n) for n in names])
 
     def add_files(self, paths: list[Path]) -> None:
@@ -253,7 +254,7 @@ class Composer(QFrame):
         excerpt = plain_excerpt(post.text)
         if len(excerpt) > 80:
             excerpt = excerpt[:79] + "…"
-        self.mode_label.setText(f"Replying to {post.sender_name}: {excerpt}")
+        self.mode_label.setText(QCoreApplication.translate("Composer", 'Replying to {sender_name}: {excerpt}').format(sender_name=post.sender_name, excerpt=excerpt))
         self.mode_bar.setAccessibleName(self.mode_label.text())
         self.mode_bar.show()
         self.edit.setFocus()
@@ -261,11 +262,11 @@ class Composer(QFrame):
     def start_edit(self, post: PostView) -> None:
         self.reply_to = None
         self.editing = post
-        self.mode_label.setText("Editing your post — Enter saves, Escape cancels")
+        self.mode_label.setText(QCoreApplication.translate("Composer", "Editing your post — Enter saves, Escape cancels"))
         self.mode_bar.setAccessibleName(self.mode_label.text())
         self.mode_bar.show()
-        self.send_button.setText("Save")
-        self.send_button.setAccessibleName("Save the edited post")
+        self.send_button.setText(QCoreApplication.translate("Composer", "Save"))
+        self.send_button.setAccessibleName(QCoreApplication.translate("Composer", "Save the edited post"))
         self.edit.setPlainText(post.text)
         self.edit.moveCursor(QTextCursor.MoveOperation.End)
         self.edit.setFocus()
@@ -275,13 +276,13 @@ class Composer(QFrame):
         self.reply_to = None
         self.editing = None
         self.mode_bar.hide()
-        self.send_button.setText("Send")
-        self.send_button.setAccessibleName("Send post")
+        self.send_button.setText(QCoreApplication.translate("Composer", "Send"))
+        self.send_button.setAccessibleName(QCoreApplication.translate("Composer", "Send post"))
         if was_editing:
             self.edit.clear()
 
     def set_read_only(self, reason: str | None) -> None:
         """Removed from a group: the composer says why and takes no input."""
         self.edit.setReadOnly(reason is not None)
-        self.edit.setPlaceholderText(reason or PLACEHOLDER)
+        self.edit.setPlaceholderText(reason or QCoreApplication.translate("Composer", PLACEHOLDER))
         self._fit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
@@ -106,37 +106,37 @@ class ConversationPane(QWidget):
         titles.addWidget(self.subtitle)
         row.addLayout(titles, 1)
         self.requests_button = QPushButton()
-        self.requests_button.setAccessibleName("Join requests")
+        self.requests_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Join requests"))
         self.requests_button.clicked.connect(lambda: self._emit_group(self.requests_requested))
         self.requests_button.hide()
-        self.invite_button = QPushButton("Invite…")
-        self.invite_button.setAccessibleName("Invite people")
-        self.invite_button.setToolTip("Create an invite link or QR code")
+        self.invite_button = QPushButton(QCoreApplication.translate("ConversationPane", "Invite…"))
+        self.invite_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Invite people"))
+        self.invite_button.setToolTip(QCoreApplication.translate("ConversationPane", "Create an invite link or QR code"))
         self.invite_button.clicked.connect(lambda: self._emit_group(self.invite_requested))
-        self.members_button = QPushButton("Members")
-        self.members_button.setAccessibleName("Members and safety numbers")
+        self.members_button = QPushButton(QCoreApplication.translate("ConversationPane", "Members"))
+        self.members_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Members and safety numbers"))
         self.members_button.clicked.connect(lambda: self._emit_group(self.members_requested))
-        self.files_button = QPushButton("Files")
-        self.files_button.setAccessibleName("Files, links and the library")
-        self.files_button.setToolTip("Everything shared in this group")
+        self.files_button = QPushButton(QCoreApplication.translate("ConversationPane", "Files"))
+        self.files_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Files, links and the library"))
+        self.files_button.setToolTip(QCoreApplication.translate("ConversationPane", "Everything shared in this group"))
         self.files_button.clicked.connect(lambda: self._emit_group(self.files_requested))
-        self.mute_button = QPushButton("Mute")
+        self.mute_button = QPushButton(QCoreApplication.translate("ConversationPane", "Mute"))
         self.mute_button.setCheckable(True)
-        self.mute_button.setAccessibleName("Mute notifications for this group")
+        self.mute_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Mute notifications for this group"))
         self.mute_button.toggled.connect(self._mute_toggled)
         self.more_button = QToolButton()
         self.more_button.setText("⋯")
-        self.more_button.setAccessibleName("More group actions")
+        self.more_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "More group actions"))
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         more = QMenu(self.more_button)
-        more.addAction("Search in this group\tCtrl+F",
+        more.addAction(QCoreApplication.translate("ConversationPane", "Search in this group\tCtrl+F"),
                        lambda: self._emit_group(self.search_requested))
-        more.addAction("Compare safety numbers…",
+        more.addAction(QCoreApplication.translate("ConversationPane", "Compare safety numbers…"),
                        lambda: self._emit_group(self.members_requested))
-        self.rename_action = more.addAction("Rename group…", self.rename_group)
-        more.addAction("Export…", lambda: self._emit_group(self.export_requested))
+        self.rename_action = more.addAction(QCoreApplication.translate("ConversationPane", "Rename group…"), self.rename_group)
+        more.addAction(QCoreApplication.translate("ConversationPane", "Export…"), lambda: self._emit_group(self.export_requested))
         more.addSeparator()
-        more.addAction("Leave group…", lambda: self._emit_group(self.leave_requested))
+        more.addAction(QCoreApplication.translate("ConversationPane", "Leave group…"), lambda: self._emit_group(self.leave_requested))
         self.more_button.setMenu(more)
         for w in (self.requests_button, self.invite_button, self.members_button,
                   self.files_button, self.mute_button, self.more_button):
@@ -172,9 +172,11 @@ class ConversationPane(QWidget):
     def update_group(self, group: GroupSummary) -> None:
         self.group = group
         self.title.setText(group.name)
-        people = "member" if group.member_count == 1 else "members"
-        role = " · you are an admin" if group.my_role == "admin" else ""
-        self.subtitle.setText(f"{group.member_count} {people}{role}")
+        count = group.member_count
+        members = (QCoreApplication.translate("ConversationPane", "1 member") if count == 1 else
+                   self.tr("%Ln members", "", count))
+        self.subtitle.setText(QCoreApplication.translate("ConversationPane", "{members} · you are an admin").format(
+            members=members) if group.my_role == "admin" else members)
         admin = group.my_role == "admin" and group.status == "active"
         self.invite_button.setVisible(admin)
         self.rename_action.setVisible(admin)
@@ -183,13 +185,13 @@ class ConversationPane(QWidget):
         self.view.can_delete_any = admin
         self.mute_button.blockSignals(True)
         self.mute_button.setChecked(group.muted)
-        self.mute_button.setText("Muted" if group.muted else "Mute")
+        self.mute_button.setText(QCoreApplication.translate("ConversationPane", "Muted") if group.muted else QCoreApplication.translate("ConversationPane", "Mute"))
         self.mute_button.blockSignals(False)
         if group.status == "removed":
-            self.banner.setText("You were removed from this group. You can still read what was "
-                                "posted before, but you cannot post or see anything new.")
+            self.banner.setText(QCoreApplication.translate("ConversationPane", "You were removed from this group. You can still read what was "
+                                "posted before, but you cannot post or see anything new."))
             self.banner.show()
-            self.composer.set_read_only("You can no longer post in this group.")
+            self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "You can no longer post in this group."))
         else:
             self.banner.hide()
             self.composer.set_read_only(None)
@@ -238,8 +240,8 @@ class ConversationPane(QWidget):
     def _show_request_count(self, gid: str, count: int) -> None:
         if self.group is None or self.group.id != gid:
             return
-        self.requests_button.setText(f"Requests ({count})")
-        self.requests_button.setAccessibleName(f"{count} join requests waiting")
+        self.requests_button.setText(QCoreApplication.translate("ConversationPane", 'Requests ({count})').format(count=count))
+        self.requests_button.setAccessibleName(QCoreApplication.translate("ConversationPane", '{count} join requests waiting').format(count=count))
         self.requests_button.setProperty("primary", True)
         self.requests_button.style().unpolish(self.requests_button)
         self.requests_button.style().polish(self.requests_button)
@@ -329,11 +331,11 @@ class ConversationPane(QWidget):
         """Ask (Cancel is the default), then delete for everyone; returns the question."""
         if self.group is None:
             return None
-        whose = "your post" if post.mine else f"this post by {isolate(post.sender_name)}"
+        whose = (QCoreApplication.translate("ConversationPane", "your post") if post.mine else
+                 QCoreApplication.translate("ConversationPane", "this post by {name}").format(name=isolate(post.sender_name)))
         gid, svc = self.group.id, self._ctx.services
-        return confirm(self, "Delete post",
-                       f"Delete {whose} for everyone in the group? A note that it was "
-                       "deleted stays in its place.", "Delete",
+        return confirm(self, QCoreApplication.translate("ConversationPane", "Delete post"),
+                       QCoreApplication.translate("ConversationPane", 'Delete {whose} for everyone in the group? A note that it was deleted stays in its place.').format(whose=whose), QCoreApplication.translate("ConversationPane", "Delete"),
                        lambda: self._ctx.worker.run(lambda: svc.posts.delete(gid, post.id), None,
                                                     lambda e: self.error.emit(str(e)),
                                                     owner=self))
@@ -349,7 +351,7 @@ class ConversationPane(QWidget):
         if self.group is None:
             return
         gid, svc = self.group.id, self._ctx.services
-        self.mute_button.setText("Muted" if muted else "Mute")
+        self.mute_button.setText(QCoreApplication.translate("ConversationPane", "Muted") if muted else QCoreApplication.translate("ConversationPane", "Mute"))
         self._ctx.worker.run(lambda: svc.groups.set_muted(gid, muted), None,
                              lambda e: self.error.emit(str(e)), owner=self)
 
@@ -358,7 +360,7 @@ class ConversationPane(QWidget):
         if qurl.scheme().lower() not in SAFE_SCHEMES:
             self.error.emit("Only web and mail links open from posts.")
             return
-        confirm(self, "Open link", f"Open this link in your browser?\n\n{url}", "Open link",
+        confirm(self, QCoreApplication.translate("ConversationPane", "Open link"), QCoreApplication.translate("ConversationPane", 'Open this link in your browser?\n\n{url}').format(url=url), QCoreApplication.translate("ConversationPane", "Open link"),
                 lambda: QDesktopServices.openUrl(qurl))
 
 

@@ -6,7 +6,15 @@ the post actions by keyboard (R reply, E edit, Delete, + react) and by context m
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
@@ -37,7 +45,7 @@ class ConversationView(QListView):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversationView")
-        self.setAccessibleName("Posts")
+        self.setAccessibleName(QCoreApplication.translate("ConversationView", "Posts"))
         self._stick = True
         self._anchor: tuple[str, int] | None = None
         # Before setModel: these must run ahead of QListView's own handlers, which drop
@@ -67,9 +75,9 @@ class ConversationView(QListView):
         # a search hit whose window does not reach the end): one click back to the latest.
         self.latest_button = QToolButton(self)
         self.latest_button.setObjectName("latestButton")
-        self.latest_button.setText("↓ Latest")
-        self.latest_button.setAccessibleName("Jump to the latest posts")
-        self.latest_button.setToolTip("Jump to the latest posts (Ctrl+End)")
+        self.latest_button.setText(QCoreApplication.translate("ConversationView", "↓ Latest"))
+        self.latest_button.setAccessibleName(QCoreApplication.translate("ConversationView", "Jump to the latest posts"))
+        self.latest_button.setToolTip(QCoreApplication.translate("ConversationView", "Jump to the latest posts (Ctrl+End)"))
         self.latest_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.latest_button.clicked.connect(self.jump_to_latest)
         self.latest_button.hide()
@@ -82,7 +90,8 @@ class ConversationView(QListView):
         delegate.reaction_clicked.connect(self._chip_clicked)
         delegate.action_clicked.connect(self._action_clicked)
 
-    empty_text = "No posts yet. Say hello — everyone in the group will see it."
+    empty_text = QT_TRANSLATE_NOOP("ConversationView",
+                                   "No posts yet. Say hello — everyone in the group will see it.")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -90,7 +99,8 @@ class ConversationView(QListView):
                 and not self._model.loading:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter,
+                             QCoreApplication.translate("ConversationView", self.empty_text))
             painter.end()
 
     # -- scrolling ---------------------------------------------------------------------------
@@ -242,18 +252,18 @@ class ConversationView(QListView):
 
     def build_menu(self, post: PostView, can_delete_any: bool) -> QMenu:
         menu = QMenu(self)
-        menu.setAccessibleName("Post actions")
+        menu.setAccessibleName(QCoreApplication.translate("ConversationView", "Post actions"))
         if post.kind == "post" and not post.deleted:
-            menu.addAction("Reply\tR", lambda: self.reply_requested.emit(post))
+            menu.addAction(QCoreApplication.translate("ConversationView", "Reply\tR"), lambda: self.reply_requested.emit(post))
             react = self.reaction_menu(post)
-            react.setTitle("React")
+            react.setTitle(QCoreApplication.translate("ConversationView", "React"))
             menu.addMenu(react)
             if post.mine:
-                menu.addAction("Edit\tE", lambda: self.edit_requested.emit(post))
+                menu.addAction(QCoreApplication.translate("ConversationView", "Edit\tE"), lambda: self.edit_requested.emit(post))
             if post.mine or can_delete_any:
-                menu.addAction("Delete…\tDel", lambda: self.delete_requested.emit(post))
+                menu.addAction(QCoreApplication.translate("ConversationView", "Delete…\tDel"), lambda: self.delete_requested.emit(post))
             menu.addSeparator()
-            menu.addAction("Copy text",
+            menu.addAction(QCoreApplication.translate("ConversationView", "Copy text"),
                            lambda: QGuiApplication.clipboard().setText(post.text))
         return menu
 

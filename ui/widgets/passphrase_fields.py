@@ -1,7 +1,7 @@
 """A passphrase with its confirmation and a live strength hint."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ui.dialogs.reveal import add_reveal_toggle
@@ -11,8 +11,9 @@ from ui.passphrase_strength import strength
 class PassphraseFields(QWidget):
     changed = Signal()
 
-    def __init__(self, first_label: str = "Passphrase", parent: QWidget | None = None) -> None:
+    def __init__(self, first_label: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        first_label = first_label or QCoreApplication.translate("PassphraseFields", "Passphrase")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
@@ -21,23 +22,23 @@ class PassphraseFields(QWidget):
         self.first.setAccessibleName(first_label)
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm.setAccessibleName("Repeat the passphrase")
+        self.confirm.setAccessibleName(QCoreApplication.translate("PassphraseFields", "Repeat the passphrase"))
         self.meter = QProgressBar()
         self.meter.setRange(0, 4)
         self.meter.setTextVisible(False)
         self.meter.setMaximumHeight(6)
-        self.meter.setAccessibleName("Passphrase strength")
+        self.meter.setAccessibleName(QCoreApplication.translate("PassphraseFields", "Passphrase strength"))
         self.hint = QLabel(strength("").hint)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
-        self.hint.setAccessibleName("Passphrase strength hint")
-        self.mismatch = QLabel("The two passphrases differ.")
+        self.hint.setAccessibleName(QCoreApplication.translate("PassphraseFields", "Passphrase strength hint"))
+        self.mismatch = QLabel(QCoreApplication.translate("PassphraseFields", "The two passphrases differ."))
         self.mismatch.setObjectName("errorLabel")
-        self.mismatch.setAccessibleName("Error")
+        self.mismatch.setAccessibleName(QCoreApplication.translate("PassphraseFields", "Error"))
         self.mismatch.hide()
         self.reveal = add_reveal_toggle(self.first, self.confirm)
         form.addRow(first_label, self.first)
-        form.addRow("Repeat", self.confirm)
+        form.addRow(QCoreApplication.translate("PassphraseFields", "Repeat"), self.confirm)
         outer.addLayout(form)
         outer.addWidget(self.mismatch)
         outer.addWidget(self.meter)
@@ -49,7 +50,7 @@ class PassphraseFields(QWidget):
     def _update(self) -> None:
         s = strength(self.first.text())
         self.meter.setValue(s.score)
-        self.hint.setText(f"{s.label}: {s.hint}" if self.first.text() else s.hint)
+        self.hint.setText(QCoreApplication.translate("PassphraseFields", '{label}: {hint}').format(label=s.label, hint=s.hint) if self.first.text() else s.hint)
         # An error once the repeat cannot match any more, or once its field is left;
         # not while it is still being typed towards a match.
         first, again = self.first.text(), self.confirm.text()
@@ -69,7 +70,7 @@ class PassphraseFields(QWidget):
         if not s.acceptable:
             return s.hint
         if self.confirm.text() != self.first.text():
-            return "The two passphrase entries differ."
+            return QCoreApplication.translate("PassphraseFields", "The two passphrase entries differ.")
         return None
 
     def value(self) -> str | None:

@@ -1,7 +1,7 @@
 """The left column: who I am, search, the group list, the connection indicator."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,23 +54,23 @@ class Sidebar(QFrame):
         layout.setContentsMargins(8, 10, 8, 8)
         layout.setSpacing(8)
         top = QHBoxLayout()
-        self.me_label = QLabel("Coterie")
+        self.me_label = QLabel(QCoreApplication.translate("Sidebar", "Coterie"))
         self.me_label.setObjectName("sidebarHeader")
-        self.me_label.setAccessibleName("Your profile")
+        self.me_label.setAccessibleName(QCoreApplication.translate("Sidebar", "Your profile"))
         top.addWidget(self.me_label, 1)
         self.add_button = QToolButton()
         self.add_button.setText("+")
-        self.add_button.setAccessibleName("New group or join a group")
-        self.add_button.setToolTip("New group (Ctrl+N) or join with a link (Ctrl+J)")
+        self.add_button.setAccessibleName(QCoreApplication.translate("Sidebar", "New group or join a group"))
+        self.add_button.setToolTip(QCoreApplication.translate("Sidebar", "New group (Ctrl+N) or join with a link (Ctrl+J)"))
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
-        menu.addAction("New group…\tCtrl+N", self.new_group_requested.emit)
-        menu.addAction("Join with an invite link…\tCtrl+J", self.join_requested.emit)
+        menu.addAction(QCoreApplication.translate("Sidebar", "New group…\tCtrl+N"), self.new_group_requested.emit)
+        menu.addAction(QCoreApplication.translate("Sidebar", "Join with an invite link…\tCtrl+J"), self.join_requested.emit)
         self.add_button.setMenu(menu)
         top.addWidget(self.add_button)
         layout.addLayout(top)
-        self.search_button = QPushButton("Search all groups    Ctrl+K")
-        self.search_button.setAccessibleName("Search all groups")
+        self.search_button = QPushButton(QCoreApplication.translate("Sidebar", "Search all groups    Ctrl+K"))
+        self.search_button.setAccessibleName(QCoreApplication.translate("Sidebar", "Search all groups"))
         self.search_button.setStyleSheet("text-align: left;")
         self.search_button.clicked.connect(self.search_requested.emit)
         layout.addWidget(self.search_button)
@@ -79,7 +79,7 @@ class Sidebar(QFrame):
         self.joins_label = QLabel()
         self.joins_label.setObjectName("hint")
         self.joins_label.setWordWrap(True)
-        self.joins_label.setAccessibleName("Pending joins")
+        self.joins_label.setAccessibleName(QCoreApplication.translate("Sidebar", "Pending joins"))
         self.joins_label.hide()
         layout.addWidget(self.joins_label)
         ctx.events.joins.connect(self.refresh_joins)
@@ -89,7 +89,7 @@ class Sidebar(QFrame):
         ctx.theme.changed.connect(self._theme_changed)
         self.list = GroupListView()
         self.list.setObjectName("groupList")
-        self.list.setAccessibleName("Groups")
+        self.list.setAccessibleName(QCoreApplication.translate("Sidebar", "Groups"))
         self.list.setModel(self.model)
         self.list.setItemDelegate(self.delegate)
         self.list.setUniformItemSizes(True)
@@ -106,22 +106,22 @@ class Sidebar(QFrame):
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         self.backup_button = QToolButton()
-        self.backup_button.setText("Back up")
-        self.backup_button.setAccessibleName("Back up")
-        self.backup_button.setToolTip("Back up all your groups into one encrypted file, "
-                                      "now or automatically")
+        self.backup_button.setText(QCoreApplication.translate("Sidebar", "Back up"))
+        self.backup_button.setAccessibleName(QCoreApplication.translate("Sidebar", "Back up"))
+        self.backup_button.setToolTip(QCoreApplication.translate("Sidebar", "Back up all your groups into one encrypted file, "
+                                      "now or automatically"))
         self.backup_button.clicked.connect(self.backup_requested.emit)
         bottom.addWidget(self.backup_button)
         self.settings_button = QToolButton()
-        self.settings_button.setText("Settings")
-        self.settings_button.setAccessibleName("Settings")
-        self.settings_button.setToolTip("Settings (Ctrl+,)")
+        self.settings_button.setText(QCoreApplication.translate("Sidebar", "Settings"))
+        self.settings_button.setAccessibleName(QCoreApplication.translate("Sidebar", "Settings"))
+        self.settings_button.setToolTip(QCoreApplication.translate("Sidebar", "Settings (Ctrl+,)"))
         self.settings_button.clicked.connect(self.settings_requested.emit)
         bottom.addWidget(self.settings_button)
         self.help_button = QToolButton()
         self.help_button.setText("?")
-        self.help_button.setAccessibleName("Keyboard shortcuts")
-        self.help_button.setToolTip("Keyboard shortcuts (F1)")
+        self.help_button.setAccessibleName(QCoreApplication.translate("Sidebar", "Keyboard shortcuts"))
+        self.help_button.setToolTip(QCoreApplication.translate("Sidebar", "Keyboard shortcuts (F1)"))
         self.help_button.clicked.connect(self.help_requested.emit)
         bottom.addWidget(self.help_button)
         layout.addLayout(bottom)
@@ -133,11 +133,14 @@ class Sidebar(QFrame):
     def show_joins(self, joins: list[JoinView]) -> None:
         lines = []
         for j in joins:
-            name = f"“{j.group_name}”" if j.group_name else "a group"
+            name = (QCoreApplication.translate("Sidebar", "“{name}”").format(name=j.group_name) if j.group_name
+                    else QCoreApplication.translate("Sidebar", "a group"))
             if j.status == "waiting":
-                lines.append(f"Joining {name}: {j.message or 'waiting for an admin.'}")
+                lines.append(QCoreApplication.translate("Sidebar", "Joining {name}: {message}").format(
+                    name=name, message=j.message or QCoreApplication.translate("Sidebar", "waiting for an admin.")))
             elif j.status in ("declined", "failed"):
-                lines.append(f"Joining {name} did not work: {j.message}")
+                lines.append(QCoreApplication.translate("Sidebar", "Joining {name} did not work: {message}").format(
+                    name=name, message=j.message))
         self.joins_label.setText("\n".join(lines))
         self.joins_label.setVisible(bool(lines))
 

@@ -1,0 +1,158 @@
+"""The window speaks German when asked, completely, and lays out right to left for a
+right-to-left language.
+
+The German catalogue (ui/translations/coterie_de.ts) must hold every string ui/ marks for
+translation, each translated, and the shipped .qm must be the compiled .ts: run
+`make translations` after changing a string, then translate what it marks unfinished.
+Widget texts must not be bare literals (they would never be translated).
+"""
+from __future__ import annotations
+
+import ast
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+
+from ui import i18n, timefmt
+from ui.i18n_build import TRANSLATIONS, release, sources, update
+
+DE_TS = TRANSLATIONS / "coterie_de.ts"
+TEXT_CALLS = {"setText", "setWindowTitle", "setToolTip", "setPlaceholderText",
+              "setAccessibleName", "setAccessibleDescription", "setTitle", "setInformativeText",
+              "addTab", "addItem", "addAction", "addRow", "addMenu", "show_error", "QLabel",
+              "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton",
+              "QMessageBox", "QMenu"}
+
+
+def _messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
+    out = {}
+    for ctx in ET.parse(ts).getroot().iter("context"):
+        for msg in ctx.iter("message"):
+            out[(ctx.findtext("name"), msg.findtext("source"))] = msg
+    return out
+
+
+def test_every_marked_string_is_in_the_german_catalogue_and_translated(tmp_path: Path) -> None:
+    fresh = tmp_path / "coterie_de.ts"
+    fresh.write_bytes(DE_TS.read_bytes())
+    update(fresh)
+    shipped, now = _messages(DE_TS), _messages(fresh)
+    assert set(now) == set(shipped), (
+        f"run `make translations`: new {sorted(set(now) - set(shipped))[:5]}, "
+        f"gone {sorted(set(shipped) - set(now))[:5]}")
+    unfinished = [key for key, msg in shipped.items()
+                  if msg.find("translation").get("type") == "unfinished"]
+    assert not unfinished, f"translate these in {DE_TS.name}: {unfinished[:5]}"
+    assert len(shipped) > 350
+
+
+def test_the_shipped_qm_is_the_compiled_catalogue(tmp_path: Path) -> None:
+    copy = tmp_path / "coterie_de.ts"
+    copy.write_bytes(DE_TS.read_bytes())
+    assert release(copy).read_bytes() == DE_TS.with_suffix(".qm").read_bytes()
+
+
+def test_placeholders_survive_translation() -> None:
+    import re
+
+    for (ctx, source), msg in _messages(DE_TS).items():
+        tr = msg.find("translation")
+        forms = [f.text or "" for f in tr.iter("numerusform")] or [tr.text or ""]
+        for form in forms:
+            assert sorted(re.findall(r"\{\w*\}", form)) == sorted(
+                set(re.findall(r"\{\w*\}", source))) or set(re.findall(r"\{\w*\}", form)) == \
+                set(re.findall(r"\{\w*\}", source)), (ctx, source, form)
+            assert ("%Ln" in form) == ("%Ln" in source), (ctx, source, form)
+
+
+def test_widget_texts_are_never_bare_literals() -> None:
+    bare = []
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name not in TEXT_CALLS:
+                continue
+            for arg in node.args:
+                literal = (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                           and any(c.isalpha() for c in arg.value)) or isinstance(arg, ast.JoinedStr)
+                if literal:
+                    bare.append(f"{path.name}:{node.lineno}")
+    assert not bare, f"wrap these in self.tr / QCoreApplication.translate: {bare}"
+
+
+@pytest.fixture
+def german(qapp) -> Iterator[None]:
+    yield from _language(qapp, "de_DE")
+
+
+@pytest.fixture
+def arabic(qapp) -> Iterator[None]:
+    yield from _language(qapp, "ar_EG")
+
+
+def _language(qapp, name: str) -> Iterator[None]:  # noqa: ANN001
+    saved = QLocale()
+    installed = i18n.install(qapp, QLocale(name))
+    try:
+        yield
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(saved)
+        timefmt.locale_changed()
+        qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def test_german_words_plurals_and_days(german) -> None:
+    from app.views import ConnectionState, ConnectionStatus
+    from ui.passphrase_strength import strength
+    from ui.widgets.connection_indicator import describe
+
+    assert QCoreApplication.translate("TimeFormat", "Yesterday") == "Gestern"
+    assert timefmt.until(10 * 86400 + 3 * 3600, 10 * 86400) == "in 3 Stunden"
+    assert strength("short").label == "Zu kurz"
+    waiting = describe(ConnectionStatus(ConnectionState.OFFLINE, 3))
+    assert waiting.endswith("Offline\n3 Beiträge warten"), waiting
+
+
+def test_a_german_dialog_is_german_throughout(german, qtbot, worker) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from ui.dialogs.shortcuts import ShortcutsDialog
+
+    dialog = ShortcutsDialog()
+    qtbot.addWidget(dialog)
+    texts = [w.text() for w in dialog.findChildren(QLabel)]
+    assert dialog.windowTitle() == "Tastenkürzel"
+    assert "Alle Gruppen durchsuchen" in texts and "Beenden" in texts
+    buttons = [b.text() for b in dialog.findChildren(QAbstractButton)]
+    assert buttons == ["&Schließen"] or "Schließen" in " ".join(buttons)  # Qt's own, qtbase_de
+
+
+def test_arabic_lays_out_right_to_left_with_arabic_digits(arabic, qapp) -> None:
+    assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert timefmt.number(42) == "٤٢"
+
+
+def test_without_a_translation_the_window_stays_english_left_to_right(qapp) -> None:
+    translator = QTranslator()
+    assert not translator.load(QLocale("fr_FR"), "coterie", "_", str(TRANSLATIONS))
+    assert "de" in i18n.available()
+
+
+def test_the_language_comes_from_coterie_lang_first() -> None:
+    assert i18n.chosen_locale({"COTERIE_LANG": "de"}).language() == QLocale.Language.German
+    assert i18n.chosen_locale({}).name() == QLocale.system().name()
+
+
+def test_lupdate_is_run_on_the_installed_tools() -> None:
+    from ui.i18n_build import tool
+
+    assert subprocess.run([tool("lupdate"), "-version"], capture_output=True).returncode == 0

@@ -1,0 +1,2222 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE" sourcelanguage="en">
+<context>
+    <name>AttachmentChip</name>
+    <message>
+        <source>Remove {safe_name}</source>
+        <translation>{safe_name} entfernen</translation>
+    </message>
+    <message>
+        <source>Remove this file</source>
+        <translation>Diese Datei entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentTray</name>
+    <message>
+        <source>Upload progress</source>
+        <translation>Fortschritt des Hochladens</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the upload</source>
+        <translation>Das Hochladen abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>Backup</name>
+    <message>
+        <source>XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX</source>
+        <translation>XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Wiederherstellungscode</translation>
+    </message>
+</context>
+<context>
+    <name>BackupDialog</name>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>Einen Ordner wählen</translation>
+    </message>
+    <message>
+        <source>Save the backup as</source>
+        <translation>Die Sicherung speichern unter</translation>
+    </message>
+    <message>
+        <source>Coterie backups ({pattern})</source>
+        <translation>Coterie-Sicherungen ({pattern})</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>Eine Sicherung wählen</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Back up</source>
+        <translation>Sichern</translation>
+    </message>
+    <message>
+        <source>A backup is one file with all your groups, their history, files and settings. It opens only with your recovery code, on any computer.</source>
+        <translation>Eine Sicherung ist eine Datei mit all deinen Gruppen, ihrem Verlauf, Dateien und Einstellungen. Sie öffnet sich nur mit deinem Wiederherstellungscode, auf jedem Computer.</translation>
+    </message>
+    <message>
+        <source>Backup file</source>
+        <translation>Sicherungsdatei</translation>
+    </message>
+    <message>
+        <source>Save as</source>
+        <translation>Speichern unter</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Wiederherstellungscode</translation>
+    </message>
+    <message>
+        <source>Coterie asks for the recovery code once; after that it makes backups, automatic ones too, without it.</source>
+        <translation>Coterie fragt einmal nach dem Wiederherstellungscode; danach erstellt es Sicherungen, auch automatische, ohne ihn.</translation>
+    </message>
+    <message>
+        <source>Backup progress</source>
+        <translation>Fortschritt der Sicherung</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Jetzt sichern</translation>
+    </message>
+    <message>
+        <source>Automatic backups</source>
+        <translation>Automatische Sicherungen</translation>
+    </message>
+    <message>
+        <source>Back up automatically while Coterie runs</source>
+        <translation>Automatisch sichern, solange Coterie läuft</translation>
+    </message>
+    <message>
+        <source>Back up automatically</source>
+        <translation>Automatisch sichern</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>Sicherungsordner</translation>
+    </message>
+    <message>
+        <source>Into the folder</source>
+        <translation>In den Ordner</translation>
+    </message>
+    <message>
+        <source> hours</source>
+        <translation> Stunden</translation>
+    </message>
+    <message>
+        <source>Hours between backups</source>
+        <translation>Stunden zwischen Sicherungen</translation>
+    </message>
+    <message>
+        <source>Every</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Backups to keep</source>
+        <translation>Aufzubewahrende Sicherungen</translation>
+    </message>
+    <message>
+        <source>Keep the newest</source>
+        <translation>Die neuesten behalten</translation>
+    </message>
+    <message>
+        <source>Save schedule</source>
+        <translation>Zeitplan speichern</translation>
+    </message>
+    <message>
+        <source>Save the automatic backup schedule</source>
+        <translation>Den Zeitplan der automatischen Sicherung speichern</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>On: every {hours} h into {folder}, keeping {keep}.</source>
+        <translation>An: alle {hours} h in {folder}, {keep} werden behalten.</translation>
+    </message>
+    <message>
+        <source>Off.</source>
+        <translation>Aus.</translation>
+    </message>
+    <message>
+        <source>Last automatic backup: {when}.</source>
+        <translation>Letzte automatische Sicherung: {when}.</translation>
+    </message>
+    <message>
+        <source>The last attempt failed: {error}</source>
+        <translation>Der letzte Versuch ist fehlgeschlagen: {error}</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Sichere…</translation>
+    </message>
+    <message>
+        <source>{value} MB written</source>
+        <translation>{value} MB geschrieben</translation>
+    </message>
+    <message>
+        <source>Backup saved: {path} ({size}). Keep it apart from your recovery code.</source>
+        <translation>Sicherung gespeichert: {path} ({size}). Bewahre sie getrennt von deinem Wiederherstellungscode auf.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Speichere…</translation>
+    </message>
+</context>
+<context>
+    <name>Base</name>
+    <message>
+        <source>Copied ✓</source>
+        <translation>Kopiert ✓</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard</source>
+        <translation>In die Zwischenablage kopiert</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Write a post — Enter sends, Shift+Enter for a new line</source>
+        <translation>Beitrag schreiben – Eingabe sendet, Umschalt+Eingabe für eine neue Zeile</translation>
+    </message>
+    <message>
+        <source>Cancel reply or edit</source>
+        <translation>Antwort oder Bearbeitung abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Abbrechen (Esc)</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter adds a line, Up edits your last post, Escape cancels</source>
+        <translation>Eingabe sendet, Umschalt+Eingabe fügt eine Zeile hinzu, Pfeil hoch bearbeitet deinen letzten Beitrag, Escape bricht ab</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>Anhängen…</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Dateien anhängen</translation>
+    </message>
+    <message>
+        <source>Attach files (or drop them here, or paste an image)</source>
+        <translation>Dateien anhängen (oder hier ablegen, oder ein Bild einfügen)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Send post</source>
+        <translation>Beitrag senden</translation>
+    </message>
+    <message>
+        <source>Characters left</source>
+        <translation>Verbleibende Zeichen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln too many</source>
+        <translation>
+            <numerusform>%Ln zu viel</numerusform>
+            <numerusform>%Ln zu viel</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln characters to send this post.</source>
+        <translation>
+            <numerusform>Entferne %Ln Zeichen, um diesen Beitrag zu senden.</numerusform>
+            <numerusform>Entferne %Ln Zeichen, um diesen Beitrag zu senden.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln left</source>
+        <translation>
+            <numerusform>%Ln übrig</numerusform>
+            <numerusform>%Ln übrig</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln more characters fit in this post.</source>
+        <translation>
+            <numerusform>%Ln weiteres Zeichen passt in diesen Beitrag.</numerusform>
+            <numerusform>%Ln weitere Zeichen passen in diesen Beitrag.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replying to {sender_name}: {excerpt}</source>
+        <translation>Antwort an {sender_name}: {excerpt}</translation>
+    </message>
+    <message>
+        <source>Editing your post — Enter saves, Escape cancels</source>
+        <translation>Du bearbeitest deinen Beitrag – Eingabe speichert, Escape bricht ab</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Save the edited post</source>
+        <translation>Den bearbeiteten Beitrag speichern</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionIndicator</name>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Synchronisiere…</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>1 post waiting</source>
+        <translation>1 Beitrag wartet</translation>
+    </message>
+    <message>
+        <source>○ Connecting…</source>
+        <translation>○ Verbinde…</translation>
+    </message>
+    <message>
+        <source>Connection status</source>
+        <translation>Verbindungsstatus</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionWords</name>
+    <message numerus="yes">
+        <source>%Ln posts waiting</source>
+        <translation>
+            <numerusform>%Ln Beitrag wartet</numerusform>
+            <numerusform>%Ln Beiträge warten</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPane</name>
+    <message>
+        <source>Join requests</source>
+        <translation>Beitrittsanfragen</translation>
+    </message>
+    <message>
+        <source>Invite…</source>
+        <translation>Einladen…</translation>
+    </message>
+    <message>
+        <source>Invite people</source>
+        <translation>Leute einladen</translation>
+    </message>
+    <message>
+        <source>Create an invite link or QR code</source>
+        <translation>Einen Einladungslink oder QR-Code erstellen</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <source>Members and safety numbers</source>
+        <translation>Mitglieder und Sicherheitsnummern</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Files, links and the library</source>
+        <translation>Dateien, Links und die Bibliothek</translation>
+    </message>
+    <message>
+        <source>Everything shared in this group</source>
+        <translation>Alles, was in dieser Gruppe geteilt wurde</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stummschalten</translation>
+    </message>
+    <message>
+        <source>Mute notifications for this group</source>
+        <translation>Benachrichtigungen für diese Gruppe stummschalten</translation>
+    </message>
+    <message>
+        <source>More group actions</source>
+        <translation>Weitere Gruppenaktionen</translation>
+    </message>
+    <message>
+        <source>Search in this group	Ctrl+F</source>
+        <translation>In dieser Gruppe suchen	Ctrl+F</translation>
+    </message>
+    <message>
+        <source>Compare safety numbers…</source>
+        <translation>Sicherheitsnummern vergleichen…</translation>
+    </message>
+    <message>
+        <source>Rename group…</source>
+        <translation>Gruppe umbenennen…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Leave group…</source>
+        <translation>Gruppe verlassen…</translation>
+    </message>
+    <message>
+        <source>1 member</source>
+        <translation>1 Mitglied</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln members</source>
+        <translation>
+            <numerusform>%Ln Mitglied</numerusform>
+            <numerusform>%Ln Mitglieder</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{members} · you are an admin</source>
+        <translation>{members} · du bist Admin</translation>
+    </message>
+    <message>
+        <source>Muted</source>
+        <translation>Stumm</translation>
+    </message>
+    <message>
+        <source>You were removed from this group. You can still read what was posted before, but you cannot post or see anything new.</source>
+        <translation>Du wurdest aus dieser Gruppe entfernt. Was vorher gepostet wurde, kannst du weiter lesen, aber du kannst nichts mehr posten und siehst nichts Neues.</translation>
+    </message>
+    <message>
+        <source>You can no longer post in this group.</source>
+        <translation>Du kannst in dieser Gruppe nicht mehr posten.</translation>
+    </message>
+    <message>
+        <source>Requests ({count})</source>
+        <translation>Anfragen ({count})</translation>
+    </message>
+    <message>
+        <source>{count} join requests waiting</source>
+        <translation>{count} Beitrittsanfragen warten</translation>
+    </message>
+    <message>
+        <source>your post</source>
+        <translation>deinen Beitrag</translation>
+    </message>
+    <message>
+        <source>this post by {name}</source>
+        <translation>diesen Beitrag von {name}</translation>
+    </message>
+    <message>
+        <source>Delete post</source>
+        <translation>Beitrag löschen</translation>
+    </message>
+    <message>
+        <source>Delete {whose} for everyone in the group? A note that it was deleted stays in its place.</source>
+        <translation>{whose} für alle in der Gruppe löschen? An seiner Stelle bleibt ein Hinweis, dass er gelöscht wurde.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Open link</source>
+        <translation>Link öffnen</translation>
+    </message>
+    <message>
+        <source>Open this link in your browser?
+
+{url}</source>
+        <translation>Diesen Link im Browser öffnen?
+
+{url}</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationView</name>
+    <message>
+        <source>Posts</source>
+        <translation>Beiträge</translation>
+    </message>
+    <message>
+        <source>↓ Latest</source>
+        <translation>↓ Neueste</translation>
+    </message>
+    <message>
+        <source>Jump to the latest posts</source>
+        <translation>Zu den neuesten Beiträgen springen</translation>
+    </message>
+    <message>
+        <source>Jump to the latest posts (Ctrl+End)</source>
+        <translation>Zu den neuesten Beiträgen springen (Ctrl+Ende)</translation>
+    </message>
+    <message>
+        <source>No posts yet. Say hello — everyone in the group will see it.</source>
+        <translation>Noch keine Beiträge. Sag Hallo – alle in der Gruppe sehen es.</translation>
+    </message>
+    <message>
+        <source>Post actions</source>
+        <translation>Beitragsaktionen</translation>
+    </message>
+    <message>
+        <source>Reply	R</source>
+        <translation>Antworten	R</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>Reagieren</translation>
+    </message>
+    <message>
+        <source>Edit	E</source>
+        <translation>Bearbeiten	E</translation>
+    </message>
+    <message>
+        <source>Delete…	Del</source>
+        <translation>Löschen…	Entf</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>Text kopieren</translation>
+    </message>
+</context>
+<context>
+    <name>CreateGroupDialog</name>
+    <message>
+        <source>New group</source>
+        <translation>Neue Gruppe</translation>
+    </message>
+    <message>
+        <source>Only people you invite can read a group. You become its first admin.</source>
+        <translation>Nur Leute, die du einlädst, können eine Gruppe lesen. Du wirst ihr erster Admin.</translation>
+    </message>
+    <message>
+        <source>e.g. Book club</source>
+        <translation>z. B. Lesekreis</translation>
+    </message>
+    <message>
+        <source>Group name</source>
+        <translation>Gruppenname</translation>
+    </message>
+    <message>
+        <source>https://relay.example.org</source>
+        <translation>https://relay.example.org</translation>
+    </message>
+    <message>
+        <source>Relay address</source>
+        <translation>Relay-Adresse</translation>
+    </message>
+    <message>
+        <source>The relay only ever stores encrypted posts; anyone can run one.</source>
+        <translation>Das Relay speichert nur verschlüsselte Beiträge; jeder kann eines betreiben.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Create group</source>
+        <translation>Gruppe erstellen</translation>
+    </message>
+    <message>
+        <source>Creating the group on the relay…</source>
+        <translation>Die Gruppe wird auf dem Relay angelegt…</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopOffer</name>
+    <message>
+        <source>Add Coterie to your applications?</source>
+        <translation>Coterie zu deinen Anwendungen hinzufügen?</translation>
+    </message>
+    <message>
+        <source>Add Coterie to your desktop&apos;s applications menu? Invite links (coterie://…) will then open in Coterie.</source>
+        <translation>Coterie zum Anwendungsmenü deines Desktops hinzufügen? Einladungslinks (coterie://…) öffnen sich dann in Coterie.</translation>
+    </message>
+    <message>
+        <source>Add to applications</source>
+        <translation>Zu Anwendungen hinzufügen</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Nicht jetzt</translation>
+    </message>
+    <message>
+        <source>You can change this later with coterie --install-desktop-entry or --uninstall-desktop-entry.</source>
+        <translation>Du kannst das später mit coterie --install-desktop-entry oder --uninstall-desktop-entry ändern.</translation>
+    </message>
+    <message>
+        <source>Coterie</source>
+        <translation>Coterie</translation>
+    </message>
+    <message>
+        <source>Coterie could not add itself to the applications menu ({0}).</source>
+        <translation>Coterie konnte sich nicht zum Anwendungsmenü hinzufügen ({0}).</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyState</name>
+    <message>
+        <source>Welcome to Coterie</source>
+        <translation>Willkommen bei Coterie</translation>
+    </message>
+    <message>
+        <source>A private place for your group. Start a group and invite people, or paste an invite link someone sent you.</source>
+        <translation>Ein privater Ort für deine Gruppe. Gründe eine Gruppe und lade Leute ein, oder füge einen Einladungslink ein, den dir jemand geschickt hat.</translation>
+    </message>
+    <message>
+        <source>Create a group</source>
+        <translation>Gruppe gründen</translation>
+    </message>
+    <message>
+        <source>Join with an invite link</source>
+        <translation>Mit einem Einladungslink beitreten</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Export “{name}”</source>
+        <translation>„{name}“ exportieren</translation>
+    </message>
+    <message>
+        <source>Writes every post, reply, reaction, edit and deletion of this group, with the member list and fingerprints, as a page any browser opens offline and as JSON data. The files hold no keys, but anyone who gets them can read them.</source>
+        <translation>Schreibt jeden Beitrag, jede Antwort, Reaktion, Bearbeitung und Löschung dieser Gruppe mit der Mitgliederliste und den Fingerabdrücken als Seite, die jeder Browser offline öffnet, und als JSON-Daten. Die Dateien enthalten keine Schlüssel, aber wer sie bekommt, kann sie lesen.</translation>
+    </message>
+    <message>
+        <source>Export folder</source>
+        <translation>Exportordner</translation>
+    </message>
+    <message>
+        <source>Into the folder</source>
+        <translation>In den Ordner</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Web page and JSON</source>
+        <translation>Webseite und JSON</translation>
+    </message>
+    <message>
+        <source>Web page (HTML)</source>
+        <translation>Webseite (HTML)</translation>
+    </message>
+    <message>
+        <source>Export progress</source>
+        <translation>Fortschritt des Exports</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Export the group</source>
+        <translation>Die Gruppe exportieren</translation>
+    </message>
+    <message>
+        <source>{n} posts written</source>
+        <translation>{n} Beiträge geschrieben</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exportiere…</translation>
+    </message>
+    <message>
+        <source>Exported {posts} posts to {written}.</source>
+        <translation>{posts} Beiträge nach {written} exportiert.</translation>
+    </message>
+</context>
+<context>
+    <name>FileCard</name>
+    <message>
+        <source>{size} · {type}{dims}</source>
+        <translation>{size} · {type}{dims}</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>Heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Download {name}</source>
+        <translation>{name} herunterladen</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Open {name}</source>
+        <translation>{name} öffnen</translation>
+    </message>
+    <message>
+        <source>Programs are never opened from Coterie; save it and check it first.</source>
+        <translation>Programme werden aus Coterie nie geöffnet; speichere es und prüfe es zuerst.</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Speichern unter…</translation>
+    </message>
+    <message>
+        <source>Save {name}</source>
+        <translation>{name} speichern</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to Coterie</source>
+        <translation>Willkommen bei Coterie</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Coterie keeps your groups private: everything is encrypted on this computer before it leaves. First, what should your groups call you?</source>
+        <translation>Coterie hält deine Gruppen privat: Alles wird auf diesem Computer verschlüsselt, bevor es ihn verlässt. Zuerst: Wie sollen dich deine Gruppen nennen?</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Dein Name</translation>
+    </message>
+    <message>
+        <source>Moving from another computer, or starting over after a lost one?</source>
+        <translation>Umzug von einem anderen Computer oder Neuanfang nach einem verlorenen?</translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>Aus einer Sicherung wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>Aus einer Sicherung wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Protect your profile</source>
+        <translation>Schütze dein Profil</translation>
+    </message>
+    <message>
+        <source>Keep the key in this computer&apos;s keyring (recommended)</source>
+        <translation>Den Schlüssel im Schlüsselbund dieses Computers aufbewahren (empfohlen)</translation>
+    </message>
+    <message>
+        <source>Coterie then opens without typing anything; the keyring is unlocked when you log in.</source>
+        <translation>Coterie öffnet sich dann ohne Eingabe; der Schlüsselbund wird bei der Anmeldung entsperrt.</translation>
+    </message>
+    <message>
+        <source>Use the system keyring</source>
+        <translation>Den Schlüsselbund des Systems verwenden</translation>
+    </message>
+    <message>
+        <source>Protect it with a passphrase I type each time</source>
+        <translation>Mit einer Passphrase schützen, die ich jedes Mal eingebe</translation>
+    </message>
+    <message>
+        <source>Use a passphrase</source>
+        <translation>Eine Passphrase verwenden</translation>
+    </message>
+    <message>
+        <source>Your posts are stored encrypted. Choose where the key lives.</source>
+        <translation>Deine Beiträge werden verschlüsselt gespeichert. Wähle, wo der Schlüssel liegt.</translation>
+    </message>
+    <message>
+        <source>Your posts are stored encrypted. This computer has no secure keyring, so choose a passphrase to protect the key.</source>
+        <translation>Deine Beiträge werden verschlüsselt gespeichert. Dieser Computer hat keinen sicheren Schlüsselbund, wähle also eine Passphrase, die den Schlüssel schützt.</translation>
+    </message>
+    <message>
+        <source>Save your recovery code</source>
+        <translation>Sichere deinen Wiederherstellungscode</translation>
+    </message>
+    <message>
+        <source>If you forget your passphrase or the keyring is lost, this code is the only way to open your profile. Write it down or keep it in a password manager. Coterie shows it only this once.</source>
+        <translation>Wenn du deine Passphrase vergisst oder der Schlüsselbund verloren geht, ist dieser Code der einzige Weg, dein Profil zu öffnen. Schreib ihn auf oder bewahre ihn in einem Passwortmanager auf. Coterie zeigt ihn nur dieses eine Mal.</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Wiederherstellungscode</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Code kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the recovery code</source>
+        <translation>Den Wiederherstellungscode kopieren</translation>
+    </message>
+    <message>
+        <source>I have saved my recovery code somewhere safe</source>
+        <translation>Ich habe meinen Wiederherstellungscode sicher aufbewahrt</translation>
+    </message>
+    <message>
+        <source>I have saved my recovery code</source>
+        <translation>Ich habe meinen Wiederherstellungscode gesichert</translation>
+    </message>
+    <message>
+        <source>Create profile</source>
+        <translation>Profil erstellen</translation>
+    </message>
+    <message>
+        <source>Start using Coterie</source>
+        <translation>Coterie verwenden</translation>
+    </message>
+    <message>
+        <source>Creating your profile…</source>
+        <translation>Dein Profil wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Please save the recovery code and tick the box first.</source>
+        <translation>Bitte sichere zuerst den Wiederherstellungscode und setze das Häkchen.</translation>
+    </message>
+</context>
+<context>
+    <name>GroupList</name>
+    <message>
+        <source>You were removed from this group</source>
+        <translation>Du wurdest aus dieser Gruppe entfernt</translation>
+    </message>
+    <message>
+        <source>You left this group</source>
+        <translation>Du hast diese Gruppe verlassen</translation>
+    </message>
+    <message>
+        <source>No posts yet</source>
+        <translation>Noch keine Beiträge</translation>
+    </message>
+    <message>
+        <source>Muted · {preview}</source>
+        <translation>Stumm · {preview}</translation>
+    </message>
+    <message>
+        <source>muted</source>
+        <translation>stumm</translation>
+    </message>
+    <message>
+        <source>you were removed</source>
+        <translation>du wurdest entfernt</translation>
+    </message>
+    <message>
+        <source>last post {name}: {text}</source>
+        <translation>letzter Beitrag {name}: {text}</translation>
+    </message>
+    <message>
+        <source>last post {text}</source>
+        <translation>letzter Beitrag {text}</translation>
+    </message>
+</context>
+<context>
+    <name>GroupListModel</name>
+    <message numerus="yes">
+        <source>%Ln unread</source>
+        <translation>
+            <numerusform>%Ln ungelesen</numerusform>
+            <numerusform>%Ln ungelesen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Gui</name>
+    <message>
+        <source>Coterie</source>
+        <translation>Coterie</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePreview</name>
+    <message>
+        <source>This is not an image Coterie can show.</source>
+        <translation>Das ist kein Bild, das Coterie anzeigen kann.</translation>
+    </message>
+    <message>
+        <source>This image is too large to show.</source>
+        <translation>Dieses Bild ist zu groß zum Anzeigen.</translation>
+    </message>
+</context>
+<context>
+    <name>InviteDialog</name>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 Tag</translation>
+    </message>
+    <message>
+        <source>3 days</source>
+        <translation>3 Tage</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 Tage</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>30 Tage</translation>
+    </message>
+    <message>
+        <source>Invite people to {name}</source>
+        <translation>Leute zu {name} einladen</translation>
+    </message>
+    <message>
+        <source>Anyone with the link can ask to join. Single-use links are admitted as soon as an admin&apos;s Coterie is online; multi-use links wait for your approval.</source>
+        <translation>Wer den Link hat, kann um Beitritt bitten. Einmal-Links werden aufgenommen, sobald das Coterie eines Admins online ist; Mehrfach-Links warten auf deine Zustimmung.</translation>
+    </message>
+    <message>
+        <source>How many people can use the link</source>
+        <translation>Wie viele Leute den Link nutzen können</translation>
+    </message>
+    <message>
+        <source>Link expires after</source>
+        <translation>Link läuft ab nach</translation>
+    </message>
+    <message>
+        <source>Create link</source>
+        <translation>Link erstellen</translation>
+    </message>
+    <message>
+        <source>Create invite link</source>
+        <translation>Einladungslink erstellen</translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation>Nutzungen</translation>
+    </message>
+    <message>
+        <source>Expires after</source>
+        <translation>Läuft ab nach</translation>
+    </message>
+    <message>
+        <source>The new link appears here</source>
+        <translation>Der neue Link erscheint hier</translation>
+    </message>
+    <message>
+        <source>Invite link</source>
+        <translation>Einladungslink</translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation>Link kopieren</translation>
+    </message>
+    <message>
+        <source>Copy invite link</source>
+        <translation>Einladungslink kopieren</translation>
+    </message>
+    <message>
+        <source>Invite QR code</source>
+        <translation>QR-Code der Einladung</translation>
+    </message>
+    <message>
+        <source>QR code of the link</source>
+        <translation>QR-Code des Links</translation>
+    </message>
+    <message>
+        <source>Invites of this group</source>
+        <translation>Einladungen dieser Gruppe</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke the selected invite</source>
+        <translation>Die ausgewählte Einladung widerrufen</translation>
+    </message>
+    <message>
+        <source>Invites</source>
+        <translation>Einladungen</translation>
+    </message>
+    <message>
+        <source>Creating the invite…</source>
+        <translation>Die Einladung wird erstellt…</translation>
+    </message>
+</context>
+<context>
+    <name>InviteList</name>
+    <message>
+        <source>{uses} · expires {when}</source>
+        <translation>{uses} · läuft ab {when}</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Used up</source>
+        <translation>Aufgebraucht</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>Invite created {when}: {what}</source>
+        <translation>Einladung erstellt {when}: {what}</translation>
+    </message>
+</context>
+<context>
+    <name>InviteListModel</name>
+    <message numerus="yes">
+        <source>{left} of %Ln uses left</source>
+        <translation>
+            <numerusform>{left} von %Ln Nutzung übrig</numerusform>
+            <numerusform>{left} von %Ln Nutzungen übrig</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>JoinDialog</name>
+    <message>
+        <source>Join a group</source>
+        <translation>Einer Gruppe beitreten</translation>
+    </message>
+    <message>
+        <source>Paste the invite link someone sent you. The link stays on this computer; only a request to join is sent.</source>
+        <translation>Füge den Einladungslink ein, den dir jemand geschickt hat. Der Link bleibt auf diesem Computer; gesendet wird nur eine Beitrittsanfrage.</translation>
+    </message>
+    <message>
+        <source>coterie://join#…</source>
+        <translation>coterie://join#…</translation>
+    </message>
+    <message>
+        <source>Invite link</source>
+        <translation>Einladungslink</translation>
+    </message>
+    <message>
+        <source>Relay of this invite</source>
+        <translation>Relay dieser Einladung</translation>
+    </message>
+    <message>
+        <source>Warning about the relay address</source>
+        <translation>Warnung zur Relay-Adresse</translation>
+    </message>
+    <message>
+        <source>Contact this address anyway</source>
+        <translation>Diese Adresse trotzdem kontaktieren</translation>
+    </message>
+    <message>
+        <source>Join status</source>
+        <translation>Beitrittsstatus</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Beitreten</translation>
+    </message>
+    <message>
+        <source>Send the join request</source>
+        <translation>Die Beitrittsanfrage senden</translation>
+    </message>
+    <message>
+        <source>Cancel join</source>
+        <translation>Beitritt abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop contacting the relay</source>
+        <translation>Den Kontakt zum Relay beenden</translation>
+    </message>
+    <message>
+        <source>Relay: {host} — contacted only when you press Join.</source>
+        <translation>Relay: {host} – wird erst kontaktiert, wenn du auf Beitreten drückst.</translation>
+    </message>
+    <message>
+        <source>This link points to {host}, an address on {local}, not on the internet. A link from someone you do not know could use it to reach devices here. Continue only if you expected a relay there.</source>
+        <translation>Dieser Link zeigt auf {host}, eine Adresse in {local}, nicht im Internet. Ein Link von jemandem, den du nicht kennst, könnte damit Geräte hier erreichen. Fahre nur fort, wenn du dort ein Relay erwartet hast.</translation>
+    </message>
+    <message>
+        <source>Contact {host} anyway</source>
+        <translation>{host} trotzdem kontaktieren</translation>
+    </message>
+    <message>
+        <source>Contacting {value} to read the invite and send your request…</source>
+        <translation>Kontaktiere {value}, um die Einladung zu lesen und deine Anfrage zu senden…</translation>
+    </message>
+    <message>
+        <source>the relay</source>
+        <translation>das Relay</translation>
+    </message>
+    <message>
+        <source>“{name}”</source>
+        <translation>„{name}“</translation>
+    </message>
+    <message>
+        <source>the group</source>
+        <translation>der Gruppe</translation>
+    </message>
+    <message>
+        <source>You joined {name}.</source>
+        <translation>Du bist {name} beigetreten.</translation>
+    </message>
+    <message>
+        <source>Request to join {name} sent. {message} You can close this window; the group appears when you are admitted.</source>
+        <translation>Anfrage zum Beitritt zu {name} gesendet. {message} Du kannst dieses Fenster schließen; die Gruppe erscheint, sobald du aufgenommen bist.</translation>
+    </message>
+    <message>
+        <source>Joining {name} did not work.</source>
+        <translation>Der Beitritt zu {name} hat nicht geklappt.</translation>
+    </message>
+</context>
+<context>
+    <name>JoinRequestsDialog</name>
+    <message>
+        <source>Join requests for {name}</source>
+        <translation>Beitrittsanfragen für {name}</translation>
+    </message>
+    <message>
+        <source>Before approving, check the fingerprint with the person through a channel you trust (in person or a call).</source>
+        <translation>Prüfe vor dem Zustimmen den Fingerabdruck mit der Person über einen Weg, dem du vertraust (persönlich oder per Anruf).</translation>
+    </message>
+    <message>
+        <source>Waiting join requests</source>
+        <translation>Wartende Beitrittsanfragen</translation>
+    </message>
+    <message>
+        <source>No one is waiting to join.</source>
+        <translation>Niemand wartet auf den Beitritt.</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Zustimmen</translation>
+    </message>
+    <message>
+        <source>Approve the selected request</source>
+        <translation>Der ausgewählten Anfrage zustimmen</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>Decline the selected request</source>
+        <translation>Die ausgewählte Anfrage ablehnen</translation>
+    </message>
+    <message>
+        <source>Admitting…</source>
+        <translation>Nehme auf…</translation>
+    </message>
+    <message>
+        <source>Declining…</source>
+        <translation>Lehne ab…</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryDialog</name>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Dokumente</translation>
+    </message>
+    <message>
+        <source>Audio and video</source>
+        <translation>Audio und Video</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>Links</translation>
+    </message>
+    <message>
+        <source>Open puts a decrypted copy in a private temporary folder that is removed when Coterie closes; files stay encrypted everywhere else until you save them.</source>
+        <translation>Öffnen legt eine entschlüsselte Kopie in einen privaten temporären Ordner, der beim Schließen von Coterie entfernt wird; überall sonst bleiben Dateien verschlüsselt, bis du sie speicherst.</translation>
+    </message>
+    <message>
+        <source>Files and library — {name}</source>
+        <translation>Dateien und Bibliothek – {name}</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation>(ohne Titel)</translation>
+    </message>
+    <message>
+        <source>Pinned: {title}</source>
+        <translation>Angeheftet: {title}</translation>
+    </message>
+    <message>
+        <source>Link: {url}</source>
+        <translation>Link: {url}</translation>
+    </message>
+    <message>
+        <source>Nothing shared here yet. Drop files on the conversation to share.</source>
+        <translation>Hier wurde noch nichts geteilt. Lege Dateien auf der Unterhaltung ab, um sie zu teilen.</translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation>Lade herunter…</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>Heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Save into folder</source>
+        <translation>In Ordner speichern</translation>
+    </message>
+    <message>
+        <source>Saved as {path}.</source>
+        <translation>Gespeichert als {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Coterie</source>
+        <translation>Coterie</translation>
+    </message>
+    <message>
+        <source>Choose a group on the left.</source>
+        <translation>Wähle links eine Gruppe.</translation>
+    </message>
+    <message>
+        <source>You: {name}
+Fingerprint {fingerprint}</source>
+        <translation>Du: {name}
+Fingerabdruck {fingerprint}</translation>
+    </message>
+    <message>
+        <source>{name} — Coterie</source>
+        <translation>{name} – Coterie</translation>
+    </message>
+    <message>
+        <source>Leave group</source>
+        <translation>Gruppe verlassen</translation>
+    </message>
+    <message>
+        <source>Leave “{isolate}”? Coterie stops syncing it and forgets its posts on this computer. To come back you need a new invite.</source>
+        <translation>„{isolate}“ verlassen? Coterie synchronisiert sie nicht mehr und vergisst ihre Beiträge auf diesem Computer. Um zurückzukommen, brauchst du eine neue Einladung.</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>Verlassen</translation>
+    </message>
+</context>
+<context>
+    <name>MemberList</name>
+    <message>
+        <source>{name} (you)</source>
+        <translation>{name} (du)</translation>
+    </message>
+    <message>
+        <source>{member} · admin</source>
+        <translation>{member} · Admin</translation>
+    </message>
+    <message>
+        <source>{member} · ✓ verified</source>
+        <translation>{member} · ✓ verifiziert</translation>
+    </message>
+    <message>
+        <source>{member}, fingerprint {fingerprint}</source>
+        <translation>{member}, Fingerabdruck {fingerprint}</translation>
+    </message>
+</context>
+<context>
+    <name>MembersDialog</name>
+    <message>
+        <source>Remove {who} from “{group}”?
+
+{who} will not be able to read anything posted from now on, and cannot post. Everyone&apos;s Coterie switches to new keys and a new mailbox on the relay. What {who} already received stays on their device. To come back they need a new invite.</source>
+        <translation>{who} aus „{group}“ entfernen?
+
+{who} kann ab jetzt nichts Neues mehr lesen und nicht mehr posten. Das Coterie aller wechselt zu neuen Schlüsseln und einem neuen Postfach auf dem Relay. Was {who} schon erhalten hat, bleibt auf dem Gerät. Um zurückzukommen, braucht es eine neue Einladung.</translation>
+    </message>
+    <message>
+        <source>Members of {name}</source>
+        <translation>Mitglieder von {name}</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>Fingerabdruck</translation>
+    </message>
+    <message>
+        <source>Safety number</source>
+        <translation>Sicherheitsnummer</translation>
+    </message>
+    <message>
+        <source>Compare in person (QR)…</source>
+        <translation>Persönlich vergleichen (QR)…</translation>
+    </message>
+    <message>
+        <source>Show the safety number and its QR code</source>
+        <translation>Die Sicherheitsnummer und ihren QR-Code zeigen</translation>
+    </message>
+    <message>
+        <source>Make admin</source>
+        <translation>Zum Admin machen</translation>
+    </message>
+    <message>
+        <source>Make the selected member an admin</source>
+        <translation>Das ausgewählte Mitglied zum Admin machen</translation>
+    </message>
+    <message>
+        <source>Remove from group…</source>
+        <translation>Aus der Gruppe entfernen…</translation>
+    </message>
+    <message>
+        <source>Remove the selected member</source>
+        <translation>Das ausgewählte Mitglied entfernen</translation>
+    </message>
+    <message>
+        <source>{name} (you)</source>
+        <translation>{name} (du)</translation>
+    </message>
+    <message>
+        <source>Admin</source>
+        <translation>Admin</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>{role} · ✓ verified</source>
+        <translation>{role} · ✓ verifiziert</translation>
+    </message>
+    <message>
+        <source>This is you.</source>
+        <translation>Das bist du.</translation>
+    </message>
+    <message>
+        <source>Making {isolate} an admin…</source>
+        <translation>{isolate} wird zum Admin…</translation>
+    </message>
+    <message>
+        <source>Make {isolate} an admin? Admins can invite, admit, remove and promote members.</source>
+        <translation>{isolate} zum Admin machen? Admins können Mitglieder einladen, aufnehmen, entfernen und befördern.</translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation>Mitglied entfernen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Removing {isolate} and switching to new keys…</source>
+        <translation>Entferne {isolate} und wechsle zu neuen Schlüsseln…</translation>
+    </message>
+</context>
+<context>
+    <name>Notifications</name>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>Coterie</source>
+        <translation>Coterie</translation>
+    </message>
+    <message>
+        <source>Show Coterie</source>
+        <translation>Coterie zeigen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseFields</name>
+    <message>
+        <source>Passphrase</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>Repeat the passphrase</source>
+        <translation>Die Passphrase wiederholen</translation>
+    </message>
+    <message>
+        <source>Passphrase strength</source>
+        <translation>Stärke der Passphrase</translation>
+    </message>
+    <message>
+        <source>Passphrase strength hint</source>
+        <translation>Hinweis zur Stärke der Passphrase</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Die beiden Passphrasen sind verschieden.</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>{label}: {hint}</source>
+        <translation>{label}: {hint}</translation>
+    </message>
+    <message>
+        <source>The two passphrase entries differ.</source>
+        <translation>Die beiden Eingaben der Passphrase sind verschieden.</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseStrength</name>
+    <message>
+        <source>Too short</source>
+        <translation>Zu kurz</translation>
+    </message>
+    <message>
+        <source>Use at least 8 characters; a few unrelated words work best.</source>
+        <translation>Verwende mindestens 8 Zeichen; ein paar Wörter ohne Zusammenhang wirken am besten.</translation>
+    </message>
+    <message>
+        <source>Too easy to guess</source>
+        <translation>Zu leicht zu erraten</translation>
+    </message>
+    <message>
+        <source>This is a common password or pattern that is guessed first; use a few unrelated words instead.</source>
+        <translation>Das ist ein gängiges Passwort oder Muster, das zuerst geraten wird; nimm stattdessen ein paar Wörter ohne Zusammenhang.</translation>
+    </message>
+    <message>
+        <source>Weak</source>
+        <translation>Schwach</translation>
+    </message>
+    <message>
+        <source>Common words, names, dates and keyboard patterns are guessed early; add another unrelated word or two.</source>
+        <translation>Gängige Wörter, Namen, Daten und Tastaturmuster werden früh geraten; füge noch ein oder zwei Wörter ohne Zusammenhang hinzu.</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>Mittel</translation>
+    </message>
+    <message>
+        <source>Good start; one more unrelated word makes it strong.</source>
+        <translation>Guter Anfang; ein weiteres Wort ohne Zusammenhang macht sie stark.</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>Gut</translation>
+    </message>
+    <message>
+        <source>Hard to guess. Keep it somewhere safe.</source>
+        <translation>Schwer zu erraten. Bewahre sie sicher auf.</translation>
+    </message>
+    <message>
+        <source>Strong</source>
+        <translation>Stark</translation>
+    </message>
+    <message>
+        <source>Very hard to guess. Keep it somewhere safe.</source>
+        <translation>Sehr schwer zu erraten. Bewahre sie sicher auf.</translation>
+    </message>
+</context>
+<context>
+    <name>Post</name>
+    <message>
+        <source>Someone</source>
+        <translation>Jemand</translation>
+    </message>
+    <message>
+        <source>The original post was deleted</source>
+        <translation>Der ursprüngliche Beitrag wurde gelöscht</translation>
+    </message>
+    <message>
+        <source>The original post is not available on this device</source>
+        <translation>Der ursprüngliche Beitrag ist auf diesem Gerät nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>A newer version of Coterie is needed to show this post.</source>
+        <translation>Um diesen Beitrag anzuzeigen, wird eine neuere Version von Coterie gebraucht.</translation>
+    </message>
+    <message>
+        <source>This post was deleted</source>
+        <translation>Dieser Beitrag wurde gelöscht</translation>
+    </message>
+    <message>
+        <source>This post was deleted by {name}</source>
+        <translation>Dieser Beitrag wurde von {name} gelöscht</translation>
+    </message>
+    <message>
+        <source>Warning: {text}</source>
+        <translation>Warnung: {text}</translation>
+    </message>
+    <message>
+        <source>{name}, {when}: a post this version of Coterie cannot show</source>
+        <translation>{name}, {when}: ein Beitrag, den diese Version von Coterie nicht anzeigen kann</translation>
+    </message>
+    <message>
+        <source>{name}, {when}: deleted by {by}</source>
+        <translation>{name}, {when}: gelöscht von {by}</translation>
+    </message>
+    <message>
+        <source>{name}, {when}: deleted</source>
+        <translation>{name}, {when}: gelöscht</translation>
+    </message>
+    <message>
+        <source>{head}, replying to {name}</source>
+        <translation>{head}, Antwort an {name}</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>bearbeitet</translation>
+    </message>
+    <message>
+        <source>reactions {list}</source>
+        <translation>Reaktionen {list}</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>wird gesendet</translation>
+    </message>
+</context>
+<context>
+    <name>PostActions</name>
+    <message>
+        <source>Reply</source>
+        <translation>Antworten</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>Reagieren</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>Mehr</translation>
+    </message>
+</context>
+<context>
+    <name>ReactionPicker</name>
+    <message>
+        <source>React with {emoji}</source>
+        <translation>Mit {emoji} reagieren</translation>
+    </message>
+    <message>
+        <source>Take back {emoji}</source>
+        <translation>{emoji} zurücknehmen</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>Reagieren</translation>
+    </message>
+</context>
+<context>
+    <name>ReactionRow</name>
+    <message>
+        <source>React</source>
+        <translation>Reagieren</translation>
+    </message>
+</context>
+<context>
+    <name>RenameGroupDialog</name>
+    <message>
+        <source>A group needs a name; type one, or press Cancel to keep the old one.</source>
+        <translation>Eine Gruppe braucht einen Namen; gib einen ein oder drücke Abbrechen, um den alten zu behalten.</translation>
+    </message>
+    <message>
+        <source>Rename group</source>
+        <translation>Gruppe umbenennen</translation>
+    </message>
+    <message>
+        <source>The new name is shown to every member of the group.</source>
+        <translation>Der neue Name wird allen Mitgliedern der Gruppe angezeigt.</translation>
+    </message>
+    <message>
+        <source>Group name</source>
+        <translation>Gruppenname</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Umbenennen</translation>
+    </message>
+    <message>
+        <source>Rename the group</source>
+        <translation>Die Gruppe umbenennen</translation>
+    </message>
+    <message>
+        <source>Renaming…</source>
+        <translation>Benenne um…</translation>
+    </message>
+</context>
+<context>
+    <name>RequestList</name>
+    <message>
+        <source>Join request from {name}, fingerprint {fingerprint}</source>
+        <translation>Beitrittsanfrage von {name}, Fingerabdruck {fingerprint}</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Do not keep using Coterie with this profile on the old computer: until linked devices exist, two computers posting as you make the others&apos; apps report a forked history and drop posts.</source>
+        <translation>Benutze Coterie mit diesem Profil nicht weiter auf dem alten Computer: Solange es keine verknüpften Geräte gibt, lassen zwei Computer, die als du posten, die Apps der anderen einen gegabelten Verlauf melden und Beiträge verwerfen.</translation>
+    </message>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>Aus einer Sicherung wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Brings back your groups, their history, files and settings from a backup file. Coterie then reads everything posted since the backup before you can post.</source>
+        <translation>Holt deine Gruppen, ihren Verlauf, Dateien und Einstellungen aus einer Sicherungsdatei zurück. Coterie liest dann alles, was seit der Sicherung gepostet wurde, bevor du posten kannst.</translation>
+    </message>
+    <message>
+        <source>Backup file</source>
+        <translation>Sicherungsdatei</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Wiederherstellungscode</translation>
+    </message>
+    <message>
+        <source>Keep the key in this computer&apos;s keyring (recommended)</source>
+        <translation>Den Schlüssel im Schlüsselbund dieses Computers aufbewahren (empfohlen)</translation>
+    </message>
+    <message>
+        <source>Use the system keyring</source>
+        <translation>Den Schlüsselbund des Systems verwenden</translation>
+    </message>
+    <message>
+        <source>Protect it with a passphrase I type each time</source>
+        <translation>Mit einer Passphrase schützen, die ich jedes Mal eingebe</translation>
+    </message>
+    <message>
+        <source>Use a passphrase</source>
+        <translation>Eine Passphrase verwenden</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>Neue Passphrase</translation>
+    </message>
+    <message>
+        <source>This computer has no secure keyring: choose a passphrase for the restored profile.</source>
+        <translation>Dieser Computer hat keinen sicheren Schlüsselbund: Wähle eine Passphrase für das wiederhergestellte Profil.</translation>
+    </message>
+    <message>
+        <source>Restore progress</source>
+        <translation>Fortschritt der Wiederherstellung</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Restore the backup</source>
+        <translation>Die Sicherung wiederherstellen</translation>
+    </message>
+    <message>
+        <source>{value} MB read</source>
+        <translation>{value} MB gelesen</translation>
+    </message>
+    <message>
+        <source>Restoring and reading what was posted since the backup…</source>
+        <translation>Stelle wieder her und lese, was seit der Sicherung gepostet wurde…</translation>
+    </message>
+</context>
+<context>
+    <name>Reveal</name>
+    <message>
+        <source>Show the passphrase</source>
+        <translation>Die Passphrase zeigen</translation>
+    </message>
+    <message>
+        <source>Hide the passphrase</source>
+        <translation>Die Passphrase verbergen</translation>
+    </message>
+</context>
+<context>
+    <name>SafetyNumberDialog</name>
+    <message>
+        <source>Safety number with {name}</source>
+        <translation>Sicherheitsnummer mit {name}</translation>
+    </message>
+    <message>
+        <source>Compare these numbers with {who}, in person or on a call. If they match on both devices, nobody is in the middle.</source>
+        <translation>Vergleiche diese Zahlen mit {who}, persönlich oder in einem Anruf. Wenn sie auf beiden Geräten übereinstimmen, sitzt niemand dazwischen.</translation>
+    </message>
+    <message>
+        <source>Safety number</source>
+        <translation>Sicherheitsnummer</translation>
+    </message>
+    <message>
+        <source>Safety number QR code</source>
+        <translation>QR-Code der Sicherheitsnummer</translation>
+    </message>
+    <message>
+        <source>Paste their code: the coterie://verify link or 60 digits</source>
+        <translation>Füge den Code der Person ein: den coterie://verify-Link oder 60 Ziffern</translation>
+    </message>
+    <message>
+        <source>Safety code from {name}</source>
+        <translation>Sicherheitscode von {name}</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Check the pasted safety code</source>
+        <translation>Den eingefügten Sicherheitscode prüfen</translation>
+    </message>
+    <message>
+        <source>✓ Verified on this device</source>
+        <translation>✓ Auf diesem Gerät verifiziert</translation>
+    </message>
+    <message>
+        <source>Comparison result</source>
+        <translation>Ergebnis des Vergleichs</translation>
+    </message>
+    <message>
+        <source>✓ Matches. {isolate} is marked verified on this device.</source>
+        <translation>✓ Stimmt überein. {isolate} ist auf diesem Gerät als verifiziert markiert.</translation>
+    </message>
+    <message>
+        <source>✗ Does NOT match. Do not trust this member&apos;s key until you find out why: ask them in person.</source>
+        <translation>✗ Stimmt NICHT überein. Vertraue dem Schlüssel dieses Mitglieds nicht, bis du weißt, warum: frag die Person persönlich.</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Search posts…</source>
+        <translation>Beiträge durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Search text</source>
+        <translation>Suchtext</translation>
+    </message>
+    <message>
+        <source>Only in “{isolate}”</source>
+        <translation>Nur in „{isolate}“</translation>
+    </message>
+    <message>
+        <source>Search only in this group</source>
+        <translation>Nur in dieser Gruppe suchen</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+        <source>Type to search every group you are in.</source>
+        <translation>Tippe, um alle deine Gruppen zu durchsuchen.</translation>
+    </message>
+    <message>
+        <source>Type to search.</source>
+        <translation>Tippe, um zu suchen.</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>Suchstatus</translation>
+    </message>
+    <message>
+        <source>No posts match.</source>
+        <translation>Keine Beiträge gefunden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %Ln best of more results — add words to narrow the search. Enter opens the selected one</source>
+        <translation>
+            <numerusform>%Ln bestes Ergebnis von mehr – füge Wörter hinzu, um die Suche einzugrenzen. Eingabe öffnet das ausgewählte</numerusform>
+            <numerusform>Die %Ln besten von mehr Ergebnissen – füge Wörter hinzu, um die Suche einzugrenzen. Eingabe öffnet das ausgewählte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>1 result — Enter opens the selected one</source>
+        <translation>1 Ergebnis – Eingabe öffnet das ausgewählte</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln results — Enter opens the selected one</source>
+        <translation>
+            <numerusform>%Ln Ergebnis – Eingabe öffnet das ausgewählte</numerusform>
+            <numerusform>%Ln Ergebnisse – Eingabe öffnet das ausgewählte</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDialog</name>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Same as the system</source>
+        <translation>Wie das System</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Anzeigename</translation>
+    </message>
+    <message>
+        <source>Default relay for new groups</source>
+        <translation>Standard-Relay für neue Gruppen</translation>
+    </message>
+    <message>
+        <source>https://relay.example.org</source>
+        <translation>https://relay.example.org</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Design</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Dein Name</translation>
+    </message>
+    <message>
+        <source>Default relay</source>
+        <translation>Standard-Relay</translation>
+    </message>
+    <message>
+        <source>Protection</source>
+        <translation>Schutz</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>Neue Passphrase</translation>
+    </message>
+    <message>
+        <source>Change passphrase…</source>
+        <translation>Passphrase ändern…</translation>
+    </message>
+    <message>
+        <source>Set a new passphrase</source>
+        <translation>Eine neue Passphrase festlegen</translation>
+    </message>
+    <message>
+        <source>Use the keyring instead</source>
+        <translation>Stattdessen den Schlüsselbund verwenden</translation>
+    </message>
+    <message>
+        <source>Move the key into the system keyring</source>
+        <translation>Den Schlüssel in den Schlüsselbund des Systems verschieben</translation>
+    </message>
+    <message>
+        <source>New recovery code…</source>
+        <translation>Neuer Wiederherstellungscode…</translation>
+    </message>
+    <message>
+        <source>Make a new recovery code</source>
+        <translation>Einen neuen Wiederherstellungscode erzeugen</translation>
+    </message>
+    <message>
+        <source>New recovery code</source>
+        <translation>Neuer Wiederherstellungscode</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>Einstellungen speichern</translation>
+    </message>
+    <message>
+        <source>Your profile&apos;s key is kept in this computer&apos;s keyring; Coterie opens without a passphrase.</source>
+        <translation>Der Schlüssel deines Profils liegt im Schlüsselbund dieses Computers; Coterie öffnet sich ohne Passphrase.</translation>
+    </message>
+    <message>
+        <source>Use a passphrase instead…</source>
+        <translation>Stattdessen eine Passphrase verwenden…</translation>
+    </message>
+    <message>
+        <source>Your profile is protected by a passphrase.</source>
+        <translation>Dein Profil ist durch eine Passphrase geschützt.</translation>
+    </message>
+    <message>
+        <source>Set this passphrase</source>
+        <translation>Diese Passphrase festlegen</translation>
+    </message>
+    <message>
+        <source>Protecting your profile with the new passphrase…</source>
+        <translation>Dein Profil wird mit der neuen Passphrase geschützt…</translation>
+    </message>
+    <message>
+        <source>Moving the key into the keyring…</source>
+        <translation>Der Schlüssel wird in den Schlüsselbund verschoben…</translation>
+    </message>
+    <message>
+        <source>Making a new recovery code…</source>
+        <translation>Ein neuer Wiederherstellungscode wird erzeugt…</translation>
+    </message>
+    <message>
+        <source>Your old recovery code no longer works. Save this new one now; it is shown only once.</source>
+        <translation>Dein alter Wiederherstellungscode funktioniert nicht mehr. Sichere jetzt diesen neuen; er wird nur einmal gezeigt.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Speichere…</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Search all groups</source>
+        <translation>Alle Gruppen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Search in this group</source>
+        <translation>In dieser Gruppe suchen</translation>
+    </message>
+    <message>
+        <source>New group</source>
+        <translation>Neue Gruppe</translation>
+    </message>
+    <message>
+        <source>Join with an invite link</source>
+        <translation>Mit einem Einladungslink beitreten</translation>
+    </message>
+    <message>
+        <source>Alt+Up / Alt+Down</source>
+        <translation>Alt+Hoch / Alt+Runter</translation>
+    </message>
+    <message>
+        <source>Previous / next group</source>
+        <translation>Vorherige / nächste Gruppe</translation>
+    </message>
+    <message>
+        <source>Write a post</source>
+        <translation>Einen Beitrag schreiben</translation>
+    </message>
+    <message>
+        <source>Enter / Shift+Enter</source>
+        <translation>Eingabe / Umschalt+Eingabe</translation>
+    </message>
+    <message>
+        <source>Send / new line</source>
+        <translation>Senden / neue Zeile</translation>
+    </message>
+    <message>
+        <source>Up (empty composer)</source>
+        <translation>Hoch (leeres Eingabefeld)</translation>
+    </message>
+    <message>
+        <source>Edit your last post</source>
+        <translation>Deinen letzten Beitrag bearbeiten</translation>
+    </message>
+    <message>
+        <source>Escape</source>
+        <translation>Escape</translation>
+    </message>
+    <message>
+        <source>Leave reply or edit mode</source>
+        <translation>Antworten oder Bearbeiten beenden</translation>
+    </message>
+    <message>
+        <source>R / E / Delete / +</source>
+        <translation>R / E / Entf / +</translation>
+    </message>
+    <message>
+        <source>Reply to, edit, delete or react to the selected post</source>
+        <translation>Auf den ausgewählten Beitrag antworten, ihn bearbeiten, löschen oder darauf reagieren</translation>
+    </message>
+    <message>
+        <source>Jump to the latest posts</source>
+        <translation>Zu den neuesten Beiträgen springen</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>Coterie</source>
+        <translation>Coterie</translation>
+    </message>
+    <message>
+        <source>Your profile</source>
+        <translation>Dein Profil</translation>
+    </message>
+    <message>
+        <source>New group or join a group</source>
+        <translation>Neue Gruppe oder einer Gruppe beitreten</translation>
+    </message>
+    <message>
+        <source>New group (Ctrl+N) or join with a link (Ctrl+J)</source>
+        <translation>Neue Gruppe (Ctrl+N) oder mit einem Link beitreten (Ctrl+J)</translation>
+    </message>
+    <message>
+        <source>New group…	Ctrl+N</source>
+        <translation>Neue Gruppe…	Ctrl+N</translation>
+    </message>
+    <message>
+        <source>Join with an invite link…	Ctrl+J</source>
+        <translation>Mit einem Einladungslink beitreten…	Ctrl+J</translation>
+    </message>
+    <message>
+        <source>Search all groups    Ctrl+K</source>
+        <translation>Alle Gruppen durchsuchen    Ctrl+K</translation>
+    </message>
+    <message>
+        <source>Search all groups</source>
+        <translation>Alle Gruppen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Pending joins</source>
+        <translation>Laufende Beitritte</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <source>Back up</source>
+        <translation>Sichern</translation>
+    </message>
+    <message>
+        <source>Back up all your groups into one encrypted file, now or automatically</source>
+        <translation>Alle deine Gruppen in eine verschlüsselte Datei sichern, jetzt oder automatisch</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Settings (Ctrl+,)</source>
+        <translation>Einstellungen (Ctrl+,)</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (F1)</source>
+        <translation>Tastenkürzel (F1)</translation>
+    </message>
+    <message>
+        <source>“{name}”</source>
+        <translation>„{name}“</translation>
+    </message>
+    <message>
+        <source>a group</source>
+        <translation>einer Gruppe</translation>
+    </message>
+    <message>
+        <source>Joining {name}: {message}</source>
+        <translation>Beitritt zu {name}: {message}</translation>
+    </message>
+    <message>
+        <source>waiting for an admin.</source>
+        <translation>wartet auf einen Admin.</translation>
+    </message>
+    <message>
+        <source>Joining {name} did not work: {message}</source>
+        <translation>Der Beitritt zu {name} hat nicht geklappt: {message}</translation>
+    </message>
+</context>
+<context>
+    <name>TimeFormat</name>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+    <message>
+        <source>{date}, {time}</source>
+        <translation>{date}, {time}</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>in 1 minute</source>
+        <translation>in 1 Minute</translation>
+    </message>
+</context>
+<context>
+    <name>TimeWords</name>
+    <message numerus="yes">
+        <source>in %Ln days</source>
+        <translation>
+            <numerusform>in %Ln Tag</numerusform>
+            <numerusform>in %Ln Tagen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %Ln hours</source>
+        <translation>
+            <numerusform>in %Ln Stunde</numerusform>
+            <numerusform>in %Ln Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %Ln minutes</source>
+        <translation>
+            <numerusform>in %Ln Minute</numerusform>
+            <numerusform>in %Ln Minuten</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>Unlock Coterie</source>
+        <translation>Coterie entsperren</translation>
+    </message>
+    <message>
+        <source>Use my recovery code instead</source>
+        <translation>Stattdessen meinen Wiederherstellungscode verwenden</translation>
+    </message>
+    <message>
+        <source>Switch between passphrase and recovery code</source>
+        <translation>Zwischen Passphrase und Wiederherstellungscode wechseln</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Entsperren</translation>
+    </message>
+    <message>
+        <source>Welcome back</source>
+        <translation>Willkommen zurück</translation>
+    </message>
+    <message>
+        <source>Type your passphrase to open your groups.</source>
+        <translation>Gib deine Passphrase ein, um deine Gruppen zu öffnen.</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>Open with your recovery code</source>
+        <translation>Mit deinem Wiederherstellungscode öffnen</translation>
+    </message>
+    <message>
+        <source>Type the recovery code you saved when you created this profile, then choose a new passphrase.</source>
+        <translation>Gib den Wiederherstellungscode ein, den du beim Erstellen dieses Profils gesichert hast, und wähle dann eine neue Passphrase.</translation>
+    </message>
+    <message>
+        <source>XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX</source>
+        <translation>XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Wiederherstellungscode</translation>
+    </message>
+    <message>
+        <source>Keep the key in this computer&apos;s keyring instead</source>
+        <translation>Den Schlüssel stattdessen im Schlüsselbund dieses Computers aufbewahren</translation>
+    </message>
+    <message>
+        <source>Use the system keyring instead of a passphrase</source>
+        <translation>Den Schlüsselbund des Systems statt einer Passphrase verwenden</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>Neue Passphrase</translation>
+    </message>
+    <message>
+        <source>Use my passphrase instead</source>
+        <translation>Stattdessen meine Passphrase verwenden</translation>
+    </message>
+    <message>
+        <source>Unlocking…</source>
+        <translation>Entsperre…</translation>
+    </message>
+</context>
+<context>
+    <name>_PathRow</name>
+    <message>
+        <source>Choose…</source>
+        <translation>Wählen…</translation>
+    </message>
+    <message>
+        <source>Choose the {what}</source>
+        <translation>{what} wählen</translation>
+    </message>
+</context>
+</TS>
