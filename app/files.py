@@ -24,11 +24,13 @@ from __future__ import annotations
 import atexit
 import mimetypes
 import os
+import queue
 import re
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,7 @@ CACHE_LIMIT_DEFAULT_MB = 1024
 AUTO_DOWNLOAD_KEY = "files.auto_download_mb"
 AUTO_DOWNLOAD_DEFAULT_MB = 10
 READ_PIECE = 1 << 20
+UPLOAD_WINDOW = 4             # chunk uploads in flight
 KINDS = ("images", "documents", "media", "links")
 MSG_ALTERED = "This file was altered on the way; nothing was saved."
 _LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
@@ -364,19 +367,38 @@ class FileService:
         except FileNotFoundError:
             raise NotFound("The encrypted copy of a file waiting to be sent is gone; "
                            "attach it again.") from None
-        with src:
-            for index in range(chunk_count(blob_size)):
-                if index in have:
-                    continue
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("The upload was cancelled.")
-                start, length = chunk_span(blob_size, index)
-                src.seek(start)
-                chunk = src.read(length)
-                client.put(cap, f.blob_id, index, chunk)
-                done += length
-                if progress is not None:
-                    progress(done, total)
+        # A few chunks in flight: the relay fsyncs each before it answers, so one at a
+        # time would leave the link idle during every fsync. Memory: UPLOAD_WINDOW MiB.
+        with src, ThreadPoolExecutor(UPLOAD_WINDOW, thread_name_prefix="coterie-up") as pool:
+            flying: list[tuple[Future[bool], int]] = []
+            try:
+                for index in range(chunk_count(blob_size)):
+                    if index in have:
+                        continue
+                    if cancel is not None and cancel.is_set():
+                        raise Cancelled("The upload was cancelled.")
+                    start, length = chunk_span(blob_size, index)
+                    src.seek(start)
+                    chunk = src.read(length)
+                    flying.append((pool.submit(client.put, cap, f.blob_id, index, chunk),
+                                   length))
+                    while len(flying) >= UPLOAD_WINDOW:
+                        done = self._landed(flying.pop(0), done, total, progress)
+                while flying:
+                    done = self._landed(flying.pop(0), done, total, progress)
+            finally:
+                for future, _ in flying:
+                    future.cancel()
+        return done
+
+    @staticmethod
+    def _landed(item: tuple[Future[bool], int], done: int, total: int,
+                progress: Progress | None) -> int:
+        future, length = item
+        future.result()              # a refusal or an unreachable relay raises here
+        done += length
+        if progress is not None:
+            progress(done, total)
         return done
 
     def _send_post(self, rt: Runtime, upload: Upload) -> str | None:
@@ -518,12 +540,15 @@ class FileService:
             return path
         blob_size = blob_size_for(row.size)
         part = path.with_suffix(".part")
-        opener = BlobOpener(row.file_key, row.blob_id, row.size, blob_size, row.blob_hash)
+        opener = BlobOpener(row.file_key, row.blob_id, row.size, blob_size, row.blob_hash,
+                            hash_outside=True)
+        hasher = _Hasher()      # hashes on its own thread while this one decrypts
         have = 0
         try:
             if part.exists():   # a download that stopped: check what we have, fetch the rest
                 with open(part, "rb") as f:
                     while piece := f.read(READ_PIECE):
+                        hasher.feed(piece)
                         opener.feed(piece)
                         have += len(piece)
             relay = rt.session(row.group_id).relay_url
@@ -532,14 +557,15 @@ class FileService:
                                              blob_size):
                     if cancel is not None and cancel.is_set():
                         raise Cancelled("The download was cancelled.")
-                    opener.feed(piece)
                     out.write(piece)
+                    hasher.feed(piece)
+                    opener.feed(piece)
                     have += len(piece)
                     if progress is not None:
                         progress(have, blob_size)
                 out.flush()
                 os.fsync(out.fileno())
-            opener.finish()
+            opener.finish(hasher.digest())
         except crypto.AuthError:
             part.unlink(missing_ok=True)
             raise FileAltered(MSG_ALTERED) from None
@@ -549,6 +575,8 @@ class FileService:
             raise RelayUnavailable(f"The relay refused the download: {exc}") from None
         except SyncError as exc:
             raise RelayUnavailable(f"{exc} The download can be resumed later.") from None
+        finally:
+            hasher.close()   # its thread ends; a .part file stays for a resume
         os.replace(part, path)
         rt.store.files.cache_put(row.blob_id, blob_size, rt.now())
         self.evict()
@@ -652,6 +680,36 @@ class FileService:
 
     def cache_bytes(self) -> int:
         return sum(size for _, size in self._access.runtime().store.files.cache_lru())
+
+
+class _Hasher:
+    """BLAKE2b of a blob on a thread of its own (hashlib releases the GIL), fed in order
+    through a short queue so memory stays bounded."""
+
+    def __init__(self) -> None:
+        self._hash = blob_hasher()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+        self._thread = threading.Thread(target=self._run, name="coterie-blob-hash",
+                                        daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    def _run(self) -> None:
+        while (piece := self._queue.get()) is not None:
+            self._hash.update(piece)
+
+    def feed(self, piece: bytes) -> None:
+        self._queue.put(piece)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
+
+    def digest(self) -> bytes:
+        self.close()
+        return self._hash.digest()
 
 
 class FileAltered(AppError):

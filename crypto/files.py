@@ -178,7 +178,9 @@ class BlobOpener:
     """
 
     def __init__(self, file_key: bytes, blob_id: bytes, size: int, blob_size: int,
-                 blob_hash: bytes) -> None:
+                 blob_hash: bytes, *, hash_outside: bool = False) -> None:
+        """`hash_outside`: the caller hashes the blob itself (e.g. on another thread, as
+        the bytes arrive) and hands the digest to `finish`."""
         if (len(file_key) != KEY_LEN or len(blob_id) != BLOB_ID_LEN
                 or not 0 <= size <= MAX_FILE_BYTES or blob_size != blob_size_for(size)):
             raise AuthError("this file was altered")
@@ -187,7 +189,7 @@ class BlobOpener:
         self._size = size
         self._blob_size = blob_size
         self._expect_hash = blob_hash
-        self._hash = blob_hasher()
+        self._hash = None if hash_outside else blob_hasher()
         self._segments = _segments(blob_size)
         self._state: object | None = None
         self._buf = bytearray()
@@ -205,7 +207,8 @@ class BlobOpener:
         self._seen += len(piece)
         if self._seen > self._blob_size or self._segment > self._segments:
             raise self._fail()
-        self._hash.update(piece)
+        if self._hash is not None:
+            self._hash.update(piece)
         self._buf += piece
         out = bytearray()
         if self._state is None:
@@ -235,10 +238,12 @@ class BlobOpener:
             out += plain[:keep]
         return bytes(out)
 
-    def finish(self) -> None:
+    def finish(self, digest: bytes | None = None) -> None:
+        """`digest`: the blob's hash when the caller computed it (`hash_outside`)."""
+        if self._hash is not None:
+            digest = self._hash.digest()
         if (self._seen != self._blob_size or self._segment != self._segments or self._buf
-                or self._out != self._size
-                or self._hash.digest() != self._expect_hash):
+                or self._out != self._size or digest != self._expect_hash):
             raise self._fail()
 
 

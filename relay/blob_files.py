@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-READ_PIECE = 256 * 1024
+READ_PIECE = 1 << 20    # one thread hop of the streaming response per piece
 
 
 class BlobFiles:

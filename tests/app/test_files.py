@@ -44,7 +44,7 @@ def _file(tmp_path: Path, name: str, size: int) -> tuple[Path, bytes]:
 def test_an_interrupted_upload_resumes_and_its_post_goes_once(
         make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
     ana, ben, gid = _pair(make_profile, relay)
-    path, data = _file(tmp_path, "talk.mp4", 6 << 20)
+    path, data = _file(tmp_path, "talk.mp4", 16 << 20)
     stop = threading.Event()
 
     def progress(done: int, total: int) -> None:
