@@ -94,7 +94,7 @@ class Services:
         self.search = SearchService(self._access)
         self.verification = VerificationService(self._access)
         self.backup = BackupService(self._access, keyring_backend)
-        self.export = ExportService(self._access)
+        self.export = ExportService(self._access, self.files)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:

@@ -28,17 +28,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import crypto
 from app.access import Access
-from app.errors import InvalidInput
+from app.errors import AppError, InvalidInput
+from app.files import FileService
 from app.names import lookalike_keys, shown_name
 from app.runtime import FORMER_MEMBER, Runtime
 from app.store import PageKey, Post
+from app.store.files import FileRow
 
 FORMAT = "coterie-export"
 VERSION = 1
 PAGE = 1000
+ALL_FILES = 1 << 30
 FORMATS = ("html", "json")
 EXCERPT = 120
 # Bidi embeddings, overrides and isolates, marks, and every C0/C1 control but \n and \t.
@@ -121,10 +125,11 @@ class _People:
 
 
 class ExportService:
-    """Writes one group's history as HTML and/or JSON into a folder."""
+    """Writes one group's history as HTML and/or JSON into a folder, files copied alongside."""
 
-    def __init__(self, access: Access) -> None:
+    def __init__(self, access: Access, files: FileService) -> None:
         self._access = access
+        self._files = files
 
     def write(self, group: str, out_dir: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS,
               progress: Progress | None = None) -> ExportInfo:
@@ -149,6 +154,10 @@ class ExportService:
                          "role": "admin" if m.role == "admin" else "member",
                          "is_me": m.ik == rt.identity.ik} for m in people.members],
         }
+        attached: dict[bytes, list[FileRow]] = {}
+        for row in rt.store.files.group_files(gid, ALL_FILES):
+            attached.setdefault(row.msg_id, []).append(row)
+        copier = _FileCopier(self._files, gid.hex(), folder, f"{stem}-files")
         targets = {f: folder / f"{stem}.{f}" for f in formats}
         parts = {f: p.with_name(f".{p.name}.{secrets.token_hex(4)}.part") for f, p in targets.items()}
         streams: dict[str, TextIO] = {}
@@ -162,13 +171,17 @@ class ExportService:
             if "html" in streams:
                 writers.append(_HtmlWriter(streams["html"], head, people))
             for post_doc, post in _posts(rt, gid, people):
+                if not post.deleted and post.msg_id in attached:
+                    post_doc["files"] = [copier.copy(post.msg_id, row)
+                                         for row in sorted(attached[post.msg_id],
+                                                           key=lambda r: r.idx)]
                 for w in writers:
                     w.post(post_doc, post)
                 count += 1
                 if progress is not None and count % PAGE == 0:
                     progress(count)
             for w in writers:
-                w.end(count)
+                w.end(count, copier.copied)
             for f, stream in streams.items():
                 stream.close()
                 os.replace(parts[f], targets[f])
@@ -183,6 +196,32 @@ class ExportService:
             progress(count)
         return ExportInfo(gid.hex(), count, str(targets["html"]) if "html" in targets else None,
                           str(targets["json"]) if "json" in targets else None)
+
+
+class _FileCopier:
+    """Each attached file decrypted into the export's files folder (fetched from the relay
+    when this computer does not hold it yet); one that cannot be had is listed with why."""
+
+    def __init__(self, files: FileService, group: str, folder: Path, sub: str) -> None:
+        self._files = files
+        self._group = group
+        self._folder = folder
+        self._dir = folder / sub
+        self.copied: list[dict[str, Any]] = []
+
+    def copy(self, msg_id: bytes, row: FileRow) -> dict[str, Any]:
+        entry: dict[str, Any] = {"post": msg_id.hex(), "name": row.name, "size": row.size,
+                                 "media_type": row.media_type, "path": None, "error": None}
+        try:
+            self._dir.mkdir(exist_ok=True)
+            saved = self._files.save(self._group, msg_id.hex(), row.idx, self._dir)
+            entry["path"] = saved.relative_to(self._folder).as_posix()
+        except AppError as exc:
+            entry["error"] = str(exc)
+        except OSError as exc:
+            entry["error"] = f"It could not be written ({exc.strerror or type(exc).__name__})."
+        self.copied.append(entry)
+        return entry
 
 
 def _posts(rt: Runtime, gid: bytes, people: _People) -> Iterator[tuple[dict[str, Any], Post]]:
@@ -231,8 +270,9 @@ class _JsonWriter:
         self._out.write(("\n  " if self._first else ",\n  ") + json.dumps(doc, ensure_ascii=False))
         self._first = False
 
-    def end(self, count: int) -> None:
-        self._out.write(f'\n ],\n "post_count": {count},\n "files": []\n}}\n')
+    def end(self, count: int, files: list[dict[str, Any]]) -> None:
+        listed = json.dumps(files, ensure_ascii=False)
+        self._out.write(f'\n ],\n "post_count": {count},\n "files": {listed}\n}}\n')
 
 
 class _HtmlWriter:
@@ -298,6 +338,16 @@ class _HtmlWriter:
             if doc["edited"] is not None:
                 parts.append(f"<p class=\"note\">Edited on "
                              f"{_esc(_shown_time(doc['edited']['at']))}.</p>\n")
+        if doc["files"]:
+            items = []
+            for f in doc["files"]:
+                name = _esc(clean_text(f["name"]))
+                size = f"{f['size'] / 1024:.0f} KiB" if f["size"] >= 1024 else f"{f['size']} bytes"
+                if f["path"]:
+                    items.append(f"<li><a href=\"{_esc(quote(f['path']))}\">{name}</a> ({size})</li>")
+                else:
+                    items.append(f"<li>{name} ({size}): not copied: {_esc(f.get('error') or '')}</li>")
+            parts.append(f"<ul class=\"files\">{''.join(items)}</ul>\n")
         if doc["reactions"]:
             by_emoji: dict[str, list[str]] = {}
             for r in doc["reactions"]:
@@ -309,6 +359,6 @@ class _HtmlWriter:
         parts.append("</article>\n")
         self._out.write("".join(parts))
 
-    def end(self, count: int) -> None:
+    def end(self, count: int, _files: list[dict[str, Any]]) -> None:
         self._out.write(f"<p class=\"note\">{count} post{'s' if count != 1 else ''}.</p>\n"
                         "</main>\n</body>\n</html>\n")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import jsonschema
 import pytest
@@ -79,11 +80,18 @@ def test_export_shows_every_post_escaped_and_the_json_validates(
     ana.sync_once()
     ana.posts.react(gid, reply, "❤️")
     ana.sync_once()
+    attachment = tmp_path / "notes <1>.txt"
+    attachment.write_bytes("chapter notes ✓\n".encode() * 100)
+    attached = zoe.files.attach(gid, [attachment], "our notes").post_id
+    zoe.sync_once()
+    ana.sync_once()
 
     info = ana.export.write(gid, tmp_path / "out")
-    assert info.posts == 4 and info.html and info.json
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        [Path(info.html).name, Path(info.json).name])   # no half-written files left
+    assert info.posts == 5 and info.html and info.json
+    out = tmp_path / "out"
+    stem = Path(info.json).stem
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [Path(info.html).name, Path(info.json).name, f"{stem}-files"])   # nothing half-written
 
     doc = json.loads(Path(info.json).read_text("utf-8"))
     jsonschema.validate(doc, SCHEMA)
@@ -97,23 +105,31 @@ def test_export_shows_every_post_escaped_and_the_json_validates(
         zoe.profile.me().fingerprint
     assert {m["fingerprint"] for m in doc["members"]} == {ana.profile.me().fingerprint,
                                                          zoe.profile.me().fingerprint}
+    copied = posts[attached]["files"]
+    assert [(f["name"], f["error"]) for f in copied] == [("notes <1>.txt", None)]
+    assert (out / copied[0]["path"]).read_bytes() == attachment.read_bytes()
+    assert doc["files"] == copied
 
     raw = Path(info.html).read_text("utf-8")
     page = Page()
     page.feed(raw)
     page.close()
     # every readable post, in the order of the JSON document (the timeline's order)
-    assert page.texts == [clean_text(p["text"]) for p in doc["posts"] if p["text"] is not None]
+    assert page.texts == [clean_text(p["text"]) for p in doc["posts"] if p["text"]]
     assert sorted(page.texts) == sorted(["Welcome, everyone\nsecond line",
-                                         clean_text(HOSTILE_TEXT), "fixed ✓"])
+                                         clean_text(HOSTILE_TEXT), "fixed ✓",
+                                         clean_text(posts[attached]["text"])])
+    assert posts[attached]["text"].startswith("our notes")
     assert any("deleted by" in n for n in page.notes)
     tags = {t for t, _ in page.tags}
     assert not tags & {"script", "img", "iframe", "object", "embed", "link", "form", "base"}
     assert ("meta", {"http-equiv": "Content-Security-Policy", "content": CSP}) in page.tags
     for _tag, attrs in page.tags:
         assert not any(k.startswith("on") for k in attrs)
-        for key in ("src", "href"):
-            assert not (attrs.get(key) or "#").lstrip("#") or attrs[key].startswith("#p-")
+        assert "src" not in attrs
+        href = attrs.get("href")
+        assert href is None or href.startswith("#p-") or href.startswith(f"{stem}-files/")
+    assert f'href="{quote(copied[0]["path"])}"' in raw
     for bad in ("\u202e", "\u2066", "\x07", "<script", "<b>"):
         assert bad not in raw
     assert "Zoë" in raw and "李" in raw

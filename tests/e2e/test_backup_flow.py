@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.files import CACHE_DIR
 from tests.e2e.harness import Cli, RelayProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -46,6 +47,9 @@ def test_backup_restore_reads_everything_and_continues_the_conversation(
     ben.out("reply", gid, p1, "Glad to be here")
     ben.run("react", gid, p1, "👍")
     ana.run("sync")
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(os.urandom(50_000))
+    attached = ana.out("attach", gid, str(notes), "--text", "Chapter notes")
 
     backup = tmp_path / "ana.coterie-backup"
     made = _with_code(ana, ana.recovery_code).json("backup", "create", str(backup))
@@ -87,6 +91,10 @@ def test_backup_restore_reads_everything_and_continues_the_conversation(
         assert text in texts
     first = next(p for p in restored.json("read", gid)["posts"] if p["text"] == "Welcome, Ben")
     assert first["reactions"] == {"👍": ["Ben"]}
+    # the file came back in the profile's blob cache, and saves again from the restored profile
+    assert (target / CACHE_DIR).is_dir() and any((target / CACHE_DIR).iterdir())
+    saved = restored.out("download", gid, attached, "--out", str(tmp_path)).splitlines()
+    assert Path(saved[-1]).read_bytes() == notes.read_bytes()
 
     # It continues the conversation: Ben reads it with no fork or gap warning.
     restored.out("post", gid, "Back on a new machine")
