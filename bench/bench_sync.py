@@ -3,7 +3,9 @@
 backlog_N: Ana queues N posts on a relay process on loopback; Ben, already a member, runs
 one `sync_once` (fetch, verify, decrypt, chain check, store with FTS). The figure is posts
 stored per second of that sync; the ceiling is raw PyNaCl Ed25519 verifications per second
-on one core measured in the same run (each post needs at least one), target ratio >= 0.6.
+on two threads (each post needs at least one; cffi releases the GIL), measured right before
+and right after each sync (their mean) so load from other processes hits both alike. The
+row reports the sync with the median ratio of three; target ratio >= 0.6.
 
 e2e_latency_p99_ms: both members run the live engine (push); the time from Ana's
 `post()` returning to Ben's listener hearing the stored post, p99 of 100 posts after 5
@@ -33,19 +35,27 @@ POST_TEXT = "A post of ordinary length for a small group, about one line of text
 
 
 
-def verify_rate(n: int = 4000) -> float:
-    """Raw Ed25519 verifications per second on one core (the ceiling)."""
+def verify_rate_2t(n: int = 2000) -> float:
+    """Raw Ed25519 verifications per second on two threads at once (the ceiling): each
+    thread verifies n signatures through PyNaCl, whose cffi calls release the GIL."""
     key = SigningKey(os.urandom(32))
-    message = os.urandom(512)
-    signed = key.sign(message)
+    signed = key.sign(os.urandom(512))
     vk = key.verify_key
-    best = 0.0
-    for _ in range(3):
-        start = time.perf_counter()
+    go = threading.Barrier(3)
+
+    def work() -> None:
+        go.wait()
         for _ in range(n):
             vk.verify(signed)
-        best = max(best, n / (time.perf_counter() - start))
-    return best
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    go.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    return 2 * n / (time.perf_counter() - start)
 
 
 class _RelayProcess:
@@ -103,22 +113,33 @@ class _World:
         self.relay.stop()
 
 
-def backlog(world: _World, n: int, ceiling: float) -> Row:
-    ana, ben, gid = world.pair(f"backlog{n}")
+def backlog_once(world: _World, n: int, tag: str) -> tuple[float, float]:
+    """(posts/s of one sync of n queued posts, two-thread verify/s around it)."""
+    ana, ben, gid = world.pair(f"backlog{n}-{tag}")
     try:
         for i in range(n):
             ana.posts.post(gid, f"{i} {POST_TEXT}")
         ana.sync_once(timeout=300)
+        before = verify_rate_2t()
         start = time.perf_counter()
         report = ben.sync_once(timeout=300)
         elapsed = time.perf_counter() - start
+        after = verify_rate_2t()
         if report.new_posts != n:
             raise RuntimeError(f"backlog_{n}: stored {report.new_posts} of {n} posts")
-        return rate_row(f"backlog_{n}", n / elapsed, ceiling, "posts/s",
-                        f"one sync of {n} queued posts; ceiling = raw Ed25519 verify/s")
+        return n / elapsed, (before + after) / 2
     finally:
         ana.close()
         ben.close()
+
+
+def backlog(world: _World, n: int, runs: int = 3) -> Row:
+    results = sorted((backlog_once(world, n, str(i)) for i in range(runs)),
+                     key=lambda r: r[0] / r[1])
+    ours, ceiling = results[len(results) // 2]
+    return rate_row(f"backlog_{n}", ours, ceiling, "posts/s",
+                    f"one sync of {n} queued posts, median of {runs}; ceiling = raw Ed25519 "
+                    "verify/s on two threads around each sync; target >= 0.6")
 
 
 def latency(world: _World, samples: int = 100, warmup: int = 5) -> Row:
@@ -165,8 +186,7 @@ def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="coterie-bench-sync-") as tmp:
         world = _World(Path(tmp))
         try:
-            ceiling = verify_rate()
-            rows = [backlog(world, 1000, ceiling), backlog(world, 5000, ceiling)]
+            rows = [backlog(world, 1000), backlog(world, 5000)]
             rows.append(latency(world))
             return rows
         finally:
