@@ -62,6 +62,9 @@ class GroupDelegate(QStyledItemDelegate):
         t = self._theme
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Rows are laid out left to right by hand; each text takes the direction of its
+        # own first strong letter, so Arabic posts read right to left in any window.
+        painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
         r = option.rect.adjusted(6, 2, -6, -2)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)

@@ -138,6 +138,9 @@ class PostDelegate(QStyledItemDelegate):
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Rows are laid out left to right by hand; each text takes the direction of its
+        # own first strong letter, so Arabic posts read right to left in any window.
+        painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
         painter.translate(option.rect.topLeft())
         state = option.state
         part = post_painters.Paint(

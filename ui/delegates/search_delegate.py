@@ -86,6 +86,9 @@ class SearchDelegate(QStyledItemDelegate):
             return
         t = self._theme
         painter.save()
+        # Rows are laid out left to right by hand; each text takes the direction of its
+        # own first strong letter, so Arabic posts read right to left in any window.
+        painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
         r = option.rect.adjusted(4, 2, -4, -2)
         if option.state & QStyle.StateFlag.State_Selected:
             painter.setPen(Qt.PenStyle.NoPen)

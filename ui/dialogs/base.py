@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.worker import Worker, error_sentence
@@ -85,6 +85,18 @@ class ServiceDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
+        self.fit_height()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open at least as large as the texts need: a translation can be longer than the
+        English the dialog's fixed minimum size was chosen for."""
+        super().showEvent(event)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            wanted = self.size().expandedTo(layout.minimumSize())
+            if wanted != self.size():
+                self.resize(wanted)
         self.fit_height()
 
     def fit_height(self) -> None:

@@ -1311,7 +1311,7 @@ Fingerabdruck {fingerprint}</translation>
     </message>
     <message>
         <source>Remove from group…</source>
-        <translation>Aus der Gruppe entfernen…</translation>
+        <translation>Entfernen…</translation>
     </message>
     <message>
         <source>Remove the selected member</source>
