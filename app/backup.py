@@ -84,6 +84,7 @@ _AUTO_NAME = re.compile(r"^coterie-\d{8}-\d{6}(-\d+)?" + re.escape(SUFFIX) + r"$
 # What the profile folder holds that is not copied as is: the live store (a snapshot goes in
 # its place), SQLite's side files, and half-written temporary files.
 _SIDE = ("-wal", "-shm", "-journal")
+Progress2 = Callable[[int, int], None]   # (bytes done, bytes in all)
 
 
 @dataclass(frozen=True)
@@ -181,14 +182,15 @@ class BackupService:
                 int(doc["memlimit"]))
 
     # -- making one -------------------------------------------------------------------------------
-    def create(self, dest: str | os.PathLike[str], progress: Progress | None = None,
+    def create(self, dest: str | os.PathLike[str], progress: Progress2 | None = None,
                *, replace: bool = False) -> BackupInfo:
         """Write a backup of the whole profile to `dest` (atomically; an existing file is
-        refused unless `replace`). `progress` gets the bytes written so far."""
+        refused unless `replace`). `progress(done, total)` gets the bytes copied so far and
+        the bytes to copy, from this thread."""
         with self._lock:
             return self._create(Path(dest), progress, replace)
 
-    def _create(self, dest: Path, progress: Progress | None, replace: bool) -> BackupInfo:
+    def _create(self, dest: Path, progress: Progress2 | None, replace: bool) -> BackupInfo:
         rt = self._access.runtime()
         key, salt, ops, mem = self._backup_key()
         dest = dest.expanduser()
@@ -214,6 +216,8 @@ class BackupService:
                         "fingerprint": rt.identity.fingerprint,
                         "groups": len(rt.store.groups.all_groups()),
                         "files": [{"path": rel, "size": sizes[rel]} for rel, _ in files]}
+            total = sum(sizes.values())
+            step = None if progress is None else (lambda done: progress(min(done, total), total))
             fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as out:
                 writer = StreamWriter(out, key, ops, mem, salt, now)
@@ -221,7 +225,7 @@ class BackupService:
                 archive.manifest(manifest)
                 for rel, full in files:
                     with open(full, "rb") as src:
-                        archive.file(rel, src, sizes[rel], progress)
+                        archive.file(rel, src, sizes[rel], step)
                 archive.end()
                 out.flush()
                 _fsync(out.fileno())
@@ -329,12 +333,13 @@ class BackupService:
 
     # -- restoring --------------------------------------------------------------------------------
     def restore(self, source: str | os.PathLike[str], code: str, new_passphrase: str | None,
-                progress: Progress | None = None, *,
+                progress: Progress2 | None = None, *,
                 clock: Callable[[], float] = time.time,
                 timeout: float = CATCH_UP_TIMEOUT) -> RestoreInfo:
         """Restore a backup into this profile's folder (which must hold no profile), protect
         the key with `new_passphrase` (None: the OS keyring), read every relay, then move it
-        into place and unlock it. Nothing is written unless all of it succeeded."""
+        into place and unlock it. Nothing is written unless all of it succeeded.
+        `progress(done, total)` gets the bytes of the file read so far and its size."""
         target = self._access.profile_dir
         if self._access.unlocked or _has_profile(target):
             raise ProfileError(f"There is already a profile in {target}; restore into a new "
@@ -353,7 +358,9 @@ class BackupService:
         tmp = target.parent / f".restoring-{target.name}-{secrets.token_hex(6)}"
         os.mkdir(tmp, 0o700)
         try:
-            manifest, created = _unpack(src, secret, tmp, progress)
+            size = src.stat().st_size if src.is_file() else 0
+            step = None if progress is None else (lambda done: progress(min(done, size), size))
+            manifest, created = _unpack(src, secret, tmp, step)
             keys = KeyStore(tmp, self._keyring_backend)
             try:
                 key = keys.unlock_with_recovery(code, new_passphrase)

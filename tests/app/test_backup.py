@@ -184,7 +184,9 @@ def test_the_store_snapshot_is_consistent_while_writes_go_on(made: Made, tmp_pat
     store = made.svc._access.runtime().store
     key = made.svc._access.key()
     try:
-        info = made.svc.backup.create(tmp_path / f"busy{SUFFIX}")
+        seen: list[tuple[int, int]] = []
+        info = made.svc.backup.create(tmp_path / f"busy{SUFFIX}",
+                                      lambda done, total: seen.append((done, total)))
         copies = []
         for n in range(3):
             (tmp_path / f"copy{n}").mkdir()
@@ -194,6 +196,8 @@ def test_the_store_snapshot_is_consistent_while_writes_go_on(made: Made, tmp_pat
         stop.set()
         thread.join()
     assert info.files >= 3
+    assert seen and seen[-1][0] == seen[-1][1] > 200_000           # the blob is in it
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     for folder in copies:
         assert sorted(p.name for p in folder.iterdir()) == ["store.db"]   # log folded in
         copy = Store.open(folder, key)

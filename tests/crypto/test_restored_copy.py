@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from crypto import ContentReceived, GroupSession, IntegrityWarning, Post
+from crypto.envelope import open_outer, seal_outer
+from crypto.errors import AuthError
 from tests.crypto.conftest import Net, Peer
 
 
@@ -69,3 +73,20 @@ def test_a_message_in_my_name_far_ahead_is_not_followed(
     net.pump(restored)
     assert restored.session.state.epochs[restored.session.epoch].my_seq == before
     assert any(isinstance(e, IntegrityWarning) for e in restored.events)
+
+
+def test_a_forged_message_in_my_name_does_not_move_my_chain(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    """Only my identity key can make my chain step: the relay cannot push it ahead."""
+    ana, ben, cai = trio
+    restored = _restored_copy(ana)
+    assert ana.session and restored.session
+    out = ana.session.seal(Post("signed by me"), net.now, ana.rng).outgoing
+    ep = restored.session.state.epochs[restored.session.epoch]
+    before = (ep.my_seq, ep.my_ck)
+    inner = bytearray(open_outer(ep.header_key, out.mailbox.id, out.body))
+    inner[-1] ^= 0x01                       # the signature's last byte
+    forged = seal_outer(ep.header_key, out.mailbox.id, bytes(inner), restored.rng)
+    with pytest.raises(AuthError):      # the signature check, before any state changes
+        restored.session.open(out.mailbox.id, forged, net.now, restored.rng)
+    assert (ep.my_seq, ep.my_ck) == before

@@ -43,8 +43,11 @@ def test_back_up_schedule_export_and_restore_from_the_window(
     dialog.file_row.edit.setText(str(target))
     qtbot.keyClicks(dialog.code_edit, code)
     _shots(qtbot, real_app, dialog, "backup", out)
+    steps: list[tuple[int, int]] = []
+    dialog.progress.connect(lambda done, total: steps.append((done, total)))
     dialog.backup_button.click()
     qtbot.waitUntil(lambda: dialog.result_label.isVisibleTo(dialog), timeout=WAIT)
+    assert steps and steps[-1][0] == steps[-1][1] > 0   # the bar went from 0 to the end
     assert target.exists() and str(target) in dialog.result_label.text()
     assert not dialog.code_edit.isVisibleTo(dialog)  # remembered from now on
     folder = tmp_path / "auto"

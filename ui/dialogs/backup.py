@@ -118,10 +118,17 @@ class _Progress(QProgressBar):
         self.hide()
 
 
+def _advance(bar: QProgressBar, done: int, total: int) -> None:
+    """Bytes done of total, in thousandths (a bar's range is a C int)."""
+    if total > 0:
+        bar.setRange(0, 1000)
+        bar.setValue(min(1000, done * 1000 // total))
+
+
 class BackupDialog(ServiceDialog):
     """A backup now, and the automatic schedule."""
 
-    progress = Signal(int)
+    progress = Signal(int, int)   # bytes done, bytes in all
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx.worker, QCoreApplication.translate("BackupDialog", "Back up"), parent)
@@ -264,8 +271,8 @@ class BackupDialog(ServiceDialog):
         self.call(work, self._done, slow=True, busy_text=QCoreApplication.translate("BackupDialog", "Backing up…"),
                   on_error=lambda _e: self.bar.hide())
 
-    def _progress(self, done: int) -> None:
-        self.bar.setRange(0, 0)
+    def _progress(self, done: int, total: int) -> None:
+        _advance(self.bar, done, total)
         self.bar.setAccessibleDescription(QCoreApplication.translate("BackupDialog", '{value} MB written').format(value=number(done // 1_000_000)))
 
     def _done(self, info: BackupInfo) -> None:
@@ -386,7 +393,7 @@ class ExportDialog(ServiceDialog):
 class RestoreDialog(ServiceDialog):
     """Restore a backup into this (new) profile: file, recovery code, new protection."""
 
-    progress = Signal(int)
+    progress = Signal(int, int)   # bytes read, file size
 
     def __init__(self, services: Services, worker: Worker, keyring: bool,
                  parent: QWidget | None = None) -> None:
@@ -449,8 +456,12 @@ class RestoreDialog(ServiceDialog):
         self.code_edit.textChanged.connect(self.refresh_buttons)
         self.passphrase.changed.connect(self.refresh_buttons)
         self.keyring_radio.toggled.connect(self._protection_changed)
-        self.progress.connect(lambda n: self.bar.setAccessibleDescription(QCoreApplication.translate("RestoreDialog", '{value} MB read').format(value=number(n // 1_000_000))))
+        self.progress.connect(self._progress)
         self._protection_changed()
+
+    def _progress(self, done: int, total: int) -> None:
+        _advance(self.bar, done, total)
+        self.bar.setAccessibleDescription(QCoreApplication.translate("RestoreDialog", '{value} MB read').format(value=number(done // 1_000_000)))
 
     def _protection_changed(self) -> None:
         self.passphrase.setVisible(self.pass_radio.isChecked())
