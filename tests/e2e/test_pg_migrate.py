@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 @dataclass
 class PostgresRelayProcess(RelayProcess):
-    """`coterie-relay --database URL` on a given port (no data dir is written)."""
+    """`coterie-relay --database URL` on a given port (the data dir holds only blob files)."""
 
     database: str = ""
 
@@ -27,7 +27,8 @@ class PostgresRelayProcess(RelayProcess):
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child process owns it
         self.proc = subprocess.Popen(
             [PY, "-m", "relay.cli", "--host", "127.0.0.1", "--port", str(self.port),
-             "--database", self.database], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+             "--data", str(self.data_dir), "--database", self.database],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         wait_healthy(self.url)
         return self
@@ -67,7 +68,7 @@ def test_a_conversation_goes_on_after_the_relay_moves_to_postgresql(
         assert moved.returncode == 0, moved.stderr
         assert "counts and hashes match" in moved.stdout
 
-        relay = PostgresRelayProcess(tmp_path / "unused", tmp_path / "relay-pg.log",
+        relay = PostgresRelayProcess(tmp_path / "relay-data", tmp_path / "relay-pg.log",
                                      port=sqlite_relay.port, database=target).start()
         try:
             assert ben.json("sync")["new_posts"] == 2
@@ -86,4 +87,3 @@ def test_a_conversation_goes_on_after_the_relay_moves_to_postgresql(
     assert ana_posts == ben_posts
     assert [text for _, text in ana_posts] == expected
     assert len({post_id for post_id, _ in ana_posts}) == len(expected)
-    assert not (tmp_path / "unused").exists()        # the PostgreSQL relay wrote no files

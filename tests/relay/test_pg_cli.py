@@ -53,4 +53,6 @@ def test_a_relay_process_serves_from_postgresql(tmp_path: Path) -> None:
         finally:
             code, out, err = stop_relay(proc)
         assert code == 0, err
-        assert not list(tmp_path.iterdir())     # nothing was stored in the data directory
+        # nothing was stored in the data directory (which holds only the blob files' folder)
+        assert [p.name for p in tmp_path.iterdir()] == ["blobs"]
+        assert not list((tmp_path / "blobs").iterdir())
