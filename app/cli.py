@@ -30,6 +30,7 @@ from app.backup import ENV_RECOVERY
 from app.cli_args import not_utf8, profile_path
 from app.cli_base import ENV_PASSPHRASE, Clock, Command, Parser, UsageError, warn
 from app.errors import AppError, ProfileError
+from app.i18n import _
 from app.profile import ENV_HOME, default_profile_dir
 
 ENV_DEBUG = "COTERIE_DEBUG"
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _usage(message: str) -> int:
-    warn(f"{message}; see `coterie --help`.")
+    warn(_("{message}; see `coterie --help`.").format(message=message))
     return EXIT_USAGE
 
 
@@ -63,10 +64,10 @@ def _refused_text(argv: list[str]) -> str | None:
     """Why the raw command line or environment cannot be read as text, or None."""
     position = not_utf8(argv)
     if position is not None:
-        return f"argument {position} is not valid UTF-8 text"
+        return _("argument {position} is not valid UTF-8 text").format(position=position)
     for name in (ENV_HOME, ENV_PASSPHRASE, ENV_RECOVERY):
         if not_utf8([os.environ.get(name, "")]) is not None:
-            return f"{name} is not valid UTF-8 text"
+            return _("{name} is not valid UTF-8 text").format(name=name)
     return None
 
 
@@ -86,10 +87,11 @@ def _os_error(exc: OSError, args: argparse.Namespace) -> int:
     where = Path(exc.filename) if isinstance(exc.filename, str) else None
     if where is not None and (where == profile or profile in where.parents
                               or where in profile.parents):
-        warn(f"the profile directory {profile} cannot be used ({reason}); check the path "
-             "and its permissions.")
+        warn(_("the profile directory {profile} cannot be used ({reason}); check the path "
+               "and its permissions.").format(profile=profile, reason=reason))
         return ProfileError.exit_code
-    warn(f"a file could not be used ({reason}{f': {where}' if where else ''}).")
+    warn(_("a file could not be used ({reason}: {path}).").format(reason=reason, path=where)
+         if where else _("a file could not be used ({reason}).").format(reason=reason))
     return AppError.exit_code
 
 
@@ -132,13 +134,13 @@ def _main(argv: Sequence[str] | None, clock: Clock) -> int:
     except OSError as exc:
         return _os_error(exc, args)
     except KeyboardInterrupt:
-        cmd.warn("interrupted.")
+        cmd.warn(_("interrupted."))
         return EXIT_INTERRUPTED
     except Exception as exc:  # the promise: never a traceback for the user
         if os.environ.get(ENV_DEBUG):
             raise
-        cmd.warn(f"an unexpected error stopped the command ({type(exc).__name__}); "
-                 f"set {ENV_DEBUG}=1 to see details.")
+        cmd.warn(_("an unexpected error stopped the command ({error}); set {variable}=1 to "
+                   "see details.").format(error=type(exc).__name__, variable=ENV_DEBUG))
         return EXIT_UNEXPECTED
     finally:
         try:

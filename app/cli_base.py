@@ -17,6 +17,7 @@ from app import cli_format as fmt
 from app.api import Services
 from app.cli_args import reference
 from app.errors import InvalidInput, ProfileError
+from app.i18n import _
 from app.profile import default_profile_dir
 from app.views import ProfileState
 
@@ -133,8 +134,8 @@ class Command:
         no separate `sync`; an unreachable relay leaves it in the outbox."""
         report = self.open().sync_once(FLUSH_TIMEOUT)
         if report.offline:
-            self.warn(f"saved; {', '.join(report.offline)} could not be reached, so it will "
-                      "be sent on the next sync.")
+            self.warn(_("saved; {relays} could not be reached, so it will be sent on the next "
+                        "sync.").format(relays=", ".join(report.offline)))
 
 
 Handler = Callable[[Command], None]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import crypto
+from app.i18n import _
 from app.names import isolate, label, lookalike_keys, shown_name
 from app.store.records import ControlEntry
 from app.views import PostView
@@ -82,27 +83,31 @@ def note_text(row: ControlEntry, name_of: Callable[[bytes, str], str], me: bytes
     """One sentence; names isolated so a right-to-left name cannot reorder it."""
     target, stored = _unblob(row.blob)
 
-    def who(ik: bytes | None, fallback: str) -> str:
-        if ik == me:
-            return "You"
-        return isolate(name_of(ik, fallback)) if ik is not None else isolate(fallback)
-
-    actor = who(row.author_ik, "someone")
-    subject = "you" if target == me else isolate(name_of(target, shown_name(stored))) \
-        if target is not None else ""
+    # Whole sentences per case, "You ..." apart: other languages conjugate for the person.
+    mine = row.author_ik == me
+    actor = "" if mine else (isolate(name_of(row.author_ik, _("someone")))
+                             if row.author_ik is not None else isolate(_("someone")))
+    subject = isolate(name_of(target, shown_name(stored))) if target is not None else ""
     if row.kind == "genesis":
-        return f"{actor} created the group"
-    if row.kind == "add":
-        if target == row.author_ik:
-            return f"{actor} joined"
-        if target == me:
-            return f"{actor} added you"
-        return f"{actor} added {subject}"
-    if row.kind == "remove":
-        return f"{actor} removed {subject}"
-    if row.kind == "promote":
-        return f"{actor} made {subject} an admin"
-    return f"{actor} renamed the group to “{isolate(shown_name(stored))}”"
+        text = _("You created the group") if mine else _("{actor} created the group")
+    elif row.kind == "add" and target == row.author_ik:
+        text = _("You joined") if mine else _("{actor} joined")
+    elif row.kind == "add" and target == me:
+        text = _("{actor} added you")
+    elif row.kind == "add":
+        text = _("You added {subject}") if mine else _("{actor} added {subject}")
+    elif row.kind == "remove" and target == me:
+        text = _("{actor} removed you")
+    elif row.kind == "remove":
+        text = _("You removed {subject}") if mine else _("{actor} removed {subject}")
+    elif row.kind == "promote" and target == me:
+        text = _("{actor} made you an admin")
+    elif row.kind == "promote":
+        text = _("You made {subject} an admin") if mine else _("{actor} made {subject} an admin")
+    else:
+        text = (_("You renamed the group to “{name}”") if mine
+                else _("{actor} renamed the group to “{name}”"))
+    return text.format(actor=actor, subject=subject, name=isolate(shown_name(stored)))
 
 
 def note_views(rows: list[ControlEntry], members: Mapping[bytes, str],

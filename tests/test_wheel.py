@@ -83,7 +83,8 @@ def test_the_wheel_carries_the_data_files(installed: tuple[Path, Path]) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("ui/resources/light.qss", "ui/resources/dark.qss",
                     "ui/resources/coterie.svg", "ui/resources/check.svg",
-                    "ui/resources/coterie.desktop", "app/migrations/0001_initial.sql"):
+                    "ui/resources/coterie.desktop", "app/migrations/0001_initial.sql",
+                    "ui/translations/coterie_de.qm", "app/locale/de/LC_MESSAGES/coterie.mo"):
         assert shipped in names
     assert not any(n.startswith(("tests/", "bench/", "docs/")) for n in names)
 
@@ -104,6 +105,8 @@ def test_installed_coterie_help_and_a_cli_flow_against_the_installed_relay(
     venv, _wheel = installed
     helped = _run(venv, tmp_path, "coterie", "--help")
     assert helped.returncode == 0 and "--install-desktop-entry" in helped.stdout
+    german = _run(venv, tmp_path, "coterie", "no-such-command", COTERIE_LANG="de")
+    assert german.returncode == 2 and "siehe `coterie --help`" in german.stderr
     relay = subprocess.Popen([str(venv / "bin" / "coterie-relay"), "--port", "0", "--data",
                               str(tmp_path / "relay")], cwd=tmp_path, env=_clean_env(),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -147,6 +150,7 @@ def look():
         QTimer.singleShot(50, look)
         return
     seen.update(shown=shown, qss=app.styleSheet(),
+                title=[w.windowTitle() for w in app.topLevelWidgets() if w.isVisible()],
                 icon=not app.windowIcon().pixmap(64, 64).isNull())
     app.quit()
 QTimer.singleShot(50, look)
@@ -160,11 +164,12 @@ def test_installed_app_opens_offscreen_with_its_stylesheet_and_icon(
         installed: tuple[Path, Path], tmp_path: Path) -> None:
     venv, _wheel = installed
     out = _run(venv, tmp_path, "python", "-c", GUI_PROBE, str(tmp_path / "profile"),
-               QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               QT_QPA_PLATFORM="offscreen", COTERIE_LANG="de", XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_CONFIG_HOME=str(tmp_path / "config"))
     assert out.returncode == 0, out.stderr[-3000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["icon"] and "FirstRunDialog" in seen["shown"]
+    assert "Willkommen bei Coterie" in seen["title"], seen["title"]  # the German catalogue, from the venv
     images = re.findall(r"url\(([^)]+)\)", seen["qss"])
     assert images and all(Path(p).is_file() and Path(p).resolve().is_relative_to(venv.resolve())
                           for p in images), images

@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import AppError
+from app.i18n import _
 from app.views import ProfileState, Settings, UnlockInfo
 from ui.context import AppContext
 from ui.desktop_offer import offer_desktop_entry
@@ -194,8 +195,10 @@ def run_gui(profile_dir: str | None = None, join_link: str | None = None,
     path = Path(profile_dir) if profile_dir else _default_profile()
     instance = SingleInstance(path)
     if instance.hand_over(join_link):
-        sys.stderr.write("Coterie is already running for this profile; it shows the window"
-                         + (" and the join request.\n" if join_link else ".\n"))
+        sys.stderr.write((_("Coterie is already running for this profile; it shows the window "
+                            "and the join request.") if join_link else
+                          _("Coterie is already running for this profile; it shows the "
+                            "window.")) + "\n")
         return 0
     instance.listen()
     services = make_services(path)

@@ -1,5 +1,7 @@
 """`make translations`: collect ui/ strings into ui/translations/coterie_<lang>.ts with
-PySide6's lupdate, then compile every .ts into the .qm shipped beside it (lrelease).
+PySide6's lupdate, then compile every .ts into the .qm shipped beside it (lrelease); and
+collect the `_()` / `ngettext()` messages of app/ and the terminal-facing ui modules into
+app/locale/<lang>/LC_MESSAGES/coterie.po with Babel, compiled to the .mo gettext reads.
 
 The .ts files carry no source locations, so moving code does not change them; a string
 that changed shows up as a new, unfinished message for the translator (and the test in
@@ -10,11 +12,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 UI = Path(__file__).resolve().parent
+ROOT = UI.parent
 TRANSLATIONS = UI / "translations"
+LOCALE = ROOT / "app" / "locale"
 LANGUAGES = ("de",)
+STAMP = datetime(2026, 11, 30, tzinfo=UTC)
 NOT_UI_TEXT = {"dev_run.py", "display_check.py", "launcher.py", "desktop_entry.py",
                "i18n_build.py"}  # terminal output: gettext (app/i18n.py)
 
@@ -42,11 +48,68 @@ def release(ts: Path) -> Path:
     return qm
 
 
+def gettext_sources() -> list[Path]:
+    return sorted([*(ROOT / "app").rglob("*.py"), *(UI / n for n in NOT_UI_TEXT),
+                   UI / "gui.py"])
+
+
+def gettext_template():  # noqa: ANN201  (a babel Catalog; Babel is a dev dependency)
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_file
+
+    # a fixed date: the .po changes only when its messages do
+    template = Catalog(project="Coterie", charset="utf-8", creation_date=STAMP)
+    for path in gettext_sources():
+        for _line, message, _comments, _context in extract_from_file(
+                "python", str(path), keywords={"_": None, "ngettext": (1, 2)}):
+            template.add(message, locations=[], flags=("python-brace-format",))
+    return template
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "coterie.po"
+
+
+def update_po(po: Path, lang: str) -> None:
+    """Bring `po` up to date with the marked messages (new ones empty, gone ones dropped)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    if po.exists():
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+    else:
+        catalog = Catalog(locale=lang, project="Coterie", charset="utf-8",
+                          creation_date=STAMP, revision_date=STAMP)
+    catalog.update(gettext_template(), no_fuzzy_matching=True)
+    catalog.fuzzy = False
+    catalog.revision_date = STAMP
+    catalog.obsolete.clear()
+    po.parent.mkdir(parents=True, exist_ok=True)
+    with po.open("wb") as f:
+        write_po(f, catalog, omit_header=False, no_location=True, width=100)
+
+
+def compile_po(po: Path, mo: Path | None = None) -> Path:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    mo = mo or po.with_suffix(".mo")
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    with mo.open("wb") as f:
+        write_mo(f, catalog, use_fuzzy=False)
+    return mo
+
+
 def main() -> int:
     for lang in LANGUAGES:
         ts = TRANSLATIONS / f"coterie_{lang}.ts"
         print(update(ts).strip())
         print(f"wrote {release(ts)}")
+        po = po_path(lang)
+        update_po(po, lang)
+        print(f"wrote {compile_po(po)}")
     return 0
 
 

@@ -68,20 +68,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def desktop_entry(install: bool) -> int:
     """`coterie --install-desktop-entry` / `--uninstall-desktop-entry`."""
+    from app.i18n import _
     from ui import desktop_entry as entry
 
     try:
         if install:
             paths = entry.install()
-            print(f"Coterie is in your applications menu ({paths.desktop}) and opens "
-                  "coterie:// invite links.")
+            print(_("Coterie is in your applications menu ({path}) and opens coterie:// invite "
+                    "links.").format(path=paths.desktop))
         else:
             removed = entry.uninstall()
-            print("Removed " + ", ".join(str(p) for p in removed) + "." if removed
-                  else "Coterie was not in your applications menu.")
+            print(_("Removed {files}.").format(files=", ".join(str(p) for p in removed))
+                  if removed else _("Coterie was not in your applications menu."))
     except OSError as exc:
-        sys.stderr.write(f"coterie: the desktop entry could not be written "
-                         f"({exc.strerror or type(exc).__name__}: {exc.filename}).\n")
+        sys.stderr.write("coterie: " + _("the desktop entry could not be written ({reason}: "
+                                         "{path}).").format(
+            reason=exc.strerror or type(exc).__name__, path=exc.filename) + "\n")
         return 1
     return 0
 

@@ -156,3 +156,51 @@ def test_lupdate_is_run_on_the_installed_tools() -> None:
     from ui.i18n_build import tool
 
     assert subprocess.run([tool("lupdate"), "-version"], capture_output=True).returncode == 0
+
+
+# -- app/ and the CLI: gettext -------------------------------------------------------------
+
+def test_every_gettext_message_is_in_the_german_po_and_translated() -> None:
+    from babel.messages.pofile import read_po
+
+    from ui.i18n_build import gettext_template, po_path
+
+    with po_path("de").open("rb") as f:
+        po = read_po(f)
+    marked = {m.id for m in gettext_template() if m.id}
+    shipped = {m.id for m in po if m.id}
+    assert marked == shipped, ("run `make translations`", marked ^ shipped)
+    assert all(m.string for m in po if m.id), [m.id for m in po if m.id and not m.string]
+    assert len(marked) >= 30
+
+
+def test_the_shipped_mo_is_the_compiled_po(tmp_path: Path) -> None:
+    from ui.i18n_build import compile_po, po_path
+
+    built = compile_po(po_path("de"), tmp_path / "coterie.mo")
+    assert built.read_bytes() == po_path("de").with_suffix(".mo").read_bytes()
+
+
+def test_timeline_notes_and_cli_messages_in_german(monkeypatch, tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from app import i18n as app_i18n
+    from app.notes import entry, note_text
+
+    monkeypatch.setenv("COTERIE_LANG", "de")
+    app_i18n.language_changed()
+    try:
+        me, bea = b"\x01" * 32, b"\x02" * 32
+        made = entry(b"\x00" * 16, 1, "genesis", me, None, "Club", 0)
+        added = entry(b"\x00" * 16, 2, "add", bea, me, "Ana", 0)
+        assert note_text(made, lambda ik, n: n, me) == "Du hast die Gruppe erstellt"
+        assert note_text(added, lambda ik, n: "Bea", me).endswith("hat dich hinzugefügt")
+    finally:
+        monkeypatch.delenv("COTERIE_LANG")
+        app_i18n.language_changed()
+    assert note_text(made, lambda ik, n: n, me) == "You created the group"
+    env = {**os.environ, "COTERIE_LANG": "de", "PYTHONPATH": str(Path(__file__).parents[2])}
+    done = subprocess.run([sys.executable, "-m", "app", "no-such-command"], env=env,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2 and "siehe `coterie --help`" in done.stderr, done.stderr

@@ -1,0 +1,39 @@
+"""Messages of app/ and the CLI in the user's language, with the standard library's gettext.
+
+The catalogue is app/locale/<lang>/LC_MESSAGES/coterie.mo (compiled from the .po beside it
+by `make translations`, shipped as package data). The language is COTERIE_LANG when set,
+else gettext's own choice from LANGUAGE, LC_ALL, LC_MESSAGES and LANG, as the window's Qt
+translations choose (ui/i18n.py). Without a catalogue for it the text stays English.
+Mark a message with `_("...")` (one literal, placeholders as `{name}` filled after the
+lookup) or `ngettext(singular, plural, n)`.
+"""
+from __future__ import annotations
+
+import gettext
+import os
+from functools import lru_cache
+from importlib import resources
+
+DOMAIN = "coterie"
+ENV_LANG = "COTERIE_LANG"
+LOCALE_DIR = str(resources.files("app").joinpath("locale"))
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> gettext.NullTranslations:
+    chosen = os.environ.get(ENV_LANG, "").strip()
+    languages = [chosen, chosen.split("_")[0]] if chosen else None
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
+
+
+def _(message: str) -> str:
+    return catalogue().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalogue().ngettext(singular, plural, n)
+
+
+def language_changed() -> None:
+    """Read the environment again on the next message (tests switch languages)."""
+    catalogue.cache_clear()
