@@ -1,6 +1,6 @@
-"""kill -9 (or SIGTERM) the relay while clients append; after a restart every acknowledged
-message is there exactly once, retries get their original cursors, and the database is
-intact. SIGTERM must also end the process cleanly, with every append in flight finished."""
+"""kill -9 (or SIGTERM) the relay while clients append, on SQLite and on PostgreSQL; after a
+restart every acknowledged message is there exactly once, retries get their original
+cursors, and the database is intact. SIGTERM must also end the process cleanly, with every append in flight finished."""
 from __future__ import annotations
 
 import asyncio
@@ -8,12 +8,14 @@ import os
 import signal
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from crypto.relay_wire import b64d
+from tests.relay import pg
 from tests.relay.process import start_relay
 from tests.relay.wire import append_body, cap, create_body, messages_path, proof_headers, read_proof
 
@@ -58,13 +60,24 @@ async def fetch_all(url: str) -> list[dict[int, bytes]]:
     return out
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> Iterator[tuple[str, ...]]:
+    """Extra relay arguments: none (SQLite in the data dir), or a fresh PostgreSQL schema
+    that the restarted relay finds again."""
+    if request.param == "sqlite":
+        yield ()
+        return
+    with pg.schema() as schema:
+        yield ("--database", pg.relay_url(schema))
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGKILL, signal.SIGTERM],
                          ids=["kill-9", "sigterm"])
-async def test_acknowledged_appends_survive_the_relay_stopping(tmp_path: Path,
-                                                                stop_signal: int) -> None:
+async def test_acknowledged_appends_survive_the_relay_stopping(
+        tmp_path: Path, stop_signal: int, database: tuple[str, ...]) -> None:
     config = tmp_path / "relay.toml"     # no rate limit: as many appends in flight as possible
     config.write_text("[limits]\nrate_per_second = 1000000\nrate_burst = 1000000\n")
-    proc, url, _ = start_relay(tmp_path, "--config", str(config))
+    proc, url, _ = start_relay(tmp_path, "--config", str(config), *database)
     try:
         async with httpx.AsyncClient(base_url=url) as client:
             for box in BOXES:
@@ -82,7 +95,7 @@ async def test_acknowledged_appends_survive_the_relay_stopping(tmp_path: Path,
     finally:
         if proc.poll() is None:
             proc.kill()
-    proc, url, _ = start_relay(tmp_path)
+    proc, url, _ = start_relay(tmp_path, *database)
     try:
         stored = await fetch_all(url)
         for body, (box_index, cursor) in acked.items():
@@ -99,6 +112,8 @@ async def test_acknowledged_appends_survive_the_relay_stopping(tmp_path: Path,
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
+    if database:
+        return
     with sqlite3.connect(tmp_path / "relay.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
