@@ -377,6 +377,9 @@ class BackupService:
             raise
         with self._access.guard:
             self._access.open(key)
+        # The schedule named a folder of the old machine (or one it still writes to and
+        # prunes): the restored profile starts with automatic backups off.
+        self.set_automatic(None)
         rt = self._access.runtime()
         return RestoreInfo(rt.display_name, rt.identity.fingerprint,
                            int(manifest.get("groups", 0)), created, caught_up)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from nacl import pwhash
 
+from app import backup as backup_module
 from app import backup_format as bf
 from app.api import Services
 from app.backup import SUFFIX, prune
@@ -229,6 +231,31 @@ def test_automatic_backups_are_off_by_default_then_keep_the_newest(made: Made,
     assert svc.backup.automatic().last is not None
     svc.backup.set_automatic(None)
     assert not svc.backup.automatic().enabled
+
+
+def test_the_schedule_runs_on_its_own_thread_and_a_restore_starts_it_off(
+        made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backup_module, "SCHEDULE_CHECK_SECONDS", 0.05)
+    svc = made.svc
+    folder = tmp_path / "scheduled"
+    folder.mkdir()
+    svc.backup.set_automatic(str(folder), every_hours=24, keep=1)
+    svc._access.runtime().store.settings.set(backup_module.LAST_SETTING, "")   # never made one
+    svc.backup.start_schedule()
+    try:
+        deadline = time.monotonic() + 30
+        while not list(folder.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        svc.backup.stop_schedule()
+    made_now = list(folder.iterdir())
+    assert len(made_now) == 1 and made_now[0].name.endswith(SUFFIX)
+    restored = _restore(made, made_now[0], "from-schedule")
+    try:
+        assert not restored.backup.automatic().enabled
+    finally:
+        restored.close()
+        svc.backup.set_automatic(None)
 
 
 def test_prune_only_touches_what_the_schedule_named(tmp_path: Path) -> None:
