@@ -33,7 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import crypto
 from app.access import Access
@@ -69,8 +69,10 @@ from crypto.files import (
     seal_stream,
 )
 from crypto.relay_wire import KIND_GROUP, MailboxCapability
-from sync.blob_transport import BlobClient
 from sync.errors import RelayRejected, SyncError
+
+if TYPE_CHECKING:  # imported on first use (_blob_client): a command that never talks to
+    from sync.blob_transport import BlobClient  # a relay does not load httpx
 
 CACHE_LIMIT_KEY = "files.cache_limit_mb"
 CACHE_LIMIT_DEFAULT_MB = 1024
@@ -83,6 +85,11 @@ MSG_ALTERED = "This file was altered on the way; nothing was saved."
 _LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 
 Progress = Callable[[int, int], None]            # (bytes done, bytes in all)
+
+
+def _blob_client(relay: str, clock: Callable[[], float]) -> BlobClient:
+    from sync.blob_transport import BlobClient
+    return BlobClient(relay, clock=clock)
 
 
 class Cancelled(AppError):
@@ -310,7 +317,7 @@ class FileService:
             return
         relay = rt.session(upload.group_id).relay_url
         try:
-            with BlobClient(relay, clock=rt.clock) as client:
+            with _blob_client(relay, rt.clock) as client:
                 for f in upload.files:
                     try:
                         client.delete(f.blob_id, f.delete_seed)
@@ -344,7 +351,7 @@ class FileService:
             cap = self._current_cap(session, rt.now())
             total = sum(blob_size_for(f.size) for f in upload.files)
             done = sum(blob_size_for(f.size) for f in upload.files if f.stored)
-            with BlobClient(session.relay_url, clock=rt.clock) as client:
+            with _blob_client(session.relay_url, rt.clock) as client:
                 for f in upload.files:
                     if f.stored:
                         continue
@@ -552,7 +559,7 @@ class FileService:
                         opener.feed(piece)
                         have += len(piece)
             relay = rt.session(row.group_id).relay_url
-            with BlobClient(relay, clock=rt.clock) as client, open(part, "ab") as out:
+            with _blob_client(relay, rt.clock) as client, open(part, "ab") as out:
                 for piece in client.download(row.blob_id, read_seed(row.file_key), have,
                                              blob_size):
                     if cancel is not None and cancel.is_set():
@@ -629,7 +636,7 @@ class FileService:
         self._posts._seal(rt, gid, session, FileDelete(post.msg_id), local, post.msg_id)
         self.drop_cached(rt, [r.blob_id for r in rows])
         try:
-            with BlobClient(session.relay_url, clock=rt.clock) as client:
+            with _blob_client(session.relay_url, rt.clock) as client:
                 for r in rows:
                     if r.delete_seed:
                         client.delete(r.blob_id, r.delete_seed)

@@ -10,7 +10,6 @@ the same user from attaching with ptrace or reading /proc/<pid>/mem.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import sys
 
@@ -52,8 +51,13 @@ def dumpable() -> bool | None:
 
 
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
+    """The C library. On Linux the one already in the process (dlopen(NULL)): looking it
+    up by name runs `ldconfig -p` in a subprocess, a cost every command would pay."""
     try:
-        return ctypes.CDLL(name or "libc.so.6", use_errno=True)
+        if sys.platform.startswith("linux"):
+            return ctypes.CDLL(None, use_errno=True)
+        from ctypes.util import find_library  # not on Linux: it loads subprocess and shutil
+
+        return ctypes.CDLL(find_library("c") or "libc.so.6", use_errno=True)
     except OSError:
         return None

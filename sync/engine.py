@@ -22,7 +22,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crypto.relay_wire import MailboxCapability
 from sync.backoff import Backoff
@@ -35,10 +35,7 @@ from sync.errors import (
     SyncError,
     UnknownMailbox,
 )
-from sync.flows import Flows
-from sync.live import RelayRunner
 from sync.pipeline import Callbacks, DeliveryFailed, Pipeline
-from sync.transport import RelayClient
 from sync.values import (
     Ack,
     ConnectionState,
@@ -49,6 +46,11 @@ from sync.values import (
     Subscription,
     SyncResult,
 )
+
+if TYPE_CHECKING:  # loaded on first network use (below): a store-only command skips httpx
+    from sync.flows import Flows
+    from sync.live import RelayRunner
+    from sync.transport import RelayClient
 
 log = logging.getLogger("coterie.sync")
 T = TypeVar("T")
@@ -61,7 +63,24 @@ CANCEL_POLL = 0.1          # seconds between looks at a cancel event during a re
 LOOP_MARGIN = 5.0
 
 Deliver = Callable[[InboundBatch], "concurrent.futures.Future[Any] | None"]
-ClientFactory = Callable[[str], RelayClient]
+ClientFactory = Callable[[str], "RelayClient"]
+
+
+def _flows() -> Any:
+    """sync.flows, sync.live and sync.transport (httpx, its TLS set-up) are imported when
+    the engine first talks to a relay, not when the app opens a profile."""
+    import sync.flows
+    return sync.flows
+
+
+def _live() -> Any:
+    import sync.live
+    return sync.live
+
+
+def _transport() -> Any:
+    import sync.transport
+    return sync.transport
 
 
 class SyncEngine:
@@ -91,7 +110,7 @@ class SyncEngine:
         self._random01 = random01 or random.SystemRandom().random
         self._backoff_base, self._backoff_cap = backoff_base, backoff_cap
         self._client_factory = client_factory or (
-            lambda url: RelayClient(url, clock=self._clock, rng=self._rng))
+            lambda url: _transport().RelayClient(url, clock=self._clock, rng=self._rng))
         # Set while a network loop runs (one-shot or live).
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -189,7 +208,8 @@ class SyncEngine:
         async def one(relay: str) -> None:
             client = clients[relay] = self._client_factory(relay)
             try:
-                await self._once_relay(Flows(self._pipeline, relay, client), timeout, pull)
+                await self._once_relay(_flows().Flows(self._pipeline, relay, client), timeout,
+                                      pull)
             except DeliveryFailed:
                 pass
             except SyncError as exc:
@@ -302,7 +322,7 @@ class SyncEngine:
         """The live runner of `relay`, started on first use (call on the loop thread)."""
         runner = self._runners.get(relay)
         if runner is None and not self._stopping:
-            runner = self._runners[relay] = RelayRunner(
+            runner = self._runners[relay] = _live().RelayRunner(
                 self._pipeline, relay, self._client_factory(relay),
                 backoff=self._backoff, page_limit=self._page_limit)
             runner.start()
