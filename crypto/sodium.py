@@ -56,10 +56,10 @@ def aead_decrypt(key: bytes, nonce: bytes, ciphertext: bytes | memoryview,
     if n < AEAD_TAG_LEN:
         return None
     out = _new("unsigned char[]", n - AEAD_TAG_LEN + 1)
-    out_len = _new("unsigned long long *")
-    if _aead_dec(out, out_len, _NULL, ciphertext, n, ad, len(ad), nonce, key) != 0:
+    # libsodium accepts NULL for the length out-parameter; the length is n - tag
+    if _aead_dec(out, _NULL, _NULL, ciphertext, n, ad, len(ad), nonce, key) != 0:
         return None
-    return _buffer(out, out_len[0])[:]
+    return _buffer(out, n - AEAD_TAG_LEN)[:]
 
 
 def sign_detached(secret_key: bytes, message: bytes) -> bytes:
@@ -73,9 +73,9 @@ def sign_detached(secret_key: bytes, message: bytes) -> bytes:
 def verify_detached(public_key: bytes, message: bytes, signature: bytes) -> bool:
     """True when `signature` (64 bytes, checked by the caller) over `message` is valid."""
     signed = signature + message
-    out = _new("unsigned char[]", len(signed))
-    out_len = _new("unsigned long long *")
-    return _sign_open(out, out_len, signed, len(signed), public_key) == 0
+    out = _new("unsigned char[]", len(signed))  # libsodium copies the message here
+    # NULL for the length out-parameter, which libsodium accepts
+    return _sign_open(out, _NULL, signed, len(signed), public_key) == 0
 
 
 # Threads that verify beside the caller's: one, for the two cores of a modest machine (on
