@@ -28,6 +28,9 @@ from sync.values import PushClosed, PushMessage, PushSynced
 T = TypeVar("T")
 
 FETCH_CONCURRENCY = 4
+# A mailbox's first page is short, so the delivery thread starts opening while the
+# rest of a backlog is still being fetched; later pages take up to the page limit.
+FIRST_PAGE = 128
 MAX_SUBSCRIBE = 1000          # mailboxes per push connection (relay API v1)
 
 
@@ -161,7 +164,8 @@ class Flows:
             if position is None:
                 return taken
             try:
-                page = await self.client.fetch(cap, position[0], page_limit)
+                page = await self.client.fetch(
+                    cap, position[0], page_limit if taken else min(page_limit, FIRST_PAGE))
             except UnknownMailbox as exc:
                 spec = pipeline.create_spec(relay, mailbox)
                 if spec is None or mailbox in self._created:
