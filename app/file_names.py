@@ -14,6 +14,7 @@ from pathlib import Path
 
 from crypto.file_payloads import Attachment
 
+FILE_LINE = "📎 "             # how a file is named in an attachment post's stored text
 CACHE_DIR = "blobs"          # the profile's folder of encrypted blobs
 MAX_NAME_BYTES = 200
 FALLBACK = "file"
@@ -76,5 +77,5 @@ def attachment_text(content: Attachment) -> str:
     """The post text stored for an attachment: its caption, then one line per file (so
     search finds file names and an older view still says what came)."""
     lines = [content.caption] if content.caption else []
-    lines += [f"📎 {safe_name(f.name)}" for f in content.files]
+    lines += [f"{FILE_LINE}{safe_name(f.name)}" for f in content.files]
     return "\n".join(lines)

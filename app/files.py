@@ -514,6 +514,29 @@ class FileService:
             raise InvalidInput(f"The folder {folder} does not exist.")
         return [self._save(rt, r, folder, progress, cancel) for r in rows]
 
+    def auto_fetch(self, group: str, newest: int = 50) -> int:
+        """Download the group's recent images up to `files.auto_download_mb` (default 10)
+        into the cache, so they open at once; never other kinds. How many came."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        limit = self.auto_download_mb() << 20
+        fetched = 0
+        for row in rt.store.files.group_files(gid, newest):
+            if (not row.media_type.startswith("image/") or row.size > limit
+                    or self._blob_path(rt, row.blob_id).exists()):
+                continue
+            try:
+                self._ensure_cached(rt, row, None, None)
+            except AppError:
+                continue      # unreachable or refused: tried again on the next post
+            fetched += 1
+        return fetched
+
+    def set_auto_download_mb(self, mb: int) -> None:
+        if not isinstance(mb, int) or mb < 0:
+            raise InvalidInput("The automatic download limit must be 0 MB or more.")
+        self._access.runtime().store.settings.set(AUTO_DOWNLOAD_KEY, str(mb))
+
     def save(self, group: str, post_id: str, index: int, out_dir: str | Path,
              progress: Progress | None = None,
              cancel: threading.Event | None = None) -> Path:

@@ -7,7 +7,7 @@ from typing import Any
 
 import crypto
 import crypto.spaces
-from app import notes
+from app import file_views, notes
 from app.access import Access
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
@@ -277,9 +277,12 @@ def decorate(store: Store, gid: bytes, posts: Sequence[Post],
     threads = store.channels.thread_summaries(gid, roots) if roots else {}
     kinds = {c.id: c for c in store.channels.list_channels(gid)}
     pinned = {(pin.channel_id, pin.target) for pin in store.channels.list_pins(gid)}
+    files = store.files.files_for(gid, [p.msg_id for p in posts if not p.deleted])
     out = []
     for p, v in zip(posts, views, strict=True):
         changes: dict[str, Any] = {}
+        if p.msg_id in files:
+            changes.update(file_views.with_files(v, files[p.msg_id]))
         t = threads.get(p.msg_id)
         if t is not None:
             changes["thread"] = ThreadInfo(t.replies, t.last_sender_name, t.last_time, t.unread,

@@ -134,6 +134,25 @@ class ThreadInfo:
 
 
 @dataclass(frozen=True)
+class AttachmentView:
+    """One file of an attachment post, as the timeline shows it (name already made safe;
+    `thumbnail` is the small preview the post carries, b"" when none)."""
+
+    index: int
+    name: str
+    size: int
+    media_type: str
+    width: int = 0
+    height: int = 0
+    thumbnail: bytes = b""
+    executable: bool = False
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+@dataclass(frozen=True)
 class PostView:
     id: str
     group_id: str
@@ -162,6 +181,7 @@ class PostView:
     thread: ThreadInfo | None = None  # on a root: its thread, when it has replies or is followed
     rejected: str = ""           # the rule it breaks (shown instead of the text), "" if none
     pinned: bool = False
+    attachments: tuple[AttachmentView, ...] = ()   # files of an attachment post
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,20 @@ class FileTables(StorePart):
             (group_id, msg_id))]
 
     @reads
+    def files_for(self, group_id: bytes, msg_ids: list[bytes]) -> dict[bytes, list[FileRow]]:
+        """The files of those posts that have any, by post (one query per 500 posts)."""
+        out: dict[bytes, list[FileRow]] = {}
+        for i in range(0, len(msg_ids), 500):
+            part = msg_ids[i:i + 500]
+            marks = ",".join("?" * len(part))
+            for r in self._db().execute(
+                    f"SELECT {_FILE_COLUMNS} FROM files WHERE group_id = ? AND deleted = 0"
+                    f" AND msg_id IN ({marks}) ORDER BY msg_id, idx", (group_id, *part)):
+                row = _file(r)
+                out.setdefault(row.msg_id, []).append(row)
+        return out
+
+    @reads
     def group_files(self, group_id: bytes, limit: int = 1000) -> list[FileRow]:
         return [_file(r) for r in self._db().execute(
             f"SELECT {_FILE_COLUMNS} FROM files WHERE group_id = ? AND deleted = 0"

@@ -179,3 +179,22 @@ def test_library_entries_follow_the_rules(
     ben.sync_once()
     assert ben.library.items(gid) == []
     assert ben.posts.get(gid, post).text.startswith("Read")   # the post itself stays
+
+
+def test_small_images_download_by_themselves_and_nothing_else(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    small, _ = _file(tmp_path, "small.png", 30_000)
+    doc, _ = _file(tmp_path, "doc.pdf", 30_000)
+    ana.files.attach(gid, [small, doc])
+    ana.sync_once()
+    ben.sync_once()
+    assert ben.files.auto_fetch(gid) == 1
+    cached = {v.name: v.cached for v in ben.files.list(gid)}
+    assert cached == {"small.png": True, "doc.pdf": False}
+    ben.files.set_auto_download_mb(0)
+    big, _ = _file(tmp_path, "big.png", 40_000)
+    ana.files.attach(gid, [big])
+    ana.sync_once()
+    ben.sync_once()
+    assert ben.files.auto_fetch(gid) == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
+from PySide6.QtWidgets import QMenu
 
 from tests.ui.conftest import settle
 from tests.ui.real_services import WAIT, App
@@ -75,6 +76,34 @@ def test_files_are_dropped_pasted_sent_and_shown(qtbot, ana: App, tmp_path: Path
                                 for p in (win.pane.model.post_at(r)
                                           for r in range(win.pane.model.rowCount()))),
                     timeout=WAIT)
+
+    # inline in the timeline: the caption, previews from the embedded thumbnails, a card
+    model, view = win.pane.model, win.pane.view
+    row = next(r for r in range(model.rowCount())
+               if model.post_at(r).attachments)
+    post = model.post_at(row)
+    assert post.text == "Photos from the walk"
+    assert [f.name for f in post.attachments] == ["lake.jpg", "minutes.pdf",
+                                                  "pasted-image-1.png"]
+    assert post.attachments[0].thumbnail and post.attachments[0].width == 1600
+    view.scrollTo(model.index(row, 0))
+    settle(qtbot, ana.worker)
+    _check(win, "timeline_attachments", theme, out)
+    option = view.viewOptions() if hasattr(view, "viewOptions") else None
+    rect = view.visualRect(model.index(row, 0))
+    layout = win.pane.delegate._cache and next(
+        (v for v in win.pane.delegate._cache.values() if v.files), None)
+    assert layout is not None and len(layout.files) == 3
+    clicked: list[tuple[str, int]] = []
+    win.pane.delegate.file_clicked.connect(lambda pid, i, _w: clicked.append((pid, i)))
+    card = layout.files[1][0]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.topLeft() + card.center())
+    assert clicked == [(post.id, 1)]
+    menus = [m for m in win.pane.findChildren(QMenu) if m.accessibleName() == "File actions"]
+    assert menus and [a.text() for a in menus[-1].actions()] == ["Open", "Save as…"]
+    menus[-1].close()
+    del option
 
     dialog = LibraryDialog(ctx, win.pane.group, win)
     qtbot.addWidget(dialog)

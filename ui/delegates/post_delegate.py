@@ -52,6 +52,7 @@ class PostDelegate(QStyledItemDelegate):
     action_clicked = Signal(str, str, QPoint)   # post id, "reply"|"react"|"more", global pos
     quote_clicked = Signal(str)                 # quoted post id
     link_clicked = Signal(str)                  # url the user clicked
+    file_clicked = Signal(str, int, QPoint)     # post id, file index, global pos
 
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None,
                  model: ConversationModel | None = None) -> None:
@@ -106,7 +107,8 @@ class PostDelegate(QStyledItemDelegate):
         header = show_header(post, prev)
         key = (post.id, post.text, post.kind, post.sender_name, post.edited, post.deleted, post.deleted_by,
                post.sending, post.reply_to, tuple(sorted((e, len(n)) for e, n in post.reactions.items())),
-               post.my_reactions, post.warnings, width, header, day, self._theme.name)
+               post.my_reactions, post.warnings, width, header, day, self._theme.name,
+               len(post.attachments))
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -165,7 +167,19 @@ class PostDelegate(QStyledItemDelegate):
             return False
         pos = event.position().toPoint() - option.rect.topLeft()
         return (self._click_action(post, row, pos, option) or self._click_chip(post, row, pos)
-                or self._click_quote(post, row, pos) or self._click_link(row, pos))
+                or self._click_quote(post, row, pos) or self._click_link(row, pos)
+                or self._click_file(post, row, pos, option))
+
+    def _click_file(self, post: PostView, row: RowLayout, pos: QPoint,
+                    option: QStyleOptionViewItem) -> bool:
+        for rect, index in row.files:
+            if rect.contains(pos):
+                widget = option.widget
+                corner = rect.bottomLeft() + option.rect.topLeft()
+                where = widget.mapToGlobal(corner) if widget is not None else corner
+                self.file_clicked.emit(post.id, index, where)
+                return True
+        return False
 
     def _click_action(self, post: PostView, row: RowLayout, pos: QPoint,
                       option: QStyleOptionViewItem) -> bool:

@@ -48,6 +48,7 @@ class RowLayout:
     warn_rects: list[tuple[QRect, str]] = field(default_factory=list)
     chips: list[tuple[QRect, str, int, bool]] = field(default_factory=list)
     doc: SafeDocument | None = None
+    files: list[tuple[QRect, int]] = field(default_factory=list)   # (rect, file index)
     # text (Markdown) | plain | tombstone | unsupported | warning | event
     body_kind: str = "text"
 
@@ -114,7 +115,9 @@ def build(post: PostView, header: bool, day: str | None, width: int, fonts: Font
         y = _header(row, post, y, text_w, fonts)
     if post.reply_to is not None and not post.deleted:
         y = _quote(row, y, text_w, fonts)
-    y = _body(row, post, y, text_w, fonts, link_color)
+    if post.text or not post.attachments or post.deleted:
+        y = _body(row, post, y, text_w, fonts, link_color)
+    y = _files(row, post, y, text_w, fonts)
     y = _meta(row, post, y, text_w, fonts)
     y = _warnings(row, post, y, text_w, fonts)
     y = _chips(row, post, y, text_w, fonts)
@@ -176,6 +179,30 @@ def _body(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts,
         h = fm.boundingRect(QRect(0, 0, text_w, 1 << 20), PLAIN_FLAGS, post.text).height()
     row.body_rect = QRect(CONTENT_X, y, text_w, h)
     return y + h
+
+
+THUMB_BOX = (220, 160)   # an image preview fits in this box
+FILE_CARD = (300, 46)
+
+
+def _files(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
+    """Image previews side by side (from the embedded thumbnails), then one card per other
+    file, wrapping at the text width."""
+    if not post.attachments or post.deleted:
+        return y
+    x, y, line_h = CONTENT_X, y + 6, 0
+    for f in post.attachments:
+        if f.is_image and f.thumbnail and f.width and f.height:
+            scale = min(THUMB_BOX[0] / f.width, THUMB_BOX[1] / f.height, 1.0)
+            w, h = max(48, int(f.width * scale)), max(48, int(f.height * scale))
+        else:
+            w, h = min(FILE_CARD[0], text_w), FILE_CARD[1]
+        if x + w > CONTENT_X + text_w and x > CONTENT_X:
+            x, y, line_h = CONTENT_X, y + line_h + 6, 0
+        row.files.append((QRect(x, y, w, h), f.index))
+        x += w + 6
+        line_h = max(line_h, h)
+    return y + line_h + 2
 
 
 def _last_line(row: RowLayout, post: PostView, text_w: int, fonts: Fonts) -> tuple[float, float, float]:

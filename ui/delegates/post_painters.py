@@ -6,11 +6,20 @@ has one. Names are drawn on their own (never concatenated with other text) or is
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPalette,
+)
 
 from app.names import isolate
 from app.views import PostView
@@ -223,6 +232,72 @@ def chips(p: Paint) -> None:
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {number(count)}")
 
 
+_THUMBS: OrderedDict[tuple[str, int], QImage] = OrderedDict()
+_THUMB_CACHE = 256
+
+
+def _thumb(post_id: str, index: int, data: bytes) -> QImage:
+    """The decoded embedded preview (at most 4 KB, so never a bomb), cached per file."""
+    key = (post_id, index)
+    image = _THUMBS.get(key)
+    if image is None:
+        image = QImage.fromData(data)
+        _THUMBS[key] = image
+        while len(_THUMBS) > _THUMB_CACHE:
+            _THUMBS.popitem(last=False)
+    else:
+        _THUMBS.move_to_end(key)
+    return image
+
+
+def files(p: Paint) -> None:
+    """Inline previews of images and cards for other files; a click opens them (delegate)."""
+    t, painter = p.theme, p.painter
+    by_index = {f.index: f for f in p.post.attachments}
+    for rect, index in p.row.files:
+        f = by_index.get(index)
+        if f is None:
+            continue
+        r = QRectF(rect)
+        image = _thumb(p.post.id, index, f.thumbnail) if f.is_image and f.thumbnail else None
+        if image is not None and not image.isNull():
+            painter.save()
+            clip = QPainterPath()
+            clip.addRoundedRect(r, 6, 6)
+            painter.setClipPath(clip)
+            painter.drawImage(r, image)
+            painter.restore()
+            continue
+        painter.setPen(t.color("border"))
+        painter.setBrush(t.color("other_bubble"))
+        painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        badge = QRect(rect.left() + 6, rect.top() + 6, rect.height() - 12, rect.height() - 12)
+        _fill(painter, QRectF(badge), t.color("quote_bg"), 5)
+        painter.setFont(p.fonts.small)
+        painter.setPen(t.color("text"))
+        ext = f.name.rsplit(".", 1)[-1].upper()[:4] if "." in f.name else "FILE"
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, ext)
+        text_x = badge.right() + 8
+        text_w = rect.right() - text_x - 6
+        fm = p.fonts.fm
+        painter.setFont(p.fonts.font)
+        painter.drawText(QRect(text_x, rect.top() + 4, text_w, fm.height()),
+                         LEFT_TOP, fm.elidedText(f.name, Qt.TextElideMode.ElideMiddle, text_w))
+        painter.setFont(p.fonts.small)
+        painter.setPen(t.color("muted"))
+        painter.drawText(QRect(text_x, rect.top() + 4 + fm.height(), text_w,
+                               p.fonts.sfm.height()), LEFT_TOP, _size(f.size))
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} B"
+
+
 def _fill(painter: QPainter, rect: QRectF, color: object, radius: float) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)  # type: ignore[arg-type]
@@ -239,4 +314,5 @@ def _draw_doc(painter: QPainter, doc: SafeDocument, at: QPointF, color: object) 
 
 
 PARTS: tuple[Callable[[Paint], None], ...] = (
-    background, day, event, warning_box, header, quote, body, meta, warnings, actions, chips)
+    background, day, event, warning_box, header, quote, body, files, meta, warnings, actions,
+    chips)

@@ -426,6 +426,26 @@
         <translation>{count} Beitrittsanfragen warten</translation>
     </message>
     <message>
+        <source>File actions</source>
+        <translation>Dateiaktionen</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>Ansehen</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Speichern unter…</translation>
+    </message>
+    <message>
+        <source>Save into folder</source>
+        <translation>In Ordner speichern</translation>
+    </message>
+    <message>
         <source>your post</source>
         <translation>deinen Beitrag</translation>
     </message>

@@ -8,9 +8,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -23,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.names import isolate
-from app.views import GroupSummary, PostView
+from app.views import ConnectionState, GroupSummary, PostView
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
+from ui.dialogs.library import ImageViewer
 from ui.dialogs.rename import RenameGroupDialog
-from ui.image_preview import thumbnail
+from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
 from ui.models.conversation_model import ConversationModel
 from ui.widgets.composer import Composer
 from ui.widgets.confirm import confirm
@@ -77,6 +79,8 @@ class ConversationPane(QWidget):
         self.composer.tray.cancel_requested.connect(self._cancel_upload)
         ctx.services.files.previewer = thumbnail   # previews travel in attachment posts
         self._upload = _UploadProgress(self)
+        self._resuming = False
+        ctx.events.connection.connect(self._connection_changed)
         self._upload.moved.connect(self.composer.tray.set_progress)
         self.setAcceptDrops(True)
         self.composer.edit_last_requested.connect(self._edit_last)
@@ -86,6 +90,7 @@ class ConversationPane(QWidget):
         self.view.react_requested.connect(self._react)
         self.delegate.quote_clicked.connect(self.jump_to)
         self.delegate.link_clicked.connect(self._open_link)
+        self.delegate.file_clicked.connect(self._file_menu)
         ctx.events.posts.connect(self._posts_event)
         ctx.events.requests.connect(self._requests_event)
         self.setTabOrder(self.view, self.composer.edit)
@@ -216,6 +221,10 @@ class ConversationPane(QWidget):
     # -- events ------------------------------------------------------------------------------
     def _posts_event(self, group_id: str | None, post_ids: tuple, incoming: bool) -> None:
         self.model.posts_changed(group_id, post_ids)
+        if incoming and group_id:   # small images come down by themselves (a setting)
+            svc = self._ctx.services
+            self._ctx.worker.run(lambda: svc.files.auto_fetch(group_id), None,
+                                 lambda e: None, slow=True)
         # someone else's post in the group being read right now: it is read
         if incoming and self.group is not None and group_id == self.group.id \
                 and self.isVisible() and self.window().isActiveWindow():
@@ -303,6 +312,65 @@ class ConversationPane(QWidget):
             self.error.emit(str(exc) or "The files could not be attached.")
 
         self._ctx.worker.run(work, done, failed, slow=True, owner=self)
+
+    def _file_menu(self, post_id: str, index: int, where: QPoint) -> QMenu | None:
+        """A file in the timeline was clicked: view an image, open or save a file."""
+        if self.group is None:
+            return None
+        post = self.model.post_at(self.model.row_of(post_id))
+        found = [f for f in (post.attachments if post else ()) if f.index == index]
+        gid, svc = self.group.id, self._ctx.services
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("File actions"))
+        if found and found[0].is_image:
+            menu.addAction(self.tr("View"), lambda: self._view_image(gid, post_id, index,
+                                                                     found[0].name))
+        if not found or not found[0].executable:
+            menu.addAction(self.tr("Open"), lambda: self._ctx.worker.run(
+                lambda: svc.files.open_copy(gid, post_id, index),
+                lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                lambda e: self.error.emit(str(e)), slow=True, owner=self))
+        menu.addAction(self.tr("Save as…"), lambda: self._save_file(gid, post_id, index))
+        menu.popup(where)
+        return menu
+
+    def _save_file(self, gid: str, post_id: str, index: int) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save into folder"))
+        if folder:
+            svc = self._ctx.services
+            self._ctx.worker.run(lambda: svc.files.save(gid, post_id, index, Path(folder)),
+                                 None, lambda e: self.error.emit(str(e)), slow=True,
+                                 owner=self)
+
+    def _view_image(self, gid: str, post_id: str, index: int, name: str) -> None:
+        svc = self._ctx.services
+
+        def load() -> object:
+            path = svc.files.open_copy(gid, post_id, index)
+            try:
+                return scaled_image(path, PREVIEW_SIDE * 2)
+            finally:
+                path.unlink(missing_ok=True)
+
+        self._ctx.worker.run(load, lambda image: ImageViewer(name, image, self).open(),
+                             lambda e: self.error.emit(str(e)), slow=True, owner=self)
+
+    def _connection_changed(self) -> None:
+        """Back online: attachments waiting in the outbox go on (once at a time)."""
+        if self._resuming or self._upload.busy:
+            return
+        svc = self._ctx.services
+
+        def resume() -> object:
+            if svc.connection().state is not ConnectionState.ONLINE or not svc.files.pending():
+                return None
+            return svc.files.resume_uploads()
+
+        def finished(_r: object = None) -> None:
+            self._resuming = False
+
+        self._resuming = True
+        self._ctx.worker.run(resume, finished, lambda e: finished(), slow=True, owner=self)
 
     def _cancel_upload(self) -> None:
         self._upload.cancel.set()
