@@ -106,3 +106,18 @@ def test_backup_restore_reads_everything_and_continues_the_conversation(
     ben.out("post", gid, "Welcome back")
     restored.run("sync")
     assert "Welcome back" in _texts(restored, gid)
+
+    # The old machine comes back once (docs/backup.md: stop it). Having read what the
+    # restored one sent, it steps past it too: taking turns with a read between, the others
+    # still see one history without a fork; the message each did not send is reported.
+    ana.run("sync")
+    assert "Back on a new machine" in _texts(ana, gid)
+    ana.out("post", gid, "The old machine, once more")
+    ben.run("sync")
+    doc = ben.json("read", gid, "--limit", "200")
+    assert "The old machine, once more" in [p["text"] for p in doc["posts"]]
+    assert not doc.get("warnings"), doc.get("warnings")
+    restored.run("sync")
+    assert "The old machine, once more" in _texts(restored, gid)
+    mine = restored.json("read", gid)["warnings"]
+    assert any("did not send" in w["message"] for w in mine)
