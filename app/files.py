@@ -593,8 +593,8 @@ class FileService:
                     have += len(piece)
                     if progress is not None:
                         progress(have, blob_size)
-                out.flush()
-                os.fsync(out.fileno())
+            # No fsync: the cache can be fetched again, and a copy torn by a power cut
+            # fails its check when it is saved and is then dropped.
             opener.finish(hasher.digest())
         except crypto.AuthError:
             part.unlink(missing_ok=True)

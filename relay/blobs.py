@@ -191,7 +191,7 @@ class Blobs:
         # A crash between the two leaves a file the client simply sends again.
         stored = await asyncio.to_thread(self.index.stored, blob)
         if index not in stored:
-            await asyncio.to_thread(self.files.write_chunk, blob, index, body)
+            await asyncio.to_thread(self.files.write_chunk, blob, index, BLOB_CHUNK, body)
         complete = await asyncio.to_thread(self.index.add_chunk, blob, index, digest,
                                            chunk_count(record.size), self.clock())
         if index not in stored:
@@ -244,7 +244,7 @@ class Blobs:
         headers["content-length"] = str(end - start)
 
         def pieces() -> Iterator[bytes]:
-            for piece in self.files.read(blob, BLOB_CHUNK, start, end):
+            for piece in self.files.read(blob, start, end):
                 self.downloaded_bytes += len(piece)
                 yield piece
 

@@ -102,10 +102,10 @@ def test_a_relay_that_alters_a_chunk_saves_nothing(
     post = ana.files.attach(gid, [path]).post_id
     ana.sync_once()
     ben.sync_once()
-    chunk = sorted((relay.data_dir / "blobs").rglob("000001.chunk"))[0]
-    raw = bytearray(chunk.read_bytes())
-    raw[100] ^= 1
-    chunk.write_bytes(bytes(raw))
+    stored = sorted((relay.data_dir / "blobs").rglob("*.blob"))[0]
+    raw = bytearray(stored.read_bytes())
+    raw[(1 << 20) + 100] ^= 1          # a byte of the second chunk
+    stored.write_bytes(bytes(raw))
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(FileAltered, match="altered"):
@@ -127,7 +127,7 @@ def test_the_sender_deletes_and_every_copy_goes(
     with pytest.raises(NotAllowed):
         ben.files.delete(gid, post)
     ana.files.delete(gid, post)
-    assert not list((relay.data_dir / "blobs").rglob("*.chunk"))
+    assert not list((relay.data_dir / "blobs").rglob("*.blob"))
     ana.sync_once()
     ben.sync_once()
     assert ben.files.list(gid, "images") == []

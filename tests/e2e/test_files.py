@@ -68,6 +68,8 @@ def test_files_of_every_size_arrive_intact_and_the_relay_learns_only_buckets(
     data_dir = relay.data_dir
     sizes = _stored_blob_sizes(data_dir)
     assert len(sizes) == 3 and all(is_bucket(s) for s in sizes)
+    on_disk = [p.stat().st_size for p in (data_dir / "blobs").rglob("*.blob")]
+    assert sorted(on_disk) == sorted(sizes)
     needles = {"marker": marker, "photo bytes": files["holiday-secret-photos.jpg"][64:1064]}
     needles.update({f"name {n}": n.encode() for n in files})
     needles["caption"] = b"Pictures!"

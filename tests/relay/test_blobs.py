@@ -217,8 +217,7 @@ async def test_the_uploader_deletes_and_no_one_else(client: httpx.AsyncClient) -
     assert (await client.delete(blob.path, headers=impostor.delete_headers())).status_code == 403
     assert (await client.delete(blob.path, headers=blob.delete_headers())).status_code == 200
     assert (await client.get(blob.path, headers=blob.read_headers())).status_code == 404
-    folder = client.relay.blobs.files._dir(blob.id)  # type: ignore[attr-defined]
-    assert not folder.exists()
+    assert not client.relay.blobs.files.path(blob.id).exists()  # type: ignore[attr-defined]
 
 
 async def test_stalled_uploads_are_swept_and_metrics_count_blobs(
@@ -240,7 +239,7 @@ async def test_stalled_uploads_are_swept_and_metrics_count_blobs(
     finally:
         relay.core.clock = real
     assert relay.blobs.index.get(stalled.id) is None and relay.blobs.index.get(done.id)
-    assert not relay.blobs.files._dir(stalled.id).exists()
+    assert not relay.blobs.files.path(stalled.id).exists()
 
 
 async def test_stored_files_are_the_chunks_and_nothing_else(client: httpx.AsyncClient) -> None:
@@ -248,11 +247,9 @@ async def test_stored_files_are_the_chunks_and_nothing_else(client: httpx.AsyncC
     box = await _mailbox(client, "files")
     blob = Blob(box, blob_size_for(1_200_000))
     await _upload(client, blob)
-    folder = relay.blobs.files._dir(blob.id)
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == ["000000.chunk", "000001.chunk"]
-    joined = b"".join((folder / n).read_bytes() for n in names)
-    assert hashlib.sha256(joined).digest() == hashlib.sha256(blob.data).digest()
+    path = relay.blobs.files.path(blob.id)
+    assert [p.name for p in path.parent.iterdir()] == [f"{blob.id.hex()}.blob"]
+    assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(blob.data).digest()
 
 
 async def test_openapi_lists_the_blob_routes(client: httpx.AsyncClient) -> None:
