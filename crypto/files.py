@@ -31,80 +31,35 @@ from nacl.exceptions import CryptoError as NaclError
 from nacl.signing import SigningKey
 
 from crypto import labels
+from crypto.blob_sizes import (  # noqa: F401  (re-exported: file code takes them from here)
+    ABYTES,
+    BUCKET_ALIGN,
+    BUCKET_FLOOR,
+    HEADER,
+    MAX_FILE_BYTES,
+    RELAY_CHUNK,
+    SEGMENT,
+    SEGMENT_PT,
+    blob_size_for,
+    buckets,
+    capacity,
+    chunk_count,
+    chunk_span,
+    is_bucket,
+    segment_count,
+)
 from crypto.errors import AuthError, DecodeError
 from crypto.primitives import Rng, kdf, random_bytes
 
 KEY_LEN = 32
 BLOB_ID_LEN = 32
 HASH_LEN = 32
-HEADER = b.crypto_secretstream_xchacha20poly1305_HEADERBYTES       # 24
-ABYTES = b.crypto_secretstream_xchacha20poly1305_ABYTES            # 17
-SEGMENT = 65536                 # ciphertext bytes per stream message (the last may be shorter)
-SEGMENT_PT = SEGMENT - ABYTES   # plaintext bytes per full segment
-# The relay stores and serves a blob in chunks of this many bytes (the last may be shorter).
-RELAY_CHUNK = 1 << 20
-# Padded blob sizes: from BUCKET_FLOOR up, each the previous + 1/20 rounded up to
-# BUCKET_ALIGN (about 5 % steps, 4 KiB steps below 80 KiB).
-BUCKET_FLOOR = 16384
-BUCKET_ALIGN = 4096
-MAX_FILE_BYTES = 100 << 20       # largest plaintext the protocol admits
+# The geometry lives in crypto/blob_sizes.py (the relay checks sizes with it); its stream
+# constants must be libsodium's.
+assert (HEADER, ABYTES) == (b.crypto_secretstream_xchacha20poly1305_HEADERBYTES,
+                            b.crypto_secretstream_xchacha20poly1305_ABYTES)
 _TAG_MESSAGE = b.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
 _TAG_FINAL = b.crypto_secretstream_xchacha20poly1305_TAG_FINAL
-
-
-def _segments(blob_size: int) -> int:
-    return -(-(blob_size - HEADER) // SEGMENT)
-
-
-def capacity(blob_size: int) -> int:
-    """Plaintext bytes a blob of `blob_size` bytes carries (file plus zero padding)."""
-    return blob_size - HEADER - ABYTES * _segments(blob_size)
-
-
-def _next_bucket(size: int) -> int:
-    grown = size + size // 20
-    return -(-grown // BUCKET_ALIGN) * BUCKET_ALIGN
-
-
-def buckets(up_to: int = MAX_FILE_BYTES) -> Iterator[int]:
-    """Every blob size in the bucket set, ascending, until one carries `up_to` bytes."""
-    size = BUCKET_FLOOR
-    while True:
-        yield size
-        if capacity(size) >= up_to:
-            return
-        size = _next_bucket(size)
-
-
-def blob_size_for(size: int) -> int:
-    """The padded blob length of a file of `size` bytes: the smallest bucket that fits it."""
-    if not 0 <= size <= MAX_FILE_BYTES:
-        raise DecodeError(f"a file must be at most {MAX_FILE_BYTES} bytes")
-    for bucket in buckets(size):
-        if capacity(bucket) >= size:
-            return bucket
-    raise AssertionError("unreachable: buckets() ends with one that fits")
-
-
-_BUCKET_SET = frozenset(buckets())
-
-
-def is_bucket(blob_size: int) -> bool:
-    """True when `blob_size` is a padded size a well-behaved client produces."""
-    return blob_size in _BUCKET_SET
-
-
-def chunk_count(blob_size: int) -> int:
-    """Relay chunks in a blob of `blob_size` bytes."""
-    return -(-blob_size // RELAY_CHUNK)
-
-
-def chunk_span(blob_size: int, index: int) -> tuple[int, int]:
-    """(offset, length) of relay chunk `index` in a blob of `blob_size` bytes."""
-    start = index * RELAY_CHUNK
-    if not 0 <= start < blob_size:
-        raise DecodeError("chunk index out of range")
-    return start, min(RELAY_CHUNK, blob_size - start)
 
 
 def stream_key(file_key: bytes) -> bytes:
@@ -149,7 +104,7 @@ def seal_stream(file_key: bytes, blob_id: bytes, size: int,
     yield header
     left = size
     pad_left = capacity(blob_size) - size
-    segments = _segments(blob_size)
+    segments = segment_count(blob_size)
     for index in range(segments):
         want = SEGMENT_PT if index < segments - 1 else capacity(blob_size) - SEGMENT_PT * index
         take = min(want, left)
@@ -190,7 +145,7 @@ class BlobOpener:
         self._blob_size = blob_size
         self._expect_hash = blob_hash
         self._hash = None if hash_outside else blob_hasher()
-        self._segments = _segments(blob_size)
+        self._segments = segment_count(blob_size)
         self._state: object | None = None
         self._buf = bytearray()
         self._seen = 0           # blob bytes fed

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
+from crypto.blob_sizes import RELAY_CHUNK, buckets, chunk_count, chunk_span, is_bucket
 from crypto.errors import CryptoError
-from crypto.files import RELAY_CHUNK, chunk_count, chunk_span, is_bucket
 
-__all__ = ["chunk_count", "chunk_span", "is_bucket"]   # the blob sizes the relay accepts
+__all__ = ["buckets", "chunk_count", "chunk_span", "is_bucket"]   # the blob sizes the relay accepts
 
 MAILBOX_ID_LEN = 32
 NONCE_LEN = 16

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from crypto.files import buckets
 from crypto.relay_wire import (
     BLOB_ID_LEN,
     KEY_LEN,
@@ -25,6 +24,7 @@ from crypto.relay_wire import (
     SIG_LEN,
     WireError,
     b64d,
+    buckets,
 )
 from relay.config import Limits
 from relay.core import MAX_TIME, ReadProof

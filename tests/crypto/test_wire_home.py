@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# What the relay may load of crypto/: the package's lazy __init__, the wire format and the
-# error root the wire format's WireError derives from.
-RELAY_SIDE = {"crypto", "crypto.errors", "crypto.relay_wire"}
+# What the relay may load of crypto/: the package's lazy __init__, the wire format, the blob
+# size arithmetic it checks uploads with, and the error root WireError derives from.
+RELAY_SIDE = {"crypto", "crypto.errors", "crypto.relay_wire", "crypto.blob_sizes"}
 
 _PROGRAM = """
 import json, sys

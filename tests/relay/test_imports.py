@@ -1,4 +1,4 @@
-"""relay/ uses nothing of crypto/ but the relay wire format and the file blobs' size buckets
+"""relay/ uses nothing of crypto/ but the relay wire format (which carries the file blobs' size buckets)
 (the layering tests/test_layers.py checks)."""
 from __future__ import annotations
 
@@ -19,5 +19,4 @@ def test_relay_imports_only_the_wire_format_from_crypto() -> None:
             else:
                 continue
             found |= {n for n in names if n.split(".")[0] == "crypto"}
-    # crypto.files: only the padded blob sizes the relay accepts (relay/parse.py)
-    assert found == {"crypto.relay_wire", "crypto.files"}
+    assert found == {"crypto.relay_wire"}
