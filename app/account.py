@@ -6,6 +6,7 @@ from keyring.backend import KeyringBackend
 from app.access import Access
 from app.backup import KEY_SETTING as BACKUP_KEY_SETTING
 from app.errors import InvalidInput, ProfileError
+from app.i18n import _
 from app.keys import KeyStore
 from app.names import check_name
 from app.store import DB_NAME
@@ -43,9 +44,9 @@ class ProfileService:
         clean = check_name(name)
         with self._access.guard:
             if self.state() is not ProfileState.NEW or self._keys.exists():
-                raise ProfileError("A profile already exists here; unlock it instead.")
+                raise ProfileError(_("A profile already exists here; unlock it instead."))
             if passphrase is not None and not passphrase:
-                raise InvalidInput("The passphrase cannot be empty.")
+                raise InvalidInput(_("The passphrase cannot be empty."))
             setup = self._keys.setup(passphrase)
             self._access.open(setup.key, clean)
             return setup.recovery_code
@@ -56,14 +57,14 @@ class ProfileService:
             if self._access.unlocked:
                 return
             if not self._keys.exists():
-                raise ProfileError("There is no profile here yet; create one first.")
+                raise ProfileError(_("There is no profile here yet; create one first."))
             self._access.open(self._keys.unlock(passphrase))
 
     def unlock_with_recovery(self, code: str, new_passphrase: str | None = None) -> None:
         """Open with the recovery code; re-wrap the key with new_passphrase (or the keyring)."""
         with self._access.guard:
             if not self._keys.exists():
-                raise ProfileError("There is no profile here yet; create one first.")
+                raise ProfileError(_("There is no profile here yet; create one first."))
             key = self._keys.unlock_with_recovery(code, new_passphrase)
             if not self._access.unlocked:
                 self._access.open(key)
@@ -73,7 +74,7 @@ class ProfileService:
         with self._access.guard:
             key = self._access.key()
             if new_passphrase is not None and not new_passphrase:
-                raise InvalidInput("The passphrase cannot be empty.")
+                raise InvalidInput(_("The passphrase cannot be empty."))
             self._keys.change_passphrase(key, new_passphrase)
             self._access.hub.emit(ChangeEvent(ChangeKind.PROFILE))
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import crypto
 from app import notes
 from app.errors import NotAllowed
+from app.i18n import _
 from app.runtime import Pending, Runtime, members_of
 from app.store import GroupRecord, Store
 from app.views import ChangeEvent, ChangeKind
@@ -21,10 +22,10 @@ def admin_session(rt: Runtime, group: str) -> tuple[GroupRecord, crypto.GroupSes
     """The group and its session when I am an admin of it; NotAllowed otherwise."""
     record = rt.resolve_group(group)
     if record.removed:
-        raise NotAllowed("You were removed from this group; it is read-only now.")
+        raise NotAllowed(_("You were removed from this group; it is read-only now."))
     session = rt.session(record.id)
     if not session.is_admin:
-        raise NotAllowed("Only an admin of this group can do that.")
+        raise NotAllowed(_("Only an admin of this group can do that."))
     return record, session
 
 def membership_op(rt: Runtime, group: str,

@@ -6,6 +6,7 @@ from app import notes
 from app.access import Access
 from app.admin import membership_op
 from app.errors import InvalidInput, NotFound
+from app.i18n import _
 from app.names import check_name, label, lookalike_keys, shown_name
 from app.profile import normalise_relay_url
 from app.render import group_summary
@@ -38,7 +39,7 @@ class GroupService:
         name = _name(name, "group name")
         relay_url = relay or self._settings.default_relay()
         if not relay_url:
-            raise InvalidInput("Give a relay address; no default relay is set.")
+            raise InvalidInput(_("Give a relay address; no default relay is set."))
         relay_url = normalise_relay_url(relay_url)
         now = rt.now()
         with rt.lock:
@@ -73,7 +74,7 @@ class GroupService:
         for row in rt.store.groups.list_groups():
             if row.id == gid:
                 return group_summary(row)
-        raise NotFound("That group is not on this device.")
+        raise NotFound(_("That group is not on this device."))
 
     def rename(self, group: str, name: str) -> None:
         rt = self._access.runtime()
@@ -126,7 +127,7 @@ class GroupService:
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
         if target.role == "admin":
-            raise InvalidInput(f"{target.name} is already an admin.")
+            raise InvalidInput(_('{name} is already an admin.').format(name=target.name))
         membership_op(rt, group, lambda s: s.promote(target.ik, rt.now(), rt.rng))
 
     def remove_member(self, group: str, member: str) -> None:
@@ -134,5 +135,5 @@ class GroupService:
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
         if target.ik == rt.identity.ik:
-            raise InvalidInput("You cannot remove yourself; leave the group instead.")
+            raise InvalidInput(_("You cannot remove yourself; leave the group instead."))
         membership_op(rt, group, lambda s: s.remove(target.ik, rt.now(), rt.rng))

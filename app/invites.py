@@ -7,6 +7,7 @@ import crypto
 from app.access import Access
 from app.admin import admin_session, membership_op, sentence
 from app.errors import InvalidInput, InviteError, NotFound, RelayUnavailable
+from app.i18n import _
 from app.inbound import MSG_WAITING
 from app.names import label, lookalike_keys, shown_name
 from app.profile import normalise_relay_url, relay_address_kind, relay_host
@@ -54,9 +55,9 @@ def _link_relay(parsed: crypto.InviteLink) -> str:
     try:
         relay = normalise_relay_url(parsed.relay_url)
     except InvalidInput as exc:
-        raise InviteError(f"This invite names a relay address Coterie does not use: {exc}") from exc
+        raise InviteError(_('This invite names a relay address Coterie does not use: {exc}').format(exc=exc)) from exc
     if relay != parsed.relay_url:
-        raise InviteError("This invite names its relay in an unusual form; ask for a new one.")
+        raise InviteError(_("This invite names its relay in an unusual form; ask for a new one."))
     return relay
 
 
@@ -70,12 +71,11 @@ class InviteService:
     def create(self, group: str, uses: int = 1, expires_in: int = 72 * 3600) -> InviteView:
         rt = self._access.runtime()
         if not 1 <= uses <= MAX_USES:
-            raise InvalidInput(f"An invite can have 1 to {MAX_USES} uses.")
+            raise InvalidInput(_('An invite can have 1 to {MAX_USES} uses.').format(MAX_USES=MAX_USES))
         if expires_in <= 0:
-            raise InvalidInput("The invite must last longer than zero seconds.")
+            raise InvalidInput(_("The invite must last longer than zero seconds."))
         if expires_in > crypto.INVITE_MAILBOX_SECONDS:
-            raise InvalidInput(f"An invite can last at most "
-                               f"{crypto.INVITE_MAILBOX_SECONDS // 86400} days.")
+            raise InvalidInput(_('An invite can last at most {value} days.').format(value=crypto.INVITE_MAILBOX_SECONDS // 86400))
         record, session = admin_session(rt, group)
         now = rt.now()
         with rt.lock:
@@ -114,7 +114,7 @@ class InviteService:
         wanted = (invite_id or "").strip().lower()
         match = [i for i in session.invites() if i.invite_id.hex().startswith(wanted) and wanted]
         if len(match) != 1:
-            raise NotFound(f"There is no invite '{invite_id}' in this group.")
+            raise NotFound(_("There is no invite '{invite_id}' in this group.").format(invite_id=invite_id))
         with rt.lock:
             session.revoke_invite(match[0].invite_id)
 
@@ -162,7 +162,7 @@ class InviteService:
                         bundle = crypto.open_invite_bundle(parsed, body, now)
                         break
                     except InviteExpired as exc:
-                        raise InviteError("This invite has expired; ask for a new one.") from exc
+                        raise InviteError(_("This invite has expired; ask for a new one.")) from exc
                     except crypto.CryptoError:
                         continue
                 if bundle is not None:
@@ -172,11 +172,11 @@ class InviteService:
         except ReadCancelled as exc:
             raise InviteError(MSG_JOIN_CANCELLED) from exc
         except RelayOverflow as exc:
-            raise InviteError(f"The relay in this invite misbehaved: {sentence(exc)}") from exc
+            raise InviteError(_('The relay in this invite misbehaved: {sentence}').format(sentence=sentence(exc))) from exc
         except RelayUnreachable as exc:
-            raise RelayUnavailable("The relay in this invite cannot be reached; try again later.") from exc
+            raise RelayUnavailable(_("The relay in this invite cannot be reached; try again later.")) from exc
         except SyncError as exc:
-            raise InviteError(f"The relay refused this invite: {sentence(exc)}") from exc
+            raise InviteError(_('The relay refused this invite: {sentence}').format(sentence=sentence(exc))) from exc
         if closed or bundle is None:
             raise InviteError(MSG_INVITE_GONE)
         join_id = parsed.invite_id
@@ -220,7 +220,7 @@ class InviteService:
         match = [r for r in session.join_requests()
                  if wanted and r.request_id.hex().startswith(wanted)]
         if len(match) != 1:
-            raise NotFound(f"There is no waiting join request '{request_id}'.")
+            raise NotFound(_("There is no waiting join request '{request_id}'.").format(request_id=request_id))
         return match[0]
 
     def approve(self, group: str, request_id: str) -> None:

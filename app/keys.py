@@ -49,6 +49,7 @@ from nacl.encoding import RawEncoder
 from nacl.hash import blake2b
 
 from app.errors import ProfileError
+from app.i18n import _
 from app.profile import private_dir
 
 KEY_FILE = "key.json"
@@ -145,7 +146,7 @@ class KeyStore:
     def __init__(self, profile_dir: Path, backend: KeyringBackend | None = None, *,
                  opslimit: int = OPSLIMIT_MIN, memlimit: int = MEMLIMIT_MIN) -> None:
         if opslimit < OPSLIMIT_MIN or memlimit < MEMLIMIT_MIN:
-            raise ValueError("Argon2id parameters below MODERATE are not allowed")
+            raise ValueError(_("Argon2id parameters below MODERATE are not allowed"))
         self._dir = Path(profile_dir)
         self._backend = backend
         self._opslimit = opslimit
@@ -176,7 +177,7 @@ class KeyStore:
         Returns the key and the recovery code; show the code once, it is not kept anywhere.
         """
         if self.exists():
-            raise KeysError("This profile already has a store key.")
+            raise KeysError(_("This profile already has a store key."))
         backend = self._keyring_or_raise() if passphrase is None else None
         key = secrets.token_bytes(KEY_BYTES)
         key_id = secrets.token_bytes(16)
@@ -202,14 +203,14 @@ class KeyStore:
             backend = real_backend(self._backend)
             if backend is None:
                 raise KeyringUnavailable(
-                    "No usable OS keyring is available; unlock with your recovery code.")
+                    _("No usable OS keyring is available; unlock with your recovery code."))
             key = self._keyring_get(backend, key_id)
             if key is None or not _check_matches(doc, key):
                 raise KeyringEntryMissing(
-                    "The store key is missing from the OS keyring; unlock with your recovery code.")
+                    _("The store key is missing from the OS keyring; unlock with your recovery code."))
             return key
         if passphrase is None:
-            raise KeysError("This profile is protected by a passphrase; enter it to unlock.")
+            raise KeysError(_("This profile is protected by a passphrase; enter it to unlock."))
         return self._unwrap(doc, "passphrase", _passphrase_secret(passphrase))
 
     def unlock_with_recovery(self, code: str, new_passphrase: str | None) -> bytes:
@@ -237,7 +238,7 @@ class KeyStore:
         """
         doc = self._load()
         if not _check_matches(doc, key):
-            raise KeysError("That key does not belong to this profile.")
+            raise KeysError(_("That key does not belong to this profile."))
         key_id = _b64d(doc["key_id"])
         wraps = dict(doc["wraps"])
         if new_passphrase is None:
@@ -257,7 +258,7 @@ class KeyStore:
         """Replace the recovery code (the old one stops working); returns the new one."""
         doc = self._load()
         if not _check_matches(doc, key):
-            raise KeysError("That key does not belong to this profile.")
+            raise KeysError(_("That key does not belong to this profile."))
         key_id = _b64d(doc["key_id"])
         code = _new_recovery_code()
         wraps = dict(doc["wraps"])
@@ -279,19 +280,19 @@ class KeyStore:
     def _unwrap(self, doc: dict[str, Any], kind: WrapKind, secret: bytes) -> bytes:
         wrap = doc["wraps"].get(kind)
         if wrap is None:
-            raise KeysError(f"This profile has no {kind} wrap; use another way to unlock.")
+            raise KeysError(_('This profile has no {kind} wrap; use another way to unlock.').format(kind=kind))
         try:
             opslimit, memlimit = int(wrap["opslimit"]), int(wrap["memlimit"])
             salt, nonce, ct = _b64d(wrap["salt"]), _b64d(wrap["nonce"]), _b64d(wrap["ct"])
             key_id = _b64d(doc["key_id"])
         except (KeyError, TypeError, ValueError):
-            raise KeyFileError("The key file is damaged; unlock with your recovery code.") from None
+            raise KeyFileError(_("The key file is damaged; unlock with your recovery code.")) from None
         if wrap.get("kdf") != "argon2id13" or opslimit < OPSLIMIT_MIN or memlimit < MEMLIMIT_MIN:
             raise WeakParameters(
-                "The key file asks for a weaker key derivation than Coterie accepts; it was refused.")
+                _("The key file asks for a weaker key derivation than Coterie accepts; it was refused."))
         if (opslimit > OPSLIMIT_MAX or memlimit > MEMLIMIT_MAX
                 or len(salt) != pwhash.argon2id.SALTBYTES or len(nonce) != 24):
-            raise KeyFileError("The key file is damaged; unlock with your recovery code.")
+            raise KeyFileError(_("The key file is damaged; unlock with your recovery code."))
         kek = pwhash.argon2id.kdf(KEY_BYTES, secret, salt, opslimit=opslimit, memlimit=memlimit)
         try:
             key = crypto_aead_xchacha20poly1305_ietf_decrypt(
@@ -307,7 +308,7 @@ class KeyStore:
         backend = real_backend(self._backend)
         if backend is None:
             raise KeyringUnavailable(
-                "No secure OS keyring is available on this system; choose a passphrase instead.")
+                _("No secure OS keyring is available on this system; choose a passphrase instead."))
         return backend
 
     @staticmethod
@@ -320,17 +321,17 @@ class KeyStore:
             stored = backend.get_password(KEYRING_SERVICE, self._entry(key_id))
         except keyring.errors.KeyringError:
             raise KeyringUnavailable(
-                "The OS keyring refused to store the key; choose a passphrase instead.") from None
+                _("The OS keyring refused to store the key; choose a passphrase instead.")) from None
         if stored != _b64e(key):
             raise KeyringUnavailable(
-                "The OS keyring did not keep the key; choose a passphrase instead.")
+                _("The OS keyring did not keep the key; choose a passphrase instead."))
 
     def _keyring_get(self, backend: KeyringBackend, key_id: bytes) -> bytes | None:
         try:
             value = backend.get_password(KEYRING_SERVICE, self._entry(key_id))
         except keyring.errors.KeyringError:
             raise KeyringUnavailable(
-                "The OS keyring could not be read; unlock it, or use your recovery code.") from None
+                _("The OS keyring could not be read; unlock it, or use your recovery code.")) from None
         if value is None:
             return None
         try:
@@ -353,15 +354,15 @@ class KeyStore:
         try:
             doc = json.loads(self.path.read_text("utf-8"))
         except FileNotFoundError:
-            raise KeyFileError("This profile has no store key yet; set it up first.") from None
+            raise KeyFileError(_("This profile has no store key yet; set it up first.")) from None
         except (OSError, ValueError):
-            raise KeyFileError("The key file cannot be read; unlock with your recovery code.") from None
+            raise KeyFileError(_("The key file cannot be read; unlock with your recovery code.")) from None
         if (not isinstance(doc, dict) or doc.get("format") != _FORMAT
                 or doc.get("mode") not in ("keyring", "passphrase")
                 or not isinstance(doc.get("wraps"), dict)):
-            raise KeyFileError("The key file is damaged; unlock with your recovery code.")
+            raise KeyFileError(_("The key file is damaged; unlock with your recovery code."))
         if doc.get("version") != _VERSION:
-            raise KeyFileError("The key file was written by a newer Coterie; update Coterie.")
+            raise KeyFileError(_("The key file was written by a newer Coterie; update Coterie."))
         return doc
 
     def _save(self, doc: dict[str, Any]) -> None:
@@ -407,7 +408,7 @@ def _wrong(kind: WrapKind) -> WrongSecret:
 
 def _passphrase_secret(passphrase: str) -> bytes:
     if not passphrase:
-        raise KeysError("The passphrase cannot be empty.")
+        raise KeysError(_("The passphrase cannot be empty."))
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
@@ -427,7 +428,7 @@ def _recovery_secret(code: str) -> bytes:
     cleaned = "".join(code.split()).replace("-", "").upper()
     cleaned = cleaned.replace("I", "1").replace("L", "1").replace("O", "0")
     if len(cleaned) != _RECOVERY_CHARS or any(c not in _ALPHABET for c in cleaned):
-        raise WrongSecret("That recovery code is not right; nothing was changed.")
+        raise WrongSecret(_("That recovery code is not right; nothing was changed."))
     return ("coterie-recovery:" + cleaned).encode()
 
 
@@ -437,7 +438,7 @@ def _b64e(data: bytes) -> str:
 
 def _b64d(text: str) -> bytes:
     if not isinstance(text, str):
-        raise ValueError("not base64 text")
+        raise ValueError(_("not base64 text"))
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from app.errors import InvalidInput
+from app.i18n import _
 
 MAX_NAME = 100
 FSI = "\u2068"  # first strong isolate
@@ -96,9 +97,9 @@ def check_name(text: str, what: str = "Your name") -> str:
     after cleaning or longer than MAX_NAME characters."""
     name = clean_name(text)
     if not name:
-        raise InvalidInput(f"{what} needs at least one visible letter, digit or symbol.")
+        raise InvalidInput(_('{what} needs at least one visible letter, digit or symbol.').format(what=what))
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"{what} can be at most {MAX_NAME} characters.")
+        raise InvalidInput(_('{what} can be at most {MAX_NAME} characters.').format(what=what, MAX_NAME=MAX_NAME))
     return name
 
 

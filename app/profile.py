@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from app.errors import InvalidInput
+from app.i18n import _
 
 ENV_HOME = "COTERIE_HOME"
 
@@ -44,14 +45,14 @@ def parse_duration(text: str) -> int:
     """Seconds in '90m', '72h', '3d', '1w' or a bare number of hours."""
     match = _DURATION.match(text or "")
     if not match:
-        raise InvalidInput(f"'{text}' is not a duration; use a number with s, m, h, d or w, like 72h.")
+        raise InvalidInput(_("'{text}' is not a duration; use a number with s, m, h, d or w, like 72h.").format(text=text))
     if len(match.group(1).lstrip("0")) > 9:  # far beyond the cap; int() of thousands of digits fails
-        raise InvalidInput("Invites can last at most 30 days.")
+        raise InvalidInput(_("Invites can last at most 30 days."))
     seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
     if seconds <= 0:
-        raise InvalidInput("The duration must be longer than zero.")
+        raise InvalidInput(_("The duration must be longer than zero."))
     if seconds > MAX_INVITE_TTL:
-        raise InvalidInput("Invites can last at most 30 days.")
+        raise InvalidInput(_("Invites can last at most 30 days."))
     return seconds
 
 
@@ -75,10 +76,10 @@ def normalise_relay_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise refused
     if "?" in text or "#" in text or "@" in parts.netloc:
-        raise InvalidInput("A relay address carries no query, fragment or password.")
+        raise InvalidInput(_("A relay address carries no query, fragment or password."))
     segments = [s for s in parts.path.split("/") if s]
     if any(s in (".", "..") for s in segments) or "//" in parts.path:
-        raise InvalidInput("A relay address has a plain path, without '.', '..' or '//'.")
+        raise InvalidInput(_("A relay address has a plain path, without '.', '..' or '//'."))
     path = "".join("/" + s for s in segments)
     return f"{parts.scheme}://{parts.netloc}{path}"
 

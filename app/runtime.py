@@ -21,6 +21,7 @@ from typing import Any
 import crypto
 from app.errors import Ambiguous, NotFound
 from app.events import EventHub
+from app.i18n import _
 from app.store import GroupRecord, Member, NewOutbox, Store
 from crypto.relay_wire import MailboxCapability
 from sync.values import OutboxItem
@@ -91,7 +92,7 @@ class Runtime:
             return s
         record = self.store.groups.get_group(group_id)
         if record is None:
-            raise NotFound("That group is not on this device.")
+            raise NotFound(_("That group is not on this device."))
         loaded = crypto.GroupSession.from_bytes(record.state, self.identity)
         with self._cache_lock:
             return self._sessions.setdefault(group_id, loaded)
@@ -118,9 +119,9 @@ class Runtime:
                 return record
         found = self.store.groups.find_groups(text)
         if not found:
-            raise NotFound(f"There is no group called '{text}' here.")
+            raise NotFound(_("There is no group called '{text}' here.").format(text=text))
         if len(found) > 1:
-            raise Ambiguous(f"Several groups are called '{text}'; use the group id instead.")
+            raise Ambiguous(_("Several groups are called '{text}'; use the group id instead.").format(text=text))
         return found[0]
 
     def resolve_member(self, group_id: bytes, ref: str) -> crypto.Member:
@@ -132,9 +133,9 @@ class Runtime:
         by_name = [m for m in members if m.name == ref]
         chosen = by_fp or by_name
         if not chosen:
-            raise NotFound(f"No member of this group matches '{ref}'.")
+            raise NotFound(_("No member of this group matches '{ref}'.").format(ref=ref))
         if len(chosen) > 1:
-            raise Ambiguous(f"More than one member matches '{ref}'; use their fingerprint.")
+            raise Ambiguous(_("More than one member matches '{ref}'; use their fingerprint.").format(ref=ref))
         return chosen[0]
 
     def sender_name(self, session: crypto.GroupSession, ik: bytes,

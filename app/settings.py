@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from app.access import Access
 from app.errors import InvalidInput
+from app.i18n import _
 from app.names import check_name
 from app.profile import normalise_relay_url
 from app.views import ChangeEvent, ChangeKind, Settings, Theme
@@ -48,7 +49,7 @@ class SettingsService:
             rt.store.settings.set("default_relay", value)
         if theme is not None:
             if theme not in THEMES:
-                raise InvalidInput("The theme is system, light or dark.")
+                raise InvalidInput(_("The theme is system, light or dark."))
             rt.store.settings.set("theme", theme)
         self._access.hub.emit(ChangeEvent(ChangeKind.PROFILE))
         return self.get()
