@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QFrame, QMenu, QPushButton
 
 from tests.ui.conftest import settle
 from tests.ui.real_services import WAIT, App
@@ -105,6 +105,16 @@ def test_files_are_dropped_pasted_sent_and_shown(qtbot, ana: App, tmp_path: Path
     menus[-1].close()
     del option
 
+    # saved to the library from the post's menu, then curated in the Files dialog
+    save = win.pane._save_to_library(post)
+    qtbot.addWidget(save)
+    save.title_edit.setText("Walk photos")
+    save.tags_edit.setText("walks, photos")
+    save.save()
+    qtbot.waitUntil(lambda: not save.isVisible(), timeout=WAIT)
+    assert [(i.title, i.tags) for i in ctx.services.library.items(gid)] == [
+        ("Walk photos", ("walks", "photos"))]
+
     dialog = LibraryDialog(ctx, win.pane.group, win)
     qtbot.addWidget(dialog)
     dialog.resize(720, 560)
@@ -129,5 +139,13 @@ def test_files_are_dropped_pasted_sent_and_shown(qtbot, ana: App, tmp_path: Path
     shot = viewers[0].grab().toImage()          # the photo itself sets its brightness
     assert shot.width() >= 600 and shot.save(str(out / f"image_viewer_{theme}.png"))
     viewers[0].close()
+    rows = dialog.findChildren(QFrame, "libraryItem")
+    assert len(rows) == 1
+    buttons = {b.text(): b for b in rows[0].findChildren(QPushButton)}
+    assert set(buttons) == {"Pin", "Remove"}          # Ana is an admin
+    buttons["Pin"].click()
+    qtbot.waitUntil(lambda: ctx.services.library.items(gid)[0].pinned, timeout=WAIT)
+    settle(qtbot, ana.worker)
+    qtbot.waitUntil(lambda: len(dialog.cards) >= 3, timeout=WAIT)
     dialog.close()
     assert ctx.services.files.list(gid, "images")

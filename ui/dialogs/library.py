@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.files import FileView, LinkView
 from app.library import LibraryItem
-from app.views import GroupSummary
+from app.views import GroupSummary, PostView
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
 from ui.image_preview import PREVIEW_SIDE, ImageRefused, scaled_image
@@ -149,6 +151,7 @@ class LibraryDialog(ServiceDialog):
         layout.addWidget(note)
         layout.addWidget(self.error_label)
         self.cards: list[FileCard] = []
+        self._me = ""
         self.reload()
 
     # -- loading ---------------------------------------------------------------------------
@@ -161,6 +164,7 @@ class LibraryDialog(ServiceDialog):
             items = svc.library.items(gid) if kind is None else []
             thumbs = {(v.post_id, v.index): svc.files.thumbnail(gid, v.post_id, v.index)
                       for v in views if isinstance(v, FileView) and v.has_preview}
+            self._me = svc.profile.me().fingerprint
             return views, items, thumbs
 
         self.call(load, self._show)
@@ -177,10 +181,7 @@ class LibraryDialog(ServiceDialog):
             title = item.title or QCoreApplication.translate("LibraryDialog", "(untitled)")
             if item.pinned:
                 title = QCoreApplication.translate("LibraryDialog", "Pinned: {title}").format(title=title)
-            label = QLabel(title + ("  " + tags if tags else ""))
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setObjectName("libraryItem")
-            self.list_box.addWidget(label)
+            self.list_box.addWidget(self._item_row(item, title + ("  " + tags if tags else "")))
         for v in views:
             if isinstance(v, LinkView):
                 link = QLabel(QCoreApplication.translate("LibraryDialog", 'Link: {url}').format(url=v.url))
@@ -196,6 +197,35 @@ class LibraryDialog(ServiceDialog):
             empty.setObjectName("hint")
             self.list_box.addWidget(empty)
         self.list_box.addStretch(1)
+
+    def _item_row(self, item: LibraryItem, text: str) -> QWidget:
+        """A saved item: its title and tags; Pin for admins, Remove for its author or admins."""
+        row = QFrame()
+        row.setObjectName("libraryItem")
+        box = QHBoxLayout(row)
+        box.setContentsMargins(8, 2, 8, 2)
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        if item.description:
+            label.setToolTip(item.description)
+        box.addWidget(label, 1)
+        svc, gid = self._ctx.services, self._group.id
+        admin = self._group.my_role == "admin"
+        if admin:
+            pin = QPushButton(QCoreApplication.translate("LibraryDialog", "Unpin") if item.pinned
+                              else QCoreApplication.translate("LibraryDialog", "Pin"))
+            pin.clicked.connect(lambda: self.call(
+                lambda: svc.library.pin(gid, item.id, not item.pinned),
+                lambda _r: self.reload(), slow=True))
+            box.addWidget(pin)
+        if admin or item.author == self._me:
+            remove = QPushButton(QCoreApplication.translate("LibraryDialog", "Remove"))
+            remove.setToolTip(QCoreApplication.translate(
+                "LibraryDialog", "Take it out of the library; the post stays in the conversation."))
+            remove.clicked.connect(lambda: self.call(lambda: svc.library.remove(gid, item.id),
+                                                     lambda _r: self.reload(), slow=True))
+            box.addWidget(remove)
+        return row
 
     # -- actions ---------------------------------------------------------------------------
     def download(self, card: FileCard) -> None:
@@ -247,3 +277,51 @@ class LibraryDialog(ServiceDialog):
                 self.show_error(str(exc))
 
         self.call(load, show, slow=True, on_error=refused)
+
+
+class SaveToLibraryDialog(ServiceDialog):
+    """Save a post to the group's library with a title, tags and a description."""
+
+    def __init__(self, ctx: AppContext, group: GroupSummary, post: PostView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx.worker, QCoreApplication.translate("SaveToLibraryDialog",
+                                                                "Save to library"), parent)
+        self._ctx, self._group, self._post = ctx, group, post
+        self.setMinimumWidth(440)
+        form = QFormLayout()
+        self.title_edit = QLineEdit(post.text.split("\n", 1)[0][:120] if post.text
+                                    else (post.attachments[0].name if post.attachments else ""))
+        self.title_edit.setAccessibleName(QCoreApplication.translate("SaveToLibraryDialog", "Title"))
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setPlaceholderText(QCoreApplication.translate("SaveToLibraryDialog",
+                                                                     "comma-separated"))
+        self.tags_edit.setAccessibleName(QCoreApplication.translate("SaveToLibraryDialog", "Tags"))
+        self.description_edit = QLineEdit()
+        self.description_edit.setAccessibleName(QCoreApplication.translate("SaveToLibraryDialog",
+                                                                           "Description"))
+        form.addRow(QCoreApplication.translate("SaveToLibraryDialog", "Title"), self.title_edit)
+        form.addRow(QCoreApplication.translate("SaveToLibraryDialog", "Tags"), self.tags_edit)
+        form.addRow(QCoreApplication.translate("SaveToLibraryDialog", "Description"),
+                    self.description_edit)
+        self.save_button = QPushButton(QCoreApplication.translate("SaveToLibraryDialog", "Save"))
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        self._busy_buttons.append(self.save_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(QCoreApplication.translate("SaveToLibraryDialog", "Cancel"))
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+
+    def save(self) -> None:
+        svc, gid, post = self._ctx.services, self._group.id, self._post
+        title = self.title_edit.text().strip()
+        tags = [t for t in self.tags_edit.text().split(",") if t.strip()]
+        description = self.description_edit.text().strip()
+        self.call(lambda: svc.library.add(gid, post.id, title, tags, description),
+                  lambda _item: self.accept(), slow=True)

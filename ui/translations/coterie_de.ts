@@ -521,6 +521,10 @@
         <translation>Löschen…	Entf</translation>
     </message>
     <message>
+        <source>Save to library…</source>
+        <translation>In die Bibliothek…</translation>
+    </message>
+    <message>
         <source>Copy text</source>
         <translation>Text kopieren</translation>
     </message>
@@ -1215,6 +1219,22 @@
         <translation>Hier wurde noch nichts geteilt. Lege Dateien auf der Unterhaltung ab, um sie zu teilen.</translation>
     </message>
     <message>
+        <source>Unpin</source>
+        <translation>Lösen</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Anheften</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Take it out of the library; the post stays in the conversation.</source>
+        <translation>Aus der Bibliothek nehmen; der Beitrag bleibt im Gespräch.</translation>
+    </message>
+    <message>
         <source>Downloading…</source>
         <translation>Lade herunter…</translation>
     </message>
@@ -1755,6 +1775,37 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>✗ Does NOT match. Do not trust this member&apos;s key until you find out why: ask them in person.</source>
         <translation>✗ Stimmt NICHT überein. Vertraue dem Schlüssel dieses Mitglieds nicht, bis du weißt, warum: frag die Person persönlich.</translation>
+    </message>
+</context>
+<context>
+    <name>SaveToLibraryDialog</name>
+    <message>
+        <source>Save to library</source>
+        <translation>In die Bibliothek</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>comma-separated</source>
+        <translation>durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Schlagwörter</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>

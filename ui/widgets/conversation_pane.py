@@ -27,7 +27,7 @@ from app.names import isolate
 from app.views import ConnectionState, GroupSummary, PostView
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
-from ui.dialogs.library import ImageViewer
+from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
 from ui.dialogs.rename import RenameGroupDialog
 from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
 from ui.models.conversation_model import ConversationModel
@@ -87,6 +87,7 @@ class ConversationPane(QWidget):
         self.view.reply_requested.connect(self.composer.start_reply)
         self.view.edit_requested.connect(self.composer.start_edit)
         self.view.delete_requested.connect(self._delete)
+        self.view.library_requested.connect(self._save_to_library)
         self.view.react_requested.connect(self._react)
         self.delegate.quote_clicked.connect(self.jump_to)
         self.delegate.link_clicked.connect(self._open_link)
@@ -371,6 +372,13 @@ class ConversationPane(QWidget):
 
         self._resuming = True
         self._ctx.worker.run(resume, finished, lambda e: finished(), slow=True, owner=self)
+
+    def _save_to_library(self, post: PostView) -> SaveToLibraryDialog | None:
+        if self.group is None:
+            return None
+        dialog = SaveToLibraryDialog(self._ctx, self.group, post, self)
+        dialog.open()
+        return dialog
 
     def _cancel_upload(self) -> None:
         self._upload.cancel.set()

@@ -39,6 +39,7 @@ class ConversationView(QListView):
     reply_requested = Signal(object)          # PostView
     edit_requested = Signal(object)
     delete_requested = Signal(object)
+    library_requested = Signal(object)        # PostView: save it to the library
     react_requested = Signal(object, str, bool)
 
     def __init__(self, model: ConversationModel, delegate: PostDelegate,
@@ -262,6 +263,8 @@ class ConversationView(QListView):
                 menu.addAction(QCoreApplication.translate("ConversationView", "Edit\tE"), lambda: self.edit_requested.emit(post))
             if post.mine or can_delete_any:
                 menu.addAction(QCoreApplication.translate("ConversationView", "Delete…\tDel"), lambda: self.delete_requested.emit(post))
+            menu.addAction(QCoreApplication.translate("ConversationView", "Save to library…"),
+                           lambda: self.library_requested.emit(post))
             menu.addSeparator()
             menu.addAction(QCoreApplication.translate("ConversationView", "Copy text"),
                            lambda: QGuiApplication.clipboard().setText(post.text))
