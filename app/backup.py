@@ -118,7 +118,8 @@ def _skip(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
     return (rel == DB_NAME or (rel.startswith(DB_NAME) and rel[len(DB_NAME):] in _SIDE)
             or name.endswith(".tmp") or name.startswith(".snapshot-")
-            or name.startswith(".restoring-") or name.endswith(".part"))
+            or name.startswith(".restoring-") or name.endswith(".part")
+            or name.endswith(SUFFIX))   # a backup saved inside the profile is not backed up
 
 
 def _fsync(fd: int) -> None:

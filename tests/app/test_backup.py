@@ -198,6 +198,12 @@ def test_the_store_snapshot_is_consistent_while_writes_go_on(made: Made, tmp_pat
         stop.set()
         thread.join()
     assert info.files >= 3
+    inside = made.root / "ana" / f"inside{SUFFIX}"
+    made.svc.backup.create(inside)
+    try:
+        assert made.svc.backup.create(tmp_path / f"after{SUFFIX}").files == info.files
+    finally:
+        inside.unlink()
     assert seen and seen[-1][0] == seen[-1][1] > 200_000           # the blob is in it
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     for folder in copies:
