@@ -72,10 +72,10 @@ _NEXT = labels.KDF_CHAIN_NEXT
 
 
 def open_group(state: GroupState, ep: EpochState, raw: bytes, now: int, rng: Rng,
-               verified: set[bytes] | None = None) -> Opened:
-    """Process one decrypted inner message read from `ep`'s mailbox. `verified` holds inner
-    messages whose signature `preverify` already checked (byte for byte)."""
-    fast = _open_next_post(state, ep, raw, verified)
+               checks: sodium.SharedChecks | None = None) -> Opened:
+    """Process one decrypted inner message read from `ep`'s mailbox. `checks` holds the
+    signature checks `preverify` set up for a batch (keyed by the exact bytes)."""
+    fast = _open_next_post(state, ep, raw, checks)
     if fast is not None:
         return fast
     inner = parse_inner(raw)
@@ -86,18 +86,18 @@ def open_group(state: GroupState, ep: EpochState, raw: bytes, now: int, rng: Rng
     return result
 
 
-def preverify(state: GroupState, raws: Sequence[bytes]) -> set[bytes]:
-    """Check, on several threads (sodium.verify_many), the signatures of the content
-    messages of a batch about to be opened; the inner messages whose signature holds.
+def preverify(state: GroupState, raws: Sequence[bytes]) -> sodium.SharedChecks:
+    """The signature checks of the content messages of a batch about to be opened, shared
+    with a helper thread (sodium.SharedChecks): it checks from the back of the batch while
+    the messages are opened in order from the front.
 
     A signature's validity depends on the message bytes alone (the signing key is the
-    sender named in the signed header), so the fast path may skip its own verify for
-    exactly these bytes; everything else (membership, chain, decryption, hashes) is still
-    checked when each message is opened, in order. Senders who are not members are left
-    to the general path."""
+    sender named in the signed header), so the fast path may take the verdict for exactly
+    these bytes instead of verifying again; everything else (membership, chain, decryption,
+    hashes) is still checked when each message is opened, in order. Senders who are not
+    members are left to the general path."""
     members = state.members
-    jobs: list[tuple[bytes, bytes, bytes]] = []
-    checked: list[bytes] = []
+    jobs: list[tuple[bytes, bytes, bytes, bytes]] = []
     for raw in raws:
         if len(raw) < MIN_INNER or raw[TYPE_AT] != TYPE_CONTENT:
             continue
@@ -107,15 +107,14 @@ def preverify(state: GroupState, raws: Sequence[bytes]) -> set[bytes]:
             continue
         body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
                              person=_H_BODY).digest()
-        jobs.append((sender, signed_input_of(raw[:HEADER_LEN], body_hash,
-                                             raw[end:end + PT_HASH_LEN]),
+        jobs.append((raw, sender, signed_input_of(raw[:HEADER_LEN], body_hash,
+                                                  raw[end:end + PT_HASH_LEN]),
                      raw[end + PT_HASH_LEN:]))
-        checked.append(raw)
-    return {raw for raw, ok in zip(checked, sodium.verify_many(jobs), strict=True) if ok}
+    return sodium.SharedChecks(jobs)
 
 
 def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
-                    verified: set[bytes] | None = None) -> Opened | None:
+                    checks: sodium.SharedChecks | None = None) -> Opened | None:
     """The common case, kept to one verify plus symmetric work: the next in-order post of a
     sender whose chain we hold, in the current epoch. None means "take the general path"
     (which re-checks everything); nothing is changed before all checks pass. The hashes
@@ -136,13 +135,14 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     header = raw[:HEADER_LEN]
     pt_hash = raw[end:end + PT_HASH_LEN]
     sig = raw[end + PT_HASH_LEN:]
-    if verified is not None and raw in verified:
-        verified.discard(raw)
-    else:
+    verdict = checks.verdict(raw) if checks is not None else None
+    if verdict is None:
         body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
                              person=_H_BODY).digest()
-        if not sodium.verify_detached(sender, signed_input_of(header, body_hash, pt_hash), sig):
-            raise AuthError("the signature does not verify")
+        verdict = sodium.verify_detached(sender, signed_input_of(header, body_hash, pt_hash),
+                                         sig)
+    if not verdict:
+        raise AuthError("the signature does not verify")
     ck = chain.ck
     mk = _blake2b(b"", digest_size=32, key=ck, person=_MSG).digest()
     plaintext = sodium.aead_decrypt(mk, raw[BODY_AT:_NONCE_END], raw[_NONCE_END:end], header)

@@ -21,20 +21,21 @@ from crypto.identity import Identity
 from crypto.payloads import Content
 from crypto.primitives import Rng
 from crypto.receive import open_group, preverify
+from crypto.sodium import SharedChecks
 from crypto.state import GroupState, expire, mailboxes
 
 
 class GroupSession:
     """One member's state for one group. Not thread-safe: one owner at a time."""
 
-    __slots__ = ("_state", "_inner", "_verified")
+    __slots__ = ("_state", "_inner", "_checks")
 
     def __init__(self, state: GroupState) -> None:
         self._state = state
-        # What prepare() worked out ahead of open(): the inner message of each envelope
-        # (with the epoch whose key opened it) and the inner messages whose signature held.
+        # What prepare() set up ahead of open(): the inner message of each envelope (with
+        # the epoch whose key opened it) and the batch's signature checks.
         self._inner: dict[tuple[bytes, bytes], tuple[EpochState, bytes]] = {}
-        self._verified: set[bytes] = set()
+        self._checks: SharedChecks | None = None
 
     # ---- life cycle ---------------------------------------------------------------------
     @classmethod
@@ -163,17 +164,18 @@ class GroupSession:
                 if self._inner and type(envelope) is bytes else None
             raw = known[1] if known is not None and known[0] is ep else \
                 open_outer(ep.header_key, mailbox_id, envelope)
-            return open_group(state, ep, raw, now, rng, self._verified)
+            return open_group(state, ep, raw, now, rng, self._checks)
         invite_id = state.invite_by_mailbox.get(mailbox_id)
         if invite_id is None:
             raise UnknownMailbox("this group holds no keys for that mailbox")
         return admission.open_invite_envelope(state, state.invites[invite_id], envelope, now)
 
     def prepare(self, items: Sequence[tuple[bytes, bytes]]) -> None:
-        """Get a batch of (mailbox id, envelope) about to be opened one by one ready: the
-        outer layers are opened and the posts' signatures checked on several threads at
-        once. Optional and changes nothing: open() gives the same results with or without
-        it, and forgets what an earlier prepare() found."""
+        """Get a batch of (mailbox id, envelope) about to be opened one by one, in this
+        order, ready: the outer layers are opened here and the posts' signatures are
+        checked by a helper thread while open() works through the batch (which checks the
+        ones the helper has not reached). Optional and changes nothing: open() gives the
+        same results with or without it; a new prepare() drops what the last one left."""
         state = self._state
         inner: dict[tuple[bytes, bytes], tuple[EpochState, bytes]] = {}
         for mailbox_id, envelope in items:
@@ -185,8 +187,10 @@ class GroupSession:
                                                                 envelope))
             except CryptoError:
                 continue  # open() reports it
+        if self._checks is not None:
+            self._checks.close()
         self._inner = inner
-        self._verified = preverify(state, [raw for _ep, raw in inner.values()])
+        self._checks = preverify(state, [raw for _ep, raw in inner.values()])
 
     # ---- invites and joining (admins) -----------------------------------------------------
     def create_invite(self, uses: int, expires_at: int, now: int,

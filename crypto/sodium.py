@@ -15,14 +15,15 @@ cold paths already go through nacl.bindings).
 Every function returns bytes, or a bool / None for "did not verify / authenticate";
 mapping failures to crypto.errors is the caller's job (crypto.primitives, crypto.receive).
 
-`verify_many` checks a batch of signatures on several threads: cffi releases the GIL
-around each libsodium call, so on a machine with two cores two verifications really run at
-once (a backlog of posts is bounded by Ed25519 verification).
+`SharedChecks` checks a batch of signatures on two threads: cffi releases
+the GIL around each libsodium call, so on a machine with two cores two verifications really
+run at once (a backlog of posts is bounded by Ed25519 verification).
 """
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from nacl import bindings
@@ -87,10 +88,6 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _verify_all(items: Sequence[tuple[bytes, bytes, bytes]]) -> list[bool]:
-    return [verify_detached(pk, message, sig) for pk, message, sig in items]
-
-
 def _helpers() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
@@ -99,20 +96,49 @@ def _helpers() -> ThreadPoolExecutor:
         return _pool
 
 
-def verify_many(items: Sequence[tuple[bytes, bytes, bytes]]) -> list[bool]:
-    """verify_detached over (public key, message, signature) triples, in order; the batch is
-    split between the caller's thread and HELPERS others (the signature lengths are checked
-    by the caller, as for verify_detached)."""
-    n = len(items)
-    if HELPERS == 0 or n < PARALLEL_MIN:
-        return _verify_all(items)
-    size = -(-n // (HELPERS + 1))
-    pool = _helpers()
-    rest = [pool.submit(_verify_all, items[i:i + size]) for i in range(size, n, size)]
-    out = _verify_all(items[:size])
-    for part in rest:
-        out += part.result()
-    return out
+class SharedChecks:
+    """The signature checks of a batch, shared by the thread that opens the batch in order
+    and one helper: the opener takes them from the front, each when it needs it (`verdict`),
+    the helper from the back, so the opener's other work overlaps the helper's checks and
+    no check runs twice. Items are (key, public key, message, signature)."""
+
+    def __init__(self, items: Sequence[tuple[Hashable, bytes, bytes, bytes]]) -> None:
+        self._todo = deque(items)
+        self._keys = {item[0] for item in items}
+        self._done: dict[Hashable, bool] = {}
+        self._helper = _helpers().submit(self._from_back) \
+            if HELPERS and len(items) >= PARALLEL_MIN else None
+
+    def _from_back(self) -> None:
+        todo, done = self._todo, self._done
+        while True:
+            try:
+                key, pk, message, sig = todo.pop()  # deque pops are atomic
+            except IndexError:
+                return
+            done[key] = verify_detached(pk, message, sig)
+
+    def verdict(self, key: Hashable) -> bool | None:
+        """Whether `key`'s signature holds; None when the batch does not hold `key`."""
+        if key not in self._keys:
+            return None
+        todo, done = self._todo, self._done
+        while key not in done:
+            try:
+                k, pk, message, sig = todo.popleft()
+            except IndexError:  # the helper holds the last ones: wait for it
+                if self._helper is not None:
+                    self._helper.result()
+                break
+            done[k] = verify_detached(pk, message, sig)
+        self._keys.discard(key)
+        return done.pop(key, None)
+
+    def close(self) -> None:
+        """Drop the checks nobody took (the helper stops after its current one)."""
+        self._todo.clear()
+        self._keys.clear()
+        self._done.clear()
 
 
 def sign_seed_keypair(seed: bytes) -> tuple[bytes, bytes]:

@@ -58,38 +58,44 @@ def test_a_prepared_batch_opens_exactly_as_an_unprepared_one(
 def test_a_signature_forged_after_prepare_is_still_refused(
         trio: tuple[Peer, Peer, Peer], net: Net, monkeypatch: pytest.MonkeyPatch) -> None:
     """prepare() vouches for bytes, not for an envelope slot: a different message under
-    the same position is verified when opened."""
+    the same position is verified when opened; each genuine one is checked exactly once,
+    by the helper or by open()."""
     ana, ben, cai = trio
     assert ana.session and ben.session and cai.session
     monkeypatch.setattr(sodium, "PARALLEL_MIN", 2)
     mailbox = _current(cai)
     genuine = [ana.session.seal(Post(f"p{i}"), net.now, ana.rng).outgoing.body
-               for i in range(4)]
-    cai.session.prepare([(mailbox, b) for b in genuine])
+               for i in range(40)]
     forged = reseal(cai.session, mailbox,
                     rebuild(inner_of(cai.session, mailbox, genuine[0]), ben.identity), cai.rng)
-    with pytest.raises(AuthError):
-        cai.session.open(mailbox, forged, net.now, cai.rng)
     calls = []
     real = sodium.verify_detached
-    monkeypatch.setattr(sodium, "verify_detached", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(sodium, "verify_detached", lambda *a: calls.append(a[1:]) or real(*a))
+    cai.session.prepare([(mailbox, b) for b in genuine])
+    with pytest.raises(AuthError):
+        cai.session.open(mailbox, forged, net.now, cai.rng)
     events = [e for b in genuine for e in cai.session.open(mailbox, b, net.now, cai.rng).events]
-    assert calls == []  # checked once, by prepare()
     assert [e.content.text for e in events if isinstance(e, ContentReceived)] == \
-        ["p0", "p1", "p2", "p3"]
+        [f"p{i}" for i in range(40)]
     assert not [e for e in events if isinstance(e, IntegrityWarning)]
+    assert len(calls) == 41 and len(set(calls)) == 41  # 40 genuine once each + the forgery
 
 
-def test_verify_many_keeps_order_and_finds_each_bad_signature(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("parallel_min", [2, 1000])
+def test_shared_checks_give_each_verdict_once_in_any_order(
+        monkeypatch: pytest.MonkeyPatch, parallel_min: int) -> None:
     from nacl.signing import SigningKey
 
-    monkeypatch.setattr(sodium, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(sodium, "PARALLEL_MIN", parallel_min)  # with and without the helper
     key = SigningKey(bytes(range(32)))
     pk = bytes(key.verify_key)
-    items = [(pk, bytes([i]) * 40, key.sign(bytes([i]) * 40).signature) for i in range(50)]
+    items = [(i, pk, bytes([i]) * 40, key.sign(bytes([i]) * 40).signature) for i in range(50)]
     bad = {3, 24, 25, 49}
     for i in bad:
-        items[i] = (pk, items[i][1] + b"!", items[i][2])
-    assert sodium.verify_many(items) == [i not in bad for i in range(50)]
-    assert sodium.verify_many([]) == []
+        items[i] = (i, pk, items[i][2] + b"!", items[i][3])
+    checks = sodium.SharedChecks(items)
+    order = [*range(0, 50, 2), *range(1, 50, 2)]
+    assert [checks.verdict(i) for i in order] == [i not in bad for i in order]
+    assert checks.verdict(7) is None and checks.verdict("other") is None  # taken, unknown
+    empty = sodium.SharedChecks([])
+    assert empty.verdict(0) is None
