@@ -41,7 +41,7 @@ class SettingsDialog(ServiceDialog):
         self.theme_combo = QComboBox()
         self.theme_combo.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Theme"))
         for label, value in THEMES:
-            self.theme_combo.addItem(label, value)
+            self.theme_combo.addItem(QCoreApplication.translate("SettingsDialog", label), value)
         self.theme_combo.setCurrentIndex(
             max(0, self.theme_combo.findData(ctx.theme.choice)))
         self.theme_combo.currentIndexChanged.connect(
@@ -119,6 +119,7 @@ class SettingsDialog(ServiceDialog):
             self.protection_label.setText(QCoreApplication.translate("SettingsDialog", "Your profile is protected by a passphrase."))
             self.change_button.setText(QCoreApplication.translate("SettingsDialog", "Change passphrase…"))
         self.keyring_button.setVisible(self._keyring and protection != "keyring")
+        self.fit_height()  # the text arrives after the dialog opened
 
     def _change_passphrase(self) -> None:
         if not self.passphrase.isVisible():
@@ -145,7 +146,9 @@ class SettingsDialog(ServiceDialog):
         self.passphrase.hide()
         self._show_protection(protection)
         self.show_error("")
-        self.protection_label.setText(self.protection_label.text() + " Changed.")
+        self.protection_label.setText(QCoreApplication.translate(
+            "SettingsDialog", "{protection} Changed.").format(protection=self.protection_label.text()))
+        self.fit_height()
 
     def _new_recovery(self) -> None:
         svc = self._ctx.services
@@ -157,6 +160,7 @@ class SettingsDialog(ServiceDialog):
         self.code_label.show()
         self.protection_label.setText(QCoreApplication.translate("SettingsDialog", "Your old recovery code no longer works. Save this new "
                                       "one now; it is shown only once."))
+        self.fit_height()
 
     def _save(self) -> None:
         name = self.name_edit.text().strip()

@@ -1987,6 +1987,10 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Der Schlüssel wird in den Schlüsselbund verschoben…</translation>
     </message>
     <message>
+        <source>{protection} Changed.</source>
+        <translation>{protection} Geändert.</translation>
+    </message>
+    <message>
         <source>Making a new recovery code…</source>
         <translation>Ein neuer Wiederherstellungscode wird erzeugt…</translation>
     </message>
