@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRect, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
 
 from app.views import PostView
@@ -96,8 +96,9 @@ def show_header(post: PostView, prev: PostView | None) -> bool:
 
 
 def meta_text(post: PostView) -> str:
-    return " · ".join(x for x in ("edited" if post.edited and not post.deleted else "",
-                                  "sending…" if post.sending else "") if x)
+    return " · ".join(x for x in (
+        QCoreApplication.translate("Post", "edited") if post.edited and not post.deleted else "",
+        QCoreApplication.translate("Post", "sending…") if post.sending else "") if x)
 
 
 def build(post: PostView, header: bool, day: str | None, width: int, fonts: Fonts,

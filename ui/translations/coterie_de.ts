@@ -1561,6 +1561,10 @@ Fingerabdruck {fingerprint}</translation>
         <translation>bearbeitet</translation>
     </message>
     <message>
+        <source>sending…</source>
+        <translation>wird gesendet…</translation>
+    </message>
+    <message>
         <source>reactions {list}</source>
         <translation>Reaktionen {list}</translation>
     </message>
