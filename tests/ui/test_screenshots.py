@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QLabel, QWidget
 
 from app.api import Services
 from app.views import ProfileState
@@ -76,6 +76,11 @@ def _check(widget: QWidget, name: str, theme: str, out: Path) -> Path:
     assert _colours(image) > 12, f"{name} looks empty"
     light = _brightness(image)
     assert (light > 150) if theme == "light" else (light < 110), f"{name}: brightness {light}"
+    for label in widget.findChildren(QLabel):
+        # a wrapped text given less height than it needs is cut off at top and bottom
+        if label.wordWrap() and label.isVisible() and label.text():
+            assert label.height() >= label.heightForWidth(label.width()), \
+                f"{name}: {label.text()[:40]!r} is cut off"
     for spin in widget.findChildren(QAbstractSpinBox):
         # a styled spin box can squeeze its text field to a pixel and show nothing
         if spin.isVisible():

@@ -107,6 +107,13 @@ class ServiceDialog(QDialog):
             return
         layout.activate()
         needed = layout.totalHeightForWidth(self.width())
+        if needed < 0:
+            # Some layouts (a form layout, a group box) do not report height-for-width:
+            # grow by what each wrapped label lacks at the width it was given.
+            needed = self.height() + sum(
+                max(0, label.heightForWidth(label.width()) - label.height())
+                for label in self.findChildren(QLabel)
+                if label.wordWrap() and label.isVisible() and label.text())
         if needed > self.height():
             self.resize(self.width(), needed)
 
