@@ -26,6 +26,7 @@ class EventBridge(QObject):
     removed = Signal(object)
     connection = Signal()
     profile = Signal()
+    channels = Signal(object)              # group id: channels, unread counts, mutes
     _raw = Signal(object)
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
@@ -58,5 +59,7 @@ class EventBridge(QObject):
             self.groups.emit()
         elif kind is ChangeKind.CONNECTION:
             self.connection.emit()
+        elif kind is ChangeKind.CHANNELS:
+            self.channels.emit(event.group_id)
         elif kind is ChangeKind.PROFILE:
             self.profile.emit()

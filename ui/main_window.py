@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.names import isolate
-from app.views import GroupSummary
+from app.views import GENERAL_ID, ChannelView, GroupSummary, SearchHit
 from ui.context import AppContext
 from ui.dialogs.backup import BackupDialog, ExportDialog
+from ui.dialogs.create_channel import CreateChannelDialog
 from ui.dialogs.create_group import CreateGroupDialog
 from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         sb.settings_requested.connect(self.open_settings)
         sb.backup_requested.connect(self.open_backup)
         sb.help_requested.connect(self.show_shortcuts)
+        sb.channels.channel_selected.connect(self.pane.show_channel)
+        sb.channels.loaded.connect(self._channels_loaded)
+        sb.channels.new_channel_requested.connect(self.new_channel)
         self.empty.create_button.clicked.connect(self.new_group)
         self.empty.join_button.clicked.connect(self.join_group)
         self.pane.invite_requested.connect(lambda gid: self._group_dialog(InviteDialog, gid))
@@ -147,6 +151,8 @@ class MainWindow(QMainWindow):
             ("Ctrl+L", lambda: self.pane.composer.edit.setFocus()),
             ("Alt+Down", lambda: self._step_group(1)),
             ("Alt+Up", lambda: self._step_group(-1)),
+            ("Alt+Shift+Down", lambda: self.sidebar.channels.step(1)),
+            ("Alt+Shift+Up", lambda: self.sidebar.channels.step(-1)),
             ("Ctrl+Q", self.close),
             ("F1", self.show_shortcuts),
             ("Ctrl+End", lambda: self.pane.view.jump_to_latest()),
@@ -188,23 +194,43 @@ class MainWindow(QMainWindow):
             if fresh is None:
                 self.pane.group = None
                 self.pane.model.clear()
+                self.sidebar.channels.set_group(None)
             else:
                 self.pane.update_group(fresh)
                 self.sidebar.select(fresh.id)
+                if fresh.my_role != current.my_role or fresh.status != current.status:
+                    self.sidebar.channels.set_group(fresh)   # the "+" follows the role
         if not groups:
             self.stack.setCurrentWidget(self.empty)
         elif self.pane.group is None:
             if not self.sidebar.select(groups[0].id):
                 self.stack.setCurrentWidget(self.choose)
 
-    def open_group(self, group: GroupSummary, around_post: str | None = None) -> None:
+    def open_group(self, group: GroupSummary, around_post: str | None = None,
+                   channel: str | None = None) -> None:
         self.stack.setCurrentWidget(self.pane)
-        self.pane.show_group(group, around_post)
+        self.pane.show_group(group, around_post, channel)
+        self.sidebar.channels.set_group(group, channel)
         self.setWindowTitle(QCoreApplication.translate("MainWindow", '{name} — Coterie').format(name=group.name))
         if group.unread:
-            gid = group.id
-            self._ctx.worker.run(lambda: self._ctx.services.groups.mark_read(gid), None,
-                                 lambda e: None, owner=self)
+            self.pane.mark_read()
+
+    def _channels_loaded(self, channels: list[ChannelView]) -> None:
+        """A channel's new definition (renamed, archived) reaches the open pane."""
+        current = self.pane.channel
+        if current is not None:
+            fresh = next((c for c in channels if c.id == current.id), None)
+            if fresh is not None and fresh != current:
+                self.pane.show_channel(fresh)
+
+    def new_channel(self) -> CreateChannelDialog | None:
+        group = self.pane.group
+        if group is None or group.my_role != "admin":
+            return None
+        dialog = CreateChannelDialog(self._ctx, group, self)
+        dialog.created.connect(lambda c: self.sidebar.channels.set_group(group, c.id))
+        dialog.open()
+        return dialog
 
     def _step_group(self, delta: int) -> None:
         if not self.groups:
@@ -255,8 +281,36 @@ class MainWindow(QMainWindow):
     def search(self, group_id: str | None) -> None:
         group = self._group(group_id) if group_id else None
         dialog = SearchDialog(self._ctx, group, self)
-        dialog.jump.connect(self.jump_to_post)
+        dialog.open_hit.connect(self.open_hit)
         dialog.open()
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Go where a search hit is: a channel, a forum topic (and its thread), a post in
+        a thread (its thread opens beside its channel) or a post in a channel."""
+        group = self._group(hit.group_id)
+        if group is None:
+            return
+        shown = (self.pane.model.channel_id if self.pane.group is not None
+                 and self.pane.group.id == group.id else GENERAL_ID)
+        if hit.kind == "post" and hit.thread_root is None and hit.channel_id == shown:
+            self.jump_to_post(hit.group_id, hit.post_id)   # in the channel already shown
+            return
+        self.sidebar.list.selectionModel().blockSignals(True)
+        self.sidebar.select(hit.group_id)
+        self.sidebar.list.selectionModel().blockSignals(False)
+        around = None if hit.kind == "channel" else (hit.thread_root or hit.post_id)
+        if self.pane.group is None or self.pane.group.id != group.id:
+            self.open_group(group, around, hit.channel_id)
+        else:
+            self.pane.go_to(hit.channel_id, around)
+            self.sidebar.channels.set_group(group, hit.channel_id)
+        self.pane.view.setFocus()
+        if hit.kind == "topic" or hit.thread_root is not None:
+            root, gid = around, group.id
+            assert root is not None
+            self._ctx.worker.run(lambda: self._ctx.services.threads.root(gid, root),
+                                 lambda post: self.pane.thread_panel.open_thread(gid, post),
+                                 lambda e: None, owner=self)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).open()
@@ -308,9 +362,7 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             group = self.pane.group
             if group is not None and self.stack.currentWidget() is self.pane:
-                gid = group.id
-                QTimer.singleShot(0, self, lambda: self._ctx.worker.run(
-                    lambda: self._ctx.services.groups.mark_read(gid), None, lambda e: None, owner=self))
+                QTimer.singleShot(0, self, self.pane.mark_read)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._window_state is not None:

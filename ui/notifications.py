@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
+from app.errors import AppError
 from app.names import isolate
 from app.views import GroupSummary, PostView
 from ui.context import AppContext
@@ -65,9 +66,22 @@ class Notifier(QObject):
         window.installEventFilter(self)
 
     def notify_post(self, group: GroupSummary, post_id: str) -> None:
-        gid = group.id
-        self._ctx.worker.run(lambda: self._ctx.services.posts.get(gid, post_id),
-                             lambda post: self._show(group, post), lambda e: None, owner=self)
+        """Notify of a post unless its channel is muted; a reply in a thread notifies
+        only when I follow that thread."""
+        gid, svc = group.id, self._ctx.services
+
+        def fetch() -> PostView | None:
+            post = svc.posts.get(gid, post_id)
+            if post.thread_root is not None:
+                return post if svc.threads.is_following(gid, post.thread_root) else None
+            try:
+                muted = svc.channels.get(gid, post.channel_id).muted
+            except AppError:
+                muted = False   # its channel's definition has not arrived yet
+            return None if muted else post
+
+        self._ctx.worker.run(fetch, lambda post: self._show(group, post) if post else None,
+                             lambda e: None, owner=self)
 
     def _show(self, group: GroupSummary, post: PostView) -> None:
         if post.mine or post.kind != "post" or post.deleted:

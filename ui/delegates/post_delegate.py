@@ -53,6 +53,7 @@ class PostDelegate(QStyledItemDelegate):
     quote_clicked = Signal(str)                 # quoted post id
     link_clicked = Signal(str)                  # url the user clicked
     file_clicked = Signal(str, int, QPoint)     # post id, file index, global pos
+    thread_clicked = Signal(str)                # the root of the thread to open
 
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None,
                  model: ConversationModel | None = None) -> None:
@@ -107,8 +108,8 @@ class PostDelegate(QStyledItemDelegate):
         header = show_header(post, prev)
         key = (post.id, post.text, post.kind, post.sender_name, post.edited, post.deleted, post.deleted_by,
                post.sending, post.reply_to, tuple(sorted((e, len(n)) for e, n in post.reactions.items())),
-               post.my_reactions, post.warnings, width, header, day, self._theme.name,
-               len(post.attachments))
+               post.my_reactions, post.warnings, post.title, post.tags, post.thread, post.rejected,
+               post.pinned, width, header, day, self._theme.name, len(post.attachments))
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -167,8 +168,14 @@ class PostDelegate(QStyledItemDelegate):
             return False
         pos = event.position().toPoint() - option.rect.topLeft()
         return (self._click_action(post, row, pos, option) or self._click_chip(post, row, pos)
-                or self._click_quote(post, row, pos) or self._click_link(row, pos)
-                or self._click_file(post, row, pos, option))
+                or self._click_quote(post, row, pos) or self._click_thread(post, row, pos)
+                or self._click_link(row, pos) or self._click_file(post, row, pos, option))
+
+    def _click_thread(self, post: PostView, row: RowLayout, pos: QPoint) -> bool:
+        if not row.thread_rect.isNull() and row.thread_rect.contains(pos):
+            self.thread_clicked.emit(post.id)
+            return True
+        return False
 
     def _click_file(self, post: PostView, row: RowLayout, pos: QPoint,
                     option: QStyleOptionViewItem) -> bool:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
 
 from app.views import PostView
 from ui.markdown import SafeDocument, make_document, needs_markdown
-from ui.timefmt import day_key, number
+from ui.timefmt import clock, day_key, number
 
 MARGIN_L = 16
 AVATAR = 34
@@ -49,8 +49,11 @@ class RowLayout:
     chips: list[tuple[QRect, str, int, bool]] = field(default_factory=list)
     doc: SafeDocument | None = None
     files: list[tuple[QRect, int]] = field(default_factory=list)   # (rect, file index)
-    # text (Markdown) | plain | tombstone | unsupported | warning | event
+    # text (Markdown) | plain | tombstone | unsupported | rejected | warning | event
     body_kind: str = "text"
+    title_rect: QRect = field(default_factory=QRect)     # a forum topic's title and tags
+    thread_rect: QRect = field(default_factory=QRect)    # "3 replies · last by Ana 10:42"
+    thread_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,24 @@ def show_header(post: PostView, prev: PostView | None) -> bool:
 def meta_text(post: PostView) -> str:
     return " · ".join(x for x in (
         QCoreApplication.translate("Post", "edited") if post.edited and not post.deleted else "",
+        QCoreApplication.translate("Post", "pinned") if post.pinned else "",
         QCoreApplication.translate("Post", "sending…") if post.sending else "") if x)
+
+
+def thread_text(post: PostView) -> str:
+    """The thread footer under a root: reply count, last replier and time, new replies."""
+    t = post.thread
+    if t is None or not t.replies:
+        return ""
+    parts = [QCoreApplication.translate("Post", "1 reply") if t.replies == 1
+             else QCoreApplication.translate("Post", "{count} replies").format(count=number(t.replies))]
+    if t.last_replier:
+        parts.append(QCoreApplication.translate("Post", "last by {name} {time}").format(
+            name=t.last_replier, time=clock(t.last_at)) if t.last_at
+            else QCoreApplication.translate("Post", "last by {name}").format(name=t.last_replier))
+    if t.unread:
+        parts.append(QCoreApplication.translate("Post", "{count} new").format(count=number(t.unread)))
+    return "↳ " + " · ".join(parts)
 
 
 def build(post: PostView, header: bool, day: str | None, width: int, fonts: Fonts,
@@ -116,12 +136,21 @@ def build(post: PostView, header: bool, day: str | None, width: int, fonts: Font
         y = _header(row, post, y, text_w, fonts)
     if post.reply_to is not None and not post.deleted:
         y = _quote(row, y, text_w, fonts)
-    if post.text or not post.attachments or post.deleted:
+    if post.title and not post.rejected and not post.deleted:
+        row.title_rect = QRect(CONTENT_X, y, text_w, fonts.fm.height() + 4)
+        y += fonts.fm.height() + 6
+    if post.text or not post.attachments or post.deleted or post.rejected:
         y = _body(row, post, y, text_w, fonts, link_color)
-    y = _files(row, post, y, text_w, fonts)
+    if not post.rejected:
+        y = _files(row, post, y, text_w, fonts)
     y = _meta(row, post, y, text_w, fonts)
     y = _warnings(row, post, y, text_w, fonts)
     y = _chips(row, post, y, text_w, fonts)
+    row.thread_text = thread_text(post)
+    if row.thread_text:
+        w = fonts.sfm.horizontalAdvance(row.thread_text) + 20
+        row.thread_rect = QRect(CONTENT_X, y + 4, min(text_w, w), fonts.sfm.height() + 8)
+        y += fonts.sfm.height() + 12
     row.height = y + 6
     return row
 
@@ -165,6 +194,10 @@ def _quote(row: RowLayout, y: int, text_w: int, fonts: Fonts) -> int:
 def _body(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts,
           link_color: object) -> int:
     fm = fonts.fm
+    if post.rejected and not post.deleted:
+        row.body_kind = "rejected"
+        row.body_rect = QRect(CONTENT_X, y, text_w, fm.height())
+        return y + fm.height()
     if post.deleted or post.kind == "unsupported":
         row.body_kind = "tombstone" if post.deleted else "unsupported"
         row.body_rect = QRect(CONTENT_X, y, text_w, fm.height())

@@ -171,14 +171,60 @@ def body(p: Paint) -> None:
         painter.drawText(row.body_rect, PLAIN_FLAGS, post.text)
     elif row.body_kind == "text" and row.doc is not None:
         _draw_doc(painter, row.doc, QPointF(row.body_rect.topLeft()), t.color("text"))
-    elif row.body_kind in ("tombstone", "unsupported"):
+    elif row.body_kind in ("tombstone", "unsupported", "rejected"):
         italic = QFont(p.fonts.font)
         italic.setItalic(True)
         painter.setFont(italic)
-        painter.setPen(t.color("tombstone"))
+        painter.setPen(t.color("warning_text") if row.body_kind == "rejected"
+                       else t.color("tombstone"))
+        text = (tombstone_text(post) if row.body_kind == "tombstone"
+                else QCoreApplication.translate("Post", "Rejected by every member's app: {rule}.").format(
+                    rule=post.rejected)
+                if row.body_kind == "rejected"
+                else QCoreApplication.translate(
+                    "Post", "A newer version of Coterie is needed to show this post."))
         painter.drawText(row.body_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         tombstone_text(post) if row.body_kind == "tombstone"
-                         else QCoreApplication.translate("Post", "A newer version of Coterie is needed to show this post."))
+                         p.fonts.fm.elidedText(text, Qt.TextElideMode.ElideRight,
+                                               row.body_rect.width()))
+
+
+def title(p: Paint) -> None:
+    """A forum topic's title, bold, with its tags after it."""
+    if p.row.title_rect.isNull():
+        return
+    painter, post = p.painter, p.post
+    bold = QFont(p.fonts.font)
+    bold.setBold(True)
+    painter.setFont(bold)
+    painter.setPen(p.theme.color("text"))
+    fm = QFontMetrics(bold)
+    rect = p.row.title_rect
+    tags = "  ".join(f"#{tag}" for tag in post.tags)
+    room = rect.width() - (p.fonts.sfm.horizontalAdvance(tags) + 12 if tags else 0)
+    shown = fm.elidedText(post.title, Qt.TextElideMode.ElideRight, max(40, room))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+    if tags:
+        painter.setFont(p.fonts.small)
+        painter.setPen(p.theme.color("accent"))
+        x = rect.left() + fm.horizontalAdvance(shown) + 12
+        painter.drawText(QRect(x, rect.top(), rect.right() - x, rect.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         p.fonts.sfm.elidedText(tags, Qt.TextElideMode.ElideRight, rect.right() - x))
+
+
+def thread(p: Paint) -> None:
+    """The thread footer: a chip that opens the thread."""
+    rect = p.row.thread_rect
+    if rect.isNull():
+        return
+    painter = p.painter
+    _fill(painter, QRectF(rect), p.theme.color("reaction_bg"), 6)
+    painter.setFont(p.fonts.small)
+    unread = p.post.thread is not None and p.post.thread.unread
+    painter.setPen(p.theme.color("accent") if unread else p.theme.color("muted"))
+    painter.drawText(rect.adjusted(10, 0, -6, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                     p.fonts.sfm.elidedText(p.row.thread_text, Qt.TextElideMode.ElideRight,
+                                            rect.width() - 16))
 
 
 def tombstone_text(post: PostView) -> str:
@@ -314,5 +360,5 @@ def _draw_doc(painter: QPainter, doc: SafeDocument, at: QPointF, color: object) 
 
 
 PARTS: tuple[Callable[[Paint], None], ...] = (
-    background, day, event, warning_box, header, quote, body, files, meta, warnings, actions,
-    chips)
+    background, day, event, warning_box, header, quote, title, body, files, meta, warnings,
+    actions, chips, thread)

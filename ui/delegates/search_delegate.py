@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -73,6 +81,13 @@ class SearchDelegate(QStyledItemDelegate):
     def where(hit: SearchHit) -> str:
         """The hit's first line: group and sender isolated, so a right-to-left name cannot
         swap places with its neighbour."""
+        if hit.kind == "channel":
+            return QCoreApplication.translate("SearchDelegate", "{group} · channel").format(
+                group=isolate(hit.group_name))
+        if hit.kind == "topic":
+            return QCoreApplication.translate("SearchDelegate", "{group} · topic by {name} · {day}").format(
+                group=isolate(hit.group_name), name=isolate(hit.sender_name),
+                day=day_label(hit.sent_at))
         return (f"{isolate(hit.group_name)} · {isolate(hit.sender_name)} · "
                 f"{day_label(hit.sent_at)} {clock(hit.sent_at)}")
 

@@ -34,7 +34,8 @@ class SearchField(QLineEdit):
 
 
 class SearchDialog(ServiceDialog):
-    jump = Signal(str, str)  # group id, post id
+    jump = Signal(str, str)  # group id, post id (hits that are posts)
+    open_hit = Signal(object)  # any SearchHit: a post, a channel or a forum topic
 
     def __init__(self, ctx: AppContext, group: GroupSummary | None,
                  parent: QWidget | None = None) -> None:
@@ -44,7 +45,7 @@ class SearchDialog(ServiceDialog):
         self._seq = 0
         self.setMinimumSize(560, 460)
         self.field = SearchField()
-        self.field.setPlaceholderText(QCoreApplication.translate("SearchDialog", "Search posts…"))
+        self.field.setPlaceholderText(QCoreApplication.translate("SearchDialog", "Search posts, channels and topics…"))
         self.field.setAccessibleName(QCoreApplication.translate("SearchDialog", "Search text"))
         self.field.setClearButtonEnabled(True)
         self.scope = QCheckBox(QCoreApplication.translate("SearchDialog", 'Only in “{isolate}”').format(isolate=isolate(group.name)) if group else "")
@@ -93,7 +94,8 @@ class SearchDialog(ServiceDialog):
         gid = self._group.id if self._group is not None and self.scope.isChecked() else None
         svc = self._ctx.services
         # one more than shown: tells whether there are more matches than the list holds
-        self._ctx.worker.run(lambda: svc.search.find(query, gid, LIMIT + 1),
+        self._ctx.worker.run(lambda: (svc.search.find_spaces(query, gid, LIMIT)
+                                      + svc.search.find(query, gid, LIMIT + 1)),
                              lambda hits: self._show(seq, hits),
                              lambda e: self.show_error(str(e)), owner=self)
 
@@ -134,5 +136,7 @@ class SearchDialog(ServiceDialog):
     def _open(self, index: QModelIndex) -> None:
         hit: SearchHit | None = index.data(ITEM_ROLE)
         if hit is not None:
-            self.jump.emit(hit.group_id, hit.post_id)
+            self.open_hit.emit(hit)
+            if hit.kind == "post":
+                self.jump.emit(hit.group_id, hit.post_id)
             self.accept()

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 
 from app.errors import NotFound
 from app.names import isolate
-from app.views import Page, PostView
+from app.views import GENERAL_ID, Page, PostView
 from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
 from ui.timefmt import full, number
 from ui.worker import Worker
@@ -62,6 +62,9 @@ class ConversationModel(QAbstractListModel):
         self._keys: list[int] = []
         self._rows: dict[str, int] | None = {}
         self._group: str | None = None
+        # the timeline shown: a channel's top-level posts, or one thread's replies
+        self._channel: str = GENERAL_ID
+        self._thread: str | None = None
         self._gen = 0
         self.more_before = False
         self.more_after = False
@@ -111,6 +114,22 @@ class ConversationModel(QAbstractListModel):
     def group_id(self) -> str | None:
         return self._group
 
+    @property
+    def channel_id(self) -> str:
+        return self._channel
+
+    @property
+    def thread_id(self) -> str | None:
+        return self._thread
+
+    def in_scope(self, post: PostView) -> bool:
+        """Whether a post belongs to the timeline shown (warnings and notes: General only)."""
+        if self._thread is not None:
+            return post.thread_root == self._thread
+        if post.kind in ("warning", "event"):
+            return self._channel == GENERAL_ID
+        return post.thread_root is None and post.channel_id == self._channel
+
     def post_at(self, row: int) -> PostView | None:
         return self._posts[row] if 0 <= row < len(self._posts) else None
 
@@ -131,11 +150,15 @@ class ConversationModel(QAbstractListModel):
         return not self.more_after
 
     # -- loading -----------------------------------------------------------------------------
-    def open(self, group_id: str, around_post: str | None = None) -> None:
-        """Show `group_id` from its latest page, or the page around `around_post`."""
+    def open(self, group_id: str, around_post: str | None = None, *,
+             channel: str | None = None, thread: str | None = None) -> None:
+        """Show a channel of `group_id` (General by default) or one thread's replies, from
+        the latest page or the page around `around_post`."""
         self._gen += 1
         gen = self._gen
         self._group = group_id
+        self._channel = channel or GENERAL_ID
+        self._thread = thread
         self._loading_older = self._loading_newer = False
         self.loading = True
         self.loading_changed.emit(True)
@@ -148,7 +171,7 @@ class ConversationModel(QAbstractListModel):
                     return svc.posts.around(group_id, around_post, size)
                 except NotFound:
                     pass  # deleted since the search: show the latest instead
-            return svc.posts.latest(group_id, size)
+            return svc.posts.latest(group_id, size, channel=self._channel, thread=thread)
 
         self._worker.run(fetch, lambda page: self._opened(gen, page, around_post),
                          lambda exc: self._failed(gen, exc), owner=self)
@@ -171,6 +194,12 @@ class ConversationModel(QAbstractListModel):
         self.endResetModel()
         self.loading_changed.emit(False)
         row = self.row_of(target) if target else -1
+        if row >= 0:   # the page around a post is that post's timeline
+            post = self._posts[row]
+            if post.kind == "post":
+                self._thread = post.thread_root
+                if post.thread_root is None:
+                    self._channel = post.channel_id
         self.opened.emit(self._group or "", row)
 
     def _failed(self, gen: int, exc: BaseException) -> None:
@@ -257,13 +286,24 @@ class ConversationModel(QAbstractListModel):
             return
         gen, group, ids = self._gen, group_id, tuple(post_ids)
 
+        shown = {p.id for p in self._posts}
+
         def fetch() -> list[PostView]:
             found = []
+            roots = set()
             for pid in ids:
                 try:
-                    found.append(self._services.posts.get(group, pid))
+                    post = self._services.posts.get(group, pid)
                 except NotFound:
                     continue  # forgotten meanwhile (left group): nothing to show
+                found.append(post)
+                if post.thread_root is not None and post.thread_root in shown:
+                    roots.add(post.thread_root)   # its root's reply count changed
+            for root in roots - set(ids):
+                try:
+                    found.append(self._services.posts.get(group, root))
+                except NotFound:
+                    continue
             return found
 
         self._worker.run(fetch, lambda posts: self.apply_posts(gen, posts),
@@ -275,7 +315,7 @@ class ConversationModel(QAbstractListModel):
             return
         appended = 0
         for post in posts:
-            if post.group_id != self._group:
+            if post.group_id != self._group or not self.in_scope(post):
                 continue
             row = self.row_of(post.id)
             if row >= 0:
@@ -309,7 +349,9 @@ class ConversationModel(QAbstractListModel):
         if group is None:
             return
         size = self._page
-        self._worker.run(lambda: self._services.posts.latest(group, size),
+        channel, thread = self._channel, self._thread
+        self._worker.run(lambda: self._services.posts.latest(group, size, channel=channel,
+                                                             thread=thread),
                          lambda page: self.apply_posts(gen, page.posts),
                          lambda exc: self._failed(gen, exc), owner=self)
 

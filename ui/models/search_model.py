@@ -13,15 +13,20 @@ def plain_snippet(snippet: str) -> str:
     return snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
 
+def hit_key(h: SearchHit) -> str:
+    """Posts and topics by post id, channels by channel id."""
+    return f"{h.group_id}:{h.kind}:{h.post_id or h.channel_id}"
+
+
 class SearchResultModel(KeyedListModel[SearchHit]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(lambda h: f"{h.group_id}:{h.post_id}", parent)
+        super().__init__(hit_key, parent)
 
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         seen: set[str] = set()
         unique = []
         for h in hits:
-            key = f"{h.group_id}:{h.post_id}"
+            key = hit_key(h)
             if key not in seen:
                 seen.add(key)
                 unique.append(h)
@@ -31,5 +36,10 @@ class SearchResultModel(KeyedListModel[SearchHit]):
         return plain_snippet(item.snippet)
 
     def accessible(self, item: SearchHit) -> str:
+        if item.kind == "channel":
+            return f"Channel {plain_snippet(item.snippet)} in {isolate(item.group_name)}"
+        if item.kind == "topic":
+            return (f"Topic {plain_snippet(item.snippet)} by {isolate(item.sender_name)} in "
+                    f"{isolate(item.group_name)}")
         return (f"{isolate(item.sender_name)} in {isolate(item.group_name)}: "
                 f"{plain_snippet(item.snippet)}")

@@ -193,6 +193,37 @@
     </message>
 </context>
 <context>
+    <name>ChannelList</name>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Show or hide the group&apos;s channels</source>
+        <translation>Kanäle der Gruppe zeigen oder verbergen</translation>
+    </message>
+    <message>
+        <source>New channel</source>
+        <translation>Neuer Kanal</translation>
+    </message>
+    <message>
+        <source>New channel (admins)</source>
+        <translation>Neuer Kanal (Admins)</translation>
+    </message>
+    <message>
+        <source>Mark as read</source>
+        <translation>Als gelesen markieren</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Stummschaltung aufheben</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stummschalten</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Write a post — Enter sends, Shift+Enter for a new line</source>
@@ -406,6 +437,18 @@
         <translation>{members} · du bist Admin</translation>
     </message>
     <message>
+        <source>archived</source>
+        <translation>archiviert</translation>
+    </message>
+    <message>
+        <source>This channel is archived; it stays readable.</source>
+        <translation>Dieser Kanal ist archiviert; er bleibt lesbar.</translation>
+    </message>
+    <message>
+        <source>Only admins post here; reply in a post&apos;s thread (T).</source>
+        <translation>Hier schreiben nur Admins; antworte im Thread eines Beitrags (T).</translation>
+    </message>
+    <message>
         <source>Muted</source>
         <translation>Stumm</translation>
     </message>
@@ -416,6 +459,14 @@
     <message>
         <source>You can no longer post in this group.</source>
         <translation>Du kannst in dieser Gruppe nicht mehr posten.</translation>
+    </message>
+    <message>
+        <source>Title of a new topic</source>
+        <translation>Titel eines neuen Themas</translation>
+    </message>
+    <message>
+        <source>Topic title</source>
+        <translation>Thementitel</translation>
     </message>
     <message>
         <source>Requests ({count})</source>
@@ -509,6 +560,18 @@
         <translation>Antworten	R</translation>
     </message>
     <message>
+        <source>Reply in thread	T</source>
+        <translation>Im Thread antworten	T</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Nicht mehr anheften</translation>
+    </message>
+    <message>
+        <source>Pin to the channel</source>
+        <translation>Im Kanal anheften</translation>
+    </message>
+    <message>
         <source>React</source>
         <translation>Reagieren</translation>
     </message>
@@ -527,6 +590,77 @@
     <message>
         <source>Copy text</source>
         <translation>Text kopieren</translation>
+    </message>
+</context>
+<context>
+    <name>CreateChannelDialog</name>
+    <message>
+        <source>Chat — a stream of posts</source>
+        <translation>Chat — ein Strom von Beiträgen</translation>
+    </message>
+    <message>
+        <source>Forum — every post is a titled topic with its own thread</source>
+        <translation>Forum — jeder Beitrag ist ein Thema mit Titel und eigenem Thread</translation>
+    </message>
+    <message>
+        <source>Announcements — only admins post; members reply in threads</source>
+        <translation>Ankündigungen — nur Admins schreiben; Mitglieder antworten in Threads</translation>
+    </message>
+    <message>
+        <source>New channel</source>
+        <translation>Neuer Kanal</translation>
+    </message>
+    <message>
+        <source>A channel in {name}. Every member sees it; only admins can change it.</source>
+        <translation>Ein Kanal in {name}. Alle Mitglieder sehen ihn; nur Admins können ihn ändern.</translation>
+    </message>
+    <message>
+        <source>e.g. Reading list</source>
+        <translation>z. B. Leseliste</translation>
+    </message>
+    <message>
+        <source>Channel name</source>
+        <translation>Kanalname</translation>
+    </message>
+    <message>
+        <source>Kind of channel</source>
+        <translation>Art des Kanals</translation>
+    </message>
+    <message>
+        <source>What the channel is for (optional)</source>
+        <translation>Wofür der Kanal da ist (optional)</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>fiction, poetry, essays</source>
+        <translation>Romane, Lyrik, Essays</translation>
+    </message>
+    <message>
+        <source>Tags for topics, separated by commas</source>
+        <translation>Schlagwörter für Themen, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Schlagwörter</translation>
+    </message>
+    <message>
+        <source>Create channel</source>
+        <translation>Kanal erstellen</translation>
+    </message>
+    <message>
+        <source>Creating the channel…</source>
+        <translation>Der Kanal wird erstellt…</translation>
     </message>
 </context>
 <context>
@@ -1511,6 +1645,17 @@ Fingerabdruck {fingerprint}</translation>
     </message>
 </context>
 <context>
+    <name>PinnedDrawer</name>
+    <message>
+        <source>Pinned posts</source>
+        <translation>Angeheftete Beiträge</translation>
+    </message>
+    <message>
+        <source>Pinned ({count})</source>
+        <translation>Angeheftet ({count})</translation>
+    </message>
+</context>
+<context>
     <name>Post</name>
     <message>
         <source>Someone</source>
@@ -1523,6 +1668,10 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>The original post is not available on this device</source>
         <translation>Der ursprüngliche Beitrag ist auf diesem Gerät nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>Rejected by every member&apos;s app: {rule}.</source>
+        <translation>Von der App jedes Mitglieds abgelehnt: {rule}.</translation>
     </message>
     <message>
         <source>A newer version of Coterie is needed to show this post.</source>
@@ -1561,6 +1710,10 @@ Fingerabdruck {fingerprint}</translation>
         <translation>bearbeitet</translation>
     </message>
     <message>
+        <source>pinned</source>
+        <translation>angeheftet</translation>
+    </message>
+    <message>
         <source>sending…</source>
         <translation>wird gesendet…</translation>
     </message>
@@ -1571,6 +1724,26 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>sending</source>
         <translation>wird gesendet</translation>
+    </message>
+    <message>
+        <source>1 reply</source>
+        <translation>1 Antwort</translation>
+    </message>
+    <message>
+        <source>{count} replies</source>
+        <translation>{count} Antworten</translation>
+    </message>
+    <message>
+        <source>last by {name} {time}</source>
+        <translation>zuletzt {name} {time}</translation>
+    </message>
+    <message>
+        <source>last by {name}</source>
+        <translation>zuletzt {name}</translation>
+    </message>
+    <message>
+        <source>{count} new</source>
+        <translation>{count} neu</translation>
     </message>
 </context>
 <context>
@@ -1813,14 +1986,25 @@ Fingerabdruck {fingerprint}</translation>
     </message>
 </context>
 <context>
+    <name>SearchDelegate</name>
+    <message>
+        <source>{group} · channel</source>
+        <translation>{group} · Kanal</translation>
+    </message>
+    <message>
+        <source>{group} · topic by {name} · {day}</source>
+        <translation>{group} · Thema von {name} · {day}</translation>
+    </message>
+</context>
+<context>
     <name>SearchDialog</name>
     <message>
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <source>Search posts…</source>
-        <translation>Beiträge durchsuchen…</translation>
+        <source>Search posts, channels and topics…</source>
+        <translation>Beiträge, Kanäle und Themen durchsuchen…</translation>
     </message>
     <message>
         <source>Search text</source>
@@ -2034,6 +2218,26 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Vorherige / nächste Gruppe</translation>
     </message>
     <message>
+        <source>Alt+Shift+Up / Alt+Shift+Down</source>
+        <translation>Alt+Umschalt+Hoch / Alt+Umschalt+Runter</translation>
+    </message>
+    <message>
+        <source>Previous / next channel of the group</source>
+        <translation>Vorheriger / nächster Kanal der Gruppe</translation>
+    </message>
+    <message>
+        <source>Open the selected post&apos;s thread</source>
+        <translation>Thread des gewählten Beitrags öffnen</translation>
+    </message>
+    <message>
+        <source>Escape (in a thread)</source>
+        <translation>Esc (in einem Thread)</translation>
+    </message>
+    <message>
+        <source>Close the thread panel</source>
+        <translation>Thread-Bereich schließen</translation>
+    </message>
+    <message>
         <source>Write a post</source>
         <translation>Einen Beitrag schreiben</translation>
     </message>
@@ -2171,6 +2375,60 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Joining {name} did not work: {message}</source>
         <translation>Der Beitritt zu {name} hat nicht geklappt: {message}</translation>
+    </message>
+</context>
+<context>
+    <name>ThreadPanel</name>
+    <message>
+        <source>Thread</source>
+        <translation>Thread</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>Follow this thread: new replies notify you</source>
+        <translation>Diesem Thread folgen: neue Antworten benachrichtigen dich</translation>
+    </message>
+    <message>
+        <source>Close the thread (Esc)</source>
+        <translation>Thread schließen (Esc)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Schließen (Esc)</translation>
+    </message>
+    <message>
+        <source>No replies yet.</source>
+        <translation>Noch keine Antworten.</translation>
+    </message>
+    <message>
+        <source>Reply in the thread…</source>
+        <translation>Im Thread antworten…</translation>
+    </message>
+    <message>
+        <source>1 reply</source>
+        <translation>1 Antwort</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln replies</source>
+        <translation>
+            <numerusform>%Ln Antwort</numerusform>
+            <numerusform>%Ln Antworten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{replies} · last by {name}</source>
+        <translation>{replies} · zuletzt {name}</translation>
+    </message>
+    <message>
+        <source>{name}: {text}</source>
+        <translation>{name}: {text}</translation>
+    </message>
+    <message>
+        <source>Following</source>
+        <translation>Folgst du</translation>
     </message>
 </context>
 <context>

@@ -15,16 +15,18 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.names import isolate
-from app.views import ConnectionState, GroupSummary, PostView
+from app.views import GENERAL_ID, ChannelView, ConnectionState, GroupSummary, PostView
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
 from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
@@ -35,6 +37,8 @@ from ui.widgets.composer import Composer
 from ui.widgets.confirm import confirm
 from ui.widgets.conversation_view import ConversationView
 from ui.widgets.elided_label import ElidedLabel
+from ui.widgets.pinned_drawer import PinnedDrawer
+from ui.widgets.thread_panel import ThreadPanel
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -53,7 +57,8 @@ class ConversationPane(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self.group: GroupSummary | None = None
-        self._drafts: dict[str, str] = {}  # unsent text per group, kept while the app runs
+        self.channel: ChannelView | None = None   # None until the channel list arrives: General
+        self._drafts: dict[str, str] = {}  # unsent text per channel, kept while the app runs
         self.model = ConversationModel(ctx.services, ctx.worker, parent=self)
         self.delegate = PostDelegate(ctx.theme.theme, self, self.model)
         ctx.theme.changed.connect(self._theme_changed)
@@ -69,10 +74,38 @@ class ConversationPane(QWidget):
         banner_box.setContentsMargins(16, 8, 16, 0)
         banner_box.addWidget(self.banner)
         layout.addLayout(banner_box)
+        self.pinned = PinnedDrawer(ctx)
+        self.pinned.jump.connect(self.jump_to)
+        layout.addWidget(self.pinned)
         self.view = ConversationView(self.model, self.delegate)
-        layout.addWidget(self.view, 1)
+        main = QWidget()
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.setSpacing(0)
+        main_layout.addWidget(self.view, 1)
+        # a forum's new topic needs a title; the field shows in forum channels only
+        self.topic_title = QLineEdit()
+        self.topic_title.setObjectName("topicTitle")
+        self.topic_title.setPlaceholderText(QCoreApplication.translate("ConversationPane", "Title of a new topic"))
+        self.topic_title.setAccessibleName(QCoreApplication.translate("ConversationPane", "Topic title"))
+        self.topic_title.setMaxLength(120)
+        self.topic_title.hide()
+        title_box = QHBoxLayout()
+        title_box.setContentsMargins(12, 6, 12, 0)
+        title_box.addWidget(self.topic_title)
+        main_layout.addLayout(title_box)
         self.composer = Composer(worker=ctx.worker)
-        layout.addWidget(self.composer)
+        main_layout.addWidget(self.composer)
+        self.thread_panel = ThreadPanel(ctx)
+        self.thread_panel.error.connect(self.error)
+        self.thread_panel.closed.connect(lambda: self.view.setFocus())
+        self.split = QSplitter()
+        self.split.addWidget(main)
+        self.split.addWidget(self.thread_panel)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setChildrenCollapsible(False)
+        layout.addWidget(self.split, 1)
         self.composer.send.connect(self._send)
         self.composer.send_files.connect(self._send_files)
         self.composer.refused.connect(self.error)
@@ -89,6 +122,11 @@ class ConversationPane(QWidget):
         self.view.delete_requested.connect(self._delete)
         self.view.library_requested.connect(self._save_to_library)
         self.view.react_requested.connect(self._react)
+        self.view.thread_requested.connect(self.open_thread)
+        self.view.pin_requested.connect(self._pin)
+        self.thread_panel.view.react_requested.connect(self._react)
+        self.thread_panel.view.delete_requested.connect(self._delete)
+        self.delegate.thread_clicked.connect(self._thread_clicked)
         self.delegate.quote_clicked.connect(self.jump_to)
         self.delegate.link_clicked.connect(self._open_link)
         self.delegate.file_clicked.connect(self._file_menu)
@@ -154,26 +192,135 @@ class ConversationPane(QWidget):
             signal.emit(self.group.id)
 
     # -- showing a group ---------------------------------------------------------------------
-    def show_group(self, group: GroupSummary, around_post: str | None = None) -> None:
+    def show_group(self, group: GroupSummary, around_post: str | None = None,
+                   channel: str | None = None) -> None:
+        """Open a group at a channel (General unless named) or around a post."""
         changed = self.group is None or self.group.id != group.id
         if changed:
             self._keep_draft()
+            self.channel = None
+            self.thread_panel.close_thread()
         self.update_group(group)
-        if changed or around_post:
+        if changed or around_post or channel:
             self.composer.clear_mode()
-            if changed:
-                self.composer.edit.setPlainText(self._drafts.pop(group.id, ""))
-            self.model.open(group.id, around_post)
+            cid = channel or (self.channel.id if self.channel else GENERAL_ID)
+            if changed or (channel and self.channel is not None and channel != self.channel.id):
+                self.composer.edit.setPlainText(self._drafts.pop(f"{group.id}:{cid}", ""))
+            self.model.open(group.id, around_post, channel=cid)
+            self.pinned.load(group.id, cid)
             self._refresh_requests()
+
+    def show_channel(self, channel: ChannelView, around_post: str | None = None) -> None:
+        """Switch the timeline to one of the open group's channels (or refresh its
+        definition when it is the one shown)."""
+        if self.group is None or channel.group_id != self.group.id:
+            return
+        same = self.channel is not None and self.channel.id == channel.id
+        if not same:
+            self._keep_draft()
+        self.channel = channel
+        self._channel_header()
+        self._composer_for_channel()
+        if same and around_post is None:
+            return
+        if not same:
+            self.composer.clear_mode()
+            self.composer.edit.setPlainText(self._drafts.pop(f"{self.group.id}:{channel.id}", ""))
+        if around_post is not None or self.model.channel_id != channel.id \
+                or self.model.group_id != self.group.id:
+            self.model.open(self.group.id, around_post, channel=channel.id)
+        self.pinned.load(self.group.id, channel.id)
+        self.mark_read()
+
+    def go_to(self, channel_id: str, around_post: str | None) -> None:
+        """Open a channel of the open group (around a post); the sidebar's selection of
+        that channel then finds it open."""
+        if self.group is None:
+            return
+        self._keep_draft()
+        self.channel = None
+        self.composer.clear_mode()
+        self.model.open(self.group.id, around_post, channel=channel_id)
+        self.pinned.load(self.group.id, channel_id)
+
+    def mark_read(self) -> None:
+        """The open channel is read (the group's other channels keep their counts)."""
+        if self.group is None:
+            return
+        gid, cid = self.group.id, self.channel.id if self.channel else GENERAL_ID
+        svc = self._ctx.services
+        self._ctx.worker.run(lambda: svc.channels.mark_read(gid, cid), None, lambda e: None,
+                             owner=self)
+
+    def _channel_header(self) -> None:
+        g, c = self.group, self.channel
+        if g is None:
+            return
+        count = g.member_count
+        members = (QCoreApplication.translate("ConversationPane", "1 member") if count == 1 else
+                   self.tr("%Ln members", "", count))
+        line = (QCoreApplication.translate("ConversationPane", "{members} · you are an admin").format(members=members)
+                if g.my_role == "admin" else members)
+        if c is not None and (c.id != GENERAL_ID or c.topic or c.name != "General"):
+            where = "# " + c.name + (" — " + c.topic if c.topic else "")
+            if c.archived:
+                where += " · " + QCoreApplication.translate("ConversationPane", "archived")
+            line = where + " · " + line
+        self.subtitle.setText(line)
+
+    def _composer_for_channel(self) -> None:
+        g, c = self.group, self.channel
+        if g is None:
+            return
+        forum = c is not None and c.kind == "forum"
+        self.topic_title.setVisible(forum and g.status == "active" and not (c and c.archived))
+        self.view.can_pin = g.my_role == "admin" and g.status == "active"
+        if g.status == "removed":
+            self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "You can no longer post in this group."))
+        elif c is not None and c.archived:
+            self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "This channel is archived; it stays readable."))
+        elif c is not None and c.kind == "announcements" and g.my_role != "admin":
+            self.composer.set_read_only(QCoreApplication.translate(
+                "ConversationPane", "Only admins post here; reply in a post's thread (T)."))
+        else:
+            self.composer.set_read_only(None)
+
+    def open_thread(self, post: PostView) -> None:
+        if self.group is None or post.kind != "post" or post.rejected:
+            return
+        if post.thread_root is not None:
+            root_id = post.thread_root
+            gid, svc = self.group.id, self._ctx.services
+            self._ctx.worker.run(lambda: svc.threads.root(gid, root_id),
+                                 lambda root: self.thread_panel.open_thread(gid, root),
+                                 lambda e: self.error.emit(str(e)), owner=self)
+            return
+        self.thread_panel.open_thread(self.group.id, post)
+
+    def _thread_clicked(self, post_id: str) -> None:
+        post = self.model.post_at(self.model.row_of(post_id))
+        if post is not None:
+            self.open_thread(post)
+
+    def _pin(self, post: PostView, on: bool) -> None:
+        if self.group is None:
+            return
+        gid, svc = self.group.id, self._ctx.services
+        cid = post.channel_id
+        self._ctx.worker.run(lambda: svc.channels.pin(gid, post.id) if on
+                             else svc.channels.unpin(gid, post.id),
+                             lambda _r: self.pinned.load(gid, cid),
+                             lambda e: self.error.emit(str(e)), owner=self)
 
     def _keep_draft(self) -> None:
         if self.group is None:
             return
+        key = f"{self.group.id}:{self.channel.id if self.channel else GENERAL_ID}"
         text = "" if self.composer.editing is not None else self.composer.edit.toPlainText()
         if text.strip():
-            self._drafts[self.group.id] = text
+            self._drafts[key] = text
         else:
-            self._drafts.pop(self.group.id, None)
+            self._drafts.pop(key, None)
 
     def update_group(self, group: GroupSummary) -> None:
         self.group = group
@@ -189,6 +336,7 @@ class ConversationPane(QWidget):
         if not admin:
             self.requests_button.hide()
         self.view.can_delete_any = admin
+        self.thread_panel.view.can_delete_any = admin
         self.mute_button.blockSignals(True)
         self.mute_button.setChecked(group.muted)
         self.mute_button.setText(QCoreApplication.translate("ConversationPane", "Muted") if group.muted else QCoreApplication.translate("ConversationPane", "Mute"))
@@ -197,10 +345,10 @@ class ConversationPane(QWidget):
             self.banner.setText(QCoreApplication.translate("ConversationPane", "You were removed from this group. You can still read what was "
                                 "posted before, but you cannot post or see anything new."))
             self.banner.show()
-            self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "You can no longer post in this group."))
         else:
             self.banner.hide()
-            self.composer.set_read_only(None)
+        self._channel_header()
+        self._composer_for_channel()
 
     def rename_group(self) -> RenameGroupDialog | None:
         """Admins rename the group for everyone; returns the (non-blocking) dialog."""
@@ -226,12 +374,14 @@ class ConversationPane(QWidget):
             svc = self._ctx.services
             self._ctx.worker.run(lambda: svc.files.auto_fetch(group_id), None,
                                  lambda e: None, slow=True)
-        # someone else's post in the group being read right now: it is read
+        if self.group is not None and group_id == self.group.id and not incoming:
+            self.pinned.load(self.group.id, self.model.channel_id)   # a pin may have changed
+        elif self.group is not None and group_id == self.group.id and post_ids:
+            self.pinned.load(self.group.id, self.model.channel_id)
+        # someone else's post in the channel being read right now: it is read
         if incoming and self.group is not None and group_id == self.group.id \
                 and self.isVisible() and self.window().isActiveWindow():
-            gid = self.group.id
-            self._ctx.worker.run(lambda: self._ctx.services.groups.mark_read(gid), None,
-                                 lambda e: None, owner=self)
+            self.mark_read()
 
     def _requests_event(self, group_id: str | None) -> None:
         if self.group is not None and group_id == self.group.id:
@@ -267,14 +417,24 @@ class ConversationPane(QWidget):
         if self.group is None:
             return
         gid, svc = self.group.id, self._ctx.services
+        cid = self.channel.id if self.channel else GENERAL_ID
+        title = self.topic_title.text().strip() if self.topic_title.isVisible() else None
         if edit_id is not None:
             work = lambda: svc.posts.edit(gid, edit_id, text)  # noqa: E731
         elif reply_to is not None:
             work = lambda: svc.posts.reply(gid, reply_to, text)  # noqa: E731
         else:
-            work = lambda: svc.posts.post(gid, text)  # noqa: E731
+            work = lambda: svc.posts.post(gid, text, channel=cid, title=title)  # noqa: E731
         self.composer.sent()
-        self._ctx.worker.run(work, self._sent, lambda e: self._send_failed(e, text), owner=self)
+
+        def failed(exc: BaseException) -> None:
+            if title:
+                self.topic_title.setText(title)
+            self._send_failed(exc, text)
+
+        if title:
+            self.topic_title.clear()
+        self._ctx.worker.run(work, self._sent, failed, owner=self)
 
     def _send_files(self, caption: str, paths: list[Path]) -> None:
         """Attach on the slow lane: encrypt, upload with progress, then the post goes."""
@@ -282,12 +442,13 @@ class ConversationPane(QWidget):
             return
         gid, svc = self.group.id, self._ctx.services
         reply_to = self.composer.reply_to.id if self.composer.reply_to else None
+        channel = bytes.fromhex(self.channel.id) if self.channel is not None else None
         up = self._upload
         up.start()
         self.composer.tray.sending(True)
 
         def work() -> object:
-            return svc.files.attach(gid, paths, caption, reply_to=reply_to,
+            return svc.files.attach(gid, paths, caption, channel=channel, reply_to=reply_to,
                                     progress=up.report, cancel=up.cancel)
 
         def done(result: object) -> None:

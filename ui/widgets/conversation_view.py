@@ -41,6 +41,8 @@ class ConversationView(QListView):
     delete_requested = Signal(object)
     library_requested = Signal(object)        # PostView: save it to the library
     react_requested = Signal(object, str, bool)
+    thread_requested = Signal(object)         # PostView: open its thread
+    pin_requested = Signal(object, bool)      # PostView, pin (True) or unpin
 
     def __init__(self, model: ConversationModel, delegate: PostDelegate,
                  parent: QWidget | None = None) -> None:
@@ -240,6 +242,9 @@ class ConversationView(QListView):
             if key == Qt.Key.Key_R:
                 self.reply_requested.emit(post)
                 return
+            if key == Qt.Key.Key_T and not self.in_thread and not post.rejected:
+                self.thread_requested.emit(post)
+                return
             if key == Qt.Key.Key_E and post.mine:
                 self.edit_requested.emit(post)
                 return
@@ -256,6 +261,13 @@ class ConversationView(QListView):
         menu.setAccessibleName(QCoreApplication.translate("ConversationView", "Post actions"))
         if post.kind == "post" and not post.deleted:
             menu.addAction(QCoreApplication.translate("ConversationView", "Reply\tR"), lambda: self.reply_requested.emit(post))
+            if not self.in_thread and not post.rejected:
+                menu.addAction(QCoreApplication.translate("ConversationView", "Reply in thread\tT"),
+                               lambda: self.thread_requested.emit(post))
+            if self.can_pin and not self.in_thread:
+                menu.addAction(QCoreApplication.translate("ConversationView", "Unpin") if post.pinned
+                               else QCoreApplication.translate("ConversationView", "Pin to the channel"),
+                               lambda: self.pin_requested.emit(post, not post.pinned))
             react = self.reaction_menu(post)
             react.setTitle(QCoreApplication.translate("ConversationView", "React"))
             menu.addMenu(react)
@@ -271,6 +283,8 @@ class ConversationView(QListView):
         return menu
 
     can_delete_any = False  # set by the pane: admins may delete anyone's post
+    can_pin = False         # set by the pane: admins pin posts
+    in_thread = False       # this view shows one thread's replies
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)

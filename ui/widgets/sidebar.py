@@ -21,6 +21,7 @@ from ui.context import AppContext
 from ui.delegates.group_delegate import GroupDelegate
 from ui.models.group_list_model import GroupListModel
 from ui.models.keyed_list import ITEM_ROLE
+from ui.widgets.channel_list import ChannelList
 from ui.widgets.connection_indicator import ConnectionIndicator
 
 
@@ -99,6 +100,9 @@ class Sidebar(QFrame):
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.activated_group.connect(self.group_activated.emit)
         layout.addWidget(self.list, 1)
+        # the open group's channels, under the groups
+        self.channels = ChannelList(ctx)
+        layout.addWidget(self.channels)
         # The indicator has a line of its own: "Offline" with a count of waiting posts must
         # never be cut off by the buttons beside it in a narrow sidebar.
         self.connection = ConnectionIndicator(ctx)

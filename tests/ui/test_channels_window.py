@@ -1,0 +1,158 @@
+"""Channels, threads and pins in the window, over real services and a real relay: Ana's
+window (admin of Book club) and Bea's profile posting from her own services. The channel
+list with unread badges, a forum's topics with their thread footers, the thread panel and
+its composer, the pinned drawer, the New channel dialog, channel switching by keyboard,
+search jumping to a topic — each rendered light and dark."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.api import Services
+from app.views import GENERAL_ID
+from tests.ui.conftest import settle
+from tests.ui.real_services import WAIT, App
+from tests.ui.test_screenshots import _check
+from ui.dialogs.create_channel import CreateChannelDialog
+from ui.dialogs.search import SearchDialog
+
+pytestmark = pytest.mark.slow
+
+
+def _rows(app: App) -> list:
+    model = app.window.pane.model
+    return [model.post_at(r) for r in range(model.rowCount())]
+
+
+def _channel_names(app: App) -> list[str]:
+    m = app.window.sidebar.channels.model
+    return [m.item_at(r).name for r in range(m.rowCount())]
+
+
+def _out(tmp_path: Path) -> Path:
+    out = Path(os.environ.get("COTERIE_SCREENSHOTS", str(tmp_path)))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_path) -> None:  # noqa: ANN001
+    services, win, world = ana.services, ana.window, ana.world
+    club = world.groups["Book club"]
+    forum = services.channels.create(club, "Reading list", "forum", "What we read next",
+                                     ["fiction", "poetry"])
+    services.channels.create(club, "News", "announcements", "From the organisers")
+    services.sync_once()
+    bea = Services(world.profile_dir("Bea"), keyring_backend=world.keyring)
+    try:
+        bea.profile.unlock()
+        bea.sync_once()
+        topic = bea.posts.post(club, "Le Guin again, or something new?", channel=forum.id,
+                               title="Next book after Left Hand", tags=["fiction"])
+        bea.posts.post(club, "Also: @Ana did you like the ending?", channel=forum.id,
+                       title="The ending", tags=[])
+        bea.sync_once()
+        services.sync_once()
+        services.posts.post(club, "Something new!", thread=topic.id)
+        services.sync_once()
+        bea.sync_once()
+        bea.posts.post(club, "Agreed — let's vote on Thursday.", thread=topic.id)
+        bea.sync_once()
+    finally:
+        bea.close()
+    services.sync_once()
+    ana.ctx.theme.apply(theme)
+    out = _out(tmp_path)
+    win.resize(1200, 760)
+
+    # the channel list under the groups: General, then the new channels with badges
+    qtbot.waitUntil(lambda: _channel_names(ana) == ["General", "Reading list", "News"],
+                    timeout=WAIT)
+    chans = {c.name: c for c in services.channels.list(club)}
+    assert chans["Reading list"].unread == 2 and chans["Reading list"].mentions == 1
+    assert win.sidebar.channels.add_button.isVisible()
+
+    # Alt+Shift+Down: the next channel, the forum, with its topics and thread footers
+    win.sidebar.channels.list.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.id == forum.id
+                    and not win.pane.model.loading and len(_rows(ana)) == 2, timeout=WAIT)
+    assert win.pane.topic_title.isVisible()
+    assert [p.title for p in _rows(ana)] == ["Next book after Left Hand", "The ending"]
+    root = next(p for p in _rows(ana) if p.id == topic.id)
+    assert root.thread is not None and root.thread.replies == 2
+    assert root.thread.last_replier in ("Ana", "Bea")   # both replied within a second
+    qtbot.waitUntil(lambda: services.channels.get(club, forum.id).unread == 0, timeout=WAIT)
+
+    # pin the topic: the drawer shows it
+    win.pane._pin(root, True)
+    qtbot.waitUntil(lambda: win.pane.pinned.isVisible() and len(win.pane.pinned.pins) == 1,
+                    timeout=WAIT)
+    win.pane.pinned.toggle.setChecked(True)
+
+    # T on the topic opens its thread beside the timeline; its composer answers in it
+    view = win.pane.view
+    view.setCurrentIndex(win.pane.model.index(win.pane.model.row_of(topic.id), 0))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_T)
+    panel = win.pane.thread_panel
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.model.rowCount() == 2
+                    and not panel.model.loading, timeout=WAIT)
+    assert panel.title.text() == "Next book after Left Hand"
+    assert panel.follow_button.isChecked()          # Ana replied in it: she follows it
+    panel.composer.edit.setPlainText("Thursday it is.")
+    qtbot.keyClick(panel.composer.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: next(p for p in _rows(ana) if p.id == topic.id).thread.replies == 3,
+                    timeout=WAIT)
+    settle(qtbot, ana.worker)
+    _check(win, "channels_forum_thread", theme, out)
+
+    # Esc closes the panel
+    panel.composer.edit.setFocus()
+    qtbot.keyClick(panel.composer.edit, Qt.Key.Key_Escape)
+    assert not panel.isVisible()
+
+    # announcements: Ana (admin) may post; the composer is open for her
+    win.sidebar.channels.select(chans["News"].id)
+    qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.name == "News",
+                    timeout=WAIT)
+    assert not win.pane.composer.edit.isReadOnly() and not win.pane.topic_title.isVisible()
+
+    # the New channel dialog (a real one) creates a channel that gets selected
+    dialog = win.new_channel()
+    assert isinstance(dialog, CreateChannelDialog)
+    qtbot.keyClicks(dialog.name_edit, "Poetry corner")
+    dialog.kind_box.setCurrentIndex(1)
+    assert dialog.tags_edit.isVisible()
+    dialog.topic_edit.setText("One poem a week")
+    settle(qtbot, ana.worker)
+    _check(dialog, "channels_new_channel_dialog", theme, out)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.pane.channel is not None
+                    and win.pane.channel.name == "Poetry corner", timeout=WAIT)
+    assert "Poetry corner" in _channel_names(ana)
+
+    # Ctrl+K finds the topic by its title and opens it with its thread
+    search = SearchDialog(ana.ctx, None, win)
+    search.open_hit.connect(win.open_hit)
+    search.field.setText("ending")
+    search._timer.stop()
+    search.run_search()
+    qtbot.waitUntil(lambda: search.model.rowCount() >= 1, timeout=WAIT)
+    assert search.model.item_at(0).kind == "topic"
+    search.list.setCurrentIndex(search.model.index(0, 0))
+    search._open_current()
+    qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.id == forum.id
+                    and panel.isVisible() and panel.root is not None
+                    and panel.root.title == "The ending", timeout=WAIT)
+    settle(qtbot, ana.worker)
+    _check(win, "channels_search_topic", theme, out)
+    search.close()
+    win.sidebar.channels.select(GENERAL_ID)
+    qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.id == GENERAL_ID,
+                    timeout=WAIT)
