@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         sb.channels.channel_selected.connect(self.pane.show_channel)
         sb.channels.loaded.connect(self._channels_loaded)
         sb.channels.new_channel_requested.connect(self.new_channel)
+        sb.channels.error.connect(self.show_error)
         self.empty.create_button.clicked.connect(self.new_group)
         self.empty.join_button.clicked.connect(self.join_group)
         self.pane.invite_requested.connect(lambda gid: self._group_dialog(InviteDialog, gid))

@@ -137,6 +137,22 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
                     and win.pane.channel.name == "Poetry corner", timeout=WAIT)
     assert "Poetry corner" in _channel_names(ana)
 
+    # admins rename, re-topic, reorder and archive from the channel's menu
+    news = next(c for c in win.sidebar.channels.model.items() if c.name == "News")
+    rename = win.sidebar.channels._edit(news, "name")
+    rename.edit.setText("Notices")
+    rename.accept()
+    qtbot.waitUntil(lambda: "Notices" in _channel_names(ana), timeout=WAIT)
+    notices = next(c for c in win.sidebar.channels.model.items() if c.name == "Notices")
+    win.sidebar.channels.move(notices, -1)
+    qtbot.waitUntil(lambda: _channel_names(ana)[:3] == ["General", "Notices", "Reading list"],
+                    timeout=WAIT)
+    poetry = next(c for c in win.sidebar.channels.model.items() if c.name == "Poetry corner")
+    win.sidebar.channels.archive(poetry, True)
+    qtbot.waitUntil(lambda: next(c for c in win.sidebar.channels.model.items()
+                                 if c.name == "Poetry corner").archived, timeout=WAIT)
+    assert _channel_names(ana)[-1] == "Poetry corner"
+
     # Ctrl+K finds the topic by its title and opens it with its thread
     search = SearchDialog(ana.ctx, None, win)
     search.open_hit.connect(win.open_hit)

@@ -222,6 +222,30 @@
         <source>Mute</source>
         <translation>Stummschalten</translation>
     </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Edit topic…</source>
+        <translation>Thema bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Nach unten</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archivieren</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -739,6 +763,37 @@
     <message>
         <source>Coterie could not add itself to the applications menu ({0}).</source>
         <translation>Coterie konnte sich nicht zum Anwendungsmenü hinzufügen ({0}).</translation>
+    </message>
+</context>
+<context>
+    <name>EditChannelDialog</name>
+    <message>
+        <source>Rename channel</source>
+        <translation>Kanal umbenennen</translation>
+    </message>
+    <message>
+        <source>Channel topic</source>
+        <translation>Kanalthema</translation>
+    </message>
+    <message>
+        <source>Every member of the group sees the change.</source>
+        <translation>Alle Mitglieder der Gruppe sehen die Änderung.</translation>
+    </message>
+    <message>
+        <source>Channel name</source>
+        <translation>Kanalname</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
     </message>
 </context>
 <context>

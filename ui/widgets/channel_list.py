@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from app.views import GENERAL_ID, ChannelView, GroupSummary
 from ui.context import AppContext
 from ui.delegates.channel_delegate import ROW_H, ChannelDelegate
+from ui.dialogs.edit_channel import EditChannelDialog
 from ui.models.channel_list_model import ChannelListModel
 from ui.models.keyed_list import ITEM_ROLE
 
@@ -26,6 +27,7 @@ class ChannelList(QWidget):
     channel_selected = Signal(object)     # ChannelView
     loaded = Signal(object)               # list[ChannelView] of the group shown
     new_channel_requested = Signal()
+    error = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,5 +167,45 @@ class ChannelList(QWidget):
         menu.addAction(QCoreApplication.translate("ChannelList", "Unmute") if c.muted else QCoreApplication.translate("ChannelList", "Mute"), lambda: self._ctx.worker.run(
             lambda: svc.channels.set_muted(gid, c.id, not c.muted), None, lambda e: None,
             owner=self))
+        if self.group.my_role == "admin" and self.group.status == "active":
+            menu.addSeparator()
+            menu.addAction(QCoreApplication.translate("ChannelList", "Rename…"), lambda: self._edit(c, "name"))
+            menu.addAction(QCoreApplication.translate("ChannelList", "Edit topic…"), lambda: self._edit(c, "topic"))
+            if c.id != GENERAL_ID:
+                if not c.archived:
+                    menu.addAction(QCoreApplication.translate("ChannelList", "Move up"), lambda: self.move(c, -1))
+                    menu.addAction(QCoreApplication.translate("ChannelList", "Move down"), lambda: self.move(c, 1))
+                menu.addAction(QCoreApplication.translate("ChannelList", "Restore") if c.archived
+                               else QCoreApplication.translate("ChannelList", "Archive"),
+                               lambda: self.archive(c, not c.archived))
         menu.popup(self.list.viewport().mapToGlobal(pos))
         return menu
+
+    # -- admins ----------------------------------------------------------------------------
+    def _edit(self, c: ChannelView, field: str) -> EditChannelDialog:
+        dialog = EditChannelDialog(self._ctx, c, field, self)
+        dialog.open()
+        return dialog
+
+    def archive(self, c: ChannelView, archived: bool) -> None:
+        svc = self._ctx.services
+        self._ctx.worker.run(lambda: svc.channels.archive(c.group_id, c.id, archived), None,
+                             lambda e: self.error.emit(str(e)), owner=self)
+
+    def move(self, c: ChannelView, delta: int) -> None:
+        """Swap places with the neighbouring channel (General stays first, archived last)."""
+        movable = [x for x in self.model.items() if x.id != GENERAL_ID and not x.archived]
+        at = next((i for i, x in enumerate(movable) if x.id == c.id), -1)
+        to = at + delta
+        if at < 0 or not 0 <= to < len(movable):
+            return
+        order = list(movable)
+        order[at], order[to] = order[to], order[at]
+        changes = [(x, i + 1) for i, x in enumerate(order) if x.position != i + 1]
+        svc = self._ctx.services
+
+        def work() -> None:
+            for x, position in changes:
+                svc.channels.move(x.group_id, x.id, position)
+
+        self._ctx.worker.run(work, None, lambda e: self.error.emit(str(e)), owner=self)
