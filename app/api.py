@@ -15,6 +15,8 @@ Services is composed of one object per capability, each in its own module:
     services.verification app/verification.py  comparing safety numbers in person
     services.backup     app/backup.py    encrypted backups, restore, automatic backups
     services.export     app/export.py    a group as readable HTML and JSON
+    services.polls      app/polls.py     polls: create, vote, close, results
+    services.events     app/events_cal.py calendar events: RSVPs, upcoming, .ics export
 
 The facade itself keeps the lifecycle (listeners, live sync, close). The capabilities share
 one `app.access.Access`, the only owner of the unlocked state.
@@ -48,12 +50,14 @@ from app.backup import BackupService
 from app.channels import ChannelService
 from app.errors import AppError
 from app.events import EventHub
+from app.events_cal import EventService
 from app.export import ExportService
 from app.files import FileService
 from app.groups import GroupService
 from app.invites import InviteService
 from app.keys import KeyStore
 from app.library import LibraryService
+from app.polls import PollService
 from app.posts import PostService
 from app.search import SearchService
 from app.settings import SettingsService
@@ -95,6 +99,8 @@ class Services:
         self.verification = VerificationService(self._access)
         self.backup = BackupService(self._access, keyring_backend)
         self.export = ExportService(self._access, self.files)
+        self.polls = PollService(self._access)
+        self.events = EventService(self._access)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:

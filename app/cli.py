@@ -5,7 +5,7 @@ COTERIE_DEBUG=1 to see one for an unexpected failure). `--json` prints one JSON 
 stdout; its shapes are documented in docs/cli.md.
 
 Each command is a handler in the module of its capability (cli_profile, cli_groups,
-cli_posts, cli_members), registered with argparse beside its arguments; this module parses,
+cli_posts, cli_members, cli_polls), registered with argparse beside its arguments; this module parses,
 dispatches and turns every outcome into an exit code.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from app import (
     cli_files,
     cli_groups,
     cli_members,
+    cli_polls,
     cli_posts,
     cli_profile,
 )
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="profile directory (default: COTERIE_HOME or the platform's user data dir)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     for capability in (cli_profile, cli_groups, cli_posts, cli_members, cli_backup,
-                       cli_files, cli_channels):
+                       cli_files, cli_channels, cli_polls):
         capability.register(sub)
     return p
 

@@ -38,6 +38,10 @@ def _body(p: PostView) -> list[str]:
         return [f"(deleted by {fmt.person(p.deleted_by)})" if p.deleted_by else "(deleted)"]
     if p.kind == "unsupported":
         return ["(a newer version of Coterie is needed to show this post)"]
+    if p.kind == "poll":   # `coterie poll show` has the options and results
+        return [f"[poll] {fmt.safe(p.text)}"]
+    if p.kind == "calendar":   # `coterie event list` has the times and answers
+        return [f"[event] {fmt.safe(p.text)}"]
     return fmt.safe_lines(p.text)
 
 
@@ -85,7 +89,7 @@ def read(c: Command) -> None:
     page = svc.posts.latest(g.id, c.args.limit, channel=channel.id,
                             thread=root.id if root else None)
     rows = {kind: [p for p in page.posts if p.kind == kind] for kind in ("warning", "event")}
-    posts = [p for p in page.posts if p.kind in ("post", "unsupported")]
+    posts = [p for p in page.posts if p.kind in ("post", "unsupported", "poll", "calendar")]
     head = f"# {fmt.safe(channel.name)}" + (f" — {fmt.safe(channel.topic)}" if channel.topic else "")
     if channel.archived:
         head += " (archived)"

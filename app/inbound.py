@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import crypto
-from app import files_inbound, notes
+from app import files_inbound, notes, polls_inbound
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
@@ -103,8 +103,11 @@ class _GroupWork:
     def note_changes(self) -> None:
         """Remember which posts the queued changes alter: their rows are what changed."""
         self.changed = self.changed or bool(self.changes)
-        self.targets += [ev.content.target for _sender, ev in self.changes
-                         if isinstance(getattr(ev.content, "target", None), bytes)]
+        for _sender, ev in self.changes:
+            target = (ev.target if isinstance(ev, polls_inbound.Received)
+                      else getattr(ev.content, "target", None))
+            if isinstance(target, bytes):
+                self.targets.append(target)
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,11 @@ class Inbound:
             elif isinstance(c, crypto.Unsupported):
                 gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
                                         ev.seq, "unsupported", None, None, c.raw))
+            elif isinstance(c, crypto.polls.CONTENT_TYPES):  # polls and events
+                row = polls_inbound.timeline_row(gid, ev, name, now)
+                if row is not None:
+                    gw.posts.append(row)
+                gw.changes.append((ev.sender_ik, polls_inbound.received(ev, gw.session)))
             else:
                 gw.changes.append((ev.sender_ik, ev))
         elif isinstance(ev, crypto.MembershipChanged):
@@ -374,6 +382,7 @@ class Inbound:
         """Commit what one batch changed in one group, one kind of change per step."""
         self._store_posts(store, gid, gw, outcome)
         self._check_rules(store, gid, gw)
+        gw.outgoing += polls_inbound.publish_tallies(self.rt, store, gid, gw.session)
         self._store_warnings(store, gid, gw, now, outcome)
         self._store_group_row(store, gid, gw)
         self._store_outgoing(store, pending, gid, gw)
@@ -481,6 +490,9 @@ class Inbound:
         (and keeps early ones until their post lands, with the same check)."""
         if isinstance(ev, _FileChange):
             files_inbound.apply(store, self.rt.profile_dir, gid, sender, ev.event, ev.admin)
+            return
+        if isinstance(ev, polls_inbound.Received):
+            polls_inbound.apply(store, gid, sender, ev)
             return
         c = ev.content
         if isinstance(c, crypto.Reaction):

@@ -7,7 +7,7 @@ from typing import Any
 
 import crypto
 import crypto.spaces
-from app import file_views, notes
+from app import cards, file_views, notes
 from app.access import Access
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
@@ -187,7 +187,8 @@ class PostService:
         members = rt.store.groups.list_members(gid)
         renderer = PostRenderer(gid, rt.identity.ik, members, crypto.fingerprint,
                                 lambda ids: rt.store.posts.get_posts(gid, ids))
-        views = decorate(rt.store, gid, page.posts, renderer.posts(page.posts))
+        views = cards.attach(rt, gid, decorate(rt.store, gid, page.posts,
+                                                renderer.posts(page.posts)))
         warnings: list[PostView] = []
         if channel == GENERAL and thread is None:   # group-wide warnings and notes
             warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
@@ -249,7 +250,8 @@ class PostService:
         post = self._stored_post(rt, gid, post_id)
         renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
                                 crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids))
-        return decorate(rt.store, gid, [post], renderer.posts([post]))[0]
+        return cards.attach(rt, gid, decorate(rt.store, gid, [post],
+                                              renderer.posts([post])))[0]
 
 
 def _check_top_level(chan: Channel, admin: bool, title: str, tags: tuple[str, ...]) -> None:

@@ -113,7 +113,7 @@ class PostRenderer:
             id=hexid(p.msg_id), group_id=hexid(p.group_id),
             sender_name=self.sender(p.sender_ik, p.sender_name),
             sender_fingerprint=self.fingerprint(p.sender_ik), sent_at=p.sent_time,
-            text=p.text, kind="unsupported" if p.kind == "unsupported" else "post",
+            text=p.text, kind=p.kind,
             reply_to=quote,
             reactions=MappingProxyType({e: tuple(n) for e, n in reactions.items()}),
             my_reactions=frozenset(mine), edited=p.edited, deleted=p.deleted,
@@ -143,7 +143,7 @@ def merge_warnings(posts: list[PostView], warnings: list[PostView], *, first: bo
     chosen = [w for w in warnings
               if (lo <= w.sent_at <= hi) or (first and w.sent_at < lo) or (last and w.sent_at > hi)]
     merged = posts + chosen
-    merged.sort(key=lambda v: (v.sent_at, 0 if v.kind == "post" else 1))
+    merged.sort(key=lambda v: (v.sent_at, 0 if v.kind in ("post", "poll", "calendar") else 1))
     return merged
 
 

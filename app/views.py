@@ -10,7 +10,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 # Search snippets mark the matched words with these two characters; user text never
 # contains them because the store strips control characters from snippets.
@@ -18,7 +18,8 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 
 Role = Literal["admin", "member"]
-PostKind = Literal["post", "unsupported", "warning", "event"]  # event: a membership note
+PostKind = Literal["post", "unsupported", "warning", "event", "poll", "calendar"]
+# event: a membership note; poll and calendar: a poll or a calendar event (their own services)
 Theme = Literal["system", "light", "dark"]
 GroupStatus = Literal["active", "removed", "left"]
 JoinStatus = Literal["waiting", "joined", "declined", "failed"]
@@ -182,6 +183,7 @@ class PostView:
     rejected: str = ""           # the rule it breaks (shown instead of the text), "" if none
     pinned: bool = False
     attachments: tuple[AttachmentView, ...] = ()   # files of an attachment post
+    card: Any = None             # poll rows: app.polls_views.PollView; calendar: EventView
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "crypto.kinds": ("admin_only", "decode_content", "encode_content"),
     "crypto.spaces": ("ChannelDef", "Pin"),
+    "crypto.polls": (
+        "EventCreate", "EventFields", "EventUpdate", "PollClose", "PollCreate",
+        "PollSealedVote", "PollTally", "PollVote", "Rsvp",
+    ),
     "crypto.relay_wire": ("KIND_GROUP", "KIND_INVITE", "MailboxCapability", "WireError"),
     "crypto.session": ("GroupSession",),
 }
@@ -93,6 +97,9 @@ __all__ = [
     "Content", "Post", "Reaction", "Edit", "Delete", "AdminRemove", "Unsupported",
     "encode_content", "decode_content", "register_kind", "admin_only", "GENERAL",
     "ChannelDef", "Pin",
+    # polls and events (crypto/polls.py)
+    "PollCreate", "PollVote", "PollSealedVote", "PollTally", "PollClose", "EventFields",
+    "EventCreate", "EventUpdate", "Rsvp",
     # invites
     "InviteLink", "parse_invite_link", "InviteBundle", "open_invite_bundle", "PendingJoin",
     "Joined", "InviteInfo", "JoinRequest",

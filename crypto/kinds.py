@@ -12,6 +12,7 @@ from functools import partial
 
 from crypto import (
     file_payloads,
+    polls,  # noqa: F401  (registers kinds 16-23)
     spaces,  # noqa: F401  (registers kinds 6-7)
 )
 from crypto.payloads import (

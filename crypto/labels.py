@@ -52,6 +52,10 @@ SIG_BUNDLE = b"coterie/v1/invite-bundle\x00"
 SIG_JOIN = b"coterie/v1/join-request\x00"
 SIG_WELCOME = b"coterie/v1/welcome\x00"
 SIG_PAIRWISE = b"coterie/v1/pairwise\x00"
+SIG_POLL_TALLY = b"coterie/v1/poll-tally\x00"
+
+# first bytes of an anonymous poll's sealed ballot (boxed, not signed; crypto/polls.py)
+BALLOT = b"coterie/v1/ballot\x00"
 
 # MAC input label for the join request's proof of the invite secret
 MAC_JOIN = b"coterie/v1/join-mac\x00"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from app.store.calendar import EventChange, EventRecord, EventTables
 from app.store.channels import ChannelTables, order_key
 from app.store.core import DB_NAME, StoreCore
 from app.store.db import KEY_BYTES, latest_version
@@ -27,6 +28,7 @@ from app.store.identity import IdentityTable
 from app.store.invites import InviteTables
 from app.store.outbox import Outbox
 from app.store.owner import OwnerThread
+from app.store.polls import PollRecord, PollTables, StoredTally
 from app.store.posts import PostTables
 from app.store.records import (
     GENERAL,
@@ -74,13 +76,16 @@ class Store(StoreCore):
         self.channels = ChannelTables(self)
         self.snapshot = Snapshots(self)
         self.files = FileTables(self)
+        self.polls = PollTables(self)
+        self.events = EventTables(self)
 
 
 __all__ = [
     "GENERAL", "Channel", "PinRecord", "ThreadSummary", "order_key",
     "DB_NAME", "HIGHLIGHT_END", "HIGHLIGHT_START", "KEY_BYTES", "ControlEntry", "Epoch",
-    "GroupRecord", "GroupSummaryRow", "Identity", "Invite", "JoinRequest", "Member", "MyJoin",
-    "NewOutbox", "NewPost", "NotStored", "OutboxItem", "PageKey", "Post", "PostPage",
-    "Reaction", "SearchResult", "Store", "StoreClosed", "StoreError", "StoreKeyError",
+    "EventChange", "EventRecord", "GroupRecord", "GroupSummaryRow", "Identity", "Invite",
+    "JoinRequest", "Member", "MyJoin", "NewOutbox", "NewPost", "NotStored", "OutboxItem",
+    "PageKey", "PollRecord", "Post", "PostPage", "StoredTally", "Reaction", "SearchResult",
+    "Store", "StoreClosed", "StoreError", "StoreKeyError",
     "StoreTooNew", "StoredWarning", "fts_query", "latest_version",
 ]

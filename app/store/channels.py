@@ -149,7 +149,7 @@ class ChannelTables(StorePart):
                                           "msg_id = ?", (group_id, p.thread_root)).fetchone() == (1,):
                     follow.append((group_id, p.thread_root))
                 continue
-            if p.mine or p.kind != "post":
+            if p.mine or p.kind not in ("post", "poll", "calendar"):
                 continue
             kind, _defined = kinds.get(p.channel_id, (None, 0))
             if kind == "announcements" and not p.by_admin:

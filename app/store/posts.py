@@ -74,7 +74,7 @@ class PostTables(StorePart):
                 continue
             conn.executemany(_INSERT, [
                 (p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time, p.received_time,
-                 p.seq, p.kind, p.text if p.kind == "post" else None, p.reply_to, p.raw,
+                 p.seq, p.kind, None if p.kind == "unsupported" else p.text, p.reply_to, p.raw,
                  int(p.mine), p.channel_id, p.thread_root, p.title, "\n".join(p.tags),
                  int(p.by_admin)) for p in fresh])
             newest = max(p.sent_time for p in fresh)

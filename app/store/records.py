@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-PostKind = Literal["post", "unsupported"]
+PostKind = Literal["post", "unsupported", "poll", "calendar"]
 GENERAL = bytes(16)    # the General channel's id (crypto.GENERAL; the store imports no crypto)
 RequestState = Literal["pending", "approved", "declined"]
 

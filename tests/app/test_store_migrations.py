@@ -37,6 +37,7 @@ RELEASED = {
     4: "0c1fa31b2eae442788eaa4d508d2337b8272622c71f861a9511ea8fceb1aa07f",
     5: "70098a924c3e603989a1f014c6ed29847e063b957a29e229be633adf0b6f5035",
     6: "8623ca90c06beec84c1dfe8b25950e55f9a3de206fccc75d0d7700b266e140ef",
+    7: "83eb47996214a45211d3b7a7db54103dc1e61135251d6e886296ebc57e5543a0",
 }
 
 
@@ -126,6 +127,25 @@ def test_version_5_keeps_channels_threads_and_pins(tmp_path: Path) -> None:
         summary = store.channels.thread_summaries(group, [topic.msg_id])[topic.msg_id]
         assert (summary.replies, summary.last_sender_name, summary.following) == (1, "Gus", True)
         assert [p.target for p in store.channels.list_pins(group, channel)] == [topic.msg_id]
+
+
+@pytest.mark.parametrize("version", range(1, 8))
+def test_polls_and_events_start_empty_or_are_kept(tmp_path: Path, version: int) -> None:
+    profile = profile_from(version, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group = store_fixtures.GROUP
+        polls = store.polls.list_polls(group)
+        events = store.events.list_events(group, 0)
+        if version < 7:
+            assert polls == [] and events == []
+            return
+        [poll], [event] = polls, events
+        assert (poll.question, poll.options, poll.channel) == ("Which moor?", ("Dartmoor", "Exmoor"),
+                                                               store_fixtures.CHANNEL)
+        assert store.polls.ballots(group, poll.poll_id) == {b"G" * 32: 2}
+        assert (event.title, event.place, event.tz) == ("Moor walk", "Postbridge", "Europe/London")
+        assert store.events.rsvps(group, event.event_id) == {b"G" * 32: 1}
+        assert {h.msg_id for h in store.search.find("moor")} == {poll.poll_id, event.event_id}
 
 
 def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:

@@ -445,6 +445,8 @@ def _content(reading: Reading, inner: Inner, row: dict[str, Any]) -> None:
         f.take(32), f.text(32_000)
     elif kind in (4, 5):
         f.take(32)
+    elif kind in POLL_KINDS:
+        parse_poll_payload(kind, f)
     else:
         return  # an unknown kind is kept as raw bytes (§5.3)
     f.done()
@@ -651,3 +653,131 @@ def test_channel_thread_and_pin_payloads_decode_from_the_spec() -> None:
     for vector in doc["negative"]:
         with pytest.raises((Malformed, UnicodeDecodeError)):
             spec_space_payload(bytes.fromhex(vector["input"]))
+
+
+# ---- polls and events (§ "Polls and events", content kinds 16-23) ---------------------------
+POLL_KINDS = {16: "poll_create", 17: "poll_vote", 18: "poll_sealed_vote", 19: "poll_tally",
+              20: "poll_close", 21: "event_create", 22: "event_update", 23: "rsvp"}
+BALLOT_LABEL = b"coterie/v1/ballot\0"
+BALLOT_LEN = len(BALLOT_LABEL) + 16 + 32 + 32 + 2
+POLLS_DOC = "polls_v1.json"
+
+
+def _nonblank(text: str) -> str:
+    if not text.strip():
+        raise Malformed("an empty text where one is required")
+    return text
+
+
+def _event_fields(f: Fields) -> dict[str, Any]:
+    starts, ends = f.u64(), f.u64()
+    tz, title = f.text(64), _nonblank(f.text(200))
+    description, place = f.text(4000), f.text(500)
+    if ends and ends < starts:
+        raise Malformed("an event ends before it starts")
+    return {"starts": starts, "ends": ends, "tz": tz, "title": title,
+            "description": description, "place": place}
+
+
+def parse_poll_payload(kind: int, f: Fields) -> dict[str, Any]:
+    """The fields after kind ‖ 0x01 of kinds 16-23 (the caller checks nothing is left)."""
+    if kind == 16:
+        channel, flags, closes_at = f.take(16), f.u8(), f.u64()
+        if flags & ~3:
+            raise Malformed("unknown poll flags")
+        key = f.take(32) if flags & 2 else None
+        question = _nonblank(f.text(500))
+        n = f.u8()
+        if not 2 <= n <= 12:
+            raise Malformed("a poll has 2 to 12 options")
+        options = [_nonblank(f.text(200)) for _ in range(n)]
+        if len(set(options)) != n:
+            raise Malformed("poll options repeat")
+        return {"channel": channel, "multi": bool(flags & 1), "anonymous": key is not None,
+                "closes_at": closes_at, "ballot_key": key, "question": question,
+                "options": options}
+    if kind == 17:
+        poll, choices = f.take(32), f.u16()
+        if choices >> 12:
+            raise Malformed("a vote names an option beyond the twelfth")
+        return {"poll": poll, "choices": choices}
+    if kind == 18:
+        return {"poll": f.take(32), "sealed": f.take(32 + 16 + BALLOT_LEN)}
+    if kind == 19:
+        start = f.pos
+        poll, seq, closed, voters, n = f.take(32), f.u32(), f.flag(), f.u16(), f.u8()
+        if not 1 <= n <= 12:
+            raise Malformed("a tally counts 1 to 12 options")
+        counts = [f.u16() for _ in range(n)]
+        signed_fields = f.data[start:f.pos]
+        return {"poll": poll, "seq": seq, "closed": closed, "voters": voters,
+                "counts": counts, "signed_fields": signed_fields, "sig": f.take(64)}
+    if kind == 20:
+        return {"poll": f.take(32)}
+    if kind == 21:
+        return {"channel": f.take(16), **_event_fields(f)}
+    if kind == 22:
+        return {"event": f.take(32), "cancelled": f.flag(), **_event_fields(f)}
+    if kind == 23:
+        event, answer = f.take(32), f.u8()
+        if answer > 3:
+            raise Malformed("an RSVP is 0-3")
+        return {"event": event, "answer": answer}
+    raise Malformed("not a poll or event kind")
+
+
+def _poll_payload(hex_payload: str) -> tuple[int, dict[str, Any]]:
+    f = Fields(bytes.fromhex(hex_payload))
+    kind, version = f.u8(), f.u8()
+    if version != 1 or kind not in POLL_KINDS:
+        raise Malformed("not a v1 poll or event payload")
+    fields = parse_poll_payload(kind, f)
+    f.done()
+    return kind, fields
+
+
+def test_poll_and_event_payloads_decode_field_by_field_from_the_spec() -> None:
+    doc = _doc(POLLS_DOC)
+    rows = {row["name"]: _poll_payload(row["payload"]) for row in doc["payloads"]}
+    assert {POLL_KINDS[k] for k, _ in rows.values()} == set(POLL_KINDS.values())
+    kind, poll = rows["poll_create_open"]
+    assert (poll["question"], poll["options"], poll["channel"]) == (
+        "Where shall we walk?", ["Ridge", "Lake", "Forest"], bytes(16))
+    assert rows["poll_vote"][1]["choices"] == 0b101
+    assert rows["event_update_cancel"][1]["cancelled"] is True
+    assert rows["rsvp_maybe"][1]["answer"] == 2
+
+
+def test_a_sealed_ballot_opens_as_a_libsodium_sealed_box_and_names_its_voter() -> None:
+    from nacl.bindings import crypto_box_seal_open
+    doc = _doc(POLLS_DOC)
+    _kind, vote = _poll_payload(next(r["payload"] for r in doc["payloads"]
+                                     if r["name"] == "poll_sealed_vote"))
+    ballot = crypto_box_seal_open(vote["sealed"], bytes.fromhex(doc["ballot_key"]),
+                                  bytes.fromhex(doc["ballot_secret"]))
+    f = Fields(ballot)
+    assert f.take(len(BALLOT_LABEL)) == BALLOT_LABEL
+    assert f.take(16).hex() == doc["group_id"] and f.take(32) == vote["poll"]
+    assert f.take(32).hex() == doc["voter_ik"]
+    assert f.u16() == doc["sealed_vote_choices"]
+    f.done()
+
+
+def test_a_tally_is_signed_by_the_creator_over_the_group_and_its_fields() -> None:
+    doc = _doc(POLLS_DOC)
+    _kind, tally = _poll_payload(next(r["payload"] for r in doc["payloads"]
+                                      if r["name"] == "poll_tally"))
+    message = signed("poll-tally") + bytes.fromhex(doc["group_id"]) + tally["signed_fields"]
+    check_sig(bytes.fromhex(doc["creator_ik"]), message, tally["sig"])
+    for rule in doc["rules"]:
+        if rule["check"] == "verify_tally":
+            _k, bad = _poll_payload(rule["input"])
+            with pytest.raises(Malformed):
+                check_sig(bytes.fromhex(doc["creator_ik"]), signed("poll-tally")
+                          + bytes.fromhex(doc["group_id"]) + bad["signed_fields"], bad["sig"])
+
+
+def test_the_decoder_refuses_the_poll_and_event_negative_vectors() -> None:
+    for vector in _doc(POLLS_DOC)["negative"]:
+        with pytest.raises(Malformed):
+            _poll_payload(vector["input"])
