@@ -29,6 +29,7 @@ from ui.dialogs.search import SearchDialog
 from ui.dialogs.settings import SettingsDialog
 from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.notifications import Notifier
+from ui.reminders import Reminders
 from ui.theme import app_icon
 from ui.widgets.confirm import confirm
 from ui.widgets.conversation_pane import ConversationPane
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.statusBar().hide()
         self.notifier = Notifier(ctx, self)
         self.notifier.open_group.connect(self.select_group)
+        self.reminders = Reminders(ctx, self.notifier, self)
         if window_state is not None:
             geometry = window_state.value("geometry")
             if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -171,6 +173,7 @@ class MainWindow(QMainWindow):
         self.refresh_groups()
         self.sidebar.connection.refresh()
         self.sidebar.refresh_joins()
+        self.reminders.start()
 
     def refresh_profile(self) -> None:
         self._ctx.worker.run(self._ctx.services.profile.me, self._show_me, lambda e: None, owner=self)

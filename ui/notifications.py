@@ -83,6 +83,15 @@ class Notifier(QObject):
         self._ctx.worker.run(fetch, lambda post: self._show(group, post) if post else None,
                              lambda e: None, owner=self)
 
+    def notify_text(self, group_id: str, title: str, body: str) -> None:
+        """One notification of our own wording (an event reminder); clicking opens the group."""
+        self.shown.append((title, body))
+        self._last_group = group_id
+        if self.tray is not None:
+            self.tray.showMessage(title, body, app_icon(), 10_000)
+        elif self.desktop is not None:
+            self.desktop.notify(group_id, title, body)
+
     def _show(self, group: GroupSummary, post: PostView) -> None:
         if post.mine or post.kind != "post" or post.deleted:
             return

@@ -54,6 +54,7 @@ class PostDelegate(QStyledItemDelegate):
     link_clicked = Signal(str)                  # url the user clicked
     file_clicked = Signal(str, int, QPoint)     # post id, file index, global pos
     thread_clicked = Signal(str)                # the root of the thread to open
+    card_clicked = Signal(str, str)             # poll or event id, "poll"|"calendar"
 
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None,
                  model: ConversationModel | None = None) -> None:
@@ -109,7 +110,7 @@ class PostDelegate(QStyledItemDelegate):
         key = (post.id, post.text, post.kind, post.sender_name, post.edited, post.deleted, post.deleted_by,
                post.sending, post.reply_to, tuple(sorted((e, len(n)) for e, n in post.reactions.items())),
                post.my_reactions, post.warnings, post.title, post.tags, post.thread, post.rejected,
-               post.pinned, width, header, day, self._theme.name, len(post.attachments))
+               post.pinned, post.card, width, header, day, self._theme.name, len(post.attachments))
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -169,7 +170,8 @@ class PostDelegate(QStyledItemDelegate):
         pos = event.position().toPoint() - option.rect.topLeft()
         return (self._click_action(post, row, pos, option) or self._click_chip(post, row, pos)
                 or self._click_quote(post, row, pos) or self._click_thread(post, row, pos)
-                or self._click_link(row, pos) or self._click_file(post, row, pos, option))
+                or self._click_link(row, pos) or self._click_file(post, row, pos, option)
+                or self._click_card(post, row, pos))
 
     def _click_thread(self, post: PostView, row: RowLayout, pos: QPoint) -> bool:
         if not row.thread_rect.isNull() and row.thread_rect.contains(pos):
@@ -186,6 +188,12 @@ class PostDelegate(QStyledItemDelegate):
                 where = widget.mapToGlobal(corner) if widget is not None else corner
                 self.file_clicked.emit(post.id, index, where)
                 return True
+        return False
+
+    def _click_card(self, post: PostView, row: RowLayout, pos: QPoint) -> bool:
+        if row.body_kind in ("poll", "calendar") and row.body_rect.contains(pos):
+            self.card_clicked.emit(post.id, row.body_kind)
+            return True
         return False
 
     def _click_action(self, post: PostView, row: RowLayout, pos: QPoint,

@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRect, 
 from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
 
 from app.views import PostView
+from ui.delegates import cards
 from ui.markdown import SafeDocument, make_document, needs_markdown
 from ui.timefmt import clock, day_key, number
 
@@ -49,7 +50,8 @@ class RowLayout:
     chips: list[tuple[QRect, str, int, bool]] = field(default_factory=list)
     doc: SafeDocument | None = None
     files: list[tuple[QRect, int]] = field(default_factory=list)   # (rect, file index)
-    # text (Markdown) | plain | tombstone | unsupported | rejected | warning | event
+    # text (Markdown) | plain | tombstone | unsupported | rejected | warning | event | poll |
+    # calendar
     body_kind: str = "text"
     title_rect: QRect = field(default_factory=QRect)     # a forum topic's title and tags
     thread_rect: QRect = field(default_factory=QRect)    # "3 replies · last by Ana 10:42"
@@ -194,6 +196,11 @@ def _quote(row: RowLayout, y: int, text_w: int, fonts: Fonts) -> int:
 def _body(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts,
           link_color: object) -> int:
     fm = fonts.fm
+    if post.kind in ("poll", "calendar") and post.card is not None and not post.deleted:
+        row.body_kind = post.kind
+        h = cards.height(post.card, fonts.font, fonts.small, text_w)
+        row.body_rect = QRect(CONTENT_X, y + 2, cards.width_for(text_w), h)
+        return y + h + 4
     if post.rejected and not post.deleted:
         row.body_kind = "rejected"
         row.body_rect = QRect(CONTENT_X, y, text_w, fm.height())

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 
 from app.names import isolate
 from app.views import PostView
+from ui.delegates import cards
 from ui.delegates.post_layout import (
     AVATAR,
     CONTENT_X,
@@ -171,6 +172,8 @@ def body(p: Paint) -> None:
         painter.drawText(row.body_rect, PLAIN_FLAGS, post.text)
     elif row.body_kind == "text" and row.doc is not None:
         _draw_doc(painter, row.doc, QPointF(row.body_rect.topLeft()), t.color("text"))
+    elif row.body_kind in ("poll", "calendar"):
+        cards.paint(painter, row.body_rect, post.card, t, p.fonts.font, p.fonts.small)
     elif row.body_kind in ("tombstone", "unsupported", "rejected"):
         italic = QFont(p.fonts.font)
         italic.setItalic(True)

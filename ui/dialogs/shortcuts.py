@@ -16,6 +16,7 @@ SHORTCUTS = (
     (QT_TRANSLATE_NOOP("ShortcutsDialog", "Escape (in a thread)"),
      QT_TRANSLATE_NOOP("ShortcutsDialog", "Close the thread panel")),
     ("Ctrl+L", QT_TRANSLATE_NOOP("ShortcutsDialog", "Write a post")),
+    ("Ctrl+Shift+E", QT_TRANSLATE_NOOP("ShortcutsDialog", "Upcoming events of this group")),
     (QT_TRANSLATE_NOOP("ShortcutsDialog", "Enter / Shift+Enter"), QT_TRANSLATE_NOOP("ShortcutsDialog", "Send / new line")),
     (QT_TRANSLATE_NOOP("ShortcutsDialog", "Up (empty composer)"), QT_TRANSLATE_NOOP("ShortcutsDialog", "Edit your last post")),
     (QT_TRANSLATE_NOOP("ShortcutsDialog", "Escape"), QT_TRANSLATE_NOOP("ShortcutsDialog", "Leave reply or edit mode")),

@@ -816,6 +816,149 @@
     </message>
 </context>
 <context>
+    <name>Events</name>
+    <message>
+        <source>{going} going · {maybe} maybe · {no} can&apos;t</source>
+        <translation>{going} dabei · {maybe} vielleicht · {no} verhindert</translation>
+    </message>
+    <message>
+        <source>You: going</source>
+        <translation>Du: dabei</translation>
+    </message>
+    <message>
+        <source>You: maybe</source>
+        <translation>Du: vielleicht</translation>
+    </message>
+    <message>
+        <source>You: can&apos;t</source>
+        <translation>Du: verhindert</translation>
+    </message>
+    <message>
+        <source>Click to answer</source>
+        <translation>Klicken zum Antworten</translation>
+    </message>
+    <message>
+        <source>(cancelled)</source>
+        <translation>(abgesagt)</translation>
+    </message>
+    <message>
+        <source>Going</source>
+        <translation>Dabei</translation>
+    </message>
+    <message>
+        <source>Maybe</source>
+        <translation>Vielleicht</translation>
+    </message>
+    <message>
+        <source>Can&apos;t</source>
+        <translation>Verhindert</translation>
+    </message>
+    <message>
+        <source>New event</source>
+        <translation>Neuer Termin</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>A place or a link</source>
+        <translation>Ein Ort oder ein Link</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Create event</source>
+        <translation>Termin anlegen</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Termin</translation>
+    </message>
+    <message>
+        <source>Answer: {answer}</source>
+        <translation>Antwort: {answer}</translation>
+    </message>
+    <message>
+        <source>Add to calendar (.ics)…</source>
+        <translation>Zum Kalender hinzufügen (.ics)…</translation>
+    </message>
+    <message>
+        <source>Cancel event</source>
+        <translation>Termin absagen</translation>
+    </message>
+    <message>
+        <source>Created by {name}</source>
+        <translation>Angelegt von {name}</translation>
+    </message>
+    <message>
+        <source>Save the event</source>
+        <translation>Termin speichern</translation>
+    </message>
+    <message>
+        <source>iCalendar (*.ics)</source>
+        <translation>iCalendar (*.ics)</translation>
+    </message>
+    <message>
+        <source>Saved to {path}.</source>
+        <translation>Gespeichert unter {path}.</translation>
+    </message>
+    <message>
+        <source>Upcoming</source>
+        <translation>Demnächst</translation>
+    </message>
+    <message>
+        <source>Upcoming events</source>
+        <translation>Anstehende Termine</translation>
+    </message>
+    <message>
+        <source>No upcoming events in this group.</source>
+        <translation>Keine anstehenden Termine in dieser Gruppe.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>Reminder, minutes before an event (0: none)</source>
+        <translation>Erinnerung, Minuten vor einem Termin (0: keine)</translation>
+    </message>
+    <message>
+        <source>Desktop reminder before events (0: none)</source>
+        <translation>Desktop-Erinnerung vor Terminen (0: keine)</translation>
+    </message>
+    <message>
+        <source>{title} starts at {time}</source>
+        <translation>{title} beginnt um {time}</translation>
+    </message>
+    <message>
+        <source>New event…</source>
+        <translation>Neuer Termin…</translation>
+    </message>
+    <message>
+        <source>Upcoming events…</source>
+        <translation>Anstehende Termine…</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>Export</source>
@@ -1711,6 +1854,141 @@ Fingerabdruck {fingerprint}</translation>
     </message>
 </context>
 <context>
+    <name>Polls</name>
+    <message>
+        <source>Several choices</source>
+        <translation>Mehrfachauswahl</translation>
+    </message>
+    <message>
+        <source>One choice</source>
+        <translation>Eine Auswahl</translation>
+    </message>
+    <message>
+        <source>{n} voted</source>
+        <translation>{n} abgestimmt</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Closes {when}</source>
+        <translation>Endet {when}</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>You voted · click to change</source>
+        <translation>Du hast abgestimmt · klicken zum Ändern</translation>
+    </message>
+    <message>
+        <source>You voted</source>
+        <translation>Du hast abgestimmt</translation>
+    </message>
+    <message>
+        <source>Click to vote</source>
+        <translation>Klicken zum Abstimmen</translation>
+    </message>
+    <message>
+        <source>You did not vote</source>
+        <translation>Du hast nicht abgestimmt</translation>
+    </message>
+    <message>
+        <source>Anonymous: the creator sees who voted; others see totals.</source>
+        <translation>Anonym: Wer die Umfrage erstellt hat, sieht, wer abgestimmt hat; alle anderen sehen nur die Summen.</translation>
+    </message>
+    <message>
+        <source>Closes by hand</source>
+        <translation>Endet von Hand</translation>
+    </message>
+    <message>
+        <source>Closes in 1 hour</source>
+        <translation>Endet in 1 Stunde</translation>
+    </message>
+    <message>
+        <source>Closes in 1 day</source>
+        <translation>Endet in 1 Tag</translation>
+    </message>
+    <message>
+        <source>Closes in 1 week</source>
+        <translation>Endet in 1 Woche</translation>
+    </message>
+    <message>
+        <source>New poll</source>
+        <translation>Neue Umfrage</translation>
+    </message>
+    <message>
+        <source>Ask a question</source>
+        <translation>Stell eine Frage</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Frage</translation>
+    </message>
+    <message>
+        <source>Add an option</source>
+        <translation>Option hinzufügen</translation>
+    </message>
+    <message>
+        <source>Members may choose several options</source>
+        <translation>Mitglieder dürfen mehrere Optionen wählen</translation>
+    </message>
+    <message>
+        <source>Anonymous: the creator sees who voted; others see totals</source>
+        <translation>Anonym: Wer die Umfrage erstellt hat, sieht, wer abgestimmt hat; alle anderen sehen nur die Summen</translation>
+    </message>
+    <message>
+        <source>When the poll closes</source>
+        <translation>Wann die Umfrage endet</translation>
+    </message>
+    <message>
+        <source>Create poll</source>
+        <translation>Umfrage anlegen</translation>
+    </message>
+    <message>
+        <source>Option {n}</source>
+        <translation>Option {n}</translation>
+    </message>
+    <message>
+        <source>Poll</source>
+        <translation>Umfrage</translation>
+    </message>
+    <message>
+        <source>Change vote</source>
+        <translation>Stimme ändern</translation>
+    </message>
+    <message>
+        <source>Retract my vote</source>
+        <translation>Meine Stimme zurückziehen</translation>
+    </message>
+    <message>
+        <source>Close poll</source>
+        <translation>Umfrage beenden</translation>
+    </message>
+    <message>
+        <source>Closed.</source>
+        <translation>Beendet.</translation>
+    </message>
+    <message>
+        <source>You voted.</source>
+        <translation>Du hast abgestimmt.</translation>
+    </message>
+    <message>
+        <source>You have not voted.</source>
+        <translation>Du hast noch nicht abgestimmt.</translation>
+    </message>
+    <message>
+        <source>Vote</source>
+        <translation>Abstimmen</translation>
+    </message>
+    <message>
+        <source>New poll…</source>
+        <translation>Neue Umfrage…</translation>
+    </message>
+</context>
+<context>
     <name>Post</name>
     <message>
         <source>Someone</source>
@@ -2295,6 +2573,10 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Write a post</source>
         <translation>Einen Beitrag schreiben</translation>
+    </message>
+    <message>
+        <source>Upcoming events of this group</source>
+        <translation>Anstehende Termine dieser Gruppe</translation>
     </message>
     <message>
         <source>Enter / Shift+Enter</source>

@@ -33,6 +33,7 @@ from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
 from ui.dialogs.rename import RenameGroupDialog
 from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
 from ui.models.conversation_model import ConversationModel
+from ui.widgets.card_actions import CardActions
 from ui.widgets.composer import Composer
 from ui.widgets.confirm import confirm
 from ui.widgets.conversation_view import ConversationView
@@ -130,6 +131,9 @@ class ConversationPane(QWidget):
         self.delegate.quote_clicked.connect(self.jump_to)
         self.delegate.link_clicked.connect(self._open_link)
         self.delegate.file_clicked.connect(self._file_menu)
+        self.cards = CardActions(ctx, self, lambda: self.group.id if self.group else None,
+                                 self.more_button.menu(), self.error.emit)
+        self.delegate.card_clicked.connect(self.cards.open_card)
         ctx.events.posts.connect(self._posts_event)
         ctx.events.requests.connect(self._requests_event)
         self.setTabOrder(self.view, self.composer.edit)
