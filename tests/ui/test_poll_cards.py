@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from tests.ui.conftest import settle, show_group
 from ui.dialogs.event import EventDialog, NewEventDialog, UpcomingDialog
 from ui.dialogs.poll import NewPollDialog, PollDialog
+from ui.dialogs.search import SearchDialog
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -128,6 +129,21 @@ def test_polls_and_events_in_the_window(qtbot, real_app, theme, tmp_path) -> Non
     assert upcoming.remind.value() == 15
     _shot(upcoming, "upcoming", theme, out)
     upcoming.close()
+
+    # Search (Ctrl+K) finds the poll's question and jumps to its card.
+    search = SearchDialog(win._ctx, None, win)
+    search.jump.connect(win.jump_to_post)
+    search.show()
+    qtbot.keyClicks(search.field, "which book")
+    qtbot.waitUntil(lambda: search.model.rowCount() >= 1 and not search._timer.isActive(),
+                    timeout=10_000)
+    from ui.models.keyed_list import ITEM_ROLE
+    hits = [search.model.index(r, 0) for r in range(search.model.rowCount())]
+    [found] = [i for i in hits if i.data(ITEM_ROLE).post_id == poll.id]
+    search.list.setCurrentIndex(found)
+    qtbot.keyClick(search.field, Qt.Key.Key_Return)     # Enter opens the selected hit
+    qtbot.waitUntil(lambda: win.pane.view.currentIndex().isValid() and win.pane.model.post_at(
+        win.pane.view.currentIndex().row()).id == poll.id, timeout=10_000)
 
     # An event about to start: one desktop reminder (the lead time defaults to 15 minutes).
     import time
