@@ -88,6 +88,17 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
     assert root.thread.last_replier in ("Ana", "Bea")   # both replied within a second
     qtbot.waitUntil(lambda: services.channels.get(club, forum.id).unread == 0, timeout=WAIT)
 
+    # a new topic from the window: title, a tag from the forum's list, the text
+    assert win.pane.topic_tags.isVisible()
+    win.pane.topic_title.setText("Poems for winter")
+    win.pane.topic_tags.setText("poetry")
+    edit = win.pane.composer.edit
+    edit.setPlainText("Suggestions welcome")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(p.title == "Poems for winter" and p.tags == ("poetry",)
+                                for p in _rows(ana)), timeout=WAIT)
+    assert win.pane.topic_title.text() == "" and win.pane.topic_tags.text() == ""
+
     # pin the topic: the drawer shows it
     win.pane._pin(root, True)
     qtbot.waitUntil(lambda: win.pane.pinned.isVisible() and len(win.pane.pinned.pins) == 1,

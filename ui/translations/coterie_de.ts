@@ -465,6 +465,10 @@
         <translation>archiviert</translation>
     </message>
     <message>
+        <source>Tags: {tags}</source>
+        <translation>Schlagwörter: {tags}</translation>
+    </message>
+    <message>
         <source>This channel is archived; it stays readable.</source>
         <translation>Dieser Kanal ist archiviert; er bleibt lesbar.</translation>
     </message>
@@ -491,6 +495,10 @@
     <message>
         <source>Topic title</source>
         <translation>Thementitel</translation>
+    </message>
+    <message>
+        <source>Tags of the new topic</source>
+        <translation>Schlagwörter des neuen Themas</translation>
     </message>
     <message>
         <source>Requests ({count})</source>

@@ -91,9 +91,15 @@ class ConversationPane(QWidget):
         self.topic_title.setAccessibleName(QCoreApplication.translate("ConversationPane", "Topic title"))
         self.topic_title.setMaxLength(120)
         self.topic_title.hide()
+        # the forum's own tags, comma-separated (the service refuses one not on the list)
+        self.topic_tags = QLineEdit()
+        self.topic_tags.setObjectName("topicTags")
+        self.topic_tags.setAccessibleName(QCoreApplication.translate("ConversationPane", "Tags of the new topic"))
+        self.topic_tags.hide()
         title_box = QHBoxLayout()
         title_box.setContentsMargins(12, 6, 12, 0)
-        title_box.addWidget(self.topic_title)
+        title_box.addWidget(self.topic_title, 3)
+        title_box.addWidget(self.topic_tags, 2)
         main_layout.addLayout(title_box)
         self.composer = Composer(worker=ctx.worker)
         main_layout.addWidget(self.composer)
@@ -277,7 +283,12 @@ class ConversationPane(QWidget):
         if g is None:
             return
         forum = c is not None and c.kind == "forum"
-        self.topic_title.setVisible(forum and g.status == "active" and not (c and c.archived))
+        show_title = forum and g.status == "active" and not (c is not None and c.archived)
+        self.topic_title.setVisible(show_title)
+        self.topic_tags.setVisible(show_title and bool(c is not None and c.tags))
+        if c is not None and c.tags:
+            self.topic_tags.setPlaceholderText(QCoreApplication.translate("ConversationPane", "Tags: {tags}").format(
+                tags=", ".join(c.tags)))
         self.view.can_pin = g.my_role == "admin" and g.status == "active"
         if g.status == "removed":
             self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "You can no longer post in this group."))
@@ -423,21 +434,26 @@ class ConversationPane(QWidget):
         gid, svc = self.group.id, self._ctx.services
         cid = self.channel.id if self.channel else GENERAL_ID
         title = self.topic_title.text().strip() if self.topic_title.isVisible() else None
+        tags = [t.strip() for t in self.topic_tags.text().split(",") if t.strip()] \
+            if self.topic_tags.isVisible() else []
         if edit_id is not None:
             work = lambda: svc.posts.edit(gid, edit_id, text)  # noqa: E731
         elif reply_to is not None:
             work = lambda: svc.posts.reply(gid, reply_to, text)  # noqa: E731
         else:
-            work = lambda: svc.posts.post(gid, text, channel=cid, title=title)  # noqa: E731
+            work = lambda: svc.posts.post(gid, text, channel=cid, title=title,  # noqa: E731
+                                          tags=tags)
         self.composer.sent()
 
         def failed(exc: BaseException) -> None:
             if title:
                 self.topic_title.setText(title)
+                self.topic_tags.setText(", ".join(tags))
             self._send_failed(exc, text)
 
         if title:
             self.topic_title.clear()
+            self.topic_tags.clear()
         self._ctx.worker.run(work, self._sent, failed, owner=self)
 
     def _send_files(self, caption: str, paths: list[Path]) -> None:
