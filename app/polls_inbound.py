@@ -132,9 +132,7 @@ def due_tallies(store: Store, gid: bytes, now: int,
                 sign: Callable[[bytes], bytes]) -> list[rules.PollTally]:
     """Signed tallies of my anonymous polls whose ballots changed since the last one."""
     out = []
-    for poll in store.polls.list_polls(gid):
-        if poll.ballot_secret is None:
-            continue
+    for poll in store.polls.list_polls(gid, mine_anonymous=True):
         ballots = store.polls.ballots(gid, poll.poll_id)
         counts = rules.tally_counts(len(poll.options), ballots.values())
         closed = poll.is_closed(now)

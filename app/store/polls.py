@@ -93,9 +93,12 @@ class PollTables(StorePart):
         return self._poll(group_id, poll_id)
 
     @reads
-    def list_polls(self, group_id: bytes) -> list[PollRecord]:
+    def list_polls(self, group_id: bytes, mine_anonymous: bool = False) -> list[PollRecord]:
+        """The group's polls, oldest first; with `mine_anonymous` only the anonymous polls
+        this device created (it holds their ballot secret), which owe tallies."""
+        where = " AND ballot_secret IS NOT NULL" if mine_anonymous else ""
         ids = [r[0] for r in self._db().execute(
-            "SELECT poll_id FROM polls WHERE group_id = ? ORDER BY created", (group_id,))]
+            f"SELECT poll_id FROM polls WHERE group_id = ?{where} ORDER BY created", (group_id,))]
         return [p for p in (self._poll(group_id, i) for i in ids) if p is not None]
 
     # -- votes --------------------------------------------------------------------------------
