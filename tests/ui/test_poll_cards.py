@@ -167,3 +167,76 @@ def test_polls_and_events_in_the_window(qtbot, real_app, theme, tmp_path) -> Non
     np.anonymous.setChecked(True)
     _shot(np, "poll_new", theme, out)
     np.close()
+
+
+def test_an_anonymous_poll_between_two_windows(qtbot, qapp, real_app) -> None:  # noqa: ANN001
+    """Ana's and Bea's windows, both live on the relay: Ana asks anonymously from the
+    window, Bea votes from the card in hers, Ana's client counts the sealed ballot and
+    publishes a signed tally that Bea's card shows; Ana closes the poll and both cards say so."""
+    from ui.context import AppContext
+    from ui.events import EventBridge
+    from ui.main_window import MainWindow
+    from ui.theme import ThemeController
+    from ui.worker import Worker
+
+    app, world = real_app, real_app.world
+    ana_win = app.window
+    gid = world.groups["Book club"]
+    bea = world.services("Bea")
+    worker = Worker()
+    events = EventBridge(bea)
+    ctx = AppContext(bea, worker, events, ThemeController(qapp, "light"), world.relay_url)
+    bea_win = MainWindow(ctx)
+    events.setParent(bea_win)
+    qtbot.addWidget(bea_win)
+    bea_win.show()
+    bea_win.start()
+    worker.run(bea.start, None, lambda e: None, slow=True)
+    try:
+        for win in (ana_win, bea_win):
+            win.resize(1000, 700)
+            show_group(qtbot, win, gid)
+        dialog = ana_win.pane.cards.new_poll()
+        dialog.question.setText("Which evening suits you?")
+        dialog.option_edits[0].setText("Tuesday")
+        dialog.option_edits[1].setText("Thursday")
+        dialog.anonymous.setChecked(True)
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.created is not None, timeout=10_000)
+        poll = dialog.created
+
+        def card(win):  # noqa: ANN001, ANN202
+            model = win.pane.model
+            rows = [model.post_at(r) for r in range(model.rowCount())]
+            found = [p.card for p in rows if p.id == poll.id]
+            return found[0] if found else None
+
+        qtbot.waitUntil(lambda: card(bea_win) is not None, timeout=30_000)
+        assert card(bea_win).anonymous and card(bea_win).voters == 0
+        _click_card(qtbot, bea_win, poll.id)
+        qtbot.waitUntil(lambda: isinstance(bea_win.pane.cards.dialog, PollDialog), timeout=10_000)
+        vote = bea_win.pane.cards.dialog
+        assert not vote.close_button.isVisible()       # neither creator nor admin
+        vote.choice_buttons[1].setChecked(True)
+        qtbot.mouseClick(vote.vote_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: vote.poll.i_voted, timeout=10_000)
+        vote.close()
+        # Ana's client opens the ballot and counts it (she sees who); Bea sees the totals
+        # from Ana's signed tally, and no names.
+        qtbot.waitUntil(lambda: card(ana_win).options[1].voters == ("Bea",), timeout=30_000)
+        qtbot.waitUntil(lambda: card(bea_win).tally_seq >= 1
+                        and [o.count for o in card(bea_win).options] == [0, 1], timeout=30_000)
+        assert all(o.voters == () for o in card(bea_win).options)
+        assert card(bea_win).options[1].mine
+        _click_card(qtbot, ana_win, poll.id)
+        qtbot.waitUntil(lambda: isinstance(ana_win.pane.cards.dialog, PollDialog), timeout=10_000)
+        own = ana_win.pane.cards.dialog
+        qtbot.mouseClick(own.close_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: own.poll.closed, timeout=10_000)
+        own.close()
+        qtbot.waitUntil(lambda: card(bea_win).closed, timeout=30_000)
+        assert [o.count for o in card(bea_win).options] == [0, 1]
+    finally:
+        bea_win.close()
+        worker.shutdown()
+        events.detach()
