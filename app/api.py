@@ -17,6 +17,7 @@ Services is composed of one object per capability, each in its own module:
     services.export     app/export.py    a group as readable HTML and JSON
     services.polls      app/polls.py     polls: create, vote, close, results
     services.events     app/events_cal.py calendar events: RSVPs, upcoming, .ics export
+    services.governance app/governance.py roles (owner, admin, moderator, member, observer)
 
 The facade itself keeps the lifecycle (listeners, live sync, close). The capabilities share
 one `app.access.Access`, the only owner of the unlocked state.
@@ -53,6 +54,7 @@ from app.events import EventHub
 from app.events_cal import EventService
 from app.export import ExportService
 from app.files import FileService
+from app.governance import GovernanceService
 from app.groups import GroupService
 from app.invites import InviteService
 from app.keys import KeyStore
@@ -101,6 +103,7 @@ class Services:
         self.export = ExportService(self._access, self.files)
         self.polls = PollService(self._access)
         self.events = EventService(self._access)
+        self.governance = GovernanceService(self._access)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:

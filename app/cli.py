@@ -5,8 +5,8 @@ COTERIE_DEBUG=1 to see one for an unexpected failure). `--json` prints one JSON 
 stdout; its shapes are documented in docs/cli.md.
 
 Each command is a handler in the module of its capability (cli_profile, cli_groups,
-cli_posts, cli_members, cli_polls), registered with argparse beside its arguments; this module parses,
-dispatches and turns every outcome into an exit code.
+cli_posts, cli_members, cli_polls, cli_governance), registered with argparse beside its
+arguments; this module parses, dispatches and turns every outcome into an exit code.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from app import (
     cli_backup,
     cli_channels,
     cli_files,
+    cli_governance,
     cli_groups,
     cli_members,
     cli_polls,
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="profile directory (default: COTERIE_HOME or the platform's user data dir)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     for capability in (cli_profile, cli_groups, cli_posts, cli_members, cli_backup,
-                       cli_files, cli_channels, cli_polls):
+                       cli_files, cli_channels, cli_polls, cli_governance):
         capability.register(sub)
     return p
 

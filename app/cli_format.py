@@ -145,7 +145,7 @@ def member_json(m: MemberView) -> dict[str, Any]:
 def invite_json(i: InviteView) -> dict[str, Any]:
     return {"id": i.id, "group": i.group_id, "link": i.link, "uses_left": i.uses_left,
             "uses_total": i.uses_total, "expires_at": i.expires_at, "revoked": i.revoked,
-            "created_at": i.created_at, "status": i.status}
+            "created_at": i.created_at, "status": i.status, "role": i.role}
 
 
 def request_json(r: JoinRequestView) -> dict[str, Any]:

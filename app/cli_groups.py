@@ -41,7 +41,7 @@ def group_rename(c: Command) -> None:
 # -- invite ------------------------------------------------------------------------------------
 
 def invite_create(c: Command) -> None:
-    inv = c.open().invites.create(c.args.group, c.args.uses, c.args.expires)
+    inv = c.open().invites.create(c.args.group, c.args.uses, c.args.expires, c.args.role)
     c.out(fmt.invite_json(inv), inv.link)
 
 
@@ -113,6 +113,9 @@ def register(sub: SubParsers) -> None:
     p.add_argument("--uses", type=count("the number of uses"), default=1)
     p.add_argument("--expires", type=duration, default="72h",
                    help="lifetime such as 90m, 72h, 3d (default 72h)")
+    p.add_argument("--role", choices=("member", "observer"), default="member",
+                   help="the role its joiners start with (default member; observers read "
+                   "and react but cannot post)")
     command(isub, "list", "list a group's invites", invite_list, "group")
     command(isub, "revoke", "revoke an invite", invite_revoke, "group", "invite",
             json_flag=False, sends=True)

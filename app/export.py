@@ -151,7 +151,7 @@ class ExportService:
                           "archived": c.archived}
                          for c in rt.store.channels.list_channels(gid)],
             "members": [{"name": m.display_name, "fingerprint": m.fingerprint,
-                         "role": "admin" if m.role == "admin" else "member",
+                         "role": m.role,
                          "is_me": m.ik == rt.identity.ik} for m in people.members],
         }
         attached: dict[bytes, list[FileRow]] = {}

@@ -6,6 +6,7 @@ from app import notes
 from app.access import Access
 from app.admin import membership_op
 from app.errors import InvalidInput, NotFound
+from app.governance import ROLES
 from app.i18n import _
 from app.names import check_name, label, lookalike_keys, shown_name
 from app.profile import normalise_relay_url
@@ -116,7 +117,7 @@ class GroupService:
             out.append(MemberView(
                 fingerprint=m.fingerprint,
                 name=label(shown_name(m.display_name), m.fingerprint, m.fingerprint in alike),
-                role="admin" if m.role == "admin" else "member",
+                role=m.role if m.role in ROLES else "member",  # type: ignore[arg-type]
                 safety_number="" if mine else crypto.safety_number(me, m.ik),
                 safety_qr="" if mine else crypto.safety_qr_payload(me, m.ik), is_me=mine,
                 verified=is_verified(rt, m.ik)))
@@ -126,7 +127,7 @@ class GroupService:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
-        if target.role == "admin":
+        if target.role in ("admin", "owner"):
             raise InvalidInput(_('{name} is already an admin.').format(name=target.name))
         membership_op(rt, group, lambda s: s.promote(target.ik, rt.now(), rt.rng))
 

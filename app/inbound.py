@@ -18,6 +18,7 @@ from typing import Any
 
 import crypto
 from app import files_inbound, notes, polls_inbound
+from app.names import isolate, shown_name
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
@@ -43,6 +44,12 @@ MAX_GAPS_PER_SENDER = 64
 MSG_WAITING = "Waiting for an admin to come online."
 MSG_REMOVED = ("You were removed from {group}; what you have stays readable here, but "
                "nothing new will arrive.")
+
+
+def _refused(n: int, name: str, reason: str) -> str:
+    """Messages every member's client refuses by the group's rules (docs/protocol.md §8.1)."""
+    what = "1 message" if n == 1 else f"{n} messages"
+    return f"{what} from {isolate(shown_name(name))} refused by the group's rules: {reason}."
 
 
 def _rejected(n: int) -> str:
@@ -88,6 +95,8 @@ class _GroupWork:
     requests: bool = False
     epoch_changed: bool = False
     rejected: int = 0
+    # (sender, reason) -> how many of their messages every client refuses by the rules
+    refused: dict[tuple[bytes, str], int] = field(default_factory=dict)
     reordered: set[bytes] = field(default_factory=set)
     fresh: list[bytes] = field(default_factory=list)   # ids of posts stored for the first time
     changed: bool = False                              # edits, deletes or reactions applied
@@ -265,7 +274,7 @@ class Inbound:
             self._check_gaps(gw, gid, ev)
             if isinstance(c, crypto.Post):
                 sender = gw.session.member(ev.sender_ik)
-                by_admin = sender is not None and sender.role == crypto.ROLE_ADMIN
+                by_admin = sender is not None and sender.is_admin
                 gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
                                         ev.seq, "post", c.text, c.reply_to, None, False,
                                         c.channel, c.thread, c.title or None, c.tags, by_admin))
@@ -273,7 +282,7 @@ class Inbound:
                     gw.checks.append((ev.message_id, c, name, by_admin))
             elif isinstance(c, (crypto.ChannelDef, crypto.Pin)):
                 sender = gw.session.member(ev.sender_ik)
-                rule = spaces.check(c, sender is not None and sender.role == crypto.ROLE_ADMIN,
+                rule = spaces.check(c, sender is not None and sender.is_admin,
                                     None)
                 if rule is not None:
                     what = "channel change" if isinstance(c, crypto.ChannelDef) else "pin"
@@ -298,6 +307,9 @@ class Inbound:
                 gw.changes.append((ev.sender_ik, polls_inbound.received(ev, gw.session)))
             else:
                 gw.changes.append((ev.sender_ik, ev))
+        elif isinstance(ev, crypto.ContentRefused):
+            key = (ev.sender_ik, ev.reason)
+            gw.refused[key] = gw.refused.get(key, 0) + 1
         elif isinstance(ev, crypto.MembershipChanged):
             gw.members_changed = True
             note = notes.from_event(gid, ev)
@@ -430,6 +442,9 @@ class Inbound:
         """New warnings (a gap keeps its row id, to withdraw it when the gap fills)."""
         if gw.rejected:
             gw.warnings.append(("rejected", _rejected(gw.rejected), None))
+        for (sender, reason), n in gw.refused.items():
+            name = self.rt.sender_name(gw.session, sender)
+            gw.warnings.append(("refused", _refused(n, name, reason), sender))
         if gw.removed:
             gw.warnings.append(("removed", MSG_REMOVED.format(group=gw.session.name), None))
         for entry in gw.warnings:
@@ -501,7 +516,7 @@ class Inbound:
             store.posts.apply_edit(gid, c.target, c.text, ev.sent_at, author=sender)
         elif isinstance(c, crypto.Delete):
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=False)
-        elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from an admin
+        elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from a moderator/admin
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
         elif isinstance(c, crypto.ChannelDef):   # _event passed only an admin's
             store.channels.apply_definition(gid, c.channel, c.kind_name, c.name, c.topic,

@@ -68,8 +68,13 @@ class InviteService:
         self._access = access
 
     # -- invites -----------------------------------------------------------------------------
-    def create(self, group: str, uses: int = 1, expires_in: int = 72 * 3600) -> InviteView:
+    def create(self, group: str, uses: int = 1, expires_in: int = 72 * 3600,
+               role: str = "member") -> InviteView:
+        """A new invite; its joiners start as `role` (member, or observer for a group where
+        only some post)."""
         rt = self._access.runtime()
+        if role not in ("member", "observer"):
+            raise InvalidInput("An invite starts its joiners as a member or an observer.")
         if not 1 <= uses <= MAX_USES:
             raise InvalidInput(_('An invite can have 1 to {MAX_USES} uses.').format(MAX_USES=MAX_USES))
         if expires_in <= 0:
@@ -79,7 +84,7 @@ class InviteService:
         record, session = admin_session(rt, group)
         now = rt.now()
         with rt.lock:
-            info, bundle = session.create_invite(uses, now + expires_in, now, rt.rng)
+            info, bundle = session.create_invite(uses, now + expires_in, now, rt.rng, role)
 
             def work(store: Store, pending: Pending) -> list[str]:
                 store.groups.save_group_state(record.id, session.to_bytes())
@@ -100,7 +105,8 @@ class InviteService:
         return InviteView(id=info.invite_id.hex(), group_id=gid.hex(), link=info.link,
                           uses_left=info.uses_left, uses_total=info.uses_total,
                           expires_at=info.expires_at, revoked=info.revoked,
-                          created_at=info.created_at, status=info.status(now))  # type: ignore[arg-type]
+                          created_at=info.created_at, status=info.status(now),  # type: ignore[arg-type]
+                          role=info.role)
 
     def list(self, group: str) -> list[InviteView]:
         rt = self._access.runtime()

@@ -3,8 +3,9 @@
 In an encrypted group the members must see who can read what they write from now on, so
 every applied control entry that changes who is in the group, who is an admin or what the
 group is called is kept in the store's control log and shown between the posts:
-"Ana added Bea", "Ana removed Cleo", "Ana made Bea an admin", "Ana renamed the group to
-“Books”". Key rotations change nobody's access and are not shown.
+"Ana added Bea", "Ana removed Cleo", "Ana made Bea an admin", "Ana made Bo a moderator",
+"Ana handed ownership to Bea", "Ana renamed the group to “Books”". Key rotations change
+nobody's access and are not shown. A role entry's row has the kind "role:<new role>".
 
 A control-log row keeps what the note needs, not the signed entry: `kind` is the op,
 `author_ik` who made the change, `blob` the member concerned (one length byte, the key,
@@ -21,7 +22,33 @@ from app.store.records import ControlEntry
 from app.views import PostView
 
 SHOWN_OPS = ("genesis", "add", "remove", "promote", "rename")
+ROLE_KIND = "role:"
 NOTE_PREFIX = "note-"
+
+
+def shown(kind: str) -> bool:
+    return kind in SHOWN_OPS or kind.startswith(ROLE_KIND)
+
+
+def _role_sentence(role: str, mine: bool, to_me: bool) -> str:
+    """A role note as a whole sentence per role and person (languages conjugate)."""
+    if role == "owner":
+        return (_("You handed ownership to {subject}") if mine else
+                _("{actor} handed ownership to you") if to_me else
+                _("{actor} handed ownership to {subject}"))
+    if role == "admin":
+        return (_("You made {subject} an admin") if mine else
+                _("{actor} made you an admin") if to_me else _("{actor} made {subject} an admin"))
+    if role == "moderator":
+        return (_("You made {subject} a moderator") if mine else
+                _("{actor} made you a moderator") if to_me else
+                _("{actor} made {subject} a moderator"))
+    if role == "observer":
+        return (_("You made {subject} an observer") if mine else
+                _("{actor} made you an observer") if to_me else
+                _("{actor} made {subject} an observer"))
+    return (_("You made {subject} a member") if mine else
+            _("{actor} made you a member") if to_me else _("{actor} made {subject} a member"))
 
 
 def _blob(target_ik: bytes | None, name: str | None) -> bytes:
@@ -38,9 +65,12 @@ def _unblob(blob: bytes) -> tuple[bytes | None, str]:
 
 
 def entry(group_id: bytes, seq: int, op: str, actor_ik: bytes, target_ik: bytes | None,
-          name: str | None, at: int, entry_hash: bytes = b"") -> ControlEntry | None:
+          name: str | None, at: int, entry_hash: bytes = b"",
+          role: str | None = None) -> ControlEntry | None:
     """A control-log row for one change, or None for a change that is not shown."""
-    if op not in SHOWN_OPS:
+    if op == "role" and role:
+        op = ROLE_KIND + role
+    if not shown(op):
         return None
     return ControlEntry(group_id, seq, entry_hash, op, actor_ik, _blob(target_ik, name), at)
 
@@ -48,7 +78,7 @@ def entry(group_id: bytes, seq: int, op: str, actor_ik: bytes, target_ik: bytes 
 def from_event(group_id: bytes, ev: crypto.MembershipChanged) -> ControlEntry | None:
     """The row for a change someone else made (as the session applied it)."""
     return entry(group_id, ev.control_seq, ev.op, ev.actor_ik, ev.target_ik, ev.target_name,
-                 ev.at)
+                 ev.at, role=ev.role)
 
 
 Snapshot = tuple[str, dict[bytes, tuple[str, str]]]  # group name, ik -> (name, role)
@@ -71,9 +101,12 @@ def from_change(group_id: bytes, before: Snapshot, session: crypto.GroupSession,
     for ik, (who, _role) in members.items():
         if ik not in after:
             return entry(group_id, seq, "remove", actor_ik, ik, who, at, entry_hash)
-    for ik, (who, role) in after.items():
-        if role == "admin" and members[ik][1] != "admin":
+    changed = [(ik, who, role) for ik, (who, role) in after.items() if members[ik][1] != role]
+    changed.sort(key=lambda c: c[2] != "owner")   # a hand-over names the new owner
+    for ik, who, role in changed[:1]:
+        if role == "admin" and members[ik][1] in ("member", "moderator", "observer"):
             return entry(group_id, seq, "promote", actor_ik, ik, who, at, entry_hash)
+        return entry(group_id, seq, "role", actor_ik, ik, who, at, entry_hash, role=role)
     if session.name != name:
         return entry(group_id, seq, "rename", actor_ik, None, session.name, at, entry_hash)
     return None
@@ -104,6 +137,8 @@ def note_text(row: ControlEntry, name_of: Callable[[bytes, str], str], me: bytes
         text = _("{actor} made you an admin")
     elif row.kind == "promote":
         text = _("You made {subject} an admin") if mine else _("{actor} made {subject} an admin")
+    elif row.kind.startswith(ROLE_KIND):
+        text = _role_sentence(row.kind[len(ROLE_KIND):], mine, target == me)
     else:
         text = (_("You renamed the group to “{name}”") if mine
                 else _("{actor} renamed the group to “{name}”"))
@@ -133,4 +168,4 @@ def note_views(rows: list[ControlEntry], members: Mapping[bytes, str],
                      sender_name=name_of(r.author_ik, "someone"),
                      sender_fingerprint=fingerprint(r.author_ik), sent_at=r.created,
                      text=note_text(r, name_of, me), kind="event", code=r.kind)
-            for r in rows if r.kind in SHOWN_OPS]
+            for r in rows if shown(r.kind)]

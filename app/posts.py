@@ -170,10 +170,10 @@ class PostService:
         admin = target.sender_ik != rt.identity.ik
         if not admin:
             content: Any = crypto.Delete(target.msg_id)
-        elif session.is_admin:
+        elif crypto.can(session.my_role or "", "moderate"):
             content = crypto.AdminRemove(target.msg_id)
         else:
-            raise NotAllowed("Only admins can delete other members' posts.")
+            raise NotAllowed("Only moderators and admins can delete other members' posts.")
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at, admin=admin)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 
-Role = Literal["admin", "member"]
+Role = Literal["owner", "admin", "moderator", "member", "observer"]
 PostKind = Literal["post", "unsupported", "warning", "event", "poll", "calendar"]
 # event: a membership note; poll and calendar: a poll or a calendar event (their own services)
 Theme = Literal["system", "light", "dark"]
@@ -233,6 +233,7 @@ class InviteView:
     revoked: bool
     created_at: int
     status: InviteStatus = "active"
+    role: str = "member"          # the role its joiners start with: member or observer
 
 
 @dataclass(frozen=True)

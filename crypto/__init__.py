@@ -26,12 +26,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "UnknownMailbox", "VersionError",
     ),
     "crypto.events": (
-        "ROLE_ADMIN", "ROLE_MEMBER", "WARNING_FORK", "WARNING_GAP", "WARNING_MISSING_KEY",
+        "ROLE_ADMIN", "ROLE_MEMBER", "ROLE_MODERATOR", "ROLE_OBSERVER", "ROLE_OWNER", "ROLES",
+        "ContentRefused", "WARNING_FORK", "WARNING_GAP", "WARNING_MISSING_KEY",
         "WARNING_REPLAY", "WARNING_STALE_EPOCH", "WARNING_UNSUPPORTED", "ContentReceived",
         "EpochChanged", "Event", "IntegrityWarning", "InviteBundle", "InviteInfo", "JoinRequest",
         "JoinRequested", "Mailbox", "Member", "MembershipChanged", "Opened", "Outgoing",
         "OwnEcho", "PrekeyChanged", "RemovedFromGroup", "Sealed", "SenderKeyReceived",
     ),
+    "crypto.governance": ("ACTIONS", "can"),
     "crypto.identity": (
         "Identity", "fingerprint", "join_sas", "safety_number", "safety_qr_payload",
     ),
@@ -86,7 +88,8 @@ __all__ = [
     # identity
     "Identity", "fingerprint", "safety_number", "safety_qr_payload", "join_sas",
     # group
-    "GroupSession", "Member", "ROLE_ADMIN", "ROLE_MEMBER", "Mailbox", "MailboxCapability",
+    "GroupSession", "Member", "ROLE_ADMIN", "ROLE_MEMBER", "ROLE_MODERATOR", "ROLE_OBSERVER",
+    "ROLE_OWNER", "ROLES", "can", "ACTIONS", "ContentRefused", "Mailbox", "MailboxCapability",
     "KIND_GROUP", "KIND_INVITE", "Outgoing", "Sealed", "Opened",
     # events
     "Event", "ContentReceived", "OwnEcho", "MembershipChanged", "EpochChanged",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from crypto.control import MemberRecord
 from crypto.errors import CryptoError, InviteError, NotAllowed
 from crypto.events import ROLE_MEMBER, InviteInfo, JoinRequested, Mailbox, Opened, Outgoing
+from crypto.governance import STARTING_ROLES
 from crypto.invite import (
     TYPE_JOIN,
     check_join_request,
@@ -29,15 +30,18 @@ def invite_info(state: GroupState, rec: InviteRecord) -> InviteInfo:
     assert mb.invite_id is not None
     return InviteInfo(mb.invite_id, format_invite_link(state.relay_url, rec.secret, state.my_ik),
                       mb, rec.uses_total, rec.uses_left, rec.expires_at, rec.created_at,
-                      rec.revoked)
+                      rec.revoked, state.invite_roles.get(mb.invite_id, ROLE_MEMBER))
 
 
 def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
-                  rng: Rng) -> tuple[InviteInfo, Outgoing]:
-    """A new invite (1..MAX_INVITE_USES uses) and its bundle envelope for the mailbox."""
+                  rng: Rng, role: str = ROLE_MEMBER) -> tuple[InviteInfo, Outgoing]:
+    """A new invite (1..MAX_INVITE_USES uses) and its bundle envelope for the mailbox;
+    its joiners start with `role` (member or observer)."""
     state.require_active()
     if not state.is_admin:
         raise NotAllowed("only an admin can invite")
+    if role not in STARTING_ROLES:
+        raise NotAllowed("an invite can start its joiners as a member or an observer")
     if not isinstance(uses, int) or not 1 <= uses <= MAX_INVITE_USES:
         raise NotAllowed(f"an invite allows 1 to {MAX_INVITE_USES} uses")
     if expires_at <= now:
@@ -49,6 +53,8 @@ def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
     invite_mb = rec.mailbox()
     assert invite_mb.invite_id is not None
     state.register_invite(invite_mb.invite_id, rec)
+    if role != ROLE_MEMBER:
+        state.invite_roles[invite_mb.invite_id] = role
     me = state.members.get(state.my_ik)
     assert me is not None
     bundle = seal_bundle(state.identity, secret, state.name, me.name, expires_at, rng)
@@ -111,14 +117,15 @@ def admit(state: GroupState, request_id: bytes, now: int, rng: Rng) -> list[Outg
         raise InviteError("the invite for this request no longer exists")
     _check_policy(rec, request_id, now)
     record = MemberRecord(request.joiner_ik, request.joiner_spk, request.spk_created,
-                          request.spk_sig, request.name, ROLE_MEMBER)
+                          request.spk_sig, request.name,
+                          state.invite_roles.get(request.invite_id, ROLE_MEMBER))
     try:
         record.verify()
     except CryptoError as exc:
         raise InviteError("the joiner's prekey signature is not valid") from exc
     entry, es, outgoing = add(state, record, now, rng)
     payload = encode_welcome(state.group_id, request.invite_id, state.name, state.relay_url, es,
-                             entry.encode(), list(state.members.values()))
+                             entry.encode(), list(state.members.values()), state.owner)
     welcome = seal_welcome(state.identity, rec.secret, request.joiner_ik, request.joiner_spk,
                            payload, rng)
     rec.uses_left -= 1

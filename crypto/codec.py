@@ -10,7 +10,8 @@ from __future__ import annotations
 from crypto.chains import EpochState, PeerChain
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError, VersionError
-from crypto.events import ROLE_ADMIN, ROLE_MEMBER, JoinRequest, Member
+from crypto.events import JoinRequest, Member
+from crypto.governance import decode_gov, encode_gov, record_role, role_code
 from crypto.identity import Identity, fingerprint, join_sas
 from crypto.params import MAX_MEMBERS, MAX_NAME_BYTES, MAX_PENDING, MAX_RELAY_URL_BYTES
 from crypto.primitives import KEY_LEN, SIG_LEN
@@ -20,6 +21,9 @@ BLOB_VERSION = 1
 # Version 2 is version 1 followed by the leaving members (GroupState.leaving); it is
 # written only while there is one, so every other blob stays version 1.
 BLOB_VERSION_LEAVING = 2
+# Version 3 is version 1, the leaving members (possibly none) and the governance section
+# (crypto.governance); written only while that section is not empty.
+BLOB_VERSION_GOV = 3
 _STATUS = {STATUS_ACTIVE: 0, STATUS_REMOVED: 1}
 _STATUS_NAMES = {v: k for k, v in _STATUS.items()}
 
@@ -84,19 +88,22 @@ def _dec_epoch(r: Reader) -> EpochState:
 
 
 def _enc_member(w: Writer, m: Member) -> None:
-    w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(1 if m.role == ROLE_ADMIN else 0)
+    w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(role_code(m.role))
     w.u32(m.joined_seq).text(m.name, MAX_NAME_BYTES)
 
 
 def _dec_member(r: Reader) -> Member:
-    ik, spk, role, joined = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
-    if role > 1:
-        raise DecodeError("a member record in the group state is not valid")
-    return Member(ik, spk, r.text(MAX_NAME_BYTES), ROLE_ADMIN if role else ROLE_MEMBER, joined)
+    ik, spk, code, joined = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
+    try:
+        role = record_role(code)
+    except DecodeError:
+        raise DecodeError("a member record in the group state is not valid") from None
+    return Member(ik, spk, r.text(MAX_NAME_BYTES), role, joined)
 
 
 def encode_state(s: GroupState) -> bytes:
-    version = BLOB_VERSION_LEAVING if s.leaving else BLOB_VERSION
+    gov = encode_gov(s.owner, s.members, s.role_log, s.invite_roles)
+    version = BLOB_VERSION_GOV if gov else BLOB_VERSION_LEAVING if s.leaving else BLOB_VERSION
     w = Writer().u8(version).fixed(s.my_ik, KEY_LEN).fixed(s.group_id, 16)
     w.text(s.name, MAX_NAME_BYTES).text(s.relay_url, MAX_RELAY_URL_BYTES).u8(_STATUS[s.status])
     w.u8(1 if s.fork else 0).u64(s.last_heartbeat)
@@ -126,19 +133,19 @@ def encode_state(s: GroupState) -> bytes:
     w.u32(len(s.held))
     for epoch, raw in s.held:
         w.u32(epoch).var32(raw)
-    if s.leaving:
+    if s.leaving or gov:
         w.u16(len(s.leaving))
         for epoch in sorted(s.leaving):
             _enc_member(w.u32(epoch), s.leaving[epoch].member)
             w.fixed(s.leaving[epoch].message_id, 32)
-    return w.bytes()
+    return w.raw(gov).bytes()
 
 
 def decode_state(data: bytes, identity: Identity) -> GroupState:
     """Load a blob made by encode_state; `identity` must be the member it belongs to."""
     r = Reader(data)
     version = r.u8()
-    if version not in (BLOB_VERSION, BLOB_VERSION_LEAVING):
+    if version not in (BLOB_VERSION, BLOB_VERSION_LEAVING, BLOB_VERSION_GOV):
         raise VersionError("unknown group state version")
     if r.fixed(KEY_LEN) != identity.ik:
         raise DecodeError("this group state belongs to another identity")
@@ -170,16 +177,28 @@ def decode_state(data: bytes, identity: Identity) -> GroupState:
     s.held = [(r.u32(), r.var32()) for _ in range(n_held)]
     if version == BLOB_VERSION_LEAVING:
         _dec_leaving(r, s)
+    owner = None
+    if version == BLOB_VERSION_GOV:
+        _dec_leaving(r, s, allow_empty=True)
+        gov = decode_gov(r)
+        if gov.owner is not None and gov.owner not in s.members:
+            raise DecodeError("the group state names an owner who is not a member")
+        owner = gov.owner
+        s.role_log = gov.role_log or []
+        s.invite_roles = gov.invite_roles or {}
+        if any(k not in s.invites for k in s.invite_roles):
+            raise DecodeError("the group state gives a role to an invite it does not hold")
     r.done()
+    s.mark_owner(owner)
     return s
 
 
-def _dec_leaving(r: Reader, s: GroupState) -> None:
-    """Leaving members by epoch, at least one (else the blob is version 1), each of a kept
-    epoch and no longer a member."""
+def _dec_leaving(r: Reader, s: GroupState, allow_empty: bool = False) -> None:
+    """Leaving members by epoch, at least one in a version 2 blob (else it is version 1),
+    each of a kept epoch and no longer a member."""
     rows = [(r.u32(), Leaving(_dec_member(r), r.fixed(32))) for _ in range(r.u16())]
     _sorted_keys([epoch for epoch, _m in rows])
-    if not rows or any(e not in s.epochs or g.member.ik in s.members for e, g in rows):
+    if (not rows and not allow_empty) or any(e not in s.epochs or g.member.ik in s.members for e, g in rows):
         raise DecodeError("the leaving members in the group state are not valid")
     s.leaving = dict(rows)
 

@@ -1,4 +1,4 @@
-"""The admin-signed control log: genesis, add, remove, promote, rename, rotate.
+"""The admin-signed control log: genesis, add, remove, promote, rename, rotate, role.
 
 Entry = version u8 ‖ group_id[16] ‖ seq u32 ‖ prev_hash[32] ‖ author_ik[32] ‖ time u64
         ‖ op u8 ‖ epoch u32 ‖ commitment[32] ‖ data_len u16 ‖ data ‖ sig[64]
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from crypto import labels
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError, VersionError
-from crypto.events import ROLE_ADMIN, ROLE_MEMBER
+from crypto.governance import decode_role_data, record_role, role_code
 from crypto.identity import verify_prekey
 from crypto.params import MAX_NAME_BYTES, PROTOCOL_VERSION
 from crypto.primitives import KEY_LEN, SIG_LEN, h, verify
@@ -24,12 +24,11 @@ OP_REMOVE = 2
 OP_PROMOTE = 3
 OP_RENAME = 4
 OP_ROTATE = 5
+OP_ROLE = 6
 OP_NAMES = {OP_GENESIS: "genesis", OP_ADD: "add", OP_REMOVE: "remove", OP_PROMOTE: "promote",
-            OP_RENAME: "rename", OP_ROTATE: "rotate"}
+            OP_RENAME: "rename", OP_ROTATE: "rotate", OP_ROLE: "role"}
 EPOCH_OPS = frozenset({OP_GENESIS, OP_ADD, OP_REMOVE, OP_ROTATE})
 ZERO32 = bytes(32)
-_ROLES = {ROLE_MEMBER: 0, ROLE_ADMIN: 1}
-_ROLE_NAMES = {v: k for k, v in _ROLES.items()}
 
 
 @dataclass(frozen=True)
@@ -45,17 +44,14 @@ class MemberRecord:
 
     def encode(self, w: Writer) -> Writer:
         w.fixed(self.ik, KEY_LEN).fixed(self.spk, KEY_LEN).u64(self.spk_created)
-        w.fixed(self.spk_sig, SIG_LEN).text(self.name, MAX_NAME_BYTES).u8(_ROLES[self.role])
+        w.fixed(self.spk_sig, SIG_LEN).text(self.name, MAX_NAME_BYTES).u8(role_code(self.role))
         return w
 
     @classmethod
     def decode(cls, r: Reader) -> MemberRecord:
         ik, spk, created, sig = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u64(), r.fixed(SIG_LEN)
         name = r.text(MAX_NAME_BYTES)
-        role = _ROLE_NAMES.get(r.u8())
-        if role is None:
-            raise DecodeError("unknown member role")
-        return cls(ik, spk, created, sig, name, role)
+        return cls(ik, spk, created, sig, name, record_role(r.u8()))
 
     def verify(self) -> None:
         verify_prekey(self.ik, self.spk, self.spk_created, self.spk_sig)
@@ -110,8 +106,14 @@ class ControlEntry:
         r.done()
         return name
 
+    def role_change(self) -> tuple[bytes, str]:
+        """The member a role entry names and their new role (owner: a hand-over)."""
+        return decode_role_data(self.data)
+
     def target_ik(self) -> bytes:
-        """The member a remove or promote entry names."""
+        """The member a remove, promote or role entry names."""
+        if self.op == OP_ROLE:
+            return self.role_change()[0]
         r = Reader(self.data)
         ik = r.fixed(KEY_LEN)
         r.done()
@@ -147,6 +149,8 @@ def _check_data(entry: ControlEntry) -> None:
         entry.target_ik()
     elif entry.op == OP_RENAME:
         entry.group_name()
+    elif entry.op == OP_ROLE:
+        entry.role_change()
     elif entry.data:
         raise DecodeError("a rotate entry carries no data")
 

@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from crypto.payloads import Content
 from crypto.relay_wire import KIND_GROUP, MailboxCapability
 
+ROLE_OWNER = "owner"          # the founder, or whom ownership was handed to (one at most)
 ROLE_ADMIN = "admin"
+ROLE_MODERATOR = "moderator"
 ROLE_MEMBER = "member"
+ROLE_OBSERVER = "observer"    # reads and reacts, cannot post
+ROLES = (ROLE_OWNER, ROLE_ADMIN, ROLE_MODERATOR, ROLE_MEMBER, ROLE_OBSERVER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,8 @@ class Member:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
+        """Owner or admin: who may change the member list and roles."""
+        return self.role in (ROLE_ADMIN, ROLE_OWNER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +97,20 @@ class ContentReceived:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentRefused:
+    """An authentic payload every client refuses by the group's rules (an observer's
+    post, a moderation payload from someone without the role). The sender's chain moved
+    past it, so it is no gap; `reason` is one sentence without secrets."""
+
+    message_id: bytes
+    sender_ik: bytes
+    epoch: int
+    seq: int
+    sent_at: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class OwnEcho:
     """The relay delivered back an envelope this member sealed (already known)."""
 
@@ -103,8 +122,9 @@ class OwnEcho:
 @dataclass(frozen=True, slots=True)
 class MembershipChanged:
     """A control-log entry was applied. `op` is one of genesis, add, remove, promote,
-    rename, rotate; `target_ik`/`target_name` name the member concerned (None for rotate
-    and rename; for rename `target_name` is the new group name)."""
+    rename, rotate, role; `target_ik`/`target_name` name the member concerned (None for
+    rotate and rename; for rename `target_name` is the new group name); `role` is the
+    target's role after a role (or promote) entry."""
 
     op: str
     actor_ik: bytes
@@ -113,6 +133,7 @@ class MembershipChanged:
     control_seq: int
     at: int
     epoch: int
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +203,7 @@ class IntegrityWarning:
     tail: bool = False
 
 
-Event = (ContentReceived | OwnEcho | MembershipChanged | EpochChanged | RemovedFromGroup
+Event = (ContentReceived | ContentRefused | OwnEcho | MembershipChanged | EpochChanged | RemovedFromGroup
          | SenderKeyReceived | PrekeyChanged | JoinRequested | IntegrityWarning)
 
 
@@ -228,6 +249,7 @@ class InviteInfo:
     expires_at: int
     created_at: int
     revoked: bool
+    role: str = ROLE_MEMBER        # the role its joiners start with
 
     def status(self, now: int) -> str:
         if self.revoked:

@@ -18,13 +18,12 @@ from crypto.encoding import Reader, Writer
 from crypto.envelope import open_outer, seal_outer
 from crypto.errors import AuthError, DecodeError, InviteError, InviteExpired, VersionError
 from crypto.events import (
-    ROLE_ADMIN,
-    ROLE_MEMBER,
     InviteBundle,
     JoinRequest,
     Mailbox,
     Member,
 )
+from crypto.governance import decode_gov, encode_gov, record_role, role_code
 from crypto.identity import Identity, fingerprint, join_sas, verify_prekey
 from crypto.pairwise import open_pairwise, seal_pairwise
 from crypto.params import MAX_LINK_CHARS, MAX_NAME_BYTES, MAX_RELAY_URL_BYTES, PROTOCOL_VERSION
@@ -229,16 +228,17 @@ def check_join_request(identity: Identity, secret: bytes, body: bytes, now: int)
 # payload (boxed to the joiner, signed by the inviter): group_id[16] ‖ invite_id[16]
 #   ‖ name ‖ relay_url ‖ ES[32] ‖ add entry (var32) ‖ members: count u16 ‖
 #   (ik[32] ‖ spk[32] ‖ role u8 ‖ joined_seq u32 ‖ name)*
+#   [‖ governance section (crypto.governance; only the owner), when not the default]
 
 
 def encode_welcome(group_id: bytes, invite_id: bytes, name: str, relay_url: str, es: bytes,
-                   entry: bytes, members: list[Member]) -> bytes:
+                   entry: bytes, members: list[Member], owner: bytes | None = None) -> bytes:
     w = Writer().fixed(group_id, 16).fixed(invite_id, 16).text(name, MAX_NAME_BYTES)
     w.text(relay_url, MAX_RELAY_URL_BYTES).fixed(es, KEY_LEN).var32(entry).u16(len(members))
     for m in members:
-        w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(1 if m.role == ROLE_ADMIN else 0)
+        w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(role_code(m.role))
         w.u32(m.joined_seq).text(m.name, MAX_NAME_BYTES)
-    return w.bytes()
+    return w.raw(encode_gov(owner, {m.ik: m for m in members}, [], {})).bytes()
 
 
 def seal_welcome(identity: Identity, secret: bytes, joiner_ik: bytes, joiner_spk: bytes,
@@ -257,6 +257,7 @@ class Welcome:
     es: bytes
     entry: ControlEntry
     members: list[Member]
+    owner: bytes | None = None     # None: the founder, while an admin
 
 
 def decode_welcome(payload: bytes) -> Welcome:
@@ -266,12 +267,17 @@ def decode_welcome(payload: bytes) -> Welcome:
     es, entry = r.fixed(KEY_LEN), decode_entry(r.var32())
     members = []
     for _ in range(r.u16()):
-        ik, spk, role, joined_seq = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
-        if role > 1:
-            raise DecodeError("unknown member role")
-        members.append(Member(ik, spk, r.text(MAX_NAME_BYTES),
-                              ROLE_ADMIN if role else ROLE_MEMBER, joined_seq))
+        ik, spk, code, joined_seq = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
+        members.append(Member(ik, spk, r.text(MAX_NAME_BYTES), record_role(code), joined_seq))
+    owner = None
+    if r.remaining():
+        gov = decode_gov(r)
+        if gov.role_log is not None or gov.invite_roles is not None:
+            raise DecodeError("a Welcome carries only the owner")
+        owner = gov.owner
+        if owner is not None and owner not in {m.ik for m in members}:
+            raise DecodeError("the Welcome names an owner who is not a member")
     r.done()
     if len({m.ik for m in members}) != len(members):
         raise DecodeError("a member is listed twice")
-    return Welcome(gid, invite_id, name, relay_url, es, entry, members)
+    return Welcome(gid, invite_id, name, relay_url, es, entry, members, owner)

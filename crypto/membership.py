@@ -1,6 +1,6 @@
 """Control-log operations over a GroupState: genesis, issuing and applying entries.
 
-Only admins issue entries. An entry that changes the epoch (add, remove, rotate) carries a
+Owners and admins issue entries (crypto.governance.can). An entry that changes the epoch (add, remove, rotate) carries a
 commitment to a fresh epoch secret ES; the secret travels pairwise, in the same control
 message, to every member who stays (never to a removed one). Every member checks the
 author is an admin, the hash chain links, and that its ES opens to the commitment.
@@ -20,6 +20,7 @@ from crypto.control import (
     OP_PROMOTE,
     OP_REMOVE,
     OP_RENAME,
+    OP_ROLE,
     OP_ROTATE,
     ZERO32,
     ControlEntry,
@@ -34,7 +35,7 @@ from crypto.envelope import TYPE_CONTROL, Inner
 from crypto.errors import AuthError, DecodeError, NotAllowed
 from crypto.events import (
     ROLE_ADMIN,
-    ROLE_MEMBER,
+    ROLE_OWNER,
     WARNING_FORK,
     WARNING_MISSING_KEY,
     WARNING_REPLAY,
@@ -46,6 +47,16 @@ from crypto.events import (
     Opened,
     Outgoing,
     RemovedFromGroup,
+)
+from crypto.governance import (
+    ACT_HAND_OVER,
+    ACT_MANAGE_MEMBERS,
+    ACT_MANAGE_ROLES,
+    ROLE_LOG_KEEP,
+    STARTING_ROLES,
+    RoleChange,
+    can,
+    role_data,
 )
 from crypto.identity import Identity
 from crypto.invite import InviteLink, Welcome
@@ -100,7 +111,7 @@ def genesis(identity: Identity, name: str, relay_url: str, display_name: str, no
     entry = sign_entry(ControlEntry(group_id, 0, ZERO32, identity.ik, now, OP_GENESIS, 0,
                                     commitment(es, group_id, 0), genesis_data(name, founder)),
                        identity.sign)
-    state.members[identity.ik] = Member(identity.ik, identity.spk, display_name, ROLE_ADMIN, 0)
+    state.members[identity.ik] = Member(identity.ik, identity.spk, display_name, ROLE_OWNER, 0)
     state.control_base = 0
     state.control_hashes = [entry.hash]
     state.register_epoch(EpochState.derive(es, group_id, 0, now, random_bytes(rng, KEY_LEN)))
@@ -113,7 +124,8 @@ def issue(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
     """Sign the next entry, box a fresh ES to `recipients` when the op changes the epoch,
     and seal the control message into the current (soon old) epoch's mailbox."""
     ep = state.require_active()
-    if not state.is_admin:
+    me = state.members.get(state.my_ik)
+    if me is None or not can(me.role, op_action(op)):
         raise NotAllowed("only an admin can change the group")
     ident = state.identity
     head_seq, head_hash = state.control_head
@@ -134,6 +146,18 @@ def issue(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
     return entry, es, seal_plain(state, ep, TYPE_CONTROL, body.bytes(), now, rng)
 
 
+def op_action(op: int) -> str:
+    """What `op` asks of its author's role (crypto.governance)."""
+    return ACT_MANAGE_ROLES if op in (OP_PROMOTE, OP_ROLE) else ACT_MANAGE_MEMBERS
+
+
+def _set_role(state: GroupState, ik: bytes, role: str, entry: ControlEntry) -> None:
+    m = state.members[ik]
+    state.members[ik] = Member(m.ik, m.spk, m.name, role, m.joined_seq)
+    state.role_log.append(RoleChange(entry.seq, entry.time, ik, m.role, role))
+    del state.role_log[:-ROLE_LOG_KEEP]
+
+
 def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: int,
                 rng: Rng, result: Opened) -> None:
     """Apply a checked entry: members, log head, and the new epoch when there is one."""
@@ -141,23 +165,30 @@ def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: i
     me = state.my_ik
     target_ik: bytes | None = None
     target_name: str | None = None
+    role: str | None = None
     if op == OP_ADD:
         rec = entry.member_record()
-        state.members[rec.ik] = Member(rec.ik, rec.spk, rec.name, ROLE_MEMBER, entry.seq)
+        state.members[rec.ik] = Member(rec.ik, rec.spk, rec.name, rec.role, entry.seq)
         target_ik, target_name = rec.ik, rec.name
     elif op == OP_REMOVE:
         target_ik = entry.target_ik()
         target_name = state.members.pop(target_ik).name
     elif op == OP_PROMOTE:
-        target_ik = entry.target_ik()
-        m = state.members[target_ik]
+        target_ik = entry.target_ik()  # the older way to make an admin: not in the role
+        m = state.members[target_ik]    # log, as it only adds rights (state blobs keep)
         state.members[target_ik] = Member(m.ik, m.spk, m.name, ROLE_ADMIN, m.joined_seq)
-        target_name = m.name
+        target_name, role = m.name, ROLE_ADMIN
+    elif op == OP_ROLE:
+        target_ik, role = entry.role_change()
+        if role == ROLE_OWNER:  # a hand-over: the owner stays an admin
+            _set_role(state, entry.author_ik, ROLE_ADMIN, entry)
+        _set_role(state, target_ik, role, entry)
+        target_name = state.members[target_ik].name
     elif op == OP_RENAME:
         state.name = target_name = entry.group_name()
     state.control_hashes.append(entry.hash)
     result.events.append(MembershipChanged(OP_NAMES[op], entry.author_ik, target_ik, target_name,
-                                           entry.seq, entry.time, entry.epoch))
+                                           entry.seq, entry.time, entry.epoch, role))
     if op == OP_REMOVE and target_ik == me:
         state.status = STATUS_REMOVED
         state.epochs[state.current].superseded_at = entry.time
@@ -199,18 +230,37 @@ def _validate(state: GroupState, entry: ControlEntry) -> None:
     if op == OP_ADD:
         rec = entry.member_record()
         rec.verify()
-        if rec.ik in members or rec.role != ROLE_MEMBER or len(members) >= MAX_MEMBERS:
+        if (rec.ik in members or rec.role not in STARTING_ROLES
+                or len(members) >= MAX_MEMBERS):
             raise AuthError("the add entry is not valid for this group")
-    elif op in (OP_REMOVE, OP_PROMOTE):
+    elif op in (OP_REMOVE, OP_PROMOTE, OP_ROLE):
         target = entry.target_ik()
         if target not in members:
             raise AuthError("the entry names someone who is not a member")
         if op == OP_REMOVE and target == entry.author_ik:
             raise AuthError("an admin cannot remove themselves")
-        if op == OP_PROMOTE and members[target].role == ROLE_ADMIN:
+        if op == OP_REMOVE and members[target].role == ROLE_OWNER:
+            raise AuthError("no one can remove the owner")
+        if op == OP_PROMOTE and members[target].is_admin:
             raise AuthError("the member is already an admin")
+        if op == OP_ROLE:
+            check_role_change(members, entry.author_ik, target, entry.role_change()[1],
+                              AuthError)
     elif op == OP_RENAME:
         entry.group_name()
+
+
+def check_role_change(members: dict[bytes, Member], author: bytes, target: bytes, role: str,
+                      error: type[Exception]) -> None:
+    """A role entry's rules: the owner's role changes only by handing ownership over,
+    which only the owner can do; a role entry must change the role."""
+    current = members[target].role
+    if role == current:
+        raise error(f"that member is already {'the' if role == ROLE_OWNER else 'a'} {role}")
+    if current == ROLE_OWNER:
+        raise error("the owner's role changes only when they hand ownership over")
+    if role == ROLE_OWNER and not can(members[author].role, ACT_HAND_OVER):
+        raise error("only the owner can hand ownership over")
 
 
 def apply_control(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng,
@@ -249,7 +299,7 @@ def apply_control(state: GroupState, ep: EpochState, inner: Inner, now: int, rng
             "group's history was forked.", hd.sender_ik, 1, ep.epoch))
         return ControlOutcome.IGNORED
     author = state.members.get(entry.author_ik)
-    if author is None or author.role != ROLE_ADMIN:
+    if author is None or not can(author.role, op_action(entry.op)):
         raise AuthError("only an admin can change the group")
     _validate(state, entry)
     es = None
@@ -291,6 +341,8 @@ def remove(state: GroupState, member_ik: bytes, now: int, rng: Rng) -> list[Outg
     leaving = state.members.get(member_ik)
     if leaving is None:
         raise NotAllowed("that person is not a member of this group")
+    if leaving.role == ROLE_OWNER:
+        raise NotAllowed("no one can remove the owner; the owner can hand ownership over")
     ended = state.current
     out = _run(state, OP_REMOVE, member_ik, now, rng, _others(state, member_ik))
     # The relay may already hold posts they sent before this entry, which the others read
@@ -305,9 +357,22 @@ def promote(state: GroupState, member_ik: bytes, now: int, rng: Rng) -> list[Out
     m = state.members.get(member_ik)
     if m is None:
         raise NotAllowed("that person is not a member of this group")
-    if m.role == ROLE_ADMIN:
+    if m.is_admin:
         raise NotAllowed("that member is already an admin")
     return _run(state, OP_PROMOTE, member_ik, now, rng, [])
+
+
+def set_role(state: GroupState, member_ik: bytes, role: str, now: int,
+             rng: Rng) -> list[Outgoing]:
+    """Give a member a role (owner: hand ownership over; this member stays an admin)."""
+    if member_ik not in state.members:
+        raise NotAllowed("that person is not a member of this group")
+    state.require_active()
+    me = state.members.get(state.my_ik)
+    if me is None or not can(me.role, ACT_MANAGE_ROLES):
+        raise NotAllowed("only an admin can change roles")
+    check_role_change(state.members, state.my_ik, member_ik, role, NotAllowed)
+    return _run(state, OP_ROLE, role_data(member_ik, role), now, rng, [])
 
 
 def rename(state: GroupState, name: str, now: int, rng: Rng) -> list[Outgoing]:
@@ -348,7 +413,7 @@ def join_from_welcome(identity: Identity, link: InviteLink, welcome: Welcome, no
         raise AuthError("the Welcome's add entry does not match this invite")
     if entry.member_record().ik != identity.ik or identity.ik not in members:
         raise AuthError("the Welcome does not add this member")
-    if author is None or author.role != ROLE_ADMIN:
+    if author is None or not author.is_admin:
         raise AuthError("the Welcome was not made by an admin of the group")
     entry.verify()
     if commitment(welcome.es, welcome.group_id, entry.epoch) != entry.commitment:
@@ -362,7 +427,8 @@ def join_from_welcome(identity: Identity, link: InviteLink, welcome: Welcome, no
     ep = EpochState.derive(welcome.es, welcome.group_id, entry.epoch, entry.time,
                            random_bytes(rng, KEY_LEN))
     state.register_epoch(ep)
-    me = members[identity.ik]
+    state.mark_owner(welcome.owner)
+    me = state.members[identity.ik]
     events: list[Event] = [MembershipChanged("add", entry.author_ik, identity.ik, me.name,
                                              entry.seq, entry.time, entry.epoch),
                            EpochChanged(entry.epoch, state.epoch_mailbox(ep), None)]
@@ -375,7 +441,7 @@ def rotation_due(state: GroupState, now: int) -> bool:
     epoch is ROTATE_AFTER_SECONDS old or has carried ROTATE_AFTER_MESSAGES."""
     if not state.is_admin:
         return False
-    first_admin = next(m.ik for m in state.members.values() if m.role == ROLE_ADMIN)
+    first_admin = next(m.ik for m in state.members.values() if m.is_admin)
     if first_admin != state.my_ik:
         return False
     ep = state.epochs[state.current]

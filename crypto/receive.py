@@ -34,9 +34,8 @@ from crypto.envelope import (
     signed_input_of,
     verify_inner,
 )
-from crypto.errors import AuthError, CryptoError, DecodeError, NotAllowed
+from crypto.errors import AuthError, CryptoError, DecodeError
 from crypto.events import (
-    ROLE_ADMIN,
     WARNING_FORK,
     WARNING_GAP,
     WARNING_MISSING_KEY,
@@ -44,6 +43,7 @@ from crypto.events import (
     WARNING_STALE_EPOCH,
     WARNING_UNSUPPORTED,
     ContentReceived,
+    ContentRefused,
     Event,
     IntegrityWarning,
     Member,
@@ -52,12 +52,12 @@ from crypto.events import (
     PrekeyChanged,
     SenderKeyReceived,
 )
+from crypto.governance import refusal
 from crypto.identity import verify_prekey
 from crypto.kinds import decode_content, decode_post_fast
 from crypto.membership import ControlOutcome, apply_control
 from crypto.pairwise import decode_box_list, find_box, open_group_key
 from crypto.params import GRACE_SECONDS, MAX_HELD_UNKNOWN, MAX_SKIP, PROTOCOL_VERSION
-from crypto.payloads import AdminRemove
 from crypto.primitives import AEAD_NONCE_LEN, AEAD_TAG_LEN, KEY_LEN, SIG_LEN, Rng, aead_open, h
 from crypto.state import GroupState
 
@@ -151,8 +151,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     if _blake2b(plaintext, digest_size=32, person=_H_PLAIN).digest() != pt_hash:
         raise AuthError("the plaintext does not match its signed hash")
     content = decode_post_fast(plaintext) or decode_content(plaintext)
-    if member.role != ROLE_ADMIN and isinstance(content, AdminRemove):
-        raise NotAllowed("only an admin can remove someone else's post")
+    refused = refusal(state.role_log, member, content, cseq, sent_at)
     mid = message_id(header, sig)
     events: list[Event] = []
     idx = cseq - state.control_base
@@ -175,7 +174,8 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
         events.append(IntegrityWarning(
             WARNING_FORK, "A member's message history does not link up: it was forked.",
             sender, 1, ep.epoch))
-    events.append(ContentReceived(mid, sender, epoch, seq, sent_at, content))
+    events.append(ContentReceived(mid, sender, epoch, seq, sent_at, content) if refused is None
+                  else ContentRefused(mid, sender, epoch, seq, sent_at, refused))
     return Opened(events, [])
 
 
@@ -339,10 +339,12 @@ def _receive_content(state: GroupState, ep: EpochState, chain: PeerChain, inner:
     if h(_H_PLAIN, plaintext) != inner.pt_hash:
         raise AuthError("the plaintext does not match its signed hash")
     content = decode_content(plaintext)
-    if isinstance(content, AdminRemove) and member.role != ROLE_ADMIN:
-        raise NotAllowed("only an admin can remove someone else's post")
+    refused = refusal(state.role_log, member, content, hd.control_seq, hd.sent_at)
     chain.commit_key(hd.seq, ck, index, new, now)
     _record(state, ep, chain, inner, mid, now, events)
+    if refused is not None:
+        events.append(ContentRefused(mid, hd.sender_ik, ep.epoch, hd.seq, hd.sent_at, refused))
+        return
     events.append(ContentReceived(mid, hd.sender_ik, ep.epoch, hd.seq, hd.sent_at, content))
 
 

@@ -20,6 +20,7 @@ from crypto.envelope import (
 )
 from crypto.errors import NotAllowed
 from crypto.events import Member, Outgoing, Sealed
+from crypto.governance import refusal
 from crypto.kinds import admin_only, encode_content
 from crypto.pairwise import (
     group_key_payload,
@@ -29,7 +30,7 @@ from crypto.pairwise import (
     seal_pairwise,
 )
 from crypto.params import HEARTBEAT_SECONDS, PROTOCOL_VERSION
-from crypto.payloads import Content
+from crypto.payloads import AdminRemove, Content
 from crypto.primitives import AEAD_NONCE_LEN, KEY_LEN, SIG_LEN, Rng, aead_seal, h, random_bytes
 from crypto.state import STATUS_ACTIVE, GroupState
 
@@ -62,13 +63,14 @@ def seal_plain(state: GroupState, ep: EpochState, typ: int, body: bytes, now: in
 
 def seal(state: GroupState, content: Content, now: int, rng: Rng) -> Sealed:
     """Encrypt and sign one payload for the current epoch. NotAllowed when this member was
-    removed, or when an admin-only payload (AdminRemove, a channel, a pin) is sealed by a
-    non-admin."""
+    removed, when its role does not allow the payload (crypto.governance), or when an
+    admin-only payload (a channel, a pin) is sealed by a non-admin."""
     ep = state.require_active()
-    if admin_only(content) and not state.is_admin:
-        raise NotAllowed("only an admin can remove someone else's post"
-                         if type(content).__name__ == "AdminRemove"
-                         else "only an admin can change channels or pins")
+    why = refusal([], state.members[state.my_ik], content, 0, now)
+    if why is not None:
+        raise NotAllowed(why)
+    if admin_only(content) and not isinstance(content, AdminRemove) and not state.is_admin:
+        raise NotAllowed("only an admin can change channels or pins")
     payload = encode_content(content)
     seq, mk = ep.next_own_key()
     hb = header(state, ep, TYPE_CONTENT, seq, ep.my_last_id, now)

@@ -93,7 +93,13 @@ class GroupSession:
 
     @property
     def is_admin(self) -> bool:
+        """Owner or admin, while active."""
         return self._state.is_admin
+
+    @property
+    def my_role(self) -> str | None:
+        """owner, admin, moderator, member or observer; None once removed."""
+        return self._state.my_role
 
     @property
     def fork_detected(self) -> bool:
@@ -194,11 +200,12 @@ class GroupSession:
 
     # ---- invites and joining (admins) -----------------------------------------------------
     def create_invite(self, uses: int, expires_at: int, now: int,
-                      rng: Rng) -> tuple[InviteInfo, Outgoing]:
-        """A new invite (1..1000 uses, expiring within INVITE_MAILBOX_SECONDS). Create
+                      rng: Rng, role: str = "member") -> tuple[InviteInfo, Outgoing]:
+        """A new invite (1..1000 uses, expiring within INVITE_MAILBOX_SECONDS; joiners
+        start as `role`, member or observer). Create
         info.mailbox on the relay (kind invite, info.mailbox.expires_at: the same lifetime
         for every invite), then send the returned bundle envelope to it."""
-        return admission.create_invite(self._state, uses, expires_at, now, rng)
+        return admission.create_invite(self._state, uses, expires_at, now, rng, role)
 
     def invites(self) -> list[InviteInfo]:
         return [admission.invite_info(self._state, rec) for rec in self._state.invites.values()]
@@ -226,6 +233,10 @@ class GroupSession:
 
     def promote(self, member_ik: bytes, now: int, rng: Rng) -> list[Outgoing]:
         return membership.promote(self._state, member_ik, now, rng)
+
+    def set_role(self, member_ik: bytes, role: str, now: int, rng: Rng) -> list[Outgoing]:
+        """A role entry: owner (hand ownership over), admin, moderator, member, observer."""
+        return membership.set_role(self._state, member_ik, role, now, rng)
 
     def rename(self, name: str, now: int, rng: Rng) -> list[Outgoing]:
         return membership.rename(self._state, name, now, rng)

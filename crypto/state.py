@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from crypto.chains import EpochState
 from crypto.errors import NotAllowed
-from crypto.events import ROLE_ADMIN, JoinRequest, Mailbox, Member
+from crypto.events import ROLE_OWNER, JoinRequest, Mailbox, Member
+from crypto.governance import RoleChange, default_owner
 from crypto.identity import Identity, fingerprint
 from crypto.invite import invite_mailbox
 from crypto.params import (
@@ -79,6 +80,8 @@ class GroupState:
     requests: dict[bytes, JoinRequest] = field(default_factory=dict, repr=False)
     held: list[tuple[int, bytes]] = field(default_factory=list, repr=False)
     leaving: dict[int, Leaving] = field(default_factory=dict, repr=False)  # by ended epoch
+    role_log: list[RoleChange] = field(default_factory=list, repr=False)  # crypto.governance
+    invite_roles: dict[bytes, str] = field(default_factory=dict, repr=False)  # non-member only
 
     @property
     def my_ik(self) -> bytes:
@@ -92,7 +95,25 @@ class GroupState:
     @property
     def is_admin(self) -> bool:
         me = self.members.get(self.identity.ik)
-        return me is not None and me.role == ROLE_ADMIN and self.status == STATUS_ACTIVE
+        return me is not None and me.is_admin and self.status == STATUS_ACTIVE
+
+    @property
+    def my_role(self) -> str | None:
+        """This member's role while active (owner, admin, moderator, member, observer)."""
+        me = self.members.get(self.identity.ik)
+        return me.role if me is not None and self.status == STATUS_ACTIVE else None
+
+    @property
+    def owner(self) -> bytes | None:
+        return next((m.ik for m in self.members.values() if m.role == ROLE_OWNER), None)
+
+    def mark_owner(self, owner: bytes | None) -> None:
+        """Make `owner` (default: the founder while an admin) the owner after loading
+        member records, which write the owner as an admin (crypto.governance)."""
+        ik = owner if owner is not None else default_owner(self.members)
+        m = self.members.get(ik) if ik is not None else None
+        if m is not None:
+            self.members[m.ik] = Member(m.ik, m.spk, m.name, ROLE_OWNER, m.joined_seq)
 
     def display(self, ik: bytes) -> str:
         """A member's name for a warning, or the start of their fingerprint."""
@@ -166,6 +187,7 @@ def expire(state: GroupState, now: int) -> list[Mailbox]:
             dropped.append(mb)
             del state.invites[invite_id]
             state.invite_by_mailbox.pop(mb.id, None)
+            state.invite_roles.pop(invite_id, None)
     kept = set(state.epochs)
     state.held = [(e, raw) for e, raw in state.held if e in kept]
     state.leaving = {e: m for e, m in state.leaving.items() if e in kept}

@@ -27,7 +27,7 @@ def test_rename_and_promote_reach_every_member(
     ben.sync_once()
     assert ben.groups.get(gid).name == "Readers"
     assert ben.groups.get(gid).my_role == "admin"
-    assert {m.name: m.role for m in ben.groups.members(gid)} == {"Ana": "admin", "Ben": "admin"}
+    assert {m.name: m.role for m in ben.groups.members(gid)} == {"Ana": "owner", "Ben": "admin"}
     ben.groups.rename("Readers", "Book readers")   # an admin now
     ben.sync_once()
     ana.sync_once()

@@ -303,7 +303,7 @@ def test_attack_09_ids_the_relay_or_a_joiner_chooses_confuse_nobody(
     join(net, ana, impostor, others=(ben, cai))
     assert impostor.session is not None
     names = [(m.name, m.role) for m in ben.session.members()]
-    assert names.count(("Ana", "admin")) == 1 and ("Ana", "member") in names
+    assert names.count(("Ana", "owner")) == 1 and ("Ana", "member") in names
     net.send(impostor.session.seal(Post("I am Ana"), net.now, impostor.rng).outgoing)
     net.pump(ana, ben, cai, impostor)
     got = [e for e in ben.of(ContentReceived) if e.content == Post("I am Ana")]

@@ -6,6 +6,7 @@ import pytest
 from crypto import (
     ROLE_ADMIN,
     ROLE_MEMBER,
+    ROLE_OWNER,
     AdminRemove,
     ContentReceived,
     Delete,
@@ -25,12 +26,12 @@ from crypto import (
 from tests.crypto.conftest import Net, Peer, found, join, make_peer
 
 
-def test_genesis_makes_the_founder_sole_admin_at_epoch_zero(net: Net) -> None:
+def test_genesis_makes_the_founder_owner_and_sole_admin_at_epoch_zero(net: Net) -> None:
     ana = make_peer("ana")
     found(net, ana)
     s = ana.session
     assert s is not None
-    assert [(m.name, m.role) for m in s.members()] == [("Ana", ROLE_ADMIN)]
+    assert [(m.name, m.role) for m in s.members()] == [("Ana", ROLE_OWNER)]
     assert s.epoch == 0 and s.is_admin and s.status == "active"
     assert s.control_head[0] == 0 and len(s.group_id) == 16
     assert [mb.epoch for mb in s.mailboxes(net.now)] == [0]
@@ -43,7 +44,7 @@ def test_joiner_gets_the_group_and_both_post_both_ways(net: Net) -> None:
     assert ana.session is not None and ben.session is not None
     assert ben.session.group_id == ana.session.group_id
     assert ben.session.name == "Book club" and ben.session.epoch == 1 == ana.session.epoch
-    assert [(m.name, m.role) for m in ben.session.members()] == [("Ana", ROLE_ADMIN),
+    assert [(m.name, m.role) for m in ben.session.members()] == [("Ana", ROLE_OWNER),
                                                                 ("Ben", ROLE_MEMBER)]
     sealed = ana.session.seal(Post("hello Ben"), net.now, ana.rng)
     net.send(sealed.outgoing)

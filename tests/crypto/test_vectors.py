@@ -22,7 +22,7 @@ from crypto.control import decode_entry
 from crypto.encoding import Reader
 from crypto.envelope import HEADER, parse_inner
 from crypto.pairwise import open_pairwise
-from tests.vectors.generate import build_all
+from tests.vectors.generate import build_all, build_governance
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors" / "protocol_v1.json"
 PADDED_VECTORS = VECTORS.with_name("protocol_v1_padded.json")
@@ -189,3 +189,17 @@ def test_re_encoding_reproduces_every_byte(name: str) -> None:
         session_blob = bytes.fromhex(doc["sessions"][name])
         assert GroupSession.from_bytes(session_blob, ident).to_bytes() == session_blob
     assert str(parse_invite_link(doc["link"])) == doc["link"]
+
+
+def test_the_governance_vectors_are_reproduced_and_their_blobs_re_encode() -> None:
+    committed = json.loads(VECTORS.with_name("governance_v1.json").read_text(encoding="utf-8"))
+    fresh = build_governance()
+    assert fresh.keys() == committed.keys()
+    for key in committed:
+        if key != "provenance":
+            assert fresh[key] == committed[key], f"governance vectors differ in {key}"
+    for name, blob in committed["sessions"].items():
+        ident = Identity.from_bytes(bytes.fromhex(committed["identities"][name]))
+        session = GroupSession.from_bytes(bytes.fromhex(blob), ident)
+        assert session.to_bytes().hex() == blob
+        assert {m.name: m.role for m in session.members()} == committed["roles"][name]

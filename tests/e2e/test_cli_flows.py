@@ -84,7 +84,7 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     # Members with roles and safety numbers that match from both sides.
     ana_view = {m["name"]: m for m in ana.json("members", gid)["members"]}
     cy_view = {m["name"]: m for m in cy.json("members", gid)["members"]}
-    assert ana_view["Anastasia"]["role"] == "admin" and ana_view["Cyrilla"]["role"] == "member"
+    assert ana_view["Anastasia"]["role"] == "owner" and ana_view["Cyrilla"]["role"] == "member"
     assert ana_view["Cyrilla"]["safety_number"] == cy_view["Anastasia"]["safety_number"]
     assert ana_view["Anastasia"]["is_me"] and not cy_view["Anastasia"]["is_me"]
 

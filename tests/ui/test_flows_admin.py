@@ -360,3 +360,28 @@ def test_a_link_in_a_post_opens_only_after_a_named_confirmation(qtbot, ana: App,
     qtbot.waitUntil(lambda: bool(open_boxes()), timeout=WAIT)
     answer_open_question(qtbot, asked, "Open link")
     assert opened == ["https://example.org/cafe"]
+
+
+def test_an_admin_changes_a_members_role_in_the_members_dialog(qtbot, ana: App) -> None:
+    club = ana.world.groups["Book club"]
+    qtbot.mouseClick(ana.window.pane.members_button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(ana.window, MembersDialog)
+    qtbot.waitUntil(lambda: dialog.current() is not None, timeout=WAIT)
+    assert dialog.current().name == "Bea" and dialog.role_box.isVisible()
+    roles = [dialog.role_box.itemData(i) for i in range(dialog.role_box.count())]
+    assert roles == ["owner", "admin", "moderator", "member", "observer"]  # Ana owns it
+    assert not dialog.role_button.isEnabled()          # Bea is a member already
+    dialog.role_box.setCurrentIndex(roles.index("moderator"))
+    assert dialog.role_button.isEnabled()
+    asked: list[str] = []
+    qtbot.mouseClick(dialog.role_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(open_boxes()), timeout=WAIT)
+    answer_open_question(qtbot, asked, "Make moderator")
+    assert asked and plain(asked[0]).startswith("Make Bea moderator?")
+    qtbot.waitUntil(lambda: dialog.current() is not None
+                    and dialog.current().role == "moderator", timeout=WAIT)
+    assert "Moderator" in dialog.role_label.text()
+    assert {m.name: m.role for m in ana.services.groups.members(club)}["Bea"] == "moderator"
+    me = next(r for r in range(dialog.model.rowCount()) if dialog.model.item_at(r).is_me)
+    dialog.list.setCurrentIndex(dialog.model.index(me, 0))
+    assert not dialog.role_box.isVisible() and not dialog.role_button.isVisible()

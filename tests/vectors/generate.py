@@ -4,6 +4,9 @@ protocol_v1_padded.json  the scenario's messages, key schedule, blobs and negati
                          as this code writes them (epoch starts padded, spec §5.7)
 state_v1.json            a group-state blob with invites and join requests, and blobs that
                          break its canonical order (unsorted or duplicate keys, spec §4)
+governance_v1.json       roles (spec §8.1): an observer invite, role entries, a hand-over,
+                         a moderator's removal, a Welcome naming the owner, state blobs
+                         with the governance section (tests/vectors/governance.py)
 protocol_v1.json         not written any more: the same scenario recorded before epoch
                          starts were padded. Receivers must still accept every message in
                          it, and tests/crypto/test_vectors.py checks that they do.
@@ -31,11 +34,12 @@ from crypto.envelope import seal_outer
 from crypto.invite import build_join_request, open_invite_bundle, parse_invite_link
 from tests.crypto.conftest import DetRng
 from tests.crypto.forge import inner_of, rebuild
-from tests.vectors import scenario
+from tests.vectors import governance, scenario
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "protocol_v1_padded.json"
 STATE_OUT = HERE / "state_v1.json"
+GOV_OUT = HERE / "governance_v1.json"
 
 
 def _negatives(doc: dict[str, Any], peers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -193,10 +197,15 @@ def build_all() -> tuple[dict[str, Any], dict[str, Any]]:
     return _with_provenance(doc), _with_provenance(build_state())
 
 
-def _with_provenance(doc: dict[str, Any]) -> dict[str, Any]:
+def build_governance() -> dict[str, Any]:
+    return _with_provenance(governance.run(), "tests/vectors/governance.py")
+
+
+def _with_provenance(doc: dict[str, Any],
+                     scenario_file: str = "tests/vectors/scenario.py") -> dict[str, Any]:
     return {
         "provenance": {
-            "generator": "python -m tests.vectors.generate (tests/vectors/scenario.py)",
+            "generator": f"python -m tests.vectors.generate ({scenario_file})",
             "implementation": "Coterie crypto/, protocol version 1",
             "libsodium": nacl.bindings.sodium_version_string()
             if hasattr(nacl.bindings, "sodium_version_string") else "via PyNaCl",
@@ -209,7 +218,8 @@ def _with_provenance(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
-    for path, doc in zip((OUT, STATE_OUT), build_all(), strict=True):
+    for path, doc in zip((OUT, STATE_OUT, GOV_OUT), (*build_all(), build_governance()),
+                         strict=True):
         path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {path}", file=sys.stderr)
     return 0

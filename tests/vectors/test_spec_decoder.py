@@ -34,6 +34,8 @@ TYPES = {1: "content", 2: "control", 3: "sender_key", 4: "heartbeat", 5: "prekey
 MEMBER_BUCKETS = (8, 16, 32, 64, 150)                    # §5.7
 KEY_ENTRY = 32 + 32 + 2 + (32 + 24 + 16 + 32 + 4 + 52 + 64)   # §5.4 entry with its box
 DOCS = ("protocol_v1.json", "protocol_v1_padded.json")
+GOV_DOC = "governance_v1.json"
+ROLES = {0: "member", 1: "admin", 2: "moderator", 3: "observer", 4: "owner"}   # §8.1
 INVITE_TYPES = {16: "invite_bundle", 17: "join_request", 18: "welcome"}
 
 
@@ -162,20 +164,46 @@ def parse_chain(f: Fields) -> None:
     sorted_unique([(f.u32(), f.take(32))[0] for _ in range(f.u16())])
 
 
+def parse_member(f: Fields) -> tuple[bytes, bytes, int, int, str]:
+    ik, spk, role, joined, name = f.take(32), f.take(32), f.u8(), f.u32(), f.text()
+    if role > 3:   # §8.1: a member record never says owner
+        raise Malformed("role")
+    return ik, spk, role, joined, name
+
+
+def parse_gov(f: Fields) -> dict[int, bytes]:
+    """§13: count u16 ‖ (tag u8 ‖ var32(value))*, tags ascending and known."""
+    fields: dict[int, bytes] = {}
+    for _ in range(f.u16()):
+        tag, value = f.u8(), f.var32()
+        if tag not in (1, 2, 3) or (fields and tag <= max(fields)):
+            raise Malformed("governance tag")
+        fields[tag] = value
+    if 1 in fields and len(fields[1]) != 32:
+        raise Malformed("owner")
+    if 2 in fields:
+        g = Fields(fields[2])
+        for _ in range(g.u16()):
+            g.u32(), g.u64(), g.take(32)
+            if g.u8() not in ROLES or g.u8() not in ROLES:
+                raise Malformed("role log")
+        g.done()
+    if 3 in fields:
+        g = Fields(fields[3])
+        sorted_unique([(g.take(16), g.u8())[0] for _ in range(g.u16())])
+        g.done()
+    return fields
+
+
 def parse_state(blob: bytes) -> dict[str, Any]:
     f = Fields(blob)
-    if f.u8() != 1:
+    version = f.u8()
+    if version not in (1, 2, 3):
         raise Malformed("state version")
     state: dict[str, Any] = {"ik": f.take(32), "group_id": f.take(16), "name": f.text(),
                              "relay": f.text(512), "status": f.u8(), "fork": f.flag(),
                              "last_heartbeat": f.u64()}
-    members = []
-    for _ in range(f.u16()):
-        ik, spk, role, joined, name = f.take(32), f.take(32), f.u8(), f.u32(), f.text()
-        if role > 1:
-            raise Malformed("role")
-        members.append((ik, spk, role, joined, name))
-    state["members"] = members
+    state["members"] = [parse_member(f) for _ in range(f.u16())]
     base, n = f.u32(), f.u32()
     state["control_hashes"] = {base + i: f.take(32) for i in range(n)}
     state["current"] = f.u32()
@@ -206,6 +234,12 @@ def parse_state(blob: bytes) -> dict[str, Any]:
         f.take(16), f.take(32), f.take(32), f.u64(), f.take(64), f.text(), f.u64(), f.u64()
     sorted_unique(request_ids)
     state["held"] = [(f.u32(), f.var32()) for _ in range(f.u32())]
+    if version >= 2:
+        leaving = [(f.u32(), parse_member(f), f.take(32))[0] for _ in range(f.u16())]
+        sorted_unique(leaving)
+        if version == 2 and not leaving:
+            raise Malformed("empty leaving list")
+    state["gov"] = parse_gov(f) if version == 3 else {}
     f.done()
     return state
 
@@ -295,7 +329,7 @@ def parse_entry(raw: bytes) -> dict[str, Any]:
     sig = f.take(64)
     f.done()
     check_sig(entry["author"], signed("control") + unsigned, sig)
-    if entry["op"] > 5 or (entry["op"] in (0, 1, 2, 5)) != (entry["commitment"] != bytes(32)):
+    if entry["op"] > 6 or (entry["op"] in (0, 1, 2, 5)) != (entry["commitment"] != bytes(32)):
         raise Malformed("op or commitment")
     entry["hash"] = hsh("cot/control", raw)
     d = Fields(entry["data"])
@@ -303,13 +337,20 @@ def parse_entry(raw: bytes) -> dict[str, Any]:
         d.text()
     if entry["op"] in (0, 1):
         ik, spk, created, spk_sig = d.take(32), d.take(32), d.u64(), d.take(64)
-        d.text(), d.u8()
+        d.text()
+        entry["role"] = d.u8()
+        if entry["role"] > 3:
+            raise Malformed("member record role")
         check_sig(ik, signed("prekey") + ik + spk + struct.pack(">Q", created), spk_sig)
         entry["member"] = ik
     elif entry["op"] in (2, 3):
         entry["target"] = d.take(32)
     elif entry["op"] == 4:
         entry["name"] = d.text()
+    elif entry["op"] == 6:   # §8.1 role: ik ‖ role u8 (4 = hand ownership over)
+        entry["target"], entry["role"] = d.take(32), d.u8()
+        if entry["role"] not in ROLES:
+            raise Malformed("role entry")
     d.done()
     return entry
 
@@ -348,6 +389,7 @@ class Reading:
     entries: dict[int, dict[str, Any]] = field(default_factory=dict)
     expected_mailboxes: dict[int, bytes] = field(default_factory=dict)  # epoch -> from ES
     key_list_lengths: dict[int, set[int]] = field(default_factory=dict)  # epoch -> lengths
+    welcome_owner: dict[bytes, bytes | None] = field(default_factory=dict)  # joiner -> owner
 
     def member_box(self, entries: list[tuple[bytes, bytes, bytes]],
                    label: str) -> tuple[bytes, bytes] | None:
@@ -581,8 +623,12 @@ def _invite_row(reading: Reading, row: dict[str, Any], secret: bytes, inviter: b
         p = Fields(payload)
         gid, got_id, _, _ = p.take(16), p.take(16), p.text(), p.text(512)
         es, entry = p.take(32), parse_entry(p.var32())
-        members = [(p.take(32), p.take(32), p.u8(), p.u32(), p.text()) for _ in range(p.u16())]
+        members = [parse_member(p) for _ in range(p.u16())]
+        gov = parse_gov(p) if p.pos < len(p.data) else {}
         p.done()
+        if set(gov) - {1}:
+            raise Malformed("a Welcome carries only the owner")
+        reading.welcome_owner[joiner_ik] = gov.get(1)
         assert got_id == invite_id and entry["op"] == 1 and entry["member"] == joiner_ik
         assert reading.entries[entry["seq"]]["hash"] == entry["hash"]
         ctx = gid + struct.pack(">I", entry["epoch"])
@@ -781,3 +827,54 @@ def test_the_decoder_refuses_the_poll_and_event_negative_vectors() -> None:
     for vector in _doc(POLLS_DOC)["negative"]:
         with pytest.raises(Malformed):
             _poll_payload(vector["input"])
+
+
+def _replay_roles(reading: Reading, founder: bytes) -> dict[bytes, str]:
+    """§8.1 from the entries alone: the founder owns the group; add gives the record's
+    role; role 4 hands ownership over and leaves the old owner an admin."""
+    roles = {founder: "owner"}
+    for seq in sorted(reading.entries):
+        entry = reading.entries[seq]
+        if entry["op"] == 1:
+            roles[entry["member"]] = ROLES[entry["role"]]
+        elif entry["op"] == 2:
+            roles.pop(entry["target"])
+        elif entry["op"] == 3:
+            roles[entry["target"]] = "admin"
+        elif entry["op"] == 6:
+            assert roles[entry["author"]] in ("owner", "admin")
+            if entry["role"] == 4:
+                assert roles[entry["author"]] == "owner"
+                roles[entry["author"]] = "admin"
+            roles[entry["target"]] = ROLES[entry["role"]]
+    return roles
+
+
+def test_the_governance_vectors_decode_from_the_spec_and_give_every_role() -> None:
+    doc = _doc(GOV_DOC)
+    reading = _reading(GOV_DOC)
+    relay, secret, inviter = parse_link(doc["link"])
+    invite_mailbox = kdf(secret, "cot/inv/mailbox")
+    for row in doc["envelopes"]:
+        mailbox = bytes.fromhex(row["mailbox"])
+        if mailbox == invite_mailbox:
+            _invite_row(reading, row, secret, inviter)
+        else:
+            _group_row(reading, row, mailbox)
+    assert {e["op"] for e in reading.entries.values()} == {1, 6}
+    assert {e["role"] for e in reading.entries.values() if e["op"] == 6} == {2, 0, 4}
+    roles = _replay_roles(reading, inviter)
+    names = {parse_identity(bytes.fromhex(b)).ik: n.capitalize()
+             for n, b in doc["identities"].items()}
+    want = {names[ik]: role for ik, role in roles.items()}
+    for state in reading.states:
+        assert doc["roles"][names[state["ik"]].lower()] == want
+        # the blob writes the owner as an admin and names them in the section when they
+        # are not the founder
+        owner = next(ik for ik, r in roles.items() if r == "owner")
+        assert state["gov"].get(1) == owner
+        assert {m[0]: m[2] for m in state["members"]}[owner] == 1
+    # the first Welcomes came before the hand-over and name no owner; the last names Ben
+    owners = list(reading.welcome_owner.values())
+    assert owners[:-1] == [None] * (len(owners) - 1) and owners[-1] == owner
+    assert 3 in reading.states[0]["gov"]   # the founder's invite starts joiners as observers

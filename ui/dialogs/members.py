@@ -1,11 +1,12 @@
-"""Members of a group: safety numbers (digits and QR) for everyone; promote and remove for
-admins, with a confirmation that says what removal does."""
+"""Members of a group: roles and safety numbers (digits and QR) for everyone; promote,
+change a role and remove for admins, with a confirmation that says what each does."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from ui.dialogs.base import ServiceDialog
 from ui.models.keyed_list import ITEM_ROLE
 from ui.models.member_model import MemberListModel
 from ui.qr import qr_pixmap
+from ui.roles import role_help, role_title
 from ui.widgets.confirm import confirm
 
 
@@ -159,7 +161,15 @@ class MembersDialog(ServiceDialog):
         self.remove_button.setProperty("danger", True)
         self.remove_button.setAccessibleName(QCoreApplication.translate("MembersDialog", "Remove the selected member"))
         self.remove_button.clicked.connect(self._remove)
-        self._busy_buttons = [self.promote_button, self.remove_button]
+        self.role_box = QComboBox()
+        self.role_box.setAccessibleName(
+            QCoreApplication.translate("MembersDialog", "New role for the selected member"))
+        self.role_button = QPushButton(QCoreApplication.translate("MembersDialog", "Change role…"))
+        self.role_button.setAccessibleName(
+            QCoreApplication.translate("MembersDialog", "Give the selected member the chosen role"))
+        self.role_button.clicked.connect(self._change_role)
+        self.role_box.currentIndexChanged.connect(self._role_chosen)
+        self._busy_buttons = [self.promote_button, self.remove_button, self.role_button]
         detail = QVBoxLayout()
         detail.addWidget(self.name_label)
         detail.addWidget(self.role_label)
@@ -172,6 +182,13 @@ class MembersDialog(ServiceDialog):
         detail.addWidget(self.number_label)
         detail.addWidget(self.compare_button, 0, Qt.AlignmentFlag.AlignLeft)
         detail.addStretch(1)
+        role_row = QHBoxLayout()
+        self.role_caption = QLabel(QCoreApplication.translate("MembersDialog", "Role"))
+        role_row.addWidget(self.role_caption)
+        role_row.addWidget(self.role_box)
+        role_row.addWidget(self.role_button)
+        role_row.addStretch(1)
+        detail.addLayout(role_row)
         admin_row = QHBoxLayout()
         admin_row.addWidget(self.promote_button)
         admin_row.addWidget(self.remove_button)
@@ -222,8 +239,8 @@ class MembersDialog(ServiceDialog):
         admin = self._group.my_role == "admin" and self._group.status == "active"
         self.name_label.setText((QCoreApplication.translate("MembersDialog", "{name} (you)") if m.is_me else "{name}")
                                 .format(name=isolate(m.name)) if m else "")
-        role = (QCoreApplication.translate("MembersDialog", "Admin") if m.role == "admin"
-                else QCoreApplication.translate("MembersDialog", "Member")) if m else ""
+        role = QCoreApplication.translate("MembersDialog", "{title} — {what}").format(
+            title=role_title(m.role), what=role_help(m.role)) if m else ""
         self.role_label.setText(QCoreApplication.translate("MembersDialog", '{role} · ✓ verified').format(role=role) if m and m.verified else role)
         self.fp_label.setText(m.fingerprint if m else "")
         other = m is not None and not m.is_me
@@ -231,8 +248,36 @@ class MembersDialog(ServiceDialog):
                                   QCoreApplication.translate("MembersDialog", "This is you.") if m else "")
         self.number_caption.setVisible(other)
         self.compare_button.setVisible(other and bool(m and m.safety_number))
-        self.promote_button.setVisible(admin and other and m is not None and m.role != "admin")
-        self.remove_button.setVisible(admin and other)
+        self.promote_button.setVisible(admin and other and m is not None
+                                       and m.role not in ("admin", "owner"))
+        self.remove_button.setVisible(admin and other and m is not None and m.role != "owner")
+        self._fill_roles(m if admin and other and m is not None and m.role != "owner" else None)
+
+    def _fill_roles(self, m: MemberView | None) -> None:
+        """The roles an admin can give `m` (owner only when I am the owner); hidden for
+        members, for myself and for the owner, whose role changes only by a hand-over."""
+        self.role_box.blockSignals(True)
+        self.role_box.clear()
+        if m is not None:
+            mine = next((x.role for x in self.model.items() if x.is_me), "member")
+            roles = ["admin", "moderator", "member", "observer"]
+            if mine == "owner":
+                roles.insert(0, "owner")
+            for role in roles:
+                label = (QCoreApplication.translate("MembersDialog", "Hand ownership over")
+                         if role == "owner" else role_title(role))
+                self.role_box.addItem(label, role)
+            self.role_box.setCurrentIndex(max(0, self.role_box.findData(m.role)))
+        self.role_box.blockSignals(False)
+        self.role_box.setVisible(m is not None)
+        self.role_caption.setVisible(m is not None)
+        self.role_button.setVisible(m is not None)
+        self._role_chosen()
+
+    def _role_chosen(self, _index: int = 0) -> None:
+        m = self.current()
+        self.role_button.setEnabled(m is not None and self.role_box.currentData() not in
+                                    (None, m.role))
 
     def refresh_buttons(self) -> None:
         self._show_member(self.current())
@@ -262,6 +307,32 @@ class MembersDialog(ServiceDialog):
                       busy_text=QCoreApplication.translate("MembersDialog", 'Making {isolate} an admin…').format(isolate=isolate(m.name)))
 
         confirm(self, QCoreApplication.translate("MembersDialog", "Make admin"), QCoreApplication.translate("MembersDialog", 'Make {isolate} an admin? Admins can invite, admit, remove and promote members.').format(isolate=isolate(m.name)), QCoreApplication.translate("MembersDialog", "Make admin"), promote)
+
+    def _change_role(self) -> None:
+        m = self.current()
+        role = self.role_box.currentData()
+        if m is None or role is None or role == m.role:
+            return
+        gid, svc, fp = self._group.id, self._ctx.services, m.fingerprint
+        who = isolate(m.name)
+        if role == "owner":
+            question = QCoreApplication.translate("MembersDialog", "Hand ownership of “{group}” to {who}? You stay an "
+                          "admin; only the new owner can hand it on again.").format(
+                group=isolate(self._group.name), who=who)
+            action = QCoreApplication.translate("MembersDialog", "Hand over")
+        else:
+            question = QCoreApplication.translate("MembersDialog", "Make {who} {role}? {role_title}: {what}. Every "
+                          "member's Coterie applies the change.").format(
+                who=who, role=role_title(role).lower(), role_title=role_title(role),
+                what=role_help(role))
+            action = QCoreApplication.translate("MembersDialog", "Make {role}").format(role=role_title(role).lower())
+
+        def change() -> None:
+            self.call(lambda: svc.governance.set_role(gid, fp, role),
+                      lambda _r: self.refresh(), slow=True,
+                      busy_text=QCoreApplication.translate("MembersDialog", "Changing the role of {who}…").format(who=who))
+
+        confirm(self, QCoreApplication.translate("MembersDialog", "Change role"), question, action, change)
 
     def confirm_removal(self, m: MemberView) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("MembersDialog", "Remove member"),

@@ -1635,8 +1635,8 @@ Fingerabdruck {fingerprint}</translation>
         <translation>{name} (du)</translation>
     </message>
     <message>
-        <source>{member} · admin</source>
-        <translation>{member} · Admin</translation>
+        <source>{member} · {role}</source>
+        <translation>{member} · {role}</translation>
     </message>
     <message>
         <source>{member} · ✓ verified</source>
@@ -1698,16 +1698,28 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Das ausgewählte Mitglied entfernen</translation>
     </message>
     <message>
+        <source>New role for the selected member</source>
+        <translation>Neue Rolle für das ausgewählte Mitglied</translation>
+    </message>
+    <message>
+        <source>Change role…</source>
+        <translation>Rolle ändern …</translation>
+    </message>
+    <message>
+        <source>Give the selected member the chosen role</source>
+        <translation>Dem ausgewählten Mitglied die gewählte Rolle geben</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
         <source>{name} (you)</source>
         <translation>{name} (du)</translation>
     </message>
     <message>
-        <source>Admin</source>
-        <translation>Admin</translation>
-    </message>
-    <message>
-        <source>Member</source>
-        <translation>Mitglied</translation>
+        <source>{title} — {what}</source>
+        <translation>{title} – {what}</translation>
     </message>
     <message>
         <source>{role} · ✓ verified</source>
@@ -1718,12 +1730,40 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Das bist du.</translation>
     </message>
     <message>
+        <source>Hand ownership over</source>
+        <translation>Eigentum übergeben</translation>
+    </message>
+    <message>
         <source>Making {isolate} an admin…</source>
         <translation>{isolate} wird zum Admin…</translation>
     </message>
     <message>
         <source>Make {isolate} an admin? Admins can invite, admit, remove and promote members.</source>
         <translation>{isolate} zum Admin machen? Admins können Mitglieder einladen, aufnehmen, entfernen und befördern.</translation>
+    </message>
+    <message>
+        <source>Hand ownership of “{group}” to {who}? You stay an admin; only the new owner can hand it on again.</source>
+        <translation>„{group}“ an {who} übergeben? Du bleibst Admin; nur die neue Eigentümerin oder der neue Eigentümer kann sie weitergeben.</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Übergeben</translation>
+    </message>
+    <message>
+        <source>Make {who} {role}? {role_title}: {what}. Every member&apos;s Coterie applies the change.</source>
+        <translation>{who} zu {role} machen? {role_title}: {what}. Das Coterie jedes Mitglieds übernimmt die Änderung.</translation>
+    </message>
+    <message>
+        <source>Make {role}</source>
+        <translation>Zu {role} machen</translation>
+    </message>
+    <message>
+        <source>Changing the role of {who}…</source>
+        <translation>Rolle von {who} wird geändert …</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Rolle ändern</translation>
     </message>
     <message>
         <source>Remove member</source>
@@ -2242,6 +2282,49 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Hide the passphrase</source>
         <translation>Die Passphrase verbergen</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Owner</source>
+        <translation>Eigentümer</translation>
+    </message>
+    <message>
+        <source>Admin</source>
+        <translation>Admin</translation>
+    </message>
+    <message>
+        <source>Moderator</source>
+        <translation>Moderator</translation>
+    </message>
+    <message>
+        <source>Observer</source>
+        <translation>Beobachter</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>everything, and can hand ownership over</source>
+        <translation>alles, und kann das Eigentum übergeben</translation>
+    </message>
+    <message>
+        <source>manages members, roles and invites, moderates</source>
+        <translation>verwaltet Mitglieder, Rollen und Einladungen, moderiert</translation>
+    </message>
+    <message>
+        <source>removes posts and moderates; cannot change roles or members</source>
+        <translation>entfernt Beiträge und moderiert; kann Rollen und Mitglieder nicht ändern</translation>
+    </message>
+    <message>
+        <source>reads and reacts; cannot post</source>
+        <translation>liest und reagiert; kann nicht posten</translation>
+    </message>
+    <message>
+        <source>posts and reacts</source>
+        <translation>postet und reagiert</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,57 @@
+"""Roles in a group (owner, admin, moderator, member, observer): reading and changing them.
+
+A role change is an admin-signed control entry every member's client checks
+(crypto.governance, docs/protocol.md §8.1); this service only names the member and
+commits the entry with the members it implies, as every membership change does.
+"""
+from __future__ import annotations
+
+import crypto
+from app.access import Access
+from app.admin import membership_op
+from app.errors import InvalidInput
+
+ROLES: tuple[str, ...] = tuple(crypto.ROLES)
+ROLE_TITLES = {"owner": "Owner", "admin": "Admin", "moderator": "Moderator",
+               "member": "Member", "observer": "Observer"}
+# What each role may do, in words, for the members dialog and the CLI help.
+ROLE_HELP = {
+    "owner": "everything, and can hand ownership over",
+    "admin": "manages members, roles and invites, moderates",
+    "moderator": "removes posts and moderates; cannot change roles or members",
+    "member": "posts and reacts",
+    "observer": "reads and reacts; cannot post",
+}
+
+
+def can(role: str, action: str) -> bool:
+    """The one permission table (crypto.governance.can): `action` is one of post, react,
+    moderate, manage_members, manage_roles, hand_over."""
+    return crypto.can(role, action)
+
+
+class GovernanceService:
+    """Roles of the members of a group."""
+
+    def __init__(self, access: Access) -> None:
+        self._access = access
+
+    def set_role(self, group: str, member: str, role: str) -> None:
+        """Give MEMBER a role (admins). `owner` hands ownership over (the owner only); the
+        former owner stays an admin."""
+        if role not in ROLES:
+            raise InvalidInput(f"A role is one of {', '.join(ROLES)}.")
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        target = rt.resolve_member(gid, member)
+        if target.role == role:
+            raise InvalidInput(f"{target.name} is already {'the' if role == 'owner' else 'a'} "
+                               f"{role}.")
+        membership_op(rt, group, lambda s: s.set_role(target.ik, role, rt.now(), rt.rng))
+
+    def my_role(self, group: str) -> str:
+        """My role in GROUP (owner, admin, moderator, member, observer); "member" once I
+        was removed."""
+        rt = self._access.runtime()
+        record = rt.resolve_group(group)
+        return rt.session(record.id).my_role or "member"
