@@ -18,6 +18,7 @@ Services is composed of one object per capability, each in its own module:
     services.polls      app/polls.py     polls: create, vote, close, results
     services.events     app/events_cal.py calendar events: RSVPs, upcoming, .ics export
     services.governance app/governance.py roles (owner, admin, moderator, member, observer)
+    services.moderation app/moderation.py removals, timeouts, bans, slow mode, locks, the log
 
 The facade itself keeps the lifecycle (listeners, live sync, close). The capabilities share
 one `app.access.Access`, the only owner of the unlocked state.
@@ -59,6 +60,7 @@ from app.groups import GroupService
 from app.invites import InviteService
 from app.keys import KeyStore
 from app.library import LibraryService
+from app.moderation import ModerationService
 from app.polls import PollService
 from app.posts import PostService
 from app.search import SearchService
@@ -104,6 +106,7 @@ class Services:
         self.polls = PollService(self._access)
         self.events = EventService(self._access)
         self.governance = GovernanceService(self._access)
+        self.moderation = ModerationService(self._access)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:

@@ -1,8 +1,14 @@
-"""CLI commands for governance: `role` (owner, admin, moderator, member, observer)."""
+"""CLI commands for governance: `role` (owner, admin, moderator, member, observer) and
+`mod` (remove-post, timeout, lift, ban, unban, slowmode, lock, unlock, log)."""
 from __future__ import annotations
 
-from app.cli_base import Command, SubParsers, command
+from typing import Any
+
+from app import cli_format as fmt
+from app.cli_args import count, duration, reference
+from app.cli_base import Command, Parser, SubParsers, command
 from app.governance import ROLE_HELP, ROLES
+from app.moderation import ModLogView
 
 
 def role(c: Command) -> None:
@@ -18,3 +24,113 @@ def register(sub: SubParsers) -> None:
                 "group", "member", json_flag=False, sends=True)
     p.add_argument("role", choices=ROLES,
                    help="; ".join(f"{r}: {ROLE_HELP[r]}" for r in ROLES))
+    register_mod(sub)
+
+
+# -- mod ---------------------------------------------------------------------------------------
+def mod_remove_post(c: Command) -> None:
+    c.open().moderation.remove_post(c.args.group, c.args.post, c.args.reason or "")
+    c.say("Post removed; every member's app removes it when it syncs.")
+
+
+def mod_timeout(c: Command) -> None:
+    c.open().moderation.timeout(c.args.group, c.args.member, c.args.duration,
+                                c.args.reason or "")
+    c.say("Timed out: every member's app refuses their posts and reactions until then.")
+
+
+def mod_lift(c: Command) -> None:
+    c.open().moderation.lift(c.args.group, c.args.member)
+    c.say("Timeout lifted.")
+
+
+def mod_ban(c: Command) -> None:
+    c.open().moderation.ban(c.args.group, c.args.member, c.args.reason or "")
+    c.say("Banned and removed; the group moved to a new key, and their join requests are "
+          "refused through any invite.")
+
+
+def mod_unban(c: Command) -> None:
+    c.open().moderation.unban(c.args.group, c.args.fingerprint)
+    c.say("Ban lifted; they can be invited again.")
+
+
+def mod_slowmode(c: Command) -> None:
+    c.open().moderation.channel_rule(c.args.group, c.args.channel, slowmode=c.args.seconds)
+    c.say("Slow mode off." if c.args.seconds == 0 else
+          f"Slow mode: one post every {c.args.seconds} seconds per member.")
+
+
+def mod_lock(c: Command) -> None:
+    c.open().moderation.channel_rule(c.args.group, c.args.channel, locked=True)
+    c.say("Channel locked: only moderators and admins can post in it.")
+
+
+def mod_unlock(c: Command) -> None:
+    c.open().moderation.channel_rule(c.args.group, c.args.channel, locked=False)
+    c.say("Channel unlocked.")
+
+
+def mod_settings(c: Command) -> None:
+    svc = c.open().moderation
+    quiet = None if c.args.quiet is None else c.args.quiet == "on"
+    if quiet is not None or c.args.newcomer_days is not None:
+        svc.settings(c.args.group, quiet=quiet, newcomer_days=c.args.newcomer_days)
+        c.flush()
+    quiet_now, days = svc.current_settings(c.args.group)
+    c.out({"quiet": quiet_now, "newcomer_days": days},
+          f"Quiet mode {'on' if quiet_now else 'off'}; newcomer safeguards "
+          + (f"for {days} days." if days else "off."))
+
+
+def _log_json(v: ModLogView) -> dict[str, Any]:
+    return {"id": v.id, "action": v.action, "actor": v.actor,
+            "actor_fingerprint": v.actor_fingerprint, "target": v.target,
+            "target_fingerprint": v.target_fingerprint, "post": v.target_post,
+            "channel": v.channel, "until": v.until, "slowmode": v.slowmode,
+            "locked": v.locked, "quiet": v.quiet, "newcomer_days": v.newcomer_days,
+            "reason": v.reason, "time": v.time, "text": v.text}
+
+
+def mod_log(c: Command) -> None:
+    rows = c.open().moderation.log(c.args.group)
+    c.out({"log": [_log_json(v) for v in rows]},
+          "\n".join(f"{fmt.when(v.time)}  {fmt.safe(v.text)}" for v in rows)
+          or "Nothing in the moderation log.")
+
+
+def register_mod(sub: SubParsers) -> None:
+    mod = sub.add_parser("mod", help="moderate a group (moderators and admins; bans: admins)")
+    msub = mod.add_subparsers(dest="action", required=True, parser_class=Parser)
+    p = command(msub, "remove-post", "remove anyone's post", mod_remove_post, "group", "post",
+                json_flag=False, sends=True)
+    p.add_argument("--reason", help="why (shown to every member)")
+    p = command(msub, "timeout", "stop a member posting and reacting for DURATION",
+                mod_timeout, "group", "member", json_flag=False, sends=True)
+    p.add_argument("duration", type=duration, help="such as 10m, 2h, 3d")
+    p.add_argument("--reason", help="why (shown to every member)")
+    command(msub, "lift", "end a member's timeout", mod_lift, "group", "member",
+            json_flag=False, sends=True)
+    p = command(msub, "ban", "remove a member and refuse them through any invite (admins)",
+                mod_ban, "group", "member", json_flag=False, sends=True)
+    p.add_argument("--reason", help="why (shown to every member)")
+    p = command(msub, "unban", "lift a ban (admins)", mod_unban, "group", json_flag=False,
+                sends=True)
+    p.add_argument("fingerprint", type=reference, help="the banned identity's fingerprint")
+    p = command(msub, "slowmode", "one post per SECONDS per member in a channel (0: off)",
+                mod_slowmode, "group", json_flag=False, sends=True)
+    p.add_argument("channel", type=reference, help="General or a 32-hex-digit channel id")
+    p.add_argument("seconds", type=count("SECONDS", minimum=0))
+    for name, help_text, handler in (("lock", "make a channel read-only for members", mod_lock),
+                                     ("unlock", "let members post in a channel again",
+                                      mod_unlock)):
+        p = command(msub, name, help_text, handler, "group", json_flag=False, sends=True)
+        p.add_argument("channel", type=reference, help="General or a 32-hex-digit channel id")
+    command(msub, "log", "who did what, to whom, when and why", mod_log, "group")
+    p = command(msub, "settings", "show or change quiet mode and newcomer safeguards (admins)",
+                mod_settings, "group")
+    p.add_argument("--quiet", choices=("on", "off"),
+                   help="on: moderation actions are not shown in the conversation (the log "
+                   "keeps them)")
+    p.add_argument("--newcomer-days", type=count("DAYS", minimum=0),
+                   help="days a new member cannot post links, mass mentions or files (0: off)")

@@ -18,6 +18,7 @@ from typing import Any
 
 import crypto
 from app import files_inbound, notes, polls_inbound
+from app import moderation_log as moderation
 from app.names import isolate, shown_name
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
@@ -97,6 +98,9 @@ class _GroupWork:
     rejected: int = 0
     # (sender, reason) -> how many of their messages every client refuses by the rules
     refused: dict[tuple[bytes, str], int] = field(default_factory=dict)
+    mod: moderation.ModState | None = None   # the group's moderation log, loaded when needed
+    mod_refused: list[tuple[bytes, bytes, str, int]] = field(default_factory=list)
+    joined: dict[bytes, int] | None = None   # members' join times, for newcomer safeguards
     reordered: set[bytes] = field(default_factory=set)
     fresh: list[bytes] = field(default_factory=list)   # ids of posts stored for the first time
     changed: bool = False                              # edits, deletes or reactions applied
@@ -272,6 +276,8 @@ class Inbound:
             name = rt.sender_name(gw.session, ev.sender_ik, ev.epoch)
             self._check_order(gw, gid, ev, name)
             self._check_gaps(gw, gid, ev)
+            if self._moderated(gw, gid, ev):
+                return
             if isinstance(c, crypto.Post):
                 sender = gw.session.member(ev.sender_ik)
                 by_admin = sender is not None and sender.is_admin
@@ -369,8 +375,62 @@ class Inbound:
         if highest is None or ev.seq > highest:
             self.max_seq[key] = ev.seq
 
+    def _moderated(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived) -> bool:
+        """A moderation action (into the log now, stored with the changes) or a message the
+        moderation log refuses (counted, never stored): True when the event goes no
+        further (app/moderation.py)."""
+        c = ev.content
+        if isinstance(c, moderation.ACTIONS):
+            e = moderation.entry_of(ev.message_id, ev.sender_ik, ev.sent_at, ev.seq, c,
+                                    lambda _t: None)
+            if e is not None:
+                self._mod(gw, gid).add(e)
+            gw.changes.append((ev.sender_ik, ev))
+            return True
+        if not isinstance(c, moderation.JUDGED):
+            return False
+        state = self._mod(gw, gid)
+        if not state.entries:
+            return False
+        member = gw.session.member(ev.sender_ik)
+        sender = ev.sender_ik
+
+        def last_post(channel: bytes) -> int | None:
+            key = (sender, channel)
+            if key not in state.last_post:
+                found = self.rt.store.moderation.last_post_time(gid, sender, channel, ev.sent_at)
+                if found is not None:
+                    state.last_post[key] = found
+            return state.last_post.get(key)
+
+        joined = None
+        if state.settings(ev.sent_at)[1]:
+            if gw.joined is None:
+                gw.joined = moderation.join_times(self.rt.store, gid)
+            joined = gw.joined.get(sender)
+        why = state.verdict(member.role if member else "member", sender, c, ev.sent_at,
+                            last_post, joined)
+        if why is None:
+            if isinstance(c, crypto.Post):
+                key = (sender, c.channel)
+                state.last_post[key] = max(state.last_post.get(key, 0), ev.sent_at)
+            return False
+        gw.refused[(sender, why)] = gw.refused.get((sender, why), 0) + 1
+        gw.mod_refused.append((ev.message_id, sender, why, ev.sent_at))
+        return True
+
+    def _mod(self, gw: _GroupWork, gid: bytes) -> moderation.ModState:
+        if gw.mod is None:
+            gw.mod = moderation.ModState(self.rt.store.moderation.entries(gid))
+        return gw.mod
+
     def _join_requested(self, gw: _GroupWork, req: crypto.JoinRequest, now: int,
                         outcome: BatchOutcome) -> None:
+        if req.joiner_ik in self._mod(gw, gw.session.group_id).banned():
+            gw.session.decline(req.request_id)
+            gw.warnings.append(("other", "A join request from a banned identity "
+                                f"({req.fingerprint}) was refused.", None))
+            return
         invite = next((i for i in gw.session.invites() if i.invite_id == req.invite_id), None)
         if invite is not None and invite.uses_total == 1 and gw.session.is_admin:
             before = notes.snapshot(gw.session)
@@ -442,6 +502,8 @@ class Inbound:
         """New warnings (a gap keeps its row id, to withdraw it when the gap fills)."""
         if gw.rejected:
             gw.warnings.append(("rejected", _rejected(gw.rejected), None))
+        for msg_id, sender, why, sent_at in gw.mod_refused:
+            store.moderation.refuse(gid, msg_id, sender, why, sent_at)
         for (sender, reason), n in gw.refused.items():
             name = self.rt.sender_name(gw.session, sender)
             gw.warnings.append(("refused", _refused(n, name, reason), sender))
@@ -518,6 +580,8 @@ class Inbound:
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=False)
         elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from a moderator/admin
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
+        elif isinstance(c, moderation.ACTIONS):  # crypto checked the actor's role
+            moderation.apply_action(store, gid, sender, ev.message_id, ev.sent_at, ev.seq, c)
         elif isinstance(c, crypto.ChannelDef):   # _event passed only an admin's
             store.channels.apply_definition(gid, c.channel, c.kind_name, c.name, c.topic,
                                             c.position, c.archived, c.tags, ev.sent_at,

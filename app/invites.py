@@ -6,9 +6,10 @@ import threading
 import crypto
 from app.access import Access
 from app.admin import admin_session, membership_op, sentence
-from app.errors import InvalidInput, InviteError, NotFound, RelayUnavailable
+from app.errors import InvalidInput, InviteError, NotAllowed, NotFound, RelayUnavailable
 from app.i18n import _
 from app.inbound import MSG_WAITING
+from app.moderation_log import banned_keys
 from app.names import label, lookalike_keys, shown_name
 from app.profile import normalise_relay_url, relay_address_kind, relay_host
 from app.render import join_view
@@ -233,6 +234,8 @@ class InviteService:
         rt = self._access.runtime()
         _record, session = admin_session(rt, group)
         req = self._request(session, request_id)
+        if req.joiner_ik in banned_keys(rt.store, _record.id):
+            raise NotAllowed("That identity is banned from this group; unban it first.")
         membership_op(rt, group, lambda s: s.admit(req.request_id, rt.now(), rt.rng))
         self._emit_requests(rt, session)
 

@@ -145,6 +145,22 @@ def note_text(row: ControlEntry, name_of: Callable[[bytes, str], str], me: bytes
     return text.format(actor=actor, subject=subject, name=isolate(shown_name(stored)))
 
 
+def target_of(row: ControlEntry) -> bytes | None:
+    """The member a control-log row names."""
+    return _unblob(row.blob)[0]
+
+
+def former_names(rows: list[ControlEntry]) -> dict[bytes, str]:
+    """The (cleaned) names members had when the control log last named them: for people
+    who have left, as notes and the moderation log show them."""
+    out: dict[bytes, str] = {}
+    for r in rows:
+        target, stored = _unblob(r.blob)
+        if target is not None and r.kind != "rename" and stored:
+            out[target] = shown_name(stored)
+    return out
+
+
 def note_views(rows: list[ControlEntry], members: Mapping[bytes, str],
                fingerprint: Callable[[bytes], str], me: bytes) -> list[PostView]:
     """Timeline rows (kind "event") for the shown entries of one group's control log.

@@ -8,6 +8,7 @@ from typing import Any
 import crypto
 import crypto.spaces
 from app import cards, file_views, notes
+from app import moderation_log as moderation
 from app.access import Access
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
@@ -74,6 +75,9 @@ class PostService:
     # -- writing -----------------------------------------------------------------------------
     def _seal(self, rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
               local: Any = None, changes: bytes | None = None) -> crypto.Sealed:
+        why = moderation.own_refusal(rt, gid, session, content)
+        if why is not None:
+            raise NotAllowed(f"You cannot do that now: {why}.")
         return seal_and_store(rt, gid, session, content, local, changes)
 
     def _post(self, group: str, text: str, reply_to: str | None, channel: str | None = None,
@@ -194,6 +198,7 @@ class PostService:
             warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
             warnings += notes.note_views(rt.store.groups.control_log(gid), renderer.shown,
                                          crypto.fingerprint, rt.identity.ik)
+            warnings += moderation.timeline_lines(rt, gid)
         merged = merge_warnings(views, warnings,
                                 first=not page.more_before if first is None else first,
                                 last=not page.more_after if last is None else last)

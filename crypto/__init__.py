@@ -34,6 +34,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "OwnEcho", "PrekeyChanged", "RemovedFromGroup", "Sealed", "SenderKeyReceived",
     ),
     "crypto.governance": ("ACTIONS", "can"),
+    "crypto.moderation": ("Ban", "ChannelRule", "GroupSettings", "Lift", "ModRemove",
+                          "Timeout", "Unban"),
     "crypto.identity": (
         "Identity", "fingerprint", "join_sas", "safety_number", "safety_qr_payload",
     ),

@@ -21,6 +21,15 @@ from crypto.events import (
     ROLE_OWNER,
     Member,
 )
+from crypto.moderation import (
+    Ban,
+    ChannelRule,
+    GroupSettings,
+    Lift,
+    ModRemove,
+    Timeout,
+    Unban,
+)
 from crypto.payloads import AdminRemove, Content, Edit, Post, Reaction
 from crypto.primitives import KEY_LEN
 
@@ -57,10 +66,14 @@ STARTING_ROLES = (ROLE_MEMBER, ROLE_OBSERVER)
 ROLE_LOG_KEEP = 64
 
 _NEEDS: dict[type, str] = {Post: ACT_POST, Edit: ACT_POST, Reaction: ACT_REACT,
-                           AdminRemove: ACT_MODERATE}
+                           AdminRemove: ACT_MODERATE, ModRemove: ACT_MODERATE,
+                           Timeout: ACT_MODERATE, Lift: ACT_MODERATE,
+                           ChannelRule: ACT_MODERATE, Ban: ACT_MANAGE_MEMBERS,
+                           Unban: ACT_MANAGE_MEMBERS, GroupSettings: ACT_MANAGE_MEMBERS}
 _REFUSED = {ACT_POST: "an observer cannot post",
             ACT_REACT: "this member cannot react",
-            ACT_MODERATE: "only a moderator or an admin can remove someone else's post"}
+            ACT_MODERATE: "only a moderator or an admin can moderate",
+            ACT_MANAGE_MEMBERS: "only an admin can ban, unban or change the group's settings"}
 
 
 def can(role: str, action: str) -> bool:

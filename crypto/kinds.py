@@ -12,6 +12,7 @@ from functools import partial
 
 from crypto import (
     file_payloads,
+    moderation,  # noqa: F401  (registers kinds 32-38)
     polls,  # noqa: F401  (registers kinds 16-23)
     spaces,  # noqa: F401  (registers kinds 6-7)
 )

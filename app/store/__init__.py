@@ -9,7 +9,8 @@ The tables are grouped by capability, each part its own module and attribute:
 `store.identity`, `store.groups` (with members, control log, epochs, warnings),
 `store.posts`, `store.search`, `store.invites` (with join requests and my joins),
 `store.settings`, `store.outbox` (with read cursors), `store.channels` (channels,
-threads and pins) and `store.files` (files, uploads, blob cache, library).
+threads and pins) `store.files` (files, uploads, blob cache, library) and
+`store.moderation` (the moderation log).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from app.store.files import FileTables
 from app.store.groups import GroupTables
 from app.store.identity import IdentityTable
 from app.store.invites import InviteTables
+from app.store.moderation import ModerationTables
 from app.store.outbox import Outbox
 from app.store.owner import OwnerThread
 from app.store.polls import PollRecord, PollTables, StoredTally
@@ -78,6 +80,7 @@ class Store(StoreCore):
         self.files = FileTables(self)
         self.polls = PollTables(self)
         self.events = EventTables(self)
+        self.moderation = ModerationTables(self)
 
 
 __all__ = [

@@ -181,7 +181,7 @@ def test_a_moderator_removes_posts_but_cannot_change_roles_or_members(
     net.pump(ana, ben, cai)
     for peer in (ana, ben):
         assert [r.reason for r in peer.of(ContentRefused)] == [
-            "only a moderator or an admin can remove someone else's post"]
+            "only a moderator or an admin can moderate"]
 
 
 def test_ownership_is_handed_over_and_the_owner_cannot_be_removed_or_demoted(

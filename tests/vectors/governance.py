@@ -1,7 +1,8 @@
 """The deterministic scenario behind tests/vectors/governance_v1.json (docs/protocol.md
 §8.1): an invite that starts its joiners as observers, role entries (moderator, member,
-a hand-over of ownership), a moderator removing a post, a Welcome that names the new
-owner, and state blobs with the governance section. Same recorder, seeds and clock as
+a hand-over of ownership), a moderator removing a post, every moderation payload
+(kinds 32-38, §5.3.3), a Welcome that names the new owner, and state blobs with the
+governance section. Same recorder, seeds and clock as
 tests/vectors/scenario.py; `python -m tests.vectors.generate` writes it."""
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from typing import Any
 
 from crypto import (
     AdminRemove,
+    Ban,
+    ChannelRule,
     GroupSession,
+    GroupSettings,
+    Lift,
+    ModRemove,
     PendingJoin,
     Post,
+    Timeout,
+    Unban,
     encode_content,
     open_invite_bundle,
     parse_invite_link,
@@ -80,6 +88,22 @@ def run() -> dict[str, Any]:
     removal = AdminRemove(sealed.message_id)
     rec.send("moderator removes a post", ben,
              ben.session.seal(removal, net.now, ben.rng).outgoing, encode_content(removal))
+    pump(ana, ben, cai)
+    second = Post("Second try, cheaper")
+    sealed = cai.session.seal(second, net.now, cai.rng)
+    rec.send("post", cai, sealed.outgoing, encode_content(second))
+    eve = _peer("gov-eve").identity.ik
+    for step, who, content in (
+            ("moderator removes with a reason", ben, ModRemove(sealed.message_id, "spam")),
+            ("timeout", ben, Timeout(cai.identity.ik, net.now + 3600, "cool down")),
+            ("lift", ben, Lift(cai.identity.ik)),
+            ("slow mode and lock", ben, ChannelRule(bytes(16), 30, True)),
+            ("ban", ana, Ban(eve, "ban evasion")),
+            ("unban", ana, Unban(eve)),
+            ("settings", ana, GroupSettings(True, 7))):
+        assert who.session is not None
+        rec.send(step, who, who.session.seal(content, net.now, who.rng).outgoing,
+                 encode_content(content))
     pump(ana, ben, cai)
     rec.send("hand ownership over", ana, ana.session.set_role(ben.identity.ik, "owner",
                                                               net.now, ana.rng))

@@ -390,6 +390,7 @@ class Reading:
     expected_mailboxes: dict[int, bytes] = field(default_factory=dict)  # epoch -> from ES
     key_list_lengths: dict[int, set[int]] = field(default_factory=dict)  # epoch -> lengths
     welcome_owner: dict[bytes, bytes | None] = field(default_factory=dict)  # joiner -> owner
+    kinds: set[int] = field(default_factory=set)                    # content kinds read
 
     def member_box(self, entries: list[tuple[bytes, bytes, bytes]],
                    label: str) -> tuple[bytes, bytes] | None:
@@ -489,9 +490,25 @@ def _content(reading: Reading, inner: Inner, row: dict[str, Any]) -> None:
         f.take(32)
     elif kind in POLL_KINDS:
         parse_poll_payload(kind, f)
+    elif kind in (32, 35):       # §5.3.3 moderator's removal, ban: target ‖ text(reason)
+        f.take(32), f.text(200)
+    elif kind == 33:             # timeout: member ‖ until u64 (not 0) ‖ text(reason)
+        f.take(32)
+        assert f.u64() > 0
+        f.text(200)
+    elif kind in (34, 36):       # lift, unban: member
+        f.take(32)
+    elif kind == 37:             # channel rule: channel[16] ‖ slowmode u32 ‖ locked u8
+        f.take(16)
+        assert f.u32() <= 7 * 86400
+        f.flag()
+    elif kind == 38:             # group settings: quiet u8 ‖ newcomer_days u16 (≤ 365)
+        f.flag()
+        assert f.u16() <= 365
     else:
         return  # an unknown kind is kept as raw bytes (§5.3)
     f.done()
+    reading.kinds.add(kind)
 
 
 def _control(reading: Reading, inner: Inner) -> None:
@@ -878,3 +895,4 @@ def test_the_governance_vectors_decode_from_the_spec_and_give_every_role() -> No
     owners = list(reading.welcome_owner.values())
     assert owners[:-1] == [None] * (len(owners) - 1) and owners[-1] == owner
     assert 3 in reading.states[0]["gov"]   # the founder's invite starts joiners as observers
+    assert set(range(32, 39)) <= reading.kinds   # every moderation kind, field by field

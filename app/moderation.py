@@ -1,0 +1,176 @@
+"""Moderation actions for moderators and admins, and the log every member can read
+(`Services.moderation`); the log and its verdicts are in app/moderation_log.py."""
+from __future__ import annotations
+
+from typing import Any
+
+import crypto
+from app.access import Access
+from app.admin import membership_op, sentence
+from app.errors import InvalidInput, NotAllowed
+from app.moderation_log import (
+    MAX_TIMEOUT_SECONDS,
+    ModLogView,
+    ModState,
+    apply_action,
+    log_views,
+)
+from app.runtime import Pending
+from app.store import GENERAL, Store
+from app.views import ChangeEvent, ChangeKind
+
+__all__ = ["ModerationService", "ModLogView", "parse_channel"]
+
+
+def parse_channel(ref: str) -> bytes:
+    """General (any case) or a 32-hex-digit channel id."""
+    if ref.strip().casefold() == "general":
+        return GENERAL
+    try:
+        raw = bytes.fromhex(ref.strip())
+    except ValueError:
+        raw = b""
+    if len(raw) != 16:
+        raise InvalidInput("A channel is General or its 32-hex-digit id.")
+    return raw
+
+
+class ModerationService:
+    """Moderation actions (moderators and admins; bans admins) and the log (everyone)."""
+
+    def __init__(self, access: Access) -> None:
+        self._access = access
+
+    # -- acting ---------------------------------------------------------------------------
+    def _act(self, group: str, content: Any) -> None:
+        rt = self._access.runtime()
+        record = rt.resolve_group(group)
+        if record.removed:
+            raise NotAllowed("You were removed from this group; it is read-only now.")
+        gid = record.id
+        session = rt.session(gid)
+        with rt.lock:
+            try:
+                sealed = session.seal(content, rt.now(), rt.rng)
+            except crypto.NotAllowed as exc:
+                raise NotAllowed(sentence(exc)) from exc
+
+            def work(store: Store, pending: Pending) -> None:
+                store.groups.save_group_state(gid, session.to_bytes())
+                apply_action(store, gid, rt.identity.ik, sealed.message_id, sealed.sent_at,
+                             sealed.seq, content)
+                rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
+                pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex()))
+                pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
+
+            rt.commit(work, touched=[gid])
+
+    def remove_post(self, group: str, post_id: str, reason: str = "") -> None:
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        msg = _post_id(post_id)
+        if rt.store.posts.get_post(gid, msg) is None:
+            raise InvalidInput(f"There is no post '{post_id}' in this group.")
+        self._act(group, crypto.ModRemove(msg, _reason(reason)))
+
+    def timeout(self, group: str, member: str, seconds: int, reason: str = "") -> None:
+        if not 0 < seconds <= MAX_TIMEOUT_SECONDS:
+            raise InvalidInput("A timeout lasts more than zero seconds and at most a year.")
+        rt = self._access.runtime()
+        target = rt.resolve_member(rt.resolve_group(group).id, member)
+        if target.ik == rt.identity.ik:
+            raise InvalidInput("You cannot time yourself out.")
+        self._act(group, crypto.Timeout(target.ik, rt.now() + seconds, _reason(reason)))
+
+    def lift(self, group: str, member: str) -> None:
+        rt = self._access.runtime()
+        target = rt.resolve_member(rt.resolve_group(group).id, member)
+        self._act(group, crypto.Lift(target.ik))
+
+    def ban(self, group: str, member: str, reason: str = "") -> None:
+        """Ban (admins): the Ban payload, then the removal with a new key."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        target = rt.resolve_member(gid, member)
+        if target.ik == rt.identity.ik:
+            raise InvalidInput("You cannot ban yourself.")
+        if target.role == "owner":
+            raise NotAllowed("No one can ban the owner.")
+        session = rt.session(gid)
+        if not session.is_admin:
+            raise NotAllowed("Only an admin can ban.")
+        self._act(group, crypto.Ban(target.ik, _reason(reason)))
+        membership_op(rt, group, lambda s: s.remove(target.ik, rt.now(), rt.rng))
+
+    def unban(self, group: str, fingerprint: str) -> None:
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        plain = fingerprint.replace(" ", "").lower()
+        banned = ModState(rt.store.moderation.entries(gid)).banned()
+        match = [ik for ik in banned if crypto.fingerprint(ik).replace(" ", "").startswith(plain)]
+        if len(plain) < 4 or len(match) != 1:
+            raise InvalidInput(f"No one banned from this group matches '{fingerprint}'.")
+        self._act(group, crypto.Unban(match[0]))
+
+    def channel_rule(self, group: str, channel: str, *, slowmode: int | None = None,
+                     locked: bool | None = None) -> None:
+        """Change slow mode (seconds, 0 = off) and/or the lock of a channel."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        cid = parse_channel(channel)
+        slow, lock = ModState(rt.store.moderation.entries(gid)).rule(cid, rt.now())
+        slow = slow if slowmode is None else slowmode
+        lock = lock if locked is None else locked
+        if not 0 <= slow <= crypto.moderation.MAX_SLOWMODE_SECONDS:
+            raise InvalidInput("Slow mode is 0 (off) to 7 days.")
+        self._act(group, crypto.ChannelRule(cid, slow, lock))
+
+    def settings(self, group: str, *, quiet: bool | None = None,
+                 newcomer_days: int | None = None) -> None:
+        """Admins: quiet mode (no moderation lines in the conversation; the log keeps
+        them) and newcomer safeguards (days a new member cannot post links, mass mentions
+        or files; 0 = off)."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        was_quiet, was_days = ModState(rt.store.moderation.entries(gid)).settings()
+        days = was_days if newcomer_days is None else newcomer_days
+        if not 0 <= days <= crypto.moderation.MAX_NEWCOMER_DAYS:
+            raise InvalidInput("Newcomer safeguards last 0 (off) to 365 days.")
+        self._act(group, crypto.GroupSettings(was_quiet if quiet is None else quiet, days))
+
+    def current_settings(self, group: str) -> tuple[bool, int]:
+        """(quiet, newcomer days) as the log says now."""
+        rt = self._access.runtime()
+        return ModState(rt.store.moderation.entries(rt.resolve_group(group).id)).settings()
+
+    # -- reading ----------------------------------------------------------------------------
+    def log(self, group: str) -> list[ModLogView]:
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        return log_views(rt, gid)
+
+    def banned(self, group: str) -> list[str]:
+        """Fingerprints of the identities banned from GROUP."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        return [crypto.fingerprint(ik)
+                for ik in ModState(rt.store.moderation.entries(gid)).banned()]
+
+
+def _post_id(ref: str) -> bytes:
+    try:
+        raw = bytes.fromhex(ref.strip())
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise InvalidInput("A post id is 64 hex digits.")
+    return raw
+
+
+def _reason(text: str) -> str:
+    text = (text or "").strip()
+    if len(text.encode("utf-8")) > crypto.moderation.MAX_REASON_BYTES:
+        raise InvalidInput("A reason is at most 200 bytes.")
+    return text
+
+
