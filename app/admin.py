@@ -18,6 +18,12 @@ def sentence(exc: Exception) -> str:
     return (text[:1].upper() + text[1:] + ".") if text else "That did not work."
 
 
+def stored_role(session: crypto.GroupSession) -> str:
+    """What the store keeps as my role in a group: "admin" for the owner and admins (who
+    may manage it), else moderator, member or observer."""
+    return "admin" if session.is_admin else (session.my_role or "member")
+
+
 def admin_session(rt: Runtime, group: str) -> tuple[GroupRecord, crypto.GroupSession]:
     """The group and its session when I am an admin of it; NotAllowed otherwise."""
     record = rt.resolve_group(group)
@@ -45,7 +51,7 @@ def membership_op(rt: Runtime, group: str,
         def work(store: Store, pending: Pending) -> None:
             store.groups.save_group_state(gid, session.to_bytes())
             store.groups.replace_members(gid, members_of(gid, session))
-            store.groups.update_group(gid, my_role="admin" if session.is_admin else "member",
+            store.groups.update_group(gid, my_role=stored_role(session),
                                last_activity=rt.now())
             if extra is not None:
                 extra(store, session)

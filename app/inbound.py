@@ -19,6 +19,7 @@ from typing import Any
 import crypto
 from app import files_inbound, notes, polls_inbound
 from app import moderation_log as moderation
+from app.admin import stored_role
 from app.names import isolate, shown_name
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
@@ -527,7 +528,7 @@ class Inbound:
         changes: dict[str, Any] = {}
         if gw.members_changed:
             store.groups.replace_members(gid, members_of(gid, session))
-            changes["my_role"] = "admin" if session.is_admin else "member"
+            changes["my_role"] = stored_role(session)
         if gw.renamed:
             changes["name"] = gw.renamed
         if gw.removed:
@@ -621,7 +622,7 @@ class Inbound:
                     session: crypto.GroupSession, now: int) -> None:
         gid = session.group_id
         store.groups.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
-                                    my_role="admin" if session.is_admin else "member",
+                                    my_role=stored_role(session),
                                     state=session.to_bytes(), created=now, last_activity=now))
         record = next(j for j in store.invites.list_my_joins() if j.id == route.key)
         store.invites.save_my_join(MyJoin(record.id, record.relay_url, session.name, "joined",

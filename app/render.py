@@ -43,7 +43,7 @@ def first_line(text: str, limit: int = EXCERPT_CHARS) -> str:
 def group_summary(row: GroupSummaryRow, status_left: bool = False) -> GroupSummary:
     return GroupSummary(
         id=hexid(row.id), name=shown_name(row.name), relay=row.relay_url,
-        my_role="admin" if row.my_role == "admin" else "member",
+        my_role=row.my_role if row.my_role in ("admin", "moderator", "observer") else "member",  # type: ignore[arg-type]
         member_count=row.member_count, unread=row.unread,
         last_preview=DELETED_PREVIEW if row.last_deleted else first_line(row.last_text),
         last_sender=shown_name(row.last_sender) if row.last_sender else "",

@@ -24,6 +24,7 @@ from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
 from ui.dialogs.library import LibraryDialog
 from ui.dialogs.members import MembersDialog
+from ui.dialogs.moderation_log import ModerationLogDialog
 from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.search import SearchDialog
 from ui.dialogs.settings import SettingsDialog
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         self.pane.files_requested.connect(lambda gid: self._group_dialog(LibraryDialog, gid))
         self.pane.leave_requested.connect(self.leave_group)
         self.pane.export_requested.connect(lambda gid: self._group_dialog(ExportDialog, gid))
+        self.pane.moderation_log_requested.connect(
+            lambda gid: self._group_dialog(ModerationLogDialog, gid))
         self.pane.error.connect(self.show_error)
         ctx.worker.failed.connect(self.show_error)
         ctx.events.groups.connect(self.refresh_groups)

@@ -26,6 +26,7 @@ from ui.dialogs.create_group import CreateGroupDialog
 from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
 from ui.dialogs.members import MembersDialog, SafetyNumberDialog, removal_warning
+from ui.dialogs.moderation_log import ModerationLogDialog
 from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.settings import SettingsDialog
 from ui.main_window import MainWindow
@@ -385,3 +386,17 @@ def test_an_admin_changes_a_members_role_in_the_members_dialog(qtbot, ana: App) 
     me = next(r for r in range(dialog.model.rowCount()) if dialog.model.item_at(r).is_me)
     dialog.list.setCurrentIndex(dialog.model.index(me, 0))
     assert not dialog.role_box.isVisible() and not dialog.role_button.isVisible()
+
+
+def test_the_moderation_log_opens_from_the_group_menu_and_follows_new_actions(
+        qtbot, ana: App) -> None:
+    club = ana.world.groups["Book club"]
+    ana.services.moderation.channel_rule(club, "General", locked=True)
+    ana.window.pane.moderation_log_requested.emit(club)
+    dialog = open_dialog(ana.window, ModerationLogDialog)
+    qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=WAIT)
+    assert "You locked General" in dialog.list.item(0).text()
+    assert not dialog.empty_label.isVisible()
+    ana.services.moderation.channel_rule(club, "General", locked=False)
+    qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=WAIT)
+    assert "You unlocked General" in dialog.list.item(0).text()   # newest first

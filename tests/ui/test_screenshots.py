@@ -25,6 +25,7 @@ from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
 from ui.dialogs.members import MembersDialog, SafetyNumberDialog
+from ui.dialogs.moderation_log import ModerationLogDialog
 from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.search import SearchDialog
 from ui.dialogs.settings import SettingsDialog
@@ -172,6 +173,10 @@ def test_windows_and_dialogs_render(qtbot, ana: App, worker, theme, tmp_path,  #
     shot(lambda: JoinDialog(ctx, _link_to("https://relay.example.org"), win), "join")
     shot(lambda: JoinRequestsDialog(ctx, group, win), "join_requests")
     shot(lambda: MembersDialog(ctx, group, win), "members")
+    services.moderation.channel_rule(group.id, "General", slowmode=30)
+    services.moderation.timeout(group.id, other.fingerprint, 3600, "a cooling-off hour")
+    services.moderation.lift(group.id, other.fingerprint)
+    shot(lambda: ModerationLogDialog(ctx, group, win), "moderation_log")
     shot(lambda: SafetyNumberDialog(other, win), "safety_number")
     shot(lambda: SearchDialog(ctx, None, win), "search", with_query)
     shot(lambda: SettingsDialog(ctx, win), "settings")

@@ -442,6 +442,10 @@
         <translation>Exportieren…</translation>
     </message>
     <message>
+        <source>Moderation log…</source>
+        <translation>Moderationsprotokoll …</translation>
+    </message>
+    <message>
         <source>Leave group…</source>
         <translation>Gruppe verlassen…</translation>
     </message>
@@ -1776,6 +1780,29 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Removing {isolate} and switching to new keys…</source>
         <translation>Entferne {isolate} und wechsle zu neuen Schlüsseln…</translation>
+    </message>
+</context>
+<context>
+    <name>ModerationLogDialog</name>
+    <message>
+        <source>Moderation log of {name}</source>
+        <translation>Moderationsprotokoll von {name}</translation>
+    </message>
+    <message>
+        <source>Every member&apos;s Coterie enforces these actions and keeps this log; everyone in the group can read it.</source>
+        <translation>Das Coterie jedes Mitglieds setzt diese Maßnahmen durch und führt dieses Protokoll; alle in der Gruppe können es lesen.</translation>
+    </message>
+    <message>
+        <source>Moderation actions</source>
+        <translation>Moderationsmaßnahmen</translation>
+    </message>
+    <message>
+        <source>No moderation actions yet.</source>
+        <translation>Noch keine Moderationsmaßnahmen.</translation>
+    </message>
+    <message>
+        <source>{time} — {what}</source>
+        <translation>{time} – {what}</translation>
     </message>
 </context>
 <context>

@@ -52,6 +52,7 @@ class ConversationPane(QWidget):
     files_requested = Signal(str)
     leave_requested = Signal(str)
     export_requested = Signal(str)
+    moderation_log_requested = Signal(str)
     error = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -189,6 +190,8 @@ class ConversationPane(QWidget):
                        lambda: self._emit_group(self.members_requested))
         self.rename_action = more.addAction(QCoreApplication.translate("ConversationPane", "Rename group…"), self.rename_group)
         more.addAction(QCoreApplication.translate("ConversationPane", "Export…"), lambda: self._emit_group(self.export_requested))
+        more.addAction(QCoreApplication.translate("ConversationPane", "Moderation log…"),
+                       lambda: self._emit_group(self.moderation_log_requested))
         more.addSeparator()
         more.addAction(QCoreApplication.translate("ConversationPane", "Leave group…"), lambda: self._emit_group(self.leave_requested))
         self.more_button.setMenu(more)
@@ -350,8 +353,9 @@ class ConversationPane(QWidget):
         self.rename_action.setVisible(admin)
         if not admin:
             self.requests_button.hide()
-        self.view.can_delete_any = admin
-        self.thread_panel.view.can_delete_any = admin
+        moderates = admin or (group.my_role == "moderator" and group.status == "active")
+        self.view.can_delete_any = moderates
+        self.thread_panel.view.can_delete_any = moderates
         self.mute_button.blockSignals(True)
         self.mute_button.setChecked(group.muted)
         self.mute_button.setText(QCoreApplication.translate("ConversationPane", "Muted") if group.muted else QCoreApplication.translate("ConversationPane", "Mute"))
