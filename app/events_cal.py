@@ -17,6 +17,7 @@ import icalendar
 import crypto
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound
+from app.i18n import _
 from app.polls import active, channel_id, resolve_item, seal
 from app.polls_inbound import event_change, event_record
 from app.polls_views import EventView, RsvpAnswer, RsvpView
@@ -58,8 +59,8 @@ def parse_when(text: str, zone: str | None = None) -> tuple[int, str]:
     try:
         when = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"'{raw}' is not a date and time; write it like "
-                           "2026-12-05T19:30 or 2026-12-05T19:30+01:00.") from None
+        raise InvalidInput(_("'{text}' is not a date and time; write it like "
+                             "2026-12-05T19:30 or 2026-12-05T19:30+01:00.").format(text=raw)) from None
     name = zone if zone is not None else local_zone_name()
     if when.tzinfo is None:
         if name:
@@ -70,7 +71,7 @@ def parse_when(text: str, zone: str | None = None) -> tuple[int, str]:
         name = ""  # an explicit offset says nothing about the zone's name
     stamp = int(when.timestamp())
     if not 0 <= stamp <= rules.MAX_TIME:
-        raise InvalidInput(f"'{raw}' is out of range.")
+        raise InvalidInput(_("'{text}' is out of range.").format(text=raw))
     return stamp, name
 
 
@@ -78,14 +79,16 @@ def _fields(title: str, starts: int, ends: int, tz: str, description: str,
             place: str) -> rules.EventFields:
     title = (title or "").strip()
     if not title:
-        raise InvalidInput("An event needs a title.")
-    for value, limit, what in ((title, rules.MAX_TITLE_BYTES, "title"),
-                               (description, rules.MAX_DESCRIPTION_BYTES, "description"),
-                               (place, rules.MAX_PLACE_BYTES, "place")):
+        raise InvalidInput(_("An event needs a title."))
+    for value, limit, too_long in (
+            (title, rules.MAX_TITLE_BYTES, _("That title is too long; the limit is {n} bytes.")),
+            (description, rules.MAX_DESCRIPTION_BYTES,
+             _("That description is too long; the limit is {n} bytes.")),
+            (place, rules.MAX_PLACE_BYTES, _("That place is too long; the limit is {n} bytes."))):
         if len(value.encode()) > limit:
-            raise InvalidInput(f"That {what} is too long; the limit is {limit} bytes.")
+            raise InvalidInput(too_long.format(n=limit))
     if ends and ends < starts:
-        raise InvalidInput("An event cannot end before it starts.")
+        raise InvalidInput(_("An event cannot end before it starts."))
     return rules.EventFields(title, starts, ends, tz, description.strip(), place.strip())
 
 
@@ -96,9 +99,10 @@ class EventService:
         self._access = access
 
     def _event(self, rt: Runtime, gid: bytes, ref: str) -> EventRecord:
-        event = rt.store.events.get_event(gid, resolve_item(rt, gid, ref, "event"))
+        missing = _("There is no event '{ref}' in this group.").format(ref=ref)
+        event = rt.store.events.get_event(gid, resolve_item(rt, gid, ref, missing))
         if event is None:
-            raise NotFound(f"There is no event '{ref}' in this group.")
+            raise NotFound(missing)
         return event
 
     def create(self, group: str, title: str, starts: str, ends: str | None = None, *,
@@ -133,9 +137,9 @@ class EventService:
         gid, session = active(rt, group)
         event = self._event(rt, gid, event_ref)
         if event.creator_ik != rt.identity.ik and not session.is_admin:
-            raise NotAllowed("Only the event's creator or an admin can change it.")
+            raise NotAllowed(_("Only the event's creator or an admin can change it."))
         if event.cancelled:
-            raise NotAllowed("This event was cancelled.")
+            raise NotAllowed(_("This event was cancelled."))
         start, tz = parse_when(starts, zone) if starts else (event.starts_at, event.tz)
         end = (parse_when(ends, zone)[0] if ends else 0) if ends is not None else event.ends_at
         fields = _fields(event.title if title is None else title, start, end, tz,
@@ -162,9 +166,9 @@ class EventService:
         gid, session = active(rt, group)
         event = self._event(rt, gid, event_ref)
         if answer is not None and answer not in ANSWERS:
-            raise InvalidInput("Answer going, maybe or no.")
+            raise InvalidInput(_("Answer going, maybe or no."))
         if event.cancelled:
-            raise NotAllowed("This event was cancelled.")
+            raise NotAllowed(_("This event was cancelled."))
         code = ANSWERS[answer] if answer is not None else rules.RSVP_NONE
         me = rt.identity.ik
 
@@ -196,7 +200,7 @@ class EventService:
 
     def set_reminder_minutes(self, minutes: int) -> None:
         if not 0 <= minutes <= MAX_REMINDER_MINUTES:
-            raise InvalidInput("A reminder comes 0 to 1440 minutes (a day) before the event.")
+            raise InvalidInput(_("A reminder comes 0 to 1440 minutes (a day) before the event."))
         self._access.runtime().store.settings.set(REMINDER_KEY, str(minutes))
 
     def due_reminders(self, lead_minutes: int | None = None) -> list[EventView]:

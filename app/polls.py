@@ -16,6 +16,7 @@ from app import polls_inbound
 from app.access import Access
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
+from app.i18n import _
 from app.polls_views import ANONYMOUS_NOTE, OptionView, PollView
 from app.render import FORMER_MEMBER, hexid
 from app.runtime import Pending, Runtime
@@ -23,7 +24,9 @@ from app.store import NewPost, PollRecord, Store
 from app.views import ChangeEvent, ChangeKind
 from crypto import polls as rules
 
-MSG_REMOVED = "You were removed from this group; it is read-only now."
+
+def msg_removed() -> str:
+    return _("You were removed from this group; it is read-only now.")
 MAX_CLOSE_SECONDS = 366 * 86400
 Local = Callable[[Store, crypto.Sealed], None]
 
@@ -37,16 +40,17 @@ def channel_id(rt: Runtime, gid: bytes, ref: str | None) -> bytes:
         return rules.GENERAL
     channel = resolve_channel(rt.store, gid, text)
     if channel.archived:
-        raise NotAllowed(f"The channel '{channel.name}' is archived; it takes nothing new.")
+        raise NotAllowed(_("The channel '{name}' is archived; it takes nothing new.").format(
+            name=channel.name))
     if channel.kind == "announcements" and not rt.session(gid).is_admin:
-        raise NotAllowed(f"Only admins post in '{channel.name}'.")
+        raise NotAllowed(_("Only admins post in '{name}'.").format(name=channel.name))
     return channel.id
 
 
 def active(rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
     record = rt.resolve_group(group)
     if record.removed:
-        raise NotAllowed(MSG_REMOVED)
+        raise NotAllowed(msg_removed())
     return record.id, rt.session(record.id)
 
 
@@ -65,7 +69,7 @@ def seal(rt: Runtime, gid: bytes, session: crypto.GroupSession,
                 sealed_all.append(session.seal(content, rt.now(), rt.rng))
         except crypto.NotAllowed as exc:
             rt.forget([gid])
-            raise NotAllowed(MSG_REMOVED if session.status == "removed"
+            raise NotAllowed(msg_removed() if session.status == "removed"
                              else f"{str(exc).capitalize().rstrip('.')}.") from exc
 
         def work(store: Store, pending: Pending) -> None:
@@ -85,7 +89,7 @@ def seal(rt: Runtime, gid: bytes, session: crypto.GroupSession,
     return sealed_all
 
 
-def resolve_item(rt: Runtime, gid: bytes, ref: str, what: str) -> bytes:
+def resolve_item(rt: Runtime, gid: bytes, ref: str, missing: str) -> bytes:
     """A poll or event id from its hex id or a unique prefix (6+ characters)."""
     text = (ref or "").strip().lower()
     if len(text) == 64:
@@ -98,8 +102,9 @@ def resolve_item(rt: Runtime, gid: bytes, ref: str, what: str) -> bytes:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise InvalidInput(f"Several items start with '{ref}'; give more of the id.")
-    raise NotFound(f"There is no {what} '{ref}' in this group.")
+            raise InvalidInput(_("Several items start with '{ref}'; give more of the id.").format(
+                ref=ref))
+    raise NotFound(missing)
 
 
 class PollService:
@@ -109,9 +114,10 @@ class PollService:
         self._access = access
 
     def _poll(self, rt: Runtime, gid: bytes, ref: str) -> PollRecord:
-        poll = rt.store.polls.get_poll(gid, resolve_item(rt, gid, ref, "poll"))
+        missing = _("There is no poll '{ref}' in this group.").format(ref=ref)
+        poll = rt.store.polls.get_poll(gid, resolve_item(rt, gid, ref, missing))
         if poll is None:
-            raise NotFound(f"There is no poll '{ref}' in this group.")
+            raise NotFound(missing)
         return poll
 
     # -- writing ------------------------------------------------------------------------------
@@ -123,19 +129,19 @@ class PollService:
         question = (question or "").strip()
         opts = tuple((o or "").strip() for o in options)
         if not question:
-            raise InvalidInput("A poll needs a question.")
+            raise InvalidInput(_("A poll needs a question."))
         if len(question.encode()) > rules.MAX_QUESTION_BYTES:
-            raise InvalidInput("That question is too long; the limit is 500 bytes.")
+            raise InvalidInput(_("That question is too long; the limit is 500 bytes."))
         if not rules.MIN_OPTIONS <= len(opts) <= rules.MAX_OPTIONS:
-            raise InvalidInput("A poll needs 2 to 12 options.")
+            raise InvalidInput(_("A poll needs 2 to 12 options."))
         if any(not o for o in opts):
-            raise InvalidInput("A poll option cannot be empty.")
+            raise InvalidInput(_("A poll option cannot be empty."))
         if any(len(o.encode()) > rules.MAX_OPTION_BYTES for o in opts):
-            raise InvalidInput("That option is too long; the limit is 200 bytes.")
+            raise InvalidInput(_("That option is too long; the limit is 200 bytes."))
         if len(set(opts)) != len(opts):
-            raise InvalidInput("Two options of a poll cannot be the same.")
+            raise InvalidInput(_("Two options of a poll cannot be the same."))
         if closes_in is not None and not 60 <= closes_in <= MAX_CLOSE_SECONDS:
-            raise InvalidInput("A poll closes between a minute and a year from now.")
+            raise InvalidInput(_("A poll closes between a minute and a year from now."))
         gid, session = active(rt, group)
         chan = channel_id(rt, gid, channel)
         secret, key = rules.ballot_keypair(rt.rng) if anonymous else (None, None)
@@ -160,12 +166,12 @@ class PollService:
         gid, session = active(rt, group)
         poll = self._poll(rt, gid, poll_ref)
         if not choices:
-            raise InvalidInput("Choose at least one option (or retract your vote).")
+            raise InvalidInput(_("Choose at least one option (or retract your vote)."))
         bits = 0
         for choice in choices:
             bits |= 1 << self._option(poll, choice)
         if not poll.multi and bits & (bits - 1):
-            raise InvalidInput("This poll takes one choice.")
+            raise InvalidInput(_("This poll takes one choice."))
         return self._cast(rt, gid, session, poll, bits)
 
     def retract(self, group: str, poll_ref: str) -> PollView:
@@ -182,15 +188,15 @@ class PollService:
             n = int(text)
             if 1 <= n <= len(poll.options):
                 return n - 1
-            raise InvalidInput(f"This poll has options 1 to {len(poll.options)}; there is no "
-                               f"option {n}.")
-        raise InvalidInput(f"This poll has no option '{text}'.")
+            raise InvalidInput(_("This poll has options 1 to {count}; there is no option "
+                                 "{n}.").format(count=len(poll.options), n=n))
+        raise InvalidInput(_("This poll has no option '{text}'.").format(text=text))
 
     def _cast(self, rt: Runtime, gid: bytes, session: crypto.GroupSession, poll: PollRecord,
               bits: int) -> PollView:
         now = rt.now()
         if poll.is_closed(now):
-            raise NotAllowed("This poll is closed.")
+            raise NotAllowed(_("This poll is closed."))
         me = rt.identity.ik
         if poll.anonymous:
             assert poll.ballot_key is not None
@@ -214,9 +220,9 @@ class PollService:
         poll = self._poll(rt, gid, poll_ref)
         me = rt.identity.ik
         if poll.creator_ik != me and not session.is_admin:
-            raise NotAllowed("Only the poll's creator or an admin can close it.")
+            raise NotAllowed(_("Only the poll's creator or an admin can close it."))
         if poll.is_closed(rt.now()):
-            raise NotAllowed("This poll is already closed.")
+            raise NotAllowed(_("This poll is already closed."))
         admin = session.is_admin
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
