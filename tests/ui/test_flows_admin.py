@@ -400,3 +400,18 @@ def test_the_moderation_log_opens_from_the_group_menu_and_follows_new_actions(
     ana.services.moderation.channel_rule(club, "General", locked=False)
     qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=WAIT)
     assert "You unlocked General" in dialog.list.item(0).text()   # newest first
+
+
+def test_an_observer_reads_and_reacts_but_the_composer_takes_no_post(
+        qtbot, ana: App, world) -> None:  # noqa: ANN001
+    climbing = ana.world.groups["Climbing Tuesdays"]
+    bea = world.services("Bea")
+    bea.governance.set_role(climbing, ana.services.profile.me().fingerprint, "observer")
+    bea.sync_once()
+    ana.services.sync_once()
+    open_group(qtbot, ana, climbing)
+    qtbot.waitUntil(lambda: ana.window.pane.group is not None
+                    and ana.window.pane.group.my_role == "observer", timeout=WAIT)
+    composer = ana.window.pane.composer
+    assert composer.edit.isReadOnly()
+    assert "observer" in composer.edit.placeholderText()

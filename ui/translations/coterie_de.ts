@@ -473,6 +473,10 @@
         <translation>Schlagwörter: {tags}</translation>
     </message>
     <message>
+        <source>You are an observer here: you read and react, but cannot post.</source>
+        <translation>Du bist hier Beobachter: Du liest und reagierst, kannst aber nicht posten.</translation>
+    </message>
+    <message>
         <source>This channel is archived; it stays readable.</source>
         <translation>Dieser Kanal ist archiviert; er bleibt lesbar.</translation>
     </message>

@@ -295,6 +295,10 @@ class ConversationPane(QWidget):
         self.view.can_pin = g.my_role == "admin" and g.status == "active"
         if g.status == "removed":
             self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "You can no longer post in this group."))
+        elif g.my_role == "observer":
+            self.composer.set_read_only(QCoreApplication.translate(
+                "ConversationPane", "You are an observer here: you read and react, but cannot "
+                "post."))
         elif c is not None and c.archived:
             self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "This channel is archived; it stays readable."))
         elif c is not None and c.kind == "announcements" and g.my_role != "admin":
