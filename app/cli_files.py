@@ -5,7 +5,7 @@ from pathlib import Path
 
 from app import cli_format as fmt
 from app.cli_base import Command, Parser, SubParsers, command
-from app.files import FileView, LinkView, describe
+from app.files import SORTS, FileView, LinkView, describe
 
 
 def attach(c: Command) -> None:
@@ -47,8 +47,12 @@ def fmt_size(n: int) -> str:
 
 def files(c: Command) -> None:
     svc = c.open()
-    views = svc.files.list(c.args.group, c.args.kind)
-    items = svc.library.items(c.args.group) if c.args.kind is None else []
+    channel = (svc.files.channel_id(c.args.group, c.args.channel)
+               if c.args.channel is not None else None)
+    views = svc.files.list(c.args.group, c.args.kind, channel=channel, member=c.args.member,
+                           sort=c.args.sort)
+    items = (svc.library.items(c.args.group, channel, c.args.member)
+             if c.args.kind is None else [])
     doc = {"files": [describe(v) for v in views],
            "library": [{"id": i.id, "post": i.post_id, "title": i.title,
                         "description": i.description, "tags": list(i.tags), "link": i.link,
@@ -89,6 +93,10 @@ def register(sub: SubParsers) -> None:
     p.add_argument("--out", metavar="DIR", help="folder to save into (default: here)")
     p = command(sub, "files", "the group's files, links and library", files, "group")
     p.add_argument("--kind", choices=("images", "documents", "media", "links"))
+    p.add_argument("--channel", help="only what was shared in this channel (name or id)")
+    p.add_argument("--member", help="only what this member shared (name or fingerprint)")
+    p.add_argument("--sort", choices=SORTS, default="newest",
+                   help="newest (default), oldest, name, or size (largest first)")
 
     library = sub.add_parser("library", help="save posts to the group's library, or remove")
     lsub = library.add_subparsers(dest="action", required=True, parser_class=Parser)

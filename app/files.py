@@ -81,6 +81,7 @@ AUTO_DOWNLOAD_DEFAULT_MB = 10
 READ_PIECE = 1 << 20
 UPLOAD_WINDOW = 4             # chunk uploads in flight
 KINDS = ("images", "documents", "media", "links")
+SORTS = ("newest", "oldest", "name", "size")
 MSG_ALTERED = "This file was altered on the way; nothing was saved."
 _LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 
@@ -465,13 +466,20 @@ class FileService:
                 return r.thumbnail
         raise NotFound("That post has no such file.")
 
-    def list(self, group: str, kind: str | None = None, limit: int = 1000
-             ) -> list[FileView | LinkView]:
-        """The group's files (and links found in posts), newest first; `kind` filters."""
+    def list(self, group: str, kind: str | None = None, limit: int = 1000,
+             channel: bytes | None = None, member: str | None = None,
+             sort: str = "newest") -> list[FileView | LinkView]:
+        """The group's files (and links found in posts), newest first; `kind`, `channel` (an
+        id) and `member` (a name or fingerprint of who shared it) filter; `sort` is one of
+        newest, oldest, name (file name or link) or size (largest first; links last)."""
         if kind is not None and kind not in KINDS:
             raise InvalidInput(f"The kind must be one of {', '.join(KINDS)}.")
+        if sort not in SORTS:
+            raise InvalidInput(f"The order must be one of {', '.join(SORTS)}.")
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
+        who = (crypto.fingerprint(rt.resolve_member(gid, member).ik)
+               if member is not None else None)
         out: list[FileView | LinkView] = []
         if kind != "links":
             out += [v for v in (self._view(rt, r) for r in rt.store.files.group_files(gid, limit))
@@ -485,7 +493,15 @@ class FileService:
                     out.append(LinkView(gid.hex(), post.msg_id.hex(), url.rstrip(".,;:!?"),
                                         crypto.fingerprint(post.sender_ik), post.sent_time,
                                         post.channel_id.hex()))
-        out.sort(key=lambda v: -v.sent_at)
+        if channel is not None:
+            out = [v for v in out if v.channel_id == channel.hex()]
+        if who is not None:
+            out = [v for v in out if v.sender == who]
+        out.sort(key=lambda v: v.sent_at if sort == "oldest" else -v.sent_at)
+        if sort == "name":
+            out.sort(key=lambda v: (v.url if isinstance(v, LinkView) else v.name).casefold())
+        elif sort == "size":
+            out.sort(key=lambda v: -v.size if isinstance(v, FileView) else 1)
         return out[:limit]
 
     # -- downloading -----------------------------------------------------------------------

@@ -110,10 +110,17 @@ class LibraryService:
 
         self._posts._seal(rt, gid, session, LibraryPin(row.item_id, pinned), local, row.target)
 
-    def items(self, group: str) -> list[LibraryItem]:
-        """Pinned first, then newest first."""
+    def items(self, group: str, channel: bytes | None = None,
+              member: str | None = None) -> list[LibraryItem]:
+        """Pinned first, then newest first; `channel` keeps items whose post is in that
+        channel, `member` (a name or fingerprint) items that member saved."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
+        who = rt.resolve_member(gid, member).ik if member is not None else None
+        rows = [r for r in rt.store.files.library(gid) if who is None or r.author_ik == who]
+        if channel is not None:
+            rows = [r for r in rows if (p := rt.store.posts.get_post(gid, r.target)) is not None
+                    and p.channel_id == channel]
         return [LibraryItem(r.item_id.hex(), r.target.hex(), r.title, r.description, r.tags,
                             r.link, crypto.fingerprint(r.author_ik), r.added_time, r.pinned)
-                for r in rt.store.files.library(gid)]
+                for r in rows]

@@ -194,3 +194,31 @@ def test_a_100_mib_file_round_trips(relay: RelayProcess, make_cli: Callable[...,
     [saved] = ben.json("download", gid, post, "--out", str(out))["saved"]
     assert _sha(Path(saved)) == _sha(big)
     assert all(is_bucket(s) for s in _stored_blob_sizes(relay.data_dir))
+
+
+def test_files_filter_by_channel_and_member_and_sort_from_the_cli(
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    ana, ben, gid = _pair(relay, make_cli)
+    ana.run("channel", "create", gid, "Reading")
+    ana.run("sync")
+    ben.run("sync")
+    small, big = tmp_path / "b-small.txt", tmp_path / "a-big.txt"
+    small.write_bytes(b"x" * 10)
+    big.write_bytes(b"y" * 5000)
+    in_general = ana.out("attach", gid, str(small))
+    in_reading = ben.out("attach", gid, str(big), "--channel", "Reading")
+    ana.run("sync")
+    ben.run("sync")
+    ana.run("sync")
+    doc = ana.json("files", gid, "--channel", "Reading")
+    assert [f["post"] for f in doc["files"]] == [in_reading]
+    doc = ana.json("files", gid, "--member", "Ana")
+    assert [f["post"] for f in doc["files"]] == [in_general]
+    by_name = ana.json("files", gid, "--sort", "name")["files"]
+    assert [f["name"] for f in by_name] == ["a-big.txt", "b-small.txt"]
+    by_size = ana.json("files", gid, "--sort", "size")["files"]
+    assert [f["size"] for f in by_size] == [5000, 10]
+    text = ana.out("files", gid, "--member", "Ben", "--kind", "documents")
+    assert "a-big.txt" in text and "b-small.txt" not in text
+    bad = ana.run("files", gid, "--member", "Nobody", check=False)
+    assert bad.returncode != 0 and bad.stderr.count("\n") == 1

@@ -1,0 +1,88 @@
+"""Browsing the library: files, links and library items filtered by channel and by member,
+and sorted (newest, oldest, name, size) — two real profiles on a real relay."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app.api import Services
+from app.errors import InvalidInput, NotFound
+from tests.app.test_files import _pair
+from tests.e2e.harness import RelayProcess
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def _put(tmp_path: Path, name: str, size: int) -> Path:
+    path = tmp_path / name
+    path.write_bytes(os.urandom(size))
+    return path
+
+
+def test_files_filter_by_channel_and_member_and_sort(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    ana.channels.create(gid, "Reading")
+    ana.sync_once()
+    ben.sync_once()
+    reading = ben.files.channel_id(gid, "Reading")
+    a_post = ana.files.attach(gid, [_put(tmp_path, "b-notes.pdf", 3000)]).post_id
+    ana.sync_once()
+    b_post = ben.files.attach(gid, [_put(tmp_path, "a-photo.png", 9000)], "",
+                              reading).post_id
+    ben.posts.post(gid, "See https://example.org/zz-guide")
+    ben.sync_once()
+    ana.sync_once()
+
+    every = ana.files.list(gid)
+    assert {getattr(v, "name", None) or getattr(v, "url", None) for v in every} == {
+        "b-notes.pdf", "a-photo.png", "https://example.org/zz-guide"}
+    in_reading = ana.files.list(gid, channel=reading)
+    assert [v.post_id for v in in_reading] == [b_post]
+    bens = ana.files.list(gid, member="Ben")
+    anas = ana.files.list(gid, member="Ana")
+    assert [v.post_id for v in anas] == [a_post]
+    assert len(bens) == 2 and {v.sender for v in bens} != {anas[0].sender}
+    assert len({v.sender for v in bens}) == 1
+    assert ana.files.list(gid, member=bens[0].sender[:9]) == bens    # by fingerprint
+
+    names = [getattr(v, "name", None) or v.url for v in ana.files.list(gid, sort="name")]
+    assert names == ["a-photo.png", "b-notes.pdf", "https://example.org/zz-guide"]
+    sizes = [getattr(v, "size", None) for v in ana.files.list(gid, sort="size")]
+    assert sizes == [9000, 3000, None]
+    newest = [v.post_id for v in ana.files.list(gid, kind="images", sort="newest")]
+    assert newest == [b_post]
+    oldest = ana.files.list(gid, sort="oldest")
+    assert [v.sent_at for v in oldest] == sorted(v.sent_at for v in every)
+    assert sorted(map(repr, oldest)) == sorted(map(repr, every))
+
+    with pytest.raises(InvalidInput):
+        ana.files.list(gid, sort="colour")
+    with pytest.raises(NotFound):
+        ana.files.list(gid, member="Nobody")
+
+
+def test_library_items_filter_by_channel_and_member(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    ana.channels.create(gid, "Reading")
+    ana.sync_once()
+    ben.sync_once()
+    reading = ben.files.channel_id(gid, "Reading")
+    general = ana.posts.post(gid, "Read https://example.org/a").id
+    other = ben.files.attach(gid, [_put(tmp_path, "x.txt", 10)], "", reading).post_id
+    ana.sync_once()
+    ben.sync_once()
+    ana.sync_once()
+    ben.library.add(gid, general, "From general")
+    ana.library.add(gid, other, "From reading")
+    ben.sync_once()
+    ana.sync_once()
+    ben.sync_once()
+    for svc in (ana, ben):
+        assert [i.title for i in svc.library.items(gid, channel=reading)] == ["From reading"]
+        assert [i.title for i in svc.library.items(gid, member="Ben")] == ["From general"]
+        assert {i.title for i in svc.library.items(gid)} == {"From general", "From reading"}
