@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import icalendar
-
 import crypto
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound
@@ -258,6 +256,11 @@ def _moment(stamp: int, tz: str) -> dt.datetime:
 
 def ics(e: EventView) -> bytes:
     """One event as an iCalendar document (RFC 5545), via the icalendar library."""
+    # Imported here, not at the top: icalendar (with dateutil) costs a CLI command about a
+    # tenth of its start-up, and only an export uses it while every post read imports this
+    # module (app.cards); see bench/bench_cli.py.
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
