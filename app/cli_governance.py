@@ -8,15 +8,17 @@ from app import cli_format as fmt
 from app.cli_args import count, duration, reference
 from app.cli_base import Command, Parser, SubParsers, command
 from app.governance import ROLE_HELP, ROLES
+from app.i18n import _
 from app.moderation import ModLogView
 
 
 def role(c: Command) -> None:
     c.open().governance.set_role(c.args.group, c.args.member, c.args.role)
     if c.args.role == "owner":
-        c.say("Ownership handed over; you stay an admin.")
+        c.say(_("Ownership handed over; you stay an admin."))
     else:
-        c.say(f"Role set to {c.args.role}; every member's app applies it when it syncs.")
+        c.say(_("Role set to {role}; every member's app applies it when it syncs.").format(
+            role=c.args.role))
 
 
 def register(sub: SubParsers) -> None:
@@ -30,45 +32,46 @@ def register(sub: SubParsers) -> None:
 # -- mod ---------------------------------------------------------------------------------------
 def mod_remove_post(c: Command) -> None:
     c.open().moderation.remove_post(c.args.group, c.args.post, c.args.reason or "")
-    c.say("Post removed; every member's app removes it when it syncs.")
+    c.say(_("Post removed; every member's app removes it when it syncs."))
 
 
 def mod_timeout(c: Command) -> None:
     c.open().moderation.timeout(c.args.group, c.args.member, c.args.duration,
                                 c.args.reason or "")
-    c.say("Timed out: every member's app refuses their posts and reactions until then.")
+    c.say(_("Timed out: every member's app refuses their posts and reactions until then."))
 
 
 def mod_lift(c: Command) -> None:
     c.open().moderation.lift(c.args.group, c.args.member)
-    c.say("Timeout lifted.")
+    c.say(_("Timeout lifted."))
 
 
 def mod_ban(c: Command) -> None:
     c.open().moderation.ban(c.args.group, c.args.member, c.args.reason or "")
-    c.say("Banned and removed; the group moved to a new key, and their join requests are "
-          "refused through any invite.")
+    c.say(_("Banned and removed; the group moved to a new key, and their join requests are "
+            "refused through any invite."))
 
 
 def mod_unban(c: Command) -> None:
     c.open().moderation.unban(c.args.group, c.args.fingerprint)
-    c.say("Ban lifted; they can be invited again.")
+    c.say(_("Ban lifted; they can be invited again."))
 
 
 def mod_slowmode(c: Command) -> None:
     c.open().moderation.channel_rule(c.args.group, c.args.channel, slowmode=c.args.seconds)
-    c.say("Slow mode off." if c.args.seconds == 0 else
-          f"Slow mode: one post every {c.args.seconds} seconds per member.")
+    c.say(_("Slow mode off.") if c.args.seconds == 0 else
+          _("Slow mode: one post every {seconds} seconds per member.").format(
+              seconds=c.args.seconds))
 
 
 def mod_lock(c: Command) -> None:
     c.open().moderation.channel_rule(c.args.group, c.args.channel, locked=True)
-    c.say("Channel locked: only moderators and admins can post in it.")
+    c.say(_("Channel locked: only moderators and admins can post in it."))
 
 
 def mod_unlock(c: Command) -> None:
     c.open().moderation.channel_rule(c.args.group, c.args.channel, locked=False)
-    c.say("Channel unlocked.")
+    c.say(_("Channel unlocked."))
 
 
 def mod_settings(c: Command) -> None:

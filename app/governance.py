@@ -10,6 +10,7 @@ import crypto
 from app.access import Access
 from app.admin import membership_op
 from app.errors import InvalidInput
+from app.i18n import _
 
 ROLES: tuple[str, ...] = tuple(crypto.ROLES)
 ROLE_TITLES = {"owner": "Owner", "admin": "Admin", "moderator": "Moderator",
@@ -40,13 +41,13 @@ class GovernanceService:
         """Give MEMBER a role (admins). `owner` hands ownership over (the owner only); the
         former owner stays an admin."""
         if role not in ROLES:
-            raise InvalidInput(f"A role is one of {', '.join(ROLES)}.")
+            raise InvalidInput(_("A role is one of {roles}.").format(roles=", ".join(ROLES)))
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
         if target.role == role:
-            raise InvalidInput(f"{target.name} is already {'the' if role == 'owner' else 'a'} "
-                               f"{role}.")
+            raise InvalidInput((_("{name} is already the owner.") if role == "owner" else
+                                _("{name} already has that role.")).format(name=target.name))
         membership_op(rt, group, lambda s: s.set_role(target.ik, role, rt.now(), rt.rng))
 
     def my_role(self, group: str) -> str:

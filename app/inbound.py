@@ -20,6 +20,7 @@ import crypto
 from app import files_inbound, notes, polls_inbound
 from app import moderation_log as moderation
 from app.admin import stored_role
+from app.i18n import ngettext
 from app.names import isolate, shown_name
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
@@ -50,8 +51,9 @@ MSG_REMOVED = ("You were removed from {group}; what you have stays readable here
 
 def _refused(n: int, name: str, reason: str) -> str:
     """Messages every member's client refuses by the group's rules (docs/protocol.md §8.1)."""
-    what = "1 message" if n == 1 else f"{n} messages"
-    return f"{what} from {isolate(shown_name(name))} refused by the group's rules: {reason}."
+    return ngettext("{n} message from {name} was refused by the group's rules: {reason}.",
+                    "{n} messages from {name} were refused by the group's rules: {reason}.",
+                    n).format(n=n, name=isolate(shown_name(name)), reason=reason)
 
 
 def _rejected(n: int) -> str:

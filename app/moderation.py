@@ -8,6 +8,7 @@ import crypto
 from app.access import Access
 from app.admin import membership_op, sentence
 from app.errors import InvalidInput, NotAllowed
+from app.i18n import _
 from app.moderation_log import (
     MAX_TIMEOUT_SECONDS,
     ModLogView,
@@ -31,7 +32,7 @@ def parse_channel(ref: str) -> bytes:
     except ValueError:
         raw = b""
     if len(raw) != 16:
-        raise InvalidInput("A channel is General or its 32-hex-digit id.")
+        raise InvalidInput(_("A channel is General or its 32-hex-digit id."))
     return raw
 
 
@@ -46,7 +47,7 @@ class ModerationService:
         rt = self._access.runtime()
         record = rt.resolve_group(group)
         if record.removed:
-            raise NotAllowed("You were removed from this group; it is read-only now.")
+            raise NotAllowed(_("You were removed from this group; it is read-only now."))
         gid = record.id
         session = rt.session(gid)
         with rt.lock:
@@ -70,16 +71,16 @@ class ModerationService:
         gid = rt.resolve_group(group).id
         msg = _post_id(post_id)
         if rt.store.posts.get_post(gid, msg) is None:
-            raise InvalidInput(f"There is no post '{post_id}' in this group.")
+            raise InvalidInput(_("There is no post '{post}' in this group.").format(post=post_id))
         self._act(group, crypto.ModRemove(msg, _reason(reason)))
 
     def timeout(self, group: str, member: str, seconds: int, reason: str = "") -> None:
         if not 0 < seconds <= MAX_TIMEOUT_SECONDS:
-            raise InvalidInput("A timeout lasts more than zero seconds and at most a year.")
+            raise InvalidInput(_("A timeout lasts more than zero seconds and at most a year."))
         rt = self._access.runtime()
         target = rt.resolve_member(rt.resolve_group(group).id, member)
         if target.ik == rt.identity.ik:
-            raise InvalidInput("You cannot time yourself out.")
+            raise InvalidInput(_("You cannot time yourself out."))
         self._act(group, crypto.Timeout(target.ik, rt.now() + seconds, _reason(reason)))
 
     def lift(self, group: str, member: str) -> None:
@@ -93,12 +94,12 @@ class ModerationService:
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
         if target.ik == rt.identity.ik:
-            raise InvalidInput("You cannot ban yourself.")
+            raise InvalidInput(_("You cannot ban yourself."))
         if target.role == "owner":
-            raise NotAllowed("No one can ban the owner.")
+            raise NotAllowed(_("No one can ban the owner."))
         session = rt.session(gid)
         if not session.is_admin:
-            raise NotAllowed("Only an admin can ban.")
+            raise NotAllowed(_("Only an admin can ban."))
         self._act(group, crypto.Ban(target.ik, _reason(reason)))
         membership_op(rt, group, lambda s: s.remove(target.ik, rt.now(), rt.rng))
 
@@ -109,7 +110,8 @@ class ModerationService:
         banned = ModState(rt.store.moderation.entries(gid)).banned()
         match = [ik for ik in banned if crypto.fingerprint(ik).replace(" ", "").startswith(plain)]
         if len(plain) < 4 or len(match) != 1:
-            raise InvalidInput(f"No one banned from this group matches '{fingerprint}'.")
+            raise InvalidInput(_("No one banned from this group matches '{fingerprint}'.").format(
+                fingerprint=fingerprint))
         self._act(group, crypto.Unban(match[0]))
 
     def channel_rule(self, group: str, channel: str, *, slowmode: int | None = None,
@@ -122,7 +124,7 @@ class ModerationService:
         slow = slow if slowmode is None else slowmode
         lock = lock if locked is None else locked
         if not 0 <= slow <= crypto.moderation.MAX_SLOWMODE_SECONDS:
-            raise InvalidInput("Slow mode is 0 (off) to 7 days.")
+            raise InvalidInput(_("Slow mode is 0 (off) to 7 days."))
         self._act(group, crypto.ChannelRule(cid, slow, lock))
 
     def settings(self, group: str, *, quiet: bool | None = None,
@@ -135,7 +137,7 @@ class ModerationService:
         was_quiet, was_days = ModState(rt.store.moderation.entries(gid)).settings()
         days = was_days if newcomer_days is None else newcomer_days
         if not 0 <= days <= crypto.moderation.MAX_NEWCOMER_DAYS:
-            raise InvalidInput("Newcomer safeguards last 0 (off) to 365 days.")
+            raise InvalidInput(_("Newcomer safeguards last 0 (off) to 365 days."))
         self._act(group, crypto.GroupSettings(was_quiet if quiet is None else quiet, days))
 
     def current_settings(self, group: str) -> tuple[bool, int]:
@@ -163,14 +165,14 @@ def _post_id(ref: str) -> bytes:
     except ValueError:
         raw = b""
     if len(raw) != 32:
-        raise InvalidInput("A post id is 64 hex digits.")
+        raise InvalidInput(_("A post id is 64 hex digits."))
     return raw
 
 
 def _reason(text: str) -> str:
     text = (text or "").strip()
     if len(text.encode("utf-8")) > crypto.moderation.MAX_REASON_BYTES:
-        raise InvalidInput("A reason is at most 200 bytes.")
+        raise InvalidInput(_("A reason is at most 200 bytes."))
     return text
 
 

@@ -136,36 +136,38 @@ class ModState:
             return None
         until = self.timed_out_until(sender, sent_at)
         if until is not None:
-            return f"timed out until {_time.strftime('%Y-%m-%d %H:%M UTC', _time.gmtime(until))}"
+            return _("timed out until {until}").format(
+                until=_time.strftime("%Y-%m-%d %H:%M UTC", _time.gmtime(until)))
         if crypto.can(role, "moderate"):
             return None
         _quiet, days = self.settings(sent_at)
         if days and joined_at is not None and sent_at - joined_at < days * 86400:
             why = _newcomer(content)
             if why is not None:
-                return f"new members cannot post {why} in their first {days} days"
+                return why.format(days=days)
         if not isinstance(content, crypto.Post):
             return None
         channel = getattr(content, "channel", GENERAL)
         slow, locked = self.rule(channel, sent_at)
         if locked:
-            return "the channel is locked"
+            return _("the channel is locked")
         if slow:
             previous = last_post(channel)
             if previous is not None and sent_at - previous < slow:
-                return f"slow mode allows one post every {slow} seconds"
+                return _("slow mode allows one post every {seconds} seconds").format(
+                    seconds=slow)
         return None
 
 
 def _newcomer(content: Any) -> str | None:
     if isinstance(content, Attachment):
-        return "files"
+        return _("new members cannot post files in their first {days} days")
     text = getattr(content, "text", "") or ""
     if _LINK.search(text):
-        return "links"
+        return _("new members cannot post links in their first {days} days")
     if len(_MENTION.findall(text)) >= MASS_MENTIONS or re.search(r"(?i)@(?:everyone|all)\b",
                                                                    text):
-        return "mass mentions"
+        return _("new members cannot post mass mentions in their first {days} days")
     return None
 
 

@@ -12,6 +12,7 @@ from app import moderation_log as moderation
 from app.access import Access
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
+from app.i18n import _
 from app.render import PostRenderer, merge_warnings
 from app.runtime import Pending, Runtime
 from app.store import GENERAL, Channel, NewPost, Post, PostPage, Store
@@ -77,7 +78,7 @@ class PostService:
               local: Any = None, changes: bytes | None = None) -> crypto.Sealed:
         why = moderation.own_refusal(rt, gid, session, content)
         if why is not None:
-            raise NotAllowed(f"You cannot do that now: {why}.")
+            raise NotAllowed(_("You cannot do that now: {why}.").format(why=why))
         return seal_and_store(rt, gid, session, content, local, changes)
 
     def _post(self, group: str, text: str, reply_to: str | None, channel: str | None = None,
