@@ -6,7 +6,8 @@ stdout; its shapes are documented in docs/cli.md.
 
 Each command is a handler in the module of its capability (cli_profile, cli_groups,
 cli_posts, cli_members, cli_polls, cli_governance), registered with argparse beside its
-arguments; this module parses, dispatches and turns every outcome into an exit code.
+arguments; this module parses, dispatches and turns every outcome into an exit code. A
+command imports and registers only its own capability's module (see CAPABILITIES).
 """
 from __future__ import annotations
 
@@ -15,19 +16,9 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 
-from app import (
-    cli_backup,
-    cli_channels,
-    cli_files,
-    cli_governance,
-    cli_groups,
-    cli_members,
-    cli_polls,
-    cli_posts,
-    cli_profile,
-)
 from app.backup import ENV_RECOVERY
 from app.cli_args import not_utf8, profile_path
 from app.cli_base import ENV_PASSPHRASE, Clock, Command, Parser, UsageError, warn
@@ -41,8 +32,29 @@ EXIT_INTERRUPTED = 130
 EXIT_UNEXPECTED = 70
 EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
+# Each capability's CLI module and the top-level commands it registers, in `--help` order.
+# A command line naming one of these builds the parser of that capability alone: importing
+# every capability's module (and what each imports) and building all ~80 subparsers was a
+# large part of a short command's start-up (bench/bench_cli.py, row cli_read_s). `--help`,
+# an unknown command or anything unusual before the command builds them all, so whatever
+# argparse prints is unchanged. A new capability adds its line here
+# (tests/app/test_cli_imports.py checks the names against what each module registers).
+CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "app.cli_profile": ("init", "recover", "settings"),
+    "app.cli_groups": ("group", "invite", "join", "sync"),
+    "app.cli_posts": ("post", "reply", "react", "edit", "delete", "read", "search"),
+    "app.cli_members": ("members", "remove", "promote", "requests", "approve", "decline"),
+    "app.cli_backup": ("backup", "export"),
+    "app.cli_files": ("attach", "download", "files", "library"),
+    "app.cli_channels": ("channel", "pin", "unpin", "pins", "thread"),
+    "app.cli_polls": ("poll", "event"),
+    "app.cli_governance": ("role", "mod"),
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or with `command` (a top-level command name) only of
+    the capability that registers it; an unknown name gets every command."""
     p = Parser(prog="coterie", description="Private, invite-only groups (headless commands).",
                epilog="Without a command, or with a coterie:// invite link, `coterie` opens the "
                       "desktop app. `coterie --install-desktop-entry` adds it to the desktop's "
@@ -51,10 +63,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="DIR", type=profile_path,
                    help="profile directory (default: COTERIE_HOME or the platform's user data dir)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for capability in (cli_profile, cli_groups, cli_posts, cli_members, cli_backup,
-                       cli_files, cli_channels, cli_polls, cli_governance):
-        capability.register(sub)
+    modules = [m for m, names in CAPABILITIES.items() if command in names] or CAPABILITIES
+    for module in modules:
+        import_module(module).register(sub)
     return p
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The top-level command of a command line, when nothing but `--profile DIR` comes
+    before it; None (build every command) for anything else."""
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--profile" and rest and not rest[0].startswith("-"):
+            rest.pop(0)
+        elif arg.startswith("--profile="):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
 
 
 def _usage(message: str) -> int:
@@ -117,7 +146,7 @@ def _main(argv: Sequence[str] | None, clock: Clock) -> int:
     if refused is not None:
         return _usage(refused)
     try:
-        args = build_parser().parse_args(args_list)
+        args = build_parser(command_named(args_list)).parse_args(args_list)
     except UsageError as exc:
         return _usage(str(exc))
     except SystemExit as exc:  # --help

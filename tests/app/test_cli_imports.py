@@ -1,12 +1,19 @@
 """A CLI command that only reads the local store starts without the network stack: httpx,
 the sync engine's relay flows and the blob client load when a command first talks to
-a relay (sync/__init__.py and sync/engine.py import them on first use)."""
+a relay (sync/__init__.py and sync/engine.py import them on first use). A command builds
+and imports only its own capability's CLI module, and reads and helps exactly as it would
+among all of them."""
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from app.cli import CAPABILITIES, build_parser, command_named
+from app.cli_base import Parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,3 +36,61 @@ def test_the_cli_loads_no_network_code_until_it_talks_to_a_relay() -> None:
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["loaded"] == []
     assert seen["client"] == "sync.transport" and seen["after"] is True
+
+
+_READ_PROGRAM = """
+import json, sys
+from app.cli import main
+main(["--profile", sys.argv[1], "read", "somegroup"])
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("app.cli_"))))
+"""
+
+
+def test_read_imports_only_the_cli_modules_of_posts(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", _READ_PROGRAM, str(tmp_path / "p")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=True)
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    # cli_posts prints a post's channel with cli_channels' JSON shape; nothing else comes in
+    assert loaded == ["app.cli_args", "app.cli_base", "app.cli_channels", "app.cli_format",
+                      "app.cli_posts"]
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_each_capability_registers_exactly_the_commands_listed_for_it() -> None:
+    everything = _commands(build_parser())
+    listed = [name for names in CAPABILITIES.values() for name in names]
+    assert listed == list(everything)  # same commands, same --help order
+    for module, names in CAPABILITIES.items():
+        p = Parser(prog="coterie")
+        sub = p.add_subparsers(dest="command", parser_class=Parser)
+        importlib.import_module(module).register(sub)
+        assert tuple(sub.choices) == names, module
+
+
+def _helps(parser: argparse.ArgumentParser) -> list[str]:
+    """The help of a parser and of every subcommand below it."""
+    out = [parser.format_help()]
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for action in subs:
+        for child in action.choices.values():
+            out += _helps(child)
+    return out
+
+
+def test_a_command_parsed_alone_reads_and_helps_as_among_all() -> None:
+    everything = _commands(build_parser())
+    for name, full in everything.items():
+        assert _helps(_commands(build_parser(name))[name]) == _helps(full), name
+
+
+def test_the_command_is_found_only_behind_nothing_but_the_profile() -> None:
+    assert command_named(["read", "g"]) == "read"
+    assert command_named(["--profile", "d", "read", "g"]) == "read"
+    assert command_named(["--profile=d", "group", "list"]) == "group"
+    for unusual in (["-h"], ["--prof", "d", "read"], ["--profile", "-x", "read"], [],
+                    ["--profile"], ["--", "read"]):
+        assert command_named(unusual) is None, unusual
