@@ -47,10 +47,18 @@ def settings(c: Command) -> None:
                                       default_relay=c.args.default_relay)
     else:
         current = svc.settings.get()
-    c.out(settings_json(current), fmt.table([
-        ("Name:", fmt.person(current.display_name)),
-        ("Default relay:", fmt.safe(current.default_relay) or "(none)"),
-        ("Theme:", current.theme)]))
+    if c.args.cache_mb is not None:
+        svc.files.set_cache_limit_mb(c.args.cache_mb)
+    if c.args.auto_download_mb is not None:
+        svc.files.set_auto_download_mb(c.args.auto_download_mb)
+    cache_mb, auto_mb = svc.files.cache_limit_mb(), svc.files.auto_download_mb()
+    c.out({**settings_json(current), "cache_limit_mb": cache_mb, "auto_download_mb": auto_mb},
+          fmt.table([
+              ("Name:", fmt.person(current.display_name)),
+              ("Default relay:", fmt.safe(current.default_relay) or "(none)"),
+              ("Theme:", current.theme),
+              ("File cache:", f"{cache_mb} MB"),
+              ("Auto-download:", f"images up to {auto_mb} MB")]))
 
 
 def register(sub: SubParsers) -> None:
@@ -63,7 +71,11 @@ def register(sub: SubParsers) -> None:
                 "passphrase", recover)
     p.add_argument("--code", help="the recovery code (prompted when omitted)")
 
-    p = command(sub, "settings", "show or change your name and the default relay", settings)
+    p = command(sub, "settings", "show or change your name, the default relay and the file limits", settings)
     p.add_argument("--name", help="your display name")
     p.add_argument("--default-relay", metavar="URL",
                    help='the relay new groups use when `group create` has no --relay ("" for none)')
+    p.add_argument("--cache-mb", type=int, metavar="MB",
+                   help="largest size of the encrypted file cache (at least 1; default 1024)")
+    p.add_argument("--auto-download-mb", type=int, metavar="MB",
+                   help="images up to this size download by themselves (0: none; default 10)")

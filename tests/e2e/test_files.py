@@ -222,3 +222,22 @@ def test_files_filter_by_channel_and_member_and_sort_from_the_cli(
     assert "a-big.txt" in text and "b-small.txt" not in text
     bad = ana.run("files", gid, "--member", "Nobody", check=False)
     assert bad.returncode != 0 and bad.stderr.count("\n") == 1
+
+
+def test_file_limits_are_settings_kept_in_the_profile(
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    ana, ben, gid = _pair(relay, make_cli)
+    shown = ben.json("settings")
+    assert (shown["cache_limit_mb"], shown["auto_download_mb"]) == (1024, 10)
+    ben.run("settings", "--auto-download-mb", "0", "--cache-mb", "5")
+    shown = ben.json("settings")
+    assert (shown["cache_limit_mb"], shown["auto_download_mb"]) == (5, 0)
+    assert "5 MB" in ben.out("settings")
+    image = tmp_path / "small.png"
+    image.write_bytes(os.urandom(2000))
+    post = ana.out("attach", gid, str(image))
+    ben.run("sync")                          # with the limit at 0 nothing comes by itself
+    assert [f["cached"] for f in ben.json("files", gid)["files"] if f["post"] == post] == [False]
+    bad = ben.run("settings", "--cache-mb", "0", check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert ben.json("settings")["cache_limit_mb"] == 5

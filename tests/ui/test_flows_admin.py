@@ -241,6 +241,26 @@ def test_settings_change_name_relay_and_theme(qtbot, ana: App) -> None:
     assert ana.services.profile.me().name == "Ana B."
 
 
+def test_settings_change_the_file_limits(qtbot, ana: App) -> None:
+    ana.window.open_settings()
+    dialog = open_dialog(ana.window, SettingsDialog)
+    qtbot.waitUntil(dialog.files_box.isEnabled, timeout=WAIT)
+    assert (dialog.cache_spin.value(), dialog.auto_spin.value()) == (1024, 10)
+    assert dialog.cache_spin.minimum() == 1 and dialog.auto_spin.minimum() == 0
+    dialog.cache_spin.setValue(300)
+    dialog.auto_spin.setValue(0)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    settle(qtbot, ana.worker)
+    assert ana.services.files.cache_limit_mb() == 300
+    assert ana.services.files.auto_download_mb() == 0
+    ana.window.open_settings()
+    again = open_dialog(ana.window, SettingsDialog)
+    qtbot.waitUntil(again.files_box.isEnabled, timeout=WAIT)
+    assert (again.cache_spin.value(), again.auto_spin.value()) == (300, 0)
+    again.reject()
+
+
 def test_settings_change_the_key_protection_to_a_passphrase(qtbot, ana: App) -> None:
     # (into the keyring, and a new recovery code: tests/ui/test_real_unlock.py)
     assert ana.services.profile.me().protection == "keyring"

@@ -1,4 +1,5 @@
-"""Settings: display name, default relay, theme, and how the profile is protected
+"""Settings: display name, default relay, theme, the file cache and automatic download
+limits, and how the profile is protected
 (change the passphrase, move the key to or from the keyring, new recovery code)."""
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +52,25 @@ class SettingsDialog(ServiceDialog):
         general.addRow(QCoreApplication.translate("SettingsDialog", "Your name"), self.name_edit)
         general.addRow(QCoreApplication.translate("SettingsDialog", "Default relay"), self.relay_edit)
         general.addRow(QCoreApplication.translate("SettingsDialog", "Theme"), self.theme_combo)
+        self.cache_spin = self._mb_spin(1, QCoreApplication.translate(
+            "SettingsDialog", "Largest size of the file cache"))
+        self.auto_spin = self._mb_spin(0, QCoreApplication.translate(
+            "SettingsDialog", "Largest image downloaded automatically"))
+        self.files_box = QGroupBox(QCoreApplication.translate("SettingsDialog", "Files"))
+        box = QVBoxLayout(self.files_box)
+        files = QFormLayout()
+        box.addLayout(files)
+        files.addRow(QCoreApplication.translate("SettingsDialog", "Keep downloaded files up to"),
+                     self.cache_spin)
+        files.addRow(QCoreApplication.translate("SettingsDialog", "Download images by themselves up to"),
+                     self.auto_spin)
+        self.files_note = QLabel(QCoreApplication.translate(
+            "SettingsDialog", "Files stay encrypted in the cache; the least recently used go "
+            "first and can be downloaded again. 0 MB: no image downloads by itself."))
+        self.files_note.setWordWrap(True)
+        self.files_note.setObjectName("hint")
+        box.addWidget(self.files_note)
+        self.files_box.setEnabled(False)  # until the current limits arrive
         self.protection_box = QGroupBox(QCoreApplication.translate("SettingsDialog", "Protection"))
         pv = QVBoxLayout(self.protection_box)
         self.protection_label = QLabel()
@@ -95,17 +116,30 @@ class SettingsDialog(ServiceDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.addLayout(general)
+        layout.addWidget(self.files_box)
         layout.addWidget(self.protection_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         svc = ctx.services
-        ctx.worker.run(lambda: (svc.settings.get(), svc.profile.me(), svc.profile.keyring_available()),
+        ctx.worker.run(lambda: (svc.settings.get(), svc.profile.me(), svc.profile.keyring_available(),
+                                svc.files.cache_limit_mb(), svc.files.auto_download_mb()),
                        self._loaded, lambda e: self.show_error(str(e)), owner=self)
 
-    def _loaded(self, answer: tuple[Settings, ProfileView, bool]) -> None:
-        settings, me, keyring = answer
+    @staticmethod
+    def _mb_spin(least: int, name: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(least, 1_000_000)
+        spin.setSuffix(" MB")
+        spin.setAccessibleName(name)
+        return spin
+
+    def _loaded(self, answer: tuple[Settings, ProfileView, bool, int, int]) -> None:
+        settings, me, keyring, cache_mb, auto_mb = answer
         self.profile = me
         self._keyring = keyring
+        self.cache_spin.setValue(cache_mb)
+        self.auto_spin.setValue(auto_mb)
+        self.files_box.setEnabled(True)
         self.name_edit.setText(settings.display_name or me.name)
         self.relay_edit.setText(settings.default_relay)
         self._show_protection(me.protection)
@@ -166,10 +200,17 @@ class SettingsDialog(ServiceDialog):
         name = self.name_edit.text().strip()
         relay = self.relay_edit.text().strip()
         theme = self.theme_combo.currentData()
+        limits = ((self.cache_spin.value(), self.auto_spin.value())
+                  if self.files_box.isEnabled() else None)
         svc = self._ctx.services
-        self.call(lambda: svc.settings.update(display_name=name or None, default_relay=relay,
-                                              theme=theme),
-                  lambda _r: self.accept(), busy_text=QCoreApplication.translate("SettingsDialog", "Saving…"))
+
+        def save() -> None:
+            svc.settings.update(display_name=name or None, default_relay=relay, theme=theme)
+            if limits is not None:
+                svc.files.set_cache_limit_mb(limits[0])
+                svc.files.set_auto_download_mb(limits[1])
+
+        self.call(save, lambda _r: self.accept(), busy_text=QCoreApplication.translate("SettingsDialog", "Saving…"))
 
     def reject(self) -> None:
         if self._ctx.theme.choice != self._theme_at_open:

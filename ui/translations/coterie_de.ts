@@ -2562,6 +2562,30 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Standard-Relay</translation>
     </message>
     <message>
+        <source>Largest size of the file cache</source>
+        <translation>Höchstgröße des Dateispeichers</translation>
+    </message>
+    <message>
+        <source>Largest image downloaded automatically</source>
+        <translation>Größtes Bild, das automatisch geladen wird</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Keep downloaded files up to</source>
+        <translation>Geladene Dateien behalten bis</translation>
+    </message>
+    <message>
+        <source>Download images by themselves up to</source>
+        <translation>Bilder selbst laden bis</translation>
+    </message>
+    <message>
+        <source>Files stay encrypted in the cache; the least recently used go first and can be downloaded again. 0 MB: no image downloads by itself.</source>
+        <translation>Dateien bleiben im Speicher verschlüsselt; die am längsten nicht genutzten gehen zuerst und lassen sich erneut laden. 0 MB: kein Bild lädt von selbst.</translation>
+    </message>
+    <message>
         <source>Protection</source>
         <translation>Schutz</translation>
     </message>
