@@ -14,7 +14,8 @@ import crypto
 import crypto.spaces
 from app.access import Access
 from app.channel_refs import channel_view, resolve_channel
-from app.errors import InvalidInput, NotAllowed, NotFound
+from app.errors import InvalidInput, NotAllowed, NotFound, PinsFull
+from app.i18n import _
 from app.posts import MSG_REMOVED, decorate, seal_and_store
 from app.render import PostRenderer
 from app.runtime import Runtime
@@ -194,7 +195,8 @@ class ChannelService:
             raise NotAllowed("That post was deleted.")
         if on and rt.store.channels.pinned_count(gid, post.channel_id) >= crypto.spaces.MAX_PINS \
                 and post.msg_id not in {p.target for p in rt.store.channels.list_pins(gid, post.channel_id)}:
-            raise NotAllowed("This channel has 50 pins already; unpin one first.")
+            raise PinsFull(_("This channel has {count} pins already; unpin one first.").format(
+                count=crypto.spaces.MAX_PINS), crypto.spaces.MAX_PINS)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.channels.apply_pin(gid, post.channel_id, post.msg_id, on, rt.identity.ik,

@@ -44,6 +44,14 @@ class NotAllowed(AppError):
     exit_code = 5
 
 
+class PinsFull(NotAllowed):
+    """A channel holds `limit` pins already (crypto.spaces.MAX_PINS): unpin one first."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class InviteError(AppError):
     exit_code = 6
 

@@ -101,6 +101,8 @@ class _GroupWork:
     rejected: int = 0
     # (sender, reason) -> how many of their messages every client refuses by the rules
     refused: dict[tuple[bytes, str], int] = field(default_factory=dict)
+    # admins whose pin found its channel full (appended on the store thread, read after)
+    pins_full: list[bytes] = field(default_factory=list)
     mod: moderation.ModState | None = None   # the group's moderation log, loaded when needed
     mod_refused: list[tuple[bytes, bytes, str, int]] = field(default_factory=list)
     joined: dict[bytes, int] | None = None   # members' join times, for newcomer safeguards
@@ -243,17 +245,17 @@ class Inbound:
                 # Rows are numbered in insertion order, which breaks ties between posts of
                 # one second: insert them in the order written, not the order the relay chose.
                 posts = sorted(gw.posts, key=lambda p: (p.sent_time, p.sender_ik, p.seq))
-                items.append((gid, posts, gw.changes))
+                items.append((gid, gw, posts, gw.changes))
                 gw.note_changes()
                 gw.posts, gw.changes = [], []
 
         def write(store: Store) -> dict[bytes, tuple[bytes, ...]]:
             out = {}
             with store.transaction(durable=False):
-                for gid, posts, changes in items:
+                for gid, gw, posts, changes in items:
                     out[gid] = store.posts.insert_posts(posts) if posts else ()
                     for sender, ev in changes:
-                        self._apply_change(store, gid, sender, ev)
+                        self._apply_change(store, gid, gw, sender, ev)
             return out
 
         return self.rt.store.submit(write)
@@ -475,7 +477,7 @@ class Inbound:
         gw.fresh += tail
         outcome.new_posts += len(tail)
         for sender, ev in gw.changes:
-            self._apply_change(store, gid, sender, ev)
+            self._apply_change(store, gid, gw, sender, ev)
         gw.note_changes()
 
     @staticmethod
@@ -507,6 +509,10 @@ class Inbound:
             gw.warnings.append(("rejected", _rejected(gw.rejected), None))
         for msg_id, sender, why, sent_at in gw.mod_refused:
             store.moderation.refuse(gid, msg_id, sender, why, sent_at)
+        for sender in gw.pins_full:
+            key = (sender, spaces.RULE_PINS_FULL)
+            gw.refused[key] = gw.refused.get(key, 0) + 1
+        gw.pins_full = []
         for (sender, reason), n in gw.refused.items():
             name = self.rt.sender_name(gw.session, sender)
             gw.warnings.append(("refused", _refused(n, name, reason), sender))
@@ -565,7 +571,8 @@ class Inbound:
         if gw.removed:
             pending.events.append(ChangeEvent(ChangeKind.REMOVED, gid.hex()))
 
-    def _apply_change(self, store: Store, gid: bytes, sender: bytes, ev: Any) -> None:
+    def _apply_change(self, store: Store, gid: bytes, gw: _GroupWork, sender: bytes,
+                      ev: Any) -> None:
         """Reactions, edits and deletes; the store checks the sender against the post's
         (and keeps early ones until their post lands, with the same check)."""
         if isinstance(ev, _FileChange):
@@ -590,8 +597,11 @@ class Inbound:
                                             c.position, c.archived, c.tags, ev.sent_at,
                                             order_key(ev.epoch, ev.seq, ev.message_id), sender)
         elif isinstance(c, crypto.Pin):          # _event passed only an admin's
-            store.channels.apply_pin(gid, c.channel, c.target, c.on, sender, ev.sent_at,
-                                     order_key(ev.epoch, ev.seq, ev.message_id), spaces.MAX_PINS)
+            done = store.channels.apply_pin(gid, c.channel, c.target, c.on, sender, ev.sent_at,
+                                            order_key(ev.epoch, ev.seq, ev.message_id),
+                                            spaces.MAX_PINS)
+            if done == "full":                   # shown as refused, never silently dropped
+                gw.pins_full.append(sender)
 
     # -- my pending joins -------------------------------------------------------------------------
     def _join_envelope(self, route: Route, body: bytes, now: int,

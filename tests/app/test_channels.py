@@ -12,7 +12,7 @@ import pytest
 
 import crypto
 from app.api import Services
-from app.errors import AppError, InvalidInput, NotAllowed, NotFound
+from app.errors import AppError, InvalidInput, NotAllowed, NotFound, PinsFull
 from app.posts import seal_and_store
 from app.views import GENERAL_ID
 from tests.e2e.harness import RelayProcess, scan_for
@@ -301,3 +301,40 @@ def test_the_relay_sees_only_bucket_sized_envelopes_and_no_names(
                                         "Lavender plans", "Walled orchard", "body of the topic")}
     assert scan_for([relay.data_dir, relay.log_path], needles) == []
     relay.start()
+
+
+def test_a_51st_pin_is_refused_with_a_sentence_and_by_every_receiver(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    (ana, ben), gid = _club(make_profile, relay, ("Ana", "Ben"))
+    posts = [ana.posts.post(gid, f"note {i}") for i in range(crypto.spaces.MAX_PINS + 1)]
+    for post in posts[:crypto.spaces.MAX_PINS]:
+        ana.channels.pin(gid, post.id)
+    _sync([ana, ben])
+    assert len(ben.channels.pins(gid)) == crypto.spaces.MAX_PINS
+
+    # the admin who tries a 51st gets one sentence, and nothing is sent
+    store = ana._access.runtime().store
+    queued = len(store.outbox.pending_outbox())
+    with pytest.raises(PinsFull) as caught:
+        ana.channels.pin(gid, posts[-1].id)
+    assert str(caught.value) == "This channel has 50 pins already; unpin one first."
+    assert caught.value.limit == crypto.spaces.MAX_PINS
+    assert len(store.outbox.pending_outbox()) == queued
+    # pinning one already pinned is no 51st
+    ana.channels.pin(gid, posts[0].id)
+
+    # a client that sends one anyway: every receiver shows it refused, keeps 50
+    rt = ana._access.runtime()
+    seal_and_store(rt, bytes.fromhex(gid), rt.session(bytes.fromhex(gid)),
+                   crypto.Pin(bytes(16), bytes.fromhex(posts[-1].id), True))
+    _sync([ana, ben])
+    pinned = {p.id for p in ben.channels.pins(gid)}
+    assert len(pinned) == crypto.spaces.MAX_PINS and posts[-1].id not in pinned
+    assert not ben.posts.get(gid, posts[-1].id).pinned
+    assert any(w.replace("\u2068", "").replace("\u2069", "") == "1 message from Ana was refused "
+               "by the group's rules: a channel holds at most 50 pins." for w in _warnings(ben, gid))
+    # unpinning one makes room again
+    ana.channels.unpin(gid, posts[0].id)
+    ana.channels.pin(gid, posts[-1].id)
+    _sync([ana, ben])
+    assert posts[-1].id in {p.id for p in ben.channels.pins(gid)}

@@ -3,10 +3,11 @@ command a separate process (the contract in docs/cli.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
-from tests.e2e.harness import Cli, RelayProcess
+from tests.e2e.harness import Cli, RelayProcess, open_services
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # ~60 CLI processes
 
@@ -104,3 +105,32 @@ def test_channels_threads_and_pins_through_the_cli(
     assert [(h["kind"], h["post"]) for h in hits] == [("topic", topic)]
     hits = ben.json("search", "seconded")["hits"]
     assert [(h["kind"], h["thread_root"]) for h in hits] == [("post", topic)]
+
+
+def test_a_51st_pin_is_one_sentence_and_sends_nothing(
+        relay: RelayProcess, make_cli: Callable[..., Cli]) -> None:
+    ana = make_cli("Ana")
+    gid = ana.out("group", "create", "Club", "--relay", relay.url)
+    opened = open_services(ana)
+    try:
+        svc = opened.services
+        posts = [svc.posts.post(gid, f"note {i}").id for i in range(51)]
+        for post_id in posts[:50]:
+            svc.channels.pin(gid, post_id)
+        queued = len(svc._access.runtime().store.outbox.pending_outbox())
+    finally:
+        opened.close()
+    proc = ana.run("pin", gid, posts[-1], check=False)
+    assert proc.returncode == 5
+    assert proc.stderr.strip() == "coterie: This channel has 50 pins already; unpin one first."
+    german = replace(ana, env={**ana.env, "COTERIE_LANG": "de"}).run("pin", gid, posts[-1],
+                                                                    check=False)
+    assert german.stderr.strip() == ("coterie: Dieser Kanal hat schon 50 angeheftete Beiträge; löse "
+                                     "zuerst einen davon.")
+    opened = open_services(ana)
+    try:
+        svc = opened.services
+        assert len(svc._access.runtime().store.outbox.pending_outbox()) == queued
+        assert len(svc.channels.pins(gid)) == 50
+    finally:
+        opened.close()

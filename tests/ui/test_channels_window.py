@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from app.api import Services
 from app.views import GENERAL_ID
@@ -183,3 +184,27 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
     win.sidebar.channels.select(GENERAL_ID)
     qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.id == GENERAL_ID,
                     timeout=WAIT)
+
+
+def test_a_51st_pin_in_the_window_asks_to_unpin_one_first(qtbot, ana: App, tmp_path) -> None:  # noqa: ANN001
+    services, win, world = ana.services, ana.window, ana.world
+    club = world.groups["Book club"]
+    notes = [services.posts.post(club, f"note {i}").id for i in range(51)]
+    for post_id in notes[:50]:
+        services.channels.pin(club, post_id)
+    win.resize(1200, 760)
+    win.sidebar.select(club)
+    qtbot.waitUntil(lambda: win.pane.group is not None and win.pane.group.id == club,
+                    timeout=WAIT)
+    win.pane._pin(services.posts.get(club, notes[-1]), True)
+    qtbot.waitUntil(lambda: win.pane.findChild(QMessageBox, "pinsFullDialog") is not None
+                    and win.pane.findChild(QMessageBox, "pinsFullDialog").isVisible(),
+                    timeout=WAIT)
+    box = win.pane.findChild(QMessageBox, "pinsFullDialog")
+    assert box.text() == ("This channel already has 50 pinned posts. Unpin one of them "
+                          "first, then pin this post.")
+    settle(qtbot, ana.ctx.worker)
+    box.grab().save(str(_out(tmp_path) / "pins_full.png"))
+    box.accept()
+    assert len(services.channels.pins(club)) == 50
+    assert not services.posts.get(club, notes[-1]).pinned

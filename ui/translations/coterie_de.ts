@@ -485,6 +485,14 @@
         <translation>Hier schreiben nur Admins; antworte im Thread eines Beitrags (T).</translation>
     </message>
     <message>
+        <source>The channel&apos;s pins are full</source>
+        <translation>Die Pinnwand des Kanals ist voll</translation>
+    </message>
+    <message>
+        <source>This channel already has {count} pinned posts. Unpin one of them first, then pin this post.</source>
+        <translation>Dieser Kanal hat schon {count} angeheftete Beiträge. Löse zuerst einen davon, dann hefte diesen Beitrag an.</translation>
+    </message>
+    <message>
         <source>Muted</source>
         <translation>Stumm</translation>
     </message>

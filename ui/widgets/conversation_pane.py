@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import PinsFull
 from app.names import isolate
 from app.views import GENERAL_ID, ChannelView, ConnectionState, GroupSummary, PostView
 from ui.context import AppContext
@@ -331,8 +332,22 @@ class ConversationPane(QWidget):
         cid = post.channel_id
         self._ctx.worker.run(lambda: svc.channels.pin(gid, post.id) if on
                              else svc.channels.unpin(gid, post.id),
-                             lambda _r: self.pinned.load(gid, cid),
-                             lambda e: self.error.emit(str(e)), owner=self)
+                             lambda _r: self.pinned.load(gid, cid), self._pin_failed, owner=self)
+
+    def _pin_failed(self, error: BaseException) -> QMessageBox | None:
+        """A full channel gets a dialog (the admin must unpin first); other errors a line."""
+        if not isinstance(error, PinsFull):
+            self.error.emit(str(error))
+            return None
+        box = QMessageBox(QMessageBox.Icon.Information,
+                          QCoreApplication.translate("ConversationPane", "The channel's pins are full"),
+                          QCoreApplication.translate(
+                              "ConversationPane", "This channel already has {count} pinned posts. "
+                              "Unpin one of them first, then pin this post.").format(count=error.limit),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("pinsFullDialog")
+        box.open()
+        return box
 
     def _keep_draft(self) -> None:
         if self.group is None:
