@@ -208,3 +208,51 @@ def test_a_51st_pin_in_the_window_asks_to_unpin_one_first(qtbot, ana: App, tmp_p
     box.accept()
     assert len(services.channels.pins(club)) == 50
     assert not services.posts.get(club, notes[-1]).pinned
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_an_admin_edits_a_forums_tags_in_the_window(qtbot, ana: App, theme, tmp_path) -> None:  # noqa: ANN001
+    services, win, world = ana.services, ana.window, ana.world
+    club = world.groups["Book club"]
+    forum = services.channels.create(club, "Reading list", "forum", "", ["fiction", "poetry"])
+    services.sync_once()
+    ana.ctx.theme.apply(theme)
+    win.resize(1200, 760)
+    win.sidebar.select(club)
+    qtbot.waitUntil(lambda: "Reading list" in _channel_names(ana), timeout=WAIT)
+    chans = win.sidebar.channels
+    listed = {c.name: c for c in chans.model.items()}
+    # only a forum's menu offers its tags
+    for name, offered in (("Reading list", True), ("General", False)):
+        row = chans.model.row_of(listed[name].id)
+        menu = chans._menu(chans.list.visualRect(chans.model.index(row, 0)).center())
+        assert ("Edit tags…" in [a.text() for a in menu.actions()]) is offered
+        menu.close()
+    dialog = chans._edit(listed["Reading list"], "tags")
+    assert dialog.edit.text() == "fiction, poetry"
+    dialog.edit.setText("fiction, essays, ")
+    settle(qtbot, ana.worker)
+    _check(dialog, "channels_edit_tags_dialog", theme, _out(tmp_path))
+    dialog.accept()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    assert services.channels.get(club, forum.id).tags == ("essays", "fiction")
+    qtbot.waitUntil(lambda: next(c for c in chans.model.items()
+                                 if c.id == forum.id).tags == ("essays", "fiction"), timeout=WAIT)
+    # a tag too long is one sentence in the dialog, nothing changes
+    dialog = chans._edit(next(c for c in chans.model.items() if c.id == forum.id), "tags")
+    dialog.edit.setText("x" * 40)
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.error_label.text() == "A tag is at most 32 bytes.",
+                    timeout=WAIT)
+    assert dialog.isVisible() and dialog.error_label.isVisible()
+    dialog.reject()
+    assert services.channels.get(club, forum.id).tags == ("essays", "fiction")
+    # Bea's client, on the relay, gets the new list
+    services.sync_once()
+    bea = Services(world.profile_dir("Bea"), keyring_backend=world.keyring)
+    try:
+        bea.profile.unlock()
+        bea.sync_once()
+        assert bea.channels.get(club, forum.id).tags == ("essays", "fiction")
+    finally:
+        bea.close()

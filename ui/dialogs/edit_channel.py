@@ -1,5 +1,5 @@
-"""Rename a channel or set its topic line (admins): one field, the current text offered;
-the change is one admin-signed channel definition every member's app checks."""
+"""Rename a channel, set its topic line or a forum's tags (admins): one field, the current
+text offered; the change is one admin-signed channel definition every member's app checks."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
@@ -11,23 +11,34 @@ from ui.dialogs.base import ServiceDialog
 
 
 class EditChannelDialog(ServiceDialog):
-    """`field` is "name" (rename) or "topic" (the topic line)."""
+    """`field` is "name" (rename), "topic" (the topic line) or "tags" (a forum's tags,
+    separated by commas)."""
 
     def __init__(self, ctx: AppContext, channel: ChannelView, field: str,
                  parent: QWidget | None = None) -> None:
         rename = field == "name"
-        super().__init__(ctx.worker, QCoreApplication.translate("EditChannelDialog", "Rename channel")
-                         if rename else QCoreApplication.translate("EditChannelDialog", "Channel topic"),
-                         parent)
+        titles = {"name": QCoreApplication.translate("EditChannelDialog", "Rename channel"),
+                  "topic": QCoreApplication.translate("EditChannelDialog", "Channel topic"),
+                  "tags": QCoreApplication.translate("EditChannelDialog", "Forum tags")}
+        super().__init__(ctx.worker, titles[field], parent)
         self._ctx, self._channel, self._field = ctx, channel, field
         self.setMinimumWidth(420)
         intro = QLabel(QCoreApplication.translate(
             "EditChannelDialog", "Every member of the group sees the change."))
         intro.setWordWrap(True)
-        self.edit = QLineEdit(channel.name if rename else channel.topic)
-        self.edit.setAccessibleName(QCoreApplication.translate("EditChannelDialog", "Channel name")
-                                    if rename else QCoreApplication.translate("EditChannelDialog", "Topic"))
-        self.edit.setMaxLength(64 if rename else 300)
+        self.edit = QLineEdit(self._current())
+        names = {"name": QCoreApplication.translate("EditChannelDialog", "Channel name"),
+                 "topic": QCoreApplication.translate("EditChannelDialog", "Topic"),
+                 "tags": QCoreApplication.translate("EditChannelDialog",
+                                                    "Tags for topics, separated by commas")}
+        self.edit.setAccessibleName(names[field])
+        if field == "tags":
+            intro.setText(QCoreApplication.translate(
+                "EditChannelDialog", "Tags new topics can carry, separated by commas. Topics "
+                "keep the tags they have. Every member of the group sees the change."))
+            self.edit.setPlaceholderText(QCoreApplication.translate("EditChannelDialog",
+                                                                    "fiction, poetry, essays"))
+        self.edit.setMaxLength(64 if rename else 700)
         self.edit.selectAll()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton(QCoreApplication.translate("EditChannelDialog", "Save"),
@@ -44,15 +55,27 @@ class EditChannelDialog(ServiceDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
+    def _current(self) -> str:
+        c = self._channel
+        return {"name": c.name, "topic": c.topic, "tags": ", ".join(c.tags)}[self._field]
+
     def accept(self) -> None:
         if self.busy:
             return
         text = self.edit.text().strip()
         c, svc = self._channel, self._ctx.services
-        if text == (c.name if self._field == "name" else c.topic):
+        if self._field == "tags":
+            tags = [t.strip() for t in text.split(",") if t.strip()]
+            if sorted(set(tags)) == sorted(c.tags):
+                QDialog.accept(self)
+                return
+            work = lambda: svc.channels.set_tags(c.group_id, c.id, tags)  # noqa: E731
+        elif text == self._current():
             QDialog.accept(self)
             return
-        work = ((lambda: svc.channels.rename(c.group_id, c.id, text)) if self._field == "name"
-                else (lambda: svc.channels.describe(c.group_id, c.id, text)))
+        elif self._field == "name":
+            work = lambda: svc.channels.rename(c.group_id, c.id, text)  # noqa: E731
+        else:
+            work = lambda: svc.channels.describe(c.group_id, c.id, text)  # noqa: E731
         self.call(work, lambda _r: QDialog.accept(self),
                   busy_text=QCoreApplication.translate("EditChannelDialog", "Saving…"))

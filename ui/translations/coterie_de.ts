@@ -231,6 +231,10 @@
         <translation>Thema bearbeiten…</translation>
     </message>
     <message>
+        <source>Edit tags…</source>
+        <translation>Schlagwörter bearbeiten…</translation>
+    </message>
+    <message>
         <source>Move up</source>
         <translation>Nach oben</translation>
     </message>
@@ -800,6 +804,10 @@
         <translation>Kanalthema</translation>
     </message>
     <message>
+        <source>Forum tags</source>
+        <translation>Schlagwörter des Forums</translation>
+    </message>
+    <message>
         <source>Every member of the group sees the change.</source>
         <translation>Alle Mitglieder der Gruppe sehen die Änderung.</translation>
     </message>
@@ -810,6 +818,18 @@
     <message>
         <source>Topic</source>
         <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Tags for topics, separated by commas</source>
+        <translation>Schlagwörter für Themen, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Tags new topics can carry, separated by commas. Topics keep the tags they have. Every member of the group sees the change.</source>
+        <translation>Schlagwörter, die neue Themen tragen können, durch Kommas getrennt. Themen behalten ihre Schlagwörter. Alle Mitglieder der Gruppe sehen die Änderung.</translation>
+    </message>
+    <message>
+        <source>fiction, poetry, essays</source>
+        <translation>Romane, Lyrik, Essays</translation>
     </message>
     <message>
         <source>Save</source>

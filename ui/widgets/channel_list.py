@@ -171,6 +171,9 @@ class ChannelList(QWidget):
             menu.addSeparator()
             menu.addAction(QCoreApplication.translate("ChannelList", "Rename…"), lambda: self._edit(c, "name"))
             menu.addAction(QCoreApplication.translate("ChannelList", "Edit topic…"), lambda: self._edit(c, "topic"))
+            if c.kind == "forum":
+                menu.addAction(QCoreApplication.translate("ChannelList", "Edit tags…"),
+                               lambda: self._edit(c, "tags"))
             if c.id != GENERAL_ID:
                 if not c.archived:
                     menu.addAction(QCoreApplication.translate("ChannelList", "Move up"), lambda: self.move(c, -1))
