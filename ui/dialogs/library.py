@@ -1,15 +1,17 @@
 """The group's resource library: files (previews from the embedded thumbnails), links and
-saved items, newest first, filtered by kind; each file a card with Download, Open and
-Save as…; an image opens in a viewer. Everything reaches the services on the worker.
+saved items, filtered by kind, channel and who shared them, sorted newest or oldest first,
+by name or by size; each file a card with Download (a progress bar, and Cancel while it
+runs), Open and Save as…; an image opens in a viewer. Everything reaches the services on the worker.
 
 Open decrypts into a private temporary folder removed when the app exits (the dialog says
 so) and never opens an executable: those can only be saved.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,13 +22,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from app.files import FileView, LinkView
+from app.files import Cancelled, FileView, LinkView
 from app.library import LibraryItem
 from app.views import GroupSummary, PostView
 from ui.context import AppContext
@@ -38,6 +41,10 @@ KIND_LABELS = ((QT_TRANSLATE_NOOP("LibraryDialog", "All"), None), (QT_TRANSLATE_
                (QT_TRANSLATE_NOOP("LibraryDialog", "Documents"), "documents"),
                (QT_TRANSLATE_NOOP("LibraryDialog", "Audio and video"), "media"),
                (QT_TRANSLATE_NOOP("LibraryDialog", "Links"), "links"))
+SORT_LABELS = ((QT_TRANSLATE_NOOP("LibraryDialog", "Newest first"), "newest"),
+               (QT_TRANSLATE_NOOP("LibraryDialog", "Oldest first"), "oldest"),
+               (QT_TRANSLATE_NOOP("LibraryDialog", "By name"), "name"),
+               (QT_TRANSLATE_NOOP("LibraryDialog", "Largest first"), "size"))
 CARD_PREVIEW = 64
 OPEN_NOTE = QT_TRANSLATE_NOOP("LibraryDialog", "Open puts a decrypted copy in a private temporary folder "
                               "that is removed when Coterie closes; files stay encrypted "
@@ -45,10 +52,14 @@ OPEN_NOTE = QT_TRANSLATE_NOOP("LibraryDialog", "Open puts a decrypted copy in a 
 
 
 class FileCard(QFrame):
-    """One file: preview or icon, name, size and type, and what can be done with it."""
+    """One file: preview or icon, name, size and type, and what can be done with it; while it
+    downloads, a progress bar and the Download button turned into Cancel."""
+
+    moved = Signal(int, int)     # emitted on the worker thread, shown on the GUI thread
 
     def __init__(self, dialog: LibraryDialog, view: FileView, thumb: bytes) -> None:
         super().__init__()
+        self.cancel: threading.Event | None = None
         self.setObjectName("fileCard")
         self.view = view
         self._dialog = dialog
@@ -76,17 +87,25 @@ class FileCard(QFrame):
         detail.setObjectName("fileDetail")
         texts.addWidget(name)
         texts.addWidget(detail)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(QCoreApplication.translate("FileCard", "Download progress"))
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumHeight(10)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.moved.connect(self._moved)
         if view.caption:
             caption = QLabel(view.caption[:120])
             caption.setTextFormat(Qt.TextFormat.PlainText)
             caption.setObjectName("fileDetail")
             texts.addWidget(caption)
+        texts.addWidget(self.progress)
         row.addWidget(self.preview)
         row.addLayout(texts, 1)
         self.download_button = QPushButton(QCoreApplication.translate("FileCard", "Downloaded") if view.cached else QCoreApplication.translate("FileCard", "Download"))
         self.download_button.setEnabled(not view.cached)
         self.download_button.setAccessibleName(QCoreApplication.translate("FileCard", 'Download {name}').format(name=view.name))
-        self.download_button.clicked.connect(lambda: dialog.download(self))
+        self.download_button.clicked.connect(self._download_clicked)
         self.open_button = QPushButton(QCoreApplication.translate("FileCard", "Open"))
         self.open_button.setAccessibleName(QCoreApplication.translate("FileCard", 'Open {name}').format(name=view.name))
         self.open_button.setEnabled(not view.executable)
@@ -99,6 +118,16 @@ class FileCard(QFrame):
         self.save_button.clicked.connect(lambda: dialog.save_file(self))
         for b in (self.download_button, self.open_button, self.save_button):
             row.addWidget(b)
+
+    def _download_clicked(self) -> None:
+        if self.cancel is not None:
+            self.cancel.set()
+            self.download_button.setEnabled(False)
+        else:
+            self._dialog.download(self)
+
+    def _moved(self, done: int, total: int) -> None:
+        self.progress.setValue(int(done * 1000 / total) if total else 0)
 
     def mouseDoubleClickEvent(self, event: object) -> None:  # noqa: N802
         if self.view.kind == "images":
@@ -131,6 +160,18 @@ class LibraryDialog(ServiceDialog):
         for label, _kind in KIND_LABELS:
             self.kind.addItem(QCoreApplication.translate("LibraryDialog", label))
         self.kind.currentIndexChanged.connect(self.reload)
+        self.channel = QComboBox()
+        self.channel.setAccessibleName(QCoreApplication.translate("LibraryDialog", "Channel"))
+        self.channel.addItem(QCoreApplication.translate("LibraryDialog", "Every channel"), None)
+        self.member = QComboBox()
+        self.member.setAccessibleName(QCoreApplication.translate("LibraryDialog", "Shared by"))
+        self.member.addItem(QCoreApplication.translate("LibraryDialog", "Anyone"), None)
+        self.sort = QComboBox()
+        self.sort.setAccessibleName(QCoreApplication.translate("LibraryDialog", "Order"))
+        for label, _sort in SORT_LABELS:
+            self.sort.addItem(QCoreApplication.translate("LibraryDialog", label))
+        for combo in (self.channel, self.member, self.sort):
+            combo.currentIndexChanged.connect(self.reload)
         note = QLabel(QCoreApplication.translate("LibraryDialog", OPEN_NOTE))
         note.setObjectName("hint")
         note.setWordWrap(True)
@@ -144,6 +185,9 @@ class LibraryDialog(ServiceDialog):
         top = QHBoxLayout()
         top.addWidget(QLabel(QCoreApplication.translate("LibraryDialog", "Show:")))
         top.addWidget(self.kind)
+        top.addWidget(self.channel)
+        top.addWidget(self.member)
+        top.addWidget(self.sort)
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -152,25 +196,43 @@ class LibraryDialog(ServiceDialog):
         layout.addWidget(self.error_label)
         self.cards: list[FileCard] = []
         self._me = ""
+        self._filters_loaded = False
         self.reload()
 
     # -- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
         kind = KIND_LABELS[max(0, self.kind.currentIndex())][1]
+        sort = SORT_LABELS[max(0, self.sort.currentIndex())][1]
+        channel_hex, member = self.channel.currentData(), self.member.currentData()
+        channel = bytes.fromhex(channel_hex) if channel_hex else None
         svc, gid = self._ctx.services, self._group.id
+        first = not self._filters_loaded
 
-        def load() -> tuple[list, list[LibraryItem], dict]:
-            views = svc.files.list(gid, kind)
-            items = svc.library.items(gid) if kind is None else []
+        def load() -> tuple[list, list[LibraryItem], dict, tuple | None]:
+            views = svc.files.list(gid, kind, channel=channel, member=member, sort=sort)
+            items = svc.library.items(gid, channel, member) if kind is None else []
             thumbs = {(v.post_id, v.index): svc.files.thumbnail(gid, v.post_id, v.index)
                       for v in views if isinstance(v, FileView) and v.has_preview}
             self._me = svc.profile.me().fingerprint
-            return views, items, thumbs
+            choices = ([(c.name, c.id) for c in svc.channels.list(gid)],
+                       [(m.name, m.fingerprint) for m in svc.groups.members(gid)]) if first else None
+            return views, items, thumbs, choices
 
         self.call(load, self._show)
 
-    def _show(self, loaded: tuple[list, list[LibraryItem], dict]) -> None:
-        views, items, thumbs = loaded
+    def _fill_filters(self, choices: tuple) -> None:
+        channels, members = choices
+        for combo, rows in ((self.channel, channels), (self.member, members)):
+            combo.blockSignals(True)
+            for name, value in rows:
+                combo.addItem(name, value)
+            combo.blockSignals(False)
+        self._filters_loaded = True
+
+    def _show(self, loaded: tuple[list, list[LibraryItem], dict, tuple | None]) -> None:
+        views, items, thumbs, choices = loaded
+        if choices is not None and not self._filters_loaded:
+            self._fill_filters(choices)
         while self.list_box.count():
             w = self.list_box.takeAt(0).widget()
             if w is not None:
@@ -229,19 +291,43 @@ class LibraryDialog(ServiceDialog):
 
     # -- actions ---------------------------------------------------------------------------
     def download(self, card: FileCard) -> None:
+        """Fetch into the cache with a progress bar; the button cancels meanwhile."""
         svc, v = self._ctx.services, card.view
-        card.download_button.setEnabled(False)
-        card.download_button.setText(QCoreApplication.translate("LibraryDialog", "Downloading…"))
+        cancel = card.cancel = threading.Event()
+        card.download_button.setText(QCoreApplication.translate("LibraryDialog", "Cancel"))
+        card.download_button.setAccessibleName(QCoreApplication.translate(
+            "LibraryDialog", "Cancel the download of {name}").format(name=v.name))
+        card.progress.setValue(0)
+        card.progress.show()
+
+        def finished() -> None:
+            card.cancel = None
+            card.progress.hide()
+            card.download_button.setAccessibleName(QCoreApplication.translate(
+                "FileCard", "Download {name}").format(name=v.name))
 
         def done(_r: object) -> None:
+            finished()
+            card.download_button.setEnabled(False)
             card.download_button.setText(QCoreApplication.translate("LibraryDialog", "Downloaded"))
 
-        def failed(_e: BaseException) -> None:
+        def failed(exc: BaseException) -> None:
+            finished()
             card.download_button.setText(QCoreApplication.translate("LibraryDialog", "Download"))
             card.download_button.setEnabled(True)
+            if isinstance(exc, Cancelled):
+                self.show_error(QCoreApplication.translate("LibraryDialog",
+                                                           "Download cancelled."))
 
-        self.call(lambda: svc.files.fetch(v.group_id, v.post_id, v.index), done, slow=True,
-                  on_error=failed)
+        def report(done_bytes: int, total: int) -> None:
+            try:
+                card.moved.emit(done_bytes, total)
+            except RuntimeError:     # the card was closed meanwhile: stop the download
+                cancel.set()
+
+        self.call(lambda: svc.files.fetch(v.group_id, v.post_id, v.index,
+                                          progress=report, cancel=cancel),
+                  done, slow=True, on_error=failed)
 
     def open_file(self, card: FileCard) -> None:
         svc, v = self._ctx.services, card.view

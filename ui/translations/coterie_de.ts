@@ -1068,6 +1068,10 @@
         <translation>{size} · {type}{dims}</translation>
     </message>
     <message>
+        <source>Download progress</source>
+        <translation>Download-Fortschritt</translation>
+    </message>
+    <message>
         <source>Downloaded</source>
         <translation>Heruntergeladen</translation>
     </message>
@@ -1563,6 +1567,22 @@
         <translation>Links</translation>
     </message>
     <message>
+        <source>Newest first</source>
+        <translation>Neueste zuerst</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>Älteste zuerst</translation>
+    </message>
+    <message>
+        <source>By name</source>
+        <translation>Nach Name</translation>
+    </message>
+    <message>
+        <source>Largest first</source>
+        <translation>Größte zuerst</translation>
+    </message>
+    <message>
         <source>Open puts a decrypted copy in a private temporary folder that is removed when Coterie closes; files stay encrypted everywhere else until you save them.</source>
         <translation>Öffnen legt eine entschlüsselte Kopie in einen privaten temporären Ordner, der beim Schließen von Coterie entfernt wird; überall sonst bleiben Dateien verschlüsselt, bis du sie speicherst.</translation>
     </message>
@@ -1573,6 +1593,26 @@
     <message>
         <source>Show</source>
         <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Every channel</source>
+        <translation>Alle Kanäle</translation>
+    </message>
+    <message>
+        <source>Shared by</source>
+        <translation>Geteilt von</translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Reihenfolge</translation>
     </message>
     <message>
         <source>Show:</source>
@@ -1611,8 +1651,12 @@
         <translation>Aus der Bibliothek nehmen; der Beitrag bleibt im Gespräch.</translation>
     </message>
     <message>
-        <source>Downloading…</source>
-        <translation>Lade herunter…</translation>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the download of {name}</source>
+        <translation>Download von {name} abbrechen</translation>
     </message>
     <message>
         <source>Downloaded</source>
@@ -1621,6 +1665,10 @@
     <message>
         <source>Download</source>
         <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Download cancelled.</source>
+        <translation>Download abgebrochen.</translation>
     </message>
     <message>
         <source>Save into folder</source>
