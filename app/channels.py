@@ -16,7 +16,7 @@ from app.access import Access
 from app.channel_refs import channel_view, resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound, PinsFull
 from app.i18n import _
-from app.posts import MSG_REMOVED, decorate, seal_and_store
+from app.posts import decorate, msg_removed, seal_and_store
 from app.render import PostRenderer
 from app.runtime import Runtime
 from app.store import GENERAL, Channel, Post, Store, order_key
@@ -29,26 +29,26 @@ MAX_CHANNELS = 200
 
 def _name(name: str) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("A channel needs a name.")
+        raise InvalidInput(_("A channel needs a name."))
     name = " ".join(name.split())
     if len(name.encode("utf-8")) > crypto.spaces.MAX_CHANNEL_NAME_BYTES:
-        raise InvalidInput("That channel name is too long; the limit is 64 bytes.")
+        raise InvalidInput(_("That channel name is too long; the limit is 64 bytes."))
     return name
 
 
 def _topic(topic: str) -> str:
     topic = (topic or "").strip()
     if len(topic.encode("utf-8")) > crypto.spaces.MAX_TOPIC_BYTES:
-        raise InvalidInput("That topic is too long; the limit is 512 bytes.")
+        raise InvalidInput(_("That topic is too long; the limit is 512 bytes."))
     return topic
 
 
 def _tags(tags: Sequence[str]) -> tuple[str, ...]:
     clean = tuple(sorted({t.strip() for t in tags if t.strip()}))
     if len(clean) > crypto.spaces.MAX_CHANNEL_TAGS:
-        raise InvalidInput("A forum keeps at most 20 tags.")
+        raise InvalidInput(_("A forum keeps at most 20 tags."))
     if any(len(t.encode("utf-8")) > 32 for t in clean):
-        raise InvalidInput("A tag is at most 32 bytes.")
+        raise InvalidInput(_("A tag is at most 32 bytes."))
     return clean
 
 
@@ -66,10 +66,10 @@ class ChannelService:
     def _admin(self, rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
         record = rt.resolve_group(group)
         if record.removed:
-            raise NotAllowed(MSG_REMOVED)
+            raise NotAllowed(msg_removed())
         session = rt.session(record.id)
         if not session.is_admin:
-            raise NotAllowed("Only admins can change channels and pins.")
+            raise NotAllowed(_("Only admins can change channels and pins."))
         return record.id, session
 
     def _publish(self, rt: Runtime, gid: bytes, session: crypto.GroupSession,
@@ -88,7 +88,7 @@ class ChannelService:
     def _unique(self, rt: Runtime, gid: bytes, name: str, other_than: bytes | None = None) -> None:
         for c in rt.store.channels.list_channels(gid):
             if c.id != other_than and c.name.casefold() == name.casefold():
-                raise InvalidInput(f"There is a channel called '{c.name}' already.")
+                raise InvalidInput(_("There is a channel called '{name}' already.").format(name=c.name))
 
     # -- reading -----------------------------------------------------------------------------
     def list(self, group: str, include_archived: bool = True) -> list[ChannelView]:
@@ -115,15 +115,15 @@ class ChannelService:
                tags: Sequence[str] = ()) -> ChannelView:
         rt = self._access.runtime()
         if kind not in KINDS:
-            raise InvalidInput("A channel is chat, forum or announcements.")
+            raise InvalidInput(_("A channel is chat, forum or announcements."))
         name, topic, clean = _name(name), _topic(topic), _tags(tags)
         if clean and kind != "forum":
-            raise InvalidInput("Only a forum channel has tags.")
+            raise InvalidInput(_("Only a forum channel has tags."))
         gid, session = self._admin(rt, group)
         self._unique(rt, gid, name)
         existing = rt.store.channels.list_channels(gid)
         if len(existing) >= MAX_CHANNELS:
-            raise NotAllowed(f"A group has at most {MAX_CHANNELS} channels.")
+            raise NotAllowed(_("A group has at most {count} channels.").format(count=MAX_CHANNELS))
         position = min(0xFFFF, max((c.position for c in existing), default=0) + 1)
         channel_id = bytes(16)
         while channel_id == GENERAL:
@@ -149,21 +149,21 @@ class ChannelService:
 
     def move(self, group: str, channel: str, position: int) -> ChannelView:
         if not 0 <= position <= 0xFFFF:
-            raise InvalidInput("A position is a number from 0 to 65535.")
+            raise InvalidInput(_("A position is a number from 0 to 65535."))
         return self._change(group, channel, position=position)
 
     def set_tags(self, group: str, channel: str, tags: Sequence[str]) -> ChannelView:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         if resolve_channel(rt.store, gid, channel).kind != "forum":
-            raise InvalidInput("Only a forum channel has tags.")
+            raise InvalidInput(_("Only a forum channel has tags."))
         return self._change(group, channel, tags=_tags(tags))
 
     def archive(self, group: str, channel: str, archived: bool = True) -> ChannelView:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         if resolve_channel(rt.store, gid, channel).id == GENERAL:
-            raise InvalidInput("General cannot be archived.")
+            raise InvalidInput(_("General cannot be archived."))
         return self._change(group, channel, archived=archived)
 
     # -- this device's state -------------------------------------------------------------------
@@ -190,9 +190,9 @@ class ChannelService:
         gid, session = self._admin(rt, group)
         post = self._post(rt, gid, post_id)
         if post.thread_root is not None:
-            raise InvalidInput("Pin the thread's first post; replies cannot be pinned.")
+            raise InvalidInput(_("Pin the thread's first post; replies cannot be pinned."))
         if on and post.deleted:
-            raise NotAllowed("That post was deleted.")
+            raise NotAllowed(_("That post was deleted."))
         if on and rt.store.channels.pinned_count(gid, post.channel_id) >= crypto.spaces.MAX_PINS \
                 and post.msg_id not in {p.target for p in rt.store.channels.list_pins(gid, post.channel_id)}:
             raise PinsFull(_("This channel has {count} pins already; unpin one first.").format(
@@ -219,10 +219,11 @@ class ChannelService:
         elif 6 <= len(text) < 64:
             ids = rt.store.posts.find_msg_ids(gid, text, 2)
         if len(ids) > 1:
-            raise InvalidInput(f"Several posts start with '{post_id}'; give more of the id.")
+            raise InvalidInput(_("Several posts start with '{ref}'; give more of the id.").format(
+                ref=post_id))
         post = rt.store.posts.get_post(gid, ids[0]) if ids else None
         if post is None:
-            raise NotFound(f"There is no post '{post_id}' in this group.")
+            raise NotFound(_("There is no post '{ref}' in this group.").format(ref=post_id))
         return post
 
     def pin(self, group: str, post_id: str) -> None:

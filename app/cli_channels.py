@@ -6,6 +6,7 @@ from typing import Any
 from app import cli_format as fmt
 from app.cli_args import reference
 from app.cli_base import Command, Parser, SubParsers, command
+from app.i18n import _, ngettext
 from app.views import ChannelView, PostView
 
 
@@ -16,8 +17,10 @@ def channel_json(ch: ChannelView) -> dict[str, Any]:
 
 
 def _channel_row(ch: ChannelView) -> tuple[str, ...]:
-    state = [s for s, on in (("archived", ch.archived), ("muted", ch.muted)) if on]
-    unread = f"{ch.unread} unread" + (f", {ch.mentions} @me" if ch.mentions else "")
+    state = [s for s, on in ((_("archived"), ch.archived), (_("muted"), ch.muted)) if on]
+    unread = _("{count} unread").format(count=ch.unread)
+    if ch.mentions:
+        unread += ", " + _("{count} @me").format(count=ch.mentions)
     return (ch.id, f"#{fmt.person(ch.name)}", ch.kind, unread, " ".join(state),
             fmt.safe(ch.topic))
 
@@ -36,44 +39,44 @@ def channel_list(c: Command) -> None:
 
 def channel_rename(c: Command) -> None:
     c.open().channels.rename(c.args.group, c.args.channel, c.args.name)
-    c.say("Renamed.")
+    c.say(_("Renamed."))
 
 
 def channel_topic(c: Command) -> None:
     c.open().channels.describe(c.args.group, c.args.channel, c.args.text)
-    c.say("Topic set.")
+    c.say(_("Topic set."))
 
 
 def channel_move(c: Command) -> None:
     c.open().channels.move(c.args.group, c.args.channel, c.args.position)
-    c.say("Moved.")
+    c.say(_("Moved."))
 
 
 def channel_tags(c: Command) -> None:
     c.open().channels.set_tags(c.args.group, c.args.channel, c.args.tags)
-    c.say("Tags set.")
+    c.say(_("Tags set."))
 
 
 def channel_archive(c: Command) -> None:
     c.open().channels.archive(c.args.group, c.args.channel, not c.args.undo)
-    c.say("Restored." if c.args.undo else "Archived; it stays readable and searchable.")
+    c.say(_("Restored.") if c.args.undo else _("Archived; it stays readable and searchable."))
 
 
 def channel_mute(c: Command) -> None:
     c.open().channels.set_muted(c.args.group, c.args.channel, not c.args.off)
-    c.say("Unmuted." if c.args.off else "Muted.")
+    c.say(_("Unmuted.") if c.args.off else _("Muted."))
 
 
 # -- pins ----------------------------------------------------------------------------------------
 
 def pin(c: Command) -> None:
     c.open().channels.pin(c.args.group, c.args.post)
-    c.say("Pinned.")
+    c.say(_("Pinned."))
 
 
 def unpin(c: Command) -> None:
     c.open().channels.unpin(c.args.group, c.args.post)
-    c.say("Unpinned.")
+    c.say(_("Unpinned."))
 
 
 def _short(p: PostView) -> str:
@@ -84,14 +87,14 @@ def _short(p: PostView) -> str:
 def pins(c: Command) -> None:
     posts = c.open().channels.pins(c.args.group, c.args.channel)
     c.out({"pins": [fmt.post_json(p) for p in posts]},
-          "\n".join(_short(p) for p in posts) or "Nothing pinned.")
+          "\n".join(_short(p) for p in posts) or _("Nothing pinned."))
 
 
 # -- threads -------------------------------------------------------------------------------------
 
 def thread_follow(c: Command) -> None:
     c.open().threads.follow(c.args.group, c.args.post, not c.args.off)
-    c.say("Unfollowed." if c.args.off else "Following; new replies notify you.")
+    c.say(_("Unfollowed.") if c.args.off else _("Following; new replies notify you."))
 
 
 def thread_list(c: Command) -> None:
@@ -99,11 +102,12 @@ def thread_list(c: Command) -> None:
 
     def row(p: PostView) -> str:
         t = p.thread
-        extra = f"  [{t.replies} repl{'y' if t.replies == 1 else 'ies'}, {t.unread} unread]" if t else ""
+        extra = "  [" + ngettext("{count} reply, {unread} unread", "{count} replies, {unread} unread",
+                                 t.replies).format(count=t.replies, unread=t.unread) + "]" if t else ""
         return _short(p) + extra
 
     c.out({"threads": [fmt.post_json(p) for p in roots]},
-          "\n".join(row(p) for p in roots) or "You follow no threads in this group.")
+          "\n".join(row(p) for p in roots) or _("You follow no threads in this group."))
 
 
 def register(sub: SubParsers) -> None:

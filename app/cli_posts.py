@@ -5,6 +5,7 @@ from app import cli_format as fmt
 from app.cli_args import count, reference
 from app.cli_base import Command, SubParsers, command
 from app.cli_channels import channel_json
+from app.i18n import _, ngettext
 from app.views import GENERAL_ID, PostView, SearchHit
 
 
@@ -33,15 +34,16 @@ def delete(c: Command) -> None:
 
 def _body(p: PostView) -> list[str]:
     if p.rejected:
-        return [f"(rejected: {p.rejected})"]
+        return [_("(rejected: {reason})").format(reason=p.rejected)]
     if p.deleted:
-        return [f"(deleted by {fmt.person(p.deleted_by)})" if p.deleted_by else "(deleted)"]
+        return [_("(deleted by {person})").format(person=fmt.person(p.deleted_by))
+                if p.deleted_by else _("(deleted)")]
     if p.kind == "unsupported":
-        return ["(a newer version of Coterie is needed to show this post)"]
+        return [_("(a newer version of Coterie is needed to show this post)")]
     if p.kind == "poll":   # `coterie poll show` has the options and results
-        return [f"[poll] {fmt.safe(p.text)}"]
+        return [_("[poll] {question}").format(question=fmt.safe(p.text))]
     if p.kind == "calendar":   # `coterie event list` has the times and answers
-        return [f"[event] {fmt.safe(p.text)}"]
+        return [_("[event] {title}").format(title=fmt.safe(p.text))]
     return fmt.safe_lines(p.text)
 
 
@@ -56,25 +58,30 @@ def post_text(p: PostView) -> str:
         tags = "".join(f"  #{fmt.safe(t)}" for t in p.tags)
         lines.append(f"    ## {fmt.safe(p.title)}{tags}")
     if p.reply_to is not None:
-        excerpt = ("(deleted)" if p.reply_to.deleted else
-                   "(not here)" if p.reply_to.missing else fmt.safe(p.reply_to.excerpt))
+        excerpt = (_("(deleted)") if p.reply_to.deleted else
+                   _("(not here)") if p.reply_to.missing else fmt.safe(p.reply_to.excerpt))
         lines.append(f"    > {fmt.person(p.reply_to.sender_name)}: {excerpt}")
     lines.extend(f"    {line}" for line in _body(p))
     extras = []
     if p.edited and not p.deleted:
-        extras.append("edited")
+        extras.append(_("edited"))
     if p.sending:
-        extras.append("sending")
+        extras.append(_("sending"))
     if p.reactions:
         extras.append(" ".join(f"{fmt.safe(e)} {len(n)}" for e, n in p.reactions.items()))
     if p.pinned:
-        extras.append("pinned")
+        extras.append(_("pinned"))
     if p.thread is not None and p.thread.replies:
         n = p.thread.replies
-        extras.append(f"{n} {'reply' if n == 1 else 'replies'}, last by "
-                      f"{fmt.person(p.thread.last_replier)} {fmt.when(p.thread.last_at or 0)}"
-                      + (f", {p.thread.unread} unread" if p.thread.unread else "")
-                      + (", following" if p.thread.following else ""))
+        thread = [ngettext("{count} reply, last by {person} {when}",
+                           "{count} replies, last by {person} {when}", n).format(
+            count=n, person=fmt.person(p.thread.last_replier),
+            when=fmt.when(p.thread.last_at or 0))]
+        if p.thread.unread:
+            thread.append(_("{count} unread").format(count=p.thread.unread))
+        if p.thread.following:
+            thread.append(_("following"))
+        extras.append(", ".join(thread))
     if extras:
         lines.append("    [" + "; ".join(extras) + "]")
     lines.extend(f"    ! {fmt.safe(w)}" for w in p.warnings)
@@ -92,11 +99,11 @@ def read(c: Command) -> None:
     posts = [p for p in page.posts if p.kind in ("post", "unsupported", "poll", "calendar")]
     head = f"# {fmt.safe(channel.name)}" + (f" — {fmt.safe(channel.topic)}" if channel.topic else "")
     if channel.archived:
-        head += " (archived)"
+        head += " " + _("(archived)")
     text = "\n".join(post_text(p) for p in page.posts) or (
-        "No replies yet." if root else "No posts yet.")
+        _("No replies yet.") if root else _("No posts yet."))
     if root is not None:
-        text = f"{head}\n{post_text(root)}\n  replies:\n{text}"
+        text = "\n".join((head, post_text(root), "  " + _("replies:"), text))
     elif channel.id != GENERAL_ID:
         text = f"{head}\n{text}"
     c.out({"group": fmt.group_json(g), "channel": channel_json(channel),
@@ -113,10 +120,11 @@ def read(c: Command) -> None:
 
 def hit_text(h: SearchHit) -> str:
     if h.kind == "channel":
-        return f"{fmt.person(h.group_name)}  channel {h.channel_id}  #{fmt.safe(fmt.snippet(h))}"
+        return "  ".join((fmt.person(h.group_name), _("channel {id}").format(id=h.channel_id),
+                          f"#{fmt.safe(fmt.snippet(h))}"))
     if h.kind == "topic":
-        return (f"{fmt.person(h.group_name)}  {h.post_id[:fmt.SHORT_ID]}  topic  "
-                f"{fmt.safe(fmt.snippet(h))}")
+        return "  ".join((fmt.person(h.group_name), h.post_id[:fmt.SHORT_ID], _("topic"),
+                          fmt.safe(fmt.snippet(h))))
     return (f"{fmt.person(h.group_name)}  {h.post_id[:fmt.SHORT_ID]}  {fmt.when(h.sent_at)}  "
             f"{fmt.person(h.sender_name)}: {fmt.safe(fmt.snippet(h))}")
 
@@ -126,7 +134,7 @@ def search(c: Command) -> None:
     hits = (svc.search.find_spaces(c.args.query, c.args.group, c.args.limit)
             + svc.search.find(c.args.query, c.args.group, c.args.limit))[:c.args.limit]
     c.out({"hits": [fmt.hit_json(h) for h in hits]},
-          "\n".join(hit_text(h) for h in hits) or "Nothing found.")
+          "\n".join(hit_text(h) for h in hits) or _("Nothing found."))
 
 
 def register(sub: SubParsers) -> None:

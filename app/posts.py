@@ -21,21 +21,24 @@ from app.views import ChangeEvent, ChangeKind, Page, PostView, ThreadInfo
 MAX_TEXT_BYTES = 32_000
 MAX_PAGE = 5000
 MAX_TITLE_BYTES = 200
-MSG_REMOVED = "You were removed from this group; it is read-only now."
+
+
+def msg_removed() -> str:
+    return _("You were removed from this group; it is read-only now.")
 
 
 def _text(text: str) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise InvalidInput("A post needs some text.")
+        raise InvalidInput(_("A post needs some text."))
     if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise InvalidInput("That post is too long; the limit is 32,000 bytes.")
+        raise InvalidInput(_("That post is too long; the limit is 32,000 bytes."))
     return text
 
 
 def page_limit(limit: int) -> int:
     """A page size from a caller: at least 1, at most MAX_PAGE."""
     if limit < 1:
-        raise InvalidInput("The page size must be at least 1.")
+        raise InvalidInput(_("The page size must be at least 1."))
     return min(limit, MAX_PAGE)
 
 
@@ -58,19 +61,20 @@ class PostService:
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
-                raise InvalidInput(f"Several posts start with '{ref}'; give more of the id.")
-        raise NotFound(f"There is no post '{ref}' in this group.")
+                raise InvalidInput(_("Several posts start with '{ref}'; give more of the id.").format(
+                    ref=ref))
+        raise NotFound(_("There is no post '{ref}' in this group.").format(ref=ref))
 
     def _stored_post(self, rt: Runtime, gid: bytes, ref: str) -> Post:
         post = rt.store.posts.get_post(gid, self._msg_id(rt, gid, ref))
         if post is None:
-            raise NotFound(f"There is no post '{ref}' in this group.")
+            raise NotFound(_("There is no post '{ref}' in this group.").format(ref=ref))
         return post
 
     def _active(self, rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
         record = rt.resolve_group(group)
         if record.removed:
-            raise NotAllowed(MSG_REMOVED)
+            raise NotAllowed(msg_removed())
         return record.id, rt.session(record.id)
 
     # -- writing -----------------------------------------------------------------------------
@@ -94,15 +98,15 @@ class PostService:
             if root.thread_root is not None:   # a reply to a reply stays in the root's thread
                 root = self._stored_post(rt, gid, root.thread_root.hex())
             if root.kind != "post" or root.deleted:
-                raise NotAllowed("That post cannot take replies.")
+                raise NotAllowed(_("That post cannot take replies."))
         chan = resolve_channel(rt.store, gid, channel) if root is None else None
         if root is not None and channel is not None and \
                 resolve_channel(rt.store, gid, channel).id != root.channel_id:
-            raise InvalidInput("That thread is in another channel.")
+            raise InvalidInput(_("That thread is in another channel."))
         title = (title or "").strip()
         tag_list = tuple(sorted(set(t.strip() for t in tags if t.strip())))
         if root is not None and (title or tag_list):
-            raise InvalidInput("A reply in a thread has no title or tags.")
+            raise InvalidInput(_("A reply in a thread has no title or tags."))
         if chan is not None:
             _check_top_level(chan, session.is_admin, title, tag_list)
         channel_id = root.channel_id if root is not None else chan.id  # type: ignore[union-attr]
@@ -140,10 +144,10 @@ class PostService:
         rt = self._access.runtime()
         gid, session = self._active(rt, group)
         if not emoji or not emoji.strip() or len(emoji.encode("utf-8")) > 64:
-            raise InvalidInput("A reaction is one emoji.")
+            raise InvalidInput(_("A reaction is one emoji."))
         target = self._stored_post(rt, gid, post_id)
         if target.deleted:
-            raise NotAllowed("That post was deleted.")
+            raise NotAllowed(_("That post was deleted."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.apply_reaction(gid, target.msg_id, rt.identity.ik, emoji, on, sealed.sent_at)
@@ -157,9 +161,9 @@ class PostService:
         gid, session = self._active(rt, group)
         target = self._stored_post(rt, gid, post_id)
         if target.sender_ik != rt.identity.ik:
-            raise NotAllowed("You can only edit your own posts.")
+            raise NotAllowed(_("You can only edit your own posts."))
         if target.deleted:
-            raise NotAllowed("That post was deleted.")
+            raise NotAllowed(_("That post was deleted."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.apply_edit(gid, target.msg_id, text, sealed.sent_at, author=rt.identity.ik)
@@ -178,7 +182,7 @@ class PostService:
         elif crypto.can(session.my_role or "", "moderate"):
             content = crypto.AdminRemove(target.msg_id)
         else:
-            raise NotAllowed("Only moderators and admins can delete other members' posts.")
+            raise NotAllowed(_("Only moderators and admins can delete other members' posts."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at, admin=admin)
@@ -246,7 +250,7 @@ class PostService:
         msg_id = self._msg_id(rt, gid, post_id)
         page = rt.store.posts.posts_around(gid, msg_id, page_limit(limit))
         if page is None:
-            raise NotFound(f"There is no post '{post_id}' in this group.")
+            raise NotFound(_("There is no post '{ref}' in this group.").format(ref=post_id))
         anchor = next(p for p in page.posts if p.msg_id == msg_id)
         return self._page(rt, gid, page, channel=anchor.channel_id, thread=anchor.thread_root)
 
@@ -263,18 +267,20 @@ class PostService:
 def _check_top_level(chan: Channel, admin: bool, title: str, tags: tuple[str, ...]) -> None:
     """A new top-level post in `chan`: the channel's rules, one sentence each."""
     if chan.archived:
-        raise NotAllowed(f"The channel '{chan.name}' is archived; it takes no new posts.")
+        raise NotAllowed(_("The channel '{name}' is archived; it takes no new posts.").format(
+            name=chan.name))
     if chan.kind == "announcements" and not admin:
-        raise NotAllowed(f"Only admins post in '{chan.name}'; reply in a thread instead.")
+        raise NotAllowed(_("Only admins post in '{name}'; reply in a thread instead.").format(
+            name=chan.name))
     if chan.kind == "forum" and not title:
-        raise InvalidInput("A post in a forum starts a topic; give it a title.")
+        raise InvalidInput(_("A post in a forum starts a topic; give it a title."))
     if chan.kind != "forum" and (title or tags):
-        raise InvalidInput("Only topics in a forum channel have a title and tags.")
+        raise InvalidInput(_("Only topics in a forum channel have a title and tags."))
     if len(title.encode("utf-8")) > MAX_TITLE_BYTES:
-        raise InvalidInput("That title is too long; the limit is 200 bytes.")
+        raise InvalidInput(_("That title is too long; the limit is 200 bytes."))
     unknown = [t for t in tags if t not in chan.tags]
     if unknown:
-        raise InvalidInput(f"'{unknown[0]}' is not one of this forum's tags.")
+        raise InvalidInput(_("'{tag}' is not one of this forum's tags.").format(tag=unknown[0]))
 
 
 def decorate(store: Store, gid: bytes, posts: Sequence[Post],
@@ -321,7 +327,7 @@ def seal_and_store(rt: Runtime, gid: bytes, session: crypto.GroupSession, conten
         try:
             sealed = session.seal(content, rt.now(), rt.rng)
         except crypto.NotAllowed as exc:
-            raise NotAllowed(MSG_REMOVED if session.status == "removed"
+            raise NotAllowed(msg_removed() if session.status == "removed"
                              else f"{str(exc).capitalize().rstrip('.')}.") from exc
 
         def work(store: Store, pending: Pending) -> None:

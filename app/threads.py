@@ -10,6 +10,7 @@ from __future__ import annotations
 import crypto
 from app.access import Access
 from app.errors import NotFound
+from app.i18n import _
 from app.posts import decorate
 from app.render import PostRenderer
 from app.runtime import Runtime
@@ -37,11 +38,11 @@ class ThreadService:
             ids = rt.store.posts.find_msg_ids(gid, text, 2)
         post = rt.store.posts.get_post(gid, ids[0]) if len(ids) == 1 else None
         if post is None:
-            raise NotFound(f"There is no post '{post_id}' in this group.")
+            raise NotFound(_("There is no post '{ref}' in this group.").format(ref=post_id))
         if post.thread_root is not None:
             root = rt.store.posts.get_post(gid, post.thread_root)
             if root is None:
-                raise NotFound("That thread's first post is not on this device.")
+                raise NotFound(_("That thread's first post is not on this device."))
             post = root
         return gid, post
 
