@@ -64,6 +64,7 @@ from app.backup_format import (
 )
 from app.errors import InvalidInput, ProfileError, RelayUnavailable
 from app.events import EventHub
+from app.i18n import _
 from app.keys import KEY_FILE, KeyStore, WrongSecret, recovery_secret
 from app.profile import private_dir
 from app.store import DB_NAME, latest_version
@@ -162,7 +163,7 @@ class BackupService:
         try:
             self._access.keys.check_recovery(code)
         except WrongSecret:
-            raise WrongCode("That recovery code is not this profile's; nothing was changed.") from None
+            raise WrongCode(_("That recovery code is not this profile's; nothing was changed.")) from None
         salt = secrets.token_bytes(SALT_BYTES)
         key = derive_key(recovery_secret(code), salt, OPSLIMIT_MIN, MEMLIMIT_MIN)
         rt.store.settings.set(KEY_SETTING, json.dumps(
@@ -176,8 +177,8 @@ class BackupService:
     def _backup_key(self) -> tuple[bytes, bytes, int, int]:
         raw = self._access.runtime().store.settings.get(KEY_SETTING)
         if not raw:
-            raise BackupError("Enter your recovery code once so backups can be made "
-                              f"(or set {ENV_RECOVERY}).")
+            raise BackupError(_("Enter your recovery code once so backups can be made "
+                                "(or set {variable}).").format(variable=ENV_RECOVERY))
         doc = json.loads(raw)
         return (bytes.fromhex(doc["key"]), bytes.fromhex(doc["salt"]), int(doc["opslimit"]),
                 int(doc["memlimit"]))
@@ -196,9 +197,9 @@ class BackupService:
         key, salt, ops, mem = self._backup_key()
         dest = dest.expanduser()
         if dest.exists() and (not replace or dest.is_dir()):
-            raise InvalidInput(f"{dest} already exists; choose another file name.")
+            raise InvalidInput(_("{path} already exists; choose another file name.").format(path=dest))
         if not dest.parent.is_dir():
-            raise InvalidInput(f"The folder {dest.parent} does not exist.")
+            raise InvalidInput(_("The folder {path} does not exist.").format(path=dest.parent))
         profile = self._access.profile_dir
         snap = profile / f".snapshot-{secrets.token_hex(8)}.db"
         part = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
@@ -211,7 +212,7 @@ class BackupService:
                       if not (auto.enabled and _inside(Path(full), Path(auto.folder)))]
             sizes = {rel: os.stat(full).st_size for rel, full in files}
             if KEY_FILE not in sizes:
-                raise ProfileError("This profile has no key file; it cannot be backed up.")
+                raise ProfileError(_("This profile has no key file; it cannot be backed up."))
             manifest = {"format": MANIFEST_FORMAT, "version": 1, "created": now,
                         "store_schema": latest_version(), "name": rt.display_name,
                         "fingerprint": rt.identity.fingerprint,
@@ -260,17 +261,17 @@ class BackupService:
             store.settings.set(AUTO_SETTING, "")
             return self.automatic()
         if not 1 <= every_hours <= 24 * 365:
-            raise InvalidInput("Back up at least once a year and at most once an hour.")
+            raise InvalidInput(_("Back up at least once a year and at most once an hour."))
         if not 1 <= keep <= MAX_KEEP:
-            raise InvalidInput(f"Keep between 1 and {MAX_KEEP} backups.")
+            raise InvalidInput(_("Keep between 1 and {count} backups.").format(count=MAX_KEEP))
         path = Path(folder).expanduser()
         if not path.is_absolute():
-            raise InvalidInput("Choose the backup folder by its full path.")
+            raise InvalidInput(_("Choose the backup folder by its full path."))
         if not path.is_dir():
-            raise InvalidInput(f"The folder {path} does not exist.")
+            raise InvalidInput(_("The folder {path} does not exist.").format(path=path))
         if not self.has_code():
-            raise BackupError("Enter your recovery code once so backups can be made "
-                              f"(or set {ENV_RECOVERY}).")
+            raise BackupError(_("Enter your recovery code once so backups can be made "
+                                "(or set {variable}).").format(variable=ENV_RECOVERY))
         store.settings.set(AUTO_SETTING, json.dumps(
             {"folder": str(path), "every_hours": every_hours, "keep": keep}))
         self._stop.clear()
@@ -300,8 +301,8 @@ class BackupService:
             info = self.create(dest)
         except (BackupError, InvalidInput, ProfileError, OSError) as exc:
             text = str(exc) if not isinstance(exc, OSError) else (
-                f"The automatic backup could not be written to {folder} "
-                f"({exc.strerror or type(exc).__name__}).")
+                _("The automatic backup could not be written to {folder} ({reason}).").format(
+                    folder=folder, reason=exc.strerror or type(exc).__name__))
             rt.store.settings.set(ERROR_SETTING, text)
             raise
         rt.store.settings.set(LAST_SETTING, str(now))
@@ -343,17 +344,17 @@ class BackupService:
         `progress(done, total)` gets the bytes of the file read so far and its size."""
         target = self._access.profile_dir
         if self._access.unlocked or _has_profile(target):
-            raise ProfileError(f"There is already a profile in {target}; restore into a new "
-                               "folder (--profile).")
+            raise ProfileError(_("There is already a profile in {path}; restore into a new "
+                                 "folder (--profile).").format(path=target))
         if new_passphrase is not None and not new_passphrase:
-            raise InvalidInput("The passphrase cannot be empty.")
+            raise InvalidInput(_("The passphrase cannot be empty."))
         if new_passphrase is None and not KeyStore.keyring_usable(self._keyring_backend):
-            raise ProfileError("No secure OS keyring is available; choose a passphrase for "
-                               "the restored profile.")
+            raise ProfileError(_("No secure OS keyring is available; choose a passphrase for "
+                                 "the restored profile."))
         try:
             secret = recovery_secret(code)
         except WrongSecret:
-            raise WrongCode("That is not a recovery code; nothing was restored.") from None
+            raise WrongCode(_("That is not a recovery code; nothing was restored.")) from None
         src = Path(source).expanduser()
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".restoring-{target.name}-{secrets.token_hex(6)}"
@@ -366,8 +367,8 @@ class BackupService:
             try:
                 key = keys.unlock_with_recovery(code, new_passphrase)
             except WrongSecret:
-                raise WrongCode("That recovery code opens the backup but not the profile "
-                                "in it; nothing was restored.") from None
+                raise WrongCode(_("That recovery code opens the backup but not the profile "
+                                  "in it; nothing was restored.")) from None
             caught_up = _catch_up(tmp, keys, key, clock, timeout)
             if target.exists():
                 target.rmdir()
@@ -406,8 +407,8 @@ def _unpack(src: Path, secret: bytes, tmp: Path, progress: Progress | None) -> t
     try:
         fh = open(src, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise InvalidInput(f"The backup file {src} cannot be read "
-                           f"({exc.strerror or type(exc).__name__}).") from None
+        raise InvalidInput(_("The backup file {path} cannot be read ({reason}).").format(
+            path=src, reason=exc.strerror or type(exc).__name__)) from None
     opened: list[BinaryIO] = []
 
     def sink(rec: FileRecord) -> BinaryIO:
@@ -430,20 +431,20 @@ def _unpack(src: Path, secret: bytes, tmp: Path, progress: Progress | None) -> t
             while opened:
                 opened.pop().close()
     if manifest.get("format") != MANIFEST_FORMAT:
-        raise DamagedBackup("The backup file is damaged or incomplete; nothing was restored.")
+        raise DamagedBackup(_("The backup file is damaged or incomplete; nothing was restored."))
     schema = manifest.get("store_schema")
     if not isinstance(schema, int) or schema > latest_version():
-        raise NewerBackup("That backup was written by a newer Coterie; update Coterie to "
-                          "restore it.")
+        raise NewerBackup(_("That backup was written by a newer Coterie; update Coterie to "
+                            "restore it."))
     listed = manifest.get("files")
     if not isinstance(listed, list):
-        raise DamagedBackup("The backup file is damaged or incomplete; nothing was restored.")
+        raise DamagedBackup(_("The backup file is damaged or incomplete; nothing was restored."))
     for entry in listed:
         path = tmp.joinpath(*str(entry.get("path", "")).split("/"))
         if not path.is_file() or path.stat().st_size != entry.get("size"):
-            raise DamagedBackup("The backup file is damaged or incomplete; nothing was restored.")
+            raise DamagedBackup(_("The backup file is damaged or incomplete; nothing was restored."))
     if not (tmp / DB_NAME).is_file() or not (tmp / KEY_FILE).is_file():
-        raise DamagedBackup("The backup file is damaged or incomplete; nothing was restored.")
+        raise DamagedBackup(_("The backup file is damaged or incomplete; nothing was restored."))
     return manifest, header.created
 
 
@@ -459,9 +460,10 @@ def _catch_up(folder: Path, keys: KeyStore, key: bytes, clock: Callable[[], floa
         access.close()
     if unreachable:
         raise RelayUnavailable(
-            f"{', '.join(unreachable)} could not be reached: a restore reads what was posted "
-            "since the backup before it finishes, so it never reuses your place in a "
-            "conversation. Nothing was restored; try again when the relay is reachable.")
+            _("{relays} could not be reached: a restore reads what was posted since the "
+              "backup before it finishes, so it never reuses your place in a conversation. "
+              "Nothing was restored; try again when the relay is reachable.").format(
+                relays=", ".join(unreachable)))
     return True
 
 

@@ -11,21 +11,25 @@ from app.backup import ENV_RECOVERY, AutoBackup
 from app.cli_args import count
 from app.cli_base import Command, Parser, SubParsers, command, interactive, passphrase
 from app.errors import InvalidInput
-
-RESTORED_NOTE = (
-    "This profile is now you on this machine, with the same identity. Do not keep the old "
-    "machine running with the same profile: until linked devices exist, two machines "
-    "posting as one member make the others' apps report a forked history and drop posts.")
+from app.i18n import _, ngettext
 
 
-def recovery_code(prompt: str = "Recovery code: ") -> str:
+def restored_note() -> str:
+    return _("This profile is now you on this machine, with the same identity. Do not keep "
+             "the old machine running with the same profile: until linked devices exist, two "
+             "machines posting as one member make the others' apps report a forked history "
+             "and drop posts.")
+
+
+def recovery_code(prompt: str | None = None) -> str:
     """The recovery code from COTERIE_RECOVERY_CODE, else asked on the terminal."""
     env = os.environ.get(ENV_RECOVERY)
     if env:
         return env
     if not interactive(sys.stdin):
-        raise InvalidInput(f"This needs your recovery code: run in a terminal or set {ENV_RECOVERY}.")
-    return getpass.getpass(prompt)
+        raise InvalidInput(_("This needs your recovery code: run in a terminal or set "
+                             "{variable}.").format(variable=ENV_RECOVERY))
+    return getpass.getpass(_("Recovery code: ") if prompt is None else prompt)
 
 
 def _size(n: int) -> str:
@@ -42,8 +46,8 @@ def create(c: Command) -> None:
         svc.backup.remember_code(recovery_code())
     info = svc.backup.create(c.args.file)
     c.out({"path": info.path, "size": info.size, "files": info.files, "created": info.created},
-          f"Backup written to {info.path} ({_size(info.size)}). It opens with your recovery "
-          "code only.")
+          _("Backup written to {path} ({size}). It opens with your recovery code "
+            "only.").format(path=info.path, size=_size(info.size)))
 
 
 def restore(c: Command) -> None:
@@ -51,14 +55,17 @@ def restore(c: Command) -> None:
     code = recovery_code()
     secret = None
     if c.args.no_keyring or not svc.profile.keyring_available():
-        secret = passphrase("Choose a passphrase for the restored profile: ", confirm=True)
+        secret = passphrase(_("Choose a passphrase for the restored profile: "), confirm=True)
     info = svc.backup.restore(c.args.file, code, secret)
     c.out({"restored": True, "name": info.name, "fingerprint": info.fingerprint,
            "groups": info.groups, "backup_created": info.created, "caught_up": info.caught_up,
-           "note": RESTORED_NOTE},
-          f"Restored {fmt.person(info.name)} ({info.fingerprint}) with "
-          f"{fmt.plural(info.groups, 'group')} from the backup of {fmt.when(info.created)}, "
-          f"and read everything posted since.\n{RESTORED_NOTE}")
+           "note": restored_note()},
+          ngettext("Restored {name} ({fingerprint}) with {count} group from the backup of "
+                   "{when}, and read everything posted since.",
+                   "Restored {name} ({fingerprint}) with {count} groups from the backup of "
+                   "{when}, and read everything posted since.", info.groups).format(
+              name=fmt.person(info.name), fingerprint=info.fingerprint, count=info.groups,
+              when=fmt.when(info.created)) + "\n" + restored_note())
 
 
 def _auto_json(a: AutoBackup) -> dict[str, object]:
@@ -77,13 +84,15 @@ def auto(c: Command) -> None:
                                            c.args.every, c.args.keep)
     else:
         current = svc.backup.automatic()
-    text = ("Automatic backups are off." if not current.enabled else
-            f"Automatic backups every {fmt.plural(current.every_hours, 'hour')} into "
-            f"{current.folder}, keeping the newest {current.keep}.")
+    text = (_("Automatic backups are off.") if not current.enabled else
+            ngettext("Automatic backups every hour into {folder}, keeping the newest {keep}.",
+                     "Automatic backups every {hours} hours into {folder}, keeping the newest "
+                     "{keep}.", current.every_hours).format(
+                hours=current.every_hours, folder=current.folder, keep=current.keep))
     if current.last:
-        text += f"\nLast one: {fmt.when(current.last)}."
+        text += "\n" + _("Last one: {when}.").format(when=fmt.when(current.last))
     if current.error:
-        text += f"\nThe last attempt failed: {current.error}"
+        text += "\n" + _("The last attempt failed: {error}").format(error=current.error)
     c.out(_auto_json(current), text)
 
 
@@ -94,7 +103,8 @@ def export(c: Command) -> None:
     written = [p for p in (info.html, info.json) if p]
     c.out({"group_id": info.group_id, "posts": info.posts, "html": info.html,
            "json": info.json},
-          f"Exported {fmt.plural(info.posts, 'post')} to " + " and ".join(written) + ".")
+          ngettext("Exported {count} post to {paths}.", "Exported {count} posts to {paths}.",
+                   info.posts).format(count=info.posts, paths=_(" and ").join(written)))
 
 
 def register(sub: SubParsers) -> None:

@@ -34,6 +34,7 @@ import crypto
 from app.access import Access
 from app.errors import AppError, InvalidInput
 from app.files import FileService
+from app.i18n import _
 from app.names import lookalike_keys, shown_name
 from app.runtime import FORMER_MEMBER, Runtime
 from app.store import PageKey, Post
@@ -134,7 +135,7 @@ class ExportService:
     def write(self, group: str, out_dir: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS,
               progress: Progress | None = None) -> ExportInfo:
         if not formats or any(f not in FORMATS for f in formats):
-            raise InvalidInput("Export as html, json or both.")
+            raise InvalidInput(_("Export as html, json or both."))
         rt = self._access.runtime()
         record = rt.resolve_group(group)
         gid = record.id
