@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from app.i18n import _
+
 
 @dataclass(frozen=True)
 class SystemLibrary:
@@ -85,15 +87,21 @@ def install_advice(missing: list[SystemLibrary]) -> str:
     debian = sorted({lib.debian for lib in missing})
     fedora = sorted({lib.fedora for lib in missing})
     names = ", ".join(lib.soname for lib in missing)
-    return (
-        f"Coterie cannot open a window because these system libraries are missing: {names}.\n"
-        f"On Debian or Ubuntu run:  sudo apt install {' '.join(debian)}\n"
-        f"On Fedora run:            sudo dnf install {' '.join(fedora)}\n"
+    lines = (
+        _("Coterie cannot open a window because these system libraries are missing: "
+          "{names}.").format(names=names),
+        _("On Debian or Ubuntu run:  {command}").format(
+            command="sudo apt install " + " ".join(debian)),
+        _("On Fedora run:            {command}").format(
+            command="sudo dnf install " + " ".join(fedora)),
     )
+    return "".join(line + "\n" for line in lines)
 
 
-NO_DISPLAY = ("Coterie needs a desktop session to open its window: run it on a desktop, "
-              "or set QT_QPA_PLATFORM=offscreen to run it without one.\n")
+def no_display() -> str:
+    """Why the window cannot open without a display, and what to do (one sentence)."""
+    return _("Coterie needs a desktop session to open its window: run it on a desktop, "
+             "or set QT_QPA_PLATFORM=offscreen to run it without one.") + "\n"
 
 
 def has_no_display(environ: Mapping[str, str], platform: str = sys.platform) -> bool:
@@ -112,7 +120,7 @@ def check_display_libraries(environ: Mapping[str, str] | None = None,
     """None when the GUI can start, else one message to print instead of Qt's abort."""
     env = os.environ if environ is None else environ
     if has_no_display(env, platform):
-        return NO_DISPLAY
+        return no_display()
     if not will_use_xcb(env, platform):
         return None
     missing = missing_libraries(loads)

@@ -204,3 +204,28 @@ def test_timeline_notes_and_cli_messages_in_german(monkeypatch, tmp_path: Path) 
     done = subprocess.run([sys.executable, "-m", "app", "no-such-command"], env=env,
                           capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.returncode == 2 and "siehe `coterie --help`" in done.stderr, done.stderr
+
+
+def test_posts_channels_backups_and_display_advice_in_german(monkeypatch) -> None:
+    from app import i18n as app_i18n
+    from app.channels import _tags
+    from app.errors import InvalidInput
+    from app.posts import _text
+    from ui.display_check import XCB_LIBRARIES, install_advice, no_display
+
+    monkeypatch.setenv("COTERIE_LANG", "de")
+    app_i18n.language_changed()
+    try:
+        with pytest.raises(InvalidInput, match="Ein Beitrag braucht etwas Text."):
+            _text("  ")
+        with pytest.raises(InvalidInput, match="höchstens 20 Schlagwörter"):
+            _tags([f"t{i}" for i in range(21)])
+        assert no_display().startswith("Coterie braucht eine Desktop-Sitzung")
+        assert "Unter Fedora ausführen:" in install_advice(list(XCB_LIBRARIES[:1]))
+        assert app_i18n.ngettext("{count} reply, {unread} unread", "{count} replies, {unread} unread",
+                                 2).format(count=2, unread=1) == "2 Antworten, 1 ungelesen"
+    finally:
+        monkeypatch.delenv("COTERIE_LANG")
+        app_i18n.language_changed()
+    with pytest.raises(InvalidInput, match="A post needs some text."):
+        _text("  ")

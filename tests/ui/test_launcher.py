@@ -17,12 +17,12 @@ from app.api import Services
 from tests.ui.real_services import LiveWorld
 from ui.dev_run import RelayStartError, ensure_local_relay, probe
 from ui.display_check import (
-    NO_DISPLAY,
     XCB_LIBRARIES,
     check_display_libraries,
     has_no_display,
     install_advice,
     missing_libraries,
+    no_display,
     will_use_xcb,
 )
 from ui.launcher import split_gui_args
@@ -52,8 +52,8 @@ def test_no_display_is_one_sentence() -> None:
     assert has_no_display({}, "linux")
     assert not has_no_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
     assert not has_no_display({"DISPLAY": ":0"}, "linux")
-    assert check_display_libraries({}, lambda s: True, "linux") == NO_DISPLAY
-    assert NO_DISPLAY.count(".") == 1 and "QT_QPA_PLATFORM=offscreen" in NO_DISPLAY
+    assert check_display_libraries({}, lambda s: True, "linux") == no_display()
+    assert no_display().count(".") == 1 and "QT_QPA_PLATFORM=offscreen" in no_display()
 
 
 def test_missing_libraries_name_their_packages() -> None:
@@ -95,7 +95,7 @@ def test_launcher_without_a_display_says_so(tmp_path: Path) -> None:
     env["COTERIE_HOME"] = str(tmp_path)
     out = _run("import sys; from ui.dev_run import main; sys.exit(main([]))", env)
     assert out.returncode == 2
-    assert out.stderr.strip() == NO_DISPLAY.strip()
+    assert out.stderr.strip() == no_display().strip()
 
 
 def test_a_subcommand_runs_the_cli_without_qt(tmp_path: Path) -> None:
