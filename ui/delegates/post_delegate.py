@@ -23,7 +23,13 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont, QMouseEvent, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from app.views import PostView
 from ui.delegates import post_painters
@@ -92,7 +98,7 @@ class PostDelegate(QStyledItemDelegate):
         post, prev = self._rows(index)
         if post is None:
             return None
-        width = max(200, option.rect.width())
+        width = max(200, option.rect.width() - self._gutter(option))
         fast = self._fast.get(post.id)
         if fast is not None and fast[0] is post and fast[1] is prev and fast[2] == width:
             return fast[3]
@@ -101,6 +107,19 @@ class PostDelegate(QStyledItemDelegate):
             self._fast.clear()
         self._fast[post.id] = (post, prev, width, row)
         return row
+
+    @staticmethod
+    def _gutter(option: QStyleOptionViewItem) -> int:
+        """Room kept for the vertical scrollbar while it is hidden: rows are laid out at the
+        width they have once it shows, so a thread or channel longer than the view is not
+        laid out twice (once before the scrollbar appears, and again after)."""
+        view = option.widget
+        if isinstance(view, QAbstractScrollArea):
+            bar = view.verticalScrollBar()
+            if not bar.isVisibleTo(view) \
+                    and view.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+                return bar.sizeHint().width()
+        return 0
 
     def _layout_slow(self, post: PostView, prev: PostView | None, width: int,
                      font: QFont) -> RowLayout:
