@@ -6,6 +6,7 @@ from pathlib import Path
 from app import cli_format as fmt
 from app.cli_base import Command, Parser, SubParsers, command
 from app.files import SORTS, FileView, LinkView, describe
+from app.i18n import _
 
 
 def attach(c: Command) -> None:
@@ -13,9 +14,10 @@ def attach(c: Command) -> None:
     channel = svc.files.channel_id(c.args.group, c.args.channel)
     result = svc.files.attach(c.args.group, c.args.paths, c.args.text or "", channel)
     if result.post_id is None:
-        c.warn(f"the files are saved in the outbox but not sent yet ({result.waiting.rstrip('.')}"
-               "); the next `coterie sync` finishes the upload and sends the post."
-               if result.waiting else "the upload waits in the outbox.")
+        c.warn(_("the files are saved in the outbox but not sent yet ({reason}); the next "
+                 "`coterie sync` finishes the upload and sends the post.").format(
+                     reason=result.waiting.rstrip("."))
+               if result.waiting else _("the upload waits in the outbox."))
         if c.json:
             c.out({"post": None, "upload": result.upload_id, "waiting": True}, "")
         return

@@ -45,6 +45,7 @@ from app.file_names import (
     safe_name,
     unique_path,
 )
+from app.i18n import _
 from app.posts import PostService
 from app.runtime import Runtime
 from app.store import NewPost, Store
@@ -82,7 +83,6 @@ READ_PIECE = 1 << 20
 UPLOAD_WINDOW = 4             # chunk uploads in flight
 KINDS = ("images", "documents", "media", "links")
 SORTS = ("newest", "oldest", "name", "size")
-MSG_ALTERED = "This file was altered on the way; nothing was saved."
 _LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 
 Progress = Callable[[int, int], None]            # (bytes done, bytes in all)
@@ -143,7 +143,7 @@ def media_kind(media_type: str) -> str:
 
 
 def guess_media_type(name: str) -> str:
-    guessed, _ = mimetypes.guess_type(name, strict=False)
+    guessed, _encoding = mimetypes.guess_type(name, strict=False)
     return guessed if guessed and guessed.isascii() and len(guessed) <= 127 else (
         "application/octet-stream")
 
@@ -183,7 +183,7 @@ class FileService:
         found = [c for c in rt.store.channels.list_channels(gid)
                  if c.id.hex() == text.lower() or c.name.lower() == text.lower()]
         if len(found) != 1:
-            raise NotFound(f"There is no channel '{channel}' in this group.")
+            raise NotFound(_("There is no channel '{channel}' in this group.").format(channel=channel))
         return found[0].id
 
     def attach(self, group: str, paths: list[str | Path], caption: str = "",
@@ -198,11 +198,12 @@ class FileService:
         rt = self._access.runtime()
         gid, _session = self._posts._active(rt, group)
         if not paths:
-            raise InvalidInput("Name at least one file to attach.")
+            raise InvalidInput(_("Name at least one file to attach."))
         if len(paths) > MAX_FILES:
-            raise InvalidInput(f"A post carries at most {MAX_FILES} files.")
+            raise InvalidInput(_("A post carries at most {count} files.").format(count=MAX_FILES))
         if len(caption.encode("utf-8")) > MAX_CAPTION_BYTES:
-            raise InvalidInput(f"The caption is too long; the limit is {MAX_CAPTION_BYTES} bytes.")
+            raise InvalidInput(_("The caption is too long; the limit is {limit} bytes.").format(
+                limit=MAX_CAPTION_BYTES))
         target = self._posts._stored_post(rt, gid, reply_to).msg_id if reply_to else None
         files = [self._checked(Path(p)) for p in paths]
         sealed: list[UploadFile] = []
@@ -223,7 +224,8 @@ class FileService:
             return AttachResult(upload_id, None, "The upload was paused.")
         except SyncError as exc:
             if isinstance(exc, RelayRejected) and not exc.retryable:
-                raise RelayUnavailable(f"The relay refused the file: {exc}") from None
+                raise RelayUnavailable(_("The relay refused the file: {reason}").format(
+                    reason=exc)) from None
             return AttachResult(upload_id, None, str(exc))
         return AttachResult(upload_id, post_id, None)
 
@@ -232,16 +234,18 @@ class FileService:
         try:
             st = path.stat()
         except FileNotFoundError:
-            raise InvalidInput(f"The file {path} does not exist.") from None
+            raise InvalidInput(_("The file {path} does not exist.").format(path=path)) from None
         except OSError as exc:
-            raise InvalidInput(f"The file {path} cannot be read ({exc.strerror}).") from None
+            raise InvalidInput(_("The file {path} cannot be read ({reason}).").format(
+                path=path, reason=exc.strerror)) from None
         if not path.is_file():
-            raise InvalidInput(f"{path} is not a file.")
+            raise InvalidInput(_("{path} is not a file.").format(path=path))
         if st.st_size > MAX_FILE_BYTES:
-            raise InvalidInput(f"The file {path.name} is larger than "
-                               f"{MAX_FILE_BYTES >> 20} MiB, the limit.")
+            raise InvalidInput(_("The file {name} is larger than {limit} MiB, the limit.").format(
+                name=path.name, limit=MAX_FILE_BYTES >> 20))
         if not os.access(path, os.R_OK):
-            raise InvalidInput(f"The file {path} cannot be read (permission denied).")
+            raise InvalidInput(_("The file {path} cannot be read (permission denied).").format(
+                path=path))
         return path, st.st_size
 
     def _encrypt(self, rt: Runtime, idx: int, path: Path, size: int,
@@ -264,7 +268,7 @@ class FileService:
             with open(path, "rb") as src, open(tmp, "wb") as out:
                 def read(n: int) -> bytes:
                     if cancel is not None and cancel.is_set():
-                        raise Cancelled("The upload was cancelled.")
+                        raise Cancelled(_("The upload was cancelled."))
                     return src.read(n)
                 for piece in seal_stream(key, blob_id, size, read, rt.rng):
                     hasher.update(piece)
@@ -274,11 +278,12 @@ class FileService:
             os.replace(tmp, final)
         except crypto.DecodeError:
             tmp.unlink(missing_ok=True)
-            raise InvalidInput(f"The file {name} changed while it was being read; "
-                               "attach it again.") from None
+            raise InvalidInput(_("The file {name} changed while it was being read; attach it "
+                                 "again.").format(name=name)) from None
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise InvalidInput(f"The file {path} cannot be read ({exc.strerror}).") from None
+            raise InvalidInput(_("The file {path} cannot be read ({reason}).").format(
+                path=path, reason=exc.strerror)) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -338,7 +343,7 @@ class FileService:
         for box in session.mailboxes(now):
             if box.kind == KIND_GROUP and box.current:
                 return box.capability
-        raise NotAllowed("You were removed from this group; it is read-only now.")
+        raise NotAllowed(_("You were removed from this group; it is read-only now."))
 
     def _push(self, rt: Runtime, upload_id: int, progress: Progress | None,
               cancel: threading.Event | None) -> str | None:
@@ -373,8 +378,8 @@ class FileService:
         try:
             src = open(path, "rb")
         except FileNotFoundError:
-            raise NotFound("The encrypted copy of a file waiting to be sent is gone; "
-                           "attach it again.") from None
+            raise NotFound(_("The encrypted copy of a file waiting to be sent is gone; "
+                             "attach it again.")) from None
         # A few chunks in flight: the relay fsyncs each before it answers, so one at a
         # time would leave the link idle during every fsync. Memory: UPLOAD_WINDOW MiB.
         with src, ThreadPoolExecutor(UPLOAD_WINDOW, thread_name_prefix="coterie-up") as pool:
@@ -384,7 +389,7 @@ class FileService:
                     if index in have:
                         continue
                     if cancel is not None and cancel.is_set():
-                        raise Cancelled("The upload was cancelled.")
+                        raise Cancelled(_("The upload was cancelled."))
                     start, length = chunk_span(blob_size, index)
                     src.seek(start)
                     chunk = src.read(length)
@@ -395,7 +400,7 @@ class FileService:
                 while flying:
                     done = self._landed(flying.pop(0), done, total, progress)
             finally:
-                for future, _ in flying:
+                for future, _chunk in flying:
                     future.cancel()
         return done
 
@@ -464,7 +469,7 @@ class FileService:
         for r in rt.store.files.post_files(gid, post.msg_id):
             if r.idx == index and not r.deleted:
                 return r.thumbnail
-        raise NotFound("That post has no such file.")
+        raise NotFound(_("That post has no such file."))
 
     def list(self, group: str, kind: str | None = None, limit: int = 1000,
              channel: bytes | None = None, member: str | None = None,
@@ -473,9 +478,10 @@ class FileService:
         id) and `member` (a name or fingerprint of who shared it) filter; `sort` is one of
         newest, oldest, name (file name or link) or size (largest first; links last)."""
         if kind is not None and kind not in KINDS:
-            raise InvalidInput(f"The kind must be one of {', '.join(KINDS)}.")
+            raise InvalidInput(_("The kind must be one of {kinds}.").format(kinds=", ".join(KINDS)))
         if sort not in SORTS:
-            raise InvalidInput(f"The order must be one of {', '.join(SORTS)}.")
+            raise InvalidInput(_("The order must be one of {orders}.").format(
+                orders=", ".join(SORTS)))
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         who = (crypto.fingerprint(rt.resolve_member(gid, member).ik)
@@ -511,9 +517,9 @@ class FileService:
         for r in rt.store.files.post_files(gid, post.msg_id):
             if r.idx == index:
                 if r.deleted:
-                    raise NotFound("That file was deleted by its sender.")
+                    raise NotFound(_("That file was deleted by its sender."))
                 return r
-        raise NotFound("That post has no such file.")
+        raise NotFound(_("That post has no such file."))
 
     def download(self, group: str, post_id: str, out_dir: str | Path,
                  progress: Progress | None = None,
@@ -524,10 +530,10 @@ class FileService:
         post = self._posts._stored_post(rt, gid, post_id)
         rows = [r for r in rt.store.files.post_files(gid, post.msg_id) if not r.deleted]
         if not rows:
-            raise NotFound("That post has no files.")
+            raise NotFound(_("That post has no files."))
         folder = Path(out_dir)
         if not folder.is_dir():
-            raise InvalidInput(f"The folder {folder} does not exist.")
+            raise InvalidInput(_("The folder {folder} does not exist.").format(folder=folder))
         return [self._save(rt, r, folder, progress, cancel) for r in rows]
 
     def auto_fetch(self, group: str, newest: int = 50) -> int:
@@ -550,7 +556,7 @@ class FileService:
 
     def set_auto_download_mb(self, mb: int) -> None:
         if not isinstance(mb, int) or mb < 0:
-            raise InvalidInput("The automatic download limit must be 0 MB or more.")
+            raise InvalidInput(_("The automatic download limit must be 0 MB or more."))
         self._access.runtime().store.settings.set(AUTO_DOWNLOAD_KEY, str(mb))
 
     def save(self, group: str, post_id: str, index: int, out_dir: str | Path,
@@ -559,7 +565,7 @@ class FileService:
         rt = self._access.runtime()
         folder = Path(out_dir)
         if not folder.is_dir():
-            raise InvalidInput(f"The folder {folder} does not exist.")
+            raise InvalidInput(_("The folder {folder} does not exist.").format(folder=folder))
         return self._save(rt, self._row(rt, group, post_id, index), folder, progress, cancel)
 
     def fetch(self, group: str, post_id: str, index: int,
@@ -602,7 +608,7 @@ class FileService:
                 for piece in client.download(row.blob_id, read_seed(row.file_key), have,
                                              blob_size):
                     if cancel is not None and cancel.is_set():
-                        raise Cancelled("The download was cancelled.")
+                        raise Cancelled(_("The download was cancelled."))
                     out.write(piece)
                     hasher.feed(piece)
                     opener.feed(piece)
@@ -614,13 +620,15 @@ class FileService:
             opener.finish(hasher.digest())
         except crypto.AuthError:
             part.unlink(missing_ok=True)
-            raise FileAltered(MSG_ALTERED) from None
+            raise FileAltered(_("This file was altered on the way; nothing was saved.")) from None
         except RelayRejected as exc:
             if exc.status in (404, 410):
-                raise NotFound("The relay no longer has this file.") from None
-            raise RelayUnavailable(f"The relay refused the download: {exc}") from None
+                raise NotFound(_("The relay no longer has this file.")) from None
+            raise RelayUnavailable(_("The relay refused the download: {reason}").format(
+                reason=exc)) from None
         except SyncError as exc:
-            raise RelayUnavailable(f"{exc} The download can be resumed later.") from None
+            raise RelayUnavailable(_("{reason} The download can be resumed later.").format(
+                reason=exc)) from None
         finally:
             hasher.close()   # its thread ends; a .part file stays for a resume
         os.replace(part, path)
@@ -646,7 +654,7 @@ class FileService:
             tmp.unlink(missing_ok=True)
             blob.unlink(missing_ok=True)          # a cached copy that fails is dropped
             rt.store.files.cache_forget([row.blob_id])
-            raise FileAltered(MSG_ALTERED) from None
+            raise FileAltered(_("This file was altered on the way; nothing was saved.")) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -663,9 +671,9 @@ class FileService:
         post = self._posts._stored_post(rt, gid, post_id)
         rows = rt.store.files.post_files(gid, post.msg_id)
         if not rows:
-            raise NotFound("That post has no files.")
+            raise NotFound(_("That post has no files."))
         if post.sender_ik != rt.identity.ik:
-            raise NotAllowed("Only the sender can delete a post's files.")
+            raise NotAllowed(_("Only the sender can delete a post's files."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.files.delete_files(gid, post.msg_id, rt.identity.ik)
@@ -696,7 +704,7 @@ class FileService:
 
     def set_cache_limit_mb(self, mb: int) -> None:
         if not isinstance(mb, int) or mb < 1:
-            raise InvalidInput("The file cache limit must be at least 1 MB.")
+            raise InvalidInput(_("The file cache limit must be at least 1 MB."))
         self._access.runtime().store.settings.set(CACHE_LIMIT_KEY, str(mb))
         self.evict()
 
@@ -709,7 +717,7 @@ class FileService:
         rt = self._access.runtime()
         limit = self.cache_limit_mb() << 20
         entries = rt.store.files.cache_lru()
-        used = sum(size for _, size in entries)
+        used = sum(size for _blob, size in entries)
         pinned = rt.store.files.pinned_blobs()
         gone = []
         for blob_id, size in entries:
@@ -725,7 +733,7 @@ class FileService:
         return len(gone)
 
     def cache_bytes(self) -> int:
-        return sum(size for _, size in self._access.runtime().store.files.cache_lru())
+        return sum(size for _blob, size in self._access.runtime().store.files.cache_lru())
 
 
 class _Hasher:

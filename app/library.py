@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import crypto
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound
+from app.i18n import _
 from app.posts import PostService
 from app.store import Store
 from app.store.files import LibraryRow
@@ -42,7 +43,8 @@ class LibraryItem:
 def _tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     clean = tuple(dict.fromkeys(t.strip() for t in tags if t.strip()))
     if len(clean) > MAX_TAGS or any(len(t.encode()) > MAX_TAG_BYTES for t in clean):
-        raise InvalidInput(f"At most {MAX_TAGS} tags of up to {MAX_TAG_BYTES} bytes each.")
+        raise InvalidInput(_("At most {count} tags of up to {limit} bytes each.").format(
+            count=MAX_TAGS, limit=MAX_TAG_BYTES))
     return clean
 
 
@@ -58,12 +60,13 @@ class LibraryService:
         gid, session = self._posts._active(rt, group)
         post = self._posts._stored_post(rt, gid, post_id)
         if post.deleted:
-            raise NotAllowed("That post was deleted.")
+            raise NotAllowed(_("That post was deleted."))
         if len(title.encode()) > MAX_TITLE_BYTES:
-            raise InvalidInput(f"The title is too long; the limit is {MAX_TITLE_BYTES} bytes.")
+            raise InvalidInput(_("The title is too long; the limit is {limit} bytes.").format(
+                limit=MAX_TITLE_BYTES))
         if len(description.encode()) > MAX_DESCRIPTION_BYTES:
-            raise InvalidInput("The description is too long; the limit is "
-                               f"{MAX_DESCRIPTION_BYTES} bytes.")
+            raise InvalidInput(_("The description is too long; the limit is {limit} bytes.").format(
+                limit=MAX_DESCRIPTION_BYTES))
         content = LibraryAdd(post.msg_id, title, description, _tags(tags or []), link)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
@@ -80,18 +83,19 @@ class LibraryService:
         text = (item_id or "").strip().lower()
         found = [r for r in rt.store.files.library(gid) if r.item_id.hex().startswith(text)]
         if not text or not found:
-            raise NotFound(f"There is no library item '{item_id}' in this group.")
+            raise NotFound(_("There is no library item '{item}' in this group.").format(item=item_id))
         if len(found) > 1:
-            raise InvalidInput(f"Several library items start with '{item_id}'; give more of it.")
+            raise InvalidInput(_("Several library items start with '{item}'; give more of it.").format(
+                item=item_id))
         return gid, found[0]
 
     def remove(self, group: str, item_id: str) -> None:
         rt = self._access.runtime()
         gid, row = self._item(group, item_id)
-        _, session = self._posts._active(rt, group)
+        _gid, session = self._posts._active(rt, group)
         mine = row.author_ik == rt.identity.ik
         if not mine and not session.is_admin:
-            raise NotAllowed("Only its author or an admin can remove a library item.")
+            raise NotAllowed(_("Only its author or an admin can remove a library item."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.files.library_remove(gid, row.item_id, rt.identity.ik, session.is_admin)
@@ -101,9 +105,9 @@ class LibraryService:
     def pin(self, group: str, item_id: str, pinned: bool = True) -> None:
         rt = self._access.runtime()
         gid, row = self._item(group, item_id)
-        _, session = self._posts._active(rt, group)
+        _gid, session = self._posts._active(rt, group)
         if not session.is_admin:
-            raise NotAllowed("Only admins can pin library items.")
+            raise NotAllowed(_("Only admins can pin library items."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.files.library_pin(gid, row.item_id, pinned)

@@ -10,6 +10,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,15 @@ def test_a_missing_file_is_one_sentence(relay: RelayProcess,
     gid = ana.out("group", "create", "Solo", "--relay", relay.url)
     run = ana.run("attach", gid, str(tmp_path / "nope.txt"), check=False)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "does not exist" in run.stderr
+    german = replace(ana, env={**ana.env, "COTERIE_LANG": "de"})
+    run = german.run("attach", gid, str(tmp_path / "nope.txt"), check=False)
+    assert run.returncode == 2 and run.stderr.strip() == (
+        f"coterie: Die Datei {tmp_path / 'nope.txt'} existiert nicht.")
+    run = german.run("files", gid, "--member", "Niemand", check=False)
+    assert run.returncode != 0 and "Niemand" in run.stderr and "No member" not in run.stderr
+    run = german.run("library", "remove", gid, "abcdef", check=False)
+    assert run.stderr.strip() == ("coterie: In dieser Gruppe gibt es keinen Bibliothekseintrag "
+                                  "„abcdef“.")
 
 
 def test_a_client_killed_half_way_through_an_upload_finishes_after_restart(
