@@ -60,6 +60,7 @@ from nacl.bindings import (
 )
 
 from app.errors import AppError
+from app.i18n import _
 
 MAGIC = b"COTERIEB"
 VERSION = 1
@@ -103,8 +104,12 @@ class NewerBackup(BackupError):
     pass
 
 
-MSG_DAMAGED = "The backup file is damaged or incomplete; nothing was restored."
-MSG_WRONG = ("That recovery code does not open this backup (or the file was changed); "
+def msg_damaged() -> str:
+    return _("The backup file is damaged or incomplete; nothing was restored.")
+
+
+def msg_wrong() -> str:
+    return _("That recovery code does not open this backup (or the file was changed); "
              "nothing was restored.")
 
 
@@ -123,22 +128,22 @@ class Header:
     @classmethod
     def decode(cls, raw: bytes) -> Header:
         if len(raw) < HEADER_BYTES:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         magic, version, kdf, reserved, ops, mem, salt, created, sh = _HEAD.unpack(
             raw[:HEADER_BYTES])
         if magic != MAGIC:
-            raise DamagedBackup("That file is not a Coterie backup; nothing was restored.")
+            raise DamagedBackup(_("That file is not a Coterie backup; nothing was restored."))
         if version != VERSION:
-            raise NewerBackup("That backup was written by a newer Coterie; update Coterie "
-                              "to restore it.")
+            raise NewerBackup(_("That backup was written by a newer Coterie; update Coterie "
+                                "to restore it."))
         if kdf != KDF_ARGON2ID or reserved != 0:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         if ops < OPSLIMIT_MIN or mem < MEMLIMIT_MIN:
-            raise WeakBackupParameters(
+            raise WeakBackupParameters(_(
                 "The backup asks for a weaker key derivation than Coterie accepts; it was "
-                "refused and nothing was restored.")
+                "refused and nothing was restored."))
         if ops > OPSLIMIT_MAX or mem > MEMLIMIT_MAX:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         return cls(ops, mem, salt, created, sh)
 
 
@@ -196,8 +201,8 @@ class ArchiveWriter:
         while left:
             chunk = src.read(min(CHUNK, left))
             if not chunk:
-                raise BackupError(f"The file {path} changed while it was being backed up; "
-                                  "try again.")
+                raise BackupError(_("The file {path} changed while it was being backed up; "
+                                    "try again.").format(path=path))
             self._s.write(chunk)
             left -= len(chunk)
             if progress is not None:
@@ -224,28 +229,28 @@ class StreamReader:
 
     def _next(self) -> None:
         if self._final:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         head = self._src.read(4)
         if len(head) != 4:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         (length,) = struct.unpack(">I", head)
         if not ABYTES <= length <= CHUNK + ABYTES:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         ct = self._src.read(length)
         if len(ct) != length:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         try:
             plain, tag = crypto_secretstream_xchacha20poly1305_pull(self._state, ct, self._ad)
         except nacl_exceptions.CryptoError:
             # The first frame failing is what a wrong code looks like (or an edited header).
-            raise (WrongCode(MSG_WRONG) if self.frames == 0
-                   else DamagedBackup(MSG_DAMAGED)) from None
+            raise (WrongCode(msg_wrong()) if self.frames == 0
+                   else DamagedBackup(msg_damaged())) from None
         self.frames += 1
         self.cipher_bytes += 4 + length
         if tag == TAG_FINAL:
             self._final = True
         elif tag != TAG_MESSAGE:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
         self._buf += plain
 
     def read(self, n: int) -> bytes:
@@ -258,7 +263,7 @@ class StreamReader:
     def close_check(self) -> None:
         """After END: the stream must be final, fully consumed, and the file must end."""
         if self._buf or not self._final or self._src.read(1):
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
 
 
 @dataclass(frozen=True)
@@ -277,26 +282,26 @@ def read_archive(stream: StreamReader, sink: Callable[[FileRecord], BinaryIO | N
         kind = stream.read(1)[0]
         if kind == REC_MANIFEST:
             if manifest is not None:
-                raise DamagedBackup(MSG_DAMAGED)
+                raise DamagedBackup(msg_damaged())
             (length,) = struct.unpack(">I", stream.read(4))
             if length > MAX_MANIFEST:
-                raise DamagedBackup(MSG_DAMAGED)
+                raise DamagedBackup(msg_damaged())
             try:
                 manifest = json.loads(stream.read(length))
             except ValueError:
-                raise DamagedBackup(MSG_DAMAGED) from None
+                raise DamagedBackup(msg_damaged()) from None
             if not isinstance(manifest, dict):
-                raise DamagedBackup(MSG_DAMAGED)
+                raise DamagedBackup(msg_damaged())
         elif kind == REC_FILE:
             if manifest is None:
-                raise DamagedBackup(MSG_DAMAGED)
+                raise DamagedBackup(msg_damaged())
             (length,) = struct.unpack(">H", stream.read(2))
             try:
                 path = check_path(stream.read(length).decode("utf-8"))
             except (UnicodeDecodeError, BackupError):
-                raise DamagedBackup(MSG_DAMAGED) from None
+                raise DamagedBackup(msg_damaged()) from None
             if path in seen:
-                raise DamagedBackup(MSG_DAMAGED)
+                raise DamagedBackup(msg_damaged())
             seen.add(path)
             (size,) = struct.unpack(">Q", stream.read(8))
             out = sink(FileRecord(path, size))
@@ -312,11 +317,11 @@ def read_archive(stream: StreamReader, sink: Callable[[FileRecord], BinaryIO | N
                 out.flush()
         elif kind == REC_END:
             if manifest is None:
-                raise DamagedBackup(MSG_DAMAGED)
+                raise DamagedBackup(msg_damaged())
             stream.close_check()
             return manifest
         else:
-            raise DamagedBackup(MSG_DAMAGED)
+            raise DamagedBackup(msg_damaged())
 
 
 def check_path(path: str) -> str:
@@ -326,7 +331,7 @@ def check_path(path: str) -> str:
             or any(p in ("", ".", "..") for p in parts)
             or any(c in path for c in "\\\x00") or any(ord(c) < 32 for c in path)
             or PurePosixPath(path).is_absolute() or ":" in parts[0]):
-        raise DamagedBackup(MSG_DAMAGED)
+        raise DamagedBackup(msg_damaged())
     return path
 
 

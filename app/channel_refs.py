@@ -6,6 +6,7 @@ CHANNEL arguments accept the channel's id (32 hex digits) or its unique name (an
 from __future__ import annotations
 
 from app.errors import Ambiguous, NotFound
+from app.i18n import _
 from app.names import clean_name, shown_name
 from app.render import hexid
 from app.store import GENERAL, Channel, Store
@@ -31,8 +32,8 @@ def resolve_channel(store: Store, group_id: bytes, ref: str | None) -> Channel:
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        raise Ambiguous(f"Several channels are called '{ref}'; give the channel's id.")
-    raise NotFound(f"There is no channel '{ref}' in this group.")
+        raise Ambiguous(_("Several channels are called '{ref}'; give the channel's id.").format(ref=ref))
+    raise NotFound(_("There is no channel '{ref}' in this group.").format(ref=ref))
 
 
 def channel_view(c: Channel) -> ChannelView:
