@@ -84,6 +84,11 @@ def library_pin(c: Command) -> None:
     c.open().library.pin(c.args.group, c.args.item, not c.args.off)
 
 
+def library_tags(c: Command) -> None:
+    tags = [t for t in (c.args.tags or "").split(",") if t.strip()]
+    c.open().library.set_tags(c.args.group, c.args.item, tags)
+
+
 def register(sub: SubParsers) -> None:
     p = command(sub, "attach", "attach files to a post; prints the post id once every file "
                 "is stored", attach, "group", sends=True)
@@ -112,3 +117,6 @@ def register(sub: SubParsers) -> None:
     p = command(lsub, "pin", "pin (or with --off unpin) a library item (admins)", library_pin,
                 "group", "item", json_flag=False, sends=True)
     p.add_argument("--off", action="store_true")
+    p = command(lsub, "tags", "replace the tags of a library item (admins)", library_tags,
+                "group", "item", json_flag=False, sends=True)
+    p.add_argument("tags", help='comma-separated ("" removes every tag)')

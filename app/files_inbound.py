@@ -19,9 +19,10 @@ from crypto.file_payloads import (
     LibraryAdd,
     LibraryPin,
     LibraryRemove,
+    LibraryTags,
 )
 
-FILE_CONTENT = (Attachment, FileDelete, LibraryAdd, LibraryRemove, LibraryPin)
+FILE_CONTENT = (Attachment, FileDelete, LibraryAdd, LibraryRemove, LibraryPin, LibraryTags)
 
 
 def attachment_post(gid: bytes, ev: Any, name: str, now: int, by_admin: bool) -> NewPost:
@@ -33,7 +34,7 @@ def attachment_post(gid: bytes, ev: Any, name: str, now: int, by_admin: bool) ->
 
 def allowed(content: object, admin: bool) -> bool:
     """Whether a sender with this role may send `content` at all (checked on arrival)."""
-    return admin or not isinstance(content, LibraryPin)
+    return admin or not isinstance(content, (LibraryPin, LibraryTags))
 
 
 def apply(store: Store, profile_dir: Path, gid: bytes, sender: bytes, ev: Any,
@@ -60,6 +61,8 @@ def apply(store: Store, profile_dir: Path, gid: bytes, sender: bytes, ev: Any,
         store.files.library_remove(gid, c.item, sender, admin)
     elif isinstance(c, LibraryPin) and admin:
         store.files.library_pin(gid, c.item, c.pinned)
+    elif isinstance(c, LibraryTags) and admin:
+        store.files.library_tags(gid, c.item, c.tags)
 
 
 def is_admin(session: crypto.GroupSession, ik: bytes) -> bool:

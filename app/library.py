@@ -1,9 +1,9 @@
 """The resource library of a group — `Services.library`.
 
 Members save posts (or one link of a post) with a title, description and tags; entries are
-signed payloads (kinds 26-28) every client checks: anyone removes their own entries, admins
-remove anyone's and pin. Removing an entry takes it out of the library, never the post out
-of the conversation.
+signed payloads (kinds 26-29) every client checks: anyone removes their own entries, admins
+remove anyone's, pin and replace tags. Removing an entry takes it out of the library,
+never the post out of the conversation.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from crypto.file_payloads import (
     LibraryAdd,
     LibraryPin,
     LibraryRemove,
+    LibraryTags,
 )
 
 
@@ -113,6 +114,20 @@ class LibraryService:
             store.files.library_pin(gid, row.item_id, pinned)
 
         self._posts._seal(rt, gid, session, LibraryPin(row.item_id, pinned), local, row.target)
+
+    def set_tags(self, group: str, item_id: str, tags: list[str]) -> None:
+        """Admins replace a library item's tags (a signed payload only admins' count)."""
+        rt = self._access.runtime()
+        gid, row = self._item(group, item_id)
+        _gid, session = self._posts._active(rt, group)
+        if not session.is_admin:
+            raise NotAllowed(_("Only admins can edit the tags of library items."))
+        clean = _tags(tags)
+
+        def local(store: Store, sealed: crypto.Sealed) -> None:
+            store.files.library_tags(gid, row.item_id, clean)
+
+        self._posts._seal(rt, gid, session, LibraryTags(row.item_id, clean), local, row.target)
 
     def items(self, group: str, channel: bytes | None = None,
               member: str | None = None) -> list[LibraryItem]:

@@ -27,8 +27,9 @@ KIND_FILE_DELETE = 25
 KIND_LIBRARY_ADD = 26
 KIND_LIBRARY_REMOVE = 27
 KIND_LIBRARY_PIN = 28
+KIND_LIBRARY_TAGS = 29
 FILE_KINDS = frozenset({KIND_ATTACHMENT, KIND_FILE_DELETE, KIND_LIBRARY_ADD,
-                        KIND_LIBRARY_REMOVE, KIND_LIBRARY_PIN})
+                        KIND_LIBRARY_REMOVE, KIND_LIBRARY_PIN, KIND_LIBRARY_TAGS})
 _V1 = 1
 
 MAX_FILES = 10               # files per post
@@ -107,7 +108,15 @@ class LibraryPin:
     pinned: bool = True
 
 
-FileContent = Attachment | FileDelete | LibraryAdd | LibraryRemove | LibraryPin
+@dataclass(frozen=True, slots=True)
+class LibraryTags:
+    """An admin replaces the tags of library item `item` (admins only, checked on arrival)."""
+
+    item: bytes
+    tags: tuple[str, ...] = ()
+
+
+FileContent = Attachment | FileDelete | LibraryAdd | LibraryRemove | LibraryPin | LibraryTags
 
 
 def _check_ref(f: FileRef) -> None:
@@ -168,6 +177,12 @@ def encode_file_content(content: FileContent) -> bytes:
     elif isinstance(content, LibraryPin):
         w.u8(KIND_LIBRARY_PIN).u8(_V1).fixed(content.item, MESSAGE_ID_LEN)
         w.u8(1 if content.pinned else 0)
+    elif isinstance(content, LibraryTags):
+        _tags(content.tags)
+        w.u8(KIND_LIBRARY_TAGS).u8(_V1).fixed(content.item, MESSAGE_ID_LEN)
+        w.u8(len(content.tags))
+        for tag in content.tags:
+            w.text(tag, MAX_TAG_BYTES)
     else:
         raise DecodeError("not a file payload")
     return w.bytes()
@@ -201,6 +216,12 @@ def decode_file_content(kind: int, r: Reader) -> FileContent:
         content = LibraryRemove(r.fixed(MESSAGE_ID_LEN))
     elif kind == KIND_LIBRARY_PIN:
         content = LibraryPin(r.fixed(MESSAGE_ID_LEN), r.flag())
+    elif kind == KIND_LIBRARY_TAGS:
+        item = r.fixed(MESSAGE_ID_LEN)
+        n = r.u8()
+        tags = tuple(r.text(MAX_TAG_BYTES) for _ in range(n))
+        _tags(tags)
+        content = LibraryTags(item, tags)
     else:
         raise DecodeError("not a file payload")
     r.done()

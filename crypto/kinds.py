@@ -26,13 +26,13 @@ from crypto.payloads import (
     registered_kinds,
 )
 
-# files and library (24-28): one decoder per kind, one encoder per class
+# files and library (24-29): one decoder per kind, one encoder per class
 for _kind in sorted(file_payloads.FILE_KINDS):
     register_kind(_kind, 1, partial(file_payloads.decode_file_content, _kind))
 for _cls in (file_payloads.Attachment, file_payloads.FileDelete, file_payloads.LibraryAdd,
-             file_payloads.LibraryRemove, file_payloads.LibraryPin):
+             file_payloads.LibraryRemove, file_payloads.LibraryPin, file_payloads.LibraryTags):
     register_encoder(_cls, lambda c, w: w.raw(file_payloads.encode_file_content(c)),
-                     admin_only=_cls is file_payloads.LibraryPin)
+                     admin_only=_cls in (file_payloads.LibraryPin, file_payloads.LibraryTags))
 
 __all__ = ["admin_only", "decode_content", "decode_post_fast", "encode_content",
            "registered_kinds"]

@@ -256,6 +256,10 @@ class FileTables(StorePart):
         self._db().execute("UPDATE library SET pinned = ? WHERE group_id = ? AND item_id = ?",
                            (int(pinned), group_id, item_id))
 
+    def library_tags(self, group_id: bytes, item_id: bytes, tags: tuple[str, ...]) -> None:
+        self._db().execute("UPDATE library SET tags = ? WHERE group_id = ? AND item_id = ?",
+                           ("\n".join(tags), group_id, item_id))
+
     @reads
     def library(self, group_id: bytes) -> list[LibraryRow]:
         return [LibraryRow(bytes(r[0]), bytes(r[1]), bytes(r[2]), bytes(r[3]), r[4], r[5], r[6],

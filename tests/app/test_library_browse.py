@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.api import Services
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotAllowed, NotFound
+from crypto.file_payloads import LibraryTags
+from tests.app.test_channels import _forge
 from tests.app.test_files import _pair
 from tests.e2e.harness import RelayProcess
 
@@ -86,3 +88,32 @@ def test_library_items_filter_by_channel_and_member(
         assert [i.title for i in svc.library.items(gid, channel=reading)] == ["From reading"]
         assert [i.title for i in svc.library.items(gid, member="Ben")] == ["From general"]
         assert {i.title for i in svc.library.items(gid)} == {"From general", "From reading"}
+
+
+def test_admins_edit_the_tags_of_a_library_item_and_a_members_edit_counts_nowhere(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    post = ben.posts.post(gid, "Notes at https://example.org/notes").id
+    ben.sync_once()
+    ana.sync_once()
+    item = ben.library.add(gid, post, "Notes", ["draft"])
+    ben.sync_once()
+    ana.sync_once()
+    with pytest.raises(NotAllowed):
+        ben.library.set_tags(gid, item, ["mine"])
+    with pytest.raises(InvalidInput):
+        ana.library.set_tags(gid, item, ["x" * 300])
+    ana.library.set_tags(gid, item[:10], ["reading", "spring", "reading"])
+    ana.sync_once()
+    ben.sync_once()
+    for svc in (ana, ben):
+        assert [i.tags for i in svc.library.items(gid)] == [("reading", "spring")]
+
+    # a member's client that believes itself an admin: every other client ignores the edit
+    _forge(ben, gid, LibraryTags(bytes.fromhex(item), ("hijacked",)))
+    ana.sync_once()
+    assert [i.tags for i in ana.library.items(gid)] == [("reading", "spring")]
+    ana.library.set_tags(gid, item, [])
+    ana.sync_once()
+    ben.sync_once()
+    assert [i.tags for i in ben.library.items(gid)] == [()]

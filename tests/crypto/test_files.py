@@ -20,6 +20,7 @@ from crypto.file_payloads import (
     LibraryAdd,
     LibraryPin,
     LibraryRemove,
+    LibraryTags,
 )
 from crypto.files import (
     BUCKET_FLOOR,
@@ -168,6 +169,8 @@ def _ref(i: int = 0, **kw: object) -> FileRef:
     LibraryAdd(bytes(32), "Title", "Description", ("a", "b c"), "https://example.org"),
     LibraryRemove(bytes(range(32))),
     LibraryPin(bytes(32), False),
+    LibraryTags(bytes(range(32)), ("reading", "spring")),
+    LibraryTags(bytes(32)),
 ])
 def test_file_payloads_round_trip_canonically(content: object) -> None:
     raw = encode_content(content)  # type: ignore[arg-type]
@@ -185,6 +188,8 @@ def test_file_payloads_round_trip_canonically(content: object) -> None:
     Attachment((_ref(thumbnail=b"x" * 5000),)),
     Attachment((_ref(media_type="image/\x1bpng"),)),
     LibraryAdd(bytes(32), tags=("",)),
+    LibraryTags(bytes(32), ("x" * 49,)),
+    LibraryTags(bytes(32), tuple(str(i) for i in range(17))),
 ])
 def test_malformed_file_payloads_are_refused(bad: object) -> None:
     with pytest.raises(DecodeError):

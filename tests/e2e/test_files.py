@@ -117,6 +117,10 @@ def test_hostile_names_land_inside_the_folder_and_the_sender_can_delete(
     ana.run("sync")
     lib = ana.json("files", gid)["library"]
     assert [(i["title"], i["tags"]) for i in lib] == [("Greeting", ["a", "b"])]
+    ana.run("library", "tags", gid, item, "kept, new")      # the founder curates
+    assert ana.json("files", gid)["library"][0]["tags"] == ["kept", "new"]
+    refused = ben.run("library", "tags", gid, item, "mine", check=False)
+    assert refused.returncode != 0 and refused.stderr.count("\n") == 1
     refused = ana.run("library", "remove", gid, item, check=False)
     assert refused.returncode == 0       # the founder is an admin: curating is allowed
     ben.run("sync")
