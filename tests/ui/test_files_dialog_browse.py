@@ -87,3 +87,41 @@ def test_the_files_dialog_filters_sorts_and_cancels_a_download(
     view = card.view
     saved = ana.services.files.save(club, view.post_id, view.index, tmp_path)
     assert hashlib.sha256(saved.read_bytes()).digest() == hashlib.sha256(data).digest()
+
+
+def test_an_admin_edits_a_library_items_tags_in_the_files_dialog(
+        qtbot, ana: App, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton
+
+    win, ctx = ana.window, ana.ctx
+    out = _out_dir(tmp_path)
+    club = ana.world.groups["Book club"]
+    post = ana.world.posts["river"]
+    item = ana.services.library.add(club, post, "The river café", ["meet"])
+    dialog = LibraryDialog(ctx, ana.services.groups.get(club), win)
+    qtbot.addWidget(dialog)
+    dialog.resize(760, 400)
+    dialog.show()
+
+    def button() -> QPushButton | None:
+        found = [b for b in dialog.findChildren(QPushButton) if b.text() == "Edit tags…"]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: button() is not None, timeout=WAIT)
+    settle(qtbot, ana.worker)
+    for theme in ("light", "dark"):
+        ctx.theme.apply(theme)
+        _check(dialog, "files_dialog_tags", theme, out)
+    asked: list[str] = []
+
+    def answer(_parent, _title, _label, text=""):  # noqa: ANN001, ANN202
+        asked.append(text)
+        return "spring, meet", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    button().click()
+    assert asked == ["meet"]
+    qtbot.waitUntil(lambda: [i.tags for i in ana.services.library.items(club)
+                             if i.id == item] == [("spring", "meet")], timeout=WAIT)
+    qtbot.waitUntil(lambda: any("#spring  #meet" in label.text()
+                                for label in dialog.findChildren(QLabel)), timeout=WAIT)

@@ -142,7 +142,7 @@ def test_files_are_dropped_pasted_sent_and_shown(qtbot, ana: App, tmp_path: Path
     rows = dialog.findChildren(QFrame, "libraryItem")
     assert len(rows) == 1
     buttons = {b.text(): b for b in rows[0].findChildren(QPushButton)}
-    assert set(buttons) == {"Pin", "Remove"}          # Ana is an admin
+    assert set(buttons) == {"Pin", "Edit tags…", "Remove"}        # Ana is an admin
     buttons["Pin"].click()
     qtbot.waitUntil(lambda: ctx.services.library.items(gid)[0].pinned, timeout=WAIT)
     settle(qtbot, ana.worker)

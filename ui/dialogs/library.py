@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -280,6 +281,11 @@ class LibraryDialog(ServiceDialog):
                 lambda: svc.library.pin(gid, item.id, not item.pinned),
                 lambda _r: self.reload(), slow=True))
             box.addWidget(pin)
+            tags = QPushButton(QCoreApplication.translate("LibraryDialog", "Edit tags…"))
+            tags.setAccessibleName(QCoreApplication.translate(
+                "LibraryDialog", "Edit the tags of {title}").format(title=item.title or item.id[:12]))
+            tags.clicked.connect(lambda: self.edit_tags(item))
+            box.addWidget(tags)
         if admin or item.author == self._me:
             remove = QPushButton(QCoreApplication.translate("LibraryDialog", "Remove"))
             remove.setToolTip(QCoreApplication.translate(
@@ -290,6 +296,19 @@ class LibraryDialog(ServiceDialog):
         return row
 
     # -- actions ---------------------------------------------------------------------------
+    def edit_tags(self, item: LibraryItem) -> None:
+        """Admins replace the item's tags (comma-separated; empty removes them all)."""
+        text, ok = QInputDialog.getText(
+            self, QCoreApplication.translate("LibraryDialog", "Edit tags"),
+            QCoreApplication.translate("LibraryDialog", "Tags, separated by commas:"),
+            text=", ".join(item.tags))
+        if not ok:
+            return
+        svc, gid = self._ctx.services, self._group.id
+        tags = [t for t in text.split(",") if t.strip()]
+        self.call(lambda: svc.library.set_tags(gid, item.id, tags), lambda _r: self.reload(),
+                  slow=True)
+
     def download(self, card: FileCard) -> None:
         """Fetch into the cache with a progress bar; the button cancels meanwhile."""
         svc, v = self._ctx.services, card.view

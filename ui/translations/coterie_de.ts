@@ -1643,12 +1643,28 @@
         <translation>Anheften</translation>
     </message>
     <message>
+        <source>Edit tags…</source>
+        <translation>Schlagwörter bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Edit the tags of {title}</source>
+        <translation>Schlagwörter von {title} bearbeiten</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
         <source>Take it out of the library; the post stays in the conversation.</source>
         <translation>Aus der Bibliothek nehmen; der Beitrag bleibt im Gespräch.</translation>
+    </message>
+    <message>
+        <source>Edit tags</source>
+        <translation>Schlagwörter bearbeiten</translation>
+    </message>
+    <message>
+        <source>Tags, separated by commas:</source>
+        <translation>Schlagwörter, durch Kommas getrennt:</translation>
     </message>
     <message>
         <source>Cancel</source>
