@@ -386,7 +386,8 @@ class Inbound:
         further (app/moderation.py)."""
         c = ev.content
         if isinstance(c, moderation.ACTIONS):
-            e = moderation.entry_of(ev.message_id, ev.sender_ik, ev.sent_at, ev.seq, c,
+            e = moderation.entry_of(ev.message_id, ev.sender_ik, ev.sent_at,
+                                    moderation.log_seq(ev.epoch, ev.seq), c,
                                     lambda _t: None)
             if e is not None:
                 self._mod(gw, gid).add(e)
@@ -591,7 +592,8 @@ class Inbound:
         elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from a moderator/admin
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
         elif isinstance(c, moderation.ACTIONS):  # crypto checked the actor's role
-            moderation.apply_action(store, gid, sender, ev.message_id, ev.sent_at, ev.seq, c)
+            moderation.apply_action(store, gid, sender, ev.message_id, ev.sent_at,
+                                    moderation.log_seq(ev.epoch, ev.seq), c)
         elif isinstance(c, crypto.ChannelDef):   # _event passed only an admin's
             store.channels.apply_definition(gid, c.channel, c.kind_name, c.name, c.topic,
                                             c.position, c.archived, c.tags, ev.sent_at,

@@ -14,6 +14,7 @@ from app.moderation_log import (
     ModLogView,
     ModState,
     apply_action,
+    log_seq,
     log_views,
 )
 from app.runtime import Pending
@@ -59,7 +60,7 @@ class ModerationService:
             def work(store: Store, pending: Pending) -> None:
                 store.groups.save_group_state(gid, session.to_bytes())
                 apply_action(store, gid, rt.identity.ik, sealed.message_id, sealed.sent_at,
-                             sealed.seq, content)
+                             log_seq(sealed.epoch, sealed.seq), content)
                 rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
                 pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex()))
                 pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))

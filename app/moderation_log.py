@@ -50,6 +50,13 @@ MASS_MENTIONS = 5
 MAX_TIMEOUT_SECONDS = 365 * 86400
 
 
+def log_seq(epoch: int, seq: int) -> int:
+    """The position of a message among its sender's: sequence numbers start again in each
+    epoch, so the epoch orders first (one sender's two actions in one second, across a
+    key change, keep their order)."""
+    return (epoch << 32) | seq
+
+
 def entry_of(msg_id: bytes, actor: bytes, sent_at: int, seq: int, c: Any,
              author_of: Callable[[bytes], bytes | None]) -> ModEntry | None:
     """The log row for a moderation payload (None for any other content)."""
