@@ -55,6 +55,8 @@ def _ask(window: QWidget, state: QSettings, worker: Worker) -> QMessageBox:
             "({0}).").format(type(exc).__name__))
 
     def answered(result: int) -> None:
+        if result not in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No):
+            return  # closed with the window, unanswered: ask again next time
         state.setValue(OFFERED_KEY, True)
         state.sync()
         if result == QMessageBox.StandardButton.Yes:

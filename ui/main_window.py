@@ -377,4 +377,9 @@ class MainWindow(QMainWindow):
             self._window_state.setValue("splitter", self.splitter.saveState())
             self._window_state.sync()
         self.notifier.hide()
+        # A question still open (e.g. the one-time launcher offer) is a window of its own:
+        # left open, it would keep the app running after its main window closed.
+        for box in self.findChildren(QMessageBox):
+            if box.isVisible():
+                box.reject()
         super().closeEvent(event)

@@ -238,6 +238,10 @@ def test_run_gui_opens_the_window_and_closes_the_profile_on_exit(qapp, world: Li
                 w.close()  # the last window: the app quits
             if not shown:
                 qapp.quit()
+            else:
+                # a window another test left open in this process is not "last window
+                # closed" material: end the loop anyway rather than wait forever
+                QTimer.singleShot(5000, qapp.quit)
         else:
             QTimer.singleShot(20, close_when_shown)
 
