@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -219,10 +219,18 @@ class ConversationPane(QWidget):
             self.composer.clear_mode()
             cid = channel or (self.channel.id if self.channel else GENERAL_ID)
             if changed or (channel and self.channel is not None and channel != self.channel.id):
-                self.composer.edit.setPlainText(self._drafts.pop(f"{group.id}:{cid}", ""))
+                self._put_draft(self._drafts.pop(f"{group.id}:{cid}", ""))
             self.model.open(group.id, around_post, channel=cid)
             self.pinned.load(group.id, cid)
             self._refresh_requests()
+
+    def _put_draft(self, text: str) -> None:
+        """Show a kept draft in the composer. The same text already there (the channel list
+        arriving after the first keystrokes) is left alone, with its caret."""
+        edit = self.composer.edit
+        if edit.toPlainText() != text:
+            edit.setPlainText(text)
+            edit.moveCursor(QTextCursor.MoveOperation.End)
 
     def show_channel(self, channel: ChannelView, around_post: str | None = None) -> None:
         """Switch the timeline to one of the open group's channels (or refresh its
@@ -239,7 +247,7 @@ class ConversationPane(QWidget):
             return
         if not same:
             self.composer.clear_mode()
-            self.composer.edit.setPlainText(self._drafts.pop(f"{self.group.id}:{channel.id}", ""))
+            self._put_draft(self._drafts.pop(f"{self.group.id}:{channel.id}", ""))
         if around_post is not None or self.model.channel_id != channel.id \
                 or self.model.group_id != self.group.id:
             self.model.open(self.group.id, around_post, channel=channel.id)
