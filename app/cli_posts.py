@@ -125,6 +125,10 @@ def hit_text(h: SearchHit) -> str:
     if h.kind == "topic":
         return "  ".join((fmt.person(h.group_name), h.post_id[:fmt.SHORT_ID], _("topic"),
                           fmt.safe(fmt.snippet(h))))
+    if h.kind == "library":
+        return "  ".join((fmt.person(h.group_name), h.post_id[:fmt.SHORT_ID],
+                          _("library, saved by {name}:").format(name=fmt.person(h.sender_name)),
+                          fmt.safe(fmt.snippet(h))))
     return (f"{fmt.person(h.group_name)}  {h.post_id[:fmt.SHORT_ID]}  {fmt.when(h.sent_at)}  "
             f"{fmt.person(h.sender_name)}: {fmt.safe(fmt.snippet(h))}")
 

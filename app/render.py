@@ -173,4 +173,5 @@ def search_hit(s: SearchResult) -> SearchHit:
     return SearchHit(group_id=hexid(s.group_id), group_name=shown_name(s.group_name),
                      post_id=hexid(s.msg_id), snippet=s.snippet, sent_at=s.sent_time,
                      sender_name=shown_name(s.sender_name), channel_id=hexid(s.channel_id),
-                     thread_root=hexid(s.thread_root) if s.thread_root is not None else None)
+                     thread_root=hexid(s.thread_root) if s.thread_root is not None else None,
+                     kind=s.kind)

@@ -15,10 +15,16 @@ class SearchService:
         self._access = access
 
     def find(self, query: str, group: str | None = None, limit: int = 20) -> list[SearchHit]:
-        """Best `limit` posts containing every word of `query` (as prefixes), best first."""
+        """Best `limit` library items and posts containing every word of `query` (as
+        prefixes): library items first (kind "library": title, description, tags or link
+        matched; post_id is the saved post), then posts (file names and captions are an
+        attachment post's text), each best first."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id if group else None
-        return [search_hit(r) for r in rt.store.search.find(query or "", gid, page_limit(limit))]
+        limit = page_limit(limit)
+        found = (rt.store.search.find_library(query or "", gid, limit)
+                 + rt.store.search.find(query or "", gid, limit))
+        return [search_hit(r) for r in found[:limit]]
 
     def find_spaces(self, query: str, group: str | None = None,
                     limit: int = 20) -> list[SearchHit]:

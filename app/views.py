@@ -268,6 +268,7 @@ class SearchHit:
     sent_at: int
     sender_name: str
     kind: str = "post"           # post | channel (post_id "", channel_id set) | topic (a title)
+                                 # | library (an item saved from post_id: title, tags, …)
     channel_id: str = GENERAL_ID
     thread_root: str | None = None   # a reply in a thread: jump into that thread
 

@@ -185,10 +185,11 @@ class StoreCore:
             conn = self._db()
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             problems = [] if rows == ["ok"] else rows
-            try:
-                conn.execute("INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)")
-            except sqlcipher3.DatabaseError as exc:
-                problems.append(f"fts: {exc}")
+            for index in ("posts_fts", "library_fts"):
+                try:
+                    conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)")
+                except sqlcipher3.DatabaseError as exc:
+                    problems.append(f"fts: {exc}")
             return problems
 
         return self._owner.call(work)

@@ -180,6 +180,7 @@ class SearchResult:
     rank: float                # bm25: lower is better
     channel_id: bytes = GENERAL
     thread_root: bytes | None = None
+    kind: str = "post"         # post | library (msg_id is the saved post, sender the saver)
 
 
 @dataclass(frozen=True)

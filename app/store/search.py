@@ -8,6 +8,10 @@ NEAR, AND, OR, NOT, ^ or column filters are therefore plain words and no input c
 syntax error. Tokens with no letter or digit are dropped; a query left with none finds
 nothing.
 
+Library items (title, description, tags, link; schema 9) have an index of their own with
+the same columns and tokenizer, `library_fts`, queried with the same MATCH; file names and
+captions need none, since they are the attachment post's text.
+
 A search inside one group adds `grp : "<group id hex>"` (the index's second, unranked
 column), so the group filter is a doclist intersection inside FTS5.
 
@@ -179,6 +183,24 @@ JOIN groups g ON g.id = p.group_id
 ORDER BY w.rank, p.sent_time DESC
 """
 
+_LIBRARY = """
+SELECT l.group_id, g.name, l.target, coalesce(m.display_name, ''), l.added_time, l.title,
+    l.description, l.tags, l.link, f.rank, p.channel_id, p.thread_root
+FROM (SELECT rowid AS id, rank FROM library_fts WHERE library_fts MATCH :match
+      ORDER BY rank LIMIT :limit) f
+JOIN library l ON l.id = f.id
+JOIN groups g ON g.id = l.group_id
+JOIN posts p ON p.group_id = l.group_id AND p.msg_id = l.target AND p.deleted_by IS NULL
+LEFT JOIN members m ON m.group_id = l.group_id AND m.ik = l.author_ik
+ORDER BY f.rank, l.added_time DESC
+"""
+
+
+def library_text(title: str, description: str, tags: str, link: str) -> str:
+    """What a library hit shows: title, description, tags as #words, link."""
+    parts = [title, description, " ".join(f"#{t}" for t in tags.split("\n") if t), link]
+    return " · ".join(p for p in parts if p)
+
 
 class SearchIndex(StorePart):
     """The full-text index over posts."""
@@ -196,3 +218,18 @@ class SearchIndex(StorePart):
         phrases = _phrases(query)
         return [SearchResult(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", phrases),
                              r[7], r[8], r[9]) for r in rows]
+
+    @reads
+    def find_library(self, query: str, group_id: bytes | None = None, limit: int = 20
+                     ) -> list[SearchResult]:
+        """Best `limit` library items (not removed, their post not deleted) matching every
+        word of `query`, bm25 order; each names the saved post."""
+        match = match_expression(query, group_id)
+        if match is None or limit <= 0:
+            return []
+        rows = self._db().execute(_LIBRARY, {"match": match, "limit": limit}).fetchall()
+        phrases = _phrases(query)
+        return [SearchResult(0, bytes(r[0]), r[1], bytes(r[2]), r[3], r[4],
+                             snippet(library_text(r[5], r[6], r[7], r[8]), phrases, 24), r[9],
+                             bytes(r[10]), None if r[11] is None else bytes(r[11]), "library")
+                for r in rows]

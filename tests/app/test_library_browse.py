@@ -117,3 +117,47 @@ def test_admins_edit_the_tags_of_a_library_item_and_a_members_edit_counts_nowher
     ana.sync_once()
     ben.sync_once()
     assert [i.tags for i in ben.library.items(gid)] == [()]
+
+
+def test_search_finds_library_items_by_title_description_tags_and_link_and_files_by_name(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    doc = ben.files.attach(gid, [_put(tmp_path, "moorland-survey.pdf", 500)],
+                           "Field notes from the walk").post_id
+    link_post = ben.posts.post(gid, "Maps at https://example.org/tors").id
+    ben.sync_once()
+    ana.sync_once()
+    item = ana.library.add(gid, doc, "Heather census", ["botany"], "Counts per square")
+    ana.library.add(gid, link_post, "Ordnance sheets", link="https://example.org/tors")
+    ana.sync_once()
+    ben.sync_once()
+
+    for svc in (ana, ben):                       # the author's and a receiver's index
+        def kinds(query: str, svc: Services = svc) -> list[tuple[str, str]]:
+            return [(h.kind, h.post_id) for h in svc.search.find(query, gid)]
+
+        assert kinds("heather") == [("library", doc)]          # title
+        assert kinds("squar") == [("library", doc)]            # description, as a prefix
+        assert kinds("botany") == [("library", doc)]           # tag
+        assert kinds("ordnance") == [("library", link_post)]   # a link's title
+        assert ("library", link_post) in kinds("tors")         # the link itself, and the post
+        assert kinds("moorland") == [("post", doc)]            # the file's name
+        assert kinds("field notes") == [("post", doc)]         # the caption
+        [hit] = svc.search.find("census")
+        assert hit.sender_name == "Ana" and "\x02census\x03" in hit.snippet
+        assert hit.group_name == "Book club"
+
+    ana.library.set_tags(gid, item, ["mosses"])    # an admin's curation reaches the index
+    ana.sync_once()
+    ben.sync_once()
+    assert [h.kind for h in ben.search.find("mosses", gid)] == ["library"]
+    assert ben.search.find("botany", gid) == []
+    ana.library.remove(gid, item)                   # removed from the library: not found
+    ana.sync_once()
+    ben.sync_once()
+    assert ben.search.find("heather") == [] and ana.search.find("heather") == []
+    assert [h.kind for h in ben.search.find("moorland")] == ["post"]   # the post stays
+    ben.posts.delete(gid, link_post)                # a deleted post takes its item along
+    ben.sync_once()
+    ana.sync_once()
+    assert ana.search.find("ordnance") == []

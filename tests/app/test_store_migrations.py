@@ -39,6 +39,7 @@ RELEASED = {
     6: "8623ca90c06beec84c1dfe8b25950e55f9a3de206fccc75d0d7700b266e140ef",
     7: "83eb47996214a45211d3b7a7db54103dc1e61135251d6e886296ebc57e5543a0",
     8: "3a417a55752b27f2e2c2ce5dfc1052d974f00b8beacb68bb42eaba98f24c430e",
+    9: "1f1576f7f4799b4e502e1588974d1de761cb8a73d701627001036d0b3ecd8ce2",
 }
 
 
@@ -147,6 +148,28 @@ def test_polls_and_events_start_empty_or_are_kept(tmp_path: Path, version: int) 
         assert (event.title, event.place, event.tz) == ("Moor walk", "Postbridge", "Europe/London")
         assert store.events.rsvps(group, event.event_id) == {b"G" * 32: 1}
         assert {h.msg_id for h in store.search.find("moor")} == {poll.poll_id, event.event_id}
+
+
+@pytest.mark.parametrize("version", [8, 9])
+def test_library_items_are_kept_and_searchable_from_version_9(tmp_path: Path,
+                                                               version: int) -> None:
+    profile = profile_from(version, tmp_path)
+    if version == 8:     # a library item saved before the library had a search index
+        conn = sqlcipher3.connect(str(profile / DB_NAME), isolation_level=None)
+        conn.execute(f"PRAGMA key = \"x'{store_fixtures.FIXTURE_KEY.hex()}'\"")
+        conn.execute("INSERT INTO library (group_id, item_id, target, author_ik, added_time, "
+                     "title, description, tags, link, pinned) VALUES (?, x'0f0f0f0f', "
+                     "x'0b0b0b0b', ?, 320, 'Dune reading guide', 'chapters and maps', "
+                     "'fiction\nguide', '', 1)", (store_fixtures.GROUP, b"F" * 32))
+        conn.close()
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group = store_fixtures.GROUP
+        [item] = store.files.library(group)
+        assert (item.title, item.tags, item.target) == ("Dune reading guide", ("fiction", "guide"),
+                                                        b"\x0b" * 4)
+        [hit] = store.search.find_library("maps", group)
+        assert (hit.kind, hit.msg_id, hit.sender_name) == ("library", b"\x0b" * 4, "Fixture Fay")
+        assert store.check_integrity() == []
 
 
 def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -181,3 +181,30 @@ def test_a_snippet_keeps_the_markup_around_its_edge_words() -> None:
     assert snippet("alpha example.com tail", _phrases("alpha"), size=2).endswith("example…")
     assert snippet("_start_ here and more", _phrases("start"), size=2).startswith(
         f"_{HIGHLIGHT_START}start{HIGHLIGHT_END}_")
+
+
+def test_library_items_are_indexed_and_leave_the_index_when_removed(tmp_path: Path) -> None:
+    from app.store.files import LibraryRow
+
+    def write(s: Store, fn: Callable[[Store], object]) -> None:
+        def work(st: Store) -> None:
+            with st.transaction():
+                fn(st)
+        s.run(work)
+
+    with Store.open(tmp_path, os.urandom(32)) as s:
+        gid = G1
+        s.groups.add_group(GroupRecord(gid, "G", "u", "admin", b"", 1, 1))
+        s.posts.insert_posts([NewPost(gid, b"p1", b"I" * 32, "Ana", 10, 10, 1, text="hello")])
+        write(s, lambda st: st.files.library_add(LibraryRow(
+            gid, b"i1", b"p1", b"I" * 32, 11, "Café guide", "where to sit", ("coffee",), "",
+            False)))
+        [hit] = s.search.find_library("cafe", gid)
+        assert (hit.kind, hit.msg_id, hit.group_name) == ("library", b"p1", "G")
+        assert s.search.find_library("coffee") and s.search.find_library("sit", G2) == []
+        assert s.search.find("cafe") == []                   # posts and items stay apart
+        write(s, lambda st: st.files.library_tags(gid, b"i1", ("tea",)))
+        assert s.search.find_library("coffee") == [] and s.search.find_library("tea")
+        write(s, lambda st: st.files.library_remove(gid, b"i1", b"I" * 32, False))
+        assert s.search.find_library("cafe") == []
+        assert s.check_integrity() == []

@@ -119,12 +119,18 @@ def test_hostile_names_land_inside_the_folder_and_the_sender_can_delete(
     assert [(i["title"], i["tags"]) for i in lib] == [("Greeting", ["a", "b"])]
     ana.run("library", "tags", gid, item, "kept, new")      # the founder curates
     assert ana.json("files", gid)["library"][0]["tags"] == ["kept", "new"]
+    [hit] = ana.json("search", "greet", "--group", gid)["hits"]   # the library's title
+    assert (hit["kind"], hit["post"], hit["sender"]) == ("library", post, "Ben")
+    assert "\x02" not in hit["snippet"] and "Greeting" in hit["snippet"]
+    shown = ana.out("search", "kept")                             # a curated tag
+    assert "library" in shown and "Greeting" in shown and post[:8] in shown
     refused = ben.run("library", "tags", gid, item, "mine", check=False)
     assert refused.returncode != 0 and refused.stderr.count("\n") == 1
     refused = ana.run("library", "remove", gid, item, check=False)
     assert refused.returncode == 0       # the founder is an admin: curating is allowed
     ben.run("sync")
     assert ben.json("files", gid)["library"] == []
+    assert ben.json("search", "greeting")["hits"] == []
 
     ana.run("delete", gid, post)  # the post's own delete also withdraws its files
     ana.run("sync")

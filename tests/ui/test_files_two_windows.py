@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from PySide6.QtCore import Qt
+
 from tests.ui.conftest import settle, show_group
+from tests.ui.flows import plain
 from tests.ui.test_files_window import _drop
+from ui.delegates.search_delegate import SearchDelegate
 from ui.dialogs.library import LibraryDialog
+from ui.dialogs.search import SearchDialog
 
 pytestmark = pytest.mark.timeout(180)
 WAIT = 30_000
@@ -81,6 +86,33 @@ def test_a_file_sent_from_one_window_is_downloaded_in_the_other(
         assert hashlib.sha256(saved.read_bytes()).digest() == hashlib.sha256(data).digest()
         assert saved.name == "reading list.pdf"
         dialog.close()
+
+        # Ana saves the post to the library; Bea's window finds it by its title (Ctrl+K)
+        # and Enter goes to the post
+        app.services.library.add(gid, post.id, "Spring syllabus", ["seminar"])
+        found = SearchDialog(ctx, None, bea_win)
+        qtbot.addWidget(found)
+        found.open_hit.connect(bea_win.open_hit)
+        found.show()
+        qtbot.keyClicks(found.field, "syllab")
+        qtbot.waitUntil(lambda: found.model.rowCount() == 1, timeout=WAIT)
+        hit = found.model.item_at(0)
+        assert (hit.kind, hit.post_id) == ("library", post.id)
+        assert hit.snippet == "Spring \x02syllabus\x03 · #seminar"
+        assert plain(SearchDelegate.where(hit)).startswith("Book club · in the library, saved by Ana")
+        found.field.clear()
+        qtbot.keyClicks(found.field, "reading list.pdf")    # the file's name: the post itself
+        qtbot.waitUntil(lambda: [(h.kind, h.post_id) for h in found.model.items()]
+                        == [("post", post.id)], timeout=WAIT)
+        found.field.clear()
+        qtbot.keyClicks(found.field, "seminar")
+        qtbot.waitUntil(lambda: found.model.rowCount() == 1
+                        and found.model.item_at(0).kind == "library", timeout=WAIT)
+        qtbot.keyClick(found.field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not found.isVisible(), timeout=WAIT)
+        settle(qtbot, worker)
+        current = bea_win.pane.view.currentIndex()
+        assert bea_win.pane.model.post_at(current.row()).id == post.id
     finally:
         bea_win.close()
         worker.shutdown()

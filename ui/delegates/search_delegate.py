@@ -88,6 +88,11 @@ class SearchDelegate(QStyledItemDelegate):
             return QCoreApplication.translate("SearchDelegate", "{group} · topic by {name} · {day}").format(
                 group=isolate(hit.group_name), name=isolate(hit.sender_name),
                 day=day_label(hit.sent_at))
+        if hit.kind == "library":
+            return QCoreApplication.translate(
+                "SearchDelegate", "{group} · in the library, saved by {name} · {day}").format(
+                group=isolate(hit.group_name), name=isolate(hit.sender_name),
+                day=day_label(hit.sent_at))
         return (f"{isolate(hit.group_name)} · {isolate(hit.sender_name)} · "
                 f"{day_label(hit.sent_at)} {clock(hit.sent_at)}")
 

@@ -45,7 +45,7 @@ class SearchDialog(ServiceDialog):
         self._seq = 0
         self.setMinimumSize(560, 460)
         self.field = SearchField()
-        self.field.setPlaceholderText(QCoreApplication.translate("SearchDialog", "Search posts, channels and topics…"))
+        self.field.setPlaceholderText(QCoreApplication.translate("SearchDialog", "Search posts, files, the library, channels and topics…"))
         self.field.setAccessibleName(QCoreApplication.translate("SearchDialog", "Search text"))
         self.field.setClearButtonEnabled(True)
         self.scope = QCheckBox(QCoreApplication.translate("SearchDialog", 'Only in “{isolate}”').format(isolate=isolate(group.name)) if group else "")

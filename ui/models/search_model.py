@@ -41,5 +41,8 @@ class SearchResultModel(KeyedListModel[SearchHit]):
         if item.kind == "topic":
             return (f"Topic {plain_snippet(item.snippet)} by {isolate(item.sender_name)} in "
                     f"{isolate(item.group_name)}")
+        if item.kind == "library":
+            return (f"Library item {plain_snippet(item.snippet)} saved by "
+                    f"{isolate(item.sender_name)} in {isolate(item.group_name)}")
         return (f"{isolate(item.sender_name)} in {isolate(item.group_name)}: "
                 f"{plain_snippet(item.snippet)}")

@@ -2542,6 +2542,10 @@ Fingerabdruck {fingerprint}</translation>
         <source>{group} · topic by {name} · {day}</source>
         <translation>{group} · Thema von {name} · {day}</translation>
     </message>
+    <message>
+        <source>{group} · in the library, saved by {name} · {day}</source>
+        <translation>{group} · in der Bibliothek, gespeichert von {name} · {day}</translation>
+    </message>
 </context>
 <context>
     <name>SearchDialog</name>
@@ -2550,8 +2554,8 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Suchen</translation>
     </message>
     <message>
-        <source>Search posts, channels and topics…</source>
-        <translation>Beiträge, Kanäle und Themen durchsuchen…</translation>
+        <source>Search posts, files, the library, channels and topics…</source>
+        <translation>Beiträge, Dateien, Bibliothek, Kanäle und Themen durchsuchen…</translation>
     </message>
     <message>
         <source>Search text</source>
