@@ -23,7 +23,7 @@ from app.backup import ENV_RECOVERY
 from app.cli_args import not_utf8, profile_path
 from app.cli_base import ENV_PASSPHRASE, Clock, Command, Parser, UsageError, warn
 from app.errors import AppError, ProfileError
-from app.i18n import _
+from app.i18n import _, argparse_in_language
 from app.profile import ENV_HOME, default_profile_dir
 
 ENV_DEBUG = "COTERIE_DEBUG"
@@ -55,13 +55,14 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or with `command` (a top-level command name) only of
     the capability that registers it; an unknown name gets every command."""
-    p = Parser(prog="coterie", description="Private, invite-only groups (headless commands).",
-               epilog="Without a command, or with a coterie:// invite link, `coterie` opens the "
+    argparse_in_language()
+    p = Parser(prog="coterie", description=_("Private, invite-only groups (headless commands)."),
+               epilog=_("Without a command, or with a coterie:// invite link, `coterie` opens the "
                       "desktop app. `coterie --install-desktop-entry` adds it to the desktop's "
                       "applications menu and makes it open invite links; "
-                      "`--uninstall-desktop-entry` removes that again.")
+                      "`--uninstall-desktop-entry` removes that again."))
     p.add_argument("--profile", metavar="DIR", type=profile_path,
-                   help="profile directory (default: COTERIE_HOME or the platform's user data dir)")
+                   help=_("profile directory (default: COTERIE_HOME or the platform's user data dir)"))
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     modules = [m for m, names in CAPABILITIES.items() if command in names] or CAPABILITIES
     for module in modules:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from app.errors import InvalidInput
+from app.i18n import _
 from app.profile import parse_duration
 
 _NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
@@ -25,11 +26,14 @@ def count(what: str, minimum: int = 1) -> Callable[[str], int]:
         digits = text.strip()
         if not _NUMBER.fullmatch(digits):
             raise argparse.ArgumentTypeError(
-                f"{what} must be a whole number written with the digits 0-9"
-                + (" and at most 9 of them" if digits.isdigit() else ""))
+                (_("{what} must be a whole number written with the digits 0-9 and at most 9 "
+                   "of them") if digits.isdigit() else
+                 _("{what} must be a whole number written with the digits 0-9")).format(
+                    what=what))
         value = int(digits)
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"{what} must be at least {minimum}")
+            raise argparse.ArgumentTypeError(
+                _("{what} must be at least {minimum}").format(what=what, minimum=minimum))
         return value
     return parse
 
@@ -46,13 +50,13 @@ def reference(text: str) -> str:
     """A GROUP, POST, MEMBER, INVITE, REQUEST or LINK: an empty one would match anything
     by prefix, or (for a reply's POST) silently mean none."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("cannot be empty")
+        raise argparse.ArgumentTypeError(_("cannot be empty"))
     return text
 
 
 def profile_path(text: str) -> str:
     if not text.strip():
-        raise argparse.ArgumentTypeError("the profile directory cannot be empty")
+        raise argparse.ArgumentTypeError(_("the profile directory cannot be empty"))
     return text
 
 

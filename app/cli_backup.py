@@ -108,23 +108,23 @@ def export(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    b = sub.add_parser("backup", help="encrypted backups of this profile")
+    b = sub.add_parser("backup", help=_("encrypted backups of this profile"))
     bsub = b.add_subparsers(dest="backup_command", required=True, parser_class=Parser)
-    p = command(bsub, "create", "write an encrypted backup of the whole profile to FILE", create)
+    p = command(bsub, "create", _("write an encrypted backup of the whole profile to FILE"), create)
     p.add_argument("file", metavar="FILE")
-    p = command(bsub, "restore", "restore a backup into a new profile folder (--profile)",
+    p = command(bsub, "restore", _("restore a backup into a new profile folder (--profile)"),
                 restore)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--no-keyring", action="store_true",
-                   help="protect the restored profile with a passphrase even when a keyring exists")
-    p = command(bsub, "auto", "show or change automatic backups", auto)
-    p.add_argument("--folder", metavar="DIR", help="turn them on, into this folder")
+                   help=_("protect the restored profile with a passphrase even when a keyring exists"))
+    p = command(bsub, "auto", _("show or change automatic backups"), auto)
+    p.add_argument("--folder", metavar="DIR", help=_("turn them on, into this folder"))
     p.add_argument("--every", metavar="HOURS", type=count("--every"), default=24,
-                   help="hours between backups (default 24)")
+                   help=_("hours between backups (default 24)"))
     p.add_argument("--keep", metavar="N", type=count("--keep"), default=7,
-                   help="how many to keep (default 7)")
-    p.add_argument("--off", action="store_true", help="turn them off")
-    p = command(sub, "export", "write a group as readable HTML and JSON into DIR", export,
+                   help=_("how many to keep (default 7)"))
+    p.add_argument("--off", action="store_true", help=_("turn them off"))
+    p = command(sub, "export", _("write a group as readable HTML and JSON into DIR"), export,
                 "group")
     p.add_argument("--out", metavar="DIR", required=True)
     p.add_argument("--format", choices=("html", "json", "both"), default="both")

@@ -157,5 +157,5 @@ def command(sub: SubParsers, name: str, help_text: str, handler: Handler, *posit
         else:
             c.add_argument(positional, type=reference)
     if json_flag:
-        c.add_argument("--json", action="store_true", help="print one JSON document")
+        c.add_argument("--json", action="store_true", help=_("print one JSON document"))
     return c

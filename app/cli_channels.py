@@ -111,42 +111,42 @@ def thread_list(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    channel = sub.add_parser("channel", help="create, list, rename, describe or archive "
-                                             "channels (changes: admins)")
+    channel = sub.add_parser("channel", help=_("create, list, rename, describe or archive "
+                                             "channels (changes: admins)"))
     csub = channel.add_subparsers(dest="action", required=True, parser_class=Parser)
-    p = command(csub, "create", "create a channel; prints its id", channel_create,
+    p = command(csub, "create", _("create a channel; prints its id"), channel_create,
                 "group", "name", sends=True)
     p.add_argument("--kind", choices=("chat", "forum", "announcements"), default="chat")
-    p.add_argument("--topic", help="a line saying what the channel is for")
-    p.add_argument("--tag", action="append", help="a tag forum topics may carry (repeatable)")
-    command(csub, "list", "list a group's channels with unread counts", channel_list, "group")
-    command(csub, "rename", "rename a channel", channel_rename, "group", "channel", "name",
+    p.add_argument("--topic", help=_("a line saying what the channel is for"))
+    p.add_argument("--tag", action="append", help=_("a tag forum topics may carry (repeatable)"))
+    command(csub, "list", _("list a group's channels with unread counts"), channel_list, "group")
+    command(csub, "rename", _("rename a channel"), channel_rename, "group", "channel", "name",
             json_flag=False, sends=True)
-    command(csub, "topic", "set a channel's topic line", channel_topic, "group", "channel",
+    command(csub, "topic", _("set a channel's topic line"), channel_topic, "group", "channel",
             "text", json_flag=False, sends=True)
-    p = command(csub, "move", "set a channel's position in the list", channel_move,
+    p = command(csub, "move", _("set a channel's position in the list"), channel_move,
                 "group", "channel", json_flag=False, sends=True)
     p.add_argument("position", type=int)
-    p = command(csub, "tags", "set the tags a forum's topics may carry", channel_tags,
+    p = command(csub, "tags", _("set the tags a forum's topics may carry"), channel_tags,
                 "group", "channel", json_flag=False, sends=True)
     p.add_argument("tags", nargs="*")
-    p = command(csub, "archive", "archive a channel (it stays readable and searchable)",
+    p = command(csub, "archive", _("archive a channel (it stays readable and searchable)"),
                 channel_archive, "group", "channel", json_flag=False, sends=True)
-    p.add_argument("--undo", action="store_true", help="restore an archived channel")
-    p = command(csub, "mute", "mute a channel on this device (--off to unmute)", channel_mute,
+    p.add_argument("--undo", action="store_true", help=_("restore an archived channel"))
+    p = command(csub, "mute", _("mute a channel on this device (--off to unmute)"), channel_mute,
                 "group", "channel", json_flag=False)
     p.add_argument("--off", action="store_true")
 
-    command(sub, "pin", "pin a post in its channel (admins)", pin, "group", "post",
+    command(sub, "pin", _("pin a post in its channel (admins)"), pin, "group", "post",
             json_flag=False, sends=True)
-    command(sub, "unpin", "unpin a post (admins)", unpin, "group", "post", json_flag=False,
+    command(sub, "unpin", _("unpin a post (admins)"), unpin, "group", "post", json_flag=False,
             sends=True)
-    p = command(sub, "pins", "list pinned posts", pins, "group")
-    p.add_argument("--channel", type=reference, help="channel id or name (default: all)")
+    p = command(sub, "pins", _("list pinned posts"), pins, "group")
+    p.add_argument("--channel", type=reference, help=_("channel id or name (default: all)"))
 
-    thread = sub.add_parser("thread", help="follow threads and list the ones you follow")
+    thread = sub.add_parser("thread", help=_("follow threads and list the ones you follow"))
     tsub = thread.add_subparsers(dest="action", required=True, parser_class=Parser)
-    p = command(tsub, "follow", "follow a post's thread (--off to unfollow)", thread_follow,
+    p = command(tsub, "follow", _("follow a post's thread (--off to unfollow)"), thread_follow,
                 "group", "post", json_flag=False)
     p.add_argument("--off", action="store_true")
-    command(tsub, "list", "threads you follow, with unread replies", thread_list, "group")
+    command(tsub, "list", _("threads you follow, with unread replies"), thread_list, "group")

@@ -90,33 +90,33 @@ def library_tags(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    p = command(sub, "attach", "attach files to a post; prints the post id once every file "
-                "is stored", attach, "group", sends=True)
+    p = command(sub, "attach", _("attach files to a post; prints the post id once every file "
+                "is stored"), attach, "group", sends=True)
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--text", help="a caption")
-    p.add_argument("--channel", help="channel name or id (default: General)")
-    p = command(sub, "download", "save every file of a post; prints the saved paths",
+    p.add_argument("--text", help=_("a caption"))
+    p.add_argument("--channel", help=_("channel name or id (default: General)"))
+    p = command(sub, "download", _("save every file of a post; prints the saved paths"),
                 download, "group", "post")
-    p.add_argument("--out", metavar="DIR", help="folder to save into (default: here)")
-    p = command(sub, "files", "the group's files, links and library", files, "group")
+    p.add_argument("--out", metavar="DIR", help=_("folder to save into (default: here)"))
+    p = command(sub, "files", _("the group's files, links and library"), files, "group")
     p.add_argument("--kind", choices=("images", "documents", "media", "links"))
-    p.add_argument("--channel", help="only what was shared in this channel (name or id)")
-    p.add_argument("--member", help="only what this member shared (name or fingerprint)")
+    p.add_argument("--channel", help=_("only what was shared in this channel (name or id)"))
+    p.add_argument("--member", help=_("only what this member shared (name or fingerprint)"))
     p.add_argument("--sort", choices=SORTS, default="newest",
-                   help="newest (default), oldest, name, or size (largest first)")
+                   help=_("newest (default), oldest, name, or size (largest first)"))
 
-    library = sub.add_parser("library", help="save posts to the group's library, or remove")
+    library = sub.add_parser("library", help=_("save posts to the group's library, or remove"))
     lsub = library.add_subparsers(dest="action", required=True, parser_class=Parser)
-    p = command(lsub, "add", "save a post to the library; prints the item id", library_add,
+    p = command(lsub, "add", _("save a post to the library; prints the item id"), library_add,
                 "group", "post", sends=True)
     p.add_argument("--title")
-    p.add_argument("--tags", help="comma-separated")
+    p.add_argument("--tags", help=_("comma-separated"))
     p.add_argument("--description")
-    command(lsub, "remove", "take an item out of the library (its author or an admin)",
+    command(lsub, "remove", _("take an item out of the library (its author or an admin)"),
             library_remove, "group", "item", json_flag=False, sends=True)
-    p = command(lsub, "pin", "pin (or with --off unpin) a library item (admins)", library_pin,
+    p = command(lsub, "pin", _("pin (or with --off unpin) a library item (admins)"), library_pin,
                 "group", "item", json_flag=False, sends=True)
     p.add_argument("--off", action="store_true")
-    p = command(lsub, "tags", "replace the tags of a library item (admins)", library_tags,
+    p = command(lsub, "tags", _("replace the tags of a library item (admins)"), library_tags,
                 "group", "item", json_flag=False, sends=True)
-    p.add_argument("tags", help='comma-separated ("" removes every tag)')
+    p.add_argument("tags", help=_('comma-separated ("" removes every tag)'))

@@ -7,7 +7,7 @@ from typing import Any
 from app import cli_format as fmt
 from app.cli_args import count, duration, reference
 from app.cli_base import Command, Parser, SubParsers, command
-from app.governance import ROLE_HELP, ROLES
+from app.governance import ROLES, role_help
 from app.i18n import _
 from app.moderation import ModLogView
 
@@ -22,10 +22,10 @@ def role(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    p = command(sub, "role", "give a member a role (admins; owner hands ownership over)", role,
+    p = command(sub, "role", _("give a member a role (admins; owner hands ownership over)"), role,
                 "group", "member", json_flag=False, sends=True)
     p.add_argument("role", choices=ROLES,
-                   help="; ".join(f"{r}: {ROLE_HELP[r]}" for r in ROLES))
+                   help="; ".join(f"{r}: {role_help(r)}" for r in ROLES))
     register_mod(sub)
 
 
@@ -103,37 +103,37 @@ def mod_log(c: Command) -> None:
 
 
 def register_mod(sub: SubParsers) -> None:
-    mod = sub.add_parser("mod", help="moderate a group (moderators and admins; bans: admins)")
+    mod = sub.add_parser("mod", help=_("moderate a group (moderators and admins; bans: admins)"))
     msub = mod.add_subparsers(dest="action", required=True, parser_class=Parser)
-    p = command(msub, "remove-post", "remove anyone's post", mod_remove_post, "group", "post",
+    p = command(msub, "remove-post", _("remove anyone's post"), mod_remove_post, "group", "post",
                 json_flag=False, sends=True)
-    p.add_argument("--reason", help="why (shown to every member)")
-    p = command(msub, "timeout", "stop a member posting and reacting for DURATION",
+    p.add_argument("--reason", help=_("why (shown to every member)"))
+    p = command(msub, "timeout", _("stop a member posting and reacting for DURATION"),
                 mod_timeout, "group", "member", json_flag=False, sends=True)
-    p.add_argument("duration", type=duration, help="such as 10m, 2h, 3d")
-    p.add_argument("--reason", help="why (shown to every member)")
-    command(msub, "lift", "end a member's timeout", mod_lift, "group", "member",
+    p.add_argument("duration", type=duration, help=_("such as 10m, 2h, 3d"))
+    p.add_argument("--reason", help=_("why (shown to every member)"))
+    command(msub, "lift", _("end a member's timeout"), mod_lift, "group", "member",
             json_flag=False, sends=True)
-    p = command(msub, "ban", "remove a member and refuse them through any invite (admins)",
+    p = command(msub, "ban", _("remove a member and refuse them through any invite (admins)"),
                 mod_ban, "group", "member", json_flag=False, sends=True)
-    p.add_argument("--reason", help="why (shown to every member)")
-    p = command(msub, "unban", "lift a ban (admins)", mod_unban, "group", json_flag=False,
+    p.add_argument("--reason", help=_("why (shown to every member)"))
+    p = command(msub, "unban", _("lift a ban (admins)"), mod_unban, "group", json_flag=False,
                 sends=True)
-    p.add_argument("fingerprint", type=reference, help="the banned identity's fingerprint")
-    p = command(msub, "slowmode", "one post per SECONDS per member in a channel (0: off)",
+    p.add_argument("fingerprint", type=reference, help=_("the banned identity's fingerprint"))
+    p = command(msub, "slowmode", _("one post per SECONDS per member in a channel (0: off)"),
                 mod_slowmode, "group", json_flag=False, sends=True)
-    p.add_argument("channel", type=reference, help="General or a 32-hex-digit channel id")
+    p.add_argument("channel", type=reference, help=_("General or a 32-hex-digit channel id"))
     p.add_argument("seconds", type=count("SECONDS", minimum=0))
-    for name, help_text, handler in (("lock", "make a channel read-only for members", mod_lock),
-                                     ("unlock", "let members post in a channel again",
-                                      mod_unlock)):
+    for name, help_text, handler in (
+            ("lock", _("make a channel read-only for members"), mod_lock),
+            ("unlock", _("let members post in a channel again"), mod_unlock)):
         p = command(msub, name, help_text, handler, "group", json_flag=False, sends=True)
-        p.add_argument("channel", type=reference, help="General or a 32-hex-digit channel id")
-    command(msub, "log", "who did what, to whom, when and why", mod_log, "group")
-    p = command(msub, "settings", "show or change quiet mode and newcomer safeguards (admins)",
+        p.add_argument("channel", type=reference, help=_("General or a 32-hex-digit channel id"))
+    command(msub, "log", _("who did what, to whom, when and why"), mod_log, "group")
+    p = command(msub, "settings", _("show or change quiet mode and newcomer safeguards (admins)"),
                 mod_settings, "group")
     p.add_argument("--quiet", choices=("on", "off"),
-                   help="on: moderation actions are not shown in the conversation (the log "
-                   "keeps them)")
+                   help=_("on: moderation actions are not shown in the conversation (the log "
+                   "keeps them)"))
     p.add_argument("--newcomer-days", type=count("DAYS", minimum=0),
-                   help="days a new member cannot post links, mass mentions or files (0: off)")
+                   help=_("days a new member cannot post links, mass mentions or files (0: off)"))

@@ -5,6 +5,7 @@ from app import cli_format as fmt
 from app.cli_args import count, duration
 from app.cli_base import Command, Parser, SubParsers, command
 from app.errors import InvalidInput, InviteError
+from app.i18n import _
 from app.views import GroupSummary, InviteView, SyncReport
 
 MSG_NO_RELAY = ("No default relay is set; give one with --relay URL, or set it once with "
@@ -97,28 +98,28 @@ def sync(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    group = sub.add_parser("group", help="create, list or rename groups")
+    group = sub.add_parser("group", help=_("create, list or rename groups"))
     gsub = group.add_subparsers(dest="action", required=True, parser_class=Parser)
-    p = command(gsub, "create", "create a group; prints its id", group_create, "name", sends=True)
-    p.add_argument("--relay", help="relay URL (default: the profile's default relay, see "
-                   "`coterie settings`)")
-    command(gsub, "list", "list groups", group_list)
-    command(gsub, "rename", "rename a group (admins)", group_rename, "group", "name",
+    p = command(gsub, "create", _("create a group; prints its id"), group_create, "name", sends=True)
+    p.add_argument("--relay", help=_("relay URL (default: the profile's default relay, see "
+                   "`coterie settings`)"))
+    command(gsub, "list", _("list groups"), group_list)
+    command(gsub, "rename", _("rename a group (admins)"), group_rename, "group", "name",
             json_flag=False, sends=True)
 
-    invite = sub.add_parser("invite", help="create, list or revoke invites (admins)")
+    invite = sub.add_parser("invite", help=_("create, list or revoke invites (admins)"))
     isub = invite.add_subparsers(dest="action", required=True, parser_class=Parser)
-    p = command(isub, "create", "create an invite; prints the link", invite_create, "group",
+    p = command(isub, "create", _("create an invite; prints the link"), invite_create, "group",
                 sends=True)
-    p.add_argument("--uses", type=count("the number of uses"), default=1)
+    p.add_argument("--uses", type=count(_("the number of uses")), default=1)
     p.add_argument("--expires", type=duration, default="72h",
-                   help="lifetime such as 90m, 72h, 3d (default 72h)")
+                   help=_("lifetime such as 90m, 72h, 3d (default 72h)"))
     p.add_argument("--role", choices=("member", "observer"), default="member",
-                   help="the role its joiners start with (default member; observers read "
-                   "and react but cannot post)")
-    command(isub, "list", "list a group's invites", invite_list, "group")
-    command(isub, "revoke", "revoke an invite", invite_revoke, "group", "invite",
+                   help=_("the role its joiners start with (default member; observers read "
+                   "and react but cannot post)"))
+    command(isub, "list", _("list a group's invites"), invite_list, "group")
+    command(isub, "revoke", _("revoke an invite"), invite_revoke, "group", "invite",
             json_flag=False, sends=True)
 
-    command(sub, "join", "ask to join a group with an invite link", join, "link")
-    command(sub, "sync", "send what waits, fetch and process everything pending, then exit", sync)
+    command(sub, "join", _("ask to join a group with an invite link"), join, "link")
+    command(sub, "sync", _("send what waits, fetch and process everything pending, then exit"), sync)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app import cli_format as fmt
 from app.cli_base import Command, SubParsers, command
+from app.i18n import _
 from app.views import JoinRequestView, MemberView
 
 
@@ -49,16 +50,16 @@ def decline(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    command(sub, "members", "list a group's members with role and safety number", members,
+    command(sub, "members", _("list a group's members with role and safety number"), members,
             "group")
     for name, help_text, handler in (
-            ("remove", "remove a member (admins)", remove),
-            ("promote", "make a member an admin (admins)", promote)):
+            ("remove", _("remove a member (admins)"), remove),
+            ("promote", _("make a member an admin (admins)"), promote)):
         command(sub, name, help_text, handler, "group", "member", json_flag=False, sends=True)
 
-    command(sub, "requests", "list join requests waiting for approval (admins)", requests,
+    command(sub, "requests", _("list join requests waiting for approval (admins)"), requests,
             "group")
     for name, help_text, handler in (
-            ("approve", "admit a waiting join request (admins)", approve),
-            ("decline", "decline a waiting join request (admins)", decline)):
+            ("approve", _("admit a waiting join request (admins)"), approve),
+            ("decline", _("decline a waiting join request (admins)"), decline)):
         command(sub, name, help_text, handler, "group", "request", json_flag=False, sends=True)

@@ -10,6 +10,7 @@ from app import cli_format as fmt
 from app.cli_args import duration, reference
 from app.cli_base import Command, Parser, SubParsers
 from app.events_cal import ics
+from app.i18n import _
 from app.polls_views import EventView, PollView
 
 
@@ -143,7 +144,7 @@ def event_export(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    poll = sub.add_parser("poll", help="polls: create, vote, close, show")
+    poll = sub.add_parser("poll", help=_("polls: create, vote, close, show"))
     poll_sub = poll.add_subparsers(dest="poll_command", required=True, parser_class=Parser)
 
     def leaf(parent: Any, name: str, help_text: str, handler: Any, sends: bool,
@@ -152,53 +153,53 @@ def register(sub: SubParsers) -> None:
         p.set_defaults(handler=handler, sends=sends)
         p.add_argument("group", type=reference)
         if json_flag:
-            p.add_argument("--json", action="store_true", help="print one JSON document")
+            p.add_argument("--json", action="store_true", help=_("print one JSON document"))
         return p
 
-    p = leaf(poll_sub, "create", "create a poll; prints the poll id", poll_create, True)
+    p = leaf(poll_sub, "create", _("create a poll; prints the poll id"), poll_create, True)
     p.add_argument("question")
     p.add_argument("options", nargs="+", metavar="OPTION")
-    p.add_argument("--multi", action="store_true", help="members may choose several options")
+    p.add_argument("--multi", action="store_true", help=_("members may choose several options"))
     p.add_argument("--closes", type=duration, metavar="DURATION",
-                   help="close automatically after this long (90m, 2d)")
+                   help=_("close automatically after this long (90m, 2d)"))
     p.add_argument("--anonymous", action="store_true",
-                   help="votes go to you only; others see totals")
+                   help=_("votes go to you only; others see totals"))
     p.add_argument("--channel", type=reference)
-    p = leaf(poll_sub, "vote", "vote (or change your vote)", poll_vote, True)
+    p = leaf(poll_sub, "vote", _("vote (or change your vote)"), poll_vote, True)
     p.add_argument("poll", type=reference)
     p.add_argument("choices", nargs="+", metavar="CHOICE",
-                   help="option number (1-based) or its exact text")
-    p = leaf(poll_sub, "retract", "take your vote back", poll_retract, True)
+                   help=_("option number (1-based) or its exact text"))
+    p = leaf(poll_sub, "retract", _("take your vote back"), poll_retract, True)
     p.add_argument("poll", type=reference)
-    p = leaf(poll_sub, "close", "close a poll (its creator or an admin)", poll_close, True)
+    p = leaf(poll_sub, "close", _("close a poll (its creator or an admin)"), poll_close, True)
     p.add_argument("poll", type=reference)
-    p = leaf(poll_sub, "show", "a poll's results", poll_show, False)
+    p = leaf(poll_sub, "show", _("a poll's results"), poll_show, False)
     p.add_argument("poll", type=reference)
-    leaf(poll_sub, "list", "the group's polls", poll_list, False)
+    leaf(poll_sub, "list", _("the group's polls"), poll_list, False)
 
-    event = sub.add_parser("event", help="events: create, RSVP, list, export")
+    event = sub.add_parser("event", help=_("events: create, RSVP, list, export"))
     ev_sub = event.add_subparsers(dest="event_command", required=True, parser_class=Parser)
-    p = leaf(ev_sub, "create", "create an event; prints the event id", event_create, True)
+    p = leaf(ev_sub, "create", _("create an event; prints the event id"), event_create, True)
     p.add_argument("title")
     p.add_argument("--starts", required=True, metavar="ISO8601")
     p.add_argument("--ends", metavar="ISO8601")
-    p.add_argument("--where", metavar="TEXT", help="a place or a link")
+    p.add_argument("--where", metavar="TEXT", help=_("a place or a link"))
     p.add_argument("--description", metavar="TEXT")
     p.add_argument("--channel", type=reference)
-    p = leaf(ev_sub, "edit", "change an event (its creator or an admin)", event_edit, True)
+    p = leaf(ev_sub, "edit", _("change an event (its creator or an admin)"), event_edit, True)
     p.add_argument("event", type=reference)
     p.add_argument("--title")
     p.add_argument("--starts", metavar="ISO8601")
     p.add_argument("--ends", metavar="ISO8601")
     p.add_argument("--where", metavar="TEXT")
     p.add_argument("--description", metavar="TEXT")
-    p = leaf(ev_sub, "cancel", "cancel an event (its creator or an admin)", event_cancel, True)
+    p = leaf(ev_sub, "cancel", _("cancel an event (its creator or an admin)"), event_cancel, True)
     p.add_argument("event", type=reference)
-    p = leaf(ev_sub, "rsvp", "answer an event", event_rsvp, True)
+    p = leaf(ev_sub, "rsvp", _("answer an event"), event_rsvp, True)
     p.add_argument("event", type=reference)
     p.add_argument("answer", choices=("going", "maybe", "no"))
-    leaf(ev_sub, "list", "upcoming events of a group", event_list, False)
-    p = leaf(ev_sub, "export", "write the event as an iCalendar (.ics) file", event_export,
+    leaf(ev_sub, "list", _("upcoming events of a group"), event_list, False)
+    p = leaf(ev_sub, "export", _("write the event as an iCalendar (.ics) file"), event_export,
              False, json_flag=False)
     p.add_argument("event", type=reference)
     p.add_argument("--out", metavar="FILE")

@@ -142,27 +142,27 @@ def search(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    p = command(sub, "post", "post to a group; prints the post id", post, "group", "text",
+    p = command(sub, "post", _("post to a group; prints the post id"), post, "group", "text",
                 sends=True)
-    p.add_argument("--channel", type=reference, help="channel id or name (default: General)")
+    p.add_argument("--channel", type=reference, help=_("channel id or name (default: General)"))
     p.add_argument("--thread", type=reference, metavar="POST_ID",
-                   help="reply in the thread of this post")
-    p.add_argument("--title", help="a forum topic's title")
-    p.add_argument("--tag", action="append", help="a forum topic's tag (repeatable)")
-    command(sub, "reply", "reply to a post; prints the new post id", reply,
+                   help=_("reply in the thread of this post"))
+    p.add_argument("--title", help=_("a forum topic's title"))
+    p.add_argument("--tag", action="append", help=_("a forum topic's tag (repeatable)"))
+    command(sub, "reply", _("reply to a post; prints the new post id"), reply,
             "group", "post", "text", sends=True)
-    p = command(sub, "react", "add (or with --off remove) a reaction", react,
+    p = command(sub, "react", _("add (or with --off remove) a reaction"), react,
                 "group", "post", "emoji", json_flag=False, sends=True)
     p.add_argument("--off", action="store_true")
-    command(sub, "edit", "edit one of your posts", edit, "group", "post", "text",
+    command(sub, "edit", _("edit one of your posts"), edit, "group", "post", "text",
             json_flag=False, sends=True)
-    command(sub, "delete", "delete your post (admins: anyone's)", delete, "group", "post",
+    command(sub, "delete", _("delete your post (admins: anyone's)"), delete, "group", "post",
             json_flag=False, sends=True)
 
-    p = command(sub, "read", "show a channel's or a thread's latest posts", read, "group")
+    p = command(sub, "read", _("show a channel's or a thread's latest posts"), read, "group")
     p.add_argument("--limit", type=count("--limit"), default=50)
-    p.add_argument("--channel", type=reference, help="channel id or name (default: General)")
-    p.add_argument("--thread", type=reference, metavar="POST_ID", help="read this post's thread")
-    p = command(sub, "search", "full-text search", search, "query")
+    p.add_argument("--channel", type=reference, help=_("channel id or name (default: General)"))
+    p.add_argument("--thread", type=reference, metavar="POST_ID", help=_("read this post's thread"))
+    p = command(sub, "search", _("full-text search"), search, "query")
     p.add_argument("--group")
     p.add_argument("--limit", type=count("--limit"), default=20)

@@ -8,6 +8,7 @@ from typing import Any
 from app import cli_format as fmt
 from app.cli_base import Command, SubParsers, command, interactive, passphrase
 from app.errors import InvalidInput
+from app.i18n import _
 from app.views import Settings
 
 
@@ -62,20 +63,20 @@ def settings(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    p = command(sub, "init", "create a profile", init)
+    p = command(sub, "init", _("create a profile"), init)
     p.add_argument("--name", required=True)
     p.add_argument("--no-keyring", action="store_true",
-                   help="protect the profile with a passphrase even when a keyring exists")
+                   help=_("protect the profile with a passphrase even when a keyring exists"))
 
-    p = command(sub, "recover", "open the profile with the recovery code and set a new "
-                "passphrase", recover)
-    p.add_argument("--code", help="the recovery code (prompted when omitted)")
+    p = command(sub, "recover", _("open the profile with the recovery code and set a new "
+                "passphrase"), recover)
+    p.add_argument("--code", help=_("the recovery code (prompted when omitted)"))
 
-    p = command(sub, "settings", "show or change your name, the default relay and the file limits", settings)
-    p.add_argument("--name", help="your display name")
+    p = command(sub, "settings", _("show or change your name, the default relay and the file limits"), settings)
+    p.add_argument("--name", help=_("your display name"))
     p.add_argument("--default-relay", metavar="URL",
-                   help='the relay new groups use when `group create` has no --relay ("" for none)')
+                   help=_('the relay new groups use when `group create` has no --relay ("" for none)'))
     p.add_argument("--cache-mb", type=int, metavar="MB",
-                   help="largest size of the encrypted file cache (at least 1; default 1024)")
+                   help=_("largest size of the encrypted file cache (at least 1; default 1024)"))
     p.add_argument("--auto-download-mb", type=int, metavar="MB",
-                   help="images up to this size download by themselves (0: none; default 10)")
+                   help=_("images up to this size download by themselves (0: none; default 10)"))

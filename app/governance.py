@@ -15,14 +15,16 @@ from app.i18n import _
 ROLES: tuple[str, ...] = tuple(crypto.ROLES)
 ROLE_TITLES = {"owner": "Owner", "admin": "Admin", "moderator": "Moderator",
                "member": "Member", "observer": "Observer"}
-# What each role may do, in words, for the members dialog and the CLI help.
-ROLE_HELP = {
-    "owner": "everything, and can hand ownership over",
-    "admin": "manages members, roles and invites, moderates",
-    "moderator": "removes posts and moderates; cannot change roles or members",
-    "member": "posts and reacts",
-    "observer": "reads and reacts; cannot post",
-}
+# What each role may do, in words, for the CLI help (the members dialog has its own, in Qt's
+# catalogue).
+def role_help(role: str) -> str:
+    return {
+        "owner": _("everything, and can hand ownership over"),
+        "admin": _("manages members, roles and invites, moderates"),
+        "moderator": _("removes posts and moderates; cannot change roles or members"),
+        "member": _("posts and reacts"),
+        "observer": _("reads and reacts; cannot post"),
+    }[role]
 
 
 def can(role: str, action: str) -> bool:

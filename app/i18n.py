@@ -9,6 +9,7 @@ lookup) or `ngettext(singular, plural, n)`.
 """
 from __future__ import annotations
 
+import argparse
 import gettext
 import os
 from functools import lru_cache
@@ -37,3 +38,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def language_changed() -> None:
     """Read the environment again on the next message (tests switch languages)."""
     catalogue.cache_clear()
+
+
+def argparse_in_language() -> None:
+    """Let argparse's own words ("usage:", "options", "positional arguments", its error
+    sentences) come from this catalogue too, so `coterie --help` is one language.
+
+    argparse looks each of them up at the moment it prints, through its module-level `_`
+    and `ngettext` (gettext's process-wide domain, which knows neither COTERIE_LANG nor our
+    catalogue); pointing those two at this module's functions is all it takes. The German
+    for them sits in coterie.po beside our own messages (ui/i18n_build.py ARGPARSE_MESSAGES).
+    """
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]

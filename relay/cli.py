@@ -29,6 +29,7 @@ from relay import migrate
 from relay.app import DB_NAME, Relay
 from relay.config import RelayConfig, load_config_file, make_limits
 from relay.errors import ConfigError
+from relay.i18n import _, argparse_in_language
 from relay.pg_storage import describe, is_postgres_url
 from relay.server import RelayServer, uvicorn_config
 
@@ -37,17 +38,18 @@ LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 def _parser() -> argparse.ArgumentParser:
+    argparse_in_language()
     p = argparse.ArgumentParser(prog="coterie-relay",
-                                description="Run a Coterie relay: a blind mailbox server.")
-    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", help="port to listen on, 0 for any free one (default 8765)")
-    p.add_argument("--data", help="data directory (default: the user data dir)")
-    p.add_argument("--database", help="a postgresql:// URL to store in PostgreSQL instead of "
-                   "the SQLite file in the data directory (several instances may share it)")
-    p.add_argument("--config", help="TOML file with [relay] and [limits] settings")
-    p.add_argument("--ssl-certfile", help="serve HTTPS with this certificate chain (PEM)")
-    p.add_argument("--ssl-keyfile", help="private key for --ssl-certfile (PEM)")
-    p.add_argument("--log-level", help="critical, error, warning, info (default) or debug")
+                                description=_("Run a Coterie relay: a blind mailbox server."))
+    p.add_argument("--host", help=_("address to listen on (default 127.0.0.1)"))
+    p.add_argument("--port", help=_("port to listen on, 0 for any free one (default 8765)"))
+    p.add_argument("--data", help=_("data directory (default: the user data dir)"))
+    p.add_argument("--database", help=_("a postgresql:// URL to store in PostgreSQL instead of "
+                   "the SQLite file in the data directory (several instances may share it)"))
+    p.add_argument("--config", help=_("TOML file with [relay] and [limits] settings"))
+    p.add_argument("--ssl-certfile", help=_("serve HTTPS with this certificate chain (PEM)"))
+    p.add_argument("--ssl-keyfile", help=_("private key for --ssl-certfile (PEM)"))
+    p.add_argument("--log-level", help=_("critical, error, warning, info (default) or debug"))
     return p
 
 
@@ -72,17 +74,18 @@ def build_config(argv: list[str] | None = None) -> tuple[RelayConfig, dict[str, 
     try:
         port = 8765 if port_value is None else int(str(port_value))
     except ValueError:
-        raise ConfigError("The port must be a number between 0 and 65535.") from None
+        raise ConfigError(_("The port must be a number between 0 and 65535.")) from None
     if not 0 <= port <= 65535:
-        raise ConfigError("The port must be a number between 0 and 65535.")
+        raise ConfigError(_("The port must be a number between 0 and 65535."))
     data = _pick(args.data, "DATA", file.get("data"))
     data_dir = Path(str(data)).expanduser() if data else Path(user_data_dir("coterie-relay"))
     database = _pick(args.database, "DATABASE", file.get("database"))
     if database is not None and not is_postgres_url(str(database)):
-        raise ConfigError("The database must be a postgresql:// URL.")
+        raise ConfigError(_("The database must be a postgresql:// URL."))
     level = str(_pick(args.log_level, "LOG_LEVEL", file.get("log_level")) or "info").lower()
     if level not in LEVELS:
-        raise ConfigError(f"The log level must be one of {', '.join(LEVELS)}.")
+        raise ConfigError(_("The log level must be one of {levels}.").format(
+            levels=", ".join(LEVELS)))
     limits = make_limits(dict(file.get("limits") or {}))  # type: ignore[call-overload]
     tls = {}
     for name, env in (("ssl_certfile", "SSL_CERTFILE"), ("ssl_keyfile", "SSL_KEYFILE")):
@@ -90,7 +93,7 @@ def build_config(argv: list[str] | None = None) -> tuple[RelayConfig, dict[str, 
         if value:
             tls[name] = str(value)
     if bool(tls.get("ssl_certfile")) != bool(tls.get("ssl_keyfile")):
-        raise ConfigError("--ssl-certfile and --ssl-keyfile must be given together.")
+        raise ConfigError(_("--ssl-certfile and --ssl-keyfile must be given together."))
     return RelayConfig(host=host, port=port, data_dir=data_dir,
                        database=None if database is None else str(database), limits=limits,
                        log_level=level), tls
@@ -115,9 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         relay = Relay(config)
     except (OSError, RuntimeError) as err:
-        where = ("the database" if config.database
-                 else f"the data directory {config.data_dir}")
-        print(f"coterie-relay: cannot open {where}: {err}", file=sys.stderr)
+        where = (_("cannot open the database: {error}") if config.database
+                 else _("cannot open the data directory {path}: {error}"))
+        print("coterie-relay: " + where.format(path=config.data_dir, error=err),
+              file=sys.stderr)
         return 1
     store = (describe(config.database) if config.database
              else Path(config.data_dir or '') / DB_NAME)
@@ -125,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def started(server: RelayServer) -> None:
         host = f"[{config.host}]" if ":" in config.host else config.host
+        # not translated: scripts and the tests read the address from this line
         print(f"coterie-relay listening on {scheme}://{host}:{server.port}, "
               f"storing in {store}", flush=True)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 
+from relay.i18n import _, argparse_in_language
 from relay.pg_blobs import SCHEMA as BLOB_SCHEMA
 from relay.pg_schema import migrate as migrate_schema
 from relay.pg_storage import conninfo, describe, is_postgres_url
@@ -118,16 +119,17 @@ def copy(source: Path, target: str, *, replace: bool = False,
 
 
 def main(argv: list[str]) -> int:
+    argparse_in_language()
     p = argparse.ArgumentParser(prog="coterie-relay migrate",
-                                description="Copy a SQLite relay database into PostgreSQL.")
-    p.add_argument("--from", dest="source", required=True, help="sqlite:PATH of relay.db")
-    p.add_argument("--to", dest="target", required=True, help="postgresql:// URL")
+                                description=_("Copy a SQLite relay database into PostgreSQL."))
+    p.add_argument("--from", dest="source", required=True, help=_("sqlite:PATH of relay.db"))
+    p.add_argument("--to", dest="target", required=True, help=_("postgresql:// URL"))
     p.add_argument("--replace", action="store_true",
-                   help="empty a target that already holds mailboxes, then copy")
+                   help=_("empty a target that already holds mailboxes, then copy"))
     args = p.parse_args(argv)
     if not args.source.startswith("sqlite:") or not is_postgres_url(args.target):
-        print("coterie-relay migrate: --from must be sqlite:PATH and --to a postgresql:// "
-              "URL.", file=sys.stderr)
+        print("coterie-relay migrate: " + _("--from must be sqlite:PATH and --to a "
+                                            "postgresql:// URL."), file=sys.stderr)
         return 2
     try:
         boxes, messages, blobs = copy(Path(args.source.removeprefix("sqlite:")).expanduser(),
@@ -135,6 +137,7 @@ def main(argv: list[str]) -> int:
     except MigrateError as err:
         print(f"coterie-relay migrate: {err}", file=sys.stderr)
         return 1
-    print(f"copied {boxes} mailboxes, {messages} messages and {blobs} file blobs to "
-          f"{describe(args.target)}; counts and hashes match")
+    print(_("copied {boxes} mailboxes, {messages} messages and {blobs} file blobs to "
+            "{target}; counts and hashes match").format(
+        boxes=boxes, messages=messages, blobs=blobs, target=describe(args.target)))
     return 0

@@ -1,7 +1,10 @@
 """`make translations`: collect ui/ strings into ui/translations/coterie_<lang>.ts with
 PySide6's lupdate, then compile every .ts into the .qm shipped beside it (lrelease); and
 collect the `_()` / `ngettext()` messages of app/ and the terminal-facing ui modules into
-app/locale/<lang>/LC_MESSAGES/coterie.po with Babel, compiled to the .mo gettext reads.
+app/locale/<lang>/LC_MESSAGES/coterie.po with Babel, compiled to the .mo gettext reads
+(the relay's own into relay/locale/<lang>/LC_MESSAGES/coterie-relay.po the same way). Both
+.po files also carry argparse's own words (ARGPARSE_MESSAGES), which the CLIs hand to the
+same catalogue (app/i18n.py argparse_in_language).
 
 The .ts files carry no source locations, so moving code does not change them; a string
 that changed shows up as a new, unfinished message for the translator (and the test in
@@ -19,6 +22,7 @@ UI = Path(__file__).resolve().parent
 ROOT = UI.parent
 TRANSLATIONS = UI / "translations"
 LOCALE = ROOT / "app" / "locale"
+RELAY_LOCALE = ROOT / "relay" / "locale"
 LANGUAGES = ("de",)
 STAMP = datetime(2026, 11, 30, tzinfo=UTC)
 NOT_UI_TEXT = {"dev_run.py", "display_check.py", "launcher.py", "desktop_entry.py",
@@ -48,29 +52,54 @@ def release(ts: Path) -> Path:
     return qm
 
 
+# What argparse itself prints in a --help or a refused command line, looked up through the
+# CLIs' catalogues (its texts are %-formatted: placeholders stay as they are).
+ARGPARSE_MESSAGES: tuple[str | tuple[str, str], ...] = (
+    "usage: ", "positional arguments", "options", "show this help message and exit",
+    "argument %(argument_name)s: %(message)s", "unrecognized arguments: %s",
+    "the following arguments are required: %s", "one of the arguments %s is required",
+    "not allowed with argument %s", "ignored explicit argument %r",
+    "expected one argument", "expected at most one argument", "expected at least one argument",
+    ("expected %s argument", "expected %s arguments"),
+    "ambiguous option: %(option)s could match %(matches)s",
+    "unexpected option string: %s", "invalid %(type)s value: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)", "%(prog)s: error: %(message)s\n",
+)
+
+
 def gettext_sources() -> list[Path]:
     return sorted([*(ROOT / "app").rglob("*.py"), *(UI / n for n in NOT_UI_TEXT),
                    UI / "gui.py"])
 
 
-def gettext_template():  # noqa: ANN201  (a babel Catalog; Babel is a dev dependency)
+def relay_sources() -> list[Path]:
+    return sorted((ROOT / "relay").rglob("*.py"))
+
+
+def gettext_template(files: list[Path] | None = None):  # noqa: ANN201  (a babel Catalog)
+    """The messages marked in `files` (default: app/ and the terminal-facing ui modules)
+    and argparse's; Babel is a dev dependency."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_file
 
     # a fixed date: the .po changes only when its messages do
     template = Catalog(project="Coterie", charset="utf-8", creation_date=STAMP)
-    for path in gettext_sources():
+    for path in gettext_sources() if files is None else files:
         for _line, message, _comments, _context in extract_from_file(
                 "python", str(path), keywords={"_": None, "ngettext": (1, 2)}):
             template.add(message, locations=[], flags=("python-brace-format",))
+    for message in ARGPARSE_MESSAGES:
+        template.add(message, locations=[], flags=("python-format",))
     return template
 
 
-def po_path(lang: str) -> Path:
+def po_path(lang: str, relay: bool = False) -> Path:
+    if relay:
+        return RELAY_LOCALE / lang / "LC_MESSAGES" / "coterie-relay.po"
     return LOCALE / lang / "LC_MESSAGES" / "coterie.po"
 
 
-def update_po(po: Path, lang: str) -> None:
+def update_po(po: Path, lang: str, files: list[Path] | None = None) -> None:
     """Bring `po` up to date with the marked messages (new ones empty, gone ones dropped)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
@@ -81,7 +110,7 @@ def update_po(po: Path, lang: str) -> None:
     else:
         catalog = Catalog(locale=lang, project="Coterie", charset="utf-8",
                           creation_date=STAMP, revision_date=STAMP)
-    catalog.update(gettext_template(), no_fuzzy_matching=True)
+    catalog.update(gettext_template(files), no_fuzzy_matching=True)
     catalog.fuzzy = False
     catalog.revision_date = STAMP
     catalog.obsolete.clear()
@@ -110,6 +139,9 @@ def main() -> int:
         po = po_path(lang)
         update_po(po, lang)
         print(f"wrote {compile_po(po)}")
+        relay_po = po_path(lang, relay=True)
+        update_po(relay_po, lang, relay_sources())
+        print(f"wrote {compile_po(relay_po)}")
     return 0
 
 
