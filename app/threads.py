@@ -56,8 +56,8 @@ class ThreadService:
     def mark_read(self, group: str, post_id: str) -> None:
         rt = self._access.runtime()
         gid, root = self._root(rt, group, post_id)
-        rt.store.channels.mark_thread_read(gid, root.msg_id)
-        rt.hub.emit(ChangeEvent(ChangeKind.POSTS, gid.hex(), (root.msg_id.hex(),)))
+        if rt.store.channels.mark_thread_read(gid, root.msg_id):
+            rt.hub.emit(ChangeEvent(ChangeKind.POSTS, gid.hex(), (root.msg_id.hex(),)))
 
     def root(self, group: str, post_id: str) -> PostView:
         """The thread's first post, with its reply count, last replier and my state."""

@@ -233,13 +233,17 @@ class ChannelTables(StorePart):
             (group_id, root, int(following)))
 
     @writes(durable=False)
-    def mark_thread_read(self, group_id: bytes, root: bytes) -> None:
+    def mark_thread_read(self, group_id: bytes, root: bytes) -> bool:
+        """Read up to the thread's newest reply; False when it already was (nothing to
+        redraw, so no change event: opening a read thread queues no follow-up work)."""
         conn = self._db()
         newest = conn.execute("SELECT coalesce(max(id), 0) FROM posts WHERE group_id = ? "
                               "AND thread_root = ?", (group_id, root)).fetchone()[0]
-        conn.execute("INSERT INTO threads (group_id, root, last_read) VALUES (?, ?, ?) "
-                     "ON CONFLICT DO UPDATE SET last_read = max(last_read, excluded.last_read)",
-                     (group_id, root, newest))
+        cur = conn.execute("INSERT INTO threads (group_id, root, last_read) VALUES (?, ?, ?) "
+                           "ON CONFLICT DO UPDATE SET last_read = excluded.last_read "
+                           "WHERE excluded.last_read > threads.last_read",
+                           (group_id, root, newest))
+        return cur.rowcount > 0
 
     @reads
     def followed_roots(self, group_id: bytes) -> list[bytes]:

@@ -125,8 +125,14 @@ def test_channels_of_every_kind_threads_and_pins_reach_every_member(
     assert cy.threads.is_following(gid, topic.id)
     assert [p.id for p in cy.threads.followed(gid)] == [topic.id]
     assert cy.threads.root(gid, topic.id).thread.unread == 2
+    seen: list = []
+    stop = cy.add_listener(seen.append)
     cy.threads.mark_read(gid, topic.id)
     assert cy.threads.root(gid, topic.id).thread.unread == 0
+    assert len(seen) == 1          # the root's footer changed: one event to redraw it
+    cy.threads.mark_read(gid, topic.id)
+    assert len(seen) == 1          # already read: nothing changed, nothing to redraw
+    stop()
     cy.threads.follow(gid, topic.id, False)
     assert cy.threads.followed(gid) == []
 
