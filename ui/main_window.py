@@ -31,6 +31,7 @@ from ui.dialogs.settings import SettingsDialog
 from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.notifications import Notifier
 from ui.reminders import Reminders
+from ui.roles import MANAGE_CHANNELS, may
 from ui.theme import app_icon
 from ui.widgets.confirm import confirm
 from ui.widgets.conversation_pane import ConversationPane
@@ -232,7 +233,7 @@ class MainWindow(QMainWindow):
 
     def new_channel(self) -> CreateChannelDialog | None:
         group = self.pane.group
-        if group is None or group.my_role != "admin":
+        if group is None or not may(group, MANAGE_CHANNELS):
             return None
         dialog = CreateChannelDialog(self._ctx, group, self)
         dialog.created.connect(lambda c: self.sidebar.channels.set_group(group, c.id))

@@ -3,6 +3,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from app.governance import can
+from app.views import GroupSummary
+
+# The actions of the one permission table (crypto's `can`, docs/protocol.md §8.1) that
+# decide which controls the window offers.
+POST = "post"
+MODERATE = "moderate"
+MANAGE_CHANNELS = "manage_channels"   # channels, pins, library tags, announcements
+MANAGE_MEMBERS = "manage_members"     # invites, join requests, removals, the group's name
+MANAGE_ROLES = "manage_roles"
+
+
+def may(group: GroupSummary | None, action: str) -> bool:
+    """Whether my role in `group` allows `action` while I am still in it: the same table
+    every client's rules use, so owners, admins and moderators each get their controls."""
+    return group is not None and group.status == "active" and can(group.my_role, action)
+
 
 def role_title(role: str) -> str:
     """Owner, Admin, Moderator, Member or Observer."""

@@ -13,6 +13,7 @@ from crypto import (
     ContentRefused,
     GroupSession,
     IntegrityWarning,
+    Member,
     MembershipChanged,
     NotAllowed,
     Post,
@@ -59,6 +60,14 @@ def test_the_permission_table() -> None:
     assert table["member"] == {"post", "react"}
     assert table["observer"] == {"react"}
     assert not can("nobody", "react") and not can("admin", "fly")
+
+
+def test_managing_channels_is_what_the_admin_rule_of_channels_and_pins_admits() -> None:
+    # crypto.spaces and the library judge channel definitions, pins, library tags and
+    # announcements by Member.is_admin; the table the window asks must say the same
+    for role in ("owner", "admin", "moderator", "member", "observer"):
+        member = Member(b"\x01" * 32, b"\x02" * 32, "X", role, 0)
+        assert can(role, "manage_channels") is member.is_admin
 
 
 def test_roles_are_granted_seen_by_everyone_and_survive_the_blob(

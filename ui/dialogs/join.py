@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.governance import can
 from app.views import InviteRelay, JoinView
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
@@ -35,7 +36,7 @@ def known_relays_and_own_links(services: Any) -> tuple[set[str], set[str]]:
     """The relays this profile's groups live on, and the invite links it created (an
     admin's own link is no link to join by)."""
     groups = services.groups.list()
-    own = {invite.link for group in groups if group.my_role == "admin"
+    own = {invite.link for group in groups if can(group.my_role, "manage_members")
            for invite in services.invites.list(group.id)}
     return {group.relay for group in groups}, own
 

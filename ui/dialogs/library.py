@@ -36,6 +36,7 @@ from app.views import GroupSummary, PostView
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
 from ui.image_preview import PREVIEW_SIDE, ImageRefused, scaled_image
+from ui.roles import MANAGE_CHANNELS, may
 from ui.widgets.attachment_tray import human_size, type_label
 
 KIND_LABELS = ((QT_TRANSLATE_NOOP("LibraryDialog", "All"), None), (QT_TRANSLATE_NOOP("LibraryDialog", "Images"), "images"),
@@ -273,7 +274,7 @@ class LibraryDialog(ServiceDialog):
             label.setToolTip(item.description)
         box.addWidget(label, 1)
         svc, gid = self._ctx.services, self._group.id
-        admin = self._group.my_role == "admin"
+        admin = may(self._group, MANAGE_CHANNELS)
         if admin:
             pin = QPushButton(QCoreApplication.translate("LibraryDialog", "Unpin") if item.pinned
                               else QCoreApplication.translate("LibraryDialog", "Pin"))

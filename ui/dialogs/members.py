@@ -26,7 +26,7 @@ from ui.dialogs.base import ServiceDialog
 from ui.models.keyed_list import ITEM_ROLE
 from ui.models.member_model import MemberListModel
 from ui.qr import qr_pixmap
-from ui.roles import role_help, role_title
+from ui.roles import MANAGE_MEMBERS, MANAGE_ROLES, may, role_help, role_title
 from ui.widgets.confirm import confirm
 
 
@@ -236,7 +236,8 @@ class MembersDialog(ServiceDialog):
         self._show_member(current.data(ITEM_ROLE) if current.isValid() else None)
 
     def _show_member(self, m: MemberView | None) -> None:
-        admin = self._group.my_role == "admin" and self._group.status == "active"
+        removes = may(self._group, MANAGE_MEMBERS)
+        gives_roles = may(self._group, MANAGE_ROLES)
         self.name_label.setText((QCoreApplication.translate("MembersDialog", "{name} (you)") if m.is_me else "{name}")
                                 .format(name=isolate(m.name)) if m else "")
         role = QCoreApplication.translate("MembersDialog", "{title} — {what}").format(
@@ -248,10 +249,11 @@ class MembersDialog(ServiceDialog):
                                   QCoreApplication.translate("MembersDialog", "This is you.") if m else "")
         self.number_caption.setVisible(other)
         self.compare_button.setVisible(other and bool(m and m.safety_number))
-        self.promote_button.setVisible(admin and other and m is not None
+        self.promote_button.setVisible(gives_roles and other and m is not None
                                        and m.role not in ("admin", "owner"))
-        self.remove_button.setVisible(admin and other and m is not None and m.role != "owner")
-        self._fill_roles(m if admin and other and m is not None and m.role != "owner" else None)
+        self.remove_button.setVisible(removes and other and m is not None and m.role != "owner")
+        self._fill_roles(m if gives_roles and other and m is not None and m.role != "owner"
+                         else None)
 
     def _fill_roles(self, m: MemberView | None) -> None:
         """The roles an admin can give `m` (owner only when I am the owner); hidden for

@@ -19,6 +19,7 @@ from ui.delegates.channel_delegate import ROW_H, ChannelDelegate
 from ui.dialogs.edit_channel import EditChannelDialog
 from ui.models.channel_list_model import ChannelListModel
 from ui.models.keyed_list import ITEM_ROLE
+from ui.roles import MANAGE_CHANNELS, may
 
 MAX_VISIBLE_ROWS = 8
 
@@ -84,7 +85,7 @@ class ChannelList(QWidget):
             self.model.set_items([])
             self.hide()
             return
-        self.add_button.setVisible(group.my_role == "admin" and group.status == "active")
+        self.add_button.setVisible(may(group, MANAGE_CHANNELS))
         if changed:
             self._wanted = channel or GENERAL_ID
         elif channel is not None:
@@ -167,7 +168,7 @@ class ChannelList(QWidget):
         menu.addAction(QCoreApplication.translate("ChannelList", "Unmute") if c.muted else QCoreApplication.translate("ChannelList", "Mute"), lambda: self._ctx.worker.run(
             lambda: svc.channels.set_muted(gid, c.id, not c.muted), None, lambda e: None,
             owner=self))
-        if self.group.my_role == "admin" and self.group.status == "active":
+        if may(self.group, MANAGE_CHANNELS):
             menu.addSeparator()
             menu.addAction(QCoreApplication.translate("ChannelList", "Rename…"), lambda: self._edit(c, "name"))
             menu.addAction(QCoreApplication.translate("ChannelList", "Edit topic…"), lambda: self._edit(c, "topic"))

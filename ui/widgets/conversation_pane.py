@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import PinsFull
+from app.governance import can
 from app.names import isolate
 from app.views import GENERAL_ID, ChannelView, ConnectionState, GroupSummary, PostView
 from ui.context import AppContext
@@ -34,6 +35,7 @@ from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
 from ui.dialogs.rename import RenameGroupDialog
 from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
 from ui.models.conversation_model import ConversationModel
+from ui.roles import MANAGE_CHANNELS, MANAGE_MEMBERS, MODERATE, POST, may
 from ui.widgets.card_actions import CardActions
 from ui.widgets.composer import Composer
 from ui.widgets.confirm import confirm
@@ -301,16 +303,16 @@ class ConversationPane(QWidget):
         if c is not None and c.tags:
             self.topic_tags.setPlaceholderText(QCoreApplication.translate("ConversationPane", "Tags: {tags}").format(
                 tags=", ".join(c.tags)))
-        self.view.can_pin = g.my_role == "admin" and g.status == "active"
+        self.view.can_pin = may(g, MANAGE_CHANNELS)
         if g.status == "removed":
             self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "You can no longer post in this group."))
-        elif g.my_role == "observer":
+        elif not can(g.my_role, POST):
             self.composer.set_read_only(QCoreApplication.translate(
                 "ConversationPane", "You are an observer here: you read and react, but cannot "
                 "post."))
         elif c is not None and c.archived:
             self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "This channel is archived; it stays readable."))
-        elif c is not None and c.kind == "announcements" and g.my_role != "admin":
+        elif c is not None and c.kind == "announcements" and not may(g, MANAGE_CHANNELS):
             self.composer.set_read_only(QCoreApplication.translate(
                 "ConversationPane", "Only admins post here; reply in a post's thread (T)."))
         else:
@@ -375,12 +377,12 @@ class ConversationPane(QWidget):
                    self.tr("%Ln members", "", count))
         self.subtitle.setText(QCoreApplication.translate("ConversationPane", "{members} · you are an admin").format(
             members=members) if group.my_role == "admin" else members)
-        admin = group.my_role == "admin" and group.status == "active"
-        self.invite_button.setVisible(admin)
-        self.rename_action.setVisible(admin)
-        if not admin:
+        manages = may(group, MANAGE_MEMBERS)
+        self.invite_button.setVisible(manages)
+        self.rename_action.setVisible(manages)
+        if not manages:
             self.requests_button.hide()
-        moderates = admin or (group.my_role == "moderator" and group.status == "active")
+        moderates = may(group, MODERATE)
         self.view.can_delete_any = moderates
         self.thread_panel.view.can_delete_any = moderates
         self.mute_button.blockSignals(True)
@@ -398,8 +400,9 @@ class ConversationPane(QWidget):
 
     def rename_group(self) -> RenameGroupDialog | None:
         """Admins rename the group for everyone; returns the (non-blocking) dialog."""
-        if self.group is None or self.group.my_role != "admin":
+        if not may(self.group, MANAGE_MEMBERS):
             return None
+        assert self.group is not None
         dialog = RenameGroupDialog(self._ctx, self.group, self)
         dialog.open()
         return dialog
@@ -435,7 +438,7 @@ class ConversationPane(QWidget):
 
     def _refresh_requests(self) -> None:
         g = self.group
-        if g is None or g.my_role != "admin" or g.status != "active":
+        if g is None or not may(g, MANAGE_MEMBERS):
             self.requests_button.hide()
             return
         gid = g.id
