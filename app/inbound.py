@@ -348,10 +348,11 @@ class Inbound:
         are the `count` sequence numbers before that content's. A relay that only reordered
         delivers them later; the warning then goes (the reorder warning stays).
         """
-        key = (gid, ev.sender_ik, ev.epoch)
+        chain = ev.device_pk or ev.sender_ik     # a linked device has its own chain
+        key = (gid, chain, ev.epoch)
         gaps = self.gaps.setdefault(key, [])
         seen, gw.gap = gw.gap, None
-        if seen is not None and seen[0].sender_ik == ev.sender_ik and seen[0].epoch == ev.epoch:
+        if seen is not None and seen[0].sender_ik == chain and seen[0].epoch == ev.epoch:
             gap = _Gap(set(range(ev.seq - seen[0].count, ev.seq)), seen[1])
             gaps.append(gap)
             gw.announced.append(gap)
@@ -371,7 +372,7 @@ class Inbound:
 
     def _check_order(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived,
                      name: str) -> None:
-        key = (gid, ev.sender_ik, ev.epoch)
+        key = (gid, ev.device_pk or ev.sender_ik, ev.epoch)
         highest = self.max_seq.get(key)
         if highest is not None and ev.seq < highest and ev.sender_ik not in gw.reordered:
             gw.reordered.add(ev.sender_ik)

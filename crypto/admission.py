@@ -7,6 +7,7 @@ and the joiner accepts a Welcome signed by no one else.
 from __future__ import annotations
 
 from crypto.control import MemberRecord
+from crypto.devices import DeviceRecord, Devices
 from crypto.errors import CryptoError, InviteError, NotAllowed
 from crypto.events import ROLE_MEMBER, InviteInfo, JoinRequested, Mailbox, Opened, Outgoing
 from crypto.governance import STARTING_ROLES
@@ -125,10 +126,17 @@ def admit(state: GroupState, request_id: bytes, now: int, rng: Rng) -> list[Outg
         raise InviteError("the joiner's prekey signature is not valid") from exc
     entry, es, outgoing = add(state, record, now, rng)
     payload = encode_welcome(state.group_id, request.invite_id, state.name, state.relay_url, es,
-                             entry.encode(), list(state.members.values()), state.owner)
+                             entry.encode(), list(state.members.values()), state.owner,
+                             welcome_devices(state))
     welcome = seal_welcome(state.identity, rec.secret, request.joiner_ik, request.joiner_spk,
                            payload, rng)
     rec.uses_left -= 1
     rec.consumed.append(request_id)
     del state.requests[request_id]
     return [outgoing[0], Outgoing(rec.mailbox(), welcome)] + outgoing[1:]
+
+
+def welcome_devices(state: GroupState) -> bytes:
+    """The members' active device certificates, for a joiner's Welcome (b"" when none)."""
+    active = Devices({c.device_pk: DeviceRecord(c) for c in state.devices.active(state.members)})
+    return active.encode()

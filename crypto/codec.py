@@ -8,6 +8,7 @@ encrypted.
 from __future__ import annotations
 
 from crypto.chains import EpochState, PeerChain
+from crypto.devices import Devices
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError, VersionError
 from crypto.events import JoinRequest, Member
@@ -102,7 +103,7 @@ def _dec_member(r: Reader) -> Member:
 
 
 def encode_state(s: GroupState) -> bytes:
-    gov = encode_gov(s.owner, s.members, s.role_log, s.invite_roles)
+    gov = encode_gov(s.owner, s.members, s.role_log, s.invite_roles, s.devices.encode(), s.me)
     version = BLOB_VERSION_GOV if gov else BLOB_VERSION_LEAVING if s.leaving else BLOB_VERSION
     w = Writer().u8(version).fixed(s.my_ik, KEY_LEN).fixed(s.group_id, 16)
     w.text(s.name, MAX_NAME_BYTES).text(s.relay_url, MAX_RELAY_URL_BYTES).u8(_STATUS[s.status])
@@ -188,6 +189,14 @@ def decode_state(data: bytes, identity: Identity) -> GroupState:
         s.invite_roles = gov.invite_roles or {}
         if any(k not in s.invites for k in s.invite_roles):
             raise DecodeError("the group state gives a role to an invite it does not hold")
+        if gov.devices is not None:
+            s.devices = Devices.decode(gov.devices)
+            if not s.devices.records and not s.devices.rekey:
+                raise DecodeError("an empty device section in the group state")
+        s.me = gov.me
+        if s.me is not None and (s.me not in s.members and s.status == STATUS_ACTIVE
+                                 or s.me == identity.ik):
+            raise DecodeError("the group state names a member this device is not of")
     r.done()
     s.mark_owner(owner)
     return s

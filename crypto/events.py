@@ -94,6 +94,8 @@ class ContentReceived:
     seq: int
     sent_at: int
     content: Content
+    # the linked device that sealed it (its chain holds `seq`); b"" when the member's own IK
+    device_pk: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +205,20 @@ class IntegrityWarning:
     tail: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceChanged:
+    """A member linked (`revoked` False) or lost (`revoked` True) a device; `by_ik` is who
+    revoked it (the member or an admin). After a revocation the group needs a new key
+    period (GroupSession.rotation_due says so on the admin that starts it)."""
+
+    member_ik: bytes
+    device_pk: bytes
+    revoked: bool
+    by_ik: bytes
+
+
 Event = (ContentReceived | ContentRefused | OwnEcho | MembershipChanged | EpochChanged | RemovedFromGroup
-         | SenderKeyReceived | PrekeyChanged | JoinRequested | IntegrityWarning)
+         | SenderKeyReceived | PrekeyChanged | JoinRequested | IntegrityWarning | DeviceChanged)
 
 
 @dataclass(frozen=True, slots=True)

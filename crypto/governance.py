@@ -161,6 +161,10 @@ def decode_role_data(data: bytes) -> tuple[bytes, str]:
 TAG_OWNER = 1
 TAG_ROLE_LOG = 2
 TAG_INVITE_ROLES = 3
+# Linked devices (crypto.devices): every member's certificates, and on a linked device the
+# member's IK; the section carries them opaque, crypto.codec decodes them.
+TAG_DEVICES = 4
+TAG_ME = 5
 
 
 @dataclass
@@ -171,6 +175,8 @@ class GovState:
     owner: bytes | None = None
     role_log: list[RoleChange] | None = None
     invite_roles: dict[bytes, str] | None = None
+    devices: bytes | None = None
+    me: bytes | None = None
 
 
 def default_owner(members: dict[bytes, Member]) -> bytes | None:
@@ -183,8 +189,10 @@ def default_owner(members: dict[bytes, Member]) -> bytes | None:
 
 
 def encode_gov(owner: bytes | None, members: dict[bytes, Member], role_log: list[RoleChange],
-               invite_roles: dict[bytes, str]) -> bytes:
-    """The section, or b"" when every field has its default (nothing to write)."""
+               invite_roles: dict[bytes, str], devices: bytes = b"",
+               me: bytes | None = None) -> bytes:
+    """The section, or b"" when every field has its default (nothing to write).
+    `devices` is crypto.devices.Devices.encode() when any certificate is held."""
     fields: list[tuple[int, bytes]] = []
     if owner is not None and owner != default_owner(members):
         fields.append((TAG_OWNER, owner))
@@ -200,6 +208,10 @@ def encode_gov(owner: bytes | None, members: dict[bytes, Member], role_log: list
         for invite_id in sorted(roles):
             w.fixed(invite_id, 16).u8(role_code(roles[invite_id]))
         fields.append((TAG_INVITE_ROLES, w.bytes()))
+    if devices:
+        fields.append((TAG_DEVICES, devices))
+    if me is not None:
+        fields.append((TAG_ME, me))
     if not fields:
         return b""
     w = Writer().u16(len(fields))
@@ -240,6 +252,10 @@ def decode_gov(r: Reader) -> GovState:
                 prev = invite_id
                 roles[invite_id] = role
             out.invite_roles = roles
+        elif tag == TAG_DEVICES:
+            out.devices = f.rest()
+        elif tag == TAG_ME:
+            out.me = f.fixed(KEY_LEN)
         else:
             raise DecodeError("unknown governance field")
         f.done()

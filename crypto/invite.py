@@ -228,17 +228,19 @@ def check_join_request(identity: Identity, secret: bytes, body: bytes, now: int)
 # payload (boxed to the joiner, signed by the inviter): group_id[16] ‖ invite_id[16]
 #   ‖ name ‖ relay_url ‖ ES[32] ‖ add entry (var32) ‖ members: count u16 ‖
 #   (ik[32] ‖ spk[32] ‖ role u8 ‖ joined_seq u32 ‖ name)*
-#   [‖ governance section (crypto.governance; only the owner), when not the default]
+#   [‖ governance section (crypto.governance; only the owner, when not the default, and
+#    the members' active device certificates, when there are any)]
 
 
 def encode_welcome(group_id: bytes, invite_id: bytes, name: str, relay_url: str, es: bytes,
-                   entry: bytes, members: list[Member], owner: bytes | None = None) -> bytes:
+                   entry: bytes, members: list[Member], owner: bytes | None = None,
+                   devices: bytes = b"") -> bytes:
     w = Writer().fixed(group_id, 16).fixed(invite_id, 16).text(name, MAX_NAME_BYTES)
     w.text(relay_url, MAX_RELAY_URL_BYTES).fixed(es, KEY_LEN).var32(entry).u16(len(members))
     for m in members:
         w.fixed(m.ik, KEY_LEN).fixed(m.spk, KEY_LEN).u8(role_code(m.role))
         w.u32(m.joined_seq).text(m.name, MAX_NAME_BYTES)
-    return w.raw(encode_gov(owner, {m.ik: m for m in members}, [], {})).bytes()
+    return w.raw(encode_gov(owner, {m.ik: m for m in members}, [], {}, devices)).bytes()
 
 
 def seal_welcome(identity: Identity, secret: bytes, joiner_ik: bytes, joiner_spk: bytes,
@@ -258,6 +260,7 @@ class Welcome:
     entry: ControlEntry
     members: list[Member]
     owner: bytes | None = None     # None: the founder, while an admin
+    devices: bytes | None = None   # crypto.devices.Devices.encode(), active ones only
 
 
 def decode_welcome(payload: bytes) -> Welcome:
@@ -270,14 +273,16 @@ def decode_welcome(payload: bytes) -> Welcome:
         ik, spk, code, joined_seq = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u8(), r.u32()
         members.append(Member(ik, spk, r.text(MAX_NAME_BYTES), record_role(code), joined_seq))
     owner = None
+    devices = None
     if r.remaining():
         gov = decode_gov(r)
-        if gov.role_log is not None or gov.invite_roles is not None:
-            raise DecodeError("a Welcome carries only the owner")
+        if gov.role_log is not None or gov.invite_roles is not None or gov.me is not None:
+            raise DecodeError("a Welcome carries only the owner and devices")
+        devices = gov.devices
         owner = gov.owner
         if owner is not None and owner not in {m.ik for m in members}:
             raise DecodeError("the Welcome names an owner who is not a member")
     r.done()
     if len({m.ik for m in members}) != len(members):
         raise DecodeError("a member is listed twice")
-    return Welcome(gid, invite_id, name, relay_url, es, entry, members, owner)
+    return Welcome(gid, invite_id, name, relay_url, es, entry, members, owner, devices)

@@ -41,6 +41,7 @@ HASH_SAFETY = _person("cot/safety")
 HASH_SAS = _person("cot/join-sas")
 HASH_REQUEST_ID = _person("cot/request-id")
 HASH_FILE_BLOB = _person("cot/file/blob")
+HASH_DEVICE_ID = _person("cot/device-id")
 
 # signed inputs: label ‖ fields
 SIG_ENVELOPE = b"coterie/v1/envelope\x00"
@@ -53,6 +54,8 @@ SIG_JOIN = b"coterie/v1/join-request\x00"
 SIG_WELCOME = b"coterie/v1/welcome\x00"
 SIG_PAIRWISE = b"coterie/v1/pairwise\x00"
 SIG_POLL_TALLY = b"coterie/v1/poll-tally\x00"
+SIG_DEVICE_CERT = b"coterie/v1/device-cert\x00"
+SIG_READ_SYNC = b"coterie/v1/read-sync\x00"
 
 # first bytes of an anonymous poll's sealed ballot (boxed, not signed; crypto/polls.py)
 BALLOT = b"coterie/v1/ballot\x00"

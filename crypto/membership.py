@@ -30,6 +30,7 @@ from crypto.control import (
     name_data,
     sign_entry,
 )
+from crypto.devices import Devices
 from crypto.encoding import Reader, Writer
 from crypto.envelope import TYPE_CONTROL, Inner
 from crypto.errors import AuthError, DecodeError, NotAllowed
@@ -120,11 +121,15 @@ def genesis(identity: Identity, name: str, relay_url: str, display_name: str, no
 
 
 def issue(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
-          recipients: list[Member]) -> tuple[ControlEntry, bytes | None, Outgoing]:
-    """Sign the next entry, box a fresh ES to `recipients` when the op changes the epoch,
-    and seal the control message into the current (soon old) epoch's mailbox."""
+          recipients: list[tuple[bytes, bytes]]) -> tuple[ControlEntry, bytes | None, Outgoing]:
+    """Sign the next entry, box a fresh ES to `recipients` ((key, prekey) of members and
+    their linked devices) when the op changes the epoch, and seal the control message into
+    the current (soon old) epoch's mailbox."""
     ep = state.require_active()
     me = state.members.get(state.my_ik)
+    if not state.holds_identity:
+        raise NotAllowed("a linked device cannot change the group; use the member's first "
+                         "device")
     if me is None or not can(me.role, op_action(op)):
         raise NotAllowed("only an admin can change the group")
     ident = state.identity
@@ -137,9 +142,9 @@ def issue(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
     body = Writer().var32(entry.encode())
     if es is not None:
         payload = group_key_payload(state.group_id, epoch, es)
-        boxes = [(m.ik, m.spk, seal_pairwise(ident, m.ik, m.spk, labels.SIG_EPOCH_KEY, payload,
-                                             rng)) for m in recipients]
-        after = len(state.members) + (1 if op == OP_ADD else -1 if op == OP_REMOVE else 0)
+        boxes = [(ik, spk, seal_pairwise(ident, ik, spk, labels.SIG_EPOCH_KEY, payload, rng))
+                 for ik, spk in recipients]
+        after = len(recipients) + 1 + (1 if op == OP_ADD else 0)   # with us and a joiner
         body.raw(padded_key_list(boxes, after, rng))
     else:
         body.raw(encode_box_list([]))
@@ -162,7 +167,7 @@ def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: i
                 rng: Rng, result: Opened) -> None:
     """Apply a checked entry: members, log head, and the new epoch when there is one."""
     op = entry.op
-    me = state.my_ik
+    me = state.member_ik
     target_ik: bytes | None = None
     target_name: str | None = None
     role: str | None = None
@@ -173,6 +178,7 @@ def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: i
     elif op == OP_REMOVE:
         target_ik = entry.target_ik()
         target_name = state.members.pop(target_ik).name
+        state.devices.drop_member(target_ik)
     elif op == OP_PROMOTE:
         target_ik = entry.target_ik()  # the older way to make an admin: not in the role
         m = state.members[target_ik]    # log, as it only adds rights (state blobs keep)
@@ -195,8 +201,9 @@ def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: i
         result.events.append(RemovedFromGroup(entry.author_ik, entry.time))
         return
     if es is not None:
+        state.devices.rekey = False       # the new key period leaves revoked devices out
         enter_epoch(state, es, entry.epoch, entry.time, now, rng, result,
-                    started_by_me=entry.author_ik == me)
+                    started_by_me=entry.author_ik == state.my_ik)
 
 
 def enter_epoch(state: GroupState, es: bytes, epoch: int, at: int, now: int, rng: Rng,
@@ -231,7 +238,7 @@ def _validate(state: GroupState, entry: ControlEntry) -> None:
         rec = entry.member_record()
         rec.verify()
         if (rec.ik in members or rec.role not in STARTING_ROLES
-                or len(members) >= MAX_MEMBERS):
+                or state.recipient_count() >= MAX_MEMBERS or rec.ik in state.devices.records):
             raise AuthError("the add entry is not valid for this group")
     elif op in (OP_REMOVE, OP_PROMOTE, OP_ROLE):
         target = entry.target_ik()
@@ -303,7 +310,8 @@ def apply_control(state: GroupState, ep: EpochState, inner: Inner, now: int, rng
         raise AuthError("only an admin can change the group")
     _validate(state, entry)
     es = None
-    if entry.op in EPOCH_OPS and not (entry.op == OP_REMOVE and entry.target_ik() == state.my_ik):
+    if entry.op in EPOCH_OPS and not (entry.op == OP_REMOVE
+                                      and entry.target_ik() == state.member_ik):
         mine = find_box(boxes, state.my_ik)
         if mine is None:
             events.append(IntegrityWarning(
@@ -323,12 +331,13 @@ def open_epoch_key(state: GroupState, entry: ControlEntry, box: tuple[bytes, byt
     return es
 
 
-def _others(state: GroupState, exclude: bytes | None = None) -> list[Member]:
-    return [m for m in state.members.values() if m.ik not in (state.my_ik, exclude)]
+def _others(state: GroupState, exclude: bytes | None = None) -> list[tuple[bytes, bytes]]:
+    """Who gets a new epoch key: everyone but us and `exclude` (with their devices)."""
+    return state.recipients(exclude)
 
 
 def _run(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
-         recipients: list[Member]) -> list[Outgoing]:
+         recipients: list[tuple[bytes, bytes]]) -> list[Outgoing]:
     entry, es, out = issue(state, op, data, now, rng, recipients)
     result = Opened()
     apply_entry(state, entry, es, now, rng, result)
@@ -387,8 +396,8 @@ def rotate(state: GroupState, now: int, rng: Rng) -> list[Outgoing]:
 def add(state: GroupState, record: MemberRecord, now: int,
         rng: Rng) -> tuple[ControlEntry, bytes, list[Outgoing]]:
     """Issue and apply an add entry; returns the entry and ES for the Welcome."""
-    if len(state.members) >= MAX_MEMBERS:
-        raise NotAllowed(f"a group has at most {MAX_MEMBERS} members")
+    if state.recipient_count() >= MAX_MEMBERS:
+        raise NotAllowed(f"a group has at most {MAX_MEMBERS} members and linked devices")
     if record.ik in state.members:
         raise NotAllowed("that person is already a member")
     entry, es, out = issue(state, OP_ADD, record.encode(Writer()).bytes(), now, rng,
@@ -428,6 +437,13 @@ def join_from_welcome(identity: Identity, link: InviteLink, welcome: Welcome, no
                            random_bytes(rng, KEY_LEN))
     state.register_epoch(ep)
     state.mark_owner(welcome.owner)
+    if welcome.devices is not None:
+        devices = Devices.decode(welcome.devices)
+        for rec in devices.records.values():
+            rec.cert.verify()
+            if rec.revoked or rec.cert.member_ik not in members or rec.cert.device_pk in members:
+                raise AuthError("the Welcome lists a device that is not a member's")
+        state.devices = devices
     me = state.members[identity.ik]
     events: list[Event] = [MembershipChanged("add", entry.author_ik, identity.ik, me.name,
                                              entry.seq, entry.time, entry.epoch),
@@ -439,11 +455,11 @@ def join_from_welcome(identity: Identity, link: InviteLink, welcome: Welcome, no
 def rotation_due(state: GroupState, now: int) -> bool:
     """True on the one admin that should rotate now (the longest-standing admin) when the
     epoch is ROTATE_AFTER_SECONDS old or has carried ROTATE_AFTER_MESSAGES."""
-    if not state.is_admin:
+    if not state.is_admin or not state.holds_identity:
         return False
     first_admin = next(m.ik for m in state.members.values() if m.is_admin)
     if first_admin != state.my_ik:
         return False
     ep = state.epochs[state.current]
-    return (now - ep.started_at >= ROTATE_AFTER_SECONDS
+    return (state.devices.rekey or now - ep.started_at >= ROTATE_AFTER_SECONDS
             or ep.message_count >= ROTATE_AFTER_MESSAGES)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from crypto import labels, sodium
+from crypto import device_rules, labels, sodium
 from crypto.chains import RECENT, EpochState, PeerChain
+from crypto.devices import DEVICE_KINDS
 from crypto.encoding import Reader
 from crypto.envelope import (
     BODY_AT,
@@ -44,6 +45,7 @@ from crypto.events import (
     WARNING_UNSUPPORTED,
     ContentReceived,
     ContentRefused,
+    DeviceChanged,
     Event,
     IntegrityWarning,
     Member,
@@ -81,7 +83,8 @@ def open_group(state: GroupState, ep: EpochState, raw: bytes, now: int, rng: Rng
     inner = parse_inner(raw)
     result = Opened()
     applied = _process(state, ep, inner, now, rng, result)
-    if state.held and (applied or any(isinstance(e, SenderKeyReceived) for e in result.events)):
+    if state.held and (applied or any(isinstance(e, (SenderKeyReceived, DeviceChanged))
+                                      for e in result.events)):
         _release_held(state, now, rng, result)
     return result
 
@@ -128,7 +131,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
             or ep.superseded_at or chain is None or chain.ck is None
             or seq != chain.ck_index or seq != chain.max_seq + 1):
         return None
-    member = state.members.get(sender)
+    member = state.members.get(sender) or state.device_member(sender)
     end = body_end(raw)
     if member is None or end is None or end - BODY_AT < AEAD_NONCE_LEN + AEAD_TAG_LEN:
         return None
@@ -151,6 +154,8 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     if _blake2b(plaintext, digest_size=32, person=_H_PLAIN).digest() != pt_hash:
         raise AuthError("the plaintext does not match its signed hash")
     content = decode_post_fast(plaintext) or decode_content(plaintext)
+    if type(content) in DEVICE_KINDS:
+        return None   # changes the state: the general path applies it
     refused = refusal(state.role_log, member, content, cseq, sent_at)
     mid = message_id(header, sig)
     events: list[Event] = []
@@ -174,8 +179,11 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
         events.append(IntegrityWarning(
             WARNING_FORK, "A member's message history does not link up: it was forked.",
             sender, 1, ep.epoch))
-    events.append(ContentReceived(mid, sender, epoch, seq, sent_at, content) if refused is None
-                  else ContentRefused(mid, sender, epoch, seq, sent_at, refused))
+    author = member.ik     # a linked device's posts are its member's
+    device = sender if sender != author else b""
+    events.append(ContentReceived(mid, author, epoch, seq, sent_at, content, device)
+                  if refused is None
+                  else ContentRefused(mid, author, epoch, seq, sent_at, refused))
     return Opened(events, [])
 
 
@@ -315,8 +323,9 @@ def _own_echo(state: GroupState, ep: EpochState, inner: Inner, events: list[Even
         content = decode_content(plaintext)
     except CryptoError:
         return  # sealed under another chain (that copy entered a key period first)
-    events.append(ContentReceived(inner.message_id, hd.sender_ik, ep.epoch, hd.seq,
-                                  hd.sent_at, content))
+    device = hd.sender_ik if hd.sender_ik != state.member_ik else b""
+    events.append(ContentReceived(inner.message_id, state.member_ik, ep.epoch, hd.seq,
+                                  hd.sent_at, content, device))
 
 
 def _receive_content(state: GroupState, ep: EpochState, chain: PeerChain, inner: Inner,
@@ -340,12 +349,19 @@ def _receive_content(state: GroupState, ep: EpochState, chain: PeerChain, inner:
         raise AuthError("the plaintext does not match its signed hash")
     content = decode_content(plaintext)
     refused = refusal(state.role_log, member, content, hd.control_seq, hd.sent_at)
+    change: DeviceChanged | None = None
+    if refused is None and type(content) in DEVICE_KINDS:
+        refused, change, content = device_rules.apply(state, member, hd.sender_ik, content)
     chain.commit_key(hd.seq, ck, index, new, now)
     _record(state, ep, chain, inner, mid, now, events)
+    author = member.ik     # a linked device's posts are its member's
     if refused is not None:
-        events.append(ContentRefused(mid, hd.sender_ik, ep.epoch, hd.seq, hd.sent_at, refused))
+        events.append(ContentRefused(mid, author, ep.epoch, hd.seq, hd.sent_at, refused))
         return
-    events.append(ContentReceived(mid, hd.sender_ik, ep.epoch, hd.seq, hd.sent_at, content))
+    if change is not None:
+        events.append(change)
+    events.append(ContentReceived(mid, author, ep.epoch, hd.seq, hd.sent_at, content,
+                                  hd.sender_ik if hd.sender_ik != author else b""))
 
 
 def _record(state: GroupState, ep: EpochState, chain: PeerChain, inner: Inner, mid: bytes,
@@ -402,7 +418,7 @@ def _receive_heartbeat(state: GroupState, ep: EpochState, inner: Inner,
     claims = [(r.fixed(KEY_LEN), r.u32()) for _ in range(r.u16())]
     r.done()
     for ik, count in claims:
-        if ik == state.my_ik or ik not in state.members:
+        if ik == state.my_ik or (ik not in state.members and state.device_member(ik) is None):
             continue
         missing = ep.peer(ik).tail_claim(count)
         if missing:
@@ -416,6 +432,8 @@ def _receive_prekey(state: GroupState, inner: Inner, member: Member,
     r = Reader(inner.body)
     spk, created, sig = r.fixed(KEY_LEN), r.u64(), r.fixed(SIG_LEN)
     r.done()
+    if inner.header.sender_ik != member.ik:
+        raise AuthError("a linked device keeps the prekey its certificate names")
     verify_prekey(member.ik, spk, created, sig)
     if member.ik not in state.members:
         return  # the leaving member of an old epoch: never a member again by a prekey

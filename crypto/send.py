@@ -66,7 +66,7 @@ def seal(state: GroupState, content: Content, now: int, rng: Rng) -> Sealed:
     removed, when its role does not allow the payload (crypto.governance), or when an
     admin-only payload (a channel, a pin) is sealed by a non-admin."""
     ep = state.require_active()
-    why = refusal([], state.members[state.my_ik], content, 0, now)
+    why = refusal([], state.members[state.member_ik], content, 0, now)
     if why is not None:
         raise NotAllowed(why)
     if admin_only(content) and not isinstance(content, AdminRemove) and not state.is_admin:
@@ -85,12 +85,12 @@ def sender_key_message(state: GroupState, ep: EpochState, now: int, rng: Rng) ->
     """Our chain key for `ep`, boxed to every other member (sequence number 0), the list
     padded to the group's member bucket."""
     payload = group_key_payload(state.group_id, ep.epoch, ep.my_ck)
-    entries = [(m.ik, m.spk, seal_pairwise(state.identity, m.ik, m.spk, labels.SIG_SENDER_KEY,
-                                           payload, rng))
-               for m in state.members.values() if m.ik != state.my_ik]
+    entries = [(ik, spk, seal_pairwise(state.identity, ik, spk, labels.SIG_SENDER_KEY,
+                                       payload, rng))
+               for ik, spk in state.recipients()]
     if not entries:
         return None
-    body = padded_key_list(entries, len(state.members), rng)
+    body = padded_key_list(entries, state.recipient_count(), rng)
     hb = header(state, ep, TYPE_SENDER_KEY, 0, _ZERO32, now)
     return finish(state, ep, hb, body, h(labels.HASH_PLAINTEXT, body), rng)
 
@@ -99,7 +99,7 @@ def epoch_cover(state: GroupState, ep: EpochState, now: int, rng: Rng) -> list[O
     """Cover messages from the member who started `ep`: with every member's sender key
     they make the bucket's count of envelopes, each as long as a sender-key message, so
     the relay cannot count the members at the start of the new mailbox."""
-    members = len(state.members)
+    members = state.recipient_count()      # members and their linked devices
     real = members if members > 1 else 0   # alone, no one sends a sender key
     size = padded_key_list_len(members)
     return [seal_plain(state, ep, TYPE_COVER, random_bytes(rng, size), now, rng)
@@ -111,7 +111,7 @@ def heartbeat(state: GroupState, now: int, rng: Rng) -> Outgoing:
     dropped tail is detected by everyone."""
     ep = state.require_active()
     w = Writer()
-    others = sorted(ik for ik in state.members if ik != state.my_ik)
+    others = sorted(ik for ik, _spk in state.recipients())
     w.u16(len(others))
     for ik in others:
         chain = ep.peers.get(ik)
@@ -123,6 +123,8 @@ def heartbeat(state: GroupState, now: int, rng: Rng) -> Outgoing:
 def announce_prekey(state: GroupState, now: int, rng: Rng) -> Outgoing:
     """Tell the group our current signed prekey (after Identity.rotate_prekey)."""
     ep = state.require_active()
+    if not state.holds_identity:
+        raise NotAllowed("a linked device keeps the prekey its certificate names")
     ident = state.identity
     body = Writer().fixed(ident.spk, KEY_LEN).u64(ident.spk_created_at).fixed(
         ident.spk_signature, SIG_LEN).bytes()

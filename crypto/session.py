@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from crypto import admission, membership, send
+from crypto import admission, device_state, membership, send
 from crypto.chains import EpochState
 from crypto.codec import decode_state, encode_state
+from crypto.devices import DeviceCert, DeviceRecord, ReadPosition
 from crypto.envelope import open_outer
 from crypto.errors import CryptoError, UnknownMailbox
 from crypto.events import InviteInfo, JoinRequest, Mailbox, Member, Opened, Outgoing, Sealed
@@ -85,6 +86,16 @@ class GroupSession:
     @property
     def identity(self) -> Identity:
         return self._state.identity
+
+    @property
+    def member_ik(self) -> bytes:
+        """The member this session speaks for; on a linked device my_ik is the device key."""
+        return self._state.member_ik
+
+    @property
+    def holds_identity(self) -> bool:
+        """True on the member's first device (it signs with the member's IK)."""
+        return self._state.holds_identity
 
     @property
     def status(self) -> str:
@@ -249,3 +260,37 @@ class GroupSession:
     def rotate(self, now: int, rng: Rng) -> list[Outgoing]:
         """Scheduled rotation: new epoch, new mailbox, same members."""
         return membership.rotate(self._state, now, rng)
+
+    # ---- linked devices (crypto.devices, docs/protocol.md §16) ------------------------------
+    def device_records(self, member_ik: bytes | None = None) -> list[DeviceRecord]:
+        """The device certificates held for `member_ik` (default: this member), revoked
+        ones included, oldest link first."""
+        who = self._state.member_ik if member_ik is None else member_ik
+        return sorted((r for r in self._state.devices.records.values()
+                       if r.cert.member_ik == who), key=lambda r: (r.cert.linked_at,
+                                                                    r.cert.device_pk))
+
+    def device_member(self, key: bytes) -> Member | None:
+        """The current member an active device key belongs to."""
+        return self._state.device_member(key)
+
+    def certify_device(self, cert: DeviceCert, now: int, rng: Rng) -> Sealed:
+        """Announce a device this member's IK certified (first device only)."""
+        return device_state.certify_device(self._state, cert, now, rng)
+
+    def revoke_device(self, device_pk: bytes, now: int, rng: Rng) -> list[Outgoing]:
+        """Revoke a device: the signed revocation, and the new key period when this client
+        is the one that starts them."""
+        return device_state.revoke_device(self._state, device_pk, now, rng)
+
+    def for_device(self, device: Identity, rng: Rng) -> bytes:
+        """The state blob a new, certified device of this member starts from."""
+        return encode_state(device_state.state_for_device(self._state, device, rng))
+
+    def start_device(self, now: int, rng: Rng) -> list[Outgoing]:
+        """On a new device: its sender key for the current key period."""
+        return device_state.start_device(self._state, now, rng)
+
+    def read_sync(self, pos: ReadPosition, now: int, rng: Rng) -> Sealed | None:
+        """Where this device has read up to, for the member's other devices only."""
+        return device_state.read_sync(self._state, pos, now, rng)

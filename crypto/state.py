@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crypto.chains import EpochState
+from crypto.devices import Devices
 from crypto.errors import NotAllowed
 from crypto.events import ROLE_OWNER, JoinRequest, Mailbox, Member
 from crypto.governance import RoleChange, default_owner
@@ -82,10 +83,42 @@ class GroupState:
     leaving: dict[int, Leaving] = field(default_factory=dict, repr=False)  # by ended epoch
     role_log: list[RoleChange] = field(default_factory=list, repr=False)  # crypto.governance
     invite_roles: dict[bytes, str] = field(default_factory=dict, repr=False)  # non-member only
+    devices: Devices = field(default_factory=Devices, repr=False)   # crypto.devices
+    # On a linked device: the member's IK (identity is then the device's own key); None on
+    # the member's first device, whose identity key is the member's.
+    me: bytes | None = None
 
     @property
     def my_ik(self) -> bytes:
         return self.identity.ik
+
+    @property
+    def member_ik(self) -> bytes:
+        """The member this state speaks for (the device key is my_ik)."""
+        return self.me if self.me is not None else self.identity.ik
+
+    @property
+    def holds_identity(self) -> bool:
+        """True on the member's first device, which signs with the member's IK."""
+        return self.me is None
+
+    def recipients(self, exclude: bytes | None = None) -> list[tuple[bytes, bytes]]:
+        """(key, prekey) of everyone who receives the group's keys: every member and every
+        active device of a member, but this device and `exclude` (a member, with their
+        devices)."""
+        out = [(m.ik, m.spk) for m in self.members.values() if m.ik != exclude]
+        out += [(c.device_pk, c.device_spk) for c in self.devices.active(self.members)
+                if c.member_ik != exclude]
+        return [x for x in out if x[0] != self.identity.ik]   # members in join order first
+
+    def recipient_count(self) -> int:
+        """Members plus their active linked devices."""
+        return len(self.members) + len(self.devices.active(self.members))
+
+    def device_member(self, key: bytes) -> Member | None:
+        """The current member an active device key belongs to."""
+        ik = self.devices.member_of(key)
+        return self.members.get(ik) if ik is not None else None
 
     @property
     def control_head(self) -> tuple[int, bytes]:
@@ -94,13 +127,13 @@ class GroupState:
 
     @property
     def is_admin(self) -> bool:
-        me = self.members.get(self.identity.ik)
+        me = self.members.get(self.member_ik)
         return me is not None and me.is_admin and self.status == STATUS_ACTIVE
 
     @property
     def my_role(self) -> str | None:
         """This member's role while active (owner, admin, moderator, member, observer)."""
-        me = self.members.get(self.identity.ik)
+        me = self.members.get(self.member_ik)
         return me.role if me is not None and self.status == STATUS_ACTIVE else None
 
     @property
@@ -117,13 +150,13 @@ class GroupState:
 
     def display(self, ik: bytes) -> str:
         """A member's name for a warning, or the start of their fingerprint."""
-        m = self.members.get(ik)
+        m = self.members.get(ik) or self.device_member(ik)
         return m.name if m is not None and m.name else fingerprint(ik)[:9]
 
     def sender(self, ik: bytes, epoch: int) -> Member | None:
         """Who may send in `epoch`: a current member, or the member whose removal ended
         it while the remove entry is not yet read back (see `leaving`)."""
-        m = self.members.get(ik)
+        m = self.members.get(ik) or self.device_member(ik)
         if m is None:
             gone = self.leaving.get(epoch)
             if gone is not None and gone.member.ik == ik:

@@ -1,0 +1,332 @@
+"""Linked devices: one member, up to MAX_DEVICES desktops, each with its own keys.
+
+A member is one identity key (IK): what the group's control log names, what admins approve
+and what safety numbers are made of. The device that made the IK is the member's first
+device and signs with the IK itself, exactly as before devices existed. Every further
+device has its own Ed25519 device key and X25519 prekey, certified by the IK:
+
+    cert = member_ik[32] ‖ device_pk[32] ‖ device_spk[32] ‖ linked_at u64 ‖ text(name)
+           ‖ sig[64]
+    sig  = Ed25519(member IK, "coterie/v1/device-cert\\0" ‖ cert without sig)
+
+A linked device seals envelopes with its device key as the header's sender and keeps its
+own sender chain in every epoch (never another device's). Receivers accept such an
+envelope only while they hold a valid certificate of that device from a current member
+that was not revoked, and attribute what it carries to the member. Certificates and
+revocations travel as content payloads (kinds 48 and 49) inside the group's ordinary
+envelopes, so they take effect at their place in the relay's order for every reader.
+Read positions between a member's own devices (kind 50) are boxed to those devices only.
+docs/protocol.md §16 specifies every byte.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crypto import labels
+from crypto.encoding import Reader, Writer
+from crypto.errors import AuthError, DecodeError
+from crypto.governance import ACT_MANAGE_MEMBERS, can
+from crypto.identity import Identity
+from crypto.pairwise import open_pairwise, seal_pairwise
+from crypto.params import MAX_MEMBERS
+from crypto.payloads import CHANNEL_ID_LEN, MESSAGE_ID_LEN, register_kind
+from crypto.primitives import KEY_LEN, SIG_LEN, Rng, h, verify
+
+KIND_DEVICE_CERT = 48
+KIND_DEVICE_REVOKE = 49
+KIND_READ_SYNC = 50
+MAX_DEVICES = 5                 # per member, the first device (the IK itself) included
+MAX_DEVICE_NAME_BYTES = 64
+DEVICE_ID_LEN = 8
+_V1 = 1
+
+
+def device_id(device_pk: bytes) -> str:
+    """A device's short public name: 16 hex digits of H(cot/device-id, key). The key is
+    the identity; the id is only how people and the CLI refer to it."""
+    return h(labels.HASH_DEVICE_ID, device_pk, DEVICE_ID_LEN).hex()
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceCert:
+    """The member's IK vouching for one device key (and the prekey boxes reach it at)."""
+
+    member_ik: bytes
+    device_pk: bytes
+    device_spk: bytes
+    linked_at: int
+    name: str
+    sig: bytes
+
+    @property
+    def device_id(self) -> str:
+        return device_id(self.device_pk)
+
+    def fields(self) -> bytes:
+        return (Writer().fixed(self.member_ik, KEY_LEN).fixed(self.device_pk, KEY_LEN)
+                .fixed(self.device_spk, KEY_LEN).u64(self.linked_at)
+                .text(self.name, MAX_DEVICE_NAME_BYTES).bytes())
+
+    def to_bytes(self) -> bytes:
+        return self.fields() + self.sig
+
+    @classmethod
+    def read(cls, r: Reader) -> DeviceCert:
+        member, pk, spk, at = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u64()
+        name = r.text(MAX_DEVICE_NAME_BYTES)
+        return cls(member, pk, spk, at, name, r.fixed(SIG_LEN))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> DeviceCert:
+        r = Reader(data)
+        cert = cls.read(r)
+        r.done()
+        return cert
+
+    def verify(self) -> None:
+        """AuthError unless the member's IK signed it; DecodeError for a certificate
+        that names the member's own key as a device (the IK is the first device already)."""
+        if self.device_pk == self.member_ik:
+            raise DecodeError("a certificate cannot name the identity key as a device")
+        if not self.name.strip():
+            raise DecodeError("a device needs a name")
+        verify(self.member_ik, labels.SIG_DEVICE_CERT + self.fields(), self.sig)
+
+
+def certify(member: Identity, device_pk: bytes, device_spk: bytes, name: str,
+            linked_at: int) -> DeviceCert:
+    """The certificate `member` (holding the IK) signs for a new device."""
+    unsigned = DeviceCert(member.ik, device_pk, device_spk, linked_at, name, bytes(SIG_LEN))
+    if device_pk == member.ik:
+        raise DecodeError("a certificate cannot name the identity key as a device")
+    fields = unsigned.fields()   # checks the name's length
+    return DeviceCert(member.ik, device_pk, device_spk, linked_at, name,
+                      member.sign(labels.SIG_DEVICE_CERT + fields))
+
+
+@dataclass
+class DeviceRecord:
+    """A certificate a group member's client accepted, and whether it was revoked since
+    (revoked records are kept, so a revoked device stays refused)."""
+
+    cert: DeviceCert
+    revoked: bool = False
+    revoked_by: bytes = b""          # IK of the member or admin who revoked it
+
+    @property
+    def active(self) -> bool:
+        return not self.revoked
+
+
+# ---- payloads ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DeviceCertificate:
+    """Kind 48: a member announces one of its devices (the certificate inside)."""
+
+    cert: DeviceCert
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRevoke:
+    """Kind 49: the member (from any of its other devices) or an admin revokes a device.
+    It takes effect at its place in the relay's order and asks for a new key period."""
+
+    member_ik: bytes
+    device_pk: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSync:
+    """Kind 50: where one of a member's devices has read up to, boxed to that member's
+    other devices only: `boxes` = (recipient device key, recipient prekey, pairwise box)."""
+
+    boxes: tuple[tuple[bytes, bytes, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPosition:
+    """What a ReadSync box carries: in `channel`, everything up to the post `message_id`
+    (signed at `sent_at`) was read at `read_at`."""
+
+    channel: bytes
+    message_id: bytes
+    sent_at: int
+    read_at: int
+
+
+def _enc_cert(c: DeviceCertificate, w: Writer) -> None:
+    w.u8(KIND_DEVICE_CERT).u8(_V1).raw(c.cert.to_bytes())
+
+
+def _enc_revoke(c: DeviceRevoke, w: Writer) -> None:
+    w.u8(KIND_DEVICE_REVOKE).u8(_V1).fixed(c.member_ik, KEY_LEN).fixed(c.device_pk, KEY_LEN)
+
+
+def _enc_read(c: ReadSync, w: Writer) -> None:
+    entries = sorted(c.boxes)
+    if not 1 <= len(entries) < MAX_DEVICES:
+        raise DecodeError("a read position goes to 1 to 4 other devices")
+    if len({e[0] for e in entries}) != len(entries):
+        raise DecodeError("read position boxes name one device once")
+    w.u8(KIND_READ_SYNC).u8(_V1).u8(len(entries))
+    for pk, spk, box in entries:
+        w.fixed(pk, KEY_LEN).fixed(spk, KEY_LEN).var16(box)
+
+
+def _dec_read(r: Reader) -> ReadSync:
+    n = r.u8()
+    if not 1 <= n < MAX_DEVICES:
+        raise DecodeError("a read position goes to 1 to 4 other devices")
+    entries = tuple((r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.var16(1024)) for _ in range(n))
+    keys = [e[0] for e in entries]
+    if keys != sorted(set(keys)):
+        raise DecodeError("read position boxes are not sorted and unique")
+    return ReadSync(entries)
+
+
+register_kind(KIND_DEVICE_CERT, _V1, lambda r: DeviceCertificate(DeviceCert.read(r)),
+              DeviceCertificate, _enc_cert)
+register_kind(KIND_DEVICE_REVOKE, _V1, lambda r: DeviceRevoke(r.fixed(KEY_LEN), r.fixed(KEY_LEN)),
+              DeviceRevoke, _enc_revoke)
+register_kind(KIND_READ_SYNC, _V1, _dec_read, ReadSync, _enc_read)
+
+DEVICE_KINDS = (DeviceCertificate, DeviceRevoke, ReadSync)
+
+
+def read_position_payload(group_id: bytes, pos: ReadPosition) -> bytes:
+    return (Writer().fixed(group_id, 16).fixed(pos.channel, CHANNEL_ID_LEN)
+            .fixed(pos.message_id, MESSAGE_ID_LEN).u64(pos.sent_at).u64(pos.read_at).bytes())
+
+
+def seal_read_sync(sender: Identity, group_id: bytes, pos: ReadPosition,
+                   recipients: list[tuple[bytes, bytes]], rng: Rng) -> ReadSync:
+    payload = read_position_payload(group_id, pos)
+    return ReadSync(tuple((pk, spk, seal_pairwise(sender, pk, spk, labels.SIG_READ_SYNC,
+                                                  payload, rng))
+                          for pk, spk in recipients))
+
+
+def open_read_sync(me: Identity, group_id: bytes, sender_pk: bytes,
+                   sync: ReadSync) -> ReadPosition | None:
+    """Our box in a ReadSync from `sender_pk`, or None when it holds none for us."""
+    for pk, spk, box in sync.boxes:
+        if pk != me.ik:
+            continue
+        boxed_by, payload = open_pairwise(me, spk, labels.SIG_READ_SYNC, box)
+        if boxed_by != sender_pk:
+            raise AuthError("the read position did not come from its device")
+        r = Reader(payload)
+        gid, channel, mid = r.fixed(16), r.fixed(CHANNEL_ID_LEN), r.fixed(MESSAGE_ID_LEN)
+        pos = ReadPosition(channel, mid, r.u64(), r.u64())
+        r.done()
+        if gid != group_id:
+            raise AuthError("the read position is for another group")
+        return pos
+    return None
+
+
+# ---- rules every receiver applies ----------------------------------------------------------
+
+class Devices:
+    """The device certificates one group member's client holds for one group (every
+    member's devices), by device key. Kept in the group state (crypto.codec)."""
+
+    __slots__ = ("records", "rekey")
+
+    def __init__(self, records: dict[bytes, DeviceRecord] | None = None,
+                 rekey: bool = False) -> None:
+        self.records: dict[bytes, DeviceRecord] = dict(records or {})
+        # A device was revoked since the last new key period: an admin starts one
+        # (crypto.membership.rotation_due), as for a removal.
+        self.rekey = rekey
+
+    def active_of(self, member_ik: bytes) -> list[DeviceCert]:
+        return [r.cert for r in self.records.values()
+                if r.active and r.cert.member_ik == member_ik]
+
+    def active(self, members: dict) -> list[DeviceCert]:  # type: ignore[type-arg]
+        """Active certificates of current members, by device key."""
+        return [self.records[k].cert for k in sorted(self.records)
+                if self.records[k].active and self.records[k].cert.member_ik in members]
+
+    def member_of(self, device_pk: bytes) -> bytes | None:
+        """The member an active device belongs to (revoked and unknown keys: None)."""
+        rec = self.records.get(device_pk)
+        return rec.cert.member_ik if rec is not None and rec.active else None
+
+    def accept(self, cert: DeviceCert, sender_member: bytes, members: dict,  # type: ignore[type-arg]
+               recipients: int) -> str | None:
+        """Apply a certificate carried by a message of `sender_member`; the refusal reason,
+        or None when it was taken (or is known already)."""
+        try:
+            cert.verify()
+        except (AuthError, DecodeError):
+            return "a device certificate not signed by its member was refused"
+        if cert.member_ik != sender_member or cert.member_ik not in members:
+            return "a certificate for another member's device was refused"
+        if cert.device_pk in members:
+            return "a certificate naming a member's identity key was refused"
+        known = self.records.get(cert.device_pk)
+        if known is not None:
+            if known.revoked:
+                return "a revoked device cannot be linked again"
+            if known.cert.member_ik != cert.member_ik:
+                return "that device belongs to another member"
+            return None
+        if len(self.active_of(cert.member_ik)) >= MAX_DEVICES - 1:
+            return f"a member links at most {MAX_DEVICES} devices"
+        if recipients >= MAX_MEMBERS:
+            return f"a group holds at most {MAX_MEMBERS} members and devices"
+        self.records[cert.device_pk] = DeviceRecord(cert)
+        return None
+
+    def revoke(self, revoke: DeviceRevoke, sender_member: bytes, sender_role: str) -> str | None:
+        """Apply a revocation sent by `sender_member` (who has `sender_role`); the refusal
+        reason, or None when the device is revoked (now or already)."""
+        rec = self.records.get(revoke.device_pk)
+        if rec is None or rec.cert.member_ik != revoke.member_ik:
+            return "a revocation of an unknown device was ignored"
+        if sender_member != revoke.member_ik and not can(sender_role, ACT_MANAGE_MEMBERS):
+            return "only the member or an admin can revoke a device"
+        if not rec.revoked:
+            rec.revoked = True
+            rec.revoked_by = sender_member
+            self.rekey = True
+        return None
+
+    def drop_member(self, member_ik: bytes) -> None:
+        """A removed member's devices go with them (a re-added member links again)."""
+        for rec in self.records.values():
+            if rec.cert.member_ik == member_ik and not rec.revoked:
+                rec.revoked = True
+                rec.revoked_by = member_ik
+
+    # -- the state blob (governance tag 4) ----------------------------------------------
+    def encode(self) -> bytes:
+        """b"" when there is nothing to keep."""
+        if not self.records and not self.rekey:
+            return b""
+        w = Writer().u8(1 if self.rekey else 0).u16(len(self.records))
+        for pk in sorted(self.records):
+            rec = self.records[pk]
+            w.var16(rec.cert.to_bytes()).u8(1 if rec.revoked else 0)
+            w.fixed(rec.revoked_by if rec.revoked else bytes(KEY_LEN), KEY_LEN)
+        return w.bytes()
+
+    @classmethod
+    def decode(cls, data: bytes) -> Devices:
+        r = Reader(data)
+        rekey = r.flag()
+        out: dict[bytes, DeviceRecord] = {}
+        prev = b""
+        for _ in range(r.u16()):
+            cert = DeviceCert.from_bytes(r.var16())
+            revoked = r.flag()
+            by = r.fixed(KEY_LEN)
+            if cert.device_pk <= prev:
+                raise DecodeError("device records are not sorted and unique")
+            prev = cert.device_pk
+            out[cert.device_pk] = DeviceRecord(cert, revoked, by if revoked else b"")
+        r.done()
+        return cls(out, rekey)
