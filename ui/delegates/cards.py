@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter
 
 from app.names import isolate
 from app.polls_views import EventView, PollView
+from ui.delegates.mirror import lead as flip_align
 from ui.theme import Theme
 from ui.timefmt import full, number
 
@@ -85,8 +86,12 @@ def height(card: object, font: QFont, small: QFont, text_w: int) -> int:
 
 
 def paint(painter: QPainter, rect: QRect, card: object, theme: Theme, font: QFont,
-          small: QFont) -> None:
+          small: QFont, rtl: bool = False) -> None:
+    """Draw the card in `rect`; `rtl` (a right-to-left window) puts each option's count on
+    the left and fills its bar from the right."""
     box = QRect(rect.x(), rect.y(), width_for(rect.width()), rect.height())
+    if rtl:
+        box.moveRight(rect.right())
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(theme.color("border"))
@@ -94,14 +99,15 @@ def paint(painter: QPainter, rect: QRect, card: object, theme: Theme, font: QFon
     painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
     inner = box.adjusted(PAD, PAD, -PAD, -PAD)
     if isinstance(card, PollView):
-        _paint_poll(painter, inner, card, theme, font, small)
+        _paint_poll(painter, inner, card, theme, font, small, rtl)
     elif isinstance(card, EventView):
         _paint_event(painter, inner, card, theme, font, small)
     painter.restore()
 
 
 def _paint_poll(painter: QPainter, r: QRect, card: PollView, theme: Theme, font: QFont,
-                small: QFont) -> None:
+                small: QFont, rtl: bool = False) -> None:
+    lead = flip_align(rtl)
     bf, fm, sfm = bold(font), QFontMetrics(bold(font)), QFontMetrics(small)
     y = r.y()
     painter.setFont(bf)
@@ -124,26 +130,26 @@ def _paint_poll(painter: QPainter, r: QRect, card: PollView, theme: Theme, font:
         label = QFontMetrics(painter.font()).elidedText(mark + option.text,
                                                         Qt.TextElideMode.ElideRight,
                                                         r.width() - cw - 8)
-        painter.drawText(QRect(r.x(), y, r.width() - cw, 20),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), label)
+        painter.drawText(QRect(r.x() + (cw if rtl else 0), y, r.width() - cw, 20),
+                         int(lead | Qt.AlignmentFlag.AlignVCenter), label)
         painter.setFont(font)
-        painter.drawText(QRect(r.right() - cw, y, cw, 20),
-                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), count)
+        painter.drawText(QRect(r.x() if rtl else r.right() - cw, y, cw, 20),
+                         int(flip_align(not rtl) | Qt.AlignmentFlag.AlignVCenter), count)
         track = QRectF(r.x(), y + 22, r.width(), BAR_H)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.color("surface"))
         painter.drawRoundedRect(track, 3, 3)
         if option.count:
             painter.setBrush(theme.color("accent") if option.mine else theme.color("badge_muted_bg"))
-            painter.drawRoundedRect(QRectF(track.x(), track.y(),
-                                           max(BAR_H, track.width() * option.count / most), BAR_H),
-                                    3, 3)
+            filled = max(BAR_H, track.width() * option.count / most)
+            painter.drawRoundedRect(QRectF(track.right() - filled if rtl else track.x(), track.y(),
+                                           filled, BAR_H), 3, 3)
         if option.voters:
             painter.setFont(small)
             painter.setPen(theme.color("muted"))
             names = ", ".join(isolate(v) for v in option.voters)
             painter.drawText(QRect(r.x(), y + 22 + BAR_H, r.width(), OPTION_H - 22 - BAR_H),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             int(lead | Qt.AlignmentFlag.AlignVCenter),
                              sfm.elidedText(names, Qt.TextElideMode.ElideRight, r.width()))
         y += OPTION_H
     painter.setFont(small)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.views import ChannelView
+from ui.delegates.mirror import flip, lead
 from ui.models.channel_list_model import KIND_MARK
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
@@ -35,6 +36,11 @@ class ChannelDelegate(QStyledItemDelegate):
         t = self._theme
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rtl = option.direction == Qt.LayoutDirection.RightToLeft
+
+        def v(rect: QRect | QRectF) -> QRect | QRectF:   # mirrored in a right-to-left window
+            return flip(rect, option.rect.width(), rtl, option.rect.left())
+
         r = option.rect.adjusted(2, 1, -2, -1)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
@@ -53,7 +59,7 @@ class ChannelDelegate(QStyledItemDelegate):
         x, right = r.left() + 22, r.right() - 8
         painter.setFont(small)
         painter.setPen(t.color("muted"))
-        painter.drawText(QRect(r.left() + 4, r.top(), 18, r.height()),
+        painter.drawText(v(QRect(r.left() + 4, r.top(), 18, r.height())),
                          Qt.AlignmentFlag.AlignCenter, KIND_MARK.get(c.kind, "#"))
         badge_w = 0
         if c.unread:
@@ -61,8 +67,8 @@ class ChannelDelegate(QStyledItemDelegate):
             if c.mentions:
                 label = "@ " + label
             badge_w = max(sfm.height() + 4, sfm.horizontalAdvance(label) + 12)
-            badge = QRectF(right - badge_w, r.top() + (r.height() - sfm.height() - 4) / 2,
-                           badge_w, sfm.height() + 4)
+            badge = v(QRectF(right - badge_w, r.top() + (r.height() - sfm.height() - 4) / 2,
+                             badge_w, sfm.height() + 4))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(t.color("badge_muted_bg") if c.muted else t.color("badge_bg"))
             painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
@@ -71,7 +77,7 @@ class ChannelDelegate(QStyledItemDelegate):
         painter.setFont(name_font)
         painter.setPen(t.color("muted") if c.muted or c.archived else t.color("text"))
         name_w = right - x - (badge_w + 6 if badge_w else 0)
-        painter.drawText(QRect(x, r.top(), name_w, r.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        painter.drawText(v(QRect(x, r.top(), name_w, r.height())),
+                         lead(rtl) | Qt.AlignmentFlag.AlignVCenter,
                          fm.elidedText(c.name, Qt.TextElideMode.ElideRight, name_w))
         painter.restore()

@@ -6,7 +6,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
-    QPointF,
     QRect,
     QRectF,
     QSize,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.names import isolate
 from app.views import GroupSummary
+from ui.delegates.mirror import flip, lead, trail
 from ui.identicon import identicon
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
@@ -62,9 +62,14 @@ class GroupDelegate(QStyledItemDelegate):
         t = self._theme
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # Rows are laid out left to right by hand; each text takes the direction of its
-        # own first strong letter, so Arabic posts read right to left in any window.
+        # Rows are laid out left to right by hand and mirrored in a right-to-left window;
+        # each text takes the direction of its own first strong letter.
         painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+        rtl = option.direction == Qt.LayoutDirection.RightToLeft
+
+        def v(rect: QRect | QRectF) -> QRect | QRectF:
+            return flip(rect, option.rect.width(), rtl, option.rect.left())
+
         r = option.rect.adjusted(6, 2, -6, -2)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
@@ -77,8 +82,8 @@ class GroupDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
         dpr = painter.device().devicePixelRatioF()
-        painter.drawImage(QPointF(r.left() + 8, r.top() + (r.height() - ICON) / 2),
-                          identicon(g.id, ICON, dpr))
+        painter.drawImage(v(QRectF(r.left() + 8, r.top() + (r.height() - ICON) / 2, ICON,
+                                   ICON)).topLeft(), identicon(g.id, ICON, dpr))
         x = r.left() + 8 + ICON + 10
         right = r.right() - 10
         font = QFont(option.font)
@@ -93,19 +98,19 @@ class GroupDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(t.color("accent") if g.unread and not g.muted else t.color("muted"))
         tw = sfm.horizontalAdvance(when)
-        painter.drawText(QRect(right - tw, line1 + bfm.ascent() - sfm.ascent(), tw, sfm.height()),
-                         Qt.AlignmentFlag.AlignRight, when)
+        painter.drawText(v(QRect(right - tw, line1 + bfm.ascent() - sfm.ascent(), tw, sfm.height())),
+                         trail(rtl), when)
         painter.setFont(bold if g.unread else font)
         painter.setPen(t.color("text"))
         name_w = right - tw - 8 - x
-        painter.drawText(QRect(x, line1, name_w, bfm.height()), Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(v(QRect(x, line1, name_w, bfm.height())), lead(rtl),
                          (bfm if g.unread else fm).elidedText(g.name, Qt.TextElideMode.ElideRight, name_w))
         line2 = line1 + bfm.height() + 3
         badge_w = 0
         if g.unread:
             label = number(g.unread) if g.unread < 1000 else number(999) + "+"
             badge_w = max(sfm.height() + 4, sfm.horizontalAdvance(label) + 12)
-            badge = QRectF(right - badge_w, line2, badge_w, sfm.height() + 4)
+            badge = v(QRectF(right - badge_w, line2, badge_w, sfm.height() + 4))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(t.color("badge_muted_bg") if g.muted else t.color("badge_bg"))
             painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
@@ -116,6 +121,6 @@ class GroupDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(t.color("muted"))
         pw = right - x - (badge_w + 8 if badge_w else 0)
-        painter.drawText(QRect(x, line2 + 2, pw, sfm.height()), Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(v(QRect(x, line2 + 2, pw, sfm.height())), lead(rtl),
                          sfm.elidedText(" ".join(preview.split()), Qt.TextElideMode.ElideRight, pw))
         painter.restore()

@@ -99,14 +99,27 @@ class PostDelegate(QStyledItemDelegate):
         if post is None:
             return None
         width = max(200, option.rect.width() - self._gutter(option))
+        rtl = option.direction == Qt.LayoutDirection.RightToLeft
         fast = self._fast.get(post.id)
-        if fast is not None and fast[0] is post and fast[1] is prev and fast[2] == width:
+        if fast is not None and fast[0] is post and fast[1] is prev and fast[2] == width \
+                and fast[3].rtl == rtl:
             return fast[3]
-        row = self._layout_slow(post, prev, width, option.font)
+        row = self._layout_slow(post, prev, width, option.font, rtl)
         if len(self._fast) > 2 * CACHE_ROWS:
             self._fast.clear()
         self._fast[post.id] = (post, prev, width, row)
         return row
+
+    @staticmethod
+    def origin(option: QStyleOptionViewItem, row: RowLayout) -> QPoint:
+        """Where the row's layout starts in the view: mirrored, the room kept for the
+        scrollbar is on the left, where a right-to-left window shows it."""
+        shift = option.rect.width() - row.width if row.rtl else 0
+        return option.rect.topLeft() + QPoint(shift, 0)
+
+    @staticmethod
+    def span(option: QStyleOptionViewItem, row: RowLayout) -> int:
+        return row.width if row.rtl else option.rect.width()
 
     @staticmethod
     def _gutter(option: QStyleOptionViewItem) -> int:
@@ -122,20 +135,21 @@ class PostDelegate(QStyledItemDelegate):
         return 0
 
     def _layout_slow(self, post: PostView, prev: PostView | None, width: int,
-                     font: QFont) -> RowLayout:
+                     font: QFont, rtl: bool = False) -> RowLayout:
         day = None if prev is not None and day_key(prev.sent_at) == day_key(post.sent_at) \
             else day_label(post.sent_at)
         header = show_header(post, prev)
         key = (post.id, post.text, post.kind, post.sender_name, post.edited, post.deleted, post.deleted_by,
                post.sending, post.reply_to, tuple(sorted((e, len(n)) for e, n in post.reactions.items())),
                post.my_reactions, post.warnings, post.title, post.tags, post.thread, post.rejected,
-               post.pinned, post.card, width, header, day, self._theme.name, len(post.attachments))
+               post.pinned, post.card, width, header, day, self._theme.name, len(post.attachments),
+               rtl)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
         row = build(post, header, day, width, self._metrics(font),
-                    link_color=self._theme.color("accent"))
+                    link_color=self._theme.color("accent"), rtl=rtl)
         self.layouts_built += 1
         self._cache[key] = row
         if len(self._cache) > CACHE_ROWS:
@@ -161,15 +175,18 @@ class PostDelegate(QStyledItemDelegate):
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # Rows are laid out left to right by hand; each text takes the direction of its
-        # own first strong letter, so Arabic posts read right to left in any window.
+        # Rows are laid out by hand (mirrored in a right-to-left window); each text takes
+        # the direction of its own first strong letter, so Arabic posts read right to left
+        # in any window.
         painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
-        painter.translate(option.rect.topLeft())
+        origin = self.origin(option, row)
+        painter.translate(origin)
         state = option.state
         part = post_painters.Paint(
-            painter, row, post, self._theme, self._metrics(option.font), option.rect.width(),
+            painter, row, post, self._theme, self._metrics(option.font), self.span(option, row),
             hovered=bool(state & QStyle.StateFlag.State_MouseOver),
-            selected=bool(state & QStyle.StateFlag.State_Selected))
+            selected=bool(state & QStyle.StateFlag.State_Selected),
+            offset=origin.x() - option.rect.left())
         for paint_part in post_painters.PARTS:
             paint_part(part)
         painter.restore()
@@ -186,10 +203,11 @@ class PostDelegate(QStyledItemDelegate):
         post = self._rows(index)[0]
         if row is None or post is None:
             return False
-        pos = event.position().toPoint() - option.rect.topLeft()
+        origin = self.origin(option, row)
+        pos = event.position().toPoint() - origin
         return (self._click_action(post, row, pos, option) or self._click_chip(post, row, pos)
                 or self._click_quote(post, row, pos) or self._click_thread(post, row, pos)
-                or self._click_link(row, pos) or self._click_file(post, row, pos, option)
+                or self._click_link(row, pos) or self._click_file(post, row, pos, origin, option)
                 or self._click_card(post, row, pos))
 
     def _click_thread(self, post: PostView, row: RowLayout, pos: QPoint) -> bool:
@@ -198,12 +216,12 @@ class PostDelegate(QStyledItemDelegate):
             return True
         return False
 
-    def _click_file(self, post: PostView, row: RowLayout, pos: QPoint,
+    def _click_file(self, post: PostView, row: RowLayout, pos: QPoint, origin: QPoint,
                     option: QStyleOptionViewItem) -> bool:
         for rect, index in row.files:
             if rect.contains(pos):
                 widget = option.widget
-                corner = rect.bottomLeft() + option.rect.topLeft()
+                corner = (rect.bottomRight() if row.rtl else rect.bottomLeft()) + origin
                 where = widget.mapToGlobal(corner) if widget is not None else corner
                 self.file_clicked.emit(post.id, index, where)
                 return True
@@ -219,10 +237,11 @@ class PostDelegate(QStyledItemDelegate):
                       option: QStyleOptionViewItem) -> bool:
         if post.kind != "post" or post.deleted:
             return False
-        for rect, name, _glyph in action_rects(option.rect.width(), row):
+        for rect, name, _glyph in action_rects(self.span(option, row), row):
             if rect.contains(pos):
                 widget = option.widget
-                corner = rect.bottomLeft() + option.rect.topLeft()
+                corner = (rect.bottomRight() if row.rtl else rect.bottomLeft()) + \
+                    self.origin(option, row)
                 where = widget.mapToGlobal(corner) if widget is not None else corner
                 self.action_clicked.emit(post.id, name, where)
                 return True

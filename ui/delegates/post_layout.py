@@ -4,10 +4,13 @@ A row is built from parts, top to bottom: day separator, header (identicon, name
 reply quote, body (plain text, Markdown, tombstone), the "edited · sending…" note (at the
 end of the body's last line when it fits there), inline warnings and reaction chips.
 Warning rows and membership notes are rows of their own kind. Each part has one function
-here and one painter in `ui.delegates.post_painters`.
+here and one painter in `ui.delegates.post_painters`. A right-to-left window gets the same
+layout mirrored (`ui.delegates.mirror`): avatar and name on the right, chips and files
+flowing leftwards.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRect, Qt
@@ -15,6 +18,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
 
 from app.views import PostView
 from ui.delegates import cards
+from ui.delegates.mirror import flip
 from ui.markdown import SafeDocument, make_document, needs_markdown
 from ui.timefmt import clock, day_key, number
 
@@ -56,6 +60,9 @@ class RowLayout:
     title_rect: QRect = field(default_factory=QRect)     # a forum topic's title and tags
     thread_rect: QRect = field(default_factory=QRect)    # "3 replies · last by Ana 10:42"
     thread_text: str = ""
+    width: int = 0       # the width the row was laid out for
+    rtl: bool = False    # mirrored for a right-to-left window
+    meta_inline: bool = False   # "edited" sits at the end of the body's last line
 
 
 @dataclass(frozen=True)
@@ -83,10 +90,11 @@ def fonts_for(font: QFont) -> Fonts:
 
 
 def action_rects(width: int, row: RowLayout) -> list[tuple[QRect, str, str]]:
-    """Where the hover bar's buttons sit in a row: top right, over the first line."""
+    """Where the hover bar's buttons sit in a row: top right (top left, reply outermost,
+    in a right-to-left window), over the first line."""
     top = (DAY_H if row.day else 0) + 2
     x = min(width, CONTENT_X + MAX_TEXT + MARGIN_R) - MARGIN_R - ACTION_W * len(ACTIONS)
-    return [(QRect(x + i * ACTION_W, top, ACTION_W, ACTION_H), name, glyph)
+    return [(flip(QRect(x + i * ACTION_W, top, ACTION_W, ACTION_H), width, row.rtl), name, glyph)
             for i, (name, glyph, _label) in enumerate(ACTIONS)]
 
 
@@ -124,8 +132,35 @@ def thread_text(post: PostView) -> str:
 
 
 def build(post: PostView, header: bool, day: str | None, width: int, fonts: Fonts,
-          link_color: object = None) -> RowLayout:
-    """The geometry of one row (content coordinates: x from the row's left, y from its top)."""
+          link_color: object = None, rtl: bool = False) -> RowLayout:
+    """The geometry of one row (content coordinates: x from the row's left, y from its top),
+    mirrored when `rtl`."""
+    row = _build(post, header, day, width, fonts, link_color)
+    row.width = width
+    if rtl:
+        mirror(row)
+    return row
+
+
+def mirror(row: RowLayout) -> None:
+    """Move every part to the other side of the row (text keeps its own direction)."""
+    w = row.width
+    row.rtl = True
+    body = row.body_rect
+    row.body_rect = flip(body, w, True)
+    for name in ("name_rect", "time_rect", "quote_rect", "title_rect", "thread_rect"):
+        setattr(row, name, flip(getattr(row, name), w, True))
+    if row.meta_inline:   # at the end of the text's last line, wherever the body went
+        row.meta_rect = row.meta_rect.translated(row.body_rect.left() - body.left(), 0)
+    else:
+        row.meta_rect = flip(row.meta_rect, w, True)
+    row.warn_rects = [(flip(r, w, True), text) for r, text in row.warn_rects]
+    row.chips = [(flip(r, w, True), *rest) for r, *rest in row.chips]
+    row.files = [(flip(r, w, True), index) for r, index in row.files]
+
+
+def _build(post: PostView, header: bool, day: str | None, width: int, fonts: Fonts,
+           link_color: object = None) -> RowLayout:
     text_w = min(MAX_TEXT, width - CONTENT_X - MARGIN_R)
     row = RowLayout(0, day, header)
     y = DAY_H if day else 0
@@ -181,7 +216,8 @@ def _header(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -
     bold.setBold(True)
     name_w = min(QFontMetrics(bold).horizontalAdvance(post.sender_name) + 2, text_w - 80)
     row.name_rect = QRect(CONTENT_X, y, name_w, fm.height())
-    tw = sfm.horizontalAdvance("00:00 ") + 4
+    # measured, not guessed: "10:42 PM", Arabic digits and marks are wider than "00:00"
+    tw = max(sfm.horizontalAdvance("00:00 "), sfm.horizontalAdvance(clock(post.sent_at))) + 4
     row.time_rect = QRect(CONTENT_X + name_w + 8, y + fm.ascent() - sfm.ascent(), tw,
                           sfm.height())
     return y + fm.height() + 2
@@ -277,6 +313,24 @@ def _last_line(row: RowLayout, post: PostView, text_w: int, fonts: Fonts) -> tup
     return last.naturalTextWidth(), last.y(), last.height()
 
 
+def right_to_left(text: str) -> bool:
+    """Whether a paragraph reads right to left: its first strong letter is Arabic or Hebrew
+    (the rule Qt's automatic direction follows)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _last_text(row: RowLayout, post: PostView) -> str:
+    """The text whose direction decides where the last line ends: a document's last
+    paragraph (each paragraph has its own), or a plain post as a whole (drawn as one)."""
+    return row.doc.lastBlock().text() if row.doc is not None else post.text
+
+
 def _meta(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
     """"edited" / "sending…" after the text, on its last line when there is room."""
     meta = meta_text(post)
@@ -291,7 +345,12 @@ def _meta(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> 
             body = row.body_rect
             # baselines aligned: the small text sits on the last line's baseline
             top = body.top() + int(line_top + line_h - fonts.fm.descent() - sfm.ascent())
-            row.meta_rect = QRect(body.left() + int(end_x) + META_GAP, top, mw, sfm.height())
+            # after the text's end: on its right for a left-to-right paragraph, on its left
+            # for a right-to-left one (which is aligned to the right of the body)
+            x = (body.left() + body.width() - int(end_x) - META_GAP - mw
+                 if right_to_left(_last_text(row, post)) else body.left() + int(end_x) + META_GAP)
+            row.meta_rect = QRect(x, top, mw, sfm.height())
+            row.meta_inline = True
             return y
     row.meta_rect = QRect(CONTENT_X, y + 1, mw, sfm.height())
     return y + sfm.height() + 1

@@ -3,6 +3,8 @@
 Each painter gets the same `Paint` (painter already translated to the row's top-left,
 the row's layout, the post, the theme and fonts) and draws its part only when the row
 has one. Names are drawn on their own (never concatenated with other text) or isolated.
+In a right-to-left window the layout arrives mirrored (`RowLayout.rtl`); the painters
+mirror what they place inside a part (the quote's bar, a file card's badge, the avatar).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from PySide6.QtGui import (
 from app.names import isolate
 from app.views import PostView
 from ui.delegates import cards
+from ui.delegates.mirror import flip, lead, trail
 from ui.delegates.post_layout import (
     AVATAR,
     CONTENT_X,
@@ -34,13 +37,12 @@ from ui.delegates.post_layout import (
     Fonts,
     RowLayout,
     action_rects,
+    right_to_left,
 )
 from ui.identicon import identicon, identicon_color
 from ui.markdown import SafeDocument, plain_excerpt
 from ui.theme import Theme
 from ui.timefmt import clock, number
-
-LEFT_TOP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
 
 @dataclass
@@ -53,6 +55,11 @@ class Paint:
     width: int
     hovered: bool
     selected: bool
+    offset: int = 0      # where the row's own left edge is, left of the layout (mirrored)
+
+    def flip(self, rect: QRect) -> QRect:
+        """A rect placed from the left edge, on the leading side of this row."""
+        return flip(rect, self.width, self.row.rtl)
 
 
 def background(p: Paint) -> None:
@@ -60,7 +67,7 @@ def background(p: Paint) -> None:
         return
     if p.selected or p.hovered:
         top = DAY_H if p.row.day else 0
-        p.painter.fillRect(QRect(0, top, p.width, p.row.height - top),
+        p.painter.fillRect(QRect(-p.offset, top, p.width + p.offset, p.row.height - top),
                            p.theme.color("selection") if p.selected
                            else p.theme.color("other_bubble"))
 
@@ -76,8 +83,9 @@ def day(p: Paint) -> None:
     tw = QFontMetrics(small).horizontalAdvance(label) + 24
     mid = DAY_H // 2
     painter.setPen(t.color("border"))
-    painter.drawLine(MARGIN_L, mid, (p.width - tw) // 2, mid)
-    painter.drawLine((p.width + tw) // 2, mid, p.width - MARGIN_R, mid)
+    start, end = (MARGIN_R, MARGIN_L) if p.row.rtl else (MARGIN_L, MARGIN_R)
+    painter.drawLine(start, mid, (p.width - tw) // 2, mid)
+    painter.drawLine((p.width + tw) // 2, mid, p.width - end, mid)
     painter.setPen(t.color("muted"))
     painter.drawText(QRect((p.width - tw) // 2, 0, tw, DAY_H), Qt.AlignmentFlag.AlignCenter, label)
 
@@ -104,10 +112,14 @@ def warning_box(p: Paint) -> None:
     _fill(painter, QRectF(rect), t.color("warning_bg"), 6)
     painter.setPen(t.color("warning_text"))
     painter.setFont(p.fonts.font)
-    painter.drawText(QRect(rect.left() + 8, rect.top() + 6, 18, 20), Qt.AlignmentFlag.AlignLeft, "⚠")
+    icon = QRect(rect.left() + 8, rect.top() + 6, 18, 20)
+    text_x = rect.left() + 28
+    if p.row.rtl:
+        icon.moveRight(rect.right() - 8)
+        text_x = rect.left()
+    painter.drawText(icon, Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignTop, "⚠")
     if p.row.doc is not None:
-        _draw_doc(painter, p.row.doc, QPointF(rect.left() + 28, rect.top() + 6),
-                  t.color("warning_text"))
+        _draw_doc(painter, p.row.doc, QPointF(text_x, rect.top() + 6), t.color("warning_text"))
 
 
 def header(p: Paint) -> None:
@@ -115,24 +127,25 @@ def header(p: Paint) -> None:
     if row.body_kind in ("warning", "event"):
         return
     if row.header:
-        painter.drawImage(QPointF(MARGIN_L, row.name_rect.top() + 1),
+        avatar = p.flip(QRect(MARGIN_L, row.name_rect.top() + 1, AVATAR, AVATAR))
+        painter.drawImage(QPointF(avatar.topLeft()),
                           identicon(post.sender_fingerprint, AVATAR,
                                     painter.device().devicePixelRatioF()))
         bold = QFont(p.fonts.font)
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(identicon_color(post.sender_fingerprint, t.name == "dark"))
-        painter.drawText(row.name_rect, LEFT_TOP,
+        painter.drawText(row.name_rect, lead(row.rtl) | Qt.AlignmentFlag.AlignTop,
                          QFontMetrics(bold).elidedText(post.sender_name, Qt.TextElideMode.ElideRight,
                                                        row.name_rect.width()))
         painter.setFont(p.fonts.small)
         painter.setPen(t.color("muted"))
-        painter.drawText(row.time_rect, Qt.AlignmentFlag.AlignLeft, clock(post.sent_at))
+        painter.drawText(row.time_rect, lead(row.rtl), clock(post.sent_at))
     elif p.hovered or p.selected:
         painter.setFont(p.fonts.small)
         painter.setPen(t.color("muted"))
-        painter.drawText(QRect(4, row.body_rect.top(), CONTENT_X - 10, row.body_rect.height()),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, clock(post.sent_at))
+        painter.drawText(p.flip(QRect(4, row.body_rect.top(), CONTENT_X - 10, row.body_rect.height())),
+                         trail(row.rtl) | Qt.AlignmentFlag.AlignTop, clock(post.sent_at))
 
 
 def quote(p: Paint) -> None:
@@ -141,14 +154,15 @@ def quote(p: Paint) -> None:
         return
     t, painter, sfm = p.theme, p.painter, p.fonts.sfm
     _fill(painter, QRectF(rect), t.color("quote_bg"), 6)
-    _fill(painter, QRectF(rect.left(), rect.top(), 3, rect.height()), t.color("quote_bar"), 1.5)
-    inner = rect.adjusted(10, 4, -8, -4)
+    bar_x = rect.right() - 2 if p.row.rtl else rect.left()
+    _fill(painter, QRectF(bar_x, rect.top(), 3, rect.height()), t.color("quote_bar"), 1.5)
+    inner = rect.adjusted(8, 4, -10, -4) if p.row.rtl else rect.adjusted(10, 4, -8, -4)
     bold = QFont(p.fonts.small)
     bold.setBold(True)
     painter.setFont(bold)
     painter.setPen(t.color("text"))
     painter.drawText(QRect(inner.left(), inner.top(), inner.width(), sfm.height()),
-                     Qt.AlignmentFlag.AlignLeft,
+                     lead(p.row.rtl),
                      QFontMetrics(bold).elidedText(q.sender_name or QCoreApplication.translate("Post", "Someone"),
                                                    Qt.TextElideMode.ElideRight, inner.width()))
     painter.setFont(p.fonts.small)
@@ -160,7 +174,7 @@ def quote(p: Paint) -> None:
     else:
         excerpt = plain_excerpt(q.excerpt)
     painter.drawText(QRect(inner.left(), inner.top() + sfm.height(), inner.width(), sfm.height()),
-                     Qt.AlignmentFlag.AlignLeft,
+                     lead(p.row.rtl),
                      sfm.elidedText(excerpt, Qt.TextElideMode.ElideRight, inner.width()))
 
 
@@ -169,11 +183,17 @@ def body(p: Paint) -> None:
     if row.body_kind == "plain":
         painter.setFont(p.fonts.font)
         painter.setPen(t.color("text"))
-        painter.drawText(row.body_rect, PLAIN_FLAGS, post.text)
+        # aligned by the text's own direction (Qt's automatic direction orders the letters
+        # but leaves a plain AlignLeft on the left)
+        flags = PLAIN_FLAGS if not right_to_left(post.text) else (
+            PLAIN_FLAGS & ~int(Qt.AlignmentFlag.AlignLeft)
+            | int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute))
+        painter.drawText(row.body_rect, flags, post.text)
     elif row.body_kind == "text" and row.doc is not None:
         _draw_doc(painter, row.doc, QPointF(row.body_rect.topLeft()), t.color("text"))
     elif row.body_kind in ("poll", "calendar"):
-        cards.paint(painter, row.body_rect, post.card, t, p.fonts.font, p.fonts.small)
+        cards.paint(painter, row.body_rect, post.card, t, p.fonts.font, p.fonts.small,
+                    rtl=row.rtl)
     elif row.body_kind in ("tombstone", "unsupported", "rejected"):
         italic = QFont(p.fonts.font)
         italic.setItalic(True)
@@ -186,7 +206,7 @@ def body(p: Paint) -> None:
                 if row.body_kind == "rejected"
                 else QCoreApplication.translate(
                     "Post", "A newer version of Coterie is needed to show this post."))
-        painter.drawText(row.body_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        painter.drawText(row.body_rect, lead(row.rtl) | Qt.AlignmentFlag.AlignVCenter,
                          p.fonts.fm.elidedText(text, Qt.TextElideMode.ElideRight,
                                                row.body_rect.width()))
 
@@ -225,7 +245,8 @@ def thread(p: Paint) -> None:
     painter.setFont(p.fonts.small)
     unread = p.post.thread is not None and p.post.thread.unread
     painter.setPen(p.theme.color("accent") if unread else p.theme.color("muted"))
-    painter.drawText(rect.adjusted(10, 0, -6, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+    inner = rect.adjusted(6, 0, -10, 0) if p.row.rtl else rect.adjusted(10, 0, -6, 0)
+    painter.drawText(inner, lead(p.row.rtl) | Qt.AlignmentFlag.AlignVCenter,
                      p.fonts.sfm.elidedText(p.row.thread_text, Qt.TextElideMode.ElideRight,
                                             rect.width() - 16))
 
@@ -251,7 +272,8 @@ def warnings(p: Paint) -> None:
         painter.setFont(p.fonts.small)
         _fill(painter, QRectF(rect), t.color("warning_bg"), 4)
         painter.setPen(t.color("warning_text"))
-        painter.drawText(rect.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, f"⚠ {sentence}")
+        painter.drawText(rect.adjusted(8, 0, -8, 0), lead(p.row.rtl) | Qt.AlignmentFlag.AlignVCenter,
+                         f"⚠ {sentence}")
 
 
 def actions(p: Paint) -> None:
@@ -321,21 +343,24 @@ def files(p: Paint) -> None:
         painter.setBrush(t.color("other_bubble"))
         painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
         badge = QRect(rect.left() + 6, rect.top() + 6, rect.height() - 12, rect.height() - 12)
+        if p.row.rtl:
+            badge.moveRight(rect.right() - 6)
         _fill(painter, QRectF(badge), t.color("quote_bg"), 5)
         painter.setFont(p.fonts.small)
         painter.setPen(t.color("text"))
         ext = f.name.rsplit(".", 1)[-1].upper()[:4] if "." in f.name else "FILE"
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, ext)
-        text_x = badge.right() + 8
-        text_w = rect.right() - text_x - 6
+        text_x = rect.left() + 6 if p.row.rtl else badge.right() + 8
+        text_w = (badge.left() - 8 - text_x) if p.row.rtl else rect.right() - text_x - 6
+        align = lead(p.row.rtl) | Qt.AlignmentFlag.AlignTop
         fm = p.fonts.fm
         painter.setFont(p.fonts.font)
         painter.drawText(QRect(text_x, rect.top() + 4, text_w, fm.height()),
-                         LEFT_TOP, fm.elidedText(f.name, Qt.TextElideMode.ElideMiddle, text_w))
+                         align, fm.elidedText(f.name, Qt.TextElideMode.ElideMiddle, text_w))
         painter.setFont(p.fonts.small)
         painter.setPen(t.color("muted"))
         painter.drawText(QRect(text_x, rect.top() + 4 + fm.height(), text_w,
-                               p.fonts.sfm.height()), LEFT_TOP, _size(f.size))
+                               p.fonts.sfm.height()), align, _size(f.size))
 
 
 def _size(n: int) -> str:

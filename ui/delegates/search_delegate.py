@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.names import isolate
 from app.views import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
+from ui.delegates.mirror import lead
 from ui.markdown import markup_free
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
@@ -107,8 +108,10 @@ class SearchDelegate(QStyledItemDelegate):
         t = self._theme
         painter.save()
         # Rows are laid out left to right by hand; each text takes the direction of its
-        # own first strong letter, so Arabic posts read right to left in any window.
+        # own first strong letter, so Arabic posts read right to left in any window. A
+        # right-to-left window aligns both lines to the right.
         painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+        rtl = option.direction == Qt.LayoutDirection.RightToLeft
         r = option.rect.adjusted(4, 2, -4, -2)
         if option.state & QStyle.StateFlag.State_Selected:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -123,10 +126,14 @@ class SearchDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(t.color("muted"))
         where = self.where(hit)
-        painter.drawText(QRect(x, y, w, sfm.height()), Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(QRect(x, y, w, sfm.height()), lead(rtl),
                          sfm.elidedText(where, Qt.TextElideMode.ElideRight, w))
         y += sfm.height() + 3
-        for rect, text, lit, span_font in snippet_layout(hit.snippet, font, x, y, w):
+        spans = snippet_layout(hit.snippet, font, x, y, w)
+        if rtl and spans:   # the line keeps its reading order, moved to the right edge
+            shift = x + w - spans[-1][0].right() - 1
+            spans = [(rect.translated(shift, 0), *rest) for rect, *rest in spans]
+        for rect, text, lit, span_font in spans:
             if lit:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(t.color("highlight_bg"))

@@ -122,7 +122,8 @@ class ConversationView(QListView):
         self.latest_button.adjustSize()
         vp = self.viewport().geometry()
         size = self.latest_button.size()
-        self.latest_button.move(vp.right() - size.width() - 16, vp.bottom() - size.height() - 12)
+        x = vp.left() + 16 if self.isRightToLeft() else vp.right() - size.width() - 16
+        self.latest_button.move(x, vp.bottom() - size.height() - 12)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStyleOption, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QStyleOption, QWidget
 
 MIN_CHARS = 6  # at least this much shows before the ellipsis
 
@@ -34,8 +34,9 @@ class ElidedLabel(QLabel):
         painter = QPainter(self)
         option = QStyleOption()
         option.initFrom(self)
+        align = QStyle.visualAlignment(self.layoutDirection(), Qt.AlignmentFlag.AlignLeft)
         self.style().drawItemText(painter, self.contentsRect(),
-                                  int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                                  int(align | Qt.AlignmentFlag.AlignVCenter),
                                   option.palette, self.isEnabled(), self.shown_text(),
                                   self.foregroundRole())
         painter.end()
