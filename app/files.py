@@ -569,10 +569,19 @@ class FileService:
         return self._save(rt, self._row(rt, group, post_id, index), folder, progress, cancel)
 
     def fetch(self, group: str, post_id: str, index: int,
-              progress: Progress | None = None, cancel: threading.Event | None = None) -> None:
-        """Make sure the file's blob is in the cache (verified), without saving it."""
+              progress: Progress | None = None, cancel: threading.Event | None = None,
+              keep_partial: bool = True) -> None:
+        """Make sure the file's blob is in the cache (verified), without saving it. A
+        cancelled fetch keeps what it got for a resume, unless `keep_partial` is False (the
+        user cancelled the download: nothing of it stays)."""
         rt = self._access.runtime()
-        self._ensure_cached(rt, self._row(rt, group, post_id, index), progress, cancel)
+        row = self._row(rt, group, post_id, index)
+        try:
+            self._ensure_cached(rt, row, progress, cancel)
+        except Cancelled:
+            if not keep_partial:
+                self._blob_path(rt, row.blob_id).with_suffix(".part").unlink(missing_ok=True)
+            raise
 
     def open_copy(self, group: str, post_id: str, index: int) -> Path:
         """A plaintext copy in a private temporary folder removed when the app exits (for

@@ -184,6 +184,8 @@ class PostView:
     pinned: bool = False
     attachments: tuple[AttachmentView, ...] = ()   # files of an attachment post
     card: Any = None             # poll rows: app.polls_views.PollView; calendar: EventView
+    uploading: bool = False      # my attachment post still uploading from this window: not
+                                 # sent yet, so nothing can be done to it but cancel
 
 
 @dataclass(frozen=True)

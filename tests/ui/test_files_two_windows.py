@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import settle, show_group

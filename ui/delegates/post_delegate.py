@@ -39,6 +39,7 @@ from ui.delegates.post_layout import (
     RowLayout,
     action_rects,
     build,
+    cancel_rect,
     fonts_for,
     show_header,
 )
@@ -46,6 +47,7 @@ from ui.models.conversation_model import ConversationModel
 from ui.models.keyed_list import ITEM_ROLE
 from ui.theme import LIGHT, Theme
 from ui.timefmt import day_key, day_label
+from ui.transfers import Transfers
 
 __all__ = ["CONTENT_X", "PostDelegate", "RowLayout", "action_rects", "show_header"]
 
@@ -75,6 +77,7 @@ class PostDelegate(QStyledItemDelegate):
         self._fast: dict[str, tuple[PostView, PostView | None, int, RowLayout]] = {}
         self.layouts_built = 0  # for tests and benchmarks: how often a row was laid out
         self._fonts: dict[str, Fonts] = {}
+        self.transfers: Transfers | None = None   # set by the pane: files moving now
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -186,7 +189,7 @@ class PostDelegate(QStyledItemDelegate):
             painter, row, post, self._theme, self._metrics(option.font), self.span(option, row),
             hovered=bool(state & QStyle.StateFlag.State_MouseOver),
             selected=bool(state & QStyle.StateFlag.State_Selected),
-            offset=origin.x() - option.rect.left())
+            offset=origin.x() - option.rect.left(), transfers=self.transfers)
         for paint_part in post_painters.PARTS:
             paint_part(part)
         painter.restore()
@@ -220,6 +223,14 @@ class PostDelegate(QStyledItemDelegate):
                     option: QStyleOptionViewItem) -> bool:
         for rect, index in row.files:
             if rect.contains(pos):
+                if self.transfers is not None \
+                        and self.transfers.state(post.id, index) is not None:
+                    # while it moves, a card answers only its Cancel button
+                    if cancel_rect(rect, self._metrics(option.font), row.rtl).contains(pos):
+                        self.transfers.cancel(post.id, index)
+                    return True
+                if post.uploading:
+                    return True
                 widget = option.widget
                 corner = (rect.bottomRight() if row.rtl else rect.bottomLeft()) + origin
                 where = widget.mapToGlobal(corner) if widget is not None else corner
@@ -235,7 +246,7 @@ class PostDelegate(QStyledItemDelegate):
 
     def _click_action(self, post: PostView, row: RowLayout, pos: QPoint,
                       option: QStyleOptionViewItem) -> bool:
-        if post.kind != "post" or post.deleted:
+        if post.kind != "post" or post.deleted or post.uploading:
             return False
         for rect, name, _glyph in action_rects(self.span(option, row), row):
             if rect.contains(pos):

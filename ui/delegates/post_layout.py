@@ -262,6 +262,25 @@ THUMB_BOX = (220, 160)   # an image preview fits in this box
 FILE_CARD = (300, 46)
 
 
+def cancel_label() -> str:
+    return QCoreApplication.translate("Post", "Cancel")
+
+
+def cancel_rect(card: QRect, fonts: Fonts, rtl: bool = False) -> QRect:
+    """The Cancel button a file card shows while its file moves (at the trailing bottom
+    corner, above the progress bar), in the card's coordinates; the same rect is painted
+    and clicked."""
+    w = min(fonts.sfm.horizontalAdvance(cancel_label()) + 18, card.width() - 12)
+    h = fonts.sfm.height() + 6
+    x = card.left() + 6 if rtl else card.right() - 6 - w + 1
+    return QRect(x, card.bottom() - 10 - h + 1, w, h)
+
+
+def progress_rect(card: QRect) -> QRect:
+    """The progress bar along the bottom of a file card while its file moves."""
+    return QRect(card.left() + 6, card.bottom() - 6, card.width() - 12, 3)
+
+
 def _files(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
     """Image previews side by side (from the embedded thumbnails), then one card per other
     file, wrapping at the text width."""

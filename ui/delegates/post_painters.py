@@ -37,12 +37,16 @@ from ui.delegates.post_layout import (
     Fonts,
     RowLayout,
     action_rects,
+    cancel_label,
+    cancel_rect,
+    progress_rect,
     right_to_left,
 )
 from ui.identicon import identicon, identicon_color
 from ui.markdown import SafeDocument, plain_excerpt
 from ui.theme import Theme
 from ui.timefmt import clock, number
+from ui.transfers import Transfers
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Paint:
     hovered: bool
     selected: bool
     offset: int = 0      # where the row's own left edge is, left of the layout (mirrored)
+    transfers: Transfers | None = None     # files moving now: a bar and Cancel on their cards
 
     def flip(self, rect: QRect) -> QRect:
         """A rect placed from the left edge, on the leading side of this row."""
@@ -277,7 +282,7 @@ def warnings(p: Paint) -> None:
 
 
 def actions(p: Paint) -> None:
-    if not p.hovered or p.post.kind != "post" or p.post.deleted:
+    if not p.hovered or p.post.kind != "post" or p.post.deleted or p.post.uploading:
         return
     t, painter = p.theme, p.painter
     rects = action_rects(p.width, p.row)
@@ -330,6 +335,7 @@ def files(p: Paint) -> None:
         if f is None:
             continue
         r = QRectF(rect)
+        moving = p.transfers.state(p.post.id, index) if p.transfers is not None else None
         image = _thumb(p.post.id, index, f.thumbnail) if f.is_image and f.thumbnail else None
         if image is not None and not image.isNull():
             painter.save()
@@ -338,6 +344,8 @@ def files(p: Paint) -> None:
             painter.setClipPath(clip)
             painter.drawImage(r, image)
             painter.restore()
+            if moving is not None:
+                _transfer(p, rect, moving)
             continue
         painter.setPen(t.color("border"))
         painter.setBrush(t.color("other_bubble"))
@@ -353,6 +361,13 @@ def files(p: Paint) -> None:
         text_x = rect.left() + 6 if p.row.rtl else badge.right() + 8
         text_w = (badge.left() - 8 - text_x) if p.row.rtl else rect.right() - text_x - 6
         align = lead(p.row.rtl) | Qt.AlignmentFlag.AlignTop
+        if moving is not None:       # the name and size make room for Cancel
+            button = cancel_rect(rect, p.fonts, p.row.rtl)
+            if p.row.rtl:
+                text_x = button.right() + 6
+                text_w = badge.left() - 8 - text_x
+            else:
+                text_w = button.left() - text_x - 6
         fm = p.fonts.fm
         painter.setFont(p.fonts.font)
         painter.drawText(QRect(text_x, rect.top() + 4, text_w, fm.height()),
@@ -361,6 +376,26 @@ def files(p: Paint) -> None:
         painter.setPen(t.color("muted"))
         painter.drawText(QRect(text_x, rect.top() + 4 + fm.height(), text_w,
                                p.fonts.sfm.height()), align, _size(f.size))
+        if moving is not None:
+            _transfer(p, rect, moving)
+
+
+def _transfer(p: Paint, card: QRect, moving: tuple[float, bool]) -> None:
+    """A file that is moving: a progress bar along the card's bottom and a Cancel button
+    (greyed once pressed, until the transfer stops)."""
+    t, painter = p.theme, p.painter
+    done, cancelling = moving
+    bar = progress_rect(card)
+    _fill(painter, QRectF(bar), t.color("border"), 1.5)
+    filled = QRectF(bar.left(), bar.top(), bar.width() * max(0.0, min(1.0, done)), bar.height())
+    _fill(painter, filled, t.color("accent"), 1.5)
+    button = cancel_rect(card, p.fonts, p.row.rtl)
+    painter.setPen(t.color("border"))
+    painter.setBrush(t.color("base"))
+    painter.drawRoundedRect(QRectF(button).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5)
+    painter.setFont(p.fonts.small)
+    painter.setPen(t.color("muted") if cancelling else t.color("text"))
+    painter.drawText(button, Qt.AlignmentFlag.AlignCenter, cancel_label())
 
 
 def _size(n: int) -> str:

@@ -344,6 +344,17 @@ class ConversationModel(QAbstractListModel):
             self._trim_top(self._page if self.follow_live else None)
             self.appended.emit(appended)
 
+    def discard(self, post_id: str) -> None:
+        """Take a row out of the window (a local row that never became a post)."""
+        row = self.row_of(post_id)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._posts[row]
+        del self._keys[row]
+        self._rows = None
+        self.endRemoveRows()
+
     def _refresh_latest(self) -> None:
         gen, group = self._gen, self._group
         if group is None:

@@ -529,6 +529,10 @@
         <translation>{count} Beitrittsanfragen warten</translation>
     </message>
     <message>
+        <source>Download cancelled.</source>
+        <translation>Download abgebrochen.</translation>
+    </message>
+    <message>
         <source>File actions</source>
         <translation>Dateiaktionen</translation>
     </message>
@@ -2248,6 +2252,10 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>{count} new</source>
         <translation>{count} neu</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>

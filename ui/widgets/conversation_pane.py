@@ -6,6 +6,8 @@ back as change events that update single rows of the model.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, QUrl, Signal
@@ -26,9 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import PinsFull
+from app.files import guess_media_type
 from app.governance import can
 from app.names import isolate
-from app.views import GENERAL_ID, ChannelView, ConnectionState, GroupSummary, PostView
+from app.views import (
+    GENERAL_ID,
+    AttachmentView,
+    ChannelView,
+    ConnectionState,
+    GroupSummary,
+    PostView,
+)
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
 from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
@@ -36,6 +46,7 @@ from ui.dialogs.rename import RenameGroupDialog
 from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
 from ui.models.conversation_model import ConversationModel
 from ui.roles import MANAGE_CHANNELS, MANAGE_MEMBERS, MODERATE, POST, may
+from ui.transfers import Transfers
 from ui.widgets.card_actions import CardActions
 from ui.widgets.composer import Composer
 from ui.widgets.confirm import confirm
@@ -123,6 +134,7 @@ class ConversationPane(QWidget):
         self.composer.tray.cancel_requested.connect(self._cancel_upload)
         ctx.services.files.previewer = thumbnail   # previews travel in attachment posts
         self._upload = _UploadProgress(self)
+        self._upload_seq = 0
         self._resuming = False
         ctx.events.connection.connect(self._connection_changed)
         self._upload.moved.connect(self.composer.tray.set_progress)
@@ -141,6 +153,11 @@ class ConversationPane(QWidget):
         self.delegate.quote_clicked.connect(self.jump_to)
         self.delegate.link_clicked.connect(self._open_link)
         self.delegate.file_clicked.connect(self._file_menu)
+        self.transfers = Transfers(self)
+        self.delegate.transfers = self.transfers
+        self.transfers.changed.connect(self._repaint_post)
+        self.model.opened.connect(lambda _g, _r: self._show_outgoing())
+        self._outgoing: PostView | None = None   # my attachment post while it uploads
         self.cards = CardActions(ctx, self, lambda: self.group.id if self.group else None,
                                  self.more_button.menu(), self.error.emit)
         self.delegate.card_clicked.connect(self.cards.open_card)
@@ -491,7 +508,13 @@ class ConversationPane(QWidget):
         self._ctx.worker.run(work, self._sent, failed, owner=self)
 
     def _send_files(self, caption: str, paths: list[Path]) -> None:
-        """Attach on the slow lane: encrypt, upload with progress, then the post goes."""
+        """Attach on the slow lane: encrypt, upload with progress, then the post goes.
+
+        Meanwhile the post stands in the conversation as "sending…" with a progress bar
+        and Cancel on its file cards (as in the composer). Cancel abandons the upload: the
+        post is never sent, its outbox entry and encrypted copies are dropped (the relay
+        deletes what it got), and the files and caption stay in the composer to send again.
+        """
         if self.group is None or self._upload.busy:
             return
         gid, svc = self.group.id, self._ctx.services
@@ -500,13 +523,39 @@ class ConversationPane(QWidget):
         up = self._upload
         up.start()
         self.composer.tray.sending(True)
+        self._upload_seq += 1
+        outgoing = f"uploading-{self._upload_seq}"
+        up.cancel = self.transfers.start(outgoing)
+        report = self.transfers.reporter(outgoing)
+
+        def progress(done: int, total: int) -> None:
+            up.report(done, total)
+            report(done, total)
+
+        def show(me: object) -> None:
+            if not up.busy or self._upload_seq != int(outgoing.rsplit("-", 1)[1]):
+                return      # done (or cancelled) before the name came
+            self._outgoing = PostView(
+                outgoing, gid, getattr(me, "name", ""), getattr(me, "fingerprint", ""),
+                int(time.time()), caption, mine=True, sending=True, uploading=True,
+                channel_id=self.channel.id if self.channel is not None else GENERAL_ID,
+                attachments=tuple(_attachment(i, p) for i, p in enumerate(paths)))
+            self._show_outgoing()
+            self.view.scrollToBottom()
 
         def work() -> object:
             return svc.files.attach(gid, paths, caption, channel=channel, reply_to=reply_to,
-                                    progress=up.report, cancel=up.cancel)
+                                    progress=progress, cancel=up.cancel)
+
+        def finished() -> None:
+            up.busy = False
+            self.transfers.finish(outgoing)
+            if self._outgoing is not None:
+                self.model.discard(self._outgoing.id)
+                self._outgoing = None
 
         def done(result: object) -> None:
-            up.busy = False
+            finished()
             upload_id = getattr(result, "upload_id", None)
             if up.cancel.is_set() and getattr(result, "post_id", None) is None:
                 # Cancel abandons the upload; the files stay in the composer to try again.
@@ -523,11 +572,45 @@ class ConversationPane(QWidget):
                                 "when the relay can be reached.")
 
         def failed(exc: BaseException) -> None:
-            up.busy = False
+            finished()
             self.composer.tray.sending(False)   # the files stay in the composer
-            self.error.emit(str(exc) or "The files could not be attached.")
+            if not up.cancel.is_set():          # cancelled while encrypting: nothing went
+                self.error.emit(str(exc) or "The files could not be attached.")
 
+        self._ctx.worker.run(svc.profile.me, show, lambda e: show(None), owner=self)
         self._ctx.worker.run(work, done, failed, slow=True, owner=self)
+
+    def _show_outgoing(self) -> None:
+        """Put the uploading post (back) into the window: a reload forgets local rows."""
+        if self._outgoing is not None and self.group is not None \
+                and self._outgoing.group_id == self.group.id:
+            self.model.apply_posts(None, [self._outgoing])
+
+    def _repaint_post(self, post_id: str) -> None:
+        row = self.model.row_of(post_id)
+        if row >= 0:
+            self.view.update(self.model.index(row, 0))
+
+    def _fetch_then(self, gid: str, post_id: str, index: int, then: Callable[[], None]) -> None:
+        """Download the file into the cache with a progress bar and Cancel on its card, then
+        `then()` (on the GUI thread). Cancel removes what was fetched so far."""
+        if self.transfers.state(post_id, index) is not None:
+            return
+        svc = self._ctx.services
+        cancel = self.transfers.start(post_id, index)
+        report = self.transfers.reporter(post_id, index)
+
+        def done(_r: object) -> None:
+            self.transfers.finish(post_id, index)
+            then()
+
+        def failed(exc: BaseException) -> None:
+            self.transfers.finish(post_id, index)
+            self.error.emit(self.tr("Download cancelled.") if cancel.is_set() else str(exc))
+
+        self._ctx.worker.run(lambda: svc.files.fetch(gid, post_id, index, progress=report,
+                                                     cancel=cancel, keep_partial=False),
+                             done, failed, slow=True, owner=self)
 
     def _file_menu(self, post_id: str, index: int, where: QPoint) -> QMenu | None:
         """A file in the timeline was clicked: view an image, open or save a file."""
@@ -542,10 +625,11 @@ class ConversationPane(QWidget):
             menu.addAction(self.tr("View"), lambda: self._view_image(gid, post_id, index,
                                                                      found[0].name))
         if not found or not found[0].executable:
-            menu.addAction(self.tr("Open"), lambda: self._ctx.worker.run(
-                lambda: svc.files.open_copy(gid, post_id, index),
-                lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
-                lambda e: self.error.emit(str(e)), slow=True, owner=self))
+            menu.addAction(self.tr("Open"), lambda: self._fetch_then(
+                gid, post_id, index, lambda: self._ctx.worker.run(
+                    lambda: svc.files.open_copy(gid, post_id, index),
+                    lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                    lambda e: self.error.emit(str(e)), slow=True, owner=self)))
         menu.addAction(self.tr("Save as…"), lambda: self._save_file(gid, post_id, index))
         menu.popup(where)
         return menu
@@ -554,9 +638,9 @@ class ConversationPane(QWidget):
         folder = QFileDialog.getExistingDirectory(self, self.tr("Save into folder"))
         if folder:
             svc = self._ctx.services
-            self._ctx.worker.run(lambda: svc.files.save(gid, post_id, index, Path(folder)),
-                                 None, lambda e: self.error.emit(str(e)), slow=True,
-                                 owner=self)
+            self._fetch_then(gid, post_id, index, lambda: self._ctx.worker.run(
+                lambda: svc.files.save(gid, post_id, index, Path(folder)),
+                None, lambda e: self.error.emit(str(e)), slow=True, owner=self))
 
     def _view_image(self, gid: str, post_id: str, index: int, name: str) -> None:
         svc = self._ctx.services
@@ -568,8 +652,9 @@ class ConversationPane(QWidget):
             finally:
                 path.unlink(missing_ok=True)
 
-        self._ctx.worker.run(load, lambda image: ImageViewer(name, image, self).open(),
-                             lambda e: self.error.emit(str(e)), slow=True, owner=self)
+        self._fetch_then(gid, post_id, index, lambda: self._ctx.worker.run(
+            load, lambda image: ImageViewer(name, image, self).open(),
+            lambda e: self.error.emit(str(e)), slow=True, owner=self))
 
     def _connection_changed(self) -> None:
         """Back online: attachments waiting in the outbox go on (once at a time)."""
@@ -597,6 +682,8 @@ class ConversationPane(QWidget):
 
     def _cancel_upload(self) -> None:
         self._upload.cancel.set()
+        if self._outgoing is not None:
+            self._repaint_post(self._outgoing.id)
 
     def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
         self.composer.dragEnterEvent(event)
@@ -653,6 +740,15 @@ class ConversationPane(QWidget):
             return
         confirm(self, QCoreApplication.translate("ConversationPane", "Open link"), QCoreApplication.translate("ConversationPane", 'Open this link in your browser?\n\n{url}').format(url=url), QCoreApplication.translate("ConversationPane", "Open link"),
                 lambda: QDesktopServices.openUrl(qurl))
+
+
+def _attachment(index: int, path: Path) -> AttachmentView:
+    """A file of my post being uploaded, as its card shows it until the post is sent."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    return AttachmentView(index, path.name, size, guess_media_type(path.name))
 
 
 class _UploadProgress(QObject):

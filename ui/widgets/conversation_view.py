@@ -239,7 +239,7 @@ class ConversationView(QListView):
         post = self.current_post()
         key = event.key()
         if post is not None and post.kind == "post" and not post.deleted and \
-                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                not post.uploading and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             if key == Qt.Key.Key_R:
                 self.reply_requested.emit(post)
                 return
@@ -260,7 +260,7 @@ class ConversationView(QListView):
     def build_menu(self, post: PostView, can_delete_any: bool) -> QMenu:
         menu = QMenu(self)
         menu.setAccessibleName(QCoreApplication.translate("ConversationView", "Post actions"))
-        if post.kind == "post" and not post.deleted:
+        if post.kind == "post" and not post.deleted and not post.uploading:
             menu.addAction(QCoreApplication.translate("ConversationView", "Reply\tR"), lambda: self.reply_requested.emit(post))
             if not self.in_thread and not post.rejected:
                 menu.addAction(QCoreApplication.translate("ConversationView", "Reply in thread\tT"),
