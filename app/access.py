@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import crypto
 from app.errors import ProfileError
@@ -18,8 +19,10 @@ from app.keys import KeyStore
 from app.profile import private_dir
 from app.runtime import Rng, Runtime
 from app.store import Store
-from app.syncer import Syncer
 from app.views import ChangeEvent, ChangeKind
+
+if TYPE_CHECKING:
+    from app.syncer import Syncer
 
 MSG_LOCKED = "The profile is locked; unlock it first."
 
@@ -51,12 +54,24 @@ class Access:
         return rt
 
     def syncer(self) -> Syncer:
+        """The sync side of the unlocked profile, made on first use: a command that only
+        reads the store never loads the sync engine. Made, it takes over the durable outbox
+        (everything committed before it existed too) and from then on each commit's work."""
         sync = self._sync
-        if sync is None:
-            raise ProfileError(MSG_LOCKED)
-        return sync
+        if sync is not None:
+            return sync
+        rt = self.runtime()
+        from app.syncer import Syncer
+        # Under the protocol lock (which a caller may already hold): no commit hands its
+        # work over while the new engine takes the outbox.
+        with rt.lock:
+            sync = self._sync
+            if sync is None:
+                sync = self._sync = Syncer(rt)
+            return sync
 
     def syncer_if_open(self) -> Syncer | None:
+        """The sync side if it was made (None while locked or before its first use)."""
         return self._sync
 
     def key(self) -> bytes:
@@ -85,7 +100,6 @@ class Access:
             rt = Runtime(self.profile_dir, store, identity, display, self.hub, self.clock,
                          self.rng)
             self._rt = rt
-            self._sync = Syncer(rt)
             self._key = key
         except BaseException:
             self._rt = self._sync = None

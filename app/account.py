@@ -1,16 +1,18 @@
 """The profile and its keys: create, unlock, change the protection: `Services.profile`."""
 from __future__ import annotations
 
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
 
 from app.access import Access
-from app.backup import KEY_SETTING as BACKUP_KEY_SETTING
 from app.errors import InvalidInput, ProfileError
 from app.i18n import _
-from app.keys import KeyStore
+from app.keys import BACKUP_KEY_SETTING, KeyStore
 from app.names import check_name
 from app.store import DB_NAME
 from app.views import ChangeEvent, ChangeKind, ProfileState, ProfileView, UnlockInfo
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 
 class ProfileService:

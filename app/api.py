@@ -39,38 +39,153 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import crypto
 from app.access import Access
 from app.account import ProfileService
-from app.backup import BackupService
-from app.channels import ChannelService
 from app.errors import AppError
 from app.events import EventHub
-from app.events_cal import EventService
-from app.export import ExportService
-from app.files import FileService
-from app.governance import GovernanceService
-from app.groups import GroupService
-from app.invites import InviteService
 from app.keys import KeyStore
-from app.library import LibraryService
-from app.moderation import ModerationService
-from app.polls import PollService
-from app.posts import PostService
-from app.search import SearchService
-from app.settings import SettingsService
-from app.threads import ThreadService
-from app.verification import VerificationService
 from app.views import ChangeEvent, ConnectionStatus, SyncReport
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+    from app.backup import BackupService
+    from app.channels import ChannelService
+    from app.events_cal import EventService
+    from app.export import ExportService
+    from app.files import FileService
+    from app.governance import GovernanceService
+    from app.groups import GroupService
+    from app.invites import InviteService
+    from app.library import LibraryService
+    from app.moderation import ModerationService
+    from app.polls import PollService
+    from app.posts import PostService
+    from app.search import SearchService
+    from app.settings import SettingsService
+    from app.threads import ThreadService
+    from app.verification import VerificationService
 
 Listener = Callable[[ChangeEvent], None]
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _Capability(Generic[T]):
+    """A capability of `Services`, built (and its module imported) when first used.
+
+    A short CLI command uses two or three of the capabilities; building every one imported
+    nearly the whole app (bench/bench_cli.py, row cli_read_s). Built once per Services,
+    under its lock, then read from the instance like a plain attribute.
+    """
+
+    def __init__(self, build: Callable[[Services], T]) -> None:
+        self._build = build
+        self._name = build.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Capability[T]: ...
+    @overload
+    def __get__(self, obj: Services, owner: type) -> T: ...
+
+    def __get__(self, obj: Services | None, owner: type) -> Any:
+        if obj is None:
+            return self
+        with obj._build_lock:
+            built = obj.__dict__.get(self._name)
+            if built is None:
+                built = obj.__dict__[self._name] = self._build(obj)
+            return built
+
+
+def _settings(s: Services) -> SettingsService:
+    from app.settings import SettingsService
+    return SettingsService(s._access)
+
+
+def _groups(s: Services) -> GroupService:
+    from app.groups import GroupService
+    return GroupService(s._access, s.settings)
+
+
+def _invites(s: Services) -> InviteService:
+    from app.invites import InviteService
+    return InviteService(s._access)
+
+
+def _posts(s: Services) -> PostService:
+    from app.posts import PostService
+    return PostService(s._access)
+
+
+def _files(s: Services) -> FileService:
+    from app.files import FileService
+    return FileService(s._access, s.posts)
+
+
+def _library(s: Services) -> LibraryService:
+    from app.library import LibraryService
+    return LibraryService(s._access, s.posts)
+
+
+def _channels(s: Services) -> ChannelService:
+    from app.channels import ChannelService
+    return ChannelService(s._access)
+
+
+def _threads(s: Services) -> ThreadService:
+    from app.threads import ThreadService
+    return ThreadService(s._access)
+
+
+def _search(s: Services) -> SearchService:
+    from app.search import SearchService
+    return SearchService(s._access)
+
+
+def _verification(s: Services) -> VerificationService:
+    from app.verification import VerificationService
+    return VerificationService(s._access)
+
+
+def _backup(s: Services) -> BackupService:
+    from app.backup import BackupService
+    return BackupService(s._access, s._keyring_backend)
+
+
+def _export(s: Services) -> ExportService:
+    from app.export import ExportService
+    return ExportService(s._access, s.files)
+
+
+def _polls(s: Services) -> PollService:
+    from app.polls import PollService
+    return PollService(s._access)
+
+
+def _events(s: Services) -> EventService:
+    from app.events_cal import EventService
+    return EventService(s._access)
+
+
+def _governance(s: Services) -> GovernanceService:
+    from app.governance import GovernanceService
+    return GovernanceService(s._access)
+
+
+def _moderation(s: Services) -> ModerationService:
+    from app.moderation import ModerationService
+    return ModerationService(s._access)
 
 
 class Services:
@@ -86,27 +201,31 @@ class Services:
         """
         self.profile_dir = Path(profile_dir)
         self._hub = EventHub()
+        self._keyring_backend = keyring_backend
+        self._build_lock = threading.RLock()  # a capability may build those it builds on
         self._access = Access(self.profile_dir, KeyStore(self.profile_dir, keyring_backend),
                               self._hub, clock, rng)
-        # The capabilities. A new one (channels, files, moderation, ...) is a module with
-        # one class taking the Access (and any capability it builds on) and one line here.
         self.profile = ProfileService(self._access, keyring_backend)
-        self.settings = SettingsService(self._access)
-        self.groups = GroupService(self._access, self.settings)
-        self.invites = InviteService(self._access)
-        self.posts = PostService(self._access)
-        self.files = FileService(self._access, self.posts)
-        self.library = LibraryService(self._access, self.posts)
-        self.channels = ChannelService(self._access)
-        self.threads = ThreadService(self._access)
-        self.search = SearchService(self._access)
-        self.verification = VerificationService(self._access)
-        self.backup = BackupService(self._access, keyring_backend)
-        self.export = ExportService(self._access, self.files)
-        self.polls = PollService(self._access)
-        self.events = EventService(self._access)
-        self.governance = GovernanceService(self._access)
-        self.moderation = ModerationService(self._access)
+
+    # The capabilities, each built on first use. A new one (channels, files, moderation, ...)
+    # is a module with one class taking the Access (and any capability it builds on), one
+    # builder function above and one line here.
+    settings = _Capability(_settings)
+    groups = _Capability(_groups)
+    invites = _Capability(_invites)
+    posts = _Capability(_posts)
+    files = _Capability(_files)
+    library = _Capability(_library)
+    channels = _Capability(_channels)
+    threads = _Capability(_threads)
+    search = _Capability(_search)
+    verification = _Capability(_verification)
+    backup = _Capability(_backup)
+    export = _Capability(_export)
+    polls = _Capability(_polls)
+    events = _Capability(_events)
+    governance = _Capability(_governance)
+    moderation = _Capability(_moderation)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:
@@ -118,8 +237,14 @@ class Services:
         self._access.syncer().start()
         self.backup.start_schedule()
 
+    def _built_backup(self) -> BackupService | None:
+        with self._build_lock:
+            return self.__dict__.get("backup")
+
     def stop(self) -> None:
-        self.backup.stop_schedule()
+        backup = self._built_backup()
+        if backup is not None:
+            backup.stop_schedule()
         sync = self._access.syncer_if_open()
         if sync is not None:
             sync.stop()
@@ -138,5 +263,7 @@ class Services:
 
     def close(self) -> None:
         """Stop sync, close the store; the object is locked afterwards."""
-        self.backup.stop_schedule()
+        backup = self._built_backup()
+        if backup is not None:
+            backup.stop_schedule()
         self._access.close()

@@ -65,15 +65,14 @@ from app.backup_format import (
 from app.errors import InvalidInput, ProfileError, RelayUnavailable
 from app.events import EventHub
 from app.i18n import _
+from app.keys import BACKUP_KEY_SETTING as KEY_SETTING
 from app.keys import KEY_FILE, KeyStore, WrongSecret, recovery_secret
-from app.profile import private_dir
+from app.profile import ENV_RECOVERY, private_dir
 from app.store import DB_NAME, latest_version
 
 log = logging.getLogger(__name__)
 
-ENV_RECOVERY = "COTERIE_RECOVERY_CODE"
 SUFFIX = ".coterie-backup"
-KEY_SETTING = "backup.key"          # the derived backup key: inside the encrypted store only
 AUTO_SETTING = "backup.auto"        # {"folder", "every_hours", "keep"}; "" when off
 LAST_SETTING = "backup.last"        # unix time of the last automatic backup
 ERROR_SETTING = "backup.error"      # the last automatic backup's failure, one sentence

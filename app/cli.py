@@ -19,12 +19,11 @@ from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 
-from app.backup import ENV_RECOVERY
 from app.cli_args import not_utf8, profile_path
 from app.cli_base import ENV_PASSPHRASE, Clock, Command, Parser, UsageError, warn
 from app.errors import AppError, ProfileError
 from app.i18n import _, argparse_in_language
-from app.profile import ENV_HOME, default_profile_dir
+from app.profile import ENV_HOME, ENV_RECOVERY, default_profile_dir
 
 ENV_DEBUG = "COTERIE_DEBUG"
 EXIT_USAGE = 2

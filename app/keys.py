@@ -53,6 +53,9 @@ from app.i18n import _
 from app.profile import private_dir
 
 KEY_FILE = "key.json"
+# The setting keeping the backup key derived from the recovery code, inside the encrypted
+# store only (app/backup.py); a new recovery code clears it.
+BACKUP_KEY_SETTING = "backup.key"
 KEY_BYTES = 32
 KEYRING_SERVICE = "coterie"
 OPSLIMIT_MIN = pwhash.argon2id.OPSLIMIT_MODERATE

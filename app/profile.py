@@ -14,6 +14,8 @@ from app.errors import InvalidInput
 from app.i18n import _
 
 ENV_HOME = "COTERIE_HOME"
+# A recovery code for restoring a backup (app/backup.py), read from the environment by the CLI.
+ENV_RECOVERY = "COTERIE_RECOVERY_CODE"
 
 # ASCII digits only: int() would also take full-width and other scripts' digits.
 _DURATION = re.compile(r"^\s*([0-9]+)\s*([smhdw]?)\s*$", re.IGNORECASE | re.ASCII)

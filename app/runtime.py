@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import crypto
 from app.errors import Ambiguous, NotFound
@@ -24,7 +24,9 @@ from app.events import EventHub
 from app.i18n import _
 from app.store import GroupRecord, Member, NewOutbox, Store
 from crypto.relay_wire import MailboxCapability
-from sync.values import OutboxItem
+
+if TYPE_CHECKING:
+    from sync.values import OutboxItem
 
 Rng = Callable[[int], bytes]
 FORMER_MEMBER = "a former member"
@@ -40,6 +42,7 @@ def cap_from_bytes(raw: bytes) -> MailboxCapability:
 
 def outbox_item(row_id: int, relay: str, cap: MailboxCapability, body: bytes,
                 echo: bool = False) -> OutboxItem:
+    from sync.values import OutboxItem  # the sync engine's value, loaded once something is sent
     return OutboxItem(local_id=str(row_id), relay=relay, capability=cap, body=body, echo=echo)
 
 

@@ -26,7 +26,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "UnknownMailbox", "VersionError",
     ),
     "crypto.events": (
-        "ROLE_ADMIN", "ROLE_MEMBER", "ROLE_MODERATOR", "ROLE_OBSERVER", "ROLE_OWNER", "ROLES",
         "ContentRefused", "WARNING_FORK", "WARNING_GAP", "WARNING_MISSING_KEY",
         "WARNING_REPLAY", "WARNING_STALE_EPOCH", "WARNING_UNSUPPORTED", "ContentReceived",
         "EpochChanged", "Event", "IntegrityWarning", "InviteBundle", "InviteInfo", "JoinRequest",
@@ -44,7 +43,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "crypto.params": (
         "BUCKETS", "GRACE_SECONDS", "HEARTBEAT_SECONDS", "INVITE_MAILBOX_SECONDS",
         "MAX_MEMBERS", "MAX_SKIP", "OLD_EPOCH_KEEP_SECONDS", "ROTATE_AFTER_MESSAGES",
-        "ROTATE_AFTER_SECONDS",
+        "ROTATE_AFTER_SECONDS", "ROLE_ADMIN", "ROLE_MEMBER", "ROLE_MODERATOR", "ROLE_OBSERVER",
+        "ROLE_OWNER", "ROLES",
     ),
     "crypto.payloads": (
         "AdminRemove", "Content", "Delete", "Edit", "GENERAL", "Post", "Reaction",

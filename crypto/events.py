@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crypto.params import (  # noqa: F401  (re-exported: crypto.events.ROLES and the rest)
+    ROLE_ADMIN,
+    ROLE_MEMBER,
+    ROLE_MODERATOR,
+    ROLE_OBSERVER,
+    ROLE_OWNER,
+    ROLES,
+)
 from crypto.payloads import Content
 from crypto.relay_wire import KIND_GROUP, MailboxCapability
-
-ROLE_OWNER = "owner"          # the founder, or whom ownership was handed to (one at most)
-ROLE_ADMIN = "admin"
-ROLE_MODERATOR = "moderator"
-ROLE_MEMBER = "member"
-ROLE_OBSERVER = "observer"    # reads and reacts, cannot post
-ROLES = (ROLE_OWNER, ROLE_ADMIN, ROLE_MODERATOR, ROLE_MEMBER, ROLE_OBSERVER)
 
 
 @dataclass(frozen=True, slots=True)

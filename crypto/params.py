@@ -2,6 +2,13 @@
 from __future__ import annotations
 
 PROTOCOL_VERSION = 1
+# Members' roles, highest first (what each may do: crypto/governance.py).
+ROLE_OWNER = "owner"          # the founder, or whom ownership was handed to (one at most)
+ROLE_ADMIN = "admin"
+ROLE_MODERATOR = "moderator"
+ROLE_MEMBER = "member"
+ROLE_OBSERVER = "observer"    # reads and reacts, cannot post
+ROLES = (ROLE_OWNER, ROLE_ADMIN, ROLE_MODERATOR, ROLE_MEMBER, ROLE_OBSERVER)
 # Every envelope the relay sees is exactly one of these lengths (largest fits the relay cap).
 BUCKETS = (1024, 4096, 16384, 65536)
 # A sender-key or epoch-key message carries one ~290-byte entry per member; 150 keeps it

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.store.core import StorePart, reads, writes
-from crypto import DecodeError, EventUpdate, decode_content
 
 
 @dataclass(frozen=True)
@@ -185,6 +184,9 @@ class EventTables(StorePart):
 
 def _unpack(sender: bytes, admin: bool, sent_time: int, seq: int,
             payload: bytes) -> EventChange | None:
+    # The content codec (every payload kind) loads when a held update is first read, not
+    # with the store.
+    from crypto import DecodeError, EventUpdate, decode_content
     try:
         update = decode_content(payload)
     except DecodeError:

@@ -2,18 +2,22 @@
 the sync engine's relay flows and the blob client load when a command first talks to
 a relay (sync/__init__.py and sync/engine.py import them on first use). A command builds
 and imports only its own capability's CLI module, and reads and helps exactly as it would
-among all of them."""
+among all of them. `read` on a profile unlocked by the keyring builds only the services it
+uses: no sync engine, no backup, no inbound path, no group session code."""
 from __future__ import annotations
 
 import argparse
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from app.api import Services
 from app.cli import CAPABILITIES, build_parser, command_named
 from app.cli_base import Parser
+from tests.e2e.filekeyring import ENV_FILE, FileKeyring
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +57,42 @@ def test_read_imports_only_the_cli_modules_of_posts(tmp_path: Path) -> None:
     # cli_posts prints a post's channel with cli_channels' JSON shape; nothing else comes in
     assert loaded == ["app.cli_args", "app.cli_base", "app.cli_channels", "app.cli_format",
                       "app.cli_posts"]
+
+
+_READ_UNLOCKED = """
+import json, sys
+from app.cli import main
+code = main(["--profile", sys.argv[1], "read", sys.argv[2]])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+# What `read` must not load: the sync engine and its event loop, the inbound path, the
+# group session code, backups and exports, and every capability it does not use.
+_NOT_FOR_READ = ("asyncio", "httpx", "sync.engine", "sync.core", "sync.values", "app.syncer",
+                 "app.inbound", "app.backup", "app.backup_format", "app.export", "app.files",
+                 "app.library", "app.invites", "app.search", "app.moderation",
+                 "crypto.session", "crypto.receive", "crypto.send")
+
+
+def test_read_on_an_unlocked_profile_loads_no_sync_backup_or_session_code(
+        tmp_path: Path) -> None:
+    keyring_file = tmp_path / "keyring.json"
+    svc = Services(tmp_path / "p", keyring_backend=FileKeyring(keyring_file))
+    try:
+        svc.profile.create("Ana")
+        gid = svc.groups.create("Club", "http://127.0.0.1:9").id
+        svc.posts.post(gid, "hello")
+    finally:
+        svc.close()
+    env = {k: v for k, v in os.environ.items() if k not in ("COTERIE_PASSPHRASE", "COTERIE_HOME")}
+    env.update(PYTHON_KEYRING_BACKEND="tests.e2e.filekeyring.FileKeyring",
+               **{ENV_FILE: str(keyring_file)})
+    done = subprocess.run([sys.executable, "-c", _READ_UNLOCKED, str(tmp_path / "p"), gid],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                          check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0, done.stderr
+    assert "hello" in done.stdout
+    assert [m for m in _NOT_FOR_READ if m in seen["modules"]] == []
 
 
 def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

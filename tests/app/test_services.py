@@ -234,3 +234,17 @@ def test_the_default_relay_is_one_setting_that_new_groups_use(
     assert ana.settings.get().default_relay == relay.url == ana.settings.default_relay()
     assert ana.settings.adopt_default_relay("https://other.example.org") == relay.url
     assert ana.groups.create("Garden").relay == relay.url
+
+
+def test_capabilities_and_sync_are_made_on_first_use_and_the_outbox_waits_for_them(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    ana.close()
+    ana.profile.unlock()
+    assert ana._access.syncer_if_open() is None       # unlocking makes no sync engine
+    assert "search" not in vars(ana) and ana.search is ana.search
+    sent = ana.posts.post(gid, "written before the sync engine existed").id
+    assert ana._access.syncer_if_open() is None
+    ana.sync_once()                                   # made now, it takes the stored outbox
+    assert ben.sync_once().new_posts == 1
+    assert ben.posts.get(gid, sent).text == "written before the sync engine existed"
