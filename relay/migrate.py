@@ -20,7 +20,6 @@ from pathlib import Path
 import psycopg
 
 from relay.i18n import _, argparse_in_language
-from relay.pg_blobs import SCHEMA as BLOB_SCHEMA
 from relay.pg_schema import migrate as migrate_schema
 from relay.pg_storage import conninfo, describe, is_postgres_url
 
@@ -78,9 +77,8 @@ def copy(source: Path, target: str, *, replace: bool = False,
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         with psycopg.connect(conninfo(target, schema)) as dst:
-            migrate_schema(dst)
+            migrate_schema(dst)  # the blob tables too (migration 2)
             with dst.transaction():
-                dst.execute(BLOB_SCHEMA)
                 if (dst.execute("SELECT count(*) FROM mailboxes").fetchone()[0]
                         or dst.execute("SELECT count(*) FROM blobs").fetchone()[0]):
                     if not replace:

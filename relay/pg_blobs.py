@@ -1,7 +1,8 @@
-"""Blob metadata on PostgreSQL: the same two tables as relay/sqlite_blobs.py, created on
-first use in the relay's schema, through the storage's connection pool (so a blob created
-on one instance can be uploaded to and read through any other sharing the database; the
-blob files must then live on storage every instance mounts)."""
+"""Blob metadata on PostgreSQL: the same two tables as relay/sqlite_blobs.py, created by the
+relay's numbered migration 2 (relay/pg_schema.py) with everything else, used through the
+storage's connection pool (so a blob created on one instance can be uploaded to and read
+through any other sharing the database; the blob files must then live on storage every
+instance mounts)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,33 +16,12 @@ from relay.sqlite_blobs import CONFLICT_MESSAGE, QUOTA_MESSAGE, same_fields
 from relay.storage import QUOTA_RETRY_AFTER, BlobRecord, BlobTotals
 
 T = TypeVar("T")
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS blobs (
-    blob BYTEA PRIMARY KEY,
-    mailbox BYTEA NOT NULL,
-    size BIGINT NOT NULL,
-    read_pk BYTEA NOT NULL,
-    delete_pk BYTEA NOT NULL,
-    created_at BIGINT NOT NULL,
-    touched_at BIGINT NOT NULL,
-    complete BOOLEAN NOT NULL DEFAULT FALSE
-);
-CREATE INDEX IF NOT EXISTS blobs_by_mailbox ON blobs (mailbox);
-CREATE INDEX IF NOT EXISTS blobs_by_age ON blobs (created_at);
-CREATE TABLE IF NOT EXISTS blob_chunks (
-    blob BYTEA NOT NULL,
-    idx INTEGER NOT NULL,
-    hash BYTEA NOT NULL,
-    PRIMARY KEY (blob, idx)
-);
-"""
 _COLUMNS = "blob, mailbox, size, read_pk, delete_pk, created_at, touched_at, complete"
 
 
 class PostgresBlobs:
     def __init__(self, storage: PostgresStorage) -> None:
-        self.pool = storage.pool
-        self._run(lambda c: c.execute(SCHEMA))
+        self.pool = storage.pool  # the storage applied the migrations, these tables too
 
     def _run(self, fn: Callable[[psycopg.Connection], T], txn: bool = False) -> T:
         try:

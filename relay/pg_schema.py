@@ -43,6 +43,29 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX used_nonces_by_expiry ON used_nonces (expires_at);
     """,
+    # 2: blob metadata (relay/pg_blobs.py), the same two tables as relay/sqlite_blobs.py.
+    # IF NOT EXISTS: relays at schema 1 created these tables on first use, so a database
+    # they wrote may already hold them (with the same columns).
+    """
+    CREATE TABLE IF NOT EXISTS blobs (
+        blob BYTEA PRIMARY KEY,
+        mailbox BYTEA NOT NULL,
+        size BIGINT NOT NULL,
+        read_pk BYTEA NOT NULL,
+        delete_pk BYTEA NOT NULL,
+        created_at BIGINT NOT NULL,
+        touched_at BIGINT NOT NULL,
+        complete BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE INDEX IF NOT EXISTS blobs_by_mailbox ON blobs (mailbox);
+    CREATE INDEX IF NOT EXISTS blobs_by_age ON blobs (created_at);
+    CREATE TABLE IF NOT EXISTS blob_chunks (
+        blob BYTEA NOT NULL,
+        idx INTEGER NOT NULL,
+        hash BYTEA NOT NULL,
+        PRIMARY KEY (blob, idx)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

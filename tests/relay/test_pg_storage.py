@@ -18,7 +18,7 @@ from relay.app import create_app
 from relay.config import Limits, RelayConfig
 from relay.core import RelayCore
 from relay.errors import Forbidden, Unavailable
-from relay.pg_schema import SCHEMA_VERSION
+from relay.pg_schema import MIGRATIONS, SCHEMA_VERSION
 from relay.pg_storage import PostgresStorage
 from relay.storage import AppendOp, AppendResult, CreateOp
 from tests.relay import pg
@@ -56,6 +56,38 @@ def test_migrations_apply_once_and_a_newer_database_is_refused(schema: str) -> N
         conn.execute(f"UPDATE {schema}.relay_schema SET version = %s", (SCHEMA_VERSION + 1,))
     with pytest.raises(RuntimeError, match="newer relay"):
         instance(schema)
+
+
+def test_blob_tables_come_from_migration_2_also_where_an_older_relay_made_them(
+        schema: str) -> None:
+    # A database written by a relay at schema 1, whose blob store created its two tables on
+    # first use (with a row in them), is brought to the newest version keeping that row.
+    with psycopg.connect(pg.url(), autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {schema}")
+        conn.execute(MIGRATIONS[0])
+        conn.execute("CREATE TABLE relay_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO relay_schema VALUES (1)")
+        conn.execute(MIGRATIONS[1])
+        conn.execute("INSERT INTO blobs VALUES (%s, %s, 1024, %s, %s, 1, 1, TRUE)",
+                     (b"b" * 32, b"m" * 32, b"r" * 32, b"d" * 32))
+    instance(schema).close()
+    with psycopg.connect(pg.url(), autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {schema}")
+        assert conn.execute("SELECT version FROM relay_schema").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("SELECT count(*) FROM blobs").fetchone() == (1,)
+    fresh = f"{schema}_fresh"
+    with psycopg.connect(pg.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {fresh}")
+    try:
+        instance(fresh).close()        # a new database gets the blob tables at start
+        with psycopg.connect(pg.url(), autocommit=True) as conn:
+            found = conn.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                                 "table_schema = %s AND table_name IN ('blobs', 'blob_chunks')",
+                                 (fresh,)).fetchone()
+            assert found == (2,)
+    finally:
+        with psycopg.connect(pg.url(), autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {fresh} CASCADE")
 
 
 def _append_op(box, bodies: list[bytes], now: int = 1) -> AppendOp:
