@@ -7,15 +7,16 @@ import crypto
 from app import notes
 from app.errors import NotAllowed
 from app.i18n import _
+from app.reasons import explain
 from app.runtime import Pending, Runtime, members_of
 from app.store import GroupRecord, Store
 from app.views import ChangeEvent, ChangeKind
 
 
 def sentence(exc: Exception) -> str:
-    """An exception's text as one sentence for the user."""
-    text = str(exc).strip().rstrip(".")
-    return (text[:1].upper() + text[1:] + ".") if text else "That did not work."
+    """An exception's text as one sentence for the user (crypto/'s refusals translated)."""
+    text = (explain(exc) if isinstance(exc, crypto.CryptoError) else str(exc)).strip().rstrip(".")
+    return (text[:1].upper() + text[1:] + ".") if text else _("That did not work.")
 
 
 def stored_role(session: crypto.GroupSession) -> str:

@@ -50,7 +50,9 @@ from app.access import Access
 from app.account import ProfileService
 from app.errors import AppError
 from app.events import EventHub
+from app.i18n import _
 from app.keys import KeyStore
+from app.reasons import explain
 from app.views import ChangeEvent, ConnectionStatus, SyncReport
 
 if TYPE_CHECKING:
@@ -259,7 +261,8 @@ class Services:
         except AppError:
             raise
         except crypto.CryptoError as exc:
-            raise AppError(f"A message could not be processed: {exc}") from exc
+            raise AppError(_("A message could not be processed: {reason}").format(
+                reason=explain(exc))) from exc
 
     def close(self) -> None:
         """Stop sync, close the store; the object is locked afterwards."""

@@ -6,6 +6,7 @@ from app.cli_args import count, reference
 from app.cli_base import Command, SubParsers, command
 from app.cli_channels import channel_json
 from app.i18n import _, ngettext
+from app.reasons import reason_text
 from app.views import GENERAL_ID, PostView, SearchHit
 
 
@@ -34,7 +35,7 @@ def delete(c: Command) -> None:
 
 def _body(p: PostView) -> list[str]:
     if p.rejected:
-        return [_("(rejected: {reason})").format(reason=p.rejected)]
+        return [_("(rejected: {reason})").format(reason=reason_text(p.rejected))]
     if p.deleted:
         return [_("(deleted by {person})").format(person=fmt.person(p.deleted_by))
                 if p.deleted_by else _("(deleted)")]

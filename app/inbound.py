@@ -20,8 +20,9 @@ import crypto
 from app import files_inbound, notes, polls_inbound
 from app import moderation_log as moderation
 from app.admin import stored_role
-from app.i18n import ngettext
+from app.i18n import _, ngettext
 from app.names import isolate, shown_name
+from app.reasons import reason_text
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
@@ -31,8 +32,6 @@ from sync.values import InboundBatch, Received
 
 log = logging.getLogger(__name__)
 
-MSG_REJECTED = ("{count} that did not verify {were} dropped; the relay may have altered or "
-                "injected {them}.")
 # Opened posts go to the store thread whenever it is idle (at least MIN_CHUNK of them, at
 # most MAX_CHUNK per write), so it writes while crypto opens the next ones and the
 # batch ends with a short tail; the tail goes into the final transaction.
@@ -53,13 +52,14 @@ def _refused(n: int, name: str, reason: str) -> str:
     """Messages every member's client refuses by the group's rules (docs/protocol.md §8.1)."""
     return ngettext("{n} message from {name} was refused by the group's rules: {reason}.",
                     "{n} messages from {name} were refused by the group's rules: {reason}.",
-                    n).format(n=n, name=isolate(shown_name(name)), reason=reason)
+                    n).format(n=n, name=isolate(shown_name(name)), reason=reason_text(reason))
 
 
 def _rejected(n: int) -> str:
-    if n == 1:
-        return MSG_REJECTED.format(count="1 message", were="was", them="it")
-    return MSG_REJECTED.format(count=f"{n} messages", were="were", them="them")
+    return ngettext("{n} message that did not verify was dropped; the relay may have altered "
+                    "or injected it.",
+                    "{n} messages that did not verify were dropped; the relay may have altered "
+                    "or injected them.", n).format(n=n)
 
 
 @dataclass(frozen=True)
@@ -296,9 +296,11 @@ class Inbound:
                 rule = spaces.check(c, sender is not None and sender.is_admin,
                                     None)
                 if rule is not None:
-                    what = "channel change" if isinstance(c, crypto.ChannelDef) else "pin"
-                    gw.warnings.append(("not_allowed", f"A {what} from {name} was ignored: "
-                                        f"{rule}.", ev.sender_ik))
+                    ignored = (_("A channel change from {name} was ignored: {rule}.")
+                               if isinstance(c, crypto.ChannelDef)
+                               else _("A pin from {name} was ignored: {rule}."))
+                    gw.warnings.append(("not_allowed", ignored.format(
+                        name=name, rule=reason_text(rule)), ev.sender_ik))
                 else:
                     gw.changes.append((ev.sender_ik, ev))
                     gw.channels_changed = True
@@ -497,11 +499,13 @@ class Inbound:
                     found = store.channels.get_channel(gid, post.channel)
                     kinds[post.channel] = found.kind if found else None
                 if kinds[post.channel] == "announcements" and not by_admin:
-                    gw.warnings.append(("not_allowed", f"A post from {name} was rejected: "
-                                        f"{spaces.RULE_ANNOUNCE}.", None))
+                    gw.warnings.append(("not_allowed", _(
+                        "A post from {name} was rejected: {rule}.").format(
+                        name=name, rule=reason_text(spaces.RULE_ANNOUNCE)), None))
             elif store.posts.stored_elsewhere(gid, post.thread):
-                gw.warnings.append(("not_allowed", f"A thread reply from {name} was ignored: its "
-                                    "thread starts in another group.", None))
+                gw.warnings.append(("not_allowed", _(
+                    "A thread reply from {name} was ignored: its thread starts in another "
+                    "group.").format(name=name), None))
         gw.checks = []
 
     def _store_warnings(self, store: Store, gid: bytes, gw: _GroupWork, now: int,

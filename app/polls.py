@@ -14,6 +14,7 @@ from typing import Any
 import crypto
 from app import polls_inbound
 from app.access import Access
+from app.admin import sentence
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.i18n import _
@@ -70,7 +71,7 @@ def seal(rt: Runtime, gid: bytes, session: crypto.GroupSession,
         except crypto.NotAllowed as exc:
             rt.forget([gid])
             raise NotAllowed(msg_removed() if session.status == "removed"
-                             else f"{str(exc).capitalize().rstrip('.')}.") from exc
+                             else sentence(exc)) from exc
 
         def work(store: Store, pending: Pending) -> None:
             for (_content, local), sealed in zip(items, sealed_all, strict=True):

@@ -10,6 +10,7 @@ import crypto.spaces
 from app import cards, file_views, notes
 from app import moderation_log as moderation
 from app.access import Access
+from app.admin import sentence
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.i18n import _
@@ -328,7 +329,7 @@ def seal_and_store(rt: Runtime, gid: bytes, session: crypto.GroupSession, conten
             sealed = session.seal(content, rt.now(), rt.rng)
         except crypto.NotAllowed as exc:
             raise NotAllowed(msg_removed() if session.status == "removed"
-                             else f"{str(exc).capitalize().rstrip('.')}.") from exc
+                             else sentence(exc)) from exc
 
         def work(store: Store, pending: Pending) -> None:
             store.groups.save_group_state(gid, session.to_bytes())

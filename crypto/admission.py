@@ -44,11 +44,12 @@ def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
     if role not in STARTING_ROLES:
         raise NotAllowed("an invite can start its joiners as a member or an observer")
     if not isinstance(uses, int) or not 1 <= uses <= MAX_INVITE_USES:
-        raise NotAllowed(f"an invite allows 1 to {MAX_INVITE_USES} uses")
+        raise NotAllowed("an invite allows 1 to {count} uses", count=MAX_INVITE_USES)
     if expires_at <= now:
         raise NotAllowed("an invite must expire in the future")
     if expires_at > now + INVITE_MAILBOX_SECONDS:
-        raise NotAllowed(f"an invite lasts at most {INVITE_MAILBOX_SECONDS // 86400} days")
+        raise NotAllowed("an invite lasts at most {count} days",
+                         count=INVITE_MAILBOX_SECONDS // 86400)
     secret = random_bytes(rng, KEY_LEN)
     rec = InviteRecord(secret, uses, uses, expires_at, now)
     invite_mb = rec.mailbox()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from crypto.devices import DeviceCertificate, DeviceRevoke, ReadSync, open_read_sync
-from crypto.errors import CryptoError
+from crypto.errors import CryptoError, reason
 from crypto.events import DeviceChanged, Member
 from crypto.state import GroupState
 
@@ -38,6 +38,6 @@ def apply(state: GroupState, member: Member, sender_key: bytes,
         try:
             pos = open_read_sync(state.identity, state.group_id, sender_key, content)
         except CryptoError:
-            return "a read position that does not open was ignored", None, content
+            return reason("a read position that does not open was ignored"), None, content
         return None, None, pos if pos is not None else content
     return None, None, content

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from crypto import labels
 from crypto.encoding import Reader, Writer
-from crypto.errors import AuthError, DecodeError
+from crypto.errors import AuthError, DecodeError, reason
 from crypto.governance import ACT_MANAGE_MEMBERS, can
 from crypto.identity import Identity
 from crypto.pairwise import open_pairwise, seal_pairwise
@@ -262,17 +262,17 @@ class Devices:
         try:
             cert.verify()
         except (AuthError, DecodeError):
-            return "a device certificate not signed by its member was refused"
+            return reason("a device certificate not signed by its member was refused")
         if cert.member_ik != sender_member or cert.member_ik not in members:
-            return "a certificate for another member's device was refused"
+            return reason("a certificate for another member's device was refused")
         if cert.device_pk in members:
-            return "a certificate naming a member's identity key was refused"
+            return reason("a certificate naming a member's identity key was refused")
         known = self.records.get(cert.device_pk)
         if known is not None:
             if known.revoked:
-                return "a revoked device cannot be linked again"
+                return reason("a revoked device cannot be linked again")
             if known.cert.member_ik != cert.member_ik:
-                return "that device belongs to another member"
+                return reason("that device belongs to another member")
             return None
         if len(self.active_of(cert.member_ik)) >= MAX_DEVICES - 1:
             return f"a member links at most {MAX_DEVICES} devices"
@@ -286,9 +286,9 @@ class Devices:
         reason, or None when the device is revoked (now or already)."""
         rec = self.records.get(revoke.device_pk)
         if rec is None or rec.cert.member_ik != revoke.member_ik:
-            return "a revocation of an unknown device was ignored"
+            return reason("a revocation of an unknown device was ignored")
         if sender_member != revoke.member_ik and not can(sender_role, ACT_MANAGE_MEMBERS):
-            return "only the member or an admin can revoke a device"
+            return reason("only the member or an admin can revoke a device")
         if not rec.revoked:
             rec.revoked = True
             rec.revoked_by = sender_member

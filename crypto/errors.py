@@ -10,12 +10,32 @@
     └── UnknownMailbox     an envelope for a mailbox this session has no keys for
 
 Messages are one sentence and never contain key material or plaintext.
+
+A message a person may read (why an action or a payload is refused) is an English literal
+with `{name}` placeholders filled from keyword arguments: `NotAllowed("a group has at most
+{count} members", count=n)`. The literal is the message's stable code: crypto/ speaks no
+language, and the app translates `reason` (filled with `params`) where it shows the
+sentence (app/reasons.py; `make translations` collects every such literal from crypto/).
+A refusal reason returned as a value rather than raised is marked with `reason("...")`.
 """
 from __future__ import annotations
 
 
+def reason(text: str) -> str:
+    """Mark a refusal sentence a person may read (the app translates it by this text)."""
+    return text
+
+
 class CryptoError(Exception):
-    """Root of every error crypto/ raises. Subclasses name the failure."""
+    """Root of every error crypto/ raises. Subclasses name the failure.
+
+    `reason` is the message as written (placeholders unfilled), `params` what fills them;
+    str() is the filled English sentence."""
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.reason = message
+        self.params = params
 
 
 class DecodeError(CryptoError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crypto.encoding import Reader, Writer
-from crypto.errors import DecodeError
+from crypto.errors import DecodeError, reason
 from crypto.events import (
     ROLE_ADMIN,
     ROLE_MEMBER,
@@ -74,10 +74,11 @@ _NEEDS: dict[type, str] = {Post: ACT_POST, Edit: ACT_POST, Reaction: ACT_REACT,
                            Timeout: ACT_MODERATE, Lift: ACT_MODERATE,
                            ChannelRule: ACT_MODERATE, Ban: ACT_MANAGE_MEMBERS,
                            Unban: ACT_MANAGE_MEMBERS, GroupSettings: ACT_MANAGE_MEMBERS}
-_REFUSED = {ACT_POST: "an observer cannot post",
-            ACT_REACT: "this member cannot react",
-            ACT_MODERATE: "only a moderator or an admin can moderate",
-            ACT_MANAGE_MEMBERS: "only an admin can ban, unban or change the group's settings"}
+_REFUSED = {ACT_POST: reason("an observer cannot post"),
+            ACT_REACT: reason("this member cannot react"),
+            ACT_MODERATE: reason("only a moderator or an admin can moderate"),
+            ACT_MANAGE_MEMBERS: reason("only an admin can ban, unban or change the group's "
+                                       "settings")}
 
 
 def can(role: str, action: str) -> bool:

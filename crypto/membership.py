@@ -33,7 +33,7 @@ from crypto.control import (
 from crypto.devices import Devices
 from crypto.encoding import Reader, Writer
 from crypto.envelope import TYPE_CONTROL, Inner
-from crypto.errors import AuthError, DecodeError, NotAllowed
+from crypto.errors import AuthError, DecodeError, NotAllowed, reason
 from crypto.events import (
     ROLE_ADMIN,
     ROLE_OWNER,
@@ -91,11 +91,18 @@ class ControlOutcome(Enum):
     APPLIED = "applied"    # the entry is now our control-log head
 
 
+_EMPTY = {"group name": reason("the group name must not be empty"),
+          "display name": reason("the display name must not be empty")}
+_TOO_LONG = {"group name": reason("the group name is longer than {limit} bytes"),
+             "display name": reason("the display name is longer than {limit} bytes")}
+
+
 def check_name(name: str, what: str) -> None:
+    """`what` is "group name" or "display name"."""
     if not isinstance(name, str) or not name.strip():
-        raise NotAllowed(f"the {what} must not be empty")
+        raise NotAllowed(_EMPTY[what])
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise NotAllowed(f"the {what} is longer than {MAX_NAME_BYTES} bytes")
+        raise NotAllowed(_TOO_LONG[what], limit=MAX_NAME_BYTES)
 
 
 def genesis(identity: Identity, name: str, relay_url: str, display_name: str, now: int,
@@ -397,7 +404,7 @@ def add(state: GroupState, record: MemberRecord, now: int,
         rng: Rng) -> tuple[ControlEntry, bytes, list[Outgoing]]:
     """Issue and apply an add entry; returns the entry and ES for the Welcome."""
     if state.recipient_count() >= MAX_MEMBERS:
-        raise NotAllowed(f"a group has at most {MAX_MEMBERS} members and linked devices")
+        raise NotAllowed("a group has at most {count} members and linked devices", count=MAX_MEMBERS)
     if record.ik in state.members:
         raise NotAllowed("that person is already a member")
     entry, es, out = issue(state, OP_ADD, record.encode(Writer()).bytes(), now, rng,

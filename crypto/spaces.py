@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crypto.encoding import Reader, Writer
-from crypto.errors import DecodeError
+from crypto.errors import DecodeError, reason
 from crypto.payloads import (
     CHANNEL_ID_LEN,
     GENERAL,
@@ -40,10 +40,10 @@ MAX_TOPIC_BYTES = 512
 MAX_CHANNEL_TAGS = 20
 MAX_PINS = 50          # active pins per channel; receivers ignore pins beyond it
 
-RULE_CHANNEL = "only admins can create or change channels"
-RULE_PIN = "only admins can pin posts"
-RULE_ANNOUNCE = "only admins can post in an announcements channel"
-RULE_PINS_FULL = "a channel holds at most 50 pins"
+RULE_CHANNEL = reason("only admins can create or change channels")
+RULE_PIN = reason("only admins can pin posts")
+RULE_ANNOUNCE = reason("only admins can post in an announcements channel")
+RULE_PINS_FULL = reason("a channel holds at most 50 pins")
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,13 +72,23 @@ def gettext_sources() -> list[Path]:
                    UI / "gui.py"])
 
 
+# crypto/ speaks no language: the sentences it refuses with are English literals, raised
+# or marked with reason(); the app translates them where it shows them (app/reasons.py).
+CRYPTO_KEYWORDS = {"reason": None, "NotAllowed": None, "InviteError": None,
+                   "InviteExpired": None}
+
+
+def crypto_sources() -> list[Path]:
+    return sorted((ROOT / "crypto").rglob("*.py"))
+
+
 def relay_sources() -> list[Path]:
     return sorted((ROOT / "relay").rglob("*.py"))
 
 
 def gettext_template(files: list[Path] | None = None):  # noqa: ANN201  (a babel Catalog)
-    """The messages marked in `files` (default: app/ and the terminal-facing ui modules)
-    and argparse's; Babel is a dev dependency."""
+    """The messages marked in `files` (default: app/ and the terminal-facing ui modules,
+    with crypto/'s refusal sentences) and argparse's; Babel is a dev dependency."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_file
 
@@ -88,6 +98,12 @@ def gettext_template(files: list[Path] | None = None):  # noqa: ANN201  (a babel
         for _line, message, _comments, _context in extract_from_file(
                 "python", str(path), keywords={"_": None, "ngettext": (1, 2)}):
             template.add(message, locations=[], flags=("python-brace-format",))
+    if files is None:
+        for path in crypto_sources():
+            for _line, message, _comments, _context in extract_from_file(
+                    "python", str(path), keywords=CRYPTO_KEYWORDS):
+                if isinstance(message, str) and message:
+                    template.add(message, locations=[], flags=("python-brace-format",))
     for message in ARGPARSE_MESSAGES:
         template.add(message, locations=[], flags=("python-format",))
     return template

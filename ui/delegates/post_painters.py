@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 
 from app.names import isolate
+from app.reasons import reason_text
 from app.views import PostView
 from ui.delegates import cards
 from ui.delegates.mirror import flip, lead, trail
@@ -207,7 +208,7 @@ def body(p: Paint) -> None:
                        else t.color("tombstone"))
         text = (tombstone_text(post) if row.body_kind == "tombstone"
                 else QCoreApplication.translate("Post", "Rejected by every member's app: {rule}.").format(
-                    rule=post.rejected)
+                    rule=reason_text(post.rejected))
                 if row.body_kind == "rejected"
                 else QCoreApplication.translate(
                     "Post", "A newer version of Coterie is needed to show this post."))

@@ -1,0 +1,34 @@
+"""crypto/'s refusal sentences in the user's language.
+
+crypto/ refuses in English literals (its stable codes, see crypto/errors.py): an error's
+`reason` with its `params`, or a refusal reason carried as a value (a rejected post's rule,
+why every member's app refused a message). They are translated here, where app/ turns
+them into what a person reads; `make translations` collects them from crypto/ into
+coterie.po, and the catalogue test checks each has its German. A sentence the catalogue
+does not know (a newer rule, or one with its numbers already filled in) stays English.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import crypto
+from app.i18n import _
+
+
+def reason_text(reason: str, params: Mapping[str, object] | None = None) -> str:
+    """A crypto/ reason (placeholders unfilled) in the user's language, filled in."""
+    if not reason:
+        return reason
+    text = _(reason)
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+        return reason.format(**params)
+
+
+def explain(exc: crypto.CryptoError) -> str:
+    """Why crypto/ refused, as one sentence in the user's language (no full stop)."""
+    reason = getattr(exc, "reason", "")
+    return reason_text(reason, getattr(exc, "params", None)) if reason else str(exc)
