@@ -3,6 +3,8 @@
 Attachment posts become a post row (caption + file lines, see app.files.attachment_text)
 plus one `files` row per file. A file delete is honoured only from the post's sender; a
 library pin only from an admin; a library removal from the entry's author or an admin.
+Concurrent tag edits converge: the edit last in (signed time, author, seq, message id) wins
+on every client, whatever order they arrive in (store.files.library_tags).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any
 import crypto
 from app.file_names import CACHE_DIR, attachment_text
 from app.store import NewPost, Store
-from app.store.files import FileRow, LibraryRow
+from app.store.files import FileRow, LibraryRow, TagOrder
 from crypto.file_payloads import (
     Attachment,
     FileDelete,
@@ -62,7 +64,8 @@ def apply(store: Store, profile_dir: Path, gid: bytes, sender: bytes, ev: Any,
     elif isinstance(c, LibraryPin) and admin:
         store.files.library_pin(gid, c.item, c.pinned)
     elif isinstance(c, LibraryTags) and admin:
-        store.files.library_tags(gid, c.item, c.tags)
+        store.files.library_tags(gid, c.item, c.tags, TagOrder.of(
+            ev.sent_at, sender, ev.epoch, ev.seq, ev.message_id))
 
 
 def is_admin(session: crypto.GroupSession, ik: bytes) -> bool:

@@ -15,7 +15,7 @@ from app.errors import InvalidInput, NotAllowed, NotFound
 from app.i18n import _
 from app.posts import PostService
 from app.store import Store
-from app.store.files import LibraryRow
+from app.store.files import LibraryRow, TagOrder
 from crypto.file_payloads import (
     MAX_DESCRIPTION_BYTES,
     MAX_TAG_BYTES,
@@ -116,7 +116,8 @@ class LibraryService:
         self._posts._seal(rt, gid, session, LibraryPin(row.item_id, pinned), local, row.target)
 
     def set_tags(self, group: str, item_id: str, tags: list[str]) -> None:
-        """Admins replace a library item's tags (a signed payload only admins' count)."""
+        """Admins replace a library item's tags (a signed payload only admins' count);
+        concurrent edits converge on the one last in (signed time, author, seq)."""
         rt = self._access.runtime()
         gid, row = self._item(group, item_id)
         _gid, session = self._posts._active(rt, group)
@@ -125,7 +126,8 @@ class LibraryService:
         clean = _tags(tags)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.files.library_tags(gid, row.item_id, clean)
+            store.files.library_tags(gid, row.item_id, clean, TagOrder.of(
+                sealed.sent_at, rt.identity.ik, sealed.epoch, sealed.seq, sealed.message_id))
 
         self._posts._seal(rt, gid, session, LibraryTags(row.item_id, clean), local, row.target)
 

@@ -81,6 +81,22 @@ class LibraryRow:
     pinned: bool
 
 
+@dataclass(frozen=True)
+class TagOrder:
+    """Where a tag edit stands among all edits of an item: later wins."""
+    sent_time: int
+    author_ik: bytes
+    seq: int              # (epoch << 32) | sequence number: the author's own order
+    msg_id: bytes
+
+    @classmethod
+    def of(cls, sent_time: int, author_ik: bytes, epoch: int, seq: int,
+           msg_id: bytes) -> TagOrder:
+        """Sequence numbers start again in each epoch, so the epoch orders first (as in
+        the moderation log)."""
+        return cls(sent_time, author_ik, (epoch << 32) | seq, msg_id)
+
+
 def _file(row: tuple) -> FileRow:
     return FileRow(*(bytes(v) if isinstance(v, memoryview) else v for v in row[:17]),
                    bool(row[17]))
@@ -240,11 +256,17 @@ class FileTables(StorePart):
 
     # -- library ---------------------------------------------------------------------------
     def library_add(self, row: LibraryRow) -> None:
-        self._db().execute(
+        conn = self._db()
+        conn.execute(
             "INSERT OR IGNORE INTO library (group_id, item_id, target, author_ik, added_time,"
             " title, description, tags, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (row.group_id, row.item_id, row.target, row.author_ik, row.added_time, row.title,
              row.description, "\n".join(row.tags), row.link))
+        # a tag edit that arrived before its item (reordered delivery) applies now
+        conn.execute("UPDATE library SET tags = e.tags FROM library_tag_edits e"
+                     " WHERE e.group_id = library.group_id AND e.item_id = library.item_id"
+                     " AND library.group_id = ? AND library.item_id = ?",
+                     (row.group_id, row.item_id))
 
     def library_remove(self, group_id: bytes, item_id: bytes, by: bytes, admin: bool) -> bool:
         cur = self._db().execute(
@@ -256,9 +278,28 @@ class FileTables(StorePart):
         self._db().execute("UPDATE library SET pinned = ? WHERE group_id = ? AND item_id = ?",
                            (int(pinned), group_id, item_id))
 
-    def library_tags(self, group_id: bytes, item_id: bytes, tags: tuple[str, ...]) -> None:
-        self._db().execute("UPDATE library SET tags = ? WHERE group_id = ? AND item_id = ?",
-                           ("\n".join(tags), group_id, item_id))
+    def library_tags(self, group_id: bytes, item_id: bytes, tags: tuple[str, ...],
+                     order: TagOrder) -> bool:
+        """An admin's tag edit: it replaces the item's tags only if it comes after the edit
+        in effect in the order (signed time, author, seq, message id), so every client ends
+        with the same tags whatever order the edits arrived in. True if it took effect."""
+        conn = self._db()
+        text = "\n".join(tags)
+        cur = conn.execute(
+            "INSERT INTO library_tag_edits (group_id, item_id, tags, sent_time, author_ik, seq,"
+            " msg_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, item_id) DO UPDATE"
+            " SET tags = excluded.tags, sent_time = excluded.sent_time,"
+            " author_ik = excluded.author_ik, seq = excluded.seq, msg_id = excluded.msg_id"
+            " WHERE (excluded.sent_time, excluded.author_ik, excluded.seq, excluded.msg_id)"
+            " > (library_tag_edits.sent_time, library_tag_edits.author_ik,"
+            " library_tag_edits.seq, library_tag_edits.msg_id)",
+            (group_id, item_id, text, order.sent_time, order.author_ik, order.seq,
+             order.msg_id))
+        if cur.rowcount != 1:
+            return False
+        conn.execute("UPDATE library SET tags = ? WHERE group_id = ? AND item_id = ?",
+                     (text, group_id, item_id))
+        return True
 
     @reads
     def library(self, group_id: bytes) -> list[LibraryRow]:

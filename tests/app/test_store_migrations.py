@@ -40,6 +40,7 @@ RELEASED = {
     7: "83eb47996214a45211d3b7a7db54103dc1e61135251d6e886296ebc57e5543a0",
     8: "3a417a55752b27f2e2c2ce5dfc1052d974f00b8beacb68bb42eaba98f24c430e",
     9: "1f1576f7f4799b4e502e1588974d1de761cb8a73d701627001036d0b3ecd8ce2",
+    10: "a1385ce0bbec1aa80851606216daedef1879eb820e24abc71b8b8872d9577ccc",
 }
 
 
@@ -170,6 +171,25 @@ def test_library_items_are_kept_and_searchable_from_version_9(tmp_path: Path,
         [hit] = store.search.find_library("maps", group)
         assert (hit.kind, hit.msg_id, hit.sender_name) == ("library", b"\x0b" * 4, "Fixture Fay")
         assert store.check_integrity() == []
+
+
+def test_version_10_keeps_the_tag_edit_in_effect(tmp_path: Path) -> None:
+    from app.store.files import TagOrder
+
+    profile = profile_from(10, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group, item = store_fixtures.GROUP, b"\x0f" * 4
+
+        def edits(s: Store) -> list[bool]:
+            with s.transaction():
+                return [s.files.library_tags(group, item, ("older",),
+                                             TagOrder(329, b"Z" * 32, 99, b"\xff")),
+                        s.files.library_tags(group, item, ("newer",),
+                                             TagOrder(331, b"A" * 32, 1, b"\x00"))]
+        [before] = store.files.library(group)
+        assert before.tags == ("fiction", "classics")
+        assert store.run(edits) == [False, True]
+        assert [r.tags for r in store.files.library(group)] == [("newer",)]
 
 
 def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:

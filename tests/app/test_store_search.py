@@ -184,7 +184,7 @@ def test_a_snippet_keeps_the_markup_around_its_edge_words() -> None:
 
 
 def test_library_items_are_indexed_and_leave_the_index_when_removed(tmp_path: Path) -> None:
-    from app.store.files import LibraryRow
+    from app.store.files import LibraryRow, TagOrder
 
     def write(s: Store, fn: Callable[[Store], object]) -> None:
         def work(st: Store) -> None:
@@ -203,7 +203,8 @@ def test_library_items_are_indexed_and_leave_the_index_when_removed(tmp_path: Pa
         assert (hit.kind, hit.msg_id, hit.group_name) == ("library", b"p1", "G")
         assert s.search.find_library("coffee") and s.search.find_library("sit", G2) == []
         assert s.search.find("cafe") == []                   # posts and items stay apart
-        write(s, lambda st: st.files.library_tags(gid, b"i1", ("tea",)))
+        write(s, lambda st: st.files.library_tags(gid, b"i1", ("tea",),
+                                                 TagOrder.of(12, b"I" * 32, 0, 2, b"t")))
         assert s.search.find_library("coffee") == [] and s.search.find_library("tea")
         write(s, lambda st: st.files.library_remove(gid, b"i1", b"I" * 32, False))
         assert s.search.find_library("cafe") == []
