@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.events_cal import event_view
-from app.polls import poll_view
 from app.runtime import Runtime
 from app.views import PostView
 
@@ -14,6 +12,10 @@ def attach(rt: Runtime, gid: bytes, views: list[PostView]) -> list[PostView]:
     """The views with `card` set on poll and event rows (others unchanged)."""
     if not any(v.kind in ("poll", "calendar") for v in views):
         return views
+    # Loaded with the first page that holds a card, not with every read of posts.
+    from app.events_cal import event_view
+    from app.polls import poll_view
+
     name = ""
     out = []
     for v in views:

@@ -11,9 +11,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from app.store.core import StorePart, reads, writes
-from crypto.polls import CastVote, count_votes, cutoff, vote_problem
+
+if TYPE_CHECKING:
+    from crypto.polls import CastVote
+
+
+def _rules() -> ModuleType:
+    """crypto.polls (the vote rules), loaded with the first poll a command touches rather
+    than with the store: a command that reads no poll never loads every payload kind."""
+    from crypto import polls
+    return polls
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ class PollRecord:
     @property
     def ends(self) -> int | None:
         """The first second at which votes no longer count (None: open)."""
-        return cutoff(self.closes_at, self.closed_at)
+        return _rules().cutoff(self.closes_at, self.closed_at)
 
     def is_closed(self, now: int) -> bool:
         return self.closed_at is not None or (self.closes_at != 0 and now >= self.closes_at)
@@ -115,8 +126,8 @@ class PollTables(StorePart):
         poll = self._poll(group_id, poll_id)
         if poll is None:
             return False
-        if vote_problem(len(poll.options), poll.multi, vote.choices, vote.sent_at,
-                        poll.ends) is not None:
+        if _rules().vote_problem(len(poll.options), poll.multi, vote.choices, vote.sent_at,
+                                 poll.ends) is not None:
             return False
         cur = conn.execute(
             "INSERT INTO poll_ballots (group_id, poll_id, voter_ik, epoch, seq, choices) "
@@ -138,13 +149,13 @@ class PollTables(StorePart):
         if poll is None:
             return
         conn = self._db()
-        votes = [CastVote(*r) for r in conn.execute(
+        votes = [_rules().CastVote(*r) for r in conn.execute(
             "SELECT voter_ik, epoch, seq, sent_time, choices FROM poll_votes "
             "WHERE group_id = ? AND poll_id = ?", (group_id, poll_id))]
         latest: dict[bytes, CastVote] = {}
         for v in votes:   # each voter's latest valid vote, retractions included
-            if vote_problem(len(poll.options), poll.multi, v.choices, v.sent_at,
-                            poll.ends) is None:
+            if _rules().vote_problem(len(poll.options), poll.multi, v.choices, v.sent_at,
+                                     poll.ends) is None:
                 held = latest.get(v.voter)
                 if held is None or (v.epoch, v.seq) > (held.epoch, held.seq):
                     latest[v.voter] = v
@@ -161,10 +172,10 @@ class PollTables(StorePart):
         poll = self._poll(group_id, poll_id)
         if poll is None:
             return ()
-        votes = [CastVote(*r) for r in self._db().execute(
+        votes = [_rules().CastVote(*r) for r in self._db().execute(
             "SELECT voter_ik, epoch, seq, sent_time, choices FROM poll_votes "
             "WHERE group_id = ? AND poll_id = ?", (group_id, poll_id))]
-        return count_votes(len(poll.options), poll.multi, poll.ends, votes).counts
+        return _rules().count_votes(len(poll.options), poll.multi, poll.ends, votes).counts
 
     # -- closing ------------------------------------------------------------------------------
     @writes(durable=False)

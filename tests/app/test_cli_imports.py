@@ -70,7 +70,8 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 _NOT_FOR_READ = ("asyncio", "httpx", "sync.engine", "sync.core", "sync.values", "app.syncer",
                  "app.inbound", "app.backup", "app.backup_format", "app.export", "app.files",
                  "app.library", "app.invites", "app.search", "app.moderation",
-                 "crypto.session", "crypto.receive", "crypto.send")
+                 "crypto.session", "crypto.receive", "crypto.send", "crypto.events",
+                 "app.polls", "app.events_cal")
 
 
 def test_read_on_an_unlocked_profile_loads_no_sync_backup_or_session_code(
