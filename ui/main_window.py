@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.groups: list[GroupSummary] = []
         self._loaded_once = False
         self._pending_select: str | None = None
+        self._last_channel: dict[str, str] = {}   # group id → the channel last open there
         self.sidebar = Sidebar(ctx)
         self.pane = ConversationPane(ctx)
         self.empty = EmptyState()
@@ -118,7 +119,8 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         ctx = self._ctx
         sb = self.sidebar
-        sb.group_selected.connect(self.open_group)
+        sb.group_selected.connect(self._group_row)
+        sb.channel_selected.connect(self.open_channel)
         sb.group_activated.connect(lambda _g: self.pane.composer.edit.setFocus())
         sb.new_group_requested.connect(self.new_group)
         sb.join_requested.connect(self.join_group)
@@ -126,10 +128,9 @@ class MainWindow(QMainWindow):
         sb.settings_requested.connect(self.open_settings)
         sb.backup_requested.connect(self.open_backup)
         sb.help_requested.connect(self.show_shortcuts)
-        sb.channels.channel_selected.connect(self.pane.show_channel)
-        sb.channels.loaded.connect(self._channels_loaded)
-        sb.channels.new_channel_requested.connect(self.new_channel)
-        sb.channels.error.connect(self.show_error)
+        sb.channels_loaded.connect(self._channels_loaded)
+        sb.new_channel_requested.connect(self.new_channel)
+        sb.channel_actions.error.connect(self.show_error)
         self.empty.create_button.clicked.connect(self.new_group)
         self.empty.join_button.clicked.connect(self.join_group)
         self.pane.invite_requested.connect(lambda gid: self._group_dialog(InviteDialog, gid))
@@ -156,10 +157,10 @@ class MainWindow(QMainWindow):
             ("Ctrl+J", self.join_group),
             ("Ctrl+,", self.open_settings),
             ("Ctrl+L", lambda: self.pane.composer.edit.setFocus()),
-            ("Alt+Down", lambda: self._step_group(1)),
-            ("Alt+Up", lambda: self._step_group(-1)),
-            ("Alt+Shift+Down", lambda: self.sidebar.channels.step(1)),
-            ("Alt+Shift+Up", lambda: self.sidebar.channels.step(-1)),
+            ("Alt+Down", lambda: self.sidebar.step_group(1)),
+            ("Alt+Up", lambda: self.sidebar.step_group(-1)),
+            ("Alt+Shift+Down", lambda: self.sidebar.step_channel(1)),
+            ("Alt+Shift+Up", lambda: self.sidebar.step_channel(-1)),
             ("Ctrl+Q", self.close),
             ("F1", self.show_shortcuts),
             ("Ctrl+End", lambda: self.pane.view.jump_to_latest()),
@@ -202,12 +203,9 @@ class MainWindow(QMainWindow):
             if fresh is None:
                 self.pane.group = None
                 self.pane.model.clear()
-                self.sidebar.channels.set_group(None)
             else:
                 self.pane.update_group(fresh)
-                self.sidebar.select(fresh.id)
-                if fresh.my_role != current.my_role or fresh.status != current.status:
-                    self.sidebar.channels.set_group(fresh)   # the "+" follows the role
+                self.sidebar.mark_current(fresh.id)
         if not groups:
             self.stack.setCurrentWidget(self.empty)
         elif self.pane.group is None:
@@ -216,36 +214,63 @@ class MainWindow(QMainWindow):
 
     def open_group(self, group: GroupSummary, around_post: str | None = None,
                    channel: str | None = None) -> None:
+        """Open a group at a channel: the one named, else the one last read there, else
+        General."""
         self.stack.setCurrentWidget(self.pane)
-        self.pane.show_group(group, around_post, channel)
-        self.sidebar.channels.set_group(group, channel)
+        cid = channel or self._last_channel.get(group.id)
+        self.pane.show_group(group, around_post, cid)
+        self._last_channel[group.id] = cid or GENERAL_ID
+        listed = self._listed(group.id, cid or GENERAL_ID)
+        if listed is not None:
+            self.pane.show_channel(listed)
+        self.sidebar.mark_current(group.id, cid or GENERAL_ID)
         self.setWindowTitle(QCoreApplication.translate("MainWindow", '{name} — Coterie').format(name=group.name))
         if group.unread:
             self.pane.mark_read()
 
-    def _channels_loaded(self, channels: list[ChannelView]) -> None:
-        """A channel's new definition (renamed, archived) reaches the open pane."""
-        current = self.pane.channel
-        if current is not None:
-            fresh = next((c for c in channels if c.id == current.id), None)
-            if fresh is not None and fresh != current:
-                self.pane.show_channel(fresh)
+    def _group_row(self, group: GroupSummary) -> None:
+        """A group's row became current: open the group, unless it is the one open (moving
+        from one of its channels to its row changes nothing)."""
+        if self.pane.group is not None and self.pane.group.id == group.id \
+                and self.stack.currentWidget() is self.pane:
+            return
+        self.open_group(group)
 
-    def new_channel(self) -> CreateChannelDialog | None:
-        group = self.pane.group
+    def open_channel(self, group: GroupSummary, channel: ChannelView) -> None:
+        """A channel row of the sidebar: open its group there, or switch the open group's
+        timeline to it."""
+        if self.pane.group is None or self.pane.group.id != group.id \
+                or self.stack.currentWidget() is not self.pane:
+            self.open_group(group, channel=channel.id)
+            return
+        self._last_channel[group.id] = channel.id
+        self.pane.show_channel(channel)
+        self.sidebar.mark_current(group.id, channel.id)
+
+    def _listed(self, group_id: str, channel_id: str) -> ChannelView | None:
+        return next((c for c in self.sidebar.channels_of(group_id) if c.id == channel_id), None)
+
+    def _channels_loaded(self, group_id: str, channels: list[ChannelView]) -> None:
+        """The open group's channels arrived (the pane learns the one it shows) or changed
+        (a new definition, renamed or archived, reaches the pane)."""
+        if self.pane.group is None or self.pane.group.id != group_id:
+            return
+        current = self.pane.channel
+        shown = current.id if current is not None else self.pane.model.channel_id
+        fresh = next((c for c in channels if c.id == shown), None)
+        if fresh is not None and fresh != current:
+            self.pane.show_channel(fresh)
+            self.sidebar.mark_current(group_id, fresh.id)
+
+    def new_channel(self, group: GroupSummary | None = None) -> CreateChannelDialog | None:
+        group = group if isinstance(group, GroupSummary) else self.pane.group
         if group is None or not may(group, MANAGE_CHANNELS):
             return None
+        gid = group.id
         dialog = CreateChannelDialog(self._ctx, group, self)
-        dialog.created.connect(lambda c: self.sidebar.channels.set_group(group, c.id))
+        dialog.created.connect(lambda c: self.sidebar.select_channel_when_listed(gid, c.id))
         dialog.open()
         return dialog
-
-    def _step_group(self, delta: int) -> None:
-        if not self.groups:
-            return
-        current = self.sidebar.list.currentIndex().row()
-        row = max(0, min(len(self.groups) - 1, current + delta))
-        self.sidebar.list.setCurrentIndex(self.sidebar.model.index(row, 0))
 
     def select_group(self, group_id: str) -> None:
         """Open a group as soon as it is in the list (it may arrive with the next refresh)."""
@@ -261,9 +286,6 @@ class MainWindow(QMainWindow):
                 and self.pane.model.row_of(post_id) >= 0:
             self.pane.jump_to(post_id)
         else:
-            self.sidebar.list.selectionModel().blockSignals(True)
-            self.sidebar.select(group_id)
-            self.sidebar.list.selectionModel().blockSignals(False)
             self.open_group(group, around_post=post_id)
         self.pane.view.setFocus()
 
@@ -303,15 +325,16 @@ class MainWindow(QMainWindow):
         if hit.kind == "post" and hit.thread_root is None and hit.channel_id == shown:
             self.jump_to_post(hit.group_id, hit.post_id)   # in the channel already shown
             return
-        self.sidebar.list.selectionModel().blockSignals(True)
-        self.sidebar.select(hit.group_id)
-        self.sidebar.list.selectionModel().blockSignals(False)
         around = None if hit.kind == "channel" else (hit.thread_root or hit.post_id)
         if self.pane.group is None or self.pane.group.id != group.id:
             self.open_group(group, around, hit.channel_id)
         else:
             self.pane.go_to(hit.channel_id, around)
-            self.sidebar.channels.set_group(group, hit.channel_id)
+            self._last_channel[group.id] = hit.channel_id
+            listed = self._listed(group.id, hit.channel_id)
+            if listed is not None:
+                self.pane.show_channel(listed)
+            self.sidebar.mark_current(group.id, hit.channel_id)
         self.pane.view.setFocus()
         if hit.kind == "topic" or hit.thread_root is not None:
             root, gid = around, group.id

@@ -19,6 +19,8 @@ from tests.ui.real_services import WAIT, App
 from tests.ui.test_screenshots import _check
 from ui.dialogs.create_channel import CreateChannelDialog
 from ui.dialogs.search import SearchDialog
+from ui.models.keyed_list import ITEM_ROLE
+from ui.models.sidebar_model import NODE_ROLE
 
 pytestmark = pytest.mark.slow
 
@@ -28,9 +30,17 @@ def _rows(app: App) -> list:
     return [model.post_at(r) for r in range(model.rowCount())]
 
 
-def _channel_names(app: App) -> list[str]:
-    m = app.window.sidebar.channels.model
-    return [m.item_at(r).name for r in range(m.rowCount())]
+def _channel_names(app: App, group: str | None = None) -> list[str]:
+    sidebar = app.window.sidebar
+    return [c.name for c in sidebar.channels_of(group or app.world.groups["Book club"])]
+
+
+def _rows_under(app: App, group: str) -> list[tuple[str, str]]:
+    """(node, text) of the rows under a group in the sidebar's tree."""
+    model = app.window.sidebar.model
+    parent = model.group_index(group)
+    return [(model.index(r, 0, parent).data(NODE_ROLE), model.index(r, 0, parent).data())
+            for r in range(model.rowCount(parent))]
 
 
 def _out(tmp_path: Path) -> Path:
@@ -74,10 +84,10 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
                     timeout=WAIT)
     chans = {c.name: c for c in services.channels.list(club)}
     assert chans["Reading list"].unread == 2 and chans["Reading list"].mentions == 1
-    assert win.sidebar.channels.add_button.isVisible()
+    assert ("new", "New channel…") in _rows_under(ana, club)   # Ana may create channels
 
     # Alt+Shift+Down: the next channel, the forum, with its topics and thread footers
-    win.sidebar.channels.list.setFocus()
+    win.sidebar.tree.setFocus()
     qtbot.keyClick(win, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.id == forum.id
@@ -130,7 +140,7 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
     assert not panel.isVisible()
 
     # announcements: Ana (admin) may post; the composer is open for her
-    win.sidebar.channels.select(chans["News"].id)
+    win.sidebar.select_channel(club, chans["News"].id)
     qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.name == "News",
                     timeout=WAIT)
     assert not win.pane.composer.edit.isReadOnly() and not win.pane.topic_title.isVisible()
@@ -150,20 +160,22 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
     assert "Poetry corner" in _channel_names(ana)
 
     # admins rename, re-topic, reorder and archive from the channel's menu
-    news = next(c for c in win.sidebar.channels.model.items() if c.name == "News")
-    rename = win.sidebar.channels._edit(news, "name")
+    actions = win.sidebar.channel_actions
+    news = next(c for c in win.sidebar.channels_of(club) if c.name == "News")
+    rename = actions.edit(win.sidebar, news, "name")
     rename.edit.setText("Notices")
     rename.accept()
     qtbot.waitUntil(lambda: "Notices" in _channel_names(ana), timeout=WAIT)
-    notices = next(c for c in win.sidebar.channels.model.items() if c.name == "Notices")
-    win.sidebar.channels.move(notices, -1)
+    notices = next(c for c in win.sidebar.channels_of(club) if c.name == "Notices")
+    actions.move(notices, -1, win.sidebar.channels_of(club))
     qtbot.waitUntil(lambda: _channel_names(ana)[:3] == ["General", "Notices", "Reading list"],
                     timeout=WAIT)
-    poetry = next(c for c in win.sidebar.channels.model.items() if c.name == "Poetry corner")
-    win.sidebar.channels.archive(poetry, True)
-    qtbot.waitUntil(lambda: next(c for c in win.sidebar.channels.model.items()
+    poetry = next(c for c in win.sidebar.channels_of(club) if c.name == "Poetry corner")
+    actions.archive(poetry, True)
+    qtbot.waitUntil(lambda: next(c for c in win.sidebar.channels_of(club)
                                  if c.name == "Poetry corner").archived, timeout=WAIT)
     assert _channel_names(ana)[-1] == "Poetry corner"
+    assert _rows_under(ana, club)[-1] == ("archived", "Archived (1)")   # folded at the end
 
     # Ctrl+K finds the topic by its title and opens it with its thread
     search = SearchDialog(ana.ctx, None, win)
@@ -181,7 +193,7 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
     settle(qtbot, ana.worker)
     _check(win, "channels_search_topic", theme, out)
     search.close()
-    win.sidebar.channels.select(GENERAL_ID)
+    win.sidebar.select_channel(club, GENERAL_ID)
     qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.id == GENERAL_ID,
                     timeout=WAIT)
 
@@ -220,15 +232,15 @@ def test_an_admin_edits_a_forums_tags_in_the_window(qtbot, ana: App, theme, tmp_
     win.resize(1200, 760)
     win.sidebar.select(club)
     qtbot.waitUntil(lambda: "Reading list" in _channel_names(ana), timeout=WAIT)
-    chans = win.sidebar.channels
-    listed = {c.name: c for c in chans.model.items()}
+    sidebar = win.sidebar
+    listed = {c.name: c for c in sidebar.channels_of(club)}
     # only a forum's menu offers its tags
     for name, offered in (("Reading list", True), ("General", False)):
-        row = chans.model.row_of(listed[name].id)
-        menu = chans._menu(chans.list.visualRect(chans.model.index(row, 0)).center())
+        index = sidebar.model.channel_index(club, listed[name].id)
+        menu = sidebar.channel_menu(sidebar.tree.visualRect(index).center())
         assert ("Edit tags…" in [a.text() for a in menu.actions()]) is offered
         menu.close()
-    dialog = chans._edit(listed["Reading list"], "tags")
+    dialog = sidebar.channel_actions.edit(sidebar, listed["Reading list"], "tags")
     assert dialog.edit.text() == "fiction, poetry"
     dialog.edit.setText("fiction, essays, ")
     settle(qtbot, ana.worker)
@@ -236,10 +248,11 @@ def test_an_admin_edits_a_forums_tags_in_the_window(qtbot, ana: App, theme, tmp_
     dialog.accept()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     assert services.channels.get(club, forum.id).tags == ("essays", "fiction")
-    qtbot.waitUntil(lambda: next(c for c in chans.model.items()
+    qtbot.waitUntil(lambda: next(c for c in sidebar.channels_of(club)
                                  if c.id == forum.id).tags == ("essays", "fiction"), timeout=WAIT)
     # a tag too long is one sentence in the dialog, nothing changes
-    dialog = chans._edit(next(c for c in chans.model.items() if c.id == forum.id), "tags")
+    dialog = sidebar.channel_actions.edit(
+        sidebar, next(c for c in sidebar.channels_of(club) if c.id == forum.id), "tags")
     dialog.edit.setText("x" * 40)
     dialog.accept()
     qtbot.waitUntil(lambda: dialog.error_label.text() == "A tag is at most 32 bytes.",
@@ -256,3 +269,88 @@ def test_an_admin_edits_a_forums_tags_in_the_window(qtbot, ana: App, theme, tmp_
         assert bea.channels.get(club, forum.id).tags == ("essays", "fiction")
     finally:
         bea.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_sidebar_shows_every_groups_channels_with_badges_from_the_relay(
+        qtbot, ana: App, theme, tmp_path) -> None:  # noqa: ANN001
+    services, win, world = ana.services, ana.window, ana.world
+    club, climbing = world.groups["Book club"], world.groups["Climbing Tuesdays"]
+    reading = services.channels.create(club, "Reading list", "chat", "What we read next")
+    services.sync_once()
+    bea = Services(world.profile_dir("Bea"), keyring_backend=world.keyring)
+    try:
+        bea.profile.unlock()
+        bea.sync_once()
+        routes = bea.channels.create(climbing, "Routes", "chat", "New problems on the wall")
+        bea.sync_once()
+    finally:
+        bea.close()
+    services.sync_once()
+    ana.ctx.theme.apply(theme)
+    win.resize(1200, 760)
+    tree, model = win.sidebar.tree, win.sidebar.model
+
+    # two groups' channels at once, each under its group
+    qtbot.waitUntil(lambda: "Reading list" in _channel_names(ana, club)
+                    and "Routes" in _channel_names(ana, climbing), timeout=WAIT)
+    for gid, cid in ((club, reading.id), (climbing, routes.id)):
+        rect = tree.visualRect(model.channel_index(gid, cid))
+        assert rect.isValid() and tree.viewport().rect().contains(rect)
+    # "New channel…" only where Ana's role may create channels (she admins Book club)
+    assert ("new", "New channel…") in _rows_under(ana, club)
+    assert all(node != "new" for node, _text in _rows_under(ana, climbing))
+
+    # a click on the other group's channel opens that group at that channel
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=tree.visualRect(model.channel_index(climbing, routes.id)).center())
+    qtbot.waitUntil(lambda: win.pane.group is not None and win.pane.group.id == climbing
+                    and win.pane.channel is not None and win.pane.channel.id == routes.id
+                    and not win.pane.model.loading, timeout=WAIT)
+    assert win.windowTitle().startswith("Climbing Tuesdays")
+
+    # Ana mutes Book club's General; Bea posts there and in Reading list, through the relay
+    services.channels.set_muted(club, GENERAL_ID, True)
+    bea = Services(world.profile_dir("Bea"), keyring_backend=world.keyring)
+    try:
+        bea.profile.unlock()
+        bea.sync_once()
+        bea.posts.post(club, "Has anyone started it?", channel=reading.id)
+        bea.posts.post(club, "@Ana your copy is at my place", channel=reading.id)
+        bea.posts.post(club, "Snacks on me", channel=GENERAL_ID)
+        bea.sync_once()
+    finally:
+        bea.close()
+    services.sync_once()
+
+    def listed(gid: str, cid: str):  # noqa: ANN202
+        return model.index(model.channel_index(gid, cid).row(), 0,
+                           model.group_index(gid)).data(ITEM_ROLE)
+
+    qtbot.waitUntil(lambda: (listed(club, reading.id).unread, listed(club, reading.id).mentions)
+                    == (2, 1) and listed(club, GENERAL_ID).unread >= 1, timeout=WAIT)
+    assert listed(club, GENERAL_ID).muted
+    # folded, the group's row carries the sum of its unmuted channels
+    tree.collapse(model.group_index(club))
+    qtbot.waitUntil(lambda: model.item_at(model.row_of(club)).unread == 2, timeout=WAIT)
+    assert not tree.isExpanded(model.group_index(club))
+    settle(qtbot, ana.worker)
+    _check(win, "sidebar_groups_and_channels", theme, _out(tmp_path))
+
+    # keyboard: Alt+Shift+Up is Climbing's channel above Routes, Alt+Up the group above
+    tree.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: win.pane.channel is not None and win.pane.channel.id == GENERAL_ID
+                    and win.pane.group.id == climbing, timeout=WAIT)
+    above = model.item_at(model.row_of(climbing) - 1)
+    qtbot.keyClick(win, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: win.pane.group is not None and win.pane.group.id == above.id,
+                    timeout=WAIT)
+    # → unfolds the current group, ← folds it (F1 says so)
+    win.sidebar.select(club)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Right)
+    assert tree.isExpanded(model.group_index(club))
+    qtbot.keyClick(tree, Qt.Key.Key_Left)
+    assert not tree.isExpanded(model.group_index(club))

@@ -9,39 +9,53 @@ from app.views import InviteView, JoinRequestView, MemberView, SearchHit
 from tests.ui.conftest import settle
 from tests.ui.real_services import LiveWorld
 from ui.models.conversation_model import ConversationModel
-from ui.models.group_list_model import GroupListModel
 from ui.models.invite_model import InviteListModel
 from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
 from ui.models.member_model import MemberListModel
 from ui.models.request_model import JoinRequestListModel
 from ui.models.search_model import SearchResultModel, plain_snippet
+from ui.models.sidebar_model import NODE_ROLE, SidebarModel
 
 
 def fingerprint_of(name: str) -> str:
     return " ".join(f"{ord(c):04x}" for c in (name * 10)[:10])
 
 
-def test_group_list_model_passes_the_model_tester(qtmodeltester, world: LiveWorld) -> None:
-    groups = world.services("Ana").groups.list()
-    model = GroupListModel()
-    model.set_items(groups)
+def test_sidebar_model_passes_the_model_tester(qtmodeltester, world: LiveWorld) -> None:
+    ana = world.services("Ana")
+    groups = ana.groups.list()
+    club = world.groups["Book club"]
+    ana.channels.create(club, "Reading list", "chat")
+    archived = ana.channels.create(club, "Old", "chat")
+    ana.channels.archive(club, archived.id)
+    model = SidebarModel()
+    model.set_groups(groups, {club: True})
+    for g in groups:
+        model.set_channels(g.id, ana.channels.list(g.id))
     qtmodeltester.check(model)
     assert model.rowCount() == len(world.groups) == 5
     first = model.index(0, 0)
     assert first.data(Qt.ItemDataRole.DisplayRole) == groups[0].name
     assert "last post" in first.data(Qt.ItemDataRole.AccessibleTextRole)
+    under = model.group_index(club)
+    rows = [model.index(r, 0, under) for r in range(model.rowCount(under))]
+    assert [(i.data(NODE_ROLE), i.data()) for i in rows] == [
+        ("channel", "General"), ("channel", "Reading list"), ("new", "New channel…"),
+        ("archived", "Archived (1)")]
+    assert model.index(0, 0, rows[-1]).data(ITEM_ROLE).id == archived.id
+    assert model.group_of(model.index(0, 0, rows[-1])).id == club
 
 
 def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, world: LiveWorld) -> None:
-    model = GroupListModel()
+    model = SidebarModel()
     groups = world.services("Ana").groups.list()
-    model.set_items(groups)
+    model.set_groups(groups, {})
     resets, moves, changes = [], [], []
     model.modelReset.connect(lambda: resets.append(1))
     model.rowsMoved.connect(lambda *a: moves.append(a))
     model.dataChanged.connect(lambda *a: changes.append(a))
     bumped = replace(groups[-1], unread=5, last_activity=groups[0].last_activity + 1)
-    model.set_items([bumped, *groups[:-1]])
+    model.set_groups([bumped, *groups[:-1]], {})
     assert not resets
     assert len(moves) == 1
     assert len(changes) == 1
@@ -50,18 +64,36 @@ def test_reordering_groups_moves_rows_instead_of_resetting(qtbot, world: LiveWor
 
 
 def test_removing_and_inserting_keep_the_other_rows(qtbot, world: LiveWorld) -> None:
-    model = GroupListModel()
+    model = SidebarModel()
     groups = world.services("Ana").groups.list()
-    model.set_items(groups)
+    model.set_groups(groups, {})
     removed, inserted = [], []
-    model.rowsRemoved.connect(lambda _p, a, b: removed.append((a, b)))
-    model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
+    model.rowsRemoved.connect(lambda p, a, b: removed.append((a, b)) if not p.isValid() else None)
+    model.rowsInserted.connect(lambda p, a, b: inserted.append((a, b)) if not p.isValid() else None)
     extra = replace(groups[0], id="f" * 32, name="New")
-    model.set_items([groups[0], extra, *groups[2:]])
+    model.set_groups([groups[0], extra, *groups[2:]], {})
     assert removed == [(1, 1)]
     assert inserted == [(1, 1)]
     assert [g.name for g in model.items()] == [groups[0].name, "New",
                                                *[g.name for g in groups[2:]]]
+
+
+def test_archiving_a_channel_moves_its_row_under_archived(qtbot, world: LiveWorld) -> None:
+    ana = world.services("Ana")
+    club = world.groups["Book club"]
+    reading = ana.channels.create(club, "Reading list", "chat")
+    model = SidebarModel()
+    model.set_groups(ana.groups.list(), {club: False})
+    model.set_channels(club, ana.channels.list(club))
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    ana.channels.archive(club, reading.id)
+    model.set_channels(club, ana.channels.list(club))
+    under = model.group_index(club)
+    assert [model.index(r, 0, under).data() for r in range(model.rowCount(under))] == [
+        "General", "Archived (1)"]      # no "New channel…" row: not Ana's to create here
+    assert model.channel_index(club, reading.id).parent().data() == "Archived (1)"
+    assert not resets
 
 
 def test_member_model_lists_admins_first(qtmodeltester) -> None:

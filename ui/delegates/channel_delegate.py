@@ -1,83 +1,113 @@
-"""Paints one channel row: its kind's mark, its name (bold while unread, italic when
-archived), a mention mark and the unread badge (grey when the channel is muted)."""
+"""Paints one channel row of the sidebar's tree: its kind's mark, its name (bold while
+unread, italic when archived), a mention mark and the unread badge (grey when the channel
+or its group is muted); and the tree's two other rows, "New channel…" and "Archived (n)".
+Laid out left to right and mirrored in a right-to-left window, as the group rows."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from app.views import ChannelView
 from ui.delegates.mirror import flip, lead
-from ui.models.channel_list_model import KIND_MARK
-from ui.models.keyed_list import ITEM_ROLE
-from ui.theme import LIGHT, Theme
+from ui.models.sidebar_model import KIND_MARK
+from ui.theme import Theme
 from ui.timefmt import number
 
 ROW_H = 30
+INDENT = 22            # a channel sits under its group's identicon
+ARCHIVED_INDENT = 12   # an archived channel under "Archived", a step further in
 
 
-class ChannelDelegate(QStyledItemDelegate):
-    def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._theme = theme
+def _background(painter: QPainter, option: QStyleOptionViewItem, t: Theme,
+                r: QRect | QRectF) -> None:
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+    if selected or hovered:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(t.color("selection") if selected else t.color("border"))
+        painter.drawRoundedRect(QRectF(r), 6, 6)
+    if option.state & QStyle.StateFlag.State_HasFocus and selected:
+        painter.setPen(t.color("accent"))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
 
-    def set_theme(self, theme: Theme) -> None:
-        self._theme = theme
 
-    def sizeHint(self, option: QStyleOptionViewItem,
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(option.rect.width(), ROW_H)
+def _small(font: QFont) -> QFont:
+    small = QFont(font)
+    if font.pointSizeF() > 0:
+        small.setPointSizeF(font.pointSizeF() * 0.9)
+    return small
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        c: ChannelView | None = index.data(ITEM_ROLE)
-        if c is None:
-            return
-        t = self._theme
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rtl = option.direction == Qt.LayoutDirection.RightToLeft
 
-        def v(rect: QRect | QRectF) -> QRect | QRectF:   # mirrored in a right-to-left window
-            return flip(rect, option.rect.width(), rtl, option.rect.left())
+def paint_channel(painter: QPainter, option: QStyleOptionViewItem, t: Theme, c: ChannelView,
+                  indent: int, group_muted: bool = False) -> None:
+    """A channel of a muted group is painted as muted (grey badge, plain name)."""
+    muted = c.muted or group_muted
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+    rtl = option.direction == Qt.LayoutDirection.RightToLeft
 
-        r = option.rect.adjusted(2, 1, -2, -1)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        if selected or hovered:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(t.color("selection") if selected else t.color("border"))
-            painter.drawRoundedRect(QRectF(r), 6, 6)
-        font = QFont(option.font)
-        small = QFont(font)
-        if font.pointSizeF() > 0:
-            small.setPointSizeF(font.pointSizeF() * 0.9)
-        name_font = QFont(font)
-        name_font.setBold(bool(c.unread) and not c.muted)
-        name_font.setItalic(c.archived)
-        fm, sfm = QFontMetrics(name_font), QFontMetrics(small)
-        x, right = r.left() + 22, r.right() - 8
-        painter.setFont(small)
-        painter.setPen(t.color("muted"))
-        painter.drawText(v(QRect(r.left() + 4, r.top(), 18, r.height())),
-                         Qt.AlignmentFlag.AlignCenter, KIND_MARK.get(c.kind, "#"))
-        badge_w = 0
-        if c.unread:
-            label = number(c.unread) if c.unread < 1000 else number(999) + "+"
-            if c.mentions:
-                label = "@ " + label
-            badge_w = max(sfm.height() + 4, sfm.horizontalAdvance(label) + 12)
-            badge = v(QRectF(right - badge_w, r.top() + (r.height() - sfm.height() - 4) / 2,
-                             badge_w, sfm.height() + 4))
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(t.color("badge_muted_bg") if c.muted else t.color("badge_bg"))
-            painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
-            painter.setPen(t.color("accent_text"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
-        painter.setFont(name_font)
-        painter.setPen(t.color("muted") if c.muted or c.archived else t.color("text"))
-        name_w = right - x - (badge_w + 6 if badge_w else 0)
-        painter.drawText(v(QRect(x, r.top(), name_w, r.height())),
-                         lead(rtl) | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(c.name, Qt.TextElideMode.ElideRight, name_w))
-        painter.restore()
+    def v(rect: QRect | QRectF) -> QRect | QRectF:   # mirrored in a right-to-left window
+        return flip(rect, option.rect.width(), rtl, option.rect.left())
+
+    r = option.rect.adjusted(6 + indent, 1, -6, -1)
+    _background(painter, option, t, v(r))
+    font = QFont(option.font)
+    small = _small(font)
+    name_font = QFont(font)
+    name_font.setBold(bool(c.unread) and not muted)
+    name_font.setItalic(c.archived)
+    fm, sfm = QFontMetrics(name_font), QFontMetrics(small)
+    x, right = r.left() + 22, r.right() - 10
+    painter.setFont(small)
+    painter.setPen(t.color("muted"))
+    painter.drawText(v(QRect(r.left() + 4, r.top(), 18, r.height())),
+                     Qt.AlignmentFlag.AlignCenter, KIND_MARK.get(c.kind, "#"))
+    badge_w = 0
+    if c.unread:
+        label = number(c.unread) if c.unread < 1000 else number(999) + "+"
+        if c.mentions:
+            label = "@ " + label
+        badge_w = max(sfm.height() + 4, sfm.horizontalAdvance(label) + 12)
+        badge = v(QRectF(right - badge_w, r.top() + (r.height() - sfm.height() - 4) / 2,
+                         badge_w, sfm.height() + 4))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(t.color("badge_muted_bg") if muted else t.color("badge_bg"))
+        painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
+        painter.setPen(t.color("accent_text"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+    painter.setFont(name_font)
+    painter.setPen(t.color("muted") if muted or c.archived else t.color("text"))
+    name_w = right - x - (badge_w + 6 if badge_w else 0)
+    painter.drawText(v(QRect(x, r.top(), name_w, r.height())),
+                     lead(rtl) | Qt.AlignmentFlag.AlignVCenter,
+                     fm.elidedText(c.name, Qt.TextElideMode.ElideRight, name_w))
+    painter.restore()
+
+
+def paint_marker(painter: QPainter, option: QStyleOptionViewItem, t: Theme, text: str,
+                 mark: str, indent: int) -> None:
+    """"New channel…" (mark "+") or "Archived (n)" (a fold mark: folded or open)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+    rtl = option.direction == Qt.LayoutDirection.RightToLeft
+
+    def v(rect: QRect | QRectF) -> QRect | QRectF:
+        return flip(rect, option.rect.width(), rtl, option.rect.left())
+
+    r = option.rect.adjusted(6 + indent, 1, -6, -1)
+    _background(painter, option, t, v(r))
+    small = _small(QFont(option.font))
+    sfm = QFontMetrics(small)
+    painter.setFont(small)
+    painter.setPen(t.color("accent") if mark == "+" else t.color("muted"))
+    painter.drawText(v(QRect(r.left() + 4, r.top(), 18, r.height())),
+                     Qt.AlignmentFlag.AlignCenter, mark)
+    x, right = r.left() + 22, r.right() - 10
+    painter.drawText(v(QRect(x, r.top(), right - x, r.height())),
+                     lead(rtl) | Qt.AlignmentFlag.AlignVCenter,
+                     sfm.elidedText(text, Qt.TextElideMode.ElideRight, right - x))
+    painter.restore()

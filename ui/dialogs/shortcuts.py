@@ -12,6 +12,8 @@ SHORTCUTS = (
     (QT_TRANSLATE_NOOP("ShortcutsDialog", "Alt+Up / Alt+Down"), QT_TRANSLATE_NOOP("ShortcutsDialog", "Previous / next group")),
     (QT_TRANSLATE_NOOP("ShortcutsDialog", "Alt+Shift+Up / Alt+Shift+Down"),
      QT_TRANSLATE_NOOP("ShortcutsDialog", "Previous / next channel of the group")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Left / Right (in the sidebar)"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog", "Fold / unfold a group's channels")),
     ("T", QT_TRANSLATE_NOOP("ShortcutsDialog", "Open the selected post's thread")),
     (QT_TRANSLATE_NOOP("ShortcutsDialog", "Escape (in a thread)"),
      QT_TRANSLATE_NOOP("ShortcutsDialog", "Close the thread panel")),

@@ -195,22 +195,6 @@
 <context>
     <name>ChannelList</name>
     <message>
-        <source>Channels</source>
-        <translation>Kanäle</translation>
-    </message>
-    <message>
-        <source>Show or hide the group&apos;s channels</source>
-        <translation>Kanäle der Gruppe zeigen oder verbergen</translation>
-    </message>
-    <message>
-        <source>New channel</source>
-        <translation>Neuer Kanal</translation>
-    </message>
-    <message>
-        <source>New channel (admins)</source>
-        <translation>Neuer Kanal (Admins)</translation>
-    </message>
-    <message>
         <source>Mark as read</source>
         <translation>Als gelesen markieren</translation>
     </message>
@@ -1252,16 +1236,6 @@
     <message>
         <source>last post {text}</source>
         <translation>letzter Beitrag {text}</translation>
-    </message>
-</context>
-<context>
-    <name>GroupListModel</name>
-    <message numerus="yes">
-        <source>%Ln unread</source>
-        <translation>
-            <numerusform>%Ln ungelesen</numerusform>
-            <numerusform>%Ln ungelesen</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -2809,6 +2783,14 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Vorheriger / nächster Kanal der Gruppe</translation>
     </message>
     <message>
+        <source>Left / Right (in the sidebar)</source>
+        <translation>Links / Rechts (in der Seitenleiste)</translation>
+    </message>
+    <message>
+        <source>Fold / unfold a group&apos;s channels</source>
+        <translation>Kanäle einer Gruppe ein- / ausklappen</translation>
+    </message>
+    <message>
         <source>Open the selected post&apos;s thread</source>
         <translation>Thread des gewählten Beitrags öffnen</translation>
     </message>
@@ -2916,8 +2898,8 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Laufende Beitritte</translation>
     </message>
     <message>
-        <source>Groups</source>
-        <translation>Gruppen</translation>
+        <source>Groups and channels</source>
+        <translation>Gruppen und Kanäle</translation>
     </message>
     <message>
         <source>Back up</source>
@@ -2962,6 +2944,39 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Joining {name} did not work: {message}</source>
         <translation>Der Beitritt zu {name} hat nicht geklappt: {message}</translation>
+    </message>
+    <message>
+        <source>{name}, {kind} channel</source>
+        <translation>{name}, Kanal ({kind})</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>archiviert</translation>
+    </message>
+    <message>
+        <source>New channel…</source>
+        <translation>Neuer Kanal…</translation>
+    </message>
+    <message>
+        <source>Archived ({count})</source>
+        <translation>Archiviert ({count})</translation>
+    </message>
+</context>
+<context>
+    <name>SidebarModel</name>
+    <message numerus="yes">
+        <source>%Ln unread</source>
+        <translation>
+            <numerusform>%Ln ungelesen</numerusform>
+            <numerusform>%Ln ungelesen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln mentioning you</source>
+        <translation>
+            <numerusform>%Ln erwähnt dich</numerusform>
+            <numerusform>%Ln erwähnen dich</numerusform>
+        </translation>
     </message>
 </context>
 <context>
