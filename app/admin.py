@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import crypto
-from app import notes
+from app import notes, profiles_inbound
 from app.errors import NotAllowed
 from app.i18n import _
 from app.reasons import explain
@@ -43,13 +43,18 @@ def membership_op(rt: Runtime, group: str,
     gid = record.id
     with rt.lock:
         before = notes.snapshot(session)
+        before_iks = [m.ik for m in session.members()]
         try:
             outgoing = op(session)
         except crypto.CryptoError as exc:
             rt.forget([gid])
             raise NotAllowed(sentence(exc)) from exc
 
+        added = {m.ik for m in session.members()} - set(before_iks)
+
         def work(store: Store, pending: Pending) -> None:
+            if added:   # the newcomers cannot read profiles and titles sent before
+                outgoing.extend(profiles_inbound.reannounce(rt, store, gid, session, True))
             store.groups.save_group_state(gid, session.to_bytes())
             store.groups.replace_members(gid, members_of(gid, session))
             store.groups.update_group(gid, my_role=stored_role(session),

@@ -19,6 +19,7 @@ Services is composed of one object per capability, each in its own module:
     services.events     app/events_cal.py calendar events: RSVPs, upcoming, .ics export
     services.governance app/governance.py roles (owner, admin, moderator, member, observer)
     services.moderation app/moderation.py removals, timeouts, bans, slow mode, locks, the log
+    services.member_profiles app/member_profiles.py per-group profiles, badges, the directory
 
 The facade itself keeps the lifecycle (listeners, live sync, close). The capabilities share
 one `app.access.Access`, the only owner of the unlocked state.
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from app.groups import GroupService
     from app.invites import InviteService
     from app.library import LibraryService
+    from app.member_profiles import MemberProfileService
     from app.moderation import ModerationService
     from app.polls import PollService
     from app.posts import PostService
@@ -190,6 +192,11 @@ def _moderation(s: Services) -> ModerationService:
     return ModerationService(s._access)
 
 
+def _member_profiles(s: Services) -> MemberProfileService:
+    from app.member_profiles import MemberProfileService
+    return MemberProfileService(s._access)
+
+
 class Services:
     """Everything a member can do with one profile directory."""
 
@@ -228,6 +235,7 @@ class Services:
     events = _Capability(_events)
     governance = _Capability(_governance)
     moderation = _Capability(_moderation)
+    member_profiles = _Capability(_member_profiles)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:

@@ -48,6 +48,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "app.cli_channels": ("channel", "pin", "unpin", "pins", "thread"),
     "app.cli_polls": ("poll", "event"),
     "app.cli_governance": ("role", "mod"),
+    "app.cli_member_profiles": ("profile", "badge"),
 }
 
 

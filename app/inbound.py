@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import crypto
-from app import files_inbound, notes, polls_inbound
+from app import files_inbound, notes, polls_inbound, profiles_inbound
 from app import moderation_log as moderation
 from app.admin import stored_role
 from app.i18n import _, ngettext
@@ -106,6 +106,7 @@ class _GroupWork:
     mod: moderation.ModState | None = None   # the group's moderation log, loaded when needed
     mod_refused: list[tuple[bytes, bytes, str, int]] = field(default_factory=list)
     joined: dict[bytes, int] | None = None   # members' join times, for newcomer safeguards
+    added: str = ""      # members were added: "me" (I admitted them) or "other"
     reordered: set[bytes] = field(default_factory=set)
     fresh: list[bytes] = field(default_factory=list)   # ids of posts stored for the first time
     changed: bool = False                              # edits, deletes or reactions applied
@@ -319,12 +320,16 @@ class Inbound:
                     gw.posts.append(row)
                 gw.changes.append((ev.sender_ik, polls_inbound.received(ev, gw.session)))
             else:
+                if isinstance(c, profiles_inbound.CONTENT_TYPES):
+                    gw.members_changed = True
                 gw.changes.append((ev.sender_ik, ev))
         elif isinstance(ev, crypto.ContentRefused):
             key = (ev.sender_ik, ev.reason)
             gw.refused[key] = gw.refused.get(key, 0) + 1
         elif isinstance(ev, crypto.MembershipChanged):
             gw.members_changed = True
+            if ev.op == "add" and ev.target_ik != self.rt.identity.ik:
+                gw.added = gw.added or "other"
             note = notes.from_event(gid, ev)
             if note is not None:
                 gw.notes.append(note)
@@ -450,6 +455,7 @@ class Inbound:
                 gw.warnings.append(("other", f"A join request was refused: {exc}.", None))
                 return
             gw.members_changed = gw.epoch_changed = True
+            gw.added = gw.added or "me"
             note = notes.from_change(gw.session.group_id, before, gw.session,
                                      self.rt.identity.ik, now)
             if note is not None:
@@ -464,6 +470,9 @@ class Inbound:
         self._store_posts(store, gid, gw, outcome)
         self._check_rules(store, gid, gw)
         gw.outgoing += polls_inbound.publish_tallies(self.rt, store, gid, gw.session)
+        if gw.added:
+            gw.outgoing += profiles_inbound.reannounce(self.rt, store, gid, gw.session,
+                                                       gw.added == "me")
         self._store_warnings(store, gid, gw, now, outcome)
         self._store_group_row(store, gid, gw)
         self._store_outgoing(store, pending, gid, gw)
@@ -599,6 +608,9 @@ class Inbound:
         elif isinstance(c, moderation.ACTIONS):  # crypto checked the actor's role
             moderation.apply_action(store, gid, sender, ev.message_id, ev.sent_at,
                                     moderation.log_seq(ev.epoch, ev.seq), c)
+        elif isinstance(c, profiles_inbound.CONTENT_TYPES):  # crypto checked signer and role
+            profiles_inbound.apply_received(store, gid, sender, ev.message_id, ev.sent_at,
+                                            ev.epoch, ev.seq, c)
         elif isinstance(c, crypto.ChannelDef):   # _event passed only an admin's
             store.channels.apply_definition(gid, c.channel, c.kind_name, c.name, c.topic,
                                             c.position, c.archived, c.tags, ev.sent_at,

@@ -52,6 +52,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "crypto.kinds": ("admin_only", "decode_content", "encode_content"),
     "crypto.spaces": ("ChannelDef", "Pin"),
+    "crypto.profiles": ("Badge", "Profile"),
     "crypto.polls": (
         "EventCreate", "EventFields", "EventUpdate", "PollClose", "PollCreate",
         "PollSealedVote", "PollTally", "PollVote", "Rsvp",
@@ -105,6 +106,8 @@ __all__ = [
     # polls and events (crypto/polls.py)
     "PollCreate", "PollVote", "PollSealedVote", "PollTally", "PollClose", "EventFields",
     "EventCreate", "EventUpdate", "Rsvp",
+    # profiles and badges (crypto/profiles.py)
+    "Profile", "Badge",
     # invites
     "InviteLink", "parse_invite_link", "InviteBundle", "open_invite_bundle", "PendingJoin",
     "Joined", "InviteInfo", "JoinRequest",

@@ -31,6 +31,8 @@ from crypto.moderation import (
     Unban,
 )
 from crypto.payloads import AdminRemove, Content, Edit, Post, Reaction
+from crypto.profiles import Badge
+from crypto.profiles import refusal as profile_refusal
 from crypto.primitives import KEY_LEN
 
 # What a role may do. Content actions: post (posts, replies, edits), react, moderate
@@ -73,12 +75,14 @@ _NEEDS: dict[type, str] = {Post: ACT_POST, Edit: ACT_POST, Reaction: ACT_REACT,
                            AdminRemove: ACT_MODERATE, ModRemove: ACT_MODERATE,
                            Timeout: ACT_MODERATE, Lift: ACT_MODERATE,
                            ChannelRule: ACT_MODERATE, Ban: ACT_MANAGE_MEMBERS,
-                           Unban: ACT_MANAGE_MEMBERS, GroupSettings: ACT_MANAGE_MEMBERS}
+                           Unban: ACT_MANAGE_MEMBERS, GroupSettings: ACT_MANAGE_MEMBERS,
+                           Badge: ACT_MANAGE_ROLES}
 _REFUSED = {ACT_POST: reason("an observer cannot post"),
             ACT_REACT: reason("this member cannot react"),
             ACT_MODERATE: reason("only a moderator or an admin can moderate"),
             ACT_MANAGE_MEMBERS: reason("only an admin can ban, unban or change the group's "
-                                       "settings")}
+                                       "settings"),
+            ACT_MANAGE_ROLES: reason("only an admin can grant or revoke badges")}
 
 
 def can(role: str, action: str) -> bool:
@@ -129,6 +133,9 @@ def role_at(log: list[RoleChange], member: Member, control_seq: int, sent_at: in
 def refusal(log: list[RoleChange], member: Member, content: Content, control_seq: int,
             sent_at: int) -> str | None:
     """Why every client refuses `content` from `member`, or None when it is allowed."""
+    bound = profile_refusal(content, member.ik)
+    if bound is not None:
+        return bound
     action = _NEEDS.get(type(content))
     if action is None:
         return None

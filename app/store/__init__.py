@@ -10,7 +10,8 @@ The tables are grouped by capability, each part its own module and attribute:
 `store.posts`, `store.search`, `store.invites` (with join requests and my joins),
 `store.settings`, `store.outbox` (with read cursors), `store.channels` (channels,
 threads and pins) `store.files` (files, uploads, blob cache, library) and
-`store.moderation` (the moderation log).
+`store.moderation` (the moderation log) and `store.profiles` (per-group profiles and
+badges).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from app.store.outbox import Outbox
 from app.store.owner import OwnerThread
 from app.store.polls import PollRecord, PollTables, StoredTally
 from app.store.posts import PostTables
+from app.store.profiles import BadgeEntry, ProfileRecord, ProfileTables
 from app.store.records import (
     GENERAL,
     Channel,
@@ -81,6 +83,7 @@ class Store(StoreCore):
         self.polls = PollTables(self)
         self.events = EventTables(self)
         self.moderation = ModerationTables(self)
+        self.profiles = ProfileTables(self)
 
 
 __all__ = [
@@ -90,5 +93,6 @@ __all__ = [
     "JoinRequest", "Member", "MyJoin", "NewOutbox", "NewPost", "NotStored", "OutboxItem",
     "PageKey", "PollRecord", "Post", "PostPage", "StoredTally", "Reaction", "SearchResult",
     "Store", "StoreClosed", "StoreError", "StoreKeyError",
-    "StoreTooNew", "StoredWarning", "fts_query", "latest_version",
+    "StoreTooNew", "StoredWarning", "fts_query", "latest_version", "BadgeEntry",
+    "ProfileRecord",
 ]

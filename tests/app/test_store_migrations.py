@@ -41,6 +41,7 @@ RELEASED = {
     8: "3a417a55752b27f2e2c2ce5dfc1052d974f00b8beacb68bb42eaba98f24c430e",
     9: "1f1576f7f4799b4e502e1588974d1de761cb8a73d701627001036d0b3ecd8ce2",
     10: "a1385ce0bbec1aa80851606216daedef1879eb820e24abc71b8b8872d9577ccc",
+    11: "ac16b4aa838717bbf865d7f8dca588217217f9142c3ce222f8fe1a7ad8e426f4",
 }
 
 
@@ -224,6 +225,24 @@ def test_a_newer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert "newer Coterie" in str(err.value) and "update Coterie" in str(err.value)
     assert digest(profile / DB_NAME) == before
     assert sorted(p.name for p in profile.iterdir()) == [DB_NAME]
+
+
+@pytest.mark.parametrize("version", range(1, 12))
+def test_profiles_and_badges_start_empty_or_are_kept(tmp_path: Path, version: int) -> None:
+    profile = profile_from(version, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group = store_fixtures.GROUP
+        profiles = store.profiles.profiles(group)
+        badges = store.profiles.badge_log(group)
+        if version < 11:
+            assert profiles == {} and badges == []
+        else:
+            fay = profiles[b"F" * 32]
+            assert (fay.name, fay.pronouns, fay.bio, fay.avatar) == (
+                "Fay", "she/her", "Keeps the minutes.", None)
+            assert [(b.member_ik, b.title, b.granted) for b in badges] == [
+                (b"G" * 32, "Mentor", True)]
+        assert store.profiles.post_counts(group)[b"F" * 32] >= 3
 
 
 def test_a_failing_migration_rolls_back_completely(tmp_path: Path,
