@@ -88,6 +88,14 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     assert ana_view["Cyrilla"]["safety_number"] == cy_view["Anastasia"]["safety_number"]
     assert ana_view["Anastasia"]["is_me"] and not cy_view["Anastasia"]["is_me"]
 
+    # A profile with a bio in this group and a title from the owner reach the others.
+    ben.run("profile", gid, "--bio", "Bio: collects first editions", "--pronouns", "he/him")
+    ana.run("badge", "grant", gid, "Benedikt", "Keeper of the shelf")
+    cy.run("sync")
+    card = cy.json("profile", "show", gid, "Benedikt")
+    assert card["bio"] == "Bio: collects first editions"
+    assert ("granted", "Keeper of the shelf") in [(b["kind"], b["title"]) for b in card["badges"]]
+
     # Removal: a new epoch Cy does not have; its app says so and stops.
     cy_old = open_services(cy)
     old_caps = [mb.capability for mb in cy_old.session(bytes.fromhex(gid)).mailboxes(int(time.time()))]
@@ -121,7 +129,8 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     # After all of it, the relay's files and log hold no plaintext, names or identity keys.
     needles = {text: text.encode() for text in (
         "Welcome to the club", "Welcome to the book club", "Glad to be here",
-        "Spoiler: the butler did it", secret, "Book club", "Anastasia", "Benedikt", "Cyrilla")}
+        "Spoiler: the butler did it", secret, "Book club", "Anastasia", "Benedikt", "Cyrilla",
+        "Bio: collects first editions", "Keeper of the shelf")}
     for name, ik in identity_keys.items():
         needles[f"{name} key"] = ik
         needles[f"{name} key hex"] = ik.hex().encode()
