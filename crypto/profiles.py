@@ -9,8 +9,8 @@ A profile is the member's whole profile in this group, newest (in the sender's w
 order) wins; it names its member so a profile update is bound to one identity: every
 client refuses one whose member is not the envelope's signer (`refusal`). An avatar, when
 present, is a baseline or progressive JPEG (it starts with FF D8 FF); the sender re-encodes
-it, receivers check its header before anything decodes it (app/avatars.py). Kinds 45-47
-are reserved for profiles and recognition.
+it (app/avatars.py), receivers check its header before anything decodes it
+(app/avatar_check.py). Kinds 45-47 are reserved for profiles and recognition.
 """
 from __future__ import annotations
 
