@@ -126,21 +126,27 @@ class _Segment:
         return CloseResult(op.mailbox, closed_now=True)
 
     def flush(self) -> None:
-        # One statement each, whatever the number of rows: arrays, not a statement per row.
-        if self.rows:
-            self.conn.execute(
-                "INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
-                " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[], %s::bigint[],"
-                " %s::integer[], %s::bytea[])", _columns(self.rows))
+        # One statement, whatever the number of rows: the new messages and the mailbox rows
+        # written back, each as arrays (a data-modifying WITH runs whether or not the UPDATE
+        # matches anything), so a batch pays one round trip here rather than one per table.
         changed = [(b.id, b.last, b.count, b.size, b.closed_at, b.touched)
                    for b in self.boxes.values() if b.touched is not None]
-        if changed:
+        if self.rows and changed:
             self.conn.execute(
-                "UPDATE mailboxes SET last_cursor = c.last, msg_count = c.count,"
-                " byte_count = c.size, closed_at = c.closed, touched_at = c.touched"
-                " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[],"
-                " %s::bigint[], %s::bigint[]) AS c(id, last, count, size, closed, touched)"
-                " WHERE mailboxes.id = c.id", _columns(changed))
+                "WITH new AS (INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
+                " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[], %s::bigint[],"
+                " %s::integer[], %s::bytea[]))" + _UPDATE_BOXES,
+                _columns(self.rows) + _columns(changed))
+        elif changed:   # closes only
+            self.conn.execute(_UPDATE_BOXES, _columns(changed))
+
+
+_UPDATE_BOXES = (
+    " UPDATE mailboxes SET last_cursor = c.last, msg_count = c.count,"
+    " byte_count = c.size, closed_at = c.closed, touched_at = c.touched"
+    " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[],"
+    " %s::bigint[], %s::bigint[]) AS c(id, last, count, size, closed, touched)"
+    " WHERE mailboxes.id = c.id")
 
 
 def _columns(rows: list[tuple]) -> list[list]:

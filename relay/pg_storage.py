@@ -9,7 +9,9 @@ Writes: each group-commit batch is one transaction on its writer thread's own co
 an append is acknowledged only after COMMIT returns (synchronous_commit as the server
 says). WRITERS threads commit at once, each owning the mailboxes whose id ends in its
 share of byte values, so PostgreSQL flushes their commits together while one mailbox's
-appends stay in order; one serial writer left the relay waiting on one commit at a time.
+appends stay in order; one serial writer left the relay waiting on one commit at a time,
+and four split the appends into batches so small that the batch's fixed statements cost
+more relay and server CPU per append than two writers' (docs/relay.md, Durability).
 
 Cursors: each mailbox row holds `last_cursor`. An append locks that row (SELECT ... FOR
 UPDATE) inside the appending transaction and takes its cursors from it, so a second
@@ -49,7 +51,7 @@ CONNECT_TIMEOUT = 3          # seconds; a down database is reported, not waited 
 POOL_WAIT = 1.0              # seconds a request may wait for a pooled connection
 AWAY_SECONDS = 0.5           # after a connection failure, answer 503 at once for this long
 POOL_SIZE = 8
-WRITERS = 4                  # write transactions at once (each on its own connection)
+WRITERS = 2                  # write transactions at once (each on its own connection)
 BATCH_ATTEMPTS = 3           # deadlock / serialization failure: the whole batch again
 UNREACHABLE = "The relay's database is unreachable; try again shortly."
 T = TypeVar("T")
