@@ -14,18 +14,17 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import crypto
 from app import badges
-from app.profiles_inbound import apply_received
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed
 from app.i18n import _
 from app.moderation_log import join_times
 from app.names import check_name, label, lookalike_keys, shown_name
 from app.posts import seal_and_store
+from app.profiles_inbound import apply_received
 from app.runtime import Runtime
 from app.store import Store
 from app.verification import is_verified

@@ -31,9 +31,9 @@ from crypto.moderation import (
     Unban,
 )
 from crypto.payloads import AdminRemove, Content, Edit, Post, Reaction
+from crypto.primitives import KEY_LEN
 from crypto.profiles import Badge
 from crypto.profiles import refusal as profile_refusal
-from crypto.primitives import KEY_LEN
 
 # What a role may do. Content actions: post (posts, replies, edits), react, moderate
 # (remove others' posts; the moderation payloads), manage_channels (channel definitions,

@@ -23,6 +23,7 @@ from ui.dialogs.create_group import CreateGroupDialog
 from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
 from ui.dialogs.library import LibraryDialog
+from ui.dialogs.member_directory import MemberDirectoryDialog, open_edit_profile
 from ui.dialogs.members import MembersDialog
 from ui.dialogs.moderation_log import ModerationLogDialog
 from ui.dialogs.requests import JoinRequestsDialog
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         self.pane.export_requested.connect(lambda gid: self._group_dialog(ExportDialog, gid))
         self.pane.moderation_log_requested.connect(
             lambda gid: self._group_dialog(ModerationLogDialog, gid))
+        self.pane.directory_requested.connect(
+            lambda gid: self._group_dialog(MemberDirectoryDialog, gid))
+        self.pane.edit_profile_requested.connect(self._edit_profile)
         self.pane.error.connect(self.show_error)
         ctx.worker.failed.connect(self.show_error)
         ctx.events.groups.connect(self.refresh_groups)
@@ -292,6 +296,11 @@ class MainWindow(QMainWindow):
     # -- dialogs -----------------------------------------------------------------------------
     def _group(self, group_id: str) -> GroupSummary | None:
         return next((g for g in self.groups if g.id == group_id), None)
+
+    def _edit_profile(self, group_id: str) -> None:
+        group = self._group(group_id)
+        if group is not None:
+            open_edit_profile(self._ctx, group, self)
 
     def _group_dialog(self, cls: type, group_id: str) -> None:
         group = self._group(group_id)

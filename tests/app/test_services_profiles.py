@@ -110,7 +110,7 @@ def test_profiles_with_avatars_and_badges_reach_every_member_alike(
 
     # the relay learns nothing: no bio, pronoun, title or avatar bytes in its files
     found = scan_for([relay.data_dir, relay.log_path], {
-        "bio": "Runs the club".encode(), "pronouns": b"she/they", "title": b"Mentor",
+        "bio": b"Runs the club", "pronouns": b"she/they", "title": b"Mentor",
         "revoked title": b"Host of the month", "profile name": b"Cyrus",
         "time zone": b"Europe/Berlin", "avatar": avatar[-64:]})
     assert found == []

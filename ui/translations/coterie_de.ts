@@ -422,6 +422,14 @@
         <translation>Sicherheitsnummern vergleichen…</translation>
     </message>
     <message>
+        <source>Member directory…</source>
+        <translation>Mitgliederverzeichnis …</translation>
+    </message>
+    <message>
+        <source>Edit my profile in this group…</source>
+        <translation>Mein Profil in dieser Gruppe bearbeiten …</translation>
+    </message>
+    <message>
         <source>Rename group…</source>
         <translation>Gruppe umbenennen…</translation>
     </message>
@@ -1704,6 +1712,193 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Leave</source>
         <translation>Verlassen</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDirectory</name>
+    <message>
+        <source>Founding member</source>
+        <translation>Gründungsmitglied</translation>
+    </message>
+    <message>
+        <source>{n} posts</source>
+        <translation>{n} Beiträge</translation>
+    </message>
+    <message>
+        <source>Welcomed a newcomer first</source>
+        <translation>Hat einen Neuling als Erstes begrüßt</translation>
+    </message>
+    <message>
+        <source>Welcomed {n} newcomers first</source>
+        <translation>Hat {n} Neulinge als Erstes begrüßt</translation>
+    </message>
+    <message>
+        <source>Most helpful</source>
+        <translation>Am hilfreichsten</translation>
+    </message>
+    <message>
+        <source>One year here</source>
+        <translation>Seit einem Jahr dabei</translation>
+    </message>
+    <message>
+        <source>{n} years here</source>
+        <translation>Seit {n} Jahren dabei</translation>
+    </message>
+    <message>
+        <source>Members of {name}</source>
+        <translation>Mitglieder von {name}</translation>
+    </message>
+    <message>
+        <source>Search names, pronouns, bios, roles, badges</source>
+        <translation>Namen, Pronomen, Beschreibungen, Rollen, Abzeichen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Search members</source>
+        <translation>Mitglieder durchsuchen</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <source>No member matches.</source>
+        <translation>Kein Mitglied passt.</translation>
+    </message>
+    <message>
+        <source>Show this month&apos;s top contributors (counted on this computer, never sent)</source>
+        <translation>Die aktivsten Mitglieder dieses Monats zeigen (auf diesem Computer gezählt, nie gesendet)</translation>
+    </message>
+    <message>
+        <source>Top contributors this month</source>
+        <translation>Die aktivsten Mitglieder dieses Monats</translation>
+    </message>
+    <message>
+        <source>Edit my profile in this group…</source>
+        <translation>Mein Profil in dieser Gruppe bearbeiten …</translation>
+    </message>
+    <message>
+        <source>Profile card</source>
+        <translation>Profilkarte</translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation> (du)</translation>
+    </message>
+    <message>
+        <source>listed as {name}</source>
+        <translation>in der Liste als {name}</translation>
+    </message>
+    <message>
+        <source>joined {date}</source>
+        <translation>beigetreten {date}</translation>
+    </message>
+    <message>
+        <source>{rank}. {name} — {posts} posts, {reactions} reactions</source>
+        <translation>{rank}. {name} — {posts} Beiträge, {reactions} Reaktionen</translation>
+    </message>
+    <message>
+        <source>Nobody has posted this month yet.</source>
+        <translation>Diesen Monat hat noch niemand etwas geschrieben.</translation>
+    </message>
+    <message>
+        <source>Profile of {name}</source>
+        <translation>Profil von {name}</translation>
+    </message>
+    <message>
+        <source>Avatar</source>
+        <translation>Avatar</translation>
+    </message>
+    <message>
+        <source>A title, such as Mentor</source>
+        <translation>Ein Titel, etwa Mentorin</translation>
+    </message>
+    <message>
+        <source>Badge title</source>
+        <translation>Titel des Abzeichens</translation>
+    </message>
+    <message>
+        <source>Grant</source>
+        <translation>Verleihen</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Entziehen</translation>
+    </message>
+    <message>
+        <source>Local time: {time} ({zone}, UTC{offset})</source>
+        <translation>Ortszeit: {time} ({zone}, UTC{offset})</translation>
+    </message>
+    <message>
+        <source>Joined {date}</source>
+        <translation>Beigetreten {date}</translation>
+    </message>
+    <message>
+        <source>Badges: {titles}</source>
+        <translation>Abzeichen: {titles}</translation>
+    </message>
+    <message>
+        <source>No badges yet.</source>
+        <translation>Noch keine Abzeichen.</translation>
+    </message>
+    <message>
+        <source>Fingerprint: {fp}</source>
+        <translation>Fingerabdruck: {fp}</translation>
+    </message>
+    <message>
+        <source>My profile in {name}</source>
+        <translation>Mein Profil in {name}</translation>
+    </message>
+    <message>
+        <source>Only the members of this group see this profile; each group can know you differently.</source>
+        <translation>Nur die Mitglieder dieser Gruppe sehen dieses Profil; jede Gruppe kann dich anders kennen.</translation>
+    </message>
+    <message>
+        <source>Name in this group</source>
+        <translation>Name in dieser Gruppe</translation>
+    </message>
+    <message>
+        <source>e.g. she/her</source>
+        <translation>z. B. sie/ihr</translation>
+    </message>
+    <message>
+        <source>Pronouns</source>
+        <translation>Pronomen</translation>
+    </message>
+    <message>
+        <source>Bio</source>
+        <translation>Über mich</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <source>Not shown</source>
+        <translation>Nicht angezeigt</translation>
+    </message>
+    <message>
+        <source>Choose picture…</source>
+        <translation>Bild wählen …</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Made 128 × 128 pixels and sent without its metadata.</source>
+        <translation>Wird auf 128 × 128 Pixel gebracht und ohne Metadaten gesendet.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Choose a picture</source>
+        <translation>Ein Bild wählen</translation>
+    </message>
+    <message>
+        <source>Pictures (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
     </message>
 </context>
 <context>

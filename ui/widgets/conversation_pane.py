@@ -67,6 +67,8 @@ class ConversationPane(QWidget):
     leave_requested = Signal(str)
     export_requested = Signal(str)
     moderation_log_requested = Signal(str)
+    directory_requested = Signal(str)
+    edit_profile_requested = Signal(str)
     error = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -208,6 +210,11 @@ class ConversationPane(QWidget):
                        lambda: self._emit_group(self.search_requested))
         more.addAction(QCoreApplication.translate("ConversationPane", "Compare safety numbers…"),
                        lambda: self._emit_group(self.members_requested))
+        more.addAction(QCoreApplication.translate("ConversationPane", "Member directory…"),
+                       lambda: self._emit_group(self.directory_requested))
+        more.addAction(QCoreApplication.translate("ConversationPane",
+                                                  "Edit my profile in this group…"),
+                       lambda: self._emit_group(self.edit_profile_requested))
         self.rename_action = more.addAction(QCoreApplication.translate("ConversationPane", "Rename group…"), self.rename_group)
         more.addAction(QCoreApplication.translate("ConversationPane", "Export…"), lambda: self._emit_group(self.export_requested))
         more.addAction(QCoreApplication.translate("ConversationPane", "Moderation log…"),
