@@ -134,12 +134,12 @@ def _posts(s: Services) -> PostService:
 
 def _files(s: Services) -> FileService:
     from app.files import FileService
-    return FileService(s._access, s.posts)
+    return FileService(s._access)
 
 
 def _library(s: Services) -> LibraryService:
     from app.library import LibraryService
-    return LibraryService(s._access, s.posts)
+    return LibraryService(s._access)
 
 
 def _channels(s: Services) -> ChannelService:

@@ -16,9 +16,10 @@ from app.access import Access
 from app.channel_refs import channel_view, resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound, PinsFull
 from app.i18n import _
-from app.posts import decorate, msg_removed, seal_and_store
+from app.posts import decorate
 from app.render import PostRenderer
 from app.runtime import Runtime
+from app.sending import msg_removed, seal_and_store
 from app.store import GENERAL, Channel, Post, Store, order_key
 from app.views import ChangeEvent, ChangeKind, ChannelView, PostView
 

@@ -16,11 +16,12 @@ import crypto
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.i18n import _
-from app.polls import active, channel_id, resolve_item, seal
+from app.polls import channel_id, resolve_item, seal
 from app.polls_inbound import event_change, event_record
 from app.polls_views import EventView, RsvpAnswer, RsvpView
 from app.render import FORMER_MEMBER, hexid
 from app.runtime import Runtime
+from app.sending import active
 from app.store import EventRecord, NewPost, Store
 from crypto import polls as rules
 

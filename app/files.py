@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import crypto
+from app import sending
 from app.access import Access
 from app.errors import AppError, InvalidInput, NotAllowed, NotFound, RelayUnavailable
 from app.file_names import (
@@ -46,7 +47,6 @@ from app.file_names import (
     unique_path,
 )
 from app.i18n import _
-from app.posts import PostService
 from app.runtime import Runtime
 from app.store import NewPost, Store
 from app.store.files import FileRow, Upload, UploadFile
@@ -154,9 +154,8 @@ Previewer = Callable[[Path], tuple[int, int, bytes]]     # (width, height, thumb
 class FileService:
     """Attach, upload, download, save, open and delete files of posts."""
 
-    def __init__(self, access: Access, posts: PostService) -> None:
+    def __init__(self, access: Access) -> None:
         self._access = access
-        self._posts = posts
         self._busy: dict[int, threading.Lock] = {}
         self._busy_lock = threading.Lock()
         self._open_dir: Path | None = None
@@ -196,7 +195,7 @@ class FileService:
         not an error: the result says the upload waits (`resume_uploads` continues it).
         """
         rt = self._access.runtime()
-        gid, _session = self._posts._active(rt, group)
+        gid, _session = sending.active(rt, group)
         if not paths:
             raise InvalidInput(_("Name at least one file to attach."))
         if len(paths) > MAX_FILES:
@@ -204,7 +203,7 @@ class FileService:
         if len(caption.encode("utf-8")) > MAX_CAPTION_BYTES:
             raise InvalidInput(_("The caption is too long; the limit is {limit} bytes.").format(
                 limit=MAX_CAPTION_BYTES))
-        target = self._posts._stored_post(rt, gid, reply_to).msg_id if reply_to else None
+        target = sending.stored_post(rt, gid, reply_to).msg_id if reply_to else None
         files = [self._checked(Path(p)) for p in paths]
         sealed: list[UploadFile] = []
         try:
@@ -440,7 +439,7 @@ class FileService:
                         f.delete_seed) for f in upload.files])
 
         try:
-            sealed = self._posts._seal(rt, gid, session, content, local)
+            sealed = sending.seal_checked(rt, gid, session, content, local)
         except AlreadySent:
             again = rt.store.files.get_upload(upload.id)
             return again.msg_id.hex() if again and again.msg_id else None
@@ -458,14 +457,14 @@ class FileService:
     def post_files(self, group: str, post_id: str) -> list[FileView]:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        post = self._posts._stored_post(rt, gid, post_id)
+        post = sending.stored_post(rt, gid, post_id)
         return [self._view(rt, r) for r in rt.store.files.post_files(gid, post.msg_id)
                 if not r.deleted]
 
     def thumbnail(self, group: str, post_id: str, index: int) -> bytes:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        post = self._posts._stored_post(rt, gid, post_id)
+        post = sending.stored_post(rt, gid, post_id)
         for r in rt.store.files.post_files(gid, post.msg_id):
             if r.idx == index and not r.deleted:
                 return r.thumbnail
@@ -513,7 +512,7 @@ class FileService:
     # -- downloading -----------------------------------------------------------------------
     def _row(self, rt: Runtime, group: str, post_id: str, index: int) -> FileRow:
         gid = rt.resolve_group(group).id
-        post = self._posts._stored_post(rt, gid, post_id)
+        post = sending.stored_post(rt, gid, post_id)
         for r in rt.store.files.post_files(gid, post.msg_id):
             if r.idx == index:
                 if r.deleted:
@@ -527,7 +526,7 @@ class FileService:
         """Save every file of the post into `out_dir` (safe, new names); the paths."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        post = self._posts._stored_post(rt, gid, post_id)
+        post = sending.stored_post(rt, gid, post_id)
         rows = [r for r in rt.store.files.post_files(gid, post.msg_id) if not r.deleted]
         if not rows:
             raise NotFound(_("That post has no files."))
@@ -676,8 +675,8 @@ class FileService:
         """Withdraw the files of my own attachment post (and the post); the relay deletes
         the blobs and everyone's clients drop their copies."""
         rt = self._access.runtime()
-        gid, session = self._posts._active(rt, group)
-        post = self._posts._stored_post(rt, gid, post_id)
+        gid, session = sending.active(rt, group)
+        post = sending.stored_post(rt, gid, post_id)
         rows = rt.store.files.post_files(gid, post.msg_id)
         if not rows:
             raise NotFound(_("That post has no files."))
@@ -689,7 +688,7 @@ class FileService:
             store.posts.apply_delete(gid, post.msg_id, rt.identity.ik, sealed.sent_at,
                                      admin=False)
 
-        self._posts._seal(rt, gid, session, FileDelete(post.msg_id), local, post.msg_id)
+        sending.seal_checked(rt, gid, session, FileDelete(post.msg_id), local, post.msg_id)
         self.drop_cached(rt, [r.blob_id for r in rows])
         try:
             with _blob_client(session.relay_url, rt.clock) as client:

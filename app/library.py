@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import crypto
+from app import sending
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.i18n import _
-from app.posts import PostService
 from app.store import Store
 from app.store.files import LibraryRow, TagOrder
 from crypto.file_payloads import (
@@ -50,16 +50,15 @@ def _tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 class LibraryService:
-    def __init__(self, access: Access, posts: PostService) -> None:
+    def __init__(self, access: Access) -> None:
         self._access = access
-        self._posts = posts
 
     def add(self, group: str, post_id: str, title: str = "", tags: list[str] | None = None,
             description: str = "", link: str = "") -> str:
         """Save a post to the library; the new item's id."""
         rt = self._access.runtime()
-        gid, session = self._posts._active(rt, group)
-        post = self._posts._stored_post(rt, gid, post_id)
+        gid, session = sending.active(rt, group)
+        post = sending.stored_post(rt, gid, post_id)
         if post.deleted:
             raise NotAllowed(_("That post was deleted."))
         if len(title.encode()) > MAX_TITLE_BYTES:
@@ -75,7 +74,7 @@ class LibraryService:
                                                rt.identity.ik, sealed.sent_at, title,
                                                description, content.tags, link, False))
 
-        sealed = self._posts._seal(rt, gid, session, content, local, post.msg_id)
+        sealed = sending.seal_checked(rt, gid, session, content, local, post.msg_id)
         return sealed.message_id.hex()
 
     def _item(self, group: str, item_id: str) -> tuple[bytes, LibraryRow]:
@@ -93,7 +92,7 @@ class LibraryService:
     def remove(self, group: str, item_id: str) -> None:
         rt = self._access.runtime()
         gid, row = self._item(group, item_id)
-        _gid, session = self._posts._active(rt, group)
+        _gid, session = sending.active(rt, group)
         mine = row.author_ik == rt.identity.ik
         if not mine and not session.is_admin:
             raise NotAllowed(_("Only its author or an admin can remove a library item."))
@@ -101,26 +100,26 @@ class LibraryService:
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.files.library_remove(gid, row.item_id, rt.identity.ik, session.is_admin)
 
-        self._posts._seal(rt, gid, session, LibraryRemove(row.item_id), local, row.target)
+        sending.seal_checked(rt, gid, session, LibraryRemove(row.item_id), local, row.target)
 
     def pin(self, group: str, item_id: str, pinned: bool = True) -> None:
         rt = self._access.runtime()
         gid, row = self._item(group, item_id)
-        _gid, session = self._posts._active(rt, group)
+        _gid, session = sending.active(rt, group)
         if not session.is_admin:
             raise NotAllowed(_("Only admins can pin library items."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.files.library_pin(gid, row.item_id, pinned)
 
-        self._posts._seal(rt, gid, session, LibraryPin(row.item_id, pinned), local, row.target)
+        sending.seal_checked(rt, gid, session, LibraryPin(row.item_id, pinned), local, row.target)
 
     def set_tags(self, group: str, item_id: str, tags: list[str]) -> None:
         """Admins replace a library item's tags (a signed payload only admins' count);
         concurrent edits converge on the one last in (signed time, author, seq)."""
         rt = self._access.runtime()
         gid, row = self._item(group, item_id)
-        _gid, session = self._posts._active(rt, group)
+        _gid, session = sending.active(rt, group)
         if not session.is_admin:
             raise NotAllowed(_("Only admins can edit the tags of library items."))
         clean = _tags(tags)
@@ -129,7 +128,7 @@ class LibraryService:
             store.files.library_tags(gid, row.item_id, clean, TagOrder.of(
                 sealed.sent_at, rt.identity.ik, sealed.epoch, sealed.seq, sealed.message_id))
 
-        self._posts._seal(rt, gid, session, LibraryTags(row.item_id, clean), local, row.target)
+        sending.seal_checked(rt, gid, session, LibraryTags(row.item_id, clean), local, row.target)
 
     def items(self, group: str, channel: bytes | None = None,
               member: str | None = None) -> list[LibraryItem]:

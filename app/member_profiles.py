@@ -23,9 +23,9 @@ from app.errors import InvalidInput, NotAllowed
 from app.i18n import _
 from app.moderation_log import join_times
 from app.names import check_name, label, lookalike_keys, shown_name
-from app.posts import seal_and_store
 from app.profiles_inbound import apply_received
 from app.runtime import Runtime
+from app.sending import seal_and_store
 from app.store import Store
 from app.verification import is_verified
 from crypto.profiles import (

@@ -8,28 +8,23 @@ signed by its identity key, which everyone else shows.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import crypto
 from app import polls_inbound
 from app.access import Access
-from app.admin import sentence
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.i18n import _
 from app.polls_views import ANONYMOUS_NOTE, OptionView, PollView
 from app.render import FORMER_MEMBER, hexid
-from app.runtime import Pending, Runtime
+from app.runtime import Runtime
+from app.sending import Local, active, seal_all
 from app.store import NewPost, PollRecord, Store
-from app.views import ChangeEvent, ChangeKind
 from crypto import polls as rules
 
-
-def msg_removed() -> str:
-    return _("You were removed from this group; it is read-only now.")
 MAX_CLOSE_SECONDS = 366 * 86400
-Local = Callable[[Store, crypto.Sealed], None]
 
 
 def channel_id(rt: Runtime, gid: bytes, ref: str | None) -> bytes:
@@ -48,46 +43,17 @@ def channel_id(rt: Runtime, gid: bytes, ref: str | None) -> bytes:
     return channel.id
 
 
-def active(rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
-    record = rt.resolve_group(group)
-    if record.removed:
-        raise NotAllowed(msg_removed())
-    return record.id, rt.session(record.id)
-
-
 def seal(rt: Runtime, gid: bytes, session: crypto.GroupSession,
          items: Sequence[tuple[Any, Local | None]], shown: bytes | None = None,
          tallies: bool = False) -> list[crypto.Sealed]:
-    """Seal payloads, then commit blob + outbox rows + local effects in one transaction.
+    """Seal payloads and commit them with their local effects (app.sending.seal_all).
 
     `shown` names the row the change alters (a vote alters its poll's row); `tallies`
     also publishes the tallies my own anonymous polls now owe, in the same transaction.
     """
-    with rt.lock:
-        sealed_all: list[crypto.Sealed] = []
-        try:
-            for content, _local in items:
-                sealed_all.append(session.seal(content, rt.now(), rt.rng))
-        except crypto.NotAllowed as exc:
-            rt.forget([gid])
-            raise NotAllowed(msg_removed() if session.status == "removed"
-                             else sentence(exc)) from exc
-
-        def work(store: Store, pending: Pending) -> None:
-            for (_content, local), sealed in zip(items, sealed_all, strict=True):
-                if local is not None:
-                    local(store, sealed)
-            outgoing = [s.outgoing for s in sealed_all]
-            if tallies:
-                outgoing += polls_inbound.publish_tallies(rt, store, gid, session)
-            store.groups.save_group_state(gid, session.to_bytes())
-            rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
-            row = shown if shown is not None else sealed_all[0].message_id
-            pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), (row.hex(),)))
-            pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
-
-        rt.commit(work, touched=[gid])
-    return sealed_all
+    more = (lambda store: polls_inbound.publish_tallies(rt, store, gid, session)) \
+        if tallies else None
+    return seal_all(rt, gid, session, items, shown, more, forget_on_refusal=True)
 
 
 def resolve_item(rt: Runtime, gid: bytes, ref: str, missing: str) -> bytes:

@@ -7,25 +7,20 @@ from typing import Any
 
 import crypto
 import crypto.spaces
-from app import cards, file_views, notes
+from app import cards, file_views, notes, sending
 from app import moderation_log as moderation
 from app.access import Access
-from app.admin import sentence
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.i18n import _
 from app.render import PostRenderer, merge_warnings
-from app.runtime import Pending, Runtime
+from app.runtime import Runtime
 from app.store import GENERAL, Channel, NewPost, Post, PostPage, Store
-from app.views import ChangeEvent, ChangeKind, Page, PostView, ThreadInfo
+from app.views import Page, PostView, ThreadInfo
 
 MAX_TEXT_BYTES = 32_000
 MAX_PAGE = 5000
 MAX_TITLE_BYTES = 200
-
-
-def msg_removed() -> str:
-    return _("You were removed from this group; it is read-only now.")
 
 
 def _text(text: str) -> str:
@@ -49,55 +44,19 @@ class PostService:
     def __init__(self, access: Access) -> None:
         self._access = access
 
-    # -- resolving ---------------------------------------------------------------------------
-    def _msg_id(self, rt: Runtime, gid: bytes, ref: str) -> bytes:
-        text = (ref or "").strip().lower()
-        if len(text) == 64:
-            try:
-                return bytes.fromhex(text)
-            except ValueError:
-                pass
-        if 6 <= len(text) < 64 and all(c in "0123456789abcdef" for c in text):
-            found = rt.store.posts.find_msg_ids(gid, text, 2)
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                raise InvalidInput(_("Several posts start with '{ref}'; give more of the id.").format(
-                    ref=ref))
-        raise NotFound(_("There is no post '{ref}' in this group.").format(ref=ref))
-
-    def _stored_post(self, rt: Runtime, gid: bytes, ref: str) -> Post:
-        post = rt.store.posts.get_post(gid, self._msg_id(rt, gid, ref))
-        if post is None:
-            raise NotFound(_("There is no post '{ref}' in this group.").format(ref=ref))
-        return post
-
-    def _active(self, rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
-        record = rt.resolve_group(group)
-        if record.removed:
-            raise NotAllowed(msg_removed())
-        return record.id, rt.session(record.id)
-
     # -- writing -----------------------------------------------------------------------------
-    def _seal(self, rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
-              local: Any = None, changes: bytes | None = None) -> crypto.Sealed:
-        why = moderation.own_refusal(rt, gid, session, content)
-        if why is not None:
-            raise NotAllowed(_("You cannot do that now: {why}.").format(why=why))
-        return seal_and_store(rt, gid, session, content, local, changes)
-
     def _post(self, group: str, text: str, reply_to: str | None, channel: str | None = None,
               thread: str | None = None, title: str | None = None,
               tags: Sequence[str] = ()) -> PostView:
         rt = self._access.runtime()
         text = _text(text)
-        gid, session = self._active(rt, group)
-        target = self._stored_post(rt, gid, reply_to).msg_id if reply_to else None
+        gid, session = sending.active(rt, group)
+        target = sending.stored_post(rt, gid, reply_to).msg_id if reply_to else None
         root: Post | None = None
         if thread is not None:
-            root = self._stored_post(rt, gid, thread)
+            root = sending.stored_post(rt, gid, thread)
             if root.thread_root is not None:   # a reply to a reply stays in the root's thread
-                root = self._stored_post(rt, gid, root.thread_root.hex())
+                root = sending.stored_post(rt, gid, root.thread_root.hex())
             if root.kind != "post" or root.deleted:
                 raise NotAllowed(_("That post cannot take replies."))
         chan = resolve_channel(rt.store, gid, channel) if root is None else None
@@ -122,7 +81,7 @@ class PostService:
                                         root.msg_id if root else None, title or None, tag_list,
                                         session.is_admin)])
 
-        sealed = self._seal(rt, gid, session, content, local)
+        sealed = sending.seal_checked(rt, gid, session, content, local)
         return self.get(gid.hex(), sealed.message_id.hex())
 
     def post(self, group: str, text: str, *, channel: str | None = None,
@@ -136,31 +95,31 @@ class PostService:
         """An inline reply quoting `post_id`, in the same channel and thread."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        quoted = self._stored_post(rt, gid, post_id)
+        quoted = sending.stored_post(rt, gid, post_id)
         if quoted.thread_root is not None:
             return self._post(group, text, post_id, None, quoted.thread_root.hex())
         return self._post(group, text, post_id, quoted.channel_id.hex())
 
     def react(self, group: str, post_id: str, emoji: str, on: bool = True) -> None:
         rt = self._access.runtime()
-        gid, session = self._active(rt, group)
+        gid, session = sending.active(rt, group)
         if not emoji or not emoji.strip() or len(emoji.encode("utf-8")) > 64:
             raise InvalidInput(_("A reaction is one emoji."))
-        target = self._stored_post(rt, gid, post_id)
+        target = sending.stored_post(rt, gid, post_id)
         if target.deleted:
             raise NotAllowed(_("That post was deleted."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.apply_reaction(gid, target.msg_id, rt.identity.ik, emoji, on, sealed.sent_at)
 
-        self._seal(rt, gid, session, crypto.Reaction(target.msg_id, emoji, on), local,
+        sending.seal_checked(rt, gid, session, crypto.Reaction(target.msg_id, emoji, on), local,
                    target.msg_id)
 
     def edit(self, group: str, post_id: str, text: str) -> None:
         rt = self._access.runtime()
         text = _text(text)
-        gid, session = self._active(rt, group)
-        target = self._stored_post(rt, gid, post_id)
+        gid, session = sending.active(rt, group)
+        target = sending.stored_post(rt, gid, post_id)
         if target.sender_ik != rt.identity.ik:
             raise NotAllowed(_("You can only edit your own posts."))
         if target.deleted:
@@ -169,12 +128,12 @@ class PostService:
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.apply_edit(gid, target.msg_id, text, sealed.sent_at, author=rt.identity.ik)
 
-        self._seal(rt, gid, session, crypto.Edit(target.msg_id, text), local, target.msg_id)
+        sending.seal_checked(rt, gid, session, crypto.Edit(target.msg_id, text), local, target.msg_id)
 
     def delete(self, group: str, post_id: str) -> None:
         rt = self._access.runtime()
-        gid, session = self._active(rt, group)
-        target = self._stored_post(rt, gid, post_id)
+        gid, session = sending.active(rt, group)
+        target = sending.stored_post(rt, gid, post_id)
         if target.deleted:
             return
         admin = target.sender_ik != rt.identity.ik
@@ -188,7 +147,7 @@ class PostService:
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.posts.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at, admin=admin)
 
-        self._seal(rt, gid, session, content, local, target.msg_id)
+        sending.seal_checked(rt, gid, session, content, local, target.msg_id)
 
     # -- reading -----------------------------------------------------------------------------
     def _page(self, rt: Runtime, gid: bytes, page: PostPage, *, first: bool | None = None,
@@ -213,7 +172,7 @@ class PostService:
     def _scope(self, rt: Runtime, gid: bytes, channel: str | None,
                thread: str | None) -> tuple[bytes, bytes | None]:
         if thread is not None:
-            root = self._stored_post(rt, gid, thread)
+            root = sending.stored_post(rt, gid, thread)
             return root.channel_id, root.thread_root or root.msg_id
         return resolve_channel(rt.store, gid, channel).id, None
 
@@ -230,7 +189,7 @@ class PostService:
         """Older posts of the timeline `post_id` is in (its channel or its thread)."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        anchor = self._stored_post(rt, gid, post_id)
+        anchor = sending.stored_post(rt, gid, post_id)
         page = rt.store.posts.posts_before(gid, anchor.key, page_limit(limit), anchor.channel_id,
                                            anchor.thread_root)
         return self._page(rt, gid, page, last=False, channel=anchor.channel_id,
@@ -239,7 +198,7 @@ class PostService:
     def after(self, group: str, post_id: str, limit: int = 50) -> Page:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        anchor = self._stored_post(rt, gid, post_id)
+        anchor = sending.stored_post(rt, gid, post_id)
         page = rt.store.posts.posts_after(gid, anchor.key, page_limit(limit), anchor.channel_id,
                                           anchor.thread_root)
         return self._page(rt, gid, page, first=False, channel=anchor.channel_id,
@@ -248,7 +207,7 @@ class PostService:
     def around(self, group: str, post_id: str, limit: int = 50) -> Page:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        msg_id = self._msg_id(rt, gid, post_id)
+        msg_id = sending.msg_id(rt, gid, post_id)
         page = rt.store.posts.posts_around(gid, msg_id, page_limit(limit))
         if page is None:
             raise NotFound(_("There is no post '{ref}' in this group.").format(ref=post_id))
@@ -258,7 +217,7 @@ class PostService:
     def get(self, group: str, post_id: str) -> PostView:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        post = self._stored_post(rt, gid, post_id)
+        post = sending.stored_post(rt, gid, post_id)
         renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
                                 crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids))
         return cards.attach(rt, gid, decorate(rt.store, gid, [post],
@@ -315,31 +274,3 @@ def decorate(store: Store, gid: bytes, posts: Sequence[Post],
 
 
 _KIND_CODES = {"chat": 0, "forum": 1, "announcements": 2}
-
-
-def seal_and_store(rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
-                   local: Any = None, changes: bytes | None = None) -> crypto.Sealed:
-    """Seal, then commit blob + outbox row (+ the local effect) in one transaction.
-
-    `changes` names the post whose row the message alters (an edit, reaction or delete);
-    the change event carries that id, since the message's own id is no row anyone shows.
-    """
-    with rt.lock:
-        try:
-            sealed = session.seal(content, rt.now(), rt.rng)
-        except crypto.NotAllowed as exc:
-            raise NotAllowed(msg_removed() if session.status == "removed"
-                             else sentence(exc)) from exc
-
-        def work(store: Store, pending: Pending) -> None:
-            store.groups.save_group_state(gid, session.to_bytes())
-            if local is not None:
-                local(store, sealed)
-            rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
-            shown = changes if changes is not None else sealed.message_id
-            pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), (shown.hex(),)))
-            pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
-            pending.events.append(ChangeEvent(ChangeKind.CHANNELS, gid.hex()))
-
-        rt.commit(work, touched=[gid])
-    return sealed

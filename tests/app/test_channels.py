@@ -13,7 +13,7 @@ import pytest
 import crypto
 from app.api import Services
 from app.errors import AppError, InvalidInput, NotAllowed, NotFound, PinsFull
-from app.posts import seal_and_store
+from app.sending import seal_and_store
 from app.views import GENERAL_ID
 from tests.e2e.harness import RelayProcess, scan_for
 

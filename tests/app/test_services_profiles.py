@@ -16,7 +16,7 @@ import crypto
 from app import avatar_check as avatars
 from app.api import Services
 from app.errors import InvalidInput, NotAllowed
-from app.posts import seal_and_store
+from app.sending import seal_and_store
 from tests.app.test_channels import _as_admin_locally, _club, _sync, _warnings
 from tests.e2e.harness import RelayProcess, scan_for
 
