@@ -20,6 +20,7 @@ from ui.dialogs.member_directory import (
     ProfileCardDialog,
     open_edit_profile,
 )
+from ui.dialogs.members import MembersDialog
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -85,6 +86,15 @@ def test_directory_card_and_my_profile(qtbot, ana: App, theme: str,  # noqa: ANN
     qtbot.waitUntil(lambda: "Host of the month" in card.badges_label.text(), timeout=WAIT)
     card.close()
     directory.close()
+
+    # the members dialog marks names that carry badges (Bea: Mentor, Host, Founding)
+    members = MembersDialog(ctx, group, win)
+    qtbot.addWidget(members)
+    members.show()
+    qtbot.waitUntil(lambda: any(f"{BADGE_MARK}3" in members.model.display(m)
+                                for m in members.model.items() if m.name == "Bea"),
+                    timeout=WAIT)
+    members.close()
 
     # Edit my profile in this group: the dialog starts from what I have and sends changes
     open_edit_profile(ctx, group, win)

@@ -30,11 +30,11 @@ from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
 from ui.identicon import identicon
 from ui.image_preview import ImageRefused, scaled_image
+from ui.models.member_model import BADGE_MARK, badge_marks
 from ui.roles import MANAGE_ROLES, may, role_title
 
 ROW_AVATAR = 40
 CARD_AVATAR = 96
-BADGE_MARK = "★"   # in the fonts every desktop has (a medal emoji often is not)
 
 
 def badge_title(b: BadgeView) -> str:
@@ -52,13 +52,6 @@ def badge_title(b: BadgeView) -> str:
         return QCoreApplication.translate("MemberDirectory", "Most helpful")
     return QCoreApplication.translate("MemberDirectory", "One year here") if b.count == 1 else \
         QCoreApplication.translate("MemberDirectory", "{n} years here").format(n=timefmt.number(b.count))
-
-
-def badge_marks(badges: tuple[BadgeView, ...]) -> str:
-    """The small mark shown beside a name: one medal and how many badges, or nothing."""
-    if not badges:
-        return ""
-    return BADGE_MARK if len(badges) == 1 else f"{BADGE_MARK}{len(badges)}"
 
 
 def avatar_pixmap(view: ProfileView, side: int, dpr: float = 1.0) -> QPixmap:
@@ -165,7 +158,7 @@ class MemberDirectoryDialog(ServiceDialog):
         name = v.name + (QCoreApplication.translate("MemberDirectory", " (you)") if v.is_me else "")
         if v.pronouns:
             name += f" · {v.pronouns}"
-        marks = badge_marks(v.badges)
+        marks = badge_marks(len(v.badges))
         if marks:
             name += f"  {marks}"
         details = [role_title(v.role)]

@@ -210,10 +210,17 @@ class MembersDialog(ServiceDialog):
 
     def refresh(self) -> None:
         gid = self._group.id
-        self._ctx.worker.run(lambda: self._ctx.services.groups.members(gid), self._loaded,
-                             lambda e: self.show_error(str(e)), owner=self)
+        svc = self._ctx.services
 
-    def _loaded(self, members: list[MemberView]) -> None:
+        def load() -> tuple[list[MemberView], dict[str, int]]:
+            badges = svc.member_profiles.badges_of_all(gid)
+            return svc.groups.members(gid), {fp: len(b) for fp, b in badges.items()}
+
+        self._ctx.worker.run(load, self._loaded, lambda e: self.show_error(str(e)), owner=self)
+
+    def _loaded(self, loaded: tuple[list[MemberView], dict[str, int]]) -> None:
+        members, badges = loaded
+        self.model.set_badges(badges)
         self.model.set_members(members)
         self._select_first()
         self._show_member(self.current())
