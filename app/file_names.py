@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from crypto.file_payloads import Attachment
+if TYPE_CHECKING:
+    from crypto.file_payloads import Attachment
 
 FILE_LINE = "📎 "             # how a file is named in an attachment post's stored text
 CACHE_DIR = "blobs"          # the profile's folder of encrypted blobs

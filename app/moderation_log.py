@@ -25,6 +25,7 @@ import re
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import crypto
@@ -35,15 +36,37 @@ from app.runtime import Runtime
 from app.store import GENERAL, Store
 from app.store.moderation import ModEntry
 from app.views import PostView
-from crypto.file_payloads import Attachment
-from crypto.polls import PollSealedVote, PollVote
 
 MOD_PREFIX = "mod-"
-ACTIONS = (crypto.ModRemove, crypto.Timeout, crypto.Lift, crypto.Ban, crypto.Unban,
-           crypto.ChannelRule, crypto.GroupSettings)
-# What timeouts judge besides posts: reactions, edits, files and votes (newcomer
-# safeguards: files; locks and slow mode: posts only).
-JUDGED = (crypto.Post, crypto.Reaction, crypto.Edit, Attachment, PollVote, PollSealedVote)
+
+
+def _actions() -> tuple[type, ...]:
+    return (crypto.ModRemove, crypto.Timeout, crypto.Lift, crypto.Ban, crypto.Unban,
+            crypto.ChannelRule, crypto.GroupSettings)
+
+
+@cache
+def _judged() -> tuple[type, ...]:
+    # What timeouts judge besides posts: reactions, edits, files and votes (newcomer
+    # safeguards: files; locks and slow mode: posts only).
+    from crypto.file_payloads import Attachment
+    from crypto.polls import PollSealedVote, PollVote
+    return (crypto.Post, crypto.Reaction, crypto.Edit, Attachment, PollVote, PollSealedVote)
+
+
+# ACTIONS (the moderation payloads) and JUDGED are built on first use (PEP 562), so that
+# reading a timeline, which only lists the log, loads no payload kinds it does not show.
+_LAZY = {"ACTIONS": _actions, "JUDGED": _judged}
+
+
+def __getattr__(name: str) -> tuple[type, ...]:
+    build = _LAZY.get(name)
+    if build is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = build()
+    return value
+
+
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)\S")
 _MENTION = re.compile(r"(?<![\w@])@\w")
 MASS_MENTIONS = 5
@@ -139,7 +162,7 @@ class ModState:
                 joined_at: int | None = None) -> str | None:
         """Why every client refuses `content` by the moderation log, or None. `joined_at`
         is the signed time of the sender's add entry when known (newcomer safeguards)."""
-        if not isinstance(content, JUDGED):
+        if not isinstance(content, _judged()):
             return None
         until = self.timed_out_until(sender, sent_at)
         if until is not None:
@@ -167,6 +190,7 @@ class ModState:
 
 
 def _newcomer(content: Any) -> str | None:
+    from crypto.file_payloads import Attachment
     if isinstance(content, Attachment):
         return _("new members cannot post files in their first {days} days")
     text = getattr(content, "text", "") or ""
