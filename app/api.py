@@ -20,6 +20,7 @@ Services is composed of one object per capability, each in its own module:
     services.governance app/governance.py roles (owner, admin, moderator, member, observer)
     services.moderation app/moderation.py removals, timeouts, bans, slow mode, locks, the log
     services.member_profiles app/member_profiles.py per-group profiles, badges, the directory
+    services.reports    app/reports.py   reports to moderators, the group's rules, first-post approval
 
 The facade itself keeps the lifecycle (listeners, live sync, close). The capabilities share
 one `app.access.Access`, the only owner of the unlocked state.
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     from app.moderation import ModerationService
     from app.polls import PollService
     from app.posts import PostService
+    from app.reports import ReportService
     from app.search import SearchService
     from app.settings import SettingsService
     from app.threads import ThreadService
@@ -195,6 +197,9 @@ def _moderation(s: Services) -> ModerationService:
 def _member_profiles(s: Services) -> MemberProfileService:
     from app.member_profiles import MemberProfileService
     return MemberProfileService(s._access)
+def _reports(s: Services) -> ReportService:
+    from app.reports import ReportService
+    return ReportService(s._access, s.moderation)
 
 
 class Services:
@@ -236,6 +241,7 @@ class Services:
     governance = _Capability(_governance)
     moderation = _Capability(_moderation)
     member_profiles = _Capability(_member_profiles)
+    reports = _Capability(_reports)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> Callable[[], None]:

@@ -49,6 +49,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "app.cli_polls": ("poll", "event"),
     "app.cli_governance": ("role", "mod"),
     "app.cli_member_profiles": ("profile", "badge"),
+    "app.cli_reports": ("report", "reports", "rules"),
 }
 
 

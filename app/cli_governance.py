@@ -77,13 +77,17 @@ def mod_unlock(c: Command) -> None:
 def mod_settings(c: Command) -> None:
     svc = c.open().moderation
     quiet = None if c.args.quiet is None else c.args.quiet == "on"
-    if quiet is not None or c.args.newcomer_days is not None:
-        svc.settings(c.args.group, quiet=quiet, newcomer_days=c.args.newcomer_days)
+    approve = None if c.args.approve_first is None else c.args.approve_first == "on"
+    if quiet is not None or c.args.newcomer_days is not None or approve is not None:
+        svc.settings(c.args.group, quiet=quiet, newcomer_days=c.args.newcomer_days,
+                     approve_first=approve)
         c.flush()
     quiet_now, days = svc.current_settings(c.args.group)
-    c.out({"quiet": quiet_now, "newcomer_days": days},
+    approve_now = svc.approve_first(c.args.group)
+    c.out({"quiet": quiet_now, "newcomer_days": days, "approve_first": approve_now},
           f"Quiet mode {'on' if quiet_now else 'off'}; newcomer safeguards "
-          + (f"for {days} days." if days else "off."))
+          + (f"for {days} days" if days else "off")
+          + f"; first-post approval {'on' if approve_now else 'off'}.")
 
 
 def _log_json(v: ModLogView) -> dict[str, Any]:
@@ -92,6 +96,7 @@ def _log_json(v: ModLogView) -> dict[str, Any]:
             "target_fingerprint": v.target_fingerprint, "post": v.target_post,
             "channel": v.channel, "until": v.until, "slowmode": v.slowmode,
             "locked": v.locked, "quiet": v.quiet, "newcomer_days": v.newcomer_days,
+            "approve_first": v.approve_first,
             "reason": v.reason, "time": v.time, "text": v.text}
 
 
@@ -137,3 +142,6 @@ def register_mod(sub: SubParsers) -> None:
                    "keeps them)"))
     p.add_argument("--newcomer-days", type=count("DAYS", minimum=0),
                    help=_("days a new member cannot post links, mass mentions or files (0: off)"))
+    p.add_argument("--approve-first", choices=("on", "off"),
+                   help=_("on: a new member's posts wait for a moderator's approval until one "
+                          "is approved (`coterie reports approve`)"))

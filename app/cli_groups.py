@@ -6,6 +6,7 @@ from app.cli_args import count, duration
 from app.cli_base import Command, Parser, SubParsers, command
 from app.errors import InvalidInput, InviteError
 from app.i18n import _
+from app.invites import RulesToAccept
 from app.views import GroupSummary, InviteView, SyncReport
 
 MSG_NO_RELAY = ("No default relay is set; give one with --relay URL, or set it once with "
@@ -66,7 +67,13 @@ def invite_revoke(c: Command) -> None:
 
 def join(c: Command) -> None:
     svc = c.open()
-    j = svc.invites.join(c.args.link)
+    try:
+        j = svc.invites.join(c.args.link, accept_rules=c.args.accept_rules)
+    except RulesToAccept as exc:
+        c.out({"group": exc.group_name, "rules": exc.rules, "joined": False},
+              fmt.safe(exc.rules))
+        raise InviteError(_("{group} has rules (above); join with --accept-rules to accept "
+                            "them.").format(group=exc.group_name)) from exc
     c.flush()  # the request goes out now; a single-use invite may be admitted at once
     j = next((x for x in svc.invites.joins() if x.id == j.id), j)
     if j.status == "failed":
@@ -121,5 +128,7 @@ def register(sub: SubParsers) -> None:
     command(isub, "revoke", _("revoke an invite"), invite_revoke, "group", "invite",
             json_flag=False, sends=True)
 
-    command(sub, "join", _("ask to join a group with an invite link"), join, "link")
+    p = command(sub, "join", _("ask to join a group with an invite link"), join, "link")
+    p.add_argument("--accept-rules", action="store_true",
+                   help=_("accept the group's rules (shown when joining without this)"))
     command(sub, "sync", _("send what waits, fetch and process everything pending, then exit"), sync)

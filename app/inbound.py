@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import crypto
-from app import files_inbound, notes, polls_inbound, profiles_inbound
+from app import files_inbound, notes, polls_inbound, profiles_inbound, reports_inbound
 from app import moderation_log as moderation
 from app.admin import stored_role
 from app.i18n import _, ngettext
@@ -109,6 +109,8 @@ class _GroupWork:
     added: str = ""      # members were added: "me" (I admitted them) or "other"
     reordered: set[bytes] = field(default_factory=set)
     fresh: list[bytes] = field(default_factory=list)   # ids of posts stored for the first time
+    released: list[bytes] = field(default_factory=list)  # held posts stored (store thread)
+    join_rules: str = ""      # the rules I accepted to join this group (joined in this batch)
     changed: bool = False                              # edits, deletes or reactions applied
     targets: list[bytes] = field(default_factory=list)  # the posts those changes altered
     notes: list[ControlEntry] = field(default_factory=list)  # membership changes to show
@@ -287,9 +289,13 @@ class Inbound:
             if isinstance(c, crypto.Post):
                 sender = gw.session.member(ev.sender_ik)
                 by_admin = sender is not None and sender.is_admin
-                gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
-                                        ev.seq, "post", c.text, c.reply_to, None, False,
-                                        c.channel, c.thread, c.title or None, c.tags, by_admin))
+                row = NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now, ev.seq,
+                              "post", c.text, c.reply_to, None, False, c.channel, c.thread,
+                              c.title or None, c.tags, by_admin, ev.evidence or None)
+                if self._for_approval(gw, gid, ev, sender):
+                    gw.changes.append((ev.sender_ik, reports_inbound.MaybeHeld(row)))
+                    return
+                gw.posts.append(row)
                 if not c.plain:
                     gw.checks.append((ev.message_id, c, name, by_admin))
             elif isinstance(c, (crypto.ChannelDef, crypto.Pin)):
@@ -433,6 +439,18 @@ class Inbound:
         gw.mod_refused.append((ev.message_id, sender, why, ev.sent_at))
         return True
 
+    def _for_approval(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived,
+                      sender: crypto.Member | None) -> bool:
+        """Whether this post may have to wait for a moderator's approval (first-post
+        approval on, from a newcomer): decided on the store thread (reports_inbound)."""
+        state = self._mod(gw, gid)
+        if not state.entries or state.approve_since(ev.sent_at) is None:
+            return False
+        if gw.joined is None:
+            gw.joined = moderation.join_times(self.rt.store, gid)
+        return state.held(sender.role if sender else "member", ev.sent_at,
+                          gw.joined.get(ev.sender_ik), False)
+
     def _mod(self, gw: _GroupWork, gid: bytes) -> moderation.ModState:
         if gw.mod is None:
             gw.mod = moderation.ModState(self.rt.store.moderation.entries(gid))
@@ -444,6 +462,12 @@ class Inbound:
             gw.session.decline(req.request_id)
             gw.warnings.append(("other", "A join request from a banned identity "
                                 f"({req.fingerprint}) was refused.", None))
+            return
+        if not reports_inbound.rules_accepted(self.rt.store, gw.session.group_id, req):
+            gw.session.decline(req.request_id)
+            gw.warnings.append(("other", f"A join request from {req.fingerprint} was refused: "
+                                "it does not accept the group's rules (an invite made before "
+                                "the rules were set carries none; make a new one).", None))
             return
         invite = next((i for i in gw.session.invites() if i.invite_id == req.invite_id), None)
         if invite is not None and invite.uses_total == 1 and gw.session.is_admin:
@@ -467,7 +491,13 @@ class Inbound:
     def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: _GroupWork,
                      now: int, outcome: BatchOutcome) -> None:
         """Commit what one batch changed in one group, one kind of change per step."""
+        if gw.join_rules:
+            reports_inbound.joined_with_rules(store, gid, gw.session, gw.join_rules)
         self._store_posts(store, gid, gw, outcome)
+        if gw.released:
+            gw.fresh += gw.released
+            outcome.new_posts += len(gw.released)
+            gw.released = []
         self._check_rules(store, gid, gw)
         gw.outgoing += polls_inbound.publish_tallies(self.rt, store, gid, gw.session)
         if gw.added:
@@ -596,6 +626,12 @@ class Inbound:
         if isinstance(ev, polls_inbound.Received):
             polls_inbound.apply(store, gid, sender, ev)
             return
+        if isinstance(ev, reports_inbound.MaybeHeld) or isinstance(ev.content,
+                                                                   reports_inbound.KINDS):
+            reports_inbound.apply(store, self.rt.identity, gid,
+                                  crypto.can(gw.session.my_role or "", "moderate"), sender, ev,
+                                  gw.released)
+            return
         c = ev.content
         if isinstance(c, crypto.Reaction):
             store.posts.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)
@@ -643,6 +679,7 @@ class Inbound:
         joins.append((route, session))
         self.joins.pop(route.key, None)
         gw = work[gid] = _GroupWork(session)
+        gw.join_rules = pj.bundle.rules
         gw.outgoing += joined.outgoing
         gw.members_changed = gw.epoch_changed = True
         for ev in joined.events:

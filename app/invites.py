@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 import crypto
 from app.access import Access
@@ -13,6 +14,7 @@ from app.moderation_log import banned_keys
 from app.names import label, lookalike_keys, shown_name
 from app.profile import normalise_relay_url, relay_address_kind, relay_host
 from app.render import join_view
+from app.reports_inbound import current_rules_text
 from app.runtime import Pending, Runtime
 from app.store import MyJoin, Store
 from app.syncer import MSG_INVITE_GONE
@@ -38,6 +40,25 @@ MAX_USES = 1000
 INVITE_SEND_WAIT = 5.0    # seconds create_invite waits for the bundle to reach the relay
 NEW_INVITE_GRACE = 3.0    # seconds join waits for an invite mailbox the relay does not know yet
 MSG_JOIN_CANCELLED = "The join was cancelled."
+
+
+@dataclass(frozen=True)
+class InvitePreview:
+    """What an invite offers, read before joining."""
+
+    group_name: str
+    inviter_name: str
+    rules: str          # the group's rules (Markdown); "" when it has none
+
+
+class RulesToAccept(InviteError):
+    """The group has rules the joiner has not accepted yet (nothing was sent)."""
+
+    def __init__(self, group_name: str, rules: str) -> None:
+        super().__init__(_("{group} has rules; read them and accept them to join.").format(
+            group=group_name))
+        self.group_name = group_name
+        self.rules = rules
 
 
 def _parse(link: str) -> crypto.InviteLink:
@@ -84,8 +105,10 @@ class InviteService:
             raise InvalidInput(_('An invite can last at most {value} days.').format(value=crypto.INVITE_MAILBOX_SECONDS // 86400))
         record, session = admin_session(rt, group)
         now = rt.now()
+        rules = current_rules_text(rt.store, record.id)
         with rt.lock:
-            info, bundle = session.create_invite(uses, now + expires_in, now, rt.rng, role)
+            info, bundle = session.create_invite(uses, now + expires_in, now, rt.rng, role,
+                                                 rules)
 
             def work(store: Store, pending: Pending) -> list[str]:
                 store.groups.save_group_state(record.id, session.to_bytes())
@@ -149,15 +172,49 @@ class InviteService:
         return InviteRelay(relay, relay_host(relay), local, configured,
                            local is not None and not configured)
 
-    def join(self, link: str, cancel: threading.Event | None = None) -> JoinView:
-        """Ask to join with `link`. Reading the invite is bounded in pages and time;
-        setting `cancel` (from another thread, e.g. the dialog's Cancel) ends it early
-        with InviteError(MSG_JOIN_CANCELLED); nothing is stored then."""
+    def preview(self, link: str, cancel: threading.Event | None = None) -> InvitePreview:
+        """Read the invite's bundle (group, inviter and the group's rules) without asking to
+        join: the rules are shown, and must be accepted, before `join`."""
         rt = self._access.runtime()
         parsed = _parse(link)
         _link_relay(parsed)
-        engine = self._access.syncer().engine
+        bundle = self._bundle(parsed, rt.now(), cancel)
+        return InvitePreview(bundle.group_name, shown_name(bundle.inviter_name), bundle.rules)
+
+    def join(self, link: str, cancel: threading.Event | None = None,
+             accept_rules: bool = False) -> JoinView:
+        """Ask to join with `link`. Reading the invite is bounded in pages and time;
+        setting `cancel` (from another thread, e.g. the dialog's Cancel) ends it early
+        with InviteError(MSG_JOIN_CANCELLED); nothing is stored then. When the group has
+        rules, `accept_rules` must say the joiner accepted them (RulesToAccept otherwise;
+        the request carries the hash of the rules accepted)."""
+        rt = self._access.runtime()
+        parsed = _parse(link)
+        _link_relay(parsed)
         now = rt.now()
+        bundle = self._bundle(parsed, now, cancel)
+        if bundle.rules and not accept_rules:
+            raise RulesToAccept(bundle.group_name, bundle.rules)
+        join_id = parsed.invite_id
+        with rt.lock:
+            pj, request = crypto.PendingJoin.start(rt.identity, parsed, bundle, rt.display_name,
+                                                   now, rt.rng, accept_rules=accept_rules)
+            record = MyJoin(join_id, parsed.relay_url, bundle.group_name, "waiting", MSG_WAITING,
+                            None, pj.to_bytes(), now, now)
+
+            def work(store: Store, pending: Pending) -> None:
+                store.invites.save_my_join(record)
+                rt.enqueue_in_txn(store, parsed.relay_url, [request], None, pending, join_id)
+                pending.relays.add(parsed.relay_url)
+                pending.events.append(ChangeEvent(ChangeKind.JOINS))
+
+            self._access.syncer().track_join(join_id, pj)
+            rt.commit(work)
+        return join_view(record)
+
+    def _bundle(self, parsed: crypto.InviteLink, now: int,
+                cancel: threading.Event | None) -> crypto.InviteBundle:
+        engine = self._access.syncer().engine
         bundle = None
         try:
             closed = False
@@ -186,22 +243,7 @@ class InviteService:
             raise InviteError(_('The relay refused this invite: {sentence}').format(sentence=sentence(exc))) from exc
         if closed or bundle is None:
             raise InviteError(MSG_INVITE_GONE)
-        join_id = parsed.invite_id
-        with rt.lock:
-            pj, request = crypto.PendingJoin.start(rt.identity, parsed, bundle, rt.display_name,
-                                                   now, rt.rng)
-            record = MyJoin(join_id, parsed.relay_url, bundle.group_name, "waiting", MSG_WAITING,
-                            None, pj.to_bytes(), now, now)
-
-            def work(store: Store, pending: Pending) -> None:
-                store.invites.save_my_join(record)
-                rt.enqueue_in_txn(store, parsed.relay_url, [request], None, pending, join_id)
-                pending.relays.add(parsed.relay_url)
-                pending.events.append(ChangeEvent(ChangeKind.JOINS))
-
-            self._access.syncer().track_join(join_id, pj)
-            rt.commit(work)
-        return join_view(record)
+        return bundle
 
     def joins(self) -> list[JoinView]:
         rt = self._access.runtime()

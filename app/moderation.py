@@ -129,17 +129,28 @@ class ModerationService:
         self._act(group, crypto.ChannelRule(cid, slow, lock))
 
     def settings(self, group: str, *, quiet: bool | None = None,
-                 newcomer_days: int | None = None) -> None:
+                 newcomer_days: int | None = None, approve_first: bool | None = None) -> None:
         """Admins: quiet mode (no moderation lines in the conversation; the log keeps
-        them) and newcomer safeguards (days a new member cannot post links, mass mentions
-        or files; 0 = off)."""
+        them), newcomer safeguards (days a new member cannot post links, mass mentions
+        or files; 0 = off) and first-post approval (a new member's posts wait for a
+        moderator until one is approved)."""
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        was_quiet, was_days = ModState(rt.store.moderation.entries(gid)).settings()
+        state = ModState(rt.store.moderation.entries(gid))
+        was_quiet, was_days = state.settings()
+        was_approve = state.approve_since() is not None
         days = was_days if newcomer_days is None else newcomer_days
         if not 0 <= days <= crypto.moderation.MAX_NEWCOMER_DAYS:
             raise InvalidInput(_("Newcomer safeguards last 0 (off) to 365 days."))
-        self._act(group, crypto.GroupSettings(was_quiet if quiet is None else quiet, days))
+        self._act(group, crypto.GroupSettings(
+            was_quiet if quiet is None else quiet, days,
+            was_approve if approve_first is None else approve_first))
+
+    def approve_first(self, group: str) -> bool:
+        """Whether a new member's first post waits for a moderator's approval now."""
+        rt = self._access.runtime()
+        entries = rt.store.moderation.entries(rt.resolve_group(group).id)
+        return ModState(entries).approve_since() is not None
 
     def current_settings(self, group: str) -> tuple[bool, int]:
         """(quiet, newcomer days) as the log says now."""

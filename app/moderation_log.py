@@ -101,7 +101,8 @@ def entry_of(msg_id: bytes, actor: bytes, sent_at: int, seq: int, c: Any,
                         locked=c.locked, sent_time=sent_at, seq=seq)
     if isinstance(c, crypto.GroupSettings):
         return ModEntry(msg_id, actor, "settings", quiet=c.quiet,
-                        newcomer_days=c.newcomer_days, sent_time=sent_at, seq=seq)
+                        newcomer_days=c.newcomer_days, sent_time=sent_at, seq=seq,
+                        approve_first=c.approve_first)
     return None
 
 
@@ -146,6 +147,29 @@ class ModState:
             if e.action == "settings":
                 quiet, days = bool(e.quiet), e.newcomer_days or 0
         return quiet, days
+
+    def approve_since(self, t: int | None = None) -> int | None:
+        """When first-post approval was switched on, for a message signed at t (None: now),
+        or None while it is off: the signed time of the first settings entry of the run of
+        settings with approval on that is in force at t."""
+        since = None
+        for e in self.entries:
+            if t is not None and e.sent_time > t:
+                break
+            if e.action == "settings":
+                since = (since if since is not None else e.sent_time) if e.approve_first \
+                    else None
+        return since
+
+    def held(self, role: str, sent_at: int, joined_at: int | None,
+             approved: bool) -> bool:
+        """Whether a post signed at `sent_at` waits for a moderator's approval: approval is
+        on at that time, the sender cannot moderate, joined (as far as this member knows)
+        at or after approval was switched on, and has no approved post yet."""
+        if approved or joined_at is None or crypto.can(role, "moderate"):
+            return False
+        since = self.approve_since(sent_at)
+        return since is not None and joined_at >= since
 
     def banned(self) -> dict[bytes, ModEntry]:
         """Banned identity keys with the ban that stands."""
@@ -237,6 +261,8 @@ def describe(e: ModEntry, name_of: Callable[[bytes | None], str], refused: int =
         text += "; " + (_("new members cannot post links, mass mentions or files for {days} "
                           "days").format(days=e.newcomer_days) if e.newcomer_days
                         else _("newcomer safeguards off"))
+        if e.approve_first:
+            text += "; " + _("a new member's first post waits for a moderator's approval")
     else:
         channel = (_("General") if e.channel_id == GENERAL
                    else _("channel {id}").format(id=(e.channel_id or b"").hex()))
@@ -273,6 +299,7 @@ class ModLogView:
     text: str
     quiet: bool | None = None
     newcomer_days: int | None = None
+    approve_first: bool | None = None
 
 
 def apply_action(store: Store, gid: bytes, actor: bytes, msg_id: bytes, sent_at: int,
@@ -323,7 +350,7 @@ def log_views(rt: Runtime, gid: bytes) -> list[ModLogView]:
             target_post=e.target_msg.hex() if e.target_msg else None,
             channel=e.channel_id.hex() if e.channel_id is not None else None, until=e.until,
             slowmode=e.slowmode, locked=e.locked, reason=e.reason, time=e.sent_time,
-            quiet=e.quiet, newcomer_days=e.newcomer_days,
+            quiet=e.quiet, newcomer_days=e.newcomer_days, approve_first=e.approve_first,
             text=describe(e, name_of, refused.get(e.target_ik or b"", 0)
                           if e.action == "timeout" else 0, rt.identity.ik)))
     return out

@@ -35,6 +35,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "crypto.governance": ("ACTIONS", "can"),
     "crypto.moderation": ("Ban", "ChannelRule", "GroupSettings", "Lift", "ModRemove",
                           "Timeout", "Unban"),
+    "crypto.reports": ("Approval", "Report", "ReportResolved", "Rules"),
     "crypto.identity": (
         "Identity", "fingerprint", "join_sas", "safety_number", "safety_qr_payload",
     ),

@@ -35,7 +35,8 @@ def invite_info(state: GroupState, rec: InviteRecord) -> InviteInfo:
 
 
 def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
-                  rng: Rng, role: str = ROLE_MEMBER) -> tuple[InviteInfo, Outgoing]:
+                  rng: Rng, role: str = ROLE_MEMBER,
+                  rules: str = "") -> tuple[InviteInfo, Outgoing]:
     """A new invite (1..MAX_INVITE_USES uses) and its bundle envelope for the mailbox;
     its joiners start with `role` (member or observer)."""
     state.require_active()
@@ -59,7 +60,7 @@ def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
         state.invite_roles[invite_mb.invite_id] = role
     me = state.members.get(state.my_ik)
     assert me is not None
-    bundle = seal_bundle(state.identity, secret, state.name, me.name, expires_at, rng)
+    bundle = seal_bundle(state.identity, secret, state.name, me.name, expires_at, rng, rules)
     return invite_info(state, rec), Outgoing(invite_mb, bundle)
 
 

@@ -97,6 +97,9 @@ class ContentReceived:
     content: Content
     # the linked device that sealed it (its chain holds `seq`); b"" when the member's own IK
     device_pk: bytes = b""
+    # For posts: the signed message as evidence a member can hand a moderator in a report
+    # (crypto.reports.evidence_of); empty for everything else.
+    evidence: bytes = field(default=b"", compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +253,7 @@ class JoinRequest:
     sas: str
     spk_created: int = 0
     spk_sig: bytes = b""
+    rules_hash: bytes | None = None   # the rules the joiner accepted (crypto.reports.rules_hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,3 +290,4 @@ class InviteBundle:
     inviter_spk: bytes
     inviter_name: str
     expires_at: int
+    rules: str = ""      # the group's rules (Markdown) the joiner must accept; "" for none

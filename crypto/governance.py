@@ -34,6 +34,7 @@ from crypto.payloads import AdminRemove, Content, Edit, Post, Reaction
 from crypto.primitives import KEY_LEN
 from crypto.profiles import Badge
 from crypto.profiles import refusal as profile_refusal
+from crypto.reports import Approval, ReportResolved, Rules
 
 # What a role may do. Content actions: post (posts, replies, edits), react, moderate
 # (remove others' posts; the moderation payloads), manage_channels (channel definitions,
@@ -76,7 +77,13 @@ _NEEDS: dict[type, str] = {Post: ACT_POST, Edit: ACT_POST, Reaction: ACT_REACT,
                            Timeout: ACT_MODERATE, Lift: ACT_MODERATE,
                            ChannelRule: ACT_MODERATE, Ban: ACT_MANAGE_MEMBERS,
                            Unban: ACT_MANAGE_MEMBERS, GroupSettings: ACT_MANAGE_MEMBERS,
-                           Badge: ACT_MANAGE_ROLES}
+                           Badge: ACT_MANAGE_ROLES,
+                           ReportResolved: ACT_MODERATE, Approval: ACT_MODERATE,
+                           Rules: ACT_MANAGE_MEMBERS}
+# Refusals worded for one payload rather than its action.
+_REFUSED_TYPE = {Rules: reason("only an admin can change the group's rules"),
+                 ReportResolved: reason("only a moderator or an admin can resolve a report"),
+                 Approval: reason("only a moderator or an admin can approve a newcomer's post")}
 _REFUSED = {ACT_POST: reason("an observer cannot post"),
             ACT_REACT: reason("this member cannot react"),
             ACT_MODERATE: reason("only a moderator or an admin can moderate"),
@@ -142,7 +149,7 @@ def refusal(log: list[RoleChange], member: Member, content: Content, control_seq
     role = member.role if not log else role_at(log, member, control_seq, sent_at)
     if action in _GRANTS.get(role, ()):
         return None
-    return _REFUSED[action]
+    return _REFUSED_TYPE.get(type(content)) or _REFUSED[action]
 
 
 def role_data(ik: bytes, role: str) -> bytes:

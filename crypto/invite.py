@@ -29,6 +29,7 @@ from crypto.pairwise import open_pairwise, seal_pairwise
 from crypto.params import MAX_LINK_CHARS, MAX_NAME_BYTES, MAX_RELAY_URL_BYTES, PROTOCOL_VERSION
 from crypto.primitives import KEY_LEN, SIG_LEN, Rng, h, kdf, random_bytes, verify
 from crypto.relay_wire import KIND_INVITE, MailboxCapability, WireError, b64d, b64e
+from crypto.reports import MAX_RULES_BYTES
 
 LINK_PREFIX = "coterie://join#"
 LINK_VERSION = "1"
@@ -131,19 +132,23 @@ def open_invite(secret: bytes, envelope: bytes) -> tuple[int, bytes]:
 
 
 def _bundle_fields(invite_id: bytes, inviter_ik: bytes, spk: bytes, spk_created: int,
-                   spk_sig: bytes, expires_at: int, group_name: str, inviter_name: str) -> bytes:
+                   spk_sig: bytes, expires_at: int, group_name: str, inviter_name: str,
+                   rules: str = "") -> bytes:
     w = Writer().fixed(invite_id, 16).fixed(inviter_ik, KEY_LEN).fixed(spk, KEY_LEN)
     w.u64(spk_created).fixed(spk_sig, SIG_LEN).u64(expires_at)
     w.text(group_name, MAX_NAME_BYTES).text(inviter_name, MAX_NAME_BYTES)
+    if rules:   # the group's rules, for the joiner to read and accept before asking
+        w.text(rules, MAX_RULES_BYTES)
     return w.bytes()
 
 
 def seal_bundle(identity: Identity, secret: bytes, group_name: str, inviter_name: str,
-                expires_at: int, rng: Rng) -> bytes:
-    """The inviting admin's signed offer: who invites, to what, with which prekey."""
+                expires_at: int, rng: Rng, rules: str = "") -> bytes:
+    """The inviting admin's signed offer: who invites, to what, with which prekey, and
+    the group's rules when it has any (encrypted under the invite key like the rest)."""
     fields = _bundle_fields(kdf(secret, labels.KDF_INV_ID, b"", 16), identity.ik, identity.spk,
                             identity.spk_created_at, identity.spk_signature, expires_at,
-                            group_name, inviter_name)
+                            group_name, inviter_name, rules)
     sig = identity.sign(labels.SIG_BUNDLE + fields)
     return seal_invite(secret, TYPE_BUNDLE, fields + sig, rng)
 
@@ -158,17 +163,20 @@ def open_invite_bundle(link: InviteLink, envelope: bytes, now: int) -> InviteBun
     invite_id, ik, spk = r.fixed(16), r.fixed(KEY_LEN), r.fixed(KEY_LEN)
     spk_created, spk_sig, expires_at = r.u64(), r.fixed(SIG_LEN), r.u64()
     group_name, inviter_name = r.text(MAX_NAME_BYTES), r.text(MAX_NAME_BYTES)
+    rules = r.text(MAX_RULES_BYTES) if r.remaining() > SIG_LEN else ""
+    if r.remaining() > SIG_LEN and not rules:
+        raise DecodeError("an invite bundle carries rules only when there are some")
     sig = r.fixed(SIG_LEN)
     r.done()
     if ik != link.inviter_ik or invite_id != link.invite_id:
         raise AuthError("the invite bundle is not signed by the admin named in the link")
     fields = _bundle_fields(invite_id, ik, spk, spk_created, spk_sig, expires_at, group_name,
-                            inviter_name)
+                            inviter_name, rules)
     verify(link.inviter_ik, labels.SIG_BUNDLE + fields, sig)
     verify_prekey(ik, spk, spk_created, spk_sig)
     if now >= expires_at:
         raise InviteExpired("this invite has expired")
-    return InviteBundle(invite_id, group_name, ik, spk, inviter_name, expires_at)
+    return InviteBundle(invite_id, group_name, ik, spk, inviter_name, expires_at, rules)
 
 
 def join_mac(secret: bytes, invite_id: bytes, joiner_ik: bytes, joiner_spk: bytes, sent_at: int,
@@ -184,15 +192,20 @@ def request_id_of(invite_id: bytes, joiner_ik: bytes, nonce: bytes) -> bytes:
 
 
 def build_join_request(identity: Identity, link: InviteLink, bundle: InviteBundle,
-                       display_name: str, now: int, rng: Rng) -> tuple[bytes, bytes]:
+                       display_name: str, now: int, rng: Rng,
+                       accepted: bytes | None = None) -> tuple[bytes, bytes]:
     """(request id, envelope): the request boxed to the inviter, signed by our IK inside the
-    box, with a MAC proving we hold the link."""
+    box, with a MAC proving we hold the link; `accepted` (the hash of the rules the bundle
+    carried, crypto.reports.rules_hash) says the joiner accepted them."""
     nonce = random_bytes(rng, NONCE16)
     mac = join_mac(link.secret, link.invite_id, identity.ik, identity.spk, now, nonce,
                    display_name)
-    payload = (Writer().fixed(link.invite_id, 16).fixed(identity.spk, KEY_LEN)
-               .u64(identity.spk_created_at).fixed(identity.spk_signature, SIG_LEN).u64(now)
-               .fixed(nonce, NONCE16).text(display_name, MAX_NAME_BYTES).fixed(mac, 32).bytes())
+    w = (Writer().fixed(link.invite_id, 16).fixed(identity.spk, KEY_LEN)
+         .u64(identity.spk_created_at).fixed(identity.spk_signature, SIG_LEN).u64(now)
+         .fixed(nonce, NONCE16).text(display_name, MAX_NAME_BYTES).fixed(mac, 32))
+    if accepted is not None:
+        w.fixed(accepted, 32)
+    payload = w.bytes()
     box = seal_pairwise(identity, bundle.inviter_ik, bundle.inviter_spk, labels.SIG_JOIN,
                         payload, rng)
     body = Writer().fixed(bundle.inviter_spk, KEY_LEN).raw(box).bytes()
@@ -210,6 +223,7 @@ def check_join_request(identity: Identity, secret: bytes, body: bytes, now: int)
     invite_id, spk, spk_created = r.fixed(16), r.fixed(KEY_LEN), r.u64()
     spk_sig, sent_at, nonce = r.fixed(SIG_LEN), r.u64(), r.fixed(NONCE16)
     name, mac = r.text(MAX_NAME_BYTES), r.fixed(32)
+    accepted = r.fixed(32) if r.remaining() else None
     r.done()
     if invite_id != kdf(secret, labels.KDF_INV_ID, b"", 16):
         raise InviteError("the join request is for another invite")
@@ -221,7 +235,8 @@ def check_join_request(identity: Identity, secret: bytes, body: bytes, now: int)
         raise InviteError("the join request carries no name")
     return JoinRequest(request_id_of(invite_id, joiner_ik, nonce), invite_id, joiner_ik, spk,
                        name, sent_at, now, fingerprint(joiner_ik),
-                       join_sas(invite_id, identity.ik, joiner_ik), spk_created, spk_sig)
+                       join_sas(invite_id, identity.ik, joiner_ik), spk_created, spk_sig,
+                       accepted)
 
 
 # ---- the Welcome -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from crypto import (
     moderation,  # noqa: F401  (registers kinds 32-38)
     polls,  # noqa: F401  (registers kinds 16-23)
     profiles,  # noqa: F401  (registers kinds 43-44)
+    reports,  # noqa: F401  (registers kinds 39-42)
     spaces,  # noqa: F401  (registers kinds 6-7)
 )
 from crypto.payloads import (

@@ -42,6 +42,7 @@ HASH_SAS = _person("cot/join-sas")
 HASH_REQUEST_ID = _person("cot/request-id")
 HASH_FILE_BLOB = _person("cot/file/blob")
 HASH_DEVICE_ID = _person("cot/device-id")
+HASH_RULES = _person("cot/rules")
 
 # signed inputs: label ‖ fields
 SIG_ENVELOPE = b"coterie/v1/envelope\x00"
@@ -56,6 +57,7 @@ SIG_PAIRWISE = b"coterie/v1/pairwise\x00"
 SIG_POLL_TALLY = b"coterie/v1/poll-tally\x00"
 SIG_DEVICE_CERT = b"coterie/v1/device-cert\x00"
 SIG_READ_SYNC = b"coterie/v1/read-sync\x00"
+SIG_REPORT_KEY = b"coterie/v1/report-key\x00"
 
 # first bytes of an anonymous poll's sealed ballot (boxed, not signed; crypto/polls.py)
 BALLOT = b"coterie/v1/ballot\x00"

@@ -10,7 +10,7 @@ moderation log and its verdicts by each member's app the same way (app/moderatio
 | 35 | Ban | member[32] ‖ text(reason) | manage_members |
 | 36 | Unban | member[32] | manage_members |
 | 37 | ChannelRule | channel[16] ‖ slowmode u32 ‖ locked u8 | moderate |
-| 38 | GroupSettings | quiet u8 ‖ newcomer_days u16 | manage_members |
+| 38 | GroupSettings | quiet u8 ‖ newcomer_days u16 [v2: ‖ approve_first u8] | manage_members |
 
 Reasons are at most 200 bytes of UTF-8 (possibly empty). See docs/protocol.md §5.3.3.
 """
@@ -35,6 +35,7 @@ MAX_NEWCOMER_DAYS = 365
 MAX_REASON_BYTES = 200
 MAX_SLOWMODE_SECONDS = 7 * 86400
 _V1 = 1
+_V2 = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,13 @@ class ChannelRule:
 class GroupSettings:
     """Admins' moderation settings, from this message's signed time: `quiet` hides the
     moderation lines from the conversation (the log keeps them); for `newcomer_days` after
-    joining a member cannot post links, mass mentions or files."""
+    joining a member cannot post links, mass mentions or files; with `approve_first` a
+    new member's posts wait for a moderator's approval until one is approved (kind-version
+    2; settings without it are written as version 1)."""
 
     quiet: bool = False
     newcomer_days: int = 0
+    approve_first: bool = False
 
 
 def _reason(text: str) -> str:
@@ -161,7 +165,17 @@ def _check_settings(c: GroupSettings) -> GroupSettings:
 
 def _enc_settings(c: GroupSettings, w: Writer) -> None:
     _check_settings(c)
-    w.u8(KIND_GROUP_SETTINGS).u8(_V1).u8(1 if c.quiet else 0).u16(c.newcomer_days)
+    w.u8(KIND_GROUP_SETTINGS).u8(_V2 if c.approve_first else _V1).u8(1 if c.quiet else 0)
+    w.u16(c.newcomer_days)
+    if c.approve_first:
+        w.u8(1)
+
+
+def _dec_settings_v2(r: Reader) -> GroupSettings:
+    quiet, days, approve = r.flag(), r.u16(), r.u8()
+    if approve != 1:
+        raise DecodeError("settings of version 2 carry approve_first = 1")
+    return _check_settings(GroupSettings(quiet, days, True))
 
 
 register_kind(KIND_MOD_REMOVE, _V1,
@@ -179,5 +193,6 @@ register_kind(KIND_CHANNEL_RULE, _V1,
 register_kind(KIND_GROUP_SETTINGS, _V1,
               lambda r: _check_settings(GroupSettings(r.flag(), r.u16())), GroupSettings,
               _enc_settings)
+register_kind(KIND_GROUP_SETTINGS, _V2, _dec_settings_v2)
 
 Moderation = ModRemove | Timeout | Lift | Ban | Unban | ChannelRule | GroupSettings

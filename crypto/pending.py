@@ -5,7 +5,7 @@ Welcome itself are crypto.membership.join_from_welcome.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crypto import labels
 from crypto.encoding import Reader, Writer
@@ -24,6 +24,7 @@ from crypto.membership import join_from_welcome
 from crypto.pairwise import open_pairwise
 from crypto.params import MAX_LINK_CHARS, MAX_NAME_BYTES
 from crypto.primitives import KEY_LEN, Rng
+from crypto.reports import MAX_RULES_BYTES, rules_hash
 from crypto.session import GroupSession
 
 
@@ -55,7 +56,8 @@ class PendingJoin:
 
     @classmethod
     def start(cls, identity: Identity, link: InviteLink, bundle: InviteBundle,
-              display_name: str, now: int, rng: Rng) -> tuple[PendingJoin, Outgoing]:
+              display_name: str, now: int, rng: Rng,
+              accept_rules: bool = False) -> tuple[PendingJoin, Outgoing]:
         """Build the join request (boxed to the inviter, signed by our IK, MAC'd with the
         invite secret) and return the pending state plus the envelope to append to
         link.mailbox."""
@@ -64,7 +66,11 @@ class PendingJoin:
             raise InviteError("a display name of 1 to 200 bytes is needed to join")
         if bundle.inviter_ik != link.inviter_ik or bundle.invite_id != link.invite_id:
             raise InviteError("the bundle does not belong to this invite link")
-        request_id, envelope = build_join_request(identity, link, bundle, display_name, now, rng)
+        if bundle.rules and not accept_rules:
+            raise InviteError("the group's rules must be accepted before joining")
+        accepted = rules_hash(bundle.rules) if bundle.rules else None
+        request_id, envelope = build_join_request(identity, link, bundle, display_name, now, rng,
+                                                  accepted)
         pending = cls(identity, link, bundle, display_name, request_id, now)
         return pending, Outgoing(link.mailbox, envelope)
 
@@ -100,6 +106,8 @@ class PendingJoin:
         w.fixed(b.invite_id, 16).text(b.group_name, MAX_NAME_BYTES).fixed(b.inviter_ik, KEY_LEN)
         w.fixed(b.inviter_spk, KEY_LEN).text(b.inviter_name, MAX_NAME_BYTES).u64(b.expires_at)
         w.text(self.display_name, MAX_NAME_BYTES).fixed(self.request_id, 32).u64(self.sent_at)
+        if b.rules:   # the rules the joiner accepted (kept to show once joined)
+            w.text(b.rules, MAX_RULES_BYTES)
         return w.bytes()
 
     @classmethod
@@ -114,5 +122,7 @@ class PendingJoin:
         bundle = InviteBundle(r.fixed(16), r.text(MAX_NAME_BYTES), r.fixed(KEY_LEN),
                               r.fixed(KEY_LEN), r.text(MAX_NAME_BYTES), r.u64())
         name, request_id, sent_at = r.text(MAX_NAME_BYTES), r.fixed(32), r.u64()
+        if r.remaining():
+            bundle = replace(bundle, rules=r.text(MAX_RULES_BYTES))
         r.done()
         return cls(identity, link, bundle, name, request_id, sent_at)

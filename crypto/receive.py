@@ -60,7 +60,9 @@ from crypto.kinds import decode_content, decode_post_fast
 from crypto.membership import ControlOutcome, apply_control
 from crypto.pairwise import decode_box_list, find_box, open_group_key
 from crypto.params import GRACE_SECONDS, MAX_HELD_UNKNOWN, MAX_SKIP, PROTOCOL_VERSION
+from crypto.payloads import Post
 from crypto.primitives import AEAD_NONCE_LEN, AEAD_TAG_LEN, KEY_LEN, SIG_LEN, Rng, aead_open, h
+from crypto.reports import evidence_of
 from crypto.state import GroupState
 
 # Retries of the held queue after one envelope: each round may unlock the next.
@@ -139,6 +141,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     pt_hash = raw[end:end + PT_HASH_LEN]
     sig = raw[end + PT_HASH_LEN:]
     verdict = checks.verdict(raw) if checks is not None else None
+    body_hash = None
     if verdict is None:
         body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
                              person=_H_BODY).digest()
@@ -181,9 +184,16 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
             sender, 1, ep.epoch))
     author = member.ik     # a linked device's posts are its member's
     device = sender if sender != author else b""
-    events.append(ContentReceived(mid, author, epoch, seq, sent_at, content, device)
-                  if refused is None
-                  else ContentRefused(mid, author, epoch, seq, sent_at, refused))
+    if refused is not None:
+        events.append(ContentRefused(mid, author, epoch, seq, sent_at, refused))
+    elif type(content) is Post:
+        if body_hash is None:
+            body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
+                                 person=_H_BODY).digest()
+        events.append(ContentReceived(mid, author, epoch, seq, sent_at, content, device,
+                                      evidence_of(header, body_hash, pt_hash, sig, plaintext)))
+    else:
+        events.append(ContentReceived(mid, author, epoch, seq, sent_at, content, device))
     return Opened(events, [])
 
 
@@ -360,8 +370,10 @@ def _receive_content(state: GroupState, ep: EpochState, chain: PeerChain, inner:
         return
     if change is not None:
         events.append(change)
+    evidence = (evidence_of(inner.header_bytes, h(_H_BODY, body), inner.pt_hash, inner.sig,
+                            plaintext) if type(content) is Post else b"")
     events.append(ContentReceived(mid, author, ep.epoch, hd.seq, hd.sent_at, content,
-                                  hd.sender_ik if hd.sender_ik != author else b""))
+                                  hd.sender_ik if hd.sender_ik != author else b"", evidence))
 
 
 def _record(state: GroupState, ep: EpochState, chain: PeerChain, inner: Inner, mid: bytes,

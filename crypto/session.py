@@ -211,12 +211,14 @@ class GroupSession:
 
     # ---- invites and joining (admins) -----------------------------------------------------
     def create_invite(self, uses: int, expires_at: int, now: int,
-                      rng: Rng, role: str = "member") -> tuple[InviteInfo, Outgoing]:
+                      rng: Rng, role: str = "member",
+                      rules: str = "") -> tuple[InviteInfo, Outgoing]:
         """A new invite (1..1000 uses, expiring within INVITE_MAILBOX_SECONDS; joiners
-        start as `role`, member or observer). Create
+        start as `role`, member or observer; the bundle carries `rules`, which a joiner
+        must accept). Create
         info.mailbox on the relay (kind invite, info.mailbox.expires_at: the same lifetime
         for every invite), then send the returned bundle envelope to it."""
-        return admission.create_invite(self._state, uses, expires_at, now, rng, role)
+        return admission.create_invite(self._state, uses, expires_at, now, rng, role, rules)
 
     def invites(self) -> list[InviteInfo]:
         return [admission.invite_info(self._state, rec) for rec in self._state.invites.values()]

@@ -10,8 +10,8 @@ The tables are grouped by capability, each part its own module and attribute:
 `store.posts`, `store.search`, `store.invites` (with join requests and my joins),
 `store.settings`, `store.outbox` (with read cursors), `store.channels` (channels,
 threads and pins) `store.files` (files, uploads, blob cache, library) and
-`store.moderation` (the moderation log) and `store.profiles` (per-group profiles and
-badges).
+`store.moderation` (the moderation log), `store.profiles` (per-group profiles and
+badges) and `store.reports` (reports, rules, posts held for approval).
 """
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ from app.store.records import (
     StoredWarning,
     ThreadSummary,
 )
+from app.store.reports import ReportTables
 from app.store.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchIndex, fts_query
 from app.store.settings import SettingsTable
 from app.store.snapshot import Snapshots
@@ -84,6 +85,7 @@ class Store(StoreCore):
         self.events = EventTables(self)
         self.moderation = ModerationTables(self)
         self.profiles = ProfileTables(self)
+        self.reports = ReportTables(self)
 
 
 __all__ = [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from app.store.core import StorePart, reads, writes
 
 _COLS = ("msg_id, actor_ik, action, target_ik, target_msg, channel_id, until, slowmode, locked, "
-         "reason, sent_time, seq, quiet, newcomer_days")
+         "reason, sent_time, seq, quiet, newcomer_days, approve_first")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class ModEntry:
     seq: int = 0
     quiet: bool | None = None
     newcomer_days: int | None = None
+    approve_first: bool | None = None
 
     @property
     def order(self) -> tuple[int, bytes, int]:
@@ -38,7 +39,8 @@ class ModEntry:
 def _entry(r: tuple) -> ModEntry:
     return ModEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
                     None if r[8] is None else bool(r[8]), r[9], r[10], r[11],
-                    None if r[12] is None else bool(r[12]), r[13])
+                    None if r[12] is None else bool(r[12]), r[13],
+                    None if r[14] is None else bool(r[14]))
 
 
 class ModerationTables(StorePart):
@@ -49,10 +51,11 @@ class ModerationTables(StorePart):
         """Store one entry; False when it was stored already (a replay or a re-read)."""
         cur = self._db().execute(
             f"INSERT OR IGNORE INTO moderation_log (group_id, {_COLS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (group_id, e.msg_id, e.actor_ik, e.action, e.target_ik, e.target_msg, e.channel_id,
              e.until, e.slowmode, None if e.locked is None else int(e.locked), e.reason,
-             e.sent_time, e.seq, None if e.quiet is None else int(e.quiet), e.newcomer_days))
+             e.sent_time, e.seq, None if e.quiet is None else int(e.quiet), e.newcomer_days,
+             None if e.approve_first is None else int(e.approve_first)))
         return cur.rowcount > 0
 
     @reads

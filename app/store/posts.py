@@ -77,6 +77,10 @@ class PostTables(StorePart):
                  p.seq, p.kind, None if p.kind == "unsupported" else p.text, p.reply_to, p.raw,
                  int(p.mine), p.channel_id, p.thread_root, p.title, "\n".join(p.tags),
                  int(p.by_admin)) for p in fresh])
+            signed = [(p.group_id, p.msg_id, p.evidence) for p in fresh if p.evidence]
+            if signed:
+                conn.executemany("INSERT OR IGNORE INTO post_evidence (group_id, msg_id, "
+                                 "evidence) VALUES (?, ?, ?)", signed)
             newest = max(p.sent_time for p in fresh)
             conn.execute("UPDATE groups SET last_activity = max(last_activity, ?) WHERE id = ?",
                          (newest, group_id))
@@ -122,6 +126,8 @@ class PostTables(StorePart):
             (deleted_by, time, group_id, target, admin is not False))
         if cur.rowcount:
             conn.execute("DELETE FROM reactions WHERE group_id = ? AND target = ?",
+                         (group_id, target))
+            conn.execute("DELETE FROM post_evidence WHERE group_id = ? AND msg_id = ?",
                          (group_id, target))
         return cur.rowcount > 0
 

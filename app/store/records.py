@@ -106,6 +106,7 @@ class NewPost:
     title: str | None = None           # a forum topic's title
     tags: tuple[str, ...] = ()
     by_admin: bool = False             # the sender was an admin when it was received
+    evidence: bytes | None = None      # the signed message (crypto.reports), for reports
 
 
 @dataclass(frozen=True)
