@@ -71,6 +71,9 @@ class Fonts:
     fm: QFontMetrics
     small: QFont
     sfm: QFontMetrics
+    bold: QFont              # the name above a post
+    bfm: QFontMetrics
+    time_min_w: int = 0      # the narrowest a post's time may be ("00:00 ")
 
 
 def small_font(font: QFont) -> QFont:
@@ -86,7 +89,13 @@ def small_font(font: QFont) -> QFont:
 def fonts_for(font: QFont) -> Fonts:
     own = QFont(font)  # the caller's font may belong to a style option that goes away
     small = small_font(own)
-    return Fonts(own, QFontMetrics(own), small, QFontMetrics(small))
+    bold = QFont(own)
+    bold.setBold(True)
+    sfm = QFontMetrics(small)
+    # measured once per font, not once per row: laying out a page of 50 rows is what a
+    # channel or thread waits for before its first paint
+    return Fonts(own, QFontMetrics(own), small, sfm, bold, QFontMetrics(bold),
+                 sfm.horizontalAdvance("00:00 "))
 
 
 def action_rects(width: int, row: RowLayout) -> list[tuple[QRect, str, str]]:
@@ -212,12 +221,10 @@ def _warning(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) 
 
 def _header(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
     fm, sfm = fonts.fm, fonts.sfm
-    bold = QFont(fonts.font)
-    bold.setBold(True)
-    name_w = min(QFontMetrics(bold).horizontalAdvance(post.sender_name) + 2, text_w - 80)
+    name_w = min(fonts.bfm.horizontalAdvance(post.sender_name) + 2, text_w - 80)
     row.name_rect = QRect(CONTENT_X, y, name_w, fm.height())
     # measured, not guessed: "10:42 PM", Arabic digits and marks are wider than "00:00"
-    tw = max(sfm.horizontalAdvance("00:00 "), sfm.horizontalAdvance(clock(post.sent_at))) + 4
+    tw = max(fonts.time_min_w, sfm.horizontalAdvance(clock(post.sent_at))) + 4
     row.time_rect = QRect(CONTENT_X + name_w + 8, y + fm.ascent() - sfm.ascent(), tw,
                           sfm.height())
     return y + fm.height() + 2

@@ -137,13 +137,11 @@ def header(p: Paint) -> None:
         painter.drawImage(QPointF(avatar.topLeft()),
                           identicon(post.sender_fingerprint, AVATAR,
                                     painter.device().devicePixelRatioF()))
-        bold = QFont(p.fonts.font)
-        bold.setBold(True)
-        painter.setFont(bold)
+        painter.setFont(p.fonts.bold)
         painter.setPen(identicon_color(post.sender_fingerprint, t.name == "dark"))
         painter.drawText(row.name_rect, lead(row.rtl) | Qt.AlignmentFlag.AlignTop,
-                         QFontMetrics(bold).elidedText(post.sender_name, Qt.TextElideMode.ElideRight,
-                                                       row.name_rect.width()))
+                         p.fonts.bfm.elidedText(post.sender_name, Qt.TextElideMode.ElideRight,
+                                                row.name_rect.width()))
         painter.setFont(p.fonts.small)
         painter.setPen(t.color("muted"))
         painter.drawText(row.time_rect, lead(row.rtl), clock(post.sent_at))
