@@ -243,5 +243,6 @@ class ChannelService:
         posts = [stored[p.target] for p in pins
                  if p.target in stored and stored[p.target].channel_id == p.channel_id]
         renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
-                                crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids))
+                                crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids),
+                                rt.store.profiles.names(gid))
         return decorate(rt.store, gid, posts, renderer.posts(posts))

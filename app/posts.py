@@ -165,7 +165,8 @@ class PostService:
               thread: bytes | None = None) -> Page:
         members = rt.store.groups.list_members(gid)
         renderer = PostRenderer(gid, rt.identity.ik, members, crypto.fingerprint,
-                                lambda ids: rt.store.posts.get_posts(gid, ids))
+                                lambda ids: rt.store.posts.get_posts(gid, ids),
+                                rt.store.profiles.names(gid))
         views = cards.attach(rt, gid, decorate(rt.store, gid, page.posts,
                                                 renderer.posts(page.posts)))
         warnings: list[PostView] = []
@@ -245,7 +246,8 @@ class PostService:
         gid = rt.resolve_group(group).id
         post = sending.stored_post(rt, gid, post_id)
         renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
-                                crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids))
+                                crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids),
+                                rt.store.profiles.names(gid))
         return cards.attach(rt, gid, decorate(rt.store, gid, [post],
                                               renderer.posts([post])))[0]
 

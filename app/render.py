@@ -57,13 +57,22 @@ class PostRenderer:
 
     def __init__(self, group_id: bytes, my_ik: bytes, members: Iterable[Member],
                  fingerprint: Callable[[bytes], str],
-                 lookup: Callable[[list[bytes]], Mapping[bytes, Post]]) -> None:
+                 lookup: Callable[[list[bytes]], Mapping[bytes, Post]],
+                 profile_names: Mapping[bytes, str] | None = None) -> None:
         self.group_id = group_id
         self.my_ik = my_ik
-        shown = self.shown = {m.ik: shown_name(m.display_name) for m in members}
-        # Members whose names look alike carry a short fingerprint tag wherever they show.
-        self.alike = {bytes.fromhex(k) for k in lookalike_keys((ik.hex(), n)
-                                                               for ik, n in shown.items())}
+        members = list(members)
+        listed = {m.ik: shown_name(m.display_name) for m in members}
+        # A member's name in this group's profile (kind 43), where they chose one, is the
+        # name they go by here, in the posts they sent before it too.
+        self.chosen = {ik: clean_name(n)[:100] for ik, n in (profile_names or {}).items()
+                       if ik in listed and clean_name(n)}
+        shown = self.shown = {ik: self.chosen.get(ik, n) for ik, n in listed.items()}
+        # Members whose names look alike carry a short fingerprint tag wherever they show
+        # (a chosen name is compared with the member-list names too).
+        self.alike = {bytes.fromhex(k) for k in lookalike_keys(
+            [(ik.hex(), n) for ik, n in shown.items()]
+            + [(ik.hex(), n) for ik, n in listed.items() if ik in self.chosen])}
         self.names = {ik: label(n, fingerprint(ik), ik in self.alike) for ik, n in shown.items()}
         self.fingerprint = fingerprint
         self.lookup = lookup
@@ -74,8 +83,10 @@ class PostRenderer:
         return self.names.get(ik, fallback)
 
     def sender(self, ik: bytes, stored: str) -> str:
-        """The name a post was sent under, tagged when it looks like another member's."""
-        return label(shown_name(stored), self.fingerprint(ik), ik in self.alike)
+        """The name a post was sent under (or the sender's chosen name in this group),
+        tagged when it looks like another member's."""
+        name = self.chosen.get(ik) or shown_name(stored)
+        return label(name, self.fingerprint(ik), ik in self.alike)
 
     def posts(self, posts: Iterable[Post]) -> list[PostView]:
         posts = list(posts)

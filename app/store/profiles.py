@@ -68,6 +68,14 @@ class ProfileTables(StorePart):
             f"SELECT {_PROFILE_COLS} FROM member_profiles WHERE group_id = ?", (group_id,))
         return {r[0]: ProfileRecord(*r) for r in rows}
 
+    @reads
+    def names(self, group_id: bytes) -> dict[bytes, str]:
+        """Members' chosen names in this group (only those who chose one)."""
+        rows = self._db().execute(
+            "SELECT member_ik, name FROM member_profiles WHERE group_id = ? AND name != ''",
+            (group_id,))
+        return {r[0]: r[1] for r in rows}
+
     @writes(durable=False)
     def add_badge(self, group_id: bytes, e: BadgeEntry) -> bool:
         cur = self._db().execute(

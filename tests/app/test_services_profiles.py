@@ -93,6 +93,21 @@ def test_profiles_with_avatars_and_badges_reach_every_member_alike(
     top = ben.member_profiles.top_contributors(gid)
     assert top[0].name == "Ana L." and top[0].reactions == 4
 
+    # the conversation shows the name chosen for this group, in earlier posts too
+    for svc in (ana, ben):
+        hi = next(p for p in svc.posts.latest(gid).posts if p.text == "hi all")
+        assert hi.sender_name == "Cyrus"
+    # a chosen name that looks like another member's carries the fingerprint tag, on both
+    ben.member_profiles.update(gid, name="Аna")          # Cyrillic А
+    _sync([ana, ben, cy])
+    senders = {p.text: p.sender_name for p in cy.posts.latest(gid).posts if p.kind == "post"}
+    tag = crypto.fingerprint(ben._access.runtime().identity.ik).replace(" ", "")[:4]
+    assert senders["Welcome, Cy!"].startswith("Ana L. (")   # her list name is "Ana"
+    assert cy.member_profiles.show(gid, "Ben").name == f"Аna ({tag})"
+    ben.member_profiles.update(gid, name="")               # back to the member-list name
+    _sync([ana, ben, cy])
+    assert cy.member_profiles.show(gid, "Ben").name == "Ben"
+
     # a member who joins later cannot read what was sent before; everyone sends their
     # profile again (and the admitting admin the titles) when someone joins
     dee = make_profile("Dee")

@@ -214,7 +214,9 @@ class MembersDialog(ServiceDialog):
 
         def load() -> tuple[list[MemberView], dict[str, int]]:
             badges = svc.member_profiles.badges_of_all(gid)
-            return svc.groups.members(gid), {fp: len(b) for fp, b in badges.items()}
+            # founding members are most of a young group: their badge is on the card only
+            return svc.groups.members(gid), {
+                fp: sum(1 for x in b if x.code != "founding") for fp, b in badges.items()}
 
         self._ctx.worker.run(load, self._loaded, lambda e: self.show_error(str(e)), owner=self)
 
