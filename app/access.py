@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import crypto
 from app.errors import ProfileError
 from app.events import EventHub
+from app.i18n import N_, _
 from app.keys import KeyStore
 from app.profile import private_dir
 from app.runtime import Rng, Runtime
@@ -24,7 +25,7 @@ from app.views import ChangeEvent, ChangeKind
 if TYPE_CHECKING:
     from app.syncer import Syncer
 
-MSG_LOCKED = "The profile is locked; unlock it first."
+MSG_LOCKED = N_("The profile is locked; unlock it first.")
 
 
 class Access:
@@ -50,7 +51,7 @@ class Access:
     def runtime(self) -> Runtime:
         rt = self._rt
         if rt is None:
-            raise ProfileError(MSG_LOCKED)
+            raise ProfileError(_(MSG_LOCKED))
         return rt
 
     def syncer(self) -> Syncer:
@@ -77,7 +78,7 @@ class Access:
     def key(self) -> bytes:
         key = self._key
         if key is None:
-            raise ProfileError(MSG_LOCKED)
+            raise ProfileError(_(MSG_LOCKED))
         return key
 
     def open(self, key: bytes, name: str | None = None) -> None:
@@ -89,7 +90,7 @@ class Access:
             record = store.identity.get()
             if record is None:
                 if name is None:
-                    raise ProfileError("This profile has no identity; create it again with init.")
+                    raise ProfileError(_("This profile has no identity; create it again with init."))
                 identity = crypto.Identity.generate(now, self.rng)
                 store.identity.save(identity.to_bytes(), name, now)
                 store.settings.set("display_name", name)

@@ -40,7 +40,7 @@ def channel_view(c: Channel) -> ChannelView:
     """A channel as shown: its name and tags cleaned of invisible and reordering
     characters (an admin's text is hostile input like any member's)."""
     return ChannelView(id=hexid(c.id), group_id=hexid(c.group_id),
-                       name=shown_name(c.name, "Unnamed channel"),
+                       name=shown_name(c.name, _("Unnamed channel")),
                        kind=c.kind,  # type: ignore[arg-type]
                        topic=clean_name(c.topic),
                        position=c.position, archived=c.archived,

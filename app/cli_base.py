@@ -50,13 +50,13 @@ def passphrase(prompt: str, confirm: bool = False) -> str:
     if env:
         return env
     if not interactive(sys.stdin):
-        raise ProfileError("This profile needs a passphrase: run in a terminal or set "
-                           f"{ENV_PASSPHRASE}.")
+        raise ProfileError(_("This profile needs a passphrase: run in a terminal or set "
+                             "{variable}.").format(variable=ENV_PASSPHRASE))
     first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Repeat the passphrase: ") != first:
-        raise InvalidInput("The two passphrases differ; nothing was created.")
+    if confirm and getpass.getpass(_("Repeat the passphrase: ")) != first:
+        raise InvalidInput(_("The two passphrases differ; nothing was created."))
     if not first:
-        raise InvalidInput("The passphrase cannot be empty.")
+        raise InvalidInput(_("The passphrase cannot be empty."))
     return first
 
 
@@ -99,10 +99,10 @@ class Command:
         if state is ProfileState.UNLOCKED:
             return svc
         if state is ProfileState.NEW:
-            raise ProfileError("There is no profile here yet; run `coterie init --name NAME` "
-                               "first.")
+            raise ProfileError(_("There is no profile here yet; run `coterie init --name NAME` "
+                                 "first."))
         keyring = svc.profile.unlock_info().keyring
-        svc.profile.unlock(None if keyring else passphrase("Passphrase: "))
+        svc.profile.unlock(None if keyring else passphrase(_("Passphrase: ")))
         return svc
 
     def close(self) -> None:

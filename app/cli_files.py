@@ -62,11 +62,11 @@ def files(c: Command) -> None:
                        for i in items]}
     lines = [_line(v) for v in views]
     if items:
-        lines.append("Library:")
-        lines += [f"{i.id[:12]}  {'📌 ' if i.pinned else ''}{i.title or '(untitled)'}"
+        lines.append(_("Library:"))
+        lines += [f"{i.id[:12]}  {'📌 ' if i.pinned else ''}{i.title or _('(untitled)')}"
                   f"{'  #' + ' #'.join(i.tags) if i.tags else ''}  → {i.post_id[:12]}"
                   for i in items]
-    c.out(doc, "\n".join(lines) or "No files yet.")
+    c.out(doc, "\n".join(lines) or _("No files yet."))
 
 
 def library_add(c: Command) -> None:

@@ -8,7 +8,7 @@ from app import cli_format as fmt
 from app.cli_args import count, duration, reference
 from app.cli_base import Command, Parser, SubParsers, command
 from app.governance import ROLES, role_help
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.moderation import ModLogView
 
 
@@ -85,9 +85,11 @@ def mod_settings(c: Command) -> None:
     quiet_now, days = svc.current_settings(c.args.group)
     approve_now = svc.approve_first(c.args.group)
     c.out({"quiet": quiet_now, "newcomer_days": days, "approve_first": approve_now},
-          f"Quiet mode {'on' if quiet_now else 'off'}; newcomer safeguards "
-          + (f"for {days} days" if days else "off")
-          + f"; first-post approval {'on' if approve_now else 'off'}.")
+          (_("Quiet mode on") if quiet_now else _("Quiet mode off")) + "; " + (
+              ngettext("newcomer safeguards for {days} day",
+                       "newcomer safeguards for {days} days", days).format(days=days)
+              if days else _("newcomer safeguards off")) + "; "
+          + (_("first-post approval on.") if approve_now else _("first-post approval off.")))
 
 
 def _log_json(v: ModLogView) -> dict[str, Any]:
@@ -104,7 +106,7 @@ def mod_log(c: Command) -> None:
     rows = c.open().moderation.log(c.args.group)
     c.out({"log": [_log_json(v) for v in rows]},
           "\n".join(f"{fmt.when(v.time)}  {fmt.safe(v.text)}" for v in rows)
-          or "Nothing in the moderation log.")
+          or _("Nothing in the moderation log."))
 
 
 def register_mod(sub: SubParsers) -> None:

@@ -5,12 +5,12 @@ from app import cli_format as fmt
 from app.cli_args import count, duration
 from app.cli_base import Command, Parser, SubParsers, command
 from app.errors import InvalidInput, InviteError
-from app.i18n import _
+from app.i18n import N_, _, ngettext
 from app.invites import RulesToAccept
 from app.views import GroupSummary, InviteView, SyncReport
 
-MSG_NO_RELAY = ("No default relay is set; give one with --relay URL, or set it once with "
-                "`coterie settings --default-relay URL`.")
+MSG_NO_RELAY = N_("No default relay is set; give one with --relay URL, or set it once with "
+                  "`coterie settings --default-relay URL`.")
 
 
 # -- group -------------------------------------------------------------------------------------
@@ -19,25 +19,27 @@ def group_create(c: Command) -> None:
     svc = c.open()
     relay = c.args.relay
     if relay is None and not svc.settings.get().default_relay:
-        raise InvalidInput(MSG_NO_RELAY)
+        raise InvalidInput(_(MSG_NO_RELAY))
     g = svc.groups.create(c.args.name, relay)
     c.out(fmt.group_json(g), g.id)
 
 
 def _group_row(g: GroupSummary) -> tuple[str, ...]:
-    return (g.id, fmt.person(g.name), g.my_role, fmt.plural(g.member_count, "member"),
-            f"{g.unread} unread", "" if g.status == "active" else g.status)
+    return (g.id, fmt.person(g.name), g.my_role,
+            ngettext("{count} member", "{count} members", g.member_count).format(
+                count=g.member_count),
+            _("{count} unread").format(count=g.unread), "" if g.status == "active" else g.status)
 
 
 def group_list(c: Command) -> None:
     gs = c.open().groups.list()
     c.out({"groups": [fmt.group_json(g) for g in gs]},
-          fmt.table(_group_row(g) for g in gs) or "No groups yet.")
+          fmt.table(_group_row(g) for g in gs) or _("No groups yet."))
 
 
 def group_rename(c: Command) -> None:
     c.open().groups.rename(c.args.group, c.args.name)
-    c.say("Renamed.")
+    c.say(_("Renamed."))
 
 
 # -- invite ------------------------------------------------------------------------------------
@@ -48,19 +50,20 @@ def invite_create(c: Command) -> None:
 
 
 def _invite_row(i: InviteView) -> tuple[str, ...]:
-    return (i.id, i.status, f"{i.uses_left}/{i.uses_total} uses left",
-            f"expires {fmt.when(i.expires_at)}")
+    return (i.id, i.status, _("{left}/{total} uses left").format(left=i.uses_left,
+                                                               total=i.uses_total),
+            _("expires {when}").format(when=fmt.when(i.expires_at)))
 
 
 def invite_list(c: Command) -> None:
     invs = c.open().invites.list(c.args.group)
     c.out({"invites": [fmt.invite_json(i) for i in invs]},
-          fmt.table(_invite_row(i) for i in invs) or "No invites.")
+          fmt.table(_invite_row(i) for i in invs) or _("No invites."))
 
 
 def invite_revoke(c: Command) -> None:
     c.open().invites.revoke(c.args.group, c.args.invite)
-    c.say("Invite revoked.")
+    c.say(_("Invite revoked."))
 
 
 # -- join and sync -----------------------------------------------------------------------------
@@ -82,19 +85,24 @@ def join(c: Command) -> None:
 
 
 def sync_text(r: SyncReport) -> str:
-    text = f"Sent {r.sent}, received {r.received}, {fmt.plural(r.new_posts, 'new post')}."
+    text = ngettext("Sent {sent}, received {received}, {count} new post.",
+                    "Sent {sent}, received {received}, {count} new posts.", r.new_posts).format(
+        sent=r.sent, received=r.received, count=r.new_posts)
     if r.joined:
-        text += f" Joined {fmt.plural(len(r.joined), 'group')}."
+        text += " " + ngettext("Joined {count} group.", "Joined {count} groups.",
+                               len(r.joined)).format(count=len(r.joined))
     if r.admitted:
-        text += f" Admitted {fmt.plural(r.admitted, 'member')}."
+        text += " " + ngettext("Admitted {count} member.", "Admitted {count} members.",
+                               r.admitted).format(count=r.admitted)
     if r.waiting_requests:
-        text += (f" {fmt.plural(r.waiting_requests, 'join request')} "
-                 f"{'waits' if r.waiting_requests == 1 else 'wait'} for approval.")
+        text += " " + ngettext("{count} join request waits for approval.",
+                               "{count} join requests wait for approval.",
+                               r.waiting_requests).format(count=r.waiting_requests)
     for warning in r.warnings:
         text += f"\n! {fmt.safe(warning)}"
     if r.offline:
-        text += (f"\nCould not reach {fmt.safe(', '.join(r.offline))}; what waits will go out "
-                 "next time.")
+        text += "\n" + _("Could not reach {relays}; what waits will go out next time.").format(
+            relays=fmt.safe(", ".join(r.offline)))
     return text
 
 

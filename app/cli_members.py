@@ -21,12 +21,12 @@ def members(c: Command) -> None:
 
 def remove(c: Command) -> None:
     c.open().groups.remove_member(c.args.group, c.args.member)
-    c.say("Removed; the group moved to a new key the removed member does not have.")
+    c.say(_("Removed; the group moved to a new key the removed member does not have."))
 
 
 def promote(c: Command) -> None:
     c.open().groups.promote(c.args.group, c.args.member)
-    c.say("Promoted to admin.")
+    c.say(_("Promoted to admin."))
 
 
 def _request_row(r: JoinRequestView) -> tuple[str, ...]:
@@ -36,17 +36,17 @@ def _request_row(r: JoinRequestView) -> tuple[str, ...]:
 def requests(c: Command) -> None:
     rs = c.open().invites.requests(c.args.group)
     c.out({"requests": [fmt.request_json(r) for r in rs]},
-          fmt.table(_request_row(r) for r in rs) or "No join requests wait.")
+          fmt.table(_request_row(r) for r in rs) or _("No join requests wait."))
 
 
 def approve(c: Command) -> None:
     c.open().invites.approve(c.args.group, c.args.request)
-    c.say("Admitted; they can read and post once their app syncs.")
+    c.say(_("Admitted; they can read and post once their app syncs."))
 
 
 def decline(c: Command) -> None:
     c.open().invites.decline(c.args.group, c.args.request)
-    c.say("Declined.")
+    c.say(_("Declined."))
 
 
 def register(sub: SubParsers) -> None:

@@ -28,12 +28,13 @@ def poll_json(p: PollView) -> dict[str, Any]:
 
 
 def poll_text(p: PollView) -> str:
-    state = "closed" if p.closed else (f"closes {fmt.when(p.closes_at)}" if p.closes_at
-                                       else "open")
-    mode = "several choices" if p.multi else "one choice"
+    state = _("closed") if p.closed else (
+        _("closes {when}").format(when=fmt.when(p.closes_at)) if p.closes_at else _("open"))
+    mode = _("several choices") if p.multi else _("one choice")
     lines = [f"{p.id[:fmt.SHORT_ID]}  {fmt.safe(p.question)}",
-             f"    by {fmt.person(p.creator_name)}; {mode}; {state}; {p.voters} voted"
-             + ("; you voted" if p.i_voted else "")]
+             "    " + _("by {person}; {mode}; {state}; {count} voted").format(
+                 person=fmt.person(p.creator_name), mode=mode, state=state, count=p.voters)
+             + ("; " + _("you voted") if p.i_voted else "")]
     if p.note:
         lines.append(f"    {p.note}")
     width = max(1, max(o.count for o in p.options))
@@ -75,7 +76,7 @@ def poll_show(c: Command) -> None:
 def poll_list(c: Command) -> None:
     polls = c.open().polls.list(c.args.group)
     c.out({"polls": [poll_json(p) for p in polls]},
-          "\n".join(poll_text(p) for p in polls) or "No polls yet.")
+          "\n".join(poll_text(p) for p in polls) or _("No polls yet."))
 
 
 def event_json(e: EventView) -> dict[str, Any]:
@@ -95,12 +96,13 @@ def event_text(e: EventView) -> str:
     when = fmt.when(e.starts_at) + (f" – {fmt.when(e.ends_at)}" if e.ends_at else "")
     head = f"{e.id[:fmt.SHORT_ID]}  {when}  {fmt.safe(e.title)}"
     if e.cancelled:
-        head += "  (cancelled)"
+        head += "  " + _("(cancelled)")
     lines = [head]
     if e.place:
-        lines.append(f"    at {fmt.safe(e.place)}")
-    lines.append(f"    going {e.count('going')}, maybe {e.count('maybe')}, can't {e.count('no')}"
-                 + (f"; you: {e.my_answer}" if e.my_answer else ""))
+        lines.append("    " + _("at {place}").format(place=fmt.safe(e.place)))
+    lines.append("    " + _("going {going}, maybe {maybe}, can't {no}").format(
+        going=e.count("going"), maybe=e.count("maybe"), no=e.count("no"))
+        + ("; " + _("you: {answer}").format(answer=e.my_answer) if e.my_answer else ""))
     return "\n".join(lines)
 
 
@@ -131,7 +133,7 @@ def event_rsvp(c: Command) -> None:
 def event_list(c: Command) -> None:
     events = c.open().events.upcoming(c.args.group)
     c.out({"events": [event_json(e) for e in events]},
-          "\n".join(event_text(e) for e in events) or "No upcoming events.")
+          "\n".join(event_text(e) for e in events) or _("No upcoming events."))
 
 
 def event_export(c: Command) -> None:

@@ -16,13 +16,14 @@ def init(c: Command) -> None:
     svc = c.services()
     secret = None
     if c.args.no_keyring or not svc.profile.keyring_available():
-        secret = passphrase("Choose a passphrase: ", confirm=True)
+        secret = passphrase(_("Choose a passphrase: "), confirm=True)
     code = svc.profile.create(c.args.name, secret)
     me = svc.profile.me()
     c.out({"name": me.name, "fingerprint": me.fingerprint, "protection": me.protection,
            "recovery_code": code},
-          f"Profile created for {fmt.person(me.name)}.\nFingerprint: {me.fingerprint}\n"
-          f"Recovery code (write it down; it is shown only once): {code}")
+          _("Profile created for {name}.\nFingerprint: {fingerprint}\n"
+            "Recovery code (write it down; it is shown only once): {code}").format(
+              name=fmt.person(me.name), fingerprint=me.fingerprint, code=code))
 
 
 def recover(c: Command) -> None:
@@ -30,11 +31,12 @@ def recover(c: Command) -> None:
     code = c.args.code
     if not code:
         if not interactive(sys.stdin):
-            raise InvalidInput("Give the recovery code with --code when not in a terminal.")
-        code = getpass.getpass("Recovery code: ")
-    new = None if svc.profile.keyring_available() else passphrase("New passphrase: ", confirm=True)
+            raise InvalidInput(_("Give the recovery code with --code when not in a terminal."))
+        code = getpass.getpass(_("Recovery code: "))
+    new = (None if svc.profile.keyring_available()
+           else passphrase(_("New passphrase: "), confirm=True))
     svc.profile.unlock_with_recovery(code, new)
-    c.out({"recovered": True}, "Profile unlocked; the new protection is in place.")
+    c.out({"recovered": True}, _("Profile unlocked; the new protection is in place."))
 
 
 def settings_json(s: Settings) -> dict[str, Any]:
@@ -55,11 +57,11 @@ def settings(c: Command) -> None:
     cache_mb, auto_mb = svc.files.cache_limit_mb(), svc.files.auto_download_mb()
     c.out({**settings_json(current), "cache_limit_mb": cache_mb, "auto_download_mb": auto_mb},
           fmt.table([
-              ("Name:", fmt.person(current.display_name)),
-              ("Default relay:", fmt.safe(current.default_relay) or "(none)"),
-              ("Theme:", current.theme),
-              ("File cache:", f"{cache_mb} MB"),
-              ("Auto-download:", f"images up to {auto_mb} MB")]))
+              (_("Name:"), fmt.person(current.display_name)),
+              (_("Default relay:"), fmt.safe(current.default_relay) or _("(none)")),
+              (_("Theme:"), current.theme),
+              (_("File cache:"), f"{cache_mb} MB"),
+              (_("Auto-download:"), _("images up to {size} MB").format(size=auto_mb))]))
 
 
 def register(sub: SubParsers) -> None:

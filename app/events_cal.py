@@ -229,7 +229,7 @@ def event_view(rt: Runtime, group_name: str, e: EventRecord) -> EventView:
     me = rt.identity.ik
     answers = rt.store.events.rsvps(gid, e.event_id)
     rsvps = tuple(sorted(
-        (RsvpView(members[ik].display_name if ik in members else FORMER_MEMBER,
+        (RsvpView(members[ik].display_name if ik in members else _(FORMER_MEMBER),
                   crypto.fingerprint(ik), NAMES[a], ik == me)
          for ik, a in answers.items() if a in NAMES), key=lambda r: (r.answer, r.name)))
     creator = members.get(e.creator_ik)
@@ -238,7 +238,7 @@ def event_view(rt: Runtime, group_name: str, e: EventRecord) -> EventView:
         id=hexid(e.event_id), group_id=hexid(gid), group_name=group_name,
         channel=hexid(e.channel), title=e.title, description=e.description, place=e.place,
         tz=e.tz, starts_at=e.starts_at, ends_at=e.ends_at, cancelled=e.cancelled,
-        creator_name=creator.display_name if creator else FORMER_MEMBER,
+        creator_name=creator.display_name if creator else _(FORMER_MEMBER),
         creator_fingerprint=crypto.fingerprint(e.creator_ik), created_at=e.created,
         rsvps=rsvps, my_answer=NAMES.get(answers.get(me, 0)),
         mine=e.creator_ik == me,

@@ -220,7 +220,7 @@ class FileService:
         try:
             post_id = self._push(rt, upload_id, progress, cancel)
         except Cancelled:   # stopped, not abandoned: `cancel(upload_id)` abandons it
-            return AttachResult(upload_id, None, "The upload was paused.")
+            return AttachResult(upload_id, None, _("The upload was paused."))
         except SyncError as exc:
             if isinstance(exc, RelayRejected) and not exc.retryable:
                 raise RelayUnavailable(_("The relay refused the file: {reason}").format(

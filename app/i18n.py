@@ -5,7 +5,8 @@ by `make translations`, shipped as package data). The language is COTERIE_LANG w
 else gettext's own choice from LANGUAGE, LC_ALL, LC_MESSAGES and LANG, as the window's Qt
 translations choose (ui/i18n.py). Without a catalogue for it the text stays English.
 Mark a message with `_("...")` (one literal, placeholders as `{name}` filled after the
-lookup) or `ngettext(singular, plural, n)`.
+lookup) or `ngettext(singular, plural, n)`; a message kept in a constant is marked with
+`N_("...")` and translated where it is used, `_(CONSTANT)`.
 """
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ def catalogue() -> gettext.NullTranslations:
     chosen = os.environ.get(ENV_LANG, "").strip()
     languages = [chosen, chosen.split("_")[0]] if chosen else None
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for "translated later")
+    """Mark a message for the catalogue without translating it yet."""
+    return message
 
 
 def _(message: str) -> str:

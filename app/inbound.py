@@ -20,9 +20,9 @@ import crypto
 from app import files_inbound, notes, polls_inbound, profiles_inbound, reports_inbound
 from app import moderation_log as moderation
 from app.admin import stored_role
-from app.i18n import _, ngettext
+from app.i18n import N_, _, ngettext
 from app.names import isolate, shown_name
-from app.reasons import reason_text
+from app.reasons import explain, reason_text
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
@@ -43,9 +43,9 @@ PREPARE_AHEAD = 256
 # a lot, or the sender's numbering jumped) and older ones are not followed.
 MAX_GAP_TRACKED = 1024
 MAX_GAPS_PER_SENDER = 64
-MSG_WAITING = "Waiting for an admin to come online."
-MSG_REMOVED = ("You were removed from {group}; what you have stays readable here, but "
-               "nothing new will arrive.")
+MSG_WAITING = N_("Waiting for an admin to come online.")
+MSG_REMOVED = N_("You were removed from {group}; what you have stays readable here, but "
+                 "nothing new will arrive.")
 
 
 def _refused(n: int, name: str, reason: str) -> str:
@@ -389,8 +389,9 @@ class Inbound:
         highest = self.max_seq.get(key)
         if highest is not None and ev.seq < highest and ev.sender_ik not in gw.reordered:
             gw.reordered.add(ev.sender_ik)
-            gw.warnings.append(("reorder", f"Messages from {name} arrived out of order; they "
-                                "are shown in the order they were written.", ev.sender_ik))
+            gw.warnings.append(("reorder", _(
+                "Messages from {name} arrived out of order; they are shown in the order they "
+                "were written.").format(name=name), ev.sender_ik))
         if highest is None or ev.seq > highest:
             self.max_seq[key] = ev.seq
 
@@ -460,8 +461,9 @@ class Inbound:
                         outcome: BatchOutcome) -> None:
         if req.joiner_ik in self._mod(gw, gw.session.group_id).banned():
             gw.session.decline(req.request_id)
-            gw.warnings.append(("other", "A join request from a banned identity "
-                                f"({req.fingerprint}) was refused.", None))
+            gw.warnings.append(("other", _("A join request from a banned identity "
+                                           "({fingerprint}) was refused.").format(
+                fingerprint=req.fingerprint), None))
             return
         if not reports_inbound.rules_accepted(self.rt.store, gw.session.group_id, req):
             gw.session.decline(req.request_id)
@@ -476,7 +478,8 @@ class Inbound:
                 gw.outgoing += gw.session.admit(req.request_id, now, self.rt.rng)
             except crypto.CryptoError as exc:
                 # Used up, expired or revoked: the joiner is refused; keep going.
-                gw.warnings.append(("other", f"A join request was refused: {exc}.", None))
+                gw.warnings.append(("other", _("A join request was refused: {reason}.").format(
+                    reason=explain(exc)), None))
                 return
             gw.members_changed = gw.epoch_changed = True
             gw.added = gw.added or "me"
@@ -562,7 +565,7 @@ class Inbound:
             name = self.rt.sender_name(gw.session, sender)
             gw.warnings.append(("refused", _refused(n, name, reason), sender))
         if gw.removed:
-            gw.warnings.append(("removed", MSG_REMOVED.format(group=gw.session.name), None))
+            gw.warnings.append(("removed", _(MSG_REMOVED).format(group=gw.session.name), None))
         for entry in gw.warnings:
             kind, detail, sender = entry
             warning_id = store.groups.add_warning(gid, kind, detail, now, sender)
@@ -694,7 +697,8 @@ class Inbound:
                                     state=session.to_bytes(), created=now, last_activity=now))
         record = next(j for j in store.invites.list_my_joins() if j.id == route.key)
         store.invites.save_my_join(MyJoin(record.id, record.relay_url, session.name, "joined",
-                                  f"You joined {session.name}.", gid, b"", record.created, now))
+                                  _("You joined {group}.").format(group=session.name), gid, b"",
+                                  record.created, now))
         pending.relays.add(route.relay)
         pending.events.append(ChangeEvent(ChangeKind.JOINS, gid.hex()))
         pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))

@@ -8,7 +8,7 @@ import crypto
 from app.access import Access
 from app.admin import admin_session, membership_op, sentence
 from app.errors import InvalidInput, InviteError, NotAllowed, NotFound, RelayUnavailable
-from app.i18n import _
+from app.i18n import N_, _
 from app.inbound import MSG_WAITING
 from app.moderation_log import banned_keys
 from app.names import label, lookalike_keys, shown_name
@@ -39,7 +39,7 @@ from sync.errors import (
 MAX_USES = 1000
 INVITE_SEND_WAIT = 5.0    # seconds create_invite waits for the bundle to reach the relay
 NEW_INVITE_GRACE = 3.0    # seconds join waits for an invite mailbox the relay does not know yet
-MSG_JOIN_CANCELLED = "The join was cancelled."
+MSG_JOIN_CANCELLED = N_("The join was cancelled.")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class InviteService:
         only some post)."""
         rt = self._access.runtime()
         if role not in ("member", "observer"):
-            raise InvalidInput("An invite starts its joiners as a member or an observer.")
+            raise InvalidInput(_("An invite starts its joiners as a member or an observer."))
         if not 1 <= uses <= MAX_USES:
             raise InvalidInput(_('An invite can have 1 to {MAX_USES} uses.').format(MAX_USES=MAX_USES))
         if expires_in <= 0:
@@ -199,7 +199,7 @@ class InviteService:
         with rt.lock:
             pj, request = crypto.PendingJoin.start(rt.identity, parsed, bundle, rt.display_name,
                                                    now, rt.rng, accept_rules=accept_rules)
-            record = MyJoin(join_id, parsed.relay_url, bundle.group_name, "waiting", MSG_WAITING,
+            record = MyJoin(join_id, parsed.relay_url, bundle.group_name, "waiting", _(MSG_WAITING),
                             None, pj.to_bytes(), now, now)
 
             def work(store: Store, pending: Pending) -> None:
@@ -232,9 +232,9 @@ class InviteService:
                 if bundle is not None:
                     break
         except (UnknownMailbox, MailboxClosed) as exc:
-            raise InviteError(MSG_INVITE_GONE) from exc
+            raise InviteError(_(MSG_INVITE_GONE)) from exc
         except ReadCancelled as exc:
-            raise InviteError(MSG_JOIN_CANCELLED) from exc
+            raise InviteError(_(MSG_JOIN_CANCELLED)) from exc
         except RelayOverflow as exc:
             raise InviteError(_('The relay in this invite misbehaved: {sentence}').format(sentence=sentence(exc))) from exc
         except RelayUnreachable as exc:
@@ -242,7 +242,7 @@ class InviteService:
         except SyncError as exc:
             raise InviteError(_('The relay refused this invite: {sentence}').format(sentence=sentence(exc))) from exc
         if closed or bundle is None:
-            raise InviteError(MSG_INVITE_GONE)
+            raise InviteError(_(MSG_INVITE_GONE))
         return bundle
 
     def joins(self) -> list[JoinView]:
@@ -277,7 +277,7 @@ class InviteService:
         _record, session = admin_session(rt, group)
         req = self._request(session, request_id)
         if req.joiner_ik in banned_keys(rt.store, _record.id):
-            raise NotAllowed("That identity is banned from this group; unban it first.")
+            raise NotAllowed(_("That identity is banned from this group; unban it first."))
         membership_op(rt, group, lambda s: s.admit(req.request_id, rt.now(), rt.rng))
         self._emit_requests(rt, session)
 

@@ -405,8 +405,9 @@ def _ad(kind: WrapKind, key_id: bytes, opslimit: int, memlimit: int, salt: bytes
 
 
 def _wrong(kind: WrapKind) -> WrongSecret:
-    what = "passphrase" if kind == "passphrase" else "recovery code"
-    return WrongSecret(f"That {what} is not right; nothing was changed.")
+    return WrongSecret(_("That passphrase is not right; nothing was changed.")
+                       if kind == "passphrase"
+                       else _("That recovery code is not right; nothing was changed."))
 
 
 def _passphrase_secret(passphrase: str) -> bytes:

@@ -221,7 +221,7 @@ def poll_view(rt: Runtime, gid: bytes, poll: PollRecord) -> PollView:
 
     def name(ik: bytes) -> str:
         m = members.get(ik)
-        return m.display_name if m is not None else FORMER_MEMBER
+        return m.display_name if m is not None else _(FORMER_MEMBER)
 
     ballots = rt.store.polls.ballots(gid, poll.poll_id)
     mine_bits = ballots.get(me, 0)
@@ -252,9 +252,9 @@ def poll_view(rt: Runtime, gid: bytes, poll: PollRecord) -> PollView:
     return PollView(
         id=hexid(poll.poll_id), group_id=hexid(gid), channel=hexid(poll.channel),
         question=poll.question, options=options, multi=poll.multi, anonymous=poll.anonymous,
-        creator_name=creator.display_name if creator else FORMER_MEMBER,
+        creator_name=creator.display_name if creator else _(FORMER_MEMBER),
         creator_fingerprint=crypto.fingerprint(poll.creator_ik), created_at=poll.created,
         closes_at=poll.closes_at, closed=closed, voters=voters, i_voted=bool(mine_bits),
         mine=poll.creator_ik == me,
         can_close=not closed and (poll.creator_ik == me or is_admin),
-        note=ANONYMOUS_NOTE if poll.anonymous else "", tally_seq=tally_seq)
+        note=_(ANONYMOUS_NOTE) if poll.anonymous else "", tally_seq=tally_seq)

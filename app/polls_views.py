@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from app.i18n import N_
+
 RsvpAnswer = Literal["going", "maybe", "no"]
-ANONYMOUS_NOTE = "Anonymous poll: the creator sees who voted; others see totals."
+ANONYMOUS_NOTE = N_("Anonymous poll: the creator sees who voted; others see totals.")
 
 
 @dataclass(frozen=True)

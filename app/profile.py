@@ -67,7 +67,8 @@ def normalise_relay_url(url: str) -> str:
     path into a query, or climb out of the relay's path.
     """
     text = (url or "").strip()
-    refused = InvalidInput(f"'{url}' is not a relay address; use one like https://relay.example.org.")
+    refused = InvalidInput(_("'{url}' is not a relay address; use one like "
+                             "https://relay.example.org.").format(url=url))
     if any(ord(c) < 33 or c in "\\%" for c in text):
         raise refused
     try:

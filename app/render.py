@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
+from app.i18n import N_, _
 from app.names import clean_name, label, lookalike_keys, shown_name
 from app.store.records import (
     GroupSummaryRow,
@@ -27,8 +28,8 @@ from app.views import (
 )
 
 EXCERPT_CHARS = 120
-FORMER_MEMBER = "a former member"
-DELETED_PREVIEW = "This post was deleted"
+FORMER_MEMBER = N_("a former member")   # translated where shown: _(FORMER_MEMBER)
+DELETED_PREVIEW = N_("This post was deleted")
 
 
 def hexid(raw: bytes) -> str:
@@ -45,7 +46,7 @@ def group_summary(row: GroupSummaryRow, status_left: bool = False) -> GroupSumma
         id=hexid(row.id), name=shown_name(row.name), relay=row.relay_url,
         my_role=row.my_role if row.my_role in ("admin", "moderator", "observer") else "member",  # type: ignore[arg-type]
         member_count=row.member_count, unread=row.unread,
-        last_preview=DELETED_PREVIEW if row.last_deleted else first_line(row.last_text),
+        last_preview=_(DELETED_PREVIEW) if row.last_deleted else first_line(row.last_text),
         last_sender=shown_name(row.last_sender) if row.last_sender else "",
         last_activity=row.last_activity, muted=row.muted,
         status="left" if status_left else ("removed" if row.removed else "active"),
@@ -79,8 +80,8 @@ class PostRenderer:
 
     def name(self, ik: bytes | None, fallback: str = FORMER_MEMBER) -> str:
         if ik is None:
-            return fallback
-        return self.names.get(ik, fallback)
+            return _(fallback)
+        return self.names[ik] if ik in self.names else _(fallback)
 
     def sender(self, ik: bytes, stored: str) -> str:
         """The name a post was sent under (or the sender's chosen name in this group),

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import crypto
 from app.errors import Ambiguous, NotFound
 from app.events import EventHub
-from app.i18n import _
+from app.i18n import N_, _
 from app.store import GroupRecord, Member, NewOutbox, Store
 from crypto.relay_wire import MailboxCapability
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sync.values import OutboxItem
 
 Rng = Callable[[int], bytes]
-FORMER_MEMBER = "a former member"
+FORMER_MEMBER = N_("a former member")
 
 
 def cap_to_bytes(cap: MailboxCapability) -> bytes:
@@ -146,7 +146,7 @@ class Runtime:
         """The sender's name; with `epoch`, also of a member removed while their messages
         of that epoch are still being read."""
         member = session.member(ik) if epoch is None else session.sender(ik, epoch)
-        return member.name if member is not None else FORMER_MEMBER
+        return member.name if member is not None else _(FORMER_MEMBER)
 
     # -- committing outgoing envelopes ----------------------------------------------------------
     def outbox_rows(self, relay: str, outgoing: Sequence[crypto.Outgoing],

@@ -14,6 +14,7 @@ from typing import Any
 
 import crypto
 from app.errors import NotFound
+from app.i18n import N_, _
 from app.inbound import Inbound, Route
 from app.runtime import Pending, Runtime, cap_from_bytes, outbox_item
 from app.store import MyJoin, Store
@@ -30,7 +31,7 @@ HOUSEKEEPING_SECONDS = 60.0
 # it is failed; they are normally stored within milliseconds.
 SETTLE_SECONDS = 10.0
 CLOSED_KEY = "closed-invite:"
-MSG_INVITE_GONE = "This invite is no longer valid: it was revoked, used up or has expired."
+MSG_INVITE_GONE = N_("This invite is no longer valid: it was revoked, used up or has expired.")
 
 
 class Syncer:
@@ -145,12 +146,13 @@ class Syncer:
         gid, _mid = self._sent.pop(local_id, (None, None))
         join_id = self._join_items.pop(local_id, None)
         if join_id is not None:
-            self._fail_join(join_id, MSG_INVITE_GONE)
+            self._fail_join(join_id, _(MSG_INVITE_GONE))
         elif gid is not None:
             record = rt.store.groups.get_group(gid)
             if record is not None and not record.removed:
                 rt.store.groups.add_warning(gid, "undelivered",
-                                     f"A message could not be delivered: {error}", rt.now(), None)
+                                     _("A message could not be delivered: {error}").format(
+                                         error=error), rt.now(), None)
                 rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
         rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
 
@@ -167,7 +169,7 @@ class Syncer:
         while self._gone_joins:
             join_id, _relay = self._gone_joins.popitem()
             if join_id in self.inbound.joins:
-                self._fail_join(join_id, MSG_INVITE_GONE)
+                self._fail_join(join_id, _(MSG_INVITE_GONE))
 
     def _fail_join(self, join_id: bytes, message: str) -> None:
         rt = self.rt
@@ -189,7 +191,8 @@ class Syncer:
             return
         rt = self.rt
         rt.store.groups.add_warning(route.key, "replay" if "twice" in message else "relay",
-                             f"The relay misbehaved: {message}", rt.now(), None)
+                             _("The relay misbehaved: {message}").format(message=message),
+                             rt.now(), None)
         self.inbound.totals.warnings.append(message)
         rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, route.key.hex()))
         rt.hub.emit(ChangeEvent(ChangeKind.POSTS, route.key.hex()))

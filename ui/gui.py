@@ -85,7 +85,7 @@ class Startup(QObject):
 
     def _fatal(self, exc: BaseException) -> None:
         self.failed.emit(str(exc) if isinstance(exc, AppError) else
-                         "Coterie could not open its profile.")
+                         _("Coterie could not open its profile."))
 
     def _state(self, answer: tuple[ProfileState, bool]) -> None:
         state, keyring = answer

@@ -96,7 +96,7 @@ def gettext_template(files: list[Path] | None = None):  # noqa: ANN201  (a babel
     template = Catalog(project="Coterie", charset="utf-8", creation_date=STAMP)
     for path in gettext_sources() if files is None else files:
         for _line, message, _comments, _context in extract_from_file(
-                "python", str(path), keywords={"_": None, "ngettext": (1, 2)}):
+                "python", str(path), keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
             template.add(message, locations=[], flags=("python-brace-format",))
     if files is None:
         for path in crypto_sources():

@@ -24,6 +24,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlcipher3
 
+from app.i18n import _
 from app.store import db
 from app.store.errors import StoreClosed, StoreError
 from app.store.owner import OwnerThread
@@ -166,7 +167,7 @@ class StoreCore:
     # -- helpers for the parts ---------------------------------------------------------------
     def _db(self) -> sqlcipher3.Connection:
         if self._conn is None:
-            raise StoreClosed("The store is closed.")
+            raise StoreClosed(_("The store is closed."))
         return self._conn
 
     @staticmethod
@@ -174,9 +175,9 @@ class StoreCore:
         try:
             return method(*args, **kwargs)
         except sqlcipher3.IntegrityError as exc:
-            raise StoreError("The store refused a change that breaks its rules.") from exc
+            raise StoreError(_("The store refused a change that breaks its rules.")) from exc
         except sqlcipher3.Error as exc:
-            raise StoreError("The store could not complete that operation.") from exc
+            raise StoreError(_("The store could not complete that operation.")) from exc
 
     def check_integrity(self) -> list[str]:
         """`PRAGMA integrity_check` plus the FTS5 integrity check; [] when all is well."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from app.i18n import _
 from app.profile import private_dir
 from app.store.errors import StoreError, StoreKeyError, StoreTooNew
 
@@ -38,7 +39,8 @@ def migrations() -> list[Migration]:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
     if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise StoreError("The store's migration files are not numbered 1, 2, 3, …; reinstall Coterie.")
+        raise StoreError(_("The store's migration files are not numbered 1, 2, 3, …; reinstall "
+                           "Coterie."))
     return found
 
 
@@ -49,14 +51,14 @@ def latest_version() -> int:
 def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
     """Open (or create) the encrypted database at `path`, migrated to the latest schema."""
     if len(key) != KEY_BYTES:
-        raise StoreKeyError("The store key must be 32 bytes.")
+        raise StoreKeyError(_("The store key must be 32 bytes."))
     existed = path.exists() and path.stat().st_size > 0
     try:
         _create_private(path)
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
     except (OSError, sqlcipher3.Error):
-        raise StoreError(f"The store file {path} cannot be opened; check the profile "
-                         "folder exists and is writable.") from None
+        raise StoreError(_("The store file {path} cannot be opened; check the profile "
+                           "folder exists and is writable.").format(path=path)) from None
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         # SQLCipher parses the raw key from this string; it never reaches the disk.
@@ -67,17 +69,17 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError:
-            raise StoreKeyError(
+            raise StoreKeyError(_(
                 "This store cannot be opened with that key (wrong key or not a Coterie store)."
-            ) from None
+            )) from None
         steps = migrations()
         if version > len(steps):
-            raise StoreTooNew(
-                f"This profile was written by a newer Coterie (store schema {version}; this "
-                f"version reads up to {len(steps)}); update Coterie to open it."
-            )
+            raise StoreTooNew(_(
+                "This profile was written by a newer Coterie (store schema {version}; this "
+                "version reads up to {newest}); update Coterie to open it."
+            ).format(version=version, newest=len(steps)))
         if existed and version == 0 and _has_tables(conn):
-            raise StoreKeyError("This file is not a Coterie store.")
+            raise StoreKeyError(_("This file is not a Coterie store."))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = FAST")
@@ -87,7 +89,7 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
         return conn
     except sqlcipher3.Error:
         conn.close()
-        raise StoreError("The store could not be opened; the file may be damaged.") from None
+        raise StoreError(_("The store could not be opened; the file may be damaged.")) from None
     except BaseException:
         conn.close()
         raise
@@ -115,6 +117,6 @@ def _apply(conn: sqlcipher3.Connection, step: Migration) -> None:
     except sqlcipher3.Error:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise StoreError(
-            f"The store could not be upgraded to schema {step.version}; it was left as it was."
-        ) from None
+        raise StoreError(_(
+            "The store could not be upgraded to schema {version}; it was left as it was."
+        ).format(version=step.version)) from None

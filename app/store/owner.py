@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from app.i18n import _
 from app.store.errors import StoreClosed
 
 T = TypeVar("T")
@@ -44,7 +45,7 @@ class OwnerThread:
             future.add_done_callback(callback)
         with self._lock:
             if self._closed:
-                raise StoreClosed("The store is closed.")
+                raise StoreClosed(_("The store is closed."))
             self._jobs.put((future, work))
         return future
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from app.i18n import _
 from app.store.core import StorePart, reads
 from app.store.errors import StoreError
 
@@ -55,7 +56,7 @@ class Snapshots(StorePart):
             finally:
                 copy.close()
         except (sqlcipher3.Error, OSError) as exc:
-            raise StoreError("The store could not be copied for the backup.") from exc
+            raise StoreError(_("The store could not be copied for the backup.")) from exc
         finally:
             for side in _SIDE:
                 try:

@@ -140,3 +140,33 @@ def test_every_help_text_has_its_german(build, monkeypatch: pytest.MonkeyPatch) 
     untranslated = [(where, english) for where, english, german in pairs if english == german]
     assert not untranslated, f"mark with _() and translate (`make translations`): {untranslated}"
     assert len(pairs) >= (150 if build is cli.build_parser else 5)
+
+
+# -- what the commands print ---------------------------------------------------------------
+
+def test_command_errors_and_reports_are_german(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    done = _run(tmp_path, "-m", "app", "--profile", str(tmp_path / "none"), "group", "list",
+                LANGUAGE="de")
+    assert done.returncode == 3
+    assert done.stderr == ("coterie: Hier gibt es noch kein Profil; führe zuerst "
+                           "`coterie init --name NAME` aus.\n"), done.stderr
+
+    from app.cli_groups import sync_text
+    from app.views import SyncReport
+
+    monkeypatch.setenv("COTERIE_LANG", "de")
+    app_i18n.language_changed()
+    try:
+        report = SyncReport(sent=1, received=3, new_posts=2, joined=(), admitted=1,
+                            warnings=(), offline=("https://relay.example.org",),
+                            waiting_requests=1)
+        assert sync_text(report) == (
+            "1 gesendet, 3 empfangen, 2 neue Beiträge. 1 Mitglied zugelassen. "
+            "1 Beitrittsanfrage wartet auf Zustimmung.\n"
+            "https://relay.example.org war nicht erreichbar; was wartet, geht beim nächsten "
+            "Mal hinaus.")
+    finally:
+        monkeypatch.delenv("COTERIE_LANG")
+        app_i18n.language_changed()
+    assert sync_text(report).startswith("Sent 1, received 3, 2 new posts. Admitted 1 member.")
