@@ -88,22 +88,22 @@ def badge_revoke(c: Command) -> None:
 
 
 def register(sub: SubParsers) -> None:
-    p = sub.add_parser("profile", help="your profile in a group, or `profile show GROUP MEMBER`")
+    p = sub.add_parser("profile", help=_("your profile in a group, or `profile show GROUP MEMBER`"))
     p.set_defaults(handler=profile, sends=False)
     p.add_argument("words", nargs="+", metavar="GROUP",
-                   help="GROUP to see or change your profile there, or: show GROUP MEMBER")
-    p.add_argument("--name", help="the name this group sees (\"\" for your member-list name)")
-    p.add_argument("--pronouns", help="e.g. she/her (at most 40 bytes)")
-    p.add_argument("--bio", help="a few words about you (at most 500 bytes)")
-    p.add_argument("--avatar", metavar="PATH", help="a picture, made 128×128 and sent encrypted")
-    p.add_argument("--no-avatar", action="store_true", help="remove your avatar")
+                   help=_("GROUP to see or change your profile there, or: show GROUP MEMBER"))
+    p.add_argument("--name", help=_("the name this group sees (\"\" for your member-list name)"))
+    p.add_argument("--pronouns", help=_("e.g. she/her (at most 40 bytes)"))
+    p.add_argument("--bio", help=_("a few words about you (at most 500 bytes)"))
+    p.add_argument("--avatar", metavar="PATH", help=_("a picture, made 128×128 and sent encrypted"))
+    p.add_argument("--no-avatar", action="store_true", help=_("remove your avatar"))
     p.add_argument("--timezone", metavar="TZ",
-                   help="an IANA zone such as Europe/Berlin (\"\" to hide your local time)")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
+                   help=_("an IANA zone such as Europe/Berlin (\"\" to hide your local time)"))
+    p.add_argument("--json", action="store_true", help=_("print one JSON document"))
 
-    b = sub.add_parser("badge", help="grant or revoke a member's title (admins)")
+    b = sub.add_parser("badge", help=_("grant or revoke a member's title (admins)"))
     bsub = b.add_subparsers(dest="action", required=True, parser_class=Parser)
-    for name, handler, text in (("grant", badge_grant, "give a member a title"),
-                                ("revoke", badge_revoke, "take a title back")):
+    for name, handler, text in (("grant", badge_grant, _("give a member a title")),
+                                ("revoke", badge_revoke, _("take a title back"))):
         q = command(bsub, name, text, handler, "group", "member", json_flag=False, sends=True)
-        q.add_argument("title", help="such as Mentor (at most 40 bytes)")
+        q.add_argument("title", help=_("such as Mentor (at most 40 bytes)"))
