@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import AppError
 from app.names import isolate
 from app.views import GroupSummary, MemberView
 from ui.context import AppContext
@@ -213,9 +214,13 @@ class MembersDialog(ServiceDialog):
         svc = self._ctx.services
 
         def load() -> tuple[list[MemberView], dict[str, int]]:
-            badges = svc.member_profiles.badges_of_all(gid)
+            members = svc.groups.members(gid)
+            try:
+                badges = svc.member_profiles.badges_of_all(gid)
+            except AppError:   # the marks are a nicety; the list must show regardless
+                badges = {}
             # founding members are most of a young group: their badge is on the card only
-            return svc.groups.members(gid), {
+            return members, {
                 fp: sum(1 for x in b if x.code != "founding") for fp, b in badges.items()}
 
         self._ctx.worker.run(load, self._loaded, lambda e: self.show_error(str(e)), owner=self)
