@@ -26,6 +26,7 @@ from app.runtime import Runtime
 from app.sending import msg_removed, seal_and_store
 from app.store import Store
 from app.store.reports import ReportRecord, RulesRecord
+from app.views import ChangeEvent, ChangeKind
 from crypto import reports as wire
 
 REASONS = wire.REASONS
@@ -310,12 +311,17 @@ class ReportService:
             raise NotFound(_("No post waiting for approval matches '{post}'.").format(
                 post=post_id))
         target = found[0].msg_id
+        released: list[bytes] = []
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             apply_approval(store, gid, rt.identity.ik, wire.Approval(target, approve),
-                           sealed.sent_at, [])
+                           sealed.sent_at, released)
 
         self._send(rt, gid, session, wire.Approval(target, approve), local)
+        if released:   # the approved posts join the timeline here too
+            rt.hub.emit(ChangeEvent(ChangeKind.POSTS, gid.hex(),
+                                    tuple(i.hex() for i in released), incoming=True))
+            rt.hub.emit(ChangeEvent(ChangeKind.CHANNELS, gid.hex()))
 
     def waiting_for_approval(self, group: str) -> bool:
         """Whether my own posts wait for a moderator's approval now (I am a newcomer while

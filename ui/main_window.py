@@ -26,6 +26,7 @@ from ui.dialogs.library import LibraryDialog
 from ui.dialogs.member_directory import MemberDirectoryDialog, open_edit_profile
 from ui.dialogs.members import MembersDialog
 from ui.dialogs.moderation_log import ModerationLogDialog
+from ui.dialogs.reports import ReportQueueDialog, RulesDialog
 from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.search import SearchDialog
 from ui.dialogs.settings import SettingsDialog
@@ -143,6 +144,9 @@ class MainWindow(QMainWindow):
         self.pane.export_requested.connect(lambda gid: self._group_dialog(ExportDialog, gid))
         self.pane.moderation_log_requested.connect(
             lambda gid: self._group_dialog(ModerationLogDialog, gid))
+        self.pane.reports_requested.connect(
+            lambda gid: self._group_dialog(ReportQueueDialog, gid))
+        self.pane.rules_requested.connect(lambda gid: self._group_dialog(RulesDialog, gid))
         self.pane.directory_requested.connect(
             lambda gid: self._group_dialog(MemberDirectoryDialog, gid))
         self.pane.edit_profile_requested.connect(self._edit_profile)

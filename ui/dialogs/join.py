@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.governance import can
+from app.invites import RulesToAccept
 from app.views import InviteRelay, JoinView
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
+from ui.dialogs.reports import rules_browser, set_rules_text
 from ui.worker import error_sentence
 
 LINK_PREFIX = "coterie://join#"
@@ -73,6 +75,21 @@ class JoinDialog(ServiceDialog):
         local.addWidget(self.local_label)
         local.addWidget(self.local_box)
         self.local_frame.hide()
+        # The group's rules, shown when the invite carries them: the request is sent only
+        # once they are accepted (the request carries that acceptance).
+        self.rules_frame = QFrame()
+        rules = QVBoxLayout(self.rules_frame)
+        rules.setContentsMargins(0, 6, 0, 6)
+        self.rules_label = QLabel()
+        self.rules_label.setWordWrap(True)
+        self.rules_view = rules_browser("")
+        self.rules_view.setMinimumHeight(160)
+        self.rules_box = QCheckBox(QCoreApplication.translate("JoinDialog", "I accept the group's rules"))
+        self.rules_box.setAccessibleName(QCoreApplication.translate("JoinDialog", "Accept the group's rules"))
+        rules.addWidget(self.rules_label)
+        rules.addWidget(self.rules_view)
+        rules.addWidget(self.rules_box)
+        self.rules_frame.hide()
         self.status_label = QLabel()
         self.status_label.setObjectName("hint")
         self.status_label.setWordWrap(True)
@@ -96,11 +113,13 @@ class JoinDialog(ServiceDialog):
         layout.addWidget(self.link_edit)
         layout.addWidget(self.relay_label)
         layout.addWidget(self.local_frame)
+        layout.addWidget(self.rules_frame)
         layout.addWidget(self.status_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.link_edit.textChanged.connect(self._link_changed)
         self.local_box.toggled.connect(self.refresh_buttons)
+        self.rules_box.toggled.connect(self.refresh_buttons)
         ctx.events.joins.connect(self._joins_changed)
         self._known_relays: set[str] = set()  # relays of my groups: no warning for them
         self._judged = ""  # the link the warning was last shown for
@@ -142,6 +161,9 @@ class JoinDialog(ServiceDialog):
         self.relay_label.setVisible(bool(text))
         self.relay_label.setText("")
         self.local_frame.hide()
+        if self.join_id is None:
+            self.rules_frame.hide()   # another link: its own rules, read again
+            self.rules_box.setChecked(False)
         self.refresh_buttons()
         if not text:
             return
@@ -171,7 +193,8 @@ class JoinDialog(ServiceDialog):
 
     def refresh_buttons(self) -> None:
         ready = self.preview is not None and self._cancel is None and (
-            not self.local_frame.isVisibleTo(self) or self.local_box.isChecked())
+            not self.local_frame.isVisibleTo(self) or self.local_box.isChecked()) and (
+            not self.rules_frame.isVisibleTo(self) or self.rules_box.isChecked())
         self.join_button.setEnabled(ready and not self.busy and self.join_id is None)
 
     # -- joining -------------------------------------------------------------------------------
@@ -181,10 +204,24 @@ class JoinDialog(ServiceDialog):
         cancel = self._cancel = threading.Event()
         self.stop_button.show()
         self.stop_button.setEnabled(True)
-        self.call(lambda: svc.invites.join(link, cancel), self._sent, slow=True,
+        accept = self.rules_frame.isVisibleTo(self) and self.rules_box.isChecked()
+        self.call(lambda: svc.invites.join(link, cancel, accept_rules=accept), self._sent,
+                  slow=True,
                   busy_text=QCoreApplication.translate("JoinDialog", 'Contacting {value} to read the invite and send your request…').format(value=self.preview.host if self.preview else QCoreApplication.translate("JoinDialog", "the relay")),
-                  on_error=lambda _e: self._stopped())
+                  on_error=self._refused)
         self.fit_height()
+
+    def _refused(self, exc: BaseException) -> None:
+        """The group has rules: show them; Join sends the request once they are accepted."""
+        if isinstance(exc, RulesToAccept):
+            self.show_error("")
+            self.rules_label.setText(QCoreApplication.translate(
+                "JoinDialog", "“{name}” has rules. Read them; you join by accepting them.")
+                .format(name=exc.group_name))
+            set_rules_text(self.rules_view, exc.rules)
+            self.rules_box.setChecked(False)
+            self.rules_frame.show()
+        self._stopped()
 
     def _stop(self) -> None:
         """Cancel join: the relay read ends soon, even in the middle of a request."""
@@ -207,6 +244,7 @@ class JoinDialog(ServiceDialog):
         self.join_id = view.id
         self.link_edit.setReadOnly(True)
         self.local_frame.hide()
+        self.rules_frame.hide()
         self._show(view)
         self.refresh_buttons()
 

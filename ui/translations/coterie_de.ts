@@ -442,6 +442,14 @@
         <translation>Moderationsprotokoll …</translation>
     </message>
     <message>
+        <source>Reports and approvals…</source>
+        <translation>Meldungen und Freigaben…</translation>
+    </message>
+    <message>
+        <source>Group rules…</source>
+        <translation>Gruppenregeln…</translation>
+    </message>
+    <message>
         <source>Leave group…</source>
         <translation>Gruppe verlassen…</translation>
     </message>
@@ -634,6 +642,10 @@
     <message>
         <source>Save to library…</source>
         <translation>In die Bibliothek…</translation>
+    </message>
+    <message>
+        <source>Report to moderators…</source>
+        <translation>Der Moderation melden…</translation>
     </message>
     <message>
         <source>Copy text</source>
@@ -1427,6 +1439,14 @@
         <translation>Diese Adresse trotzdem kontaktieren</translation>
     </message>
     <message>
+        <source>I accept the group&apos;s rules</source>
+        <translation>Ich nehme die Regeln der Gruppe an</translation>
+    </message>
+    <message>
+        <source>Accept the group&apos;s rules</source>
+        <translation>Die Regeln der Gruppe annehmen</translation>
+    </message>
+    <message>
         <source>Join status</source>
         <translation>Beitrittsstatus</translation>
     </message>
@@ -1465,6 +1485,10 @@
     <message>
         <source>the relay</source>
         <translation>das Relay</translation>
+    </message>
+    <message>
+        <source>“{name}” has rules. Read them; you join by accepting them.</source>
+        <translation>„{name}“ hat Regeln. Lies sie; du trittst bei, indem du sie annimmst.</translation>
     </message>
     <message>
         <source>“{name}”</source>
@@ -2496,6 +2520,164 @@ Fingerabdruck {fingerprint}</translation>
     </message>
 </context>
 <context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Report a post</source>
+        <translation>Beitrag melden</translation>
+    </message>
+    <message>
+        <source>Only the group&apos;s moderators and admins can read your report. It carries the post as {author} signed it, so they can check who wrote it.</source>
+        <translation>Nur die Moderation und die Admins der Gruppe können deine Meldung lesen. Sie enthält den Beitrag so, wie {author} ihn signiert hat, damit sie prüfen können, wer ihn geschrieben hat.</translation>
+    </message>
+    <message>
+        <source>The reported post</source>
+        <translation>Der gemeldete Beitrag</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Anything the moderators should know (optional)</source>
+        <translation>Was die Moderation wissen sollte (optional)</translation>
+    </message>
+    <message>
+        <source>Details for the moderators</source>
+        <translation>Details für die Moderation</translation>
+    </message>
+    <message>
+        <source>Send report</source>
+        <translation>Meldung senden</translation>
+    </message>
+    <message>
+        <source>Why are you reporting it?</source>
+        <translation>Warum meldest du ihn?</translation>
+    </message>
+</context>
+<context>
+    <name>ReportQueueDialog</name>
+    <message>
+        <source>Reports in {name}</source>
+        <translation>Meldungen in {name}</translation>
+    </message>
+    <message>
+        <source>Reports are readable only by moderators and admins. Resolving one tells its reporter it was handled, not by whom.</source>
+        <translation>Meldungen können nur die Moderation und Admins lesen. Wird eine erledigt, erfährt die meldende Person, dass sie bearbeitet wurde, aber nicht von wem.</translation>
+    </message>
+    <message>
+        <source>Your reports, and whether a moderator has handled them.</source>
+        <translation>Deine Meldungen und ob die Moderation sie bearbeitet hat.</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Meldungen</translation>
+    </message>
+    <message>
+        <source>The reported post in context</source>
+        <translation>Der gemeldete Beitrag im Zusammenhang</translation>
+    </message>
+    <message>
+        <source>No reports and no posts waiting.</source>
+        <translation>Keine Meldungen und keine wartenden Beiträge.</translation>
+    </message>
+    <message>
+        <source>Remove post</source>
+        <translation>Beitrag entfernen</translation>
+    </message>
+    <message>
+        <source>Time out for a day</source>
+        <translation>Einen Tag sperren</translation>
+    </message>
+    <message>
+        <source>Ban</source>
+        <translation>Verbannen</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Freigeben</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>A new member&apos;s first post waits for a moderator&apos;s approval</source>
+        <translation>Der erste Beitrag eines neuen Mitglieds wartet auf die Freigabe durch die Moderation</translation>
+    </message>
+    <message>
+        <source>First-post approval for new members</source>
+        <translation>Freigabe des ersten Beitrags neuer Mitglieder</translation>
+    </message>
+    <message>
+        <source>Waiting for approval — {author}: {text}</source>
+        <translation>Wartet auf Freigabe — {author}: {text}</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>Bearbeitet</translation>
+    </message>
+    <message>
+        <source>{status} · {reason} — post by {author}: {text}</source>
+        <translation>{status} · {reason} — Beitrag von {author}: {text}</translation>
+    </message>
+    <message>
+        <source>reported by {name} on {time}</source>
+        <translation>gemeldet von {name} am {time}</translation>
+    </message>
+    <message>
+        <source>your report of {time}</source>
+        <translation>deine Meldung vom {time}</translation>
+    </message>
+    <message>
+        <source>signed by its author</source>
+        <translation>von der Verfasserin oder dem Verfasser signiert</translation>
+    </message>
+    <message>
+        <source>its signature does not check out</source>
+        <translation>die Signatur stimmt nicht</translation>
+    </message>
+    <message>
+        <source>Post by {author} ({verified}):</source>
+        <translation>Beitrag von {author} ({verified}):</translation>
+    </message>
+    <message>
+        <source>Handled by {name}: {outcome}.</source>
+        <translation>Bearbeitet von {name}: {outcome}.</translation>
+    </message>
+    <message>
+        <source>A moderator handled this report.</source>
+        <translation>Die Moderation hat diese Meldung bearbeitet.</translation>
+    </message>
+    <message>
+        <source>{author} is new here; their first post waits for a moderator. Approving it shows it to everyone and ends the wait for their later posts.</source>
+        <translation>{author} ist neu hier; der erste Beitrag wartet auf die Moderation. Die Freigabe zeigt ihn allen und beendet das Warten für spätere Beiträge.</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>verworfen</translation>
+    </message>
+    <message>
+        <source>post removed</source>
+        <translation>Beitrag entfernt</translation>
+    </message>
+    <message>
+        <source>author timed out</source>
+        <translation>Verfasser gesperrt</translation>
+    </message>
+    <message>
+        <source>author banned</source>
+        <translation>Verfasser verbannt</translation>
+    </message>
+</context>
+<context>
     <name>RequestList</name>
     <message>
         <source>Join request from {name}, fingerprint {fingerprint}</source>
@@ -2625,6 +2807,59 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>posts and reacts</source>
         <translation>postet und reagiert</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <source>The group&apos;s rules</source>
+        <translation>Die Regeln der Gruppe</translation>
+    </message>
+    <message>
+        <source>The rules of {name} changed</source>
+        <translation>Die Regeln von {name} haben sich geändert</translation>
+    </message>
+    <message>
+        <source>Rules of {name}</source>
+        <translation>Regeln von {name}</translation>
+    </message>
+    <message>
+        <source>An admin changed the group&apos;s rules. Here they are, as they stand now.</source>
+        <translation>Ein Admin hat die Regeln der Gruppe geändert. Hier sind sie, wie sie jetzt gelten.</translation>
+    </message>
+    <message>
+        <source>Every member sees these rules; new members accept them before they join.</source>
+        <translation>Jedes Mitglied sieht diese Regeln; neue Mitglieder nehmen sie vor dem Beitritt an.</translation>
+    </message>
+    <message>
+        <source>Rules (Markdown)</source>
+        <translation>Regeln (Markdown)</translation>
+    </message>
+    <message>
+        <source># Our rules
+
+- Be kind
+- No spam</source>
+        <translation># Unsere Regeln
+
+- Sei freundlich
+- Kein Spam</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Save for everyone</source>
+        <translation>Für alle speichern</translation>
+    </message>
+    <message>
+        <source>This group has no rules yet.</source>
+        <translation>Diese Gruppe hat noch keine Regeln.</translation>
+    </message>
+    <message>
+        <source>Set by {name} on {time}</source>
+        <translation>Festgelegt von {name} am {time}</translation>
     </message>
 </context>
 <context>

@@ -31,6 +31,7 @@ from app.errors import PinsFull
 from app.files import guess_media_type
 from app.governance import can
 from app.names import isolate
+from app.reports import RulesView
 from app.views import (
     GENERAL_ID,
     AttachmentView,
@@ -43,7 +44,9 @@ from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
 from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
 from ui.dialogs.rename import RenameGroupDialog
+from ui.dialogs.reports import ReportDialog, RulesDialog
 from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
+from ui.markdown import plain_excerpt
 from ui.models.conversation_model import ConversationModel
 from ui.roles import MANAGE_CHANNELS, MANAGE_MEMBERS, MODERATE, POST, may
 from ui.transfers import Transfers
@@ -67,6 +70,8 @@ class ConversationPane(QWidget):
     leave_requested = Signal(str)
     export_requested = Signal(str)
     moderation_log_requested = Signal(str)
+    reports_requested = Signal(str)
+    rules_requested = Signal(str)
     directory_requested = Signal(str)
     edit_profile_requested = Signal(str)
     error = Signal(str)
@@ -149,6 +154,8 @@ class ConversationPane(QWidget):
         self.view.react_requested.connect(self._react)
         self.view.thread_requested.connect(self.open_thread)
         self.view.pin_requested.connect(self._pin)
+        self.view.report_requested.connect(self._report)
+        self.thread_panel.view.report_requested.connect(self._report)
         self.thread_panel.view.react_requested.connect(self._react)
         self.thread_panel.view.delete_requested.connect(self._delete)
         self.delegate.thread_clicked.connect(self._thread_clicked)
@@ -219,6 +226,10 @@ class ConversationPane(QWidget):
         more.addAction(QCoreApplication.translate("ConversationPane", "Export…"), lambda: self._emit_group(self.export_requested))
         more.addAction(QCoreApplication.translate("ConversationPane", "Moderation log…"),
                        lambda: self._emit_group(self.moderation_log_requested))
+        more.addAction(QCoreApplication.translate("ConversationPane", "Reports and approvals…"),
+                       lambda: self._emit_group(self.reports_requested))
+        more.addAction(QCoreApplication.translate("ConversationPane", "Group rules…"),
+                       lambda: self._emit_group(self.rules_requested))
         more.addSeparator()
         more.addAction(QCoreApplication.translate("ConversationPane", "Leave group…"), lambda: self._emit_group(self.leave_requested))
         self.more_button.setMenu(more)
@@ -249,6 +260,25 @@ class ConversationPane(QWidget):
             self.model.open(group.id, around_post, channel=cid)
             self.pinned.load(group.id, cid)
             self._refresh_requests()
+        if changed:
+            self._check_rules(group.id)
+
+    def _check_rules(self, gid: str) -> None:
+        """Show the group's rules once after an admin changed them."""
+        svc = self._ctx.services
+
+        def changed(view: RulesView) -> None:
+            if view.unseen_change and self.group is not None and self.group.id == gid:
+                RulesDialog(self._ctx, self.group, self.window(), changed=True).open()
+
+        self._ctx.worker.run(lambda: svc.reports.rules(gid), changed, lambda e: None,
+                             owner=self)
+
+    def _report(self, post: PostView) -> None:
+        if self.group is None:
+            return
+        ReportDialog(self._ctx, self.group.id, post.id, post.sender_name,
+                     plain_excerpt(post.text), self.window()).open()
 
     def _put_draft(self, text: str) -> None:
         """Show a kept draft in the composer. The same text already there (the channel list

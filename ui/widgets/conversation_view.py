@@ -43,6 +43,7 @@ class ConversationView(QListView):
     react_requested = Signal(object, str, bool)
     thread_requested = Signal(object)         # PostView: open its thread
     pin_requested = Signal(object, bool)      # PostView, pin (True) or unpin
+    report_requested = Signal(object)         # PostView: report it to the moderators
 
     def __init__(self, model: ConversationModel, delegate: PostDelegate,
                  parent: QWidget | None = None) -> None:
@@ -278,6 +279,10 @@ class ConversationView(QListView):
                 menu.addAction(QCoreApplication.translate("ConversationView", "Delete…\tDel"), lambda: self.delete_requested.emit(post))
             menu.addAction(QCoreApplication.translate("ConversationView", "Save to library…"),
                            lambda: self.library_requested.emit(post))
+            if not post.mine:
+                menu.addAction(QCoreApplication.translate("ConversationView",
+                                                          "Report to moderators…"),
+                               lambda: self.report_requested.emit(post))
             menu.addSeparator()
             menu.addAction(QCoreApplication.translate("ConversationView", "Copy text"),
                            lambda: QGuiApplication.clipboard().setText(post.text))
