@@ -76,8 +76,12 @@ def is_welcome(text: str) -> bool:
 
 
 def welcomes(text: str, name: str) -> bool:
-    """A welcome word and the newcomer's name (any case) in one post."""
-    return is_welcome(text) and bool(name) and name.casefold() in (text or "").casefold()
+    """A welcome word and the newcomer's name (any case, not inside a longer word) in one
+    post."""
+    if not name or not is_welcome(text):
+        return False
+    return re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)",
+                     (text or "").casefold()) is not None
 
 
 def first_welcomers(newcomers: dict[bytes, str], posts_after: dict[bytes, list[PostFact]],
