@@ -177,8 +177,8 @@ class ChannelService:
     def mark_read(self, group: str, channel: str | None) -> None:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        rt.store.channels.mark_read(gid, resolve_channel(rt.store, gid, channel).id)
-        self._changed(rt, gid)
+        if rt.store.channels.mark_read(gid, resolve_channel(rt.store, gid, channel).id):
+            self._changed(rt, gid)   # opening a channel already read queues no redraws
 
     @staticmethod
     def _changed(rt: Runtime, gid: bytes) -> None:

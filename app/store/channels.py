@@ -112,15 +112,21 @@ class ChannelTables(StorePart):
         self._sum_group(group_id)
 
     @writes(durable=False)
-    def mark_read(self, group_id: bytes, channel_id: bytes) -> None:
-        """Everything in the channel read up to its newest top-level post."""
+    def mark_read(self, group_id: bytes, channel_id: bytes) -> bool:
+        """Everything in the channel read up to its newest top-level post; False when it
+        already was (no counter or position moved: nothing for a window to redraw)."""
         conn = self._db()
         newest = conn.execute(
             "SELECT coalesce(max(id), 0) FROM posts WHERE group_id = ? AND channel_id = ? "
             "AND thread_root IS NULL", (group_id, channel_id)).fetchone()[0]
-        conn.execute("UPDATE channels SET last_read = max(last_read, ?), unread = 0, mentions = 0 "
-                     "WHERE group_id = ? AND id = ?", (newest, group_id, channel_id))
+        cur = conn.execute(
+            "UPDATE channels SET last_read = max(last_read, ?), unread = 0, mentions = 0 "
+            "WHERE group_id = ? AND id = ? AND (last_read < ? OR unread != 0 OR mentions != 0)",
+            (newest, group_id, channel_id, newest))
+        if cur.rowcount <= 0:
+            return False
         self._sum_group(group_id)
+        return True
 
     def mark_group_read(self, group_id: bytes) -> None:
         """Every channel of the group read (inside the caller's transaction)."""

@@ -118,8 +118,15 @@ def test_channels_of_every_kind_threads_and_pins_reach_every_member(
     ana.channels.set_muted(gid, "Chatter", True)
     assert ana.groups.get(gid).unread == sum(c.unread for c in ana.channels.list(gid)
                                              if not c.muted)
+    seen: list = []
+    stop = ana.add_listener(seen.append)
     ana.channels.mark_read(gid, "Reading list")
     assert ana.channels.get(gid, "Reading list").unread == 0
+    assert {e.kind.name for e in seen} == {"CHANNELS", "GROUPS"}   # badges to redraw
+    seen.clear()
+    ana.channels.mark_read(gid, "Reading list")
+    assert seen == []              # already read: nothing changed, nothing to redraw
+    stop()
 
     # following: the topic's author follows it; a reply notifies (unread in the thread)
     assert cy.threads.is_following(gid, topic.id)

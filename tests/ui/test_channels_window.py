@@ -175,6 +175,10 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
     qtbot.waitUntil(lambda: next(c for c in win.sidebar.channels_of(club)
                                  if c.name == "Poetry corner").archived, timeout=WAIT)
     assert _channel_names(ana)[-1] == "Poetry corner"
+    # archived while open, it stays open (and current, under Archived), read-only
+    assert win.pane.channel.id == poetry.id and win.pane.channel.archived
+    assert win.sidebar.tree.currentIndex() == win.sidebar.model.channel_index(club, poetry.id)
+    assert win.pane.composer.edit.isReadOnly()
     assert _rows_under(ana, club)[-1] == ("archived", "Archived (1)")   # folded at the end
 
     # Ctrl+K finds the topic by its title and opens it with its thread

@@ -33,11 +33,24 @@ def _background(painter: QPainter, option: QStyleOptionViewItem, t: Theme,
         painter.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
 
 
-def _small(font: QFont) -> QFont:
-    small = QFont(font)
-    if font.pointSizeF() > 0:
-        small.setPointSizeF(font.pointSizeF() * 0.9)
-    return small
+_FONTS: dict[tuple[str, bool, bool, bool], tuple[QFont, QFontMetrics]] = {}
+
+
+def _font(base: QFont, bold: bool = False, italic: bool = False,
+          small: bool = False) -> tuple[QFont, QFontMetrics]:
+    """A variant of the row's font with its metrics, made once (every row repaints them)."""
+    key = (base.key(), bold, italic, small)
+    found = _FONTS.get(key)
+    if found is None:
+        font = QFont(base)
+        if small and base.pointSizeF() > 0:
+            font.setPointSizeF(base.pointSizeF() * 0.9)
+        font.setBold(bold)
+        font.setItalic(italic)
+        if len(_FONTS) > 64:
+            _FONTS.clear()
+        found = _FONTS[key] = (font, QFontMetrics(font))
+    return found
 
 
 def paint_channel(painter: QPainter, option: QStyleOptionViewItem, t: Theme, c: ChannelView,
@@ -54,12 +67,8 @@ def paint_channel(painter: QPainter, option: QStyleOptionViewItem, t: Theme, c: 
 
     r = option.rect.adjusted(6 + indent, 1, -6, -1)
     _background(painter, option, t, v(r))
-    font = QFont(option.font)
-    small = _small(font)
-    name_font = QFont(font)
-    name_font.setBold(bool(c.unread) and not muted)
-    name_font.setItalic(c.archived)
-    fm, sfm = QFontMetrics(name_font), QFontMetrics(small)
+    small, sfm = _font(option.font, small=True)
+    name_font, fm = _font(option.font, bold=bool(c.unread) and not muted, italic=c.archived)
     x, right = r.left() + 22, r.right() - 10
     painter.setFont(small)
     painter.setPen(t.color("muted"))
@@ -100,8 +109,7 @@ def paint_marker(painter: QPainter, option: QStyleOptionViewItem, t: Theme, text
 
     r = option.rect.adjusted(6 + indent, 1, -6, -1)
     _background(painter, option, t, v(r))
-    small = _small(QFont(option.font))
-    sfm = QFontMetrics(small)
+    small, sfm = _font(option.font, small=True)
     painter.setFont(small)
     painter.setPen(t.color("accent") if mark == "+" else t.color("muted"))
     painter.drawText(v(QRect(r.left() + 4, r.top(), 18, r.height())),

@@ -1,6 +1,8 @@
 """The left column: who I am, search, the group list, the connection indicator."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
@@ -183,7 +185,8 @@ class Sidebar(QFrame):
     # -- groups and their channels ---------------------------------------------------------
     def set_groups(self, groups: list[GroupSummary]) -> None:
         fresh = [g.id for g in groups if not self.model.loaded(g.id)]
-        self.model.set_groups(groups, {g.id: may(g, MANAGE_CHANNELS) for g in groups})
+        self._quietly(lambda: self.model.set_groups(
+            groups, {g.id: may(g, MANAGE_CHANNELS) for g in groups}))
         self.tree.viewport().update()   # a group's mute greys its channels' badges too
         if fresh:
             self.load_channels(fresh)
@@ -198,11 +201,30 @@ class Sidebar(QFrame):
 
     def _show_channels(self, lists: dict[str, list[ChannelView]]) -> None:
         for gid, channels in lists.items():
-            self.model.set_channels(gid, channels)
+            self._quietly(lambda gid=gid, channels=channels: self.model.set_channels(gid, channels))
         for gid, channels in lists.items():
             self.channels_loaded.emit(gid, channels)
         if self._wanted is not None and self.select_channel(*self._wanted):
             self._wanted = None
+
+    def _quietly(self, update: Callable[[], None]) -> None:
+        """Apply a refresh without opening anything: a row that goes away (a group left, a
+        channel archived) would otherwise hand "current" to its neighbour, which opens it. A
+        channel that moved (archived or restored) stays current where it went."""
+        current = self.tree.currentIndex()
+        group = self.model.group_of(current) if current.isValid() else None
+        node, key = current.data(NODE_ROLE), current.data(KEY_ROLE)
+        selection = self.tree.selectionModel()
+        selection.blockSignals(True)
+        try:
+            update()
+            if node == "channel" and group is not None:
+                moved = self.model.channel_index(group.id, key)
+                if moved.isValid() and moved != self.tree.currentIndex():
+                    self._unfold_to(moved)
+                    self.tree.setCurrentIndex(moved)
+        finally:
+            selection.blockSignals(False)
 
     def _channels_event(self, group_id: object) -> None:
         if isinstance(group_id, str) and self.model.row_of(group_id) >= 0:
@@ -256,7 +278,10 @@ class Sidebar(QFrame):
         index = self.model.group_index(group_id)
         if not index.isValid():
             return False
-        self.tree.setCurrentIndex(index)
+        if self.tree.currentIndex() == index:
+            self._current_changed(index, index)   # current already (a refresh moved it here)
+        else:
+            self.tree.setCurrentIndex(index)
         return True
 
     def select_channel(self, group_id: str, channel_id: str) -> bool:
@@ -291,14 +316,15 @@ class Sidebar(QFrame):
             if group is not None and group.id == group_id:
                 return   # a row of this group is current already
             index = self.model.group_index(group_id)
-        if not index.isValid():
+        if not index.isValid() or index == current:
             return
         self._unfold_to(index)
         selection = self.tree.selectionModel()
         selection.blockSignals(True)
         self.tree.setCurrentIndex(index)
         selection.blockSignals(False)
-        self.tree.viewport().update()
+        self.tree.update(current)   # only the two rows whose highlight moved
+        self.tree.update(index)
 
     def _unfold_to(self, index: QModelIndex) -> None:
         parent = index.parent()
