@@ -170,6 +170,9 @@ class ReportService:
         def name_of(ik: bytes) -> str:
             return isolate(names.get(ik, _("a former member")))
 
+        def author_of(ik: bytes) -> bytes:   # a post signed by a member's linked device
+            return session.state.devices.member_of(ik) or ik
+
         out = []
         for r, res in rt.store.reports.reports(gid):
             if not (moderator or r.mine):
@@ -195,8 +198,8 @@ class ReportService:
                 reason=r.reason, text=r.text, mine=r.mine,
                 reporter=name_of(r.reporter_ik) if full else None,
                 reporter_fingerprint=crypto.fingerprint(r.reporter_ik) if full else None,
-                post_id=r.target_msg.hex(), post_author=name_of(r.author_ik),
-                post_author_fingerprint=crypto.fingerprint(r.author_ik),
+                post_id=r.target_msg.hex(), post_author=name_of(author_of(r.author_ik)),
+                post_author_fingerprint=crypto.fingerprint(author_of(r.author_ik)),
                 post_text=r.post_text, post_sent_at=r.post_sent, verified=verified,
                 handled_by=name_of(res.actor_ik) if res is not None and full else None,
                 handled_at=res.sent_time if res is not None else None, sent_at=r.sent_time,
@@ -222,7 +225,8 @@ class ReportService:
                 report=report_id))
         r = found[0]
         why = _("reported: {reason}").format(reason=reason_title(r.reason))
-        fingerprint = crypto.fingerprint(r.author_ik).replace(" ", "")
+        author = session.state.devices.member_of(r.author_ik) or r.author_ik
+        fingerprint = crypto.fingerprint(author).replace(" ", "")
         if action == "remove":
             post = rt.store.posts.get_post(gid, r.target_msg)
             if post is not None and not post.deleted:

@@ -23,7 +23,7 @@ def _found(cli: Cli, gid: str, text: str) -> bool:
 
 
 def test_members_join_talk_and_a_removed_member_is_cut_off(
-        relay: RelayProcess, make_cli: Callable[..., Cli]) -> None:
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
     ana, ben, cy = make_cli("Anastasia"), make_cli("Benedikt"), make_cli("Cyrilla")
     identity_keys = {}
     for member in (ana, ben, cy):
@@ -96,6 +96,20 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     assert card["bio"] == "Bio: collects first editions"
     assert ("granted", "Keeper of the shelf") in [(b["kind"], b["title"]) for b in card["badges"]]
 
+    # Rules from the owner reach everyone; a report of a post reaches the owner only.
+    rules = tmp_path / "rules.md"
+    rules.write_text("Rules: no spoilers before Friday", encoding="utf-8")
+    ana.run("rules", gid, "--set-file", str(rules))
+    sale = ben.out("post", gid, "First editions for sale, cheap")
+    cy.run("sync")
+    assert cy.json("rules", gid)["rules"] == "Rules: no spoilers before Friday"
+    cy.run("report", gid, sale, "spam", "--text", "Report: selling in the club again")
+    ana.run("sync")
+    ben.run("sync")
+    [report] = ana.json("reports", gid)["reports"]
+    assert report["text"] == "Report: selling in the club again" and report["post"]["verified"]
+    assert ben.json("reports", gid)["reports"] == []
+
     # Removal: a new epoch Cy does not have; its app says so and stops.
     cy_old = open_services(cy)
     old_caps = [mb.capability for mb in cy_old.session(bytes.fromhex(gid)).mailboxes(int(time.time()))]
@@ -130,7 +144,9 @@ def test_members_join_talk_and_a_removed_member_is_cut_off(
     needles = {text: text.encode() for text in (
         "Welcome to the club", "Welcome to the book club", "Glad to be here",
         "Spoiler: the butler did it", secret, "Book club", "Anastasia", "Benedikt", "Cyrilla",
-        "Bio: collects first editions", "Keeper of the shelf")}
+        "Bio: collects first editions", "Keeper of the shelf",
+        "Rules: no spoilers before Friday", "Report: selling in the club again",
+        "First editions for sale")}
     for name, ik in identity_keys.items():
         needles[f"{name} key"] = ik
         needles[f"{name} key hex"] = ik.hex().encode()
