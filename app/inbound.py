@@ -22,7 +22,7 @@ from app import moderation_log as moderation
 from app.admin import stored_role
 from app.i18n import N_, _, ngettext
 from app.names import isolate, shown_name
-from app.reasons import explain, reason_text
+from app.reasons import explain, integrity_text, reason_text
 from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
@@ -349,7 +349,7 @@ class Inbound:
         elif isinstance(ev, crypto.JoinRequested):
             self._join_requested(gw, ev.request, now, outcome)
         elif isinstance(ev, crypto.IntegrityWarning):
-            entry = (ev.kind, ev.detail, ev.sender_ik)
+            entry = (ev.kind, integrity_text(ev), ev.sender_ik)
             gw.warnings.append(entry)
             if ev.kind == crypto.WARNING_GAP and not ev.tail and 0 < ev.count <= MAX_GAP_TRACKED:
                 gw.gap = (ev, entry)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import crypto
-from app.i18n import _
+from app.i18n import _, ngettext
 
 
 def reason_text(reason: str, params: Mapping[str, object] | None = None) -> str:
@@ -32,3 +32,17 @@ def explain(exc: crypto.CryptoError) -> str:
     """Why crypto/ refused, as one sentence in the user's language (no full stop)."""
     reason = getattr(exc, "reason", "")
     return reason_text(reason, getattr(exc, "params", None)) if reason else str(exc)
+
+
+def integrity_text(ev: crypto.IntegrityWarning) -> str:
+    """An integrity warning (a gap, a fork, a replay...) in the user's language."""
+    params = dict(ev.params)
+    if ev.kind == crypto.WARNING_GAP and "name" in params:
+        if ev.tail:
+            text = ngettext("{n} message from {name} did not reach you.",
+                            "{n} messages from {name} did not reach you.", ev.count)
+        else:
+            text = ngettext("{n} message from {name} is missing.",
+                            "{n} messages from {name} are missing.", ev.count)
+        return text.format(n=ev.count, name=params["name"])
+    return reason_text(ev.reason or ev.detail, params)

@@ -198,7 +198,9 @@ class IntegrityWarning:
     revealed them), fork (two histories at one position), replay (an envelope seen
     before), stale_epoch (an old-epoch message after its grace window), unsupported (a
     message type from a newer version), missing_key (an epoch change without our key).
-    `detail` is one sentence without secrets.
+    `detail` is one sentence without secrets, in English; an app that shows it in another
+    language translates `reason` (the sentence as written, placeholders unfilled; `detail`
+    itself when empty) filled with `params` (crypto/errors.py says why).
     """
 
     kind: str
@@ -207,6 +209,8 @@ class IntegrityWarning:
     count: int = 0
     epoch: int | None = None
     tail: bool = False
+    reason: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,12 +296,12 @@ def apply_control(state: GroupState, ep: EpochState, inner: Inner, now: int, rng
         if known is not None and known != entry.hash:
             state.fork = True
             events.append(IntegrityWarning(
-                WARNING_FORK, "Two different changes to the member list were made at the same "
-                "point: the group's history was forked.", hd.sender_ik, 1, ep.epoch))
+                WARNING_FORK, reason("Two different changes to the member list were made at the same "
+                "point: the group's history was forked."), hd.sender_ik, 1, ep.epoch))
         else:
             events.append(IntegrityWarning(
-                WARNING_REPLAY, "An old change to the member list was delivered again and "
-                "ignored.", hd.sender_ik, 1, ep.epoch))
+                WARNING_REPLAY, reason("An old change to the member list was delivered again and "
+                "ignored."), hd.sender_ik, 1, ep.epoch))
         return ControlOutcome.IGNORED
     if entry.seq > head_seq + 1:
         state.hold(ep.epoch, inner.raw)
@@ -309,8 +309,8 @@ def apply_control(state: GroupState, ep: EpochState, inner: Inner, now: int, rng
     if state.fork or entry.prev_hash != head_hash:
         state.fork = True
         events.append(IntegrityWarning(
-            WARNING_FORK, "A change to the member list does not follow the one you have: the "
-            "group's history was forked.", hd.sender_ik, 1, ep.epoch))
+            WARNING_FORK, reason("A change to the member list does not follow the one you have: the "
+            "group's history was forked."), hd.sender_ik, 1, ep.epoch))
         return ControlOutcome.IGNORED
     author = state.members.get(entry.author_ik)
     if author is None or not can(author.role, op_action(entry.op)):
@@ -322,8 +322,8 @@ def apply_control(state: GroupState, ep: EpochState, inner: Inner, now: int, rng
         mine = find_box(boxes, state.my_ik)
         if mine is None:
             events.append(IntegrityWarning(
-                WARNING_MISSING_KEY, "A membership change arrived without your new key; ask an "
-                "admin to re-add you.", hd.sender_ik, 1, ep.epoch))
+                WARNING_MISSING_KEY, reason("A membership change arrived without your new key; ask an "
+                "admin to re-add you."), hd.sender_ik, 1, ep.epoch))
             return ControlOutcome.IGNORED
         es = open_epoch_key(state, entry, mine)
     apply_entry(state, entry, es, now, rng, result)

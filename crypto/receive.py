@@ -35,7 +35,7 @@ from crypto.envelope import (
     signed_input_of,
     verify_inner,
 )
-from crypto.errors import AuthError, CryptoError, DecodeError
+from crypto.errors import AuthError, CryptoError, DecodeError, reason
 from crypto.events import (
     WARNING_FORK,
     WARNING_GAP,
@@ -180,7 +180,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     ep.message_count += 1
     if fork:
         events.append(IntegrityWarning(
-            WARNING_FORK, "A member's message history does not link up: it was forked.",
+            WARNING_FORK, reason("A member's message history does not link up: it was forked."),
             sender, 1, ep.epoch))
     author = member.ik     # a linked device's posts are its member's
     device = sender if sender != author else b""
@@ -257,7 +257,7 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
     if (ep.superseded_at and hd.type != TYPE_CONTROL
             and hd.sent_at > ep.superseded_at + GRACE_SECONDS):
         events.append(IntegrityWarning(
-            WARNING_STALE_EPOCH, "A message sealed for an old key period arrived too late.",
+            WARNING_STALE_EPOCH, reason("A message sealed for an old key period arrived too late."),
             sender, 1, ep.epoch))
         return False
     chain = ep.peer(sender)
@@ -265,8 +265,9 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
     status = chain.classify(hd.seq, mid)
     if status != "new":
         kind = WARNING_FORK if status == "fork" else WARNING_REPLAY
-        detail = ("Two different messages claim the same place in a member's history."
-                  if status == "fork" else "A message that was already received arrived again.")
+        detail = (reason("Two different messages claim the same place in a member's history.")
+                  if status == "fork"
+                  else reason("A message that was already received arrived again."))
         events.append(IntegrityWarning(kind, detail, sender, 1, ep.epoch))
         return False
     if hd.type == TYPE_CONTENT:
@@ -290,7 +291,7 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
         pass  # cover traffic (spec §5.7): signed and counted in the chain, carries nothing
     else:
         events.append(IntegrityWarning(
-            WARNING_UNSUPPORTED, "A message of a newer kind arrived; update Coterie to see it.",
+            WARNING_UNSUPPORTED, reason("A message of a newer kind arrived; update Coterie to see it."),
             sender, 1, ep.epoch))
     chain.advance_past(hd.seq, now)
     _record(state, ep, chain, inner, mid, now, events)
@@ -314,7 +315,7 @@ def _own_echo(state: GroupState, ep: EpochState, inner: Inner, events: list[Even
         events.append(OwnEcho(inner.message_id, ep.epoch, hd.seq))
         return
     events.append(IntegrityWarning(
-        WARNING_FORK, "A message in your name that this device did not send arrived.",
+        WARNING_FORK, reason("A message in your name that this device did not send arrived."),
         hd.sender_ik, 0, ep.epoch))
     if hd.seq - ep.my_seq >= MAX_SKIP:
         return
@@ -347,7 +348,7 @@ def _receive_content(state: GroupState, ep: EpochState, chain: PeerChain, inner:
     keys = chain.message_key(hd.seq)
     if keys is None:
         events.append(IntegrityWarning(
-            WARNING_REPLAY, "A message whose key was already used or expired arrived.",
+            WARNING_REPLAY, reason("A message whose key was already used or expired arrived."),
             hd.sender_ik, 1, ep.epoch))
         return
     mk, ck, index, new = keys
@@ -385,10 +386,11 @@ def _record(state: GroupState, ep: EpochState, chain: PeerChain, inner: Inner, m
         name = state.display(hd.sender_ik)
         events.append(IntegrityWarning(
             WARNING_GAP, f"{gap} message{'s' if gap != 1 else ''} from {name} "
-            f"{'are' if gap != 1 else 'is'} missing.", hd.sender_ik, gap, ep.epoch))
+            f"{'are' if gap != 1 else 'is'} missing.", hd.sender_ik, gap, ep.epoch,
+            params=(("name", name),)))
     if fork:
         events.append(IntegrityWarning(
-            WARNING_FORK, "A member's message history does not link up: it was forked.",
+            WARNING_FORK, reason("A member's message history does not link up: it was forked."),
             hd.sender_ik, 1, ep.epoch))
 
 
@@ -399,8 +401,8 @@ def _check_head(state: GroupState, control_seq: int, control_hash: bytes, sender
         if not state.fork:
             state.fork = True
             events.append(IntegrityWarning(
-                WARNING_FORK, "Another member sees a different member list: the group's "
-                "history was forked.", sender, 1, state.current))
+                WARNING_FORK, reason("Another member sees a different member list: the group's "
+                "history was forked."), sender, 1, state.current))
 
 
 def _receive_sender_key(state: GroupState, ep: EpochState, chain: PeerChain, inner: Inner,
@@ -413,9 +415,11 @@ def _receive_sender_key(state: GroupState, ep: EpochState, chain: PeerChain, inn
     r.done()
     mine = find_box(entries, state.my_ik)
     if mine is None:
-        events.append(IntegrityWarning(
-            WARNING_MISSING_KEY, f"{state.display(hd.sender_ik)} did not send you their "
-            "key for this period.", hd.sender_ik, 1, ep.epoch))
+        why = reason("{name} did not send you their key for this period.")
+        name = state.display(hd.sender_ik)
+        events.append(IntegrityWarning(WARNING_MISSING_KEY, why.format(name=name),
+                                       hd.sender_ik, 1, ep.epoch, reason=why,
+                                       params=(("name", name),)))
         return
     ck = open_group_key(state.identity, mine, labels.SIG_SENDER_KEY, hd.sender_ik,
                         state.group_id, ep.epoch, "sender key")
@@ -436,7 +440,8 @@ def _receive_heartbeat(state: GroupState, ep: EpochState, inner: Inner,
         if missing:
             events.append(IntegrityWarning(
                 WARNING_GAP, f"{missing} message{'s' if missing != 1 else ''} from "
-                f"{state.display(ik)} did not reach you.", ik, missing, ep.epoch, tail=True))
+                f"{state.display(ik)} did not reach you.", ik, missing, ep.epoch, tail=True,
+                params=(("name", state.display(ik)),)))
 
 
 def _receive_prekey(state: GroupState, inner: Inner, member: Member,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -92,7 +92,8 @@ def _fix_formats(doc: QTextDocument, source: str, link_color: QColor | None) -> 
         _select(doc, pos, length).mergeCharFormat(change)
     for pos, length, name in reversed(images):  # from the end: positions stay valid
         _select(doc, pos, length).insertText(
-            f"[image not loaded: {name}]" if name else "[image not loaded]")
+            QCoreApplication.translate("Markdown", "[image not loaded: {name}]").format(name=name)
+            if name else QCoreApplication.translate("Markdown", "[image not loaded]"))
 
 
 def render_into(doc: QTextDocument, text: str, link_color: QColor | None = None) -> None:

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from app.errors import AppError
 
@@ -100,5 +100,7 @@ def error_sentence(exc: BaseException) -> str:
     if text and isinstance(exc, AppError):
         return text
     if isinstance(exc, OSError) and text:
-        return f"The operation failed: {text}"
-    return "The operation failed unexpectedly; please try again."
+        return QCoreApplication.translate("Worker", "The operation failed: {error}").format(
+            error=text)
+    return QCoreApplication.translate("Worker",
+                                      "The operation failed unexpectedly; please try again.")

@@ -107,3 +107,27 @@ def test_a_post_that_never_comes_keeps_its_gap_warning(
     ben.sync_once()
     assert texts(ben, gid) == ["tulip 0", "tulip 2", "tulip 3", "tulip 4"]
     assert codes(ben, gid) == ["gap"]
+
+
+def test_a_german_member_reads_the_gap_warning_in_german(
+        evil: EvilRelay, people: Callable[[str], Services],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import i18n
+
+    _ana, ben, gid = two_members(evil, people)
+
+    def drop_second(mailbox: str, bodies: list[str]) -> list[str]:
+        base = new_bodies(evil, mailbox, bodies)
+        return bodies if base is None else bodies[:base + 1] + bodies[base + 2:]
+
+    evil.tamper = drop_second
+    monkeypatch.setenv("COTERIE_LANG", "de")
+    i18n.language_changed()
+    try:
+        ben.sync_once()
+        ben.sync_once()
+    finally:
+        monkeypatch.delenv("COTERIE_LANG")
+        i18n.language_changed()
+    warnings = [p.text for p in ben.posts.latest(gid, 100).posts if p.kind == "warning"]
+    assert warnings == ["1 Nachricht von Ana fehlt."], warnings

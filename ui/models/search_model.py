@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.names import isolate
 from app.views import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 from ui.models.keyed_list import KeyedListModel
@@ -37,12 +39,13 @@ class SearchResultModel(KeyedListModel[SearchHit]):
 
     def accessible(self, item: SearchHit) -> str:
         if item.kind == "channel":
-            return f"Channel {plain_snippet(item.snippet)} in {isolate(item.group_name)}"
-        if item.kind == "topic":
-            return (f"Topic {plain_snippet(item.snippet)} by {isolate(item.sender_name)} in "
-                    f"{isolate(item.group_name)}")
-        if item.kind == "library":
-            return (f"Library item {plain_snippet(item.snippet)} saved by "
-                    f"{isolate(item.sender_name)} in {isolate(item.group_name)}")
-        return (f"{isolate(item.sender_name)} in {isolate(item.group_name)}: "
-                f"{plain_snippet(item.snippet)}")
+            text = QCoreApplication.translate("SearchModel", "Channel {snippet} in {group}")
+        elif item.kind == "topic":
+            text = QCoreApplication.translate("SearchModel", "Topic {snippet} by {name} in {group}")
+        elif item.kind == "library":
+            text = QCoreApplication.translate("SearchModel",
+                                              "Library item {snippet} saved by {name} in {group}")
+        else:
+            text = QCoreApplication.translate("SearchModel", "{name} in {group}: {snippet}")
+        return text.format(snippet=plain_snippet(item.snippet), name=isolate(item.sender_name),
+                           group=isolate(item.group_name))

@@ -1739,6 +1739,17 @@ Fingerabdruck {fingerprint}</translation>
     </message>
 </context>
 <context>
+    <name>Markdown</name>
+    <message>
+        <source>[image not loaded: {name}]</source>
+        <translation>[Bild nicht geladen: {name}]</translation>
+    </message>
+    <message>
+        <source>[image not loaded]</source>
+        <translation>[Bild nicht geladen]</translation>
+    </message>
+</context>
+<context>
     <name>MemberDirectory</name>
     <message>
         <source>Founding member</source>
@@ -3021,6 +3032,25 @@ Fingerabdruck {fingerprint}</translation>
     </message>
 </context>
 <context>
+    <name>SearchModel</name>
+    <message>
+        <source>Channel {snippet} in {group}</source>
+        <translation>Kanal {snippet} in {group}</translation>
+    </message>
+    <message>
+        <source>Topic {snippet} by {name} in {group}</source>
+        <translation>Thema {snippet} von {name} in {group}</translation>
+    </message>
+    <message>
+        <source>Library item {snippet} saved by {name} in {group}</source>
+        <translation>Bibliothekseintrag {snippet}, gesichert von {name} in {group}</translation>
+    </message>
+    <message>
+        <source>{name} in {group}: {snippet}</source>
+        <translation>{name} in {group}: {snippet}</translation>
+    </message>
+</context>
+<context>
     <name>ServiceDialog</name>
     <message>
         <source>Error</source>
@@ -3575,6 +3605,17 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Unlocking…</source>
         <translation>Entsperre…</translation>
+    </message>
+</context>
+<context>
+    <name>Worker</name>
+    <message>
+        <source>The operation failed: {error}</source>
+        <translation>Der Vorgang ist fehlgeschlagen: {error}</translation>
+    </message>
+    <message>
+        <source>The operation failed unexpectedly; please try again.</source>
+        <translation>Der Vorgang ist unerwartet fehlgeschlagen; bitte versuche es noch einmal.</translation>
     </message>
 </context>
 <context>
