@@ -312,6 +312,7 @@ def test_the_sidebar_shows_every_groups_channels_with_badges_from_the_relay(
                     and win.pane.channel is not None and win.pane.channel.id == routes.id
                     and not win.pane.model.loading, timeout=WAIT)
     assert win.windowTitle().startswith("Climbing Tuesdays")
+    assert win.sidebar.delegate.shown == (climbing, routes.id)   # its row carries the mark
 
     # Ana mutes Book club's General; Bea posts there and in Reading list, through the relay
     services.channels.set_muted(club, GENERAL_ID, True)

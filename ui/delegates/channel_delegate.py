@@ -54,8 +54,10 @@ def _font(base: QFont, bold: bool = False, italic: bool = False,
 
 
 def paint_channel(painter: QPainter, option: QStyleOptionViewItem, t: Theme, c: ChannelView,
-                  indent: int, group_muted: bool = False) -> None:
-    """A channel of a muted group is painted as muted (grey badge, plain name)."""
+                  indent: int, group_muted: bool = False, shown: bool = False) -> None:
+    """A channel of a muted group is painted as muted (grey badge, plain name); the one
+    the timeline shows has an accent bar at its leading edge (its group's row may be the
+    current one)."""
     muted = c.muted or group_muted
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -67,6 +69,10 @@ def paint_channel(painter: QPainter, option: QStyleOptionViewItem, t: Theme, c: 
 
     r = option.rect.adjusted(6 + indent, 1, -6, -1)
     _background(painter, option, t, v(r))
+    if shown:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(t.color("accent"))
+        painter.drawRoundedRect(v(QRectF(r.left(), r.top() + 6, 3, r.height() - 12)), 1.5, 1.5)
     small, sfm = _font(option.font, small=True)
     name_font, fm = _font(option.font, bold=bool(c.unread) and not muted, italic=c.archived)
     x, right = r.left() + 22, r.right() - 10

@@ -17,6 +17,7 @@ class SidebarDelegate(QStyledItemDelegate):
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = theme
+        self.shown: tuple[str, str] | None = None   # (group, channel) the timeline shows
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -41,7 +42,8 @@ class SidebarDelegate(QStyledItemDelegate):
             model = index.model()
             group = model.group_of(index) if isinstance(model, SidebarModel) else None
             channel_delegate.paint_channel(painter, option, t, value, indent,
-                                           bool(group is not None and group.muted))
+                                           bool(group is not None and group.muted),
+                                           self.shown == (value.group_id, value.id))
         else:
             rtl = option.direction == Qt.LayoutDirection.RightToLeft
             mark = "+" if node == "new" else ("▾" if expanded else ("◂" if rtl else "▸"))

@@ -304,8 +304,12 @@ class Sidebar(QFrame):
     def mark_current(self, group_id: str, channel_id: str | None = None) -> None:
         """Show which group and channel the pane has open, without opening anything: the
         channel's row when it is listed, else the group's."""
-        if channel_id is not None:
-            self._shown = (group_id, channel_id)
+        if channel_id is not None and self._shown != (group_id, channel_id):
+            before = self._shown
+            self._shown = self.delegate.shown = (group_id, channel_id)
+            if before is not None:   # the mark of the open channel moves
+                self.tree.update(self.model.channel_index(*before))
+            self.tree.update(self.model.channel_index(group_id, channel_id))
         current = self.tree.currentIndex()
         if current.data(NODE_ROLE) == "group" and current.data(KEY_ROLE) == group_id:
             return   # the group's own row stays current: ↑/↓ walk on from it
