@@ -108,8 +108,9 @@ def register(sub: SubParsers) -> None:
         "resolve GROUP REPORT_ID [--action remove|timeout|ban|dismiss] [--duration D]`, "
         "`reports approve|reject GROUP POST_ID`"))
     p.set_defaults(handler=reports, sends=False)
-    p.add_argument("words", nargs="+", metavar="GROUP | resolve GROUP REPORT_ID | "
-                   "approve GROUP POST_ID | reject GROUP POST_ID")
+    p.add_argument("words", nargs="+", metavar="ARG",
+                   help=_("GROUP (the queue), or resolve GROUP REPORT_ID, approve GROUP "
+                          "POST_ID, reject GROUP POST_ID"))
     p.add_argument("--action", choices=OUTCOMES, help=_("what resolving does (default dismiss)"))
     p.add_argument("--duration", type=duration, help=_("a timeout's length, such as 2h or 3d "
                                                        "(default 1 day)"))

@@ -183,3 +183,25 @@ def test_a_newcomers_first_post_waits_for_a_moderator(
     cy.posts.post(gid, "second post, no wait")
     _sync(cy, ben)
     assert "second post, no wait" in _texts(ben, gid)
+
+
+def test_a_rejected_first_post_is_never_shown_and_leaves_its_authors_timeline(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    ana.moderation.settings(gid, approve_first=True)
+    _sync(ana, ben)
+    cy = make_profile("Cy")
+    _join(ana, cy, gid)
+    _sync(ana, ben, cy)
+    first = cy.posts.post(gid, "buy my course").id
+    assert "buy my course" in _texts(cy, gid)       # the author sees their own post
+    _sync(cy, ana, ben)
+    ana.reports.approve(gid, first, approve=False)
+    _sync(ana, ben, cy)
+    for svc in (ana, ben, cy):
+        assert "buy my course" not in _texts(svc, gid)
+    assert ana.reports.held(gid) == []
+    second = cy.posts.post(gid, "sorry, a real hello").id   # still new: held again
+    _sync(cy, ana, ben)
+    assert [h.id for h in ana.reports.held(gid)] == [second]
+    assert "sorry, a real hello" not in _texts(ben, gid)
