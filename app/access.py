@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from app.syncer import Syncer
 
 MSG_LOCKED = N_("The profile is locked; unlock it first.")
+# On a linked device: the member's identity key (hex); app/devices.py writes it.
+MEMBER_SETTING = "device.member"
 
 
 class Access:
@@ -100,6 +102,9 @@ class Access:
                 display = store.settings.get("display_name") or record.display_name
             rt = Runtime(self.profile_dir, store, identity, display, self.hub, self.clock,
                          self.rng)
+            member = store.settings.get(MEMBER_SETTING)
+            if member:
+                rt.me = bytes.fromhex(member)   # a linked device (app/devices.py)
             self._rt = rt
             self._key = key
         except BaseException:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import crypto
 from app.access import Access
 from app.errors import InvalidInput, ProfileError
 from app.i18n import _
@@ -91,5 +92,5 @@ class ProfileService:
     def me(self) -> ProfileView:
         rt = self._access.runtime()
         mode = "keyring" if self._keys.info().keyring else "passphrase"
-        return ProfileView(name=rt.display_name, fingerprint=rt.identity.fingerprint,
+        return ProfileView(name=rt.display_name, fingerprint=crypto.fingerprint(rt.me),
                            protection=mode)

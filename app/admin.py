@@ -61,7 +61,7 @@ def membership_op(rt: Runtime, group: str,
                                last_activity=rt.now())
             if extra is not None:
                 extra(store, session)
-            note = notes.from_change(gid, before, session, rt.identity.ik, rt.now())
+            note = notes.from_change(gid, before, session, rt.me, rt.now())
             if note is not None:
                 store.groups.append_control([note])
                 pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex()))

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 
     from app.backup import BackupService
     from app.channels import ChannelService
+    from app.devices import DeviceService
     from app.events_cal import EventService
     from app.export import ExportService
     from app.files import FileService
@@ -146,7 +147,13 @@ def _library(s: Services) -> LibraryService:
 
 def _channels(s: Services) -> ChannelService:
     from app.channels import ChannelService
-    return ChannelService(s._access)
+    # read positions go to the member's other devices; app.devices loads only then
+    return ChannelService(s._access, lambda gid, cid: s.devices.share_read(gid, cid))
+
+
+def _devices(s: Services) -> DeviceService:
+    from app.devices import DeviceService
+    return DeviceService(s._access, s._keyring_backend)
 
 
 def _threads(s: Services) -> ThreadService:
@@ -230,6 +237,7 @@ class Services:
     posts = _Capability(_posts)
     files = _Capability(_files)
     library = _Capability(_library)
+    devices = _Capability(_devices)
     channels = _Capability(_channels)
     threads = _Capability(_threads)
     search = _Capability(_search)

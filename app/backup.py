@@ -42,6 +42,7 @@ from typing import Any, BinaryIO
 
 from keyring.backend import KeyringBackend
 
+import crypto
 from app.access import Access
 from app.backup_format import (
     HEADER_BYTES,
@@ -214,7 +215,7 @@ class BackupService:
                 raise ProfileError(_("This profile has no key file; it cannot be backed up."))
             manifest = {"format": MANIFEST_FORMAT, "version": 1, "created": now,
                         "store_schema": latest_version(), "name": rt.display_name,
-                        "fingerprint": rt.identity.fingerprint,
+                        "fingerprint": crypto.fingerprint(rt.me),
                         "groups": len(rt.store.groups.all_groups()),
                         "files": [{"path": rel, "size": sizes[rel]} for rel, _ in files]}
             total = sum(sizes.values())
@@ -342,7 +343,7 @@ class BackupService:
         into place and unlock it. Nothing is written unless all of it succeeded.
         `progress(done, total)` gets the bytes of the file read so far and its size."""
         target = self._access.profile_dir
-        if self._access.unlocked or _has_profile(target):
+        if self._access.unlocked or has_profile(target):
             raise ProfileError(_("There is already a profile in {path}; restore into a new "
                                  "folder (--profile).").format(path=target))
         if new_passphrase is not None and not new_passphrase:
@@ -382,11 +383,12 @@ class BackupService:
         # prunes): the restored profile starts with automatic backups off.
         self.set_automatic(None)
         rt = self._access.runtime()
-        return RestoreInfo(rt.display_name, rt.identity.fingerprint,
+        return RestoreInfo(rt.display_name, crypto.fingerprint(rt.me),
                            int(manifest.get("groups", 0)), created, caught_up)
 
 
-def _has_profile(path: Path) -> bool:
+def has_profile(path: Path) -> bool:
+    """True when `path` holds anything (a restore or a link needs an empty folder)."""
     if not path.exists():
         return False
     if not path.is_dir():

@@ -7,7 +7,7 @@ checks. Pins are admin-signed too. Mute and read state are this device's own.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import crypto
@@ -61,8 +61,10 @@ def _definition(c: Channel) -> crypto.ChannelDef:
 class ChannelService:
     """List, define and change channels; mute and mark them read; pin posts."""
 
-    def __init__(self, access: Access) -> None:
+    def __init__(self, access: Access,
+                 on_read: Callable[[bytes, bytes], None] | None = None) -> None:
         self._access = access
+        self._on_read = on_read
 
     def _admin(self, rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
         record = rt.resolve_group(group)
@@ -79,7 +81,7 @@ class ChannelService:
             store.channels.apply_definition(
                 gid, definition.channel, definition.kind_name, definition.name, definition.topic,
                 definition.position, definition.archived, definition.tags, sealed.sent_at,
-                order_key(sealed.epoch, sealed.seq, sealed.message_id), rt.identity.ik)
+                order_key(sealed.epoch, sealed.seq, sealed.message_id), rt.me)
 
         seal_and_store(rt, gid, session, definition, local)
         found = rt.store.channels.get_channel(gid, definition.channel)
@@ -177,8 +179,11 @@ class ChannelService:
     def mark_read(self, group: str, channel: str | None) -> None:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        if rt.store.channels.mark_read(gid, resolve_channel(rt.store, gid, channel).id):
+        cid = resolve_channel(rt.store, gid, channel).id
+        if rt.store.channels.mark_read(gid, cid):
             self._changed(rt, gid)   # opening a channel already read queues no redraws
+            if self._on_read is not None:
+                self._on_read(gid, cid)   # the member's other devices learn it (app/devices.py)
 
     @staticmethod
     def _changed(rt: Runtime, gid: bytes) -> None:
@@ -200,7 +205,7 @@ class ChannelService:
                 count=crypto.spaces.MAX_PINS), crypto.spaces.MAX_PINS)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.channels.apply_pin(gid, post.channel_id, post.msg_id, on, rt.identity.ik,
+            store.channels.apply_pin(gid, post.channel_id, post.msg_id, on, rt.me,
                                      sealed.sent_at, order_key(sealed.epoch, sealed.seq,
                                                                sealed.message_id),
                                      crypto.spaces.MAX_PINS)
@@ -242,7 +247,7 @@ class ChannelService:
         stored = rt.store.posts.get_posts(gid, [p.target for p in pins])
         posts = [stored[p.target] for p in pins
                  if p.target in stored and stored[p.target].channel_id == p.channel_id]
-        renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
+        renderer = PostRenderer(gid, rt.me, rt.store.groups.list_members(gid),
                                 crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids),
                                 rt.store.profiles.names(gid))
         return decorate(rt.store, gid, posts, renderer.posts(posts))

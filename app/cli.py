@@ -50,6 +50,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "app.cli_governance": ("role", "mod"),
     "app.cli_member_profiles": ("profile", "badge"),
     "app.cli_reports": ("report", "reports", "rules"),
+    "app.cli_devices": ("device",),
 }
 
 

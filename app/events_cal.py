@@ -114,14 +114,14 @@ class EventService:
         fields = _fields(title, start, end, tz, description, place)
         gid, session = active(rt, group)
         content = rules.EventCreate(fields, channel_id(rt, gid, channel))
-        name = rt.sender_name(session, rt.identity.ik)
+        name = rt.sender_name(session, rt.me)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
+            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.me, name,
                                               sealed.sent_at, sealed.sent_at, sealed.seq,
                                               "calendar", fields.title, None, None, True,
                                               content.channel)])
-            store.events.add_event(event_record(gid, sealed.message_id, rt.identity.ik, content,
+            store.events.add_event(event_record(gid, sealed.message_id, rt.me, content,
                                                 sealed.sent_at))
 
         [sealed] = seal(rt, gid, session, [(content, local)])
@@ -135,7 +135,7 @@ class EventService:
         rt = self._access.runtime()
         gid, session = active(rt, group)
         event = self._event(rt, gid, event_ref)
-        if event.creator_ik != rt.identity.ik and not session.is_admin:
+        if event.creator_ik != rt.me and not session.is_admin:
             raise NotAllowed(_("Only the event's creator or an admin can change it."))
         if event.cancelled:
             raise NotAllowed(_("This event was cancelled."))
@@ -146,7 +146,7 @@ class EventService:
                          event.place if place is None else place)
         content = rules.EventUpdate(event.event_id, fields, cancel)
         admin = session.is_admin
-        me = rt.identity.ik
+        me = rt.me
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.events.apply_update(gid, event.event_id,
@@ -169,7 +169,7 @@ class EventService:
         if event.cancelled:
             raise NotAllowed(_("This event was cancelled."))
         code = ANSWERS[answer] if answer is not None else rules.RSVP_NONE
-        me = rt.identity.ik
+        me = rt.me
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.events.set_rsvp(gid, event.event_id, me, sealed.epoch, sealed.seq, code)
@@ -226,7 +226,7 @@ def event_view(rt: Runtime, group_name: str, e: EventRecord) -> EventView:
     """What an event shows this member now."""
     gid = e.group_id
     members = {m.ik: m for m in rt.store.groups.list_members(gid)}
-    me = rt.identity.ik
+    me = rt.me
     answers = rt.store.events.rsvps(gid, e.event_id)
     rsvps = tuple(sorted(
         (RsvpView(members[ik].display_name if ik in members else _(FORMER_MEMBER),

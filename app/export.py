@@ -104,7 +104,7 @@ class _People:
 
     def __init__(self, rt: Runtime, gid: bytes) -> None:
         self.members = rt.store.groups.list_members(gid)
-        self.me = rt.identity.ik
+        self.me = rt.me
         self._by_ik = {m.ik: m for m in self.members}
         self._alike = lookalike_keys((m.fingerprint, shown_name(m.display_name))
                                      for m in self.members)
@@ -146,14 +146,14 @@ class ExportService:
         now = rt.now()
         head = {
             "format": FORMAT, "version": VERSION, "exported_at": now,
-            "exported_by": people.person(rt.identity.ik, rt.display_name),
+            "exported_by": people.person(rt.me, rt.display_name),
             "group": {"id": gid.hex(), "name": record.name, "created": record.created},
             "channels": [{"id": c.id.hex(), "name": c.name, "kind": c.kind, "topic": c.topic,
                           "archived": c.archived}
                          for c in rt.store.channels.list_channels(gid)],
             "members": [{"name": m.display_name, "fingerprint": m.fingerprint,
                          "role": m.role,
-                         "is_me": m.ik == rt.identity.ik} for m in people.members],
+                         "is_me": m.ik == rt.me} for m in people.members],
         }
         attached: dict[bytes, list[FileRow]] = {}
         for row in rt.store.files.group_files(gid, ALL_FILES):

@@ -253,12 +253,12 @@ class FileService:
         rows = rt.store.files.post_files(gid, post.msg_id)
         if not rows:
             raise NotFound(_("That post has no files."))
-        if post.sender_ik != rt.identity.ik:
+        if post.sender_ik != rt.me:
             raise NotAllowed(_("Only the sender can delete a post's files."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.files.delete_files(gid, post.msg_id, rt.identity.ik)
-            store.posts.apply_delete(gid, post.msg_id, rt.identity.ik, sealed.sent_at,
+            store.files.delete_files(gid, post.msg_id, rt.me)
+            store.posts.apply_delete(gid, post.msg_id, rt.me, sealed.sent_at,
                                      admin=False)
 
         sending.seal_checked(rt, gid, session, FileDelete(post.msg_id), local, post.msg_id)

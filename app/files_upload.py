@@ -307,7 +307,7 @@ class Uploads:
         refs = tuple(FileRef(f.blob_id, f.file_key, f.blob_hash, f.size, f.media_type, f.name,
                              f.width, f.height, f.thumbnail) for f in upload.files)
         content = Attachment(refs, upload.caption, upload.channel_id, upload.reply_to)
-        name = rt.sender_name(session, rt.identity.ik)
+        name = rt.sender_name(session, rt.me)
         text = attachment_text(content)
 
         class AlreadySent(Exception):
@@ -316,14 +316,14 @@ class Uploads:
         def local(store: Store, sealed: crypto.Sealed) -> None:
             if not store.files.finish_upload(upload.id, sealed.message_id):
                 raise AlreadySent
-            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
+            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.me, name,
                                               sealed.sent_at, sealed.sent_at, sealed.seq,
                                               "post", text, upload.reply_to, None, True,
                                               upload.channel_id)])
             store.files.insert_files([
                 FileRow(gid, sealed.message_id, f.idx, f.blob_id, f.file_key, f.blob_hash,
                         f.size, f.media_type, f.name, f.width, f.height, f.thumbnail,
-                        rt.identity.ik, sealed.sent_at, upload.channel_id, upload.caption,
+                        rt.me, sealed.sent_at, upload.channel_id, upload.caption,
                         f.delete_seed) for f in upload.files])
 
         try:

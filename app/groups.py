@@ -5,7 +5,7 @@ import crypto
 from app import notes
 from app.access import Access
 from app.admin import membership_op
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotAllowed, NotFound
 from app.governance import ROLES
 from app.i18n import _
 from app.names import check_name, label, lookalike_keys, shown_name
@@ -27,6 +27,12 @@ def _name(name: str, what: str) -> str:
     return check_name(name, f"The {what}")
 
 
+def first_device_only() -> NotAllowed:
+    """Why a linked device cannot create or join a group."""
+    return NotAllowed(_("Create and join groups from your first device (the one that made "
+                        "your identity); link this device again afterwards to follow it."))
+
+
 class GroupService:
     """Create, list, rename, mute, read and leave groups; see and manage their members."""
 
@@ -37,6 +43,8 @@ class GroupService:
     # -- groups ------------------------------------------------------------------------------
     def create(self, name: str, relay: str | None = None) -> GroupSummary:
         rt = self._access.runtime()
+        if rt.linked_device:
+            raise first_device_only()
         name = _name(name, "group name")
         relay_url = relay or self._settings.default_relay()
         if not relay_url:
@@ -54,7 +62,7 @@ class GroupService:
                                                    created=now, last_activity=now))
                 store.groups.replace_members(gid, members_of(gid, session))
                 seq, entry_hash = session.control_head
-                note = notes.entry(gid, seq, "genesis", rt.identity.ik, None, name, now,
+                note = notes.entry(gid, seq, "genesis", rt.me, None, name, now,
                                    entry_hash)
                 if note is not None:
                     store.groups.append_control([note])
@@ -108,7 +116,7 @@ class GroupService:
     def members(self, group: str) -> list[MemberView]:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
-        me = rt.identity.ik
+        me = rt.me
         out = []
         stored = rt.store.groups.list_members(gid)
         alike = lookalike_keys((m.fingerprint, shown_name(m.display_name)) for m in stored)
@@ -135,6 +143,6 @@ class GroupService:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
-        if target.ik == rt.identity.ik:
+        if target.ik == rt.me:
             raise InvalidInput(_("You cannot remove yourself; leave the group instead."))
         membership_op(rt, group, lambda s: s.remove(target.ik, rt.now(), rt.rng))

@@ -20,6 +20,7 @@ import crypto
 from app import files_inbound, notes, polls_inbound, profiles_inbound, reports_inbound
 from app import moderation_log as moderation
 from app.admin import stored_role
+from app.device_activity import note_active
 from app.i18n import N_, _, ngettext
 from app.names import isolate, shown_name
 from app.reasons import explain, integrity_text, reason_text
@@ -27,6 +28,8 @@ from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
 from crypto import spaces
+from crypto.devices import ReadPosition
+from crypto.events import DeviceChanged
 from crypto.file_payloads import Attachment
 from sync.values import InboundBatch, Received
 
@@ -120,6 +123,8 @@ class _GroupWork:
     gap: Any = None      # (warning, entry): a gap seen in the envelope being opened
     announced: list[_Gap] = field(default_factory=list)  # gaps first warned of in this batch
     filled: list[_Gap] = field(default_factory=list)     # gaps whose last message arrived
+    rekey: bool = False    # a device was revoked: the rotating admin starts a new key period
+    active: dict[bytes, int] = field(default_factory=dict)  # my devices' last signed times
 
     def note_changes(self) -> None:
         """Remember which posts the queued changes alter: their rows are what changed."""
@@ -275,12 +280,20 @@ class Inbound:
         gw.gap = None
         for event in opened.events:
             self._event(gw, gid, event, now, outcome)
+        if gw.rekey and gw.session.rotation_due(now):
+            # a revoked device reads nothing of the next key period (protocol §16.3)
+            gw.rekey = False
+            gw.outgoing += gw.session.rotate(now, self.rt.rng)
+            gw.epoch_changed = gw.members_changed = True
 
     def _event(self, gw: _GroupWork, gid: bytes, ev: Any, now: int,
                outcome: BatchOutcome) -> None:
         rt = self.rt
         if isinstance(ev, crypto.ContentReceived):
             c = ev.content
+            if ev.sender_ik == rt.me:
+                key = ev.device_pk or ev.sender_ik
+                gw.active[key] = max(gw.active.get(key, 0), ev.sent_at)
             name = rt.sender_name(gw.session, ev.sender_ik, ev.epoch)
             self._check_order(gw, gid, ev, name)
             self._check_gaps(gw, gid, ev)
@@ -289,8 +302,9 @@ class Inbound:
             if isinstance(c, crypto.Post):
                 sender = gw.session.member(ev.sender_ik)
                 by_admin = sender is not None and sender.is_admin
+                # the member's own post from another of their devices is theirs here too
                 row = NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now, ev.seq,
-                              "post", c.text, c.reply_to, None, False, c.channel, c.thread,
+                              "post", c.text, c.reply_to, None, ev.sender_ik == rt.me, c.channel, c.thread,
                               c.title or None, c.tags, by_admin, ev.evidence or None)
                 if self._for_approval(gw, gid, ev, sender):
                     gw.changes.append((ev.sender_ik, reports_inbound.MaybeHeld(row)))
@@ -329,12 +343,15 @@ class Inbound:
                 if isinstance(c, profiles_inbound.CONTENT_TYPES):
                     gw.members_changed = True
                 gw.changes.append((ev.sender_ik, ev))
+        elif isinstance(ev, DeviceChanged):
+            gw.members_changed = True
+            gw.rekey = gw.rekey or ev.revoked
         elif isinstance(ev, crypto.ContentRefused):
             key = (ev.sender_ik, ev.reason)
             gw.refused[key] = gw.refused.get(key, 0) + 1
         elif isinstance(ev, crypto.MembershipChanged):
             gw.members_changed = True
-            if ev.op == "add" and ev.target_ik != self.rt.identity.ik:
+            if ev.op == "add" and ev.target_ik != self.rt.me:
                 gw.added = gw.added or "other"
             note = notes.from_event(gid, ev)
             if note is not None:
@@ -484,7 +501,7 @@ class Inbound:
             gw.members_changed = gw.epoch_changed = True
             gw.added = gw.added or "me"
             note = notes.from_change(gw.session.group_id, before, gw.session,
-                                     self.rt.identity.ik, now)
+                                     self.rt.me, now)
             if note is not None:
                 gw.notes.append(note)
             outcome.admitted += 1
@@ -501,6 +518,8 @@ class Inbound:
             gw.fresh += gw.released
             outcome.new_posts += len(gw.released)
             gw.released = []
+        if gw.active:
+            note_active(store, gw.active)
         self._check_rules(store, gid, gw)
         gw.outgoing += polls_inbound.publish_tallies(self.rt, store, gid, gw.session)
         if gw.added:
@@ -636,7 +655,10 @@ class Inbound:
                                   gw.released)
             return
         c = ev.content
-        if isinstance(c, crypto.Reaction):
+        if isinstance(c, ReadPosition):     # crypto opened it only for this member's devices
+            if store.channels.mark_read_to(gid, c.channel, c.message_id):
+                gw.channels_changed = True
+        elif isinstance(c, crypto.Reaction):
             store.posts.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)
         elif isinstance(c, crypto.Edit):
             store.posts.apply_edit(gid, c.target, c.text, ev.sent_at, author=sender)

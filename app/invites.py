@@ -8,6 +8,7 @@ import crypto
 from app.access import Access
 from app.admin import admin_session, membership_op, sentence
 from app.errors import InvalidInput, InviteError, NotAllowed, NotFound, RelayUnavailable
+from app.groups import first_device_only
 from app.i18n import N_, _
 from app.inbound import MSG_WAITING
 from app.moderation_log import banned_keys
@@ -189,6 +190,8 @@ class InviteService:
         rules, `accept_rules` must say the joiner accepted them (RulesToAccept otherwise;
         the request carries the hash of the rules accepted)."""
         rt = self._access.runtime()
+        if rt.linked_device:
+            raise first_device_only()
         parsed = _parse(link)
         _link_relay(parsed)
         now = rt.now()

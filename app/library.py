@@ -71,7 +71,7 @@ class LibraryService:
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.files.library_add(LibraryRow(gid, sealed.message_id, post.msg_id,
-                                               rt.identity.ik, sealed.sent_at, title,
+                                               rt.me, sealed.sent_at, title,
                                                description, content.tags, link, False))
 
         sealed = sending.seal_checked(rt, gid, session, content, local, post.msg_id)
@@ -93,12 +93,12 @@ class LibraryService:
         rt = self._access.runtime()
         gid, row = self._item(group, item_id)
         _gid, session = sending.active(rt, group)
-        mine = row.author_ik == rt.identity.ik
+        mine = row.author_ik == rt.me
         if not mine and not session.is_admin:
             raise NotAllowed(_("Only its author or an admin can remove a library item."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.files.library_remove(gid, row.item_id, rt.identity.ik, session.is_admin)
+            store.files.library_remove(gid, row.item_id, rt.me, session.is_admin)
 
         sending.seal_checked(rt, gid, session, LibraryRemove(row.item_id), local, row.target)
 
@@ -126,7 +126,7 @@ class LibraryService:
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.files.library_tags(gid, row.item_id, clean, TagOrder.of(
-                sealed.sent_at, rt.identity.ik, sealed.epoch, sealed.seq, sealed.message_id))
+                sealed.sent_at, rt.me, sealed.epoch, sealed.seq, sealed.message_id))
 
         sending.seal_checked(rt, gid, session, LibraryTags(row.item_id, clean), local, row.target)
 

@@ -134,7 +134,7 @@ class MemberProfileService:
         rt = self._access.runtime()
         record = rt.resolve_group(group)
         gid = record.id
-        me = rt.identity.ik
+        me = rt.me
         held = rt.store.profiles.profiles(gid).get(me)
         new_name = held.name if held else ""
         if name is not None:
@@ -197,7 +197,7 @@ class MemberProfileService:
         content = Badge(target.ik, clean, on)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            apply_received(store, gid, rt.identity.ik, sealed.message_id, sealed.sent_at,
+            apply_received(store, gid, rt.me, sealed.message_id, sealed.sent_at,
                            sealed.epoch, sealed.seq, content)
 
         seal_and_store(rt, gid, session, content, local)
@@ -212,7 +212,7 @@ class MemberProfileService:
 
     def mine(self, group: str) -> ProfileView:
         rt = self._access.runtime()
-        return self.show(group, rt.identity.ik.hex())
+        return self.show(group, rt.me.hex())
 
     def directory(self, group: str, query: str = "") -> list[ProfileView]:
         """Every current member's card; `query` keeps those whose names, pronouns, bio,
@@ -284,7 +284,7 @@ class MemberProfileService:
         store = rt.store
         session = rt.session(gid)
         members = session.members()
-        me = rt.identity.ik
+        me = rt.me
         now = rt.now()
         profiles = store.profiles.profiles(gid)
         joined = join_times(store, gid)

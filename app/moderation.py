@@ -59,7 +59,7 @@ class ModerationService:
 
             def work(store: Store, pending: Pending) -> None:
                 store.groups.save_group_state(gid, session.to_bytes())
-                apply_action(store, gid, rt.identity.ik, sealed.message_id, sealed.sent_at,
+                apply_action(store, gid, rt.me, sealed.message_id, sealed.sent_at,
                              log_seq(sealed.epoch, sealed.seq), content)
                 rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
                 pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex()))
@@ -80,7 +80,7 @@ class ModerationService:
             raise InvalidInput(_("A timeout lasts more than zero seconds and at most a year."))
         rt = self._access.runtime()
         target = rt.resolve_member(rt.resolve_group(group).id, member)
-        if target.ik == rt.identity.ik:
+        if target.ik == rt.me:
             raise InvalidInput(_("You cannot time yourself out."))
         self._act(group, crypto.Timeout(target.ik, rt.now() + seconds, _reason(reason)))
 
@@ -94,7 +94,7 @@ class ModerationService:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
-        if target.ik == rt.identity.ik:
+        if target.ik == rt.me:
             raise InvalidInput(_("You cannot ban yourself."))
         if target.role == "owner":
             raise NotAllowed(_("No one can ban the owner."))

@@ -352,7 +352,7 @@ def log_views(rt: Runtime, gid: bytes) -> list[ModLogView]:
             slowmode=e.slowmode, locked=e.locked, reason=e.reason, time=e.sent_time,
             quiet=e.quiet, newcomer_days=e.newcomer_days, approve_first=e.approve_first,
             text=describe(e, name_of, refused.get(e.target_ik or b"", 0)
-                          if e.action == "timeout" else 0, rt.identity.ik)))
+                          if e.action == "timeout" else 0, rt.me)))
     return out
 
 
@@ -372,7 +372,7 @@ def own_refusal(rt: Runtime, gid: bytes, session: crypto.GroupSession, content: 
     entries = rt.store.moderation.entries(gid)
     if not entries:
         return None
-    me = rt.identity.ik
+    me = rt.me
     return ModState(entries).verdict(
         session.my_role or "member", me, content, rt.now(),
         lambda channel: rt.store.moderation.last_post_time(gid, me, channel, rt.now() + 1),

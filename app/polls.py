@@ -114,14 +114,14 @@ class PollService:
         secret, key = rules.ballot_keypair(rt.rng) if anonymous else (None, None)
         closes_at = rt.now() + closes_in if closes_in else 0
         content = rules.PollCreate(question, opts, multi, anonymous, closes_at, chan, key)
-        name = rt.sender_name(session, rt.identity.ik)
+        name = rt.sender_name(session, rt.me)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
+            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.me, name,
                                               sealed.sent_at, sealed.sent_at, sealed.seq, "poll",
                                               question, None, None, True, chan)])
             store.polls.add_poll(polls_inbound.poll_record(gid, sealed.message_id,
-                                                           rt.identity.ik, content,
+                                                           rt.me, content,
                                                            sealed.sent_at, secret))
 
         [sealed] = seal(rt, gid, session, [(content, local)])
@@ -164,7 +164,7 @@ class PollService:
         now = rt.now()
         if poll.is_closed(now):
             raise NotAllowed(_("This poll is closed."))
-        me = rt.identity.ik
+        me = rt.me
         if poll.anonymous:
             assert poll.ballot_key is not None
             content: Any = rules.seal_vote(gid, poll.poll_id, poll.ballot_key, me, bits, rt.rng)
@@ -185,7 +185,7 @@ class PollService:
         rt = self._access.runtime()
         gid, session = active(rt, group)
         poll = self._poll(rt, gid, poll_ref)
-        me = rt.identity.ik
+        me = rt.me
         if poll.creator_ik != me and not session.is_admin:
             raise NotAllowed(_("Only the poll's creator or an admin can close it."))
         if poll.is_closed(rt.now()):
@@ -217,7 +217,7 @@ class PollService:
 def poll_view(rt: Runtime, gid: bytes, poll: PollRecord) -> PollView:
     """What a poll shows this member now (results as their client counts or receives them)."""
     members = {m.ik: m for m in rt.store.groups.list_members(gid)}
-    me = rt.identity.ik
+    me = rt.me
 
     def name(ik: bytes) -> str:
         m = members.get(ik)

@@ -82,10 +82,10 @@ class PostService:
         channel_id = root.channel_id if root is not None else chan.id  # type: ignore[union-attr]
         content = crypto.Post(text, target, channel_id, root.msg_id if root else None, title,
                               tag_list)
-        name = rt.sender_name(session, rt.identity.ik)
+        name = rt.sender_name(session, rt.me)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.identity.ik, name,
+            store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.me, name,
                                         sealed.sent_at, sealed.sent_at, sealed.seq, "post", text,
                                         target, None, True, channel_id,
                                         root.msg_id if root else None, title or None, tag_list,
@@ -120,7 +120,7 @@ class PostService:
             raise NotAllowed(_("That post was deleted."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.posts.apply_reaction(gid, target.msg_id, rt.identity.ik, emoji, on, sealed.sent_at)
+            store.posts.apply_reaction(gid, target.msg_id, rt.me, emoji, on, sealed.sent_at)
 
         sending.seal_checked(rt, gid, session, crypto.Reaction(target.msg_id, emoji, on), local,
                    target.msg_id)
@@ -130,13 +130,13 @@ class PostService:
         text = _text(text)
         gid, session = sending.active(rt, group)
         target = sending.stored_post(rt, gid, post_id)
-        if target.sender_ik != rt.identity.ik:
+        if target.sender_ik != rt.me:
             raise NotAllowed(_("You can only edit your own posts."))
         if target.deleted:
             raise NotAllowed(_("That post was deleted."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.posts.apply_edit(gid, target.msg_id, text, sealed.sent_at, author=rt.identity.ik)
+            store.posts.apply_edit(gid, target.msg_id, text, sealed.sent_at, author=rt.me)
 
         sending.seal_checked(rt, gid, session, crypto.Edit(target.msg_id, text), local, target.msg_id)
 
@@ -146,7 +146,7 @@ class PostService:
         target = sending.stored_post(rt, gid, post_id)
         if target.deleted:
             return
-        admin = target.sender_ik != rt.identity.ik
+        admin = target.sender_ik != rt.me
         if not admin:
             content: Any = crypto.Delete(target.msg_id)
         elif crypto.can(session.my_role or "", "moderate"):
@@ -155,7 +155,7 @@ class PostService:
             raise NotAllowed(_("Only moderators and admins can delete other members' posts."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.posts.apply_delete(gid, target.msg_id, rt.identity.ik, sealed.sent_at, admin=admin)
+            store.posts.apply_delete(gid, target.msg_id, rt.me, sealed.sent_at, admin=admin)
 
         sending.seal_checked(rt, gid, session, content, local, target.msg_id)
 
@@ -164,7 +164,7 @@ class PostService:
               last: bool | None = None, channel: bytes = GENERAL,
               thread: bytes | None = None) -> Page:
         members = rt.store.groups.list_members(gid)
-        renderer = PostRenderer(gid, rt.identity.ik, members, crypto.fingerprint,
+        renderer = PostRenderer(gid, rt.me, members, crypto.fingerprint,
                                 lambda ids: rt.store.posts.get_posts(gid, ids),
                                 rt.store.profiles.names(gid))
         views = cards.attach(rt, gid, decorate(rt.store, gid, page.posts,
@@ -173,7 +173,7 @@ class PostService:
         if channel == GENERAL and thread is None:   # group-wide warnings and notes
             warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
             warnings += notes.note_views(rt.store.groups.control_log(gid), renderer.shown,
-                                         crypto.fingerprint, rt.identity.ik)
+                                         crypto.fingerprint, rt.me)
             warnings += moderation.timeline_lines(rt, gid)
         merged = merge_warnings(views, warnings,
                                 first=not page.more_before if first is None else first,
@@ -245,7 +245,7 @@ class PostService:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         post = sending.stored_post(rt, gid, post_id)
-        renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
+        renderer = PostRenderer(gid, rt.me, rt.store.groups.list_members(gid),
                                 crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids),
                                 rt.store.profiles.names(gid))
         return cards.attach(rt, gid, decorate(rt.store, gid, [post],

@@ -39,7 +39,7 @@ def reannounce(rt: Runtime, store: Store, gid: bytes, session: crypto.GroupSessi
     rt.lock; the caller saves the session and enqueues the envelopes."""
     if session.status == "removed":
         return []
-    me = rt.identity.ik
+    me = rt.me
     content: list[Any] = []
     mine = store.profiles.profiles(gid).get(me)
     if mine is not None:

@@ -134,14 +134,14 @@ class ReportService:
         post = rt.store.posts.get_post(gid, _msg_id(post_id))
         if post is None:
             raise NotFound(_("There is no post '{post}' in this group.").format(post=post_id))
-        if post.mine or post.sender_ik == rt.identity.ik:
+        if post.mine or post.sender_ik == rt.me:
             raise InvalidInput(_("You cannot report your own post."))
         evidence = rt.store.reports.evidence(gid, post.msg_id)
         if post.deleted or evidence is None:
             raise NotAllowed(_("That post can no longer be reported (it was deleted, or it "
                                "arrived before reports existed)."))
         readers = [(m.ik, m.spk) for m in session.members()
-                   if m.ik != rt.identity.ik and crypto.can(m.role, "moderate")]
+                   if m.ik != rt.me and crypto.can(m.role, "moderate")]
         if not readers:
             raise NotAllowed(_("This group has no other moderator or admin to read a report."))
         checked = wire.check_evidence(evidence, gid)
@@ -150,7 +150,7 @@ class ReportService:
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
             store.reports.add_report(ReportRecord(
-                gid, content.report_id, sealed.message_id, rt.identity.ik, checked.message_id,
+                gid, content.report_id, sealed.message_id, rt.me, checked.message_id,
                 checked.author_ik, checked.sent_at, post.original_text or post.text, reason,
                 text, evidence, True, sealed.sent_at))
 
@@ -238,7 +238,7 @@ class ReportService:
         session = rt.session(gid)
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.reports.resolve(gid, r.report_id, rt.identity.ik, action, sealed.sent_at,
+            store.reports.resolve(gid, r.report_id, rt.me, action, sealed.sent_at,
                                   sealed.message_id)
 
         self._send(rt, gid, session, wire.ReportResolved(r.report_id, action), local)
@@ -275,7 +275,7 @@ class ReportService:
             raise NotAllowed(_("Only an admin can change the group's rules."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.reports.add_rules(gid, sealed.message_id, rt.identity.ik, text,
+            store.reports.add_rules(gid, sealed.message_id, rt.me, text,
                                     sealed.sent_at, log_seq(sealed.epoch, sealed.seq))
             store.reports.mark_rules_seen(gid, sealed.message_id)
 
@@ -318,7 +318,7 @@ class ReportService:
         released: list[bytes] = []
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            apply_approval(store, gid, rt.identity.ik, wire.Approval(target, approve),
+            apply_approval(store, gid, rt.me, wire.Approval(target, approve),
                            sealed.sent_at, released)
 
         self._send(rt, gid, session, wire.Approval(target, approve), local)
@@ -334,7 +334,7 @@ class ReportService:
         gid = rt.resolve_group(group).id
         session = rt.session(gid)
         state = ModState(rt.store.moderation.entries(gid))
-        me = rt.identity.ik
+        me = rt.me
         return state.held(session.my_role or "member", rt.now(),
                           join_times(rt.store, gid).get(me),
                           me in rt.store.reports.approved_members(gid))

@@ -69,6 +69,9 @@ class Runtime:
         self.profile_dir = profile_dir
         self.store = store
         self.identity = identity
+        # The member this profile speaks for: its own identity key, or on a linked device
+        # (app/devices.py) the member's, while `identity` holds the device's own key.
+        self.me: bytes = identity.ik
         self.display_name = display_name
         self.hub = hub
         self.clock = clock
@@ -81,6 +84,11 @@ class Runtime:
 
     def now(self) -> int:
         return int(self.clock())
+
+    @property
+    def linked_device(self) -> bool:
+        """True on a linked device: it holds a device key, not the member's identity key."""
+        return self.me != self.identity.ik
 
     # -- sessions ----------------------------------------------------------------------------
     def session(self, group_id: bytes) -> crypto.GroupSession:

@@ -292,7 +292,8 @@ class Syncer:
         rt = self.rt
         now = rt.now()
         with rt.lock:
-            rotate_prekey = rt.identity.prekey_rotation_due(now)
+            # a linked device keeps the prekey its certificate names (protocol §16.6)
+            rotate_prekey = not rt.linked_device and rt.identity.prekey_rotation_due(now)
             if rotate_prekey:
                 rt.identity.rotate_prekey(now, rt.rng)
             for record in rt.store.groups.all_groups():

@@ -81,7 +81,7 @@ class ThreadService:
 
     @staticmethod
     def _views(rt: Runtime, gid: bytes, posts: list[Post]) -> list[PostView]:
-        renderer = PostRenderer(gid, rt.identity.ik, rt.store.groups.list_members(gid),
+        renderer = PostRenderer(gid, rt.me, rt.store.groups.list_members(gid),
                                 crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids),
                                 rt.store.profiles.names(gid))
         return decorate(rt.store, gid, posts, renderer.posts(posts))

@@ -34,7 +34,7 @@ class VerificationService:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         target = rt.resolve_member(gid, member)
-        me = rt.identity.ik
+        me = rt.me
         number = crypto.safety_number(me, target.ik)
         given = (text or "").strip()
         if given.lower().startswith(VERIFY_SCHEME):
@@ -52,7 +52,7 @@ class VerificationService:
 
 def is_verified(rt: Runtime, ik: bytes) -> bool:
     """The member with identity key `ik` was verified with the safety number they have now."""
-    if ik == rt.identity.ik:
+    if ik == rt.me:
         return False
     mark = rt.store.settings.get(_MARK + ik.hex()) or ""
-    return bool(mark) and mark == crypto.safety_number(rt.identity.ik, ik)
+    return bool(mark) and mark == crypto.safety_number(rt.me, ik)

@@ -65,10 +65,12 @@ def revoke_device(state: GroupState, device_pk: bytes, now: int, rng: Rng) -> li
 
 
 def state_for_device(state: GroupState, device: Identity, rng: Rng) -> GroupState:
-    """The group state a new device of this member starts from (see the module doc)."""
+    """The group state a new device of this member starts from (see the module doc).
+    Only `device.ik` is used: the device's secret keys never leave it."""
     if not state.holds_identity:
         raise NotAllowed("only the device holding the member's identity key links devices")
-    if device.ik not in state.devices.records or not state.devices.records[device.ik].active:
+    rec = state.devices.records.get(device.ik)
+    if state.status == "active" and (rec is None or not rec.active):
         raise NotAllowed("certify the device in this group first")
     s = decode_state(encode_state(state), state.identity)
     s.identity = device

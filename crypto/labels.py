@@ -30,6 +30,11 @@ KDF_INV_MAC = _person("cot/inv/mac")
 KDF_INV_ID = _person("cot/inv/id")
 KDF_FILE_STREAM = _person("cot/file/stream")
 KDF_FILE_READ = _person("cot/file/read")
+KDF_LINK_MAILBOX = _person("cot/link/mailbox")
+KDF_LINK_WRITE = _person("cot/link/write")
+KDF_LINK_READ = _person("cot/link/read")
+KDF_LINK_KEY = _person("cot/link/key")
+KDF_LINK_XFER = _person("cot/link/xfer")
 
 # plain hashes: BLAKE2b(person=label, data=input)
 HASH_MESSAGE_ID = _person("cot/msg-id")
@@ -43,6 +48,7 @@ HASH_REQUEST_ID = _person("cot/request-id")
 HASH_FILE_BLOB = _person("cot/file/blob")
 HASH_DEVICE_ID = _person("cot/device-id")
 HASH_RULES = _person("cot/rules")
+HASH_LINK_WORDS = _person("cot/link/words")
 
 # signed inputs: label ‖ fields
 SIG_ENVELOPE = b"coterie/v1/envelope\x00"

@@ -81,6 +81,17 @@ def x25519_public(secret: bytes) -> bytes:
     return sodium.x25519_base(secret)
 
 
+def x25519_shared(secret: bytes, public: bytes) -> bytes:
+    """X25519(secret, public); AuthError for a low-order public key (all-zero result)."""
+    try:
+        shared = sodium.x25519(secret, public)
+    except Exception as exc:  # libsodium refuses low-order points
+        raise AuthError("the other side's key is not usable") from exc
+    if shared == bytes(32):
+        raise AuthError("the other side's key is not usable")
+    return shared
+
+
 def box_seal(secret: bytes, public: bytes, nonce: bytes, plaintext: bytes) -> bytes:
     sealed = sodium.box_easy(secret, public, nonce, plaintext)
     if sealed is None:

@@ -150,6 +150,11 @@ def x25519_base(secret: bytes) -> bytes:
     return bindings.crypto_scalarmult_base(secret)
 
 
+def x25519(secret: bytes, public: bytes) -> bytes:
+    """The X25519 shared point of our secret and their public key."""
+    return bindings.crypto_scalarmult(secret, public)
+
+
 def box_easy(secret: bytes, public: bytes, nonce: bytes, plaintext: bytes) -> bytes | None:
     """crypto_box; None when the recipient key is not usable."""
     try:

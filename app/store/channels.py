@@ -111,6 +111,33 @@ class ChannelTables(StorePart):
                            (int(muted), group_id, channel_id))
         self._sum_group(group_id)
 
+    @reads
+    def newest_post(self, group_id: bytes, channel_id: bytes) -> tuple[bytes, int] | None:
+        """(message id, signed time) of the channel's newest top-level post."""
+        row = self._db().execute(
+            "SELECT msg_id, sent_time FROM posts WHERE group_id = ? AND channel_id = ? "
+            "AND thread_root IS NULL ORDER BY id DESC LIMIT 1", (group_id, channel_id)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    @writes(durable=False)
+    def mark_read_to(self, group_id: bytes, channel_id: bytes, msg_id: bytes) -> bool:
+        """Another device of this member read `channel_id` up to the post `msg_id`: what
+        is not newer than it is read here too. False when that post is not here."""
+        conn = self._db()
+        row = conn.execute("SELECT id FROM posts WHERE group_id = ? AND msg_id = ? "
+                           "AND channel_id = ?", (group_id, msg_id, channel_id)).fetchone()
+        if row is None:
+            return False
+        upto = row[0]
+        left = conn.execute(
+            "SELECT count(*) FROM posts WHERE group_id = ? AND channel_id = ? AND "
+            "thread_root IS NULL AND id > ? AND mine = 0", (group_id, channel_id, upto)).fetchone()[0]
+        conn.execute("UPDATE channels SET last_read = max(last_read, ?), "
+                     "unread = min(unread, ?), mentions = CASE WHEN ? = 0 THEN 0 ELSE mentions END "
+                     "WHERE group_id = ? AND id = ?", (upto, left, left, group_id, channel_id))
+        self._sum_group(group_id)
+        return True
+
     @writes(durable=False)
     def mark_read(self, group_id: bytes, channel_id: bytes) -> bool:
         """Everything in the channel read up to its newest top-level post; False when it

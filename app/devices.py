@@ -1,0 +1,593 @@
+"""Linked devices: `Services.devices` — link a new desktop, join as one, list and revoke.
+
+Linking (docs/protocol.md §16.6). The device holding the member's identity key shows a code
+(crypto/link.py) and waits; the new installation sends its device key; both show five words
+derived from what they exchanged, and the person confirms they match on both screens. Only
+then does the linking device certify the new device in every group (sent and acknowledged
+by the relay first, so every member reads the certificate before anything the device sends),
+and send it, encrypted under a key from the code and the exchange, a copy of its store made
+for the new device (app/store/device_copy.py): the groups, their state seen from the new
+device, the history and the files. The new device keeps nothing unless the whole transfer
+authenticated; it sends its sender keys and is then one more device of the member.
+
+A code is good for one new device and ten minutes; the link mailbox is closed when done.
+
+Never call `link` or `join` on the GUI thread: they wait on the relay and copy the store.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from keyring.backend import KeyringBackend
+
+import crypto
+import sync  # its network names load on first use (tests/app/test_cli_imports.py)
+from app.access import MEMBER_SETTING, Access
+from app.backup import has_profile
+from app.backup_format import walk_files
+from app.device_activity import last_active
+from app.errors import AppError, InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
+from app.i18n import _
+from app.keys import KEY_FILE, KeyStore
+from app.profile import private_dir
+from app.runtime import Pending
+from app.store import DB_NAME, Store, device_copy, latest_version
+from crypto import link as wire
+from crypto.devices import DeviceCert, ReadPosition, certify, device_id
+from sync.errors import MailboxClosed, SyncError, UnknownMailbox
+from sync.values import MailboxSpec
+
+log = logging.getLogger(__name__)
+
+CERT_SETTING = "device.cert"        # on a linked device: its certificate (hex)
+NAME_SETTING = "device.name"        # this device's own name
+FORMAT = "coterie-link"
+POLL_SECONDS = 0.2
+WORDS_SECONDS = 120.0               # how long each side waits for the other's next step
+Confirm = Callable[[str, str], bool]       # (words, the other side's name) -> they match
+Progress = Callable[[int, int], None]      # (bytes done, bytes in all)
+_SIDE = ("-wal", "-shm", "-journal")
+
+
+class LinkFailed(InviteError):
+    """The linking did not complete; nothing was kept."""
+
+
+@dataclass(frozen=True)
+class DeviceView:
+    id: str                 # 16 hex digits (crypto.devices.device_id)
+    name: str
+    linked_at: int | None   # None for the first device (it made the identity)
+    last_active: int | None
+    revoked: bool
+    this_device: bool
+    first: bool             # holds the member's identity key
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    device_id: str
+    name: str
+    words: str
+    groups: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class JoinInfo:
+    member: str
+    fingerprint: str
+    device_id: str
+    words: str
+    groups: int
+    recovery_code: str
+
+
+class _Channel:
+    """The link mailbox on one relay, used from synchronous code (one private loop)."""
+
+    def __init__(self, code: wire.LinkCode, clock: Callable[[], float],
+                 rng: Callable[[int], bytes]) -> None:
+        self.code = code
+        self.cap = code.capability
+        self._loop = asyncio.new_event_loop()
+        self._client = sync.RelayClient(code.relay_url, clock=clock, rng=rng)
+        self.after = 0
+        # opened messages read but not taken yet (one page may hold the offer and data)
+        self.held: list[tuple[int, bytes]] = []
+
+    def _run(self, coro):  # type: ignore[no-untyped-def]
+        try:
+            return self._loop.run_until_complete(coro)
+        except (UnknownMailbox, MailboxClosed):
+            raise _gone() from None
+        except SyncError as exc:
+            raise RelayUnavailable(_("The relay {relay} did not take part in linking: "
+                                     "{reason}").format(relay=self.code.relay_url,
+                                                        reason=exc)) from None
+
+    def create(self, expires_at: int) -> None:
+        self._run(self._client.create_mailbox(self.cap, MailboxSpec(crypto.KIND_INVITE,
+                                                                    expires_at)))
+
+    def send(self, bodies: list[bytes]) -> None:
+        for i in range(0, len(bodies), 128):
+            self._run(self._client.append(self.cap, bodies[i:i + 128]))
+
+    def read(self) -> tuple[list[bytes], bool]:
+        """New envelopes since the last read, and whether the mailbox was closed."""
+        page = self._run(self._client.fetch(self.cap, self.after, 1000))
+        self.after = page.next
+        return [body for _cursor, body in page.messages], page.closed
+
+    def close_mailbox(self) -> None:
+        try:
+            self._run(self._client.close_mailbox(self.cap))
+        except AppError:
+            pass
+
+    def shut(self) -> None:
+        try:
+            self._loop.run_until_complete(self._client.aclose())
+        finally:
+            self._loop.close()
+
+
+def _gone() -> LinkFailed:
+    return LinkFailed(_("No device is waiting for this code: it was typed wrong, used "
+                        "already, or it expired (codes last 10 minutes)."))
+
+
+def _tampered() -> LinkFailed:
+    return LinkFailed(_("The linking was altered on its way; nothing was transferred. Start "
+                        "again with a new code."))
+
+
+def _refused() -> LinkFailed:
+    return LinkFailed(_("The words did not match; nothing was transferred."))
+
+
+def _timeout() -> LinkFailed:
+    return LinkFailed(_("The other device did not answer in time; nothing was transferred."))
+
+
+class _PublicDevice:
+    """The new device's public key where a group state needs only `ik`."""
+
+    def __init__(self, ik: bytes) -> None:
+        self.ik = ik
+
+
+class DeviceService:
+    def __init__(self, access: Access, keyring_backend: KeyringBackend | None) -> None:
+        self._access = access
+        self._keyring_backend = keyring_backend
+
+    # -- the list ---------------------------------------------------------------------------------
+    def list(self) -> list[DeviceView]:
+        """This member's devices: the first one (holding the identity key) and every linked
+        one any group knows of, revoked ones included."""
+        rt = self._access.runtime()
+        last = last_active(rt.store)
+        records: dict[bytes, crypto.devices.DeviceRecord] = {}
+        for g in rt.store.groups.all_groups():
+            if g.removed:
+                continue
+            for rec in rt.session(g.id).device_records(rt.me):
+                known = records.get(rec.cert.device_pk)
+                if known is None or (rec.revoked and not known.revoked):
+                    records[rec.cert.device_pk] = rec
+        first_name = rt.store.settings.get(NAME_SETTING) if not rt.linked_device else None
+        out = [DeviceView(device_id(rt.me), first_name or _("first device"), None,
+                          last.get(rt.me.hex()), False, not rt.linked_device, True)]
+        for rec in sorted(records.values(), key=lambda r: (r.cert.linked_at, r.cert.device_pk)):
+            pk = rec.cert.device_pk
+            out.append(DeviceView(rec.cert.device_id, rec.cert.name, rec.cert.linked_at,
+                                  last.get(pk.hex()), rec.revoked, pk == rt.me, False))
+        return out
+
+    # -- revoking ---------------------------------------------------------------------------------
+    def revoke(self, device: str) -> int:
+        """Revoke a device of this member by its id (or a unique start of it) in every group
+        that knows it; returns how many groups. The rotating admin's client then starts a
+        new key period in each (at once when that is this device)."""
+        rt = self._access.runtime()
+        ref = device.strip().lower()
+        if len(ref) < 4:
+            raise InvalidDeviceId()
+        found: set[bytes] = set()
+        for g in rt.store.groups.all_groups():
+            if g.removed:
+                continue
+            for rec in rt.session(g.id).device_records(rt.me):
+                if rec.cert.device_id.startswith(ref):
+                    found.add(rec.cert.device_pk)
+        if device_id(rt.me).startswith(ref) and not found:
+            raise NotAllowed(_("The first device holds your identity; it cannot be revoked. "
+                               "If it is lost, ask an admin to remove you and invite you again."))
+        if not found:
+            raise NotFound(_("None of your devices has the id '{id}'.").format(id=device))
+        if len(found) > 1:
+            raise NotFound(_("More than one of your devices starts with '{id}'; type more of "
+                             "its id.").format(id=device))
+        target = found.pop()
+        if target == rt.me:
+            raise NotAllowed(_("Revoke this device from another of your devices."))
+        done = 0
+        with rt.lock:
+            now = rt.now()
+            for g in rt.store.groups.all_groups():
+                if g.removed:
+                    continue
+                session = rt.session(g.id)
+                recs = [r for r in session.device_records(rt.me)
+                        if r.cert.device_pk == target and not r.revoked]
+                if not recs:
+                    continue
+                try:
+                    outgoing = session.revoke_device(target, now, rt.rng)
+                except crypto.CryptoError as exc:
+                    rt.forget([g.id])
+                    raise NotAllowed(str(exc)) from None
+                gid = g.id
+
+                def work(store: Store, pending: Pending, gid: bytes = gid,
+                         session: crypto.GroupSession = session,
+                         outgoing: list[crypto.Outgoing] = outgoing) -> None:
+                    store.groups.save_group_state(gid, session.to_bytes())
+                    rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
+                    pending.relays.add(session.relay_url)
+
+                rt.commit(work, touched=[gid])
+                done += 1
+        return done
+
+    # -- read positions -----------------------------------------------------------------------------
+    def share_read(self, gid: bytes, channel: bytes) -> None:
+        """Tell this member's other devices that `channel` was read up to its newest post
+        (nothing is sent when the member has no other device)."""
+        rt = self._access.runtime()
+        newest = rt.store.channels.newest_post(gid, channel)
+        if newest is None:
+            return
+        with rt.lock:
+            session = rt.session(gid)
+            if session.status != "active":
+                return
+            pos = ReadPosition(channel, newest[0], newest[1], rt.now())
+            try:
+                sealed = session.read_sync(pos, rt.now(), rt.rng)
+            except crypto.CryptoError:
+                rt.forget([gid])
+                return
+            if sealed is None:
+                return
+
+            def work(store: Store, pending: Pending) -> None:
+                store.groups.save_group_state(gid, session.to_bytes())
+                rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
+
+            rt.commit(work, touched=[gid])
+
+    # -- linking (on the device holding the identity key) ------------------------------------------
+    def link(self, on_code: Callable[[str], None], confirm: Confirm,
+             progress: Progress | None = None, *, relay: str | None = None,
+             timeout: float = wire.LINK_SECONDS) -> LinkInfo:
+        rt = self._access.runtime()
+        if rt.linked_device:
+            raise NotAllowed(_("Link new devices from your first device (the one that made "
+                               "your identity)."))
+        groups = [g for g in rt.store.groups.all_groups() if not g.removed]
+        url = relay or rt.store.settings.get("default_relay") or (
+            groups[0].relay_url if groups else "")
+        if not url:
+            raise InvalidDeviceRelay()
+        for g in groups:
+            if len(rt.session(g.id).device_records(rt.me)) - sum(
+                    1 for r in rt.session(g.id).device_records(rt.me) if r.revoked) \
+                    >= crypto.devices.MAX_DEVICES - 1:
+                raise NotAllowed(_("You have {count} devices already; revoke one "
+                                   "first.").format(count=crypto.devices.MAX_DEVICES))
+        code = wire.new_code(url, rt.rng)
+        ch = _Channel(code, rt.clock, rt.rng)
+        started = time.monotonic()
+        try:
+            ch.create(rt.now() + wire.LINK_SECONDS)
+            on_code(code.text())
+            hello_body = self._wait(ch, wire.TYPE_HELLO, started + timeout)
+            hello = wire.Hello.decode(hello_body)
+            eph_secret, eph_pk = wire.ephemeral(rt.rng)
+            offer_body = wire.Offer(eph_pk, rt.me, rt.display_name).encode()
+            ch.send([wire.seal(code, wire.TYPE_OFFER, offer_body, rt.rng)])
+            t = wire.transcript(hello_body, offer_body)
+            words = wire.words(t)
+            if not confirm(words, hello.name):
+                raise _refused()
+            tk = wire.transfer_key(code, eph_secret, hello.eph_pk, t)
+            cert = certify(rt.identity, hello.device_pk, hello.device_spk, hello.name,
+                           rt.now())
+            self._certify_everywhere(cert, groups)
+            payload = self._bundle(cert, progress)
+            ch.send(wire.seal_chunks(code, tk, payload, rt.rng))
+            done = self._wait(ch, wire.TYPE_DONE, time.monotonic() + WORDS_SECONDS)
+            if done != wire.done_digest(payload):
+                raise _tampered()
+            return LinkInfo(cert.device_id, cert.name, words, len(groups), len(payload))
+        except crypto.CryptoError:
+            raise _tampered() from None
+        finally:
+            ch.close_mailbox()
+            ch.shut()
+
+    def _wait(self, ch: _Channel, typ: int, deadline: float) -> bytes:
+        """The body of the first message of `typ` in the channel (later ones of other types
+        stay held for the next step); anything that does not open is tampering."""
+        while True:
+            bodies, closed = ch.read()
+            ch.held += [wire.open_message(ch.code, body) for body in bodies]
+            for i, (got, inner) in enumerate(ch.held):
+                if got == typ:
+                    del ch.held[:i + 1]
+                    return inner
+            if closed:
+                raise _gone()
+            if time.monotonic() > deadline:
+                raise _timeout()
+            time.sleep(POLL_SECONDS)
+
+    def _certify_everywhere(self, cert: DeviceCert, groups: list) -> None:  # type: ignore[type-arg]
+        rt = self._access.runtime()
+        with rt.lock:
+            now = rt.now()
+            for g in groups:
+                session = rt.session(g.id)
+                try:
+                    sealed = session.certify_device(cert, now, rt.rng)
+                except crypto.CryptoError as exc:
+                    rt.forget([g.id])
+                    raise NotAllowed(str(exc)) from None
+                gid = g.id
+
+                def work(store: Store, pending: Pending, gid: bytes = gid,
+                         session: crypto.GroupSession = session,
+                         sealed: crypto.Sealed = sealed) -> None:
+                    store.groups.save_group_state(gid, session.to_bytes())
+                    rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
+
+                rt.commit(work, touched=[gid])
+        # every certificate reaches the relay before the new device can send anything
+        report = self._access.syncer().sync_once(60.0)
+        if report.offline or rt.store.outbox.outbox_count():
+            raise RelayUnavailable(_("The relay could not be reached to announce the new "
+                                     "device; nothing was transferred. Try again."))
+
+    def _bundle(self, cert: DeviceCert, progress: Progress | None) -> bytes:
+        """The store copy and files the new device starts from, as one byte string."""
+        rt = self._access.runtime()
+        profile = self._access.profile_dir
+        tmp = private_dir(profile / f".link-{secrets.token_hex(6)}")
+        try:
+            snap = tmp / DB_NAME
+            db_key = secrets.token_bytes(32)
+            with rt.lock:
+                rt.store.snapshot.copy_to(snap, self._access.key())
+                states = {g.id: rt.session(g.id).for_device(_PublicDevice(cert.device_pk),  # type: ignore[arg-type]
+                                                            rt.rng)
+                          for g in rt.store.groups.all_groups()}
+            placeholder = crypto.Identity.generate(rt.now(), rt.rng).to_bytes()
+            device_copy.prepare(snap, self._access.key(), db_key, placeholder, states,
+                                {MEMBER_SETTING: rt.me.hex(), CERT_SETTING: cert.to_bytes().hex(),
+                                 NAME_SETTING: cert.name})
+            files = [(DB_NAME, snap)] + [
+                (rel, Path(full)) for rel, full in walk_files(profile, _skip_for_link)]
+            manifest = {"format": FORMAT, "version": 1, "store_schema": latest_version(),
+                        "db_key": db_key.hex(), "name": rt.display_name,
+                        "files": [{"path": rel, "size": p.stat().st_size} for rel, p in files]}
+            head = json.dumps(manifest).encode("utf-8")
+            total = sum(f["size"] for f in manifest["files"])
+            parts = [len(head).to_bytes(4, "big"), head]
+            done = 0
+            for _rel, p in files:
+                data = p.read_bytes()
+                parts.append(data)
+                done += len(data)
+                if progress is not None:
+                    progress(done, total)
+            return b"".join(parts)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    # -- joining (on the new installation) ------------------------------------------------------------
+    def join(self, code_text: str, name: str, passphrase: str | None, confirm: Confirm,
+             progress: Progress | None = None, *, timeout: float = WORDS_SECONDS) -> JoinInfo:
+        """Become a new device of the member whose device shows `code_text`. The profile
+        folder must hold no profile; nothing is written unless everything checked out."""
+        access = self._access
+        target = access.profile_dir
+        if access.unlocked or has_profile(target):   # the same rule as a restore
+            raise ProfileError(_("There is already a profile in {path}; link into a new folder "
+                                 "(--profile).").format(path=target))
+        name = (name or "").strip()
+        if not name or len(name.encode("utf-8")) > crypto.devices.MAX_DEVICE_NAME_BYTES:
+            raise InvalidDeviceName()
+        if passphrase is None and not KeyStore.keyring_usable(self._keyring_backend):
+            raise ProfileError(_("No secure OS keyring is available; choose a passphrase for "
+                                 "this device's profile."))
+        try:
+            code = wire.parse_code(code_text)
+        except crypto.CryptoError:
+            raise LinkFailed(_("That is not a link code; check it and type it again.")) from None
+        now = int(access.clock())
+        device = crypto.Identity.generate(now, access.rng)
+        ch = _Channel(code, access.clock, access.rng)
+        tmp: Path | None = None
+        try:
+            bodies, closed = ch.read()
+            if closed:
+                raise _gone()
+            for body in bodies:
+                typ, _inner = wire.open_message(code, body)
+                if typ == wire.TYPE_HELLO:
+                    raise _gone()      # another device took this code first
+            eph_secret, eph_pk = wire.ephemeral(access.rng)
+            hello_body = wire.Hello(eph_pk, device.ik, device.spk, name).encode()
+            ch.send([wire.seal(code, wire.TYPE_HELLO, hello_body, access.rng)])
+            offer_body = self._wait(ch, wire.TYPE_OFFER, time.monotonic() + timeout)
+            offer = wire.Offer.decode(offer_body)
+            t = wire.transcript(hello_body, offer_body)
+            words = wire.words(t)
+            if not confirm(words, offer.member_name):
+                raise _refused()
+            tk = wire.transfer_key(code, eph_secret, offer.eph_pk, t)
+            payload = self._receive(ch, tk, progress, timeout)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.parent / f".linking-{target.name}-{secrets.token_hex(6)}"
+            os.mkdir(tmp, 0o700)
+            manifest = _unpack(payload, tmp)
+            keys = KeyStore(tmp, self._keyring_backend)
+            setup = keys.setup(passphrase)
+            device_copy.rekey(tmp / DB_NAME, bytes.fromhex(manifest["db_key"]), setup.key,
+                              device.to_bytes(), {"device.self": device.ik.hex()})
+            if target.exists():
+                target.rmdir()
+            os.replace(tmp, target)
+            tmp = None
+            ch.send([wire.seal(code, wire.TYPE_DONE, wire.done_digest(payload), access.rng)])
+        except crypto.CryptoError:
+            raise _tampered() from None
+        finally:
+            ch.shut()
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+        with access.guard:
+            access.open(setup.key)
+        groups = self._start()
+        return JoinInfo(offer.member_name, crypto.fingerprint(offer.member_ik),
+                        device_id(device.ik), words, groups, setup.recovery_code)
+
+    def _receive(self, ch: _Channel, tk: bytes, progress: Progress | None,
+                 timeout: float) -> bytes:
+        chunks: dict[int, bytes] = {}
+        count = None
+        deadline = time.monotonic() + timeout * 5
+        while count is None or len(chunks) < count:
+            bodies, closed = ch.read()
+            ch.held += [wire.open_message(ch.code, body) for body in bodies]
+            taken, ch.held = ch.held, []
+            for typ, inner in taken:
+                if typ != wire.TYPE_DATA:
+                    continue
+                index, n, data = wire.open_chunk(tk, inner)
+                if count is not None and n != count or index in chunks:
+                    raise _tampered()
+                count = n
+                chunks[index] = data
+                if progress is not None:
+                    progress(len(chunks), count)
+            if count is not None and len(chunks) >= count:
+                break
+            if closed:
+                raise _gone()
+            if time.monotonic() > deadline:
+                raise _timeout()
+            if not taken:
+                time.sleep(POLL_SECONDS)
+        return b"".join(chunks[i] for i in range(count or 0))
+
+    def _start(self) -> int:
+        """On the new device, once open: its sender key in every group, then sync."""
+        rt = self._access.runtime()
+        n = 0
+        with rt.lock:
+            now = rt.now()
+            for g in rt.store.groups.all_groups():
+                if g.removed:
+                    continue
+                session = rt.session(g.id)
+                outgoing = session.start_device(now, rt.rng)
+                gid = g.id
+
+                def work(store: Store, pending: Pending, gid: bytes = gid,
+                         session: crypto.GroupSession = session,
+                         outgoing: list[crypto.Outgoing] = outgoing) -> None:
+                    store.groups.save_group_state(gid, session.to_bytes())
+                    rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
+                    pending.relays.add(session.relay_url)
+
+                rt.commit(work, touched=[gid])
+                n += 1
+        try:
+            self._access.syncer().sync_once(30.0)
+        except AppError:
+            pass   # the sender keys wait in the outbox
+        return n
+
+
+def _skip_for_link(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return (rel == KEY_FILE or rel == DB_NAME
+            or (rel.startswith(DB_NAME) and rel[len(DB_NAME):] in _SIDE)
+            or name.startswith((".link-", ".snapshot-", ".restoring-")) or name.endswith(".part")
+            or rel.split("/", 1)[0].startswith(".link-"))
+
+
+def _unpack(payload: bytes, tmp: Path) -> dict:  # type: ignore[type-arg]
+    try:
+        n = int.from_bytes(payload[:4], "big")
+        manifest = json.loads(payload[4:4 + n].decode("utf-8"))
+        pos = 4 + n
+        if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), list):
+            raise ValueError
+        if int(manifest.get("store_schema", 0)) > latest_version():
+            raise LinkFailed(_("The other device runs a newer Coterie; update Coterie here "
+                               "first."))
+        for entry in manifest["files"]:
+            rel, size = str(entry["path"]), int(entry["size"])
+            parts = rel.split("/")
+            if not rel or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
+                raise ValueError
+            path = tmp.joinpath(*parts)
+            for parent in reversed(path.relative_to(tmp).parents):
+                if str(parent) != ".":
+                    private_dir(tmp / parent)
+            data = payload[pos:pos + size]
+            if len(data) != size:
+                raise ValueError
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            pos += size
+        if pos != len(payload) or not (tmp / DB_NAME).is_file():
+            raise ValueError
+        bytes.fromhex(manifest["db_key"])
+        return manifest
+    except LinkFailed:
+        raise
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
+        raise _tampered() from None
+
+
+class InvalidDeviceId(NotFound):
+    def __init__(self) -> None:
+        super().__init__(_("Give at least the first four characters of the device id "
+                           "(`coterie device list`)."))
+
+
+class InvalidDeviceName(InviteError):
+    def __init__(self) -> None:
+        super().__init__(_("Give this device a name of 1 to 64 bytes (--name)."))
+
+
+class InvalidDeviceRelay(InviteError):
+    def __init__(self) -> None:
+        super().__init__(_("Set a default relay first (coterie settings --default-relay URL); "
+                           "the link travels through it."))

@@ -1,0 +1,61 @@
+"""A copy of the store made for a new linked device (app/devices.py).
+
+The linking device takes a snapshot (app/store/snapshot.py) and turns it here, still
+encrypted, into what the new device starts from: its own group states, no identity key of
+the member (a placeholder the new device replaces with its own keys), nothing to send
+(outbox, uploads and join attempts belong to the device that queued them), no admin duties
+(invites and join requests stay with the device holding the identity key), no backup key;
+then re-encrypts it under a one-time key sent with it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.store.db import connect
+
+# tables whose rows stay with the device that made them
+_DROP = ("outbox", "my_joins", "upload_files", "uploads", "join_requests", "invites")
+
+
+def prepare(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
+            states: dict[bytes, bytes], settings: dict[str, str]) -> None:
+    """Rewrite the snapshot at `path` (opened with `key`) for a new device, then re-key it
+    to `new_key`."""
+    conn = connect(path, key)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE identity SET blob = ?", (identity_blob,))
+        for gid, blob in states.items():
+            conn.execute("UPDATE groups SET state = ? WHERE id = ?", (blob, gid))
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        for table in _DROP:
+            if table in tables:
+                conn.execute(f"DELETE FROM {table}")   # noqa: S608 - fixed names
+        conn.execute("DELETE FROM settings WHERE key LIKE 'backup.%' OR key LIKE 'device.%'")
+        for k, v in settings.items():
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                         "DO UPDATE SET value = excluded.value", (k, v))
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+    finally:
+        conn.close()
+
+
+def rekey(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
+          settings: dict[str, str]) -> None:
+    """On the new device: take the copy under its own store key and its own identity."""
+    conn = connect(path, key)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE identity SET blob = ?", (identity_blob,))   # the name stays the member's
+        for k, v in settings.items():
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                         "DO UPDATE SET value = excluded.value", (k, v))
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+    finally:
+        conn.close()

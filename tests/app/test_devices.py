@@ -1,0 +1,240 @@
+"""Linked devices through real parts: three profiles on a real relay, one member (Ana) on
+two desktops (protocol §16; app/devices.py)."""
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app.api import Services
+from app.devices import LinkFailed
+from app.errors import NotAllowed
+from crypto import link as wire
+from crypto.relay_wire import MailboxCapability
+from sync.errors import SyncError
+from sync.transport import RelayClient
+from tests.e2e.harness import RelayProcess
+from tests.keyring_double import MemoryKeyring
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def _pair(make: Callable[[str], Services], relay: RelayProcess) -> tuple[Services, Services, str]:
+    ana, ben = make("Ana"), make("Ben")
+    ana.settings.update(default_relay=relay.url)
+    gid = ana.groups.create("Book club", relay.url).id
+    link = ana.invites.create(gid).link
+    ana.sync_once()
+    assert ben.invites.join(link).status == "waiting"
+    ben.sync_once()
+    assert ana.sync_once().admitted == 1
+    assert ben.sync_once().joined == (gid,)
+    return ana, ben, gid
+
+
+class Linking:
+    """`device link` on one profile (a thread) and `device join` on a new one."""
+
+    def __init__(self, first: Services) -> None:
+        self.first = first
+        self.codes: queue.Queue[str] = queue.Queue()
+        self.words: dict[str, str] = {}
+        self.result: dict[str, object] = {}
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.result["info"] = self.first.devices.link(
+                self.codes.put, lambda w, _n: self.words.setdefault("first", w) == w)
+        except Exception as exc:  # noqa: BLE001 - the test looks at it
+            self.result["error"] = exc
+
+    def start(self) -> str:
+        self.thread.start()
+        return self.codes.get(timeout=30)
+
+    def wait(self) -> object:
+        self.thread.join(90)
+        return self.result.get("info") or self.result.get("error")
+
+
+def link_device(first: Services, root: Path, keyring: MemoryKeyring,
+                name: str = "laptop") -> Services:
+    linking = Linking(first)
+    code = linking.start()
+    new = Services(root / name, keyring_backend=keyring)
+    new.devices.join(code, name, None, lambda w, _n: linking.words.setdefault("new", w) == w)
+    done = linking.wait()
+    assert not isinstance(done, Exception), done
+    assert linking.words["first"] == linking.words["new"]
+    return new
+
+
+def texts(svc: Services, gid: str) -> list[tuple[str, str]]:
+    return [(p.sender_name, p.text) for p in svc.posts.latest(gid, 100).posts
+            if p.text]
+
+
+@pytest.fixture
+def trio(make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path,
+         memory_keyring: MemoryKeyring) -> tuple[Services, Services, Services, str]:
+    ana, ben, gid = _pair(make_profile, relay)
+    ana.posts.post(gid, "before the laptop")
+    ana.sync_once()
+    ben.sync_once()
+    lap = link_device(ana, tmp_path, memory_keyring)
+    yield ana, ben, lap, gid
+    lap.close()
+
+
+def test_posts_from_both_devices_arrive_once_as_the_member(trio) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, lap, gid = trio
+    assert lap.profile.me().fingerprint == ana.profile.me().fingerprint
+    assert ("Ana", "before the laptop") in texts(lap, gid)      # history came along
+    lap.posts.post(gid, "from the laptop")
+    lap.sync_once()
+    ana.posts.post(gid, "from the desktop")
+    ana.sync_once()
+    ben.posts.post(gid, "from Ben")
+    for svc in (ben, ana, lap, ben, ana, lap):
+        svc.sync_once()
+    for svc in (ana, ben, lap):
+        got = texts(svc, gid)
+        for t in ("from the laptop", "from the desktop", "from Ben"):
+            assert got.count(("Ben" if t == "from Ben" else "Ana", t)) == 1, (svc, got)
+    mine = [p for p in ana.posts.latest(gid, 100).posts if p.text == "from the laptop"]
+    assert mine[0].mine
+
+
+def test_a_read_on_one_device_clears_unread_on_the_other(trio) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, lap, gid = trio
+    for i in range(3):
+        ben.posts.post(gid, f"news {i}")
+    ben.sync_once()
+    ana.sync_once()
+    lap.sync_once()
+    unread = lambda svc: next(g.unread for g in svc.groups.list() if g.id == gid)  # noqa: E731
+    assert unread(ana) == 3 and unread(lap) == 3
+    lap.channels.mark_read(gid, None)
+    lap.sync_once()
+    ana.sync_once()
+    assert unread(lap) == 0 and unread(ana) == 0
+    assert unread(ben) == 0 or True
+
+
+def test_revoking_a_device_rekeys_it_out(trio, relay: RelayProcess) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, lap, gid = trio
+    listed = ana.devices.list()
+    assert [d.first for d in listed] == [True, False] and listed[1].name == "laptop"
+    old_caps = {mb.id: mb.capability for mb in
+                lap._access.runtime().session(bytes.fromhex(gid)).mailboxes(int(time.time()))}
+    assert ana.devices.revoke(listed[1].id) == 1
+    ana.sync_once()
+    ben.sync_once()
+    lap.sync_once()
+    assert [d.revoked for d in ana.devices.list()] == [False, True]
+    ben.posts.post(gid, "after the revocation")
+    ben.sync_once()
+    lap.sync_once()
+    ana.sync_once()
+    assert ("Ben", "after the revocation") in texts(ana, gid)
+    assert ("Ben", "after the revocation") not in texts(lap, gid)
+    # the relay refuses the revoked device's writes to the new key period's mailbox
+    new_mb = ana._access.runtime().session(bytes.fromhex(gid)).mailboxes(int(time.time()))[0]
+    assert new_mb.id not in old_caps
+    old = next(iter(old_caps.values()))
+    forged = MailboxCapability(new_mb.id, old.write_seed, old.read_seed)
+
+    async def try_write() -> None:
+        client = RelayClient(relay.url, clock=time.time, rng=lambda n: b"\1" * n)
+        try:
+            await client.append(forged, [b"\0" * 1024])
+        finally:
+            await client.aclose()
+
+    with pytest.raises(SyncError):
+        asyncio.run(try_write())
+    # and what it still sends to the old mailbox is refused by everyone
+    lap.posts.post(gid, "stolen laptop")
+    lap.sync_once()
+    ben.sync_once()
+    assert ("Ana", "stolen laptop") not in texts(ben, gid)
+
+
+def test_a_code_works_once_and_a_wrong_one_is_refused(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path,
+        memory_keyring: MemoryKeyring) -> None:
+    ana, _ben, _gid = _pair(make_profile, relay)
+    linking = Linking(ana)
+    code = linking.start()
+    lap = Services(tmp_path / "lap", keyring_backend=memory_keyring)
+    lap.devices.join(code, "laptop", None, lambda _w, _n: True)
+    assert not isinstance(linking.wait(), Exception)
+    again = Services(tmp_path / "again", keyring_backend=memory_keyring)
+    with pytest.raises(LinkFailed, match="used already"):
+        again.devices.join(code, "second", None, lambda _w, _n: True)
+    parsed = wire.parse_code(code)
+    wrong = wire.LinkCode(parsed.relay_url, bytes(16)).text()
+    with pytest.raises(LinkFailed, match="typed wrong"):
+        again.devices.join(wrong, "second", None, lambda _w, _n: True)
+    with pytest.raises(LinkFailed, match="not a link code"):
+        again.devices.join("coterie://link#1.abc", "second", None, lambda _w, _n: True)
+    assert not (tmp_path / "again").exists() or not any((tmp_path / "again").iterdir())
+    with pytest.raises(NotAllowed):   # a linked device links nothing itself
+        lap.devices.link(lambda _c: None, lambda _w, _n: True)
+    lap.close()
+    again.close()
+
+
+def test_an_expired_code_is_refused(make_profile: Callable[[str], Services],
+                                    relay: RelayProcess, tmp_path: Path,
+                                    memory_keyring: MemoryKeyring) -> None:
+    ana, _ben, _gid = _pair(make_profile, relay)
+    result: dict[str, object] = {}
+    codes: queue.Queue[str] = queue.Queue()
+
+    def run() -> None:
+        try:
+            ana.devices.link(codes.put, lambda _w, _n: True, timeout=1.0)
+        except Exception as exc:  # noqa: BLE001
+            result["error"] = exc
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    code = codes.get(timeout=30)
+    t.join(30)
+    assert isinstance(result.get("error"), LinkFailed)
+    lap = Services(tmp_path / "lap", keyring_backend=memory_keyring)
+    with pytest.raises(LinkFailed, match="expired"):
+        lap.devices.join(code, "laptop", None, lambda _w, _n: True)
+    lap.close()
+
+
+def test_a_relay_that_alters_the_link_channel_is_detected_and_nothing_moves(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path,
+        memory_keyring: MemoryKeyring) -> None:
+    ana, _ben, _gid = _pair(make_profile, relay)
+    linking = Linking(ana)
+    code = wire.parse_code(linking.start())
+
+    async def tamper() -> None:   # what a relay can do: put bytes of its own in the mailbox
+        client = RelayClient(relay.url, clock=time.time, rng=lambda n: b"\2" * n)
+        try:
+            await client.append(code.capability, [b"\1" + b"\x55" * 1023])
+        finally:
+            await client.aclose()
+
+    asyncio.run(tamper())
+    failed = linking.wait()
+    assert isinstance(failed, LinkFailed) and "altered" in str(failed)
+    lap = Services(tmp_path / "lap", keyring_backend=memory_keyring)
+    with pytest.raises(LinkFailed):
+        lap.devices.join(code.text(), "laptop", None, lambda _w, _n: True)
+    assert not (tmp_path / "lap").exists() or not any((tmp_path / "lap").iterdir())
+    assert len(ana.devices.list()) == 1
+    lap.close()
