@@ -147,8 +147,14 @@ def _library(s: Services) -> LibraryService:
 
 def _channels(s: Services) -> ChannelService:
     from app.channels import ChannelService
-    # read positions go to the member's other devices; app.devices loads only then
-    return ChannelService(s._access, lambda gid, cid: s.devices.share_read(gid, cid))
+    # read positions go to the member's other devices; app.devices loads only when it has some
+    return ChannelService(s._access, lambda gid, cid: _share_read(s, gid, cid))
+
+
+def _share_read(s: Services, gid: bytes, cid: bytes) -> None:
+    from app.device_activity import has_other_devices
+    if has_other_devices(s._access.runtime().store):
+        s.devices.share_read(gid, cid)
 
 
 def _devices(s: Services) -> DeviceService:

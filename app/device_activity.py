@@ -6,6 +6,13 @@ import json
 from app.store import Store
 
 LAST_SETTING = "device.last_active"  # JSON {device key hex: unix time (signed by the sender)}
+LINKED_SETTING = "device.linked"     # "1" once this first device linked another one
+
+
+def has_other_devices(store: Store) -> bool:
+    """Whether this member may have another device (read positions are then shared); cheap,
+    so reading a channel loads no session code when there is none."""
+    return bool(store.settings.get(LINKED_SETTING) or store.settings.get("device.member"))
 
 
 def last_active(store: Store) -> dict[str, int]:

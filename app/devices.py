@@ -34,7 +34,7 @@ import sync  # its network names load on first use (tests/app/test_cli_imports.p
 from app.access import MEMBER_SETTING, Access
 from app.backup import has_profile
 from app.backup_format import walk_files
-from app.device_activity import last_active
+from app.device_activity import LINKED_SETTING, last_active
 from app.errors import AppError, InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
 from app.i18n import _
 from app.keys import KEY_FILE, KeyStore
@@ -192,7 +192,7 @@ class DeviceService:
         for rec in sorted(records.values(), key=lambda r: (r.cert.linked_at, r.cert.device_pk)):
             pk = rec.cert.device_pk
             out.append(DeviceView(rec.cert.device_id, rec.cert.name, rec.cert.linked_at,
-                                  last.get(pk.hex()), rec.revoked, pk == rt.me, False))
+                                  last.get(pk.hex()), rec.revoked, pk == rt.identity.ik, False))
         return out
 
     # -- revoking ---------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class DeviceService:
             raise NotFound(_("More than one of your devices starts with '{id}'; type more of "
                              "its id.").format(id=device))
         target = found.pop()
-        if target == rt.me:
+        if target == rt.identity.ik:
             raise NotAllowed(_("Revoke this device from another of your devices."))
         done = 0
         with rt.lock:
@@ -316,6 +316,7 @@ class DeviceService:
             cert = certify(rt.identity, hello.device_pk, hello.device_spk, hello.name,
                            rt.now())
             self._certify_everywhere(cert, groups)
+            rt.store.settings.set(LINKED_SETTING, "1")
             payload = self._bundle(cert, progress)
             ch.send(wire.seal_chunks(code, tk, payload, rt.rng))
             done = self._wait(ch, wire.TYPE_DONE, time.monotonic() + WORDS_SECONDS)
