@@ -21,9 +21,22 @@ ENV_LANG = "COTERIE_LANG"
 LOCALE_DIR = str(resources.files("app").joinpath("locale"))
 
 
+_window_language: str | None = None
+
+
+def use_language(name: str | None) -> None:
+    """Speak `name` (a locale name such as "de_DE") whatever the environment says, or
+    follow the environment again with None. The window calls this with the language it
+    chose for Qt (ui/i18n.py), so its own words and the app's (timeline notes, warnings,
+    errors) are always one language."""
+    global _window_language
+    _window_language = name
+    catalogue.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> gettext.NullTranslations:
-    chosen = os.environ.get(ENV_LANG, "").strip()
+    chosen = _window_language or os.environ.get(ENV_LANG, "").strip()
     languages = [chosen, chosen.split("_")[0]] if chosen else None
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
 

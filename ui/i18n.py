@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
 
+from app import i18n as app_i18n
 from ui import timefmt
 
 ENV_LANG = "COTERIE_LANG"
@@ -40,6 +41,7 @@ def install(app: QCoreApplication, locale: QLocale | None = None) -> list[QTrans
     locale = locale or chosen_locale()
     QLocale.setDefault(locale)
     timefmt.locale_changed()
+    app_i18n.use_language(locale.name())   # the app's own sentences in the same language
     installed = []
     for name, where in (("coterie", str(TRANSLATIONS)),
                         ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 
+from app import i18n as app_i18n
 from ui import i18n, timefmt
 from ui.i18n_build import TRANSLATIONS, release, sources, update
 
@@ -107,6 +108,7 @@ def _language(qapp, name: str) -> Iterator[None]:  # noqa: ANN001
             qapp.removeTranslator(translator)
         QLocale.setDefault(saved)
         timefmt.locale_changed()
+        app_i18n.use_language(None)
         qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 

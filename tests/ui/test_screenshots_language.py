@@ -10,11 +10,12 @@ import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from app import i18n as app_i18n
 from app.api import Services
 from tests.keyring_double import MemoryKeyring
 from tests.ui.conftest import settle
 from tests.ui.real_services import WAIT, LiveWorld, close_app, open_app
-from tests.ui.test_screenshots import _check, _out_dir
+from tests.ui.test_screenshots import _check, _out_dir, _rows
 from ui import i18n, timefmt
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.members import MembersDialog
@@ -32,6 +33,7 @@ def language(request, qapp: QApplication) -> Iterator[str]:  # noqa: ANN001
             qapp.removeTranslator(translator)
         QLocale.setDefault(saved)
         timefmt.locale_changed()
+        app_i18n.use_language(None)
         qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 
@@ -73,6 +75,9 @@ def test_the_window_in_another_language(qtbot, qapp, world: LiveWorld, worker, t
             assert "Mitglieder" in _texts(win) or "Mitglied" in win.pane.subtitle.text()
             assert "Fingerabdruck" in _texts(members)
             assert "Willkommen bei Coterie" in _texts(first)
+            # the app's own sentences (timeline notes) follow the window's language
+            notes = [p.text for p in _rows(win) if p.kind == "event"]
+            assert "Du hast die Gruppe erstellt" in notes, notes
             assert win.layoutDirection() == Qt.LayoutDirection.LeftToRight
         else:
             assert win.layoutDirection() == Qt.LayoutDirection.RightToLeft

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QLocale, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
+from app import i18n as app_i18n
 from tests.ui.test_timeline_screens import _shot
 from tests.ui.timeline_world import WAIT, People, open_group, rows, settle
 from ui import i18n, timefmt
@@ -31,6 +32,7 @@ def arabic(qapp: QApplication) -> Iterator[None]:
             qapp.removeTranslator(translator)
         QLocale.setDefault(saved)
         timefmt.locale_changed()
+        app_i18n.use_language(None)
         qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 
