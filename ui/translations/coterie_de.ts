@@ -26,6 +26,14 @@
         <source>Cancel the upload</source>
         <translation>Das Hochladen abbrechen</translation>
     </message>
+    <message>
+        <source>A post carries at most {count} files.</source>
+        <translation>Ein Beitrag trägt höchstens {count} Dateien.</translation>
+    </message>
+    <message>
+        <source>The file {name} cannot be read.</source>
+        <translation>Die Datei {name} lässt sich nicht lesen.</translation>
+    </message>
 </context>
 <context>
     <name>Backup</name>
@@ -527,6 +535,10 @@
     <message>
         <source>{count} join requests waiting</source>
         <translation>{count} Beitrittsanfragen warten</translation>
+    </message>
+    <message>
+        <source>{reason}: the files wait in the outbox and go when the relay can be reached.</source>
+        <translation>{reason}: die Dateien warten im Ausgang und gehen hinaus, sobald das Relay erreichbar ist.</translation>
     </message>
     <message>
         <source>Download cancelled.</source>

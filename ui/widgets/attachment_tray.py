@@ -138,12 +138,14 @@ class AttachmentTray(QFrame):
     def add_paths(self, paths: list[Path]) -> None:
         for path in paths:
             if len(self._chips) >= MAX_FILES:
-                self.refused.emit(f"A post carries at most {MAX_FILES} files.")
+                self.refused.emit(self.tr("A post carries at most {count} files.").format(
+                    count=MAX_FILES))
                 break
             try:
                 size = path.stat().st_size
             except OSError:
-                self.refused.emit(f"The file {path.name} cannot be read.")
+                self.refused.emit(self.tr("The file {name} cannot be read.").format(
+                    name=path.name))
                 continue
             if not path.is_file() or path in self.paths:
                 continue

@@ -605,8 +605,9 @@ class ConversationPane(QWidget):
             self.composer.sent()
             waiting = getattr(result, "waiting", None)
             if waiting:
-                self.error.emit(f"{waiting.rstrip('.')}: the files wait in the outbox and go "
-                                "when the relay can be reached.")
+                self.error.emit(self.tr("{reason}: the files wait in the outbox and go when the "
+                                        "relay can be reached.").format(
+                    reason=waiting.rstrip(".")))
 
         def failed(exc: BaseException) -> None:
             finished()
