@@ -7,6 +7,8 @@ an upload still needs; an evicted blob is downloaded again while the relay keeps
 """
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,3 +93,45 @@ class BlobCache:
     def cache_bytes(self) -> int:
         return sum(size for _blob, size in self._access.runtime().store.files.cache_lru())
 
+
+class Lane:
+    """`work(piece)` for every piece fed, in order, on a thread of its own, through a short
+    queue so memory stays bounded. The first exception `work` raises stops the lane and is
+    raised again by the next `feed` or by `close`."""
+
+    def __init__(self, work: Callable[[bytes], object]) -> None:
+        self._work = work
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="coterie-blob-lane",
+                                        daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    def _run(self) -> None:
+        while (piece := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._work(piece)
+                except BaseException as exc:  # noqa: BLE001 - handed to the feeding thread
+                    self._error = exc
+
+    def feed(self, piece: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(piece)
+
+    def close(self, raise_error: bool = True) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
+        if raise_error and self._error is not None:
+            raise self._error
+
+    def digest(self) -> bytes:
+        """The lane's work was a hash's `update`: close, then that hash's digest."""
+        self.close()
+        owner = getattr(self._work, "__self__", None)
+        assert owner is not None
+        return owner.digest()

@@ -24,7 +24,7 @@ from app import sending
 from app.access import Access
 from app.errors import InvalidInput, NotAllowed, NotFound, RelayUnavailable
 from app.file_names import attachment_text
-from app.files_cache import BlobCache, Cancelled, Progress, blob_client, blob_path
+from app.files_cache import BlobCache, Cancelled, Lane, Progress, blob_client, blob_path
 from app.i18n import _
 from app.runtime import Runtime
 from app.store import NewPost, Store
@@ -46,7 +46,7 @@ from sync.errors import RelayRejected, SyncError
 if TYPE_CHECKING:
     from sync.blob_transport import BlobClient
 
-UPLOAD_WINDOW = 4             # chunk uploads in flight
+UPLOAD_WINDOW = 8             # chunk uploads in flight (1 MiB each)
 Previewer = Callable[[Path], tuple[int, int, bytes]]     # (width, height, thumbnail)
 
 
@@ -151,7 +151,7 @@ class Uploads:
                 thumb = b""
         final = blob_path(rt, blob_id)
         tmp = final.with_suffix(".tmp")
-        hasher = blob_hasher()
+        hasher = Lane(blob_hasher().update)    # hashes on its own thread while this encrypts
         try:
             with open(path, "rb") as src, open(tmp, "wb") as out:
                 def read(n: int) -> bytes:
@@ -159,7 +159,7 @@ class Uploads:
                         raise Cancelled(_("The upload was cancelled."))
                     return src.read(n)
                 for piece in seal_stream(key, blob_id, size, read, rt.rng):
-                    hasher.update(piece)
+                    hasher.feed(piece)
                     out.write(piece)
                 out.flush()
                 os.fsync(out.fileno())
@@ -175,6 +175,8 @@ class Uploads:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        finally:
+            hasher.close(raise_error=False)
         return UploadFile(idx, blob_id, key, hasher.digest(), delete_seed, size, media_type,
                           name, width, height, thumb)
 

@@ -133,9 +133,11 @@ class BlobOpener:
     """
 
     def __init__(self, file_key: bytes, blob_id: bytes, size: int, blob_size: int,
-                 blob_hash: bytes, *, hash_outside: bool = False) -> None:
+                 blob_hash: bytes, *, hash_outside: bool = False,
+                 keep_plain: bool = True) -> None:
         """`hash_outside`: the caller hashes the blob itself (e.g. on another thread, as
-        the bytes arrive) and hands the digest to `finish`."""
+        the bytes arrive) and hands the digest to `finish`. `keep_plain=False` only
+        checks: `feed` authenticates and returns b"" (no plaintext is built)."""
         if (len(file_key) != KEY_LEN or len(blob_id) != BLOB_ID_LEN
                 or not 0 <= size <= MAX_FILE_BYTES or blob_size != blob_size_for(size)):
             raise AuthError("this file was altered")
@@ -145,6 +147,7 @@ class BlobOpener:
         self._blob_size = blob_size
         self._expect_hash = blob_hash
         self._hash = None if hash_outside else blob_hasher()
+        self._keep = keep_plain
         self._segments = segment_count(blob_size)
         self._state: object | None = None
         self._buf = bytearray()
@@ -190,8 +193,9 @@ class BlobOpener:
             if any(plain[keep:]):
                 raise self._fail()
             self._out += keep
-            out += plain[:keep]
-        return bytes(out)
+            if self._keep:
+                out += plain[:keep]
+        return bytes(out) if out else b""
 
     def finish(self, digest: bytes | None = None) -> None:
         """`digest`: the blob's hash when the caller computed it (`hash_outside`)."""

@@ -99,7 +99,12 @@ def blob_create_message(mailbox: bytes, blob: bytes, size: int, read_pk: bytes,
 
 def blob_put_message(blob: bytes, index: int, chunk: bytes | memoryview) -> bytes:
     """Signed by the write key of the blob's mailbox, one per chunk."""
-    return LABEL_BLOB_PUT + blob + struct.pack(">I", index) + body_hash(bytes(chunk))
+    return blob_put_message_of(blob, index, body_hash(bytes(chunk)))
+
+
+def blob_put_message_of(blob: bytes, index: int, digest: bytes) -> bytes:
+    """`blob_put_message` from the chunk's BLAKE2b-256 (for a relay that keeps the hash)."""
+    return LABEL_BLOB_PUT + blob + struct.pack(">I", index) + digest
 
 
 def blob_read_message(blob: bytes, time_s: int, nonce: bytes) -> bytes:

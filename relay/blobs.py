@@ -32,7 +32,7 @@ from crypto.relay_wire import (
     BLOB_ID_LEN,
     blob_create_message,
     blob_delete_message,
-    blob_put_message,
+    blob_put_message_of,
     blob_read_message,
     body_hash,
     chunk_count,
@@ -184,17 +184,24 @@ class Blobs:
             raise BadRequest(f"Chunk {index} of this blob must be {length} bytes.")
         relay._charge_signatures(client, 1)
         box = relay.storage.get_mailbox(record.mailbox)
-        if box is None or not verify(box.write_pk, blob_put_message(blob, index, body), sig):
+        digest = body_hash(body)        # hashed once: for the signature and the row
+        if box is None or not verify(box.write_pk, blob_put_message_of(blob, index, digest),
+                                     sig):
             raise Forbidden("The chunk signature does not match the mailbox's write key.")
-        digest = body_hash(body)
-        # Bytes first, durably, then the row: a row never names a chunk that is not on disk.
-        # A crash between the two leaves a file the client simply sends again.
-        stored = await asyncio.to_thread(self.index.stored, blob)
-        if index not in stored:
-            await asyncio.to_thread(self.files.write_chunk, blob, index, BLOB_CHUNK, body)
-        complete = await asyncio.to_thread(self.index.add_chunk, blob, index, digest,
-                                           chunk_count(record.size), self.clock())
-        if index not in stored:
+        now = self.clock()
+
+        def store() -> tuple[bool, bool]:
+            # Bytes first, durably, then the row: a row never names a chunk that is not on
+            # disk. A crash between the two leaves a file the client simply sends again.
+            # (One trip to a worker thread for all three steps, not one per step.)
+            fresh = index not in self.index.stored(blob)
+            if fresh:
+                self.files.write_chunk(blob, index, BLOB_CHUNK, body)
+            return fresh, self.index.add_chunk(blob, index, digest, chunk_count(record.size),
+                                               now)
+
+        fresh, complete = await asyncio.to_thread(store)
+        if fresh:
             self.uploaded_bytes += len(body)
         return _json(200, {"stored": True, "complete": complete})
 
