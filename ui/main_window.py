@@ -20,6 +20,7 @@ from ui.context import AppContext
 from ui.dialogs.backup import BackupDialog, ExportDialog
 from ui.dialogs.create_channel import CreateChannelDialog
 from ui.dialogs.create_group import CreateGroupDialog
+from ui.dialogs.devices import DevicesDialog
 from ui.dialogs.invite import InviteDialog
 from ui.dialogs.join import JoinDialog
 from ui.dialogs.library import LibraryDialog
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         sb.search_requested.connect(lambda: self.search(None))
         sb.settings_requested.connect(self.open_settings)
         sb.backup_requested.connect(self.open_backup)
+        sb.devices_requested.connect(self.open_devices)
         sb.help_requested.connect(self.show_shortcuts)
         sb.channels_loaded.connect(self._channels_loaded)
         sb.new_channel_requested.connect(self.new_channel)
@@ -361,6 +363,11 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         SettingsDialog(self._ctx, self).open()
+
+    def open_devices(self) -> DevicesDialog:
+        dialog = DevicesDialog(self._ctx, self)
+        dialog.open()
+        return dialog
 
     def open_backup(self) -> BackupDialog:
         dialog = BackupDialog(self._ctx, self)

@@ -814,6 +814,117 @@
     </message>
 </context>
 <context>
+    <name>DevicesDialog</name>
+    <message>
+        <source>Linked desktops</source>
+        <translation>Verknüpfte Desktops</translation>
+    </message>
+    <message>
+        <source>Use Coterie on up to five desktops as the same member. Each desktop has its own keys; the others in your groups still see one person with one safety number.</source>
+        <translation>Nutzen Sie Coterie auf bis zu fünf Desktops als dasselbe Mitglied. Jeder Desktop hat eigene Schlüssel; die anderen in Ihren Gruppen sehen weiterhin eine Person mit einer Sicherheitsnummer.</translation>
+    </message>
+    <message>
+        <source>Your desktops</source>
+        <translation>Ihre Desktops</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Linked</source>
+        <translation>Verknüpft</translation>
+    </message>
+    <message>
+        <source>Last active</source>
+        <translation>Zuletzt aktiv</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>Widerrufen…</translation>
+    </message>
+    <message>
+        <source>Revoke the selected desktop</source>
+        <translation>Den gewählten Desktop widerrufen</translation>
+    </message>
+    <message>
+        <source>Link a desktop</source>
+        <translation>Desktop verknüpfen</translation>
+    </message>
+    <message>
+        <source>Link code as a QR code</source>
+        <translation>Verknüpfungscode als QR-Code</translation>
+    </message>
+    <message>
+        <source>On the new desktop, run `coterie --profile FOLDER device join CODE` with this code. It works once, for 10 minutes; both desktops then show five words to compare.</source>
+        <translation>Führen Sie auf dem neuen Desktop `coterie --profile ORDNER device join CODE` mit diesem Code aus. Er gilt einmal, 10 Minuten lang; danach zeigen beide Desktops fünf Wörter zum Vergleichen.</translation>
+    </message>
+    <message>
+        <source>Link code</source>
+        <translation>Verknüpfungscode</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Code kopieren</translation>
+    </message>
+    <message>
+        <source>Confirmation words</source>
+        <translation>Bestätigungswörter</translation>
+    </message>
+    <message>
+        <source>They differ</source>
+        <translation>Sie unterscheiden sich</translation>
+    </message>
+    <message>
+        <source>The words match</source>
+        <translation>Die Wörter stimmen überein</translation>
+    </message>
+    <message>
+        <source>Transfer progress</source>
+        <translation>Fortschritt der Übertragung</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>this desktop</source>
+        <translation>dieser Desktop</translation>
+    </message>
+    <message>
+        <source>holds your identity</source>
+        <translation>hält Ihre Identität</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>widerrufen</translation>
+    </message>
+    <message>
+        <source>Making a code…</source>
+        <translation>Code wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Waiting for the new desktop…</source>
+        <translation>Warte auf den neuen Desktop…</translation>
+    </message>
+    <message>
+        <source>Does &quot;{name}&quot; show exactly these words?</source>
+        <translation>Zeigt „{name}“ genau diese Wörter?</translation>
+    </message>
+    <message>
+        <source>Sending your groups and their history…</source>
+        <translation>Ihre Gruppen und ihr Verlauf werden gesendet…</translation>
+    </message>
+    <message>
+        <source>{name} is linked: it has your {count} groups and their history.</source>
+        <translation>{name} ist verknüpft: Es hat Ihre {count} Gruppen und ihren Verlauf.</translation>
+    </message>
+</context>
+<context>
     <name>EditChannelDialog</name>
     <message>
         <source>Rename channel</source>
@@ -3380,6 +3491,18 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Back up all your groups into one encrypted file, now or automatically</source>
         <translation>Alle deine Gruppen in eine verschlüsselte Datei sichern, jetzt oder automatisch</translation>
+    </message>
+    <message>
+        <source>Desktops</source>
+        <translation>Desktops</translation>
+    </message>
+    <message>
+        <source>Linked desktops</source>
+        <translation>Verknüpfte Desktops</translation>
+    </message>
+    <message>
+        <source>Use Coterie on your other desktops too, or revoke one</source>
+        <translation>Coterie auch auf Ihren anderen Desktops nutzen, oder einen widerrufen</translation>
     </message>
     <message>
         <source>Settings</source>

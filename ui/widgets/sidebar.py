@@ -69,6 +69,7 @@ class Sidebar(QFrame):
     search_requested = Signal()
     settings_requested = Signal()
     backup_requested = Signal()
+    devices_requested = Signal()
     help_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -150,6 +151,13 @@ class Sidebar(QFrame):
                                       "now or automatically"))
         self.backup_button.clicked.connect(self.backup_requested.emit)
         bottom.addWidget(self.backup_button)
+        self.devices_button = QToolButton()
+        self.devices_button.setText(QCoreApplication.translate("Sidebar", "Desktops"))
+        self.devices_button.setAccessibleName(QCoreApplication.translate("Sidebar", "Linked desktops"))
+        self.devices_button.setToolTip(QCoreApplication.translate("Sidebar", "Use Coterie on your other desktops too, "
+                                       "or revoke one"))
+        self.devices_button.clicked.connect(self.devices_requested.emit)
+        bottom.addWidget(self.devices_button)
         self.settings_button = QToolButton()
         self.settings_button.setText(QCoreApplication.translate("Sidebar", "Settings"))
         self.settings_button.setAccessibleName(QCoreApplication.translate("Sidebar", "Settings"))
