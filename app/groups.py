@@ -23,8 +23,8 @@ from app.views import (
 )
 
 
-def _name(name: str, what: str) -> str:
-    return check_name(name, f"The {what}")
+def _group_name(name: str) -> str:
+    return check_name(name, _("The group name"))
 
 
 def first_device_only() -> NotAllowed:
@@ -45,7 +45,7 @@ class GroupService:
         rt = self._access.runtime()
         if rt.linked_device:
             raise first_device_only()
-        name = _name(name, "group name")
+        name = _group_name(name)
         relay_url = relay or self._settings.default_relay()
         if not relay_url:
             raise InvalidInput(_("Give a relay address; no default relay is set."))
@@ -87,7 +87,7 @@ class GroupService:
 
     def rename(self, group: str, name: str) -> None:
         rt = self._access.runtime()
-        name = _name(name, "group name")
+        name = _group_name(name)
         membership_op(rt, group, lambda s: s.rename(name, rt.now(), rt.rng),
                             lambda store, s: store.groups.update_group(s.group_id, name=name))
 

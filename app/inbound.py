@@ -484,9 +484,10 @@ class Inbound:
             return
         if not reports_inbound.rules_accepted(self.rt.store, gw.session.group_id, req):
             gw.session.decline(req.request_id)
-            gw.warnings.append(("other", f"A join request from {req.fingerprint} was refused: "
-                                "it does not accept the group's rules (an invite made before "
-                                "the rules were set carries none; make a new one).", None))
+            gw.warnings.append(("other", _(
+                "A join request from {fingerprint} was refused: it does not accept the group's "
+                "rules (an invite made before the rules were set carries none; make a new "
+                "one).").format(fingerprint=req.fingerprint), None))
             return
         invite = next((i for i in gw.session.invites() if i.invite_id == req.invite_id), None)
         if invite is not None and invite.uses_total == 1 and gw.session.is_admin:

@@ -323,7 +323,7 @@ def apply_action(store: Store, gid: bytes, actor: bytes, msg_id: bytes, sent_at:
         end = min([e.until, *lifts])
         for target in store.moderation.posts_in_window(gid, e.target_ik, sent_at, end):
             store.posts.apply_delete(gid, target, actor, sent_at, admin=True)
-            store.moderation.refuse(gid, target, e.target_ik, "sent while timed out", sent_at)
+            store.moderation.refuse(gid, target, e.target_ik, _("sent while timed out"), sent_at)
     return e
 
 

@@ -92,10 +92,11 @@ def clean_name(text: str) -> str:
                        for c in name) else ""
 
 
-def check_name(text: str, what: str = "Your name") -> str:
+def check_name(text: str, what: str | None = None) -> str:
     """Clean a name someone is setting; InvalidInput (one sentence) when it is empty
     after cleaning or longer than MAX_NAME characters."""
     name = clean_name(text)
+    what = what or _("Your name")
     if not name:
         raise InvalidInput(_('{what} needs at least one visible letter, digit or symbol.').format(what=what))
     if len(name) > MAX_NAME:
@@ -103,9 +104,10 @@ def check_name(text: str, what: str = "Your name") -> str:
     return name
 
 
-def shown_name(text: str, fallback: str = "Unnamed") -> str:
-    """A received name as the app shows it: cleaned, `fallback` when nothing is left."""
-    return clean_name(text)[:MAX_NAME] or fallback
+def shown_name(text: str, fallback: str | None = None) -> str:
+    """A received name as the app shows it: cleaned, `fallback` ("Unnamed") when nothing
+    is left."""
+    return clean_name(text)[:MAX_NAME] or (_("Unnamed") if fallback is None else fallback)
 
 
 def isolate(name: str) -> str:

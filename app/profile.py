@@ -97,19 +97,19 @@ def relay_address_kind(url: str) -> str | None:
     """
     host = (urlsplit(url).hostname or "").rstrip(".").lower()
     if host == "localhost" or host.endswith(".localhost"):
-        return "this computer"
+        return _("this computer")
     if host.endswith(".local"):
-        return "your local network"
+        return _("your local network")
     address = _ip(host)
     if address is None:
         return None
     if address.is_loopback or address.is_unspecified:
-        return "this computer"
+        return _("this computer")
     if address.is_link_local:
-        return "a link-local address"
+        return _("a link-local address")
     if address.is_private or address.is_reserved or address.is_multicast or (
             isinstance(address, ipaddress.IPv4Address) and address in _SHARED):
-        return "your local network"
+        return _("your local network")
     return None
 
 

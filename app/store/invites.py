@@ -1,6 +1,7 @@
 """Invites I issued, join requests waiting for an admin, and my own joins."""
 from __future__ import annotations
 
+from app.i18n import _
 from app.store.core import StorePart, reads, writes
 from app.store.errors import NotStored
 from app.store.records import Invite, JoinRequest, MyJoin, RequestState
@@ -46,7 +47,7 @@ class InviteTables(StorePart):
             "UPDATE invites SET uses_remaining = uses_remaining - 1 "
             "WHERE id = ? AND revoked = 0 AND uses_remaining > 0", (invite_id,))
         if cur.rowcount == 0:
-            raise NotStored("That invite is unknown, revoked or used up.")
+            raise NotStored(_("That invite is unknown, revoked or used up."))
         return conn.execute("SELECT uses_remaining FROM invites WHERE id = ?",
                             (invite_id,)).fetchone()[0]
 
@@ -87,7 +88,7 @@ class InviteTables(StorePart):
         cur = self._db().execute("UPDATE join_requests SET state = ?, decided = ? WHERE id = ?",
                                  (state, now, request_id))
         if cur.rowcount == 0:
-            raise NotStored("That join request is not stored.")
+            raise NotStored(_("That join request is not stored."))
 
     # -- my own joins (joiner side) ---------------------------------------------------------
     @writes(durable=True)

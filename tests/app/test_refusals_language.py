@@ -73,3 +73,16 @@ def test_a_rejected_post_and_ignored_changes_read_in_german(
         monkeypatch.delenv("COTERIE_LANG")
         i18n.language_changed()
     assert "(rejected: only admins can post in an announcements channel)" in post_text(fake)
+
+
+def test_names_and_relay_places_are_german_whole(german: None) -> None:
+    from app.errors import InvalidInput
+    from app.names import check_name, shown_name
+    from app.profile import relay_address_kind
+
+    with pytest.raises(InvalidInput) as empty:
+        check_name("  ")
+    assert str(empty.value).startswith("Dein Name ")
+    assert relay_address_kind("http://127.0.0.1:8765") == "auf diesem Computer"
+    assert relay_address_kind("http://printer.local") == "in deinem lokalen Netzwerk"
+    assert shown_name("\u200b") == "Unbenannt"

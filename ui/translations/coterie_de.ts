@@ -1595,7 +1595,7 @@
     </message>
     <message>
         <source>This link points to {host}, an address on {local}, not on the internet. A link from someone you do not know could use it to reach devices here. Continue only if you expected a relay there.</source>
-        <translation>Dieser Link zeigt auf {host}, eine Adresse in {local}, nicht im Internet. Ein Link von jemandem, den du nicht kennst, könnte damit Geräte hier erreichen. Fahre nur fort, wenn du dort ein Relay erwartet hast.</translation>
+        <translation>Dieser Link zeigt auf {host}, eine Adresse {local}, nicht im Internet. Ein Link von jemandem, den du nicht kennst, könnte damit Geräte hier erreichen. Fahre nur fort, wenn du dort ein Relay erwartet hast.</translation>
     </message>
     <message>
         <source>Contact {host} anyway</source>
