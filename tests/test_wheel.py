@@ -84,7 +84,8 @@ def test_the_wheel_carries_the_data_files(installed: tuple[Path, Path]) -> None:
     for shipped in ("ui/resources/light.qss", "ui/resources/dark.qss",
                     "ui/resources/coterie.svg", "ui/resources/check.svg",
                     "ui/resources/coterie.desktop", "app/migrations/0001_initial.sql",
-                    "ui/translations/coterie_de.qm", "app/locale/de/LC_MESSAGES/coterie.mo"):
+                    "ui/translations/coterie_de.qm", "app/locale/de/LC_MESSAGES/coterie.mo",
+                    "relay/locale/de/LC_MESSAGES/coterie-relay.mo"):
         assert shipped in names
     assert not any(n.startswith(("tests/", "bench/", "docs/")) for n in names)
 
@@ -107,6 +108,8 @@ def test_installed_coterie_help_and_a_cli_flow_against_the_installed_relay(
     assert helped.returncode == 0 and "--install-desktop-entry" in helped.stdout
     german = _run(venv, tmp_path, "coterie", "no-such-command", COTERIE_LANG="de")
     assert german.returncode == 2 and "siehe `coterie --help`" in german.stderr
+    relay_help = _run(venv, tmp_path, "coterie-relay", "--help", COTERIE_LANG="de")
+    assert relay_help.stdout.startswith("Aufruf: coterie-relay"), relay_help.stdout
     relay = subprocess.Popen([str(venv / "bin" / "coterie-relay"), "--port", "0", "--data",
                               str(tmp_path / "relay")], cwd=tmp_path, env=_clean_env(),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
