@@ -184,16 +184,18 @@ class Blobs:
             raise BadRequest(f"Chunk {index} of this blob must be {length} bytes.")
         relay._charge_signatures(client, 1)
         box = relay.storage.get_mailbox(record.mailbox)
-        digest = body_hash(body)        # hashed once: for the signature and the row
-        if box is None or not verify(box.write_pk, blob_put_message_of(blob, index, digest),
-                                     sig):
-            raise Forbidden("The chunk signature does not match the mailbox's write key.")
         now = self.clock()
 
         def store() -> tuple[bool, bool]:
+            # On a worker thread, in one trip: hashing a 1 MiB chunk on the event loop
+            # would hold up every other request (hashlib releases the GIL, so chunks in
+            # flight hash in parallel). Hashed once, for the signature and the row.
+            digest = body_hash(body)
+            if box is None or not verify(box.write_pk,
+                                         blob_put_message_of(blob, index, digest), sig):
+                raise Forbidden("The chunk signature does not match the mailbox's write key.")
             # Bytes first, durably, then the row: a row never names a chunk that is not on
             # disk. A crash between the two leaves a file the client simply sends again.
-            # (One trip to a worker thread for all three steps, not one per step.)
             fresh = index not in self.index.stored(blob)
             if fresh:
                 self.files.write_chunk(blob, index, BLOB_CHUNK, body)
