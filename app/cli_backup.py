@@ -16,9 +16,9 @@ from app.i18n import _, ngettext
 
 def restored_note() -> str:
     return _("This profile is now you on this machine, with the same identity. Do not keep "
-             "the old machine running with the same profile: until linked devices exist, two "
-             "machines posting as one member make the others' apps report a forked history "
-             "and drop posts.")
+             "the old machine running with the same profile: two machines posting as one "
+             "device make the others' apps report a forked history and drop posts. To use "
+             "two machines, link the second one instead (coterie device link).")
 
 
 def recovery_code(prompt: str | None = None) -> str:

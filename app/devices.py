@@ -43,7 +43,7 @@ from app.runtime import Pending
 from app.store import DB_NAME, Store, device_copy, latest_version
 from crypto import link as wire
 from crypto.devices import DeviceCert, ReadPosition, certify, device_id
-from sync.errors import MailboxClosed, SyncError, UnknownMailbox
+from sync.errors import MailboxClosed, RateLimited, SyncError, UnknownMailbox
 from sync.values import MailboxSpec
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ CERT_SETTING = "device.cert"        # on a linked device: its certificate (hex)
 NAME_SETTING = "device.name"        # this device's own name
 FORMAT = "coterie-link"
 POLL_SECONDS = 0.2
+SEND_BYTES = 1_000_000          # envelope bytes per append request
+RATE_RETRIES = 20               # waits for the relay's rate limit before giving up
 WORDS_SECONDS = 120.0               # how long each side waits for the other's next step
 Confirm = Callable[[str, str], bool]       # (words, the other side's name) -> they match
 Progress = Callable[[int, int], None]      # (bytes done, bytes in all)
@@ -105,33 +107,53 @@ class _Channel:
         # opened messages read but not taken yet (one page may hold the offer and data)
         self.held: list[tuple[int, bytes]] = []
 
-    def _run(self, coro):  # type: ignore[no-untyped-def]
-        try:
-            return self._loop.run_until_complete(coro)
-        except (UnknownMailbox, MailboxClosed):
-            raise _gone() from None
-        except SyncError as exc:
-            raise RelayUnavailable(_("The relay {relay} did not take part in linking: "
-                                     "{reason}").format(relay=self.code.relay_url,
-                                                        reason=exc)) from None
+    def _run(self, make):  # type: ignore[no-untyped-def]
+        """Run one relay call (`make()` gives its coroutine), waiting out the relay's rate
+        limit a few times; its refusals mapped to one sentence."""
+        for attempt in range(RATE_RETRIES + 1):
+            try:
+                return self._loop.run_until_complete(make())
+            except (UnknownMailbox, MailboxClosed):
+                raise _gone() from None
+            except RateLimited as exc:
+                if attempt == RATE_RETRIES:
+                    raise RelayUnavailable(_("The relay {relay} did not take part in linking: "
+                                             "{reason}").format(relay=self.code.relay_url,
+                                                                reason=exc)) from None
+                time.sleep(min(5.0, exc.retry_after or 1.0))
+            except SyncError as exc:
+                raise RelayUnavailable(_("The relay {relay} did not take part in linking: "
+                                         "{reason}").format(relay=self.code.relay_url,
+                                                            reason=exc)) from None
+        return None
 
     def create(self, expires_at: int) -> None:
-        self._run(self._client.create_mailbox(self.cap, MailboxSpec(crypto.KIND_INVITE,
-                                                                    expires_at)))
+        self._run(lambda: self._client.create_mailbox(
+            self.cap, MailboxSpec(crypto.KIND_INVITE, expires_at)))
 
     def send(self, bodies: list[bytes]) -> None:
-        for i in range(0, len(bodies), 128):
-            self._run(self._client.append(self.cap, bodies[i:i + 128]))
+        """Append in order, in requests the relay takes (its body cap is 2 MiB of JSON, in
+        which base64 grows each envelope by a third)."""
+        batch: list[bytes] = []
+        size = 0
+        for body in bodies:
+            if batch and (size + len(body) > SEND_BYTES or len(batch) >= 128):
+                self._run(lambda b=batch: self._client.append(self.cap, b))
+                batch, size = [], 0
+            batch.append(body)
+            size += len(body)
+        if batch:
+            self._run(lambda b=batch: self._client.append(self.cap, b))
 
     def read(self) -> tuple[list[bytes], bool]:
         """New envelopes since the last read, and whether the mailbox was closed."""
-        page = self._run(self._client.fetch(self.cap, self.after, 1000))
+        page = self._run(lambda: self._client.fetch(self.cap, self.after, 1000))
         self.after = page.next
         return [body for _cursor, body in page.messages], page.closed
 
     def close_mailbox(self) -> None:
         try:
-            self._run(self._client.close_mailbox(self.cap))
+            self._run(lambda: self._client.close_mailbox(self.cap))
         except AppError:
             pass
 

@@ -109,6 +109,10 @@ class PollService:
             raise InvalidInput(_("Two options of a poll cannot be the same."))
         if closes_in is not None and not 60 <= closes_in <= MAX_CLOSE_SECONDS:
             raise InvalidInput(_("A poll closes between a minute and a year from now."))
+        if anonymous and rt.linked_device:
+            # the tally is signed with the member's identity key, which a linked desktop lacks
+            raise NotAllowed(_("Make anonymous polls from your first device; this linked "
+                               "desktop cannot sign their tallies."))
         gid, session = active(rt, group)
         chan = channel_id(rt, gid, channel)
         secret, key = rules.ballot_keypair(rt.rng) if anonymous else (None, None)

@@ -42,9 +42,9 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 RESTORED_NOTE = QT_TRANSLATE_NOOP("RestoreDialog", "Do not keep using Coterie with this profile on the old "
-                                  "computer: until linked devices exist, two computers posting "
-                                  "as you make the others' apps report a forked history and "
-                                  "drop posts.")
+                                  "computer: two computers posting as one device make the "
+                                  "others' apps report a forked history and drop posts. To use "
+                                  "two computers, link the second one (Desktops).")
 
 
 def _para(text: str, name: str = "") -> QLabel:

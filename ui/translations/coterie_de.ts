@@ -2821,8 +2821,8 @@ Fingerabdruck {fingerprint}</translation>
 <context>
     <name>RestoreDialog</name>
     <message>
-        <source>Do not keep using Coterie with this profile on the old computer: until linked devices exist, two computers posting as you make the others&apos; apps report a forked history and drop posts.</source>
-        <translation>Benutze Coterie mit diesem Profil nicht weiter auf dem alten Computer: Solange es keine verknüpften Geräte gibt, lassen zwei Computer, die als du posten, die Apps der anderen einen gegabelten Verlauf melden und Beiträge verwerfen.</translation>
+        <source>Do not keep using Coterie with this profile on the old computer: two computers posting as one device make the others&apos; apps report a forked history and drop posts. To use two computers, link the second one (Desktops).</source>
+        <translation>Nutzen Sie Coterie mit diesem Profil nicht weiter auf dem alten Computer: Zwei Computer, die als ein Gerät posten, lassen die Apps der anderen einen verzweigten Verlauf melden und Beiträge verwerfen. Um zwei Computer zu nutzen, verknüpfen Sie den zweiten (Desktops).</translation>
     </message>
     <message>
         <source>Restore from a backup</source>
