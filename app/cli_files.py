@@ -63,7 +63,8 @@ def files(c: Command) -> None:
     lines = [_line(v) for v in views]
     if items:
         lines.append(_("Library:"))
-        lines += [f"{i.id[:12]}  {'📌 ' if i.pinned else ''}{i.title or _('(untitled)')}"
+        untitled = _("(untitled)")
+        lines += [f"{i.id[:12]}  {'📌 ' if i.pinned else ''}{i.title or untitled}"
                   f"{'  #' + ' #'.join(i.tags) if i.tags else ''}  → {i.post_id[:12]}"
                   for i in items]
     c.out(doc, "\n".join(lines) or _("No files yet."))

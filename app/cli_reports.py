@@ -41,8 +41,9 @@ def _report_line(v: ReportView) -> str:
     head = f"{v.id}  [{status}{': ' + v.outcome if v.outcome else ''}]  {reason_title(v.reason)}"
     who = (_("reported by {reporter}").format(reporter=v.reporter) if v.reporter
            else _("your report"))
-    lines = [head, f"  {who}; {_('post by {author}').format(author=v.post_author)}"
-             f"{'' if v.verified else ' (' + _('signature does not check out') + ')'}:",
+    by = _("post by {author}").format(author=v.post_author)
+    unverified = "" if v.verified else " (" + _("signature does not check out") + ")"
+    lines = [head, f"  {who}; {by}{unverified}:",
              f"  > {fmt.safe(v.post_text)}"]
     if v.text:
         lines.append(f"  {fmt.safe(v.text)}")

@@ -34,7 +34,7 @@ import crypto
 from app.access import Access
 from app.errors import AppError, InvalidInput
 from app.files import FileService
-from app.i18n import _
+from app.i18n import _, language, ngettext
 from app.names import lookalike_keys, shown_name
 from app.runtime import FORMER_MEMBER, Runtime
 from app.store import PageKey, Post
@@ -220,7 +220,8 @@ class _FileCopier:
         except AppError as exc:
             entry["error"] = str(exc)
         except OSError as exc:
-            entry["error"] = f"It could not be written ({exc.strerror or type(exc).__name__})."
+            entry["error"] = _("It could not be written ({reason}).").format(
+                reason=exc.strerror or type(exc).__name__)
         self.copied.append(entry)
         return entry
 
@@ -284,24 +285,29 @@ class _HtmlWriter:
         self._channels = {c["id"]: shown_name(c["name"], "channel") for c in head["channels"]}
         group = head["group"]
         me = people.shown(head["exported_by"])
+        you = _esc(" " + _("(you)"))
         rows = "".join(
-            f"<tr><td><bdi>{_esc(people.shown(m))}</bdi>{' (you)' if m['is_me'] else ''}</td>"
+            f"<tr><td><bdi>{_esc(people.shown(m))}</bdi>{you if m['is_me'] else ''}</td>"
             f"<td>{_esc(m['role'])}</td><td class=\"fp\">{_esc(m['fingerprint'])}</td></tr>\n"
             for m in head["members"])
+        title = _esc(shown_name(group["name"], _("Group")))
+        members, posts = _esc(_("Members")), _esc(_("Posts"))
+        heads = "".join(f"<th>{_esc(h)}</th>" for h in (_("Name"), _("Role"), _("Fingerprint")))
+        exported = _esc(_("Exported from Coterie by {name} on {when}. This page is a copy for "
+                          "reading; it holds no keys.")).format(
+            name=f"<bdi>{_esc(me)}</bdi>", when=_esc(_shown_time(head["exported_at"])))
         out.write(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<!DOCTYPE html>\n<html lang=\"{_esc(language())}\">\n<head>\n"
+            "<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
             "<meta name=\"referrer\" content=\"no-referrer\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{_esc(shown_name(group['name'], 'Group'))}</title>\n"
+            f"<title>{title}</title>\n"
             f"<style>{_STYLE}</style>\n</head>\n<body>\n"
-            f"<header><h1><bdi>{_esc(shown_name(group['name'], 'Group'))}</bdi></h1>\n"
-            f"<p class=\"note\">Exported from Coterie by <bdi>{_esc(me)}</bdi> on "
-            f"{_esc(_shown_time(head['exported_at']))}. This page is a copy for reading; "
-            "it holds no keys.</p></header>\n"
-            "<section><h2>Members</h2>\n<table>\n<tr><th>Name</th><th>Role</th>"
-            f"<th>Fingerprint</th></tr>\n{rows}</table></section>\n"
-            "<main><h2>Posts</h2>\n")
+            f"<header><h1><bdi>{title}</bdi></h1>\n"
+            f"<p class=\"note\">{exported}</p></header>\n"
+            f"<section><h2>{members}</h2>\n<table>\n<tr>{heads}</tr>\n{rows}</table>"
+            f"</section>\n<main><h2>{posts}</h2>\n")
 
     def post(self, doc: dict[str, Any], _post: Post) -> None:
         people = self._people
@@ -313,41 +319,46 @@ class _HtmlWriter:
                  f"<time datetime=\"{_iso(doc['sent_at'])}\">"
                  f"{_esc(_shown_time(doc['sent_at']))}</time></div>\n"]
         if doc["channel"] != _GENERAL or doc["thread"] or doc["title"]:
-            where = self._channels.get(doc["channel"], "a channel")
-            label = f"in #{where}" + (" (thread reply)" if doc["thread"] else "")
+            where = self._channels.get(doc["channel"]) or _("a channel")
+            label = (_("in #{channel} (thread reply)") if doc["thread"]
+                     else _("in #{channel}")).format(channel=where)
             if doc["title"]:
                 label += f": {clean_text(doc['title'])}"
             parts.append(f"<p class=\"note\"><bdi>{_esc(label)}</bdi></p>\n")
         if doc["reply_to"]:
             quoted = self._texts.get(doc["reply_to"])
             inner = (f"<a href=\"#p-{doc['reply_to']}\">{_esc(quoted)}</a>" if quoted is not None
-                     else "a post that is not in this export")
-            parts.append(f"<blockquote>In reply to {inner}</blockquote>\n")
+                     else _esc(_("a post that is not in this export")))
+            reply = _esc(_("In reply to {post}")).format(post=inner)
+            parts.append(f"<blockquote>{reply}</blockquote>\n")
         if doc["deleted"] is not None:
-            by = people.shown(doc["deleted"]["by"]) or "someone"
-            parts.append(f"<p class=\"note\">This post was deleted by <bdi>{_esc(by)}</bdi>"
-                         f" on {_esc(_shown_time(doc['deleted']['at']))}.</p>\n")
-            self._texts[pid] = "a deleted post"
+            by = people.shown(doc["deleted"]["by"]) or _("someone")
+            deleted = _esc(_("This post was deleted by {name} on {when}.")).format(
+                name=f"<bdi>{_esc(by)}</bdi>", when=_esc(_shown_time(doc["deleted"]["at"])))
+            parts.append(f"<p class=\"note\">{deleted}</p>\n")
+            self._texts[pid] = _("a deleted post")
         elif doc["kind"] != "post":
-            parts.append("<p class=\"note\">A message of a kind this version of Coterie "
-                         "cannot show.</p>\n")
+            parts.append("<p class=\"note\">" + _esc(_(
+                "A message of a kind this version of Coterie cannot show.")) + "</p>\n")
         else:
             text = clean_text(doc["text"] or "")
             parts.append(f"<div class=\"text\" dir=\"auto\">{_esc(text)}</div>\n")
             line = text.split("\n", 1)[0]
             self._texts[pid] = f"{sender}: {line[:EXCERPT]}{'…' if len(line) > EXCERPT else ''}"
             if doc["edited"] is not None:
-                parts.append(f"<p class=\"note\">Edited on "
-                             f"{_esc(_shown_time(doc['edited']['at']))}.</p>\n")
+                edited = _("Edited on {when}.").format(when=_shown_time(doc["edited"]["at"]))
+                parts.append(f"<p class=\"note\">{_esc(edited)}</p>\n")
         if doc["files"]:
             items = []
             for f in doc["files"]:
                 name = _esc(clean_text(f["name"]))
-                size = f"{f['size'] / 1024:.0f} KiB" if f["size"] >= 1024 else f"{f['size']} bytes"
+                size = (_("{size} KiB").format(size=f"{f['size'] / 1024:.0f}") if f["size"] >= 1024
+                        else _("{size} bytes").format(size=f["size"]))
                 if f["path"]:
                     items.append(f"<li><a href=\"{_esc(quote(f['path']))}\">{name}</a> ({size})</li>")
                 else:
-                    items.append(f"<li>{name} ({size}): not copied: {_esc(f.get('error') or '')}</li>")
+                    missing = _("not copied: {reason}").format(reason=f.get("error") or "")
+                    items.append(f"<li>{name} ({size}): {_esc(missing)}</li>")
             parts.append(f"<ul class=\"files\">{''.join(items)}</ul>\n")
         if doc["reactions"]:
             by_emoji: dict[str, list[str]] = {}
@@ -361,5 +372,5 @@ class _HtmlWriter:
         self._out.write("".join(parts))
 
     def end(self, count: int, _files: list[dict[str, Any]]) -> None:
-        self._out.write(f"<p class=\"note\">{count} post{'s' if count != 1 else ''}.</p>\n"
-                        "</main>\n</body>\n</html>\n")
+        posts = ngettext("{count} post.", "{count} posts.", count).format(count=count)
+        self._out.write(f"<p class=\"note\">{_esc(posts)}</p>\n</main>\n</body>\n</html>\n")

@@ -41,6 +41,12 @@ def catalogue() -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
 
 
+def language() -> str:
+    """The language the messages are in ("de"; "en" without a catalogue), for documents
+    that state it (an export's <html lang>)."""
+    return catalogue().info().get("language", "en").replace("_", "-") or "en"
+
+
 def N_(message: str) -> str:  # noqa: N802  (gettext's name for "translated later")
     """Mark a message for the catalogue without translating it yet."""
     return message

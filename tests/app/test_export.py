@@ -151,3 +151,30 @@ def test_export_never_holds_a_key(make_profile: Callable[[str], Services],
         assert secret.hex().encode() not in data and secret not in data
     with pytest.raises(InvalidInput):
         ana.export.write(gid, tmp_path, ("pdf",))
+
+
+def test_a_german_export_reads_german_and_says_so(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import i18n
+
+    ana, zoe, gid = _group(make_profile, relay)
+    first = ana.posts.post(gid, "Willkommen").id
+    ana.sync_once()
+    zoe.sync_once()
+    zoe.posts.reply(gid, first, "Danke")
+    zoe.sync_once()
+    ana.sync_once()
+    monkeypatch.setenv("COTERIE_LANG", "de")
+    i18n.language_changed()
+    try:
+        info = ana.export.write(gid, tmp_path / "out")
+    finally:
+        monkeypatch.delenv("COTERIE_LANG")
+        i18n.language_changed()
+    raw = Path(info.html).read_text("utf-8")
+    assert '<html lang="de">' in raw
+    for german in ("Aus Coterie exportiert von", "<h2>Mitglieder</h2>", "<th>Rolle</th>",
+                   "<h2>Beiträge</h2>", "Antwort auf", "2 Beiträge.", "(du)"):
+        assert german in raw, german
+    jsonschema.validate(json.loads(Path(info.json).read_text("utf-8")), SCHEMA)

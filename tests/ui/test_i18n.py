@@ -179,6 +179,25 @@ def test_every_gettext_message_is_in_the_german_po_and_translated(relay: bool) -
     assert len(marked) >= 30
 
 
+def test_no_translation_call_hides_inside_an_f_string() -> None:
+    """Babel and lupdate read an f-string as one literal: a `_()` or `tr()` inside one is
+    never collected, so its text stays English in every language."""
+    root = Path(__file__).parents[2]
+    hidden = []
+    for path in sorted([*root.joinpath("app").rglob("*.py"), *root.joinpath("ui").rglob("*.py"),
+                        *root.joinpath("relay").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                f = getattr(inner, "func", None)
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                if isinstance(inner, ast.Call) and name in {"_", "N_", "ngettext", "tr",
+                                                           "translate"}:
+                    hidden.append(f"{path.relative_to(root)}:{inner.lineno}")
+    assert not hidden, f"take these out of the f-string: {hidden}"
+
+
 @pytest.mark.parametrize("relay", [False, True], ids=["coterie", "coterie-relay"])
 def test_the_shipped_mo_is_the_compiled_po(tmp_path: Path, relay: bool) -> None:
     from ui.i18n_build import compile_po, po_path
