@@ -209,12 +209,15 @@ class DeviceService:
                 if known is None or (rec.revoked and not known.revoked):
                     records[rec.cert.device_pk] = rec
         first_name = rt.store.settings.get(NAME_SETTING) if not rt.linked_device else None
+        now = rt.now()      # this desktop is active now
         out = [DeviceView(device_id(rt.me), first_name or _("first device"), None,
-                          last.get(rt.me.hex()), False, not rt.linked_device, True)]
+                          now if not rt.linked_device else last.get(rt.me.hex()), False,
+                          not rt.linked_device, True)]
         for rec in sorted(records.values(), key=lambda r: (r.cert.linked_at, r.cert.device_pk)):
             pk = rec.cert.device_pk
+            mine = pk == rt.identity.ik
             out.append(DeviceView(rec.cert.device_id, rec.cert.name, rec.cert.linked_at,
-                                  last.get(pk.hex()), rec.revoked, pk == rt.identity.ik, False))
+                                  now if mine else last.get(pk.hex()), rec.revoked, mine, False))
         return out
 
     # -- revoking ---------------------------------------------------------------------------------

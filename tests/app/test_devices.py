@@ -109,6 +109,10 @@ def test_posts_from_both_devices_arrive_once_as_the_member(trio) -> None:  # typ
             assert got.count(("Ben" if t == "from Ben" else "Ana", t)) == 1, (svc, got)
     mine = [p for p in ana.posts.latest(gid, 100).posts if p.text == "from the laptop"]
     assert mine[0].mine
+    with pytest.raises(NotAllowed):   # its tally would need the member's identity key
+        lap.polls.create(gid, "Tea?", ["Yes", "No"], anonymous=True)
+    with pytest.raises(NotAllowed):   # groups are created and joined from the first device
+        lap.groups.create("Elsewhere", ana.settings.get().default_relay)
 
 
 def test_a_read_on_one_device_clears_unread_on_the_other(trio) -> None:  # type: ignore[no-untyped-def]
