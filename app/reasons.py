@@ -13,10 +13,14 @@ from collections.abc import Mapping
 
 import crypto
 from app.i18n import _, ngettext
+from crypto.errors import Refusal
 
 
 def reason_text(reason: str, params: Mapping[str, object] | None = None) -> str:
-    """A crypto/ reason (placeholders unfilled) in the user's language, filled in."""
+    """A crypto/ reason (placeholders unfilled, or a filled `Refusal`) in the user's
+    language, filled in."""
+    if isinstance(reason, Refusal) and not params:
+        reason, params = reason.reason, reason.params
     if not reason:
         return reason
     text = _(reason)

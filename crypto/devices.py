@@ -275,9 +275,10 @@ class Devices:
                 return reason("that device belongs to another member")
             return None
         if len(self.active_of(cert.member_ik)) >= MAX_DEVICES - 1:
-            return f"a member links at most {MAX_DEVICES} devices"
+            return reason("a member links at most {count} devices", count=MAX_DEVICES)
         if recipients >= MAX_MEMBERS:
-            return f"a group holds at most {MAX_MEMBERS} members and devices"
+            return reason("a group holds at most {count} members and devices",
+                          count=MAX_MEMBERS)
         self.records[cert.device_pk] = DeviceRecord(cert)
         return None
 

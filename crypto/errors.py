@@ -16,14 +16,28 @@ with `{name}` placeholders filled from keyword arguments: `NotAllowed("a group h
 {count} members", count=n)`. The literal is the message's stable code: crypto/ speaks no
 language, and the app translates `reason` (filled with `params`) where it shows the
 sentence (app/reasons.py; `make translations` collects every such literal from crypto/).
-A refusal reason returned as a value rather than raised is marked with `reason("...")`.
+A refusal reason returned as a value rather than raised is marked with `reason("...")`;
+`reason("... {count} ...", count=n)` fills it in and keeps the sentence and the values.
 """
 from __future__ import annotations
 
 
-def reason(text: str) -> str:
-    """Mark a refusal sentence a person may read (the app translates it by this text)."""
-    return text
+class Refusal(str):
+    """A refusal sentence with its values filled in that remembers the sentence as written
+    (`reason`) and the values (`params`), so it can be translated and filled in again."""
+
+    reason: str
+    params: dict[str, object]
+
+
+def reason(text: str, **params: object) -> str:
+    """Mark a refusal sentence a person may read (the app translates it by this text);
+    with `params`, the filled sentence, a `Refusal`."""
+    if not params:
+        return text
+    filled = Refusal(text.format(**params))
+    filled.reason, filled.params = text, params
+    return filled
 
 
 class CryptoError(Exception):
@@ -34,6 +48,8 @@ class CryptoError(Exception):
 
     def __init__(self, message: str = "", /, **params: object) -> None:
         super().__init__(message.format(**params) if params else message)
+        if isinstance(message, Refusal) and not params:
+            message, params = message.reason, message.params
         self.reason = message
         self.params = params
 

@@ -86,3 +86,12 @@ def test_names_and_relay_places_are_german_whole(german: None) -> None:
     assert relay_address_kind("http://127.0.0.1:8765") == "auf diesem Computer"
     assert relay_address_kind("http://printer.local") == "in deinem lokalen Netzwerk"
     assert shown_name("\u200b") == "Unbenannt"
+
+
+def test_a_refusal_returned_with_its_numbers_is_translated_and_filled(german: None) -> None:
+    from crypto.errors import reason
+
+    why = reason("a member links at most {count} devices", count=5)
+    assert why == "a member links at most 5 devices"     # crypto's own text: English
+    assert reason_text(why) == "ein Mitglied verknüpft höchstens 5 Geräte"
+    assert explain(crypto.NotAllowed(why)) == "ein Mitglied verknüpft höchstens 5 Geräte"
