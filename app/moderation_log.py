@@ -324,7 +324,35 @@ def apply_action(store: Store, gid: bytes, actor: bytes, msg_id: bytes, sent_at:
         for target in store.moderation.posts_in_window(gid, e.target_ik, sent_at, end):
             store.posts.apply_delete(gid, target, actor, sent_at, admin=True)
             store.moderation.refuse(gid, target, e.target_ik, _("sent while timed out"), sent_at)
+    elif e.action == "channel" and e.channel_id is not None:
+        rejudge_channel(store, gid, e)
     return e
+
+
+def rejudge_channel(store: Store, gid: bytes, e: ModEntry) -> None:
+    """A channel rule that arrived after posts it applies to (delayed or reordered
+    delivery): judge the stored posts of that channel signed since the rule, oldest first,
+    as they would have been judged had the rule arrived first, and remove those it refuses,
+    so this member ends with what members who received the rule first have."""
+    assert e.channel_id is not None
+    state = ModState(store.moderation.entries(gid))
+    roles = {m.ik: m.role for m in store.groups.list_members(gid)}
+    for msg_id, sender, sent_at in store.moderation.channel_posts_since(gid, e.channel_id,
+                                                                        e.sent_time):
+        if crypto.can(roles.get(sender, "member"), "moderate"):
+            continue
+        slow, locked = state.rule(e.channel_id, sent_at)
+        why = None
+        if locked:
+            why = _("the channel is locked")
+        elif slow:
+            previous = store.moderation.last_post_time(gid, sender, e.channel_id, sent_at)
+            if previous is not None and sent_at - previous < slow:
+                why = _("slow mode allows one post every {seconds} seconds").format(
+                    seconds=slow)
+        if why is not None:
+            store.posts.apply_delete(gid, msg_id, e.actor_ik, e.sent_time, admin=True)
+            store.moderation.refuse(gid, msg_id, sender, why, sent_at)
 
 
 def log_views(rt: Runtime, gid: bytes) -> list[ModLogView]:

@@ -94,8 +94,23 @@ class ModerationTables(StorePart):
                        before: int) -> int | None:
         """The signed time of `sender_ik`'s latest stored post in a channel before `before`
         (slow mode)."""
+        # A post the log refused after it was stored (delivered before the timeout or
+        # channel rule that refuses it) does not count: members who received it after that
+        # action never stored it, and slow mode must judge the same on every member.
         row = self._db().execute(
             "SELECT max(sent_time) FROM posts WHERE group_id = ? AND sender_ik = ? "
-            "AND channel_id = ? AND sent_time < ?",
-            (group_id, sender_ik, channel_id, before)).fetchone()
+            "AND channel_id = ? AND sent_time < ? AND msg_id NOT IN "
+            "(SELECT msg_id FROM moderation_refused WHERE group_id = ?)",
+            (group_id, sender_ik, channel_id, before, group_id)).fetchone()
         return row[0] if row is not None else None
+
+    @reads
+    def channel_posts_since(self, group_id: bytes, channel_id: bytes,
+                            start: int) -> list[tuple[bytes, bytes, int]]:
+        """(msg_id, sender, signed time) of the stored, undeleted posts in a channel signed
+        at or after `start`, oldest first (a channel rule that arrived late re-judges them)."""
+        rows = self._db().execute(
+            "SELECT msg_id, sender_ik, sent_time FROM posts WHERE group_id = ? "
+            "AND channel_id = ? AND sent_time >= ? AND deleted_by IS NULL AND kind = 'post' "
+            "ORDER BY sent_time, sender_ik", (group_id, channel_id, start))
+        return [(r[0], r[1], r[2]) for r in rows]
