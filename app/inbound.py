@@ -117,6 +117,7 @@ class _GroupWork:
     changed: bool = False                              # edits, deletes or reactions applied
     targets: list[bytes] = field(default_factory=list)  # the posts those changes altered
     notes: list[ControlEntry] = field(default_factory=list)  # membership changes to show
+    mod_lines: bool = False   # moderation actions applied: new lines between the posts
     # posts to check against the channel rules once stored: (msg id, post, sender name)
     checks: list[tuple[bytes, crypto.Post, str, bool]] = field(default_factory=list)
     channels_changed: bool = False
@@ -625,8 +626,13 @@ class Inbound:
     def _announce(pending: Pending, gid: bytes, gw: _GroupWork) -> None:
         """The change events the UI hears once the transaction committed."""
         row_changed = gw.members_changed or bool(gw.renamed) or gw.removed
-        if gw.fresh or gw.changed or gw.notes:
-            ids = tuple(dict.fromkeys(i.hex() for i in [*gw.fresh, *gw.targets]))
+        lines = bool(gw.notes or gw.mod_lines or gw.mod_refused)
+        if gw.fresh or gw.changed or lines:
+            # membership notes and moderation lines (and their counts of refused messages)
+            # are not rows a window can re-read by id: with them, the event names no posts,
+            # so a window reloads its latest page
+            ids = () if lines else tuple(
+                dict.fromkeys(i.hex() for i in [*gw.fresh, *gw.targets]))
             pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), ids, incoming=True))
         if gw.fresh or gw.changed or row_changed or gw.warnings:
             pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
@@ -668,6 +674,7 @@ class Inbound:
         elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from a moderator/admin
             store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
         elif isinstance(c, moderation.ACTIONS):  # crypto checked the actor's role
+            gw.mod_lines = True
             moderation.apply_action(store, gid, sender, ev.message_id, ev.sent_at,
                                     moderation.log_seq(ev.epoch, ev.seq), c)
         elif isinstance(c, profiles_inbound.CONTENT_TYPES):  # crypto checked signer and role

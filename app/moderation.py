@@ -2,6 +2,7 @@
 (`Services.moderation`); the log and its verdicts are in app/moderation_log.py."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import crypto
@@ -21,7 +22,18 @@ from app.runtime import Pending
 from app.store import GENERAL, Store
 from app.views import ChangeEvent, ChangeKind
 
-__all__ = ["ModerationService", "ModLogView", "parse_channel"]
+__all__ = ["ModerationService", "ModLogView", "Standing", "parse_channel"]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the moderation log says now about me in one channel: the window's composer
+    shows it before anything is typed (the rules themselves are enforced when sealing)."""
+
+    timed_out_until: int | None   # signed time my timeout ends, None when not timed out
+    slowmode: int                 # the channel's slow mode in seconds (0 off)
+    locked: bool                  # the channel is locked
+    exempt: bool                  # my role moderates: locks and slow mode do not apply
 
 
 def parse_channel(ref: str) -> bytes:
@@ -158,6 +170,17 @@ class ModerationService:
         return ModState(rt.store.moderation.entries(rt.resolve_group(group).id)).settings()
 
     # -- reading ----------------------------------------------------------------------------
+    def standing(self, group: str, channel: str = "General") -> Standing:
+        """My timeout and the channel's slow mode and lock as the log says now."""
+        rt = self._access.runtime()
+        gid = rt.resolve_group(group).id
+        state = ModState(rt.store.moderation.entries(gid))
+        now = rt.now()
+        slow, lock = state.rule(parse_channel(channel), now)
+        role = rt.session(gid).my_role or "member"
+        return Standing(state.timed_out_until(rt.identity.ik, now), slow, lock,
+                        crypto.can(role, "moderate"))
+
     def log(self, group: str) -> list[ModLogView]:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id

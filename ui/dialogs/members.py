@@ -27,7 +27,8 @@ from ui.dialogs.base import ServiceDialog
 from ui.models.keyed_list import ITEM_ROLE
 from ui.models.member_model import MemberListModel
 from ui.qr import qr_pixmap
-from ui.roles import MANAGE_MEMBERS, MANAGE_ROLES, may, role_help, role_title
+from ui.dialogs.moderate import TimeoutDialog
+from ui.roles import MANAGE_MEMBERS, MANAGE_ROLES, MODERATE, may, role_help, role_title
 from ui.widgets.confirm import confirm
 
 
@@ -170,7 +171,12 @@ class MembersDialog(ServiceDialog):
             QCoreApplication.translate("MembersDialog", "Give the selected member the chosen role"))
         self.role_button.clicked.connect(self._change_role)
         self.role_box.currentIndexChanged.connect(self._role_chosen)
-        self._busy_buttons = [self.promote_button, self.remove_button, self.role_button]
+        self.timeout_button = QPushButton(QCoreApplication.translate("MembersDialog", "Time out…"))
+        self.timeout_button.setAccessibleName(QCoreApplication.translate(
+            "MembersDialog", "Time out the selected member, or lift their timeout"))
+        self.timeout_button.clicked.connect(self.time_out)
+        self._busy_buttons = [self.promote_button, self.remove_button, self.role_button,
+                              self.timeout_button]
         detail = QVBoxLayout()
         detail.addWidget(self.name_label)
         detail.addWidget(self.role_label)
@@ -192,6 +198,7 @@ class MembersDialog(ServiceDialog):
         detail.addLayout(role_row)
         admin_row = QHBoxLayout()
         admin_row.addWidget(self.promote_button)
+        admin_row.addWidget(self.timeout_button)
         admin_row.addWidget(self.remove_button)
         admin_row.addStretch(1)
         detail.addLayout(admin_row)
@@ -266,8 +273,19 @@ class MembersDialog(ServiceDialog):
         self.promote_button.setVisible(gives_roles and other and m is not None
                                        and m.role not in ("admin", "owner"))
         self.remove_button.setVisible(removes and other and m is not None and m.role != "owner")
+        self.timeout_button.setVisible(may(self._group, MODERATE) and other and m is not None
+                                       and m.role != "owner")
         self._fill_roles(m if gives_roles and other and m is not None and m.role != "owner"
                          else None)
+
+    def time_out(self) -> TimeoutDialog | None:
+        """Moderators time the selected member out (or lift it); returns the dialog."""
+        m = self.current()
+        if m is None or m.is_me:
+            return None
+        dialog = TimeoutDialog(self._ctx, self._group.id, isolate(m.name), m.fingerprint, self)
+        dialog.open()
+        return dialog
 
     def _fill_roles(self, m: MemberView | None) -> None:
         """The roles an admin can give `m` (owner only when I am the owner); hidden for

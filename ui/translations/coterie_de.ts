@@ -450,6 +450,10 @@
         <translation>Moderationsprotokoll …</translation>
     </message>
     <message>
+        <source>Slow mode and lock of this channel…</source>
+        <translation>Langsamer Modus und Sperre dieses Kanals…</translation>
+    </message>
+    <message>
         <source>Reports and approvals…</source>
         <translation>Meldungen und Freigaben…</translation>
     </message>
@@ -2141,6 +2145,14 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Dem ausgewählten Mitglied die gewählte Rolle geben</translation>
     </message>
     <message>
+        <source>Time out…</source>
+        <translation>Auszeit…</translation>
+    </message>
+    <message>
+        <source>Time out the selected member, or lift their timeout</source>
+        <translation>Dem ausgewählten Mitglied eine Auszeit geben oder sie aufheben</translation>
+    </message>
+    <message>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
@@ -2207,6 +2219,129 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>Removing {isolate} and switching to new keys…</source>
         <translation>Entferne {isolate} und wechsle zu neuen Schlüsseln…</translation>
+    </message>
+</context>
+<context>
+    <name>ModerateDialog</name>
+    <message>
+        <source>Optional; every member sees it in the moderation log</source>
+        <translation>Optional; jedes Mitglied sieht ihn im Moderationsprotokoll</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>10 minutes</source>
+        <translation>10 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 Tag</translation>
+    </message>
+    <message>
+        <source>1 week</source>
+        <translation>1 Woche</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>One post every 10 seconds</source>
+        <translation>Ein Beitrag alle 10 Sekunden</translation>
+    </message>
+    <message>
+        <source>One post every 30 seconds</source>
+        <translation>Ein Beitrag alle 30 Sekunden</translation>
+    </message>
+    <message>
+        <source>One post a minute</source>
+        <translation>Ein Beitrag pro Minute</translation>
+    </message>
+    <message>
+        <source>One post every 5 minutes</source>
+        <translation>Ein Beitrag alle 5 Minuten</translation>
+    </message>
+    <message>
+        <source>One post an hour</source>
+        <translation>Ein Beitrag pro Stunde</translation>
+    </message>
+    <message>
+        <source>Remove a post</source>
+        <translation>Einen Beitrag entfernen</translation>
+    </message>
+    <message>
+        <source>Remove this post by {author} for everyone in the group? A note that a moderator removed it stays in its place, and the moderation log names you and your reason.</source>
+        <translation>Diesen Beitrag von {author} für alle in der Gruppe entfernen? An seiner Stelle bleibt ein Hinweis, dass eine Moderatorin oder ein Moderator ihn entfernt hat, und das Moderationsprotokoll nennt dich und deinen Grund.</translation>
+    </message>
+    <message>
+        <source>Remove post</source>
+        <translation>Beitrag entfernen</translation>
+    </message>
+    <message>
+        <source>The post</source>
+        <translation>Der Beitrag</translation>
+    </message>
+    <message>
+        <source>Time out {member}</source>
+        <translation>Auszeit für {member}</translation>
+    </message>
+    <message>
+        <source>For the time you choose, {member} can read but cannot post, react or vote; every member&apos;s Coterie refuses what they send, even if it arrives late. The moderation log shows who did it and why.</source>
+        <translation>Für die gewählte Zeit kann {member} lesen, aber nicht posten, reagieren oder abstimmen; das Coterie jedes Mitglieds weist zurück, was {member} sendet, auch wenn es verspätet ankommt. Das Moderationsprotokoll zeigt, wer es getan hat und warum.</translation>
+    </message>
+    <message>
+        <source>Time out</source>
+        <translation>Auszeit geben</translation>
+    </message>
+    <message>
+        <source>How long</source>
+        <translation>Wie lange</translation>
+    </message>
+    <message>
+        <source>Lift the timeout</source>
+        <translation>Auszeit aufheben</translation>
+    </message>
+    <message>
+        <source>End this member&apos;s timeout now</source>
+        <translation>Die Auszeit dieses Mitglieds jetzt beenden</translation>
+    </message>
+    <message>
+        <source>Slow mode and lock of {channel}</source>
+        <translation>Langsamer Modus und Sperre von {channel}</translation>
+    </message>
+    <message>
+        <source>Slow mode lets each member post once per interval in {channel}; a locked channel is read-only for members. Moderators and admins are not limited. Every member&apos;s Coterie enforces both.</source>
+        <translation>Im langsamen Modus kann jedes Mitglied in {channel} einmal pro Zeitraum posten; ein gesperrter Kanal ist für Mitglieder schreibgeschützt. Moderation und Admins sind nicht eingeschränkt. Das Coterie jedes Mitglieds setzt beides durch.</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <source>Slow mode</source>
+        <translation>Langsamer Modus</translation>
+    </message>
+    <message>
+        <source>Locked: only moderators and admins post here</source>
+        <translation>Gesperrt: Nur Moderation und Admins posten hier</translation>
+    </message>
+    <message>
+        <source>One post every {seconds} seconds</source>
+        <translation>Ein Beitrag alle {seconds} Sekunden</translation>
+    </message>
+    <message>
+        <source>A moderator timed you out until {time}: you can read, but not post, react or vote.</source>
+        <translation>Die Moderation hat dir bis {time} eine Auszeit gegeben: Du kannst lesen, aber nicht posten, reagieren oder abstimmen.</translation>
+    </message>
+    <message>
+        <source>A moderator locked this channel: it is read-only for members.</source>
+        <translation>Die Moderation hat diesen Kanal gesperrt: Er ist für Mitglieder schreibgeschützt.</translation>
     </message>
 </context>
 <context>

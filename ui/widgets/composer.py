@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QTextCursor
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -171,6 +171,11 @@ class Composer(QFrame):
     def _fit(self) -> None:
         lines = max(1, min(MAX_LINES, self.edit.document().lineCount()))
         fm = self.edit.fontMetrics()
+        reason = self.edit.placeholderText()
+        if self.edit.isReadOnly() and reason and not self.edit.toPlainText():
+            # the reason it takes no posts is read in full: as many lines as it wraps to
+            width = max(40, self.edit.viewport().width() - 12)
+            lines = max(lines, min(MAX_LINES, -(-fm.horizontalAdvance(reason) // width)))
         self.edit.setFixedHeight(lines * fm.lineSpacing() + 22)
         text = self.edit.toPlainText().strip()
         left = characters_left(text)
@@ -280,6 +285,11 @@ class Composer(QFrame):
         self.send_button.setAccessibleName(QCoreApplication.translate("Composer", "Send post"))
         if was_editing:
             self.edit.clear()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.edit.isReadOnly():   # the reason's lines depend on the width
+            self._fit()
 
     def set_read_only(self, reason: str | None) -> None:
         """Removed from a group: the composer says why and takes no input."""

@@ -10,9 +10,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QPoint, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from app.errors import PinsFull
 from app.files import guess_media_type
 from app.governance import can
 from app.names import isolate
+from app.moderation import Standing
 from app.reports import RulesView
 from app.views import (
     GENERAL_ID,
@@ -43,6 +45,7 @@ from app.views import (
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
 from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
+from ui.dialogs.moderate import ChannelRulesDialog, RemovePostDialog, composer_notice
 from ui.dialogs.rename import RenameGroupDialog
 from ui.dialogs.reports import ReportDialog, RulesDialog
 from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
@@ -82,6 +85,8 @@ class ConversationPane(QWidget):
         self.group: GroupSummary | None = None
         self.channel: ChannelView | None = None   # None until the channel list arrives: General
         self._drafts: dict[str, str] = {}  # unsent text per channel, kept while the app runs
+        self._composer_blocked = False   # read-only for a reason the role or channel gives
+        self._standing_asked = 0         # the latest question to the moderation log
         self.model = ConversationModel(ctx.services, ctx.worker, parent=self)
         self.delegate = PostDelegate(ctx.theme.theme, self, self.model)
         ctx.theme.changed.connect(self._theme_changed)
@@ -226,6 +231,9 @@ class ConversationPane(QWidget):
         more.addAction(QCoreApplication.translate("ConversationPane", "Export…"), lambda: self._emit_group(self.export_requested))
         more.addAction(QCoreApplication.translate("ConversationPane", "Moderation log…"),
                        lambda: self._emit_group(self.moderation_log_requested))
+        self.channel_rules_action = more.addAction(
+            QCoreApplication.translate("ConversationPane", "Slow mode and lock of this channel…"),
+            self.channel_rules)
         more.addAction(QCoreApplication.translate("ConversationPane", "Reports and approvals…"),
                        lambda: self._emit_group(self.reports_requested))
         more.addAction(QCoreApplication.translate("ConversationPane", "Group rules…"),
@@ -358,6 +366,8 @@ class ConversationPane(QWidget):
             self.topic_tags.setPlaceholderText(QCoreApplication.translate("ConversationPane", "Tags: {tags}").format(
                 tags=", ".join(c.tags)))
         self.view.can_pin = may(g, MANAGE_CHANNELS)
+        self._composer_blocked = True
+        self._standing_asked += 1        # an answer still on its way is stale now
         if g.status == "removed":
             self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "You can no longer post in this group."))
         elif not can(g.my_role, POST):
@@ -370,7 +380,44 @@ class ConversationPane(QWidget):
             self.composer.set_read_only(QCoreApplication.translate(
                 "ConversationPane", "Only admins post here; reply in a post's thread (T)."))
         else:
+            self._composer_blocked = False
             self.composer.set_read_only(None)
+            self._check_standing()
+
+    def _check_standing(self) -> None:
+        """Ask the moderation log whether I am timed out or the channel is locked; the
+        composer says so instead of taking a post every client would refuse."""
+        g = self.group
+        if g is None or self._composer_blocked:
+            return
+        gid, cid = g.id, self.channel.id if self.channel else GENERAL_ID
+        svc = self._ctx.services
+        self._standing_asked += 1
+        asked = self._standing_asked
+
+        def show(standing: Standing) -> None:
+            if asked != self._standing_asked or self._composer_blocked:
+                return
+            self.composer.set_read_only(composer_notice(standing))
+            until = standing.timed_out_until
+            if until is not None:   # look again when the timeout ends
+                wait_ms = max(0, until - int(time.time())) * 1000 + 1000
+                if wait_ms < 86_400_000:
+                    QTimer.singleShot(wait_ms, self, self._check_standing)
+
+        self._ctx.worker.run(lambda: svc.moderation.standing(gid, cid), show,
+                             lambda e: None, owner=self)
+
+    def channel_rules(self) -> ChannelRulesDialog | None:
+        """Moderators set slow mode and the lock of the channel shown."""
+        if not may(self.group, MODERATE):
+            return None
+        assert self.group is not None
+        c = self.channel
+        dialog = ChannelRulesDialog(self._ctx, self.group.id, c.id if c else GENERAL_ID,
+                                    c.name if c else "General", self.window())
+        dialog.open()
+        return dialog
 
     def open_thread(self, post: PostView) -> None:
         if self.group is None or post.kind != "post" or post.rejected:
@@ -437,6 +484,7 @@ class ConversationPane(QWidget):
         if not manages:
             self.requests_button.hide()
         moderates = may(group, MODERATE)
+        self.channel_rules_action.setVisible(moderates)
         self.view.can_delete_any = moderates
         self.thread_panel.view.can_delete_any = moderates
         self.mute_button.blockSignals(True)
@@ -477,6 +525,8 @@ class ConversationPane(QWidget):
             svc = self._ctx.services
             self._ctx.worker.run(lambda: svc.files.auto_fetch(group_id), None,
                                  lambda e: None, slow=True)
+        if self.group is not None and group_id == self.group.id and incoming:
+            self._check_standing()   # a timeout or a lock may have arrived
         if self.group is not None and group_id == self.group.id and not incoming:
             self.pinned.load(self.group.id, self.model.channel_id)   # a pin may have changed
         elif self.group is not None and group_id == self.group.id and post_ids:
@@ -743,10 +793,16 @@ class ConversationPane(QWidget):
         if post is not None:
             self.composer.start_edit(post)
 
-    def _delete(self, post: PostView) -> QMessageBox | None:
+    def _delete(self, post: PostView) -> QDialog | None:
         """Ask (Cancel is the default), then delete for everyone; returns the question."""
         if self.group is None:
             return None
+        if not post.mine and may(self.group, MODERATE):
+            dialog = RemovePostDialog(self._ctx, self.group.id, post.id,
+                                      isolate(post.sender_name), plain_excerpt(post.text),
+                                      self.window())
+            dialog.open()
+            return dialog
         whose = (QCoreApplication.translate("ConversationPane", "your post") if post.mine else
                  QCoreApplication.translate("ConversationPane", "this post by {name}").format(name=isolate(post.sender_name)))
         gid, svc = self.group.id, self._ctx.services
