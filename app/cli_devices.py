@@ -1,11 +1,12 @@
 """CLI commands for linked devices: device link|join|list|revoke (docs/cli.md)."""
 from __future__ import annotations
 
+import os
 import sys
 
 from app import cli_format as fmt
 from app.cli_base import Command, Parser, SubParsers, command, interactive, passphrase
-from app.devices import DeviceView
+from app.devices import DeviceView, short_code
 from app.errors import InvalidInput
 from app.i18n import _, ngettext
 
@@ -29,8 +30,11 @@ def link(c: Command) -> None:
 
     def show(code: str) -> None:
         print(code, flush=True)
+        short, relay = short_code(code)
         sys.stderr.write(_("On the new installation run: coterie --profile DIR device join "
                            "CODE (the code works once, for 10 minutes).") + "\n")
+        sys.stderr.write(_("Or type the short code: {short} --relay {relay}").format(
+            short=short, relay=relay) + "\n")
         sys.stderr.flush()
 
     info = svc.devices.link(show, lambda words, other: _confirm(c, words, other),
@@ -50,8 +54,9 @@ def join(c: Command) -> None:
     secret = None
     if c.args.no_keyring or not svc.profile.keyring_available():
         secret = passphrase(_("Choose a passphrase for this device's profile: "), confirm=True)
+    relay = c.args.relay or os.environ.get("COTERIE_RELAY") or None
     info = svc.devices.join(c.args.code, c.args.name, secret,
-                            lambda words, other: _confirm(c, words, other))
+                            lambda words, other: _confirm(c, words, other), relay=relay)
     c.out({"linked": True, "member": info.member, "fingerprint": info.fingerprint,
            "device_id": info.device_id, "words": info.words, "groups": info.groups,
            "recovery_code": info.recovery_code},
@@ -106,7 +111,10 @@ def register(sub: SubParsers) -> None:
                                                     "(default: the default relay)"))
     p = command(dsub, "join", _("make this new profile (--profile) a device of the member "
                                 "whose device shows CODE"), join)
-    p.add_argument("code", metavar="CODE")
+    p.add_argument("code", metavar="CODE", help=_("the whole code, or its short form with "
+                                                  "--relay"))
+    p.add_argument("--relay", metavar="URL", help=_("the relay of a short code (default: "
+                                                    "COTERIE_RELAY)"))
     p.add_argument("--name", metavar="NAME", default=_("Desktop"),
                    help=_("this device's name (default: Desktop)"))
     p.add_argument("--yes", action="store_true",

@@ -434,9 +434,11 @@ class DeviceService:
 
     # -- joining (on the new installation) ------------------------------------------------------------
     def join(self, code_text: str, name: str, passphrase: str | None, confirm: Confirm,
-             progress: Progress | None = None, *, timeout: float = WORDS_SECONDS) -> JoinInfo:
-        """Become a new device of the member whose device shows `code_text`. The profile
-        folder must hold no profile; nothing is written unless everything checked out."""
+             progress: Progress | None = None, *, relay: str | None = None,
+             timeout: float = WORDS_SECONDS) -> JoinInfo:
+        """Become a new device of the member whose device shows `code_text` (the whole code,
+        or its short form with `relay`). The profile folder must hold no profile; nothing
+        is written unless everything checked out."""
         access = self._access
         target = access.profile_dir
         if access.unlocked or has_profile(target):   # the same rule as a restore
@@ -449,7 +451,13 @@ class DeviceService:
             raise ProfileError(_("No secure OS keyring is available; choose a passphrase for "
                                  "this device's profile."))
         try:
-            code = wire.parse_code(code_text)
+            if code_text.strip().startswith(wire.CODE_PREFIX):
+                code = wire.parse_code(code_text)
+            elif not relay:
+                raise LinkFailed(_("A short link code needs the relay it goes through "
+                                   "(--relay URL, shown beside the code)."))
+            else:
+                code = wire.parse_short(code_text, relay)
         except crypto.CryptoError:
             raise LinkFailed(_("That is not a link code; check it and type it again.")) from None
         now = int(access.clock())
@@ -600,6 +608,12 @@ def _unpack(payload: bytes, tmp: Path) -> dict:  # type: ignore[type-arg]
         raise
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
         raise _tampered() from None
+
+
+def short_code(code_text: str) -> tuple[str, str]:
+    """(short code to type, its relay) of a whole link code, for showing beside it."""
+    code = wire.parse_code(code_text)
+    return code.short(), code.relay_url
 
 
 class InvalidDeviceId(NotFound):

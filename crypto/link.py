@@ -82,9 +82,42 @@ class LinkCode:
         return (f"{CODE_PREFIX}{CODE_VERSION}.{b64e(self.relay_url.encode('utf-8'))}."
                 f"{b64e(self.secret)}")
 
+    def short(self) -> str:
+        """The secret alone, to type: 26 characters of Crockford base32 in groups of five
+        (the relay is given beside it)."""
+        n = int.from_bytes(self.secret, "big") << 2          # 128 bits -> 130 = 26 x 5
+        chars = "".join(_B32[(n >> (5 * (25 - i))) & 31] for i in range(26))
+        return "-".join(chars[i:i + 5] for i in range(0, 26, 5))
+
 
 def new_code(relay_url: str, rng: Rng) -> LinkCode:
     return LinkCode(relay_url, random_bytes(rng, SECRET_LEN))
+
+
+_B32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"     # Crockford: no I, L, O, U
+_B32_READ = {c: i for i, c in enumerate(_B32)} | {"I": 1, "L": 1, "O": 0}
+
+
+def parse_short(text: str, relay_url: str) -> LinkCode:
+    """A typed short code (any case; spaces, dashes; I/L read as 1, O as 0) with its relay;
+    InviteError for anything else."""
+    if not isinstance(text, str) or len(text) > 64:
+        raise InviteError("this is not a Coterie link code")
+    chars = [c for c in text.upper() if c not in " -"]
+    if len(chars) != 26 or any(c not in _B32_READ for c in chars):
+        raise InviteError("this is not a Coterie link code")
+    n = 0
+    for c in chars:
+        n = (n << 5) | _B32_READ[c]
+    if n & 3:
+        raise InviteError("the link code is malformed")
+    url = relay_url.strip() if isinstance(relay_url, str) else ""
+    return parse_code(f"{CODE_PREFIX}{CODE_VERSION}.{b64e(url.encode('utf-8'))}."
+                      f"{b64e((n >> 2).to_bytes(SECRET_LEN, 'big'))}") if url else _no_relay()
+
+
+def _no_relay() -> LinkCode:
+    raise InviteError("the link code names no usable relay")
 
 
 def parse_code(text: str) -> LinkCode:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.api import Services
-from app.devices import LinkFailed
+from app.devices import LinkFailed, short_code
 from app.errors import NotAllowed
 from crypto import link as wire
 from crypto.relay_wire import MailboxCapability
@@ -177,7 +177,10 @@ def test_a_code_works_once_and_a_wrong_one_is_refused(
     linking = Linking(ana)
     code = linking.start()
     lap = Services(tmp_path / "lap", keyring_backend=memory_keyring)
-    lap.devices.join(code, "laptop", None, lambda _w, _n: True)
+    short, relay_url = short_code(code)
+    with pytest.raises(LinkFailed, match="needs the relay"):
+        lap.devices.join(short, "laptop", None, lambda _w, _n: True)
+    lap.devices.join(short, "laptop", None, lambda _w, _n: True, relay=relay_url)  # typed
     assert not isinstance(linking.wait(), Exception)
     again = Services(tmp_path / "again", keyring_backend=memory_keyring)
     with pytest.raises(LinkFailed, match="used already"):

@@ -78,3 +78,18 @@ def test_a_transfer_chunk_altered_or_under_another_key_is_refused() -> None:
         wire.open_chunk(tk, (0).to_bytes(4, "big") + body[4:])
     with pytest.raises(AuthError):
         wire.open_chunk(tk, body[:-1] + bytes([body[-1] ^ 1]))
+
+
+def test_the_short_code_carries_the_secret_and_forgives_typing() -> None:
+    code = wire.new_code(RELAY, DetRng("short"))
+    short = code.short()
+    assert len(short) == 31 and short.count("-") == 5
+    typed = short.lower().replace("-", " ").replace("1", "l").replace("0", "o")
+    assert wire.parse_short(typed, RELAY) == code
+    for bad in ("", short[:-1], short + "7", short.replace(short[0], "U", 1)):
+        with pytest.raises(InviteError):
+            wire.parse_short(bad, RELAY)
+    with pytest.raises(InviteError):
+        wire.parse_short(short, "")
+    with pytest.raises(InviteError):
+        wire.parse_short(short, "ftp://relay")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.devices import DeviceView, LinkInfo
+from app.devices import DeviceView, LinkInfo, short_code
 from ui.dialogs.base import ServiceDialog, copy_to_clipboard
 from ui.qr import qr_pixmap
 from ui.timefmt import full
@@ -110,6 +110,14 @@ class DevicesDialog(ServiceDialog):
         self.code.setReadOnly(True)
         self.code.setAccessibleName(QCoreApplication.translate("DevicesDialog", "Link code"))
         right.addWidget(self.code)
+        self.short = QLabel()
+        self.short.setObjectName("safetyNumber")
+        self.short.setWordWrap(True)
+        self.short.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.short.setAccessibleName(QCoreApplication.translate("DevicesDialog", "Short code"))
+        right.addWidget(self.short)
+        self.short_hint = _para("", "hint")
+        right.addWidget(self.short_hint)
         self.copy_button = QPushButton(QCoreApplication.translate("DevicesDialog", "Copy code"))
         self.copy_button.clicked.connect(lambda: copy_to_clipboard(self.copy_button,
                                                                    self.code.text()))
@@ -233,6 +241,10 @@ class DevicesDialog(ServiceDialog):
 
     def _show_code(self, code: str) -> None:
         self.code.setText(code)
+        short, relay = short_code(code)
+        self.short.setText(short)
+        self.short_hint.setText(QCoreApplication.translate(
+            "DevicesDialog", "or type this short code, with --relay {relay}").format(relay=relay))
         self.qr.setPixmap(qr_pixmap(code))
         self.status.setText(QCoreApplication.translate("DevicesDialog", "Waiting for the new desktop…"))
 

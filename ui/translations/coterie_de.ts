@@ -872,6 +872,10 @@
         <translation>Verknüpfungscode</translation>
     </message>
     <message>
+        <source>Short code</source>
+        <translation>Kurzer Code</translation>
+    </message>
+    <message>
         <source>Copy code</source>
         <translation>Code kopieren</translation>
     </message>
@@ -910,6 +914,10 @@
     <message>
         <source>Making a code…</source>
         <translation>Code wird erstellt…</translation>
+    </message>
+    <message>
+        <source>or type this short code, with --relay {relay}</source>
+        <translation>oder diesen kurzen Code eingeben, mit --relay {relay}</translation>
     </message>
     <message>
         <source>Waiting for the new desktop…</source>
