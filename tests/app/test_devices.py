@@ -245,3 +245,31 @@ def test_a_relay_that_alters_the_link_channel_is_detected_and_nothing_moves(
     assert not (tmp_path / "lap").exists() or not any((tmp_path / "lap").iterdir())
     assert len(ana.devices.list()) == 1
     lap.close()
+
+
+def test_a_member_revokes_their_own_desktop_and_the_admins_client_rekeys(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path,
+        memory_keyring: MemoryKeyring) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    ben.settings.update(default_relay=relay.url)
+    lap = link_device(ben, tmp_path, memory_keyring, "ben-laptop")
+    for svc in (ana, lap, ben):
+        svc.sync_once()
+    session = lambda svc: svc._access.runtime().session(bytes.fromhex(gid))  # noqa: E731
+    before = session(ana).epoch
+    device = next(d for d in ben.devices.list() if not d.first)
+    assert ben.devices.revoke(device.id) == 1       # Ben is no admin: no new period yet
+    ben.sync_once()
+    assert session(ben).epoch == before
+    ana.sync_once()                                  # Ana's client reads it and rekeys
+    assert session(ana).epoch == before + 1
+    ben.sync_once()
+    lap.sync_once()
+    assert session(ben).epoch == before + 1 and session(lap).epoch == before
+    ana.posts.post(gid, "after Ben's revocation")
+    ana.sync_once()
+    ben.sync_once()
+    lap.sync_once()
+    assert ("Ana", "after Ben's revocation") in texts(ben, gid)
+    assert ("Ana", "after Ben's revocation") not in texts(lap, gid)
+    lap.close()
