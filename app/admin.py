@@ -7,15 +7,18 @@ import crypto
 from app import notes, profiles_inbound
 from app.errors import NotAllowed
 from app.i18n import _
-from app.reasons import explain
+from app.reasons import explain, sync_text
 from app.runtime import Pending, Runtime, members_of
 from app.store import GroupRecord, Store
 from app.views import ChangeEvent, ChangeKind
+from sync.errors import SyncError
 
 
 def sentence(exc: Exception) -> str:
     """An exception's text as one sentence for the user (crypto/'s refusals translated)."""
-    text = (explain(exc) if isinstance(exc, crypto.CryptoError) else str(exc)).strip().rstrip(".")
+    text = (explain(exc) if isinstance(exc, crypto.CryptoError)
+            else sync_text(str(exc)) if isinstance(exc, SyncError) else str(exc))
+    text = text.strip().rstrip(".")
     return (text[:1].upper() + text[1:] + ".") if text else _("That did not work.")
 
 

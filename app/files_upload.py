@@ -26,6 +26,7 @@ from app.errors import InvalidInput, NotAllowed, NotFound, RelayUnavailable
 from app.file_names import attachment_text
 from app.files_cache import BlobCache, Cancelled, Lane, Progress, blob_client, blob_path
 from app.i18n import _
+from app.reasons import sync_text
 from app.runtime import Runtime
 from app.store import NewPost, Store
 from app.store.files import FileRow, Upload, UploadFile
@@ -114,7 +115,7 @@ class Uploads:
             if isinstance(exc, RelayRejected) and not exc.retryable:
                 raise RelayUnavailable(_("The relay refused the file: {reason}").format(
                     reason=exc)) from None
-            return AttachResult(upload_id, None, str(exc))
+            return AttachResult(upload_id, None, sync_text(str(exc)))
         return AttachResult(upload_id, post_id, None)
 
     @staticmethod

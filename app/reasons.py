@@ -32,6 +32,12 @@ def reason_text(reason: str, params: Mapping[str, object] | None = None) -> str:
         return reason.format(**params)
 
 
+def sync_text(text: str) -> str:
+    """A sentence of sync/ (an error's, a connection state's detail) in the user's language;
+    a relay's own sentence stays as the relay wrote it."""
+    return _(text) if text else text
+
+
 def explain(exc: crypto.CryptoError) -> str:
     """Why crypto/ refused, as one sentence in the user's language (no full stop)."""
     reason = getattr(exc, "reason", "")

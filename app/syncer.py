@@ -16,6 +16,7 @@ import crypto
 from app.errors import NotFound
 from app.i18n import N_, _
 from app.inbound import Inbound, Route
+from app.reasons import sync_text
 from app.runtime import Pending, Runtime, cap_from_bytes, outbox_item
 from app.store import MyJoin, Store
 from app.views import ChangeEvent, ChangeKind, ConnectionState, ConnectionStatus, SyncReport
@@ -152,7 +153,7 @@ class Syncer:
             if record is not None and not record.removed:
                 rt.store.groups.add_warning(gid, "undelivered",
                                      _("A message could not be delivered: {error}").format(
-                                         error=error), rt.now(), None)
+                                         error=sync_text(str(error))), rt.now(), None)
                 rt.hub.emit(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
         rt.hub.emit(ChangeEvent(ChangeKind.CONNECTION))
 
@@ -206,9 +207,10 @@ class Syncer:
         waiting = self.rt.store.outbox.outbox_count()
         states = [s for r, s in self.states.items() if r in self._relays]
         offline = [s for s in states if s.state == "offline"]
+        unreachable = _("unreachable")
         if offline:
             return ConnectionStatus(ConnectionState.OFFLINE, waiting,
-                                    "; ".join(f"{s.relay}: {s.detail or 'unreachable'}"
+                                    "; ".join(f"{s.relay}: {sync_text(s.detail) or unreachable}"
                                               for s in offline))
         if not self._live or len(states) < len(self._relays):
             # Live sync has not started, or a relay in use has not reported yet: connecting

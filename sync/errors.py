@@ -14,8 +14,18 @@
         └── RateLimited         429; .retry_after seconds (from Retry-After, else None)
 
 httpx errors are mapped to these in sync/transport.py and never escape it.
+
+sync/ writes its sentences in English literals (the relay's own sentences, carried by
+RelayRejected, are the relay's); the app translates them where a person reads them
+(app/reasons.py), and `make translations` collects every literal given to these classes or
+marked with `sentence("...")`.
 """
 from __future__ import annotations
+
+
+def sentence(text: str) -> str:
+    """Mark a sentence a person may read that is not an error's message (a state's detail)."""
+    return text
 
 
 class SyncError(Exception):

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 
 from sync.backoff import Backoff
-from sync.errors import RateLimited, SyncError
+from sync.errors import RateLimited, SyncError, sentence
 from sync.flows import Flows
 from sync.pipeline import DeliveryFailed, Pipeline
 from sync.transport import RelayClient
@@ -85,10 +85,10 @@ class RelayRunner:
                 if isinstance(exc, SyncError):
                     detail = str(exc)
                 elif isinstance(exc, DeliveryFailed):
-                    detail = "Received messages could not be stored; retrying."
+                    detail = sentence("Received messages could not be stored; retrying.")
                 else:   # a fault of ours: a dead task would leave this relay stuck "syncing"
                     log.warning("sync receive failed (%s)", type(exc).__name__)
-                    detail = "Sync failed unexpectedly; retrying."
+                    detail = sentence("Sync failed unexpectedly; retrying.")
                 pipeline.set_state(relay, "offline", detail, round(delay, 2))
                 pipeline.refetch_all(relay)
                 await asyncio.sleep(delay)

@@ -78,6 +78,12 @@ CRYPTO_KEYWORDS = {"reason": None, "NotAllowed": None, "InviteError": None,
                    "InviteExpired": None}
 
 
+# sync/ likewise: the sentences of its errors (not the relay's own, which RelayRejected
+# carries) and the details it marks with sentence().
+SYNC_KEYWORDS = {"sentence": None, "SyncError": None, "RelayUnreachable": None,
+                 "RelayProtocolError": None, "RelayOverflow": None, "ReadCancelled": None}
+
+
 def crypto_sources() -> list[Path]:
     return sorted((ROOT / "crypto").rglob("*.py"))
 
@@ -99,9 +105,10 @@ def gettext_template(files: list[Path] | None = None):  # noqa: ANN201  (a babel
                 "python", str(path), keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
             template.add(message, locations=[], flags=("python-brace-format",))
     if files is None:
-        for path in crypto_sources():
+        for path, keywords in [*((p, CRYPTO_KEYWORDS) for p in crypto_sources()),
+                               *((p, SYNC_KEYWORDS) for p in sorted((ROOT / "sync").rglob("*.py")))]:
             for _line, message, _comments, _context in extract_from_file(
-                    "python", str(path), keywords=CRYPTO_KEYWORDS):
+                    "python", str(path), keywords=keywords):
                 if isinstance(message, str) and message:
                     template.add(message, locations=[], flags=("python-brace-format",))
     for message in ARGPARSE_MESSAGES:

@@ -95,3 +95,13 @@ def test_a_refusal_returned_with_its_numbers_is_translated_and_filled(german: No
     assert why == "a member links at most 5 devices"     # crypto's own text: English
     assert reason_text(why) == "ein Mitglied verknüpft höchstens 5 Geräte"
     assert explain(crypto.NotAllowed(why)) == "ein Mitglied verknüpft höchstens 5 Geräte"
+
+
+def test_sync_sentences_read_in_german_and_the_relays_own_stay_as_written(german: None) -> None:
+    from app.admin import sentence
+    from sync.errors import RelayUnreachable, rejected_for
+
+    assert sentence(RelayUnreachable("The relay cannot be reached.")) == \
+        "Das Relay ist nicht erreichbar."
+    assert sentence(rejected_for(400, "mailbox id must be 32 bytes", None)) == \
+        "Mailbox id must be 32 bytes."
