@@ -33,6 +33,12 @@ def can(role: str, action: str) -> bool:
     return crypto.can(role, action)
 
 
+def announces(session: crypto.GroupSession) -> bool:
+    """Whether my role may post top-level in an announcements channel (owner, admin,
+    moderator: the table's announce action)."""
+    return crypto.can(session.my_role or "", "announce")
+
+
 class GovernanceService:
     """Roles of the members of a group."""
 

@@ -29,6 +29,7 @@ from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_k
 from app.views import ChangeEvent, ChangeKind
 from crypto import spaces
 from crypto.devices import ReadPosition
+from crypto.governance import ACT_ANNOUNCE
 from crypto.events import DeviceChanged
 from crypto.file_payloads import Attachment
 from sync.values import InboundBatch, Received
@@ -302,7 +303,8 @@ class Inbound:
                 return
             if isinstance(c, crypto.Post):
                 sender = gw.session.member(ev.sender_ik)
-                by_admin = sender is not None and sender.is_admin
+                # by_admin: the sender's role may post top-level in an announcements channel
+                by_admin = sender is not None and crypto.can(sender.role, ACT_ANNOUNCE)
                 # the member's own post from another of their devices is theirs here too
                 row = NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now, ev.seq,
                               "post", c.text, c.reply_to, None, ev.sender_ik == rt.me, c.channel, c.thread,
@@ -329,7 +331,10 @@ class Inbound:
             elif isinstance(c, files_inbound.FILE_CONTENT):
                 admin = files_inbound.is_admin(gw.session, ev.sender_ik)
                 if isinstance(c, Attachment):
-                    gw.posts.append(files_inbound.attachment_post(gid, ev, name, now, admin))
+                    sender = gw.session.member(ev.sender_ik)
+                    gw.posts.append(files_inbound.attachment_post(
+                        gid, ev, name, now,
+                        sender is not None and crypto.can(sender.role, ACT_ANNOUNCE)))
                 if files_inbound.allowed(c, admin):
                     gw.changes.append((ev.sender_ik, _FileChange(ev, admin)))
             elif isinstance(c, crypto.Unsupported):

@@ -16,6 +16,7 @@ from app import polls_inbound
 from app.access import Access
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
+from app.governance import announces
 from app.i18n import _
 from app.polls_views import ANONYMOUS_NOTE, OptionView, PollView
 from app.render import FORMER_MEMBER, hexid
@@ -38,8 +39,9 @@ def channel_id(rt: Runtime, gid: bytes, ref: str | None) -> bytes:
     if channel.archived:
         raise NotAllowed(_("The channel '{name}' is archived; it takes nothing new.").format(
             name=channel.name))
-    if channel.kind == "announcements" and not rt.session(gid).is_admin:
-        raise NotAllowed(_("Only admins post in '{name}'.").format(name=channel.name))
+    if channel.kind == "announcements" and not announces(rt.session(gid)):
+        raise NotAllowed(_("Only admins and moderators post in '{name}'.").format(
+            name=channel.name))
     return channel.id
 
 

@@ -12,6 +12,7 @@ from app import moderation_log as moderation
 from app.access import Access
 from app.channel_refs import resolve_channel
 from app.errors import InvalidInput, NotAllowed, NotFound
+from app.governance import announces
 from app.i18n import _
 from app.render import PostRenderer, merge_warnings
 from app.runtime import Runtime
@@ -78,7 +79,7 @@ class PostService:
         if root is not None and (title or tag_list):
             raise InvalidInput(_("A reply in a thread has no title or tags."))
         if chan is not None:
-            _check_top_level(chan, session.is_admin, title, tag_list)
+            _check_top_level(chan, announces(session), title, tag_list)
         channel_id = root.channel_id if root is not None else chan.id  # type: ignore[union-attr]
         content = crypto.Post(text, target, channel_id, root.msg_id if root else None, title,
                               tag_list)
@@ -89,7 +90,7 @@ class PostService:
                                         sealed.sent_at, sealed.sent_at, sealed.seq, "post", text,
                                         target, None, True, channel_id,
                                         root.msg_id if root else None, title or None, tag_list,
-                                        session.is_admin)])
+                                        announces(session))])
 
         sealed = sending.seal_checked(rt, gid, session, content, local)
         return self.get(gid.hex(), sealed.message_id.hex())
@@ -258,7 +259,8 @@ def _check_top_level(chan: Channel, admin: bool, title: str, tags: tuple[str, ..
         raise NotAllowed(_("The channel '{name}' is archived; it takes no new posts.").format(
             name=chan.name))
     if chan.kind == "announcements" and not admin:
-        raise NotAllowed(_("Only admins post in '{name}'; reply in a thread instead.").format(
+        raise NotAllowed(_("Only admins and moderators post in '{name}'; reply in a thread "
+                           "instead.").format(
             name=chan.name))
     if chan.kind == "forum" and not title:
         raise InvalidInput(_("A post in a forum starts a topic; give it a title."))

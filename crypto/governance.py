@@ -38,24 +38,26 @@ from crypto.reports import Approval, ReportResolved, Rules
 
 # What a role may do. Content actions: post (posts, replies, edits), react, moderate
 # (remove others' posts; the moderation payloads), manage_channels (channel definitions,
-# pins of posts and library items, library tags, top-level posts in an announcements
-# channel: what `Member.is_admin` admits in crypto.spaces and the library rules). Control
+# pins of posts and library items, library tags: what `Member.is_admin` admits in
+# crypto.spaces and the library rules), announce (top-level posts in an announcements
+# channel: owners, admins and moderators, crypto.spaces.top_level_allowed). Control
 # actions: manage_members (add, remove, invite, rename, rotate), manage_roles (role
 # entries), hand_over (ownership).
 ACT_POST = "post"
 ACT_REACT = "react"
 ACT_MODERATE = "moderate"
 ACT_MANAGE_CHANNELS = "manage_channels"
+ACT_ANNOUNCE = "announce"
 ACT_MANAGE_MEMBERS = "manage_members"
 ACT_MANAGE_ROLES = "manage_roles"
 ACT_HAND_OVER = "hand_over"
-ACTIONS = (ACT_POST, ACT_REACT, ACT_MODERATE, ACT_MANAGE_CHANNELS, ACT_MANAGE_MEMBERS,
-           ACT_MANAGE_ROLES, ACT_HAND_OVER)
+ACTIONS = (ACT_POST, ACT_REACT, ACT_MODERATE, ACT_MANAGE_CHANNELS, ACT_ANNOUNCE,
+           ACT_MANAGE_MEMBERS, ACT_MANAGE_ROLES, ACT_HAND_OVER)
 
 _GRANTS: dict[str, frozenset[str]] = {
     ROLE_OWNER: frozenset(ACTIONS),
     ROLE_ADMIN: frozenset(ACTIONS) - {ACT_HAND_OVER},
-    ROLE_MODERATOR: frozenset({ACT_POST, ACT_REACT, ACT_MODERATE}),
+    ROLE_MODERATOR: frozenset({ACT_POST, ACT_REACT, ACT_MODERATE, ACT_ANNOUNCE}),
     ROLE_MEMBER: frozenset({ACT_POST, ACT_REACT}),
     ROLE_OBSERVER: frozenset({ACT_REACT}),
 }

@@ -42,7 +42,7 @@ MAX_PINS = 50          # active pins per channel; receivers ignore pins beyond i
 
 RULE_CHANNEL = reason("only admins can create or change channels")
 RULE_PIN = reason("only admins can pin posts")
-RULE_ANNOUNCE = reason("only admins can post in an announcements channel")
+RULE_ANNOUNCE = reason("only admins and moderators can post in an announcements channel")
 RULE_PINS_FULL = reason("a channel holds at most 50 pins")
 
 
@@ -130,20 +130,24 @@ register_kind(KIND_CHANNEL, _V1, _decode_channel, ChannelDef, _encode_channel, a
 register_kind(KIND_PIN, _V1, _decode_pin, Pin, _encode_pin, admin_only=True)
 
 
-def check(content: object, sender_is_admin: bool, channel_kind: int | None) -> str | None:
+def check(content: object, sender_is_admin: bool, channel_kind: int | None,
+          sender_announces: bool | None = None) -> str | None:
     """The rule `content` breaks when sent by this sender into a channel of this kind
-    (None: not defined yet), or None when it may be honoured."""
+    (None: not defined yet), or None when it may be honoured. `sender_announces`: the
+    sender's role may post top-level in an announcements channel (owner, admin, moderator;
+    governance.ACT_ANNOUNCE); left out, only an admin may."""
+    announces = sender_is_admin if sender_announces is None else sender_announces
     if isinstance(content, ChannelDef) and not sender_is_admin:
         return RULE_CHANNEL
     if isinstance(content, Pin) and not sender_is_admin:
         return RULE_PIN
-    if (isinstance(content, Post) and content.thread is None and not sender_is_admin
+    if (isinstance(content, Post) and content.thread is None and not announces
             and channel_kind == CHANNEL_ANNOUNCEMENTS):
         return RULE_ANNOUNCE
     return None
 
 
-def top_level_allowed(channel_kind: int | None, by_admin: bool) -> bool:
+def top_level_allowed(channel_kind: int | None, announces: bool) -> bool:
     """Whether a top-level post (not a thread reply) by this sender stands in the channel:
     the same rule as `check`, for posts stored before their channel's definition arrived."""
-    return by_admin or channel_kind != CHANNEL_ANNOUNCEMENTS
+    return announces or channel_kind != CHANNEL_ANNOUNCEMENTS

@@ -10,7 +10,8 @@ from app.views import GroupSummary
 # decide which controls the window offers.
 POST = "post"
 MODERATE = "moderate"
-MANAGE_CHANNELS = "manage_channels"   # channels, pins, library tags, announcements
+MANAGE_CHANNELS = "manage_channels"   # channels, pins, library tags
+ANNOUNCE = "announce"                 # top-level posts in an announcements channel
 MANAGE_MEMBERS = "manage_members"     # invites, join requests, removals, the group's name
 MANAGE_ROLES = "manage_roles"
 

@@ -105,7 +105,7 @@ class NewPost:
     thread_root: bytes | None = None   # the root's message id when this is a thread reply
     title: str | None = None           # a forum topic's title
     tags: tuple[str, ...] = ()
-    by_admin: bool = False             # the sender was an admin when it was received
+    by_admin: bool = False             # the sender's role could announce when received
     evidence: bytes | None = None      # the signed message (crypto.reports), for reports
 
 

@@ -236,6 +236,41 @@ def test_a_member_cannot_define_channels_pin_or_post_announcements_even_with_a_b
     assert not any("missing" in w for w in _warnings(cy, gid))
 
 
+def test_a_moderator_announces_and_every_client_shows_it_while_a_member_may_not(
+        make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
+    (ana, ben, cy), gid = _club(make_profile, relay)
+    ana.channels.create(gid, "News", "announcements")
+    ana.governance.set_role(gid, "Ben", "moderator")
+    _sync([ana, ben, cy])
+    ben.posts.post(gid, "Meeting moved to Friday", channel="News")
+    with pytest.raises(NotAllowed, match="Only admins and moderators"):
+        cy.posts.post(gid, "Me too", channel="News")
+    _sync([ana, ben, cy])
+    for svc in (ana, ben, cy):
+        shown = {p.text: p.rejected for p in svc.posts.latest(gid, channel="News").posts
+                 if p.kind == "post"}
+        assert shown == {"Meeting moved to Friday": ""}
+        assert not any("rejected" in w for w in _warnings(svc, gid))
+    # once Ben is a member again, his next announcement is refused by every client
+    ana.governance.set_role(gid, "Ben", "member")
+    _sync([ana, ben, cy])
+    with pytest.raises(NotAllowed):
+        ben.posts.post(gid, "one more", channel="News")
+    _forge_as(ben, gid, crypto.Post("one more", channel=bytes.fromhex(
+        ana.channels.get(gid, "News").id)))
+    _sync([ana, cy])
+    for svc in (ana, cy):
+        late = [p for p in svc.posts.latest(gid, channel="News").posts if p.text == "one more"]
+        assert len(late) == 1 and "admins and moderators" in late[0].rejected
+
+
+def _forge_as(svc: Services, gid: str, content: object) -> None:
+    """Seal what the member's client would refuse, without changing its idea of its role."""
+    rt = svc._access.runtime()
+    seal_and_store(rt, bytes.fromhex(gid), rt.session(bytes.fromhex(gid)), content)
+    svc.sync_once()
+
+
 def test_a_thread_reply_whose_root_is_in_another_group_joins_no_thread(
         make_profile: Callable[[str], Services], relay: RelayProcess) -> None:
     ana, ben = make_profile("Ana"), make_profile("Ben")

@@ -64,15 +64,15 @@ def test_a_rejected_post_and_ignored_changes_read_in_german(
         warnings = " ".join(_warnings(cy, gid))
         assert ("Eine Kanaländerung von Ben wurde ignoriert: nur Admins können Kanäle erstellen "
                 "oder ändern.") in warnings, warnings
-        assert ("Ein Beitrag von Ben wurde abgelehnt: nur Admins können in einem "
-                "Ankündigungskanal schreiben.") in warnings, warnings
+        assert ("Ein Beitrag von Ben wurde abgelehnt: nur Admins und Moderatoren können in "
+                "einem Ankündigungskanal schreiben.") in warnings, warnings
         fake = next(p for p in cy.posts.latest(gid, channel="News").posts if p.rejected)
-        assert ("(abgelehnt: nur Admins können in einem Ankündigungskanal schreiben)"
+        assert ("(abgelehnt: nur Admins und Moderatoren können in einem Ankündigungskanal schreiben)"
                 in post_text(fake)), post_text(fake)
     finally:
         monkeypatch.delenv("COTERIE_LANG")
         i18n.language_changed()
-    assert "(rejected: only admins can post in an announcements channel)" in post_text(fake)
+    assert "(rejected: only admins and moderators can post in an announcements channel)" in post_text(fake)
 
 
 def test_names_and_relay_places_are_german_whole(german: None) -> None:

@@ -56,15 +56,15 @@ def test_the_permission_table() -> None:
              for role in ("owner", "admin", "moderator", "member", "observer")}
     assert table["owner"] == set(ACTIONS)
     assert table["admin"] == set(ACTIONS) - {"hand_over"}
-    assert table["moderator"] == {"post", "react", "moderate"}
+    assert table["moderator"] == {"post", "react", "moderate", "announce"}
     assert table["member"] == {"post", "react"}
     assert table["observer"] == {"react"}
     assert not can("nobody", "react") and not can("admin", "fly")
 
 
 def test_managing_channels_is_what_the_admin_rule_of_channels_and_pins_admits() -> None:
-    # crypto.spaces and the library judge channel definitions, pins, library tags and
-    # announcements by Member.is_admin; the table the window asks must say the same
+    # crypto.spaces and the library judge channel definitions, pins and library tags by
+    # Member.is_admin; the table the window asks must say the same
     for role in ("owner", "admin", "moderator", "member", "observer"):
         member = Member(b"\x01" * 32, b"\x02" * 32, "X", role, 0)
         assert can(role, "manage_channels") is member.is_admin

@@ -30,7 +30,7 @@ def locale(qapp) -> Iterator[callable]:
 def test_english_reads_like_a_messenger(locale) -> None:
     locale("en_US")
     assert timefmt.clock(int(NOW)) == "8:37\u202fPM" or timefmt.clock(int(NOW)) == "8:37 PM"
-    assert timefmt.day_label(int(NOW)) == "Today"
+    assert timefmt.day_label(int(NOW), NOW) == "Today"
     assert timefmt.day_label(int(NOW - DAY), NOW) == "Yesterday"
     assert timefmt.day_label(int(NOW - 3 * DAY), NOW) == "Friday"
     assert timefmt.day_label(int(NOW - 30 * DAY), NOW) == "Saturday, October 31, 2026"

@@ -497,8 +497,8 @@
         <translation>Dieser Kanal ist archiviert; er bleibt lesbar.</translation>
     </message>
     <message>
-        <source>Only admins post here; reply in a post&apos;s thread (T).</source>
-        <translation>Hier schreiben nur Admins; antworte im Thread eines Beitrags (T).</translation>
+        <source>Only admins and moderators post here; reply in a post&apos;s thread (T).</source>
+        <translation>Hier schreiben nur Admins und Moderatoren; antworte im Thread eines Beitrags (T).</translation>
     </message>
     <message>
         <source>The channel&apos;s pins are full</source>

@@ -51,7 +51,7 @@ from ui.dialogs.reports import ReportDialog, RulesDialog
 from ui.image_preview import PREVIEW_SIDE, scaled_image, thumbnail
 from ui.markdown import plain_excerpt
 from ui.models.conversation_model import ConversationModel
-from ui.roles import MANAGE_CHANNELS, MANAGE_MEMBERS, MODERATE, POST, may
+from ui.roles import ANNOUNCE, MANAGE_CHANNELS, MANAGE_MEMBERS, MODERATE, POST, may
 from ui.transfers import Transfers
 from ui.widgets.card_actions import CardActions
 from ui.widgets.composer import Composer
@@ -376,9 +376,10 @@ class ConversationPane(QWidget):
                 "post."))
         elif c is not None and c.archived:
             self.composer.set_read_only(QCoreApplication.translate("ConversationPane", "This channel is archived; it stays readable."))
-        elif c is not None and c.kind == "announcements" and not may(g, MANAGE_CHANNELS):
+        elif c is not None and c.kind == "announcements" and not may(g, ANNOUNCE):
             self.composer.set_read_only(QCoreApplication.translate(
-                "ConversationPane", "Only admins post here; reply in a post's thread (T)."))
+                "ConversationPane", "Only admins and moderators post here; reply in a post's "
+                "thread (T)."))
         else:
             self._composer_blocked = False
             self.composer.set_read_only(None)
