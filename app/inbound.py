@@ -29,9 +29,9 @@ from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_k
 from app.views import ChangeEvent, ChangeKind
 from crypto import spaces
 from crypto.devices import ReadPosition
-from crypto.governance import ACT_ANNOUNCE
 from crypto.events import DeviceChanged
 from crypto.file_payloads import Attachment
+from crypto.governance import ACT_ANNOUNCE
 from sync.values import InboundBatch, Received
 
 log = logging.getLogger(__name__)

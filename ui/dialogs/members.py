@@ -24,10 +24,10 @@ from app.names import isolate
 from app.views import GroupSummary, MemberView
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
+from ui.dialogs.moderate import TimeoutDialog
 from ui.models.keyed_list import ITEM_ROLE
 from ui.models.member_model import MemberListModel
 from ui.qr import qr_pixmap
-from ui.dialogs.moderate import TimeoutDialog
 from ui.roles import MANAGE_MEMBERS, MANAGE_ROLES, MODERATE, may, role_help, role_title
 from ui.widgets.confirm import confirm
 

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from app.errors import PinsFull
 from app.files import guess_media_type
 from app.governance import can
-from app.names import isolate
 from app.moderation import Standing
+from app.names import isolate
 from app.reports import RulesView
 from app.views import (
     GENERAL_ID,
