@@ -173,6 +173,8 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     assert not bea_members.remove_button.isVisible()    # moderating is not managing members
     bea_members.time_out()
     timeout = _visible(bea_members, TimeoutDialog)
+    settle(qtbot, bea.worker)
+    assert not timeout.lift_button.isVisible()                  # Eve is not timed out
     _check(timeout, "timeout_member", "light", out)
     timeout.duration.setCurrentIndex(timeout.duration.findData(3600))
     timeout.reason.setText("cool down")
@@ -205,6 +207,8 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     # Bea lifts the timeout from the same dialog; Eve's composer takes posts again
     bea_members.time_out()
     lift = next(d for d in bea_members.findChildren(TimeoutDialog) if d.isVisible())
+    qtbot.waitUntil(lift.lift_button.isVisible, timeout=WAIT)   # the log says Eve is
+    assert "Eve is timed out until" in _plain(lift.status.text())  # timed out
     lift.lift_button.click()
     qtbot.waitUntil(lambda: not eve.window.pane.composer.edit.isReadOnly(), timeout=WAIT)
     bea_members.close()

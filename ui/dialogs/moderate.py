@@ -9,6 +9,8 @@ signed entry each member's Coterie enforces and lists in the moderation log.
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.moderation import Standing
+from app.moderation import ModLogView, Standing
 from ui import timefmt
 from ui.context import AppContext
 from ui.dialogs.base import ServiceDialog
@@ -33,7 +35,7 @@ REASON_MAX_BYTES = 200   # crypto.moderation.MAX_REASON_BYTES; the service check
 def _reason_edit(owner: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setPlaceholderText(QCoreApplication.translate(
-        "ModerateDialog", "Optional; every member sees it in the moderation log"))
+        "ModerateDialog", "Optional; shown in the moderation log"))
     edit.setAccessibleName(QCoreApplication.translate("ModerateDialog", "Reason"))
     edit.setMaxLength(REASON_MAX_BYTES)
     edit.setObjectName(owner + "Reason")
@@ -69,7 +71,7 @@ class _ActionDialog(ServiceDialog):
                  parent: QWidget | None) -> None:
         super().__init__(ctx.worker, title, parent)
         self._ctx = ctx
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(480)
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -153,7 +155,30 @@ class TimeoutDialog(_ActionDialog):
             "ModerateDialog", "End this member's timeout now"))
         self.lift_button.clicked.connect(self._lift)
         self.buttons.addButton(self.lift_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.lift_button.hide()          # until the log says the member is timed out
         self._busy_buttons.append(self.lift_button)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        self.status.hide()               # its text goes under the explanation
+        self._intro = self.intro.text()
+        svc = ctx.services
+        self.call(lambda: svc.moderation.log(group_id), lambda log: self._show(log, member))
+
+    def _show(self, log: list[ModLogView], member: str) -> None:
+        """Whether the member is timed out now: the last timeout or lift for them."""
+        last = next((v for v in reversed(log) if v.target_fingerprint == self._member
+                     and v.action in ("timeout", "lift")), None)
+        until = last.until if last is not None and last.action == "timeout" else None
+        timed_out = until is not None and until > time.time()
+        self.lift_button.setVisible(timed_out)
+        self.status.setVisible(timed_out)
+        if timed_out and until is not None:
+            self.status.setText(QCoreApplication.translate(
+                "ModerateDialog", "{member} is timed out until {time}. A new timeout "
+                "replaces it.").format(member=member, time=timefmt.list_time(until)))
+            self.intro.setText(self._intro + "\n\n" + self.status.text())
+        self.fit_height()
 
     def _act(self) -> None:
         gid, who, why = self._group_id, self._member, self.reason.text()

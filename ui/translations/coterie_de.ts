@@ -2232,8 +2232,8 @@ Fingerabdruck {fingerprint}</translation>
 <context>
     <name>ModerateDialog</name>
     <message>
-        <source>Optional; every member sees it in the moderation log</source>
-        <translation>Optional; jedes Mitglied sieht ihn im Moderationsprotokoll</translation>
+        <source>Optional; shown in the moderation log</source>
+        <translation>Optional; steht im Moderationsprotokoll</translation>
     </message>
     <message>
         <source>Reason</source>
@@ -2318,6 +2318,10 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>End this member&apos;s timeout now</source>
         <translation>Die Auszeit dieses Mitglieds jetzt beenden</translation>
+    </message>
+    <message>
+        <source>{member} is timed out until {time}. A new timeout replaces it.</source>
+        <translation>{member} hat bis {time} eine Auszeit. Eine neue Auszeit ersetzt sie.</translation>
     </message>
     <message>
         <source>Slow mode and lock of {channel}</source>
