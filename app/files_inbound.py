@@ -3,8 +3,8 @@
 Attachment posts become a post row (caption + file lines, see app.files.attachment_text)
 plus one `files` row per file. A file delete is honoured only from the post's sender; a
 library pin only from an admin; a library removal from the entry's author or an admin.
-Concurrent tag edits converge: the edit last in (signed time, author, seq, message id) wins
-on every client, whatever order they arrive in (store.files.library_tags).
+Concurrent tag edits and pins converge: the edit last in (signed time, author, seq, message
+id) wins on every client, whatever order they arrive in (store.files.library_tags, _pin).
 """
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def apply(store: Store, profile_dir: Path, gid: bytes, sender: bytes, ev: Any,
     elif isinstance(c, LibraryRemove):
         store.files.library_remove(gid, c.item, sender, admin)
     elif isinstance(c, LibraryPin) and admin:
-        store.files.library_pin(gid, c.item, c.pinned)
+        store.files.library_pin(gid, c.item, c.pinned, TagOrder.of(
+            ev.sent_at, sender, ev.epoch, ev.seq, ev.message_id))
     elif isinstance(c, LibraryTags) and admin:
         store.files.library_tags(gid, c.item, c.tags, TagOrder.of(
             ev.sent_at, sender, ev.epoch, ev.seq, ev.message_id))

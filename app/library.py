@@ -110,7 +110,8 @@ class LibraryService:
             raise NotAllowed(_("Only admins can pin library items."))
 
         def local(store: Store, sealed: crypto.Sealed) -> None:
-            store.files.library_pin(gid, row.item_id, pinned)
+            store.files.library_pin(gid, row.item_id, pinned, TagOrder.of(
+                sealed.sent_at, rt.me, sealed.epoch, sealed.seq, sealed.message_id))
 
         sending.seal_checked(rt, gid, session, LibraryPin(row.item_id, pinned), local, row.target)
 

@@ -82,8 +82,8 @@ class LibraryRow:
 
 
 @dataclass(frozen=True)
-class TagOrder:
-    """Where a tag edit stands among all edits of an item: later wins."""
+class EditOrder:
+    """Where an admin's tag edit or pin stands among all of an item's: later wins."""
     sent_time: int
     author_ik: bytes
     seq: int              # (epoch << 32) | sequence number: the author's own order
@@ -91,10 +91,13 @@ class TagOrder:
 
     @classmethod
     def of(cls, sent_time: int, author_ik: bytes, epoch: int, seq: int,
-           msg_id: bytes) -> TagOrder:
+           msg_id: bytes) -> EditOrder:
         """Sequence numbers start again in each epoch, so the epoch orders first (as in
         the moderation log)."""
         return cls(sent_time, author_ik, (epoch << 32) | seq, msg_id)
+
+
+TagOrder = EditOrder       # the name tag edits were introduced under
 
 
 def _file(row: tuple) -> FileRow:
@@ -262,11 +265,12 @@ class FileTables(StorePart):
             " title, description, tags, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (row.group_id, row.item_id, row.target, row.author_ik, row.added_time, row.title,
              row.description, "\n".join(row.tags), row.link))
-        # a tag edit that arrived before its item (reordered delivery) applies now
-        conn.execute("UPDATE library SET tags = e.tags FROM library_tag_edits e"
-                     " WHERE e.group_id = library.group_id AND e.item_id = library.item_id"
-                     " AND library.group_id = ? AND library.item_id = ?",
-                     (row.group_id, row.item_id))
+        # a tag edit or pin that arrived before its item (reordered delivery) applies now
+        for table, column in (("library_tag_edits", "tags"), ("library_pin_edits", "pinned")):
+            conn.execute(f"UPDATE library SET {column} = e.{column} FROM {table} e"
+                         " WHERE e.group_id = library.group_id AND e.item_id = library.item_id"
+                         " AND library.group_id = ? AND library.item_id = ?",
+                         (row.group_id, row.item_id))
 
     def library_remove(self, group_id: bytes, item_id: bytes, by: bytes, admin: bool) -> bool:
         cur = self._db().execute(
@@ -274,31 +278,40 @@ class FileTables(StorePart):
             " AND (author_ik = ? OR ?)", (group_id, item_id, by, int(admin)))
         return cur.rowcount == 1
 
-    def library_pin(self, group_id: bytes, item_id: bytes, pinned: bool) -> None:
-        self._db().execute("UPDATE library SET pinned = ? WHERE group_id = ? AND item_id = ?",
-                           (int(pinned), group_id, item_id))
+    def library_pin(self, group_id: bytes, item_id: bytes, pinned: bool,
+                    order: EditOrder) -> bool:
+        """An admin's pin or unpin: it sets the item's pin only if it comes after the pin or
+        unpin in effect in the order (signed time, author, seq, message id), so a concurrent
+        pin and unpin leave every client with the same state. True if it took effect."""
+        return self._last_edit("library_pin_edits", "pinned", group_id, item_id, int(pinned),
+                               order)
 
     def library_tags(self, group_id: bytes, item_id: bytes, tags: tuple[str, ...],
-                     order: TagOrder) -> bool:
+                     order: EditOrder) -> bool:
         """An admin's tag edit: it replaces the item's tags only if it comes after the edit
         in effect in the order (signed time, author, seq, message id), so every client ends
         with the same tags whatever order the edits arrived in. True if it took effect."""
+        return self._last_edit("library_tag_edits", "tags", group_id, item_id, "\n".join(tags),
+                               order)
+
+    def _last_edit(self, table: str, column: str, group_id: bytes, item_id: bytes,
+                   value: object, order: EditOrder) -> bool:
+        """Keep, per item, the edit last in `order` in `table` (which waits there for an item
+        not stored yet) and copy its value into the library row's `column`."""
         conn = self._db()
-        text = "\n".join(tags)
         cur = conn.execute(
-            "INSERT INTO library_tag_edits (group_id, item_id, tags, sent_time, author_ik, seq,"
-            " msg_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, item_id) DO UPDATE"
-            " SET tags = excluded.tags, sent_time = excluded.sent_time,"
-            " author_ik = excluded.author_ik, seq = excluded.seq, msg_id = excluded.msg_id"
-            " WHERE (excluded.sent_time, excluded.author_ik, excluded.seq, excluded.msg_id)"
-            " > (library_tag_edits.sent_time, library_tag_edits.author_ik,"
-            " library_tag_edits.seq, library_tag_edits.msg_id)",
-            (group_id, item_id, text, order.sent_time, order.author_ik, order.seq,
+            f"INSERT INTO {table} (group_id, item_id, {column}, sent_time, author_ik, seq,"
+            f" msg_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, item_id) DO UPDATE"
+            f" SET {column} = excluded.{column}, sent_time = excluded.sent_time,"
+            f" author_ik = excluded.author_ik, seq = excluded.seq, msg_id = excluded.msg_id"
+            f" WHERE (excluded.sent_time, excluded.author_ik, excluded.seq, excluded.msg_id)"
+            f" > ({table}.sent_time, {table}.author_ik, {table}.seq, {table}.msg_id)",
+            (group_id, item_id, value, order.sent_time, order.author_ik, order.seq,
              order.msg_id))
         if cur.rowcount != 1:
             return False
-        conn.execute("UPDATE library SET tags = ? WHERE group_id = ? AND item_id = ?",
-                     (text, group_id, item_id))
+        conn.execute(f"UPDATE library SET {column} = ? WHERE group_id = ? AND item_id = ?",
+                     (value, group_id, item_id))
         return True
 
     @reads

@@ -43,6 +43,7 @@ RELEASED = {
     10: "a1385ce0bbec1aa80851606216daedef1879eb820e24abc71b8b8872d9577ccc",
     11: "ac16b4aa838717bbf865d7f8dca588217217f9142c3ce222f8fe1a7ad8e426f4",
     12: "994b2504a83f06ad3547cb3de587ad55500ba9e2dbb2dc94fd923fb35f630979",
+    13: "4094deeb919bb79bcb37c9a13113113aad01bb2aee7def463d4c6da1d2b3273e",
 }
 
 
@@ -192,6 +193,25 @@ def test_version_10_keeps_the_tag_edit_in_effect(tmp_path: Path) -> None:
         assert before.tags == ("fiction", "classics")
         assert store.run(edits) == [False, True]
         assert [r.tags for r in store.files.library(group)] == [("newer",)]
+
+
+def test_version_13_keeps_the_pin_in_effect(tmp_path: Path) -> None:
+    from app.store.files import EditOrder
+
+    profile = profile_from(13, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group, item = store_fixtures.GROUP, b"\x0f" * 4
+
+        def edits(s: Store) -> list[bool]:
+            with s.transaction():
+                return [s.files.library_pin(group, item, False,
+                                            EditOrder(334, b"Z" * 32, 99, b"\xff")),
+                        s.files.library_pin(group, item, False,
+                                            EditOrder(336, b"A" * 32, 1, b"\x00"))]
+        [before] = store.files.library(group)
+        assert before.pinned
+        assert store.run(edits) == [False, True]
+        assert [r.pinned for r in store.files.library(group)] == [False]
 
 
 def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:
