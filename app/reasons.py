@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import crypto
 from app.i18n import _, ngettext
 from crypto.errors import Refusal
+from sync.errors import Sentence
 
 
 def reason_text(reason: str, params: Mapping[str, object] | None = None) -> str:
@@ -33,8 +34,14 @@ def reason_text(reason: str, params: Mapping[str, object] | None = None) -> str:
 
 
 def sync_text(text: str) -> str:
-    """A sentence of sync/ (an error's, a connection state's detail) in the user's language;
-    a relay's own sentence stays as the relay wrote it."""
+    """A sentence of sync/ (an error's, a connection state's detail) in the user's language,
+    its numbers and names filled in (sync.errors.Sentence); a relay's own sentence stays as
+    the relay wrote it."""
+    if isinstance(text, Sentence):
+        try:
+            return _(text.template).format(**text.params)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+            return str.__str__(text)
     return _(text) if text else text
 
 

@@ -28,14 +28,30 @@ def sentence(text: str) -> str:
     return text
 
 
+class Sentence(str):
+    """An English sentence filled in from its literal and values, remembering both (also
+    through str() and a connection state's detail), so the app can look the literal up in
+    its catalogue and fill in the translation."""
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, params: dict[str, object]) -> Sentence:
+        filled = super().__new__(cls, template.format(**params))
+        filled.template = template
+        filled.params = params
+        return filled
+
+
 class SyncError(Exception):
     """Root of every error sync/ raises."""
 
     retryable = False
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, **params: object) -> None:
+        # with `params`, `message` is the English literal with its placeholders unfilled
+        self.message = Sentence(message, params) if params else message
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

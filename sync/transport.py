@@ -265,7 +265,8 @@ def _check(answer: Answer) -> None:
     if 200 <= status < 300:
         return
     if status >= 500 or status < 400:
-        raise RelayUnreachable(f"The relay answered with an error (HTTP {status}).")
+        raise RelayUnreachable("The relay answered with an error (HTTP {status}).",
+                               status=status)
     raise rejected_for(status, _error_sentence(answer), _retry_after(answer))
 
 
@@ -304,7 +305,7 @@ def _json(answer: Answer) -> dict[str, Any]:
 def _field(data: dict[str, Any], name: str, kind: type) -> Any:
     value = data.get(name)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise RelayProtocolError(f"The relay's answer lacks a valid '{name}' field.")
+        raise RelayProtocolError("The relay's answer lacks a valid '{name}' field.", name=name)
     return value
 
 

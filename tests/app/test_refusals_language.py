@@ -105,3 +105,20 @@ def test_sync_sentences_read_in_german_and_the_relays_own_stay_as_written(german
         "Das Relay ist nicht erreichbar."
     assert sentence(rejected_for(400, "mailbox id must be 32 bytes", None)) == \
         "Mailbox id must be 32 bytes."
+
+
+def test_sync_sentences_with_values_are_translated_then_filled(german: None) -> None:
+    # a status code or field name inside sync/'s sentence survives str() and the connection
+    # state's detail, and the German is filled with it
+    from app.reasons import sync_text
+    from sync.errors import RelayProtocolError, RelayUnreachable
+
+    unreachable = RelayUnreachable("The relay answered with an error (HTTP {status}).",
+                                   status=502)
+    assert str(unreachable) == "The relay answered with an error (HTTP 502)."
+    assert sync_text(str(unreachable)) == \
+        "Das Relay hat mit einem Fehler geantwortet (HTTP 502)."
+    lacking = RelayProtocolError("The relay's answer lacks a valid '{name}' field.",
+                                 name="cursor")
+    assert sync_text(f"{lacking}") == "In der Antwort des Relays fehlt ein gültiges Feld „cursor“."
+    assert sync_text("The relay's own words.") == "The relay's own words."
