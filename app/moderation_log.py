@@ -305,8 +305,9 @@ class ModLogView:
 def apply_action(store: Store, gid: bytes, actor: bytes, msg_id: bytes, sent_at: int,
                  seq: int, content: Any) -> ModEntry | None:
     """Store a moderation action and its effect (inside the caller's transaction): a
-    removal tombstones the post; a timeout removes the member's posts signed in its window
-    that were stored before it arrived."""
+    removal tombstones the post; a timeout removes the member's posts and reactions signed
+    in its window that were stored before it arrived; a channel rule re-judges the
+    channel's posts signed since it."""
 
     def author_of(target: bytes) -> bytes | None:
         post = store.posts.get_post(gid, target)
@@ -324,6 +325,7 @@ def apply_action(store: Store, gid: bytes, actor: bytes, msg_id: bytes, sent_at:
         for target in store.moderation.posts_in_window(gid, e.target_ik, sent_at, end):
             store.posts.apply_delete(gid, target, actor, sent_at, admin=True)
             store.moderation.refuse(gid, target, e.target_ik, _("sent while timed out"), sent_at)
+        store.moderation.drop_reactions_in_window(gid, e.target_ik, sent_at, end)
     elif e.action == "channel" and e.channel_id is not None:
         rejudge_channel(store, gid, e)
     return e

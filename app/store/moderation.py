@@ -89,6 +89,16 @@ class ModerationTables(StorePart):
             "AND sent_time < ? AND deleted_by IS NULL", (group_id, sender_ik, start, end))
         return [r[0] for r in rows]
 
+    @writes(durable=False)
+    def drop_reactions_in_window(self, group_id: bytes, reactor_ik: bytes, start: int,
+                                 end: int) -> int:
+        """Remove `reactor_ik`'s reactions signed in [start, end) (a timeout that arrived
+        after them); returns how many."""
+        cur = self._db().execute(
+            "DELETE FROM reactions WHERE group_id = ? AND reactor_ik = ? AND time >= ? "
+            "AND time < ?", (group_id, reactor_ik, start, end))
+        return cur.rowcount
+
     @reads
     def last_post_time(self, group_id: bytes, sender_ik: bytes, channel_id: bytes,
                        before: int) -> int | None:

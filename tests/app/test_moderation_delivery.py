@@ -96,13 +96,19 @@ def test_late_and_reordered_posts_get_one_verdict_on_every_member(four) -> None:
     #    before the timeout arrives, Ben refuses it on arrival. Then a lift and slow mode:
     #    the refused post must not count as Cy's previous post anywhere (Dee stored it,
     #    Ana and Ben did not), so Cy's next post is judged alike.
+    hello = ana.posts.post(gid, "hello all").id
+    _sync(ana, *everyone)
     ben.moderation.timeout(gid, "Cy", 3600, "cool down")
     cy.posts.post(gid, "x: written while timed out")
+    cy.posts.react(gid, hello, "🎉")
     _sync(cy, dee)
     assert "x: written while timed out" in [t for _f, t, _s in _visible(dee, gid)]
+    assert dee.posts.get(gid, hello).reactions.get("🎉")
     _sync(ben, ana, cy, dee, ben)
     texts = _same_everywhere(people, gid)
     assert "x: written while timed out" not in texts
+    for svc in everyone:
+        assert not svc.posts.get(gid, hello).reactions.get("🎉"), svc.profile.me().name
     ben.moderation.lift(gid, "Cy")
     ben.moderation.channel_rule(gid, "General", slowmode=60)
     _sync(ben, *everyone)
