@@ -227,7 +227,8 @@ def _newcomer(content: Any) -> str | None:
 
 
 def describe(e: ModEntry, name_of: Callable[[bytes | None], str], refused: int = 0,
-             me: bytes | None = None) -> str:
+             me: bytes | None = None,
+             channel_of: Callable[[bytes], str | None] | None = None) -> str:
     """One line for the conversation and the log: "Ana removed a post by Bo: spam" (whole
     sentences per case, so languages can conjugate)."""
     mine = me is not None and e.actor_ik == me
@@ -264,7 +265,8 @@ def describe(e: ModEntry, name_of: Callable[[bytes | None], str], refused: int =
         if e.approve_first:
             text += "; " + _("a new member's first post waits for a moderator's approval")
     else:
-        channel = (_("General") if e.channel_id == GENERAL
+        named = channel_of(e.channel_id) if channel_of and e.channel_id else None
+        channel = (_("General") if e.channel_id == GENERAL else named if named
                    else _("channel {id}").format(id=(e.channel_id or b"").hex()))
         text = ((_("You locked {channel}") if e.locked else _("You unlocked {channel}"))
                 if mine else
@@ -370,6 +372,15 @@ def log_views(rt: Runtime, gid: bytes) -> list[ModLogView]:
         return isolate(label(members.get(ik, _("a former member")), crypto.fingerprint(ik),
                              ik in alike))
 
+    channels: dict[bytes, str | None] = {}
+
+    def channel_of(cid: bytes) -> str | None:
+        """A channel's name as its definition says, isolated (None when not defined)."""
+        if cid not in channels:
+            found = rt.store.channels.get_channel(gid, cid)
+            channels[cid] = isolate(found.name) if found is not None else None
+        return channels[cid]
+
     out = []
     for e in entries:
         out.append(ModLogView(
@@ -382,7 +393,7 @@ def log_views(rt: Runtime, gid: bytes) -> list[ModLogView]:
             slowmode=e.slowmode, locked=e.locked, reason=e.reason, time=e.sent_time,
             quiet=e.quiet, newcomer_days=e.newcomer_days, approve_first=e.approve_first,
             text=describe(e, name_of, refused.get(e.target_ik or b"", 0)
-                          if e.action == "timeout" else 0, rt.me)))
+                          if e.action == "timeout" else 0, rt.me, channel_of)))
     return out
 
 

@@ -155,3 +155,13 @@ def test_newcomer_safeguards_and_quiet_mode(
         assert not any(p.code.startswith("mod:") for p in svc.posts.latest(gid, 200).posts)
         assert [v.action for v in svc.moderation.log(gid)] == ["settings", "settings"]
         assert svc.moderation.current_settings(gid) == (True, 7)
+
+
+def test_a_channel_rule_names_its_channel(make_profile: Callable[[str], Services],
+                                          relay: RelayProcess) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    reading = ana.channels.create(gid, "Reading").id
+    ana.moderation.channel_rule(gid, reading, locked=True, slowmode=30)
+    _sync(ana, ben)
+    assert _plain(ana.moderation.log(gid)[-1].text) == "You locked Reading; slow mode 30 s"
+    assert _plain(ben.moderation.log(gid)[-1].text) == "Ana locked Reading; slow mode 30 s"
