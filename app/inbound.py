@@ -10,6 +10,7 @@ the relay serving one message twice (from the sync engine's anomaly report).
 """
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -28,7 +29,7 @@ from app.runtime import Pending, Runtime, members_of
 from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
 from app.views import ChangeEvent, ChangeKind
 from crypto import spaces
-from crypto.devices import ReadPosition
+from crypto.devices import HandedGroup, ReadPosition
 from crypto.events import DeviceChanged
 from crypto.file_payloads import Attachment
 from crypto.governance import ACT_ANNOUNCE
@@ -126,6 +127,7 @@ class _GroupWork:
     announced: list[_Gap] = field(default_factory=list)  # gaps first warned of in this batch
     filled: list[_Gap] = field(default_factory=list)     # gaps whose last message arrived
     rekey: bool = False    # a device was revoked: the rotating admin starts a new key period
+    handed: list[HandedGroup] = field(default_factory=list)   # groups handed to this device
     active: dict[bytes, int] = field(default_factory=dict)  # my devices' last signed times
 
     def note_changes(self) -> None:
@@ -220,9 +222,13 @@ class Inbound:
             work[gid].fresh += ids
             outcome.new_posts += len(ids)
 
+        adopted = self._adopt_handed(work, touched, now)
+
         def final(store: Store, pending: Pending) -> None:
             for route, session in joins:
                 self._store_join(store, pending, route, session, now)
+            for session, handed in adopted:
+                self._store_handed(store, pending, session, handed, now)
             for gid, gw in work.items():
                 self._store_group(store, pending, gid, gw, now, outcome)
             for mailbox, cursor in batch.cursors.items():
@@ -230,6 +236,48 @@ class Inbound:
 
         rt.commit(final, durable=False, touched=touched)
         return outcome
+
+    def _adopt_handed(self, work: dict[bytes, _GroupWork], touched: set[bytes],
+                      now: int) -> list[tuple[crypto.GroupSession, HandedGroup]]:
+        """Groups our first device handed to this linked device (app/device_handoff.py):
+        their sessions join this batch, with our sender key for each."""
+        rt = self.rt
+        adopted: list[tuple[crypto.GroupSession, HandedGroup]] = []
+        for gw in list(work.values()):
+            for handed in gw.handed:
+                gid = handed.group_id
+                if gid in work or rt.store.groups.get_group(gid) is not None:
+                    continue
+                try:
+                    session = crypto.GroupSession.from_bytes(handed.state, rt.identity)
+                except crypto.CryptoError:
+                    continue
+                if session.group_id != gid or session.member_ik != rt.me:
+                    continue
+                rt.adopt(gid, session)
+                touched.add(gid)
+                new = work[gid] = _GroupWork(session)
+                new.members_changed = new.epoch_changed = True
+                new.outgoing += session.start_device(now, rt.rng)
+                adopted.append((session, handed))
+        return adopted
+
+    @staticmethod
+    def _store_handed(store: Store, pending: Pending, session: crypto.GroupSession,
+                      handed: HandedGroup, now: int) -> None:
+        gid = session.group_id
+        store.groups.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
+                                           my_role=stored_role(session),
+                                           state=session.to_bytes(), created=now,
+                                           last_activity=now))
+        try:   # where the first device had read: this one starts there, not at the start
+            cursors = json.loads(handed.extra.decode("utf-8") or "{}")
+            for mailbox, cursor in cursors.items():
+                store.outbox.set_cursor(bytes.fromhex(mailbox), int(cursor), now)
+        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+            pass
+        pending.relays.add(session.relay_url)
+        pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
 
     def _prepare(self, envelopes: Sequence[Received]) -> None:
         """Check the next envelopes' signatures per group on two threads (crypto prepare)."""
@@ -293,6 +341,9 @@ class Inbound:
         rt = self.rt
         if isinstance(ev, crypto.ContentReceived):
             c = ev.content
+            if isinstance(c, HandedGroup):    # crypto opened it only from our first device
+                gw.handed.append(c)
+                return
             if ev.sender_ik == rt.me:
                 key = ev.device_pk or ev.sender_ik
                 gw.active[key] = max(gw.active.get(key, 0), ev.sent_at)

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 import crypto
+from app import device_handoff
 from app.errors import NotFound
 from app.i18n import N_, _
 from app.inbound import Inbound, Route
@@ -321,6 +322,8 @@ class Syncer:
                         pending.relays.add(session.relay_url)
 
                     rt.commit(work, touched=[gid])
+            # groups entered after a link reach the member's linked devices
+            device_handoff.hand_over(rt, now)
             if rotate_prekey:
                 rt.identity.expire_prekeys(now)
                 rt.store.identity.save(rt.identity.to_bytes(), rt.display_name, now)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from crypto.devices import DeviceCertificate, DeviceRevoke, ReadSync, open_read_sync
+from crypto.devices import (
+    DeviceCertificate,
+    DeviceRevoke,
+    GroupHandoff,
+    ReadSync,
+    open_handoff,
+    open_read_sync,
+)
 from crypto.errors import CryptoError, reason
 from crypto.events import DeviceChanged, Member
 from crypto.state import GroupState
@@ -40,4 +47,13 @@ def apply(state: GroupState, member: Member, sender_key: bytes,
         except CryptoError:
             return reason("a read position that does not open was ignored"), None, content
         return None, None, pos if pos is not None else content
+    if isinstance(content, GroupHandoff):
+        # only the member's first device hands groups over, only to the member's devices
+        if member.ik != state.member_ik or sender_key != member.ik:
+            return None, None, content
+        try:
+            handed = open_handoff(state.identity, state.group_id, sender_key, content)
+        except CryptoError:
+            return "a group handoff that does not open was ignored", None, content
+        return None, None, handed if handed is not None else content
     return None, None, content

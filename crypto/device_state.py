@@ -16,7 +16,9 @@ from crypto.devices import (
     DeviceCert,
     DeviceCertificate,
     DeviceRevoke,
+    HandedGroup,
     ReadPosition,
+    seal_handoff,
     seal_read_sync,
 )
 from crypto.errors import NotAllowed
@@ -94,6 +96,19 @@ def start_device(state: GroupState, now: int, rng: Rng) -> list[Outgoing]:
         return []
     out = send.sender_key_message(state, ep, now, rng)
     return [out] if out is not None else []
+
+
+def hand_over(state: GroupState, handed: HandedGroup, device: tuple[bytes, bytes], now: int,
+              rng: Rng) -> Sealed:
+    """On the first device: hand `handed` (a group's state made for `device`) to that
+    linked device, through this group (where the device must be active)."""
+    if not state.holds_identity:
+        raise NotAllowed("only the device holding the member's identity key hands groups over")
+    rec = state.devices.records.get(device[0])
+    if rec is None or not rec.active or rec.cert.member_ik != state.member_ik:
+        raise NotAllowed("that device is not one of this member's in this group")
+    return send.seal(state, seal_handoff(state.identity, state.group_id, handed, device, rng),
+                     now, rng)
 
 
 def own_devices(state: GroupState) -> list[tuple[bytes, bytes]]:

@@ -15,7 +15,8 @@ envelope only while they hold a valid certificate of that device from a current 
 that was not revoked, and attribute what it carries to the member. Certificates and
 revocations travel as content payloads (kinds 48 and 49) inside the group's ordinary
 envelopes, so they take effect at their place in the relay's order for every reader.
-Read positions between a member's own devices (kind 50) are boxed to those devices only.
+Read positions between a member's own devices (kind 50) and groups the first device hands to
+its linked ones (kind 51) are boxed to those devices only.
 docs/protocol.md §16 specifies every byte.
 """
 from __future__ import annotations
@@ -35,6 +36,8 @@ from crypto.primitives import KEY_LEN, SIG_LEN, Rng, h, verify
 KIND_DEVICE_CERT = 48
 KIND_DEVICE_REVOKE = 49
 KIND_READ_SYNC = 50
+KIND_GROUP_HANDOFF = 51
+MAX_HANDOFF_STATE = 48_000     # a group state carried to a device must fit one envelope
 MAX_DEVICES = 5                 # per member, the first device (the IK itself) included
 MAX_DEVICE_NAME_BYTES = 64
 DEVICE_ID_LEN = 8
@@ -155,6 +158,25 @@ class ReadPosition:
     read_at: int
 
 
+@dataclass(frozen=True, slots=True)
+class GroupHandoff:
+    """Kind 51: the first device hands a group it entered after a link to the member's
+    linked devices: per device a pairwise box (var32) with that device's state of the
+    group (`boxes` as in ReadSync)."""
+
+    boxes: tuple[tuple[bytes, bytes, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HandedGroup:
+    """What a GroupHandoff box carries for this device: the group's id, this device's state
+    blob of it and the app's read positions in its mailboxes (opaque here)."""
+
+    group_id: bytes
+    state: bytes
+    extra: bytes
+
+
 def _enc_cert(c: DeviceCertificate, w: Writer) -> None:
     w.u8(KIND_DEVICE_CERT).u8(_V1).raw(c.cert.to_bytes())
 
@@ -185,13 +207,34 @@ def _dec_read(r: Reader) -> ReadSync:
     return ReadSync(entries)
 
 
+def _enc_handoff(c: GroupHandoff, w: Writer) -> None:
+    entries = sorted(c.boxes)
+    if not 1 <= len(entries) < MAX_DEVICES or len({e[0] for e in entries}) != len(entries):
+        raise DecodeError("a group handoff goes to 1 to 4 other devices, each once")
+    w.u8(KIND_GROUP_HANDOFF).u8(_V1).u8(len(entries))
+    for pk, spk, box in entries:
+        w.fixed(pk, KEY_LEN).fixed(spk, KEY_LEN).var32(box)
+
+
+def _dec_handoff(r: Reader) -> GroupHandoff:
+    n = r.u8()
+    if not 1 <= n < MAX_DEVICES:
+        raise DecodeError("a group handoff goes to 1 to 4 other devices")
+    entries = tuple((r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.var32(64 * 1024)) for _ in range(n))
+    keys = [e[0] for e in entries]
+    if keys != sorted(set(keys)):
+        raise DecodeError("group handoff boxes are not sorted and unique")
+    return GroupHandoff(entries)
+
+
 register_kind(KIND_DEVICE_CERT, _V1, lambda r: DeviceCertificate(DeviceCert.read(r)),
               DeviceCertificate, _enc_cert)
 register_kind(KIND_DEVICE_REVOKE, _V1, lambda r: DeviceRevoke(r.fixed(KEY_LEN), r.fixed(KEY_LEN)),
               DeviceRevoke, _enc_revoke)
 register_kind(KIND_READ_SYNC, _V1, _dec_read, ReadSync, _enc_read)
+register_kind(KIND_GROUP_HANDOFF, _V1, _dec_handoff, GroupHandoff, _enc_handoff)
 
-DEVICE_KINDS = (DeviceCertificate, DeviceRevoke, ReadSync)
+DEVICE_KINDS = (DeviceCertificate, DeviceRevoke, ReadSync, GroupHandoff)
 
 
 def read_position_payload(group_id: bytes, pos: ReadPosition) -> bytes:
@@ -223,6 +266,37 @@ def open_read_sync(me: Identity, group_id: bytes, sender_pk: bytes,
         if gid != group_id:
             raise AuthError("the read position is for another group")
         return pos
+    return None
+
+
+def seal_handoff(sender: Identity, carrier_group: bytes, handed: HandedGroup,
+                 device: tuple[bytes, bytes], rng: Rng) -> GroupHandoff:
+    """A group handed to one linked device, boxed to it alone (sent in `carrier_group`)."""
+    if len(handed.state) > MAX_HANDOFF_STATE:
+        raise DecodeError("the group's state is too large to hand over")
+    payload = (Writer().fixed(carrier_group, 16).fixed(handed.group_id, 16)
+               .var32(handed.state).var32(handed.extra).bytes())
+    pk, spk = device
+    return GroupHandoff(((pk, spk, seal_pairwise(sender, pk, spk, labels.SIG_GROUP_HANDOFF,
+                                                 payload, rng)),))
+
+
+def open_handoff(me: Identity, carrier_group: bytes, sender_pk: bytes,
+                 handoff: GroupHandoff) -> HandedGroup | None:
+    """Our box in a GroupHandoff from `sender_pk`, or None when it holds none for us."""
+    for pk, spk, box in handoff.boxes:
+        if pk != me.ik:
+            continue
+        boxed_by, payload = open_pairwise(me, spk, labels.SIG_GROUP_HANDOFF, box)
+        if boxed_by != sender_pk:
+            raise AuthError("the handoff did not come from its device")
+        r = Reader(payload)
+        carrier, gid = r.fixed(16), r.fixed(16)
+        handed = HandedGroup(gid, r.var32(MAX_HANDOFF_STATE), r.var32(64 * 1024))
+        r.done()
+        if carrier != carrier_group:
+            raise AuthError("the handoff was sent in another group")
+        return handed
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 
 from crypto import (
-    devices,  # noqa: F401  (registers kinds 48-50)
+    devices,  # noqa: F401  (registers kinds 48-51)
     file_payloads,
     moderation,  # noqa: F401  (registers kinds 32-38)
     polls,  # noqa: F401  (registers kinds 16-23)

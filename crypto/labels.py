@@ -63,6 +63,7 @@ SIG_PAIRWISE = b"coterie/v1/pairwise\x00"
 SIG_POLL_TALLY = b"coterie/v1/poll-tally\x00"
 SIG_DEVICE_CERT = b"coterie/v1/device-cert\x00"
 SIG_READ_SYNC = b"coterie/v1/read-sync\x00"
+SIG_GROUP_HANDOFF = b"coterie/v1/group-handoff\x00"
 SIG_REPORT_KEY = b"coterie/v1/report-key\x00"
 
 # first bytes of an anonymous poll's sealed ballot (boxed, not signed; crypto/polls.py)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from crypto import admission, device_state, membership, send
 from crypto.chains import EpochState
 from crypto.codec import decode_state, encode_state
-from crypto.devices import DeviceCert, DeviceRecord, ReadPosition
+from crypto.devices import DeviceCert, DeviceRecord, HandedGroup, ReadPosition
 from crypto.envelope import open_outer
 from crypto.errors import CryptoError, UnknownMailbox
 from crypto.events import InviteInfo, JoinRequest, Mailbox, Member, Opened, Outgoing, Sealed
@@ -292,6 +292,12 @@ class GroupSession:
     def start_device(self, now: int, rng: Rng) -> list[Outgoing]:
         """On a new device: its sender key for the current key period."""
         return device_state.start_device(self._state, now, rng)
+
+    def hand_over(self, handed: HandedGroup, device: tuple[bytes, bytes], now: int,
+                  rng: Rng) -> Sealed:
+        """Hand another group's state (made for `device` by its for_device) to that linked
+        device through this group (first device only)."""
+        return device_state.hand_over(self._state, handed, device, now, rng)
 
     def read_sync(self, pos: ReadPosition, now: int, rng: Rng) -> Sealed | None:
         """Where this device has read up to, for the member's other devices only."""

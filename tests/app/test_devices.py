@@ -273,3 +273,23 @@ def test_a_member_revokes_their_own_desktop_and_the_admins_client_rekeys(
     assert ("Ana", "after Ben's revocation") in texts(ben, gid)
     assert ("Ana", "after Ben's revocation") not in texts(lap, gid)
     lap.close()
+
+
+def test_a_group_created_after_the_link_reaches_the_linked_desktop(trio) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, lap, gid = trio
+    choir = ana.groups.create("Choir", ana.settings.get().default_relay).id
+    ana.posts.post(choir, "first in the choir")
+    for svc in (ana, ana, lap, ana, lap):
+        svc.sync_once()
+    assert choir in [g.id for g in lap.groups.list()]
+    lap.posts.post(choir, "the laptop sings too")
+    lap.sync_once()
+    ana.sync_once()
+    assert ("Ana", "the laptop sings too") in texts(ana, choir)
+    mine = [p for p in ana.posts.latest(choir, 20).posts if p.text == "the laptop sings too"]
+    assert mine[0].mine
+    ana.posts.post(choir, "after the handoff")
+    ana.sync_once()
+    lap.sync_once()
+    assert ("Ana", "after the handoff") in texts(lap, choir)
+    assert choir not in [g.id for g in ben.groups.list()]

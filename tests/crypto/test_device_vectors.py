@@ -66,3 +66,18 @@ def test_the_read_position_opens_for_its_recipient_from_its_sender_only() -> Non
         d.open_read_sync(member, group, bytes(32), sync)
     with pytest.raises(crypto.AuthError):   # replayed into another group
         d.open_read_sync(member, bytes(16), bytes.fromhex(DOC["device_pk"]), sync)
+
+
+def test_the_group_handoff_opens_for_its_device_from_the_first_device_only() -> None:
+    laptop = Identity.from_bytes(bytes.fromhex(DOC["device_identity"]))
+    row = next(r for r in DOC["payloads"] if r["name"] == "group_handoff")
+    handoff = decode_content(bytes.fromhex(row["payload"]))
+    group, member = bytes.fromhex(DOC["group_id"]), bytes.fromhex(DOC["member_ik"])
+    got = d.open_handoff(laptop, group, member, handoff)
+    want = DOC["handed_group"]
+    assert got == d.HandedGroup(bytes.fromhex(want["group_id"]), bytes.fromhex(want["state"]),
+                                bytes.fromhex(want["extra"]))
+    with pytest.raises(crypto.AuthError):   # claimed by another sender
+        d.open_handoff(laptop, group, bytes(32), handoff)
+    with pytest.raises(crypto.AuthError):   # replayed into another group
+        d.open_handoff(laptop, bytes(16), member, handoff)

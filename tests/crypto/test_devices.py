@@ -261,3 +261,33 @@ def test_device_state_round_trips_and_ids_are_derived(
     rec = ben.session.device_records(ana.identity.ik)[0]
     assert rec.cert.device_id == device_id(lap.identity.ik)
     assert DeviceCert.from_bytes(rec.cert.to_bytes()) == rec.cert
+
+
+def test_a_group_entered_after_the_link_is_handed_to_the_device(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    from crypto.devices import HandedGroup
+    ana, ben, cai = trio
+    lap = link(net, ana)
+    net.pump(ana, ben, cai, lap)
+    choir = Peer("Ana", ana.identity, ana.rng)
+    found(net, choir, "Choir")
+    cert = ana.session.device_records()[0].cert
+    net.send(choir.session.certify_device(cert, net.now, choir.rng).outgoing)
+    blob = choir.session.for_device(lap.identity, choir.rng)
+    handed = HandedGroup(choir.session.group_id, blob, b"{}")
+    net.send(ana.session.hand_over(handed, (lap.identity.ik, lap.identity.spk), net.now,
+                                   ana.rng).outgoing)
+    net.pump(ana, ben, cai, lap)
+    got = [e.content for e in lap.of(ContentReceived) if isinstance(e.content, HandedGroup)]
+    assert got == [handed]
+    assert not any(isinstance(e.content, HandedGroup) for e in ben.of(ContentReceived))
+    lap_choir = Peer("lap-choir", lap.identity, lap.rng,
+                     GroupSession.from_bytes(got[0].state, lap.identity))
+    for mb in lap_choir.session.mailboxes(net.now):
+        lap_choir.cursors[mb.id] = len(net.boxes.get(mb.id, []))
+    net.send(lap_choir.session.start_device(net.now, lap.rng))
+    net.send(lap_choir.session.seal(Post("laptop in the choir"), net.now, lap.rng).outgoing)
+    net.pump(choir, lap_choir)
+    assert posts(choir)[-1] == (ana.identity.ik, "laptop in the choir")
+    with pytest.raises(NotAllowed):   # a linked device hands nothing over
+        lap.session.hand_over(handed, (ana.identity.ik, ana.identity.spk), net.now, lap.rng)

@@ -48,10 +48,13 @@ def build() -> dict[str, Any]:
     pos = d.ReadPosition(GENERAL, hashlib.blake2b(b"coterie vectors: read", digest_size=32)
                          .digest(), T + 100, T + 120)
     sync = d.seal_read_sync(laptop, GROUP, pos, [(member.ik, member.spk)], _rng("read box"))
+    handed = d.HandedGroup(bytes([0x47]) * 16, b"a group state blob", b"{}")
+    handoff = d.seal_handoff(member, GROUP, handed, (laptop.ik, laptop.spk), _rng("handoff box"))
     payloads = {
         "device_certificate": d.DeviceCertificate(cert),
         "device_revoke": d.DeviceRevoke(member.ik, laptop.ik),
         "read_sync": sync,
+        "group_handoff": handoff,
     }
     cert_payload = encode_content(payloads["device_certificate"])
     negative = [
@@ -60,6 +63,7 @@ def build() -> dict[str, Any]:
         ("revoke_short", encode_content(payloads["device_revoke"])[:-1].hex(), "DecodeError"),
         ("read_sync_no_boxes", bytes([d.KIND_READ_SYNC, 1, 0]).hex(), "DecodeError"),
         ("read_sync_five_boxes", bytes([d.KIND_READ_SYNC, 1, 5]).hex(), "DecodeError"),
+        ("group_handoff_no_boxes", bytes([d.KIND_GROUP_HANDOFF, 1, 0]).hex(), "DecodeError"),
     ]
     return {
         "provenance": "python -m tests.vectors.generate_devices (docs/protocol.md §16)",
@@ -72,6 +76,8 @@ def build() -> dict[str, Any]:
         "certificate": {"bytes": cert.to_bytes().hex(), "member_ik": cert.member_ik.hex(),
                         "device_pk": cert.device_pk.hex(), "device_spk": cert.device_spk.hex(),
                         "linked_at": cert.linked_at, "name": cert.name},
+        "handed_group": {"group_id": handed.group_id.hex(), "state": handed.state.hex(),
+                         "extra": handed.extra.hex()},
         "read_position": {"channel": pos.channel.hex(), "message_id": pos.message_id.hex(),
                           "sent_at": pos.sent_at, "read_at": pos.read_at},
         "payloads": [{"name": name, "kind": encode_content(c)[0],
