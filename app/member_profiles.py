@@ -27,6 +27,7 @@ from app.profiles_inbound import apply_received
 from app.runtime import Runtime
 from app.sending import seal_and_store
 from app.store import Store
+from app.views import ChangeEvent, ChangeKind
 from app.verification import is_verified
 from crypto.profiles import (
     MAX_BIO_BYTES,
@@ -165,6 +166,8 @@ class MemberProfileService:
                            sealed.seq, content)
 
         seal_and_store(rt, gid, session, content, local)
+        # my name shows on my posts and in the member lists: windows re-read them
+        rt.hub.emit(ChangeEvent(ChangeKind.MEMBERS, gid.hex()))
         return self.show(group, me.hex())
 
     # -- badges -------------------------------------------------------------------------------

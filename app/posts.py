@@ -242,6 +242,33 @@ class PostService:
 
         return on_store_thread(rt, read)
 
+    def get_many(self, group: str, post_ids: Sequence[str]) -> list[PostView]:
+        """Fresh copies of the stored posts among `post_ids` (in that order; ids that are
+        not posts, such as note rows, are skipped): a window re-reads the rows it shows."""
+        rt = self._access.runtime()
+        wanted = []
+        for pid in post_ids:
+            try:
+                raw = bytes.fromhex(pid)
+            except ValueError:
+                continue
+            if len(raw) == 32:          # a message id (note and warning rows have others)
+                wanted.append(raw)
+
+        def read() -> list[PostView]:
+            gid = rt.resolve_group(group).id
+            stored = rt.store.posts.get_posts(gid, wanted)
+            posts = [stored[m] for m in wanted if m in stored]
+            if not posts:
+                return []
+            renderer = PostRenderer(gid, rt.me, rt.store.groups.list_members(gid),
+                                    crypto.fingerprint,
+                                    lambda ids: rt.store.posts.get_posts(gid, ids),
+                                    rt.store.profiles.names(gid))
+            return cards.attach(rt, gid, decorate(rt.store, gid, posts, renderer.posts(posts)))
+
+        return on_store_thread(rt, read)
+
     def get(self, group: str, post_id: str) -> PostView:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id

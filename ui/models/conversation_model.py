@@ -309,6 +309,18 @@ class ConversationModel(QAbstractListModel):
         self._worker.run(fetch, lambda posts: self.apply_posts(gen, posts),
                          lambda exc: self._failed(gen, exc), owner=self)
 
+    def members_changed(self, group_id: str | None) -> None:
+        """A MEMBERS event (a member's name in this group, a role): re-read every row the
+        window holds, wherever it is scrolled, so names change on the rows in view too."""
+        if group_id is None or group_id != self._group or not self._posts:
+            return
+        if self.at_live_end:
+            self._refresh_latest()   # also the membership notes between the posts
+        gen, group, ids = self._gen, group_id, [p.id for p in self._posts]
+        self._worker.run(lambda: self._services.posts.get_many(group, ids),
+                         lambda posts: self.apply_posts(gen, posts),
+                         lambda exc: self._failed(gen, exc), owner=self)
+
     def apply_posts(self, gen: int | None, posts: Sequence[PostView]) -> None:
         """Put fresh copies of posts into the window: update in place or insert in order."""
         if gen is not None and gen != self._gen:

@@ -177,6 +177,7 @@ class ConversationPane(QWidget):
         self.delegate.card_clicked.connect(self.cards.open_card)
         ctx.events.posts.connect(self._posts_event)
         ctx.events.requests.connect(self._requests_event)
+        ctx.events.members.connect(self.model.members_changed)
         self.setTabOrder(self.view, self.composer.edit)
 
     def _build_header(self) -> QFrame:

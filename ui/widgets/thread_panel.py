@@ -91,6 +91,7 @@ class ThreadPanel(QFrame):
         self.esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.esc.activated.connect(self._escape)
         ctx.events.posts.connect(self._posts_event)
+        ctx.events.members.connect(self._members_event)
         self.hide()
 
     def open_thread(self, group_id: str, root: PostView) -> None:
@@ -168,6 +169,10 @@ class ThreadPanel(QFrame):
         if isinstance(result, PostView):
             self.model.apply_posts(None, [result])
             self.view.scrollToBottom()
+
+    def _members_event(self, group_id: object) -> None:
+        if self.root is not None and group_id == self.group_id:
+            self.model.members_changed(group_id)  # type: ignore[arg-type]
 
     def _posts_event(self, group_id: object, post_ids: tuple, incoming: bool) -> None:
         if self.root is None or group_id != self.group_id:
