@@ -34,6 +34,7 @@ class Standing:
     slowmode: int                 # the channel's slow mode in seconds (0 off)
     locked: bool                  # the channel is locked
     exempt: bool                  # my role moderates: locks and slow mode do not apply
+    next_post_at: int | None = None   # slow mode: when I may post here again (None: now)
 
 
 def parse_channel(ref: str) -> bytes:
@@ -176,10 +177,16 @@ class ModerationService:
         gid = rt.resolve_group(group).id
         state = ModState(rt.store.moderation.entries(gid))
         now = rt.now()
-        slow, lock = state.rule(parse_channel(channel), now)
+        cid = parse_channel(channel)
+        slow, lock = state.rule(cid, now)
         role = rt.session(gid).my_role or "member"
-        return Standing(state.timed_out_until(rt.identity.ik, now), slow, lock,
-                        crypto.can(role, "moderate"))
+        exempt = crypto.can(role, "moderate")
+        after = None
+        if slow and not exempt:
+            previous = rt.store.moderation.last_post_time(gid, rt.identity.ik, cid, now + 1)
+            if previous is not None and previous + slow > now:
+                after = previous + slow
+        return Standing(state.timed_out_until(rt.identity.ik, now), slow, lock, exempt, after)
 
     def log(self, group: str) -> list[ModLogView]:
         rt = self._access.runtime()

@@ -568,6 +568,17 @@
         <source>Save into folder</source>
         <translation>In Ordner speichern</translation>
     </message>
+    <message numerus="yes">
+        <source>Slow mode: your text is kept; you can send it again in %n second(s).</source>
+        <translation>
+            <numerusform>Langsamer Modus: Dein Text bleibt erhalten; du kannst ihn in %n Sekunde erneut senden.</numerusform>
+            <numerusform>Langsamer Modus: Dein Text bleibt erhalten; du kannst ihn in %n Sekunden erneut senden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Slow mode: your text is kept; you can send it again at {time}.</source>
+        <translation>Langsamer Modus: Dein Text bleibt erhalten; du kannst ihn um {time} erneut senden.</translation>
+    </message>
     <message>
         <source>your post</source>
         <translation>deinen Beitrag</translation>

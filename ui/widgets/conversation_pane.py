@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import PinsFull
+from app.errors import NotAllowed, PinsFull
 from app.files import guess_media_type
 from app.governance import can
 from app.moderation import Standing
@@ -42,6 +42,7 @@ from app.views import (
     GroupSummary,
     PostView,
 )
+from ui import timefmt
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
 from ui.dialogs.library import ImageViewer, SaveToLibraryDialog
@@ -789,6 +790,29 @@ class ConversationPane(QWidget):
     def _send_failed(self, exc: BaseException, text: str) -> None:
         self.composer.restore(text)  # nothing typed is lost
         self.error.emit(str(exc) or "The post could not be sent.")
+        if isinstance(exc, NotAllowed) and self.group is not None:
+            self._explain_slow_mode()
+
+    def _explain_slow_mode(self) -> None:
+        """Refused by slow mode: say when a post goes again (the text stays typed)."""
+        assert self.group is not None
+        gid, cid = self.group.id, self.channel.id if self.channel else GENERAL_ID
+        svc = self._ctx.services
+
+        def show(standing: Standing) -> None:
+            if standing.next_post_at is None or self.group is None or self.group.id != gid:
+                return
+            wait = max(1, standing.next_post_at - int(time.time()))
+            if wait < 120:
+                self.error.emit(self.tr("Slow mode: your text is kept; you can send it again "
+                                        "in %n second(s).", "", wait))
+            else:
+                self.error.emit(QCoreApplication.translate(
+                    "ConversationPane", "Slow mode: your text is kept; you can send it again "
+                    "at {time}.").format(time=timefmt.clock(standing.next_post_at)))
+
+        self._ctx.worker.run(lambda: svc.moderation.standing(gid, cid), show,
+                             lambda e: None, owner=self)
 
     def _edit_last(self) -> None:
         post = self.model.last_own_post()
