@@ -6,7 +6,9 @@ Every window shows the same moderation lines and the same log; Eve's composer sa
 she is timed out or the channel is locked, and a post Eve wrote during her timeout while
 offline, delivered late, is refused by every client. Profiles with avatars and an admin's
 title reach the member directory and profile card of the other windows; titles are the
-same on every client, automatic badges on every client that holds the same history."""
+same on every client, automatic badges on every client that holds the same history. Eve
+reports a post from its menu; the owner removes it from the report queue, and Eve's queue
+says her report was handled."""
 from __future__ import annotations
 
 import time
@@ -27,6 +29,7 @@ from ui.dialogs.member_directory import BADGE_MARK, MemberDirectoryDialog, Profi
 from ui.dialogs.members import MembersDialog
 from ui.dialogs.moderate import ChannelRulesDialog, RemovePostDialog, TimeoutDialog
 from ui.dialogs.moderation_log import ModerationLogDialog
+from ui.dialogs.reports import ReportDialog, ReportQueueDialog
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
 WAIT = 45_000
@@ -341,3 +344,38 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     assert granted(ana.services)[bea_view.fingerprint] == ["Mentor"]
     assert badges(ana.services) == badges(bea.services)
     assert ("founding", "Founding member") in badges(eve.services)[bea_view.fingerprint]
+
+    # a report: Eve reports Bea's post from its menu; the owner's queue shows it with the
+    # post, and removing the post resolves it; Eve's queue says it was handled
+    bea.window.pane.composer.edit.setPlainText("Selling my old paperbacks, 2 € each")
+    bea.window.pane.composer.send_button.click()
+    qtbot.waitUntil(lambda: "Selling my old paperbacks, 2 € each" in _posts(eve), timeout=WAIT)
+    sale = next(p for p in _rows(eve) if p.text == "Selling my old paperbacks, 2 € each")
+    view = eve.window.pane.view
+    _menu_action(view.build_menu(sale, view.can_delete_any), "Report to moderators…").trigger()
+    report = _visible(eve.window, ReportDialog)
+    report.reason.setCurrentIndex(report.reason.findData("off-topic"))
+    report.details.setPlainText("This belongs somewhere else.")
+    report.send_button.click()
+    qtbot.waitUntil(lambda: not report.isVisible(), timeout=WAIT)
+    _menu_action(ana.window.pane.more_button.menu(), "Reports and approvals…").trigger()
+    queue = _visible(ana.window, ReportQueueDialog)
+    qtbot.waitUntil(lambda: any("Selling my old paperbacks" in queue.list.item(i).text()
+                                for i in range(queue.list.count())), timeout=WAIT)
+    row = next(i for i in range(queue.list.count())
+               if "Selling my old paperbacks" in queue.list.item(i).text())
+    queue.list.setCurrentRow(row)
+    assert "This belongs somewhere else." in queue.detail.toPlainText()
+    assert queue.remove_button.isVisible()
+    queue.remove_button.click()
+    for app in everyone:
+        qtbot.waitUntil(lambda app=app: "Selling my old paperbacks, 2 € each" not in
+                        _posts(app), timeout=WAIT)
+    qtbot.waitUntil(lambda: _mod_lines(eve)[-1].startswith("Ana removed a post by Bea"),
+                    timeout=WAIT)
+    queue.close()
+    _menu_action(eve.window.pane.more_button.menu(), "Reports and approvals…").trigger()
+    mine = _visible(eve.window, ReportQueueDialog)
+    qtbot.waitUntil(lambda: mine.list.count() == 1
+                    and mine.list.item(0).text().startswith("Handled"), timeout=WAIT)
+    mine.close()
