@@ -120,7 +120,8 @@ def post_json(p: PostView) -> dict[str, Any]:
             "deleted_by": p.deleted_by, "mine": p.mine, "sending": p.sending,
             "warnings": list(p.warnings), "code": p.code,
             "channel": p.channel_id, "thread_root": p.thread_root, "title": p.title,
-            "tags": list(p.tags), "rejected": p.rejected or None, "pinned": p.pinned,
+            "tags": list(p.tags), "rejected": p.rejected or None,
+            "approval": p.approval or None, "pinned": p.pinned,
             "thread": None if p.thread is None else {
                 "replies": p.thread.replies, "last_replier": p.thread.last_replier or None,
                 "last_time": p.thread.last_at, "unread": p.thread.unread,

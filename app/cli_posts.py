@@ -34,6 +34,8 @@ def delete(c: Command) -> None:
 
 
 def _body(p: PostView) -> list[str]:
+    if p.approval == "rejected":
+        return [_("(not approved by a moderator; the others never saw it)")]
     if p.rejected:
         return [_("(rejected: {reason})").format(reason=reason_text(p.rejected))]
     if p.deleted:

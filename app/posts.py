@@ -303,12 +303,16 @@ def _check_top_level(chan: Channel, admin: bool, title: str, tags: tuple[str, ..
 def decorate(store: Store, gid: bytes, posts: Sequence[Post],
              views: list[PostView]) -> list[PostView]:
     """Add what channels, threads and pins say about each post: its thread, whether a
-    channel rule rejects it, whether it is pinned."""
+    channel rule rejects it, whether it is pinned; and whether a moderator did not approve
+    my own post (first-post approval)."""
     roots = [p.msg_id for p in posts if p.thread_root is None and p.kind == "post"]
     threads = store.channels.thread_summaries(gid, roots) if roots else {}
     kinds = {c.id: c for c in store.channels.list_channels(gid)}
     pinned = {(pin.channel_id, pin.target) for pin in store.channels.list_pins(gid)}
     files = store.files.files_for(gid, [p.msg_id for p in posts if not p.deleted])
+    # my own posts a moderator did not approve (first-post approval): said so, not "deleted"
+    mine = [p.msg_id for p in posts if p.mine and p.deleted]
+    not_approved = store.reports.rejected_among(gid, mine) if mine else set()
     out = []
     for p, v in zip(posts, views, strict=True):
         changes: dict[str, Any] = {}
@@ -324,6 +328,8 @@ def decorate(store: Store, gid: bytes, posts: Sequence[Post],
             changes["rejected"] = crypto.spaces.RULE_ANNOUNCE
         if (p.channel_id, p.msg_id) in pinned:
             changes["pinned"] = True
+        if p.msg_id in not_approved:
+            changes["approval"] = "rejected"
         if chan is not None and p.tags:
             changes["tags"] = tuple(t for t in p.tags if t in chan.tags)
         out.append(replace(v, **changes) if changes else v)

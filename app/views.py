@@ -186,6 +186,8 @@ class PostView:
     card: Any = None             # poll rows: app.polls_views.PollView; calendar: EventView
     uploading: bool = False      # my attachment post still uploading from this window: not
                                  # sent yet, so nothing can be done to it but cancel
+    approval: str = ""           # my own post under first-post approval: "rejected" when a
+                                 # moderator did not approve it (the others never saw it)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ _NOT_FOR_READ = ("asyncio", "httpx", "sync.engine", "sync.core", "sync.values", 
                  "app.library", "app.invites", "app.search", "app.moderation",
                  "crypto.session", "crypto.receive", "crypto.send", "crypto.events",
                  "app.polls", "app.events_cal", "crypto.polls", "crypto.moderation",
-                 "crypto.file_payloads")
+                 "crypto.file_payloads", "app.reports", "app.reports_inbound",
+                 "crypto.reports")
 
 
 def test_read_on_an_unlocked_profile_loads_no_sync_backup_or_session_code(

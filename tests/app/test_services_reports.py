@@ -205,3 +205,35 @@ def test_a_rejected_first_post_is_never_shown_and_leaves_its_authors_timeline(
     _sync(cy, ana, ben)
     assert [h.id for h in ana.reports.held(gid)] == [second]
     assert "sorry, a real hello" not in _texts(ben, gid)
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_newcomer_sees_their_rejected_post_as_not_approved(
+        make_profile: Callable[[str], Services], relay: RelayProcess, decision: str) -> None:
+    from app.cli_format import post_json
+    from app.cli_posts import post_text
+
+    ana, ben, gid = _pair(make_profile, relay)
+    ana.moderation.settings(gid, approve_first=True)
+    _sync(ana, ben)
+    cy = make_profile("Cy")
+    _join(ana, cy, gid)
+    _sync(ana, ben, cy)
+    first = cy.posts.post(gid, "hello, I am new").id
+    gone = ben.posts.post(gid, "a post Ben deletes himself").id
+    ben.posts.delete(gid, gone)
+    _sync(cy, ben, ana)
+    ana.reports.approve(gid, first, approve=decision == "approve")
+    _sync(ana, ben, cy)
+    view = cy.posts.get(gid, first)
+    page = {p.id: p for p in cy.posts.latest(gid, 200).posts}
+    assert page[first] == view
+    if decision == "approve":
+        assert view.approval == "" and not view.deleted and "hello, I am new" in post_text(view)
+        assert post_json(view)["approval"] is None
+    else:
+        assert view.approval == "rejected" and post_json(view)["approval"] == "rejected"
+        text = post_text(view)
+        assert "not approved by a moderator" in text and "deleted" not in text
+    assert ben.posts.get(gid, gone).approval == ""     # an ordinary deletion stays one
+    assert "(deleted" in post_text(ben.posts.get(gid, gone))

@@ -146,7 +146,7 @@ class PostDelegate(QStyledItemDelegate):
                post.sending, post.reply_to, tuple(sorted((e, len(n)) for e, n in post.reactions.items())),
                post.my_reactions, post.warnings, post.title, post.tags, post.thread, post.rejected,
                post.pinned, post.card, width, header, day, self._theme.name, len(post.attachments),
-               rtl)
+               rtl, post.approval)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)

@@ -256,6 +256,9 @@ def thread(p: Paint) -> None:
 
 
 def tombstone_text(post: PostView) -> str:
+    if post.approval == "rejected":   # my own post under first-post approval
+        return QCoreApplication.translate(
+            "Post", "A moderator did not approve this post; the others never saw it")
     by = post.deleted_by
     if not by or by == post.sender_name:
         return QCoreApplication.translate("Post", "This post was deleted")

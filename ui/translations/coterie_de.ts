@@ -2671,6 +2671,10 @@ Fingerabdruck {fingerprint}</translation>
         <translation>Um diesen Beitrag anzuzeigen, wird eine neuere Version von Coterie gebraucht.</translation>
     </message>
     <message>
+        <source>A moderator did not approve this post; the others never saw it</source>
+        <translation>Eine Moderatorin oder ein Moderator hat diesen Beitrag nicht freigegeben; die anderen haben ihn nie gesehen</translation>
+    </message>
+    <message>
         <source>This post was deleted</source>
         <translation>Dieser Beitrag wurde gelöscht</translation>
     </message>
