@@ -682,14 +682,14 @@ class Inbound:
     def _announce(pending: Pending, gid: bytes, gw: _GroupWork) -> None:
         """The change events the UI hears once the transaction committed."""
         row_changed = gw.members_changed or bool(gw.renamed) or gw.removed
-        lines = bool(gw.notes or gw.mod_lines or gw.mod_refused)
-        if gw.fresh or gw.changed or lines:
-            # membership notes and moderation lines (and their counts of refused messages)
-            # are not rows a window can re-read by id: with them, the event names no posts,
-            # so a window reloads its latest page
-            ids = () if lines else tuple(
-                dict.fromkeys(i.hex() for i in [*gw.fresh, *gw.targets]))
+        ids = tuple(dict.fromkeys(i.hex() for i in [*gw.fresh, *gw.targets]))
+        if ids:
             pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), ids, incoming=True))
+        if gw.notes or gw.mod_lines or gw.mod_refused or (gw.changed and not ids):
+            # membership notes and moderation lines (and their counts of refused messages)
+            # are not rows a window can re-read by id: an event that names no posts makes a
+            # window showing the latest page reload it
+            pending.events.append(ChangeEvent(ChangeKind.POSTS, gid.hex(), (), incoming=True))
         if gw.fresh or gw.changed or row_changed or gw.warnings:
             pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
         if gw.members_changed:

@@ -379,3 +379,23 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     qtbot.waitUntil(lambda: mine.list.count() == 1
                     and mine.list.item(0).text().startswith("Handled"), timeout=WAIT)
     mine.close()
+
+
+def test_a_removal_reaches_a_post_shown_far_from_the_latest(qtbot, ana: App) -> None:  # noqa: ANN001
+    """A moderation batch also names the posts it changed: a window reading older posts
+    (not at the latest page, which it reloads for the new lines) shows the removal."""
+    world = ana.world
+    long = world.groups["Long"]
+    old = world.long_ids[10]
+    show_group(qtbot, ana.window, long)
+    ana.window.pane.show_group(ana.window.pane.group, around_post=old)
+    model = ana.window.pane.model
+    qtbot.waitUntil(lambda: model.row_of(old) >= 0 and not model.loading, timeout=WAIT)
+    assert not model.at_live_end
+    ana.go_live(qtbot)
+    bea = world.services("Bea")
+    bea.sync_once()
+    bea.moderation.remove_post(long, old, "off-topic")
+    bea.sync_once()
+    qtbot.waitUntil(lambda: model.row_of(old) >= 0 and model.post_at(model.row_of(old)).deleted,
+                    timeout=WAIT)
