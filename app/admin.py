@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import crypto
-from app import notes, profiles_inbound
+from app import moderation_log, notes, profiles_inbound
 from app.errors import NotAllowed
 from app.i18n import _
 from app.reasons import explain, sync_text
@@ -58,6 +58,7 @@ def membership_op(rt: Runtime, group: str,
         def work(store: Store, pending: Pending) -> None:
             if added:   # the newcomers cannot read profiles and titles sent before
                 outgoing.extend(profiles_inbound.reannounce(rt, store, gid, session, True))
+                outgoing.extend(moderation_log.reannounce_settings(rt, store, gid, session))
             store.groups.save_group_state(gid, session.to_bytes())
             store.groups.replace_members(gid, members_of(gid, session))
             store.groups.update_group(gid, my_role=stored_role(session),

@@ -70,6 +70,8 @@ def post_text(p: PostView) -> str:
         extras.append(_("edited"))
     if p.sending:
         extras.append(_("sending"))
+    if p.approval == "waiting":
+        extras.append(_("waiting for a moderator's approval"))
     if p.reactions:
         extras.append(" ".join(f"{fmt.safe(e)} {len(n)}" for e, n in p.reactions.items()))
     if p.pinned:

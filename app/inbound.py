@@ -583,6 +583,8 @@ class Inbound:
         if gw.added:
             gw.outgoing += profiles_inbound.reannounce(self.rt, store, gid, gw.session,
                                                        gw.added == "me")
+            if gw.added == "me":
+                gw.outgoing += moderation.reannounce_settings(self.rt, store, gid, gw.session)
         self._store_warnings(store, gid, gw, now, outcome)
         self._store_group_row(store, gid, gw)
         self._store_outgoing(store, pending, gid, gw)

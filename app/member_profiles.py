@@ -27,8 +27,8 @@ from app.profiles_inbound import apply_received
 from app.runtime import Runtime
 from app.sending import seal_and_store
 from app.store import Store
-from app.views import ChangeEvent, ChangeKind
 from app.verification import is_verified
+from app.views import ChangeEvent, ChangeKind
 from crypto.profiles import (
     MAX_BIO_BYTES,
     MAX_PRONOUNS_BYTES,

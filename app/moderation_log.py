@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import time as _time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -382,7 +382,13 @@ def log_views(rt: Runtime, gid: bytes) -> list[ModLogView]:
         return channels[cid]
 
     out = []
+    last_settings: tuple | None = None
     for e in entries:
+        if e.action == "settings":   # a repeat (sealed again for newcomers) changes nothing
+            now_settings = (bool(e.quiet), e.newcomer_days or 0, bool(e.approve_first))
+            if now_settings == last_settings:
+                continue
+            last_settings = now_settings
         out.append(ModLogView(
             id=f"{MOD_PREFIX}{e.msg_id.hex()}", action=e.action, actor=name_of(e.actor_ik),
             actor_fingerprint=crypto.fingerprint(e.actor_ik),
@@ -406,6 +412,48 @@ def timeline_lines(rt: Runtime, gid: bytes) -> list[PostView]:
                      sender_fingerprint=v.actor_fingerprint, sent_at=v.time, text=v.text,
                      kind="event", code=f"mod:{v.action}")
             for v in log_views(rt, gid)]
+
+
+def reannounce_settings(rt: Runtime, store: Store, gid: bytes,
+                        session: crypto.GroupSession) -> list[crypto.Outgoing]:
+    """After I admitted members while first-post approval is on: seal the group settings in
+    force again in the new key period, so the newcomers' clients know them too (they cannot
+    read what was sent before they joined) and can tell their own posts wait. The run of
+    settings goes on unchanged for everyone else. Inside the caller's transaction."""
+    if session.status == "removed" or not session.is_admin:
+        return []
+    state = ModState(store.moderation.entries(gid))
+    if state.approve_since() is None:
+        return []
+    quiet, days = state.settings()
+    content = crypto.GroupSettings(quiet, days, True)
+    sealed = session.seal(content, rt.now(), rt.rng)
+    apply_action(store, gid, rt.me, sealed.message_id, sealed.sent_at,
+                 log_seq(sealed.epoch, sealed.seq), content)
+    return [sealed.outgoing]
+
+
+def own_approval(rt: Runtime, gid: bytes, views: list[PostView]) -> list[PostView]:
+    """Mark my own posts that wait for a moderator's first-post approval ("waiting": the
+    others do not see them yet), as the other members' clients judge them (`ModState.held`);
+    nothing to do while approval was never on as far as this client knows."""
+    mine = [v for v in views if v.mine and v.kind not in ("event", "warning")
+            and not v.deleted and not v.approval]
+    if not mine:
+        return views
+    entries = rt.store.moderation.entries(gid)
+    if not any(e.approve_first for e in entries):
+        return views
+    state, me = ModState(entries), rt.me
+    if me in rt.store.reports.approved_members(gid):
+        return views
+    record = rt.store.groups.get_group(gid)
+    role = record.my_role if record is not None else "member"
+    joined = join_times(rt.store, gid).get(me)
+    decided = rt.store.reports.decided_among(gid, [bytes.fromhex(v.id) for v in mine])
+    waiting = {v.id for v in mine if bytes.fromhex(v.id) not in decided
+               and state.held(role, v.sent_at, joined, False)}
+    return [replace(v, approval="waiting") if v.id in waiting else v for v in views]
 
 
 def own_refusal(rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any) -> str | None:

@@ -168,8 +168,8 @@ class PostService:
         renderer = PostRenderer(gid, rt.me, members, crypto.fingerprint,
                                 lambda ids: rt.store.posts.get_posts(gid, ids),
                                 rt.store.profiles.names(gid))
-        views = cards.attach(rt, gid, decorate(rt.store, gid, page.posts,
-                                                renderer.posts(page.posts)))
+        views = moderation.own_approval(rt, gid, cards.attach(rt, gid, decorate(
+            rt.store, gid, page.posts, renderer.posts(page.posts))))
         warnings: list[PostView] = []
         if channel == GENERAL and thread is None:   # group-wide warnings and notes
             warnings = [renderer.warning(w) for w in rt.store.groups.list_warnings(gid)]
@@ -265,7 +265,8 @@ class PostService:
                                     crypto.fingerprint,
                                     lambda ids: rt.store.posts.get_posts(gid, ids),
                                     rt.store.profiles.names(gid))
-            return cards.attach(rt, gid, decorate(rt.store, gid, posts, renderer.posts(posts)))
+            return moderation.own_approval(rt, gid, cards.attach(rt, gid, decorate(
+                rt.store, gid, posts, renderer.posts(posts))))
 
         return on_store_thread(rt, read)
 
@@ -276,8 +277,8 @@ class PostService:
         renderer = PostRenderer(gid, rt.me, rt.store.groups.list_members(gid),
                                 crypto.fingerprint, lambda ids: rt.store.posts.get_posts(gid, ids),
                                 rt.store.profiles.names(gid))
-        return cards.attach(rt, gid, decorate(rt.store, gid, [post],
-                                              renderer.posts([post])))[0]
+        return moderation.own_approval(rt, gid, cards.attach(rt, gid, decorate(
+            rt.store, gid, [post], renderer.posts([post]))))[0]
 
 
 def _check_top_level(chan: Channel, admin: bool, title: str, tags: tuple[str, ...]) -> None:

@@ -186,8 +186,9 @@ class PostView:
     card: Any = None             # poll rows: app.polls_views.PollView; calendar: EventView
     uploading: bool = False      # my attachment post still uploading from this window: not
                                  # sent yet, so nothing can be done to it but cancel
-    approval: str = ""           # my own post under first-post approval: "rejected" when a
-                                 # moderator did not approve it (the others never saw it)
+    approval: str = ""           # my own post under first-post approval: "waiting" (the
+                                 # others do not see it yet) or "rejected" (a moderator did
+                                 # not approve it; the others never saw it)
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,18 @@ class ReportTables(StorePart):
         return out
 
     @reads
+    def decided_among(self, group_id: bytes, msg_ids: list[bytes]) -> set[bytes]:
+        """Those of msg_ids a moderator approved or rejected."""
+        out: set[bytes] = set()
+        for at in range(0, len(msg_ids), 500):
+            chunk = msg_ids[at:at + 500]
+            rows = self._db().execute(
+                "SELECT target_msg FROM approvals WHERE group_id = ? AND "
+                f"target_msg IN ({', '.join('?' * len(chunk))})", (group_id, *chunk))
+            out.update(bytes(r[0]) for r in rows)
+        return out
+
+    @reads
     def approved_members(self, group_id: bytes) -> set[bytes]:
         """Members who have had a post approved: their posts are held no more."""
         rows = self._db().execute("SELECT DISTINCT author_ik FROM approvals WHERE group_id = ? "

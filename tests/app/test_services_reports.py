@@ -237,3 +237,46 @@ def test_a_newcomer_sees_their_rejected_post_as_not_approved(
         assert "not approved by a moderator" in text and "deleted" not in text
     assert ben.posts.get(gid, gone).approval == ""     # an ordinary deletion stays one
     assert "(deleted" in post_text(ben.posts.get(gid, gone))
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_newcomer_sees_their_held_post_as_waiting_until_a_moderator_decides(
+        make_profile: Callable[[str], Services], relay: RelayProcess, decision: str) -> None:
+    """The admin who admits a newcomer seals the settings in force again in the new key
+    period, so the newcomer's client knows approval is on and says its posts wait."""
+    from app.cli_format import post_json
+    from app.cli_posts import post_text
+
+    ana, ben, gid = _pair(make_profile, relay)
+    ana.moderation.settings(gid, approve_first=True, newcomer_days=3)
+    _sync(ben, ana, ben)
+    lines_before = [p.text for p in ben.posts.latest(gid, 200).posts if p.kind == "event"]
+    cy = make_profile("Cy")
+    _join(ana, cy, gid)
+    _sync(ana, ben, cy)
+    assert cy.moderation.approve_first(gid)               # the newcomer knows it now
+    first = cy.posts.post(gid, "hello, I am new").id
+    view = cy.posts.get(gid, first)
+    assert view.approval == "waiting"
+    assert {p.id: p for p in cy.posts.latest(gid).posts}[first].approval == "waiting"
+    assert "waiting for a moderator's approval" in post_text(view)
+    assert post_json(view)["approval"] == "waiting"
+    _sync(cy, ana, ben)
+    assert cy.posts.get(gid, first).approval == "waiting"
+    assert [h.id for h in ana.reports.held(gid)] == [first]   # the others hold it as before
+    assert all(p.approval == "" for p in ana.posts.latest(gid).posts)   # the admin's own
+    # the repeated settings add no line for the members who had them
+    assert [p.text for p in ben.posts.latest(gid, 200).posts if p.kind == "event"
+            and "approval" in p.text] == [t for t in lines_before if "approval" in t]
+
+    ana.reports.approve(gid, first, approve=decision == "approve")
+    _sync(ana, cy)
+    view = cy.posts.get(gid, first)
+    if decision == "approve":
+        assert view.approval == "" and "approval" not in post_text(view)
+        assert cy.posts.get(gid, cy.posts.post(gid, "no wait now").id).approval == ""
+    else:
+        assert view.approval == "rejected"
+        assert "not approved by a moderator" in post_text(view)
+        again = cy.posts.post(gid, "sorry, a real hello").id      # still new: waits again
+        assert cy.posts.get(gid, again).approval == "waiting"

@@ -51,3 +51,38 @@ def test_a_rejected_first_post_reads_not_approved_in_its_authors_window(
         app.window.grab().save(str(tmp_path / f"not_approved_{theme}.png"))
     finally:
         close_app(app)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_held_first_post_says_it_waits_until_a_moderator_approves_it(
+        qtbot, qapp: QApplication, world: LiveWorld, theme: str,  # noqa: ANN001
+        tmp_path: Path) -> None:
+    ana, bea = world.services("Ana"), world.services("Bea")
+    gid = ana.groups.create("Newcomers", world.relay_url).id
+    ana.moderation.settings(gid, approve_first=True)
+    link = ana.invites.create(gid).link
+    ana.sync_once()
+    bea.invites.join(link)
+    for svc in (ana, bea, ana, bea):
+        svc.sync_once()
+
+    app = open_app(qtbot, qapp, world, "Bea")
+    try:
+        app.ctx.theme.apply(theme)
+        qtbot.waitUntil(lambda: bool(app.window.groups), timeout=WAIT)
+        open_group(qtbot, app, gid)
+        model = app.window.pane.model
+        held = app.services.posts.post(gid, "hello, I am new here").id
+        qtbot.waitUntil(lambda: model.row_of(held) >= 0
+                        and model.post_at(model.row_of(held)).approval == "waiting",
+                        timeout=WAIT)
+        settle(qtbot, app.worker)
+        app.window.grab().save(str(tmp_path / f"waiting_{theme}.png"))
+        app.services.sync_once()
+        ana.sync_once()
+        ana.reports.approve(gid, held)
+        ana.sync_once()
+        app.services.sync_once()
+        qtbot.waitUntil(lambda: model.post_at(model.row_of(held)).approval == "", timeout=WAIT)
+    finally:
+        close_app(app)

@@ -383,7 +383,11 @@ def _meta(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> 
 
 
 def _warnings(row: RowLayout, post: PostView, y: int, text_w: int, fonts: Fonts) -> int:
-    for sentence in post.warnings:
+    sentences = post.warnings
+    if post.approval == "waiting":   # my own post under first-post approval
+        sentences = (*sentences, QCoreApplication.translate(
+            "Post", "Waiting for a moderator's approval: the others do not see this post yet."))
+    for sentence in sentences:
         r = QRect(CONTENT_X, y + 3, text_w, fonts.sfm.height() + 6)
         row.warn_rects.append((r, sentence))
         y += r.height() + 3

@@ -2746,6 +2746,10 @@ Fingerabdruck {fingerprint}</translation>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
+    <message>
+        <source>Waiting for a moderator&apos;s approval: the others do not see this post yet.</source>
+        <translation>Wartet auf die Freigabe durch die Moderation: die anderen sehen diesen Beitrag noch nicht.</translation>
+    </message>
 </context>
 <context>
     <name>PostActions</name>
