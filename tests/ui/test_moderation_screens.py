@@ -12,6 +12,7 @@ from app.views import GENERAL_ID
 from tests.ui.conftest import settle, show_group
 from tests.ui.real_services import WAIT, App, close_app, open_app
 from tests.ui.test_screenshots import _check, _out_dir
+from tests.ui.test_screenshots_language import language  # noqa: F401 (fixture)
 from ui.dialogs.moderate import ChannelRulesDialog, RemovePostDialog, TimeoutDialog
 from ui.dialogs.moderation_log import ModerationLogDialog
 
@@ -73,3 +74,26 @@ def test_moderation_views_render(qtbot, qapp: QApplication, ana: App, theme: str
         _check(other.window, "composer_timed_out", theme, out)
     finally:
         close_app(other)
+
+
+@pytest.mark.parametrize("language", ["de_DE"], indirect=True)
+def test_moderation_dialogs_in_german(qtbot, ana: App, language: str,  # noqa: ANN001
+                                      tmp_path: Path) -> None:
+    ctx, win, club = ana.ctx, ana.window, ana.world.groups["Book club"]
+    out = _out_dir(tmp_path)
+    fp = next(m.fingerprint for m in ana.services.groups.members(club) if m.name == "Bea")
+    post = ana.world.posts["tea"]
+    for dialog, name, words in (
+            (RemovePostDialog(ctx, club, post, "Bea", "Thursday works.", win), "remove_post",
+             "Beitrag entfernen"),
+            (TimeoutDialog(ctx, club, "Bea", fp, win), "timeout_member", "Auszeit geben"),
+            (ChannelRulesDialog(ctx, club, GENERAL_ID, "General", win), "channel_rules",
+             "Langsamer Modus")):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        settle(qtbot, ana.worker)
+        shown = " ".join([dialog.windowTitle(), dialog.intro.text(),
+                          *(b.text() for b in dialog.buttons.buttons())])
+        assert words in shown, shown
+        _check(dialog, f"{name}_{language}", "light", out)
+        dialog.close()
