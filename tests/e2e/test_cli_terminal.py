@@ -51,7 +51,7 @@ def test_hostile_names_posts_and_group_names_reach_the_terminal_as_text(
     try:
         # A modified client: its name and its group's name skip the cleaning honest ones do.
         svc._access.runtime().display_name = HOSTILE_NAME
-        monkeypatch.setattr(app.groups, "_name", lambda name, what: name)
+        monkeypatch.setattr(app.groups, "_group_name", lambda name: name)
         own = svc.groups.create(HOSTILE_GROUP, relay.url).id
         own_link = svc.invites.create(own).link
         svc.invites.join(link)
