@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from app.i18n import N_, _
 from app.names import isolate, shown_name
 from app.views import (
     HIGHLIGHT_END,
@@ -82,6 +83,18 @@ def width(text: str) -> int:
     """Terminal columns: wide East Asian characters take two, marks and isolates none."""
     return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf")
                else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+# Roles and states as a table shows them, in the user's language (the JSON keeps the codes).
+_WORDS = {"owner": N_("owner"), "admin": N_("admin"), "moderator": N_("moderator"),
+          "member": N_("member"), "observer": N_("observer"), "active": N_("active"),
+          "removed": N_("removed"), "left": N_("left"), "expired": N_("expired"),
+          "used up": N_("used up"), "revoked": N_("revoked")}
+
+
+def word(code: str) -> str:
+    """A role or state code (admin, used up...) as a person reads it."""
+    return _(_WORDS[code]) if code in _WORDS else code
 
 
 def table(rows: Iterable[tuple[str, ...]]) -> str:

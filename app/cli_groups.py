@@ -25,10 +25,10 @@ def group_create(c: Command) -> None:
 
 
 def _group_row(g: GroupSummary) -> tuple[str, ...]:
-    return (g.id, fmt.person(g.name), g.my_role,
+    return (g.id, fmt.person(g.name), fmt.word(g.my_role),
             ngettext("{count} member", "{count} members", g.member_count).format(
                 count=g.member_count),
-            _("{count} unread").format(count=g.unread), "" if g.status == "active" else g.status)
+            _("{count} unread").format(count=g.unread), "" if g.status == "active" else fmt.word(g.status))
 
 
 def group_list(c: Command) -> None:
@@ -50,7 +50,7 @@ def invite_create(c: Command) -> None:
 
 
 def _invite_row(i: InviteView) -> tuple[str, ...]:
-    return (i.id, i.status, _("{left}/{total} uses left").format(left=i.uses_left,
+    return (i.id, fmt.word(i.status), _("{left}/{total} uses left").format(left=i.uses_left,
                                                                total=i.uses_total),
             _("expires {when}").format(when=fmt.when(i.expires_at)))
 

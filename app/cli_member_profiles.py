@@ -35,7 +35,7 @@ def _card(v: ProfileView) -> str:
     lines = [fmt.person(v.name) + (f" ({fmt.safe(v.pronouns)})" if v.pronouns else "")]
     if v.name != v.member_name:
         lines.append(_("On the member list: {name}").format(name=fmt.person(v.member_name)))
-    lines.append(_("Role: {role}").format(role=v.role))
+    lines.append(_("Role: {role}").format(role=fmt.word(v.role)))
     if v.bio:
         lines += fmt.safe_lines(v.bio)
     if v.local_time:

@@ -9,7 +9,7 @@ from app.views import JoinRequestView, MemberView
 
 
 def _member_row(m: MemberView) -> tuple[str, ...]:
-    return (fmt.person(m.name) + (" (you)" if m.is_me else ""), m.role, m.fingerprint,
+    return (fmt.person(m.name) + (_(" (you)") if m.is_me else ""), fmt.word(m.role), m.fingerprint,
             m.safety_number)
 
 

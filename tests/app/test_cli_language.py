@@ -170,3 +170,18 @@ def test_command_errors_and_reports_are_german(tmp_path: Path,
         monkeypatch.delenv("COTERIE_LANG")
         app_i18n.language_changed()
     assert sync_text(report).startswith("Sent 1, received 3, 2 new posts. Admitted 1 member.")
+
+
+def test_roles_and_states_in_tables_read_in_german(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import cli_format as fmt
+    from app import i18n
+
+    monkeypatch.setenv("COTERIE_LANG", "de")
+    i18n.language_changed()
+    try:
+        assert [fmt.word(w) for w in ("owner", "observer", "used up", "left")] == \
+            ["Inhaber", "Beobachter", "aufgebraucht", "verlassen"]
+        assert fmt.word("something new") == "something new"
+    finally:
+        monkeypatch.delenv("COTERIE_LANG")
+        i18n.language_changed()
