@@ -10,10 +10,10 @@ from app.governance import ROLES
 from app.i18n import _
 from app.names import check_name, label, lookalike_keys, shown_name
 from app.profile import normalise_relay_url
-from app.render import group_summary
-from app.runtime import Pending, members_of
+from app.render import group_summary, sender_names
+from app.runtime import Pending, Runtime, members_of
 from app.settings import SettingsService
-from app.store import GroupRecord, Store
+from app.store import GroupRecord, GroupSummaryRow, Store
 from app.verification import is_verified
 from app.views import (
     ChangeEvent,
@@ -75,14 +75,14 @@ class GroupService:
 
     def list(self) -> list[GroupSummary]:
         rt = self._access.runtime()
-        return [group_summary(r) for r in rt.store.groups.list_groups()]
+        return _summaries(rt, rt.store.groups.list_groups())
 
     def get(self, group: str) -> GroupSummary:
         rt = self._access.runtime()
         gid = rt.resolve_group(group).id
         for row in rt.store.groups.list_groups():
             if row.id == gid:
-                return group_summary(row)
+                return _summaries(rt, [row])[0]
         raise NotFound(_("That group is not on this device."))
 
     def rename(self, group: str, name: str) -> None:
@@ -146,3 +146,12 @@ class GroupService:
         if target.ik == rt.me:
             raise InvalidInput(_("You cannot remove yourself; leave the group instead."))
         membership_op(rt, group, lambda s: s.remove(target.ik, rt.now(), rt.rng))
+
+
+def _summaries(rt: Runtime, rows: list[GroupSummaryRow]) -> list[GroupSummary]:
+    """The group list's rows, each latest post's sender named as its conversation names them."""
+    latest = [r for r in rows if r.last_sender_ik is not None]
+    name = sender_names(rt.store, rt.me, [r.id for r in latest], crypto.fingerprint)
+    return [group_summary(r, sender=name(r.id, r.last_sender_ik, r.last_sender)
+                          if r.last_sender_ik is not None else None) for r in rows]
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from app.i18n import N_, _
 from app.names import clean_name, label, lookalike_keys, shown_name
@@ -27,9 +28,13 @@ from app.views import (
     SearchHit,
 )
 
+if TYPE_CHECKING:
+    from app.store import Store
+
 EXCERPT_CHARS = 120
 FORMER_MEMBER = N_("a former member")   # translated where shown: _(FORMER_MEMBER)
 DELETED_PREVIEW = N_("This post was deleted")
+NOT_APPROVED_PREVIEW = N_("Not approved by a moderator")
 
 
 def hexid(raw: bytes) -> str:
@@ -41,13 +46,23 @@ def first_line(text: str, limit: int = EXCERPT_CHARS) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def group_summary(row: GroupSummaryRow, status_left: bool = False) -> GroupSummary:
+def group_summary(row: GroupSummaryRow, status_left: bool = False,
+                  sender: str | None = None) -> GroupSummary:
+    """`sender`: the latest post's sender as the conversation names them (their chosen name
+    in this group, tagged when it looks like another member's); the stored name otherwise."""
+    if row.last_not_approved:
+        preview = _(NOT_APPROVED_PREVIEW)
+    elif row.last_deleted:
+        preview = _(DELETED_PREVIEW)
+    else:
+        preview = first_line(row.last_text)
+    if sender is None:
+        sender = shown_name(row.last_sender) if row.last_sender else ""
     return GroupSummary(
         id=hexid(row.id), name=shown_name(row.name), relay=row.relay_url,
         my_role=row.my_role if row.my_role in ("admin", "moderator", "observer") else "member",  # type: ignore[arg-type]
         member_count=row.member_count, unread=row.unread,
-        last_preview=_(DELETED_PREVIEW) if row.last_deleted else first_line(row.last_text),
-        last_sender=shown_name(row.last_sender) if row.last_sender else "",
+        last_preview=preview, last_sender=sender,
         last_activity=row.last_activity, muted=row.muted,
         status="left" if status_left else ("removed" if row.removed else "active"),
         warnings=row.open_warnings)
@@ -181,9 +196,28 @@ def join_view(j: MyJoin) -> JoinView:
                     group_id=hexid(j.group_id) if j.group_id else None)
 
 
-def search_hit(s: SearchResult) -> SearchHit:
+def search_hit(s: SearchResult, sender: str | None = None) -> SearchHit:
+    """`sender`: the sender as the conversation names them (see group_summary)."""
     return SearchHit(group_id=hexid(s.group_id), group_name=shown_name(s.group_name),
                      post_id=hexid(s.msg_id), snippet=s.snippet, sent_at=s.sent_time,
-                     sender_name=shown_name(s.sender_name), channel_id=hexid(s.channel_id),
+                     sender_name=shown_name(s.sender_name) if sender is None else sender, channel_id=hexid(s.channel_id),
                      thread_root=hexid(s.thread_root) if s.thread_root is not None else None,
                      kind=s.kind)
+
+
+def sender_names(store: Store, me: bytes, group_ids: Iterable[bytes],
+                 fingerprint: Callable[[bytes], str]) -> Callable[[bytes, bytes, str], str]:
+    """name(group_id, sender_ik, stored_name): a sender as the group's conversation names
+    them (their chosen name there, tagged when it looks like another member's), for rows
+    outside the conversation (the group list's preview, search hits). One renderer per
+    group, built once."""
+    renderers: dict[bytes, PostRenderer] = {}
+    for gid in set(group_ids):
+        renderers[gid] = PostRenderer(gid, me, store.groups.list_members(gid), fingerprint,
+                                      lambda ids: {}, store.profiles.names(gid))
+
+    def name(gid: bytes, ik: bytes, stored: str) -> str:
+        r = renderers.get(gid)
+        return r.sender(ik, stored) if r is not None else shown_name(stored)
+    return name
+

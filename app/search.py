@@ -1,9 +1,10 @@
 """Full-text search over every group's posts: `Services.search`."""
 from __future__ import annotations
 
+import crypto
 from app.access import Access
 from app.posts import page_limit
-from app.render import hexid, search_hit, shown_name
+from app.render import hexid, search_hit, sender_names, shown_name
 from app.store import HIGHLIGHT_END, HIGHLIGHT_START
 from app.views import SearchHit
 
@@ -24,7 +25,11 @@ class SearchService:
         limit = page_limit(limit)
         found = (rt.store.search.find_library(query or "", gid, limit)
                  + rt.store.search.find(query or "", gid, limit))
-        return [search_hit(r) for r in found[:limit]]
+        found = found[:limit]
+        name = sender_names(rt.store, rt.me, [r.group_id for r in found if r.sender_ik],
+                            crypto.fingerprint)
+        return [search_hit(r, name(r.group_id, r.sender_ik, r.sender_name)
+                           if r.sender_ik else None) for r in found]
 
     def find_spaces(self, query: str, group: str | None = None,
                     limit: int = 20) -> list[SearchHit]:

@@ -60,7 +60,10 @@ class GroupTables(StorePart):
                    g.unread, g.removed,
                    (SELECT count(*) FROM members m WHERE m.group_id = g.id),
                    (SELECT count(*) FROM warnings w WHERE w.group_id = g.id AND w.dismissed = 0),
-                   lp.body, lp.sender_name, lp.sent_time, lp.deleted_by IS NOT NULL
+                   lp.body, lp.sender_name, lp.sent_time, lp.deleted_by IS NOT NULL,
+                   lp.sender_ik,
+                   EXISTS (SELECT 1 FROM approvals a WHERE a.group_id = g.id
+                           AND a.target_msg = lp.msg_id AND a.approve = 0)
             FROM groups g
             LEFT JOIN posts lp ON lp.id = (
                 SELECT p.id FROM posts p WHERE p.group_id = g.id
@@ -70,7 +73,8 @@ class GroupTables(StorePart):
             """, (int(include_removed),))
         return [GroupSummaryRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7],
                                 bool(r[8]), r[9], r[10], r[11] or "", r[12] or "", r[13],
-                                bool(r[14]))
+                                bool(r[14]), None if r[15] is None else bytes(r[15]),
+                                bool(r[16]))
                 for r in rows]
 
     @writes(durable=True)

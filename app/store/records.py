@@ -53,6 +53,8 @@ class GroupSummaryRow:
     last_sender: str        # "" when there is no post yet
     last_time: int | None
     last_deleted: bool = False  # the latest post was deleted (its text is gone)
+    last_sender_ik: bytes | None = None  # who sent the latest post (None when no post yet)
+    last_not_approved: bool = False  # the latest post is one a moderator did not approve
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class SearchResult:
     channel_id: bytes = GENERAL
     thread_root: bytes | None = None
     kind: str = "post"         # post | library (msg_id is the saved post, sender the saver)
+    sender_ik: bytes | None = None  # the sender (the saver for library items)
 
 
 @dataclass(frozen=True)

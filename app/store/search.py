@@ -176,7 +176,7 @@ _WINDOW = ("SELECT rowid AS id, rank FROM posts_fts WHERE posts_fts MATCH :match
            "ORDER BY rowid DESC LIMIT :window")
 _RANKED = """
 SELECT p.id, p.group_id, g.name, p.msg_id, p.sender_name, p.sent_time, p.body, w.rank,
-    p.channel_id, p.thread_root
+    p.channel_id, p.thread_root, p.sender_ik
 FROM (SELECT id, rank FROM ({window}) ORDER BY rank LIMIT :limit) w
 JOIN posts p ON p.id = w.id
 JOIN groups g ON g.id = p.group_id
@@ -185,7 +185,7 @@ ORDER BY w.rank, p.sent_time DESC
 
 _LIBRARY = """
 SELECT l.group_id, g.name, l.target, coalesce(m.display_name, ''), l.added_time, l.title,
-    l.description, l.tags, l.link, f.rank, p.channel_id, p.thread_root
+    l.description, l.tags, l.link, f.rank, p.channel_id, p.thread_root, l.author_ik
 FROM (SELECT rowid AS id, rank FROM library_fts WHERE library_fts MATCH :match
       ORDER BY rank LIMIT :limit) f
 JOIN library l ON l.id = f.id
@@ -217,7 +217,7 @@ class SearchIndex(StorePart):
             {"match": match, "window": max(RANK_WINDOW, limit), "limit": limit}).fetchall()
         phrases = _phrases(query)
         return [SearchResult(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", phrases),
-                             r[7], r[8], r[9]) for r in rows]
+                             r[7], r[8], r[9], sender_ik=bytes(r[10])) for r in rows]
 
     @reads
     def find_library(self, query: str, group_id: bytes | None = None, limit: int = 20
@@ -231,5 +231,6 @@ class SearchIndex(StorePart):
         phrases = _phrases(query)
         return [SearchResult(0, bytes(r[0]), r[1], bytes(r[2]), r[3], r[4],
                              snippet(library_text(r[5], r[6], r[7], r[8]), phrases, 24), r[9],
-                             bytes(r[10]), None if r[11] is None else bytes(r[11]), "library")
+                             bytes(r[10]), None if r[11] is None else bytes(r[11]), "library",
+                             sender_ik=bytes(r[12]))
                 for r in rows]
