@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import gettext
 import os
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -58,6 +60,24 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue().ngettext(singular, plural, n)
+
+
+_time_format: Callable[[int], str] | None = None
+
+
+def use_time_format(fmt: Callable[[int], str] | None) -> None:
+    """Write a moment inside the app's sentences with `fmt` (the window passes its own,
+    the user's locale through QLocale), or as the terminal does again with None."""
+    global _time_format
+    _time_format = fmt
+
+
+def local_time(ts: int) -> str:
+    """A moment in local time, for a sentence shown now ("… until 2026-12-01 03:02"):
+    built when shown, never stored, so each member reads it in their own time zone."""
+    if _time_format is not None:
+        return _time_format(int(ts))
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(int(ts)))
 
 
 def language_changed() -> None:

@@ -22,7 +22,6 @@ is removed when the action arrives, so every client ends with the same timeline.
 from __future__ import annotations
 
 import re
-import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -30,7 +29,7 @@ from typing import Any
 
 import crypto
 from app import notes
-from app.i18n import _, ngettext
+from app.i18n import _, local_time, ngettext
 from app.names import isolate, label, lookalike_keys, shown_name
 from app.runtime import Runtime
 from app.store import GENERAL, Store
@@ -190,8 +189,7 @@ class ModState:
             return None
         until = self.timed_out_until(sender, sent_at)
         if until is not None:
-            return _("timed out until {until}").format(
-                until=_time.strftime("%Y-%m-%d %H:%M UTC", _time.gmtime(until)))
+            return _("timed out until {until}").format(until=local_time(until))
         if crypto.can(role, "moderate"):
             return None
         _quiet, days = self.settings(sent_at)
@@ -236,7 +234,7 @@ def describe(e: ModEntry, name_of: Callable[[bytes | None], str], refused: int =
     actor = name_of(e.actor_ik)
     target = name_of(e.target_ik) if e.target_ik is not None else _("someone")
     why = f": {e.reason}" if e.reason else ""
-    until = _time.strftime("%Y-%m-%d %H:%M UTC", _time.gmtime(e.until or 0))
+    until = local_time(e.until or 0)   # the signed end, in the reader's time and locale
     if e.action == "remove":
         text = (_("You removed a post by {target}") if mine else
                 _("{actor} removed a post of yours") if to_me else

@@ -42,6 +42,7 @@ def install(app: QCoreApplication, locale: QLocale | None = None) -> list[QTrans
     QLocale.setDefault(locale)
     timefmt.locale_changed()
     app_i18n.use_language(locale.name())   # the app's own sentences in the same language
+    app_i18n.use_time_format(timefmt.moment)   # and their times as the window writes them
     installed = []
     for name, where in (("coterie", str(TRANSLATIONS)),
                         ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):

@@ -110,6 +110,15 @@ def full(ts: int) -> str:
         time=locale.toString(when.time(), QLocale.FormatType.ShortFormat))
 
 
+def moment(ts: int) -> str:
+    """A date and time in a sentence ("01.12.26, 03:02" or "12/1/26, 3:02 AM"): the
+    locale's short date and time (the app's sentences use it, app/i18n.py local_time)."""
+    locale, when = QLocale(), _when(ts)
+    return QCoreApplication.translate("TimeFormat", "{date}, {time}").format(
+        date=locale.toString(when.date(), QLocale.FormatType.ShortFormat),
+        time=locale.toString(when.time(), QLocale.FormatType.ShortFormat))
+
+
 def until(ts: int, now: float | None = None) -> str:
     """"in 3 days", "in 5 hours", "expired"."""
     left = ts - (time.time() if now is None else now)

@@ -70,3 +70,32 @@ def test_same_day_key_for_the_same_local_day() -> None:
     morning = datetime(2026, 11, 30, 0, 5).timestamp()
     assert timefmt.day_key(int(morning)) == timefmt.day_key(int(NOW))
     assert timefmt.day_key(int(morning) - 600) == timefmt.day_key(int(NOW)) - 1
+
+
+def test_the_window_writes_a_timeouts_end_in_its_locale(qapp) -> None:  # noqa: ANN001
+    """The moderation line "… until …" is built when shown: in the window, with the
+    locale's short date and time in local time (not UTC); back to the terminal's form after."""
+    from PySide6.QtCore import Qt
+
+    from app import i18n as app_i18n
+    from app.moderation_log import ModEntry, describe
+    from ui import i18n
+
+    until = int(NOW) + 7200
+    entry = ModEntry(b"i" * 32, b"a" * 32, "timeout", b"b" * 32, until=until, sent_time=int(NOW))
+    names = {b"a" * 32: "Ana", b"b" * 32: "Bo"}
+    saved = QLocale()
+    installed = i18n.install(qapp, QLocale("de_DE"))
+    try:
+        line = describe(entry, lambda ik: names.get(ik or b"", "?"))
+        assert "Ana" in line and "Bo" in line, line
+        assert "30.11.26" in line and "22:37" in line and "UTC" not in line, line
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(saved)
+        timefmt.locale_changed()
+        app_i18n.use_language(None)
+        app_i18n.use_time_format(None)
+        qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    assert "2026-11-30 22:37" in describe(entry, lambda ik: names.get(ik or b"", "?"))
