@@ -96,6 +96,8 @@ def test_posts_from_both_devices_arrive_once_as_the_member(trio) -> None:  # typ
     ana, ben, lap, gid = trio
     assert lap.profile.me().fingerprint == ana.profile.me().fingerprint
     assert ("Ana", "before the laptop") in texts(lap, gid)      # history came along
+    # the copy travels without its search index; the new device rebuilt it
+    assert [h.sender_name for h in lap.search.find("laptop", gid, 10)] == ["Ana"]
     lap.posts.post(gid, "from the laptop")
     lap.sync_once()
     ana.posts.post(gid, "from the desktop")
