@@ -61,7 +61,13 @@ _SIDE = ("-wal", "-shm", "-journal")
 
 
 class LinkFailed(InviteError):
-    """The linking did not complete; nothing was kept."""
+    """The linking did not complete; nothing was kept. `reason` tells a window which advice
+    goes with the sentence: "gone" (code typed wrong, used or expired), "tampered",
+    "refused" (words differed), "timeout", "typed" (not a link code), or ""."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -166,20 +172,21 @@ class _Channel:
 
 def _gone() -> LinkFailed:
     return LinkFailed(_("No device is waiting for this code: it was typed wrong, used "
-                        "already, or it expired (codes last 10 minutes)."))
+                        "already, or it expired (codes last 10 minutes)."), "gone")
 
 
 def _tampered() -> LinkFailed:
     return LinkFailed(_("The linking was altered on its way; nothing was transferred. Start "
-                        "again with a new code."))
+                        "again with a new code."), "tampered")
 
 
 def _refused() -> LinkFailed:
-    return LinkFailed(_("The words did not match; nothing was transferred."))
+    return LinkFailed(_("The words did not match; nothing was transferred."), "refused")
 
 
 def _timeout() -> LinkFailed:
-    return LinkFailed(_("The other device did not answer in time; nothing was transferred."))
+    return LinkFailed(_("The other device did not answer in time; nothing was transferred."),
+                      "timeout")
 
 
 class _PublicDevice:
@@ -459,7 +466,8 @@ class DeviceService:
             else:
                 code = wire.parse_short(code_text, relay)
         except crypto.CryptoError:
-            raise LinkFailed(_("That is not a link code; check it and type it again.")) from None
+            raise LinkFailed(_("That is not a link code; check it and type it again."),
+                             "typed") from None
         now = int(access.clock())
         device = crypto.Identity.generate(now, access.rng)
         ch = _Channel(code, access.clock, access.rng)

@@ -103,9 +103,10 @@ class DevicesDialog(ServiceDialog):
         self.qr.setScaledContents(True)
         top.addWidget(self.qr)
         right = QVBoxLayout()
-        right.addWidget(_para(QCoreApplication.translate("DevicesDialog", "On the new desktop, run `coterie --profile FOLDER device join "
-                                  "CODE` with this code. It works once, for 10 minutes; both "
-                                  "desktops then show five words to compare.")))
+        right.addWidget(_para(QCoreApplication.translate(
+            "DevicesDialog", "On the new desktop, choose \"Link to a desktop I already use\" "
+            "and type or paste this code. It works once, for 10 minutes; both desktops then "
+            "show five words to compare.")))
         self.code = QLineEdit()
         self.code.setReadOnly(True)
         self.code.setAccessibleName(QCoreApplication.translate("DevicesDialog", "Link code"))
@@ -244,7 +245,7 @@ class DevicesDialog(ServiceDialog):
         short, relay = short_code(code)
         self.short.setText(short)
         self.short_hint.setText(QCoreApplication.translate(
-            "DevicesDialog", "or type this short code, with --relay {relay}").format(relay=relay))
+            "DevicesDialog", "or type this short code, with the relay {relay}").format(relay=relay))
         self.qr.setPixmap(qr_pixmap(code))
         self.status.setText(QCoreApplication.translate("DevicesDialog", "Waiting for the new desktop…"))
 

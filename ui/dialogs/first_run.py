@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.backup import RestoreDialog
 from ui.dialogs.base import PageStack, ServiceDialog, copy_to_clipboard
+from ui.dialogs.device_join import JoinDeviceDialog
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker
 
@@ -99,7 +100,28 @@ class FirstRunDialog(ServiceDialog):
         self.restore_button.clicked.connect(self._restore)
         restore.addWidget(self.restore_button)
         v.addLayout(restore)
+        linked = QHBoxLayout()
+        linked.addWidget(_para(QCoreApplication.translate("FirstRunDialog", "Already using "
+                               "Coterie on another desktop?")))
+        self.link_button = QPushButton(QCoreApplication.translate(
+            "FirstRunDialog", "Link to a desktop I already use…"))
+        self.link_button.setAccessibleName(QCoreApplication.translate(
+            "FirstRunDialog", "Link to a desktop I already use"))
+        self.link_button.clicked.connect(self._link)
+        linked.addWidget(self.link_button)
+        v.addLayout(linked)
         return page
+
+    def _link(self) -> None:
+        """This installation becomes a desktop of a member instead: once linked, the
+        recovery code of its own profile is shown as after creating one."""
+        dialog = JoinDeviceDialog(self._services, self._worker, self._keyring, self)
+        dialog.accepted.connect(lambda: self._linked(dialog))
+        dialog.open()
+
+    def _linked(self, dialog: JoinDeviceDialog) -> None:
+        if dialog.joined is not None:
+            self._created(dialog.joined.recovery_code)
 
     def _restore(self) -> None:
         """The profile comes from a backup file instead: done once that dialog succeeds."""

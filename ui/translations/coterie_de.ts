@@ -875,8 +875,8 @@
         <translation>Verknüpfungscode als QR-Code</translation>
     </message>
     <message>
-        <source>On the new desktop, run `coterie --profile FOLDER device join CODE` with this code. It works once, for 10 minutes; both desktops then show five words to compare.</source>
-        <translation>Führen Sie auf dem neuen Desktop `coterie --profile ORDNER device join CODE` mit diesem Code aus. Er gilt einmal, 10 Minuten lang; danach zeigen beide Desktops fünf Wörter zum Vergleichen.</translation>
+        <source>On the new desktop, choose &quot;Link to a desktop I already use&quot; and type or paste this code. It works once, for 10 minutes; both desktops then show five words to compare.</source>
+        <translation>Wählen Sie auf dem neuen Desktop „Mit einem Desktop verknüpfen, den ich schon nutze“ und geben Sie diesen Code ein oder fügen Sie ihn ein. Er gilt einmal, für 10 Minuten; danach zeigen beide Desktops fünf Wörter zum Vergleichen.</translation>
     </message>
     <message>
         <source>Link code</source>
@@ -927,8 +927,8 @@
         <translation>Code wird erstellt…</translation>
     </message>
     <message>
-        <source>or type this short code, with --relay {relay}</source>
-        <translation>oder diesen kurzen Code eingeben, mit --relay {relay}</translation>
+        <source>or type this short code, with the relay {relay}</source>
+        <translation>oder geben Sie diesen Kurzcode ein, mit dem Relay {relay}</translation>
     </message>
     <message>
         <source>Waiting for the new desktop…</source>
@@ -1293,6 +1293,18 @@
         <translation>Aus einer Sicherung wiederherstellen</translation>
     </message>
     <message>
+        <source>Already using Coterie on another desktop?</source>
+        <translation>Nutzt du Coterie schon auf einem anderen Desktop?</translation>
+    </message>
+    <message>
+        <source>Link to a desktop I already use…</source>
+        <translation>Mit einem Desktop verknüpfen, den ich schon nutze…</translation>
+    </message>
+    <message>
+        <source>Link to a desktop I already use</source>
+        <translation>Mit einem Desktop verknüpfen, den ich schon nutze</translation>
+    </message>
+    <message>
         <source>Protect your profile</source>
         <translation>Schütze dein Profil</translation>
     </message>
@@ -1552,6 +1564,109 @@
             <numerusform>{left} von %Ln Nutzung übrig</numerusform>
             <numerusform>{left} von %Ln Nutzungen übrig</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>JoinDeviceDialog</name>
+    <message>
+        <source>On your other desktop, open Desktops and choose Link a desktop for a new code, then type it here.</source>
+        <translation>Öffne auf deinem anderen Desktop „Desktops“ und wähle „Desktop verknüpfen“ für einen neuen Code; gib ihn dann hier ein.</translation>
+    </message>
+    <message>
+        <source>If it happens again, someone between the two desktops may be interfering: link through another relay.</source>
+        <translation>Geschieht das wieder, greift womöglich jemand zwischen den beiden Desktops ein: Verknüpfe über ein anderes Relay.</translation>
+    </message>
+    <message>
+        <source>Link to a desktop I already use</source>
+        <translation>Mit einem Desktop verknüpfen, den ich schon nutze</translation>
+    </message>
+    <message>
+        <source>On the desktop you already use, open Desktops and choose Link a desktop. Type or paste the code it shows. This desktop then gets your groups and their history, with keys of its own.</source>
+        <translation>Öffne auf dem Desktop, den du schon nutzt, „Desktops“ und wähle „Desktop verknüpfen“. Tippe den angezeigten Code ein oder füge ihn ein. Dieser Desktop erhält dann deine Gruppen und ihren Verlauf, mit eigenen Schlüsseln.</translation>
+    </message>
+    <message>
+        <source>coterie://link#…  or  XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-X</source>
+        <translation>coterie://link#…  oder  XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-X</translation>
+    </message>
+    <message>
+        <source>Link code</source>
+        <translation>Verknüpfungscode</translation>
+    </message>
+    <message>
+        <source>Only with the short code: the relay shown beside it</source>
+        <translation>Nur beim Kurzcode: das daneben angezeigte Relay</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Desktop</source>
+        <translation>Desktop</translation>
+    </message>
+    <message>
+        <source>This desktop&apos;s name</source>
+        <translation>Name dieses Desktops</translation>
+    </message>
+    <message>
+        <source>Keep the key in this computer&apos;s keyring (recommended)</source>
+        <translation>Den Schlüssel im Schlüsselbund dieses Computers aufbewahren (empfohlen)</translation>
+    </message>
+    <message>
+        <source>Use the system keyring</source>
+        <translation>Den Schlüsselbund des Systems verwenden</translation>
+    </message>
+    <message>
+        <source>Protect it with a passphrase I type each time</source>
+        <translation>Mit einer Passphrase schützen, die ich jedes Mal eingebe</translation>
+    </message>
+    <message>
+        <source>Use a passphrase</source>
+        <translation>Eine Passphrase verwenden</translation>
+    </message>
+    <message>
+        <source>This computer has no secure keyring: choose a passphrase for this desktop&apos;s profile.</source>
+        <translation>Dieser Computer hat keinen sicheren Schlüsselbund: Wähle eine Passphrase für das Profil dieses Desktops.</translation>
+    </message>
+    <message>
+        <source>Confirmation words</source>
+        <translation>Bestätigungswörter</translation>
+    </message>
+    <message>
+        <source>They differ</source>
+        <translation>Sie unterscheiden sich</translation>
+    </message>
+    <message>
+        <source>The words match</source>
+        <translation>Die Wörter stimmen überein</translation>
+    </message>
+    <message>
+        <source>Transfer progress</source>
+        <translation>Fortschritt der Übertragung</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Verknüpfen</translation>
+    </message>
+    <message>
+        <source>Link this desktop</source>
+        <translation>Diesen Desktop verknüpfen</translation>
+    </message>
+    <message>
+        <source>Reaching your other desktop through its relay…</source>
+        <translation>Dein anderer Desktop wird über sein Relay erreicht…</translation>
+    </message>
+    <message>
+        <source>Does your other desktop ({name}) show exactly these words?</source>
+        <translation>Zeigt dein anderer Desktop ({name}) genau diese Wörter?</translation>
+    </message>
+    <message>
+        <source>Receiving your groups and their history…</source>
+        <translation>Deine Gruppen und ihr Verlauf werden empfangen…</translation>
     </message>
 </context>
 <context>
