@@ -743,11 +743,12 @@ class Inbound:
                                             c.position, c.archived, c.tags, ev.sent_at,
                                             order_key(ev.epoch, ev.seq, ev.message_id), sender)
         elif isinstance(c, crypto.Pin):          # _event passed only an admin's
-            done = store.channels.apply_pin(gid, c.channel, c.target, c.on, sender, ev.sent_at,
-                                            order_key(ev.epoch, ev.seq, ev.message_id),
-                                            spaces.MAX_PINS)
-            if done == "full":                   # shown as refused, never silently dropped
-                gw.pins_full.append(sender)
+            # refused by the cap at its place in the pin history (this one, or a later one
+            # this earlier one pushed over): shown as refused, never silently dropped
+            gw.pins_full += store.channels.apply_pin(gid, c.channel, c.target, c.on, sender,
+                                                     ev.sent_at,
+                                                     order_key(ev.epoch, ev.seq, ev.message_id),
+                                                     spaces.MAX_PINS)
 
     # -- my pending joins -------------------------------------------------------------------------
     def _join_envelope(self, route: Route, body: bytes, now: int,

@@ -292,26 +292,54 @@ class ChannelTables(StorePart):
     # -- pins ---------------------------------------------------------------------------------
     @writes(durable=False)
     def apply_pin(self, group_id: bytes, channel_id: bytes, target: bytes, on: bool,
-                  by_ik: bytes, time: int, msg_id: bytes, max_pins: int) -> str:
-        """An admin's pin or unpin, newest (sent time, message id) per post winning:
-        "applied", "stale" (an equal or newer one is stored) or "full" (max_pins active)."""
+                  by_ik: bytes, time: int, msg_id: bytes, max_pins: int) -> list[bytes]:
+        """An admin's pin or unpin (`msg_id`: order_key). The channel's pin history is
+        replayed in its order (sent time, epoch, seq, message id): each entry sets its
+        post's state, except a pin of a post not pinned while `max_pins` posts are, which is
+        refused; so the last entry per post wins and the cap is judged at each pin's place
+        in the history, whatever order they arrived in. Returns the senders of the entries
+        refused now that were not before (this one, or a later one an earlier arrival
+        pushed over the cap), one per entry."""
         conn = self._db()
-        row = conn.execute("SELECT time, msg_id, pinned FROM pins WHERE group_id = ? "
-                           "AND channel_id = ? AND target = ?",
-                           (group_id, channel_id, target)).fetchone()
-        if row is not None and (row[0], row[1]) >= (time, msg_id):
-            return "stale"
-        if on and not (row and row[2]):
-            active = conn.execute("SELECT count(*) FROM pins WHERE group_id = ? AND channel_id = ? "
-                                  "AND pinned = 1", (group_id, channel_id)).fetchone()[0]
-            if active >= max_pins:
-                return "full"
-        conn.execute("INSERT INTO pins (group_id, channel_id, target, pinned, by_ik, time, msg_id) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                     "pinned = excluded.pinned, by_ik = excluded.by_ik, time = excluded.time, "
-                     "msg_id = excluded.msg_id", (group_id, channel_id, target, int(on), by_ik,
-                                                  time, msg_id))
-        return "applied"
+        added = conn.execute(
+            "INSERT OR IGNORE INTO pin_events (group_id, channel_id, target, pinned, by_ik, "
+            "time, msg_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (group_id, channel_id, target, int(on), by_ik, time, msg_id)).rowcount
+        if not added:
+            return []
+        rows = conn.execute(
+            "SELECT target, pinned, by_ik, time, msg_id, refused FROM pin_events "
+            "WHERE group_id = ? AND channel_id = ? ORDER BY time, msg_id",
+            (group_id, channel_id)).fetchall()
+        state: dict[bytes, tuple[int, bytes, int, bytes]] = {}
+        active: set[bytes] = set()
+        newly: list[bytes] = []
+        flips: list[tuple[int, int, bytes]] = []
+        for post, pinned, who, when, key, was in rows:
+            post = bytes(post)
+            refused = int(bool(pinned) and post not in active and len(active) >= max_pins)
+            if refused != was:
+                flips.append((refused, when, key))
+                if refused:
+                    newly.append(bytes(who))
+            if refused:
+                continue
+            state[post] = (pinned, who, when, key)
+            if pinned:
+                active.add(post)
+            else:
+                active.discard(post)
+        conn.executemany("UPDATE pin_events SET refused = ? WHERE group_id = ? AND "
+                         "channel_id = ? AND time = ? AND msg_id = ?",
+                         [(r, group_id, channel_id, w, k) for r, w, k in flips])
+        conn.execute("DELETE FROM pins WHERE group_id = ? AND channel_id = ?",
+                     (group_id, channel_id))
+        conn.executemany(
+            "INSERT INTO pins (group_id, channel_id, target, pinned, by_ik, time, msg_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(group_id, channel_id, post, p, who, when, key)
+             for post, (p, who, when, key) in state.items()])
+        return newly
 
     @reads
     def list_pins(self, group_id: bytes, channel_id: bytes | None = None) -> list[PinRecord]:

@@ -44,6 +44,7 @@ RELEASED = {
     11: "ac16b4aa838717bbf865d7f8dca588217217f9142c3ce222f8fe1a7ad8e426f4",
     12: "994b2504a83f06ad3547cb3de587ad55500ba9e2dbb2dc94fd923fb35f630979",
     13: "4094deeb919bb79bcb37c9a13113113aad01bb2aee7def463d4c6da1d2b3273e",
+    14: "be96e396ccc12b90a1458f82bb8934aee95682c4b91df5e46d74848e424887e0",
 }
 
 
@@ -133,6 +134,21 @@ def test_version_5_keeps_channels_threads_and_pins(tmp_path: Path) -> None:
         summary = store.channels.thread_summaries(group, [topic.msg_id])[topic.msg_id]
         assert (summary.replies, summary.last_sender_name, summary.following) == (1, "Gus", True)
         assert [p.target for p in store.channels.list_pins(group, channel)] == [topic.msg_id]
+
+
+@pytest.mark.parametrize("version", [5, 13])
+def test_pins_before_version_14_start_the_pin_history(tmp_path: Path, version: int) -> None:
+    """A pin kept before the history existed is its first entry: an unpin signed before it
+    changes nothing, one signed after it unpins."""
+    profile = profile_from(version, tmp_path)
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        group, channel = store_fixtures.GROUP, store_fixtures.CHANNEL
+        target = bytes.fromhex("0b0b0b0b")
+        assert store.channels.apply_pin(group, channel, target, False, b"F" * 32, 290,
+                                        b"\xd1", 50) == []
+        assert [p.target for p in store.channels.list_pins(group, channel)] == [target]
+        store.channels.apply_pin(group, channel, target, False, b"F" * 32, 300, b"\xd4", 50)
+        assert store.channels.list_pins(group, channel) == []
 
 
 @pytest.mark.parametrize("version", range(1, 8))
