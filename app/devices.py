@@ -22,6 +22,7 @@ import logging
 import os
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from app.backup_format import walk_files
 from app.device_activity import LINKED_SETTING, last_active
 from app.errors import AppError, InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
 from app.i18n import _
-from app.keys import KEY_FILE, KeyStore
+from app.keys import KEY_FILE, KeyStore, Setup
 from app.profile import private_dir
 from app.runtime import Pending
 from app.store import DB_NAME, Store, device_copy, latest_version
@@ -472,6 +473,7 @@ class DeviceService:
         device = crypto.Identity.generate(now, access.rng)
         ch = _Channel(code, access.clock, access.rng)
         tmp: Path | None = None
+        made: dict[str, object] = {}      # the new store key, made during the transfer
         try:
             bodies, closed = ch.read()
             if closed:
@@ -490,13 +492,30 @@ class DeviceService:
             if not confirm(words, offer.member_name):
                 raise _refused()
             tk = wire.transfer_key(code, eph_secret, offer.eph_pk, t)
-            payload = self._receive(ch, tk, progress, timeout)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.parent / f".linking-{target.name}-{secrets.token_hex(6)}"
             os.mkdir(tmp, 0o700)
-            manifest = _unpack(payload, tmp)
             keys = KeyStore(tmp, self._keyring_backend)
-            setup = keys.setup(passphrase)
+            # the new store key (its recovery wrap is an Argon2id run) is made while the
+            # transfer arrives: receiving mostly waits on the relay
+
+            def make_key() -> None:
+                try:
+                    made["setup"] = keys.setup(passphrase)
+                except BaseException as exc:  # noqa: BLE001 - raised below, on this thread
+                    made["error"] = exc
+
+            maker = threading.Thread(target=make_key, name="link-key", daemon=True)
+            maker.start()
+            try:
+                payload = self._receive(ch, tk, progress, timeout)
+            finally:
+                maker.join()
+            if "error" in made:
+                raise made["error"]  # type: ignore[misc]
+            setup = made["setup"]
+            assert isinstance(setup, Setup)
+            manifest = _unpack(payload, tmp)
             device_copy.rekey(tmp / DB_NAME, bytes.fromhex(manifest["db_key"]), setup.key,
                               device.to_bytes(), {"device.self": device.ik.hex()})
             if target.exists():
@@ -509,6 +528,8 @@ class DeviceService:
         finally:
             ch.shut()
             if tmp is not None:
+                if "setup" in made:
+                    keys.discard()      # nothing is kept: neither is the keyring entry
                 shutil.rmtree(tmp, ignore_errors=True)
         with access.guard:
             access.open(setup.key)

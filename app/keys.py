@@ -197,6 +197,16 @@ class KeyStore:
         self._save(_document(mode, key_id, key, wraps))
         return Setup(key=key, recovery_code=code, mode=mode)
 
+    def discard(self) -> None:
+        """Undo `setup` for a profile folder that is being thrown away: forget its keyring
+        entry (the folder itself is the caller's to remove)."""
+        try:
+            doc = self._load()
+            if doc["mode"] == "keyring":
+                self._keyring_forget(_b64d(doc["key_id"]))
+        except (KeysError, OSError, KeyError, ValueError):
+            pass
+
     # -- unlocking ----------------------------------------------------------------------------
     def unlock(self, passphrase: str | None = None) -> bytes:
         """The key, from the keyring (keyring mode) or from the passphrase (passphrase mode)."""

@@ -89,6 +89,18 @@ def test_keyring_mode_unlocks_without_a_secret(tmp_path: Path, default_keyring: 
     assert setup.key.hex() not in repr(setup) and setup.recovery_code not in repr(setup)
 
 
+def test_discard_forgets_the_keyring_entry_of_a_profile_thrown_away(
+        tmp_path: Path, default_keyring: None) -> None:
+    real = MemoryKeyring()
+    keyring.set_keyring(real)
+    store = KeyStore(tmp_path)
+    store.setup(None)
+    assert real.entries
+    store.discard()
+    assert not real.entries
+    KeyStore(tmp_path / "none").discard()      # no key file: nothing to do
+
+
 def test_passphrase_unlocks_and_a_wrong_one_changes_nothing(tmp_path: Path) -> None:
     store = KeyStore(tmp_path, null.Keyring())
     setup = store.setup("correct horse battery")
