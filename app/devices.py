@@ -45,14 +45,14 @@ from app.store import DB_NAME, Store, device_copy, latest_version
 from crypto import link as wire
 from crypto.devices import DeviceCert, ReadPosition, certify, device_id
 from sync.errors import MailboxClosed, RateLimited, SyncError, UnknownMailbox
-from sync.values import MailboxSpec
+from sync.values import MailboxSpec, PushSynced
 
 log = logging.getLogger(__name__)
 
 CERT_SETTING = "device.cert"        # on a linked device: its certificate (hex)
 NAME_SETTING = "device.name"        # this device's own name
 FORMAT = "coterie-link"
-POLL_SECONDS = 0.2
+WAIT_SECONDS = 1.0               # one push request waits this long for the other side
 SEND_BYTES = 1_000_000          # envelope bytes per append request
 RATE_RETRIES = 20               # waits for the relay's rate limit before giving up
 WORDS_SECONDS = 120.0               # how long each side waits for the other's next step
@@ -157,6 +157,24 @@ class _Channel:
         page = self._run(lambda: self._client.fetch(self.cap, self.after, 1000))
         self.after = page.next
         return [body for _cursor, body in page.messages], page.closed
+
+    def wait(self, seconds: float = WAIT_SECONDS) -> None:
+        """Until the relay pushes a message after what was read, or the mailbox's closing,
+        or `seconds` pass: one request on the push stream instead of polling, so the next
+        step starts as soon as the other side's message is there."""
+        async def follow() -> None:
+            stream = self._client.subscribe([(self.cap, self.after)])
+            try:
+                async with asyncio.timeout(seconds):
+                    async for event in stream:
+                        if not isinstance(event, PushSynced):
+                            return
+            except TimeoutError:
+                pass
+            finally:
+                await stream.aclose()
+
+        self._run(follow)
 
     def close_mailbox(self) -> None:
         try:
@@ -376,7 +394,7 @@ class DeviceService:
                 raise _gone()
             if time.monotonic() > deadline:
                 raise _timeout()
-            time.sleep(POLL_SECONDS)
+            ch.wait()
 
     def _certify_everywhere(self, cert: DeviceCert, groups: list) -> None:  # type: ignore[type-arg]
         rt = self._access.runtime()
@@ -563,7 +581,7 @@ class DeviceService:
             if time.monotonic() > deadline:
                 raise _timeout()
             if not taken:
-                time.sleep(POLL_SECONDS)
+                ch.wait()
         return b"".join(chunks[i] for i in range(count or 0))
 
     def _start(self) -> int:
