@@ -38,13 +38,18 @@ def link(c: Command) -> None:
         sys.stderr.flush()
 
     info = svc.devices.link(show, lambda words, other: _confirm(c, words, other),
-                            relay=c.args.relay)
-    message = ngettext("Linked {name} ({id}) into {count} group.",
-                       "Linked {name} ({id}) into {count} groups.", info.groups).format(
-        name=fmt.person(info.name), id=info.device_id, count=info.groups)
+                            relay=c.args.relay, history=not c.args.no_history)
+    if info.history:
+        message = ngettext("Linked {name} ({id}) into {count} group.",
+                           "Linked {name} ({id}) into {count} groups.", info.groups)
+    else:
+        message = ngettext("Linked {name} ({id}) into {count} group, without its past posts "
+                           "and files.", "Linked {name} ({id}) into {count} groups, without "
+                           "their past posts and files.", info.groups)
+    message = message.format(name=fmt.person(info.name), id=info.device_id, count=info.groups)
     if c.json:
         c.out({"device_id": info.device_id, "name": info.name, "words": info.words,
-               "groups": info.groups, "bytes": info.bytes}, message)
+               "groups": info.groups, "bytes": info.bytes, "history": info.history}, message)
     else:
         c.warn(message)
 
@@ -109,6 +114,9 @@ def register(sub: SubParsers) -> None:
                    help=_("take the words as compared (scripts)"))
     p.add_argument("--relay", metavar="URL", help=_("the relay the link goes through "
                                                     "(default: the default relay)"))
+    p.add_argument("--no-history", action="store_true",
+                   help=_("send the groups and their state but not their past posts and "
+                          "files"))
     p = command(dsub, "join", _("make this new profile (--profile) a device of the member "
                                 "whose device shows CODE"), join)
     p.add_argument("code", metavar="CODE", help=_("the whole code, or its short form with "

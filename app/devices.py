@@ -37,6 +37,7 @@ from app.backup import has_profile
 from app.backup_format import walk_files
 from app.device_activity import LINKED_SETTING, last_active
 from app.errors import AppError, InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
+from app.file_names import CACHE_DIR
 from app.i18n import _
 from app.keys import KEY_FILE, KeyStore, Setup
 from app.profile import private_dir
@@ -89,6 +90,7 @@ class LinkInfo:
     words: str
     groups: int
     bytes: int
+    history: bool = True        # the past posts and files went along
 
 
 @dataclass(frozen=True)
@@ -332,7 +334,10 @@ class DeviceService:
     # -- linking (on the device holding the identity key) ------------------------------------------
     def link(self, on_code: Callable[[str], None], confirm: Confirm,
              progress: Progress | None = None, *, relay: str | None = None,
-             timeout: float = wire.LINK_SECONDS) -> LinkInfo:
+             timeout: float = wire.LINK_SECONDS, history: bool = True) -> LinkInfo:
+        """Show a code (`on_code`), wait for the new device, have the person compare the
+        words (`confirm`), certify it everywhere and send it the store copy: the groups and
+        their state, with their past posts and files unless `history` is False."""
         rt = self._access.runtime()
         if rt.linked_device:
             raise NotAllowed(_("Link new devices from your first device (the one that made "
@@ -368,12 +373,13 @@ class DeviceService:
                            rt.now())
             self._certify_everywhere(cert, groups)
             rt.store.settings.set(LINKED_SETTING, "1")
-            payload = self._bundle(cert, progress)
+            payload = self._bundle(cert, progress, history)
             ch.send(wire.seal_chunks(code, tk, payload, rt.rng))
             done = self._wait(ch, wire.TYPE_DONE, time.monotonic() + WORDS_SECONDS)
             if done != wire.done_digest(payload):
                 raise _tampered()
-            return LinkInfo(cert.device_id, cert.name, words, len(groups), len(payload))
+            return LinkInfo(cert.device_id, cert.name, words, len(groups), len(payload),
+                            history)
         except crypto.CryptoError:
             raise _tampered() from None
         finally:
@@ -422,8 +428,10 @@ class DeviceService:
             raise RelayUnavailable(_("The relay could not be reached to announce the new "
                                      "device; nothing was transferred. Try again."))
 
-    def _bundle(self, cert: DeviceCert, progress: Progress | None) -> bytes:
-        """The store copy and files the new device starts from, as one byte string."""
+    def _bundle(self, cert: DeviceCert, progress: Progress | None,
+                history: bool = True) -> bytes:
+        """The store copy and files the new device starts from, as one byte string
+        (without `history`: no past posts, and none of the files' blobs)."""
         rt = self._access.runtime()
         profile = self._access.profile_dir
         tmp = private_dir(profile / f".link-{secrets.token_hex(6)}")
@@ -438,9 +446,10 @@ class DeviceService:
             placeholder = crypto.Identity.generate(rt.now(), rt.rng).to_bytes()
             device_copy.prepare(snap, self._access.key(), db_key, placeholder, states,
                                 {MEMBER_SETTING: rt.me.hex(), CERT_SETTING: cert.to_bytes().hex(),
-                                 NAME_SETTING: cert.name})
+                                 NAME_SETTING: cert.name}, history=history)
+            skip = _skip_for_link if history else _skip_history
             files = [(DB_NAME, snap)] + [
-                (rel, Path(full)) for rel, full in walk_files(profile, _skip_for_link)]
+                (rel, Path(full)) for rel, full in walk_files(profile, skip)]
             manifest = {"format": FORMAT, "version": 1, "store_schema": latest_version(),
                         "db_key": db_key.hex(), "name": rt.display_name,
                         "files": [{"path": rel, "size": p.stat().st_size} for rel, p in files]}
@@ -619,6 +628,10 @@ def _skip_for_link(rel: str) -> bool:
             or (rel.startswith(DB_NAME) and rel[len(DB_NAME):] in _SIDE)
             or name.startswith((".link-", ".snapshot-", ".restoring-")) or name.endswith(".part")
             or rel.split("/", 1)[0].startswith(".link-"))
+
+
+def _skip_history(rel: str) -> bool:
+    return _skip_for_link(rel) or rel.split("/", 1)[0] == CACHE_DIR
 
 
 def _unpack(payload: bytes, tmp: Path) -> dict:  # type: ignore[type-arg]

@@ -19,6 +19,14 @@ _DROP = ("outbox", "my_joins", "upload_files", "uploads", "join_requests", "invi
 # half of a store and the new device rebuilds them from the posts in a fraction of the time
 # their bytes take through the relay)
 _FTS = ("posts_fts", "library_fts")
+# a link without history (`device link --no-history`): the groups' past content stays behind
+# (posts with their reactions, threads, polls, events, files and the library); the groups,
+# members, key state, channels, roles, rules, profiles, moderation records, integrity
+# warnings and the pins with their history (the 50-pin cap is judged on it) go
+_HISTORY = ("posts", "reactions", "pending_changes", "threads", "files", "blob_cache",
+            "library", "library_tag_edits", "library_pin_edits", "polls", "poll_votes",
+            "poll_ballots", "poll_closes", "poll_held_tallies", "events", "event_held_updates",
+            "event_rsvps", "held_posts")
 
 
 def _fts_tables(conn) -> list[str]:  # type: ignore[no-untyped-def]
@@ -27,9 +35,10 @@ def _fts_tables(conn) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def prepare(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
-            states: dict[bytes, bytes], settings: dict[str, str]) -> None:
+            states: dict[bytes, bytes], settings: dict[str, str], *,
+            history: bool = True) -> None:
     """Rewrite the snapshot at `path` (opened with `key`) for a new device, then re-key it
-    to `new_key`."""
+    to `new_key`; without `history` the groups' past content is left out."""
     conn = connect(path, key)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -40,6 +49,13 @@ def prepare(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
         for table in _DROP:
             if table in tables:
                 conn.execute(f"DELETE FROM {table}")   # noqa: S608 - fixed names
+        if not history:
+            for table in _HISTORY:
+                if table in tables:
+                    conn.execute(f"DELETE FROM {table}")   # noqa: S608 - fixed names
+            # nothing left to read; post ids start again, so no read position may stay
+            conn.execute("UPDATE channels SET last_read = 0, unread = 0, mentions = 0")
+            conn.execute("UPDATE groups SET unread = 0")
         conn.execute("DELETE FROM settings WHERE key LIKE 'backup.%' OR key LIKE 'device.%'")
         for k, v in settings.items():
             conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "

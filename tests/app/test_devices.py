@@ -40,8 +40,9 @@ def _pair(make: Callable[[str], Services], relay: RelayProcess) -> tuple[Service
 class Linking:
     """`device link` on one profile (a thread) and `device join` on a new one."""
 
-    def __init__(self, first: Services) -> None:
+    def __init__(self, first: Services, history: bool = True) -> None:
         self.first = first
+        self.history = history
         self.codes: queue.Queue[str] = queue.Queue()
         self.words: dict[str, str] = {}
         self.result: dict[str, object] = {}
@@ -50,7 +51,8 @@ class Linking:
     def _run(self) -> None:
         try:
             self.result["info"] = self.first.devices.link(
-                self.codes.put, lambda w, _n: self.words.setdefault("first", w) == w)
+                self.codes.put, lambda w, _n: self.words.setdefault("first", w) == w,
+                history=self.history)
         except Exception as exc:  # noqa: BLE001 - the test looks at it
             self.result["error"] = exc
 
@@ -64,8 +66,8 @@ class Linking:
 
 
 def link_device(first: Services, root: Path, keyring: MemoryKeyring,
-                name: str = "laptop") -> Services:
-    linking = Linking(first)
+                name: str = "laptop", history: bool = True) -> Services:
+    linking = Linking(first, history)
     code = linking.start()
     new = Services(root / name, keyring_backend=keyring)
     new.devices.join(code, name, None, lambda w, _n: linking.words.setdefault("new", w) == w)
@@ -295,3 +297,51 @@ def test_a_group_created_after_the_link_reaches_the_linked_desktop(trio) -> None
     lap.sync_once()
     assert ("Ana", "after the handoff") in texts(lap, choir)
     assert choir not in [g.id for g in ben.groups.list()]
+
+
+def test_a_link_without_history_brings_the_groups_but_no_past_posts_or_files(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path,
+        memory_keyring: MemoryKeyring) -> None:
+    ana, ben, gid = _pair(make_profile, relay)
+    first = ana.posts.post(gid, "before the laptop")
+    ana.sync_once()
+    ben.sync_once()
+    ben.posts.reply(gid, first.id, "an old reply")
+    ben.posts.react(gid, first.id, "👍")
+    doc = tmp_path / "minutes.txt"
+    doc.write_text("old minutes")
+    ana.files.attach(gid, [doc], "old file")
+    for svc in (ana, ben, ana):
+        svc.sync_once()
+    assert ana.files.list(gid) and next(g.unread for g in ana.groups.list() if g.id == gid)
+    blobs = ana._access.profile_dir / "blobs"
+    assert any(blobs.iterdir())
+
+    lap = link_device(ana, tmp_path, memory_keyring, history=False)
+    try:
+        assert lap.profile.me().fingerprint == ana.profile.me().fingerprint
+        groups = {g.id: g for g in lap.groups.list()}
+        assert set(groups) == {gid} and groups[gid].name == "Book club"
+        assert groups[gid].unread == 0
+        assert [p for p in lap.posts.latest(gid, 100).posts      # no past posts (the notes
+                if not p.id.startswith("note-")] == []              # of joins stay),
+        assert lap.files.list(gid) == []                          # no files,
+        assert not (lap._access.profile_dir / "blobs").exists()   # not even their blobs
+        assert {m.name for m in lap.groups.members(gid)} == {"Ana", "Ben"}
+        assert not lap.search.find("before")                     # and nothing to find
+
+        # the group goes on: both ways, once, attributed to the member
+        ben.posts.post(gid, "after the laptop")
+        ben.sync_once()
+        lap.sync_once()
+        assert [(p.sender_name, p.text) for p in lap.posts.latest(gid, 100).posts
+                if not p.id.startswith("note-")] == [("Ben", "after the laptop")]
+        assert next(g.unread for g in lap.groups.list() if g.id == gid) == 1
+        lap.posts.post(gid, "from the laptop")
+        lap.sync_once()
+        for svc in (ben, ana):
+            svc.sync_once()
+            assert texts(svc, gid).count(("Ana", "from the laptop")) == 1
+        assert ("Ana", "before the laptop") in texts(ana, gid)   # the first device keeps it
+    finally:
+        lap.close()

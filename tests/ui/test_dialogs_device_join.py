@@ -1,6 +1,7 @@
 """Joining from the window: a new installation's first run links it to a desktop the member
 already uses — code typed in, the five words compared on both screens, progress while the
-history transfers, then its own recovery code. Both sides through real windows and services
+history transfers, then its own recovery code (the linking side's "history and files" box
+unticked here: the groups come, their past posts do not). Both sides through real windows and services
 and a real relay; a code typed wrong and a code already used are refused with a sentence
 saying what to do. Rendered light and dark and looked at."""
 from __future__ import annotations
@@ -48,6 +49,8 @@ def test_a_new_installation_links_itself_from_its_first_run(
     devices = real_app.window.open_devices()
     assert isinstance(devices, DevicesDialog)
     qtbot.waitUntil(lambda: devices.table.topLevelItemCount() == 1, timeout=WAIT)
+    assert devices.history_box.isChecked()           # history goes along unless unticked
+    devices.history_box.setChecked(False)
     devices.link_button.click()
     qtbot.waitUntil(lambda: devices.code.text().startswith("coterie://link#"), timeout=WAIT)
     code = devices.code.text()
@@ -102,6 +105,14 @@ def test_a_new_installation_links_itself_from_its_first_run(
         assert fresh.profile.state() is ProfileState.UNLOCKED
         assert fresh.profile.me().fingerprint == ana.profile.me().fingerprint
         assert {g.name for g in fresh.groups.list()} == groups
+        for g in fresh.groups.list():
+            assert g.unread == 0
+            assert [p for p in fresh.posts.latest(g.id, 50).posts     # notes and integrity
+                    if not p.id.startswith(("note-", "warning-"))] == []   # warnings stay
+        assert any(not p.id.startswith(("note-", "warning-")) for g in ana.groups.list()
+                   for p in ana.posts.latest(g.id, 50).posts)
+        qtbot.waitUntil(lambda: "without their past posts" in devices.status.text(),
+                        timeout=WAIT)
         qtbot.waitUntil(lambda: devices.table.topLevelItemCount() == 2, timeout=WAIT)
 
         # the same code again, on yet another installation: used up

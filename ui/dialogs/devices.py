@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -84,6 +85,13 @@ class DevicesDialog(ServiceDialog):
         self.revoke_button.setEnabled(False)
         row.addWidget(self.revoke_button)
         row.addStretch(1)
+        self.history_box = QCheckBox(QCoreApplication.translate(
+            "DevicesDialog", "Send the history and files too"))
+        self.history_box.setToolTip(QCoreApplication.translate(
+            "DevicesDialog", "Without it the new desktop gets your groups and everything "
+            "needed to take part, but none of the past posts and files."))
+        self.history_box.setChecked(True)
+        row.addWidget(self.history_box)
         self.link_button = QPushButton(QCoreApplication.translate("DevicesDialog", "Link a desktop"))
         self.link_button.setProperty("primary", True)
         self.link_button.setAccessibleName(QCoreApplication.translate("DevicesDialog", "Link a desktop"))
@@ -205,6 +213,7 @@ class DevicesDialog(ServiceDialog):
         self.revoke_button.setEnabled(d is not None and not d.first and not d.revoked
                                       and not d.this_device and not self._linking)
         self.link_button.setEnabled(not self._linking)
+        self.history_box.setEnabled(not self._linking)
 
     def _revoke(self) -> None:
         d = self._selected()
@@ -236,8 +245,10 @@ class DevicesDialog(ServiceDialog):
             self._answer.wait(300)
             return self._match
 
+        history = self.history_box.isChecked()
         self._worker.run(lambda: svc.devices.link(self.code_ready.emit, confirm,
-                                                  lambda d, t: self.progress.emit(d, t)),
+                                                  lambda d, t: self.progress.emit(d, t),
+                                                  history=history),
                          self._linked, self._failed, slow=True, owner=self)
 
     def _show_code(self, code: str) -> None:
@@ -265,7 +276,10 @@ class DevicesDialog(ServiceDialog):
         for w in (self.match_button, self.differ_button):
             w.hide()
         if match:
-            self.status.setText(QCoreApplication.translate("DevicesDialog", "Sending your groups and their history…"))
+            self.status.setText(
+                QCoreApplication.translate("DevicesDialog", "Sending your groups and their history…")
+                if self.history_box.isChecked() else
+                QCoreApplication.translate("DevicesDialog", "Sending your groups…"))
             self.bar.setRange(0, 0)
             self.bar.show()
         self._answer.set()
@@ -280,8 +294,13 @@ class DevicesDialog(ServiceDialog):
         self.bar.hide()
         self.code_box.hide()      # the code is used up
         self.words.clear()
-        self.status.setText(QCoreApplication.translate("DevicesDialog", "{name} is linked: it has your {count} groups and their "
-                                "history.").format(name=info.name, count=info.groups))
+        if info.history:
+            text = QCoreApplication.translate("DevicesDialog", "{name} is linked: it has your "
+                                              "{count} groups and their history.")
+        else:
+            text = QCoreApplication.translate("DevicesDialog", "{name} is linked: it has your "
+                                              "{count} groups, without their past posts.")
+        self.status.setText(text.format(name=info.name, count=info.groups))
         self._load()
 
     def _failed(self, error: Any) -> None:

@@ -867,6 +867,14 @@
         <translation>Den gewählten Desktop widerrufen</translation>
     </message>
     <message>
+        <source>Send the history and files too</source>
+        <translation>Auch den Verlauf und die Dateien senden</translation>
+    </message>
+    <message>
+        <source>Without it the new desktop gets your groups and everything needed to take part, but none of the past posts and files.</source>
+        <translation>Ohne das erhält der neue Desktop Ihre Gruppen und alles, was er zum Mitmachen braucht, aber keine früheren Beiträge und Dateien.</translation>
+    </message>
+    <message>
         <source>Link a desktop</source>
         <translation>Desktop verknüpfen</translation>
     </message>
@@ -943,8 +951,16 @@
         <translation>Ihre Gruppen und ihr Verlauf werden gesendet…</translation>
     </message>
     <message>
+        <source>Sending your groups…</source>
+        <translation>Ihre Gruppen werden gesendet…</translation>
+    </message>
+    <message>
         <source>{name} is linked: it has your {count} groups and their history.</source>
         <translation>{name} ist verknüpft: Es hat Ihre {count} Gruppen und ihren Verlauf.</translation>
+    </message>
+    <message>
+        <source>{name} is linked: it has your {count} groups, without their past posts.</source>
+        <translation>{name} ist verknüpft: Es hat Ihre {count} Gruppen, ohne ihre früheren Beiträge.</translation>
     </message>
 </context>
 <context>
