@@ -18,10 +18,11 @@ def _texts(cli: Cli, gid: str) -> list[tuple[str, str]]:
             cli.json("read", gid, "--limit", "200")["posts"] if p["kind"] == "post"]
 
 
-def _link(first: Cli, new: Cli, name: str = "laptop") -> tuple[str, str, dict]:  # type: ignore[type-arg]
+def _link(first: Cli, new: Cli, name: str = "laptop",  # type: ignore[type-arg]
+          *extra: str) -> tuple[str, str, dict]:
     """`device link --yes` in the background, `device join CODE --yes` here."""
     proc = subprocess.Popen([PY, "-m", "app.cli", "--profile", str(first.profile), "device",
-                             "link", "--yes", "--json"], cwd=ROOT, env=first.env,
+                             "link", "--yes", "--json", *extra], cwd=ROOT, env=first.env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     code = proc.stdout.readline().strip()
@@ -30,6 +31,7 @@ def _link(first: Cli, new: Cli, name: str = "laptop") -> tuple[str, str, dict]: 
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     linked = json.loads(out)
+    assert linked["history"] is ("--no-history" not in extra)
     words_first = [ln for ln in err.splitlines() if ln.startswith("Words: ")]
     words_new = [ln for ln in joined.stderr.splitlines() if ln.startswith("Words: ")]
     assert words_first and words_new
@@ -91,3 +93,23 @@ def test_a_code_typed_wrong_is_one_sentence(relay: RelayProcess, make_cli: Calla
     proc = new.run("device", "join", "coterie://link#1.nope", "--yes", check=False)
     assert proc.returncode == 6 and "not a link code" in proc.stderr
     assert not (tmp_path / "profiles" / "new").exists()
+
+
+def test_device_link_no_history_sends_the_group_without_its_past(
+        relay: RelayProcess, make_cli: Callable[..., Cli], tmp_path: Path) -> None:
+    ana, ben = make_cli("Ana"), make_cli("Ben")
+    ana.run("settings", "--default-relay", relay.url)
+    gid = ana.out("group", "create", "Book club", "--relay", relay.url)
+    ben.run("join", ana.out("invite", "create", gid))
+    ana.run("sync")
+    ben.run("sync")
+    ana.out("post", gid, "Welcome, Ben")
+    lap = Cli(tmp_path / "profiles" / "ana-laptop", ana.env)
+    _code, _device, joined = _link(ana, lap, "laptop", "--no-history")
+    assert joined["linked"] and joined["groups"] == 1
+    assert [g["id"] for g in lap.json("group", "list")["groups"]] == [gid]
+    assert _texts(lap, gid) == []                       # the past stayed behind
+    ben.out("post", gid, "Hello, laptop")
+    lap.run("sync")
+    assert _texts(lap, gid) == [("Ben", "Hello, laptop")]
+    assert ("Ana", "Welcome, Ben") in _texts(ana, gid)
