@@ -6,12 +6,19 @@ and a real relay; a code typed wrong and a code already used are refused with a 
 saying what to do. Rendered light and dark and looked at."""
 from __future__ import annotations
 
+import asyncio
+import os
+import time
 from pathlib import Path
 
 import pytest
 
+import crypto
 from app.api import Services
 from app.views import ProfileState
+from crypto import link as wire
+from sync.transport import RelayClient
+from sync.values import MailboxSpec
 from tests.keyring_double import MemoryKeyring
 from tests.ui.conftest import RealApp
 from tests.ui.test_screenshots import _check, _out_dir
@@ -129,6 +136,43 @@ def test_a_new_installation_links_itself_from_its_first_run(
             assert not (tmp_path / "third").exists()
         finally:
             other.close()
+    finally:
+        worker.shutdown()
+        fresh.close()
+
+
+def test_a_relay_that_alters_the_link_channel_is_named_and_nothing_is_kept(
+        qtbot, real_app: RealApp, tmp_path: Path) -> None:  # noqa: ANN001
+    """The relay (not knowing the code's secret) puts bytes of its own in the link mailbox:
+    the window says the link was altered, to start again, and to try another relay."""
+    out = _out_dir(tmp_path)
+    code = wire.new_code(real_app.relay_url, os.urandom)
+
+    async def tamper() -> None:
+        client = RelayClient(real_app.relay_url, clock=time.time, rng=os.urandom)
+        try:
+            await client.create_mailbox(code.capability, MailboxSpec(
+                crypto.KIND_INVITE, int(time.time()) + wire.LINK_SECONDS))
+            await client.append(code.capability, [b"\1" + b"\x55" * 1023])
+        finally:
+            await client.aclose()
+
+    asyncio.run(tamper())
+    fresh = Services(tmp_path / "laptop", keyring_backend=MemoryKeyring())
+    worker = Worker()
+    try:
+        join = JoinDeviceDialog(fresh, worker, True)
+        qtbot.addWidget(join)
+        join.show()
+        join.code_edit.setText(code.text())
+        join.join_button.click()
+        qtbot.waitUntil(lambda: join.error_label.isVisibleTo(join) and not join.busy,
+                        timeout=WAIT)
+        text = join.error_label.text()
+        assert "altered on its way" in text and "another relay" in text
+        assert join.join_button.isEnabled() and join.code_edit.isEnabled()   # try again
+        assert not (tmp_path / "laptop").exists() or not any((tmp_path / "laptop").iterdir())
+        _shots(qtbot, real_app, join, "device_join_tampered", out)
     finally:
         worker.shutdown()
         fresh.close()
