@@ -29,6 +29,9 @@ _HISTORY = ("posts", "reactions", "pending_changes", "threads", "files", "blob_c
             "event_rsvps", "held_posts")
 
 
+_INDEXES = "link_indexes"   # in the copy only: the indexes it travels without (see prepare)
+
+
 def _fts_tables(conn) -> list[str]:  # type: ignore[no-untyped-def]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     return [t for t in _FTS if t in tables]
@@ -62,6 +65,16 @@ def prepare(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
                          "DO UPDATE SET value = excluded.value", (k, v))
         for fts in _fts_tables(conn):
             conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")  # noqa: S608
+        # the indexes too travel as their definitions alone: a few hundred bytes instead of
+        # a third of the rows' size, and the new device builds them faster than the relay
+        # would carry them
+        indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                               "AND sql IS NOT NULL").fetchall()
+        conn.execute(f"CREATE TABLE {_INDEXES} (name TEXT PRIMARY KEY, sql TEXT NOT NULL)")
+        for name, sql in indexes:
+            conn.execute(f"INSERT INTO {_INDEXES} (name, sql) VALUES (?, ?)",  # noqa: S608
+                         (name, sql))
+            conn.execute(f'DROP INDEX "{name}"')
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -81,7 +94,13 @@ def rekey(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
         for k, v in settings.items():
             conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "
                          "DO UPDATE SET value = excluded.value", (k, v))
-        for fts in _fts_tables(conn):   # the copy comes without them (see prepare)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if _INDEXES in tables:          # the copy comes without its indexes (see prepare)
+            for (sql,) in conn.execute(f"SELECT sql FROM {_INDEXES}").fetchall():  # noqa: S608
+                if sql.startswith(("CREATE INDEX ", "CREATE UNIQUE INDEX ")):
+                    conn.execute(sql)
+            conn.execute(f"DROP TABLE {_INDEXES}")
+        for fts in _fts_tables(conn):   # nor its search indexes
             conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")  # noqa: S608
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

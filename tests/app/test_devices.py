@@ -100,6 +100,14 @@ def test_posts_from_both_devices_arrive_once_as_the_member(trio) -> None:  # typ
     assert ("Ana", "before the laptop") in texts(lap, gid)      # history came along
     # the copy travels without its search index; the new device rebuilt it
     assert [h.sender_name for h in lap.search.find("laptop", gid, 10)] == ["Ana"]
+    # ... and its indexes, which it travels without: the same schema on both devices
+
+    def schema(svc: Services) -> list[tuple[str, str]]:
+        return svc._access.runtime().store.run(lambda s: s._db().execute(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'table') "
+            "ORDER BY name").fetchall())
+
+    assert schema(lap) == schema(ana) and any(n == "posts_page" for n, _ in schema(lap))
     lap.posts.post(gid, "from the laptop")
     lap.sync_once()
     ana.posts.post(gid, "from the desktop")
