@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from app import i18n as app_i18n
 from app.api import Services
+from app.devices import LinkFailed
 from tests.keyring_double import MemoryKeyring
 from tests.ui.conftest import settle
 from tests.ui.real_services import WAIT, LiveWorld, close_app, open_app
 from tests.ui.test_screenshots import _check, _out_dir, _rows
 from ui import i18n, timefmt
+from ui.dialogs.device_join import JoinDeviceDialog, advice
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.members import MembersDialog
 from ui.dialogs.settings import SettingsDialog
@@ -71,10 +73,16 @@ def test_the_window_in_another_language(qtbot, qapp, world: LiveWorld, worker, t
         qtbot.addWidget(first)
         first.show()
         _check(first, f"first_run_{language}", "light", out)
+        join = JoinDeviceDialog(first._services, worker, True, first)
+        qtbot.addWidget(join)
+        join.show()
+        join.show_error(advice(LinkFailed("x", "gone")).removeprefix("x "))
+        _check(join, f"device_join_{language}", "light", out)
         if language == "de_DE":
             assert "Mitglieder" in _texts(win) or "Mitglied" in win.pane.subtitle.text()
             assert "Fingerabdruck" in _texts(members)
             assert "Willkommen bei Coterie" in _texts(first)
+            assert "Verknüpfungscode" in _texts(join) and "neuen Code" in _texts(join)
             # the app's own sentences (timeline notes) follow the window's language
             notes = [p.text for p in _rows(win) if p.kind == "event"]
             assert "Du hast die Gruppe erstellt" in notes, notes
@@ -84,7 +92,7 @@ def test_the_window_in_another_language(qtbot, qapp, world: LiveWorld, worker, t
             assert members.layoutDirection() == Qt.LayoutDirection.RightToLeft
             # the sidebar sits on the right, the conversation on the left
             assert win.sidebar.mapTo(win, win.sidebar.rect().topLeft()).x() > win.width() / 3
-        for dialog in (members, settings, first):
+        for dialog in (members, settings, join, first):
             dialog.close()
     finally:
         close_app(app)
