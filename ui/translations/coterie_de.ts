@@ -836,11 +836,11 @@
     </message>
     <message>
         <source>Use Coterie on up to five desktops as the same member. Each desktop has its own keys; the others in your groups still see one person with one safety number.</source>
-        <translation>Nutzen Sie Coterie auf bis zu fünf Desktops als dasselbe Mitglied. Jeder Desktop hat eigene Schlüssel; die anderen in Ihren Gruppen sehen weiterhin eine Person mit einer Sicherheitsnummer.</translation>
+        <translation>Nutze Coterie auf bis zu fünf Desktops als dasselbe Mitglied. Jeder Desktop hat eigene Schlüssel; die anderen in deinen Gruppen sehen weiterhin eine Person mit einer Sicherheitsnummer.</translation>
     </message>
     <message>
         <source>Your desktops</source>
-        <translation>Ihre Desktops</translation>
+        <translation>Deine Desktops</translation>
     </message>
     <message>
         <source>Name</source>
@@ -872,7 +872,7 @@
     </message>
     <message>
         <source>Without it the new desktop gets your groups and everything needed to take part, but none of the past posts and files.</source>
-        <translation>Ohne das erhält der neue Desktop Ihre Gruppen und alles, was er zum Mitmachen braucht, aber keine früheren Beiträge und Dateien.</translation>
+        <translation>Ohne das erhält der neue Desktop deine Gruppen und alles, was er zum Mitmachen braucht, aber keine früheren Beiträge und Dateien.</translation>
     </message>
     <message>
         <source>Link a desktop</source>
@@ -884,7 +884,7 @@
     </message>
     <message>
         <source>On the new desktop, choose &quot;Link to a desktop I already use&quot; and type or paste this code. It works once, for 10 minutes; both desktops then show five words to compare.</source>
-        <translation>Wählen Sie auf dem neuen Desktop „Mit einem Desktop verknüpfen, den ich schon nutze“ und geben Sie diesen Code ein oder fügen Sie ihn ein. Er gilt einmal, für 10 Minuten; danach zeigen beide Desktops fünf Wörter zum Vergleichen.</translation>
+        <translation>Wähle auf dem neuen Desktop „Mit einem Desktop verknüpfen, den ich schon nutze“ und gib diesen Code ein oder füge ihn ein. Er gilt einmal, für 10 Minuten; danach zeigen beide Desktops fünf Wörter zum Vergleichen.</translation>
     </message>
     <message>
         <source>Link code</source>
@@ -924,7 +924,7 @@
     </message>
     <message>
         <source>holds your identity</source>
-        <translation>hält Ihre Identität</translation>
+        <translation>hält deine Identität</translation>
     </message>
     <message>
         <source>revoked</source>
@@ -936,7 +936,7 @@
     </message>
     <message>
         <source>or type this short code, with the relay {relay}</source>
-        <translation>oder geben Sie diesen Kurzcode ein, mit dem Relay {relay}</translation>
+        <translation>oder gib diesen Kurzcode ein, mit dem Relay {relay}</translation>
     </message>
     <message>
         <source>Waiting for the new desktop…</source>
@@ -948,19 +948,19 @@
     </message>
     <message>
         <source>Sending your groups and their history…</source>
-        <translation>Ihre Gruppen und ihr Verlauf werden gesendet…</translation>
+        <translation>Deine Gruppen und ihr Verlauf werden gesendet…</translation>
     </message>
     <message>
         <source>Sending your groups…</source>
-        <translation>Ihre Gruppen werden gesendet…</translation>
+        <translation>Deine Gruppen werden gesendet…</translation>
     </message>
     <message>
         <source>{name} is linked: it has your {count} groups and their history.</source>
-        <translation>{name} ist verknüpft: Es hat Ihre {count} Gruppen und ihren Verlauf.</translation>
+        <translation>{name} ist verknüpft: Es hat deine {count} Gruppen und ihren Verlauf.</translation>
     </message>
     <message>
         <source>{name} is linked: it has your {count} groups, without their past posts.</source>
-        <translation>{name} ist verknüpft: Es hat Ihre {count} Gruppen, ohne ihre früheren Beiträge.</translation>
+        <translation>{name} ist verknüpft: Es hat deine {count} Gruppen, ohne ihre früheren Beiträge.</translation>
     </message>
 </context>
 <context>
@@ -3119,7 +3119,7 @@ Fingerabdruck {fingerprint}</translation>
     <name>RestoreDialog</name>
     <message>
         <source>Do not keep using Coterie with this profile on the old computer: two computers posting as one device make the others&apos; apps report a forked history and drop posts. To use two computers, link the second one (Desktops).</source>
-        <translation>Nutzen Sie Coterie mit diesem Profil nicht weiter auf dem alten Computer: Zwei Computer, die als ein Gerät posten, lassen die Apps der anderen einen verzweigten Verlauf melden und Beiträge verwerfen. Um zwei Computer zu nutzen, verknüpfen Sie den zweiten (Desktops).</translation>
+        <translation>Nutze Coterie mit diesem Profil nicht weiter auf dem alten Computer: Zwei Computer, die als ein Gerät posten, lassen die Apps der anderen einen verzweigten Verlauf melden und Beiträge verwerfen. Um zwei Computer zu nutzen, verknüpfe den zweiten (Desktops).</translation>
     </message>
     <message>
         <source>Restore from a backup</source>
@@ -3799,7 +3799,7 @@ Fingerabdruck {fingerprint}</translation>
     </message>
     <message>
         <source>Use Coterie on your other desktops too, or revoke one</source>
-        <translation>Coterie auch auf Ihren anderen Desktops nutzen, oder einen widerrufen</translation>
+        <translation>Coterie auch auf deinen anderen Desktops nutzen, oder einen widerrufen</translation>
     </message>
     <message>
         <source>Settings</source>
