@@ -89,6 +89,10 @@ def rekey(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
     """On the new device: take the copy under its own store key and its own identity."""
     conn = connect(path, key)
     try:
+        # re-keyed first: the indexes built below are then written once, under the new key
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("UPDATE identity SET blob = ?", (identity_blob,))   # the name stays the member's
         for k, v in settings.items():
@@ -103,8 +107,5 @@ def rekey(path: Path, key: bytes, new_key: bytes, identity_blob: bytes,
         for fts in _fts_tables(conn):   # nor its search indexes
             conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")  # noqa: S608
         conn.execute("COMMIT")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
     finally:
         conn.close()
