@@ -130,10 +130,16 @@ def test_two_members_on_two_instances_talk_by_sync_and_live(
     finally:
         opened.close()
 
-    expected = ["tuning at seven", "bringing the oboe", "live through one", "live through two"]
+    # Both live posts can fall in one second; the timeline then orders them by sequence
+    # number, the same on every member, so only their order across members is checked.
+    shown = []
     for member, index in ((ana, 0), (ben, 1)):
         instances.use(index)
         member.run("sync")
         doc = member.json("read", gid)
-        assert [p["text"] for p in doc["posts"]] == expected and doc["warnings"] == []
+        assert doc["warnings"] == []
+        shown.append([p["text"] for p in doc["posts"]])
+    assert shown[0] == shown[1]
+    assert shown[0][:2] == ["tuning at seven", "bringing the oboe"]
+    assert sorted(shown[0][2:]) == ["live through one", "live through two"]
     assert instances.board.opened[instances.port(0)] and instances.board.opened[instances.port(1)]
