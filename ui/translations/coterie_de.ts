@@ -247,7 +247,7 @@
     <name>Composer</name>
     <message>
         <source>Write a post — Enter sends, Shift+Enter for a new line</source>
-        <translation>Beitrag schreiben – Eingabe sendet, Umschalt+Eingabe für eine neue Zeile</translation>
+        <translation>Schreiben – Eingabe sendet, Umschalt+Eingabe: neue Zeile</translation>
     </message>
     <message>
         <source>Cancel reply or edit</source>
