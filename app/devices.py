@@ -41,7 +41,7 @@ from app.file_names import CACHE_DIR
 from app.i18n import _
 from app.keys import KEY_FILE, KeyStore, Setup
 from app.profile import private_dir
-from app.runtime import Pending
+from app.runtime import Pending, Runtime
 from app.store import DB_NAME, Store, device_copy, latest_version
 from crypto import link as wire
 from crypto.devices import DeviceCert, ReadPosition, certify, device_id
@@ -60,6 +60,18 @@ WORDS_SECONDS = 120.0               # how long each side waits for the other's n
 Confirm = Callable[[str, str], bool]       # (words, the other side's name) -> they match
 Progress = Callable[[int, int], None]      # (bytes done, bytes in all)
 _SIDE = ("-wal", "-shm", "-journal")
+
+
+def _save_and_send(rt: Runtime, gid: bytes, session: crypto.GroupSession,
+                   outgoing: list[crypto.Outgoing]) -> None:
+    """Store a group's new state and queue what it sends, in one transaction."""
+
+    def work(store: Store, pending: Pending) -> None:
+        store.groups.save_group_state(gid, session.to_bytes())
+        rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
+        pending.relays.add(session.relay_url)
+
+    rt.commit(work, touched=[gid])
 
 
 class LinkFailed(InviteError):
@@ -291,16 +303,7 @@ class DeviceService:
                 except crypto.CryptoError as exc:
                     rt.forget([g.id])
                     raise NotAllowed(str(exc)) from None
-                gid = g.id
-
-                def work(store: Store, pending: Pending, gid: bytes = gid,
-                         session: crypto.GroupSession = session,
-                         outgoing: list[crypto.Outgoing] = outgoing) -> None:
-                    store.groups.save_group_state(gid, session.to_bytes())
-                    rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
-                    pending.relays.add(session.relay_url)
-
-                rt.commit(work, touched=[gid])
+                _save_and_send(rt, g.id, session, outgoing)
                 done += 1
         return done
 
@@ -604,16 +607,7 @@ class DeviceService:
                     continue
                 session = rt.session(g.id)
                 outgoing = session.start_device(now, rt.rng)
-                gid = g.id
-
-                def work(store: Store, pending: Pending, gid: bytes = gid,
-                         session: crypto.GroupSession = session,
-                         outgoing: list[crypto.Outgoing] = outgoing) -> None:
-                    store.groups.save_group_state(gid, session.to_bytes())
-                    rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
-                    pending.relays.add(session.relay_url)
-
-                rt.commit(work, touched=[gid])
+                _save_and_send(rt, g.id, session, outgoing)
                 n += 1
         try:
             self._access.syncer().sync_once(30.0)

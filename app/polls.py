@@ -21,7 +21,7 @@ from app.i18n import _
 from app.polls_views import ANONYMOUS_NOTE, OptionView, PollView
 from app.render import FORMER_MEMBER, hexid
 from app.runtime import Runtime
-from app.sending import Local, active, seal_all
+from app.sending import Local, active, msg_id, seal_all
 from app.store import NewPost, PollRecord, Store
 from crypto import polls as rules
 
@@ -60,20 +60,8 @@ def seal(rt: Runtime, gid: bytes, session: crypto.GroupSession,
 
 def resolve_item(rt: Runtime, gid: bytes, ref: str, missing: str) -> bytes:
     """A poll or event id from its hex id or a unique prefix (6+ characters)."""
-    text = (ref or "").strip().lower()
-    if len(text) == 64:
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            pass
-    if 6 <= len(text) < 64 and all(c in "0123456789abcdef" for c in text):
-        found = rt.store.posts.find_msg_ids(gid, text, 2)
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise InvalidInput(_("Several items start with '{ref}'; give more of the id.").format(
-                ref=ref))
-    raise NotFound(missing)
+    return msg_id(rt, gid, ref, missing,
+                  _("Several items start with '{ref}'; give more of the id."))
 
 
 class PollService:

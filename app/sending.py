@@ -41,8 +41,10 @@ def active(rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
     return record.id, rt.session(record.id)
 
 
-def msg_id(rt: Runtime, gid: bytes, ref: str) -> bytes:
-    """A post's message id from its 64-hex id or a unique prefix of 6 or more digits."""
+def msg_id(rt: Runtime, gid: bytes, ref: str, missing: str | None = None,
+           several: str | None = None) -> bytes:
+    """A post's message id from its 64-hex id or a unique prefix of 6 or more digits;
+    `missing` and `several` (with {ref}) word the refusals for other items (a poll...)."""
     text = (ref or "").strip().lower()
     if len(text) == 64:
         try:
@@ -54,9 +56,9 @@ def msg_id(rt: Runtime, gid: bytes, ref: str) -> bytes:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise InvalidInput(_("Several posts start with '{ref}'; give more of the id.").format(
-                ref=ref))
-    raise NotFound(_("There is no post '{ref}' in this group.").format(ref=ref))
+            raise InvalidInput((several or _("Several posts start with '{ref}'; give more of "
+                                             "the id.")).format(ref=ref))
+    raise NotFound(missing or _("There is no post '{ref}' in this group.").format(ref=ref))
 
 
 def stored_post(rt: Runtime, gid: bytes, ref: str) -> Post:
