@@ -63,6 +63,7 @@ ABUSE_SECONDS = 10.0
 ABUSE_CONNECTIONS = 4
 ABUSE_ROUNDS = 2
 NO_LIMITS = {"rate_per_second": 10**9, "rate_burst": 10**9, "create_burst": 10**9,
+             "verify_rate_per_second": 10**9, "verify_burst": 10**9,
              "create_per_minute": 10**9, "max_streams_per_client": 10**6,
              "mailbox_max_messages": 10**9, "mailbox_max_bytes": 1 << 50}
 
