@@ -103,6 +103,7 @@ def preverify(state: GroupState, raws: Sequence[bytes]) -> sodium.SharedChecks:
     members are left to the general path."""
     members = state.members
     jobs: list[tuple[bytes, bytes, bytes, bytes]] = []
+    digests: dict[bytes, bytes] = {}
     for raw in raws:
         if len(raw) < MIN_INNER or raw[TYPE_AT] != TYPE_CONTENT:
             continue
@@ -110,12 +111,12 @@ def preverify(state: GroupState, raws: Sequence[bytes]) -> sodium.SharedChecks:
         sender = sender_of(raw)
         if end is None or sender not in members:
             continue
-        body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
-                             person=_H_BODY).digest()
+        body_hash = digests[raw] = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
+                                            person=_H_BODY).digest()
         jobs.append((raw, sender, signed_input_of(raw[:HEADER_LEN], body_hash,
                                                   raw[end:end + PT_HASH_LEN]),
                      raw[end + PT_HASH_LEN:]))
-    return sodium.SharedChecks(jobs)
+    return sodium.SharedChecks(jobs, digests)
 
 
 def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
@@ -141,7 +142,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     pt_hash = raw[end:end + PT_HASH_LEN]
     sig = raw[end + PT_HASH_LEN:]
     verdict = checks.verdict(raw) if checks is not None else None
-    body_hash = None
+    body_hash = checks.digests.get(raw) if verdict is not None else None  # type: ignore[union-attr]
     if verdict is None:
         body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
                              person=_H_BODY).digest()

@@ -18,6 +18,7 @@ inside the group).
 from __future__ import annotations
 
 import hmac
+import struct
 from dataclasses import dataclass
 
 from crypto import labels
@@ -175,12 +176,15 @@ def rules_hash(text: str) -> bytes:
 
 
 # ---- evidence ------------------------------------------------------------------------------
+_U32 = struct.Struct(">I")   # var32's length prefix (crypto.encoding)
+
 def evidence_of(header_bytes: bytes, body_hash: bytes, pt_hash: bytes, sig: bytes,
                 payload: bytes) -> bytes:
     """header[134] ‖ body_hash[32] ‖ pt_hash[32] ‖ sig[64] ‖ var32(payload): everything a
     third member needs to check who signed a content message and what it said."""
-    return (Writer().raw(header_bytes).fixed(body_hash, 32).fixed(pt_hash, 32)
-            .fixed(sig, SIG_LEN).var32(payload).bytes())
+    # joined directly (one per received post; the parts are slices of a parsed envelope,
+    # so their lengths are already fixed)
+    return b"".join((header_bytes, body_hash, pt_hash, sig, _U32.pack(len(payload)), payload))
 
 
 def check_evidence(evidence: bytes, group_id: bytes) -> Evidence:

@@ -102,7 +102,11 @@ class SharedChecks:
     the helper from the back, so the opener's other work overlaps the helper's checks and
     no check runs twice. Items are (key, public key, message, signature)."""
 
-    def __init__(self, items: Sequence[tuple[Hashable, bytes, bytes, bytes]]) -> None:
+    def __init__(self, items: Sequence[tuple[Hashable, bytes, bytes, bytes]],
+                 digests: dict[Hashable, bytes] | None = None) -> None:
+        # what the caller hashed to build each signed message, kept so the opener need not
+        # hash the same bytes again
+        self.digests = digests if digests is not None else {}
         self._todo = deque(items)
         self._keys = {item[0] for item in items}
         self._done: dict[Hashable, bool] = {}
@@ -139,6 +143,7 @@ class SharedChecks:
         self._todo.clear()
         self._keys.clear()
         self._done.clear()
+        self.digests.clear()
 
 
 def sign_seed_keypair(seed: bytes) -> tuple[bytes, bytes]:
