@@ -185,46 +185,47 @@ def _enc_revoke(c: DeviceRevoke, w: Writer) -> None:
     w.u8(KIND_DEVICE_REVOKE).u8(_V1).fixed(c.member_ik, KEY_LEN).fixed(c.device_pk, KEY_LEN)
 
 
-def _enc_read(c: ReadSync, w: Writer) -> None:
-    entries = sorted(c.boxes)
-    if not 1 <= len(entries) < MAX_DEVICES:
-        raise DecodeError("a read position goes to 1 to 4 other devices")
-    if len({e[0] for e in entries}) != len(entries):
-        raise DecodeError("read position boxes name one device once")
-    w.u8(KIND_READ_SYNC).u8(_V1).u8(len(entries))
+# A read position and a group handoff are the same shape: one box per other device of the
+# member, sorted by device key, each device once; only the kind and the box bound differ.
+BoxList = tuple[tuple[bytes, bytes, bytes], ...]
+
+
+def _enc_boxes(kind: int, what: str, boxes: BoxList, w: Writer, long: bool) -> None:
+    entries = sorted(boxes)
+    if not 1 <= len(entries) < MAX_DEVICES or len({e[0] for e in entries}) != len(entries):
+        raise DecodeError(f"a {what} goes to 1 to 4 other devices, each once")
+    w.u8(kind).u8(_V1).u8(len(entries))
     for pk, spk, box in entries:
-        w.fixed(pk, KEY_LEN).fixed(spk, KEY_LEN).var16(box)
+        w.fixed(pk, KEY_LEN).fixed(spk, KEY_LEN)
+        (w.var32 if long else w.var16)(box)
+
+
+def _dec_boxes(r: Reader, what: str, long: bool) -> BoxList:
+    n = r.u8()
+    if not 1 <= n < MAX_DEVICES:
+        raise DecodeError(f"a {what} goes to 1 to 4 other devices")
+    entries = tuple((r.fixed(KEY_LEN), r.fixed(KEY_LEN),
+                     r.var32(64 * 1024) if long else r.var16(1024)) for _ in range(n))
+    keys = [e[0] for e in entries]
+    if keys != sorted(set(keys)):
+        raise DecodeError(f"{what} boxes are not sorted and unique")
+    return entries
+
+
+def _enc_read(c: ReadSync, w: Writer) -> None:
+    _enc_boxes(KIND_READ_SYNC, "read position", c.boxes, w, long=False)
 
 
 def _dec_read(r: Reader) -> ReadSync:
-    n = r.u8()
-    if not 1 <= n < MAX_DEVICES:
-        raise DecodeError("a read position goes to 1 to 4 other devices")
-    entries = tuple((r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.var16(1024)) for _ in range(n))
-    keys = [e[0] for e in entries]
-    if keys != sorted(set(keys)):
-        raise DecodeError("read position boxes are not sorted and unique")
-    return ReadSync(entries)
+    return ReadSync(_dec_boxes(r, "read position", long=False))
 
 
 def _enc_handoff(c: GroupHandoff, w: Writer) -> None:
-    entries = sorted(c.boxes)
-    if not 1 <= len(entries) < MAX_DEVICES or len({e[0] for e in entries}) != len(entries):
-        raise DecodeError("a group handoff goes to 1 to 4 other devices, each once")
-    w.u8(KIND_GROUP_HANDOFF).u8(_V1).u8(len(entries))
-    for pk, spk, box in entries:
-        w.fixed(pk, KEY_LEN).fixed(spk, KEY_LEN).var32(box)
+    _enc_boxes(KIND_GROUP_HANDOFF, "group handoff", c.boxes, w, long=True)
 
 
 def _dec_handoff(r: Reader) -> GroupHandoff:
-    n = r.u8()
-    if not 1 <= n < MAX_DEVICES:
-        raise DecodeError("a group handoff goes to 1 to 4 other devices")
-    entries = tuple((r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.var32(64 * 1024)) for _ in range(n))
-    keys = [e[0] for e in entries]
-    if keys != sorted(set(keys)):
-        raise DecodeError("group handoff boxes are not sorted and unique")
-    return GroupHandoff(entries)
+    return GroupHandoff(_dec_boxes(r, "group handoff", long=True))
 
 
 register_kind(KIND_DEVICE_CERT, _V1, lambda r: DeviceCertificate(DeviceCert.read(r)),
