@@ -54,8 +54,11 @@ def _scenario(qtbot, real_app, theme: str, out, suffix: str) -> None:  # noqa: A
     eve.posts.post(club, "Hello everyone, glad to be here!")
     eve.reports.report(club, sale, "off-topic", "Third time today; this belongs in Chatter.")
     eve.sync_once()
-    qtbot.waitUntil(lambda: bool(ana.sync_once() and ana.reports.reports(club)
-                                 and ana.reports.held(club)), timeout=WAIT)
+    # Eve's post and report may need more than one round trip (her sender key first);
+    # both sides keep syncing until Ana holds both
+    qtbot.waitUntil(lambda: bool(eve.sync_once() and ana.sync_once()
+                                 and ana.reports.reports(club) and ana.reports.held(club)),
+                    timeout=WAIT)
 
     show_group(qtbot, win, club)
     settle(qtbot, app.worker)
