@@ -111,7 +111,7 @@ def test_channels_threads_and_pins_in_the_window(qtbot, ana: App, theme, tmp_pat
     assert win.pane.topic_title.text() == "" and win.pane.topic_tags.text() == ""
 
     # pin the topic: the drawer shows it
-    win.pane._pin(root, True)
+    win.pane.moderation.pin(root, True)
     qtbot.waitUntil(lambda: win.pane.pinned.isVisible() and len(win.pane.pinned.pins) == 1,
                     timeout=WAIT)
     win.pane.pinned.toggle.setChecked(True)
@@ -212,7 +212,7 @@ def test_a_51st_pin_in_the_window_asks_to_unpin_one_first(qtbot, ana: App, tmp_p
     win.sidebar.select(club)
     qtbot.waitUntil(lambda: win.pane.group is not None and win.pane.group.id == club,
                     timeout=WAIT)
-    win.pane._pin(services.posts.get(club, notes[-1]), True)
+    win.pane.moderation.pin(services.posts.get(club, notes[-1]), True)
     qtbot.waitUntil(lambda: win.pane.findChild(QMessageBox, "pinsFullDialog") is not None
                     and win.pane.findChild(QMessageBox, "pinsFullDialog").isVisible(),
                     timeout=WAIT)

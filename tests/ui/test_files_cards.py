@@ -61,23 +61,23 @@ def test_cancel_on_an_uploading_card_sends_nothing_and_keeps_the_files(
     _drop(pane, [big])
     composer.edit.setPlainText("Term papers")
     gate = threading.Event()
-    _gate(pane._upload.moved, gate)
+    _gate(pane.files.upload.moved, gate)
     composer.send_button.click()
     try:
         qtbot.waitUntil(lambda: any(p.uploading for p in _rows(ana)), timeout=WAIT)
         outgoing = next(p for p in _rows(ana) if p.uploading)
         assert outgoing.sending and outgoing.text == "Term papers"
         assert [f.name for f in outgoing.attachments] == ["term papers.pdf"]
-        assert pane.transfers.state(outgoing.id, 0) is not None
+        assert pane.files.transfers.state(outgoing.id, 0) is not None
         qtbot.wait(50)
         _check(win, "timeline_uploading", theme, out)
         qtbot.mouseClick(pane.view.viewport(), Qt.MouseButton.LeftButton,
                          pos=_cancel_point(ana, outgoing.id))
-        assert pane._upload.cancel.is_set()
+        assert pane.files.upload.cancel.is_set()
     finally:
         gate.set()
     qtbot.waitUntil(lambda: not any(p.uploading for p in _rows(ana)), timeout=60_000)
-    qtbot.waitUntil(lambda: not pane._upload.busy and ana.worker.pending == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: not pane.files.upload.busy and ana.worker.pending == 0, timeout=WAIT)
     # nothing was sent, nothing waits in the outbox, nothing the user attached is lost
     assert not any("Term papers" in (p.text or "") for p in _rows(ana))
     assert svc.files.pending() == []
@@ -122,25 +122,25 @@ def test_a_download_from_a_card_shows_progress_and_cancel_removes_the_partial(
                         staticmethod(lambda *_a, **_k: str(saved_to)))
 
     def save_as() -> None:
-        pane._file_menu(post_id, 0, QPoint(0, 0))
+        pane.files.file_menu(post_id, 0, QPoint(0, 0))
         menu = [m for m in pane.findChildren(QMenu) if m.accessibleName() == "File actions"][-1]
         next(a for a in menu.actions() if a.text() == "Save as…").trigger()
         menu.close()
 
     gate = threading.Event()
-    _gate(pane.transfers.moved, gate)
+    _gate(pane.files.transfers.moved, gate)
     save_as()
     try:
-        qtbot.waitUntil(lambda: pane.transfers.state(post_id, 0) is not None, timeout=WAIT)
+        qtbot.waitUntil(lambda: pane.files.transfers.state(post_id, 0) is not None, timeout=WAIT)
         qtbot.wait(50)
         _check(win, "timeline_downloading", theme, out)
         qtbot.mouseClick(pane.view.viewport(), Qt.MouseButton.LeftButton,
                          pos=_cancel_point(ana, post_id))
-        state = pane.transfers.state(post_id, 0)
+        state = pane.files.transfers.state(post_id, 0)
         assert state is not None and state[1]          # cancelling
     finally:
         gate.set()
-    qtbot.waitUntil(lambda: pane.transfers.state(post_id, 0) is None, timeout=60_000)
+    qtbot.waitUntil(lambda: pane.files.transfers.state(post_id, 0) is None, timeout=60_000)
     assert errors == ["Download cancelled."]
     blobs = ana.world.profile_dir("Ana") / CACHE_DIR
     assert not blobs.exists() or list(blobs.iterdir()) == []   # no partial left behind
@@ -150,4 +150,4 @@ def test_a_download_from_a_card_shows_progress_and_cancel_removes_the_partial(
     qtbot.waitUntil(lambda: (saved_to / "atlas.pdf").exists(), timeout=60_000)
     [saved] = saved_to.iterdir()
     assert hashlib.sha256(saved.read_bytes()).digest() == hashlib.sha256(data).digest()
-    assert pane.transfers.state(post_id, 0) is None
+    assert pane.files.transfers.state(post_id, 0) is None

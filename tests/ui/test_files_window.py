@@ -66,7 +66,7 @@ def test_files_are_dropped_pasted_sent_and_shown(qtbot, ana: App, tmp_path: Path
     _check(win, "composer_attachments", theme, out)
 
     seen: list[int] = []
-    win.pane._upload.moved.connect(lambda d, t: seen.append(d))
+    win.pane.files.upload.moved.connect(lambda d, t: seen.append(d))
     composer.send_button.click()
     assert composer.tray.progress.isVisible()
     qtbot.waitUntil(lambda: not composer.tray.isVisible(), timeout=60_000)
@@ -105,7 +105,7 @@ def test_files_are_dropped_pasted_sent_and_shown(qtbot, ana: App, tmp_path: Path
     del option
 
     # saved to the library from the post's menu, then curated in the Files dialog
-    save = win.pane._save_to_library(post)
+    save = win.pane.files.save_to_library(post)
     qtbot.addWidget(save)
     save.title_edit.setText("Walk photos")
     save.tags_edit.setText("walks, photos")

@@ -48,14 +48,14 @@ def test_my_edit_reaction_and_delete_update_the_open_timeline(qtbot, qapp, peopl
     qtbot.waitUntil(lambda: posts(ana)[0].my_reactions == frozenset({"👍"}), timeout=WAIT)
 
     # delete: asked first; Cancel is the default and the action is named
-    box = pane._delete(posts(ana)[0])
+    box = pane.moderation.delete(posts(ana)[0])
     assert box is _confirm_box(window)
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     delete = next(b for b in box.buttons() if b.text() == "Delete")
     qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter takes the default: nothing happens
     settle(qtbot, ana)
     assert not posts(ana)[0].deleted
-    box = pane._delete(posts(ana)[0])
+    box = pane.moderation.delete(posts(ana)[0])
     delete = next(b for b in box.buttons() if b.text() == "Delete")
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: posts(ana)[0].deleted, timeout=WAIT)

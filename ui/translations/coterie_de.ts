@@ -335,6 +335,16 @@
     </message>
 </context>
 <context>
+    <name>ComposerActions</name>
+    <message numerus="yes">
+        <source>Slow mode: your text is kept; you can send it again in %n second(s).</source>
+        <translation>
+            <numerusform>Langsamer Modus: Dein Text bleibt erhalten; du kannst ihn in %n Sekunde erneut senden.</numerusform>
+            <numerusform>Langsamer Modus: Dein Text bleibt erhalten; du kannst ihn in %n Sekunden erneut senden.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConnectionIndicator</name>
     <message>
         <source>Online</source>
@@ -567,13 +577,6 @@
     <message>
         <source>Save into folder</source>
         <translation>In Ordner speichern</translation>
-    </message>
-    <message numerus="yes">
-        <source>Slow mode: your text is kept; you can send it again in %n second(s).</source>
-        <translation>
-            <numerusform>Langsamer Modus: Dein Text bleibt erhalten; du kannst ihn in %n Sekunde erneut senden.</numerusform>
-            <numerusform>Langsamer Modus: Dein Text bleibt erhalten; du kannst ihn in %n Sekunden erneut senden.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Slow mode: your text is kept; you can send it again at {time}.</source>
