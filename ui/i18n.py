@@ -42,7 +42,7 @@ def install(app: QCoreApplication, locale: QLocale | None = None) -> list[QTrans
     QLocale.setDefault(locale)
     timefmt.locale_changed()
     app_i18n.use_language(locale.name())   # the app's own sentences in the same language
-    app_i18n.use_time_format(timefmt.moment)   # and their times as the window writes them
+    write_times_as_the_window()
     installed = []
     for name, where in (("coterie", str(TRANSLATIONS)),
                         ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
@@ -55,3 +55,12 @@ def install(app: QCoreApplication, locale: QLocale | None = None) -> list[QTrans
                                if locale.textDirection() == Qt.LayoutDirection.RightToLeft
                                else Qt.LayoutDirection.LeftToRight)
     return installed
+
+
+def write_times_as_the_window() -> None:
+    """The app's own sentences shown in the window (a timeout's end in the moderation log
+    and in the conversation) write their moments with timefmt.moment: the locale's short
+    date and time, like every other date the window shows, rather than the terminal's
+    YYYY-MM-DD HH:MM. The main window asks for it too, so it holds however the window
+    was started."""
+    app_i18n.use_time_format(timefmt.moment)

@@ -32,6 +32,7 @@ from ui.dialogs.requests import JoinRequestsDialog
 from ui.dialogs.search import SearchDialog
 from ui.dialogs.settings import SettingsDialog
 from ui.dialogs.shortcuts import ShortcutsDialog
+from ui.i18n import write_times_as_the_window
 from ui.notifications import Notifier
 from ui.reminders import Reminders
 from ui.roles import MANAGE_CHANNELS, may
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
                  window_state: QSettings | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        write_times_as_the_window()   # before anything asks the services for a sentence
         # Size, position and the sidebar width, remembered between runs (no content in it).
         self._window_state = window_state
         self.setWindowTitle(QCoreApplication.translate("MainWindow", "Coterie"))

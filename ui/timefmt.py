@@ -112,10 +112,11 @@ def full(ts: int) -> str:
 
 def moment(ts: int) -> str:
     """A date and time in a sentence ("01.12.26, 03:02" or "12/1/26, 3:02 AM"): the
-    locale's short date and time (the app's sentences use it, app/i18n.py local_time)."""
+    locale's short date and time (the app's sentences use it, app/i18n.py local_time; the
+    C locale spells the month, as list_time does)."""
     locale, when = QLocale(), _when(ts)
     return QCoreApplication.translate("TimeFormat", "{date}, {time}").format(
-        date=locale.toString(when.date(), QLocale.FormatType.ShortFormat),
+        date=locale.toString(when.date(), _short_date(locale)),
         time=locale.toString(when.time(), QLocale.FormatType.ShortFormat))
 
 

@@ -3,6 +3,7 @@ reason, timing a member out, a channel's slow mode and lock, the moderation log 
 entry of each kind, and the composer of a member who is timed out."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tests.ui.real_services import WAIT, App, close_app, open_app
 from tests.ui.test_screenshots import _check, _out_dir
 from tests.ui.test_screenshots_language import language  # noqa: F401 (fixture)
 from ui.dialogs.moderate import ChannelRulesDialog, RemovePostDialog, TimeoutDialog
+from ui import timefmt
 from ui.dialogs.moderation_log import ModerationLogDialog
 
 pytestmark = pytest.mark.timeout(240)
@@ -57,6 +59,7 @@ def test_moderation_views_render(qtbot, qapp: QApplication, ana: App, theme: str
     log.show()
     qtbot.waitUntil(lambda: log.list.count() == 4, timeout=WAIT)
     settle(qtbot, ana.worker)
+    _timeout_end_in_locale(log, services, club)
     _check(log, "moderation_log_actions", theme, out)
     log.close()
 
@@ -74,6 +77,16 @@ def test_moderation_views_render(qtbot, qapp: QApplication, ana: App, theme: str
         _check(other.window, "composer_timed_out", theme, out)
     finally:
         close_app(other)
+
+
+def _timeout_end_in_locale(log: ModerationLogDialog, services, club: str) -> str:  # noqa: ANN001
+    """The log's timeout line ends at the locale's short date and time (timefmt.moment),
+    like the window's other dates, not at the terminal's YYYY-MM-DD HH:MM."""
+    (until,) = [v.until for v in services.moderation.log(club) if v.action == "timeout"]
+    (line,) = [log.list.item(i).text() for i in range(log.list.count())
+               if timefmt.moment(until) in log.list.item(i).text()]
+    assert not re.search(r"\d{4}-\d\d-\d\d", line), line
+    return line
 
 
 @pytest.mark.parametrize("language", ["de_DE"], indirect=True)
@@ -97,3 +110,14 @@ def test_moderation_dialogs_in_german(qtbot, ana: App, language: str,  # noqa: A
         assert words in shown, shown
         _check(dialog, f"{name}_{language}", "light", out)
         dialog.close()
+
+    ana.services.moderation.timeout(club, "Bea", 3600, "eine Stunde Pause")
+    log = ModerationLogDialog(ctx, win.pane.group, win)
+    qtbot.addWidget(log)
+    log.show()
+    qtbot.waitUntil(lambda: log.list.count() == 1, timeout=WAIT)
+    settle(qtbot, ana.worker)
+    assert log.windowTitle().startswith("Moderationsprotokoll")
+    line = _timeout_end_in_locale(log, ana.services, club)
+    assert re.search(r"Du hast .*Bea.* bis \d\d\.\d\d\.\d\d, \d\d:\d\d stummgeschaltet", line), line
+    _check(log, f"moderation_log_{language}", "light", out)

@@ -64,6 +64,7 @@ def test_the_c_locale_spells_months_rather_than_three_numbers(locale) -> None:
     locale("C")
     assert timefmt.list_time(int(NOW - 300 * DAY), NOW) == "3 Feb 2026"
     assert timefmt.list_time(int(NOW - 30 * DAY), NOW) == "31 Oct"
+    assert timefmt.moment(int(NOW)) == "30 Nov 2026, 20:37"   # not "30 11 2026"
 
 
 def test_same_day_key_for_the_same_local_day() -> None:
