@@ -14,8 +14,8 @@ from tests.ui.conftest import settle, show_group
 from tests.ui.real_services import WAIT, App, close_app, open_app
 from tests.ui.test_screenshots import _check, _out_dir
 from tests.ui.test_screenshots_language import language  # noqa: F401 (fixture)
-from ui.dialogs.moderate import ChannelRulesDialog, RemovePostDialog, TimeoutDialog
 from ui import timefmt
+from ui.dialogs.moderate import ChannelRulesDialog, RemovePostDialog, TimeoutDialog
 from ui.dialogs.moderation_log import ModerationLogDialog
 
 pytestmark = pytest.mark.timeout(240)
@@ -90,7 +90,7 @@ def _timeout_end_in_locale(log: ModerationLogDialog, services, club: str) -> str
 
 
 @pytest.mark.parametrize("language", ["de_DE"], indirect=True)
-def test_moderation_dialogs_in_german(qtbot, ana: App, language: str,  # noqa: ANN001
+def test_moderation_dialogs_in_german(qtbot, ana: App, language: str,  # noqa: ANN001, F811
                                       tmp_path: Path) -> None:
     ctx, win, club = ana.ctx, ana.window, ana.world.groups["Book club"]
     out = _out_dir(tmp_path)
