@@ -4,8 +4,6 @@ through a real relay in both orders, and every arrival order against a real stor
 before its item waits for it)."""
 from __future__ import annotations
 
-import itertools
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,15 +11,17 @@ from pathlib import Path
 import pytest
 
 from app.api import Services
-from app.store import GroupRecord, NewPost, Store
-from app.store.files import EditOrder, LibraryRow
-from tests.app.test_services import _pair
-from tests.app.test_services_governance import _join
+from app.store.files import EditOrder
+from tests.app.library_world import (
+    G,
+    every_arrival_order,
+    library_item,
+    one_group_store,
+    two_admins_and_a_member,
+)
 from tests.e2e.harness import RelayProcess
 
 pytestmark = pytest.mark.timeout(240)
-
-G = b"\x01" * 16
 
 
 def _pinned(svc: Services, gid: str) -> list[bool]:
@@ -31,16 +31,8 @@ def _pinned(svc: Services, gid: str) -> list[bool]:
 @pytest.mark.parametrize("first", ["pin", "unpin"])
 def test_a_pin_and_an_unpin_at_once_leave_every_member_with_the_same_state(
         make_profile: Callable[[str], Services], relay: RelayProcess, first: str) -> None:
-    ana, ben, gid = _pair(make_profile, relay)
-    cy = make_profile("Cy")
-    _join(ana, cy, gid)
-    ana.governance.set_role(gid, "Ben", "admin")
-    for svc in (ana, ben, cy, ana, ben, cy):
-        svc.sync_once()
-    post = cy.posts.post(gid, "Field guide").id
-    cy.sync_once()
-    ana.sync_once()
-    item = ana.library.add(gid, post, "Guide", ["start"])
+    ana, ben, cy, gid = two_admins_and_a_member(make_profile, relay)
+    item = library_item(ana, cy, gid)
     ana.library.pin(gid, item, True)
     for svc in (ana, ben, cy):
         svc.sync_once()
@@ -75,26 +67,11 @@ def test_every_arrival_order_of_an_add_and_its_pins_ends_the_same(tmp_path: Path
         (True, EditOrder.of(15, b"C" * 32, 0, 9, b"m3")),
         (False, EditOrder.of(20, b"B" * 32, 1, 1, b"m4")),   # B's next epoch: the last
     ]
-    arrivals = list(itertools.permutations(["add", *pins]))      # 120 orders, one item each
-
-    def apply(st: Store) -> None:
-        with st.transaction():
-            for n, arrival in enumerate(arrivals):
-                item = n.to_bytes(32, "big")
-                for step in arrival:
-                    if step == "add":
-                        st.files.library_add(LibraryRow(G, item, b"p", b"M" * 32, 10,
-                                                        f"Guide {n}", "", ("start",), "", False))
-                    else:
-                        st.files.library_pin(G, item, step[0], step[1])
-
-    store = Store.open(tmp_path / "s", os.urandom(32))
-    with store:
-        store.groups.add_group(GroupRecord(G, "G", "u", "admin", b"", 1, 1))
-        store.posts.insert_posts([NewPost(G, b"p", b"A" * 32, "Ana", 1, 1, 1, text="post")])
-        store.run(apply)
+    with one_group_store(tmp_path) as store:
+        orders = every_arrival_order(   # 120 orders, one item each
+            store, pins, lambda st, item, pin: st.files.library_pin(G, item, *pin))
         rows = store.files.library(G)
-        assert len(rows) == len(arrivals) and not any(r.pinned for r in rows)
+        assert len(rows) == orders and not any(r.pinned for r in rows)
         assert store.check_integrity() == []
 
 
@@ -103,12 +80,7 @@ def test_a_channel_pin_and_unpin_at_once_leave_every_member_with_the_same_pins(
         make_profile: Callable[[str], Services], relay: RelayProcess, first: str) -> None:
     """Post pins (kind 7) already keep the newest per post by (sent time, epoch, seq,
     message id); this holds them to it when two admins cross."""
-    ana, ben, gid = _pair(make_profile, relay)
-    cy = make_profile("Cy")
-    _join(ana, cy, gid)
-    ana.governance.set_role(gid, "Ben", "admin")
-    for svc in (ana, ben, cy, ana, ben, cy):
-        svc.sync_once()
+    ana, ben, cy, gid = two_admins_and_a_member(make_profile, relay)
     post = cy.posts.post(gid, "Meeting notes").id
     for svc in (cy, ana, ben):
         svc.sync_once()
