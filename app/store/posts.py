@@ -79,8 +79,9 @@ class PostTables(StorePart):
                  int(p.by_admin)) for p in fresh])
             signed = [(p.group_id, p.msg_id, p.evidence) for p in fresh if p.evidence]
             if signed:
-                conn.executemany("INSERT OR IGNORE INTO post_evidence (group_id, msg_id, "
-                                 "evidence) VALUES (?, ?, ?)", signed)
+                conn.executemany("INSERT OR IGNORE INTO post_signed (post_id, evidence) "
+                                 "SELECT id, ?3 FROM posts WHERE group_id = ?1 AND msg_id = ?2",
+                                 signed)
             newest = max(p.sent_time for p in fresh)
             conn.execute("UPDATE groups SET last_activity = max(last_activity, ?) WHERE id = ?",
                          (newest, group_id))
@@ -127,8 +128,8 @@ class PostTables(StorePart):
         if cur.rowcount:
             conn.execute("DELETE FROM reactions WHERE group_id = ? AND target = ?",
                          (group_id, target))
-            conn.execute("DELETE FROM post_evidence WHERE group_id = ? AND msg_id = ?",
-                         (group_id, target))
+            conn.execute("DELETE FROM post_signed WHERE post_id = (SELECT id FROM posts "
+                         "WHERE group_id = ? AND msg_id = ?)", (group_id, target))
         return cur.rowcount > 0
 
     def _exists(self, group_id: bytes, msg_id: bytes) -> bool:

@@ -68,13 +68,14 @@ def _held(r: tuple) -> NewPost:
 
 class ReportTables(StorePart):
     """reports, report_resolutions, group_rules, rules_seen, held_posts, approvals,
-    post_evidence."""
+    post_signed."""
 
     # -- evidence --------------------------------------------------------------------------
     @reads
     def evidence(self, group_id: bytes, msg_id: bytes) -> bytes | None:
-        row = self._db().execute("SELECT evidence FROM post_evidence WHERE group_id = ? AND "
-                                 "msg_id = ?", (group_id, msg_id)).fetchone()
+        row = self._db().execute(
+            "SELECT e.evidence FROM posts p JOIN post_signed e ON e.post_id = p.id "
+            "WHERE p.group_id = ? AND p.msg_id = ?", (group_id, msg_id)).fetchone()
         return row[0] if row else None
 
     # -- reports -----------------------------------------------------------------------------

@@ -45,6 +45,7 @@ RELEASED = {
     12: "994b2504a83f06ad3547cb3de587ad55500ba9e2dbb2dc94fd923fb35f630979",
     13: "4094deeb919bb79bcb37c9a13113113aad01bb2aee7def463d4c6da1d2b3273e",
     14: "be96e396ccc12b90a1458f82bb8934aee95682c4b91df5e46d74848e424887e0",
+    15: "f98e4636db0d4510dbec58073109a868c89da9a10d8b90d1ab01102738b6e549",
 }
 
 
@@ -250,6 +251,36 @@ def test_version_2_keeps_attributed_early_edits(tmp_path: Path) -> None:
                                     text="arrived late")])
         got = store.posts.get_post(group, b"\x09" * 4)
         assert got is not None and got.text == "edited before it arrived"
+
+
+def test_version_15_keeps_each_posts_evidence_by_its_row(tmp_path: Path) -> None:
+    group = store_fixtures.GROUP
+    profile = profile_from(14, tmp_path)
+    conn = sqlcipher3.connect(str(profile / DB_NAME), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{store_fixtures.FIXTURE_KEY.hex()}'\"")
+    conn.execute("INSERT INTO post_evidence VALUES (?, x'01010101', x'e1'), "
+                 "(?, x'02020202', x'e2'), (?, x'fefefefe', x'eb')", (group, group, group))
+    conn.close()
+    with Store.open(profile, store_fixtures.FIXTURE_KEY) as store:
+        assert store.reports.evidence(group, bytes([1]) * 4) == b"\xe1"
+        assert store.reports.evidence(group, bytes([2]) * 4) == b"\xe2"
+        assert store.reports.evidence(group, bytes([3]) * 4) is None
+        # evidence of a post that was never stored has nothing to stand beside: gone
+        assert store.reports.evidence(group, b"\xfe" * 4) is None
+        assert store.run(lambda s: s._db().execute(
+            "SELECT count(*) FROM post_signed").fetchone()[0]) == 2
+        assert store.posts.apply_delete(group, bytes([1]) * 4, b"F" * 32, 500, admin=True)
+        assert store.reports.evidence(group, bytes([1]) * 4) is None
+        store.posts.insert_posts([NewPost(group, b"\xfd" * 4, b"F" * 32, "Fixture Fay", 501, 501,
+                                          12, text="signed", evidence=b"\xec")])
+        assert store.reports.evidence(group, b"\xfd" * 4) == b"\xec"
+        # the group's rows leave with the group, evidence included
+        store.run(lambda s: s._db().execute("DELETE FROM groups WHERE id = ?", (group,)))
+        assert store.run(lambda s: s._db().execute(
+            "SELECT count(*) FROM post_signed").fetchone()[0]) == 0
+        assert store.check_integrity() == []
+    with Store.open(profile_from(15, tmp_path), store_fixtures.FIXTURE_KEY) as store:
+        assert store.reports.evidence(group, bytes([2]) * 4) == b"\xe2\xe2"
 
 
 def test_a_newer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
