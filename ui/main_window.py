@@ -139,21 +139,22 @@ class MainWindow(QMainWindow):
         sb.channel_actions.error.connect(self.show_error)
         self.empty.create_button.clicked.connect(self.new_group)
         self.empty.join_button.clicked.connect(self.join_group)
-        self.pane.invite_requested.connect(lambda gid: self._group_dialog(InviteDialog, gid))
-        self.pane.requests_requested.connect(lambda gid: self._group_dialog(JoinRequestsDialog, gid))
-        self.pane.members_requested.connect(lambda gid: self._group_dialog(MembersDialog, gid))
-        self.pane.search_requested.connect(lambda gid: self.search(gid))
-        self.pane.files_requested.connect(lambda gid: self._group_dialog(LibraryDialog, gid))
-        self.pane.leave_requested.connect(self.leave_group)
-        self.pane.export_requested.connect(lambda gid: self._group_dialog(ExportDialog, gid))
-        self.pane.moderation_log_requested.connect(
+        header = self.pane.header   # its buttons and menu ask for a group's dialog
+        header.invite_requested.connect(lambda gid: self._group_dialog(InviteDialog, gid))
+        header.requests_requested.connect(lambda gid: self._group_dialog(JoinRequestsDialog, gid))
+        header.members_requested.connect(lambda gid: self._group_dialog(MembersDialog, gid))
+        header.search_requested.connect(lambda gid: self.search(gid))
+        header.files_requested.connect(lambda gid: self._group_dialog(LibraryDialog, gid))
+        header.leave_requested.connect(self.leave_group)
+        header.export_requested.connect(lambda gid: self._group_dialog(ExportDialog, gid))
+        header.moderation_log_requested.connect(
             lambda gid: self._group_dialog(ModerationLogDialog, gid))
-        self.pane.reports_requested.connect(
+        header.reports_requested.connect(
             lambda gid: self._group_dialog(ReportQueueDialog, gid))
-        self.pane.rules_requested.connect(lambda gid: self._group_dialog(RulesDialog, gid))
-        self.pane.directory_requested.connect(
+        header.rules_requested.connect(lambda gid: self._group_dialog(RulesDialog, gid))
+        header.directory_requested.connect(
             lambda gid: self._group_dialog(MemberDirectoryDialog, gid))
-        self.pane.edit_profile_requested.connect(self._edit_profile)
+        header.edit_profile_requested.connect(self._edit_profile)
         self.pane.error.connect(self.show_error)
         ctx.worker.failed.connect(self.show_error)
         ctx.events.groups.connect(self.refresh_groups)

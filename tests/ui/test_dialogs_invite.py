@@ -18,7 +18,7 @@ def _open(qtbot, app: RealApp, theme: str = "light") -> InviteDialog:  # noqa: A
     app.window._ctx.theme.apply(theme)
     gid = app.services.groups.create("Book club", app.relay_url).id
     show_group(qtbot, app.window, gid, WAIT)
-    qtbot.mouseClick(app.window.pane.invite_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(app.window.pane.header.invite_button, Qt.MouseButton.LeftButton)
     dialog = next(d for d in app.window.findChildren(InviteDialog) if d.isVisible())
     settle(qtbot, app.worker)
     return dialog

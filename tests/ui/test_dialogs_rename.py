@@ -16,7 +16,7 @@ def test_rename_offers_the_name_refuses_a_blank_and_renames(qtbot, real_app: Rea
     gid = real_app.services.groups.create("Book club", real_app.relay_url).id
     window = real_app.window
     show_group(qtbot, window, gid, WAIT)
-    dialog = window.pane.rename_group()
+    dialog = window.pane.header.rename_group()
     assert isinstance(dialog, RenameGroupDialog)
     edit = dialog.name_edit
     assert edit.text() == "Book club" and edit.selectedText() == "Book club"
@@ -35,4 +35,4 @@ def test_rename_offers_the_name_refuses_a_blank_and_renames(qtbot, real_app: Rea
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     assert real_app.services.groups.get(gid).name == "Book club 2027"
-    qtbot.waitUntil(lambda: window.pane.title.text() == "Book club 2027", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.pane.header.title.text() == "Book club 2027", timeout=WAIT)

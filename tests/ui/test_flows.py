@@ -210,12 +210,12 @@ def test_new_posts_in_other_groups_notify_unless_muted(qtbot, ana: App) -> None:
 
 
 def test_the_mute_button_mutes_the_group(qtbot, ana: App) -> None:
-    qtbot.mouseClick(ana.window.pane.mute_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: ana.window.pane.mute_button.text() == "Muted", timeout=WAIT)
+    qtbot.mouseClick(ana.window.pane.header.mute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ana.window.pane.header.mute_button.text() == "Muted", timeout=WAIT)
     qtbot.waitUntil(lambda: ana.services.groups.get(ana.world.groups["Book club"]).muted,
                     timeout=WAIT)
     settle(qtbot, ana.worker)
-    assert ana.window.pane.mute_button.text() == "Muted"
+    assert ana.window.pane.header.mute_button.text() == "Muted"
 
 
 def test_the_connection_indicator_follows_the_relay(qtbot, ana: App) -> None:
@@ -240,7 +240,7 @@ def test_a_removed_member_reads_but_cannot_post(qtbot, ana: App) -> None:
     assert ana.services.groups.get(ana.world.groups["Research team"]).status == "removed"
     assert ana.window.pane.banner.isVisible()
     assert ana.window.pane.composer.edit.isReadOnly()
-    assert not ana.window.pane.invite_button.isVisible()
+    assert not ana.window.pane.header.invite_button.isVisible()
     assert "Draft is in the shared folder" in texts(ana)
 
 

@@ -57,7 +57,7 @@ def test_create_group_offers_the_default_relay(qtbot, ana: App) -> None:
 def test_invite_link_qr_and_revoke(qtbot, ana: App) -> None:
     club = ana.world.groups["Book club"]
     before = {i.id for i in ana.services.invites.list(club)}
-    qtbot.mouseClick(ana.window.pane.invite_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ana.window.pane.header.invite_button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(ana.window, InviteDialog)
     settle(qtbot, ana.worker)
     dialog.uses_spin.setValue(5)
@@ -84,9 +84,9 @@ def test_invite_link_qr_and_revoke(qtbot, ana: App) -> None:
 def test_join_requests_are_approved_with_name_and_fingerprint(qtbot, ana: App) -> None:
     club = ana.world.groups["Book club"]
     eve = ana.world.services("Eve")
-    qtbot.waitUntil(ana.window.pane.requests_button.isVisible, timeout=WAIT)
-    assert ana.window.pane.requests_button.text() == "Requests (1)"
-    qtbot.mouseClick(ana.window.pane.requests_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(ana.window.pane.header.requests_button.isVisible, timeout=WAIT)
+    assert ana.window.pane.header.requests_button.text() == "Requests (1)"
+    qtbot.mouseClick(ana.window.pane.header.requests_button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(ana.window, JoinRequestsDialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=WAIT)
     shown = dialog.model.index(0, 0).data()
@@ -97,14 +97,14 @@ def test_join_requests_are_approved_with_name_and_fingerprint(qtbot, ana: App) -
     assert dialog.empty_label.isVisible()
     assert any(m.name == "Eve" for m in ana.services.groups.members(club))
     assert ana.services.invites.requests(club) == []
-    qtbot.waitUntil(lambda: not ana.window.pane.requests_button.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not ana.window.pane.header.requests_button.isVisible(), timeout=WAIT)
     ana.services.sync_once()  # the Welcome goes out; Eve's app takes it in
     assert club in eve.sync_once().joined
 
 
 def test_members_promote_and_remove_with_an_explanation(qtbot, ana: App, monkeypatch) -> None:
     club = ana.world.groups["Book club"]
-    qtbot.mouseClick(ana.window.pane.members_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ana.window.pane.header.members_button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(ana.window, MembersDialog)
     qtbot.waitUntil(lambda: dialog.current() is not None, timeout=WAIT)
     member = dialog.current()
@@ -131,7 +131,7 @@ def test_members_promote_and_remove_with_an_explanation(qtbot, ana: App, monkeyp
 
 def test_declining_removal_removes_no_one(qtbot, ana: App, monkeypatch) -> None:
     club = ana.world.groups["Book club"]
-    qtbot.mouseClick(ana.window.pane.members_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ana.window.pane.header.members_button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(ana.window, MembersDialog)
     qtbot.waitUntil(lambda: dialog.current() is not None, timeout=WAIT)
     monkeypatch.setattr(dialog, "confirm_removal", lambda m: False)
@@ -143,7 +143,7 @@ def test_declining_removal_removes_no_one(qtbot, ana: App, monkeypatch) -> None:
 
 def test_members_see_safety_numbers_but_no_admin_buttons(qtbot, ana: App) -> None:
     open_group(qtbot, ana, ana.world.groups["Climbing Tuesdays"])
-    qtbot.mouseClick(ana.window.pane.members_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ana.window.pane.header.members_button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(ana.window, MembersDialog)
     qtbot.waitUntil(lambda: dialog.current() is not None, timeout=WAIT)
     assert dialog.compare_button.isVisible()
@@ -298,10 +298,10 @@ def test_cancelling_settings_restores_the_theme(qtbot, ana: App) -> None:
 def test_every_control_has_an_accessible_name(qtbot, ana: App) -> None:
     window = ana.window
     assert unnamed(window) == []
-    qtbot.waitUntil(window.pane.requests_button.isVisible, timeout=WAIT)
-    window.pane.invite_button.click()
-    window.pane.members_button.click()
-    window.pane.requests_button.click()
+    qtbot.waitUntil(window.pane.header.requests_button.isVisible, timeout=WAIT)
+    window.pane.header.invite_button.click()
+    window.pane.header.members_button.click()
+    window.pane.header.requests_button.click()
     window.search(None)
     window.open_settings()
     window.join_group("")
@@ -349,18 +349,18 @@ def test_f1_lists_the_shortcuts(qtbot, ana: App) -> None:
 
 def test_admins_rename_the_group(qtbot, ana: App) -> None:
     club = ana.world.groups["Book club"]
-    assert ana.window.pane.rename_action.isVisible()
-    dialog = ana.window.pane.rename_group()
+    assert ana.window.pane.header.rename_action.isVisible()
+    dialog = ana.window.pane.header.rename_group()
     dialog.setTextValue("Book club (2027)")
     dialog.accept()
-    qtbot.waitUntil(lambda: ana.window.pane.title.text() == "Book club (2027)", timeout=WAIT)
+    qtbot.waitUntil(lambda: ana.window.pane.header.title.text() == "Book club (2027)", timeout=WAIT)
     assert ana.services.groups.get(club).name == "Book club (2027)"
     ana.services.sync_once()
     bea = ana.world.services("Bea")
     bea.sync_once()
     assert bea.groups.get(club).name == "Book club (2027)"  # the rename reached the group
     open_group(qtbot, ana, ana.world.groups["Climbing Tuesdays"])
-    assert not ana.window.pane.rename_action.isVisible()  # a member there, not an admin
+    assert not ana.window.pane.header.rename_action.isVisible()  # a member there, not an admin
 
 
 def test_a_link_in_a_post_opens_only_after_a_named_confirmation(qtbot, ana: App,
@@ -385,7 +385,7 @@ def test_a_link_in_a_post_opens_only_after_a_named_confirmation(qtbot, ana: App,
 
 def test_an_admin_changes_a_members_role_in_the_members_dialog(qtbot, ana: App) -> None:
     club = ana.world.groups["Book club"]
-    qtbot.mouseClick(ana.window.pane.members_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ana.window.pane.header.members_button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(ana.window, MembersDialog)
     qtbot.waitUntil(lambda: dialog.current() is not None, timeout=WAIT)
     assert dialog.current().name == "Bea" and dialog.role_box.isVisible()
@@ -412,7 +412,7 @@ def test_the_moderation_log_opens_from_the_group_menu_and_follows_new_actions(
         qtbot, ana: App) -> None:
     club = ana.world.groups["Book club"]
     ana.services.moderation.channel_rule(club, "General", locked=True)
-    ana.window.pane.moderation_log_requested.emit(club)
+    ana.window.pane.header.moderation_log_requested.emit(club)
     dialog = open_dialog(ana.window, ModerationLogDialog)
     qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=WAIT)
     assert "You locked General" in dialog.list.item(0).text()

@@ -123,7 +123,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     out = _out_dir(tmp_path)
 
     # Ana makes Bea a moderator from the members dialog (with its confirmation)
-    ana.window.pane.members_button.click()
+    ana.window.pane.header.members_button.click()
     members = _visible(ana.window, MembersDialog)
     qtbot.waitUntil(lambda: any(m.name == "Bea" for m in members.model.items()), timeout=WAIT)
     row = next(r for r in range(members.model.rowCount())
@@ -165,7 +165,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     # writes a post in her window; it is delivered once she is back: every client refuses it
     eve.worker.run(eve.services.stop, None, lambda e: None, slow=True)
     settle(qtbot, eve.worker, timeout=WAIT)
-    bea.window.pane.members_button.click()
+    bea.window.pane.header.members_button.click()
     bea_members = _visible(bea.window, MembersDialog)
     qtbot.waitUntil(lambda: any(m.name == "Eve" for m in bea_members.model.items()),
                     timeout=WAIT)
@@ -217,10 +217,10 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     bea_members.close()
 
     # Bea locks General from the group's menu; Eve's composer says so, Ana's (an admin) not
-    more = bea.window.pane.more_button.menu()
+    more = bea.window.pane.header.more_button.menu()
     rules_action = _menu_action(more, "Slow mode and lock of this channel…")
     assert rules_action.isVisible()
-    assert not _menu_action(eve.window.pane.more_button.menu(),
+    assert not _menu_action(eve.window.pane.header.more_button.menu(),
                             "Slow mode and lock of this channel…").isVisible()
     rules_action.trigger()
     rules = _visible(bea.window, ChannelRulesDialog)
@@ -278,7 +278,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     assert _mod_lines(ana)[1].endswith(": cool down (1 message refused)")
     dialogs = []
     for app in everyone:
-        _menu_action(app.window.pane.more_button.menu(), "Moderation log…").trigger()
+        _menu_action(app.window.pane.header.more_button.menu(), "Moderation log…").trigger()
         dialog = _visible(app.window, ModerationLogDialog)
         qtbot.waitUntil(lambda d=dialog: d.list.count() == 5, timeout=WAIT)
         dialogs.append(dialog)
@@ -296,7 +296,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
 
     # profiles with avatars reach Ana's directory and card; Ana grants Bea a title there,
     # and every window's directory shows it; every client computes the same badges
-    _menu_action(ana.window.pane.more_button.menu(), "Member directory…").trigger()
+    _menu_action(ana.window.pane.header.more_button.menu(), "Member directory…").trigger()
     directory = _visible(ana.window, MemberDirectoryDialog)
     qtbot.waitUntil(lambda: directory.list.count() == 3, timeout=WAIT)
     eve_row = next(i for i in range(3) if directory.list.item(i).text().startswith("Eve"))
@@ -319,7 +319,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
         qtbot.waitUntil(lambda app=app: any(
             b.title == "Mentor" for b in app.services.member_profiles.badges_of_all(club)
             .get(bea_view.fingerprint, ())), timeout=WAIT)
-        _menu_action(app.window.pane.more_button.menu(), "Member directory…").trigger()
+        _menu_action(app.window.pane.header.more_button.menu(), "Member directory…").trigger()
         theirs = _visible(app.window, MemberDirectoryDialog)
         qtbot.waitUntil(lambda d=theirs: any(
             d.list.item(i).text().startswith("Bea") and BADGE_MARK in d.list.item(i).text()
@@ -358,7 +358,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     report.details.setPlainText("This belongs somewhere else.")
     report.send_button.click()
     qtbot.waitUntil(lambda: not report.isVisible(), timeout=WAIT)
-    _menu_action(ana.window.pane.more_button.menu(), "Reports and approvals…").trigger()
+    _menu_action(ana.window.pane.header.more_button.menu(), "Reports and approvals…").trigger()
     queue = _visible(ana.window, ReportQueueDialog)
     qtbot.waitUntil(lambda: any("Selling my old paperbacks" in queue.list.item(i).text()
                                 for i in range(queue.list.count())), timeout=WAIT)
@@ -374,7 +374,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     qtbot.waitUntil(lambda: _mod_lines(eve)[-1].startswith("Ana removed a post by Bea"),
                     timeout=WAIT)
     queue.close()
-    _menu_action(eve.window.pane.more_button.menu(), "Reports and approvals…").trigger()
+    _menu_action(eve.window.pane.header.more_button.menu(), "Reports and approvals…").trigger()
     mine = _visible(eve.window, ReportQueueDialog)
     qtbot.waitUntil(lambda: mine.list.count() == 1
                     and mine.list.item(0).text().startswith("Handled"), timeout=WAIT)

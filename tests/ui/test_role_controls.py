@@ -43,7 +43,7 @@ def test_a_moderator_may_delete_others_posts_where_a_member_may_not(qtbot, ana: 
     assert "Delete…" in _menu_texts(ana, on_wall)
     # moderating is not managing: no pins, no invites, no renaming the group
     assert not pane.view.can_pin and "Pin to the channel" not in _menu_texts(ana, on_wall)
-    assert not pane.invite_button.isVisible() and not pane.rename_action.isVisible()
+    assert not pane.header.invite_button.isVisible() and not pane.header.rename_action.isVisible()
 
     show_group(qtbot, ana.window, family)
     qtbot.waitUntil(lambda: ana.window.pane.model.row_of(at_home) >= 0, timeout=WAIT)

@@ -79,7 +79,7 @@ def test_the_window_in_another_language(qtbot, qapp, world: LiveWorld, worker, t
         join.show_error(advice(LinkFailed("x", "gone")).removeprefix("x "))
         _check(join, f"device_join_{language}", "light", out)
         if language == "de_DE":
-            assert "Mitglieder" in _texts(win) or "Mitglied" in win.pane.subtitle.text()
+            assert "Mitglieder" in _texts(win) or "Mitglied" in win.pane.header.subtitle.text()
             assert "Fingerabdruck" in _texts(members)
             assert "Willkommen bei Coterie" in _texts(first)
             assert "Verknüpfungscode" in _texts(join) and "neuen Code" in _texts(join)

@@ -114,12 +114,12 @@ def test_the_header_elides_a_long_name_in_a_narrow_window(qtbot, qapp, people: P
     window.resize(640, 500)
     qtbot.waitUntil(lambda: window.width() <= 800, timeout=WAIT)
     qtbot.wait(20)
-    title = window.pane.title
+    title = window.pane.header.title
     shown = title.shown_text()
     assert shown.endswith("…") and len(shown) > 3
     assert title.fontMetrics().horizontalAdvance(shown) <= title.contentsRect().width()
     assert title.toolTip() == window.pane.group.name
-    buttons = window.pane.more_button
+    buttons = window.pane.header.more_button
     assert buttons.geometry().right() <= window.pane.width()
 
 

@@ -101,7 +101,7 @@ def test_invite_join_post_react_search_remove(qtbot, pair, monkeypatch) -> None:
     group_id = ana.window.pane.group.id
 
     # ... and invites Bea with a single-use link
-    qtbot.mouseClick(ana.window.pane.invite_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ana.window.pane.header.invite_button, Qt.MouseButton.LeftButton)
     invite = next(d for d in ana.window.findChildren(InviteDialog) if d.isVisible())
     qtbot.mouseClick(invite.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: invite.link_edit.text().startswith("coterie://join#"), timeout=WAIT)
@@ -186,7 +186,7 @@ def test_invite_join_post_react_search_remove(qtbot, pair, monkeypatch) -> None:
     assert current.id == target.id
 
     # Ana removes Bea; Bea's window turns read-only and later posts never reach her
-    qtbot.mouseClick(ana.window.pane.members_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ana.window.pane.header.members_button, Qt.MouseButton.LeftButton)
     members = next(d for d in ana.window.findChildren(MembersDialog) if d.isVisible())
     qtbot.waitUntil(lambda: members.current() is not None and members.current().name == "Bea",
                     timeout=WAIT)

@@ -382,6 +382,16 @@
     </message>
 </context>
 <context>
+    <name>ConversationHeader</name>
+    <message numerus="yes">
+        <source>%Ln members</source>
+        <translation>
+            <numerusform>%Ln Mitglied</numerusform>
+            <numerusform>%Ln Mitglieder</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConversationPane</name>
     <message>
         <source>Join requests</source>
@@ -478,13 +488,6 @@
     <message>
         <source>1 member</source>
         <translation>1 Mitglied</translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln members</source>
-        <translation>
-            <numerusform>%Ln Mitglied</numerusform>
-            <numerusform>%Ln Mitglieder</numerusform>
-        </translation>
     </message>
     <message>
         <source>{members} · you are an admin</source>

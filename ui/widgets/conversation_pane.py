@@ -1,24 +1,20 @@
 """The right-hand side of the main window: a group's header, its timeline and the composer.
 
 The pane lays them out and follows the group and channel shown; what its parts do runs in
-their own modules: sending and drafts (composer_actions), files (file_actions), post and
-channel moderation (moderation_actions), polls and events (card_actions). Their service
-calls run on the worker; the results come back as change events that update single rows
-of the model.
+their own modules: the header's buttons and menu (conversation_header), sending and drafts
+(composer_actions), files (file_actions), post and channel moderation (moderation_actions),
+polls and events (card_actions). Their service calls run on the worker; the results come
+back as change events that update single rows of the model.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
-    QPushButton,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,15 +22,14 @@ from PySide6.QtWidgets import (
 from app.views import GENERAL_ID, ChannelView, GroupSummary, PostView
 from ui.context import AppContext
 from ui.delegates.post_delegate import PostDelegate
-from ui.dialogs.rename import RenameGroupDialog
 from ui.models.conversation_model import ConversationModel
-from ui.roles import MANAGE_CHANNELS, MANAGE_MEMBERS, MODERATE, may
+from ui.roles import MANAGE_CHANNELS, MODERATE, may
 from ui.widgets.card_actions import CardActions
 from ui.widgets.composer import Composer
 from ui.widgets.composer_actions import ComposerActions
 from ui.widgets.confirm import confirm
+from ui.widgets.conversation_header import ConversationHeader
 from ui.widgets.conversation_view import ConversationView
-from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.file_actions import FileActions
 from ui.widgets.moderation_actions import ModerationActions
 from ui.widgets.pinned_drawer import PinnedDrawer
@@ -44,18 +39,6 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 class ConversationPane(QWidget):
-    invite_requested = Signal(str)
-    requests_requested = Signal(str)
-    members_requested = Signal(str)
-    search_requested = Signal(str)
-    files_requested = Signal(str)
-    leave_requested = Signal(str)
-    export_requested = Signal(str)
-    moderation_log_requested = Signal(str)
-    reports_requested = Signal(str)
-    rules_requested = Signal(str)
-    directory_requested = Signal(str)
-    edit_profile_requested = Signal(str)
     error = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -71,7 +54,10 @@ class ConversationPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self._build_header())
+        self.header = ConversationHeader(ctx, lambda: self.group, lambda: self.channel,
+                                         self.moderation.channel_rules)
+        self.header.error.connect(self.error)
+        layout.addWidget(self.header)
         self.banner = QLabel()
         self.banner.setObjectName("warningBanner")
         self.banner.setWordWrap(True)
@@ -144,83 +130,11 @@ class ConversationPane(QWidget):
         self.delegate.link_clicked.connect(self._open_link)
         self.delegate.file_clicked.connect(self.files.file_menu)
         self.cards = CardActions(ctx, self, lambda: self.group.id if self.group else None,
-                                 self.more_button.menu(), self.error.emit)
+                                 self.header.more_button.menu(), self.error.emit)
         self.delegate.card_clicked.connect(self.cards.open_card)
         ctx.events.posts.connect(self._posts_event)
-        ctx.events.requests.connect(self._requests_event)
         ctx.events.members.connect(self.model.members_changed)
         self.setTabOrder(self.view, self.composer.edit)
-
-    def _build_header(self) -> QFrame:
-        header = QFrame()
-        header.setObjectName("conversationHeader")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(16, 8, 10, 8)
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        # elided, so a narrow window shows "Book cl…" rather than cutting the name off
-        self.title = ElidedLabel()
-        self.title.setObjectName("conversationTitle")
-        self.subtitle = ElidedLabel()
-        self.subtitle.setObjectName("conversationSubtitle")
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        row.addLayout(titles, 1)
-        self.requests_button = QPushButton()
-        self.requests_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Join requests"))
-        self.requests_button.clicked.connect(lambda: self._emit_group(self.requests_requested))
-        self.requests_button.hide()
-        self.invite_button = QPushButton(QCoreApplication.translate("ConversationPane", "Invite…"))
-        self.invite_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Invite people"))
-        self.invite_button.setToolTip(QCoreApplication.translate("ConversationPane", "Create an invite link or QR code"))
-        self.invite_button.clicked.connect(lambda: self._emit_group(self.invite_requested))
-        self.members_button = QPushButton(QCoreApplication.translate("ConversationPane", "Members"))
-        self.members_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Members and safety numbers"))
-        self.members_button.clicked.connect(lambda: self._emit_group(self.members_requested))
-        self.files_button = QPushButton(QCoreApplication.translate("ConversationPane", "Files"))
-        self.files_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Files, links and the library"))
-        self.files_button.setToolTip(QCoreApplication.translate("ConversationPane", "Everything shared in this group"))
-        self.files_button.clicked.connect(lambda: self._emit_group(self.files_requested))
-        self.mute_button = QPushButton(QCoreApplication.translate("ConversationPane", "Mute"))
-        self.mute_button.setCheckable(True)
-        self.mute_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "Mute notifications for this group"))
-        self.mute_button.toggled.connect(self._mute_toggled)
-        self.more_button = QToolButton()
-        self.more_button.setText("⋯")
-        self.more_button.setAccessibleName(QCoreApplication.translate("ConversationPane", "More group actions"))
-        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        more = QMenu(self.more_button)
-        more.addAction(QCoreApplication.translate("ConversationPane", "Search in this group\tCtrl+F"),
-                       lambda: self._emit_group(self.search_requested))
-        more.addAction(QCoreApplication.translate("ConversationPane", "Compare safety numbers…"),
-                       lambda: self._emit_group(self.members_requested))
-        more.addAction(QCoreApplication.translate("ConversationPane", "Member directory…"),
-                       lambda: self._emit_group(self.directory_requested))
-        more.addAction(QCoreApplication.translate("ConversationPane",
-                                                  "Edit my profile in this group…"),
-                       lambda: self._emit_group(self.edit_profile_requested))
-        self.rename_action = more.addAction(QCoreApplication.translate("ConversationPane", "Rename group…"), self.rename_group)
-        more.addAction(QCoreApplication.translate("ConversationPane", "Export…"), lambda: self._emit_group(self.export_requested))
-        more.addAction(QCoreApplication.translate("ConversationPane", "Moderation log…"),
-                       lambda: self._emit_group(self.moderation_log_requested))
-        self.channel_rules_action = more.addAction(
-            QCoreApplication.translate("ConversationPane", "Slow mode and lock of this channel…"),
-            self.moderation.channel_rules)
-        more.addAction(QCoreApplication.translate("ConversationPane", "Reports and approvals…"),
-                       lambda: self._emit_group(self.reports_requested))
-        more.addAction(QCoreApplication.translate("ConversationPane", "Group rules…"),
-                       lambda: self._emit_group(self.rules_requested))
-        more.addSeparator()
-        more.addAction(QCoreApplication.translate("ConversationPane", "Leave group…"), lambda: self._emit_group(self.leave_requested))
-        self.more_button.setMenu(more)
-        for w in (self.requests_button, self.invite_button, self.members_button,
-                  self.files_button, self.mute_button, self.more_button):
-            row.addWidget(w)
-        return header
-
-    def _emit_group(self, signal: Signal) -> None:
-        if self.group is not None:
-            signal.emit(self.group.id)
 
     # -- showing a group ---------------------------------------------------------------------
     def show_group(self, group: GroupSummary, around_post: str | None = None,
@@ -239,7 +153,7 @@ class ConversationPane(QWidget):
                 self.sending.restore_draft(group.id, cid)
             self.model.open(group.id, around_post, channel=cid)
             self.pinned.load(group.id, cid)
-            self._refresh_requests()
+            self.header.refresh_requests()
         if changed:
             self.moderation.check_rules(group.id)
 
@@ -252,7 +166,7 @@ class ConversationPane(QWidget):
         if not same:
             self.sending.keep_draft()
         self.channel = channel
-        self._channel_header()
+        self.header.show_channel()
         self._fit_channel()
         if same and around_post is None:
             return
@@ -285,22 +199,6 @@ class ConversationPane(QWidget):
         self._ctx.worker.run(lambda: svc.channels.mark_read(gid, cid), None, lambda e: None,
                              owner=self)
 
-    def _channel_header(self) -> None:
-        g, c = self.group, self.channel
-        if g is None:
-            return
-        count = g.member_count
-        members = (QCoreApplication.translate("ConversationPane", "1 member") if count == 1 else
-                   self.tr("%Ln members", "", count))
-        line = (QCoreApplication.translate("ConversationPane", "{members} · you are an admin").format(members=members)
-                if g.my_role == "admin" else members)
-        if c is not None and (c.id != GENERAL_ID or c.topic or c.name != "General"):
-            where = "# " + c.name + (" — " + c.topic if c.topic else "")
-            if c.archived:
-                where += " · " + QCoreApplication.translate("ConversationPane", "archived")
-            line = where + " · " + line
-        self.subtitle.setText(line)
-
     def _fit_channel(self) -> None:
         """Pins for those who manage channels; the composer as the channel lets me post."""
         if self.group is None:
@@ -327,37 +225,18 @@ class ConversationPane(QWidget):
 
     def update_group(self, group: GroupSummary) -> None:
         self.group = group
-        self.title.setText(group.name)
-        manages = may(group, MANAGE_MEMBERS)
-        self.invite_button.setVisible(manages)
-        self.rename_action.setVisible(manages)
-        if not manages:
-            self.requests_button.hide()
+        self.header.show_group()
         moderates = may(group, MODERATE)
-        self.channel_rules_action.setVisible(moderates)
         self.view.can_delete_any = moderates
         self.thread_panel.view.can_delete_any = moderates
-        self.mute_button.blockSignals(True)
-        self.mute_button.setChecked(group.muted)
-        self.mute_button.setText(QCoreApplication.translate("ConversationPane", "Muted") if group.muted else QCoreApplication.translate("ConversationPane", "Mute"))
-        self.mute_button.blockSignals(False)
         if group.status == "removed":
             self.banner.setText(QCoreApplication.translate("ConversationPane", "You were removed from this group. You can still read what was "
                                 "posted before, but you cannot post or see anything new."))
             self.banner.show()
         else:
             self.banner.hide()
-        self._channel_header()   # the subtitle: members, my role, the channel
+        self.header.show_channel()
         self._fit_channel()
-
-    def rename_group(self) -> RenameGroupDialog | None:
-        """Admins rename the group for everyone; returns the (non-blocking) dialog."""
-        if not may(self.group, MANAGE_MEMBERS):
-            return None
-        assert self.group is not None
-        dialog = RenameGroupDialog(self._ctx, self.group, self)
-        dialog.open()
-        return dialog
 
     def jump_to(self, post_id: str) -> None:
         row = self.model.row_of(post_id)
@@ -386,30 +265,6 @@ class ConversationPane(QWidget):
                 and self.isVisible() and self.window().isActiveWindow():
             self.mark_read()
 
-    def _requests_event(self, group_id: str | None) -> None:
-        if self.group is not None and group_id == self.group.id:
-            self._refresh_requests()
-
-    def _refresh_requests(self) -> None:
-        g = self.group
-        if g is None or not may(g, MANAGE_MEMBERS):
-            self.requests_button.hide()
-            return
-        gid = g.id
-        self._ctx.worker.run(lambda: self._ctx.services.invites.requests(gid),
-                             lambda reqs: self._show_request_count(gid, len(reqs)),
-                             lambda e: None, owner=self)
-
-    def _show_request_count(self, gid: str, count: int) -> None:
-        if self.group is None or self.group.id != gid:
-            return
-        self.requests_button.setText(QCoreApplication.translate("ConversationPane", 'Requests ({count})').format(count=count))
-        self.requests_button.setAccessibleName(QCoreApplication.translate("ConversationPane", '{count} join requests waiting').format(count=count))
-        self.requests_button.setProperty("primary", True)
-        self.requests_button.style().unpolish(self.requests_button)
-        self.requests_button.style().polish(self.requests_button)
-        self.requests_button.setVisible(count > 0)
-
     def _theme_changed(self, theme: object) -> None:
         self.delegate.set_theme(theme)  # type: ignore[arg-type]
         self.view.doItemsLayout()
@@ -427,14 +282,6 @@ class ConversationPane(QWidget):
             return
         gid, svc = self.group.id, self._ctx.services
         self._ctx.worker.run(lambda: svc.posts.react(gid, post.id, emoji, on), None,
-                             lambda e: self.error.emit(str(e)), owner=self)
-
-    def _mute_toggled(self, muted: bool) -> None:
-        if self.group is None:
-            return
-        gid, svc = self.group.id, self._ctx.services
-        self.mute_button.setText(QCoreApplication.translate("ConversationPane", "Muted") if muted else QCoreApplication.translate("ConversationPane", "Mute"))
-        self._ctx.worker.run(lambda: svc.groups.set_muted(gid, muted), None,
                              lambda e: self.error.emit(str(e)), owner=self)
 
     def _open_link(self, url: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QStyleOption, QVBoxLayout, QWidget
 
 MIN_CHARS = 6  # at least this much shows before the ellipsis
 
@@ -40,3 +40,18 @@ class ElidedLabel(QLabel):
                                   option.palette, self.isEnabled(), self.shown_text(),
                                   self.foregroundRole())
         painter.end()
+
+
+def title_lines() -> tuple[QVBoxLayout, ElidedLabel, ElidedLabel]:
+    """A header's title over its subtitle (conversationTitle, conversationSubtitle in the
+    stylesheets), both elided: a narrow window shows "Book cl…" rather than cutting the
+    name off. Returns the column and the two labels."""
+    column = QVBoxLayout()
+    column.setSpacing(0)
+    title = ElidedLabel()
+    title.setObjectName("conversationTitle")
+    subtitle = ElidedLabel()
+    subtitle.setObjectName("conversationSubtitle")
+    column.addWidget(title)
+    column.addWidget(subtitle)
+    return column, title, subtitle

@@ -23,7 +23,7 @@ from ui.delegates.post_delegate import PostDelegate
 from ui.models.conversation_model import ConversationModel
 from ui.widgets.composer import Composer
 from ui.widgets.conversation_view import ConversationView
-from ui.widgets.elided_label import ElidedLabel
+from ui.widgets.elided_label import title_lines
 
 
 class ThreadPanel(QFrame):
@@ -47,15 +47,8 @@ class ThreadPanel(QFrame):
         head.setObjectName("conversationHeader")
         row = QHBoxLayout(head)
         row.setContentsMargins(12, 8, 8, 8)
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        self.title = ElidedLabel()
-        self.title.setObjectName("conversationTitle")
+        titles, self.title, self.subtitle = title_lines()
         self.title.setText(QCoreApplication.translate("ThreadPanel", "Thread"))
-        self.subtitle = ElidedLabel()
-        self.subtitle.setObjectName("conversationSubtitle")
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
         row.addLayout(titles, 1)
         self.follow_button = QPushButton(QCoreApplication.translate("ThreadPanel", "Follow"))
         self.follow_button.setCheckable(True)
