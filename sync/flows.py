@@ -94,13 +94,20 @@ class Flows:
 
     async def _append(self, batch: AppendBatch) -> int:
         pipeline = self.pipeline
+        # Whether our own create came before this request: only then does a 404 mean the
+        # relay is not keeping the mailbox. The fetch of the same mailbox runs beside the
+        # push and may create it while this append is on its way; that 404 is stale.
+        created_before = batch.mailbox in self._created
         try:
             cursors = await self.client.append(batch.capability,
                                                [item.body for item in batch.items])
         except UnknownMailbox as exc:
             spec = pipeline.create_spec(self.relay, batch.mailbox)
-            if spec is None or batch.mailbox in self._created:
+            if spec is None or created_before:
                 pipeline.refuse_mailbox(batch, exc)
+                return 0
+            if batch.mailbox in self._created:
+                pipeline.retry_later(batch)
                 return 0
             try:
                 await self.client.create_mailbox(batch.capability, spec)
@@ -163,14 +170,17 @@ class Flows:
             position = pipeline.position(relay, mailbox)
             if position is None:
                 return taken
+            created_before = mailbox in self._created    # as in _append
             try:
                 page = await self.client.fetch(
                     cap, position[0], page_limit if taken else min(page_limit, FIRST_PAGE))
             except UnknownMailbox as exc:
                 spec = pipeline.create_spec(relay, mailbox)
-                if spec is None or mailbox in self._created:
+                if spec is None or created_before:
                     pipeline.lost(relay, mailbox, exc)
                     return taken
+                if mailbox in self._created:
+                    continue
                 try:
                     await self.client.create_mailbox(cap, spec)
                 except MailboxConflict as conflict:    # the id is taken with other keys

@@ -1,6 +1,7 @@
 """The live engine against the relay on a loopback port: push, set changes, reconnects."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import os
@@ -12,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from crypto.relay_wire import KIND_INVITE
+from crypto.relay_wire import KIND_INVITE, MailboxCapability
 from relay.testing import RelayThread
 from sync.engine import SyncEngine
+from sync.errors import UnknownMailbox
 from sync.transport import RelayClient
 from sync.values import FetchPage, InboundBatch, MailboxSpec, Subscription
 from tests.sync.app_double import RecordingApp
@@ -330,3 +332,41 @@ def test_wait_delivered_returns_once_what_was_read_is_stored(loopback_relay: Rel
     assert bob_engine.wait_delivered(loopback_relay.url, timeout=0.3) is False
     gate.set()
     assert bob_engine.wait_delivered(loopback_relay.url, timeout=5) is True
+
+
+def test_a_post_racing_the_fetch_that_creates_its_mailbox_is_sent_not_refused(
+        loopback_relay: RelayThread, engines: list[SyncEngine]) -> None:
+    # The push and the fetch of a new mailbox run side by side: the append reaches the relay
+    # before the mailbox exists (404), the fetch creates it meanwhile. That 404 is stale; the
+    # post must go out, not be refused as if the relay were not keeping the mailbox.
+    saw_404, created = threading.Event(), threading.Event()
+
+    class Racing(RelayClient):
+        async def append(self, capability: MailboxCapability, bodies: list[bytes]) -> list[int]:
+            try:
+                return await super().append(capability, bodies)
+            except UnknownMailbox:
+                if not saw_404.is_set():
+                    saw_404.set()
+                    await asyncio.to_thread(created.wait, 10)
+                raise
+
+        async def create_mailbox(self, capability: MailboxCapability,
+                                 spec: MailboxSpec) -> bool:
+            await asyncio.to_thread(saw_404.wait, 10)
+            made = await super().create_mailbox(capability, spec)
+            created.set()
+            return made
+
+    app = RecordingApp()
+    engine = app.engine(lambda url: Racing(url, clock=time.time, rng=os.urandom),
+                        backoff_base=0.05, backoff_cap=0.1)
+    engine.set_mailboxes(loopback_relay.url, [Subscription(A, create=MailboxSpec())])
+    app.post(engine, item("p", A, b"racing the create", loopback_relay.url))
+    engine.start()
+    engines.append(engine)
+    app.wait_for(lambda: app.outbox == {} or bool(app.rejected), timeout=15)
+    assert saw_404.is_set() and created.is_set()
+    assert app.rejected == [] and app.outbox == {}
+    bob, _ = live_member(loopback_relay, engines, Subscription(A))
+    bob.wait_for(lambda: bob.bodies() == [b"racing the create"])
