@@ -1,10 +1,11 @@
 """Blob bytes on disk: one file per blob under `<data>/blobs/<2 hex>/<blob id hex>.blob`.
 
-Chunk i is written in place at offset i × chunk size and fsynced before it is
-acknowledged (the database row naming it is committed after that). A chunk that was being
-written when the relay died is simply not listed as stored, and the client sends it again
-over whatever is there. The file and its directory entry are made durable once, when the
-blob's first chunk creates them. Names are the blob id in hex: nothing about groups or
+Chunk i is written in place at offset i × chunk size; `sync` makes a blob file's bytes
+durable before the chunks written to it are acknowledged (relay/blobs.py commits chunks in
+groups: one fsync of a blob's file covers every chunk written to it since, then one
+transaction records their rows). A chunk that was being written when the relay died is
+simply not listed as stored, and the client sends it again over whatever is there. The
+directory entry is made durable once, when the blob's first chunk creates the file. Names are the blob id in hex: nothing about groups or
 members.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ class BlobFiles:
         return self.root / name[:2] / f"{name}.blob"
 
     def write_chunk(self, blob: bytes, index: int, chunk_size: int, data: bytes) -> None:
-        """Write chunk `index` in place and make it durable before returning."""
+        """Write chunk `index` in place (durable once `sync(blob)` returns after this)."""
         path = self.path(blob)
         fresh = not path.exists()
         if fresh:
@@ -38,11 +39,18 @@ class BlobFiles:
             while view:
                 written = os.pwrite(fd, view, offset)
                 view, offset = view[written:], offset + written
-            os.fsync(fd)
         finally:
             os.close(fd)
         if fresh:
             _fsync_dir(path.parent)
+
+    def sync(self, blob: bytes) -> None:
+        """Make every chunk written to the blob's file so far durable."""
+        fd = os.open(self.path(blob), os.O_WRONLY)
+        try:
+            _datasync(fd)
+        finally:
+            os.close(fd)
 
     def read(self, blob: bytes, start: int, end: int) -> Iterator[bytes]:
         """Bytes [start, end) of the blob, piece by piece (never the whole blob at once)."""
@@ -58,6 +66,9 @@ class BlobFiles:
 
     def delete(self, blob: bytes) -> None:
         self.path(blob).unlink(missing_ok=True)
+
+
+_datasync = getattr(os, "fdatasync", os.fsync)   # macOS has no fdatasync
 
 
 def _fsync_dir(path: Path) -> None:

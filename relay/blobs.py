@@ -9,8 +9,9 @@
     DELETE /v1/blobs/{blob}                   delete proof by the blob's delete key
 
 The relay learns a blob's padded size (one of the bucket sizes; any other is refused), the
-epoch mailbox that created it, and timing. A chunk is acknowledged only after its file is
-fsynced and its row committed. Blobs of a closed or expired mailbox are not served; stalled
+epoch mailbox that created it, and timing. A chunk is acknowledged only after its bytes
+are fsynced and its row committed; the chunks in flight at once share that work (group
+commit, `ChunkCommits`: one fsync of each blob file and one transaction per group). Blobs of a closed or expired mailbox are not served; stalled
 uploads and blobs past retention are removed by a background task.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ import asyncio
 import json
 import logging
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,7 @@ from relay.errors import (
 from relay.pg_blobs import PostgresBlobs
 from relay.pg_storage import PostgresStorage
 from relay.sqlite_blobs import SQLiteBlobs
-from relay.storage import BlobIndex, BlobRecord, Storage
+from relay.storage import BlobIndex, BlobRecord, ChunkEntry, Storage
 
 log = logging.getLogger("relay.blobs")
 EXPIRE_BATCH = 500
@@ -76,6 +78,71 @@ def open_index(storage: Storage, data_dir: Path | None) -> BlobIndex:
     return SQLiteBlobs(path if data_dir is not None else ":memory:")
 
 
+class _Waiting:
+    __slots__ = ("entry", "fresh", "result")
+
+    def __init__(self, entry: ChunkEntry, fresh: bool) -> None:
+        self.entry = entry
+        self.fresh = fresh
+        self.result: bool | BaseException | None = None
+
+
+class ChunkCommits:
+    """Group commit for chunk acknowledgements, on the handlers' worker threads.
+
+    A chunk's bytes are written (not yet synced) before `commit`; a commit makes every
+    waiting chunk durable together: one fsync per blob file named (it covers every chunk
+    written to that file before it), then one index transaction for all their rows. The
+    first caller while none runs leads; chunks that arrive meanwhile wait and go in the
+    next group, so nothing waits for a timer and a lone chunk costs what it did alone.
+    """
+
+    def __init__(self, files: BlobFiles, index: BlobIndex) -> None:
+        self._files = files
+        self._index = index
+        self._cond = threading.Condition()
+        self._waiting: list[_Waiting] = []
+        self._busy = False
+
+    def commit(self, entry: ChunkEntry, fresh: bool) -> bool:
+        """Durable when it returns: True when the blob is complete. Conflict (or the
+        storage's error) for this chunk."""
+        me = _Waiting(entry, fresh)
+        with self._cond:
+            self._waiting.append(me)
+            while self._busy and me.result is None:
+                self._cond.wait()
+            if me.result is None:
+                self._busy = True
+                group, self._waiting = self._waiting, []
+            else:
+                group = []
+        if group:
+            try:
+                self._flush(group)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+        if isinstance(me.result, BaseException):
+            raise me.result
+        assert me.result is not None
+        return me.result
+
+    def _flush(self, group: list[_Waiting]) -> None:
+        try:
+            for blob in dict.fromkeys(w.entry[0] for w in group if w.fresh):
+                self._files.sync(blob)
+            results: list[bool | RelayError] = self._index.add_chunks(
+                [w.entry for w in group])
+        except BaseException as exc:  # noqa: BLE001 - every chunk of the group gets it
+            for w in group:
+                w.result = exc
+            return
+        for w, result in zip(group, results, strict=True):
+            w.result = result
+
+
 class Blobs:
     """The blob half of one relay: index, files, limits; `routes()` for the route table."""
 
@@ -92,6 +159,7 @@ class Blobs:
             root = Path(self._tmp.name)
         self.files = BlobFiles(root)
         self.index = index or open_index(relay.storage, config.data_dir)
+        self.commits = ChunkCommits(self.files, self.index)
         self.uploaded_bytes = 0
         self.downloaded_bytes = 0
         self.removed = 0
@@ -196,11 +264,12 @@ class Blobs:
                 raise Forbidden("The chunk signature does not match the mailbox's write key.")
             # Bytes first, durably, then the row: a row never names a chunk that is not on
             # disk. A crash between the two leaves a file the client simply sends again.
+            # The fsync and the commit are shared with the chunks in flight (ChunkCommits).
             fresh = index not in self.index.stored(blob)
             if fresh:
                 self.files.write_chunk(blob, index, BLOB_CHUNK, body)
-            return fresh, self.index.add_chunk(blob, index, digest, chunk_count(record.size),
-                                               now)
+            return fresh, self.commits.commit(
+                (blob, index, digest, chunk_count(record.size), now), fresh)
 
         fresh, complete = await asyncio.to_thread(store)
         if fresh:

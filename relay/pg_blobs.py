@@ -12,8 +12,13 @@ import psycopg
 
 from relay.errors import Conflict, RelayError, TooMany, Unavailable
 from relay.pg_storage import UNREACHABLE, PostgresStorage
-from relay.sqlite_blobs import CONFLICT_MESSAGE, QUOTA_MESSAGE, same_fields
-from relay.storage import QUOTA_RETRY_AFTER, BlobRecord, BlobTotals
+from relay.sqlite_blobs import (
+    CHUNK_CONFLICT_MESSAGE,
+    CONFLICT_MESSAGE,
+    QUOTA_MESSAGE,
+    same_fields,
+)
+from relay.storage import QUOTA_RETRY_AFTER, BlobRecord, BlobTotals, ChunkEntry
 
 T = TypeVar("T")
 _COLUMNS = "blob, mailbox, size, read_pk, delete_pk, created_at, touched_at, complete"
@@ -70,21 +75,36 @@ class PostgresBlobs:
 
     def add_chunk(self, blob: bytes, index: int, digest: bytes, chunks: int,
                   now: int) -> bool:
-        def work(c: psycopg.Connection) -> bool:
-            self._row(c, blob, lock=True)
-            row = c.execute("SELECT hash FROM blob_chunks WHERE blob = %s AND idx = %s",
-                            (blob, index)).fetchone()
-            if row is not None and bytes(row[0]) != digest:
-                raise Conflict("This chunk is already stored with other bytes.")
-            if row is None:
-                c.execute("INSERT INTO blob_chunks (blob, idx, hash) VALUES (%s, %s, %s)",
-                          (blob, index, digest))
-            count = c.execute("SELECT count(*) FROM blob_chunks WHERE blob = %s",
-                              (blob,)).fetchone()[0]
-            complete = count >= chunks
-            c.execute("UPDATE blobs SET touched_at = %s, complete = %s WHERE blob = %s",
-                      (now, complete, blob))
-            return complete
+        [result] = self.add_chunks([(blob, index, digest, chunks, now)])
+        if isinstance(result, RelayError):
+            raise result
+        return result
+
+    def add_chunks(self, entries: list[ChunkEntry]) -> list[bool | RelayError]:
+        def work(c: psycopg.Connection) -> list[bool | RelayError]:
+            for blob in sorted({e[0] for e in entries}):   # one lock order: no deadlock
+                self._row(c, blob, lock=True)
+            results: list[bool | RelayError] = []
+            for blob, index, digest, _chunks, _now in entries:
+                row = c.execute("SELECT hash FROM blob_chunks WHERE blob = %s AND idx = %s",
+                                (blob, index)).fetchone()
+                if row is not None and bytes(row[0]) != digest:
+                    results.append(Conflict(CHUNK_CONFLICT_MESSAGE))
+                    continue
+                if row is None:
+                    c.execute("INSERT INTO blob_chunks (blob, idx, hash) VALUES (%s, %s, %s)",
+                              (blob, index, digest))
+                results.append(False)
+            complete: dict[bytes, bool] = {}
+            for blob, _index, _digest, chunks, now in entries:
+                if blob not in complete:
+                    count = c.execute("SELECT count(*) FROM blob_chunks WHERE blob = %s",
+                                      (blob,)).fetchone()[0]
+                    complete[blob] = count >= chunks
+                    c.execute("UPDATE blobs SET touched_at = %s, complete = %s WHERE blob = %s",
+                              (now, complete[blob], blob))
+            return [r if isinstance(r, RelayError) else complete[e[0]]
+                    for r, e in zip(results, entries, strict=True)]
 
         return self._run(work, txn=True)
 

@@ -1,14 +1,15 @@
 """Blob metadata on SQLite: two tables in the relay's database file, on a connection of
 their own (WAL lets it write beside the message writer; busy_timeout makes it wait its
-turn). synchronous=FULL: a chunk is acknowledged only after its row is durable."""
+turn). synchronous=FULL: a chunk is acknowledged only after its row is durable (the rows
+of the chunks in flight are committed together, `add_chunks`)."""
 from __future__ import annotations
 
 import sqlite3
 import threading
 from pathlib import Path
 
-from relay.errors import Conflict, TooMany
-from relay.storage import QUOTA_RETRY_AFTER, BlobRecord, BlobTotals
+from relay.errors import Conflict, RelayError, TooMany
+from relay.storage import QUOTA_RETRY_AFTER, BlobRecord, BlobTotals, ChunkEntry
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS blobs (
@@ -40,6 +41,7 @@ def same_fields(row: BlobRecord, record: BlobRecord) -> bool:
 
 QUOTA_MESSAGE = "This group's files use up the relay's quota; older files expire over time."
 CONFLICT_MESSAGE = "A blob with this id already exists with other fields."
+CHUNK_CONFLICT_MESSAGE = "This chunk is already stored with other bytes."
 
 
 class SQLiteBlobs:
@@ -89,28 +91,42 @@ class SQLiteBlobs:
 
     def add_chunk(self, blob: bytes, index: int, digest: bytes, chunks: int,
                   now: int) -> bool:
+        [result] = self.add_chunks([(blob, index, digest, chunks, now)])
+        if isinstance(result, RelayError):
+            raise result
+        return result
+
+    def add_chunks(self, entries: list[ChunkEntry]) -> list[bool | RelayError]:
         with self._lock:
             c = self._conn
             c.execute("BEGIN IMMEDIATE")
             try:
-                row = c.execute("SELECT hash FROM blob_chunks WHERE blob = ? AND idx = ?",
-                                (blob, index)).fetchone()
-                if row is not None and bytes(row[0]) != digest:
-                    raise Conflict("This chunk is already stored with other bytes.")
-                if row is None:
-                    c.execute("INSERT INTO blob_chunks (blob, idx, hash) VALUES (?, ?, ?)",
-                              (blob, index, digest))
-                count = c.execute("SELECT count(*) FROM blob_chunks WHERE blob = ?",
-                                  (blob,)).fetchone()[0]
-                complete = count >= chunks
-                c.execute("UPDATE blobs SET touched_at = ?, complete = ? WHERE blob = ?",
-                          (now, int(complete), blob))
+                results: list[bool | RelayError] = []
+                for blob, index, digest, _chunks, _now in entries:
+                    row = c.execute("SELECT hash FROM blob_chunks WHERE blob = ? AND idx = ?",
+                                    (blob, index)).fetchone()
+                    if row is not None and bytes(row[0]) != digest:
+                        results.append(Conflict(CHUNK_CONFLICT_MESSAGE))
+                        continue
+                    if row is None:
+                        c.execute("INSERT INTO blob_chunks (blob, idx, hash) VALUES (?, ?, ?)",
+                                  (blob, index, digest))
+                    results.append(False)
+                complete: dict[bytes, bool] = {}
+                for blob, _index, _digest, chunks, now in entries:
+                    if blob not in complete:
+                        count = c.execute("SELECT count(*) FROM blob_chunks WHERE blob = ?",
+                                          (blob,)).fetchone()[0]
+                        complete[blob] = count >= chunks
+                        c.execute("UPDATE blobs SET touched_at = ?, complete = ? WHERE blob = ?",
+                                  (now, int(complete[blob]), blob))
                 c.execute("COMMIT")
-                return complete
             except BaseException:
                 if c.in_transaction:
                     c.execute("ROLLBACK")
                 raise
+        return [r if isinstance(r, RelayError) else complete[e[0]]
+                for r, e in zip(results, entries, strict=True)]
 
     def stored(self, blob: bytes) -> list[int]:
         with self._lock:

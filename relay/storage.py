@@ -193,6 +193,10 @@ class BlobRecord:
     complete: bool
 
 
+# (blob, index, digest, chunks of the blob, now): one chunk for BlobIndex.add_chunks
+ChunkEntry = tuple[bytes, int, bytes, int, int]
+
+
 @dataclass(frozen=True)
 class BlobTotals:
     blobs: int
@@ -216,6 +220,12 @@ class BlobIndex(Protocol):
                   now: int) -> bool:
         """Record chunk `index` (idempotent for the same digest, Conflict for another);
         True when the blob is complete (all `chunks` stored)."""
+        ...
+
+    def add_chunks(self, entries: list[ChunkEntry]) -> list[bool | RelayError]:
+        """`add_chunk` for several chunks (of one blob or several) in one transaction, so
+        one commit makes them all durable; per entry its answer or its error (a Conflict
+        fails that entry only)."""
         ...
 
     def stored(self, blob: bytes) -> list[int]:
