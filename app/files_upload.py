@@ -1,12 +1,18 @@
 """Sending files (docs/protocol.md §15): `Uploads`, behind `Services.files`.
 
 Each file is encrypted with its own key, a chunk at a time, into the profile's blob cache
-(app.files_cache). Then an upload row is committed durably (the attachment outbox) and the
-blobs go to the relay chunk by chunk; the relay's resume list says what is already there,
-so a quit, crash or offline spell resumes where it stopped (`resume_uploads`, which `sync`
-calls). Only when the relay holds every file is the post sealed, in the transaction that
-marks the upload sent, so it is sent exactly once. The original file may be moved or
-deleted after `attach` returns: the encrypted copy is what is uploaded.
+(app.files_cache), and uploaded while it is being encrypted: the upload row (the attachment
+outbox) is committed durably first, naming each file's source, then one thread encrypts the
+files in turn while this one sends every 1 MiB of ciphertext as soon as it is written. A
+file's row loses its source (and gains its blob hash) once its encrypted copy is complete
+and fsynced; `attach` returns only after every file got there, so the original may be moved
+or deleted after it returns: the encrypted copy is what is uploaded. A crash while a file
+was still being encrypted leaves its source in the row: the resume encrypts it again from
+there under a new blob id and key (the relay's part of the old blob is deleted). The
+relay's resume list says what is already stored, so a quit, crash or offline spell resumes
+where it stopped (`resume_uploads`, which `sync` calls). Only when the relay holds every
+file is the post sealed, in the transaction that marks the upload sent, so it is sent
+exactly once.
 """
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import crypto
 from app import sending
@@ -33,6 +39,7 @@ from app.store.files import FileRow, Upload, UploadFile
 from crypto.file_payloads import GENERAL_CHANNEL, MAX_CAPTION_BYTES, MAX_FILES, Attachment, FileRef
 from crypto.files import (
     MAX_FILE_BYTES,
+    RELAY_CHUNK,
     blob_hasher,
     blob_size_for,
     chunk_count,
@@ -95,20 +102,11 @@ class Uploads:
                 limit=MAX_CAPTION_BYTES))
         target = sending.stored_post(rt, gid, reply_to).msg_id if reply_to else None
         files = [self._checked(Path(p)) for p in paths]
-        sealed: list[UploadFile] = []
-        try:
-            for idx, (path, size) in enumerate(files):
-                sealed.append(self._encrypt(rt, idx, path, size, cancel))
-        except BaseException:
-            for f in sealed:
-                blob_path(rt, f.blob_id).unlink(missing_ok=True)
-            raise
+        planned = [self._plan(rt, idx, path, size) for idx, (path, size) in enumerate(files)]
         upload_id = rt.store.files.add_upload(gid, rt.now(), caption, channel or GENERAL_CHANNEL,
-                                              target, sealed)
-        for f in sealed:
-            rt.store.files.cache_put(f.blob_id, blob_size_for(f.size), rt.now())
+                                              target, planned)
         try:
-            post_id = self._push(rt, upload_id, progress, cancel)
+            post_id = self._push(rt, upload_id, progress, cancel, first=True)
         except Cancelled:   # stopped, not abandoned: `cancel(upload_id)` abandons it
             return AttachResult(upload_id, None, _("The upload was paused."))
         except SyncError as exc:
@@ -116,6 +114,9 @@ class Uploads:
                 raise RelayUnavailable(_("The relay refused the file: {reason}").format(
                     reason=exc)) from None
             return AttachResult(upload_id, None, sync_text(str(exc)))
+        except InvalidInput:      # a file could not be read whole: nothing is sent
+            self.cancel(upload_id)
+            raise
         return AttachResult(upload_id, post_id, None)
 
     @staticmethod
@@ -137,9 +138,8 @@ class Uploads:
                 path=path))
         return path, st.st_size
 
-    def _encrypt(self, rt: Runtime, idx: int, path: Path, size: int,
-                 cancel: threading.Event | None) -> UploadFile:
-        key, blob_id, delete_seed = rt.rng(32), rt.rng(32), rt.rng(32)
+    def _plan(self, rt: Runtime, idx: int, path: Path, size: int) -> UploadFile:
+        """A file's outbox row before it is encrypted: keys, ids, preview, its source."""
         name = path.name
         media_type = guess_media_type(name)
         width = height = 0
@@ -150,36 +150,8 @@ class Uploads:
             except (OSError, ValueError):
                 width = height = 0
                 thumb = b""
-        final = blob_path(rt, blob_id)
-        tmp = final.with_suffix(".tmp")
-        hasher = Lane(blob_hasher().update)    # hashes on its own thread while this encrypts
-        try:
-            with open(path, "rb") as src, open(tmp, "wb") as out:
-                def read(n: int) -> bytes:
-                    if cancel is not None and cancel.is_set():
-                        raise Cancelled(_("The upload was cancelled."))
-                    return src.read(n)
-                for piece in seal_stream(key, blob_id, size, read, rt.rng):
-                    hasher.feed(piece)
-                    out.write(piece)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, final)
-        except crypto.DecodeError:
-            tmp.unlink(missing_ok=True)
-            raise InvalidInput(_("The file {name} changed while it was being read; attach it "
-                                 "again.").format(name=name)) from None
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InvalidInput(_("The file {path} cannot be read ({reason}).").format(
-                path=path, reason=exc.strerror)) from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        finally:
-            hasher.close(raise_error=False)
-        return UploadFile(idx, blob_id, key, hasher.digest(), delete_seed, size, media_type,
-                          name, width, height, thumb)
+        return UploadFile(idx, rt.rng(32), rt.rng(32), bytes(32), rt.rng(32), size, media_type,
+                          name, width, height, thumb, source=str(path.resolve()))
 
     def resume_uploads(self, progress: Callable[[int, int, int], None] | None = None
                        ) -> list[str]:
@@ -197,6 +169,9 @@ class Uploads:
                 continue
             except NotAllowed:   # removed from the group meanwhile: it can never go
                 rt.store.files.cancel_upload(upload.id)
+                continue
+            except InvalidInput:  # cut short while encrypting, and the file is gone now
+                self.cancel(upload.id)
                 continue
             if post_id:
                 sent.append(post_id)
@@ -222,6 +197,7 @@ class Uploads:
         finally:
             for f in upload.files:
                 blob_path(rt, f.blob_id).unlink(missing_ok=True)
+                blob_path(rt, f.blob_id).with_suffix(".tmp").unlink(missing_ok=True)
             rt.store.files.cache_forget([f.blob_id for f in upload.files])
 
     def _lock_for(self, upload_id: int) -> threading.Lock:
@@ -236,7 +212,11 @@ class Uploads:
         raise NotAllowed(_("You were removed from this group; it is read-only now."))
 
     def _push(self, rt: Runtime, upload_id: int, progress: Progress | None,
-              cancel: threading.Event | None) -> str | None:
+              cancel: threading.Event | None, first: bool = False) -> str | None:
+        """Encrypt what is not yet encrypted while uploading what the relay lacks; seal the
+        post once the relay holds every file. `first`: called by `attach` right after the
+        row was written (nothing encrypted yet); otherwise a file that still names its
+        source was cut short and is encrypted again under a new blob id and key."""
         with self._lock_for(upload_id):
             upload = rt.store.files.get_upload(upload_id)
             if upload is None or upload.state == "cancelled":
@@ -245,33 +225,55 @@ class Uploads:
                 return upload.msg_id.hex() if upload.msg_id else None
             session = rt.session(upload.group_id)
             cap = self._current_cap(session, rt.now())
+            stale = [] if first else [f for f in upload.files if f.source is not None]
+            if stale:
+                upload = self._renew(rt, upload, stale)
             total = sum(blob_size_for(f.size) for f in upload.files)
             done = sum(blob_size_for(f.size) for f in upload.files if f.stored)
-            with blob_client(session.relay_url, rt.clock) as client:
-                for f in upload.files:
-                    if f.stored:
-                        continue
-                    done = self._push_file(rt, client, cap, f, done, total, progress, cancel)
-                    rt.store.files.mark_stored(upload_id, f.idx)
+            sealing = _Sealing(rt, upload_id, [f for f in upload.files if f.source is not None])
+            try:
+                with blob_client(session.relay_url, rt.clock) as client:
+                    for f in stale:     # the relay's part of a blob that was cut short
+                        try:
+                            client.delete(f.blob_id, f.delete_seed)
+                        except SyncError:
+                            pass        # unknown there or unreachable: it expires anyway
+                    for f in upload.files:
+                        if f.stored:
+                            continue
+                        done = self._push_file(rt, client, cap, f, sealing, done, total,
+                                               progress, cancel)
+                        sealing.wait(f.idx)       # its copy is complete and its row says so
+                        rt.store.files.mark_stored(upload_id, f.idx)
+            finally:
+                # Whatever stopped the upload, every file ends up whole in the outbox (or
+                # the reason it cannot is raised) before this returns.
+                sealing.finish()
+            upload = rt.store.files.get_upload(upload_id) or upload
             return self._send_post(rt, upload)
 
+    @staticmethod
+    def _renew(rt: Runtime, upload: Upload, stale: list[UploadFile]) -> Upload:
+        for f in stale:
+            blob_path(rt, f.blob_id).with_suffix(".tmp").unlink(missing_ok=True)
+            blob_path(rt, f.blob_id).unlink(missing_ok=True)
+            rt.store.files.renew_upload_file(upload.id, f.idx, rt.rng(32), rt.rng(32),
+                                             rt.rng(32))
+        rt.store.files.cache_forget([f.blob_id for f in stale])
+        return rt.store.files.get_upload(upload.id) or upload
+
     def _push_file(self, rt: Runtime, client: BlobClient, cap: MailboxCapability,
-                   f: UploadFile, done: int, total: int, progress: Progress | None,
-                   cancel: threading.Event | None) -> int:
+                   f: UploadFile, sealing: _Sealing, done: int, total: int,
+                   progress: Progress | None, cancel: threading.Event | None) -> int:
         blob_size = blob_size_for(f.size)
-        path = blob_path(rt, f.blob_id)
         client.create(cap, f.blob_id, blob_size, read_public(f.file_key), f.delete_seed)
         have = client.stored(f.blob_id, read_seed(f.file_key))
         done += sum(chunk_span(blob_size, i)[1] for i in have if i < chunk_count(blob_size))
         if progress is not None:
             progress(done, total)
-        try:
-            src = open(path, "rb")
-        except FileNotFoundError:
-            raise NotFound(_("The encrypted copy of a file waiting to be sent is gone; "
-                             "attach it again.")) from None
-        # A few chunks in flight: the relay fsyncs each before it answers, so one at a
-        # time would leave the link idle during every fsync. Memory: UPLOAD_WINDOW MiB.
+        src = sealing.open(f)
+        # A few chunks in flight: the relay fsyncs before it answers, so one at a time
+        # would leave the link idle during every fsync. Memory: UPLOAD_WINDOW MiB.
         with src, ThreadPoolExecutor(UPLOAD_WINDOW, thread_name_prefix="coterie-up") as pool:
             flying: list[tuple[Future[bool], int]] = []
             try:
@@ -281,8 +283,8 @@ class Uploads:
                     if cancel is not None and cancel.is_set():
                         raise Cancelled(_("The upload was cancelled."))
                     start, length = chunk_span(blob_size, index)
-                    src.seek(start)
-                    chunk = src.read(length)
+                    sealing.until(f.idx, start + length)   # encrypted that far
+                    chunk = os.pread(src.fileno(), length, start)
                     flying.append((pool.submit(client.put, cap, f.blob_id, index, chunk),
                                    length))
                     while len(flying) >= UPLOAD_WINDOW:
@@ -337,3 +339,123 @@ class Uploads:
         self._cache.evict()
         return sealed.message_id.hex()
 
+
+
+class _Sealing:
+    """Encrypts an upload's files that still name a source, one after another, on a thread
+    of its own, into `<id>.tmp` in the blob cache; the uploading thread reads each chunk
+    once `until` says it is written. A finished file is fsynced, renamed to `<id>.blob` and
+    sealed in its row (blob hash set, source cleared), durably. The first error (the
+    source unreadable or changed: InvalidInput) stops it and is raised to the reader."""
+
+    def __init__(self, rt: Runtime, upload_id: int, files: list[UploadFile]) -> None:
+        self._rt = rt
+        self._upload_id = upload_id
+        self._files = files
+        self._cond = threading.Condition()
+        self._written: dict[int, int] = {}      # file idx -> ciphertext bytes written
+        self._error: BaseException | None = None
+        self._pending = {f.idx for f in files}
+        self._thread: threading.Thread | None = None
+        if files:
+            self._thread = threading.Thread(target=self._run, name="coterie-seal", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        for f in self._files:
+            try:
+                self._seal(f)
+            except BaseException as exc:  # noqa: BLE001 - handed to the uploading thread
+                with self._cond:
+                    self._error = exc
+                    self._cond.notify_all()
+                return
+
+    def _seal(self, f: UploadFile) -> None:
+        rt = self._rt
+        final = blob_path(rt, f.blob_id)
+        tmp = final.with_suffix(".tmp")
+        assert f.source is not None
+        hasher = Lane(blob_hasher().update)    # hashes on its own thread while this encrypts
+        written = 0
+        try:
+            with open(f.source, "rb") as src, open(tmp, "wb") as out:
+                with self._cond:
+                    self._written[f.idx] = 0     # the file exists: it can be opened
+                    self._cond.notify_all()
+                for piece in seal_stream(f.file_key, f.blob_id, f.size, src.read, rt.rng):
+                    hasher.feed(piece)
+                    out.write(piece)
+                    written += len(piece)
+                    if written - self._written[f.idx] >= RELAY_CHUNK:
+                        out.flush()
+                        with self._cond:
+                            self._written[f.idx] = written
+                            self._cond.notify_all()
+                out.flush()
+                with self._cond:
+                    self._written[f.idx] = written
+                    self._cond.notify_all()
+                os.fsync(out.fileno())
+            digest = hasher.digest()
+            os.replace(tmp, final)
+        except crypto.DecodeError:
+            tmp.unlink(missing_ok=True)
+            raise InvalidInput(_("The file {name} changed while it was being read; attach it "
+                                 "again.").format(name=f.name)) from None
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InvalidInput(_("The file {path} cannot be read ({reason}).").format(
+                path=f.source, reason=exc.strerror)) from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        finally:
+            hasher.close(raise_error=False)
+        rt.store.files.seal_upload_file(self._upload_id, f.idx, digest)
+        rt.store.files.cache_put(f.blob_id, blob_size_for(f.size), rt.now())
+        with self._cond:
+            self._pending.discard(f.idx)
+            self._cond.notify_all()
+
+    def _waiting(self, idx: int, ready: Callable[[], bool]) -> None:
+        with self._cond:
+            while not ready():
+                if self._error is not None:
+                    raise self._error
+                self._cond.wait()
+
+    def open(self, f: UploadFile) -> BinaryIO:
+        """The file's encrypted copy for reading (it may still be being written)."""
+        final = blob_path(self._rt, f.blob_id)
+        paths = [final]
+        if f.idx in self._pending:
+            self._waiting(f.idx, lambda: f.idx in self._written or f.idx not in self._pending)
+            paths.insert(0, final.with_suffix(".tmp"))    # renamed once it is complete
+        for path in paths:
+            try:
+                return open(path, "rb")
+            except FileNotFoundError:
+                continue
+        with self._cond:
+            if self._error is not None:
+                raise self._error
+        raise NotFound(_("The encrypted copy of a file waiting to be sent is gone; "
+                         "attach it again."))
+
+    def until(self, idx: int, end: int) -> None:
+        """Wait until the file's ciphertext is written up to `end`."""
+        if idx in self._pending:
+            self._waiting(idx, lambda: idx not in self._pending
+                          or self._written.get(idx, 0) >= end)
+
+    def wait(self, idx: int) -> None:
+        """Wait until the file is sealed (complete, durable, its row updated)."""
+        self._waiting(idx, lambda: idx not in self._pending)
+
+    def finish(self) -> None:
+        """Wait for every file; raise the encryption's error if there was one."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error

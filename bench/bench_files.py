@@ -1,8 +1,9 @@
 """Files: upload and download speed against raw HTTP, memory while moving 100 MiB, and
 how fast a dropped photo previews.
 
-- attach_upload_vs_http: a 100 MiB file attached (encrypted into the outbox, uploaded in
-  1 MiB chunks each fsynced by the relay, post sealed) in MB/s, ÷ the same number of bytes
+- attach_upload_vs_http: a 100 MiB file attached (encrypted into the outbox and fsynced
+  there, uploaded in 1 MiB chunks while it is being encrypted, each chunk durable on the
+  relay before it is acknowledged, post sealed) in MB/s, ÷ the same number of bytes
   POSTed as one streamed body to a bare Starlette endpoint on the same uvicorn settings.
 - attach_download_vs_http: download + verify + decrypt-check into the encrypted cache, ÷ a
   raw streamed GET of the same number of bytes from the bare endpoint.
@@ -203,7 +204,8 @@ def _transfer_rows(root: Path) -> list[Row]:
     label = f"{_file_mb()} MiB"
     return [
         rate_row("attach_upload_vs_http", ours_up, raw_up, "MB/s",
-                 f"{label} attached (encrypt to outbox + upload, fsync per 1 MiB chunk) ÷ "
+                 f"{label} attached (encrypt to the outbox while uploading 1 MiB chunks, each "
+                 "durable on the relay before its answer) ÷ "
                  "the same bytes in one raw POST to bare Starlette/uvicorn; target ≥ 0.5"),
         rate_row("attach_download_vs_http", ours_down, raw_down, "MB/s",
                  f"{label} download + verify + decrypt-check into the encrypted cache ÷ a raw "

@@ -13,7 +13,7 @@ _FILE_COLUMNS = ("group_id, msg_id, idx, blob_id, file_key, blob_hash, size, med
                  " width, height, thumbnail, sender_ik, sent_time, channel_id, caption,"
                  " delete_seed, deleted")
 _UPLOAD_FILE_COLUMNS = ("idx, blob_id, file_key, blob_hash, delete_seed, size, media_type,"
-                        " name, width, height, thumbnail, stored")
+                        " name, width, height, thumbnail, stored, source")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ class UploadFile:
     height: int = 0
     thumbnail: bytes = b""
     stored: bool = False
+    # The file still being encrypted into the outbox (None once the encrypted copy is
+    # complete and `blob_hash` is set): a resume encrypts it again from here.
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,14 +120,14 @@ class FileTables(StorePart):
         upload_id = int(cur.lastrowid or 0)
         conn.executemany(
             f"INSERT INTO upload_files (upload_id, {_UPLOAD_FILE_COLUMNS}) VALUES"
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(upload_id, f.idx, f.blob_id, f.file_key, f.blob_hash, f.delete_seed, f.size,
-              f.media_type, f.name, f.width, f.height, f.thumbnail, int(f.stored))
+              f.media_type, f.name, f.width, f.height, f.thumbnail, int(f.stored), f.source)
              for f in files])
         return upload_id
 
     def _upload(self, row: tuple) -> Upload:
-        files = tuple(UploadFile(*r[:11], bool(r[11])) for r in self._db().execute(
+        files = tuple(UploadFile(*r[:11], bool(r[11]), r[12]) for r in self._db().execute(
             f"SELECT {_UPLOAD_FILE_COLUMNS} FROM upload_files WHERE upload_id = ?"
             " ORDER BY idx", (row[0],)))
         return Upload(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], files)
@@ -142,6 +145,20 @@ class FileTables(StorePart):
                                   " reply_to, state, msg_id FROM uploads"
                                   " WHERE state = 'uploading' ORDER BY id").fetchall()
         return [self._upload(r) for r in rows]
+
+    @writes(durable=True)
+    def seal_upload_file(self, upload_id: int, idx: int, blob_hash: bytes) -> None:
+        """The file's encrypted copy is complete and durable: its hash, and no source."""
+        self._db().execute("UPDATE upload_files SET blob_hash = ?, source = NULL"
+                           " WHERE upload_id = ? AND idx = ?", (blob_hash, upload_id, idx))
+
+    @writes(durable=True)
+    def renew_upload_file(self, upload_id: int, idx: int, blob_id: bytes, file_key: bytes,
+                          delete_seed: bytes) -> None:
+        """A new blob id and keys for a file whose encryption was cut short."""
+        self._db().execute("UPDATE upload_files SET blob_id = ?, file_key = ?, delete_seed = ?,"
+                           " stored = 0 WHERE upload_id = ? AND idx = ? AND source IS NOT NULL",
+                           (blob_id, file_key, delete_seed, upload_id, idx))
 
     @writes(durable=True)
     def mark_stored(self, upload_id: int, idx: int) -> None:

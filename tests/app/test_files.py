@@ -66,6 +66,61 @@ def test_an_interrupted_upload_resumes_and_its_post_goes_once(
     assert len(posts) == 1
 
 
+def test_an_upload_cut_short_while_encrypting_is_encrypted_again_from_its_file(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
+    # What a crash leaves when it strikes after the outbox row was written and while the
+    # file was still being encrypted (and uploaded): the row names the file, the
+    # encrypted copy is a torn .tmp. The resume encrypts the file again under a new blob
+    # id and key, uploads it and sends the post once.
+    from app.files_cache import blob_path
+
+    ana, ben, gid = _pair(make_profile, relay)
+    path, data = _file(tmp_path, "minutes.pdf", (3 << 20) + 5)
+    uploads = ana.files.uploads
+    rt = uploads._access.runtime()
+    planned = uploads._plan(rt, 0, path, len(data))
+    upload_id = rt.store.files.add_upload(rt.resolve_group(gid).id, rt.now(), "the minutes",
+                                          bytes(16), None, [planned])
+    blob_path(rt, planned.blob_id).with_suffix(".tmp").write_bytes(os.urandom(1 << 20))
+    [waiting] = ana.files.pending()
+    assert waiting.files[0].source == str(path.resolve())
+    sent = ana.files.resume_uploads()
+    assert len(sent) == 1 and ana.files.resume_uploads() == []
+    after = rt.store.files.get_upload(upload_id)
+    assert after is not None and after.state == "sent"
+    assert after.files[0].source is None and after.files[0].blob_id != planned.blob_id
+    assert not blob_path(rt, planned.blob_id).with_suffix(".tmp").exists()
+    ana.sync_once()
+    ben.sync_once()
+    out = tmp_path / "out"
+    out.mkdir()
+    [saved] = ben.files.download(gid, sent[0], out)
+    assert saved.read_bytes() == data
+
+
+def test_a_file_that_changes_while_it_is_encrypted_is_refused_and_nothing_goes(
+        make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
+    from app.errors import InvalidInput
+
+    ana, _ben, gid = _pair(make_profile, relay)
+    path, _data = _file(tmp_path, "growing.log", 3 << 20)
+    uploads = ana.files.uploads
+    plan = uploads._plan
+
+    def planned_then_grown(rt, idx, p, size):  # type: ignore[no-untyped-def]
+        row = plan(rt, idx, p, size)
+        with open(p, "ab") as f:
+            f.write(b"more")            # written to after it was measured
+        return row
+
+    uploads._plan = planned_then_grown    # type: ignore[method-assign]
+    with pytest.raises(InvalidInput):
+        ana.files.attach(gid, [path], "log")
+    assert ana.files.pending() == []
+    ana.sync_once()
+    assert not any("log" in (getattr(p, "text", "") or "") for p in ana.posts.latest(gid).posts)
+
+
 def test_a_download_resumes_after_the_relay_restarts(
         make_profile: Callable[[str], Services], relay: RelayProcess, tmp_path: Path) -> None:
     ana, ben, gid = _pair(make_profile, relay)
