@@ -167,20 +167,33 @@ class BlobOpener:
             raise self._fail()
         if self._hash is not None:
             self._hash.update(piece)
-        self._buf += piece
+        # Segments are cut straight out of `piece`; only a segment split across two feeds
+        # goes through `_buf` (one copy per segment, whatever the piece size).
+        view = memoryview(piece)
+        pos = 0
         out = bytearray()
         if self._state is None:
-            if len(self._buf) < HEADER:
+            if len(self._buf) + len(view) < HEADER:
+                self._buf += view
                 return b""
-            self._state = _state_for(self._key, bytes(self._buf[:HEADER]))
-            del self._buf[:HEADER]
+            pos = HEADER - len(self._buf)
+            self._state = _state_for(self._key, bytes(self._buf) + bytes(view[:pos]))
+            self._buf.clear()
         while self._segment < self._segments:
             last = self._segment == self._segments - 1
             need = (self._blob_size - HEADER - SEGMENT * self._segment) if last else SEGMENT
-            if len(self._buf) < need:
-                break
-            data = bytes(self._buf[:need])
-            del self._buf[:need]
+            if self._buf:
+                take = need - len(self._buf)
+                if len(view) - pos < take:
+                    break
+                data = bytes(self._buf) + bytes(view[pos:pos + take])
+                self._buf.clear()
+            else:
+                take = need
+                if len(view) - pos < take:
+                    break
+                data = bytes(view[pos:pos + take])
+            pos += take
             try:
                 plain, tag = b.crypto_secretstream_xchacha20poly1305_pull(
                     self._state, data, self._blob_id)
@@ -190,11 +203,13 @@ class BlobOpener:
                 raise self._fail()
             self._segment += 1
             keep = min(len(plain), self._size - self._out)
-            if any(plain[keep:]):
-                raise self._fail()
+            if keep < len(plain) and plain[keep:] != bytes(len(plain) - keep):
+                raise self._fail()      # the padding must be all zero
             self._out += keep
             if self._keep:
-                out += plain[:keep]
+                out += plain[:keep] if keep < len(plain) else plain
+        if pos < len(view):
+            self._buf += view[pos:]
         return bytes(out) if out else b""
 
     def finish(self, digest: bytes | None = None) -> None:

@@ -79,12 +79,14 @@ def test_a_file_over_the_limit_is_refused() -> None:
         blob_size_for(MAX_FILE_BYTES + 1)
 
 
-def test_the_opener_takes_pieces_of_any_size() -> None:
+@pytest.mark.parametrize("step", [1, 10, 7777, 65_536, 65_537, 1 << 20])
+def test_the_opener_takes_pieces_of_any_size(step: int) -> None:
     key, blob_id, data, blob = _sealed(200_000)
     opener = BlobOpener(key, blob_id, len(data), len(blob), _hash(blob))
     out = b""
-    for i in range(0, len(blob), 7777):
-        out += opener.feed(blob[i:i + 7777])
+    view = memoryview(blob)
+    for i in range(0, len(blob), step):
+        out += opener.feed(view[i:i + step] if step % 2 else blob[i:i + step])
     opener.finish()
     assert out == data
 
