@@ -5,8 +5,10 @@ Each file is encrypted with its own key, a chunk at a time, into the profile's b
 outbox) is committed durably first, naming each file's source, then one thread encrypts the
 files in turn while this one sends every 1 MiB of ciphertext as soon as it is written. A
 file's row loses its source (and gains its blob hash) once its encrypted copy is complete
-and fsynced; `attach` returns only after every file got there, so the original may be moved
-or deleted after it returns: the encrypted copy is what is uploaded. A crash while a file
+and durable: on the relay (every chunk acknowledged; the local copy is then a cache entry
+like a downloaded blob) or, when the upload stops first, fsynced locally. `attach` returns
+only after every file got there, so the original may be moved or deleted after it
+returns: the encrypted copy is what is uploaded. A crash while a file
 was still being encrypted leaves its source in the row: the resume encrypts it again from
 there under a new blob id and key (the relay's part of the old blob is deleted). The
 relay's resume list says what is already stored, so a quit, crash or offline spell resumes
@@ -243,11 +245,11 @@ class Uploads:
                             continue
                         done = self._push_file(rt, client, cap, f, sealing, done, total,
                                                progress, cancel)
-                        sealing.wait(f.idx)       # its copy is complete and its row says so
-                        rt.store.files.mark_stored(upload_id, f.idx)
+                        if not sealing.stored(f.idx):
+                            rt.store.files.mark_stored(upload_id, f.idx)
             finally:
-                # Whatever stopped the upload, every file ends up whole in the outbox (or
-                # the reason it cannot is raised) before this returns.
+                # Whatever stopped the upload, every file ends up whole and durable in the
+                # outbox (or the reason it cannot is raised) before this returns.
                 sealing.finish()
             upload = rt.store.files.get_upload(upload_id) or upload
             return self._send_post(rt, upload)
@@ -343,35 +345,45 @@ class Uploads:
 
 class _Sealing:
     """Encrypts an upload's files that still name a source, one after another, on a thread
-    of its own, into `<id>.tmp` in the blob cache; the uploading thread reads each chunk
-    once `until` says it is written. A finished file is fsynced, renamed to `<id>.blob` and
-    sealed in its row (blob hash set, source cleared), durably. The first error (the
-    source unreadable or changed: InvalidInput) stops it and is raised to the reader."""
+    of its own, into `<id>.tmp` (renamed `<id>.blob` when complete) in the blob cache; the
+    uploading thread reads each chunk once `until` says it is written.
+
+    A file's row is sealed (blob hash set, source cleared) only once its encrypted copy no
+    longer depends on the source: either the relay acknowledged every chunk (`stored`: the
+    relay's copy is durable, so the local one is a cache like a downloaded blob and needs no
+    fsync of its own; the row is sealed and marked stored in one durable write), or, for a
+    file the relay does not hold yet when the upload stops, after the local copy was fsynced
+    (`finish`). The first error (the source unreadable or changed: InvalidInput) stops the
+    encryption and is raised to the uploading thread."""
 
     def __init__(self, rt: Runtime, upload_id: int, files: list[UploadFile]) -> None:
         self._rt = rt
         self._upload_id = upload_id
-        self._files = files
+        self._files = {f.idx: f for f in files}
         self._cond = threading.Condition()
         self._written: dict[int, int] = {}      # file idx -> ciphertext bytes written
+        self._digests: dict[int, bytes] = {}    # encrypted whole: the blob hash
+        self._sealed: set[int] = set()          # rows sealed
         self._error: BaseException | None = None
-        self._pending = {f.idx for f in files}
         self._thread: threading.Thread | None = None
         if files:
             self._thread = threading.Thread(target=self._run, name="coterie-seal", daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
-        for f in self._files:
+        for f in self._files.values():
             try:
-                self._seal(f)
+                digest = self._encrypt(f)
             except BaseException as exc:  # noqa: BLE001 - handed to the uploading thread
                 with self._cond:
                     self._error = exc
                     self._cond.notify_all()
                 return
+            with self._cond:
+                self._digests[f.idx] = digest
+                self._cond.notify_all()
 
-    def _seal(self, f: UploadFile) -> None:
+    def _encrypt(self, f: UploadFile) -> bytes:
         rt = self._rt
         final = blob_path(rt, f.blob_id)
         tmp = final.with_suffix(".tmp")
@@ -396,7 +408,6 @@ class _Sealing:
                 with self._cond:
                     self._written[f.idx] = written
                     self._cond.notify_all()
-                os.fsync(out.fileno())
             digest = hasher.digest()
             os.replace(tmp, final)
         except crypto.DecodeError:
@@ -412,13 +423,9 @@ class _Sealing:
             raise
         finally:
             hasher.close(raise_error=False)
-        rt.store.files.seal_upload_file(self._upload_id, f.idx, digest)
-        rt.store.files.cache_put(f.blob_id, blob_size_for(f.size), rt.now())
-        with self._cond:
-            self._pending.discard(f.idx)
-            self._cond.notify_all()
+        return digest
 
-    def _waiting(self, idx: int, ready: Callable[[], bool]) -> None:
+    def _waiting(self, ready: Callable[[], bool]) -> None:
         with self._cond:
             while not ready():
                 if self._error is not None:
@@ -429,8 +436,8 @@ class _Sealing:
         """The file's encrypted copy for reading (it may still be being written)."""
         final = blob_path(self._rt, f.blob_id)
         paths = [final]
-        if f.idx in self._pending:
-            self._waiting(f.idx, lambda: f.idx in self._written or f.idx not in self._pending)
+        if f.idx in self._files:
+            self._waiting(lambda: f.idx in self._written or f.idx in self._digests)
             paths.insert(0, final.with_suffix(".tmp"))    # renamed once it is complete
         for path in paths:
             try:
@@ -445,17 +452,39 @@ class _Sealing:
 
     def until(self, idx: int, end: int) -> None:
         """Wait until the file's ciphertext is written up to `end`."""
-        if idx in self._pending:
-            self._waiting(idx, lambda: idx not in self._pending
-                          or self._written.get(idx, 0) >= end)
+        if idx in self._files:
+            self._waiting(lambda: idx in self._digests or self._written.get(idx, 0) >= end)
 
-    def wait(self, idx: int) -> None:
-        """Wait until the file is sealed (complete, durable, its row updated)."""
-        self._waiting(idx, lambda: idx not in self._pending)
+    def stored(self, idx: int) -> bool:
+        """The relay holds every chunk of the file: once it is encrypted whole, seal its
+        row and mark it stored in one durable write. False for a file sealed before."""
+        if idx not in self._files:
+            return False
+        self._waiting(lambda: idx in self._digests)
+        f = self._files[idx]
+        self._rt.store.files.seal_upload_file(self._upload_id, idx, self._digests[idx],
+                                              stored=True)
+        self._rt.store.files.cache_put(f.blob_id, blob_size_for(f.size), self._rt.now())
+        self._sealed.add(idx)
+        return True
 
     def finish(self) -> None:
-        """Wait for every file; raise the encryption's error if there was one."""
+        """Wait for the encryption to end; fsync and seal every file encrypted whole that
+        the relay does not hold yet; raise the encryption's error if there was one."""
         if self._thread is not None:
             self._thread.join()
+        for idx, digest in self._digests.items():
+            if idx in self._sealed:
+                continue
+            f = self._files[idx]
+            path = blob_path(self._rt, f.blob_id)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self._rt.store.files.seal_upload_file(self._upload_id, idx, digest)
+            self._rt.store.files.cache_put(f.blob_id, blob_size_for(f.size), self._rt.now())
+            self._sealed.add(idx)
         if self._error is not None:
             raise self._error

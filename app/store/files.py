@@ -147,10 +147,13 @@ class FileTables(StorePart):
         return [self._upload(r) for r in rows]
 
     @writes(durable=True)
-    def seal_upload_file(self, upload_id: int, idx: int, blob_hash: bytes) -> None:
-        """The file's encrypted copy is complete and durable: its hash, and no source."""
-        self._db().execute("UPDATE upload_files SET blob_hash = ?, source = NULL"
-                           " WHERE upload_id = ? AND idx = ?", (blob_hash, upload_id, idx))
+    def seal_upload_file(self, upload_id: int, idx: int, blob_hash: bytes,
+                         stored: bool = False) -> None:
+        """The file no longer needs its source: its encrypted copy is complete and durable
+        (here, or on the relay: `stored`). Its hash is set and its source cleared."""
+        self._db().execute("UPDATE upload_files SET blob_hash = ?, source = NULL,"
+                           " stored = stored OR ? WHERE upload_id = ? AND idx = ?",
+                           (blob_hash, int(stored), upload_id, idx))
 
     @writes(durable=True)
     def renew_upload_file(self, upload_id: int, idx: int, blob_id: bytes, file_key: bytes,
