@@ -1,10 +1,11 @@
-"""One group-commit batch applied to PostgreSQL in a handful of round trips.
+"""One group-commit batch applied to PostgreSQL in two round trips.
 
 Per batch (not per append): one query locks and reads every mailbox row the batch appends
-to or closes (SELECT … FOR UPDATE, in mailbox order, so instances cannot deadlock), one
-query finds which bodies are already stored, then all new messages go in with one
-statement over arrays and the mailbox rows are written back with another. The cursors come
-from the locked rows, so a mailbox's cursors are assigned in commit order (docs/relay.md).
+to or closes (SELECT … FOR UPDATE, in mailbox order, so instances cannot deadlock) and a
+second, sent with it, finds which bodies are already stored; then all new messages go in
+and the mailbox rows are written back with one statement over arrays, sent with COMMIT
+(pipeline mode, relay/pg_storage.py). The cursors come from the locked rows, so a
+mailbox's cursors are assigned in commit order (docs/relay.md).
 
 Every refusal (unknown, closed or full mailbox, other keys) is decided before its
 operation writes anything, so a refused operation leaves the rest of its batch intact
@@ -13,9 +14,12 @@ written first, and the rows are read again after it.
 """
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
 import psycopg
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 from relay.errors import Conflict, Gone, NotFound, RelayError
 from relay.storage import (
@@ -33,6 +37,71 @@ from relay.storage import (
 )
 
 PRUNE_CHUNK = 5000
+
+
+# -- array parameters --------------------------------------------------------------------
+# A batch passes its rows as a dozen array parameters. psycopg's generic list dumper walks
+# each list in Python to find its element type (and its widest integer) before encoding it,
+# which cost more relay CPU than the rest of a small batch; these lists say their type
+# and are encoded in PostgreSQL's binary array format at once (one struct.pack per list).
+
+class _Int8s(list):
+    """A bigint[] parameter (None for NULL)."""
+
+
+class _Int4s(list):
+    """An integer[] parameter."""
+
+
+class _Byteas(list):
+    """A bytea[] parameter."""
+
+
+def _header(oid: int, n: int, nulls: bool) -> bytes:
+    # ndim, has-null flag, element type, then one dimension: length and lower bound 1.
+    return struct.pack(">iiiii", 1, nulls, oid, n, 1) if n else struct.pack(">iii", 0, 0, oid)
+
+
+def _fixed(oid: int, width: int, code: str, values: list) -> bytes:
+    if None in values:
+        null, item = struct.pack(">i", -1), struct.Struct(">i" + code)
+        return _header(oid, len(values), True) + b"".join(
+            null if v is None else item.pack(width, v) for v in values)
+    fields = [x for v in values for x in (width, v)]
+    return _header(oid, len(values), False) + struct.pack(">" + ("i" + code) * len(values),
+                                                         *fields)
+
+
+class _Int8sDumper(Dumper):
+    format = Format.BINARY
+    oid = 1016      # int8[]
+
+    def dump(self, obj: list) -> bytes:
+        return _fixed(20, 8, "q", obj)
+
+
+class _Int4sDumper(Dumper):
+    format = Format.BINARY
+    oid = 1007      # int4[]
+
+    def dump(self, obj: list) -> bytes:
+        return _fixed(23, 4, "i", obj)
+
+
+class _ByteasDumper(Dumper):
+    format = Format.BINARY
+    oid = 1001      # bytea[]
+
+    def dump(self, obj: list) -> bytes:
+        parts = [_header(17, len(obj), False)]
+        for value in obj:
+            parts += (struct.pack(">i", len(value)), value)
+        return b"".join(parts)
+
+
+psycopg.adapters.register_dumper(_Int8s, _Int8sDumper)
+psycopg.adapters.register_dumper(_Int4s, _Int4sDumper)
+psycopg.adapters.register_dumper(_Byteas, _ByteasDumper)
 
 
 @dataclass
@@ -53,24 +122,32 @@ class _Segment:
         self.conn = conn
         names = sorted({op.mailbox for op in ops if isinstance(op, AppendOp | CloseOp)})
         self.boxes: dict[bytes, _Box] = {}
-        if names:
-            for row in conn.execute(
-                    "SELECT mailbox, id, closed_at, expires_at, last_cursor, msg_count,"
-                    " byte_count FROM mailboxes WHERE mailbox = ANY(%s) ORDER BY mailbox"
-                    " FOR UPDATE", (names,)):
-                self.boxes[bytes(row[0])] = _Box(*row[1:])
-        ids = [self.boxes[op.mailbox].id for op in ops
-               if isinstance(op, AppendOp) and op.mailbox in self.boxes for _ in op.items]
-        hashes = [digest for op in ops if isinstance(op, AppendOp) and op.mailbox in self.boxes
-                  for digest, _ in op.items]
         self.known: dict[tuple[int, bytes], int] = {}
-        if ids:
-            for box, digest, cursor in conn.execute(
-                    "SELECT m.box, m.hash, m.cursor FROM messages m JOIN unnest("
-                    "%s::bigint[], %s::bytea[]) AS w(box, hash)"
-                    " ON m.box = w.box AND m.hash = w.hash", (ids, hashes)):
-                self.known[(box, bytes(digest))] = cursor
         self.rows: list[tuple[int, int, bytes, int, int, bytes]] = []
+        if not names:
+            return
+        # Both queries are sent before either answer is read (in pipeline mode, one round
+        # trip). The second runs after the first has its locks and, under READ COMMITTED,
+        # with a snapshot of its own: it sees every body a competing writer committed
+        # before this batch got the mailbox rows.
+        locked = conn.execute(
+            "SELECT mailbox, id, closed_at, expires_at, last_cursor, msg_count,"
+            " byte_count FROM mailboxes WHERE mailbox = ANY(%b) ORDER BY mailbox"
+            " FOR UPDATE", (_Byteas(names),))
+        appends = [op for op in ops if isinstance(op, AppendOp)]
+        stored = None
+        if appends:
+            stored = conn.execute(
+                "SELECT b.id, m.hash, m.cursor FROM unnest(%b::bytea[], %b::bytea[])"
+                " AS w(mailbox, hash) JOIN mailboxes b ON b.mailbox = w.mailbox"
+                " JOIN messages m ON m.box = b.id AND m.hash = w.hash",
+                (_Byteas([op.mailbox for op in appends for _ in op.items]),
+                 _Byteas([digest for op in appends for digest, _ in op.items])))
+        for row in locked.fetchall():
+            self.boxes[bytes(row[0])] = _Box(*row[1:])
+        if stored is not None:
+            for box, digest, cursor in stored.fetchall():
+                self.known[(box, bytes(digest))] = cursor
 
     def apply(self, op: WriteOp) -> WriteResult | RelayError:
         try:
@@ -132,26 +209,28 @@ class _Segment:
         changed = [(b.id, b.last, b.count, b.size, b.closed_at, b.touched)
                    for b in self.boxes.values() if b.touched is not None]
         if self.rows and changed:
+            box, cursor, digest, stored_at, size, body = zip(*self.rows, strict=True)
             self.conn.execute(
                 "WITH new AS (INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
-                " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[], %s::bigint[],"
-                " %s::integer[], %s::bytea[]))" + _UPDATE_BOXES,
-                _columns(self.rows) + _columns(changed))
+                " SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::bytea[], %b::bigint[],"
+                " %b::integer[], %b::bytea[]))" + _UPDATE_BOXES,
+                (_Int8s(box), _Int8s(cursor), _Byteas(digest), _Int8s(stored_at),
+                 _Int4s(size), _Byteas(body), *_box_columns(changed)))
         elif changed:   # closes only
-            self.conn.execute(_UPDATE_BOXES, _columns(changed))
+            self.conn.execute(_UPDATE_BOXES, _box_columns(changed))
 
 
 _UPDATE_BOXES = (
     " UPDATE mailboxes SET last_cursor = c.last, msg_count = c.count,"
     " byte_count = c.size, closed_at = c.closed, touched_at = c.touched"
-    " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[],"
-    " %s::bigint[], %s::bigint[]) AS c(id, last, count, size, closed, touched)"
+    " FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[],"
+    " %b::bigint[], %b::bigint[]) AS c(id, last, count, size, closed, touched)"
     " WHERE mailboxes.id = c.id")
 
 
-def _columns(rows: list[tuple]) -> list[list]:
-    """Rows as one list per column (the arrays of an unnest)."""
-    return [list(column) for column in zip(*rows, strict=True)]
+def _box_columns(rows: list[tuple]) -> list[_Int8s]:
+    """The mailbox rows to write back as one bigint[] per column (the arrays of an unnest)."""
+    return [_Int8s(column) for column in zip(*rows, strict=True)]
 
 
 def apply_batch(conn: psycopg.Connection, ops: list[WriteOp]) -> list[WriteResult | RelayError]:

@@ -31,7 +31,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 import psycopg
@@ -43,7 +43,7 @@ from relay.core import NonceMemory
 from relay.errors import Forbidden, RelayError, Unavailable
 from relay.pg_batch import apply_batch
 from relay.pg_schema import migrate
-from relay.storage import Mailbox, Totals, WriteOp, WriteResult, take_page
+from relay.storage import Mailbox, PruneOp, Totals, WriteOp, WriteResult, take_page
 
 log = logging.getLogger("relay.pg")
 
@@ -160,11 +160,17 @@ class PostgresStorage:
         """One transaction on the calling thread's connection. Several writer threads may
         call this at once: the mailbox rows each batch locks keep cursors in commit order
         (as between instances)."""
+        # Pipeline mode: BEGIN goes out with the batch's first queries and COMMIT with its
+        # last statement, so a batch costs two round trips (its rows, then its writes and
+        # the commit). The pipeline's end waits for COMMIT's answer: nothing is acknowledged
+        # before it. A prune reads row counts between its statements: no pipeline.
+        pipelined = not any(isinstance(op, PruneOp) for op in ops)
         for attempt in range(BATCH_ATTEMPTS):
             conn = self._writer_conn()
             try:
-                with conn.transaction():
-                    return apply_batch(conn, ops)
+                with conn.pipeline() if pipelined else nullcontext(), conn.transaction():
+                    results = apply_batch(conn, ops)
+                return results
             except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
                 if attempt + 1 == BATCH_ATTEMPTS:
                     raise
