@@ -129,7 +129,11 @@ class _Segment:
         # Both queries are sent before either answer is read (in pipeline mode, one round
         # trip). The second runs after the first has its locks and, under READ COMMITTED,
         # with a snapshot of its own: it sees every body a competing writer committed
-        # before this batch got the mailbox rows.
+        # before this batch got the mailbox rows. It is planned at every batch (not
+        # prepared): a plan made while `messages` was nearly empty (a new relay) scans the
+        # whole table, and a prepared statement keeps that plan as the table grows, until
+        # the next ANALYZE (measured: the lookup became most of the database's CPU within
+        # seconds of a new relay's first appends).
         locked = conn.execute(
             "SELECT mailbox, id, closed_at, expires_at, last_cursor, msg_count,"
             " byte_count FROM mailboxes WHERE mailbox = ANY(%b) ORDER BY mailbox"
@@ -142,7 +146,8 @@ class _Segment:
                 " AS w(mailbox, hash) JOIN mailboxes b ON b.mailbox = w.mailbox"
                 " JOIN messages m ON m.box = b.id AND m.hash = w.hash",
                 (_Byteas([op.mailbox for op in appends for _ in op.items]),
-                 _Byteas([digest for op in appends for digest, _ in op.items])))
+                 _Byteas([digest for op in appends for digest, _ in op.items])),
+                prepare=False)
         for row in locked.fetchall():
             self.boxes[bytes(row[0])] = _Box(*row[1:])
         if stored is not None:
