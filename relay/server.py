@@ -18,13 +18,13 @@ from types import FrameType
 import uvicorn
 
 from relay.app import Relay
-from relay.connections import ConnectionGuard, GuardedH11Protocol, TrustedProxies
+from relay.connections import ConnectionGuard, GuardedHttpToolsProtocol, TrustedProxies
 from relay.stream import DroppedStreamFilter
 
 GRACEFUL_SECONDS = 10
 
 
-HEADER_BYTES = 16 * 1024     # request line and headers (h11 answers 400 above this)
+HEADER_BYTES = 16 * 1024     # request line and headers (400 above this)
 # Connections waiting to be accepted; asyncio also accepts up to this many in one go, so it
 # bounds how far a burst can overshoot the connection caps before they refuse it.
 BACKLOG = 256
@@ -36,14 +36,14 @@ BACKLOG = 256
 UVICORN_OPTIONS: dict[str, object] = {
     "access_log": False, "log_config": None, "lifespan": "on", "server_header": False,
     "proxy_headers": True, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
-    "h11_max_incomplete_event_size": HEADER_BYTES, "backlog": BACKLOG,
+    "backlog": BACKLOG, "loop": "asyncio",
 }
 
 
 def uvicorn_config(relay: Relay, host: str, port: int, **extra: object) -> uvicorn.Config:
     """uvicorn settings for the relay; `extra` passes TLS flags (ssl_certfile, ...) through.
 
-    The HTTP protocol is uvicorn's h11 one with the relay's connection limits
+    The HTTP protocol is uvicorn's httptools one with the relay's connection limits
     (relay/connections.py)."""
     limits = relay.config.limits
     options: dict[str, object] = {**UVICORN_OPTIONS, "host": host, "port": port,
@@ -52,8 +52,9 @@ def uvicorn_config(relay: Relay, host: str, port: int, **extra: object) -> uvico
     guard = ConnectionGuard(limits.max_connections_per_client, limits.max_connections,
                             TrustedProxies(config.forwarded_allow_ips), config.backlog)
     relay.connections = guard
-    config.http = functools.partial(GuardedH11Protocol, guard=guard,
-                                    header_timeout=limits.header_timeout_seconds)
+    config.http = functools.partial(GuardedHttpToolsProtocol, guard=guard,
+                                    header_timeout=limits.header_timeout_seconds,
+                                    header_bytes=HEADER_BYTES)
     error_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, DroppedStreamFilter) for f in error_log.filters):
         error_log.addFilter(DroppedStreamFilter())

@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import json
+import re
 import resource
 import socket
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
-from relay.connections import ConnectionGuard, TrustedProxies
+from crypto.relay_wire import b64e
+from relay.config import Limits
+from relay.connections import MAX_PIPELINED, ConnectionGuard, TrustedProxies
 from relay.ratelimit import ClientKeys, client_id
 from relay.testing import RelayThread
 from tests.relay.process import start_relay, stop_relay
+from tests.relay.wire import append_body, cap, create_body, subscribe_entry
 
 ATTACKER, OTHER = "127.0.0.3", "127.0.0.2"   # all of 127/8 reaches a relay on 127.0.0.1
 
@@ -129,3 +135,85 @@ def test_malformed_http_gets_a_json_400(tmp_path: Path, request_bytes: bytes) ->
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 ") and b"application/json" in head
     assert json.loads(body) == {"error": "The request is not valid HTTP/1.1."}
+
+
+def test_a_push_stream_outlives_the_header_deadline(tmp_path: Path) -> None:
+    """The header deadline is for a request's head: a push stream whose request is in,
+    waiting for frames longer than the deadline, stays open and gets them."""
+    box = cap("outlives")
+    with RelayThread(tmp_path, limits=Limits(header_timeout_seconds=0.5)) as relay:
+        http = httpx.Client(base_url=relay.url)
+        assert http.post("/v1/mailboxes", json=create_body(box)).status_code == 201
+        body = json.dumps({"mailboxes": [subscribe_entry(box, 0, int(time.time()))]}).encode()
+        with connect(relay.port, OTHER, 10.0) as s:
+            s.sendall(b"POST /v1/subscribe HTTP/1.1\r\nhost: relay\r\n"
+                      b"content-type: application/json\r\ncontent-length: %d\r\n\r\n%s"
+                      % (len(body), body))
+            answer = s.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200 "), answer
+            time.sleep(1.5)                        # three deadlines
+            r = http.post(f"/v1/mailboxes/{b64e(box.mailbox)}/messages",
+                          json=append_body(box, [b"after the deadline"]))
+            assert r.status_code == 200
+            deadline = time.monotonic() + 5
+            while b64e(b"after the deadline").encode() not in answer:
+                assert time.monotonic() < deadline, answer
+                answer += s.recv(65536)
+        http.close()
+
+
+def test_pipelined_requests_are_answered_in_order(tmp_path: Path) -> None:
+    with RelayThread(tmp_path) as relay, connect(relay.port, OTHER, 5.0) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nhost: relay\r\n\r\n" * 2
+                  + b"GET /nowhere HTTP/1.1\r\nhost: relay\r\nconnection: close\r\n\r\n")
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    assert re.findall(rb"HTTP/1\.1 (\d+) ", answer) == [b"200", b"200", b"404"]
+
+
+def test_requests_pipelined_far_ahead_end_the_connection(tmp_path: Path) -> None:
+    """Each request sent ahead of its answer waits in memory: past MAX_PIPELINED of them
+    the connection is closed (no client Coterie knows pipelines), and others are served."""
+    with RelayThread(tmp_path) as relay:
+        with connect(relay.port, OTHER, 5.0) as s:
+            s.sendall(b"GET /openapi.json HTTP/1.1\r\nhost: relay\r\n\r\n" * 64)
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+        assert MAX_PIPELINED < 64 and answer.count(b"HTTP/1.1 ") <= MAX_PIPELINED
+        assert healthz(relay.port, ATTACKER).startswith(b"HTTP/1.1 200 ")
+
+
+def test_headers_over_16_kib_in_small_pieces_get_a_json_400(tmp_path: Path) -> None:
+    with RelayThread(tmp_path) as relay, connect(relay.port, OTHER, 5.0) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nhost: relay\r\n")
+        answer = b""
+        try:
+            for i in range(40):          # 40 headers of 1 KiB, each its own packet
+                s.sendall(b"x-%d: %s\r\n" % (i, b"a" * 1024))
+                time.sleep(0.01)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            while chunk := s.recv(4096):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert json.loads(answer.partition(b"\r\n\r\n")[2]) == {
+        "error": "The request is not valid HTTP/1.1."}
+
+
+def test_a_large_request_in_one_piece_is_not_mistaken_for_large_headers(
+        tmp_path: Path) -> None:
+    body = b'{"padding":"' + b"a" * 40_000 + b'"}'
+    request = (b"POST /v1/mailboxes HTTP/1.1\r\nhost: relay\r\ncontent-type: application/json"
+               b"\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
+    with RelayThread(tmp_path) as relay, connect(relay.port, OTHER, 5.0) as s:
+        s.sendall(request + b"GET /healthz HTTP/1.1\r\nhost: relay\r\nconnection: close\r\n\r\n")
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    assert re.findall(rb"HTTP/1\.1 (\d+) ", answer) == [b"400", b"200"]
+    assert b"not valid HTTP" not in answer
