@@ -16,7 +16,8 @@ On PostgreSQL (COTERIE_BENCH_DATABASE, else postgresql://postgres@127.0.0.1/test
 schema of its own that is dropped afterwards; skipped with one line when unreachable):
 - relay_pg_ingest_vs_insert: durable 1 KiB appends/s through one relay on PostgreSQL, beside
   the same rows inserted and committed one by one through psycopg by as many threads as
-  the load has connections.
+  the load has connections, into a table with the columns and indexes of the relay's
+  `messages`; a round of each in turn, best of INGEST_ROUNDS each.
 - relay_pg_fanout_p99_ms_2x: two instances, subscribers split between them, appends sent
   to the first; p99 from sending to reading, on the second instance's subscribers.
 - relay_pg_scale_2x: appends/s with two instances (connections split) over one instance.
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import Row, latency_row, percentile, rate_row
@@ -413,27 +415,28 @@ PG_INSERT_SQL = ("INSERT INTO bench_rows (box, cursor, hash, stored_at, size, bo
                  " VALUES (%s, %s, %s, %s, %s, %s)")
 
 
-def direct_insert_rate(url: str, schema: str, rows: int, connections: int) -> float:
+def direct_insert_rate(url: str, schema: str, rows: int, connections: int,
+                       round_: int = 0) -> float:
     """1 KiB rows/s inserted and committed one at a time through psycopg by `connections`
-    threads, each on its own connection: what the database does without the relay."""
+    threads, each on its own connection: what the database does without the relay. The
+    table is shaped like the relay's `messages` (its columns and indexes, without the
+    reference to `mailboxes`), so the database maintains the same indexes for each row."""
     import threading
 
     import psycopg
     with psycopg.connect(url, autocommit=True, options=f"-c search_path={schema}") as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS bench_rows (box BIGINT, cursor BIGINT,"
-                     " hash BYTEA, stored_at BIGINT, size INT, body BYTEA,"
-                     " PRIMARY KEY (box, cursor))")
-        conn.execute("TRUNCATE bench_rows")
-    bodies = unique_bodies(rows, b"d")
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_rows (LIKE messages INCLUDING INDEXES)")
+    bodies = unique_bodies(rows, b"d%d" % round_)
     share = rows // connections
     ready = threading.Barrier(connections + 1)
 
     def work(k: int) -> None:
+        box = round_ * connections + k
         with psycopg.connect(url, autocommit=True,
                              options=f"-c search_path={schema}") as conn:
             ready.wait()
             for i in range(k * share, (k + 1) * share):
-                conn.execute(PG_INSERT_SQL, (k, i, bodies[i][:32], 0, BODY_BYTES, bodies[i]))
+                conn.execute(PG_INSERT_SQL, (box, i, bodies[i][:32], 0, BODY_BYTES, bodies[i]))
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(connections)]
     for t in threads:
@@ -445,8 +448,10 @@ def direct_insert_rate(url: str, schema: str, rows: int, connections: int) -> fl
     return share * connections / (time.perf_counter() - start)
 
 
-async def pg_ingest(children: list[Child], rounds: int = INGEST_ROUNDS) -> float:
-    """Best-of-rounds appends/s, connections split evenly over `children`."""
+async def pg_ingest(children: list[Child], rounds: int = INGEST_ROUNDS,
+                    between: Callable[[int], None] | None = None) -> float:
+    """Best-of-rounds appends/s, connections split evenly over `children`; `between(round)`
+    runs after each round (the ceiling, measured alternately with the relay)."""
     caps = [capability() for _ in range(8)]
     for cap in caps:
         assert (await call(children[0].port, create_request(cap)))[0] in (200, 201)
@@ -461,7 +466,22 @@ async def pg_ingest(children: list[Child], rounds: int = INGEST_ROUNDS) -> float
         for _, statuses in results:
             assert set(statuses) == {200}, set(statuses)
         best = max(best, per * len(children) / max(sec for sec, _ in results))
+        if between is not None:
+            between(round_)
     return best
+
+
+def pg_ingest_vs_insert(child: Child, url: str, schema: str) -> tuple[float, float]:
+    """(appends/s through one relay, direct inserts/s): rounds of each in turn, best of
+    INGEST_ROUNDS each, so both see the same moments of a shared machine."""
+    direct: list[float] = []
+
+    def ceiling(round_: int) -> None:
+        direct.append(direct_insert_rate(url, schema, INGEST_REQUESTS, INGEST_CONNECTIONS,
+                                         round_))
+
+    single = asyncio.run(pg_ingest([child], between=ceiling))
+    return single, max(direct)
 
 
 async def pg_fanout_2x(one: Child, two: Child) -> tuple[float, int]:
@@ -504,8 +524,7 @@ def run_pg() -> list[Row]:
     children: list[Child] = []
     try:
         children.append(Child("relay-pg", f"{url} {schema}"))
-        single = asyncio.run(pg_ingest(children[:1]))
-        direct = direct_insert_rate(url, schema, INGEST_REQUESTS, INGEST_CONNECTIONS)
+        single, direct = pg_ingest_vs_insert(children[0], url, schema)
         children.append(Child("relay-pg", f"{url} {schema}"))
         double = asyncio.run(pg_ingest(children))
         p99, deliveries = asyncio.run(pg_fanout_2x(children[0], children[1]))
@@ -519,7 +538,8 @@ def run_pg() -> list[Row]:
                  f"target >= 0.5; 1 KiB signed appends through one relay on PostgreSQL "
                  f"(group commit), {INGEST_CONNECTIONS} connections; ceiling: the same rows "
                  f"inserted and committed one by one through psycopg by "
-                 f"{INGEST_CONNECTIONS} threads"),
+                 f"{INGEST_CONNECTIONS} threads into a table with the relay's indexes; "
+                 f"rounds of each in turn, best of {INGEST_ROUNDS}"),
         latency_row("relay_pg_fanout_p99_ms_2x", p99, None, "ms",
                     f"target <= 100; {SUBSCRIBERS} subscribers split over two instances, "
                     f"{FANOUT_RATE} appends/s to the first = {FANOUT_RATE * SUBSCRIBERS} "
