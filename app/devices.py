@@ -670,6 +670,16 @@ def short_code(code_text: str) -> tuple[str, str]:
     return code.short(), code.relay_url
 
 
+def is_link_code(text: str) -> bool:
+    """Whether `text` is a whole link code (what the QR shows): the window checks a code
+    read from a picture with this before it fills the field; the join checks it again."""
+    try:
+        wire.parse_code(text)
+    except crypto.CryptoError:
+        return False
+    return True
+
+
 class InvalidDeviceId(NotFound):
     def __init__(self) -> None:
         super().__init__(_("Give at least the first four characters of the device id "

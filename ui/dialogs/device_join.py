@@ -1,8 +1,12 @@
 """Link to a desktop I already use: the new installation's side of linking (app/devices.py).
 
 Offered on first run. The person types or pastes the code the other desktop shows (the
-whole code, or its short form with the relay beside it), names this desktop and chooses how
-its profile is protected; both desktops then show five words, and only once the person says
+whole code, or its short form with the relay beside it), or reads it from a picture of its
+QR code: a file chosen or dropped on the dialog, an image pasted from the clipboard into the
+code field, or the camera when QtMultimedia sees one (ui/dialogs/camera_scan.py). A picture
+is read on the worker (ui/qr_read.py) and the code it holds fills the field as if typed; the
+join checks it the same way. Then the person names this desktop and chooses how its profile
+is protected; both desktops then show five words, and only once the person says
 they match does the history transfer, with a progress bar. The join runs on the worker's
 slow lane and waits there for the person's answer to the words (a threading.Event the
 buttons set). When it is done the first-run dialog shows this profile's recovery code.
@@ -10,11 +14,14 @@ buttons set). When it is done the first-run dialog shows this profile's recovery
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +35,8 @@ from PySide6.QtWidgets import (
 
 from app.devices import JoinInfo, LinkFailed
 from ui.dialogs.base import ServiceDialog
+from ui.dialogs.camera_scan import CameraScanDialog, cameras
+from ui.qr_read import PICTURE_SUFFIXES, read_code, read_code_from_file
 from ui.widgets.passphrase_fields import PassphraseFields
 from ui.worker import Worker, error_sentence
 
@@ -35,6 +44,9 @@ if TYPE_CHECKING:
     from app.api import Services
 
 WORDS_WAIT = 300.0      # seconds the join waits for the person's answer to the words
+PICTURE_TYPES = ("image/png", "image/jpeg")
+
+Picture = Path | bytes | QImage
 
 
 def _para(text: str, name: str = "") -> QLabel:
@@ -83,8 +95,9 @@ class JoinDeviceDialog(ServiceDialog):
         layout.addWidget(title)
         layout.addWidget(_para(QCoreApplication.translate(
             "JoinDeviceDialog", "On the desktop you already use, open Desktops and choose Link "
-            "a desktop. Type or paste the code it shows. This desktop then gets your groups "
-            "and their history, with keys of its own.")))
+            "a desktop. Type or paste the code it shows, or read it from a picture of its QR "
+            "code. This desktop then gets your groups and their history, with keys of its "
+            "own.")))
         form = QFormLayout()
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText(QCoreApplication.translate(
@@ -92,6 +105,25 @@ class JoinDeviceDialog(ServiceDialog):
         self.code_edit.setAccessibleName(QCoreApplication.translate("JoinDeviceDialog",
                                                                     "Link code"))
         form.addRow(QCoreApplication.translate("JoinDeviceDialog", "Link code"), self.code_edit)
+        pictures = QHBoxLayout()
+        self.picture_button = QPushButton(QCoreApplication.translate(
+            "JoinDeviceDialog", "Read the code from a picture…"))
+        self.picture_button.setAccessibleName(QCoreApplication.translate(
+            "JoinDeviceDialog", "Read the code from a picture"))
+        self.picture_button.setToolTip(QCoreApplication.translate(
+            "JoinDeviceDialog", "A screenshot or photo of the QR code. You can also paste "
+            "the picture into the code field or drop it on this window."))
+        self.picture_button.clicked.connect(self._choose_picture)
+        self.camera_button = QPushButton(QCoreApplication.translate(
+            "JoinDeviceDialog", "Scan with camera…"))
+        self.camera_button.setAccessibleName(QCoreApplication.translate(
+            "JoinDeviceDialog", "Scan the code with the camera"))
+        self.camera_button.clicked.connect(self._scan)
+        self.camera_button.setVisible(bool(cameras()))
+        pictures.addWidget(self.picture_button)
+        pictures.addWidget(self.camera_button)
+        pictures.addStretch(1)
+        form.addRow("", pictures)
         self.relay_edit = QLineEdit()
         self.relay_edit.setPlaceholderText(QCoreApplication.translate(
             "JoinDeviceDialog", "Only with the short code: the relay shown beside it"))
@@ -179,7 +211,9 @@ class JoinDeviceDialog(ServiceDialog):
         row.addWidget(self.cancel_button)
         row.addWidget(self.join_button)
         layout.addLayout(row)
-        self._busy_buttons = [self.join_button]
+        self._busy_buttons = [self.join_button, self.picture_button, self.camera_button]
+        self.setAcceptDrops(True)
+        self.code_edit.installEventFilter(self)
         self.code_edit.textChanged.connect(self.refresh_buttons)
         self.relay_edit.textChanged.connect(self.refresh_buttons)
         self.name_edit.textChanged.connect(self.refresh_buttons)
@@ -209,8 +243,99 @@ class JoinDeviceDialog(ServiceDialog):
 
     def _inputs(self, enabled: bool) -> None:
         for w in (self.code_edit, self.relay_edit, self.name_edit, self.keyring_radio,
-                  self.pass_radio, self.passphrase):
+                  self.pass_radio, self.passphrase, self.picture_button, self.camera_button):
             w.setEnabled(enabled)
+
+    # -- the code from a picture ---------------------------------------------------------
+
+    def _choose_picture(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, QCoreApplication.translate("JoinDeviceDialog", "Picture of the link code"),
+            "", QCoreApplication.translate("JoinDeviceDialog", "Pictures (*.png *.jpg *.jpeg)"))
+        if path:
+            self.read_picture(Path(path))
+
+    def _scan(self) -> None:
+        dialog = CameraScanDialog(self._worker, self)
+        dialog.accepted.connect(lambda: self._code_read(dialog.code))
+        dialog.open()
+
+    def read_picture(self, picture: Picture) -> None:
+        """Read the link code in a picture on the worker; it fills the code field."""
+        if self.busy or not self.code_edit.isEnabled():
+            return
+        self.status.hide()
+        if isinstance(picture, QImage):
+            image = picture.copy()
+            fn = lambda: read_code(image)  # noqa: E731
+        else:
+            fn = lambda: read_code_from_file(picture)  # noqa: E731
+        self.call(fn, self._code_read, slow=True, busy_text=QCoreApplication.translate(
+            "JoinDeviceDialog", "Reading the code from the picture…"))
+
+    def _code_read(self, code: str) -> None:
+        self.show_error("")
+        self.code_edit.setText(code)
+        self.status.setText(QCoreApplication.translate(
+            "JoinDeviceDialog", "The code was read from the picture. Name this desktop, then "
+            "choose Link."))
+        self.status.show()
+        (self.join_button if self.join_button.isEnabled() else self.name_edit).setFocus()
+        self.fit_height()
+
+    @staticmethod
+    def picture_in(mime: QMimeData | None) -> Picture | None:
+        """The picture a drop or the clipboard carries: a PNG or JPEG file, a picture's
+        bytes, or an image; None for anything else (text is pasted as text)."""
+        if mime is None:
+            return None
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(PICTURE_SUFFIXES):
+                return Path(url.toLocalFile())
+        for kind in PICTURE_TYPES:
+            if mime.hasFormat(kind):
+                data = bytes(mime.data(kind).data())
+                if data:
+                    return data
+        if mime.hasImage():
+            image = mime.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                return image
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.code_edit:
+            kind = event.type()
+            if kind == QEvent.Type.KeyPress and event.matches(QKeySequence.StandardKey.Paste):
+                picture = self.picture_in(QGuiApplication.clipboard().mimeData())
+                if picture is not None:
+                    self.read_picture(picture)
+                    return True
+            elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+                if self.picture_in(event.mimeData()) is not None:
+                    event.acceptProposedAction()
+                    return True
+            elif kind == QEvent.Type.Drop:
+                picture = self.picture_in(event.mimeData())
+                if picture is not None:
+                    event.acceptProposedAction()
+                    self.read_picture(picture)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.code_edit.isEnabled() and self.picture_in(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        picture = self.picture_in(event.mimeData())
+        if picture is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.read_picture(picture)
 
     def _join(self) -> None:
         svc = self._services

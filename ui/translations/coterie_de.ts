@@ -201,6 +201,29 @@
     </message>
 </context>
 <context>
+    <name>CameraScanDialog</name>
+    <message>
+        <source>Scan the code with the camera</source>
+        <translation>Code mit der Kamera scannen</translation>
+    </message>
+    <message>
+        <source>Hold the QR code your other desktop shows in front of this camera, near enough to fill most of the picture.</source>
+        <translation>Halte den QR-Code, den dein anderer Desktop zeigt, vor diese Kamera, so nah, dass er den größten Teil des Bildes füllt.</translation>
+    </message>
+    <message>
+        <source>Camera picture</source>
+        <translation>Kamerabild</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>The camera could not be started. Close this window and read the code from a picture instead.</source>
+        <translation>Die Kamera ließ sich nicht starten. Schließe dieses Fenster und lies den Code stattdessen aus einem Bild.</translation>
+    </message>
+</context>
+<context>
     <name>ChannelList</name>
     <message>
         <source>Mark as read</source>
@@ -1603,8 +1626,8 @@
         <translation>Mit einem Desktop verknüpfen, den ich schon nutze</translation>
     </message>
     <message>
-        <source>On the desktop you already use, open Desktops and choose Link a desktop. Type or paste the code it shows. This desktop then gets your groups and their history, with keys of its own.</source>
-        <translation>Öffne auf dem Desktop, den du schon nutzt, „Desktops“ und wähle „Desktop verknüpfen“. Tippe den angezeigten Code ein oder füge ihn ein. Dieser Desktop erhält dann deine Gruppen und ihren Verlauf, mit eigenen Schlüsseln.</translation>
+        <source>On the desktop you already use, open Desktops and choose Link a desktop. Type or paste the code it shows, or read it from a picture of its QR code. This desktop then gets your groups and their history, with keys of its own.</source>
+        <translation>Öffne auf dem Desktop, den du schon nutzt, „Desktops“ und wähle „Desktop verknüpfen“. Tippe den angezeigten Code ein, füge ihn ein oder lies ihn aus einem Bild seines QR-Codes. Dieser Desktop erhält dann deine Gruppen und ihren Verlauf, mit eigenen Schlüsseln.</translation>
     </message>
     <message>
         <source>coterie://link#…  or  XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-X</source>
@@ -1613,6 +1636,26 @@
     <message>
         <source>Link code</source>
         <translation>Verknüpfungscode</translation>
+    </message>
+    <message>
+        <source>Read the code from a picture…</source>
+        <translation>Code aus einem Bild lesen…</translation>
+    </message>
+    <message>
+        <source>Read the code from a picture</source>
+        <translation>Code aus einem Bild lesen</translation>
+    </message>
+    <message>
+        <source>A screenshot or photo of the QR code. You can also paste the picture into the code field or drop it on this window.</source>
+        <translation>Ein Bildschirmfoto oder Foto des QR-Codes. Du kannst das Bild auch in das Codefeld einfügen oder auf dieses Fenster ziehen.</translation>
+    </message>
+    <message>
+        <source>Scan with camera…</source>
+        <translation>Mit der Kamera scannen…</translation>
+    </message>
+    <message>
+        <source>Scan the code with the camera</source>
+        <translation>Code mit der Kamera scannen</translation>
     </message>
     <message>
         <source>Only with the short code: the relay shown beside it</source>
@@ -1677,6 +1720,22 @@
     <message>
         <source>Link this desktop</source>
         <translation>Diesen Desktop verknüpfen</translation>
+    </message>
+    <message>
+        <source>Picture of the link code</source>
+        <translation>Bild des Verknüpfungscodes</translation>
+    </message>
+    <message>
+        <source>Pictures (*.png *.jpg *.jpeg)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>Reading the code from the picture…</source>
+        <translation>Code wird aus dem Bild gelesen…</translation>
+    </message>
+    <message>
+        <source>The code was read from the picture. Name this desktop, then choose Link.</source>
+        <translation>Der Code wurde aus dem Bild gelesen. Gib diesem Desktop einen Namen und wähle dann „Verknüpfen“.</translation>
     </message>
     <message>
         <source>Reaching your other desktop through its relay…</source>
@@ -2923,6 +2982,21 @@ Fingerabdruck {fingerprint}</translation>
     <message>
         <source>React</source>
         <translation>Reagieren</translation>
+    </message>
+</context>
+<context>
+    <name>ReadCode</name>
+    <message>
+        <source>This picture holds no Coterie link code. Show the code on your other desktop and try again.</source>
+        <translation>Dieses Bild enthält keinen Coterie-Verknüpfungscode. Lass dir den Code auf deinem anderen Desktop anzeigen und versuche es noch einmal.</translation>
+    </message>
+    <message>
+        <source>This picture is too large to read. Take a picture of just the code and try again.</source>
+        <translation>Dieses Bild ist zu groß zum Lesen. Nimm ein Bild nur vom Code auf und versuche es noch einmal.</translation>
+    </message>
+    <message>
+        <source>This is not a picture Coterie can read. Choose a PNG or JPEG picture of the code.</source>
+        <translation>Das ist kein Bild, das Coterie lesen kann. Wähle ein PNG- oder JPEG-Bild des Codes.</translation>
     </message>
 </context>
 <context>
