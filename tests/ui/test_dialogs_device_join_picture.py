@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import segno
+import zxingcpp
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
@@ -132,13 +133,13 @@ def camera_shots(qtbot, qapp: QApplication, scan: CameraScanDialog, out: Path) -
 def decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many images zxing-cpp was handed."""
     calls: list[int] = []
-    real = ui.qr_read.zxingcpp.read_barcodes
+    real = zxingcpp.read_barcodes
 
     def counted(image, **kw):  # noqa: ANN001, ANN003, ANN202
         calls.append(image.width() * image.height())
         return real(image, **kw)
 
-    monkeypatch.setattr(ui.qr_read.zxingcpp, "read_barcodes", counted)
+    monkeypatch.setattr(zxingcpp, "read_barcodes", counted)
     return calls
 
 
@@ -200,7 +201,7 @@ def test_a_picture_of_the_qr_links_the_new_installation(
 
 def test_pictures_without_a_link_code_are_refused_with_one_sentence(
         qtbot, qapp: QApplication, worker: Worker, tmp_path: Path,  # noqa: ANN001
-        decodes: list[int]) -> None:
+        decodes: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     out = _out_dir(tmp_path)
     join, fresh = join_dialog(qtbot, tmp_path, worker)
     try:
@@ -221,15 +222,20 @@ def test_pictures_without_a_link_code_are_refused_with_one_sentence(
         shots(qtbot, qapp, join, "device_join_picture_no_code", out)
 
         decodes.clear()
+        opened: list[object] = []
+        real_scaled = ui.qr_read.scaled_image
+        monkeypatch.setattr(ui.qr_read, "scaled_image",
+                            lambda src, side: opened.append(src) or real_scaled(src, side))
         join.read_picture(bomb_png())                        # the header says 1.6 gigapixels
         idle(qtbot, join)
         assert "too large to read" in join.error_label.text()
-        assert decodes == []                                 # refused without decoding
+        assert decodes == [] and opened == []        # refused from its header, never decoded
         bomb = tmp_path / "bomb.png"
         bomb.write_bytes(bomb_png(20_000, 20_000))
         join.read_picture(bomb)
         idle(qtbot, join)
-        assert "too large to read" in join.error_label.text() and decodes == []
+        assert "too large to read" in join.error_label.text()
+        assert decodes == [] and opened == []
         huge = QImage(9000, 8000, QImage.Format.Format_Mono)    # a pasted image, decoded
         huge.fill(0)
         join.read_picture(huge)
