@@ -140,5 +140,7 @@ def admit(state: GroupState, request_id: bytes, now: int, rng: Rng) -> list[Outg
 
 def welcome_devices(state: GroupState) -> bytes:
     """The members' active device certificates, for a joiner's Welcome (b"" when none)."""
-    active = Devices({c.device_pk: DeviceRecord(c) for c in state.devices.active(state.members)})
+    active = Devices({c.device_pk: DeviceRecord(c) for c in state.devices.active(state.members)},
+                     retired={ik: by for ik, by in state.devices.retired.items()
+                              if ik in state.members})
     return active.encode()

@@ -34,8 +34,8 @@ def apply(state: GroupState, member: Member, sender_key: bytes,
         return None, DeviceChanged(cert.member_ik, cert.device_pk, False, member.ik), content
     if isinstance(content, DeviceRevoke):
         rec = state.devices.records.get(content.device_pk)
-        was = rec is not None and rec.revoked
-        why = state.devices.revoke(content, member.ik, member.role)
+        was = (rec is not None and rec.revoked) or content.device_pk in state.devices.retired
+        why = state.devices.revoke(content, member.ik, member.role, sender_key)
         if why is not None or was:
             return why, None, content
         return None, DeviceChanged(content.member_ik, content.device_pk, True, member.ik), content

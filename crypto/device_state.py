@@ -14,6 +14,7 @@ from crypto.chains import PeerChain
 from crypto.codec import decode_state, encode_state
 from crypto.devices import (
     DeviceCert,
+    Devices,
     DeviceCertificate,
     DeviceRevoke,
     HandedGroup,
@@ -32,8 +33,8 @@ from crypto.state import GroupState
 def certify_device(state: GroupState, cert: DeviceCert, now: int, rng: Rng) -> Sealed:
     """Announce a device the member's IK certified (on the member's first device)."""
     state.require_active()
-    if not state.holds_identity:
-        raise NotAllowed("only the device holding the member's identity key links devices")
+    if state.signer is None:
+        raise NotAllowed("only a device holding the member's identity key links devices")
     if cert.member_ik != state.member_ik:
         raise NotAllowed("that certificate is for another member")
     why = state.devices.accept(cert, state.member_ik, state.members, state.recipient_count())
@@ -43,23 +44,36 @@ def certify_device(state: GroupState, cert: DeviceCert, now: int, rng: Rng) -> S
 
 
 def revoke_device(state: GroupState, device_pk: bytes, now: int, rng: Rng) -> list[Outgoing]:
-    """Revoke one of the member's devices (or, as an admin, another member's). When this
-    client is the one that starts new key periods it starts one at once; otherwise that
-    admin's client does when the revocation reaches it (GroupSession.rotation_due)."""
+    """Revoke one of the member's devices (or, as an admin, another member's). A key that
+    is a member's IK revokes that member's first device (from another of their devices, or
+    by an admin while the member has a linked device). When this client is the one that
+    starts new key periods it starts one at once; otherwise that admin's client does when
+    the revocation reaches it (GroupSession.rotation_due)."""
     state.require_active()
-    rec = state.devices.records.get(device_pk)
-    if rec is None:
-        raise NotAllowed("there is no such device in this group")
-    if rec.revoked:
-        raise NotAllowed("that device is revoked already")
+    me = state.members[state.member_ik]
     if device_pk == state.my_ik:
         raise NotAllowed("revoke this device from another one")
-    me = state.members[state.member_ik]
-    if rec.cert.member_ik != me.ik and not can(me.role, ACT_MANAGE_MEMBERS):
+    if device_pk in state.members:
+        if device_pk in state.devices.retired:
+            raise NotAllowed("that device is revoked already")
+        revoke = DeviceRevoke(device_pk, device_pk)
+    else:
+        rec = state.devices.records.get(device_pk)
+        if rec is None:
+            raise NotAllowed("there is no such device in this group")
+        if rec.revoked:
+            raise NotAllowed("that device is revoked already")
+        revoke = DeviceRevoke(rec.cert.member_ik, device_pk)
+    if revoke.member_ik != me.ik and not can(me.role, ACT_MANAGE_MEMBERS):
         raise NotAllowed("only the member or an admin can revoke a device")
-    revoke = DeviceRevoke(rec.cert.member_ik, device_pk)
+    # checked as every receiver will check it, before anything is sent
+    trial = Devices(dict(state.devices.records), state.devices.rekey, state.devices.retired)
+    if revoke.device_pk == revoke.member_ik:
+        why = trial.revoke(revoke, me.ik, me.role, state.my_ik)
+        if why is not None:
+            raise NotAllowed(why)
     sealed = send.seal(state, revoke, now, rng)
-    state.devices.revoke(revoke, me.ik, me.role)
+    state.devices.revoke(revoke, me.ik, me.role, state.my_ik)
     out = [sealed.outgoing]
     if membership.rotation_due(state, now):
         out += membership.rotate(state, now, rng)
@@ -69,21 +83,22 @@ def revoke_device(state: GroupState, device_pk: bytes, now: int, rng: Rng) -> li
 def state_for_device(state: GroupState, device: Identity, rng: Rng) -> GroupState:
     """The group state a new device of this member starts from (see the module doc).
     Only `device.ik` is used: the device's secret keys never leave it."""
-    if not state.holds_identity:
-        raise NotAllowed("only the device holding the member's identity key links devices")
+    if state.signer is None:
+        raise NotAllowed("only a device holding the member's identity key links devices")
     rec = state.devices.records.get(device.ik)
     if state.status == "active" and (rec is None or not rec.active):
         raise NotAllowed("certify the device in this group first")
+    member = state.member_ik
     s = decode_state(encode_state(state), state.identity)
     s.identity = device
-    s.me = state.member_ik
+    s.me = member
     s.invites, s.invite_by_mailbox, s.requests, s.invite_roles = {}, {}, {}, {}
     s.held = []
     for ep in s.epochs.values():
         own = PeerChain(ep.my_ck, ep.my_seq, ep.my_seq - 1, ep.my_seq - 1)
         if ep.my_seq > 0 and ep.my_last_id != bytes(32):
             own.recent[ep.my_seq - 1] = ep.my_last_id
-        ep.peers[state.member_ik] = own
+        ep.peers[state.my_ik] = own     # this device's chain: another device's for it
         ep.peers.pop(device.ik, None)
         ep.my_ck, ep.my_seq, ep.my_last_id = random_bytes(rng, KEY_LEN), 1, bytes(32)
     return s
@@ -115,7 +130,8 @@ def own_devices(state: GroupState) -> list[tuple[bytes, bytes]]:
     """(key, prekey) of this member's other devices: the first device and every active
     linked one, this device excluded."""
     me = state.members.get(state.member_ik)
-    out = [] if me is None or state.holds_identity else [(me.ik, me.spk)]
+    out = ([] if me is None or state.holds_identity or me.ik in state.devices.retired
+           else [(me.ik, me.spk)])
     out += [(c.device_pk, c.device_spk) for c in state.devices.active_of(state.member_ik)
             if c.device_pk != state.my_ik]
     return out

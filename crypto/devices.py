@@ -307,14 +307,22 @@ class Devices:
     """The device certificates one group member's client holds for one group (every
     member's devices), by device key. Kept in the group state (crypto.codec)."""
 
-    __slots__ = ("records", "rekey")
+    __slots__ = ("records", "rekey", "retired")
 
     def __init__(self, records: dict[bytes, DeviceRecord] | None = None,
-                 rekey: bool = False) -> None:
+                 rekey: bool = False, retired: dict[bytes, bytes] | None = None) -> None:
         self.records: dict[bytes, DeviceRecord] = dict(records or {})
         # A device was revoked since the last new key period: an admin starts one
         # (crypto.membership.rotation_due), as for a removal.
         self.rekey = rekey
+        # Members whose first device (the IK as a sender) was revoked, to the key of the
+        # device (or admin IK) that revoked it: the IK no longer sends or receives keys;
+        # what it signs counts only when one of the member's active devices carries it.
+        self.retired: dict[bytes, bytes] = dict(retired or {})
+
+    def ik_active(self, member_ik: bytes) -> bool:
+        """False once the member's first device (their IK as a sender) was revoked."""
+        return member_ik not in self.retired
 
     def active_of(self, member_ik: bytes) -> list[DeviceCert]:
         return [r.cert for r in self.records.values()
@@ -357,9 +365,18 @@ class Devices:
         self.records[cert.device_pk] = DeviceRecord(cert)
         return None
 
-    def revoke(self, revoke: DeviceRevoke, sender_member: bytes, sender_role: str) -> str | None:
-        """Apply a revocation sent by `sender_member` (who has `sender_role`); the refusal
-        reason, or None when the device is revoked (now or already)."""
+    def revoke(self, revoke: DeviceRevoke, sender_member: bytes, sender_role: str,
+               sender_key: bytes | None = None) -> str | None:
+        """Apply a revocation sent by `sender_member` (who has `sender_role`) from the key
+        `sender_key` (their IK or one of their devices); the refusal reason, or None when
+        the device is revoked (now or already).
+
+        A revocation naming the member's IK revokes their first device: it is taken only
+        from another of the member's active devices, or from an admin while the member has
+        an active linked device (a member is never left without a device)."""
+        if revoke.device_pk == revoke.member_ik:
+            return self._retire(revoke.member_ik, sender_member, sender_role,
+                                sender_key if sender_key is not None else sender_member)
         rec = self.records.get(revoke.device_pk)
         if rec is None or rec.cert.member_ik != revoke.member_ik:
             return reason("a revocation of an unknown device was ignored")
@@ -371,8 +388,24 @@ class Devices:
             self.rekey = True
         return None
 
+    def _retire(self, member_ik: bytes, sender_member: bytes, sender_role: str,
+                sender_key: bytes) -> str | None:
+        if member_ik in self.retired:
+            return None
+        if sender_member == member_ik:
+            if sender_key == member_ik:
+                return reason("a device cannot revoke itself")
+        elif not can(sender_role, ACT_MANAGE_MEMBERS):
+            return reason("only the member or an admin can revoke a device")
+        if not self.active_of(member_ik):
+            return reason("a member's only device cannot be revoked; remove the member instead")
+        self.retired[member_ik] = sender_key
+        self.rekey = True
+        return None
+
     def drop_member(self, member_ik: bytes) -> None:
         """A removed member's devices go with them (a re-added member links again)."""
+        self.retired.pop(member_ik, None)    # a re-added member is a new identity anyway
         for rec in self.records.values():
             if rec.cert.member_ik == member_ik and not rec.revoked:
                 rec.revoked = True
@@ -380,14 +413,20 @@ class Devices:
 
     # -- the state blob (governance tag 4) ----------------------------------------------
     def encode(self) -> bytes:
-        """b"" when there is nothing to keep."""
-        if not self.records and not self.rekey:
+        """b"" when there is nothing to keep. Revoked first devices follow the records
+        (`u8 n ‖ n × (member_ik[32] ‖ revoked_by[32])`, sorted) only when there are any, so
+        a blob without them is the version-1 blob byte for byte."""
+        if not self.records and not self.rekey and not self.retired:
             return b""
         w = Writer().u8(1 if self.rekey else 0).u16(len(self.records))
         for pk in sorted(self.records):
             rec = self.records[pk]
             w.var16(rec.cert.to_bytes()).u8(1 if rec.revoked else 0)
             w.fixed(rec.revoked_by if rec.revoked else bytes(KEY_LEN), KEY_LEN)
+        if self.retired:
+            w.u8(len(self.retired))
+            for ik in sorted(self.retired):
+                w.fixed(ik, KEY_LEN).fixed(self.retired[ik], KEY_LEN)
         return w.bytes()
 
     @classmethod
@@ -404,5 +443,17 @@ class Devices:
                 raise DecodeError("device records are not sorted and unique")
             prev = cert.device_pk
             out[cert.device_pk] = DeviceRecord(cert, revoked, by if revoked else b"")
+        retired: dict[bytes, bytes] = {}
+        if r.remaining():
+            prev = b""
+            n = r.u8()
+            if n == 0:
+                raise DecodeError("an empty list of revoked first devices is not canonical")
+            for _ in range(n):
+                ik, by = r.fixed(KEY_LEN), r.fixed(KEY_LEN)
+                if ik <= prev:
+                    raise DecodeError("revoked first devices are not sorted and unique")
+                prev = ik
+                retired[ik] = by
         r.done()
-        return cls(out, rekey)
+        return cls(out, rekey, retired)

@@ -133,13 +133,13 @@ def issue(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
     their linked devices) when the op changes the epoch, and seal the control message into
     the current (soon old) epoch's mailbox."""
     ep = state.require_active()
-    me = state.members.get(state.my_ik)
-    if not state.holds_identity:
+    me = state.members.get(state.member_ik)
+    ident = state.signer      # the member's IK signs; this device's key seals (§16.8)
+    if ident is None:
         raise NotAllowed("a linked device cannot change the group; use the member's first "
                          "device")
     if me is None or not can(me.role, op_action(op)):
         raise NotAllowed("only an admin can change the group")
-    ident = state.identity
     head_seq, head_hash = state.control_head
     es = random_bytes(rng, KEY_LEN) if op in EPOCH_OPS else None
     epoch = state.current + 1 if es is not None else state.current
@@ -171,7 +171,7 @@ def _set_role(state: GroupState, ik: bytes, role: str, entry: ControlEntry) -> N
 
 
 def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: int,
-                rng: Rng, result: Opened) -> None:
+                rng: Rng, result: Opened, issued: bool = False) -> None:
     """Apply a checked entry: members, log head, and the new epoch when there is one."""
     op = entry.op
     me = state.member_ik
@@ -210,7 +210,7 @@ def apply_entry(state: GroupState, entry: ControlEntry, es: bytes | None, now: i
     if es is not None:
         state.devices.rekey = False       # the new key period leaves revoked devices out
         enter_epoch(state, es, entry.epoch, entry.time, now, rng, result,
-                    started_by_me=entry.author_ik == state.my_ik)
+                    started_by_me=issued)
 
 
 def enter_epoch(state: GroupState, es: bytes, epoch: int, at: int, now: int, rng: Rng,
@@ -286,7 +286,10 @@ def apply_control(state: GroupState, ep: EpochState, inner: Inner, now: int, rng
     entry = decode_entry(r.var32())
     boxes = decode_box_list(r)
     r.done()
-    if entry.author_ik != hd.sender_ik or entry.group_id != state.group_id:
+    carrier = state.sender(hd.sender_ik, ep.epoch)
+    if (entry.author_ik != hd.sender_ik and (carrier is None or carrier.ik != entry.author_ik)
+            or entry.group_id != state.group_id):
+        # the author's IK, or one of the author's active devices (§16.8)
         raise AuthError("the control entry was not sent by its author")
     entry.verify()
     head_seq, head_hash = state.control_head
@@ -347,12 +350,12 @@ def _run(state: GroupState, op: int, data: bytes, now: int, rng: Rng,
          recipients: list[tuple[bytes, bytes]]) -> list[Outgoing]:
     entry, es, out = issue(state, op, data, now, rng, recipients)
     result = Opened()
-    apply_entry(state, entry, es, now, rng, result)
+    apply_entry(state, entry, es, now, rng, result, issued=True)
     return [out] + result.outgoing
 
 
 def remove(state: GroupState, member_ik: bytes, now: int, rng: Rng) -> list[Outgoing]:
-    if member_ik == state.my_ik:
+    if member_ik == state.member_ik:
         raise NotAllowed("you cannot remove yourself; leave the group instead")
     leaving = state.members.get(member_ik)
     if leaving is None:
@@ -384,10 +387,10 @@ def set_role(state: GroupState, member_ik: bytes, role: str, now: int,
     if member_ik not in state.members:
         raise NotAllowed("that person is not a member of this group")
     state.require_active()
-    me = state.members.get(state.my_ik)
+    me = state.members.get(state.member_ik)
     if me is None or not can(me.role, ACT_MANAGE_ROLES):
         raise NotAllowed("only an admin can change roles")
-    check_role_change(state.members, state.my_ik, member_ik, role, NotAllowed)
+    check_role_change(state.members, state.member_ik, member_ik, role, NotAllowed)
     return _run(state, OP_ROLE, role_data(member_ik, role), now, rng, [])
 
 
@@ -411,7 +414,7 @@ def add(state: GroupState, record: MemberRecord, now: int,
                            _others(state))
     assert es is not None
     result = Opened()
-    apply_entry(state, entry, es, now, rng, result)
+    apply_entry(state, entry, es, now, rng, result, issued=True)
     return entry, es, [out] + result.outgoing
 
 
@@ -450,6 +453,9 @@ def join_from_welcome(identity: Identity, link: InviteLink, welcome: Welcome, no
             rec.cert.verify()
             if rec.revoked or rec.cert.member_ik not in members or rec.cert.device_pk in members:
                 raise AuthError("the Welcome lists a device that is not a member's")
+        for ik in devices.retired:
+            if ik not in members or not devices.active_of(ik):
+                raise AuthError("the Welcome revokes a first device it should not")
         state.devices = devices
     me = state.members[identity.ik]
     events: list[Event] = [MembershipChanged("add", entry.author_ik, identity.ik, me.name,
@@ -460,12 +466,17 @@ def join_from_welcome(identity: Identity, link: InviteLink, welcome: Welcome, no
 
 
 def rotation_due(state: GroupState, now: int) -> bool:
-    """True on the one admin that should rotate now (the longest-standing admin) when the
-    epoch is ROTATE_AFTER_SECONDS old or has carried ROTATE_AFTER_MESSAGES."""
-    if not state.is_admin or not state.holds_identity:
+    """True on the one device that should rotate now when the epoch is
+    ROTATE_AFTER_SECONDS old, has carried ROTATE_AFTER_MESSAGES or a device was revoked:
+    the longest-standing admin's first device; when that admin's first device was revoked,
+    the next admin's; when every admin's was, the device that revoked the longest-standing
+    admin's, if it holds that admin's identity key (a restored profile, §16.8)."""
+    if not state.is_admin or state.signer is None:
         return False
-    first_admin = next(m.ik for m in state.members.values() if m.is_admin)
-    if first_admin != state.my_ik:
+    admins = [m.ik for m in state.members.values() if m.is_admin]
+    live = [ik for ik in admins if ik not in state.devices.retired]
+    rotator = live[0] if live else state.devices.retired[admins[0]]
+    if rotator != state.my_ik or state.signer.ik != (live[0] if live else admins[0]):
         return False
     ep = state.epochs[state.current]
     return (state.devices.rekey or now - ep.started_at >= ROTATE_AFTER_SECONDS

@@ -134,7 +134,8 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
             or ep.superseded_at or chain is None or chain.ck is None
             or seq != chain.ck_index or seq != chain.max_seq + 1):
         return None
-    member = state.members.get(sender) or state.device_member(sender)
+    member = ((state.members.get(sender) if sender not in state.devices.retired else None)
+              or state.device_member(sender))
     end = body_end(raw)
     if member is None or end is None or end - BODY_AT < AEAD_NONCE_LEN + AEAD_TAG_LEN:
         return None
@@ -336,6 +337,16 @@ def _own_echo(state: GroupState, ep: EpochState, inner: Inner, events: list[Even
     except CryptoError:
         return  # sealed under another chain (that copy entered a key period first)
     device = hd.sender_ik if hd.sender_ik != state.member_ik else b""
+    if type(content) in DEVICE_KINDS:
+        # the other copy certified a device (a restored profile's own, §16.8) or revoked one
+        me = state.members.get(state.member_ik)
+        if me is None:
+            return
+        refused, change, content = device_rules.apply(state, me, hd.sender_ik, content)
+        if refused is not None:
+            return
+        if change is not None:
+            events.append(change)
     events.append(ContentReceived(inner.message_id, state.member_ik, ep.epoch, hd.seq,
                                   hd.sent_at, content, device))
 

@@ -47,9 +47,15 @@ class GroupSession:
         return cls(membership.genesis(identity, name, relay_url, display_name, now, rng))
 
     @classmethod
-    def from_bytes(cls, data: bytes, identity: Identity) -> GroupSession:
-        """Load a blob made by to_bytes(); `identity` must be the member it belongs to."""
-        return cls(decode_state(data, identity))
+    def from_bytes(cls, data: bytes, identity: Identity,
+                   member_key: Identity | None = None) -> GroupSession:
+        """Load a blob made by to_bytes(); `identity` must be the member (or device) it
+        belongs to. `member_key`: on a linked device that holds the member's identity key
+        too (a restored profile), that key; ignored for another member's blob."""
+        state = decode_state(data, identity)
+        if member_key is not None and state.me == member_key.ik:
+            state.member_key = member_key
+        return cls(state)
 
     def to_bytes(self) -> bytes:
         """The whole state (secret: store encrypted). Call once per batch, not per message."""
@@ -279,6 +285,17 @@ class GroupSession:
     def certify_device(self, cert: DeviceCert, now: int, rng: Rng) -> Sealed:
         """Announce a device this member's IK certified (first device only)."""
         return device_state.certify_device(self._state, cert, now, rng)
+
+    @property
+    def holds_member_key(self) -> bool:
+        """True where the member's identity key signs: the first device, or a linked device
+        that holds it too (a restored profile)."""
+        return self._state.signer is not None
+
+    def first_device_revoked(self, member_ik: bytes | None = None) -> bool:
+        """True once the first device (the IK as a sender) of `member_ik` (default: this
+        member) was revoked in this group."""
+        return (member_ik or self._state.member_ik) in self._state.devices.retired
 
     def revoke_device(self, device_pk: bytes, now: int, rng: Rng) -> list[Outgoing]:
         """Revoke a device: the signed revocation, and the new key period when this client

@@ -87,6 +87,10 @@ class GroupState:
     # On a linked device: the member's IK (identity is then the device's own key); None on
     # the member's first device, whose identity key is the member's.
     me: bytes | None = None
+    # On a linked device that also holds the member's identity key (a profile restored from
+    # a backup, docs/protocol.md §16.8): that key, to sign certificates and control entries
+    # this device carries. Never in the blob: the app keeps it and hands it over on load.
+    member_key: Identity | None = field(default=None, repr=False)
 
     @property
     def my_ik(self) -> bytes:
@@ -102,18 +106,30 @@ class GroupState:
         """True on the member's first device, which signs with the member's IK."""
         return self.me is None
 
+    @property
+    def signer(self) -> Identity | None:
+        """The member's identity key when this device holds it (the first device, or a
+        restored one): what signs certificates and control entries. None elsewhere."""
+        return self.identity if self.me is None else self.member_key
+
+    def ik_sends(self, ik: bytes) -> bool:
+        """False for a member whose first device was revoked: their IK is no sender."""
+        return ik not in self.devices.retired
+
     def recipients(self, exclude: bytes | None = None) -> list[tuple[bytes, bytes]]:
         """(key, prekey) of everyone who receives the group's keys: every member and every
         active device of a member, but this device and `exclude` (a member, with their
         devices)."""
-        out = [(m.ik, m.spk) for m in self.members.values() if m.ik != exclude]
+        out = [(m.ik, m.spk) for m in self.members.values()
+               if m.ik != exclude and m.ik not in self.devices.retired]
         out += [(c.device_pk, c.device_spk) for c in self.devices.active(self.members)
                 if c.member_ik != exclude]
         return [x for x in out if x[0] != self.identity.ik]   # members in join order first
 
     def recipient_count(self) -> int:
-        """Members plus their active linked devices."""
-        return len(self.members) + len(self.devices.active(self.members))
+        """Members plus their active linked devices (a revoked first device not counted)."""
+        return (len(self.members) + len(self.devices.active(self.members))
+                - sum(1 for ik in self.devices.retired if ik in self.members))
 
     def device_member(self, key: bytes) -> Member | None:
         """The current member an active device key belongs to."""
@@ -154,9 +170,11 @@ class GroupState:
         return m.name if m is not None and m.name else fingerprint(ik)[:9]
 
     def sender(self, ik: bytes, epoch: int) -> Member | None:
-        """Who may send in `epoch`: a current member, or the member whose removal ended
-        it while the remove entry is not yet read back (see `leaving`)."""
-        m = self.members.get(ik) or self.device_member(ik)
+        """Who may send in `epoch`: a current member (by their IK unless their first device
+        was revoked, or by an active device), or the member whose removal ended it while
+        the remove entry is not yet read back (see `leaving`)."""
+        m = (self.members.get(ik) if ik not in self.devices.retired else None) \
+            or self.device_member(ik)
         if m is None:
             gone = self.leaving.get(epoch)
             if gone is not None and gone.member.ik == ik:
