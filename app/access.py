@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 MSG_LOCKED = N_("The profile is locked; unlock it first.")
 # On a linked device: the member's identity key (hex); app/devices.py writes it.
 MEMBER_SETTING = "device.member"
+# On a linked device that holds the member's identity key too (a restored profile,
+# app/device_restore.py): that key's secret (hex). A link copy never carries it.
+MEMBER_KEY_SETTING = "device.member_key"
+CERT_SETTING = "device.cert"          # on a linked device: its certificate (hex)
+NAME_SETTING = "device.name"          # this device's own name
+FIRST_NAME_SETTING = "device.first_name"   # on a linked device: the first device's name
 
 
 class Access:
@@ -105,6 +111,10 @@ class Access:
             member = store.settings.get(MEMBER_SETTING)
             if member:
                 rt.me = bytes.fromhex(member)   # a linked device (app/devices.py)
+                member_key = store.settings.get(MEMBER_KEY_SETTING)
+                if member_key:
+                    held = crypto.Identity.from_bytes(bytes.fromhex(member_key))
+                    rt.member_key = held if held.ik == rt.me else None
             self._rt = rt
             self._key = key
         except BaseException:

@@ -63,6 +63,7 @@ from app.backup_format import (
     read_archive,
     walk_files,
 )
+from app.device_restore import become_device, default_name, start_device, warnings_mark
 from app.errors import InvalidInput, ProfileError, RelayUnavailable
 from app.events import EventHub
 from app.i18n import _
@@ -337,7 +338,7 @@ class BackupService:
     def restore(self, source: str | os.PathLike[str], code: str, new_passphrase: str | None,
                 progress: Progress2 | None = None, *,
                 clock: Callable[[], float] = time.time,
-                timeout: float = CATCH_UP_TIMEOUT) -> RestoreInfo:
+                timeout: float = CATCH_UP_TIMEOUT, device_name: str | None = None) -> RestoreInfo:
         """Restore a backup into this profile's folder (which must hold no profile), protect
         the key with `new_passphrase` (None: the OS keyring), read every relay, then move it
         into place and unlock it. Nothing is written unless all of it succeeded.
@@ -369,7 +370,8 @@ class BackupService:
             except WrongSecret:
                 raise WrongCode(_("That recovery code opens the backup but not the profile "
                                   "in it; nothing was restored.")) from None
-            caught_up = _catch_up(tmp, keys, key, clock, timeout)
+            caught_up = _catch_up(tmp, keys, key, clock, timeout,
+                                  device_name or default_name())
             if target.exists():
                 target.rmdir()
             os.replace(tmp, target)
@@ -450,21 +452,28 @@ def _unpack(src: Path, secret: bytes, tmp: Path, progress: Progress | None) -> t
 
 
 def _catch_up(folder: Path, keys: KeyStore, key: bytes, clock: Callable[[], float],
-              timeout: float) -> bool:
+              timeout: float, device_name: str) -> bool:
     """Open the restored profile where it lies and read every relay it uses (see the module
     docstring); RelayUnavailable when one cannot be reached."""
     access = Access(folder, keys, EventHub(), clock, os.urandom)
     try:
         access.open(key)
+        mark = warnings_mark(access)
         unreachable = access.syncer().catch_up(timeout)
+        if unreachable:
+            raise RelayUnavailable(
+                _("{relays} could not be reached: a restore reads what was posted since the "
+                  "backup before it finishes, so it never reuses your place in a conversation. "
+                  "Nothing was restored; try again when the relay is reachable.").format(
+                    relays=", ".join(unreachable)))
+        # a new device of the same member (app/device_restore.py): fresh chains of its own
+        cert = become_device(access, device_name, mark)
+        if cert is not None:
+            access.close()
+            access.open(key)
+            start_device(access, timeout, cert)
     finally:
         access.close()
-    if unreachable:
-        raise RelayUnavailable(
-            _("{relays} could not be reached: a restore reads what was posted since the "
-              "backup before it finishes, so it never reuses your place in a conversation. "
-              "Nothing was restored; try again when the relay is reachable.").format(
-                relays=", ".join(unreachable)))
     return True
 
 

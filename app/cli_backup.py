@@ -15,10 +15,10 @@ from app.i18n import _, ngettext
 
 
 def restored_note() -> str:
-    return _("This profile is now you on this machine, with the same identity. Do not keep "
-             "the old machine running with the same profile: two machines posting as one "
-             "device make the others' apps report a forked history and drop posts. To use "
-             "two machines, link the second one instead (coterie device link).")
+    return _("This profile is now a new device of yours, with the same identity. If the old "
+             "machine still runs, it keeps working as another of your devices; if it is gone "
+             "or stolen, revoke it from here: coterie device list, then coterie device revoke "
+             "ID.")
 
 
 def recovery_code(prompt: str | None = None) -> str:
@@ -56,7 +56,7 @@ def restore(c: Command) -> None:
     secret = None
     if c.args.no_keyring or not svc.profile.keyring_available():
         secret = passphrase(_("Choose a passphrase for the restored profile: "), confirm=True)
-    info = svc.backup.restore(c.args.file, code, secret)
+    info = svc.backup.restore(c.args.file, code, secret, device_name=c.args.name)
     c.out({"restored": True, "name": info.name, "fingerprint": info.fingerprint,
            "groups": info.groups, "backup_created": info.created, "caught_up": info.caught_up,
            "note": restored_note()},
@@ -115,6 +115,8 @@ def register(sub: SubParsers) -> None:
     p = command(bsub, "restore", _("restore a backup into a new profile folder (--profile)"),
                 restore)
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--name", metavar="NAME",
+                   help=_("this device's name (default: the computer's name)"))
     p.add_argument("--no-keyring", action="store_true",
                    help=_("protect the restored profile with a passphrase even when a keyring exists"))
     p = command(bsub, "auto", _("show or change automatic backups"), auto)

@@ -32,10 +32,17 @@ from keyring.backend import KeyringBackend
 
 import crypto
 import sync  # its network names load on first use (tests/app/test_cli_imports.py)
-from app.access import MEMBER_SETTING, Access
+from app.access import (
+    CERT_SETTING,
+    FIRST_NAME_SETTING,
+    MEMBER_SETTING,
+    NAME_SETTING,
+    Access,
+)
 from app.backup import has_profile
 from app.backup_format import walk_files
 from app.device_activity import LINKED_SETTING, last_active
+from app.device_restore import save_and_send, start_device
 from app.errors import AppError, InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
 from app.file_names import CACHE_DIR
 from app.i18n import _
@@ -50,8 +57,6 @@ from sync.values import MailboxSpec, PushSynced
 
 log = logging.getLogger(__name__)
 
-CERT_SETTING = "device.cert"        # on a linked device: its certificate (hex)
-NAME_SETTING = "device.name"        # this device's own name
 FORMAT = "coterie-link"
 WAIT_SECONDS = 1.0               # one push request waits this long for the other side
 SEND_BYTES = 1_000_000          # envelope bytes per append request
@@ -60,18 +65,6 @@ WORDS_SECONDS = 120.0               # how long each side waits for the other's n
 Confirm = Callable[[str, str], bool]       # (words, the other side's name) -> they match
 Progress = Callable[[int, int], None]      # (bytes done, bytes in all)
 _SIDE = ("-wal", "-shm", "-journal")
-
-
-def _save_and_send(rt: Runtime, gid: bytes, session: crypto.GroupSession,
-                   outgoing: list[crypto.Outgoing]) -> None:
-    """Store a group's new state and queue what it sends, in one transaction."""
-
-    def work(store: Store, pending: Pending) -> None:
-        store.groups.save_group_state(gid, session.to_bytes())
-        rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
-        pending.relays.add(session.relay_url)
-
-    rt.commit(work, touched=[gid])
 
 
 class LinkFailed(InviteError):
@@ -88,7 +81,7 @@ class LinkFailed(InviteError):
 class DeviceView:
     id: str                 # 16 hex digits (crypto.devices.device_id)
     name: str
-    linked_at: int | None   # None for the first device (it made the identity)
+    linked_at: int | None   # the first device: when it made the identity
     last_active: int | None
     revoked: bool
     this_device: bool
@@ -248,10 +241,15 @@ class DeviceService:
                 known = records.get(rec.cert.device_pk)
                 if known is None or (rec.revoked and not known.revoked):
                     records[rec.cert.device_pk] = rec
-        first_name = rt.store.settings.get(NAME_SETTING) if not rt.linked_device else None
+        first_name = rt.store.settings.get(NAME_SETTING if not rt.linked_device
+                                           else FIRST_NAME_SETTING)
+        first_revoked = any(rt.session(g.id).first_device_revoked()
+                            for g in rt.store.groups.all_groups() if not g.removed)
+        record = rt.store.identity.get()
         now = rt.now()      # this desktop is active now
-        out = [DeviceView(device_id(rt.me), first_name or _("first device"), None,
-                          now if not rt.linked_device else last.get(rt.me.hex()), False,
+        out = [DeviceView(device_id(rt.me), first_name or _("first device"),
+                          record.created if record is not None else None,
+                          now if not rt.linked_device else last.get(rt.me.hex()), first_revoked,
                           not rt.linked_device, True)]
         for rec in sorted(records.values(), key=lambda r: (r.cert.linked_at, r.cert.device_pk)):
             pk = rec.cert.device_pk
@@ -277,8 +275,10 @@ class DeviceService:
                 if rec.cert.device_id.startswith(ref):
                     found.add(rec.cert.device_pk)
         if device_id(rt.me).startswith(ref) and not found:
-            raise NotAllowed(_("The first device holds your identity; it cannot be revoked. "
-                               "If it is lost, ask an admin to remove you and invite you again."))
+            if not rt.linked_device:
+                raise NotAllowed(_("Revoke this device from another of your devices (or, if "
+                                   "it is lost, from a restored one)."))
+            found.add(rt.me)    # the first device, revoked from this linked one
         if not found:
             raise NotFound(_("None of your devices has the id '{id}'.").format(id=device))
         if len(found) > 1:
@@ -294,16 +294,18 @@ class DeviceService:
                 if g.removed:
                     continue
                 session = rt.session(g.id)
-                recs = [r for r in session.device_records(rt.me)
-                        if r.cert.device_pk == target and not r.revoked]
-                if not recs:
+                if target == rt.me:
+                    if session.first_device_revoked():
+                        continue
+                elif not [r for r in session.device_records(rt.me)
+                          if r.cert.device_pk == target and not r.revoked]:
                     continue
                 try:
                     outgoing = session.revoke_device(target, now, rt.rng)
                 except crypto.CryptoError as exc:
                     rt.forget([g.id])
                     raise NotAllowed(str(exc)) from None
-                _save_and_send(rt, g.id, session, outgoing)
+                save_and_send(rt, g.id, session, outgoing)
                 done += 1
         return done
 
@@ -342,9 +344,10 @@ class DeviceService:
         words (`confirm`), certify it everywhere and send it the store copy: the groups and
         their state, with their past posts and files unless `history` is False."""
         rt = self._access.runtime()
-        if rt.linked_device:
+        signer = rt.signer
+        if signer is None:
             raise NotAllowed(_("Link new devices from your first device (the one that made "
-                               "your identity)."))
+                               "your identity) or a restored one."))
         groups = [g for g in rt.store.groups.all_groups() if not g.removed]
         url = relay or rt.store.settings.get("default_relay") or (
             groups[0].relay_url if groups else "")
@@ -372,7 +375,7 @@ class DeviceService:
             if not confirm(words, hello.name):
                 raise _refused()
             tk = wire.transfer_key(code, eph_secret, hello.eph_pk, t)
-            cert = certify(rt.identity, hello.device_pk, hello.device_spk, hello.name,
+            cert = certify(signer, hello.device_pk, hello.device_spk, hello.name,
                            rt.now())
             self._certify_everywhere(cert, groups)
             rt.store.settings.set(LINKED_SETTING, "1")
@@ -449,7 +452,10 @@ class DeviceService:
             placeholder = crypto.Identity.generate(rt.now(), rt.rng).to_bytes()
             device_copy.prepare(snap, self._access.key(), db_key, placeholder, states,
                                 {MEMBER_SETTING: rt.me.hex(), CERT_SETTING: cert.to_bytes().hex(),
-                                 NAME_SETTING: cert.name}, history=history)
+                                 NAME_SETTING: cert.name,
+                                 FIRST_NAME_SETTING: rt.store.settings.get(
+                                     FIRST_NAME_SETTING if rt.linked_device else NAME_SETTING)
+                                 or ""}, history=history)
             skip = _skip_for_link if history else _skip_history
             files = [(DB_NAME, snap)] + [
                 (rel, Path(full)) for rel, full in walk_files(profile, skip)]
@@ -598,22 +604,7 @@ class DeviceService:
 
     def _start(self) -> int:
         """On the new device, once open: its sender key in every group, then sync."""
-        rt = self._access.runtime()
-        n = 0
-        with rt.lock:
-            now = rt.now()
-            for g in rt.store.groups.all_groups():
-                if g.removed:
-                    continue
-                session = rt.session(g.id)
-                outgoing = session.start_device(now, rt.rng)
-                _save_and_send(rt, g.id, session, outgoing)
-                n += 1
-        try:
-            self._access.syncer().sync_once(30.0)
-        except AppError:
-            pass   # the sender keys wait in the outbox
-        return n
+        return start_device(self._access, 30.0)
 
 
 def _skip_for_link(rel: str) -> bool:

@@ -72,6 +72,9 @@ class Runtime:
         # The member this profile speaks for: its own identity key, or on a linked device
         # (app/devices.py) the member's, while `identity` holds the device's own key.
         self.me: bytes = identity.ik
+        # On a linked device that holds the member's identity key too (a restored profile,
+        # app/device_restore.py): that key, which signs certificates and control entries.
+        self.member_key: crypto.Identity | None = None
         self.display_name = display_name
         self.hub = hub
         self.clock = clock
@@ -84,6 +87,12 @@ class Runtime:
 
     def now(self) -> int:
         return int(self.clock())
+
+    @property
+    def signer(self) -> crypto.Identity | None:
+        """The member's identity key where this device holds it (None on a plain linked
+        device)."""
+        return self.identity if not self.linked_device else self.member_key
 
     @property
     def linked_device(self) -> bool:
@@ -104,7 +113,7 @@ class Runtime:
         record = self.store.groups.get_group(group_id)
         if record is None:
             raise NotFound(_("That group is not on this device."))
-        loaded = crypto.GroupSession.from_bytes(record.state, self.identity)
+        loaded = crypto.GroupSession.from_bytes(record.state, self.identity, self.member_key)
         with self._cache_lock:
             return self._sessions.setdefault(group_id, loaded)
 

@@ -42,6 +42,9 @@ def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
     state.require_active()
     if not state.is_admin:
         raise NotAllowed("only an admin can invite")
+    if not state.holds_identity:
+        raise NotAllowed("invites are made on the device that seals as the member's "
+                         "identity key")
     if role not in STARTING_ROLES:
         raise NotAllowed("an invite can start its joiners as a member or an observer")
     if not isinstance(uses, int) or not 1 <= uses <= MAX_INVITE_USES:

@@ -104,12 +104,32 @@ def state_for_device(state: GroupState, device: Identity, rng: Rng) -> GroupStat
     return s
 
 
-def start_device(state: GroupState, now: int, rng: Rng) -> list[Outgoing]:
-    """On a new device: our sender key for the current key period (sequence number 0)."""
+def restored_state(state: GroupState, device: Identity, cert: DeviceCert,
+                   rng: Rng) -> GroupState:
+    """On a profile restored from a backup (holding the member's IK): the state of its new
+    device `device`, certified by `cert`, which it announces itself with its first sender
+    key (start_device with `cert`, §16.8), never sealing as the IK again."""
+    if state.signer is None or cert.member_ik != state.member_ik:
+        raise NotAllowed("only a device holding the member's identity key links devices")
+    if cert.device_pk != device.ik:
+        raise NotAllowed("that certificate is for another device")
+    if state.status == "active":
+        why = state.devices.accept(cert, state.member_ik, state.members,
+                                   state.recipient_count())
+        if why is not None:
+            raise NotAllowed(why)
+    return state_for_device(state, device, rng)
+
+
+def start_device(state: GroupState, now: int, rng: Rng,
+                 cert: DeviceCert | None = None) -> list[Outgoing]:
+    """On a new device: our sender key for the current key period (sequence number 0),
+    carrying `cert` when the device introduces itself (a restored one, §16.8)."""
     ep = state.require_active()
     if ep.my_last_id != bytes(32):
         return []
-    out = send.sender_key_message(state, ep, now, rng)
+    out = send.sender_key_message(state, ep, now, rng,
+                                  cert.to_bytes() if cert is not None else b"")
     return [out] if out is not None else []
 
 

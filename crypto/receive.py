@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from crypto import device_rules, labels, sodium
 from crypto.chains import RECENT, EpochState, PeerChain
-from crypto.devices import DEVICE_KINDS
+from crypto.devices import DEVICE_KINDS, DeviceCert
 from crypto.encoding import Reader
 from crypto.envelope import (
     BODY_AT,
@@ -249,9 +249,11 @@ def _process(state: GroupState, ep: EpochState, inner: Inner, now: int, rng: Rng
             # here were sent after the removal
             del state.leaving[ep.epoch]
         return False
-    member = state.sender(sender, ep.epoch)
+    member = state.sender(sender, ep.epoch) if sender not in state.devices.retired else None
+    if member is None and hd.type == TYPE_SENDER_KEY and hd.seq == 0:
+        member = _introduced(state, inner, events)
     if member is None:
-        if _hold_unknown_sender(state, ep, inner):
+        if sender not in state.devices.retired and _hold_unknown_sender(state, ep, inner):
             return False
         raise AuthError("the sender is not a member of this group")
     verify_inner(inner)
@@ -417,6 +419,29 @@ def _check_head(state: GroupState, control_seq: int, control_hash: bytes, sender
                 "history was forked."), sender, 1, state.current))
 
 
+def _introduced(state: GroupState, inner: Inner, events: list[Event]) -> Member | None:
+    """A device that introduces itself with its first sender key (a restored profile,
+    docs/protocol.md §16.8): the certificate after the box list, naming the envelope's
+    sender, signed by a current member whose first device was not revoked, within the
+    limits every certificate meets. The member, or None (not a sender, then)."""
+    r = Reader(inner.body)
+    decode_box_list(r)
+    if not r.remaining():
+        return None
+    cert = DeviceCert.read(r)
+    r.done()
+    member = state.members.get(cert.member_ik)
+    if (member is None or cert.device_pk != inner.header.sender_ik
+            or cert.member_ik in state.devices.retired):
+        return None
+    verify_inner(inner)
+    if state.devices.accept(cert, cert.member_ik, state.members,
+                            state.recipient_count()) is not None:
+        return None
+    events.append(DeviceChanged(cert.member_ik, cert.device_pk, False, cert.member_ik))
+    return member
+
+
 def _receive_sender_key(state: GroupState, ep: EpochState, chain: PeerChain, inner: Inner,
                         events: list[Event]) -> None:
     hd = inner.header
@@ -424,6 +449,8 @@ def _receive_sender_key(state: GroupState, ep: EpochState, chain: PeerChain, inn
         raise DecodeError("a sender key travels at sequence number 0")
     r = Reader(inner.body)
     entries = decode_box_list(r)
+    if r.remaining():
+        DeviceCert.read(r)     # a device's introduction, applied by _introduced
     r.done()
     mine = find_box(entries, state.my_ik)
     if mine is None:

@@ -81,16 +81,18 @@ def seal(state: GroupState, content: Content, now: int, rng: Rng) -> Sealed:
     return Sealed(out, out.message_id, ep.epoch, seq, now)
 
 
-def sender_key_message(state: GroupState, ep: EpochState, now: int, rng: Rng) -> Outgoing | None:
+def sender_key_message(state: GroupState, ep: EpochState, now: int, rng: Rng,
+                       intro: bytes = b"") -> Outgoing | None:
     """Our chain key for `ep`, boxed to every other member (sequence number 0), the list
-    padded to the group's member bucket."""
+    padded to the group's member bucket; `intro` (a restored device's own certificate,
+    docs/protocol.md §16.8) follows the list."""
     payload = group_key_payload(state.group_id, ep.epoch, ep.my_ck)
     entries = [(ik, spk, seal_pairwise(state.identity, ik, spk, labels.SIG_SENDER_KEY,
                                        payload, rng))
                for ik, spk in state.recipients()]
     if not entries:
         return None
-    body = padded_key_list(entries, state.recipient_count(), rng)
+    body = padded_key_list(entries, state.recipient_count(), rng) + intro
     hb = header(state, ep, TYPE_SENDER_KEY, 0, _ZERO32, now)
     return finish(state, ep, hb, body, h(labels.HASH_PLAINTEXT, body), rng)
 

@@ -306,9 +306,15 @@ class GroupSession:
         """The state blob a new, certified device of this member starts from."""
         return encode_state(device_state.state_for_device(self._state, device, rng))
 
-    def start_device(self, now: int, rng: Rng) -> list[Outgoing]:
-        """On a new device: its sender key for the current key period."""
-        return device_state.start_device(self._state, now, rng)
+    def start_device(self, now: int, rng: Rng, cert: DeviceCert | None = None) -> list[Outgoing]:
+        """On a new device: its sender key for the current key period (with its own
+        certificate when it introduces itself: a restored profile, §16.8)."""
+        return device_state.start_device(self._state, now, rng, cert)
+
+    def restored_device(self, device: Identity, cert: DeviceCert, rng: Rng) -> bytes:
+        """On a restored profile holding the member's IK: the state blob of its new device
+        (load it with the device key and this IK; then start_device with `cert`)."""
+        return encode_state(device_state.restored_state(self._state, device, cert, rng))
 
     def hand_over(self, handed: HandedGroup, device: tuple[bytes, bytes], now: int,
                   rng: Rng) -> Sealed:

@@ -170,11 +170,11 @@ class GroupState:
         return m.name if m is not None and m.name else fingerprint(ik)[:9]
 
     def sender(self, ik: bytes, epoch: int) -> Member | None:
-        """Who may send in `epoch`: a current member (by their IK unless their first device
-        was revoked, or by an active device), or the member whose removal ended it while
-        the remove entry is not yet read back (see `leaving`)."""
-        m = (self.members.get(ik) if ik not in self.devices.retired else None) \
-            or self.device_member(ik)
+        """Who may send in `epoch`: a current member, or the member whose removal ended
+        it while the remove entry is not yet read back (see `leaving`). Receiving also
+        refuses a member's IK once their first device was revoked (`ik_sends`); the member
+        is still named by it."""
+        m = self.members.get(ik) or self.device_member(ik)
         if m is None:
             gone = self.leaving.get(epoch)
             if gone is not None and gone.member.ik == ik:

@@ -21,6 +21,15 @@ class InviteTables(StorePart):
 
     # -- invites ------------------------------------------------------------------------------
     @writes(durable=True)
+    def drop_all(self) -> None:
+        """Forget every invite, join request and join attempt: a restored profile that became
+        a device of its member leaves them to the device sealing as the identity key
+        (app/device_restore.py), as a link copy does (app/store/device_copy.py)."""
+        db = self._db()
+        for table in ("invites", "join_requests", "my_joins"):
+            db.execute(f"DELETE FROM {table}")   # noqa: S608 - fixed names
+
+    @writes(durable=True)
     def add_invite(self, invite: Invite) -> None:
         self._db().execute(
             f"INSERT INTO invites ({_INVITE}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -58,7 +58,11 @@ class Linking:
 
     def start(self) -> str:
         self.thread.start()
-        return self.codes.get(timeout=30)
+        try:
+            return self.codes.get(timeout=30)
+        except queue.Empty:
+            self.thread.join(5)
+            raise AssertionError(self.result.get("error")) from None
 
     def wait(self) -> object:
         self.thread.join(90)

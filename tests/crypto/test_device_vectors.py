@@ -81,3 +81,21 @@ def test_the_group_handoff_opens_for_its_device_from_the_first_device_only() -> 
         d.open_handoff(laptop, group, bytes(32), handoff)
     with pytest.raises(crypto.AuthError):   # replayed into another group
         d.open_handoff(laptop, bytes(16), member, handoff)
+
+
+def test_device_records_carry_revoked_first_devices_only_when_there_are_any() -> None:
+    recs = DOC["device_records"]
+    member, device = bytes.fromhex(DOC["member_ik"]), bytes.fromhex(DOC["device_pk"])
+    got = d.Devices.decode(bytes.fromhex(recs["with_revoked_first_device"]))
+    assert got.retired == {member: device} and got.rekey
+    assert got.encode().hex() == recs["with_revoked_first_device"]
+    plain = d.Devices.decode(bytes.fromhex(recs["without"]))
+    assert plain.retired == {} and plain.encode().hex() == recs["without"]
+    assert recs["with_revoked_first_device"][2:].startswith(recs["without"][2:])
+
+
+@pytest.mark.parametrize("vector", DOC["device_records"]["negative"], ids=lambda v: v["name"])
+def test_malformed_device_records_raise_the_error_they_name(vector: dict[str, Any]) -> None:
+    with pytest.raises(crypto.CryptoError) as caught:
+        d.Devices.decode(bytes.fromhex(vector["input"]))
+    assert type(caught.value).__name__ == vector["expect"]

@@ -4,6 +4,8 @@ so the old machine keeps working beside it; it can revoke the old machine (the I
 sender), after which the IK sends nothing anyone accepts and receives no new keys."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from crypto import (
@@ -17,7 +19,7 @@ from crypto import (
     Post,
 )
 from crypto.codec import decode_state, encode_state
-from crypto.devices import DeviceCertificate, DeviceRevoke, Devices, certify
+from crypto.devices import DeviceCert, DeviceCertificate, DeviceRevoke, Devices, certify
 from crypto.events import DeviceChanged
 from tests.crypto.conftest import DetRng, Net, Peer, join, make_peer, found
 from tests.crypto.test_devices import link, posts
@@ -32,8 +34,9 @@ def backup(peer: Peer) -> Backup:
 
 def restore(net: Net, old: Peer, saved: Backup, name: str = "ana-restored") -> Peer:
     """What `backup restore` does: read what the relay holds since the backup (as the
-    member's IK, stepping past the old machine's places), certify a fresh device key with
-    the IK there, then continue as that device, holding the IK beside it."""
+    member's IK, stepping past the old machine's places), then continue as a new device
+    whose key the IK certifies, announced with its first sender key; the IK is held beside
+    it and never seals again."""
     blob, cursors = saved
     copy = Peer("copy", old.identity, DetRng(name + "-copy"),
                 GroupSession.from_bytes(blob, old.identity), dict(cursors))
@@ -42,12 +45,10 @@ def restore(net: Net, old: Peer, saved: Backup, name: str = "ana-restored") -> P
     device = Identity.generate(net.now, rng)
     cert = certify(old.identity, device.ik, device.spk, name, net.now)
     assert copy.session is not None
-    net.send(copy.session.certify_device(cert, net.now, copy.rng).outgoing)
-    net.pump(copy)
-    state = copy.session.for_device(device, rng)
+    state = copy.session.restored_device(device, cert, rng)
     peer = Peer(name, device, rng, GroupSession.from_bytes(state, device, old.identity),
                 dict(copy.cursors))
-    net.send(peer.session.start_device(net.now, rng))
+    net.send(peer.session.start_device(net.now, rng, cert))
     return peer
 
 
@@ -93,12 +94,13 @@ def test_a_restored_profile_is_a_new_device_and_the_old_machine_keeps_working(
     assert posts(ben)[-6:] == expected == posts(cai)[-6:]
     assert posts(ana)[-3:] == [(me, f"restored {i}") for i in range(3)]
     assert posts(new)[-3:] == [(me, f"old {i}") for i in range(3)]
-    # one member, one safety number, no fork anywhere; the old machine is told once that
-    # something in the member's name came from elsewhere (the restored copy's certificate)
-    for p in (ben, cai, new):
+    # one member, one safety number, no fork anywhere: the restored profile never sealed
+    # as the IK, so it took no place of the old machine's
+    for p in (ben, cai, ana, new):
         assert not warnings(p), p.name
-    assert warnings(ana) == ["A message in your name that this device did not send arrived."]
-    assert [e.revoked for e in ana.of(DeviceChanged)] == [False]
+    for p in (ana, ben, cai):
+        assert [(e.device_pk, e.revoked) for e in p.of(DeviceChanged)] == [
+            (new.identity.ik, False)]
     assert [m.ik for m in ben.session.members()] == [p.identity.ik for p in trio]
     # the restored device rotates keys with the others: a new key period reaches both
     net.send(ana.session.rotate(net.now, ana.rng))
@@ -263,3 +265,65 @@ def test_revoked_first_devices_round_trip_in_the_state(
     # a blob without revoked first devices is the version-1 blob byte for byte
     d = Devices()
     assert d.encode() == b"" and Devices.decode(ben.session.state.devices.encode()).retired
+
+
+def _introduce(net: Net, holder: Peer, name: str, cert: Callable[[Identity], DeviceCert]
+               ) -> Peer:
+    """A (possibly bent) client of `holder`'s member that introduces a new device with its
+    first sender key, carrying `cert(device)`."""
+    rng = DetRng(name)
+    device = Identity.generate(net.now, rng)
+    assert holder.session is not None
+    state = decode_state(encode_state(holder.session.state), holder.identity)
+    honest = certify(holder.identity, device.ik, device.spk, name, net.now)
+    blob = GroupSession(state).restored_device(device, honest, rng)
+    peer = Peer(name, device, rng, GroupSession.from_bytes(blob, device), dict(holder.cursors))
+    net.send(peer.session.start_device(net.now, rng, cert(device)))
+    return peer
+
+
+def test_attack_a_device_introducing_itself_needs_its_members_valid_certificate(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    ana, ben, cai = trio
+    other = Identity.generate(net.now, DetRng("someone else"))
+
+    def forged(device: Identity) -> DeviceCert:     # Ben's signature, Ana named
+        c = certify(ben.identity, device.ik, device.spk, "forged", net.now)
+        return DeviceCert(ana.identity.ik, c.device_pk, c.device_spk, c.linked_at, c.name,
+                          c.sig)
+
+    bad = [_introduce(net, ana, "forged", forged),
+           # Ana's valid certificate, but for another key than the envelope's sender
+           _introduce(net, ana, "moved",
+                      lambda d: certify(ana.identity, other.ik, other.spk, "moved", net.now))]
+    assert refuse(net, cai) == ["the sender is not a member of this group"] * 2
+    for dev in bad:
+        assert cai.session.device_member(dev.identity.ik) is None
+    assert cai.session.device_member(other.ik) is None
+    # the honest introduction is taken
+    good = _introduce(net, ana, "good",
+                      lambda d: certify(ana.identity, d.ik, d.spk, "good", net.now))
+    assert refuse(net, cai) == []
+    assert cai.session.device_member(good.identity.ik).ik == ana.identity.ik
+    # revoked, it cannot come back by introducing itself again
+    assert len(refuse(net, ana)) == 2
+    net.send(ana.session.revoke_device(good.identity.ik, net.now, ana.rng)[:1])
+    net.pump(cai)
+    again = certify(ana.identity, good.identity.ik, good.identity.spk, "good", net.now)
+    good.session.state.epochs[good.session.epoch].my_last_id = bytes(32)
+    net.send(good.session.start_device(net.now, good.rng, again))
+    assert refuse(net, cai) == ["the sender is not a member of this group"]
+
+
+def test_attack_after_the_first_device_is_revoked_the_ik_introduces_no_device(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    ana, ben, cai = trio
+    new = restore(net, ana, backup(ana))
+    net.pump(ana, ben, cai, new)
+    net.send(new.session.revoke_device(ana.identity.ik, net.now, new.rng))
+    net.pump(ben, cai, new)
+    # the thief with the IK (say, the backup file and its code) restores it elsewhere
+    thief = _introduce(net, ana, "thief",
+                       lambda d: certify(ana.identity, d.ik, d.spk, "thief", net.now))
+    assert "the sender is not a member of this group" in refuse(net, ben)
+    assert ben.session.device_member(thief.identity.ik) is None

@@ -107,17 +107,30 @@ def test_backup_restore_reads_everything_and_continues_the_conversation(
     restored.run("sync")
     assert "Welcome back" in _texts(restored, gid)
 
-    # The old machine comes back once (docs/backup.md: stop it). Having read what the
-    # restored one sent, it steps past it too: taking turns with a read between, the others
-    # still see one history without a fork; the message each did not send is reported.
-    ana.run("sync")
-    assert "Back on a new machine" in _texts(ana, gid)
+    # The old machine comes back: the restored profile is a device of its own (protocol
+    # §16.8), so both post without reading each other first and the others see one history.
+    restored.out("post", gid, "The restored machine, again")
     ana.out("post", gid, "The old machine, once more")
     ben.run("sync")
     doc = ben.json("read", gid, "--limit", "200")
-    assert "The old machine, once more" in [p["text"] for p in doc["posts"]]
+    got = [p["text"] for p in doc["posts"]]
+    assert got.count("The old machine, once more") == got.count("The restored machine, again") == 1
     assert not doc.get("warnings"), doc.get("warnings")
     restored.run("sync")
     assert "The old machine, once more" in _texts(restored, gid)
-    mine = restored.json("read", gid)["warnings"]
-    assert any("did not send" in w["message"] for w in mine)
+    assert not restored.json("read", gid).get("warnings")
+
+    # The old machine is gone for good: revoke it from the restored one.
+    devices = restored.json("device", "list")["devices"]
+    assert [(d["first"], d["this_device"]) for d in devices] == [(True, False), (False, True)]
+    restored.run("device", "revoke", devices[0]["id"])
+    ben.run("sync")
+    ana.out("post", gid, "Someone on the old machine")
+    ben.run("sync")
+    restored.run("sync")
+    for cli in (ben, restored):
+        assert "Someone on the old machine" not in _texts(cli, gid)
+    assert restored.json("device", "list")["devices"][0]["revoked"]
+    restored.out("post", gid, "Only the new machine now")
+    ben.run("sync")
+    assert "Only the new machine now" in _texts(ben, gid)

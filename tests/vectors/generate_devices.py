@@ -53,10 +53,16 @@ def build() -> dict[str, Any]:
     payloads = {
         "device_certificate": d.DeviceCertificate(cert),
         "device_revoke": d.DeviceRevoke(member.ik, laptop.ik),
+        # §16.8: the member's IK named as the device revokes their first device
+        "device_revoke_first_device": d.DeviceRevoke(member.ik, member.ik),
         "read_sync": sync,
         "group_handoff": handoff,
     }
     cert_payload = encode_content(payloads["device_certificate"])
+    # the state's device records (governance tag 4) with a revoked first device (§16.5)
+    records = d.Devices({laptop.ik: d.DeviceRecord(cert)}, rekey=True,
+                        retired={member.ik: laptop.ik}).encode()
+    plain = d.Devices({laptop.ik: d.DeviceRecord(cert)}).encode()
     negative = [
         ("certificate_truncated", cert_payload[:-1].hex(), "DecodeError"),
         ("certificate_trailing_byte", (cert_payload + b"\0").hex(), "DecodeError"),
@@ -83,6 +89,20 @@ def build() -> dict[str, Any]:
         "payloads": [{"name": name, "kind": encode_content(c)[0],
                       "payload": encode_content(c).hex()} for name, c in payloads.items()],
         "negative": [{"name": n, "input": i, "expect": e} for n, i, e in negative],
+        "device_records": {
+            "with_revoked_first_device": records.hex(),
+            "without": plain.hex(),
+            "negative": [
+                {"name": "empty_revoked_list", "input": (plain + b"\0").hex(),
+                 "expect": "DecodeError"},
+                {"name": "revoked_list_unsorted",
+                 "input": (plain + bytes([2]) + other.ik + laptop.ik + member.ik
+                           + laptop.ik).hex() if other.ik > member.ik else
+                 (plain + bytes([2]) + member.ik + laptop.ik + other.ik + laptop.ik).hex(),
+                 "expect": "DecodeError"},
+                {"name": "revoked_list_truncated", "input": records[:-1].hex(),
+                 "expect": "DecodeError"},
+            ]},
         "rules": [
             {"name": "certificate_signed_by_another_member", "certificate":
              forged.to_bytes().hex(), "expect": "AuthError"},

@@ -41,10 +41,10 @@ if TYPE_CHECKING:
     from app.api import Services
     from ui.context import AppContext
 
-RESTORED_NOTE = QT_TRANSLATE_NOOP("RestoreDialog", "Do not keep using Coterie with this profile on the old "
-                                  "computer: two computers posting as one device make the "
-                                  "others' apps report a forked history and drop posts. To use "
-                                  "two computers, link the second one (Desktops).")
+RESTORED_NOTE = QT_TRANSLATE_NOOP("RestoreDialog", "The restored profile becomes a new desktop of yours, with "
+                                  "the same identity. If the old computer still runs Coterie, "
+                                  "it keeps working beside it; if it is lost or stolen, revoke "
+                                  "it afterwards under Linked desktops.")
 
 
 def _para(text: str, name: str = "") -> QLabel:

@@ -3198,8 +3198,8 @@ Fingerabdruck {fingerprint}</translation>
 <context>
     <name>RestoreDialog</name>
     <message>
-        <source>Do not keep using Coterie with this profile on the old computer: two computers posting as one device make the others&apos; apps report a forked history and drop posts. To use two computers, link the second one (Desktops).</source>
-        <translation>Nutze Coterie mit diesem Profil nicht weiter auf dem alten Computer: Zwei Computer, die als ein Gerät posten, lassen die Apps der anderen einen verzweigten Verlauf melden und Beiträge verwerfen. Um zwei Computer zu nutzen, verknüpfe den zweiten (Desktops).</translation>
+        <source>The restored profile becomes a new desktop of yours, with the same identity. If the old computer still runs Coterie, it keeps working beside it; if it is lost or stolen, revoke it afterwards under Linked desktops.</source>
+        <translation>Das wiederhergestellte Profil wird ein neuer Desktop von dir, mit derselben Identität. Läuft Coterie auf dem alten Computer noch, arbeitet er daneben weiter; ist er verloren oder gestohlen, widerrufe ihn danach unter „Verknüpfte Desktops“.</translation>
     </message>
     <message>
         <source>Restore from a backup</source>
