@@ -20,6 +20,7 @@ import asyncio
 import base64
 import logging
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -102,6 +103,10 @@ class Wakeups:
         self._listener = threading.Thread(target=self._listen, name="relay-listen",
                                           daemon=True)
         self._listener.start()
+        self._notices: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+        self._notifier = threading.Thread(target=self._notify_forever, name="relay-notify",
+                                          daemon=True)
+        self._notifier.start()
 
     # -- following mailboxes (push streams on this instance) -----------------------------
 
@@ -156,20 +161,31 @@ class Wakeups:
         if not texts:
             return
         self._sending = True
-        task = self.loop.create_task(asyncio.to_thread(self._notify, texts))
-        task.add_done_callback(self._sent)
+        self._notices.put(texts)
+
+    def _notify_forever(self) -> None:
+        """The notifier thread: one notification round trip at a time, off the event loop
+        (a thread of its own rather than the loop's executor, whose every hand-over cost the
+        loop more than the notification itself)."""
+        while (texts := self._notices.get()) is not None:
+            self._notify(texts)
+            try:
+                self.loop.call_soon_threadsafe(self._sent)
+            except RuntimeError:    # the event loop is gone: the relay is stopping
+                return
 
     def _notify(self, texts: list[str]) -> None:
+        # One statement on an autocommit connection: one round trip and one commit for all
+        # chunks.
         def send(conn: psycopg.Connection) -> None:
-            with conn.transaction():     # one commit for all chunks
-                for text in texts:
-                    conn.execute("SELECT pg_notify(%s, %s)", (self.storage.channel, text))
+            conn.execute("SELECT pg_notify(%s, t) FROM unnest(%s::text[]) AS t",
+                         (self.storage.channel, texts))
         try:
             self.storage._read(send)
         except RelayError:   # other instances catch up at their next wake-up or reconnect
             log.warning("a wake-up for other relay instances could not be sent")
 
-    def _sent(self, _: asyncio.Future[None]) -> None:
+    def _sent(self) -> None:
         self._sending = False
         if self._out_appended or self._out_closed:
             self._schedule_notify()
@@ -266,6 +282,8 @@ class Wakeups:
         self._pump.cancel()
         if self._flush is not None:
             self._flush.cancel()
+        self._notices.put(None)
 
     def join(self) -> None:
         self._listener.join(5)
+        self._notifier.join(5)
