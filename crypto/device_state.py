@@ -14,9 +14,9 @@ from crypto.chains import PeerChain
 from crypto.codec import decode_state, encode_state
 from crypto.devices import (
     DeviceCert,
-    Devices,
     DeviceCertificate,
     DeviceRevoke,
+    Devices,
     HandedGroup,
     ReadPosition,
     seal_handoff,

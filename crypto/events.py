@@ -16,6 +16,7 @@ from crypto.params import (  # noqa: F401  (re-exported: crypto.events.ROLES and
     ROLES,
 )
 from crypto.payloads import Content
+from crypto.quick import quick_init
 from crypto.relay_wire import KIND_GROUP, MailboxCapability
 
 
@@ -84,6 +85,7 @@ class Sealed:
 
 # ---- events returned by GroupSession.open -------------------------------------------------
 
+@quick_init   # one per received post: see crypto.quick
 @dataclass(frozen=True, slots=True)
 class ContentReceived:
     """An authentic payload from `sender_ik` (a Post, Reaction, Edit, Delete, AdminRemove
@@ -229,6 +231,7 @@ Event = (ContentReceived | ContentRefused | OwnEcho | MembershipChanged | EpochC
          | SenderKeyReceived | PrekeyChanged | JoinRequested | IntegrityWarning | DeviceChanged)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Opened:
     """What one envelope meant (`events`, in order) and what to send because of it."""

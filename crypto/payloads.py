@@ -19,6 +19,7 @@ from typing import Any
 from crypto.encoding import Reader, Writer
 from crypto.errors import DecodeError
 from crypto.params import MAX_EMOJI_BYTES, MAX_TEXT_BYTES
+from crypto.quick import quick_init
 
 MESSAGE_ID_LEN = 32
 CHANNEL_ID_LEN = 16
@@ -110,6 +111,7 @@ def read_tags(r: Reader, limit: int) -> tuple[str, ...]:
     return values
 
 
+@quick_init   # one per received post: see crypto.quick
 @dataclass(frozen=True, slots=True)
 class Post:
     """A text post; `reply_to` is the message id of the post it quotes, if any.

@@ -7,6 +7,7 @@ falls back to the general path, which re-checks everything.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Sequence
 
 from crypto import device_rules, labels, sodium
@@ -15,10 +16,12 @@ from crypto.devices import DEVICE_KINDS, DeviceCert
 from crypto.encoding import Reader
 from crypto.envelope import (
     BODY_AT,
+    BODY_LEN_AT,
     HEADER,
     HEADER_LEN,
     MIN_INNER,
     PT_HASH_LEN,
+    TRAILER_LEN,
     TYPE_AT,
     TYPE_CONTENT,
     TYPE_CONTROL,
@@ -28,7 +31,6 @@ from crypto.envelope import (
     TYPE_SENDER_KEY,
     Inner,
     body_end,
-    message_id,
     parse_inner,
     sender_of,
     seq_of,
@@ -68,6 +70,12 @@ from crypto.state import GroupState
 # Retries of the held queue after one envelope: each round may unlock the next.
 HELD_RETRY_ROUNDS = 8
 _NONCE_END = BODY_AT + AEAD_NONCE_LEN
+_MIN_BODY = AEAD_NONCE_LEN + AEAD_TAG_LEN
+_unpack_header = HEADER.unpack_from
+_U32 = struct.Struct(">I")
+_unpack_u32 = _U32.unpack_from
+_SIG_ENVELOPE = labels.SIG_ENVELOPE
+_H_MSG_ID = labels.HASH_MESSAGE_ID
 _blake2b = hashlib.blake2b
 _H_PLAIN = labels.HASH_PLAINTEXT
 _H_BODY = labels.HASH_BODY
@@ -128,7 +136,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     path's layers cost as much as the cipher, and this runs once per post in a backlog."""
     if len(raw) < MIN_INNER or raw[TYPE_AT] != TYPE_CONTENT:
         return None
-    _typ, ver, gid, epoch, sender, seq, prev, cseq, chash, sent_at = HEADER.unpack_from(raw)
+    _typ, ver, gid, epoch, sender, seq, prev, cseq, chash, sent_at = _unpack_header(raw)
     chain = ep.peers.get(sender)
     if (ver != PROTOCOL_VERSION or gid != state.group_id or epoch != ep.epoch
             or ep.superseded_at or chain is None or chain.ck is None
@@ -136,19 +144,20 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
         return None
     member = ((state.members.get(sender) if sender not in state.devices.retired else None)
               or state.device_member(sender))
-    end = body_end(raw)
-    if member is None or end is None or end - BODY_AT < AEAD_NONCE_LEN + AEAD_TAG_LEN:
+    end = BODY_AT + _unpack_u32(raw, BODY_LEN_AT)[0]   # body_end, inline
+    size = len(raw)
+    if member is None or end + TRAILER_LEN != size or end - BODY_AT < _MIN_BODY:
         return None
     header = raw[:HEADER_LEN]
-    pt_hash = raw[end:end + PT_HASH_LEN]
-    sig = raw[end + PT_HASH_LEN:]
+    pt_end = end + PT_HASH_LEN
+    pt_hash = raw[end:pt_end]
+    sig = raw[pt_end:]
     verdict = checks.verdict(raw) if checks is not None else None
     body_hash = checks.digests.get(raw) if verdict is not None else None  # type: ignore[union-attr]
     if verdict is None:
         body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
                              person=_H_BODY).digest()
-        verdict = sodium.verify_detached(sender, signed_input_of(header, body_hash, pt_hash),
-                                         sig)
+        verdict = sodium.verify_detached(sender, _SIG_ENVELOPE + header + body_hash + pt_hash, sig)
     if not verdict:
         raise AuthError("the signature does not verify")
     ck = chain.ck
@@ -159,10 +168,11 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     if _blake2b(plaintext, digest_size=32, person=_H_PLAIN).digest() != pt_hash:
         raise AuthError("the plaintext does not match its signed hash")
     content = decode_post_fast(plaintext) or decode_content(plaintext)
-    if type(content) in DEVICE_KINDS:
+    kind = type(content)
+    if kind in DEVICE_KINDS:
         return None   # changes the state: the general path applies it
     refused = refusal(state.role_log, member, content, cseq, sent_at)
-    mid = message_id(header, sig)
+    mid = _blake2b(header + sig, digest_size=32, person=_H_MSG_ID).digest()  # message_id
     events: list[Event] = []
     idx = cseq - state.control_base
     if 0 <= idx < len(state.control_hashes) and state.control_hashes[idx] != chash:
@@ -188,7 +198,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     device = sender if sender != author else b""
     if refused is not None:
         events.append(ContentRefused(mid, author, epoch, seq, sent_at, refused))
-    elif type(content) is Post:
+    elif kind is Post:
         if body_hash is None:
             body_hash = _blake2b(memoryview(raw)[BODY_AT:end], digest_size=32,
                                  person=_H_BODY).digest()
