@@ -52,15 +52,35 @@ def b64e(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+# base64url -> standard alphabet for binascii; "+" and "/" are not base64url, so they become
+# a character the strict decoder refuses
+_TO_STANDARD = bytes.maketrans(b"-_+/", b"+/!!")
+_PADDING = (b"", b"", b"==", b"=")          # by the unpadded length modulo 4
+_VALUE = {c: i for i, c in enumerate(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")}
+_UNUSED_BITS = (0, 0, 0x0F, 0x03)             # of the last character, by that length modulo 4
+
+
 def b64d(text: str, length: int | None = None) -> bytes:
-    """Decode base64url (padding optional); check the exact length when one is given."""
+    """Decode base64url (padding optional); check the exact length when one is given.
+
+    Only the canonical encoding is accepted: the base64url alphabet and nothing else, no
+    length that leaves one character over, and zero in the last character's unused bits
+    (what re-encoding the result and comparing would check, without encoding again: this
+    runs once per envelope a client reads)."""
     if not isinstance(text, str) or len(text) > 1_500_000:
         raise WireError("expected a base64url string")
+    body = text.rstrip("=")
+    rest = len(body) % 4
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
+        raw = body.encode("ascii")
+        if rest == 1:
+            raise ValueError("a base64url string cannot leave one character over")
+        data = binascii.a2b_base64(raw.translate(_TO_STANDARD) + _PADDING[rest],
+                                   strict_mode=True)
+    except (binascii.Error, ValueError) as exc:   # UnicodeEncodeError is a ValueError
         raise WireError("not valid base64url") from exc
-    if b64e(data) != text.rstrip("="):
+    if rest and _VALUE[raw[-1]] & _UNUSED_BITS[rest]:
         raise WireError("non-canonical base64url")
     if length is not None and len(data) != length:
         raise WireError(f"expected {length} bytes, got {len(data)}")
