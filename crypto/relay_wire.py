@@ -8,7 +8,6 @@ Every signed input starts with its own domain-separation label (see docs/protoco
 """
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import struct
@@ -47,9 +46,13 @@ class WireError(CryptoError):
     """A relay request field is malformed or a capability signature does not verify."""
 
 
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def b64e(data: bytes) -> str:
     """base64url without padding: the encoding of every binary field on the relay API."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(
+        b"=").decode("ascii")
 
 
 # base64url -> standard alphabet for binascii; "+" and "/" are not base64url, so they become
