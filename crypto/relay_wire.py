@@ -51,8 +51,12 @@ _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 def b64e(data: bytes) -> str:
     """base64url without padding: the encoding of every binary field on the relay API."""
-    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(
-        b"=").decode("ascii")
+    return b64e_ascii(data).decode("ascii")
+
+
+def b64e_ascii(data: bytes) -> bytes:
+    """b64e as ASCII bytes, for a response written without a JSON encoder."""
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=")
 
 
 # base64url -> standard alphabet for binascii; "+" and "/" are not base64url, so they become

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from crypto.relay_wire import b64e
+from crypto.relay_wire import b64e_ascii
 from relay import parse
 from relay.blobs import Blobs
 from relay.config import RelayConfig
@@ -66,6 +66,17 @@ T = TypeVar("T")
 def _json(status: int, payload: object, headers: dict[str, str] | None = None) -> Response:
     return Response(json.dumps(payload, separators=(",", ":")).encode(), status,
                     headers=headers, media_type="application/json")
+
+
+def _page_json(messages: Sequence[tuple[int, bytes]], nxt: int, more: bool,
+               closed: bool) -> bytes:
+    """A fetch page, byte for byte what json.dumps(..., separators=(",", ":")) writes for
+    {"messages": [{"cursor": c, "body": b64e(b)}, ...], "next", "more", "closed"}, written
+    directly: cursors are ints and base64url needs no escaping, and a page holds up to a
+    thousand ~1.4 KB strings the encoder would otherwise scan and copy once more each."""
+    body = b",".join(b'{"cursor":%d,"body":"%s"}' % (int(c), b64e_ascii(b)) for c, b in messages)
+    return b'{"messages":[%s],"next":%d,"more":%s,"closed":%s}' % (
+        body, int(nxt), b"true" if more else b"false", b"true" if closed else b"false")
 
 
 def error_response(err: RelayError) -> Response:
@@ -339,10 +350,7 @@ class Relay:
 
         def page_json() -> bytes:   # a page is up to fetch_max_bytes: encode it off the loop
             page = self.core.fetch(mailbox, proof, after, limit, client)
-            return json.dumps({"messages": [{"cursor": c, "body": b64e(b)}
-                                            for c, b in page.messages],
-                               "next": page.next, "more": page.more, "closed": page.closed},
-                              separators=(",", ":")).encode()
+            return _page_json(page.messages, page.next, page.more, page.closed)
 
         return Response(await asyncio.to_thread(page_json), media_type="application/json")
 
