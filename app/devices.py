@@ -258,6 +258,11 @@ class DeviceService:
                                   now if mine else last.get(pk.hex()), rec.revoked, mine, False))
         return out
 
+    def can_link(self) -> bool:
+        """True where this desktop can link another: it holds the member's identity key
+        (the first desktop, or a restored one)."""
+        return self._access.runtime().signer is not None
+
     # -- revoking ---------------------------------------------------------------------------------
     def revoke(self, device: str) -> int:
         """Revoke a device of this member by its id (or a unique start of it) in every group

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.devices import DeviceView, LinkInfo, short_code
 from ui.dialogs.base import ServiceDialog, copy_to_clipboard
 from ui.qr import qr_pixmap
-from ui.timefmt import full
+from ui.timefmt import full, moment
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -57,6 +57,7 @@ class DevicesDialog(ServiceDialog):
         self._answer = threading.Event()
         self._match = False
         self._linking = False
+        self._can_link = True
         self.setMinimumWidth(680)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -178,10 +179,12 @@ class DevicesDialog(ServiceDialog):
 
     # -- the list -------------------------------------------------------------------------------
     def _load(self) -> None:
-        self._worker.run(self._svc.devices.list, self._loaded,
+        svc = self._svc
+        self._worker.run(lambda: (svc.devices.list(), svc.devices.can_link()), self._loaded,
                          lambda e: self.show_error(str(e)), slow=True, owner=self)
 
-    def _loaded(self, devices: list[DeviceView]) -> None:
+    def _loaded(self, result: tuple[list[DeviceView], bool]) -> None:
+        devices, self._can_link = result
         self._devices = devices
         self.table.clear()
         for d in devices:
@@ -192,9 +195,13 @@ class DevicesDialog(ServiceDialog):
                 state.append(QCoreApplication.translate("DevicesDialog", "holds your identity"))
             if d.revoked:
                 state.append(QCoreApplication.translate("DevicesDialog", "revoked"))
-            item = QTreeWidgetItem([d.name, full(d.linked_at) if d.linked_at else "—",
-                                    full(d.last_active) if d.last_active else "—",
+            item = QTreeWidgetItem([d.name, moment(d.linked_at) if d.linked_at else "—",
+                                    moment(d.last_active) if d.last_active else "—",
                                     ", ".join(state)])
+            for col, ts in ((1, d.linked_at), (2, d.last_active)):
+                if ts:
+                    item.setToolTip(col, full(ts))
+            item.setToolTip(3, ", ".join(state))
             item.setData(0, Qt.ItemDataRole.UserRole, d.id)
             self.table.addTopLevelItem(item)
         for col in (1, 2, 3):
@@ -210,10 +217,13 @@ class DevicesDialog(ServiceDialog):
 
     def _refresh_buttons(self) -> None:
         d = self._selected()
-        self.revoke_button.setEnabled(d is not None and not d.first and not d.revoked
+        # any other desktop, the first one too (from a linked or restored desktop, when it
+        # is lost: protocol §16.8); never this one
+        self.revoke_button.setEnabled(d is not None and not d.revoked
                                       and not d.this_device and not self._linking)
-        self.link_button.setEnabled(not self._linking)
-        self.history_box.setEnabled(not self._linking)
+        # a desktop made by linking holds no identity key: it links nothing (§16.7)
+        self.link_button.setEnabled(not self._linking and self._can_link)
+        self.history_box.setEnabled(not self._linking and self._can_link)
 
     def _revoke(self) -> None:
         d = self._selected()
