@@ -1,10 +1,11 @@
 """One group-commit batch applied to PostgreSQL in two round trips.
 
 Per batch (not per append): one query locks and reads every mailbox row the batch appends
-to or closes (SELECT … FOR UPDATE, in mailbox order, so instances cannot deadlock) and a
-second, sent with it, finds which bodies are already stored; then all new messages go in
-and the mailbox rows are written back with one statement over arrays, sent with COMMIT
-(pipeline mode, relay/pg_storage.py). The cursors come from the locked rows, so a
+to or closes (SELECT … FOR UPDATE, in mailbox order, so instances cannot deadlock); then
+all new messages go in and the mailbox rows are written back with one statement over
+arrays, sent with COMMIT (pipeline mode, relay/pg_storage.py). Which bodies are stored
+already (retries) is looked up, with a second query sent with the first, only when the
+batch goes again because it needed to know (apply_batch). The cursors come from the locked rows, so a
 mailbox's cursors are assigned in commit order (docs/relay.md).
 
 Every refusal (unknown, closed or full mailbox, other keys) is decided before its
@@ -21,7 +22,7 @@ import psycopg
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
-from relay.errors import Conflict, Gone, NotFound, RelayError
+from relay.errors import Conflict, Gone, NotFound, RelayError, TooMany
 from relay.storage import (
     AppendOp,
     AppendResult,
@@ -118,8 +119,9 @@ class _Box:
 class _Segment:
     """The state of a run of operations between prunes."""
 
-    def __init__(self, conn: psycopg.Connection, ops: list[WriteOp]) -> None:
+    def __init__(self, conn: psycopg.Connection, ops: list[WriteOp], lookup: bool) -> None:
         self.conn = conn
+        self.lookup = lookup
         names = sorted({op.mailbox for op in ops if isinstance(op, AppendOp | CloseOp)})
         self.boxes: dict[bytes, _Box] = {}
         self.known: dict[tuple[int, bytes], int] = {}
@@ -140,7 +142,7 @@ class _Segment:
             " FOR UPDATE", (_Byteas(names),))
         appends = [op for op in ops if isinstance(op, AppendOp)]
         stored = None
-        if appends:
+        if appends and lookup:
             stored = conn.execute(
                 "SELECT b.id, m.hash, m.cursor FROM unnest(%b::bytea[], %b::bytea[])"
                 " AS w(mailbox, hash) JOIN mailboxes b ON b.mailbox = w.mailbox"
@@ -188,8 +190,13 @@ class _Segment:
             raise Gone("This mailbox is closed.")
         if box.expires_at and op.now >= box.expires_at:
             raise Gone("This mailbox has expired.")
-        cursors, fresh, added = plan_append(op, box.last, box.count, box.size,
-                                            lambda digest: self.known.get((box.id, digest)))
+        try:
+            cursors, fresh, added = plan_append(op, box.last, box.count, box.size,
+                                                lambda digest: self.known.get((box.id, digest)))
+        except TooMany:
+            if not self.lookup:     # over quota, unless some bodies are stored already
+                raise LookupNeeded() from None
+            raise
         if fresh:
             box.last, box.count, box.size, box.touched = (fresh[-1][0], box.count + len(fresh),
                                                           box.size + added, op.now)
@@ -238,13 +245,19 @@ def _box_columns(rows: list[tuple]) -> list[_Int8s]:
     return [_Int8s(column) for column in zip(*rows, strict=True)]
 
 
-def apply_batch(conn: psycopg.Connection, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
-    """Apply `ops` in order inside the caller's transaction; one outcome per op."""
+def apply_batch(conn: psycopg.Connection, ops: list[WriteOp],
+                lookup: bool = True) -> list[WriteResult | RelayError]:
+    """Apply `ops` in order inside the caller's transaction; one outcome per op.
+
+    Without `lookup`, bodies already stored (a client's retry) are not looked for: such a
+    body then makes the insert fail on `messages_by_hash`, and an append over its quota
+    raises LookupNeeded; either way (`lookup_needed`) the caller applies the batch again,
+    with the lookup, in a new transaction."""
     results: list[WriteResult | RelayError] = []
     start = 0
     for end in [i for i, op in enumerate(ops) if isinstance(op, PruneOp)] + [len(ops)]:
         if end > start:
-            segment = _Segment(conn, ops[start:end])
+            segment = _Segment(conn, ops[start:end], lookup)
             results += [segment.apply(op) for op in ops[start:end]]
             segment.flush()
         if end < len(ops):
@@ -253,6 +266,20 @@ def apply_batch(conn: psycopg.Connection, ops: list[WriteOp]) -> list[WriteResul
             results.append(prune(conn, op))
         start = end + 1
     return results
+
+
+class LookupNeeded(Exception):
+    """Raised (rolling the batch back) when an append would pass its mailbox's quota but
+    was planned without looking for stored bodies: retries of stored ones cost nothing."""
+
+
+def lookup_needed(exc: BaseException) -> bool:
+    """True when a batch applied without the lookup must be applied again with it: it
+    inserted a body its mailbox already holds, or needs to know about those (see
+    apply_batch)."""
+    return isinstance(exc, LookupNeeded) or (
+        isinstance(exc, psycopg.errors.UniqueViolation)
+        and exc.diag.constraint_name == "messages_by_hash")
 
 
 def prune(conn: psycopg.Connection, op: PruneOp) -> PruneResult:

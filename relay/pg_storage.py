@@ -41,7 +41,7 @@ from psycopg_pool import ConnectionPool
 
 from relay.core import NonceMemory
 from relay.errors import Forbidden, RelayError, Unavailable
-from relay.pg_batch import apply_batch
+from relay.pg_batch import LookupNeeded, apply_batch, lookup_needed
 from relay.pg_schema import migrate
 from relay.storage import Mailbox, PruneOp, Totals, WriteOp, WriteResult, take_page
 
@@ -164,17 +164,26 @@ class PostgresStorage:
         # last statement, so a batch costs two round trips (its rows, then its writes and
         # the commit). The pipeline's end waits for COMMIT's answer: nothing is acknowledged
         # before it. A prune reads row counts between its statements: no pipeline.
+        # Such a batch first goes without looking for stored bodies (retries are rare, and
+        # the lookup cost the database more than the rest of the batch); when one was
+        # stored, its insert fails on the unique index, nothing was written, and the batch
+        # goes again with the lookup.
         pipelined = not any(isinstance(op, PruneOp) for op in ops)
+        lookup = not pipelined
         for attempt in range(BATCH_ATTEMPTS):
             conn = self._writer_conn()
             try:
                 with conn.pipeline() if pipelined else nullcontext(), conn.transaction():
-                    results = apply_batch(conn, ops)
+                    results = apply_batch(conn, ops, lookup)
                 return results
             except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
                 if attempt + 1 == BATCH_ATTEMPTS:
                     raise
                 time.sleep(0.005 * (attempt + 1))
+            except (pg_errors.UniqueViolation, LookupNeeded) as exc:
+                if lookup or not lookup_needed(exc):
+                    raise
+                lookup = True
         raise AssertionError("unreachable")
 
     def nonce_memory(self, window: int, per_client: int) -> NonceMemory:

@@ -34,6 +34,7 @@ from tests.relay.wire import (
 )
 
 A = cap("pg-a")
+B = cap("pg-b")
 OTHERS = [cap(f"pg-other-{i}") for i in range(3)]
 
 
@@ -158,6 +159,23 @@ def test_a_duplicate_on_another_instance_gets_the_first_cursor(schema: str) -> N
     assert (first.cursors, again.cursors, again.new) == ((1, 2), (2, 3), ((3, b"z"),))
     one.close()
     two.close()
+
+
+def test_a_retry_in_a_batch_of_new_appends_gets_its_cursor_and_the_batch_still_lands(
+        schema: str) -> None:
+    """A batch is first written without looking for stored bodies; a retry among its
+    appends makes that write fail whole, and the batch is written again with the lookup."""
+    store = instance(schema)
+    store.write_batch([CreateOp(c.mailbox, c.write_pk, c.read_pk, KIND_GROUP, 0, 1)
+                       for c in (A, B)])
+    store.write_batch([_append_op(A, [b"stored"])])
+    results = store.write_batch([_append_op(B, [b"fresh on B"]), _append_op(A, [b"stored"]),
+                                 _append_op(A, [b"fresh on A"])])
+    assert [(r.cursors, r.new) for r in results] == [   # type: ignore[union-attr]
+        ((1,), ((1, b"fresh on B"),)), ((1,), ()), ((2,), ((2, b"fresh on A"),))]
+    assert store.fetch(A.mailbox, 0, 10, 1 << 20) == [(1, b"stored"), (2, b"fresh on A")]
+    assert store.write_batch([_append_op(B, [b"next"])])[0].cursors == (2,)  # type: ignore[union-attr]
+    store.close()
 
 
 def test_a_read_proof_is_good_once_across_instances_and_restarts(schema: str) -> None:
