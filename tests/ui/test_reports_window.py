@@ -103,6 +103,7 @@ def _scenario(qtbot, real_app, theme: str, out, suffix: str) -> None:  # noqa: A
     rules.close()
 
     link = ana.invites.create(club).link
+    ana.sync_once()   # the invite's mailbox and bundle are on the relay before anyone reads it
     join = JoinDialog(win._ctx, link, win)
     qtbot.addWidget(join)
     join.show()
