@@ -295,8 +295,8 @@ class Syncer:
         rt = self.rt
         now = rt.now()
         with rt.lock:
-            # a linked device keeps the prekey its certificate names (protocol §16.6)
-            rotate_prekey = not rt.linked_device and rt.identity.prekey_rotation_due(now)
+            # linked devices too: theirs is announced signed by the device key (§16.9)
+            rotate_prekey = rt.identity.prekey_rotation_due(now)
             if rotate_prekey:
                 rt.identity.rotate_prekey(now, rt.rng)
             for record in rt.store.groups.all_groups():
@@ -307,7 +307,10 @@ class Syncer:
                 if session.rotation_due(now):
                     outgoing += session.rotate(now, rt.rng)
                 if rotate_prekey:
-                    outgoing.append(session.announce_prekey(now, rt.rng))
+                    try:
+                        outgoing.append(session.announce_prekey(now, rt.rng))
+                    except crypto.CryptoError:
+                        pass    # a revoked device: no one takes its prekey any more
                 if session.heartbeat_due(now):
                     outgoing.append(session.heartbeat(now, rt.rng))
                 dropped = session.expire(now)

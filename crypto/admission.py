@@ -145,5 +145,6 @@ def welcome_devices(state: GroupState) -> bytes:
     """The members' active device certificates, for a joiner's Welcome (b"" when none)."""
     active = Devices({c.device_pk: DeviceRecord(c) for c in state.devices.active(state.members)},
                      retired={ik: by for ik, by in state.devices.retired.items()
-                              if ik in state.members})
+                              if ik in state.members},
+                     prekeys=state.devices.prekeys)
     return active.encode()

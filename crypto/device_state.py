@@ -152,8 +152,8 @@ def own_devices(state: GroupState) -> list[tuple[bytes, bytes]]:
     me = state.members.get(state.member_ik)
     out = ([] if me is None or state.holds_identity or me.ik in state.devices.retired
            else [(me.ik, me.spk)])
-    out += [(c.device_pk, c.device_spk) for c in state.devices.active_of(state.member_ik)
-            if c.device_pk != state.my_ik]
+    out += state.devices.keys_of([c for c in state.devices.active_of(state.member_ik)
+                                  if c.device_pk != state.my_ik])
     return out
 
 

@@ -27,7 +27,7 @@ from crypto import labels
 from crypto.encoding import Reader, Writer
 from crypto.errors import AuthError, DecodeError, reason
 from crypto.governance import ACT_MANAGE_MEMBERS, can
-from crypto.identity import Identity
+from crypto.identity import Identity, verify_prekey
 from crypto.pairwise import open_pairwise, seal_pairwise
 from crypto.params import MAX_MEMBERS
 from crypto.payloads import CHANNEL_ID_LEN, MESSAGE_ID_LEN, register_kind
@@ -307,10 +307,11 @@ class Devices:
     """The device certificates one group member's client holds for one group (every
     member's devices), by device key. Kept in the group state (crypto.codec)."""
 
-    __slots__ = ("records", "rekey", "retired")
+    __slots__ = ("records", "rekey", "retired", "prekeys")
 
     def __init__(self, records: dict[bytes, DeviceRecord] | None = None,
-                 rekey: bool = False, retired: dict[bytes, bytes] | None = None) -> None:
+                 rekey: bool = False, retired: dict[bytes, bytes] | None = None,
+                 prekeys: dict[bytes, tuple[bytes, int]] | None = None) -> None:
         self.records: dict[bytes, DeviceRecord] = dict(records or {})
         # A device was revoked since the last new key period: an admin starts one
         # (crypto.membership.rotation_due), as for a removal.
@@ -319,6 +320,35 @@ class Devices:
         # device (or admin IK) that revoked it: the IK no longer sends or receives keys;
         # what it signs counts only when one of the member's active devices carries it.
         self.retired: dict[bytes, bytes] = dict(retired or {})
+        # Devices that rotated their prekey since their certificate: device key to (the
+        # prekey now, when it was made), each signed by the device key (§16.9).
+        self.prekeys: dict[bytes, tuple[bytes, int]] = dict(prekeys or {})
+
+    def prekey_of(self, cert: DeviceCert) -> bytes:
+        """The prekey boxes to this device go to: its newest announced, else its
+        certificate's."""
+        got = self.prekeys.get(cert.device_pk)
+        return got[0] if got is not None else cert.device_spk
+
+    def keys_of(self, certs: list[DeviceCert]) -> list[tuple[bytes, bytes]]:
+        """(device key, current prekey) of each certificate."""
+        return [(c.device_pk, self.prekey_of(c)) for c in certs]
+
+    def new_prekey(self, device_pk: bytes, spk: bytes, created: int, sig: bytes) -> str | None:
+        """Apply a prekey update sent by the active device `device_pk`; the refusal reason,
+        or None when taken. Signed by the device key; never older than the one held."""
+        rec = self.records.get(device_pk)
+        if rec is None or not rec.active:
+            return reason("a prekey update from an unknown device was ignored")
+        try:
+            verify_prekey(device_pk, spk, created, sig)
+        except AuthError:
+            return reason("a prekey update not signed by its device was ignored")
+        held = self.prekeys.get(device_pk)
+        if held is not None and created <= held[1]:
+            return reason("an older prekey update was ignored")
+        self.prekeys[device_pk] = (spk, created)
+        return None
 
     def ik_active(self, member_ik: bytes) -> bool:
         """False once the member's first device (their IK as a sender) was revoked."""
@@ -416,17 +446,23 @@ class Devices:
         """b"" when there is nothing to keep. Revoked first devices follow the records
         (`u8 n ‖ n × (member_ik[32] ‖ revoked_by[32])`, sorted) only when there are any, so
         a blob without them is the version-1 blob byte for byte."""
-        if not self.records and not self.rekey and not self.retired:
+        if not self.records and not self.rekey and not self.retired and not self.prekeys:
             return b""
         w = Writer().u8(1 if self.rekey else 0).u16(len(self.records))
         for pk in sorted(self.records):
             rec = self.records[pk]
             w.var16(rec.cert.to_bytes()).u8(1 if rec.revoked else 0)
             w.fixed(rec.revoked_by if rec.revoked else bytes(KEY_LEN), KEY_LEN)
-        if self.retired:
+        prekeys = {pk: v for pk, v in self.prekeys.items() if pk in self.records}
+        if self.retired or prekeys:
             w.u8(len(self.retired))
             for ik in sorted(self.retired):
                 w.fixed(ik, KEY_LEN).fixed(self.retired[ik], KEY_LEN)
+        if prekeys:
+            w.u8(len(prekeys))
+            for pk in sorted(prekeys):
+                spk, created = prekeys[pk]
+                w.fixed(pk, KEY_LEN).fixed(spk, KEY_LEN).u64(created)
         return w.bytes()
 
     @classmethod
@@ -444,16 +480,28 @@ class Devices:
             prev = cert.device_pk
             out[cert.device_pk] = DeviceRecord(cert, revoked, by if revoked else b"")
         retired: dict[bytes, bytes] = {}
+        prekeys: dict[bytes, tuple[bytes, int]] = {}
         if r.remaining():
             prev = b""
             n = r.u8()
-            if n == 0:
-                raise DecodeError("an empty list of revoked first devices is not canonical")
             for _ in range(n):
                 ik, by = r.fixed(KEY_LEN), r.fixed(KEY_LEN)
                 if ik <= prev:
                     raise DecodeError("revoked first devices are not sorted and unique")
                 prev = ik
                 retired[ik] = by
+            if r.remaining():
+                prev = b""
+                m = r.u8()
+                if m == 0:
+                    raise DecodeError("an empty list of prekey updates is not canonical")
+                for _ in range(m):
+                    pk, spk, created = r.fixed(KEY_LEN), r.fixed(KEY_LEN), r.u64()
+                    if pk <= prev or pk not in out:
+                        raise DecodeError("prekey updates are not sorted, unique and known")
+                    prev = pk
+                    prekeys[pk] = (spk, created)
+            elif n == 0:
+                raise DecodeError("an empty list of revoked first devices is not canonical")
         r.done()
-        return cls(out, rekey, retired)
+        return cls(out, rekey, retired, prekeys)

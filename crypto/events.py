@@ -172,7 +172,7 @@ class SenderKeyReceived:
 
 @dataclass(frozen=True, slots=True)
 class PrekeyChanged:
-    """`member_ik` announced a new signed prekey."""
+    """`member_ik` (or a linked device, by its device key) announced a new signed prekey."""
 
     member_ik: bytes
 

@@ -499,7 +499,12 @@ def _receive_prekey(state: GroupState, inner: Inner, member: Member,
     spk, created, sig = r.fixed(KEY_LEN), r.u64(), r.fixed(SIG_LEN)
     r.done()
     if inner.header.sender_ik != member.ik:
-        raise AuthError("a linked device keeps the prekey its certificate names")
+        # a linked device's new prekey, signed by its device key (docs/protocol.md §16.9)
+        why = state.devices.new_prekey(inner.header.sender_ik, spk, created, sig)
+        if why is not None:
+            raise AuthError(why)
+        events.append(PrekeyChanged(inner.header.sender_ik))
+        return
     verify_prekey(member.ik, spk, created, sig)
     if member.ik not in state.members:
         return  # the leaving member of an old epoch: never a member again by a prekey

@@ -125,13 +125,17 @@ def heartbeat(state: GroupState, now: int, rng: Rng) -> Outgoing:
 def announce_prekey(state: GroupState, now: int, rng: Rng) -> Outgoing:
     """Tell the group our current signed prekey (after Identity.rotate_prekey)."""
     ep = state.require_active()
-    if not state.holds_identity:
-        raise NotAllowed("a linked device keeps the prekey its certificate names")
     ident = state.identity
     body = Writer().fixed(ident.spk, KEY_LEN).u64(ident.spk_created_at).fixed(
         ident.spk_signature, SIG_LEN).bytes()
-    me = state.members[ident.ik]
-    state.members[ident.ik] = Member(me.ik, ident.spk, me.name, me.role, me.joined_seq)
+    if state.holds_identity:
+        me = state.members[ident.ik]
+        state.members[ident.ik] = Member(me.ik, ident.spk, me.name, me.role, me.joined_seq)
+    else:   # a linked device: its record's prekey (docs/protocol.md §16.9)
+        why = state.devices.new_prekey(ident.ik, ident.spk, ident.spk_created_at,
+                                       ident.spk_signature)
+        if why is not None:
+            raise NotAllowed(why)
     return seal_plain(state, ep, TYPE_PREKEY, body, now, rng)
 
 

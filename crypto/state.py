@@ -122,8 +122,8 @@ class GroupState:
         devices)."""
         out = [(m.ik, m.spk) for m in self.members.values()
                if m.ik != exclude and m.ik not in self.devices.retired]
-        out += [(c.device_pk, c.device_spk) for c in self.devices.active(self.members)
-                if c.member_ik != exclude]
+        out += self.devices.keys_of([c for c in self.devices.active(self.members)
+                                     if c.member_ik != exclude])
         return [x for x in out if x[0] != self.identity.ik]   # members in join order first
 
     def recipient_count(self) -> int:

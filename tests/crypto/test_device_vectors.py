@@ -99,3 +99,18 @@ def test_malformed_device_records_raise_the_error_they_name(vector: dict[str, An
     with pytest.raises(crypto.CryptoError) as caught:
         d.Devices.decode(bytes.fromhex(vector["input"]))
     assert type(caught.value).__name__ == vector["expect"]
+
+
+def test_device_records_carry_a_prekey_update_signed_by_the_device() -> None:
+    recs = DOC["device_records"]
+    got = d.Devices.decode(bytes.fromhex(recs["with_prekey_update"]))
+    upd = recs["prekey_update"]
+    pk = bytes.fromhex(upd["device_pk"])
+    assert got.prekeys == {pk: (bytes.fromhex(upd["spk"]), upd["created"])}
+    assert got.encode().hex() == recs["with_prekey_update"]
+    fresh = d.Devices.decode(bytes.fromhex(recs["without"]))
+    assert fresh.new_prekey(pk, bytes.fromhex(upd["spk"]), upd["created"],
+                            bytes.fromhex(upd["sig"])) is None
+    assert fresh.encode() == got.encode()
+    assert fresh.new_prekey(pk, bytes.fromhex(upd["spk"]), upd["created"] + 1,
+                            bytes.fromhex(upd["sig"])) is not None   # not what it signed

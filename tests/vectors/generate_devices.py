@@ -63,6 +63,11 @@ def build() -> dict[str, Any]:
     records = d.Devices({laptop.ik: d.DeviceRecord(cert)}, rekey=True,
                         retired={member.ik: laptop.ik}).encode()
     plain = d.Devices({laptop.ik: d.DeviceRecord(cert)}).encode()
+    # §16.9: the laptop announced a newer prekey, signed by its device key
+    later = Identity.from_bytes(laptop.to_bytes())
+    later.rotate_prekey(T + 7 * 86400, _rng("laptop prekey"))
+    rotated = d.Devices({laptop.ik: d.DeviceRecord(cert)}, prekeys={
+        laptop.ik: (later.spk, later.spk_created_at)}).encode()
     negative = [
         ("certificate_truncated", cert_payload[:-1].hex(), "DecodeError"),
         ("certificate_trailing_byte", (cert_payload + b"\0").hex(), "DecodeError"),
@@ -92,6 +97,10 @@ def build() -> dict[str, Any]:
         "device_records": {
             "with_revoked_first_device": records.hex(),
             "without": plain.hex(),
+            "with_prekey_update": rotated.hex(),
+            "prekey_update": {"device_pk": laptop.ik.hex(), "spk": later.spk.hex(),
+                              "created": later.spk_created_at,
+                              "sig": later.spk_signature.hex()},
             "negative": [
                 {"name": "empty_revoked_list", "input": (plain + b"\0").hex(),
                  "expect": "DecodeError"},
