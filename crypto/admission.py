@@ -29,7 +29,7 @@ from crypto.state import GroupState, InviteRecord
 def invite_info(state: GroupState, rec: InviteRecord) -> InviteInfo:
     mb = rec.mailbox()
     assert mb.invite_id is not None
-    return InviteInfo(mb.invite_id, format_invite_link(state.relay_url, rec.secret, state.my_ik),
+    return InviteInfo(mb.invite_id, format_invite_link(state.relay_url, rec.secret, state.member_ik),
                       mb, rec.uses_total, rec.uses_left, rec.expires_at, rec.created_at,
                       rec.revoked, state.invite_roles.get(mb.invite_id, ROLE_MEMBER))
 
@@ -42,9 +42,9 @@ def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
     state.require_active()
     if not state.is_admin:
         raise NotAllowed("only an admin can invite")
-    if not state.holds_identity:
-        raise NotAllowed("invites are made on the device that seals as the member's "
-                         "identity key")
+    signer = state.signer     # the member's IK: the link names it, it seals the bundle
+    if signer is None:
+        raise NotAllowed("invites are made on a device that holds the member's identity key")
     if role not in STARTING_ROLES:
         raise NotAllowed("an invite can start its joiners as a member or an observer")
     if not isinstance(uses, int) or not 1 <= uses <= MAX_INVITE_USES:
@@ -61,9 +61,9 @@ def create_invite(state: GroupState, uses: int, expires_at: int, now: int,
     state.register_invite(invite_mb.invite_id, rec)
     if role != ROLE_MEMBER:
         state.invite_roles[invite_mb.invite_id] = role
-    me = state.members.get(state.my_ik)
+    me = state.members.get(state.member_ik)
     assert me is not None
-    bundle = seal_bundle(state.identity, secret, state.name, me.name, expires_at, rng, rules)
+    bundle = seal_bundle(signer, secret, state.name, me.name, expires_at, rng, rules)
     return invite_info(state, rec), Outgoing(invite_mb, bundle)
 
 
@@ -100,9 +100,10 @@ def open_invite_envelope(state: GroupState, rec: InviteRecord, envelope: bytes,
     """Traffic in one of our invite mailboxes: join requests become JoinRequested; our own
     bundle and Welcomes are ignored."""
     typ, body = open_invite(rec.secret, envelope)
-    if typ != TYPE_JOIN or not state.is_admin:
+    signer = state.signer
+    if typ != TYPE_JOIN or not state.is_admin or signer is None:
         return Opened()
-    request = check_join_request(state.identity, rec.secret, body, now)
+    request = check_join_request(signer, rec.secret, body, now)
     _check_policy(rec, request.request_id, now)
     if request.joiner_ik in state.members or request.request_id in state.requests:
         return Opened()
@@ -133,7 +134,10 @@ def admit(state: GroupState, request_id: bytes, now: int, rng: Rng) -> list[Outg
     payload = encode_welcome(state.group_id, request.invite_id, state.name, state.relay_url, es,
                              entry.encode(), list(state.members.values()), state.owner,
                              welcome_devices(state))
-    welcome = seal_welcome(state.identity, rec.secret, request.joiner_ik, request.joiner_spk,
+    signer = state.signer
+    if signer is None:
+        raise NotAllowed("invites are made on a device that holds the member's identity key")
+    welcome = seal_welcome(signer, rec.secret, request.joiner_ik, request.joiner_spk,
                            payload, rng)
     rec.uses_left -= 1
     rec.consumed.append(request_id)

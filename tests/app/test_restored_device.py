@@ -134,6 +134,26 @@ def test_the_restored_device_revokes_the_old_machine_and_keeps_administering(
     _sync(new, ben, cai)
     assert ("Ana", "just us now") in texts(ben, gid)
     assert ("Ana", "just us now") not in texts(cai, gid)
+    # ... and invites and admits (its invite link names Ana's identity key)
+    dan = Services(new.profile_dir.parent / "Dan", keyring_backend=new._keyring_backend)
+    try:
+        dan.profile.create("Dan")
+        link = new.invites.create(gid).link
+        new.sync_once()
+        assert dan.invites.join(link).status == "waiting"
+        dan.sync_once()
+        assert new.sync_once().admitted == 1
+        assert dan.sync_once().joined == (gid,)
+        _sync(ben, new)
+        dan.posts.post(gid, "hello, I am Dan")
+        _sync(dan, new, ben)
+        assert ("Dan", "hello, I am Dan") in texts(new, gid)
+        assert ("Ana", "just us now") not in texts(dan, gid)     # no history for joiners
+        new.posts.post(gid, "welcome Dan")
+        _sync(new, dan)
+        assert ("Ana", "welcome Dan") in texts(dan, gid)
+    finally:
+        dan.close()
 
 
 def test_the_restored_device_links_another_desktop(

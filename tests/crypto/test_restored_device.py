@@ -327,3 +327,29 @@ def test_attack_after_the_first_device_is_revoked_the_ik_introduces_no_device(
                        lambda d: certify(ana.identity, d.ik, d.spk, "thief", net.now))
     assert "the sender is not a member of this group" in refuse(net, ben)
     assert ben.session.device_member(thief.identity.ik) is None
+
+
+def test_the_restored_device_of_an_admin_invites_and_admits(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    ana, ben, cai = trio
+    new = restore(net, ana, backup(ana))
+    net.pump(ana, ben, cai, new)
+    net.send(new.session.revoke_device(ana.identity.ik, net.now, new.rng))
+    net.pump(ben, cai, new)
+    lap = link(net, ben, "ben-laptop")       # a device made by linking invites no one
+    net.pump(ben, cai, new, lap)
+    with pytest.raises(NotAllowed):
+        lap.session.create_invite(1, net.now + 3600, net.now, lap.rng)
+    dan = make_peer("dan")
+    join(net, new, dan, others=(ben, cai, lap))   # the link names Ana's IK; her device admits
+    assert {m.ik for m in dan.session.members()} == {p.identity.ik for p in (ana, ben, cai, dan)}
+    assert dan.session.first_device_revoked(ana.identity.ik)
+    net.send(new.session.seal(Post("welcome Dan"), net.now, new.rng).outgoing)
+    net.send(dan.session.seal(Post("thanks"), net.now, dan.rng).outgoing)
+    net.pump(ben, cai, new, dan, lap)
+    assert posts(dan)[-1] == (ana.identity.ik, "welcome Dan")
+    assert posts(new)[-1] == (dan.identity.ik, "thanks")
+    # the old machine holds no key of the periods since
+    net.send(ana.session.seal(Post("the thief"), net.now, ana.rng).outgoing)
+    assert refuse(net, dan) == []            # in a mailbox Dan never had
+    assert "the thief" not in [t for _, t in posts(dan)]
