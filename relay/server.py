@@ -33,10 +33,13 @@ BACKLOG = 256
 # 127.0.0.1 and ::1) the rate limits see the real client, not the proxy.
 # No limit_concurrency: uvicorn would answer 503 to everyone once any one client held that
 # many connections; the connection guard refuses that client's extra sockets instead.
+# loop "asyncio": uvloop, where installed, measured no faster here (and uvicorn's "auto"
+# would switch to it silently). ws "none": the relay speaks no WebSocket, and an upgraded
+# connection would leave the connection guard's protocol.
 UVICORN_OPTIONS: dict[str, object] = {
     "access_log": False, "log_config": None, "lifespan": "on", "server_header": False,
     "proxy_headers": True, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
-    "backlog": BACKLOG, "loop": "asyncio",
+    "backlog": BACKLOG, "loop": "asyncio", "ws": "none",
 }
 
 
