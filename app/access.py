@@ -18,7 +18,7 @@ from app.events import EventHub
 from app.i18n import N_, _
 from app.keys import KeyStore
 from app.profile import private_dir
-from app.runtime import Rng, Runtime
+from app.runtime import MEMBER_KEY_SETTING, Rng, Runtime
 from app.store import Store
 from app.views import ChangeEvent, ChangeKind
 
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
 MSG_LOCKED = N_("The profile is locked; unlock it first.")
 # On a linked device: the member's identity key (hex); app/devices.py writes it.
 MEMBER_SETTING = "device.member"
-# On a linked device that holds the member's identity key too (a restored profile,
-# app/device_restore.py): that key's secret (hex). A link copy never carries it.
-MEMBER_KEY_SETTING = "device.member_key"
 CERT_SETTING = "device.cert"          # on a linked device: its certificate (hex)
 NAME_SETTING = "device.name"          # this device's own name
 FIRST_NAME_SETTING = "device.first_name"   # on a linked device: the first device's name

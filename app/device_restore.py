@@ -28,14 +28,13 @@ import crypto
 from app.access import (
     CERT_SETTING,
     FIRST_NAME_SETTING,
-    MEMBER_KEY_SETTING,
     MEMBER_SETTING,
     NAME_SETTING,
     Access,
 )
 from app.errors import AppError, NotAllowed
 from app.i18n import _
-from app.runtime import Pending, Runtime
+from app.runtime import MEMBER_KEY_SETTING, Pending, Runtime
 from app.store import Store
 from crypto.devices import MAX_DEVICE_NAME_BYTES, DeviceCert, certify
 

@@ -300,7 +300,9 @@ class DeviceService:
                     continue
                 session = rt.session(g.id)
                 if target == rt.me:
-                    if session.first_device_revoked():
+                    # done already, or a group this (restored) device entered itself and
+                    # seals in as the identity key: no other device of the member is there
+                    if session.first_device_revoked() or session.my_ik == rt.me:
                         continue
                 elif not [r for r in session.device_records(rt.me)
                           if r.cert.device_pk == target and not r.revoked]:

@@ -43,7 +43,8 @@ class GroupService:
     # -- groups ------------------------------------------------------------------------------
     def create(self, name: str, relay: str | None = None) -> GroupSummary:
         rt = self._access.runtime()
-        if rt.linked_device:
+        signer = rt.signer    # a restored device founds the group as the member's IK
+        if signer is None:
             raise first_device_only()
         name = _group_name(name)
         relay_url = relay or self._settings.default_relay()
@@ -52,7 +53,7 @@ class GroupService:
         relay_url = normalise_relay_url(relay_url)
         now = rt.now()
         with rt.lock:
-            session = crypto.GroupSession.create(rt.identity, name, relay_url, rt.display_name,
+            session = crypto.GroupSession.create(signer, name, relay_url, rt.display_name,
                                                  now, rt.rng)
             gid = session.group_id
 

@@ -190,7 +190,8 @@ class InviteService:
         rules, `accept_rules` must say the joiner accepted them (RulesToAccept otherwise;
         the request carries the hash of the rules accepted)."""
         rt = self._access.runtime()
-        if rt.linked_device:
+        signer = rt.signer    # a restored device joins as the member's IK
+        if signer is None:
             raise first_device_only()
         parsed = _parse(link)
         _link_relay(parsed)
@@ -200,7 +201,7 @@ class InviteService:
             raise RulesToAccept(bundle.group_name, bundle.rules)
         join_id = parsed.invite_id
         with rt.lock:
-            pj, request = crypto.PendingJoin.start(rt.identity, parsed, bundle, rt.display_name,
+            pj, request = crypto.PendingJoin.start(signer, parsed, bundle, rt.display_name,
                                                    now, rt.rng, accept_rules=accept_rules)
             record = MyJoin(join_id, parsed.relay_url, bundle.group_name, "waiting", _(MSG_WAITING),
                             None, pj.to_bytes(), now, now)

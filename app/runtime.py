@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 Rng = Callable[[int], bytes]
 FORMER_MEMBER = N_("a former member")
+# On a linked device that holds the member's identity key too (a restored profile,
+# app/device_restore.py): that key's secret (hex). A link copy never carries it.
+MEMBER_KEY_SETTING = "device.member_key"
 
 
 def cap_to_bytes(cap: MailboxCapability) -> bytes:

@@ -18,7 +18,7 @@ from app.errors import NotFound
 from app.i18n import N_, _
 from app.inbound import Inbound, Route
 from app.reasons import sync_text
-from app.runtime import Pending, Runtime, cap_from_bytes, outbox_item
+from app.runtime import MEMBER_KEY_SETTING, Pending, Runtime, cap_from_bytes, outbox_item
 from app.store import MyJoin, Store
 from app.views import ChangeEvent, ChangeKind, ConnectionState, ConnectionStatus, SyncReport
 from sync.engine import SyncEngine
@@ -80,7 +80,7 @@ class Syncer:
                     continue
                 pj = self.inbound.joins.get(join.id)
                 if pj is None:
-                    pj = crypto.PendingJoin.from_bytes(join.blob, rt.identity)
+                    pj = crypto.PendingJoin.from_bytes(join.blob, rt.signer or rt.identity)
                     self.inbound.joins[join.id] = pj
                 mb = pj.link.mailbox
                 subs.setdefault(join.relay_url, []).append(
@@ -299,6 +299,13 @@ class Syncer:
             rotate_prekey = rt.identity.prekey_rotation_due(now)
             if rotate_prekey:
                 rt.identity.rotate_prekey(now, rt.rng)
+            # a restored device: the identity key it holds seals in the groups it entered
+            # itself, and rotates its prekey there (protocol §16.8)
+            held = rt.member_key
+            rotate_held = held is not None and held.prekey_rotation_due(now)
+            if rotate_held:
+                assert held is not None
+                held.rotate_prekey(now, rt.rng)
             for record in rt.store.groups.all_groups():
                 if record.removed:
                     continue
@@ -306,7 +313,8 @@ class Syncer:
                 outgoing: list[Any] = []
                 if session.rotation_due(now):
                     outgoing += session.rotate(now, rt.rng)
-                if rotate_prekey:
+                as_held = held is not None and session.my_ik == held.ik
+                if rotate_held if as_held else rotate_prekey:
                     try:
                         outgoing.append(session.announce_prekey(now, rt.rng))
                     except crypto.CryptoError:
@@ -330,6 +338,10 @@ class Syncer:
             if rotate_prekey:
                 rt.identity.expire_prekeys(now)
                 rt.store.identity.save(rt.identity.to_bytes(), rt.display_name, now)
+            if rotate_held:
+                assert held is not None
+                held.expire_prekeys(now)
+                rt.store.settings.set(MEMBER_KEY_SETTING, held.to_bytes().hex())
 
     def close_dead_invites(self) -> None:
         """Close invite mailboxes that can no longer admit anyone, once nothing waits for them."""

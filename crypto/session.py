@@ -52,6 +52,10 @@ class GroupSession:
         """Load a blob made by to_bytes(); `identity` must be the member (or device) it
         belongs to. `member_key`: on a linked device that holds the member's identity key
         too (a restored profile), that key; ignored for another member's blob."""
+        if member_key is not None and data[1:1 + len(member_key.ik)] == member_key.ik:
+            # a group a restored device created or joined itself: it seals there as the IK,
+            # the only device of the member in that group (docs/protocol.md §16.8)
+            return cls(decode_state(data, member_key))
         state = decode_state(data, identity)
         if member_key is not None and state.me == member_key.ik:
             state.member_key = member_key

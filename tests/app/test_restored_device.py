@@ -13,6 +13,7 @@ import pytest
 
 from app.api import Services
 from app.errors import NotAllowed
+from crypto.params import PREKEY_ROTATE_SECONDS
 from crypto.relay_wire import MailboxCapability
 from sync.errors import SyncError
 from sync.transport import RelayClient
@@ -55,7 +56,10 @@ def restored(make_profile: Callable[[str], Services], relay: RelayProcess, tmp_p
     ana.backup.create(file)
     ana.posts.post(gid, "after the backup")
     _sync(ana, ben, cai)
-    new = Services(tmp_path / "ana-new", keyring_backend=memory_keyring)
+    offset = [0.0]      # the restored profile's protocol clock (tests move it on)
+    new = Services(tmp_path / "ana-new", keyring_backend=memory_keyring,
+                   clock=lambda: time.time() + offset[0])
+    new.offset = offset  # type: ignore[attr-defined]
     info = new.backup.restore(file, code, None, device_name="new desktop")
     assert info.fingerprint == ana.profile.me().fingerprint and info.caught_up
     yield ana, ben, cai, new, gid
@@ -170,3 +174,51 @@ def test_the_restored_device_links_another_desktop(
             lap.devices.link(lambda _code: None, lambda _w, _n: True)
     finally:
         lap.close()
+
+
+def test_the_restored_device_creates_and_joins_groups_and_rotates_the_key_it_holds(
+        restored, relay: RelayProcess) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, cai, new, gid = restored
+    # a group it creates: it founds it as the member (the identity key it holds seals there)
+    mine = new.groups.create("Elsewhere", relay.url).id
+    link = new.invites.create(mine).link
+    new.sync_once()
+    assert ben.invites.join(link).status == "waiting"
+    ben.sync_once()
+    assert new.sync_once().admitted == 1
+    assert ben.sync_once().joined == (mine,)
+    new.posts.post(mine, "my own group")
+    _sync(new, ben)
+    assert ("Ana", "my own group") in texts(ben, mine)
+    # a group it joins
+    theirs = cai.groups.create("Cai's", relay.url).id
+    link = cai.invites.create(theirs).link
+    cai.sync_once()
+    assert new.invites.join(link).status == "waiting"
+    new.sync_once()
+    assert cai.sync_once().admitted == 1
+    assert new.sync_once().joined == (theirs,)
+    cai.posts.post(theirs, "hi Ana")
+    _sync(cai, new)
+    assert ("Cai", "hi Ana") in texts(new, theirs)
+    # a week on: its device key and the identity key it holds both rotate their prekey,
+    # each announced where it seals
+    rt = new._access.runtime()
+    device_spk, held_spk = rt.identity.spk, rt.member_key.spk
+    new.offset[0] = PREKEY_ROTATE_SECONDS + 60
+    new.sync_once()
+    assert rt.identity.spk != device_spk and rt.member_key.spk != held_spk
+    _sync(ben, cai)
+    me = rt.me
+    for svc, group in ((ben, mine), (cai, theirs)):
+        assert svc._access.runtime().session(bytes.fromhex(group)).member(me).spk == \
+            rt.member_key.spk
+    session = ben._access.runtime().session(bytes.fromhex(gid))
+    [rec] = [r for r in session.device_records(me) if r.cert.device_pk == rt.identity.ik]
+    assert session.state.devices.prekey_of(rec.cert) == rt.identity.spk
+    # the held key survives a restart
+    key_hex = rt.store.settings.get("device.member_key")
+    assert key_hex and bytes.fromhex(key_hex) == rt.member_key.to_bytes()
+    # revoking the old machine touches only the groups it shares with it
+    first = new.devices.list()[0]
+    assert new.devices.revoke(first.id) == 1
