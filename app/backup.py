@@ -18,9 +18,10 @@ file, or an unreachable relay leave nothing behind. Before the move the restored
 reads everything its relays hold since the backup (pushing its outbox first, sealing nothing
 new): whatever the old machine sent in the member's name after the backup is read, its posts
 appear as the member's own, and the member's own sender chains step past every place in
-their history already used (crypto/receive.py `_own_echo`). So the restored profile never
-seals a message where the old machine did. It is the same member, not a second device:
-docs/threat-model.md says what happens if the old machine keeps running too.
+their history already used (crypto/receive.py `_own_echo`). Then it becomes a new device of
+the same member (app/device_restore.py, protocol §16.8): its own device key and chains, so
+it never seals where the old machine does, and the old machine keeps working beside it
+until it is revoked.
 
 Never call these methods on the GUI thread: each backup or restore runs Argon2id and reads or
 writes the whole profile.
