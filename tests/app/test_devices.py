@@ -357,3 +357,36 @@ def test_a_link_without_history_brings_the_groups_but_no_past_posts_or_files(
         assert ("Ana", "before the laptop") in texts(ana, gid)   # the first device keeps it
     finally:
         lap.close()
+
+
+def test_a_linked_desktop_revokes_the_lost_first_one_and_another_admin_rekeys(trio) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, lap, gid = trio
+    ana.groups.promote(gid, "Ben")          # a second admin, to start key periods
+    for svc in (ana, ben, lap):
+        svc.sync_once()
+    first = lap.devices.list()[0]
+    assert first.first and not first.this_device
+    assert lap.devices.revoke(first.id) == 1
+    lap.sync_once()
+    ben.sync_once()          # Ben's client (now the rotating admin) starts a new key period
+    lap.sync_once()
+    ana.sync_once()
+    assert lap.devices.list()[0].revoked and ana.devices.list()[0].revoked
+    ben.posts.post(gid, "after the first desktop was lost")
+    ben.sync_once()
+    lap.sync_once()
+    ana.sync_once()
+    assert ("Ben", "after the first desktop was lost") in texts(lap, gid)
+    assert ("Ben", "after the first desktop was lost") not in texts(ana, gid)
+    ana.posts.post(gid, "the thief on the first desktop")
+    ana.sync_once()
+    ben.sync_once()
+    lap.sync_once()
+    assert ("Ana", "the thief on the first desktop") not in texts(ben, gid)
+    assert ("Ana", "the thief on the first desktop") not in texts(lap, gid)
+    lap.posts.post(gid, "still me, from the laptop")
+    lap.sync_once()
+    ben.sync_once()
+    assert ("Ana", "still me, from the laptop") in texts(ben, gid)
+    with pytest.raises(NotAllowed):         # no device revokes itself
+        lap.devices.revoke(lap.devices.list()[1].id)
