@@ -95,11 +95,13 @@ class PlainStore:
         known = {r[0] for r in c.execute(
             f"SELECT msg_id FROM posts WHERE group_id = ? AND msg_id IN ({marks})", (GROUP, *ids))}
         fresh = [p for p in posts if p.msg_id not in known]
+        top = c.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]
         c.executemany(
             "INSERT INTO posts (group_id, msg_id, sender_ik, sender_name, sent_time, received_time, "
             "seq, kind, text, reply_to, raw, mine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time, p.received_time,
               p.seq, p.kind, p.text, p.reply_to, p.raw, int(p.mine)) for p in fresh])
+        c.execute(store_posts._INDEX_NEW, (top,))   # the search rows, as the store feeds them
         c.execute("UPDATE groups SET unread = unread + ?, last_activity = max(last_activity, ?) "
                   "WHERE id = ?", (len(fresh), max(p.sent_time for p in fresh), GROUP))
         c.execute("SELECT NOT EXISTS (SELECT 1 FROM pending_changes)").fetchone()

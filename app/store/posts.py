@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+import sqlcipher3
+
 from app.store.core import StorePart, reads, writes
 from app.store.records import GENERAL, NewPost, PageKey, Post, PostPage, Reaction
 
@@ -22,6 +24,10 @@ POST_COLS = """p.id, p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_ti
 _INSERT = """INSERT INTO posts (group_id, msg_id, sender_ik, sender_name, sent_time,
     received_time, seq, kind, text, reply_to, raw, mine, channel_id, thread_root, title, tags,
     by_admin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+# The search rows of the posts just inserted (row ids above the previous maximum). The
+# index is external-content: FTS5 reads nothing back, it stores what it is given here.
+_INDEX_NEW = "INSERT INTO posts_fts (rowid, body, grp) SELECT id, body, grp FROM posts WHERE id > ?"
 
 # SQLite's limit on bound parameters is 32766; stay well below it per IN (...) list.
 _CHUNK = 500
@@ -72,11 +78,17 @@ class PostTables(StorePart):
                     fresh.append(post)
             if not fresh:
                 continue
+            # the rows below get the next row ids (this transaction is the only writer)
+            top = conn.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]
             conn.executemany(_INSERT, [
                 (p.group_id, p.msg_id, p.sender_ik, p.sender_name, p.sent_time, p.received_time,
                  p.seq, p.kind, None if p.kind == "unsupported" else p.text, p.reply_to, p.raw,
                  int(p.mine), p.channel_id, p.thread_root, p.title, "\n".join(p.tags),
                  int(p.by_admin)) for p in fresh])
+            # their search rows in one statement (schema 17: no per-row trigger)
+            indexed = conn.execute(_INDEX_NEW, (top,)).rowcount
+            if indexed != len(fresh):   # never: ids are handed out above the maximum
+                raise sqlcipher3.IntegrityError("a new post did not reach the search index")
             signed = [(p.group_id, p.msg_id, p.evidence) for p in fresh if p.evidence]
             if signed:
                 conn.executemany("INSERT OR IGNORE INTO post_signed (post_id, evidence) "
