@@ -191,7 +191,13 @@ class GroupSession:
                 if self._inner and type(envelope) is bytes else None
             raw = known[1] if known is not None and known[0] is ep else \
                 open_outer(ep.header_key, mailbox_id, envelope)
-            return open_group(state, ep, raw, now, rng, self._checks)
+            checks = self._checks
+            if checks is not None and checks.spent:
+                # every check of the last prepared batch was taken: later envelopes are
+                # verified as they are opened, without looking them up there first
+                checks.close()
+                self._checks = checks = None
+            return open_group(state, ep, raw, now, rng, checks)
         invite_id = state.invite_by_mailbox.get(mailbox_id)
         if invite_id is None:
             raise UnknownMailbox("this group holds no keys for that mailbox")

@@ -138,6 +138,11 @@ class SharedChecks:
         self._keys.discard(key)
         return done.pop(key, None)
 
+    @property
+    def spent(self) -> bool:
+        """True once every check of the batch was taken by `verdict`."""
+        return not self._keys
+
     def close(self) -> None:
         """Drop the checks nobody took (the helper stops after its current one)."""
         self._todo.clear()
