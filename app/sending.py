@@ -33,12 +33,21 @@ def msg_removed() -> str:
     return _("You were removed from this group; it is read-only now.")
 
 
+def msg_revoked() -> str:
+    return _("This desktop was revoked from another of your devices; the others refuse what "
+             "it sends in this group.")
+
+
 def active(rt: Runtime, group: str) -> tuple[bytes, crypto.GroupSession]:
-    """The group's id and session; NotAllowed once I was removed from it."""
+    """The group's id and session; NotAllowed once I was removed from it or this device
+    was revoked there."""
     record = rt.resolve_group(group)
     if record.removed:
         raise NotAllowed(msg_removed())
-    return record.id, rt.session(record.id)
+    session = rt.session(record.id)
+    if session.this_device_revoked:
+        raise NotAllowed(msg_revoked())
+    return record.id, session
 
 
 def msg_id(rt: Runtime, gid: bytes, ref: str, missing: str | None = None,

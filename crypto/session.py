@@ -302,6 +302,15 @@ class GroupSession:
         that holds it too (a restored profile)."""
         return self._state.signer is not None
 
+    @property
+    def this_device_revoked(self) -> bool:
+        """True once this device was revoked in this group (what it sends is refused)."""
+        s = self._state
+        if s.my_ik == s.member_ik:
+            return s.member_ik in s.devices.retired
+        rec = s.devices.records.get(s.my_ik)
+        return rec is not None and rec.revoked
+
     def first_device_revoked(self, member_ik: bytes | None = None) -> bool:
         """True once the first device (the IK as a sender) of `member_ik` (default: this
         member) was revoked in this group."""
