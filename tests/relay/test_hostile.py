@@ -239,7 +239,7 @@ async def test_pages_are_encoded_off_the_event_loop(
             return encode(*args)
         return wrapped
 
-    monkeypatch.setattr(relay.app, "b64e", spy(relay.app.b64e))
+    monkeypatch.setattr(relay.app, "_page_json", spy(relay.app._page_json))
     monkeypatch.setattr(relay.stream, "message_frame", spy(relay.stream.message_frame))
     await create(client, A)
     assert (await client.post(messages_path(A), json=append_body(A, [b"x"]))).status_code == 200
