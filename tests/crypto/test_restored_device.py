@@ -353,3 +353,20 @@ def test_the_restored_device_of_an_admin_invites_and_admits(
     net.send(ana.session.seal(Post("the thief"), net.now, ana.rng).outgoing)
     assert refuse(net, dan) == []            # in a mailbox Dan never had
     assert "the thief" not in [t for _, t in posts(dan)]
+
+
+def test_a_certificate_sent_by_another_copy_of_the_first_device_is_applied(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    """A message in the member's own name that this device did not send (another copy of
+    the profile, protocol §6.3) that carries a certificate: taken as from the member."""
+    ana, ben, cai = trio
+    blob, cursors = backup(ana)
+    copy = Peer("copy", ana.identity, DetRng("copy"),
+                GroupSession.from_bytes(blob, ana.identity), dict(cursors))
+    device = Identity.generate(net.now, DetRng("copy's device"))
+    cert = certify(ana.identity, device.ik, device.spk, "copy's device", net.now)
+    net.send(copy.session.certify_device(cert, net.now, copy.rng).outgoing)
+    net.pump(ana, ben)
+    assert ana.session.device_member(device.ik).ik == ana.identity.ik
+    assert ben.session.device_member(device.ik).ik == ana.identity.ik
+    assert [e.device_pk for e in ana.of(DeviceChanged)] == [device.ik]
