@@ -48,7 +48,7 @@ from app.file_names import CACHE_DIR
 from app.i18n import _
 from app.keys import KEY_FILE, KeyStore, Setup
 from app.profile import private_dir
-from app.runtime import Pending, Runtime
+from app.runtime import Pending
 from app.store import DB_NAME, Store, device_copy, latest_version
 from crypto import link as wire
 from crypto.devices import DeviceCert, ReadPosition, certify, device_id

@@ -10,7 +10,6 @@ import pytest
 
 from crypto import (
     AuthError,
-    ContentReceived,
     ContentRefused,
     GroupSession,
     Identity,
@@ -21,7 +20,7 @@ from crypto import (
 from crypto.codec import decode_state, encode_state
 from crypto.devices import DeviceCert, DeviceCertificate, DeviceRevoke, Devices, certify
 from crypto.events import DeviceChanged
-from tests.crypto.conftest import DetRng, Net, Peer, join, make_peer, found
+from tests.crypto.conftest import DetRng, Net, Peer, found, join, make_peer
 from tests.crypto.test_devices import link, posts
 
 Backup = tuple[bytes, dict[bytes, int]]
