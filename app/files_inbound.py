@@ -8,11 +8,14 @@ id) wins on every client, whatever order they arrive in (store.files.library_tag
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import crypto
 from app.file_names import CACHE_DIR, attachment_text
+from app.inbound_work import GroupWork, Opener
+from app.runtime import Runtime
 from app.store import NewPost, Store
 from app.store.files import FileRow, LibraryRow, TagOrder
 from crypto.file_payloads import (
@@ -23,6 +26,7 @@ from crypto.file_payloads import (
     LibraryRemove,
     LibraryTags,
 )
+from crypto.governance import ACT_ANNOUNCE
 
 FILE_CONTENT = (Attachment, FileDelete, LibraryAdd, LibraryRemove, LibraryPin, LibraryTags)
 
@@ -72,3 +76,36 @@ def apply(store: Store, profile_dir: Path, gid: bytes, sender: bytes, ev: Any,
 def is_admin(session: crypto.GroupSession, ik: bytes) -> bool:
     member = session.member(ik)
     return member is not None and member.is_admin       # an owner curates as admins do
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A file or library payload queued for the store, with the sender's role on arrival."""
+
+    event: Any
+    admin: bool
+
+    @property
+    def content(self) -> Any:
+        return self.event.content
+
+
+def open_file(rt: Runtime, gw: GroupWork, gid: bytes, ev: crypto.ContentReceived, name: str,
+              now: int) -> None:
+    c = ev.content
+    admin = is_admin(gw.session, ev.sender_ik)
+    if isinstance(c, Attachment):
+        sender = gw.session.member(ev.sender_ik)
+        gw.posts.append(attachment_post(
+            gid, ev, name, now,
+            sender is not None and crypto.can(sender.role, ACT_ANNOUNCE)))
+    if allowed(c, admin):
+        gw.changes.append((ev.sender_ik, FileChange(ev, admin), apply_change))
+
+
+def apply_change(rt: Runtime, store: Store, gid: bytes, gw: GroupWork, sender: bytes,
+                 fc: FileChange) -> None:
+    apply(store, rt.profile_dir, gid, sender, fc.event, fc.admin)
+
+
+OPENERS: dict[type, Opener] = dict.fromkeys(FILE_CONTENT, open_file)

@@ -10,29 +10,34 @@ the relay serving one message twice (from the sync engine's anomaly report).
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from typing import Any
 
 import crypto
-from app import files_inbound, notes, polls_inbound, profiles_inbound, reports_inbound
+from app import (
+    devices_inbound,
+    moderation_inbound,
+    notes,
+    polls_inbound,
+    profiles_inbound,
+    reports_inbound,
+    spaces_inbound,
+)
 from app import moderation_log as moderation
 from app.admin import stored_role
 from app.device_activity import note_active
 from app.i18n import N_, _, ngettext
+from app.inbound_kinds import OPENERS
+from app.inbound_work import BatchOutcome, Gap, GroupWork, Route
 from app.names import isolate, shown_name
 from app.reasons import explain, integrity_text, reason_text
 from app.runtime import Pending, Runtime, members_of
-from app.store import ControlEntry, GroupRecord, MyJoin, NewPost, Store, order_key
+from app.store import GroupRecord, MyJoin, Store
 from app.views import ChangeEvent, ChangeKind
 from crypto import spaces
-from crypto.devices import HandedGroup, ReadPosition
 from crypto.events import DeviceChanged
-from crypto.file_payloads import Attachment
-from crypto.governance import ACT_ANNOUNCE
 from sync.values import InboundBatch, Received
 
 log = logging.getLogger(__name__)
@@ -67,91 +72,6 @@ def _rejected(n: int) -> str:
                     "or injected them.", n).format(n=n)
 
 
-@dataclass(frozen=True)
-class Route:
-    kind: str                 # "group" or "join"
-    key: bytes                # group id or join id
-    relay: str
-
-
-@dataclass
-class BatchOutcome:
-    new_posts: int = 0
-    joined: list[bytes] = field(default_factory=list)
-    admitted: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Gap:
-    """Messages a gap warning said were missing, and that warning (queued, then stored)."""
-
-    seqs: set[int]
-    entry: tuple[str, str, bytes | None]
-    warning_id: int | None = None
-
-
-@dataclass
-class _GroupWork:
-    session: crypto.GroupSession
-    posts: list[NewPost] = field(default_factory=list)
-    changes: list[tuple[str, Any]] = field(default_factory=list)  # in arrival order
-    warnings: list[tuple[str, str, bytes | None]] = field(default_factory=list)
-    outgoing: list[crypto.Outgoing] = field(default_factory=list)
-    members_changed: bool = False
-    renamed: str | None = None
-    removed: bool = False
-    requests: bool = False
-    epoch_changed: bool = False
-    rejected: int = 0
-    # (sender, reason) -> how many of their messages every client refuses by the rules
-    refused: dict[tuple[bytes, str], int] = field(default_factory=dict)
-    # admins whose pin found its channel full (appended on the store thread, read after)
-    pins_full: list[bytes] = field(default_factory=list)
-    mod: moderation.ModState | None = None   # the group's moderation log, loaded when needed
-    mod_refused: list[tuple[bytes, bytes, str, int]] = field(default_factory=list)
-    joined: dict[bytes, int] | None = None   # members' join times, for newcomer safeguards
-    added: str = ""      # members were added: "me" (I admitted them) or "other"
-    reordered: set[bytes] = field(default_factory=set)
-    fresh: list[bytes] = field(default_factory=list)   # ids of posts stored for the first time
-    released: list[bytes] = field(default_factory=list)  # held posts stored (store thread)
-    join_rules: str = ""      # the rules I accepted to join this group (joined in this batch)
-    changed: bool = False                              # edits, deletes or reactions applied
-    targets: list[bytes] = field(default_factory=list)  # the posts those changes altered
-    notes: list[ControlEntry] = field(default_factory=list)  # membership changes to show
-    mod_lines: bool = False   # moderation actions applied: new lines between the posts
-    # posts to check against the channel rules once stored: (msg id, post, sender name)
-    checks: list[tuple[bytes, crypto.Post, str, bool]] = field(default_factory=list)
-    channels_changed: bool = False
-    gap: Any = None      # (warning, entry): a gap seen in the envelope being opened
-    announced: list[_Gap] = field(default_factory=list)  # gaps first warned of in this batch
-    filled: list[_Gap] = field(default_factory=list)     # gaps whose last message arrived
-    rekey: bool = False    # a device was revoked: the rotating admin starts a new key period
-    handed: list[HandedGroup] = field(default_factory=list)   # groups handed to this device
-    active: dict[bytes, int] = field(default_factory=dict)  # my devices' last signed times
-
-    def note_changes(self) -> None:
-        """Remember which posts the queued changes alter: their rows are what changed."""
-        self.changed = self.changed or bool(self.changes)
-        for _sender, ev in self.changes:
-            target = (ev.target if isinstance(ev, polls_inbound.Received)
-                      else getattr(ev.content, "target", None))
-            if isinstance(target, bytes):
-                self.targets.append(target)
-
-
-@dataclass(frozen=True)
-class _FileChange:
-    """A file or library payload queued for the store, with the sender's role on arrival."""
-
-    event: Any
-    admin: bool
-
-    @property
-    def content(self) -> Any:
-        return self.event.content
-
-
 class Inbound:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
@@ -162,7 +82,7 @@ class Inbound:
         # messages reach the relay in order, so a lower one arriving later was reordered.
         self.max_seq: dict[tuple[bytes, bytes, int], int] = {}
         # Gaps warned of in this process per (group, sender, epoch), until they fill.
-        self.gaps: dict[tuple[bytes, bytes, int], list[_Gap]] = {}
+        self.gaps: dict[tuple[bytes, bytes, int], list[Gap]] = {}
 
     # -- the engine's deliver callback ------------------------------------------------------
     def deliver(self, batch: InboundBatch) -> None:
@@ -189,7 +109,7 @@ class Inbound:
     def _deliver(self, batch: InboundBatch, touched: set[bytes]) -> BatchOutcome:
         rt = self.rt
         now = rt.now()
-        work: dict[bytes, _GroupWork] = {}
+        work: dict[bytes, GroupWork] = {}
         joins: list[tuple[Route, crypto.GroupSession]] = []
         outcome = BatchOutcome()
         chunks: list[Future[dict[bytes, tuple[bytes, ...]]]] = []
@@ -206,7 +126,7 @@ class Inbound:
                 continue
             gw = work.get(route.key)
             if gw is None:
-                gw = work[route.key] = _GroupWork(rt.session(route.key))
+                gw = work[route.key] = GroupWork(rt.session(route.key))
                 touched.add(route.key)
             self._group_envelope(gw, route.key, env.mailbox, env.body, now, outcome)
             opened += 1
@@ -222,13 +142,13 @@ class Inbound:
             work[gid].fresh += ids
             outcome.new_posts += len(ids)
 
-        adopted = self._adopt_handed(work, touched, now)
+        adopted = devices_inbound.adopt_handed(rt, work, touched, now)
 
         def final(store: Store, pending: Pending) -> None:
             for route, session in joins:
                 self._store_join(store, pending, route, session, now)
             for session, handed in adopted:
-                self._store_handed(store, pending, session, handed, now)
+                devices_inbound.store_handed(store, pending, session, handed, now)
             for gid, gw in work.items():
                 self._store_group(store, pending, gid, gw, now, outcome)
             for mailbox, cursor in batch.cursors.items():
@@ -236,48 +156,6 @@ class Inbound:
 
         rt.commit(final, durable=False, touched=touched)
         return outcome
-
-    def _adopt_handed(self, work: dict[bytes, _GroupWork], touched: set[bytes],
-                      now: int) -> list[tuple[crypto.GroupSession, HandedGroup]]:
-        """Groups our first device handed to this linked device (app/device_handoff.py):
-        their sessions join this batch, with our sender key for each."""
-        rt = self.rt
-        adopted: list[tuple[crypto.GroupSession, HandedGroup]] = []
-        for gw in list(work.values()):
-            for handed in gw.handed:
-                gid = handed.group_id
-                if gid in work or rt.store.groups.get_group(gid) is not None:
-                    continue
-                try:
-                    session = crypto.GroupSession.from_bytes(handed.state, rt.identity)
-                except crypto.CryptoError:
-                    continue
-                if session.group_id != gid or session.member_ik != rt.me:
-                    continue
-                rt.adopt(gid, session)
-                touched.add(gid)
-                new = work[gid] = _GroupWork(session)
-                new.members_changed = new.epoch_changed = True
-                new.outgoing += session.start_device(now, rt.rng)
-                adopted.append((session, handed))
-        return adopted
-
-    @staticmethod
-    def _store_handed(store: Store, pending: Pending, session: crypto.GroupSession,
-                      handed: HandedGroup, now: int) -> None:
-        gid = session.group_id
-        store.groups.add_group(GroupRecord(id=gid, name=session.name, relay_url=session.relay_url,
-                                           my_role=stored_role(session),
-                                           state=session.to_bytes(), created=now,
-                                           last_activity=now))
-        try:   # where the first device had read: this one starts there, not at the start
-            cursors = json.loads(handed.extra.decode("utf-8") or "{}")
-            for mailbox, cursor in cursors.items():
-                store.outbox.set_cursor(bytes.fromhex(mailbox), int(cursor), now)
-        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
-            pass
-        pending.relays.add(session.relay_url)
-        pending.events.append(ChangeEvent(ChangeKind.GROUPS, gid.hex()))
 
     def _prepare(self, envelopes: Sequence[Received]) -> None:
         """Check the next envelopes' signatures per group on two threads (crypto prepare)."""
@@ -289,13 +167,14 @@ class Inbound:
         for gid, items in by_group.items():
             self.rt.session(gid).prepare(items)
 
-    def _flush_content(self, work: dict[bytes, _GroupWork],
+    def _flush_content(self, work: dict[bytes, GroupWork],
                        joins: list[tuple[Route, crypto.GroupSession]],
                        ) -> Future[dict[bytes, tuple[bytes, ...]]]:
         """Queue the posts and changes opened so far to the store thread (not waited for).
 
         Groups joined in this batch have no row yet: theirs wait for the final transaction.
         """
+        rt = self.rt
         new_groups = {session.group_id for _route, session in joins}
         items = []
         for gid, gw in work.items():
@@ -312,14 +191,14 @@ class Inbound:
             with store.transaction(durable=False):
                 for gid, gw, posts, changes in items:
                     out[gid] = store.posts.insert_posts(posts) if posts else ()
-                    for sender, ev in changes:
-                        self._apply_change(store, gid, gw, sender, ev)
+                    for sender, ev, apply in changes:
+                        apply(rt, store, gid, gw, sender, ev)
             return out
 
-        return self.rt.store.submit(write)
+        return rt.store.submit(write)
 
     # -- group mailboxes ----------------------------------------------------------------------
-    def _group_envelope(self, gw: _GroupWork, gid: bytes, mailbox: bytes, body: bytes,
+    def _group_envelope(self, gw: GroupWork, gid: bytes, mailbox: bytes, body: bytes,
                         now: int, outcome: BatchOutcome) -> None:
         try:
             opened = gw.session.open(mailbox, body, now, self.rt.rng)
@@ -336,13 +215,14 @@ class Inbound:
             gw.outgoing += gw.session.rotate(now, self.rt.rng)
             gw.epoch_changed = gw.members_changed = True
 
-    def _event(self, gw: _GroupWork, gid: bytes, ev: Any, now: int,
+    def _event(self, gw: GroupWork, gid: bytes, ev: Any, now: int,
                outcome: BatchOutcome) -> None:
         rt = self.rt
         if isinstance(ev, crypto.ContentReceived):
-            c = ev.content
-            if isinstance(c, HandedGroup):    # crypto opened it only from our first device
-                gw.handed.append(c)
+            # what this content type does is its capability's (app/inbound_kinds.py)
+            opener, screened = OPENERS[type(ev.content)]
+            if not screened:
+                opener(rt, gw, gid, ev, "", now)
                 return
             if ev.sender_ik == rt.me:
                 key = ev.device_pk or ev.sender_ik
@@ -350,56 +230,9 @@ class Inbound:
             name = rt.sender_name(gw.session, ev.sender_ik, ev.epoch)
             self._check_order(gw, gid, ev, name)
             self._check_gaps(gw, gid, ev)
-            if self._moderated(gw, gid, ev):
+            if moderation_inbound.refused(rt, gw, gid, ev):
                 return
-            if isinstance(c, crypto.Post):
-                sender = gw.session.member(ev.sender_ik)
-                # by_admin: the sender's role may post top-level in an announcements channel
-                by_admin = sender is not None and crypto.can(sender.role, ACT_ANNOUNCE)
-                # the member's own post from another of their devices is theirs here too
-                row = NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now, ev.seq,
-                              "post", c.text, c.reply_to, None, ev.sender_ik == rt.me, c.channel, c.thread,
-                              c.title or None, c.tags, by_admin, ev.evidence or None)
-                if self._for_approval(gw, gid, ev, sender):
-                    gw.changes.append((ev.sender_ik, reports_inbound.MaybeHeld(row)))
-                    return
-                gw.posts.append(row)
-                if not c.plain:
-                    gw.checks.append((ev.message_id, c, name, by_admin))
-            elif isinstance(c, (crypto.ChannelDef, crypto.Pin)):
-                sender = gw.session.member(ev.sender_ik)
-                rule = spaces.check(c, sender is not None and sender.is_admin,
-                                    None)
-                if rule is not None:
-                    ignored = (_("A channel change from {name} was ignored: {rule}.")
-                               if isinstance(c, crypto.ChannelDef)
-                               else _("A pin from {name} was ignored: {rule}."))
-                    gw.warnings.append(("not_allowed", ignored.format(
-                        name=name, rule=reason_text(rule)), ev.sender_ik))
-                else:
-                    gw.changes.append((ev.sender_ik, ev))
-                    gw.channels_changed = True
-            elif isinstance(c, files_inbound.FILE_CONTENT):
-                admin = files_inbound.is_admin(gw.session, ev.sender_ik)
-                if isinstance(c, Attachment):
-                    sender = gw.session.member(ev.sender_ik)
-                    gw.posts.append(files_inbound.attachment_post(
-                        gid, ev, name, now,
-                        sender is not None and crypto.can(sender.role, ACT_ANNOUNCE)))
-                if files_inbound.allowed(c, admin):
-                    gw.changes.append((ev.sender_ik, _FileChange(ev, admin)))
-            elif isinstance(c, crypto.Unsupported):
-                gw.posts.append(NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now,
-                                        ev.seq, "unsupported", None, None, c.raw))
-            elif isinstance(c, crypto.polls.CONTENT_TYPES):  # polls and events
-                row = polls_inbound.timeline_row(gid, ev, name, now)
-                if row is not None:
-                    gw.posts.append(row)
-                gw.changes.append((ev.sender_ik, polls_inbound.received(ev, gw.session)))
-            else:
-                if isinstance(c, profiles_inbound.CONTENT_TYPES):
-                    gw.members_changed = True
-                gw.changes.append((ev.sender_ik, ev))
+            opener(rt, gw, gid, ev, name, now)
         elif isinstance(ev, DeviceChanged):
             gw.members_changed = True
             gw.rekey = gw.rekey or ev.revoked
@@ -428,7 +261,7 @@ class Inbound:
             if ev.kind == crypto.WARNING_GAP and not ev.tail and 0 < ev.count <= MAX_GAP_TRACKED:
                 gw.gap = (ev, entry)
 
-    def _check_gaps(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived) -> None:
+    def _check_gaps(self, gw: GroupWork, gid: bytes, ev: crypto.ContentReceived) -> None:
         """Withdraw a gap warning once every message it called missing has arrived.
 
         A gap is reported just before the content that revealed it, so the missing messages
@@ -440,7 +273,7 @@ class Inbound:
         gaps = self.gaps.setdefault(key, [])
         seen, gw.gap = gw.gap, None
         if seen is not None and seen[0].sender_ik == chain and seen[0].epoch == ev.epoch:
-            gap = _Gap(set(range(ev.seq - seen[0].count, ev.seq)), seen[1])
+            gap = Gap(set(range(ev.seq - seen[0].count, ev.seq)), seen[1])
             gaps.append(gap)
             gw.announced.append(gap)
             del gaps[:-MAX_GAPS_PER_SENDER]
@@ -457,7 +290,7 @@ class Inbound:
         if not gaps:
             del self.gaps[key]
 
-    def _check_order(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived,
+    def _check_order(self, gw: GroupWork, gid: bytes, ev: crypto.ContentReceived,
                      name: str) -> None:
         key = (gid, ev.device_pk or ev.sender_ik, ev.epoch)
         highest = self.max_seq.get(key)
@@ -469,71 +302,9 @@ class Inbound:
         if highest is None or ev.seq > highest:
             self.max_seq[key] = ev.seq
 
-    def _moderated(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived) -> bool:
-        """A moderation action (into the log now, stored with the changes) or a message the
-        moderation log refuses (counted, never stored): True when the event goes no
-        further (app/moderation.py)."""
-        c = ev.content
-        if isinstance(c, moderation.ACTIONS):
-            e = moderation.entry_of(ev.message_id, ev.sender_ik, ev.sent_at,
-                                    moderation.log_seq(ev.epoch, ev.seq), c,
-                                    lambda _t: None)
-            if e is not None:
-                self._mod(gw, gid).add(e)
-            gw.changes.append((ev.sender_ik, ev))
-            return True
-        if not isinstance(c, moderation.JUDGED):
-            return False
-        state = self._mod(gw, gid)
-        if not state.entries:
-            return False
-        member = gw.session.member(ev.sender_ik)
-        sender = ev.sender_ik
-
-        def last_post(channel: bytes) -> int | None:
-            key = (sender, channel)
-            if key not in state.last_post:
-                found = self.rt.store.moderation.last_post_time(gid, sender, channel, ev.sent_at)
-                if found is not None:
-                    state.last_post[key] = found
-            return state.last_post.get(key)
-
-        joined = None
-        if state.settings(ev.sent_at)[1]:
-            if gw.joined is None:
-                gw.joined = moderation.join_times(self.rt.store, gid)
-            joined = gw.joined.get(sender)
-        why = state.verdict(member.role if member else "member", sender, c, ev.sent_at,
-                            last_post, joined)
-        if why is None:
-            if isinstance(c, crypto.Post):
-                key = (sender, c.channel)
-                state.last_post[key] = max(state.last_post.get(key, 0), ev.sent_at)
-            return False
-        gw.refused[(sender, why)] = gw.refused.get((sender, why), 0) + 1
-        gw.mod_refused.append((ev.message_id, sender, why, ev.sent_at))
-        return True
-
-    def _for_approval(self, gw: _GroupWork, gid: bytes, ev: crypto.ContentReceived,
-                      sender: crypto.Member | None) -> bool:
-        """Whether this post may have to wait for a moderator's approval (first-post
-        approval on, from a newcomer): decided on the store thread (reports_inbound)."""
-        state = self._mod(gw, gid)
-        if not state.entries or state.approve_since(ev.sent_at) is None:
-            return False
-        if gw.joined is None:
-            gw.joined = moderation.join_times(self.rt.store, gid)
-        return state.held(sender.role if sender else "member", ev.sent_at,
-                          gw.joined.get(ev.sender_ik), False)
-
-    def _mod(self, gw: _GroupWork, gid: bytes) -> moderation.ModState:
-        if gw.mod is None:
-            gw.mod = moderation.ModState(self.rt.store.moderation.entries(gid))
-        return gw.mod
-
-    def _join_requested(self, gw: _GroupWork, req: crypto.JoinRequest, now: int,
+    def _join_requested(self, gw: GroupWork, req: crypto.JoinRequest, now: int,
                         outcome: BatchOutcome) -> None:
-        if req.joiner_ik in self._mod(gw, gw.session.group_id).banned():
+        if req.joiner_ik in moderation_inbound.state(self.rt, gw, gw.session.group_id).banned():
             gw.session.decline(req.request_id)
             gw.warnings.append(("other", _("A join request from a banned identity "
                                            "({fingerprint}) was refused.").format(
@@ -566,7 +337,7 @@ class Inbound:
         else:
             gw.requests = True
 
-    def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: _GroupWork,
+    def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: GroupWork,
                      now: int, outcome: BatchOutcome) -> None:
         """Commit what one batch changed in one group, one kind of change per step."""
         if gw.join_rules:
@@ -578,7 +349,7 @@ class Inbound:
             gw.released = []
         if gw.active:
             note_active(store, gw.active)
-        self._check_rules(store, gid, gw)
+        spaces_inbound.check_rules(store, gid, gw)
         gw.outgoing += polls_inbound.publish_tallies(self.rt, store, gid, gw.session)
         if gw.added:
             gw.outgoing += profiles_inbound.reannounce(self.rt, store, gid, gw.session,
@@ -592,7 +363,7 @@ class Inbound:
             store.groups.append_control(gw.notes)
         self._announce(pending, gid, gw)
 
-    def _store_posts(self, store: Store, gid: bytes, gw: _GroupWork,
+    def _store_posts(self, store: Store, gid: bytes, gw: GroupWork,
                      outcome: BatchOutcome) -> None:
         """The batch's tail of posts (or a joined group's first ones) and their changes."""
         if not (gw.posts or gw.changes):
@@ -601,35 +372,11 @@ class Inbound:
         tail = store.posts.insert_posts(gw.posts) if gw.posts else ()
         gw.fresh += tail
         outcome.new_posts += len(tail)
-        for sender, ev in gw.changes:
-            self._apply_change(store, gid, gw, sender, ev)
+        for sender, ev, apply in gw.changes:
+            apply(self.rt, store, gid, gw, sender, ev)
         gw.note_changes()
 
-    @staticmethod
-    def _check_rules(store: Store, gid: bytes, gw: _GroupWork) -> None:
-        """Warn of new posts that break a channel rule: a member's top-level post in an
-        announcements channel (kept, shown as rejected), a thread reply whose root is a post
-        of another group (never shown in either)."""
-        fresh = set(gw.fresh)
-        kinds: dict[bytes, str | None] = {}
-        for msg_id, post, name, by_admin in gw.checks:
-            if msg_id not in fresh:
-                continue
-            if post.thread is None:
-                if post.channel not in kinds:
-                    found = store.channels.get_channel(gid, post.channel)
-                    kinds[post.channel] = found.kind if found else None
-                if kinds[post.channel] == "announcements" and not by_admin:
-                    gw.warnings.append(("not_allowed", _(
-                        "A post from {name} was rejected: {rule}.").format(
-                        name=name, rule=reason_text(spaces.RULE_ANNOUNCE)), None))
-            elif store.posts.stored_elsewhere(gid, post.thread):
-                gw.warnings.append(("not_allowed", _(
-                    "A thread reply from {name} was ignored: its thread starts in another "
-                    "group.").format(name=name), None))
-        gw.checks = []
-
-    def _store_warnings(self, store: Store, gid: bytes, gw: _GroupWork, now: int,
+    def _store_warnings(self, store: Store, gid: bytes, gw: GroupWork, now: int,
                         outcome: BatchOutcome) -> None:
         """New warnings (a gap keeps its row id, to withdraw it when the gap fills)."""
         if gw.rejected:
@@ -656,7 +403,7 @@ class Inbound:
             if gap.warning_id is not None:
                 store.groups.dismiss_warning(gap.warning_id)
 
-    def _store_group_row(self, store: Store, gid: bytes, gw: _GroupWork) -> None:
+    def _store_group_row(self, store: Store, gid: bytes, gw: GroupWork) -> None:
         """The session blob, and the members, my role, name and removal it implies."""
         session = gw.session
         store.groups.save_group_state(gid, session.to_bytes())
@@ -672,7 +419,7 @@ class Inbound:
             store.groups.update_group(gid, **changes)
 
     def _store_outgoing(self, store: Store, pending: Pending, gid: bytes,
-                        gw: _GroupWork) -> None:
+                        gw: GroupWork) -> None:
         """Replies the batch produced (Welcomes, keys, heartbeats), and which mailbox sets
         must be recomputed."""
         relay = gw.session.relay_url
@@ -681,7 +428,7 @@ class Inbound:
             pending.relays.add(relay)
 
     @staticmethod
-    def _announce(pending: Pending, gid: bytes, gw: _GroupWork) -> None:
+    def _announce(pending: Pending, gid: bytes, gw: GroupWork) -> None:
         """The change events the UI hears once the transaction committed."""
         row_changed = gw.members_changed or bool(gw.renamed) or gw.removed
         ids = tuple(dict.fromkeys(i.hex() for i in [*gw.fresh, *gw.targets]))
@@ -703,56 +450,9 @@ class Inbound:
         if gw.removed:
             pending.events.append(ChangeEvent(ChangeKind.REMOVED, gid.hex()))
 
-    def _apply_change(self, store: Store, gid: bytes, gw: _GroupWork, sender: bytes,
-                      ev: Any) -> None:
-        """Reactions, edits and deletes; the store checks the sender against the post's
-        (and keeps early ones until their post lands, with the same check)."""
-        if isinstance(ev, _FileChange):
-            files_inbound.apply(store, self.rt.profile_dir, gid, sender, ev.event, ev.admin)
-            return
-        if isinstance(ev, polls_inbound.Received):
-            polls_inbound.apply(store, gid, sender, ev)
-            return
-        if isinstance(ev, reports_inbound.MaybeHeld) or isinstance(ev.content,
-                                                                   reports_inbound.KINDS):
-            reports_inbound.apply(store, self.rt.identity, gid,
-                                  crypto.can(gw.session.my_role or "", "moderate"), sender, ev,
-                                  gw.released)
-            return
-        c = ev.content
-        if isinstance(c, ReadPosition):     # crypto opened it only for this member's devices
-            if store.channels.mark_read_to(gid, c.channel, c.message_id):
-                gw.channels_changed = True
-        elif isinstance(c, crypto.Reaction):
-            store.posts.apply_reaction(gid, c.target, sender, c.emoji, c.on, ev.sent_at)
-        elif isinstance(c, crypto.Edit):
-            store.posts.apply_edit(gid, c.target, c.text, ev.sent_at, author=sender)
-        elif isinstance(c, crypto.Delete):
-            store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=False)
-        elif isinstance(c, crypto.AdminRemove):  # crypto accepted it only from a moderator/admin
-            store.posts.apply_delete(gid, c.target, sender, ev.sent_at, admin=True)
-        elif isinstance(c, moderation.ACTIONS):  # crypto checked the actor's role
-            gw.mod_lines = True
-            moderation.apply_action(store, gid, sender, ev.message_id, ev.sent_at,
-                                    moderation.log_seq(ev.epoch, ev.seq), c)
-        elif isinstance(c, profiles_inbound.CONTENT_TYPES):  # crypto checked signer and role
-            profiles_inbound.apply_received(store, gid, sender, ev.message_id, ev.sent_at,
-                                            ev.epoch, ev.seq, c)
-        elif isinstance(c, crypto.ChannelDef):   # _event passed only an admin's
-            store.channels.apply_definition(gid, c.channel, c.kind_name, c.name, c.topic,
-                                            c.position, c.archived, c.tags, ev.sent_at,
-                                            order_key(ev.epoch, ev.seq, ev.message_id), sender)
-        elif isinstance(c, crypto.Pin):          # _event passed only an admin's
-            # refused by the cap at its place in the pin history (this one, or a later one
-            # this earlier one pushed over): shown as refused, never silently dropped
-            gw.pins_full += store.channels.apply_pin(gid, c.channel, c.target, c.on, sender,
-                                                     ev.sent_at,
-                                                     order_key(ev.epoch, ev.seq, ev.message_id),
-                                                     spaces.MAX_PINS)
-
     # -- my pending joins -------------------------------------------------------------------------
     def _join_envelope(self, route: Route, body: bytes, now: int,
-                       work: dict[bytes, _GroupWork],
+                       work: dict[bytes, GroupWork],
                        joins: list[tuple[Route, crypto.GroupSession]], touched: set[bytes],
                        outcome: BatchOutcome) -> None:
         pj = self.joins.get(route.key)
@@ -770,7 +470,7 @@ class Inbound:
         touched.add(gid)
         joins.append((route, session))
         self.joins.pop(route.key, None)
-        gw = work[gid] = _GroupWork(session)
+        gw = work[gid] = GroupWork(session)
         gw.join_rules = pj.bundle.rules
         gw.outgoing += joined.outgoing
         gw.members_changed = gw.epoch_changed = True

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import crypto
 from app.runtime import Runtime
 from app.store import EventChange, EventRecord, NewPost, PollRecord, Store, StoredTally
 from crypto import polls as rules
+
+if TYPE_CHECKING:
+    from app.inbound_work import GroupWork, Opener
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,20 @@ def timeline_row(gid: bytes, ev: crypto.ContentReceived, name: str, now: int) ->
         return NewPost(gid, ev.message_id, ev.sender_ik, name, ev.sent_at, now, ev.seq,
                        "calendar", c.fields.title, channel_id=c.channel)
     return None
+
+
+def open_poll(rt: Runtime, gw: GroupWork, gid: bytes, ev: crypto.ContentReceived, name: str,
+              now: int) -> None:
+    """A poll or event payload: a timeline row for a new one, its change for the store."""
+    row = timeline_row(gid, ev, name, now)
+    if row is not None:
+        gw.posts.append(row)
+    gw.changes.append((ev.sender_ik, received(ev, gw.session), apply_change))
+
+
+def apply_change(rt: Runtime, store: Store, gid: bytes, gw: GroupWork, sender: bytes,
+                 r: Received) -> None:
+    apply(store, gid, sender, r)
 
 
 def poll_record(gid: bytes, poll_id: bytes, creator: bytes, c: rules.PollCreate, sent_at: int,
@@ -159,3 +177,6 @@ def publish_tallies(rt: Runtime, store: Store, gid: bytes,
                                                            tally.counts))
         outgoing.append(sealed.outgoing)
     return outgoing
+
+
+OPENERS: dict[type, Opener] = dict.fromkeys(rules.CONTENT_TYPES, open_poll)

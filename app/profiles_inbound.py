@@ -3,7 +3,7 @@ sends: crypto already refused a profile naming anyone but its signer and a badge
 anyone but an admin (docs/protocol.md §5.3.4)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import crypto
 from app import avatar_check
@@ -14,7 +14,23 @@ from app.store import Store
 from app.store.profiles import BadgeEntry, ProfileRecord
 from crypto.profiles import Badge, Profile
 
+if TYPE_CHECKING:
+    from app.inbound_work import GroupWork, Opener
+
 CONTENT_TYPES = (Profile, Badge)
+
+
+def open_profile(rt: Runtime, gw: GroupWork, gid: bytes, ev: crypto.ContentReceived,
+                 name: str, now: int) -> None:
+    """crypto checked the signer and role: stored with the batch's changes."""
+    gw.members_changed = True
+    gw.changes.append((ev.sender_ik, ev, apply_change))
+
+
+def apply_change(rt: Runtime, store: Store, gid: bytes, gw: GroupWork, sender: bytes,
+                 ev: Any) -> None:
+    apply_received(store, gid, sender, ev.message_id, ev.sent_at, ev.epoch, ev.seq,
+                   ev.content)
 
 
 def apply_received(store: Store, gid: bytes, sender: bytes, message_id: bytes, sent_at: int,
@@ -56,3 +72,6 @@ def reannounce(rt: Runtime, store: Store, gid: bytes, session: crypto.GroupSessi
                        sealed.seq, c)
         outgoing.append(sealed.outgoing)
     return outgoing
+
+
+OPENERS: dict[type, Opener] = dict.fromkeys(CONTENT_TYPES, open_profile)

@@ -4,7 +4,7 @@ anyone whose role does not allow it (crypto.governance)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import crypto
 from app.moderation_log import log_seq
@@ -12,6 +12,10 @@ from app.store import NewPost, Store
 from app.store.reports import ReportRecord
 from crypto import reports as wire
 from crypto.errors import CryptoError
+
+if TYPE_CHECKING:
+    from app.inbound_work import GroupWork, Opener
+    from app.runtime import Runtime
 
 KINDS = (wire.Report, wire.ReportResolved, wire.Rules, wire.Approval)
 
@@ -70,6 +74,19 @@ def apply(store: Store, identity: crypto.Identity, gid: bytes, can_moderate: boo
                                 log_seq(ev.epoch, ev.seq))
     elif isinstance(c, wire.Approval):
         apply_approval(store, gid, sender, c, ev.sent_at, released)
+
+
+def open_report(rt: Runtime, gw: GroupWork, gid: bytes, ev: crypto.ContentReceived,
+                name: str, now: int) -> None:
+    gw.changes.append((ev.sender_ik, ev, apply_change))
+
+
+def apply_change(rt: Runtime, store: Store, gid: bytes, gw: GroupWork, sender: bytes,
+                 ev: Any) -> None:
+    """On the store thread: a report, resolution, rules change, approval or a newcomer's
+    post (MaybeHeld) queued by app/posts_inbound.py."""
+    apply(store, rt.identity, gid, crypto.can(gw.session.my_role or "", "moderate"), sender,
+          ev, gw.released)
 
 
 def apply_approval(store: Store, gid: bytes, actor: bytes, c: wire.Approval, sent_at: int,
@@ -131,3 +148,6 @@ def current_rules_text(store: Store, gid: bytes) -> str:
     """The rules in force ("" when none): what a new invite carries."""
     history = store.reports.rules_history(gid)
     return history[-1].text if history else ""
+
+
+OPENERS: dict[type, Opener] = dict.fromkeys(KINDS, open_report)
