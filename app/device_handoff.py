@@ -4,8 +4,8 @@ Housekeeping on the device holding the member's identity key (app/syncer.py): a 
 lacks one of the member's active linked devices gets that device's certificate first; once
 the relay holds it (the group's outbox is empty), the group's state made for the device is
 handed to it, boxed to it alone, through another group the device already reads (kind 51,
-docs/protocol.md §16.3). The linked device adopts the group when it reads that (app/inbound.py)
-and sends its sender key there. Nothing here runs on a linked device or without one.
+docs/protocol.md §16.3). The linked device adopts the group when it reads that
+(app/devices_inbound.py) and sends its sender key there. Nothing here runs on a linked device or without one.
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import crypto
 from app.admin import stored_role
+from app.device_activity import note_active
 from app.inbound_work import GroupWork, Opener, queued
 from app.runtime import Pending, Runtime
 from app.store import GroupRecord, Store
@@ -73,3 +74,8 @@ OPENERS: dict[type, Opener] = {ReadPosition: queued(apply_read_position),
                                HandedGroup: open_handed}
 # taken as they are: not counted as this member's activity, nor checked for order or gaps
 UNSCREENED = (HandedGroup,)
+
+
+def finish(rt: Runtime, store: Store, gid: bytes, gw: GroupWork) -> None:
+    if gw.active:     # my devices' last signed times seen in this batch
+        note_active(store, gw.active)

@@ -20,16 +20,11 @@ from app import (
     devices_inbound,
     moderation_inbound,
     notes,
-    polls_inbound,
-    profiles_inbound,
     reports_inbound,
-    spaces_inbound,
 )
-from app import moderation_log as moderation
 from app.admin import stored_role
-from app.device_activity import note_active
 from app.i18n import N_, _, ngettext
-from app.inbound_kinds import OPENERS
+from app.inbound_kinds import FINISHERS, OPENERS
 from app.inbound_work import BatchOutcome, Gap, GroupWork, Route
 from app.names import isolate, shown_name
 from app.reasons import explain, integrity_text, reason_text
@@ -347,15 +342,8 @@ class Inbound:
             gw.fresh += gw.released
             outcome.new_posts += len(gw.released)
             gw.released = []
-        if gw.active:
-            note_active(store, gw.active)
-        spaces_inbound.check_rules(store, gid, gw)
-        gw.outgoing += polls_inbound.publish_tallies(self.rt, store, gid, gw.session)
-        if gw.added:
-            gw.outgoing += profiles_inbound.reannounce(self.rt, store, gid, gw.session,
-                                                       gw.added == "me")
-            if gw.added == "me":
-                gw.outgoing += moderation.reannounce_settings(self.rt, store, gid, gw.session)
+        for finish in FINISHERS:    # each capability's step (app/inbound_kinds.py)
+            finish(self.rt, store, gid, gw)
         self._store_warnings(store, gid, gw, now, outcome)
         self._store_group_row(store, gid, gw)
         self._store_outgoing(store, pending, gid, gw)

@@ -19,6 +19,9 @@ from crypto.devices import HandedGroup
 
 # What the store thread does with one queued change: (rt, store, gid, work, sender, event).
 Apply = Callable[[Runtime, Store, bytes, "GroupWork", bytes, Any], None]
+# What a capability does once a group's posts and changes of the batch are stored (in the
+# final transaction, under rt.lock): (rt, store, gid, work).
+Finish = Callable[[Runtime, Store, bytes, "GroupWork"], None]
 # What opening one content type does: (rt, work, gid, event, sender name, now). The name is
 # "" for a handler that runs before the checks every member's message passes.
 Opener = Callable[[Runtime, "GroupWork", bytes, crypto.ContentReceived, str, int], None]

@@ -90,3 +90,8 @@ def for_approval(rt: Runtime, gw: GroupWork, gid: bytes, ev: crypto.ContentRecei
 
 
 OPENERS: dict[type, Opener] = dict.fromkeys(moderation.ACTIONS, open_action)
+
+
+def finish(rt: Runtime, store: Store, gid: bytes, gw: GroupWork) -> None:
+    if gw.added == "me":     # the settings in force, for the members I just admitted
+        gw.outgoing += moderation.reannounce_settings(rt, store, gid, gw.session)

@@ -1,10 +1,11 @@
 """Poll and event payloads as they arrive: timeline rows, the store rows they change, and
 the anonymous polls' tallies this member publishes as their creator.
 
-Inbound (app/inbound.py) calls three things here: `timeline_row` while opening envelopes
-(a new poll or event gets a row in the conversation), `apply` on the store thread with the
-other changes of the batch, and `publish_tallies` in the batch's final transaction (the
-only point where sealing may use the group session: the opening thread waits there).
+Inbound (app/inbound.py, through app/inbound_kinds.py) calls three things here: `open_poll`
+while opening envelopes (a new poll or event gets a row in the conversation), `apply` on the
+store thread with the other changes of the batch, and `finish` (`publish_tallies`) in the
+batch's final transaction (the only point where sealing may use the group session: the
+opening thread waits there).
 
 Every rule is checked here on receipt, the same way by every member (crypto.polls):
 closes and event updates count only from the creator or an admin; votes only for options
@@ -180,3 +181,8 @@ def publish_tallies(rt: Runtime, store: Store, gid: bytes,
 
 
 OPENERS: dict[type, Opener] = dict.fromkeys(rules.CONTENT_TYPES, open_poll)
+
+
+def finish(rt: Runtime, store: Store, gid: bytes, gw: GroupWork) -> None:
+    """My anonymous polls' tallies, sealed again when their ballots changed."""
+    gw.outgoing += publish_tallies(rt, store, gid, gw.session)

@@ -75,3 +75,8 @@ def reannounce(rt: Runtime, store: Store, gid: bytes, session: crypto.GroupSessi
 
 
 OPENERS: dict[type, Opener] = dict.fromkeys(CONTENT_TYPES, open_profile)
+
+
+def finish(rt: Runtime, store: Store, gid: bytes, gw: GroupWork) -> None:
+    if gw.added:
+        gw.outgoing += reannounce(rt, store, gid, gw.session, gw.added == "me")

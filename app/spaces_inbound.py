@@ -86,3 +86,7 @@ def check_rules(store: Store, gid: bytes, gw: GroupWork) -> None:
 
 
 OPENERS: dict[type, Opener] = {crypto.ChannelDef: open_definition, crypto.Pin: open_pin}
+
+
+def finish(rt: Runtime, store: Store, gid: bytes, gw: GroupWork) -> None:
+    check_rules(store, gid, gw)
