@@ -285,7 +285,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     texts = [[_plain(d.list.item(i).text()) for i in range(d.list.count())] for d in dialogs]
     # newest first; each line is the conversation's, with the same time on every window
     assert texts[0] == [f"{t.split(' — ')[0]} — {line}"
-                        for t, line in zip(texts[0], reversed(_mod_lines(ana)))]
+                        for t, line in zip(texts[0], reversed(_mod_lines(ana)), strict=True)]
     assert [t.split(" — ")[0] for t in texts[0]] == [t.split(" — ")[0] for t in texts[1]] \
         == [t.split(" — ")[0] for t in texts[2]]
     assert texts[1][-1].endswith("You removed a post by Eve: spam")
