@@ -3,8 +3,9 @@
 A poll is a row in the conversation (its question is what search finds) and its own rows
 in the store (app/store/polls.py). Open polls: every vote is signed by its voter and
 everyone counts the same ballots (crypto.polls). Anonymous polls: each vote is sealed to
-the creator's one-poll ballot key; the creator's client counts them and publishes a tally
-signed by its identity key, which everyone else shows.
+the creator's one-poll ballot key; the creating device counts them and publishes a tally
+signed by the key that sealed the poll (the creator's identity key, or a linked or restored
+device's own key), which everyone else shows.
 """
 from __future__ import annotations
 
@@ -99,10 +100,6 @@ class PollService:
             raise InvalidInput(_("Two options of a poll cannot be the same."))
         if closes_in is not None and not 60 <= closes_in <= MAX_CLOSE_SECONDS:
             raise InvalidInput(_("A poll closes between a minute and a year from now."))
-        if anonymous and rt.linked_device:
-            # the tally is signed with the member's identity key, which a linked desktop lacks
-            raise NotAllowed(_("Make anonymous polls from your first device; this linked "
-                               "desktop cannot sign their tallies."))
         gid, session = active(rt, group)
         chan = channel_id(rt, gid, channel)
         secret, key = rules.ballot_keypair(rt.rng) if anonymous else (None, None)
@@ -114,9 +111,12 @@ class PollService:
             store.posts.insert_posts([NewPost(gid, sealed.message_id, rt.me, name,
                                               sealed.sent_at, sealed.sent_at, sealed.seq, "poll",
                                               question, None, None, True, chan)])
+            # the tally is signed by the key that sealed the poll: this device's own key
+            # on a linked or restored device (protocol §5.3.2)
+            device = rt.identity.ik if rt.linked_device else None
             store.polls.add_poll(polls_inbound.poll_record(gid, sealed.message_id,
                                                            rt.me, content,
-                                                           sealed.sent_at, secret))
+                                                           sealed.sent_at, secret, device))
 
         [sealed] = seal(rt, gid, session, [(content, local)])
         return self.get(gid.hex(), sealed.message_id.hex())

@@ -77,9 +77,12 @@ def apply_change(rt: Runtime, store: Store, gid: bytes, gw: GroupWork, sender: b
 
 
 def poll_record(gid: bytes, poll_id: bytes, creator: bytes, c: rules.PollCreate, sent_at: int,
-                ballot_secret: bytes | None = None) -> PollRecord:
+                ballot_secret: bytes | None = None,
+                device_pk: bytes | None = None) -> PollRecord:
+    """`device_pk`: the device key that sealed the poll (None or b"": the creator's IK)."""
     return PollRecord(gid, poll_id, creator, c.channel, c.question, c.options, c.multi,
-                      c.anonymous, c.closes_at, sent_at, c.ballot_key, ballot_secret)
+                      c.anonymous, c.closes_at, sent_at, c.ballot_key, ballot_secret,
+                      creator_device=device_pk or None)
 
 
 def event_record(gid: bytes, event_id: bytes, creator: bytes, c: rules.EventCreate,
@@ -100,11 +103,12 @@ def apply(store: Store, gid: bytes, sender: bytes, r: Received) -> None:
     """Store what one payload changes (on the store thread, inside the batch's write)."""
     c, ev = r.content, r.ev
     if isinstance(c, rules.PollCreate):
-        store.polls.add_poll(poll_record(gid, ev.message_id, sender, c, ev.sent_at))
-        for tally_sender, payload in store.polls.take_held_tallies(gid, ev.message_id):
+        store.polls.add_poll(poll_record(gid, ev.message_id, sender, c, ev.sent_at,
+                                         device_pk=ev.device_pk))
+        for tally_sender, device, payload in store.polls.take_held_tallies(gid, ev.message_id):
             tally = crypto.decode_content(payload)
             if isinstance(tally, rules.PollTally):
-                accept_tally(store, gid, tally_sender, tally)
+                accept_tally(store, gid, tally_sender, device, tally)
     elif isinstance(c, rules.PollVote):
         store.polls.add_vote(gid, c.poll, rules.CastVote(sender, ev.epoch, ev.seq, ev.sent_at,
                                                          c.choices))
@@ -120,9 +124,10 @@ def apply(store: Store, gid: bytes, sender: bytes, r: Received) -> None:
                                                          choices))
     elif isinstance(c, rules.PollTally):
         if store.polls.get_poll(gid, c.poll) is None:
-            store.polls.hold_tally(gid, c.poll, sender, crypto.encode_content(c))
+            store.polls.hold_tally(gid, c.poll, sender, ev.device_pk or None,
+                                   crypto.encode_content(c))
         else:
-            accept_tally(store, gid, sender, c)
+            accept_tally(store, gid, sender, ev.device_pk or None, c)
     elif isinstance(c, rules.PollClose):
         store.polls.add_close(gid, c.poll, sender, r.admin, ev.sent_at)
     elif isinstance(c, rules.EventCreate):
@@ -134,24 +139,33 @@ def apply(store: Store, gid: bytes, sender: bytes, r: Received) -> None:
         store.events.set_rsvp(gid, c.event, sender, ev.epoch, ev.seq, c.answer)
 
 
-def accept_tally(store: Store, gid: bytes, sender: bytes, tally: rules.PollTally) -> bool:
-    """Keep a tally only from the poll's creator with a signature that verifies."""
+def accept_tally(store: Store, gid: bytes, sender: bytes, device_pk: bytes | None,
+                 tally: rules.PollTally) -> bool:
+    """Keep a tally only when the key that sealed the poll sealed it too (the creator's IK,
+    or the same device of theirs: `device_pk`, None for the IK) and signed it."""
     poll = store.polls.get_poll(gid, tally.poll)
     if poll is None or not poll.anonymous or sender != poll.creator_ik:
         return False
+    if (device_pk or None) != poll.creator_device:
+        return False   # another device of the creator (or their IK for a device's poll)
     try:
-        rules.verify_tally(poll.creator_ik, gid, tally, len(poll.options))
+        rules.verify_tally(poll.sealing_key, gid, tally, len(poll.options))
     except crypto.CryptoError:
         return False
     return store.polls.set_tally(gid, tally.poll, StoredTally(tally.seq, tally.closed,
                                                               tally.voters, tally.counts))
 
 
-def due_tallies(store: Store, gid: bytes, now: int,
-                sign: Callable[[bytes], bytes]) -> list[rules.PollTally]:
-    """Signed tallies of my anonymous polls whose ballots changed since the last one."""
+def due_tallies(store: Store, gid: bytes, now: int, sign: Callable[[bytes], bytes],
+                key: bytes | None = None) -> list[rules.PollTally]:
+    """Signed tallies of my anonymous polls whose ballots changed since the last one.
+
+    `key` is this device's sealing key (its Identity.ik): only polls it sealed are tallied,
+    as only their tallies verify with it (None: every poll whose ballot secret is here)."""
     out = []
     for poll in store.polls.list_polls(gid, mine_anonymous=True):
+        if key is not None and poll.sealing_key != key:
+            continue
         ballots = store.polls.ballots(gid, poll.poll_id)
         counts = rules.tally_counts(len(poll.options), ballots.values())
         closed = poll.is_closed(now)
@@ -172,7 +186,7 @@ def publish_tallies(rt: Runtime, store: Store, gid: bytes,
     if session.status == "removed":
         return []
     outgoing = []
-    for tally in due_tallies(store, gid, rt.now(), rt.identity.sign):
+    for tally in due_tallies(store, gid, rt.now(), rt.identity.sign, rt.identity.ik):
         sealed = session.seal(tally, rt.now(), rt.rng)
         store.polls.set_tally(gid, tally.poll, StoredTally(tally.seq, tally.closed, tally.voters,
                                                            tally.counts))

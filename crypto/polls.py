@@ -9,7 +9,8 @@ another envelope in the group's mailbox, padded to the same buckets.
     17 PollVote       open vote: the chosen options as a bitmap (0 = retract)
     18 PollSealedVote anonymous vote: a sealed box to the ballot key that names the group,
                       the poll and the voter inside, so a copied ballot counts for nobody
-    19 PollTally      the creator's running tally of an anonymous poll, signed by its IK
+    19 PollTally      the creator's running tally of an anonymous poll, signed by the key that
+                      sealed the poll (the creator's IK, or the creating device's DK)
     20 PollClose      the creator or an admin closes the poll
     21 EventCreate    title, description, start/end (unix seconds) and IANA time zone, place
     22 EventUpdate    the full new fields (or cancelled) from the creator or an admin
@@ -21,7 +22,7 @@ by every client the same way, whatever order the messages arrived in:
   - a vote is valid when it names only existing options, at most one in a single-choice
     poll, and was sent before the poll closed (the earliest close by the creator or an
     admin, or the close time in the poll);
-  - a tally counts only when its signature by the poll's creator verifies.
+  - a tally counts only when its signature by the key that sealed the poll verifies.
 """
 from __future__ import annotations
 
@@ -395,16 +396,18 @@ def tally_signed_input(group_id: bytes, tally: PollTally) -> bytes:
 
 
 def sign_tally(sign: Callable[[bytes], bytes], group_id: bytes, tally: PollTally) -> PollTally:
-    """The tally with its signature; `sign` is the creator's Identity.sign."""
+    """The tally with its signature; `sign` is Identity.sign of the key that sealed the poll
+    (the creator's IK from their first device, a linked or restored device's own DK)."""
     signature = sign(tally_signed_input(group_id, tally))
     return PollTally(tally.poll, tally.seq, tally.closed, tally.voters, tally.counts, signature)
 
 
-def verify_tally(creator_ik: bytes, group_id: bytes, tally: PollTally, options: int) -> None:
-    """AuthError unless the poll's creator signed this tally for this group and poll size."""
+def verify_tally(sealing_key: bytes, group_id: bytes, tally: PollTally, options: int) -> None:
+    """AuthError unless the key that sealed the poll (the creator's IK, or the DK of the
+    device that created it) signed this tally for this group and poll size."""
     if len(tally.counts) != options:
         raise AuthError("the tally does not match the poll's options")
-    if not sodium.verify_detached(creator_ik, tally_signed_input(group_id, tally),
+    if not sodium.verify_detached(sealing_key, tally_signed_input(group_id, tally),
                                   tally.signature):
         raise AuthError("the tally's signature does not verify")
 

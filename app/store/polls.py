@@ -51,6 +51,13 @@ class PollRecord:
     ballot_secret: bytes | None = None   # the creator's device only
     tally: StoredTally | None = None
     closed_at: int | None = None   # sent time of the earliest valid close
+    # the device key that sealed the poll (a linked or restored device); None: the creator's IK
+    creator_device: bytes | None = None
+
+    @property
+    def sealing_key(self) -> bytes:
+        """The key that sealed the poll; its tallies are signed by it (protocol §5.3.2)."""
+        return self.creator_device or self.creator_ik
 
     @property
     def ends(self) -> int | None:
@@ -63,7 +70,7 @@ class PollRecord:
 
 _COLS = ("group_id, poll_id, creator_ik, channel, question, options, multi, anonymous, "
          "closes_at, created, ballot_key, ballot_secret, tally_seq, tally_closed, tally_voters, "
-         "tally_counts")
+         "tally_counts, creator_device")
 
 
 class PollTables(StorePart):
@@ -75,10 +82,11 @@ class PollTables(StorePart):
         """Store a poll (once); votes and closes that came first are counted now."""
         cur = self._db().execute(
             f"INSERT INTO polls ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, "
-            "NULL, NULL) ON CONFLICT DO NOTHING",
+            "NULL, NULL, ?) ON CONFLICT DO NOTHING",
             (poll.group_id, poll.poll_id, poll.creator_ik, poll.channel, poll.question,
              json.dumps(list(poll.options)), int(poll.multi), int(poll.anonymous),
-             poll.closes_at, poll.created, poll.ballot_key, poll.ballot_secret))
+             poll.closes_at, poll.created, poll.ballot_key, poll.ballot_secret,
+             poll.creator_device))
         if cur.rowcount:
             self._recount(poll.group_id, poll.poll_id)
         return cur.rowcount > 0
@@ -97,7 +105,7 @@ class PollTables(StorePart):
             tally = StoredTally(row[12], bool(row[13]), row[14], tuple(json.loads(row[15])))
         return PollRecord(row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])),
                           bool(row[6]), bool(row[7]), row[8], row[9], row[10], row[11], tally,
-                          closed_at)
+                          closed_at, row[16])
 
     @reads
     def get_poll(self, group_id: bytes, poll_id: bytes) -> PollRecord | None:
@@ -206,17 +214,22 @@ class PollTables(StorePart):
 
     @writes(durable=False)
     def hold_tally(self, group_id: bytes, poll_id: bytes, sender_ik: bytes,
-                   payload: bytes) -> None:
+                   device_pk: bytes | None, payload: bytes) -> None:
+        """Keep a tally until its poll lands, with the device key that sealed it (None: the
+        sender's IK)."""
         self._db().execute(
-            "INSERT INTO poll_held_tallies (group_id, poll_id, sender_ik, payload) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, poll_id, sender_ik, payload))
+            "INSERT INTO poll_held_tallies (group_id, poll_id, sender_ik, payload, device_pk) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (group_id, poll_id, sender_ik, payload, device_pk or None))
 
     @writes(durable=False)
-    def take_held_tallies(self, group_id: bytes, poll_id: bytes) -> list[tuple[bytes, bytes]]:
-        """(sender, payload) of tallies that waited for this poll; they leave the table."""
+    def take_held_tallies(self, group_id: bytes,
+                          poll_id: bytes) -> list[tuple[bytes, bytes | None, bytes]]:
+        """(sender, sealing device key or None, payload) of tallies that waited for this
+        poll; they leave the table."""
         conn = self._db()
-        rows = conn.execute("SELECT sender_ik, payload FROM poll_held_tallies "
+        rows = conn.execute("SELECT sender_ik, device_pk, payload FROM poll_held_tallies "
                             "WHERE group_id = ? AND poll_id = ?", (group_id, poll_id)).fetchall()
         conn.execute("DELETE FROM poll_held_tallies WHERE group_id = ? AND poll_id = ?",
                      (group_id, poll_id))
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], r[1], r[2]) for r in rows]

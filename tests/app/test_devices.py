@@ -16,7 +16,9 @@ from app.api import Services
 from app.device_restore import save_and_send
 from app.devices import LinkFailed, short_code
 from app.errors import NotAllowed
+from app.polls import seal
 from crypto import link as wire
+from crypto import polls as rules
 from crypto.relay_wire import MailboxCapability
 from sync.errors import SyncError
 from sync.transport import RelayClient
@@ -141,10 +143,96 @@ def test_posts_from_both_devices_arrive_once_as_the_member(trio) -> None:  # typ
             assert got.count(("Ben" if t == "from Ben" else "Ana", t)) == 1, (svc, got)
     mine = [p for p in ana.posts.latest(gid, 100).posts if p.text == "from the laptop"]
     assert mine[0].mine
-    with pytest.raises(NotAllowed):   # its tally would need the member's identity key
-        lap.polls.create(gid, "Tea?", ["Yes", "No"], anonymous=True)
     with pytest.raises(NotAllowed):   # groups are created and joined from the first device
         lap.groups.create("Elsewhere", ana.settings.get().default_relay)
+
+
+def _join(first: Services, member: Services, gid: str) -> None:
+    link = first.invites.create(gid).link
+    first.sync_once()
+    assert member.invites.join(link).status == "waiting"
+    member.sync_once()
+    assert first.sync_once().admitted == 1
+    assert member.sync_once().joined == (gid,)
+
+
+def _tally(svc: Services, gid: str, poll: str) -> tuple[list[int], int, int]:
+    shown = svc.polls.get(gid, poll)
+    return [o.count for o in shown.options], shown.voters, shown.tally_seq
+
+
+def _send_raw(svc: Services, gid: str, content: object) -> None:
+    """What a bent client sends: sealed by this device as-is, with no local effect."""
+    rt = svc._access.runtime()
+    g = bytes.fromhex(gid)
+    seal(rt, g, rt.session(g), [(content, None)])
+    svc.sync_once()
+
+
+def test_a_linked_desktop_makes_an_anonymous_poll_and_its_tally_reaches_everyone(
+        trio, make_profile: Callable[[str], Services]) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, lap, gid = trio
+    cy = make_profile("Cy")
+    _join(ana, cy, gid)
+    for svc in (lap, ben, cy):
+        svc.sync_once()
+    poll = lap.polls.create(gid, "Tea or coffee?", ["Tea", "Coffee"], anonymous=True).id
+    lap.sync_once()
+    for svc in (ana, ben, cy):
+        svc.sync_once()
+    ben.polls.vote(gid, poll, ["Tea"])
+    ben.sync_once()
+    cy.polls.vote(gid, poll, ["Coffee"])
+    cy.sync_once()
+    lap.sync_once()           # the linked desktop opens both ballots and publishes its tally
+    for svc in (ana, ben, cy, lap):
+        svc.sync_once()
+    counts, voters, seq = _tally(lap, gid, poll)
+    assert (counts, voters) == ([1, 1], 2) and seq >= 1
+    for svc in (ana, ben, cy):   # the first device of the same member included
+        assert _tally(svc, gid, poll) == (counts, voters, seq), svc
+    # every member keeps the key that sealed the poll: the linked desktop's own, not Ana's IK
+    lap_key = lap._access.runtime().identity.ik
+    for svc in (ana, ben, cy):
+        record = svc._access.runtime().store.polls.get_poll(bytes.fromhex(gid),
+                                                           bytes.fromhex(poll))
+        assert record is not None and record.sealing_key == lap_key != record.creator_ik
+    assert ana.polls.get(gid, poll).mine and not ben.polls.get(gid, poll).mine
+
+
+def test_a_tally_for_a_linked_desktop_s_poll_is_refused_from_any_other_key_of_the_member(
+        trio, tmp_path: Path, memory_keyring: MemoryKeyring) -> None:  # type: ignore[no-untyped-def]
+    ana, ben, lap, gid = trio
+    tablet = link_device(ana, tmp_path, memory_keyring, "tablet")
+    try:
+        for svc in (lap, ben, tablet):
+            svc.sync_once()
+        poll = lap.polls.create(gid, "Picnic?", ["Yes", "No"], anonymous=True).id
+        lap.sync_once()
+        ben.polls.vote(gid, poll, ["Yes"])
+        ben.sync_once()
+        for svc in (lap, ana, ben, tablet):
+            svc.sync_once()
+        assert _tally(ben, gid, poll) == ([1, 0], 1, 1)
+        g, pid = bytes.fromhex(gid), bytes.fromhex(poll)
+        # Ana's first device signs a tally with her identity key; her tablet signs one with
+        # its own device key; each is sealed by the device that signed it. Neither is the
+        # key that sealed the poll, so every member refuses both.
+        for svc, seq in ((ana, 50), (tablet, 60)):
+            rt = svc._access.runtime()
+            _send_raw(svc, gid, rules.sign_tally(rt.identity.sign, g,
+                                                 rules.PollTally(pid, seq, False, 9, (0, 9))))
+        # the linked desktop's own signature, replayed inside another device's envelope
+        lap_rt = lap._access.runtime()
+        _send_raw(ana, gid, rules.sign_tally(lap_rt.identity.sign, g,
+                                             rules.PollTally(pid, 70, False, 9, (0, 9))))
+        for svc in (ben, ana, tablet, lap):
+            svc.sync_once()
+        for svc in (ben, ana, tablet):
+            assert _tally(svc, gid, poll) == ([1, 0], 1, 1), svc
+        assert _tally(lap, gid, poll)[:2] == ([1, 0], 1)
+    finally:
+        tablet.close()
 
 
 def test_a_read_on_one_device_clears_unread_on_the_other(trio) -> None:  # type: ignore[no-untyped-def]

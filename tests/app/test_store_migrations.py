@@ -48,6 +48,7 @@ RELEASED = {
     15: "f98e4636db0d4510dbec58073109a868c89da9a10d8b90d1ab01102738b6e549",
     16: "96d1f7038ecfd7f516265f1b061cb8a11aee0abc61ca3e5e51f50a9e3cfc14b2",
     17: "e997862039d951875d4b17944402ee5465f14bd96e27bbaed666b2e5bfe0afc8",
+    18: "7d600953d83019d86cdf6c435a54b5d967dd17c165559d98727fa430cd2d0815",
 }
 
 
@@ -171,6 +172,14 @@ def test_polls_and_events_start_empty_or_are_kept(tmp_path: Path, version: int) 
         assert (event.title, event.place, event.tz) == ("Moor walk", "Postbridge", "Europe/London")
         assert store.events.rsvps(group, event.event_id) == {b"G" * 32: 1}
         assert {h.msg_id for h in store.search.find("moor")} == {poll.poll_id, event.event_id}
+        # a poll from before schema 18 was sealed by its creator's identity key
+        assert poll.creator_device is None and poll.sealing_key == b"F" * 32
+
+
+def test_a_poll_keeps_the_device_key_that_sealed_it_from_version_18(tmp_path: Path) -> None:
+    with Store.open(profile_from(18, tmp_path), store_fixtures.FIXTURE_KEY) as store:
+        [poll] = store.polls.list_polls(store_fixtures.GROUP)
+        assert poll.creator_device == b"D" * 32 and poll.sealing_key == b"D" * 32
 
 
 @pytest.mark.parametrize("version", [8, 9])

@@ -50,7 +50,8 @@ def test_rule_vectors_are_refused(rule: dict[str, Any]) -> None:
     content = decode_content(bytes.fromhex(rule["input"]))
     with pytest.raises(crypto.CryptoError) as caught:
         if rule["check"] == "verify_tally":
-            rules.verify_tally(bytes.fromhex(DOC["creator_ik"]), group, content, 2)
+            rules.verify_tally(bytes.fromhex(DOC[rule.get("key", "creator_ik")]), group,
+                               content, 2)
         else:
             rules.open_vote(group, content, bytes.fromhex(DOC["ballot_secret"]),
                             bytes.fromhex(rule["sender"]))
@@ -61,6 +62,15 @@ def test_the_good_tally_verifies() -> None:
     row = next(r for r in DOC["payloads"] if r["name"] == "poll_tally")
     tally = decode_content(bytes.fromhex(row["payload"]))
     rules.verify_tally(bytes.fromhex(DOC["creator_ik"]), bytes.fromhex(DOC["group_id"]), tally, 2)
+
+
+def test_a_linked_device_s_tally_verifies_with_its_own_key_only() -> None:
+    row = next(r for r in DOC["payloads"] if r["name"] == "poll_tally_device")
+    tally = decode_content(bytes.fromhex(row["payload"]))
+    group = bytes.fromhex(DOC["group_id"])
+    rules.verify_tally(bytes.fromhex(DOC["creator_device_pk"]), group, tally, 2)
+    with pytest.raises(crypto.AuthError):
+        rules.verify_tally(bytes.fromhex(DOC["creator_ik"]), group, tally, 2)
 
 
 def test_counting_takes_each_voter_s_latest_valid_vote_in_their_own_order() -> None:

@@ -5,7 +5,9 @@
 Everything is deterministic: keys and the sealed ballot's ephemeral key come from BLAKE2b
 of fixed seeds, so the file only changes when the spec (docs/protocol.md, "Polls and
 events") does. Each payload row records its fields and bytes; the sealed ballot row its
-ballot secret, so the ballot opens; the tally row the creator's identity key and the group.
+ballot secret, so the ballot opens; the tally rows the creator's identity key (a first device's poll) or the
+creating device's own key (a linked or restored device's poll, "poll_tally_device") and
+the group. A rule row's "key" names which of the two it is checked against.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ def _rng(seed: str) -> Any:
 def build() -> dict[str, Any]:
     creator = Identity.generate(1_750_000_000, _rng("creator"))
     voter = Identity.generate(1_750_000_000, _rng("voter"))
+    device = Identity.generate(1_750_000_000, _rng("device"))   # the creator's linked device
     secret, key = p.ballot_keypair(_rng("ballot"))
     fields = p.EventFields("Lantern walk", 1_893_866_400, 1_893_875_400, "Europe/Paris",
                            "Bring a lantern.", "Quai 4, Lyon")
@@ -57,6 +60,9 @@ def build() -> dict[str, Any]:
         "event_create": p.EventCreate(fields, p.GENERAL),
         "event_update_cancel": p.EventUpdate(EVENT, fields, True),
         "rsvp_maybe": p.Rsvp(EVENT, p.RSVP_MAYBE),
+        # a poll the creator's linked device sealed: its tally is signed by that device's key
+        "poll_tally_device": p.sign_tally(device.sign, GROUP,
+                                          p.PollTally(POLL, 1, False, 1, (0, 1))),
     }
     rows = [{"name": name, "kind": encode_content(c)[0], "payload": encode_content(c).hex()}
             for name, c in payloads.items()]
@@ -103,6 +109,14 @@ def build() -> dict[str, Any]:
         {"name": "tally_counts_changed", "expect": "AuthError", "check": "verify_tally",
          "input": encode_content(p.PollTally(forged.poll, forged.seq, forged.closed,
                                              forged.voters, (2, 0), forged.signature)).hex()},
+        # a DK-signed tally checked against the creator's IK, and the IK's checked against
+        # the DK: each verifies only with the key that sealed its poll
+        {"name": "tally_by_device_checked_with_identity_key", "expect": "AuthError",
+         "check": "verify_tally", "key": "creator_ik",
+         "input": encode_content(payloads["poll_tally_device"]).hex()},
+        {"name": "tally_by_identity_key_checked_with_device_key", "expect": "AuthError",
+         "check": "verify_tally", "key": "creator_device_pk",
+         "input": encode_content(payloads["poll_tally"]).hex()},
         {"name": "sealed_vote_claimed_by_creator", "expect": "AuthError", "check": "open_vote",
          "sender": creator.ik.hex(), "input": rows[4]["payload"]},
     ]
@@ -110,10 +124,12 @@ def build() -> dict[str, Any]:
         "provenance": {
             "generator": "tests/vectors/generate_polls.py",
             "spec": "docs/protocol.md, Polls and events",
-            "randomness": "BLAKE2b(counter, key=seed) per role: creator, voter, ballot, ephemeral",
+            "randomness": "BLAKE2b(counter, key=seed) per role: creator, voter, ballot, ephemeral, "
+                          "device",
         },
         "group_id": GROUP.hex(), "poll_id": POLL.hex(), "event_id": EVENT.hex(),
-        "creator_ik": creator.ik.hex(), "voter_ik": voter.ik.hex(),
+        "creator_ik": creator.ik.hex(), "creator_device_pk": device.ik.hex(),
+        "voter_ik": voter.ik.hex(),
         "ballot_secret": secret.hex(), "ballot_key": key.hex(),
         "sealed_vote_choices": 2,
         "payloads": rows, "negative": negative, "rules": rules,

@@ -828,15 +828,16 @@ def test_a_sealed_ballot_opens_as_a_libsodium_sealed_box_and_names_its_voter() -
 
 def test_a_tally_is_signed_by_the_creator_over_the_group_and_its_fields() -> None:
     doc = _doc(POLLS_DOC)
-    _kind, tally = _poll_payload(next(r["payload"] for r in doc["payloads"]
-                                      if r["name"] == "poll_tally"))
-    message = signed("poll-tally") + bytes.fromhex(doc["group_id"]) + tally["signed_fields"]
-    check_sig(bytes.fromhex(doc["creator_ik"]), message, tally["sig"])
+    for name, key in (("poll_tally", "creator_ik"), ("poll_tally_device", "creator_device_pk")):
+        _kind, tally = _poll_payload(next(r["payload"] for r in doc["payloads"]
+                                          if r["name"] == name))
+        message = signed("poll-tally") + bytes.fromhex(doc["group_id"]) + tally["signed_fields"]
+        check_sig(bytes.fromhex(doc[key]), message, tally["sig"])
     for rule in doc["rules"]:
         if rule["check"] == "verify_tally":
             _k, bad = _poll_payload(rule["input"])
             with pytest.raises(Malformed):
-                check_sig(bytes.fromhex(doc["creator_ik"]), signed("poll-tally")
+                check_sig(bytes.fromhex(doc[rule.get("key", "creator_ik")]), signed("poll-tally")
                           + bytes.fromhex(doc["group_id"]) + bad["signed_fields"], bad["sig"])
 
 
