@@ -209,6 +209,7 @@ def test_a_tally_for_a_linked_desktop_s_poll_is_refused_from_any_other_key_of_th
             svc.sync_once()
         poll = lap.polls.create(gid, "Picnic?", ["Yes", "No"], anonymous=True).id
         lap.sync_once()
+        ben.sync_once()
         ben.polls.vote(gid, poll, ["Yes"])
         ben.sync_once()
         for svc in (lap, ana, ben, tablet):
