@@ -17,6 +17,7 @@ from typing import Any
 
 import crypto
 from app import (
+    admission_inbound,
     devices_inbound,
     moderation_inbound,
     notes,
@@ -27,7 +28,7 @@ from app.i18n import N_, _, ngettext
 from app.inbound_kinds import FINISHERS, OPENERS
 from app.inbound_work import BatchOutcome, Gap, GroupWork, Route
 from app.names import isolate, shown_name
-from app.reasons import explain, integrity_text, reason_text
+from app.reasons import integrity_text, reason_text
 from app.runtime import Pending, Runtime, members_of
 from app.store import GroupRecord, MyJoin, Store
 from app.views import ChangeEvent, ChangeKind
@@ -249,7 +250,8 @@ class Inbound:
             gw.removed = True
             gw.members_changed = True
         elif isinstance(ev, crypto.JoinRequested):
-            self._join_requested(gw, ev.request, now, outcome)
+            if admission_inbound.join_requested(rt, gw, ev.request, now):
+                outcome.admitted += 1
         elif isinstance(ev, crypto.IntegrityWarning):
             entry = (ev.kind, integrity_text(ev), ev.sender_ik)
             gw.warnings.append(entry)
@@ -296,41 +298,6 @@ class Inbound:
                 "were written.").format(name=name), ev.sender_ik))
         if highest is None or ev.seq > highest:
             self.max_seq[key] = ev.seq
-
-    def _join_requested(self, gw: GroupWork, req: crypto.JoinRequest, now: int,
-                        outcome: BatchOutcome) -> None:
-        if req.joiner_ik in moderation_inbound.state(self.rt, gw, gw.session.group_id).banned():
-            gw.session.decline(req.request_id)
-            gw.warnings.append(("other", _("A join request from a banned identity "
-                                           "({fingerprint}) was refused.").format(
-                fingerprint=req.fingerprint), None))
-            return
-        if not reports_inbound.rules_accepted(self.rt.store, gw.session.group_id, req):
-            gw.session.decline(req.request_id)
-            gw.warnings.append(("other", _(
-                "A join request from {fingerprint} was refused: it does not accept the group's "
-                "rules (an invite made before the rules were set carries none; make a new "
-                "one).").format(fingerprint=req.fingerprint), None))
-            return
-        invite = next((i for i in gw.session.invites() if i.invite_id == req.invite_id), None)
-        if invite is not None and invite.uses_total == 1 and gw.session.is_admin:
-            before = notes.snapshot(gw.session)
-            try:
-                gw.outgoing += gw.session.admit(req.request_id, now, self.rt.rng)
-            except crypto.CryptoError as exc:
-                # Used up, expired or revoked: the joiner is refused; keep going.
-                gw.warnings.append(("other", _("A join request was refused: {reason}.").format(
-                    reason=explain(exc)), None))
-                return
-            gw.members_changed = gw.epoch_changed = True
-            gw.added = gw.added or "me"
-            note = notes.from_change(gw.session.group_id, before, gw.session,
-                                     self.rt.me, now)
-            if note is not None:
-                gw.notes.append(note)
-            outcome.admitted += 1
-        else:
-            gw.requests = True
 
     def _store_group(self, store: Store, pending: Pending, gid: bytes, gw: GroupWork,
                      now: int, outcome: BatchOutcome) -> None:
