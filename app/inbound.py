@@ -7,6 +7,12 @@ either all of it or none, and the engine re-reads what was not committed.
 What the relay can do wrong shows up here as warnings the member sees: envelopes that do
 not verify (injected or forged), gaps, forks, replays and stale epochs (from crypto), and
 the relay serving one message twice (from the sync engine's anomaly report).
+
+What each content type does is its capability's: app/inbound_kinds.py maps content classes
+to the openers in the app/*_inbound.py modules (one dict lookup per message), which fill the
+batch's GroupWork (app/inbound_work.py). This module keeps what every message goes through:
+opening, chunked writes, ordering and gap checks, joins, warnings, the final transaction
+and the totals.
 """
 from __future__ import annotations
 
