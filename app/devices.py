@@ -11,13 +11,14 @@ device, the history and the files. The new device keeps nothing unless the whole
 authenticated; it sends its sender keys and is then one more device of the member.
 
 A code is good for one new device and ten minutes; the link mailbox is closed when done.
+The link channel (its messages, waiting on the relay) is app/device_link_channel.py; packing
+and unpacking the store copy is app/device_copy_pack.py. `LinkFailed` and `Progress` are
+imported from here by the windows and the CLI.
 
 Never call `link` or `join` on the GUI thread: they wait on the relay and copy the store.
 """
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import os
 import secrets
@@ -31,50 +32,31 @@ from pathlib import Path
 from keyring.backend import KeyringBackend
 
 import crypto
-import sync  # its network names load on first use (tests/app/test_cli_imports.py)
-from app.access import (
-    CERT_SETTING,
-    FIRST_NAME_SETTING,
-    MEMBER_SETTING,
-    NAME_SETTING,
-    Access,
-)
+from app.access import FIRST_NAME_SETTING, NAME_SETTING, Access
 from app.backup import has_profile
-from app.backup_format import walk_files
 from app.device_activity import LINKED_SETTING, last_active
+from app.device_copy_pack import pack, unpack
+from app.device_link_channel import (
+    WORDS_SECONDS,
+    LinkChannel,
+    LinkFailed,
+    Progress,
+    code_gone,
+    refused,
+    tampered,
+)
 from app.device_restore import save_and_send, start_device
-from app.errors import AppError, InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
-from app.file_names import CACHE_DIR
+from app.errors import InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
 from app.i18n import _
-from app.keys import KEY_FILE, KeyStore, Setup
-from app.profile import private_dir
+from app.keys import KeyStore, Setup
 from app.runtime import Pending
-from app.store import DB_NAME, Store, device_copy, latest_version
+from app.store import DB_NAME, Store, device_copy
 from crypto import link as wire
 from crypto.devices import DeviceCert, ReadPosition, certify, device_id
-from sync.errors import MailboxClosed, RateLimited, SyncError, UnknownMailbox
-from sync.values import MailboxSpec, PushSynced
 
 log = logging.getLogger(__name__)
 
-FORMAT = "coterie-link"
-WAIT_SECONDS = 1.0               # one push request waits this long for the other side
-SEND_BYTES = 1_000_000          # envelope bytes per append request
-RATE_RETRIES = 20               # waits for the relay's rate limit before giving up
-WORDS_SECONDS = 120.0               # how long each side waits for the other's next step
 Confirm = Callable[[str, str], bool]       # (words, the other side's name) -> they match
-Progress = Callable[[int, int], None]      # (bytes done, bytes in all)
-_SIDE = ("-wal", "-shm", "-journal")
-
-
-class LinkFailed(InviteError):
-    """The linking did not complete; nothing was kept. `reason` tells a window which advice
-    goes with the sentence: "gone" (code typed wrong, used or expired), "tampered",
-    "refused" (words differed), "timeout", "typed" (not a link code), or ""."""
-
-    def __init__(self, message: str, reason: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -106,120 +88,6 @@ class JoinInfo:
     words: str
     groups: int
     recovery_code: str
-
-
-class _Channel:
-    """The link mailbox on one relay, used from synchronous code (one private loop)."""
-
-    def __init__(self, code: wire.LinkCode, clock: Callable[[], float],
-                 rng: Callable[[int], bytes]) -> None:
-        self.code = code
-        self.cap = code.capability
-        self._loop = asyncio.new_event_loop()
-        self._client = sync.RelayClient(code.relay_url, clock=clock, rng=rng)
-        self.after = 0
-        # opened messages read but not taken yet (one page may hold the offer and data)
-        self.held: list[tuple[int, bytes]] = []
-
-    def _run(self, make):  # type: ignore[no-untyped-def]
-        """Run one relay call (`make()` gives its coroutine), waiting out the relay's rate
-        limit a few times; its refusals mapped to one sentence."""
-        for attempt in range(RATE_RETRIES + 1):
-            try:
-                return self._loop.run_until_complete(make())
-            except (UnknownMailbox, MailboxClosed):
-                raise _gone() from None
-            except RateLimited as exc:
-                if attempt == RATE_RETRIES:
-                    raise RelayUnavailable(_("The relay {relay} did not take part in linking: "
-                                             "{reason}").format(relay=self.code.relay_url,
-                                                                reason=exc)) from None
-                time.sleep(min(5.0, exc.retry_after or 1.0))
-            except SyncError as exc:
-                raise RelayUnavailable(_("The relay {relay} did not take part in linking: "
-                                         "{reason}").format(relay=self.code.relay_url,
-                                                            reason=exc)) from None
-        return None
-
-    def create(self, expires_at: int) -> None:
-        self._run(lambda: self._client.create_mailbox(
-            self.cap, MailboxSpec(crypto.KIND_INVITE, expires_at)))
-
-    def send(self, bodies: list[bytes]) -> None:
-        """Append in order, in requests the relay takes (its body cap is 2 MiB of JSON, in
-        which base64 grows each envelope by a third)."""
-        batch: list[bytes] = []
-        size = 0
-        for body in bodies:
-            if batch and (size + len(body) > SEND_BYTES or len(batch) >= 128):
-                self._run(lambda b=batch: self._client.append(self.cap, b))
-                batch, size = [], 0
-            batch.append(body)
-            size += len(body)
-        if batch:
-            self._run(lambda b=batch: self._client.append(self.cap, b))
-
-    def read(self) -> tuple[list[bytes], bool]:
-        """New envelopes since the last read, and whether the mailbox was closed."""
-        page = self._run(lambda: self._client.fetch(self.cap, self.after, 1000))
-        self.after = page.next
-        return [body for _cursor, body in page.messages], page.closed
-
-    def wait(self, seconds: float = WAIT_SECONDS) -> None:
-        """Until the relay pushes a message after what was read, or the mailbox's closing,
-        or `seconds` pass: one request on the push stream instead of polling, so the next
-        step starts as soon as the other side's message is there."""
-        async def follow() -> None:
-            stream = self._client.subscribe([(self.cap, self.after)])
-            try:
-                async with asyncio.timeout(seconds):
-                    async for event in stream:
-                        if not isinstance(event, PushSynced):
-                            return
-            except TimeoutError:
-                pass
-            finally:
-                await stream.aclose()
-
-        self._run(follow)
-
-    def close_mailbox(self) -> None:
-        try:
-            self._run(lambda: self._client.close_mailbox(self.cap))
-        except AppError:
-            pass
-
-    def shut(self) -> None:
-        try:
-            self._loop.run_until_complete(self._client.aclose())
-        finally:
-            self._loop.close()
-
-
-def _gone() -> LinkFailed:
-    return LinkFailed(_("No device is waiting for this code: it was typed wrong, used "
-                        "already, or it expired (codes last 10 minutes)."), "gone")
-
-
-def _tampered() -> LinkFailed:
-    return LinkFailed(_("The linking was altered on its way; nothing was transferred. Start "
-                        "again with a new code."), "tampered")
-
-
-def _refused() -> LinkFailed:
-    return LinkFailed(_("The words did not match; nothing was transferred."), "refused")
-
-
-def _timeout() -> LinkFailed:
-    return LinkFailed(_("The other device did not answer in time; nothing was transferred."),
-                      "timeout")
-
-
-class _PublicDevice:
-    """The new device's public key where a group state needs only `ik`."""
-
-    def __init__(self, ik: bytes) -> None:
-        self.ik = ik
 
 
 class DeviceService:
@@ -367,12 +235,12 @@ class DeviceService:
                 raise NotAllowed(_("You have {count} devices already; revoke one "
                                    "first.").format(count=crypto.devices.MAX_DEVICES))
         code = wire.new_code(url, rt.rng)
-        ch = _Channel(code, rt.clock, rt.rng)
+        ch = LinkChannel(code, rt.clock, rt.rng)
         started = time.monotonic()
         try:
             ch.create(rt.now() + wire.LINK_SECONDS)
             on_code(code.text())
-            hello_body = self._wait(ch, wire.TYPE_HELLO, started + timeout)
+            hello_body = ch.wait_for(wire.TYPE_HELLO, started + timeout)
             hello = wire.Hello.decode(hello_body)
             eph_secret, eph_pk = wire.ephemeral(rt.rng)
             offer_body = wire.Offer(eph_pk, rt.me, rt.display_name).encode()
@@ -380,40 +248,24 @@ class DeviceService:
             t = wire.transcript(hello_body, offer_body)
             words = wire.words(t)
             if not confirm(words, hello.name):
-                raise _refused()
+                raise refused()
             tk = wire.transfer_key(code, eph_secret, hello.eph_pk, t)
             cert = certify(signer, hello.device_pk, hello.device_spk, hello.name,
                            rt.now())
             self._certify_everywhere(cert, groups)
             rt.store.settings.set(LINKED_SETTING, "1")
-            payload = self._bundle(cert, progress, history)
+            payload = pack(self._access, cert, progress, history)
             ch.send(wire.seal_chunks(code, tk, payload, rt.rng))
-            done = self._wait(ch, wire.TYPE_DONE, time.monotonic() + WORDS_SECONDS)
+            done = ch.wait_for(wire.TYPE_DONE, time.monotonic() + WORDS_SECONDS)
             if done != wire.done_digest(payload):
-                raise _tampered()
+                raise tampered()
             return LinkInfo(cert.device_id, cert.name, words, len(groups), len(payload),
                             history)
         except crypto.CryptoError:
-            raise _tampered() from None
+            raise tampered() from None
         finally:
             ch.close_mailbox()
             ch.shut()
-
-    def _wait(self, ch: _Channel, typ: int, deadline: float) -> bytes:
-        """The body of the first message of `typ` in the channel (later ones of other types
-        stay held for the next step); anything that does not open is tampering."""
-        while True:
-            bodies, closed = ch.read()
-            ch.held += [wire.open_message(ch.code, body) for body in bodies]
-            for i, (got, inner) in enumerate(ch.held):
-                if got == typ:
-                    del ch.held[:i + 1]
-                    return inner
-            if closed:
-                raise _gone()
-            if time.monotonic() > deadline:
-                raise _timeout()
-            ch.wait()
 
     def _certify_everywhere(self, cert: DeviceCert, groups: list) -> None:  # type: ignore[type-arg]
         rt = self._access.runtime()
@@ -440,48 +292,6 @@ class DeviceService:
         if report.offline or rt.store.outbox.outbox_count():
             raise RelayUnavailable(_("The relay could not be reached to announce the new "
                                      "device; nothing was transferred. Try again."))
-
-    def _bundle(self, cert: DeviceCert, progress: Progress | None,
-                history: bool = True) -> bytes:
-        """The store copy and files the new device starts from, as one byte string
-        (without `history`: no past posts, and none of the files' blobs)."""
-        rt = self._access.runtime()
-        profile = self._access.profile_dir
-        tmp = private_dir(profile / f".link-{secrets.token_hex(6)}")
-        try:
-            snap = tmp / DB_NAME
-            db_key = secrets.token_bytes(32)
-            with rt.lock:
-                rt.store.snapshot.copy_to(snap, self._access.key())
-                states = {g.id: rt.session(g.id).for_device(_PublicDevice(cert.device_pk),  # type: ignore[arg-type]
-                                                            rt.rng)
-                          for g in rt.store.groups.all_groups()}
-            placeholder = crypto.Identity.generate(rt.now(), rt.rng).to_bytes()
-            device_copy.prepare(snap, self._access.key(), db_key, placeholder, states,
-                                {MEMBER_SETTING: rt.me.hex(), CERT_SETTING: cert.to_bytes().hex(),
-                                 NAME_SETTING: cert.name,
-                                 FIRST_NAME_SETTING: rt.store.settings.get(
-                                     FIRST_NAME_SETTING if rt.linked_device else NAME_SETTING)
-                                 or ""}, history=history)
-            skip = _skip_for_link if history else _skip_history
-            files = [(DB_NAME, snap)] + [
-                (rel, Path(full)) for rel, full in walk_files(profile, skip)]
-            manifest = {"format": FORMAT, "version": 1, "store_schema": latest_version(),
-                        "db_key": db_key.hex(), "name": rt.display_name,
-                        "files": [{"path": rel, "size": p.stat().st_size} for rel, p in files]}
-            head = json.dumps(manifest).encode("utf-8")
-            total = sum(f["size"] for f in manifest["files"])
-            parts = [len(head).to_bytes(4, "big"), head]
-            done = 0
-            for _rel, p in files:
-                data = p.read_bytes()
-                parts.append(data)
-                done += len(data)
-                if progress is not None:
-                    progress(done, total)
-            return b"".join(parts)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     # -- joining (on the new installation) ------------------------------------------------------------
     def join(self, code_text: str, name: str, passphrase: str | None, confirm: Confirm,
@@ -514,26 +324,26 @@ class DeviceService:
                              "typed") from None
         now = int(access.clock())
         device = crypto.Identity.generate(now, access.rng)
-        ch = _Channel(code, access.clock, access.rng)
+        ch = LinkChannel(code, access.clock, access.rng)
         tmp: Path | None = None
         made: dict[str, object] = {}      # the new store key, made during the transfer
         try:
             bodies, closed = ch.read()
             if closed:
-                raise _gone()
+                raise code_gone()
             for body in bodies:
                 typ, _inner = wire.open_message(code, body)
                 if typ == wire.TYPE_HELLO:
-                    raise _gone()      # another device took this code first
+                    raise code_gone()      # another device took this code first
             eph_secret, eph_pk = wire.ephemeral(access.rng)
             hello_body = wire.Hello(eph_pk, device.ik, device.spk, name).encode()
             ch.send([wire.seal(code, wire.TYPE_HELLO, hello_body, access.rng)])
-            offer_body = self._wait(ch, wire.TYPE_OFFER, time.monotonic() + timeout)
+            offer_body = ch.wait_for(wire.TYPE_OFFER, time.monotonic() + timeout)
             offer = wire.Offer.decode(offer_body)
             t = wire.transcript(hello_body, offer_body)
             words = wire.words(t)
             if not confirm(words, offer.member_name):
-                raise _refused()
+                raise refused()
             tk = wire.transfer_key(code, eph_secret, offer.eph_pk, t)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.parent / f".linking-{target.name}-{secrets.token_hex(6)}"
@@ -551,14 +361,14 @@ class DeviceService:
             maker = threading.Thread(target=make_key, name="link-key", daemon=True)
             maker.start()
             try:
-                payload = self._receive(ch, tk, progress, timeout)
+                payload = ch.receive(tk, progress, timeout)
             finally:
                 maker.join()
             if "error" in made:
                 raise made["error"]  # type: ignore[misc]
             setup = made["setup"]
             assert isinstance(setup, Setup)
-            manifest = _unpack(payload, tmp)
+            manifest = unpack(payload, tmp)
             device_copy.rekey(tmp / DB_NAME, bytes.fromhex(manifest["db_key"]), setup.key,
                               device.to_bytes(), {"device.self": device.ik.hex()})
             if target.exists():
@@ -567,7 +377,7 @@ class DeviceService:
             tmp = None
             ch.send([wire.seal(code, wire.TYPE_DONE, wire.done_digest(payload), access.rng)])
         except crypto.CryptoError:
-            raise _tampered() from None
+            raise tampered() from None
         finally:
             ch.shut()
             if tmp is not None:
@@ -580,86 +390,9 @@ class DeviceService:
         return JoinInfo(offer.member_name, crypto.fingerprint(offer.member_ik),
                         device_id(device.ik), words, groups, setup.recovery_code)
 
-    def _receive(self, ch: _Channel, tk: bytes, progress: Progress | None,
-                 timeout: float) -> bytes:
-        chunks: dict[int, bytes] = {}
-        count = None
-        deadline = time.monotonic() + timeout * 5
-        while count is None or len(chunks) < count:
-            bodies, closed = ch.read()
-            ch.held += [wire.open_message(ch.code, body) for body in bodies]
-            taken, ch.held = ch.held, []
-            for typ, inner in taken:
-                if typ != wire.TYPE_DATA:
-                    continue
-                index, n, data = wire.open_chunk(tk, inner)
-                if count is not None and n != count or index in chunks:
-                    raise _tampered()
-                count = n
-                chunks[index] = data
-                if progress is not None:
-                    progress(len(chunks), count)
-            if count is not None and len(chunks) >= count:
-                break
-            if closed:
-                raise _gone()
-            if time.monotonic() > deadline:
-                raise _timeout()
-            if not taken:
-                ch.wait()
-        return b"".join(chunks[i] for i in range(count or 0))
-
     def _start(self) -> int:
         """On the new device, once open: its sender key in every group, then sync."""
         return start_device(self._access, 30.0)
-
-
-def _skip_for_link(rel: str) -> bool:
-    name = rel.rsplit("/", 1)[-1]
-    return (rel == KEY_FILE or rel == DB_NAME
-            or (rel.startswith(DB_NAME) and rel[len(DB_NAME):] in _SIDE)
-            or name.startswith((".link-", ".snapshot-", ".restoring-")) or name.endswith(".part")
-            or rel.split("/", 1)[0].startswith(".link-"))
-
-
-def _skip_history(rel: str) -> bool:
-    return _skip_for_link(rel) or rel.split("/", 1)[0] == CACHE_DIR
-
-
-def _unpack(payload: bytes, tmp: Path) -> dict:  # type: ignore[type-arg]
-    try:
-        n = int.from_bytes(payload[:4], "big")
-        manifest = json.loads(payload[4:4 + n].decode("utf-8"))
-        pos = 4 + n
-        if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), list):
-            raise ValueError
-        if int(manifest.get("store_schema", 0)) > latest_version():
-            raise LinkFailed(_("The other device runs a newer Coterie; update Coterie here "
-                               "first."))
-        for entry in manifest["files"]:
-            rel, size = str(entry["path"]), int(entry["size"])
-            parts = rel.split("/")
-            if not rel or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
-                raise ValueError
-            path = tmp.joinpath(*parts)
-            for parent in reversed(path.relative_to(tmp).parents):
-                if str(parent) != ".":
-                    private_dir(tmp / parent)
-            data = payload[pos:pos + size]
-            if len(data) != size:
-                raise ValueError
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            pos += size
-        if pos != len(payload) or not (tmp / DB_NAME).is_file():
-            raise ValueError
-        bytes.fromhex(manifest["db_key"])
-        return manifest
-    except LinkFailed:
-        raise
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
-        raise _tampered() from None
 
 
 def short_code(code_text: str) -> tuple[str, str]:

@@ -1,4 +1,5 @@
-"""A copy of the store made for a new linked device (app/devices.py).
+"""A copy of the store made for a new linked device (app/devices.py; app/device_copy_pack.py
+packs it).
 
 The linking device takes a snapshot (app/store/snapshot.py) and turns it here, still
 encrypted, into what the new device starts from: its own group states, no identity key of
