@@ -33,6 +33,12 @@ def can(role: str, action: str) -> bool:
     return crypto.can(role, action)
 
 
+def outranks(role: str, other: str) -> bool:
+    """Whether `role` ranks above `other`: a timeout reaches only members ranked below
+    the one who sets it (crypto.governance.outranks)."""
+    return crypto.outranks(role, other)
+
+
 def announces(session: crypto.GroupSession) -> bool:
     """Whether my role may post top-level in an announcements channel (owner, admin,
     moderator: the table's announce action)."""

@@ -32,7 +32,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "JoinRequested", "Mailbox", "Member", "MembershipChanged", "Opened", "Outgoing",
         "OwnEcho", "PrekeyChanged", "RemovedFromGroup", "Sealed", "SenderKeyReceived",
     ),
-    "crypto.governance": ("ACTIONS", "can"),
+    "crypto.governance": ("ACTIONS", "can", "outranks"),
     "crypto.moderation": ("Ban", "ChannelRule", "GroupSettings", "Lift", "ModRemove",
                           "Timeout", "Unban"),
     "crypto.reports": ("Approval", "Report", "ReportResolved", "Rules"),
@@ -93,7 +93,7 @@ __all__ = [
     "Identity", "fingerprint", "safety_number", "safety_qr_payload", "join_sas",
     # group
     "GroupSession", "Member", "ROLE_ADMIN", "ROLE_MEMBER", "ROLE_MODERATOR", "ROLE_OBSERVER",
-    "ROLE_OWNER", "ROLES", "can", "ACTIONS", "ContentRefused", "Mailbox", "MailboxCapability",
+    "ROLE_OWNER", "ROLES", "can", "outranks", "ACTIONS", "ContentRefused", "Mailbox", "MailboxCapability",
     "KIND_GROUP", "KIND_INVITE", "Outgoing", "Sealed", "Opened",
     # events
     "Event", "ContentReceived", "OwnEcho", "MembershipChanged", "EpochChanged",

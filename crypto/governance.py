@@ -9,6 +9,7 @@ Every client with the same log reaches the same verdict whatever order envelopes
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crypto.encoding import Reader, Writer
@@ -86,6 +87,10 @@ _NEEDS: dict[type, str] = {Post: ACT_POST, Edit: ACT_POST, Reaction: ACT_REACT,
 _REFUSED_TYPE = {Rules: reason("only an admin can change the group's rules"),
                  ReportResolved: reason("only a moderator or an admin can resolve a report"),
                  Approval: reason("only a moderator or an admin can approve a newcomer's post")}
+# A timeout reaches only members whose role ranks below the one who sets it: a moderator
+# cannot silence an admin or the owner, nor another moderator.
+_RANK = {ROLE_OBSERVER: 0, ROLE_MEMBER: 1, ROLE_MODERATOR: 2, ROLE_ADMIN: 3, ROLE_OWNER: 4}
+_REFUSED_TIMEOUT = reason("a timeout can only reach a member whose role ranks below yours")
 _REFUSED = {ACT_POST: reason("an observer cannot post"),
             ACT_REACT: reason("this member cannot react"),
             ACT_MODERATE: reason("only a moderator or an admin can moderate"),
@@ -98,6 +103,12 @@ def can(role: str, action: str) -> bool:
     """True when `role` (owner, admin, moderator, member, observer) may do `action`."""
     grants = _GRANTS.get(role)
     return grants is not None and action in grants
+
+
+def outranks(role: str, other: str) -> bool:
+    """True when `role` ranks above `other` (owner, admin, moderator, member, observer):
+    what a timeout needs of the one who sets it over the one it reaches."""
+    return _RANK.get(role, 0) > _RANK.get(other, 0)
 
 
 def role_code(role: str, *, record: bool = True) -> int:
@@ -140,8 +151,9 @@ def role_at(log: list[RoleChange], member: Member, control_seq: int, sent_at: in
 
 
 def refusal(log: list[RoleChange], member: Member, content: Content, control_seq: int,
-            sent_at: int) -> str | None:
-    """Why every client refuses `content` from `member`, or None when it is allowed."""
+            sent_at: int, members: Mapping[bytes, Member] | None = None) -> str | None:
+    """Why every client refuses `content` from `member`, or None when it is allowed.
+    `members` (the group's) lets a timeout be judged against its target's role."""
     bound = profile_refusal(content, member.ik)
     if bound is not None:
         return bound
@@ -149,9 +161,14 @@ def refusal(log: list[RoleChange], member: Member, content: Content, control_seq
     if action is None:
         return None
     role = member.role if not log else role_at(log, member, control_seq, sent_at)
-    if action in _GRANTS.get(role, ()):
-        return None
-    return _REFUSED_TYPE.get(type(content)) or _REFUSED[action]
+    if action not in _GRANTS.get(role, ()):
+        return _REFUSED_TYPE.get(type(content)) or _REFUSED[action]
+    if type(content) is Timeout and members is not None:
+        target = members.get(content.member)
+        if target is not None and not outranks(role, role_at(log, target, control_seq,
+                                                            sent_at)):
+            return _REFUSED_TIMEOUT
+    return None
 
 
 def role_data(ik: bytes, role: str) -> bytes:

@@ -171,7 +171,7 @@ def _open_next_post(state: GroupState, ep: EpochState, raw: bytes,
     kind = type(content)
     if kind in DEVICE_KINDS:
         return None   # changes the state: the general path applies it
-    refused = refusal(state.role_log, member, content, cseq, sent_at)
+    refused = refusal(state.role_log, member, content, cseq, sent_at, state.members)
     mid = _blake2b(header + sig, digest_size=32, person=_H_MSG_ID).digest()  # message_id
     events: list[Event] = []
     idx = cseq - state.control_base
@@ -383,7 +383,8 @@ def _receive_content(state: GroupState, ep: EpochState, chain: PeerChain, inner:
     if h(_H_PLAIN, plaintext) != inner.pt_hash:
         raise AuthError("the plaintext does not match its signed hash")
     content = decode_content(plaintext)
-    refused = refusal(state.role_log, member, content, hd.control_seq, hd.sent_at)
+    refused = refusal(state.role_log, member, content, hd.control_seq, hd.sent_at,
+                      state.members)
     change: DeviceChanged | None = None
     if refused is None and type(content) in DEVICE_KINDS:
         refused, change, content = device_rules.apply(state, member, hd.sender_ik, content)

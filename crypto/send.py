@@ -66,7 +66,7 @@ def seal(state: GroupState, content: Content, now: int, rng: Rng) -> Sealed:
     removed, when its role does not allow the payload (crypto.governance), or when an
     admin-only payload (a channel, a pin) is sealed by a non-admin."""
     ep = state.require_active()
-    why = refusal([], state.members[state.member_ik], content, 0, now)
+    why = refusal([], state.members[state.member_ik], content, 0, now, state.members)
     if why is not None:
         raise NotAllowed(why)
     if admin_only(content) and not isinstance(content, AdminRemove) and not state.is_admin:

@@ -80,3 +80,27 @@ def test_moderation_from_someone_without_the_role_is_refused_by_every_client(
         "only a moderator or an admin can moderate",
         "only a moderator or an admin can moderate",
         "only an admin can ban, unban or change the group's settings"]
+
+
+def test_a_timeout_reaches_only_members_ranked_below_the_one_who_sets_it(
+        trio: tuple[Peer, Peer, Peer], net: Net) -> None:
+    ana, ben, cai = trio   # ana owns the group
+    assert ana.session and ben.session and cai.session
+    net.send(ana.session.set_role(ben.identity.ik, "moderator", net.now, ana.rng))
+    net.send(ana.session.set_role(cai.identity.ik, "moderator", net.now, ana.rng))
+    net.pump(ana, ben, cai)
+    rank = "a timeout can only reach a member whose role ranks below yours"
+    for target in (ana, cai):   # the owner; a fellow moderator
+        with pytest.raises(NotAllowed, match=rank):
+            ben.session.seal(Timeout(target.identity.ik, net.now + 60), net.now, ben.rng)
+    # ATTACK: a moderator's modified client times the owner out anyway
+    net.send(_forced_outgoing(ben, Timeout(ana.identity.ik, net.now + 60, "mutiny"), net))
+    # the owner may time a moderator out
+    net.send(ana.session.seal(Timeout(cai.identity.ik, net.now + 60, "cool"), net.now,
+                              ana.rng).outgoing)
+    net.pump(ana, ben, cai)
+    for peer in (ana, ben, cai):
+        assert [r.reason for r in peer.of(ContentRefused)] == ([rank] if peer is not ben
+                                                               else []), peer.name
+        got = [e.content for e in peer.of(ContentReceived) if isinstance(e.content, Timeout)]
+        assert [t.reason for t in got] == (["cool"] if peer is not ana else []), peer.name

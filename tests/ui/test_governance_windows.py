@@ -169,9 +169,10 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     bea_members = _visible(bea.window, MembersDialog)
     qtbot.waitUntil(lambda: any(m.name == "Eve" for m in bea_members.model.items()),
                     timeout=WAIT)
-    row = next(r for r in range(bea_members.model.rowCount())
-               if bea_members.model.item_at(r).name == "Eve")
-    bea_members.list.setCurrentIndex(bea_members.model.index(row, 0))
+    rows = {bea_members.model.item_at(r).name: r for r in range(bea_members.model.rowCount())}
+    bea_members.list.setCurrentIndex(bea_members.model.index(rows["Ana"], 0))
+    assert not bea_members.timeout_button.isVisible()   # a moderator cannot silence the owner
+    bea_members.list.setCurrentIndex(bea_members.model.index(rows["Eve"], 0))
     assert bea_members.timeout_button.isVisible()
     assert not bea_members.remove_button.isVisible()    # moderating is not managing members
     bea_members.time_out()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
+from app.governance import outranks
 from app.names import isolate
 from app.views import GroupSummary, MemberView
 from ui.context import AppContext
@@ -277,7 +278,7 @@ class MembersDialog(ServiceDialog):
                                        and m.role not in ("admin", "owner"))
         self.remove_button.setVisible(removes and other and m is not None and m.role != "owner")
         self.timeout_button.setVisible(may(self._group, MODERATE) and other and m is not None
-                                       and m.role != "owner")
+                                       and outranks(self._group.my_role, m.role))
         self._fill_roles(m if gives_roles and other and m is not None and m.role != "owner"
                          else None)
 
