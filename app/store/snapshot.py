@@ -24,6 +24,7 @@ import sqlcipher3
 
 from app.i18n import _
 from app.store.core import StorePart, reads
+from app.store.db import keyed
 from app.store.errors import StoreError
 
 _SIDE = ("-wal", "-shm", "-journal")
@@ -48,10 +49,8 @@ class Snapshots(StorePart):
                     shutil.copyfile(wal, dest_wal)
             finally:
                 conn.execute("ROLLBACK")
-            copy = sqlcipher3.connect(str(dest), isolation_level=None)
+            copy = keyed(dest, key)
             try:
-                copy.execute("PRAGMA cipher_log_level = NONE")
-                copy.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
                 copy.execute("PRAGMA journal_mode = DELETE")   # replays and folds the log
             finally:
                 copy.close()

@@ -13,6 +13,7 @@ import sqlcipher3
 from app.store import (
     DB_NAME,
     GENERAL,
+    GroupRecord,
     NewPost,
     Store,
     StoreError,
@@ -354,3 +355,40 @@ def test_a_wrong_key_or_a_foreign_file_is_refused(tmp_path: Path) -> None:
     (other / DB_NAME).write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
     with pytest.raises(StoreKeyError):
         Store.open(other, os.urandom(32))
+
+
+def _opens_with(path: Path, key: bytes, *pragmas: str) -> bool:
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        for pragma in pragmas:
+            conn.execute(pragma)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def test_a_new_store_authenticates_pages_with_sha256_and_an_older_one_keeps_sha512(
+        tmp_path: Path) -> None:
+    key = os.urandom(32)
+    new = tmp_path / "new"
+    with Store.open(new, key) as store:
+        store.groups.add_group(GroupRecord(store_fixtures.GROUP, "g", "https://r", "admin",
+                                           b"", 0, 0))
+        store.posts.insert_posts([NewPost(store_fixtures.GROUP, b"\x01" * 4, b"F" * 32, "Fay",
+                                          1, 1, 1, text="fresh")])
+    sha256 = "PRAGMA cipher_hmac_algorithm = HMAC_SHA256"
+    assert _opens_with(new / DB_NAME, key, sha256)
+    assert not _opens_with(new / DB_NAME, key)             # not SQLCipher's default format
+    # a store written before (SQLCipher's defaults, HMAC-SHA512) opens, migrates and stays so
+    old = profile_from(1, tmp_path)
+    assert _opens_with(old / DB_NAME, store_fixtures.FIXTURE_KEY)
+    with Store.open(old, store_fixtures.FIXTURE_KEY) as store:
+        assert store.posts.latest_posts(store_fixtures.GROUP, 50)
+    assert _opens_with(old / DB_NAME, store_fixtures.FIXTURE_KEY)
+    assert not _opens_with(old / DB_NAME, store_fixtures.FIXTURE_KEY, sha256)
+    with pytest.raises(StoreKeyError):      # a wrong key still says so, in either format
+        Store.open(new, os.urandom(32))
