@@ -14,8 +14,8 @@ import logging
 
 import crypto
 from app.device_activity import has_other_devices
-from app.runtime import Pending, Runtime
-from app.store import Store
+from app.runtime import Runtime
+from app.sending import save_and_send
 from crypto.devices import DeviceCert, HandedGroup
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def hand_over(rt: Runtime, now: int) -> None:
             except crypto.CryptoError:
                 rt.forget([gid])
                 continue
-            _commit(rt, gid, s, [sealed.outgoing])
+            save_and_send(rt, gid, s, [sealed.outgoing])
             due.setdefault(gid.hex(), []).append(pk.hex())
             changed = True
     for gid_hex, pks in list(due.items()):
@@ -105,7 +105,7 @@ def hand_over(rt: Runtime, now: int) -> None:
                 pks.remove(pk_hex)
                 changed = True
                 continue
-            _commit(rt, carrier.group_id, carrier, [sealed.outgoing])
+            save_and_send(rt, carrier.group_id, carrier, [sealed.outgoing])
             pks.remove(pk_hex)
             changed = True
         if not pks:
@@ -114,11 +114,3 @@ def hand_over(rt: Runtime, now: int) -> None:
         rt.store.settings.set(DUE_SETTING, json.dumps(due, sort_keys=True))
 
 
-def _commit(rt: Runtime, gid: bytes, session: crypto.GroupSession,
-            outgoing: list[crypto.Outgoing]) -> None:
-    def work(store: Store, pending: Pending) -> None:
-        store.groups.save_group_state(gid, session.to_bytes())
-        rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
-        pending.relays.add(session.relay_url)
-
-    rt.commit(work, touched=[gid])

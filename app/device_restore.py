@@ -34,21 +34,10 @@ from app.access import (
 )
 from app.errors import AppError, NotAllowed
 from app.i18n import _
-from app.runtime import MEMBER_KEY_SETTING, Pending, Runtime
+from app.runtime import MEMBER_KEY_SETTING, Pending
+from app.sending import save_and_send
 from app.store import Store
 from crypto.devices import MAX_DEVICE_NAME_BYTES, DeviceCert, certify
-
-
-def save_and_send(rt: Runtime, gid: bytes, session: crypto.GroupSession,
-                  outgoing: list[crypto.Outgoing]) -> None:
-    """Store a group's new state and queue what it sends, in one transaction."""
-
-    def work(store: Store, pending: Pending) -> None:
-        store.groups.save_group_state(gid, session.to_bytes())
-        rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
-        pending.relays.add(session.relay_url)
-
-    rt.commit(work, touched=[gid])
 
 
 def default_name() -> str:

@@ -45,12 +45,12 @@ from app.device_link_channel import (
     refused,
     tampered,
 )
-from app.device_restore import save_and_send, start_device
+from app.device_restore import start_device
 from app.errors import InviteError, NotAllowed, NotFound, ProfileError, RelayUnavailable
 from app.i18n import _
 from app.keys import KeyStore, Setup
-from app.runtime import Pending
-from app.store import DB_NAME, Store, device_copy
+from app.sending import save_and_send
+from app.store import DB_NAME, device_copy
 from crypto import link as wire
 from crypto.devices import DeviceCert, ReadPosition, certify, device_id
 
@@ -204,12 +204,7 @@ class DeviceService:
                 return
             if sealed is None:
                 return
-
-            def work(store: Store, pending: Pending) -> None:
-                store.groups.save_group_state(gid, session.to_bytes())
-                rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
-
-            rt.commit(work, touched=[gid])
+            save_and_send(rt, gid, session, [sealed.outgoing])
 
     # -- linking (on the device holding the identity key) ------------------------------------------
     def link(self, on_code: Callable[[str], None], confirm: Confirm,
@@ -278,15 +273,7 @@ class DeviceService:
                 except crypto.CryptoError as exc:
                     rt.forget([g.id])
                     raise NotAllowed(str(exc)) from None
-                gid = g.id
-
-                def work(store: Store, pending: Pending, gid: bytes = gid,
-                         session: crypto.GroupSession = session,
-                         sealed: crypto.Sealed = sealed) -> None:
-                    store.groups.save_group_state(gid, session.to_bytes())
-                    rt.enqueue_in_txn(store, session.relay_url, [sealed.outgoing], gid, pending)
-
-                rt.commit(work, touched=[gid])
+                save_and_send(rt, g.id, session, [sealed.outgoing])
         # every certificate reaches the relay before the new device can send anything
         report = self._access.syncer().sync_once(60.0)
         if report.offline or rt.store.outbox.outbox_count():

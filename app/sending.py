@@ -119,6 +119,19 @@ def seal_all(rt: Runtime, gid: bytes, session: crypto.GroupSession,
     return sealed_all
 
 
+def save_and_send(rt: Runtime, gid: bytes, session: crypto.GroupSession,
+                  outgoing: Sequence[crypto.Outgoing]) -> None:
+    """Store a group's new state and queue what it sends, in one transaction (what sealed
+    `outgoing` advanced the session: both are durable together or not at all)."""
+
+    def work(store: Store, pending: Pending) -> None:
+        store.groups.save_group_state(gid, session.to_bytes())
+        rt.enqueue_in_txn(store, session.relay_url, outgoing, gid, pending)
+        pending.relays.add(session.relay_url)
+
+    rt.commit(work, touched=[gid])
+
+
 def seal_and_store(rt: Runtime, gid: bytes, session: crypto.GroupSession, content: Any,
                    local: Local | None = None, changes: bytes | None = None) -> crypto.Sealed:
     """Seal one payload and commit it with its local effect (see `seal_all`)."""

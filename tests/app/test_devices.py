@@ -13,10 +13,10 @@ import pytest
 
 import crypto
 from app.api import Services
-from app.device_restore import save_and_send
 from app.devices import LinkFailed, short_code
 from app.errors import NotAllowed
 from app.polls import seal
+from app.sending import save_and_send
 from crypto import link as wire
 from crypto import polls as rules
 from crypto.relay_wire import MailboxCapability
