@@ -15,14 +15,12 @@ written first, and the rows are read again after it.
 """
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 
 import psycopg
-from psycopg.adapt import Dumper
-from psycopg.pq import Format
 
 from relay.errors import Conflict, Gone, NotFound, RelayError, TooMany
+from relay.pg_arrays import Byteas, Int4s, Int8s
 from relay.storage import (
     AppendOp,
     AppendResult,
@@ -38,71 +36,6 @@ from relay.storage import (
 )
 
 PRUNE_CHUNK = 5000
-
-
-# -- array parameters --------------------------------------------------------------------
-# A batch passes its rows as a dozen array parameters. psycopg's generic list dumper walks
-# each list in Python to find its element type (and its widest integer) before encoding it,
-# which cost more relay CPU than the rest of a small batch; these lists say their type
-# and are encoded in PostgreSQL's binary array format at once (one struct.pack per list).
-
-class _Int8s(list):
-    """A bigint[] parameter (None for NULL)."""
-
-
-class _Int4s(list):
-    """An integer[] parameter."""
-
-
-class _Byteas(list):
-    """A bytea[] parameter."""
-
-
-def _header(oid: int, n: int, nulls: bool) -> bytes:
-    # ndim, has-null flag, element type, then one dimension: length and lower bound 1.
-    return struct.pack(">iiiii", 1, nulls, oid, n, 1) if n else struct.pack(">iii", 0, 0, oid)
-
-
-def _fixed(oid: int, width: int, code: str, values: list) -> bytes:
-    if None in values:
-        null, item = struct.pack(">i", -1), struct.Struct(">i" + code)
-        return _header(oid, len(values), True) + b"".join(
-            null if v is None else item.pack(width, v) for v in values)
-    fields = [x for v in values for x in (width, v)]
-    return _header(oid, len(values), False) + struct.pack(">" + ("i" + code) * len(values),
-                                                         *fields)
-
-
-class _Int8sDumper(Dumper):
-    format = Format.BINARY
-    oid = 1016      # int8[]
-
-    def dump(self, obj: list) -> bytes:
-        return _fixed(20, 8, "q", obj)
-
-
-class _Int4sDumper(Dumper):
-    format = Format.BINARY
-    oid = 1007      # int4[]
-
-    def dump(self, obj: list) -> bytes:
-        return _fixed(23, 4, "i", obj)
-
-
-class _ByteasDumper(Dumper):
-    format = Format.BINARY
-    oid = 1001      # bytea[]
-
-    def dump(self, obj: list) -> bytes:
-        parts = [_header(17, len(obj), False)]
-        for value in obj:
-            parts += (struct.pack(">i", len(value)), value)
-        return b"".join(parts)
-
-
-psycopg.adapters.register_dumper(_Int8s, _Int8sDumper)
-psycopg.adapters.register_dumper(_Int4s, _Int4sDumper)
-psycopg.adapters.register_dumper(_Byteas, _ByteasDumper)
 
 
 @dataclass
@@ -139,7 +72,7 @@ class _Segment:
         locked = conn.execute(
             "SELECT mailbox, id, closed_at, expires_at, last_cursor, msg_count,"
             " byte_count FROM mailboxes WHERE mailbox = ANY(%b) ORDER BY mailbox"
-            " FOR UPDATE", (_Byteas(names),))
+            " FOR UPDATE", (Byteas(names),))
         appends = [op for op in ops if isinstance(op, AppendOp)]
         stored = None
         if appends and lookup:
@@ -147,8 +80,8 @@ class _Segment:
                 "SELECT b.id, m.hash, m.cursor FROM unnest(%b::bytea[], %b::bytea[])"
                 " AS w(mailbox, hash) JOIN mailboxes b ON b.mailbox = w.mailbox"
                 " JOIN messages m ON m.box = b.id AND m.hash = w.hash",
-                (_Byteas([op.mailbox for op in appends for _ in op.items]),
-                 _Byteas([digest for op in appends for digest, _ in op.items])),
+                (Byteas([op.mailbox for op in appends for _ in op.items]),
+                 Byteas([digest for op in appends for digest, _ in op.items])),
                 prepare=False)
         for row in locked.fetchall():
             self.boxes[bytes(row[0])] = _Box(*row[1:])
@@ -226,8 +159,8 @@ class _Segment:
                 "WITH new AS (INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
                 " SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::bytea[], %b::bigint[],"
                 " %b::integer[], %b::bytea[]))" + _UPDATE_BOXES,
-                (_Int8s(box), _Int8s(cursor), _Byteas(digest), _Int8s(stored_at),
-                 _Int4s(size), _Byteas(body), *_box_columns(changed)))
+                (Int8s(box), Int8s(cursor), Byteas(digest), Int8s(stored_at),
+                 Int4s(size), Byteas(body), *_box_columns(changed)))
         elif changed:   # closes only
             self.conn.execute(_UPDATE_BOXES, _box_columns(changed))
 
@@ -240,9 +173,9 @@ _UPDATE_BOXES = (
     " WHERE mailboxes.id = c.id")
 
 
-def _box_columns(rows: list[tuple]) -> list[_Int8s]:
+def _box_columns(rows: list[tuple]) -> list[Int8s]:
     """The mailbox rows to write back as one bigint[] per column (the arrays of an unnest)."""
-    return [_Int8s(column) for column in zip(*rows, strict=True)]
+    return [Int8s(column) for column in zip(*rows, strict=True)]
 
 
 def apply_batch(conn: psycopg.Connection, ops: list[WriteOp],
