@@ -15,12 +15,11 @@ written first, and the rows are read again after it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import psycopg
 
 from relay.errors import Conflict, Gone, NotFound, RelayError, TooMany
 from relay.pg_arrays import Byteas, Int4s, Int8s
+from relay.pg_lane import LaneRows, MailboxRow
 from relay.storage import (
     AppendOp,
     AppendResult,
@@ -37,28 +36,21 @@ from relay.storage import (
 
 PRUNE_CHUNK = 5000
 
-
-@dataclass
-class _Box:
-    id: int
-    closed_at: int | None
-    expires_at: int
-    last: int
-    count: int
-    size: int
-    touched: int | None = None      # set: the row must be written back
+# (box id, cursor, hash, stored_at, size, body) of a new message
+MessageRow = tuple[int, int, bytes, int, int, bytes]
 
 
 class _Segment:
     """The state of a run of operations between prunes."""
 
-    def __init__(self, conn: psycopg.Connection, ops: list[WriteOp], lookup: bool) -> None:
+    def __init__(self, conn: psycopg.Connection, ops: list[WriteOp], lookup: bool,
+                 lane: LaneRows | None) -> None:
         self.conn = conn
         self.lookup = lookup
         names = sorted({op.mailbox for op in ops if isinstance(op, AppendOp | CloseOp)})
-        self.boxes: dict[bytes, _Box] = {}
+        self.boxes: dict[bytes, MailboxRow] = {}
         self.known: dict[tuple[int, bytes], int] = {}
-        self.rows: list[tuple[int, int, bytes, int, int, bytes]] = []
+        self.rows: list[MessageRow] = []
         if not names:
             return
         # Both queries are sent before either answer is read (in pipeline mode, one round
@@ -84,7 +76,9 @@ class _Segment:
                  Byteas([digest for op in appends for digest, _ in op.items])),
                 prepare=False)
         for row in locked.fetchall():
-            self.boxes[bytes(row[0])] = _Box(*row[1:])
+            self.boxes[bytes(row[0])] = MailboxRow(*row[1:])
+        if lane is not None:
+            lane.read(self.boxes)
         if stored is not None:
             for box, digest, cursor in stored.fetchall():
                 self.known[(box, bytes(digest))] = cursor
@@ -107,7 +101,7 @@ class _Segment:
             (op.mailbox, op.write_pk, op.read_pk, op.kind, op.expires_at, op.now)).fetchone()
         if row is not None:
             # Locked already: the row is new in this transaction.
-            self.boxes[op.mailbox] = _Box(row[0], None, op.expires_at, 0, 0, 0)
+            self.boxes[op.mailbox] = MailboxRow(row[0], None, op.expires_at, 0, 0, 0)
             return CreateResult(created=True)
         old = self.conn.execute("SELECT write_pk, read_pk, kind FROM mailboxes"
                                 " WHERE mailbox = %s", (op.mailbox,)).fetchone()
@@ -116,27 +110,12 @@ class _Segment:
         return CreateResult(created=False)
 
     def append(self, op: AppendOp) -> AppendResult:
-        box = self.boxes.get(op.mailbox)
-        if box is None:
-            raise NotFound("No such mailbox on this relay.")
-        if box.closed_at is not None:
-            raise Gone("This mailbox is closed.")
-        if box.expires_at and op.now >= box.expires_at:
-            raise Gone("This mailbox has expired.")
         try:
-            cursors, fresh, added = plan_append(op, box.last, box.count, box.size,
-                                                lambda digest: self.known.get((box.id, digest)))
+            return take_cursors(op, self.boxes.get(op.mailbox), self.known, self.rows)
         except TooMany:
             if not self.lookup:     # over quota, unless some bodies are stored already
                 raise LookupNeeded() from None
             raise
-        if fresh:
-            box.last, box.count, box.size, box.touched = (fresh[-1][0], box.count + len(fresh),
-                                                          box.size + added, op.now)
-            for cursor, digest, body in fresh:
-                self.known[(box.id, digest)] = cursor
-                self.rows.append((box.id, cursor, digest, op.now, len(body), body))
-        return AppendResult(op.mailbox, tuple(cursors), tuple((c, b) for c, _, b in fresh))
 
     def close(self, op: CloseOp) -> CloseResult:
         box = self.boxes.get(op.mailbox)
@@ -154,13 +133,11 @@ class _Segment:
         changed = [(b.id, b.last, b.count, b.size, b.closed_at, b.touched)
                    for b in self.boxes.values() if b.touched is not None]
         if self.rows and changed:
-            box, cursor, digest, stored_at, size, body = zip(*self.rows, strict=True)
             self.conn.execute(
                 "WITH new AS (INSERT INTO messages (box, cursor, hash, stored_at, size, body)"
                 " SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::bytea[], %b::bigint[],"
                 " %b::integer[], %b::bytea[]))" + _UPDATE_BOXES,
-                (Int8s(box), Int8s(cursor), Byteas(digest), Int8s(stored_at),
-                 Int4s(size), Byteas(body), *_box_columns(changed)))
+                (*message_columns(self.rows), *_box_columns(changed)))
         elif changed:   # closes only
             self.conn.execute(_UPDATE_BOXES, _box_columns(changed))
 
@@ -178,25 +155,61 @@ def _box_columns(rows: list[tuple]) -> list[Int8s]:
     return [Int8s(column) for column in zip(*rows, strict=True)]
 
 
-def apply_batch(conn: psycopg.Connection, ops: list[WriteOp],
-                lookup: bool = True) -> list[WriteResult | RelayError]:
+def take_cursors(op: AppendOp, box: MailboxRow | None,
+                 known: dict[tuple[int, bytes], int], rows: list[MessageRow]) -> AppendResult:
+    """`op` planned on `box` (changed as the append changes it), its new messages added to
+    `rows`; `known` maps (box id, body hash) to the cursor of a stored body. Raises the
+    RelayError that refuses it (TooMany when it would pass a quota)."""
+    if box is None:
+        raise NotFound("No such mailbox on this relay.")
+    if box.closed_at is not None:
+        raise Gone("This mailbox is closed.")
+    if box.expires_at and op.now >= box.expires_at:
+        raise Gone("This mailbox has expired.")
+    cursors, fresh, added = plan_append(op, box.last, box.count, box.size,
+                                        lambda digest: known.get((box.id, digest)))
+    if fresh:
+        box.last, box.count, box.size, box.touched = (fresh[-1][0], box.count + len(fresh),
+                                                      box.size + added, op.now)
+        for cursor, digest, body in fresh:
+            known[(box.id, digest)] = cursor
+            rows.append((box.id, cursor, digest, op.now, len(body), body))
+    return AppendResult(op.mailbox, tuple(cursors), tuple((c, b) for c, _, b in fresh))
+
+
+def message_columns(rows: list[MessageRow]) -> list[list]:
+    """New messages as one array per column (box, cursor, hash, stored_at, size, body)."""
+    box, cursor, digest, stored_at, size, body = zip(*rows, strict=True)
+    return [Int8s(box), Int8s(cursor), Byteas(digest), Int8s(stored_at), Int4s(size),
+            Byteas(body)]
+
+
+def apply_batch(conn: psycopg.Connection, ops: list[WriteOp], lookup: bool = True,
+                lane: LaneRows | None = None) -> list[WriteResult | RelayError]:
     """Apply `ops` in order inside the caller's transaction; one outcome per op.
 
     Without `lookup`, bodies already stored (a client's retry) are not looked for: such a
     body then makes the insert fail on `messages_by_hash`, and an append over its quota
     raises LookupNeeded; either way (`lookup_needed`) the caller applies the batch again,
-    with the lookup, in a new transaction."""
+    with the lookup, in a new transaction. With a `lane`, the rows read are checked against
+    the ones it remembers, and `lane.pending` holds the rows as the batch leaves them, for
+    `lane.committed()` once COMMIT returned."""
     results: list[WriteResult | RelayError] = []
     start = 0
     for end in [i for i, op in enumerate(ops) if isinstance(op, PruneOp)] + [len(ops)]:
         if end > start:
-            segment = _Segment(conn, ops[start:end], lookup)
+            segment = _Segment(conn, ops[start:end], lookup, lane)
             results += [segment.apply(op) for op in ops[start:end]]
             segment.flush()
+            if lane is not None:
+                lane.pending.update(segment.boxes)
         if end < len(ops):
             op = ops[end]
             assert isinstance(op, PruneOp)
             results.append(prune(conn, op))
+            if lane is not None:    # a prune rewrites the counts of mailboxes anywhere
+                lane.pending.clear()
+                lane.clear()
         start = end + 1
     return results
 

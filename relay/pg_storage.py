@@ -14,11 +14,12 @@ and four split the appends into batches so small that the batch's fixed statemen
 more relay and server CPU per append than two writers' (docs/relay.md, Durability).
 
 Cursors: each mailbox row holds `last_cursor`. An append locks that row (SELECT ... FOR
-UPDATE) inside the appending transaction and takes its cursors from it, so a second
-instance appending to the same mailbox waits until the first one COMMITS and then continues
-from its cursors. Cursors of a mailbox are therefore assigned in commit order: a reader
-that sees cursor n sees every cursor below n, and never skips one that commits later (the
-hazard of a shared sequence). Rows of one batch are locked in mailbox order, so two
+UPDATE) inside the appending transaction and takes its cursors from it (a planned batch
+writes only rows still holding the cursor it planned from), so a second instance appending
+to the same mailbox waits until the first one COMMITS and then continues from its cursors.
+Cursors of a mailbox are therefore assigned in commit order: a reader that sees cursor n
+sees every cursor below n, and never skips one that commits later (the hazard of a shared
+sequence). Rows of one batch are locked in mailbox order, so two
 instances cannot deadlock on each other; a batch that still meets a deadlock or a
 serialization failure is retried whole.
 
@@ -42,6 +43,8 @@ from psycopg_pool import ConnectionPool
 from relay.core import NonceMemory
 from relay.errors import Forbidden, RelayError, Unavailable
 from relay.pg_batch import LookupNeeded, apply_batch, lookup_needed
+from relay.pg_lane import LaneRows
+from relay.pg_planned import plan
 from relay.pg_schema import migrate
 from relay.storage import Mailbox, PruneOp, Totals, WriteOp, WriteResult, take_page
 
@@ -145,7 +148,9 @@ class PostgresStorage:
                 with self._writer_lock:
                     if conn in self._writer_conns:
                         self._writer_conns.remove(conn)
-            conn = self._local.conn = psycopg.connect(self.conninfo)
+            # Autocommit: a planned batch is one statement, its own transaction
+            # (relay/pg_planned.py); the others open theirs.
+            conn = self._local.conn = psycopg.connect(self.conninfo, autocommit=True)
             with self._writer_lock:
                 self._writer_conns.append(conn)
         return conn
@@ -157,34 +162,67 @@ class PostgresStorage:
                 conn.close()
 
     def write_batch(self, ops: list[WriteOp]) -> list[WriteResult | RelayError]:
-        """One transaction on the calling thread's connection. Several writer threads may
-        call this at once: the mailbox rows each batch locks keep cursors in commit order
-        (as between instances)."""
-        # Pipeline mode: BEGIN goes out with the batch's first queries and COMMIT with its
-        # last statement, so a batch costs two round trips (its rows, then its writes and
-        # the commit). The pipeline's end waits for COMMIT's answer: nothing is acknowledged
-        # before it. A prune reads row counts between its statements: no pipeline.
+        """One transaction on the calling thread's connection (and one more for appends a
+        planned batch left alone). Several writer threads may call this at once: the
+        mailbox rows each batch locks keep cursors in commit order (as between instances)."""
+        # A batch of appends to mailboxes this writer remembers is one statement, one round
+        # trip (relay/pg_planned.py). Otherwise pipeline mode: BEGIN goes out with the
+        # batch's first queries and COMMIT with its last statement, so a batch costs two
+        # round trips (its rows, then its writes and the commit). Either way the answer
+        # comes after COMMIT: nothing is acknowledged before it. A prune reads row counts
+        # between its statements: no pipeline.
         # Such a batch first goes without looking for stored bodies (retries are rare, and
         # the lookup cost the database more than the rest of the batch); when one was
         # stored, its insert fails on the unique index, nothing was written, and the batch
         # goes again with the lookup.
         pipelined = not any(isinstance(op, PruneOp) for op in ops)
         lookup = not pipelined
+        lane = self._lane()
+        planned = plan(ops, lane) if pipelined else None
+        if planned is not None:
+            try:
+                again = planned.write(self._writer_conn(), lane)
+            except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
+                pass    # rolled back: the read-then-write path below, with its retries
+            except pg_errors.UniqueViolation as exc:
+                if not lookup_needed(exc):
+                    raise
+                lookup = True
+            else:
+                results = planned.results
+                if again:   # another writer changed those mailboxes: read, then write
+                    for i, result in zip(again, self.write_batch([ops[i] for i in again]),
+                                         strict=True):
+                        results[i] = result
+                return results
         for attempt in range(BATCH_ATTEMPTS):
             conn = self._writer_conn()
             try:
                 with conn.pipeline() if pipelined else nullcontext(), conn.transaction():
-                    results = apply_batch(conn, ops, lookup)
+                    results = apply_batch(conn, ops, lookup, lane)
+                lane.committed()
                 return results
             except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
+                lane.discard()
                 if attempt + 1 == BATCH_ATTEMPTS:
                     raise
                 time.sleep(0.005 * (attempt + 1))
             except (pg_errors.UniqueViolation, LookupNeeded) as exc:
+                lane.discard()
                 if lookup or not lookup_needed(exc):
                     raise
                 lookup = True
+            except BaseException:
+                lane.discard()
+                raise
         raise AssertionError("unreachable")
+
+    def _lane(self) -> LaneRows:
+        """The mailbox rows the calling writer thread committed last (relay/pg_lane.py)."""
+        lane: LaneRows | None = getattr(self._local, "lane", None)
+        if lane is None:
+            lane = self._local.lane = LaneRows()
+        return lane
 
     def nonce_memory(self, window: int, per_client: int) -> NonceMemory:
         return SharedNonces(self, window, per_client)
