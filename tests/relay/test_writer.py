@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from relay.errors import NotFound, Unavailable
+from relay.errors import Forbidden, NotFound, Unavailable
 from relay.pg_storage import PostgresStorage
 from relay.sqlite_storage import SQLiteStorage
 from relay.storage import AppendOp, AppendResult, CreateOp, Storage, WriteOp
@@ -96,6 +96,30 @@ async def test_an_operation_refused_in_a_batch_does_not_spoil_the_others(
                                     committer.submit(append_op(b"ok2")))
     assert isinstance(outcomes[1], NotFound)
     assert [o.cursors for o in (outcomes[0], outcomes[2])] == [(1,), (2,)]  # type: ignore[union-attr]
+    await asyncio.to_thread(committer.stop)
+
+
+async def test_signatures_are_checked_apart_from_the_writer_and_a_refusal_spoils_nothing(
+        storage: CountingStorage) -> None:
+    """The checker thread checks while the writer commits; a refused op never reaches the
+    storage and the others of its batch are stored."""
+    checked_on: set[str] = set()
+
+    def check(op: WriteOp) -> Forbidden | None:
+        checked_on.add(threading.current_thread().name)
+        forged = isinstance(op, AppendOp) and op.items[0][1] == b"forged"
+        return Forbidden("A message signature does not match the write key.") if forged else None
+
+    committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None,
+                               check=check)
+    await committer.submit(create_op())
+    outcomes = await asyncio.gather(committer.submit(append_op(b"ok1")),
+                                    committer.submit(append_op(b"forged")),
+                                    committer.submit(append_op(b"ok2")))
+    assert isinstance(outcomes[1], Forbidden)
+    assert [o.cursors for o in (outcomes[0], outcomes[2])] == [(1,), (2,)]  # type: ignore[union-attr]
+    assert checked_on == {"relay-checker"} and "relay-checker" not in storage.threads
+    assert [body for _, body in storage.inner.fetch(A.mailbox, 0, 10, 10**6)] == [b"ok1", b"ok2"]
     await asyncio.to_thread(committer.stop)
 
 
