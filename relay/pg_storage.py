@@ -7,11 +7,12 @@ serves; asyncpg would need every call on the event loop instead.
 
 Writes: each group-commit batch is one transaction on its writer thread's own connection;
 an append is acknowledged only after COMMIT returns (synchronous_commit as the server
-says). WRITERS threads commit at once, each owning the mailboxes whose id ends in its
-share of byte values, so PostgreSQL flushes their commits together while one mailbox's
-appends stay in order; one serial writer left the relay waiting on one commit at a time,
-and four split the appends into batches so small that the batch's fixed statements cost
-more relay and server CPU per append than two writers' (docs/relay.md, Durability).
+says). WRITERS threads may commit at once, each owning the mailboxes whose id ends in its
+share of byte values; one is best on a small machine: a batch costs the relay and the
+server a fixed amount of CPU besides its appends, so fewer, larger batches leave more of
+both for appends, and with the signatures checked while the writer waits for its commit
+(relay/writer.py) and most batches a single round trip (relay/pg_planned.py), one commit
+in flight kept up better than two (docs/relay.md, Durability).
 
 Cursors: each mailbox row holds `last_cursor`. An append locks that row (SELECT ... FOR
 UPDATE) inside the appending transaction and takes its cursors from it (a planned batch
@@ -54,7 +55,7 @@ CONNECT_TIMEOUT = 3          # seconds; a down database is reported, not waited 
 POOL_WAIT = 1.0              # seconds a request may wait for a pooled connection
 AWAY_SECONDS = 0.5           # after a connection failure, answer 503 at once for this long
 POOL_SIZE = 8
-WRITERS = 2                  # write transactions at once (each on its own connection)
+WRITERS = 1                  # write transactions at once (each on its own connection)
 BATCH_ATTEMPTS = 3           # deadlock / serialization failure: the whole batch again
 UNREACHABLE = "The relay's database is unreachable; try again shortly."
 T = TypeVar("T")

@@ -30,7 +30,7 @@ class CountingStorage:
 
     def __init__(self, inner: Storage) -> None:
         self.inner = inner
-        self.writers = getattr(inner, "writers", 1)    # PostgreSQL: several writer threads
+        self.writers = getattr(inner, "writers", 1)
         self.batches: list[int] = []
         self.threads: set[str] = set()
         self.fail_next = False
@@ -151,8 +151,11 @@ async def test_stop_finishes_what_was_submitted_then_refuses(storage: CountingSt
 
 async def test_writes_to_many_mailboxes_keep_each_mailboxs_order(
         storage: CountingStorage) -> None:
-    """On PostgreSQL several writer threads commit at once, each owning some mailboxes;
-    every mailbox still gets its cursors in submission order."""
+    """A storage that takes several transactions at once (PostgreSQL can, here with two
+    writer threads) gets several writers, each owning some mailboxes; every mailbox still
+    gets its cursors in submission order."""
+    if isinstance(storage.inner, PostgresStorage):
+        storage.writers = 2
     boxes = [cap(f"many-{n}") for n in range(16)]
     committer = GroupCommitter(storage, asyncio.get_running_loop(), lambda _: None)
     await asyncio.gather(*(committer.submit(CreateOp(b.mailbox, b.write_pk, b.read_pk, 0, 0, 1))
