@@ -5,8 +5,11 @@ to or closes (SELECT … FOR UPDATE, in mailbox order, so instances cannot deadl
 all new messages go in and the mailbox rows are written back with one statement over
 arrays, sent with COMMIT (pipeline mode, relay/pg_storage.py). Which bodies are stored
 already (retries) is looked up, with a second query sent with the first, only when the
-batch goes again because it needed to know (apply_batch). The cursors come from the locked rows, so a
-mailbox's cursors are assigned in commit order (docs/relay.md).
+batch goes again because it needed to know (apply_batch). The cursors come from the locked
+rows, so a mailbox's cursors are assigned in commit order (docs/relay.md). A batch of
+appends to mailboxes whose rows its writer remembers goes in one round trip instead
+(relay/pg_planned.py); the rows this path reads and writes are what the writer remembers
+(relay/pg_lane.py).
 
 Every refusal (unknown, closed or full mailbox, other keys) is decided before its
 operation writes anything, so a refused operation leaves the rest of its batch intact
