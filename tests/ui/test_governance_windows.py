@@ -172,6 +172,7 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     rows = {bea_members.model.item_at(r).name: r for r in range(bea_members.model.rowCount())}
     bea_members.list.setCurrentIndex(bea_members.model.index(rows["Ana"], 0))
     assert not bea_members.timeout_button.isVisible()   # a moderator cannot silence the owner
+    _check(bea_members, "members_moderator_on_owner", "light", out)
     bea_members.list.setCurrentIndex(bea_members.model.index(rows["Eve"], 0))
     assert bea_members.timeout_button.isVisible()
     assert not bea_members.remove_button.isVisible()    # moderating is not managing members
