@@ -31,9 +31,9 @@ from tests.crypto.conftest import Net, Peer, found, join, make_peer
 from tests.crypto.test_attacks import _control_envelope, _current
 
 
-def _forced(peer: Peer, content: object, net: Net) -> bytes:
+def _forced_outgoing(peer: Peer, content: object, net: Net):  # type: ignore[no-untyped-def]
     """A content envelope sealed by `peer` without the sender-side role check (what a
-    modified client could send)."""
+    modified client could send), with its message id."""
     s = peer.session
     assert s is not None
     state = s.state
@@ -43,7 +43,11 @@ def _forced(peer: Peer, content: object, net: Net) -> bytes:
     hb = header(state, ep, TYPE_CONTENT, seq, ep.my_last_id, net.now)
     nonce = bytes(AEAD_NONCE_LEN)
     body = nonce + aead_seal(mk, nonce, payload, hb)
-    return finish(state, ep, hb, body, h(labels.HASH_PLAINTEXT, payload), peer.rng).body
+    return finish(state, ep, hb, body, h(labels.HASH_PLAINTEXT, payload), peer.rng)
+
+
+def _forced(peer: Peer, content: object, net: Net) -> bytes:
+    return _forced_outgoing(peer, content, net).body  # type: ignore[no-any-return]
 
 
 def _roles(peer: Peer) -> dict[str, str]:
@@ -118,14 +122,6 @@ def test_an_observer_reacts_but_cannot_post_and_a_forced_post_is_refused_by_all(
     net.pump(ana, ben, cai)
     assert "back" in ben.posts()
     assert not [w for w in ben.of(IntegrityWarning) if w.kind == "gap"]
-
-
-def _forced_outgoing(peer: Peer, content: object, net: Net):  # type: ignore[no-untyped-def]
-    from crypto import Outgoing
-    assert peer.session is not None
-    state = peer.session.state
-    return Outgoing(state.epoch_mailbox(state.epochs[state.current]),
-                    _forced(peer, content, net))
 
 
 def test_a_members_post_sent_before_their_demotion_is_kept_whenever_it_arrives(

@@ -6,7 +6,8 @@ state_v1.json            a group-state blob with invites and join requests, and 
                          break its canonical order (unsorted or duplicate keys, spec §4)
 governance_v1.json       roles (spec §8.1): an observer invite, role entries, a hand-over,
                          a moderator's removal, a Welcome naming the owner, state blobs
-                         with the governance section (tests/vectors/governance.py)
+                         with the governance section, an admin's timeout of the owner
+                         that every receiver refuses (tests/vectors/governance.py)
 protocol_v1.json         not written any more: the same scenario recorded before epoch
                          starts were padded. Receivers must still accept every message in
                          it, and tests/crypto/test_vectors.py checks that they do.

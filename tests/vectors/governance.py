@@ -12,6 +12,7 @@ from crypto import (
     AdminRemove,
     Ban,
     ChannelRule,
+    ContentRefused,
     GroupSession,
     GroupSettings,
     Lift,
@@ -25,6 +26,7 @@ from crypto import (
     parse_invite_link,
 )
 from tests.crypto.conftest import Peer
+from tests.crypto.test_roles import _forced_outgoing
 from tests.vectors.scenario import RELAY, T0, Recorder, _peer
 
 
@@ -40,6 +42,8 @@ def run() -> dict[str, Any]:
     rec.invite_secrets[info.mailbox.id] = parse_invite_link(info.link).secret
     rec.send("invite bundle (observers)", ana, bundle_out)
 
+    refused: dict[str, list[str]] = {}   # what each member's client refused, in order
+
     def pump(*peers: Peer) -> None:
         for _ in range(6):
             before = len(rec.rows)
@@ -49,6 +53,8 @@ def run() -> dict[str, Any]:
                     box = net.boxes.get(mb.id, [])
                     for body in box[peer.cursors.get(mb.id, 0):]:
                         opened = peer.session.open(mb.id, body, net.now, peer.rng)
+                        refused.setdefault(peer.name, []).extend(
+                            e.reason for e in opened.events if isinstance(e, ContentRefused))
                         rec.send("answer", peer, opened.outgoing)
                     peer.cursors[mb.id] = len(box)
             if len(rec.rows) == before:
@@ -110,6 +116,13 @@ def run() -> dict[str, Any]:
     pump(ana, ben, cai)
     join(dan, (ben, cai))
     pump(ana, ben, cai, dan)
+    # a negative vector: an admin's timeout of the owner, sealed by a modified client (an
+    # honest one refuses to seal it); every receiver refuses it (§5.3.3: a timeout needs a
+    # role that outranks its target's)
+    mutiny = Timeout(ben.identity.ik, net.now + 3600, "mutiny")
+    rec.send("refused: an admin times out the owner", ana, _forced_outgoing(ana, mutiny, net),
+             encode_content(mutiny))
+    pump(ana, ben, cai, dan)
     peers = {"ana": ana, "ben": ben, "cai": cai, "dan": dan}
     roles = {n: {m.name: m.role for m in p.session.members()} for n, p in peers.items()
              if p.session}
@@ -119,4 +132,5 @@ def run() -> dict[str, Any]:
         "identities": {n: p.identity.to_bytes().hex() for n, p in peers.items()},
         "sessions": {n: p.session.to_bytes().hex() for n, p in peers.items() if p.session},
         "roles": roles,
+        "refused": {n: r for n, r in sorted(refused.items()) if r},
     }

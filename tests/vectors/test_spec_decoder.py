@@ -897,3 +897,25 @@ def test_the_governance_vectors_decode_from_the_spec_and_give_every_role() -> No
     assert owners[:-1] == [None] * (len(owners) - 1) and owners[-1] == owner
     assert 3 in reading.states[0]["gov"]   # the founder's invite starts joiners as observers
     assert set(range(32, 39)) <= reading.kinds   # every moderation kind, field by field
+
+
+def test_the_governance_negative_vector_is_a_timeout_the_spec_refuses() -> None:
+    """§5.3.3: a timeout is refused unless its sender's role outranks its target's. The
+    vectors' last content row is an admin's timeout of the owner: decoded from the spec, it
+    names the owner, and every receiver recorded it as refused."""
+    doc = _doc(GOV_DOC)
+    [row] = [r for r in doc["envelopes"] if r["step"].startswith("refused:")]
+    payload = bytes.fromhex(row["plaintext"])
+    assert payload[:2] == bytes([33, 1])                    # kind timeout, version 1
+    target = payload[2:34]
+    names = {parse_identity(bytes.fromhex(b)).ik: n for n, b in doc["identities"].items()}
+    rank = {"observer": 0, "member": 1, "moderator": 2, "admin": 3, "owner": 4}
+    roles = doc["roles"]["cai"]                             # the same at every member
+    sender_role = roles[row["sender"]]
+    target_role = roles[names[target].capitalize()]
+    assert (sender_role, target_role) == ("admin", "owner")
+    assert not rank[sender_role] > rank[target_role]
+    receivers = {n.capitalize() for n in doc["sessions"]} - {row["sender"]}
+    assert set(doc["refused"]) == receivers
+    assert all(r == ["a timeout can only reach a member whose role ranks below yours"]
+               for r in doc["refused"].values())
