@@ -30,6 +30,7 @@ from ui.dialogs.members import MembersDialog
 from ui.dialogs.moderate import ChannelRulesDialog, RemovePostDialog, TimeoutDialog
 from ui.dialogs.moderation_log import ModerationLogDialog
 from ui.dialogs.reports import ReportDialog, ReportQueueDialog
+from ui.theme import apply_theme
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
 WAIT = 45_000
@@ -173,6 +174,10 @@ def test_roles_moderation_profiles_and_badges_in_three_windows(
     bea_members.list.setCurrentIndex(bea_members.model.index(rows["Ana"], 0))
     assert not bea_members.timeout_button.isVisible()   # a moderator cannot silence the owner
     _check(bea_members, "members_moderator_on_owner", "light", out)
+    apply_theme(QApplication.instance(), "dark")
+    QApplication.processEvents()
+    _check(bea_members, "members_moderator_on_owner", "dark", out)
+    apply_theme(QApplication.instance(), "light")
     bea_members.list.setCurrentIndex(bea_members.model.index(rows["Eve"], 0))
     assert bea_members.timeout_button.isVisible()
     assert not bea_members.remove_button.isVisible()    # moderating is not managing members
