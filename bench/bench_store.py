@@ -66,7 +66,7 @@ def make_posts(n: int, seed: int = 7, start: int = 0) -> list[NewPost]:
 
 # -- plain sqlite3: the same schema and the same statements the store runs ----------------------
 LATEST_SQL = (f"SELECT {store_posts.POST_COLS} FROM posts p WHERE p.group_id = ? "
-              f"ORDER BY {store_posts.NEWEST_FIRST} LIMIT ?")
+              "ORDER BY p.sent_time DESC, p.seq DESC, p.id DESC LIMIT ?")
 REACTIONS_SQL = ("SELECT target, reactor_ik, emoji, time FROM reactions "
                  "WHERE group_id = ? AND target IN ({marks}) ORDER BY time, emoji")
 

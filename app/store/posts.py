@@ -31,7 +31,7 @@ _INDEX_NEW = "INSERT INTO posts_fts (rowid, body, grp) SELECT id, body, grp FROM
 
 # SQLite's limit on bound parameters is 32766; stay well below it per IN (...) list.
 _CHUNK = 500
-NEWEST_FIRST = "p.sent_time DESC, p.seq DESC, p.msg_id DESC"
+_NEWEST_FIRST = "p.sent_time DESC, p.seq DESC, p.msg_id DESC"
 
 
 def _scope(channel: bytes, thread: bytes | None) -> tuple[str, tuple]:
@@ -273,7 +273,7 @@ class PostTables(StorePart):
         default), or with `thread` that thread's replies."""
         where, params = _scope(channel, thread)
         rows = self._posts(where, (group_id, *params),
-                           NEWEST_FIRST, limit + 1)
+                           _NEWEST_FIRST, limit + 1)
         return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, False)
 
     @reads
@@ -316,7 +316,7 @@ class PostTables(StorePart):
         op = "<=" if inclusive else "<"
         return self._posts(f"{where} AND (p.sent_time, p.seq, p.msg_id) {op} (?, ?, ?)",
                            (group_id, *params, key.sent_time, key.seq, key.msg_id),
-                           NEWEST_FIRST, limit)
+                           _NEWEST_FIRST, limit)
 
     def _newer(self, group_id: bytes, key: PageKey, limit: int,
                scope: tuple[str, tuple], inclusive: bool = False) -> list[Post]:
