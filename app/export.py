@@ -227,7 +227,7 @@ class _FileCopier:
 
 
 def _posts(rt: Runtime, gid: bytes, people: _People) -> Iterator[tuple[dict[str, Any], Post]]:
-    key = PageKey(-1, -1, b"")
+    key = PageKey(-1, -1, -1)
     while True:
         page = rt.store.posts.group_posts_after(gid, key, PAGE)
         for p in page:

@@ -26,7 +26,6 @@ from app.views import (
     PostView,
     Quote,
     SearchHit,
-    timeline_key,
 )
 
 if TYPE_CHECKING:
@@ -148,7 +147,7 @@ class PostRenderer:
             deleted_by=self.name(p.deleted_by, "") if p.deleted else None,
             mine=p.mine, sending=p.sending, channel_id=hexid(p.channel_id),
             thread_root=hexid(p.thread_root) if p.thread_root is not None else None,
-            title="" if p.deleted else (p.title or ""), tags=p.tags, seq=p.seq)
+            title="" if p.deleted else (p.title or ""), tags=p.tags)
 
     def warning(self, w: StoredWarning) -> PostView:
         return PostView(
@@ -171,7 +170,7 @@ def merge_warnings(posts: list[PostView], warnings: list[PostView], *, first: bo
     chosen = [w for w in warnings
               if (lo <= w.sent_at <= hi) or (first and w.sent_at < lo) or (last and w.sent_at > hi)]
     merged = posts + chosen
-    merged.sort(key=timeline_key)
+    merged.sort(key=lambda v: (v.sent_at, 0 if v.kind in ("post", "poll", "calendar") else 1))
     return merged
 
 

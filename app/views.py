@@ -175,6 +175,7 @@ class PostView:
                                  # warning rows: gap, fork, replay, reorder, rejected,
                                  # unsupported, removed, tail_drop, stale_epoch, not_allowed
     channel_id: str = GENERAL_ID
+    thread_root: str | None = None   # a reply in a thread: jump into that thread
     thread_root: str | None = None   # the thread's root when this is a reply in a thread
     title: str = ""              # a forum topic's title
     tags: tuple[str, ...] = ()
@@ -182,23 +183,12 @@ class PostView:
     rejected: str = ""           # the rule it breaks (shown instead of the text), "" if none
     pinned: bool = False
     attachments: tuple[AttachmentView, ...] = ()   # files of an attachment post
-    seq: int = 0                 # the sender's sequence number (a post's place: timeline_key)
     card: Any = None             # poll rows: app.polls_views.PollView; calendar: EventView
     uploading: bool = False      # my attachment post still uploading from this window: not
                                  # sent yet, so nothing can be done to it but cancel
     approval: str = ""           # my own post under first-post approval: "waiting" (the
                                  # others do not see it yet) or "rejected" (a moderator did
                                  # not approve it; the others never saw it)
-
-
-def timeline_key(view: PostView) -> tuple[int, int, int, str]:
-    """A row's place in a conversation. Posts go by (sent time, sequence number, message
-    id), the store's order (app.store.records.PageKey), the same on every member's client
-    whatever order the relay delivered them in; event and warning rows go after the posts
-    of their second, in the order they were made."""
-    if view.kind in ("warning", "event"):
-        return (view.sent_at, 1, 0, "")
-    return (view.sent_at, 0, view.seq, view.id)
 
 
 @dataclass(frozen=True)

@@ -251,7 +251,7 @@ class ChannelTables(StorePart):
                     continue
                 last = conn.execute(
                     "SELECT sender_ik, sender_name, sent_time FROM posts WHERE group_id = ? "
-                    "AND thread_root = ? ORDER BY sent_time DESC, seq DESC, msg_id DESC LIMIT 1",
+                    "AND thread_root = ? ORDER BY sent_time DESC, seq DESC, id DESC LIMIT 1",
                     (group_id, root)).fetchone()
                 out[root] = ThreadSummary(root, row[0], last[0] if last else None,
                                           last[1] if last else "", last[2] if last else None,

@@ -67,7 +67,7 @@ class GroupTables(StorePart):
             FROM groups g
             LEFT JOIN posts lp ON lp.id = (
                 SELECT p.id FROM posts p WHERE p.group_id = g.id
-                ORDER BY p.sent_time DESC, p.seq DESC, p.msg_id DESC LIMIT 1)
+                ORDER BY p.sent_time DESC, p.id DESC LIMIT 1)
             WHERE ? OR g.removed = 0
             ORDER BY g.last_activity DESC, g.id
             """, (int(include_removed),))

@@ -1,6 +1,6 @@
 """Posts: batched ingest (with FTS rows via triggers), edits, tombstones, reactions, paging.
 
-Paging is keyset on (group_id, sent_time, seq, msg_id), served by the posts_page index; no query
+Paging is keyset on (group_id, sent_time, seq, id), served by the posts_page index; no query
 here uses OFFSET. Edits and deletes whose target has not arrived yet are kept in
 pending_changes and applied when the post lands; reactions are keyed by the target's
 message id, so they may arrive first too.
@@ -31,7 +31,6 @@ _INDEX_NEW = "INSERT INTO posts_fts (rowid, body, grp) SELECT id, body, grp FROM
 
 # SQLite's limit on bound parameters is 32766; stay well below it per IN (...) list.
 _CHUNK = 500
-_NEWEST_FIRST = "p.sent_time DESC, p.seq DESC, p.msg_id DESC"
 
 
 def _scope(channel: bytes, thread: bytes | None) -> tuple[str, tuple]:
@@ -273,7 +272,7 @@ class PostTables(StorePart):
         default), or with `thread` that thread's replies."""
         where, params = _scope(channel, thread)
         rows = self._posts(where, (group_id, *params),
-                           _NEWEST_FIRST, limit + 1)
+                           "p.sent_time DESC, p.seq DESC, p.id DESC", limit + 1)
         return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, False)
 
     @reads
@@ -282,7 +281,8 @@ class PostTables(StorePart):
         """Up to `limit` posts strictly older than the anchor, oldest first."""
         scope = _scope(channel, thread)
         rows = self._older(group_id, anchor, limit + 1, scope)
-        more_after = self._newer(group_id, anchor, 1, scope, inclusive=True) != []
+        more_after = self._newer(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id - 1),
+                                 1, scope) != []
         return PostPage(tuple(reversed(rows[:limit])), len(rows) > limit, more_after)
 
     @reads
@@ -291,7 +291,8 @@ class PostTables(StorePart):
         """Up to `limit` posts strictly newer than the anchor, oldest first."""
         scope = _scope(channel, thread)
         rows = self._newer(group_id, anchor, limit + 1, scope)
-        more_before = self._older(group_id, anchor, 1, scope, inclusive=True) != []
+        more_before = self._older(group_id, PageKey(anchor.sent_time, anchor.seq, anchor.id + 1),
+                                  1, scope) != []
         return PostPage(tuple(rows[:limit]), more_before, len(rows) > limit)
 
     @reads
@@ -311,20 +312,18 @@ class PostTables(StorePart):
         return PostPage(posts, len(older) > before_n, len(newer) > after_n)
 
     def _older(self, group_id: bytes, key: PageKey, limit: int,
-               scope: tuple[str, tuple], inclusive: bool = False) -> list[Post]:
+               scope: tuple[str, tuple]) -> list[Post]:
         where, params = scope
-        op = "<=" if inclusive else "<"
-        return self._posts(f"{where} AND (p.sent_time, p.seq, p.msg_id) {op} (?, ?, ?)",
-                           (group_id, *params, key.sent_time, key.seq, key.msg_id),
-                           _NEWEST_FIRST, limit)
+        return self._posts(f"{where} AND (p.sent_time, p.seq, p.id) < (?, ?, ?)",
+                           (group_id, *params, key.sent_time, key.seq, key.id),
+                           "p.sent_time DESC, p.seq DESC, p.id DESC", limit)
 
     def _newer(self, group_id: bytes, key: PageKey, limit: int,
-               scope: tuple[str, tuple], inclusive: bool = False) -> list[Post]:
+               scope: tuple[str, tuple]) -> list[Post]:
         where, params = scope
-        op = ">=" if inclusive else ">"
-        return self._posts(f"{where} AND (p.sent_time, p.seq, p.msg_id) {op} (?, ?, ?)",
-                           (group_id, *params, key.sent_time, key.seq, key.msg_id),
-                           "p.sent_time, p.seq, p.msg_id", limit)
+        return self._posts(f"{where} AND (p.sent_time, p.seq, p.id) > (?, ?, ?)",
+                           (group_id, *params, key.sent_time, key.seq, key.id),
+                           "p.sent_time, p.seq, p.id", limit)
 
     @reads
     def stored_elsewhere(self, group_id: bytes, msg_id: bytes) -> bool:
@@ -337,9 +336,9 @@ class PostTables(StorePart):
     def group_posts_after(self, group_id: bytes, anchor: PageKey, limit: int = 1000) -> list[Post]:
         """Every post of the group after the anchor, all channels and threads together, in
         timeline order (exports read a whole group this way, a page at a time)."""
-        return self._posts("p.group_id = ? AND (p.sent_time, p.seq, p.msg_id) > (?, ?, ?)",
-                           (group_id, anchor.sent_time, anchor.seq, anchor.msg_id),
-                           "p.sent_time, p.seq, p.msg_id", limit)
+        return self._posts("p.group_id = ? AND (p.sent_time, p.seq, p.id) > (?, ?, ?)",
+                           (group_id, anchor.sent_time, anchor.seq, anchor.id),
+                           "p.sent_time, p.seq, p.id", limit)
 
     @reads
     def post_count(self, group_id: bytes) -> int:

@@ -120,13 +120,12 @@ class Reaction:
 
 @dataclass(frozen=True, order=True)
 class PageKey:
-    """A keyset anchor: posts are ordered by (sent_time, seq, msg_id) within a group, so one
-    sender's posts of the same second keep their written order, and every member's client
-    puts the rest of a tie in the same order, whatever order the relay delivered them in."""
+    """A keyset anchor: posts are ordered by (sent_time, seq, id) within a group, so one
+    sender's posts of the same second keep their written order."""
 
     sent_time: int
     seq: int
-    msg_id: bytes
+    id: int
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ class Post:
 
     @property
     def key(self) -> PageKey:
-        return PageKey(self.sent_time, self.seq, self.msg_id)
+        return PageKey(self.sent_time, self.seq, self.id)
 
 
 @dataclass(frozen=True)

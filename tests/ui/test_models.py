@@ -256,21 +256,3 @@ def test_posts_outside_the_window_wait_for_their_page(qtbot, world, worker) -> N
     late = world.services("Ana").posts.get(g, late_id)
     model.apply_posts(None, [late])
     assert model.rowCount() == rows  # beyond the window's newer end: not shown yet
-
-
-def test_a_live_post_lands_where_a_reload_puts_it_even_in_a_tie(qtbot, world, worker) -> None:
-    # Two posts of one second with equal sequence numbers, from different senders, arrive
-    # in an order the relay chose: the window puts them in message-id order, the store's.
-    model, g, _ids = _long(world, worker, page=50)
-    with qtbot.waitSignal(model.opened):
-        model.open(g)
-    newest = model.post_at(model.rowCount() - 1)
-    second = newest.sent_at + 5
-    high = replace(newest, id="f" * 64, sent_at=second, seq=9, text="high id")
-    low = replace(newest, id="0" * 64, sent_at=second, seq=9, text="low id")
-    warning = replace(newest, id="warning-1", sent_at=second, kind="warning", text="a gap")
-    later = replace(newest, id="8" * 64, sent_at=second, seq=10, text="next seq")
-    for view in (warning, high, later, low):
-        model.apply_posts(None, [view])
-    tail = [model.post_at(r).text for r in range(model.rowCount() - 4, model.rowCount())]
-    assert tail == ["low id", "high id", "next seq", "a gap"]

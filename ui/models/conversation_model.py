@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 
 from app.errors import NotFound
 from app.names import isolate
-from app.views import GENERAL_ID, Page, PostView, timeline_key
+from app.views import GENERAL_ID, Page, PostView
 from ui.models.keyed_list import ITEM_ROLE, KEY_ROLE
 from ui.timefmt import full, number
 from ui.worker import Worker
@@ -37,6 +37,12 @@ PAGE = 50
 WINDOW_LIMIT = 400
 # Above this many changed posts in one event a fresh page is cheaper than one read per post.
 BULK_REFRESH = 40
+
+
+def order_key(post: PostView) -> int:
+    """The store orders by send time, then by arrival; a post new to the window goes after
+    every post sent in the same second."""
+    return post.sent_at
 
 
 class ConversationModel(QAbstractListModel):
@@ -330,7 +336,7 @@ class ConversationModel(QAbstractListModel):
                     idx = self.index(row, 0)
                     self.dataChanged.emit(idx, idx)
                 continue
-            key = timeline_key(post)     # where a reload would put it
+            key = order_key(post)
             at = bisect.bisect_right(self._keys, key)
             if at == 0 and self.more_before and self._posts:
                 continue  # older than the window: it will come with the next older page
@@ -375,7 +381,7 @@ class ConversationModel(QAbstractListModel):
     # -- internals ---------------------------------------------------------------------------
     def _set_posts(self, posts: list[PostView]) -> None:
         self._posts = posts
-        self._keys = [timeline_key(p) for p in posts]
+        self._keys = [order_key(p) for p in posts]
         self._rows = None
 
 
