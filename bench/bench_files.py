@@ -37,6 +37,8 @@ COTERIE_BENCH_FILE_MB changes the file size (default 100) for a quick run.
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import io
 import os
 import socket
@@ -195,14 +197,20 @@ def _raw_upload(url: str, path: Path) -> float:
     return size / elapsed / 1e6
 
 
-def _raw_download(url: str, size: int) -> float:
-    with httpx.Client(timeout=120) as client:
+def _raw_download(url: str, size: int, out: Path | None = None) -> float:
+    """A raw streamed GET of `size` bytes; with `out`, each piece written to that file."""
+    with httpx.Client(timeout=120) as client, \
+            (open(out, "wb") if out else contextlib.nullcontext()) as f:
         start = time.perf_counter()
         n = 0
         with client.stream("GET", f"{url}/raw/{size}") as r:
             for piece in r.iter_raw(256 * 1024):
                 n += len(piece)
+                if f is not None:
+                    f.write(piece)
         elapsed = time.perf_counter() - start
+    if out:
+        out.unlink()
     assert n == size
     return size / elapsed / 1e6
 
@@ -229,20 +237,8 @@ def _chunked_put(url: str, path: Path) -> float:
     return size / elapsed / 1e6
 
 
-def _written_get(url: str, size: int, out: Path) -> float:
-    """The raw GET written to a file as it arrives (nothing checked)."""
-    with httpx.Client(timeout=120) as client, open(out, "wb") as f:
-        start = time.perf_counter()
-        with client.stream("GET", f"{url}/raw/{size}") as r:
-            for piece in r.iter_raw(256 * 1024):
-                f.write(piece)
-        elapsed = time.perf_counter() - start
-    out.unlink()
-    return size / elapsed / 1e6
-
-
 def _alone(pieces: list[bytes], make: Callable[[], Callable[[bytes], object]]) -> float:
-    """MB/s of a fresh `make()` fed the blob's pieces, in memory, on this thread, best of 2."""
+    """MB/s of a fresh `make()` fed `pieces`, in memory, on this thread, best of 2."""
     size = sum(len(p) for p in pieces)
     best = 0.0
     for _ in range(2):
@@ -268,18 +264,17 @@ def _floor_rows(bare: _Bare, src: Path, raw_up: float, raw_down: float,
     put = max(_chunked_put(bare.url, src) for _ in range(2))
     size = src.stat().st_size
     blob_size = blob_size_for(size)
-    get = max(_written_get(bare.url, blob_size, root / "floor.part") for _ in range(2))
+    get = max(_raw_download(bare.url, blob_size, root / "floor.part") for _ in range(2))
     key, blob_id = os.urandom(32), os.urandom(32)
-    sealed_rate = 0.0
-    for _ in range(2):      # each piece dropped at once: fresh memory is slow on this VM
-        source = io.BytesIO(src.read_bytes())
-        start = time.perf_counter()
-        for _piece in seal_stream(key, blob_id, size, source.read, os.urandom):
-            pass
-        sealed_rate = max(sealed_rate, size / (time.perf_counter() - start) / 1e6)
-    sealed = b"".join(seal_stream(key, blob_id, size, io.BytesIO(source.getvalue()).read,
-                                  os.urandom))
-    del source
+    plain = src.read_bytes()
+
+    def seal(data: bytes) -> None:   # each piece dropped at once: fresh memory is slow here
+        collections.deque(seal_stream(key, blob_id, size, io.BytesIO(data).read, os.urandom),
+                          maxlen=0)
+
+    sealed_rate = _alone([plain], lambda: seal)
+    sealed = b"".join(seal_stream(key, blob_id, size, io.BytesIO(plain).read, os.urandom))
+    del plain
     pieces = [sealed[i:i + RELAY_CHUNK] for i in range(0, len(sealed), RELAY_CHUNK)]
     del sealed
     opened = _alone(pieces, lambda: BlobOpener(key, blob_id, size, blob_size, bytes(32),
